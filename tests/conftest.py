@@ -1,0 +1,60 @@
+"""Shared fixtures: the framework, the bundled demo files, and a builder for messy returns."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit import load_framework
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_CSV = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
+DEMO_XLSX = ROOT / "data" / "raw" / "demo_synthetic_returns.xlsx"
+
+
+@pytest.fixture(scope="session")
+def fw():
+    return load_framework()
+
+
+@pytest.fixture(scope="session")
+def demo_rows() -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of the bundled demo CSV, as text (the # note row dropped)."""
+    with open(DEMO_CSV, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], [r for r in rows[1:] if not r[0].startswith("#")]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def make_return(tmp_path, demo_rows):
+    """Write a return built from the first ``n`` demo rows, after ``edit(header, rows)``."""
+    def build(n: int = 6, edit=None, encoding: str = "utf-8", name: str = "return.csv") -> Path:
+        header = list(demo_rows[0])
+        rows = [list(r) for r in demo_rows[1][:n]]
+        if edit:
+            edit(header, rows)
+        return write_csv(tmp_path / name, header, rows, encoding)
+    return build
+
+
+def col(header: list[str], code: str) -> int:
+    """Index of the column whose header starts with ``code``."""
+    return next(i for i, h in enumerate(header) if h.split()[0] == code)
+
+
+@pytest.fixture(scope="session")
+def demo_table() -> pd.DataFrame:
+    from toolkit import read_indicators
+
+    return read_indicators(DEMO_CSV).table

@@ -1,0 +1,82 @@
+"""The synthetic demo: reproducible byte for byte, plausible, and structured."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from toolkit import read_indicators
+from toolkit.demo import generate, write_demo
+
+from .conftest import DEMO_CSV, DEMO_XLSX
+
+
+def test_demo_regenerates_byte_for_byte(tmp_path):
+    paths = write_demo(tmp_path)
+    assert [p.name for p in paths] == [DEMO_CSV.name, DEMO_XLSX.name]
+    assert (tmp_path / DEMO_CSV.name).read_bytes() == DEMO_CSV.read_bytes()
+    assert (tmp_path / DEMO_XLSX.name).read_bytes() == DEMO_XLSX.read_bytes()
+
+
+def test_demo_says_it_is_synthetic():
+    assert "synthetic" in DEMO_CSV.name
+    assert "SYNTHETIC" in DEMO_CSV.read_text("utf-8").splitlines()[1]
+    assert read_indicators(DEMO_XLSX).is_synthetic
+
+
+def test_demo_shape_and_coverage(demo_table, fw):
+    t = demo_table
+    assert sorted(t["year"].unique()) == [2024, 2025]
+    assert t["unit_id"].nunique() == 50
+    assert t["city_code"].nunique() == 16
+    assert "371200" not in set(t["city_code"])
+    missing = t[fw.columns].isna().to_numpy().mean()
+    assert 0.01 < missing < 0.05
+
+
+def test_demo_magnitudes_are_plausible(demo_table):
+    t = demo_table
+    assert (t["L1P1"].dropna() >= 100).mean() > 0.9          # entry rule: ≥ 100 亿元 output
+    assert 200 <= t["L1P1"].median() <= 600
+    assert 800 <= t["L1P5"].median() <= 3000                   # ~1,500 firms per brain
+    assert (t["L5P4"] == 200).any()                            # the 200 万元 provincial award
+    assert ((t["L1P6"] <= t["L1P5"]) | t[["L1P5", "L1P6"]].isna().any(axis=1)).all()
+
+
+def test_larger_city_economies_host_more_brains(demo_table):
+    per_city = demo_table[demo_table.year == 2024].groupby("city").size()
+    assert per_city["青岛市"] >= per_city["济南市"] >= per_city["枣庄市"]
+    assert per_city["青岛市"] > per_city.median()
+
+
+def test_latent_structure_is_there(demo_table, fw):
+    """Indicators of one dimension correlate more with each other than across dimensions,
+    so PCA and clustering have real structure to find."""
+    x = np.log1p(demo_table[demo_table.year == 2024][[c for c in fw.columns if "_" not in c]])
+    corr = x.corr(method="spearman")
+    dim = {c: fw.ancestor(c, "dimension") for c in corr.columns}
+    within = [corr.at[a, b] for a in corr for b in corr if a < b and dim[a] == dim[b]]
+    across = [corr.at[a, b] for a in corr for b in corr if a < b and dim[a] != dim[b]]
+    assert np.mean(within) > np.mean(across) + 0.15
+
+
+def test_outliers_planted(demo_table):
+    from scipy.stats import skew
+
+    skews = {c: skew(demo_table[c].dropna(), bias=False) for c in ("L1P1", "L2P4", "L3P3_SUBSCRIPTIONS")}
+    assert max(skews.values()) > 2
+
+
+def test_large_datasets_on_request(tmp_path):
+    df = generate(n_units=3000, years=(2024,), seed=7)
+    assert len(df) == 3000 and df["unit_id"].is_unique
+    paths = write_demo(tmp_path, n_units=2000, seed=7, years=(2024,), formats=("csv",))
+    assert paths[0].name == "demo_synthetic_returns_2000_s7.csv"
+    assert len(read_indicators(paths[0]).table) == 2000
+
+
+def test_same_seed_same_frame_other_seed_differs():
+    a, b, c = generate(seed=1), generate(seed=1), generate(seed=2)
+    assert a.equals(b) and not a.equals(c)
+    with pytest.raises(AssertionError):
+        np.testing.assert_array_equal(a["L1P1"], c["L1P1"])
