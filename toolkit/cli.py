@@ -1,6 +1,6 @@
 """``python -m toolkit <command>``: argument parsing only; the work is done by the library.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``framework``.
 Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error.
 """
 
@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         if name == "prepare":
             p.add_argument("--out", default="data/processed")
 
+    p = sub.add_parser("index", help="build the composite index of a return under a specification")
+    p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
+    p.add_argument("--spec", default="configs/default.yaml", help="index specification (YAML)")
+    p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     p = sub.add_parser("framework", help="print the codebook")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
@@ -88,6 +94,20 @@ def _run(args) -> int:
 
         for path in prepare(args.file, args.out, _framework(args.framework)).values():
             print(path)
+    elif args.command == "index":
+        from .export import write_results
+        from .index import build_index
+        from .spec import load_spec
+
+        data = _load_data(args.file)
+        spec = load_spec(args.spec, data.framework)
+        result = build_index(data, spec)
+        out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
+        write_results(result, out)
+        for y in result.years:
+            top = result.summary(y).head(5)
+            print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
+        print(out)
     elif args.command == "framework":
         fw = _framework(args.framework)
         from .framework import load_framework
@@ -97,6 +117,16 @@ def _run(args) -> int:
         with pd.option_context("display.max_rows", None, "display.width", 200):
             print(fw.indicators[cols].to_string())
     return 0
+
+
+def _load_data(path: str):
+    if path.endswith(".parquet"):
+        from .prepare import load_processed
+
+        return load_processed(path)
+    from .io import read_indicators
+
+    return read_indicators(path)
 
 
 def _framework(source):
