@@ -492,3 +492,17 @@ def test_property_never_flag_fewer_than_four_observations(X):
     flags = T.flag_outliers(X, skew_thresh=0.0, kurt_thresh=-100.0)  # flag anything possible
     n_obs = X.notna().sum()
     assert not flags[n_obs < 4].any()
+
+
+@pytest.mark.parametrize("method", ["ffill", "bfill", "ffill_bfill"])
+def test_vectorised_carry_equals_the_general_path(method):
+    # impute_panel has a vectorised path for ffill/bfill (max_gap=None) and a general loop;
+    # max_gap larger than any gap forces the loop, which must give identical data and log.
+    from toolkit.demo import generate
+
+    df = generate(n_units=120, years=(2023, 2024, 2025), seed=1, missing_rate=0.2)
+    X = df.set_index(["unit_id", "year"])[["L1P1", "L1P2", "L4P1"]].sample(frac=1, random_state=1)
+    fast, loop = T.impute_panel(X, method), T.impute_panel(X, method, max_gap=99)
+    pd.testing.assert_frame_equal(fast.data, loop.data)
+    pd.testing.assert_frame_equal(fast.log, loop.log)
+    assert len(fast.log) > 50

@@ -166,7 +166,8 @@ def generate(n_units: int = 50, years: tuple[int, ...] = (2024, 2025), seed: int
     """Generate the synthetic returns as a DataFrame (unit columns + the framework's leaves).
 
     Same arguments → identical frame. ``archetype`` (the latent profile a brain was drawn
-    from) is returned in ``df.attrs["archetype"]`` for tests of the typology code.
+    from, a Series indexed by unit_id) is returned in ``df.attrs["archetype"]`` for tests of
+    the typology code.
     """
     fw = framework or load_framework()
     rng = np.random.default_rng(seed)
@@ -198,7 +199,8 @@ def generate(n_units: int = 50, years: tuple[int, ...] = (2024, 2025), seed: int
     df = pd.concat(frames, ignore_index=True)
     _plant_outliers(df, rng, n_outliers)
     _blank_cells(df, fw, rng, missing_rate)
-    df.attrs["archetype"] = dict(zip(ids, kinds, strict=True))
+    # a Series, not a dict: pandas deep-copies attrs on every operation, and a Series copies fast
+    df.attrs["archetype"] = pd.Series(kinds, index=ids, name="archetype")
     return df
 
 

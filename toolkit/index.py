@@ -177,7 +177,11 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
 
         fw = framework or load_framework(load_spec(spec)["framework"] if not isinstance(spec, IndexSpec)
                                          else spec["framework"])
+        data = data.copy(deep=False)
+        data.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
         table, source, sha = fw.rollup_raw(data), "<DataFrame>", ""
+    table = table.copy(deep=False)
+    table.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
     spec = load_spec(spec, fw)
     if spec["framework"] != fw.id:
         raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")

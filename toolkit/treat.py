@@ -159,7 +159,7 @@ def _log_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def _require_observed(X: pd.DataFrame, method: str) -> None:
     """All-missing indicator → DataError (nothing to impute from)."""
-    empty = [c for c in X.columns if X[c].isna().all()]
+    empty = list(X.columns[np.isnan(X.to_numpy(dtype=float)).all(axis=0)])
     if empty:
         raise DataError(
             f"impute({method!r}): indicator(s) {empty} have no observed value in any unit; "
@@ -287,26 +287,29 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
     values = X.to_numpy().copy()
     labels = g.to_numpy()
     rows = []
+    unit_of = None  # index labels, materialised once (indexing a MultiIndex per cell is slow)
     for j, col in enumerate(X.columns):
         s = X[col]
         miss = s.isna().to_numpy()
         if not miss.any():
             continue
+        if unit_of is None:
+            unit_of = X.index.tolist()
         grouped = s.groupby(labels, sort=False)
-        gstat = grouped.mean() if stat == "mean" else grouped.median()
-        gcount = grouped.count()
+        gstat = (grouped.mean() if stat == "mean" else grouped.median()).to_dict()
+        gcount = grouped.count().to_dict()
         overall = float(s.mean() if stat == "mean" else s.median())
         n_all = int(s.notna().sum())
         for i in np.flatnonzero(miss):
-            unit, label = X.index[i], labels[i]
-            value = gstat.loc[label]
+            unit, label = unit_of[i], labels[i]
+            value = gstat[label]
             if pd.isna(value):
                 value, used = overall, stat
                 reason = (f"fallback: group {label!r} has no observed value for {col!r}; "
                           f"used column {stat} of {n_all} observed values")
             else:
                 used = method
-                reason = f"{stat} of group {label!r} ({int(gcount.loc[label])} observed values)"
+                reason = f"{stat} of group {label!r} ({int(gcount[label])} observed values)"
             values[i, j] = float(value)
             rows.append({"unit": unit, "indicator": col, "old": np.nan, "new": float(value),
                          "method": used, "reason": reason})
@@ -546,6 +549,46 @@ def _fill_series(t: np.ndarray, y: np.ndarray, method: str, max_gap: int | None)
     return fills
 
 
+def _carry_panel(X: pd.DataFrame, method: str, units, times) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Vectorised ffill / bfill / ffill_bfill within units (same results and log as the
+    general path, which loops over gaps)."""
+    order = np.lexsort((np.asarray(times), np.asarray(units)))
+    V = X.to_numpy(dtype=float)[order]
+    u = np.asarray(units)[order]
+    t = np.asarray(times)[order]
+    tnum = pd.factorize(t, sort=True)[0].astype(float) if not pd.api.types.is_numeric_dtype(t) else t.astype(float)
+    obs_t = pd.DataFrame(np.where(np.isnan(V), np.nan, tnum[:, None]))
+    vals = pd.DataFrame(V)
+    fwd_v, fwd_t = vals.groupby(u, sort=False).ffill(), obs_t.groupby(u, sort=False).ffill()
+    bwd_v, bwd_t = vals.groupby(u, sort=False).bfill(), obs_t.groupby(u, sort=False).bfill()
+    out = V.copy()
+    src = np.full(V.shape, np.nan)
+    kind = np.zeros(V.shape, dtype=np.int8)  # 1 forward, 2 backward
+    miss = np.isnan(V)
+    if method in ("ffill", "ffill_bfill"):
+        take = miss & fwd_v.notna().to_numpy()
+        out[take], src[take], kind[take] = fwd_v.to_numpy()[take], fwd_t.to_numpy()[take], 1
+    if method in ("bfill", "ffill_bfill"):
+        take = np.isnan(out) & bwd_v.notna().to_numpy()
+        out[take], src[take], kind[take] = bwd_v.to_numpy()[take], bwd_t.to_numpy()[take], 2
+    result = np.empty_like(out)
+    result[order] = out
+    ii, jj = np.nonzero(kind)
+    t_of = dict(zip(tnum.tolist(), t.tolist(), strict=False))
+    rows = [{"unit": u[i], "time": t[i].item() if hasattr(t[i], "item") else t[i], "indicator": X.columns[j],
+             "old": np.nan, "new": float(out[i, j]), "method": method,
+             "reason": f"carried {'forward' if kind[i, j] == 1 else 'backward'} from {t_of[src[i, j]]!r}"}
+            for i, j in zip(ii, jj, strict=True)]
+    log = _log_frame(rows, _PANEL_LOG_COLUMNS)
+    if len(log):
+        # the general path logs unit by unit (first appearance), then column order, then time
+        first = {k: n for n, k in enumerate(pd.unique(np.asarray(units)))}
+        col_pos = {c: n for n, c in enumerate(X.columns)}
+        log = log.iloc[np.lexsort((log["time"].rank(method="dense"), log["indicator"].map(col_pos),
+                                   log["unit"].map(first)))].reset_index(drop=True)
+    return pd.DataFrame(result, index=X.index, columns=X.columns), log
+
+
 def impute_panel(X, method: str = "ffill", unit_level: str = "unit_id", time_level: str = "year",
                  max_gap: int | None = None) -> ImputeResult:
     """Impute panel data across time within each unit (COINr ``impute_panel``).
@@ -609,14 +652,25 @@ def impute_panel(X, method: str = "ffill", unit_level: str = "unit_id", time_lev
                         f"for interpolation, got dtype {times.dtype}")
     _require_observed(X, method)
 
+    if method in ("ffill", "bfill", "ffill_bfill") and max_gap is None:
+        out, log = _carry_panel(X, method, units, times)
+        _check_observed_unchanged(X, out, method)
+        return ImputeResult(out, log, method,
+                            {"unit_level": unit_level, "time_level": time_level, "max_gap": max_gap})
     values = X.to_numpy().copy()
     rows = []
     time_arr = np.asarray(times)
-    for unit in pd.unique(units):
-        pos = np.flatnonzero(units == unit)
+    missing = np.isnan(values)
+    # only units and columns with a gap need work: this keeps 100,000-unit panels fast
+    groups = pd.Series(np.arange(len(X))).groupby(np.asarray(units), sort=False).indices
+    for unit, pos in groups.items():
+        gaps = missing[pos].any(axis=0)
+        if not gaps.any() or len(pos) < 2:
+            continue
         pos = pos[np.argsort(time_arr[pos], kind="stable")]
         t = time_arr[pos]
-        for j, col in enumerate(X.columns):
+        for j in np.flatnonzero(gaps):
+            col = X.columns[j]
             y = values[pos, j]
             fills = _fill_series(t, y, method, max_gap)
             for i, (v, reason) in sorted(fills.items()):
@@ -882,7 +936,7 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
         raise DataError(f"treat_outliers: indicator(s) {both} are in both `force` and `skip`")
 
     values = X.to_numpy().copy()
-    log_rows: list[dict] = []
+    log_blocks: list[pd.DataFrame] = []  # one block per treated indicator, in column order
     details = {}
     for j, col in enumerate(X.columns):
         s = X[col]
@@ -920,10 +974,10 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
             new = _LOG_FUNCS[log_transform](v)
             sk2, ku2 = skewness(new), kurtosis(new)
             formula = _LOG_FORMULAS[log_transform]
-            for u, old, nv in zip(units, v, new, strict=True):
-                log_rows.append({"unit": u, "indicator": col, "old": float(old),
-                                 "new": float(nv), "action": "log",
-                                 "reason": f"{log_transform}: {formula} of original values"})
+            # every point changes: log them as one block (a dict per point is slow at 10⁵ units)
+            log_blocks.append(pd.DataFrame({
+                "unit": units, "indicator": col, "old": v.astype(float), "new": new.astype(float),
+                "action": "log", "reason": f"{log_transform}: {formula} of original values"}))
             values[mask, j] = new
             rec.update(n_winsorised=nwin, action=log_transform, skew_after=sk2, kurt_after=ku2,
                        flagged_after=_fails(sk2, ku2, skew_thresh, kurt_thresh),
@@ -932,12 +986,15 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
                                + ("; still flagged after transform"
                                   if _fails(sk2, ku2, skew_thresh, kurt_thresh) else "")))
         else:
+            log_rows = []
             for idx in np.flatnonzero(changed):
                 log_rows.append({"unit": units[idx], "indicator": col, "old": float(v[idx]),
                                  "new": float(w[idx]), "action": side[idx],
                                  "reason": ("winsorised to next-highest value"
                                             if side[idx] == "winhi"
                                             else "winsorised to next-lowest value")})
+            if log_rows:
+                log_blocks.append(pd.DataFrame(log_rows))
             values[mask, j] = w
             if failing1:
                 reason = (f"{why}; still failing after winsorising {nwin} point(s) "
@@ -962,4 +1019,6 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
                       "skew_after": float, "kurt_after": float})
     params = {"winmax": winmax, "skew_thresh": skew_thresh, "kurt_thresh": kurt_thresh,
               "log_transform": log_transform, "force": force, "skip": skip}
-    return TreatResult(out, _log_frame(log_rows, _TREAT_LOG_COLUMNS), det, params)
+    log = (pd.concat(log_blocks, ignore_index=True)[_TREAT_LOG_COLUMNS] if log_blocks
+           else pd.DataFrame(columns=_TREAT_LOG_COLUMNS))
+    return TreatResult(out, _log_frame(log, _TREAT_LOG_COLUMNS), det, params)

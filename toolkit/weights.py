@@ -24,7 +24,7 @@ from .weights_subjective import RI_TABLES, AHPResult, InconsistentJudgementError
 
 __all__ = [
     "AHPResult", "DegenerateIndicatorWarning", "InconsistentJudgementError", "RI_TABLES", "ahp",
-    "combine", "critic", "cv", "entropy", "entropy_minmax", "equal", "from_file", "pca", "std",
+    "combine", "critic", "cv", "entropy", "entropy_batch", "entropy_minmax", "equal", "from_file", "pca", "std",
     "varimax",
 ]
 
@@ -174,6 +174,28 @@ def entropy(X, *, return_details: bool = False):
     if return_details:
         return w, pd.DataFrame({"e": np.where(const, 1.0, e), "d": d}, index=X.columns)
     return w
+
+
+def entropy_batch(a, directions=None, shift: float = 0.0, minmax: bool = True) -> np.ndarray:
+    """Entropy weights of many matrices at once: ``a`` has shape (..., m units, n indicators).
+
+    The vectorised form of :func:`entropy_minmax` (``minmax=True``) or :func:`entropy`, for
+    Monte Carlo work; returns an array (..., n). Constant columns get weight 0 (no warning);
+    the caller validates the input (finite, non-negative when ``minmax=False``).
+    """
+    a = np.asarray(a, dtype=float)
+    if minmax:
+        d = np.ones(a.shape[-1]) if directions is None else np.asarray(directions, dtype=float)
+        lo, hi = a.min(axis=-2, keepdims=True), a.max(axis=-2, keepdims=True)
+        span = hi - lo
+        a = np.where(d > 0, a - lo, hi - a) / np.where(span > 0, span, 1.0) + shift
+    S = a.sum(axis=-2, keepdims=True)
+    P = a / np.where(S > 0, S, 1.0)
+    e = -(P * np.log(np.where(P > 0, P, 1.0))).sum(axis=-2) / np.log(a.shape[-2])
+    const = np.ptp(a, axis=-2) == 0
+    dvg = np.where(const, 0.0, np.clip(1.0 - e, 0.0, None))
+    total = dvg.sum(axis=-1, keepdims=True)
+    return dvg / np.where(total > 0, total, 1.0)
 
 
 def entropy_minmax(X, directions=None, shift: float = 0.0, *, return_details: bool = False):
