@@ -19,8 +19,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)   ## create/reuse .venv and install the toolkit with its pinned dependencies
 
-data: setup       ## main job (for now): read, validate and prepare the bundled demo data
+data: setup       ## main job (for now): read, validate and prepare the demo data, then build the index
 	$(BIN)/python -m toolkit prepare $(DEMO) --out data/processed
+	$(BIN)/python -m toolkit index data/processed/demo_synthetic_returns.parquet --spec configs/default.yaml \
+		--out data/processed/demo_synthetic_returns__default
 
 demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for-byte identical)
 	$(BIN)/python -m toolkit demo --out data/raw
