@@ -15,7 +15,7 @@ from .errors import DataError, FrameworkError, SpecError, ToolkitError  # noqa: 
 from .framework import Framework, available_frameworks, load_framework  # noqa: E402
 from .index import IndexResult, build_index  # noqa: E402
 from .io import IndicatorData, read_indicators  # noqa: E402
-from .report import Problem, ValidationError  # noqa: E402
+from .problems import Problem, ValidationError  # noqa: E402
 from .spec import IndexSpec, load_spec  # noqa: E402
 
 __all__ = [

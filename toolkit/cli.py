@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ToolkitError
-from .report import ValidationError
+from .problems import ValidationError
 
 
 def _print_report(err: ValidationError, lang: str) -> None:

@@ -29,7 +29,7 @@ from .parsing import (
     parse_number,
     parse_year,
 )
-from .report import Problem, ValidationError
+from .problems import Problem, ValidationError
 from .validate import check_frame
 
 ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from .framework import Framework
 from .geo import cities
 from .parsing import UNIT_COLUMNS
-from .report import Problem
+from .problems import Problem
 
 REQUIRED_UNIT_VALUES = ("unit_id", "brain_name", "city", "city_code", "industry", "year")
 YEAR_RANGE = (2000, 2100)
