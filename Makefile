@@ -7,9 +7,9 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data demo template test lint bench clean
+.PHONY: all setup data reports demo template test lint bench clean
 
-all: data
+all: reports
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ data: setup       ## main job (for now): read, validate and prepare the demo dat
 	$(BIN)/python -m toolkit prepare $(DEMO) --out data/processed
 	$(BIN)/python -m toolkit index data/processed/demo_synthetic_returns.parquet --spec configs/default.yaml \
 		--out data/processed/demo_synthetic_returns__default
+
+reports: data     ## main job: every per-brain report plus the per-city reports, as HTML in reports/<run>/
+	$(BIN)/python -m toolkit reports --data $(DEMO) --by unit --workers 2 --no-progress
+	$(BIN)/python -m toolkit reports --data $(DEMO) --by city --workers 2 --no-progress --run demo_synthetic_returns__default__city
 
 demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for-byte identical)
 	$(BIN)/python -m toolkit demo --out data/raw
