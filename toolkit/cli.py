@@ -1,6 +1,6 @@
 """``python -m toolkit <command>``: argument parsing only; the work is done by the library.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
 Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error.
 """
 
@@ -53,6 +53,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spec", default="configs/default.yaml", help="index specification (YAML)")
     p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", default="configs/default.yaml")
+    p.add_argument("--by", choices=["unit", "city"], default="unit")
+    p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--executor", choices=["local", "serial", "dask"], default="local")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
+    p.add_argument("--out", default="reports")
+    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>)")
+    p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
+    p.add_argument("--no-progress", action="store_true")
 
     p = sub.add_parser("framework", help="print the codebook")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -108,6 +124,21 @@ def _run(args) -> int:
             top = result.summary(y).head(5)
             print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
         print(out)
+    elif args.command == "reports":
+        from .reports import run_reports
+
+        summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
+                              workers=args.workers, executor=args.executor, scheduler=args.scheduler,
+                              force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
+                              progress=not args.no_progress)
+        done = len(summary.ok)
+        print(f"{summary.run_dir}/index.html: {done} rendered, {len(summary.skipped)} up to date, "
+              f"{len(summary.failed)} failed ({summary.seconds:.1f} s)")
+        for key, err in summary.failed.items():
+            print(f"  FAILED {key}: {err}", file=sys.stderr)
+        if summary.failed:
+            print("  re-run only these with: --only failed", file=sys.stderr)
+        return summary.exit_code
     elif args.command == "framework":
         fw = _framework(args.framework)
         from .framework import load_framework

@@ -70,3 +70,34 @@ def register_cjk_font(path: str | Path | None = None) -> str | None:
     if mpl.rcParams["font.sans-serif"][:1] != [name]:
         mpl.rcParams["font.sans-serif"] = [name, *families]
     return name
+
+
+def font_face_css(text: str, family: str = "Noto Sans SC Embedded") -> str:
+    """A CSS ``@font-face`` rule embedding the bundled CJK font, subset to ``text``'s characters.
+
+    Reports are HTML files opened anywhere — including machines without a Chinese system font —
+    so each run embeds a WOFF subset (tens of kB) as a data: URL; a browser then shows every
+    glyph the reports use. Returns "" when the font package is missing.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+
+    path = cjk_font_path()
+    if path is None:
+        return ""
+    opts = subset.Options()
+    opts.flavor = "woff"  # zlib-compressed; needs no brotli
+    opts.layout_features = ["*"]
+    font = subset.load_font(str(path), opts)
+    sub = subset.Subsetter(opts)
+    printable = "".join(chr(c) for c in range(32, 127))
+    sub.populate(text=text + printable + "，。：；（）、·–—…%‰≤≥×√“”‘’《》【】")
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, opts)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}\n'
+            f'body,table,th,td,h1,h2,h3,p,div{{font-family:"{family}","Noto Sans SC","Microsoft YaHei",'
+            f'"PingFang SC",sans-serif !important}}\n')
