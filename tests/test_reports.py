@@ -174,3 +174,17 @@ def test_dask_executor_gives_the_same_reports(evil_data, run, tmp_path):
         assert s.ok == ["unit:SD-B004"]
         outs[executor] = (s.run_dir / safe_filename("unit", "SD-B004")).read_text("utf-8")
     assert outs["dask"] == outs["serial"]
+
+
+def test_report_renders_in_a_real_browser(run, tmp_path):
+    from matplotlib import image
+
+    from toolkit.screenshot import find_chromium, screenshot
+
+    if find_chromium() is None:
+        pytest.skip("Chromium not installed (make browser)")
+    summary, _, _ = run
+    png = screenshot(summary.run_dir / safe_filename("unit", "SD-B004"), tmp_path / "r.png", width=1000, height=900)
+    img = image.imread(png)[..., :3].mean(axis=2)
+    assert img.shape[:2] == (900, 1000)
+    assert (img[:300] < 0.5).mean() > 0.005  # the banner and the headline are drawn

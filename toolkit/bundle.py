@@ -22,8 +22,9 @@ import pandas as pd
 from . import __version__
 from .files import write_many_atomic
 from .framework import Framework, load_framework
-from .index import IndexResult, build_index
-from .io import IndicatorData
+
+# the computing side (index, io) is imported inside compute_bundle: a report kernel that only
+# loads a bundle should not import scipy, scikit-learn and pandera
 
 TABLES = ("summary", "leaves", "obstacles", "coupling", "typology", "intervals", "dimension_weights")
 
@@ -51,9 +52,9 @@ class Bundle:
         return sorted(int(y) for y in self.summary["year"].unique())
 
 
-def compute_bundle(data: IndicatorData, spec=None, *, uncertainty_spec=None, n_uncertainty: int = 500,
+def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int = 500,
                    seed: int = 20240408, typology_year: int | None = None, top_obstacles: int = 5,
-                   result: IndexResult | None = None) -> Bundle:
+                   result=None) -> Bundle:
     """Compute everything the reports need from ``data`` under ``spec``.
 
     Parameters
@@ -64,6 +65,9 @@ def compute_bundle(data: IndicatorData, spec=None, *, uncertainty_spec=None, n_u
     typology_year : int, optional
         Year whose dimension scores define the typology (default: the latest).
     """
+    from .index import build_index
+    from .io import IndicatorData
+
     r = result or build_index(data, spec)
     fw = r.framework
     root = fw.root.code
@@ -125,7 +129,7 @@ def compute_bundle(data: IndicatorData, spec=None, *, uncertainty_spec=None, n_u
     return Bundle(tables, meta, fw)
 
 
-def _typology_table(r: IndexResult, year: int, seed: int) -> pd.DataFrame:
+def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     from .errors import DataError
     from .typology import typology
 
@@ -148,7 +152,7 @@ def _typology_table(r: IndexResult, year: int, seed: int) -> pd.DataFrame:
     return out
 
 
-def _intervals(data, r: IndexResult, uspec, n: int, seed: int) -> pd.DataFrame:
+def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
     nominal = r.rank.rename("nominal").reset_index()
     if n <= 0:
         out = nominal.assign(median=nominal["nominal"], p05=nominal["nominal"], p95=nominal["nominal"])

@@ -70,6 +70,14 @@ def banner(bundle, lang: str = "zh"):
                  f'font-weight:bold">{esc(t("synthetic", lang))}</div>')
 
 
+def table(df: pd.DataFrame | None):
+    """A DataFrame as an escaped HTML table (only the HTML is built: a report has no use for
+    the plain-text form IPython would also format). The view functions round their numbers."""
+    if df is None:
+        return _html("")
+    return _html(df.to_html(escape=True, border=0, classes="dataframe", na_rep="—"))
+
+
 def heading(text_zh: str, text_en: str, lang: str = "zh", level: int = 2):
     return _html(f"<h{level}>{esc(text_zh if lang == 'zh' else text_en)}</h{level}>")
 
@@ -140,7 +148,7 @@ def radar(bundle, unit_id: str, year: int, lang: str = "zh"):
     tab = dimension_table(bundle, unit_id, year, lang)
     angles = np.linspace(0, 2 * np.pi, len(tab), endpoint=False)
     closed = np.append(angles, angles[0])
-    fig = plt.figure(figsize=(5.2, 5.2))
+    fig = plt.figure(figsize=(4.6, 4.6), dpi=90)
     ax = fig.add_axes((0.15, 0.18, 0.7, 0.7), projection="polar")
     styles = [(t("score", lang), "tab:red", "-"), (t("mean", lang), "black", "--"), (t("best", lang), "tab:green", ":")]
     for col, color, ls in styles:
