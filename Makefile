@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data reports demo template test lint bench clean
+.PHONY: all setup data reports analysis notebooks lab demo template test lint bench clean
 
 all: reports
 
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 needed, .venv has {sys.version}"'
 	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name sd-brain --display-name "Python (sd-brain toolkit)"
 	@touch $(STAMP)
 
 setup: $(STAMP)   ## create/reuse .venv and install the toolkit with its pinned dependencies
@@ -28,6 +29,16 @@ reports: data     ## main job: every per-brain report plus the per-city reports,
 	$(BIN)/python -m toolkit reports --data $(DEMO) --by unit --workers 2 --no-progress
 	$(BIN)/python -m toolkit reports --data $(DEMO) --by city --workers 2 --no-progress --run demo_synthetic_returns__default__city
 
+analysis: setup   ## run the research notebooks (notebooks/01–05) with papermill: reports/analysis/*.{ipynb,html}
+	$(BIN)/python -m toolkit.analysis run --out reports/analysis
+
+notebooks: setup  ## re-execute the research notebooks and store them (clean .ipynb with text outputs + paired .py)
+	$(BIN)/python -m toolkit.analysis store
+
+lab: setup        ## JupyterLab on the project, opened at notebooks/ (kernel "Python (sd-brain toolkit)")
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
 demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for-byte identical)
 	$(BIN)/python -m toolkit demo --out data/raw
 
@@ -38,7 +49,7 @@ test: setup       ## the test suite (CI runs exactly this)
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff check toolkit tests benchmarks notebooks/[0-9][0-9]_*.py notebooks/conftest.py
 
 bench: setup
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
