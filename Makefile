@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data reports analysis notebooks lab demo template test lint bench clean
+.PHONY: all setup data reports analysis notebooks lab demo template browser test lint bench clean
 
 all: reports
 
@@ -45,7 +45,13 @@ demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for
 template: setup   ## write a blank return for local offices into data/
 	$(BIN)/python -m toolkit template --out data
 
-test: setup       ## the test suite (CI runs exactly this)
+browser:          ## headless Chromium for the report screenshot tests (Debian's package; skipped if it cannot be installed)
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "note: Chromium is not installed; the browser screenshot tests will be skipped"
+
+test: setup browser   ## the test suite (CI runs exactly this)
 	$(BIN)/python -m pytest
 
 lint: setup

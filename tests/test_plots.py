@@ -243,3 +243,19 @@ def test_sensitivity_bars_two_bars_per_factor(fw):
     assert sorted(p.get_width() for p in ax.patches) == pytest.approx(sorted([*df["S1"], *df["ST"]]))
     assert "L3 数据价值释放能力" in [t.get_text() for t in ax.get_yticklabels()]
     assert _draw_recording(fig) == []
+
+
+def test_correlation_heatmap_accepts_the_index_column():
+    # the composite (INDEX) has no dimension above it; it used to raise KeyError
+    import pandas as pd
+
+    from toolkit import load_framework
+    from toolkit.plots import correlation_heatmap
+
+    fw = load_framework()
+    codes = ["L1P1", "L1P2", "L2P2", "L1", "INDEX"]
+    r = pd.DataFrame(np.eye(5), index=codes, columns=codes)
+    fig = correlation_heatmap(r, fw)
+    ax = fig.axes[0]
+    assert len(ax.get_xticklabels()) == 5
+    assert len(ax.lines) == 2 * 3  # boundaries L1|L2, L2|L1 (dimension node), L1|INDEX

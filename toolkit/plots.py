@@ -162,7 +162,7 @@ def correlation_heatmap(r, framework=None, lang: str = "zh", *, p=None, alpha: f
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6,
                     color="white" if abs(v) > 0.6 else "black")
     if groups is None and framework is not None and "dimension" in framework.levels:
-        groups = {c: framework.ancestor(c, "dimension") for c in r.columns if c in framework}
+        groups = {c: _dimension_of(c, framework) for c in r.columns if c in framework}
     if groups and square:
         g = [groups.get(c) for c in r.columns]
         for i in range(1, len(g)):
@@ -170,6 +170,14 @@ def correlation_heatmap(r, framework=None, lang: str = "zh", *, p=None, alpha: f
                 ax.axhline(i - 0.5, color="black", lw=0.8)
                 ax.axvline(i - 0.5, color="black", lw=0.8)
     return fig
+
+
+def _dimension_of(code, framework):
+    """The dimension of a node, or None for nodes above the dimensions (the index itself)."""
+    try:
+        return framework.ancestor(code, "dimension")
+    except KeyError:
+        return None
 
 
 # ------------------------------------------------------------------------------------ PCA
