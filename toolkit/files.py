@@ -50,6 +50,22 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> dict:
+    """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file."""
+    import yaml
+
+    path = Path(path)
+    if not path.is_file():
+        raise error(f"{what} file not found: {path}")
+    try:
+        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise error(f"{path}: a {what} must be a mapping")
+    return doc
+
+
 def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
     """Call ``writer(tmp_path)`` and move the result onto ``target`` atomically."""
     with atomic_path(target) as tmp:

@@ -143,16 +143,10 @@ def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=
         return source
     if source is None or isinstance(source, Mapping):
         return IndexSpec.from_dict(source or {}, "<dict>", framework)
-    path = Path(source)
-    if not path.is_file():
-        raise SpecError(f"specification file not found: {path}")
-    try:
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{path}: not valid YAML ({exc})") from exc
-    if not isinstance(doc, Mapping):
-        raise SpecError(f"{path}: a specification must be a mapping of sections")
-    return IndexSpec.from_dict(doc, str(path), framework)
+    from .files import read_yaml_mapping
+
+    doc = read_yaml_mapping(source, "specification", SpecError)
+    return IndexSpec.from_dict(doc, str(source), framework)
 
 
 # -- checks ---------------------------------------------------------------------------------------

@@ -55,7 +55,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import SpecError
 from .spec import IndexSpec, load_spec
@@ -264,13 +263,10 @@ def load_uncertainty_spec(source, spec=None, framework=None) -> UncertaintySpec:
                   "factors": _factors_to_docs(source.factors)}
     where, base = "uncertainty spec", Path.cwd()
     if isinstance(source, str | Path):
+        from .files import read_yaml_mapping
+
         path = Path(source)
-        if not path.is_file():
-            raise SpecError(f"uncertainty specification file not found: {path}")
-        try:
-            doc = yaml.safe_load(path.read_text("utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise SpecError(f"{path}: not valid YAML ({exc})") from exc
+        doc = read_yaml_mapping(path, "uncertainty specification", SpecError)
         where, base = str(path), path.parent
     elif isinstance(source, Mapping):
         doc = source

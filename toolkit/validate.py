@@ -151,28 +151,26 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     return problems
 
 
+# rule → (zh, en) message templates; {c} column, {n}/{ne} its zh/en name, {v} value, {lv} levels
+_MESSAGES = {
+    "required_value": ("{c} 为必填项", "{c} is required"),
+    "non_negative": ("{c}（{n}）不能为负数：{v}", "{c} ({ne}) must not be negative: {v}"),
+    "not_integer": ("{c}（{n}）是计数，应为整数：{v}", "{c} ({ne}) is a count and must be whole: {v}"),
+    "share_range": ("{c}（{n}）是百分比，应在0–100之间：{v}", "{c} ({ne}) is a percentage and must be within 0–100: {v}"),
+    "rubric_level": ("{c}（{n}）等级应为 {lv} 之一：{v}", "{c} ({ne}) must be one of the rubric levels {lv}: {v}"),
+    "binary": ("{c}（{n}）只能填0或1：{v}", "{c} ({ne}) must be 0 or 1: {v}"),
+    "city_code": ("城市代码 {v} 无效，应为山东16市之一（370100–371700，不含371200）",
+                  "city code {v} is not one of Shandong's 16 cities (370100–371700 without 371200)"),
+    "city_name": ("城市名称“{v}”不是山东16市之一", "city '{v}' is not one of Shandong's 16 cities"),
+    "year_range": ("年份 {v} 不在 {lo}–{hi} 之间", "year {v} is outside {lo}–{hi}"),
+}
+
+
 def _cell_problem(file, row, column, value, rule, framework: Framework) -> Problem:
     node = framework.node(column) if column in framework else None
     v = _fmt(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
-    if rule == "required_value":
-        zh, en = f"{column} 为必填项", f"{column} is required"
-    elif rule == "non_negative":
-        zh, en = f"{column}（{node.name_zh}）不能为负数：{v}", f"{column} ({node.name_en}) must not be negative: {v}"
-    elif rule == "not_integer":
-        zh, en = f"{column}（{node.name_zh}）是计数，应为整数：{v}", f"{column} ({node.name_en}) is a count and must be whole: {v}"
-    elif rule == "share_range":
-        zh, en = f"{column}（{node.name_zh}）是百分比，应在0–100之间：{v}", f"{column} ({node.name_en}) is a percentage and must be within 0–100: {v}"
-    elif rule == "rubric_level":
-        levels = ", ".join(str(lv[0]) for lv in node.rubric)
-        zh, en = f"{column}（{node.name_zh}）等级应为 {levels} 之一：{v}", f"{column} ({node.name_en}) must be one of the rubric levels {levels}: {v}"
-    elif rule == "binary":
-        zh, en = f"{column}（{node.name_zh}）只能填0或1：{v}", f"{column} ({node.name_en}) must be 0 or 1: {v}"
-    elif rule == "city_code":
-        zh, en = f"城市代码 {v} 无效，应为山东16市之一（370100–371700，不含371200）", f"city code {v} is not one of Shandong's 16 cities (370100–371700 without 371200)"
-    elif rule == "city_name":
-        zh, en = f"城市名称“{v}”不是山东16市之一", f"city {v!r} is not one of Shandong's 16 cities"
-    elif rule == "year_range":
-        zh, en = f"年份 {v} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间", f"year {v} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}"
-    else:
-        zh = en = f"{column}: {rule}: {v}"
-    return Problem(file, row, column, v, rule, zh, en)
+    fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
+              "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
+              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1]}
+    zh_t, en_t = _MESSAGES.get(rule, ("{c}: " + rule + ": {v}",) * 2)
+    return Problem(file, row, column, v, rule, zh_t.format(**fields), en_t.format(**fields))
