@@ -188,3 +188,12 @@ def test_report_renders_in_a_real_browser(run, tmp_path):
     img = image.imread(png)[..., :3].mean(axis=2)
     assert img.shape[:2] == (900, 1000)
     assert (img[:300] < 0.5).mean() > 0.005  # the banner and the headline are drawn
+
+
+def test_a_second_run_on_the_same_inputs_reuses_the_bundle(run, evil_data):
+    summary, out, _ = run
+    city = run_reports(evil_data, by="city", only=[], workers=1, executor="serial", out=out, run="cities",
+                       n_uncertainty=16, progress=False)
+    a = json.loads((summary.run_dir / "_bundle" / "meta.json").read_text("utf-8"))
+    b = json.loads((city.run_dir / "_bundle" / "meta.json").read_text("utf-8"))
+    assert a["computed_at"] == b["computed_at"] and a["source_sha256"] == b["source_sha256"]

@@ -274,7 +274,17 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     meta_path = bundle_dir / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     if any(meta.get(k) != v for k, v in wanted.items()):  # --force re-renders; it need not recompute
-        save_bundle(compute_bundle(data, spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
+        twin = _matching_bundle(Path(out), wanted)  # e.g. the city run reuses the brain run's bundle
+        if twin is not None:
+            import shutil
+
+            tmp = run_dir / f"._bundle.{os.getpid()}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(twin, tmp)
+            shutil.rmtree(bundle_dir, ignore_errors=True)
+            os.replace(tmp, bundle_dir)
+        else:
+            save_bundle(compute_bundle(data, spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
         load_bundle.cache_clear()
     bundle = load_bundle(bundle_dir)
     css_path = bundle_dir / "fontface.css"
@@ -326,6 +336,18 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
     return summary
+
+
+def _matching_bundle(out: Path, wanted: dict) -> Path | None:
+    """A bundle of another run in ``out`` computed from the same inputs, if there is one."""
+    for meta_path in sorted(out.glob("*/_bundle/meta.json")):
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if all(meta.get(k) == v for k, v in wanted.items()):
+            return meta_path.parent
+    return None
 
 
 def default_workers() -> int:
