@@ -75,12 +75,30 @@ def test_run_renders_every_report_safely(run):
     assert EVIL_NAME not in evil and "&lt;script&gt;alert(1)&lt;/script&gt;" in evil
     index = (run_dir / "index.html").read_text("utf-8")
     assert EVIL_NAME not in index and "&lt;script&gt;" in index
+    for page in (index, evil):  # both embed the CJK font subset, so browsers show the Chinese
+        assert page.count("@font-face") == 1 and "data:font/woff;base64," in page
+    _assert_font_covers(run_dir, index + evil)
     assert "SYNTHETIC" in evil or "模拟数据" in evil
     long = (run_dir / safe_filename("unit", "SD-B003")).read_text("utf-8")
     assert LONG_NAME in long  # shown in full, but the file name stays short
     manifest = json.loads((run_dir / "manifest.json").read_text("utf-8"))
     assert {r["status"] for r in manifest["reports"].values()} == {"ok"}
     assert manifest["inputs"]["data_sha256"] and manifest["versions"]["toolkit"] == toolkit.__version__
+
+
+def _assert_font_covers(run_dir: Path, text: str) -> None:
+    """The embedded subset has a glyph for every CJK character the pages contain."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    css = (run_dir / "_bundle" / "fontface.css").read_text("utf-8")
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", css).group(1))
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    visible = re.sub(r"<(style|script)[^>]*>[\s\S]*?</\1>|<[^>]+>", "", text)
+    missing = sorted({c for c in visible if ord(c) >= 0x2E80 and ord(c) not in cmap})
+    assert not missing, "".join(missing)
 
 
 def test_report_numbers_equal_build_index(run, evil_data):

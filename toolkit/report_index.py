@@ -54,7 +54,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "") -> str:
     else:
         heads = [t("city", lang), t("n_brains", lang), t("mean_score", lang), t("best_rank", lang)]
     heads.append("状态" if lang == "zh" else "Status")
-    head = "".join(f"<th>{esc(h)}</th>" for h in heads)
+    header_cells = "".join(f"<th>{esc(h)}</th>" for h in heads)
     banner = f'<div class="synthetic">{esc(t("synthetic", lang))}</div>' if bundle.synthetic else ""
     title = "产业大脑评价报告" if lang == "zh" else "Industrial Brain reports"
     meta = bundle.meta
@@ -62,5 +62,5 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "") -> str:
             f"data sha256 {esc(str(meta.get('source_sha256', ''))[:16])}… · {esc(meta.get('computed_at'))}")
     return (f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f"<style>{STYLE}{head}</style></head><body>{banner}<h1>{esc(title)}</h1>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<table><thead><tr>{header_cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
             f"<p style='color:#666'>{foot}</p></body></html>\n")

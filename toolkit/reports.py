@@ -168,7 +168,10 @@ def run_font_css(bundle, notebook: Path) -> str:
     from .report_view import T
 
     fw = bundle.framework
-    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values())]
+    here = Path(__file__).parent
+    # every literal the pages can show: the notebook, the view and index modules' own text
+    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values()),
+             (here / "report_view.py").read_text("utf-8"), (here / "report_index.py").read_text("utf-8")]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
     for df in bundle.tables.values():
         for col in df.columns:
