@@ -251,3 +251,14 @@ def test_cli_index_writes_results_atomically(tmp_path, capsys):
     assert main(["index", str(DEMO_CSV), "--spec", str(bad), "--out", str(tmp_path / "none")]) == 1
     assert not (tmp_path / "none").exists()
     assert "aggregation.index.method" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("doc, message", [
+    ({"normalisation": {"method": "minmax", "params": {"lowr": 1}}}, "lowr"),
+    ({"aggregation": {"index": {"method": "generalised_mean", "params": {"q": 2}}}}, "'q'"),
+    ({"weights": {"dimension": {"method": "equal", "params": {"shift": 0.01}}}}, "takes no params"),
+])
+def test_unknown_method_parameters_are_named_at_load_time(doc, message):
+    # a typo in `params` is a SpecError when the spec is loaded, not a TypeError inside build_index
+    with pytest.raises(SpecError, match=message):
+        load_spec(doc)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -208,6 +209,10 @@ def _check(s: dict, where: str, framework) -> None:
                                     f"a {level} of framework {fw.id}")
                 _check_choice({**{k: v for k, v in choice.items() if k != "overrides"}, **o}, allowed,
                               f"{section}.{level}.overrides.{node}", where, section, fw, level)
+    try:
+        check_params(s, fw)
+    except SpecError as exc:
+        raise SpecError(f"{where}: {exc}") from None
 
 
 def _check_choice(choice, allowed, what, where, section, fw, level) -> None:
@@ -236,3 +241,50 @@ def _check_choice(choice, allowed, what, where, section, fw, level) -> None:
         _one_of(choice.get("combine", "linear"), COMBINE_METHODS, f"{what}.combine", where)
         for i, sub in enumerate(of):
             _check_choice(sub, tuple(m for m in allowed if m != "combine"), f"{what}.of[{i}]", where, section, fw, level)
+
+
+def param_function(root: str, method: str):
+    from . import aggregate as agg
+    from . import normalise as norm
+    from . import weights as wts
+
+    if root == "normalisation":
+        return norm.NORMALISERS.get(method)
+    if root == "aggregation":
+        return agg.AGGREGATORS.get(method)
+    if root == "weights":
+        return {"entropy": wts.entropy_minmax, "critic": wts.critic, "cv": wts.cv, "std": wts.std,
+                "pca": wts.pca}.get(method)
+    return None
+
+
+def check_params(doc: dict, fw) -> None:
+    """Every ``params`` entry names a parameter of its method's function, so a typo is a
+    SpecError at load time rather than a TypeError inside build_index."""
+    def check(root, where, choice):
+        method, params = choice.get("method"), choice.get("params") or {}
+        fn = param_function(root, method)
+        if fn is None:
+            if params and root in ("weights", "aggregation"):
+                raise SpecError(f"{where}: method {method!r} takes no params, got {sorted(params)}")
+            return
+        sig = inspect.signature(fn).parameters
+        extra = [k for k in params if k not in sig or k in ("X", "directions", "weights")]
+        if extra:
+            raise SpecError(f"{where}: method {method!r} takes no parameter(s) {extra}")
+
+    norm = doc["normalisation"]
+    check("normalisation", "normalisation", norm)
+    for code, o in (norm.get("overrides") or {}).items():
+        m = o.get("method", norm["method"])
+        check("normalisation", f"normalisation.overrides.{code}",
+              {"method": m, "params": o.get("params", norm["params"] if m == norm["method"] else {})})
+    for root in ("weights", "aggregation"):
+        for level, choice in doc[root].items():
+            base = {k: v for k, v in choice.items() if k != "overrides"}
+            if not (root == "weights" and base.get("method") == "combine"):
+                check(root, f"{root}.{level}", base)
+            for sub in base.get("of", []) if root == "weights" else []:
+                check(root, f"{root}.{level}.of", sub)
+            for node, o in (choice.get("overrides") or {}).items():
+                check(root, f"{root}.{level}.overrides.{node}", {**base, **o})

@@ -15,7 +15,7 @@ import copy
 import inspect
 from collections.abc import Mapping, Sequence
 
-from .errors import SpecError
+from .spec import check_params, param_function  # noqa: F401  (re-exported; defined with the spec checks)
 
 __all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "check_params", "param_function"]
 
@@ -116,50 +116,3 @@ def _apply(doc: dict, address: str, value) -> dict:
         return doc
     parent[last] = copy.deepcopy(value)
     return doc
-
-
-def check_params(doc: dict, fw) -> None:
-    """Every ``params`` entry names a parameter of its method's function (the spec module does
-    not check this; build_index would fail with a TypeError)."""
-    def check(root, where, choice):
-        method, params = choice.get("method"), choice.get("params") or {}
-        fn = param_function(root, method)
-        if fn is None:
-            if params and root in ("weights", "aggregation"):
-                raise SpecError(f"{where}: method {method!r} takes no params, got {sorted(params)}")
-            return
-        sig = inspect.signature(fn).parameters
-        extra = [k for k in params if k not in sig or k in ("X", "directions", "weights")]
-        if extra:
-            raise SpecError(f"{where}: method {method!r} takes no parameter(s) {extra}")
-
-    norm = doc["normalisation"]
-    check("normalisation", "normalisation", norm)
-    for code, o in (norm.get("overrides") or {}).items():
-        m = o.get("method", norm["method"])
-        check("normalisation", f"normalisation.overrides.{code}",
-              {"method": m, "params": o.get("params", norm["params"] if m == norm["method"] else {})})
-    for root in METHOD_ROOTS:
-        for level, choice in doc[root].items():
-            base = {k: v for k, v in choice.items() if k != "overrides"}
-            if not (root == "weights" and base.get("method") == "combine"):
-                check(root, f"{root}.{level}", base)
-            for sub in base.get("of", []) if root == "weights" else []:
-                check(root, f"{root}.{level}.of", sub)
-            for node, o in (choice.get("overrides") or {}).items():
-                check(root, f"{root}.{level}.overrides.{node}", {**base, **o})
-
-
-def param_function(root: str, method: str):
-    from . import aggregate as agg
-    from . import normalise as norm
-    from . import weights as wts
-
-    if root == "normalisation":
-        return norm.NORMALISERS.get(method)
-    if root == "aggregation":
-        return agg.AGGREGATORS.get(method)
-    if root == "weights":
-        return {"entropy": wts.entropy_minmax, "critic": wts.critic, "cv": wts.cv, "std": wts.std,
-                "pca": wts.pca}.get(method)
-    return None
