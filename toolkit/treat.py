@@ -33,53 +33,11 @@ is a thin façade that re-exports their public names, so ``toolkit.treat.impute`
 
 from __future__ import annotations
 
-from .impute import (
-    IMPUTE_METHODS,
-    PANEL_METHODS,
-    ImputeResult,
-    _check_observed_unchanged,  # noqa: F401  (used by tests/test_treat.py)
-    impute,
-    impute_group_mean,
-    impute_group_median,
-    impute_iterative,
-    impute_knn,
-    impute_mean,
-    impute_median,
-    impute_none,
-    impute_panel,
-)
-from .outliers import (
-    LOG_TRANSFORMS,
-    TreatResult,
-    flag_outliers,
-    kurtosis,
-    log_ct,
-    log_ct_orig,
-    skew_kurt,
-    skewness,
-    treat_outliers,
-)
+# the façade exports exactly what its two halves export, without repeating their lists
+from . import impute as _impute_module
+from . import outliers as _outliers_module
+from .impute import *  # noqa: F403
+from .impute import _check_observed_unchanged  # noqa: F401  (used by tests/test_treat.py)
+from .outliers import *  # noqa: F403
 
-__all__ = [
-    "ImputeResult",
-    "TreatResult",
-    "IMPUTE_METHODS",
-    "PANEL_METHODS",
-    "LOG_TRANSFORMS",
-    "impute",
-    "impute_none",
-    "impute_mean",
-    "impute_median",
-    "impute_group_mean",
-    "impute_group_median",
-    "impute_knn",
-    "impute_iterative",
-    "impute_panel",
-    "skewness",
-    "kurtosis",
-    "skew_kurt",
-    "flag_outliers",
-    "treat_outliers",
-    "log_ct",
-    "log_ct_orig",
-]
+__all__ = [*_impute_module.__all__, *_outliers_module.__all__]
