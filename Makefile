@@ -30,10 +30,10 @@ reports: data     ## main job: every per-brain report plus the per-city reports,
 	$(BIN)/python -m toolkit reports --data $(DEMO) --by city --workers 2 --no-progress --run demo_synthetic_returns__default__city
 
 analysis: setup   ## run the research notebooks (notebooks/01–05) with papermill: reports/analysis/*.{ipynb,html}
-	$(BIN)/python -m toolkit.analysis run --out reports/analysis
+	$(BIN)/python -m toolkit.notebooks run --out reports/analysis
 
 notebooks: setup  ## re-execute the research notebooks and store them (clean .ipynb with text outputs + paired .py)
-	$(BIN)/python -m toolkit.analysis store
+	$(BIN)/python -m toolkit.notebooks store
 
 lab: setup        ## JupyterLab on the project, opened at notebooks/ (kernel "Python (sd-brain toolkit)")
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \

@@ -1,7 +1,7 @@
 """Speed of the index engine (issue #3). Prints figures; asserts nothing.
 
 1. Entropy weights + TOPSIS for 1,000 perturbed copies of a 50 × 28 matrix: one vectorised
-   call (toolkit.weights.entropy_batch + the TOPSIS array kernel) against a loop over
+   call (toolkit.methods.weights.entropy_batch + the TOPSIS array kernel) against a loop over
    scikit-criteria (EntropyWeighter → VectorScaler → TOPSIS), in the same run; both give the
    same closeness (checked), and the ratio is printed. Target: ≥ 20×.
 2. 100,000 units × 28 indicators through configs/default.yaml: wall time and peak memory.
@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 import toolkit
-from toolkit.aggregate import _topsis_array
-from toolkit.demo import generate
-from toolkit.weights import entropy_batch
+from toolkit.data.demo import generate
+from toolkit.methods.aggregate import _topsis_array
+from toolkit.methods.weights import entropy_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
 
 
 def batch(data: Path, by: str, workers: int, out: Path, n_unc: int) -> tuple[float, int, float]:
-    from toolkit.reports import run_reports
+    from toolkit.reports.batch import run_reports
 
     t0 = time.perf_counter()
     s = run_reports(data, SPEC, by=by, workers=workers, out=out, n_uncertainty=n_unc, progress=False, force=True)
@@ -46,7 +46,7 @@ def plain_papermill(data: Path, n: int, tmp: Path) -> float:
 
     nb = nbformat.read(str(NOTEBOOK), as_version=4)
     setup = nbformat.v4.new_code_cell(
-        "import toolkit\nfrom toolkit.bundle import compute_bundle, save_bundle\n"
+        "import toolkit\nfrom toolkit.reports.bundle import compute_bundle, save_bundle\n"
         f"save_bundle(compute_bundle(toolkit.read_indicators({str(data)!r}), {str(SPEC)!r}, n_uncertainty=0), "
         "bundle_dir)\ntoolkit.bundle.load_bundle.cache_clear()")
     idx = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
@@ -78,7 +78,7 @@ def main() -> None:
               f"(timed on {args.baseline})")
         sets = [("city", DEMO), ("unit", DEMO)]
         if args.scale:
-            from toolkit.demo import write_demo
+            from toolkit.data.demo import write_demo
 
             big = write_demo(tmp, n_units=args.scale, seed=3, years=(2024, 2025), formats=("csv",))[0]
             sets.append(("unit", big))

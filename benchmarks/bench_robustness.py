@@ -1,7 +1,7 @@
 """Speed of the uncertainty analysis (issue #5). Prints figures; asserts nothing.
 
 For each case — the demo data (50 units × 28 indicators, year 2025) and a 2,800-unit synthetic
-year (``toolkit.demo.generate(n_units=2800, years=(2025,))``) — it runs
+year (``toolkit.data.demo.generate(n_units=2800, years=(2025,))``) — it runs
 ``toolkit.robustness.uncertainty`` with ``configs/uncertainty.yaml`` (9 factors: imputation,
 outliers, normalisation, weights at two levels, ±25 % weight noise, aggregation at two levels,
 leave one indicator out) for ≥ 10,000 replications (a Saltelli design: N·(d + 2)), and prints
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 import toolkit
-from toolkit.demo import generate
+from toolkit.data.demo import generate
 from toolkit.robustness import load_uncertainty_spec, uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]

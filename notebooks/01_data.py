@@ -47,7 +47,8 @@ seed = 0  # unused here (nothing is random); every notebook takes the same param
 
 # %%
 import toolkit
-from toolkit import analysis, audit, plots
+from toolkit import audit, plots
+from toolkit import notebooks as analysis
 
 analysis.setup_notebook()
 data, spec = analysis.load(data_path, spec_path)

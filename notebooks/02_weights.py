@@ -40,7 +40,8 @@ seed = 0  # unused here (every method is deterministic); every notebook takes th
 
 # %%
 import toolkit
-from toolkit import analysis, plots, weights
+from toolkit import notebooks as analysis
+from toolkit import plots, weights
 
 analysis.setup_notebook()
 data, spec = analysis.load(data_path, spec_path)

@@ -24,12 +24,12 @@
 #
 # 综合排名把五个维度压成一个数；类型划分则问：哪些产业大脑的**长短板结构**相似？步骤：对维度得分做主成分分析；
 # 用轮廓系数、CH、DB 与 Gap 统计量投票选择类别数 k；聚类；用自助法 Jaccard 系数检验每类的稳定性；
-# 最后为每一类生成画像与中英文标签（`toolkit.typology`）。
+# 最后为每一类生成画像与中英文标签（`toolkit.analysis.typology`）。
 #
 # A rank compresses five dimensions into one number; a typology asks which brains share a profile of
 # strengths and weaknesses. Steps: PCA of the dimension scores; the number of clusters k by a vote of
 # the silhouette, Calinski–Harabasz, Davies–Bouldin and the gap statistic; clustering; the stability
-# of each cluster by bootstrap Jaccard; and a profile with a zh/en label per cluster (`toolkit.typology`).
+# of each cluster by bootstrap Jaccard; and a profile with a zh/en label per cluster (`toolkit.analysis.typology`).
 
 # %% tags=["parameters"]
 # 参数 Parameters (papermill). Paths are relative to the repository root.
@@ -44,8 +44,9 @@ n_boot = 50  # bootstrap replicates for cluster stability
 
 # %%
 import toolkit
-from toolkit import analysis, audit, plots
-from toolkit.typology import typology
+from toolkit import audit, plots
+from toolkit import notebooks as analysis
+from toolkit.analysis.typology import typology
 
 analysis.setup_notebook()
 data, spec = analysis.load(data_path, spec_path)

@@ -43,7 +43,8 @@ top = 10  # how many leading units the tables show
 import pandas as pd
 
 import toolkit
-from toolkit import analysis, audit, plots
+from toolkit import audit, plots
+from toolkit import notebooks as analysis
 
 analysis.setup_notebook()
 data, spec = analysis.load(data_path, spec_path)

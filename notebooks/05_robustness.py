@@ -49,7 +49,8 @@ top = 15  # how many leading units the tables show
 
 # %%
 import toolkit
-from toolkit import analysis, plots
+from toolkit import notebooks as analysis
+from toolkit import plots
 from toolkit.robustness import leave_one_out, uncertainty
 
 analysis.setup_notebook()

@@ -11,7 +11,7 @@ This file adds what a path in ``addopts`` cannot do robustly:
   template, tested by tests/test_reports.py) and any other notebook here are left out, unless
   named on the command line;
 * ``SD_BRAIN_FIGURES=off`` for the kernels: figures are built but not rasterised
-  (:func:`toolkit.analysis.setup_notebook`), since nbval compares no figure.
+  (:func:`toolkit.notebooks.setup_notebook`), since nbval compares no figure.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tests for toolkit.aggregate: published worked examples, hand values, properties, peers."""
+"""Tests for toolkit.methods.aggregate: published worked examples, hand values, properties, peers."""
 
 from __future__ import annotations
 

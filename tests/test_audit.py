@@ -1,4 +1,4 @@
-"""toolkit.audit: correlations, Cronbach's alpha, KMO/Bartlett, PCA, coverage and the audit report.
+"""toolkit.analysis.audit: correlations, Cronbach's alpha, KMO/Bartlett, PCA, coverage and the audit report.
 
 Cross-checks: scipy (correlation p-values), pingouin (alpha), factor_analyzer (KMO, Bartlett),
 scikit-learn (PCA), on the demo data; hand-derived numbers for small matrices.

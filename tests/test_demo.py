@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from toolkit import read_indicators
-from toolkit.demo import generate, write_demo
+from toolkit.data.demo import generate, write_demo
 
 from .conftest import DEMO_CSV, DEMO_XLSX
 

@@ -1,4 +1,4 @@
-"""Tests for toolkit.diagnose: obstacle degree and coupling coordination, hand-derived."""
+"""Tests for toolkit.methods.diagnose: obstacle degree and coupling coordination, hand-derived."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import analysis
+from toolkit import notebooks as analysis
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -1,4 +1,4 @@
-"""toolkit.plots and toolkit.fonts: every figure's artists, and Chinese glyphs from the bundled font."""
+"""toolkit.viz.plots and toolkit.viz.fonts: every figure's artists, and Chinese glyphs from the bundled font."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.image import AxesImage  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from toolkit import fonts, load_framework  # noqa: E402
+from toolkit import load_framework  # noqa: E402
 from toolkit import plots as P  # noqa: E402
 from toolkit.errors import DataError  # noqa: E402
+from toolkit.viz import fonts  # noqa: E402
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -150,7 +151,7 @@ def test_correlation_heatmap_masks_upper_triangle_and_insignificant_cells(fw, in
 
 
 def test_scree_plot_bars_kaiser_line_and_cumulative(indicators):
-    from toolkit.audit import pca_summary
+    from toolkit.analysis.audit import pca_summary
 
     pca = pca_summary(indicators.iloc[:, :6])
     fig = P.scree_plot(pca, "en")
@@ -162,7 +163,7 @@ def test_scree_plot_bars_kaiser_line_and_cumulative(indicators):
 
 
 def test_pca_biplot_points_and_arrows(indicators):
-    from toolkit.audit import pca_summary
+    from toolkit.analysis.audit import pca_summary
 
     pca = pca_summary(indicators.iloc[:, :5])
     hue = pd.Series([1, 2] * 6, index=indicators.index)
@@ -250,7 +251,7 @@ def test_correlation_heatmap_accepts_the_index_column():
     import pandas as pd
 
     from toolkit import load_framework
-    from toolkit.plots import correlation_heatmap
+    from toolkit.viz.plots import correlation_heatmap
 
     fw = load_framework()
     codes = ["L1P1", "L1P2", "L2P2", "L1", "INDEX"]

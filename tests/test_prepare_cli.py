@@ -13,9 +13,9 @@ import pytest
 
 from toolkit import ValidationError, read_indicators
 from toolkit.cli import main
+from toolkit.data.prepare import load_processed, prepare
+from toolkit.data.template import write_template
 from toolkit.files import write_many_atomic
-from toolkit.prepare import load_processed, prepare
-from toolkit.template import write_template
 
 from .conftest import DEMO_CSV, col
 

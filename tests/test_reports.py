@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 import toolkit
-from toolkit.demo import generate
-from toolkit.parsing import header_for
-from toolkit.reports import NOTEBOOK, plan, run_reports, safe_filename
+from toolkit.data.demo import generate
+from toolkit.data.parsing import header_for
+from toolkit.reports.batch import NOTEBOOK, plan, run_reports, safe_filename
 
 EVIL_ID = "../../x"
 EVIL_NAME = "<script>alert(1)</script>"
@@ -110,7 +110,7 @@ def test_report_numbers_equal_build_index(run, evil_data):
     rank = r.rank.loc[("SD-B004", 2025)]
     n = len(r.composite.xs(2025, level="year"))
     assert f">{comp:.1f}<" in html and f">{rank} / {n}<" in html
-    bundle = toolkit.bundle.load_bundle(summary.run_dir / "_bundle")
+    bundle = toolkit.reports.bundle.load_bundle(summary.run_dir / "_bundle")
     s = bundle.summary.set_index(["unit_id", "year"])
     np.testing.assert_allclose(s["INDEX"].loc[r.composite.index], r.composite, rtol=0, atol=0)
 
@@ -144,7 +144,7 @@ def test_one_failing_report_does_not_stop_the_others(evil_data, tmp_path):
 
 
 def test_reused_kernel_gives_the_same_report_as_a_fresh_one(run):
-    from toolkit.render import NotebookRenderer
+    from toolkit.reports.render import NotebookRenderer
 
     summary, _, _ = run
     params = summary.run_dir / "_params" / (safe_filename("unit", "SD-B003")[:-5] + ".json")
@@ -164,7 +164,7 @@ def test_parameters_cell_and_parameters_as_data(tmp_path):
     assert len(tagged) == 1
     for name in ("by", "target", "year", "lang", "bundle_dir", "params_file"):
         assert re.search(rf"^{name} = ", tagged[0].source, re.M), name
-    from toolkit.reports import Job
+    from toolkit.reports.batch import Job
 
     job = Job("unit:x", "unit", 'a"; import os #\n', 2025, "zh", "f.html", "t")
     p = job.params(tmp_path)
@@ -173,7 +173,7 @@ def test_parameters_cell_and_parameters_as_data(tmp_path):
 
 def test_city_reports_and_plan(run):
     summary, _, _ = run
-    bundle = toolkit.bundle.load_bundle(summary.run_dir / "_bundle")
+    bundle = toolkit.reports.bundle.load_bundle(summary.run_dir / "_bundle")
     jobs = plan(bundle, "city")
     assert {j.target for j in jobs} == set(bundle.summary.query("year == 2025")["city"])
     with pytest.raises(ValueError, match="unknown"):
@@ -197,7 +197,7 @@ def test_dask_executor_gives_the_same_reports(evil_data, run, tmp_path):
 def test_report_renders_in_a_real_browser(run, tmp_path):
     from matplotlib import image
 
-    from toolkit.screenshot import find_chromium, screenshot
+    from toolkit.reports.screenshot import find_chromium, screenshot
 
     if find_chromium() is None:
         pytest.skip("Chromium not installed (make browser)")

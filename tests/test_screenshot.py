@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from matplotlib import image
 
-from toolkit.fonts import font_face_css
-from toolkit.screenshot import find_chromium, screenshot
+from toolkit.reports.screenshot import find_chromium, screenshot
+from toolkit.viz.fonts import font_face_css
 
 pytestmark = pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed (make browser)")
 CHARS = "产业大脑"

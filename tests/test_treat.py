@@ -1,4 +1,4 @@
-"""Tests for toolkit.treat: imputation and COINr-style outlier treatment."""
+"""Tests for toolkit.methods.treat: imputation and COINr-style outlier treatment."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from toolkit import treat as T
 from toolkit.errors import DataError, SpecError
+from toolkit.methods.impute import check_observed_unchanged
 
 # ----------------------------------------------------------------------------------------
 # skewness / kurtosis
@@ -328,7 +329,7 @@ def test_check_observed_unchanged_guard():
     before = pd.DataFrame({"a": [1.0, np.nan]}, index=["u", "v"])
     after = pd.DataFrame({"a": [1.5, 2.0]}, index=["u", "v"])
     with pytest.raises(RuntimeError, match="'u'.*'a'"):
-        T._check_observed_unchanged(before, after, "test")
+        check_observed_unchanged(before, after, "test")
 
 
 # ----------------------------------------------------------------------------------------
@@ -498,7 +499,7 @@ def test_property_never_flag_fewer_than_four_observations(X):
 def test_vectorised_carry_equals_the_general_path(method):
     # impute_panel has a vectorised path for ffill/bfill (max_gap=None) and a general loop;
     # max_gap larger than any gap forces the loop, which must give identical data and log.
-    from toolkit.demo import generate
+    from toolkit.data.demo import generate
 
     df = generate(n_units=120, years=(2023, 2024, 2025), seed=1, missing_rate=0.2)
     X = df.set_index(["unit_id", "year"])[["L1P1", "L1P2", "L4P1"]].sample(frac=1, random_state=1)

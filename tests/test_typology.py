@@ -1,4 +1,4 @@
-"""Tests for toolkit.typology and toolkit.typology_stability.
+"""Tests for toolkit.analysis.typology and toolkit.analysis.clustering.
 
 Expected values are (a) derived by hand in the comments, (b) recomputed independently with
 scikit-learn / scipy / plain numpy (validity criteria, Tibshirani's W_k as Σ D_r / 2n_r,
@@ -26,10 +26,8 @@ from sklearn.metrics import (
 )
 
 import toolkit
-from toolkit import typology_stability as TS
-from toolkit.demo import generate
-from toolkit.errors import DataError
-from toolkit.typology import (
+from toolkit.analysis import clustering as TS
+from toolkit.analysis.typology import (
     DIMENSION_PHRASES,
     SPECIAL_LABELS,
     Z_THRESHOLD,
@@ -38,6 +36,8 @@ from toolkit.typology import (
     profiles,
     typology,
 )
+from toolkit.data.demo import generate
+from toolkit.errors import DataError
 
 from .conftest import DEMO_CSV
 

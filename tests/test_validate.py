@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit import ValidationError, read_indicators
-from toolkit.validate import build_schema
+from toolkit.data.validate import build_schema
 
 from .conftest import col
 

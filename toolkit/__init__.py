@@ -1,11 +1,15 @@
 """Toolkit for evaluating Shandong's 产业大脑 (Industrial Brain) programme.
 
-The public API is re-exported here; each step of the pipeline lives in its own module. Names
-are imported lazily (PEP 562), so that ``import toolkit.report_view`` in a report kernel does
-not pay for scipy, scikit-learn and pandera, which only the computations need.
+The subpackages follow the flow of an evaluation::
+
+    framework → data → methods → index → analysis / robustness → reports   (figures: viz)
+
+The public API is re-exported here. Names are imported lazily (PEP 562, :mod:`toolkit.lazy`), so
+that ``import toolkit.reports.views`` in a report kernel does not pay for scipy, scikit-learn and
+pandera, which only the computations need. The step modules stay reachable under their short
+names (``toolkit.weights``, ``toolkit.aggregate``, ``toolkit.audit`` …).
 """
 
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -14,32 +18,26 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 from .errors import DataError, FrameworkError, SpecError, ToolkitError  # noqa: E402
+from .lazy import lazy_attributes  # noqa: E402
 
 _NAMES = {
-    "Framework": "framework", "available_frameworks": "framework", "load_framework": "framework",
-    "IndicatorData": "io", "read_indicators": "io",
-    "Problem": "problems", "ValidationError": "problems",
-    "IndexSpec": "spec", "load_spec": "spec",
-    "IndexResult": "index", "build_index": "index",
+    "Framework": "framework.model", "available_frameworks": "framework.model",
+    "load_framework": "framework.model",
+    "IndicatorData": "data.read", "read_indicators": "data.read",
+    "Problem": "data.problems", "ValidationError": "data.problems",
+    "IndexSpec": "index.spec", "load_spec": "index.spec",
+    "IndexResult": "index.build", "build_index": "index.build",
 }
-_MODULES = {"aggregate", "audit", "bundle", "demo", "diagnose", "normalise", "plots", "reports", "robustness",
-            "treat", "typology", "weights"}
+# short names of the step modules (the public API of the first releases), and the subpackages
+_MODULES = [
+    "aggregate=methods.aggregate", "diagnose=methods.diagnose", "normalise=methods.normalise",
+    "treat=methods.treat", "weights=methods.weights", "subjective=methods.subjective",
+    "audit=analysis.audit", "typology=analysis.typology", "demo=data.demo",
+    "bundle=reports.bundle", "plots=viz.plots",
+    "framework", "data", "methods", "index", "analysis", "robustness", "reports", "viz", "notebooks",
+]
 
-
-def __getattr__(name: str):
-    if name in _NAMES:
-        value = getattr(import_module(f".{_NAMES[name]}", __name__), name)
-    elif name in _MODULES:
-        value = import_module(f".{name}", __name__)
-    else:
-        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_NAMES) | _MODULES)
-
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 
 __all__ = [
     "__version__", "DataError", "Framework", "FrameworkError", "IndexResult", "IndexSpec",

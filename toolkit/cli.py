@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .data.problems import ValidationError
 from .errors import ToolkitError
-from .problems import ValidationError
 
 
 def _print_report(err: ValidationError, lang: str) -> None:
@@ -87,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     if args.command == "template":
-        from .template import write_template
+        from .data.template import write_template
 
         for path in write_template(args.out, _framework(args.framework)):
             print(path)
     elif args.command == "demo":
-        from .demo import DEFAULT_SEED, write_demo
+        from .data.demo import DEFAULT_SEED, write_demo
 
         years = tuple(int(y) for y in args.years.split(","))
         formats = tuple(f.strip() for f in args.formats.split(","))
@@ -100,20 +100,20 @@ def _run(args) -> int:
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):
             print(path)
     elif args.command == "validate":
-        from .io import read_indicators
+        from .data.read import read_indicators
 
         data = read_indicators(args.file, _framework(args.framework))
         ok = "通过校验" if args.lang == "zh" else "valid"
         print(f"{args.file}: {ok} — {len(data.table)} rows, years {data.years}")
     elif args.command == "prepare":
-        from .prepare import prepare
+        from .data.prepare import prepare
 
         for path in prepare(args.file, args.out, _framework(args.framework)).values():
             print(path)
     elif args.command == "index":
-        from .export import write_results
-        from .index import build_index
-        from .spec import load_spec
+        from .index.build import build_index
+        from .index.export import write_results
+        from .index.spec import load_spec
 
         data = _load_data(args.file)
         spec = load_spec(args.spec, data.framework)
@@ -125,7 +125,7 @@ def _run(args) -> int:
             print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
         print(out)
     elif args.command == "reports":
-        from .reports import run_reports
+        from .reports.batch import run_reports
 
         summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
                               workers=args.workers, executor=args.executor, scheduler=args.scheduler,
@@ -141,7 +141,7 @@ def _run(args) -> int:
         return summary.exit_code
     elif args.command == "framework":
         fw = _framework(args.framework)
-        from .framework import load_framework
+        from .framework.model import load_framework
 
         fw = fw or load_framework()
         cols = ["dimension", f"name_{args.lang}", "unit", "type", "direction"]
@@ -152,10 +152,10 @@ def _run(args) -> int:
 
 def _load_data(path: str):
     if path.endswith(".parquet"):
-        from .prepare import load_processed
+        from .data.prepare import load_processed
 
         return load_processed(path)
-    from .io import read_indicators
+    from .data.read import read_indicators
 
     return read_indicators(path)
 
@@ -163,7 +163,7 @@ def _load_data(path: str):
 def _framework(source):
     if source is None:
         return None
-    from .framework import load_framework
+    from .framework.model import load_framework
 
     return load_framework(Path(source) if Path(source).suffix else source)
 

@@ -1,0 +1,254 @@
+"""Understanding headers and cells as local offices type them.
+
+Headers may be a code (``L1P1``), a Chinese or English name (``产业规模``), or both with a unit
+(``L1P1 产业规模（亿元）``). Cells may hold thousands separators, full-width digits, ``12%`` and
+stray spaces; a fixed list of tokens means "missing"; anything else that is not a number is an
+error, never a silent NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ..framework.model import Framework
+
+#: the columns that identify a unit, with the header spellings accepted for each
+UNIT_COLUMNS = {
+    "unit_id": ("unit_id", "id", "编号", "单位编号", "大脑编号", "产业大脑编号", "unit id"),
+    "brain_name": ("brain_name", "brain name", "name", "产业大脑名称", "大脑名称", "名称", "项目名称"),
+    "city": ("city", "城市", "所在城市", "地市", "所在地市", "市"),
+    "city_code": ("city_code", "city code", "城市代码", "城市编码", "行政区划代码", "区划代码"),
+    "county": ("county", "county/district", "区县", "所在区县", "县（市、区）", "县(市、区)", "县市区"),
+    "industry": ("industry", "产业", "行业", "所属行业", "所属产业", "产业领域"),
+    "year": ("year", "年份", "年度", "评价年度", "填报年度"),
+}
+UNIT_LABELS = {
+    "unit_id": ("单位编号", "Unit ID"), "brain_name": ("产业大脑名称", "Brain name"),
+    "city": ("城市", "City"), "city_code": ("城市代码", "City code (GB/T 2260)"),
+    "county": ("区县", "County/district"), "industry": ("产业", "Industry"), "year": ("年份", "Year"),
+}
+#: cell contents that mean "missing" (compared after NFKC normalisation and trimming)
+MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "–", "－", "N/A", "n/a", "NA", "#N/A", "无", "暂无", "nan"})
+_TRUE = frozenset({"1", "是", "有", "√", "✓", "✔", "y", "yes", "true"})
+_FALSE = frozenset({"0", "否", "×", "✗", "✘", "n", "no", "false"})
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_CODE = re.compile(r"^(L\d+P\d+(?:_[A-Z0-9]+)?)", re.IGNORECASE)
+_UNIT_SUFFIX = re.compile(r"[(\[]([^()\[\]]*)[)\]]$")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``rule`` is a key of :data:`toolkit.report.RULES`."""
+
+    def __init__(self, rule: str, zh: str, en: str):
+        super().__init__(en)
+        self.rule, self.zh, self.en = rule, zh, en
+
+
+def normalise_text(value) -> str:
+    """NFKC-normalise (full-width → ASCII digits, %, parentheses, commas) and trim."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", normalise_text(text)).lower()
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and normalise_text(value) in MISSING_TOKENS
+
+
+def parse_number(value, *, allow_percent: bool = False) -> float | None:
+    """Read one cell as a float; ``None`` for missing. Raises :class:`CellError` otherwise.
+
+    >>> parse_number(" １２,３４５.６ ")
+    12345.6
+    >>> parse_number("12%", allow_percent=True)
+    12.0
+    """
+    if is_missing(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError("not_a_number", "应填写数字", "expected a number")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = re.sub(r"\s+", "", normalise_text(value))
+    percent = text.endswith("%")
+    if percent:
+        if not allow_percent:
+            raise CellError("percent_not_allowed", "该指标不是比例，不能带%", "this indicator is not a share; drop the %")
+        text = text[:-1]
+    if _GROUPED.match(text):
+        text = text.replace(",", "")
+    if not _NUMBER.match(text):
+        raise CellError("not_a_number", f"“{value}”不是有效数字", f"{value!r} is not a number")
+    return float(text)
+
+
+def parse_binary(value) -> float | None:
+    """A checklist tick: 1/0, 是/否, √/×, yes/no …; ``None`` for missing."""
+    if is_missing(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)  # range is checked by the schema, so 2 is reported, not guessed
+    key = normalise_text(value).lower()
+    if key in _TRUE:
+        return 1.0
+    if key in _FALSE:
+        return 0.0
+    return parse_number(value)
+
+
+def parse_level(value) -> float | None:
+    """A rubric level: a number, optionally followed by 级 (``2级``)."""
+    if isinstance(value, str):
+        value = normalise_text(value).removesuffix("级")
+    return parse_number(value)
+
+
+def parse_year(value) -> int | None:
+    """A year such as 2024, 2024.0, "2024" or "2024年"."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        value = normalise_text(value).removesuffix("年度").removesuffix("年")
+    number = parse_number(value)
+    if number is None or number != int(number):
+        raise CellError("year_range", f"“{value}”不是年份", f"{value!r} is not a year")
+    return int(number)
+
+
+def parse_city_code(value) -> str | None:
+    """A GB/T 2260 code as a 6-character string (Excel often stores it as a number)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalise_text(value)
+
+
+# -- units ---------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _unit_tables() -> tuple[dict[str, tuple[str, float]], dict[str, str]]:
+    doc = yaml.safe_load((resources.files("toolkit") / "reference" / "units.yaml").read_text("utf-8"))
+    factor = {u: (fam, float(f)) for fam, units in doc["families"].items() for u, f in units.items()}
+    return factor, {normalise_text(k): v for k, v in doc["aliases"].items()}
+
+
+def canonical_unit(unit: str) -> str:
+    text = normalise_text(unit)
+    return _unit_tables()[1].get(text, text)
+
+
+def unit_factor(stated: str, target: str) -> float | None:
+    """Factor that turns a value in ``stated`` units into ``target`` units, or None if they
+    are not units of the same quantity. Identical units give 1."""
+    stated, target = canonical_unit(stated), canonical_unit(target)
+    if stated == target:
+        return 1.0
+    table = _unit_tables()[0]
+    if stated in table and target in table and table[stated][0] == table[target][0]:
+        return table[stated][1] / table[target][1]
+    return None
+
+
+# -- headers -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What a header cell was understood to be."""
+
+    header: str
+    column: str | None           # canonical column: a unit column name or a leaf code
+    stated_unit: str | None = None
+    factor: float = 1.0
+    error: tuple[str, str, str] | None = None   # (rule, zh, en)
+
+
+def match_header(header, framework: Framework) -> HeaderMatch:
+    """Map one header cell to a canonical column, with the unit conversion it implies."""
+    raw = "" if header is None else str(header)
+    text = normalise_text(raw)
+    squashed = _squash(text)
+    for col, spellings in UNIT_COLUMNS.items():
+        zh, en = UNIT_LABELS[col]
+        bilingual = {_squash(f"{col} {zh}"), _squash(f"{zh} {en}"), _squash(f"{zh}({en})")}
+        if squashed in {_squash(s) for s in spellings} | bilingual:
+            return HeaderMatch(raw, col)
+    code = None
+    cm = _CODE.match(text)
+    if cm:
+        code = cm.group(1).upper()
+        text = text[cm.end():].strip(" :：-_")
+    leaves = {n.code: n for n in framework.leaves()}
+    by_name = {}
+    for n in leaves.values():
+        by_name[_squash(n.name_zh)] = n.code
+        by_name[_squash(n.name_en)] = n.code
+    unit = None
+    name_code = by_name.get(_squash(text)) if text else None
+    m = _UNIT_SUFFIX.search(text)
+    if name_code is None and m:
+        # the trailing bracket is a unit only if the whole text is not already a name
+        unit = m.group(1).strip()
+        text = text[: m.start()].strip()
+        name_code = by_name.get(_squash(text)) if text else None
+    if code is None and name_code is None:
+        # a computed indicator given as a column (L3P1 instead of its items) is explained
+        for n in framework.indicators.itertuples():
+            if n.Index.upper() == _squash(text).upper() or _squash(n.name_zh) == _squash(text):
+                kids = ", ".join(c.code for c in framework.children(n.Index))
+                if kids:
+                    return HeaderMatch(raw, None, error=(
+                        "unknown_column", f"{n.Index} 由子项计算得出，请分别填写：{kids}",
+                        f"{n.Index} is computed from its sub-measures; report {kids} instead"))
+        return HeaderMatch(raw, None, error=(
+            "unknown_column", f"无法识别的列“{raw}”，不属于指标体系", f"column {raw!r} is not part of the framework"))
+    if code is not None and code not in leaves:
+        if code in framework and framework.children(code):
+            kids = ", ".join(c.code for c in framework.children(code))
+            return HeaderMatch(raw, None, error=(
+                "unknown_column", f"{code} 由子项计算得出，请分别填写：{kids}",
+                f"{code} is computed from its sub-measures; report {kids} instead"))
+        return HeaderMatch(raw, None, error=(
+            "unknown_column", f"指标编码 {code} 不在指标体系中", f"indicator code {code} is not in the framework"))
+    if code is not None and text and name_code is not None and name_code != code:
+        return HeaderMatch(raw, None, error=(
+            "header_mismatch", f"列名编码 {code} 与名称“{text}”（{name_code}）不一致",
+            f"header code {code} does not match the name {text!r} ({name_code})"))
+    target = code or name_code
+    node = leaves[target]
+    if unit:
+        measured = node.measured_unit or node.unit
+        factor = unit_factor(unit, measured)
+        if factor is None:
+            return HeaderMatch(raw, None, error=(
+                "unit_mismatch", f"列名单位“{unit}”无法换算为 {target} 的单位“{measured}”",
+                f"header unit {unit!r} cannot be converted to {target}'s unit {measured!r}"))
+        return HeaderMatch(raw, target, unit, factor)
+    return HeaderMatch(raw, target)
+
+
+def header_for(column: str, framework: Framework, lang: str = "zh") -> str:
+    """The header the toolkit writes for a column: ``L1P1 产业规模（亿元）`` or ``year 年份``.
+
+    :func:`match_header` reads every header this function writes.
+    """
+    if column in UNIT_COLUMNS:
+        return f"{column} {UNIT_LABELS[column][0]}"
+    node = framework.node(column)
+    name = node.name_zh if lang == "zh" else node.name_en
+    unit = node.measured_unit or node.unit
+    if node.type in ("amount", "count", "share") and unit and unit != "/":
+        return f"{column} {name}（{unit}）" if lang == "zh" else f"{column} {name} ({unit})"
+    return f"{column} {name}"

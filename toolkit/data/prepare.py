@@ -1,0 +1,79 @@
+"""Validate a return and write tidy processed data (parquet + CSV + provenance), atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from pathlib import Path
+
+from .. import __version__
+from ..framework.model import Framework
+from .read import IndicatorData, read_indicators
+
+
+def provenance(data: IndicatorData) -> dict:
+    """Where processed data came from: input file and hash, framework, toolkit version."""
+    fw = data.framework
+    return {
+        "source": data.source,
+        "source_sha256": data.sha256,
+        "synthetic": data.is_synthetic,
+        "notes": list(data.notes),
+        "framework": {"id": fw.id, "version": fw.version, "sha256": fw.sha256},
+        "unit_conversions": {k: {"stated_unit": u, "factor": f} for k, (u, f) in data.conversions.items()},
+        "rows": int(len(data.table)),
+        "years": data.years,
+        "toolkit_version": __version__,
+        "python": platform.python_version(),
+        "prepared_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def prepare(path: str | Path, out_dir: str | Path = "data/processed",
+            framework: Framework | str | None = None) -> dict[str, Path]:
+    """Read and check ``path``; write ``<stem>.parquet``, ``<stem>.csv`` and ``<stem>.meta.json``.
+
+    Nothing is written when the input is invalid (a :class:`ValidationError` is raised before
+    any file is opened for writing), and the three files replace earlier ones only together.
+    The raw file is never modified.
+
+    Returns
+    -------
+    dict
+        ``{"parquet": path, "csv": path, "meta": path}``.
+    """
+    from ..files import write_many_atomic
+
+    data = read_indicators(path, framework)
+    stem = Path(path).stem
+    out = Path(out_dir)
+    targets = {"parquet": out / f"{stem}.parquet", "csv": out / f"{stem}.csv", "meta": out / f"{stem}.meta.json"}
+    meta = provenance(data)
+    table = data.table
+
+    def parquet(tmp: Path) -> None:
+        table.to_parquet(tmp, index=False)
+
+    def csv(tmp: Path) -> None:
+        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+    def meta_json(tmp: Path) -> None:
+        tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    write_many_atomic({targets["parquet"]: parquet, targets["csv"]: csv, targets["meta"]: meta_json})
+    return targets
+
+
+def load_processed(path: str | Path, framework: Framework | str | None = None) -> IndicatorData:
+    """Load a processed parquet file written by :func:`prepare` back into IndicatorData."""
+    import pandas as pd
+
+    from ..framework.model import load_framework
+
+    path = Path(path)
+    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    table = pd.read_parquet(path)
+    meta_path = path.with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    return IndicatorData(table, fw, str(path), meta.get("source_sha256", ""), {}, tuple(meta.get("notes", ())))

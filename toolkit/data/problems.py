@@ -1,0 +1,109 @@
+"""One report of every problem found in an indicator return, in Chinese or English.
+
+Reading (:mod:`toolkit.data.read`) and checking (:mod:`toolkit.data.validate`) both add :class:`Problem`
+records; the caller gets them all at once, as a DataFrame inside :class:`ValidationError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from ..errors import ToolkitError
+
+REPORT_COLUMNS = ["file", "row", "column", "value", "rule", "message"]
+
+#: rule code → (zh, en) title, shown in the report's `rule` column
+RULES = {
+    "file_unreadable": ("文件无法读取", "file cannot be read"),
+    "encoding": ("文件编码无法识别", "unknown text encoding"),
+    "empty_file": ("文件没有数据行", "no data rows"),
+    "unknown_column": ("未知列", "unknown column"),
+    "missing_column": ("缺少必填列", "required column missing"),
+    "duplicate_column": ("重复列", "column given twice"),
+    "header_mismatch": ("列名中编码与名称不一致", "header code and name disagree"),
+    "unit_mismatch": ("单位无法换算", "unit cannot be converted"),
+    "not_a_number": ("不是数字", "not a number"),
+    "percent_not_allowed": ("非比例指标不能填百分号", "percent sign in a non-share column"),
+    "required_value": ("必填项为空", "required value missing"),
+    "not_integer": ("应为整数", "must be a whole number"),
+    "non_negative": ("不能为负数", "must not be negative"),
+    "share_range": ("比例应在0–100之间", "share must be within 0–100"),
+    "rubric_level": ("等级不在评分标准范围内", "level outside the rubric"),
+    "binary": ("勾选项只能为0或1", "checklist item must be 0 or 1"),
+    "year_range": ("年份无效", "invalid year"),
+    "city_code": ("城市代码无效（应为山东16市之一）", "invalid city code (not one of Shandong's 16 cities)"),
+    "city_name": ("城市名称无效", "unknown city name"),
+    "city_mismatch": ("城市名称与代码不一致", "city name and code disagree"),
+    "duplicate_unit_year": ("同一单位同一年度重复填报", "unit reported twice for the same year"),
+    "cross_field": ("指标之间的逻辑关系不成立", "cross-field rule broken"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one cell (or one column/file when row is None)."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    rule: str
+    message_zh: str
+    message_en: str
+
+
+def problems_frame(problems: list[Problem], lang: str = "en") -> pd.DataFrame:
+    """The problems as a table: file, row (as numbered in the spreadsheet), column, value,
+    rule, message — sorted by row then column, in ``lang`` (zh or en)."""
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be zh or en, got {lang!r}")
+    if not problems:
+        return pd.DataFrame(columns=REPORT_COLUMNS + ["rule_code"])
+    rows = []
+    for p in problems:
+        d = asdict(p)
+        title = RULES.get(p.rule, (p.rule, p.rule))[0 if lang == "zh" else 1]
+        rows.append({
+            "file": d["file"], "row": d["row"], "column": d["column"],
+            "value": "" if d["value"] is None else str(d["value"]),
+            "rule": title, "message": d[f"message_{lang}"], "rule_code": p.rule,
+        })
+    out = pd.DataFrame(rows)
+    out["row"] = out["row"].astype("Int64")
+    out = out.sort_values(["row", "column"], na_position="first", kind="stable")
+    return out.reset_index(drop=True)
+
+
+class ValidationError(ToolkitError, ValueError):
+    """Raised when a return has problems; carries every problem found, not only the first.
+
+    Attributes
+    ----------
+    problems : list of Problem
+    report : DataFrame
+        The problems in English (``report_in("zh")`` for Chinese).
+    """
+
+    def __init__(self, problems: list[Problem], source: str = ""):
+        self.problems = list(problems)
+        self.source = source
+        self.report = problems_frame(self.problems, "en")
+        super().__init__(self._summary())
+
+    def report_in(self, lang: str = "en") -> pd.DataFrame:
+        return problems_frame(self.problems, lang)
+
+    def _summary(self) -> str:
+        n = len(self.problems)
+        head = self.report.head(20)
+        lines = [f"{self.source or 'input'}: {n} problem{'s' if n != 1 else ''} found"]
+        for _, r in head.iterrows():
+            where = f"row {r['row']}" if pd.notna(r["row"]) else "file"
+            col = f", column {r['column']}" if isinstance(r["column"], str) else ""
+            val = f", value {r['value']!r}" if r["value"] != "" else ""
+            lines.append(f"  {where}{col}{val}: {r['message']} [{r['rule_code']}]")
+        if n > len(head):
+            lines.append(f"  … and {n - len(head)} more (see .report)")
+        return "\n".join(lines)

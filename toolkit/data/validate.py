@@ -1,0 +1,176 @@
+"""A pandera schema derived from a framework, and the problems it finds.
+
+The schema is built from the framework file, not written by hand: every data column gets the
+checks its measurement type implies (amounts ≥ 0; counts whole and ≥ 0; shares within 0–100;
+rubric levels in the rubric; checklist items 0/1), the unit columns get theirs (required
+values, a valid Shandong city code, a plausible year), and the frame gets the cross-field rules
+of the framework's ``constraints`` plus uniqueness of (unit, year). Running it lazily collects
+every failure; :func:`check_frame` turns them into :class:`~toolkit.report.Problem` records
+that name the spreadsheet row, the column, the value and the rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..framework.geo import cities
+from ..framework.model import Framework
+from .parsing import UNIT_COLUMNS
+from .problems import Problem
+
+REQUIRED_UNIT_VALUES = ("unit_id", "brain_name", "city", "city_code", "industry", "year")
+YEAR_RANGE = (2000, 2100)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _column_checks(node) -> list[pa.Check]:
+    """Checks for one data column, named by rule code so failures translate to messages."""
+    def ok(fn):
+        return lambda s: s.isna() | fn(s)
+
+    t = node.type
+    checks = [pa.Check(ok(lambda s: s >= 0), name="non_negative")] if t in ("amount", "count") else []
+    if t == "count":
+        checks.append(pa.Check(ok(lambda s: np.isclose(s, np.round(s))), name="not_integer"))
+    elif t == "share":
+        checks.append(pa.Check(ok(lambda s: (s >= 0) & (s <= 100)), name="share_range"))
+    elif t == "ordinal":
+        allowed = [lv[0] for lv in node.rubric]
+        checks.append(pa.Check(ok(lambda s: s.isin(allowed)), name="rubric_level"))
+    elif t == "binary":
+        checks.append(pa.Check(ok(lambda s: s.isin([0, 1])), name="binary"))
+    return checks
+
+
+def build_schema(framework: Framework) -> pa.DataFrameSchema:
+    """The pandera schema of a typed return (one row per unit and year)."""
+    valid_codes = list(cities().index)
+    valid_names = list(cities()["zh"])
+    cols: dict[str, pa.Column] = {}
+    for col in UNIT_COLUMNS:
+        required = col in REQUIRED_UNIT_VALUES
+        checks = []
+        if required:
+            checks.append(pa.Check(lambda s: s.notna(), name="required_value", ignore_na=False))
+        if col == "city_code":
+            checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_codes), name="city_code"))
+        if col == "city":
+            checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_names), name="city_name"))
+        if col == "year":
+            checks.append(pa.Check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
+        dtype = "Int64" if col == "year" else None  # text columns: pandas 2 object or pandas 3 str
+        cols[col] = pa.Column(dtype, checks, nullable=True, coerce=False)
+    for node in framework.leaves():
+        cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
+    frame_checks = [pa.Check(_unique_unit_year, name="duplicate_unit_year"),
+                    pa.Check(_city_matches_code, name="city_mismatch")]
+    for i, con in enumerate(framework.constraints):
+        left, right = con["left"], con["right"]
+        frame_checks.append(pa.Check(
+            lambda d, a=left, b=right: d[a].isna() | d[b].isna() | (d[a] <= d[b] + 1e-9),
+            name=f"cross_field:{i}"))
+    return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)
+
+
+def _unique_unit_year(d: pd.DataFrame) -> pd.Series:
+    keyed = d["unit_id"].notna() & d["year"].notna()
+    return ~(d.duplicated(["unit_id", "year"], keep="first") & keyed)
+
+
+def _city_matches_code(d: pd.DataFrame) -> pd.Series:
+    name_of = cities()["zh"]
+    expected = d["city_code"].map(name_of)
+    return d["city"].isna() | expected.isna() | (expected == d["city"])
+
+
+def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tuple[int, str]] = frozenset()
+                ) -> list[Problem]:
+    """Run the schema on a typed frame whose index is the spreadsheet row number.
+
+    ``skip`` holds (row, column) cells already reported while reading, so a cell that could
+    not be parsed is not reported again as missing.
+    """
+    schema = build_schema(framework)
+    try:
+        schema.validate(df, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    problems: list[Problem] = []
+    seen: set[tuple] = set()
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        row = None if pd.isna(case.index) else int(case.index)
+        column = None if pd.isna(case.column) else str(case.column)
+        if check.startswith("cross_field:"):
+            con = framework.constraints[int(check.split(":")[1])]
+            key = (check, row)
+            if key in seen:
+                continue
+            seen.add(key)
+            a, b = df.at[row, con["left"]], df.at[row, con["right"]]
+            problems.append(Problem(
+                file, row, con["left"], f"{_fmt(a)} > {_fmt(b)}", "cross_field",
+                f"{con['zh']}：{con['left']}={_fmt(a)}，{con['right']}={_fmt(b)}",
+                f"{con['en']}: {con['left']}={_fmt(a)}, {con['right']}={_fmt(b)}"))
+            continue
+        if check == "duplicate_unit_year":
+            key = (check, row)
+            if key in seen or row is None:
+                continue
+            seen.add(key)
+            uid, year = df.at[row, "unit_id"], df.at[row, "year"]
+            first = df.index[(df["unit_id"] == uid) & (df["year"] == year)][0]
+            problems.append(Problem(
+                file, row, "unit_id", f"{uid} / {year}", "duplicate_unit_year",
+                f"单位 {uid} 的 {year} 年度数据重复（首次出现在第 {first} 行）",
+                f"unit {uid} is reported twice for {year} (first at row {first})"))
+            continue
+        if check == "city_mismatch":
+            key = (check, row)
+            if key in seen:
+                continue
+            seen.add(key)
+            name, code = df.at[row, "city"], df.at[row, "city_code"]
+            problems.append(Problem(
+                file, row, "city", f"{name} / {code}", "city_mismatch",
+                f"城市“{name}”与代码 {code}（{cities()['zh'].get(code)}）不一致",
+                f"city {name!r} does not match code {code} ({cities()['en'].get(code)})"))
+            continue
+        if column is None or (row, column) in skip:
+            continue
+        value = case.failure_case
+        problems.append(_cell_problem(file, row, column, value, check, framework))
+    return problems
+
+
+# rule → (zh, en) message templates; {c} column, {n}/{ne} its zh/en name, {v} value, {lv} levels
+_MESSAGES = {
+    "required_value": ("{c} 为必填项", "{c} is required"),
+    "non_negative": ("{c}（{n}）不能为负数：{v}", "{c} ({ne}) must not be negative: {v}"),
+    "not_integer": ("{c}（{n}）是计数，应为整数：{v}", "{c} ({ne}) is a count and must be whole: {v}"),
+    "share_range": ("{c}（{n}）是百分比，应在0–100之间：{v}", "{c} ({ne}) is a percentage and must be within 0–100: {v}"),
+    "rubric_level": ("{c}（{n}）等级应为 {lv} 之一：{v}", "{c} ({ne}) must be one of the rubric levels {lv}: {v}"),
+    "binary": ("{c}（{n}）只能填0或1：{v}", "{c} ({ne}) must be 0 or 1: {v}"),
+    "city_code": ("城市代码 {v} 无效，应为山东16市之一（370100–371700，不含371200）",
+                  "city code {v} is not one of Shandong's 16 cities (370100–371700 without 371200)"),
+    "city_name": ("城市名称“{v}”不是山东16市之一", "city '{v}' is not one of Shandong's 16 cities"),
+    "year_range": ("年份 {v} 不在 {lo}–{hi} 之间", "year {v} is outside {lo}–{hi}"),
+}
+
+
+def _cell_problem(file, row, column, value, rule, framework: Framework) -> Problem:
+    node = framework.node(column) if column in framework else None
+    v = _fmt(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
+    fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
+              "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
+              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1]}
+    zh_t, en_t = _MESSAGES.get(rule, ("{c}: " + rule + ": {v}",) * 2)
+    return Problem(file, row, column, v, rule, zh_t.format(**fields), en_t.format(**fields))

@@ -1,0 +1,21 @@
+"""The framework: indicators, hierarchy, directions, units and labels, read from a YAML file (step 1 of the flow).
+
+Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
+not import the others.
+"""
+
+from ..lazy import lazy_attributes
+
+_NAMES = {
+    'Framework': 'model',
+    'Node': 'model',
+    'available_frameworks': 'model',
+    'load_framework': 'model',
+    'cities': 'geo',
+    'city_code': 'geo',
+    'city_name': 'geo',
+}
+_MODULES = ['model', 'geo']
+
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
+__all__ = sorted(_NAMES)

@@ -1,0 +1,385 @@
+"""The indicator framework as data: hierarchy, directions, units, zh/en labels.
+
+A framework file (YAML, schema_version 1) is a tree of nodes under one root. The level names
+are declared in the file (``levels: [index, dimension, indicator, measure]``), so a framework
+of any depth loads; the columns a data file must carry are the leaves of the tree. See
+``toolkit/frameworks/shandong_industrial_brain.yaml`` for the annotated schema.
+
+>>> fw = load_framework()
+>>> fw.indicators.loc["L1P1", "unit"]
+'亿元'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ..errors import FrameworkError
+
+DEFAULT_FRAMEWORK = "shandong_industrial_brain"
+
+#: measurement types a node may declare, and what a data cell of that type must hold
+MEASUREMENT_TYPES = {
+    "amount": "non-negative number",
+    "count": "non-negative whole number",
+    "share": "percentage between 0 and 100",
+    "ordinal": "rubric level",
+    "checklist": "computed from 0/1 items",
+    "binary": "0 or 1",
+}
+ROLLUP_METHODS = {"checklist_share": "raw", "normalised_mean": "index"}
+_LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node of the framework tree (the index, a dimension, an indicator or a measure)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    level: str
+    depth: int
+    parent: str | None
+    children: tuple[str, ...] = ()
+    weight: float = 1.0
+    definition_zh: str = ""
+    definition_en: str = ""
+    unit: str = ""
+    unit_en: str = ""
+    measured_unit: str = ""
+    direction: int = 1
+    type: str = ""
+    rubric: tuple[tuple[int, str, str], ...] = ()
+    rollup: dict | None = field(default=None, hash=False, compare=False)
+    note: str = ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def name(self, lang: str = "zh") -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Framework:
+    """An indicator framework: the tree of nodes plus the file's metadata.
+
+    Build one with :func:`load_framework`. The object is read-only; its tables are pandas
+    DataFrames indexed by node code, in the order of the file.
+    """
+
+    def __init__(self, meta: dict, nodes: dict[str, Node], levels: tuple[str, ...], path: Path | None,
+                 sha256: str):
+        self.meta = meta
+        self._nodes = nodes
+        self.levels = levels
+        self.path = path
+        self.sha256 = sha256
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+    @property
+    def version(self) -> str:
+        return str(self.meta["version"])
+
+    def title(self, lang: str = "zh") -> str:
+        return self.meta.get(f"title_{lang}", self.id)
+
+    def __repr__(self) -> str:
+        return (f"<Framework {self.id} v{self.version}: {len(self.dimensions)} dimensions, "
+                f"{len(self.indicators)} indicators, {len(self.leaves())} data columns>")
+
+    # -- nodes and navigation -----------------------------------------------------------------
+    @property
+    def root(self) -> Node:
+        return next(iter(self._nodes.values()))
+
+    def node(self, code: str) -> Node:
+        try:
+            return self._nodes[code]
+        except KeyError:
+            raise KeyError(f"{code!r} is not a node of framework {self.id}") from None
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._nodes
+
+    def nodes(self, level: str | None = None) -> list[Node]:
+        """All nodes, or those of one level, in file order."""
+        if level is not None and level not in self.levels:
+            raise KeyError(f"unknown level {level!r}; levels are {list(self.levels)}")
+        return [n for n in self._nodes.values() if level is None or n.level == level]
+
+    def children(self, code: str) -> list[Node]:
+        return [self._nodes[c] for c in self.node(code).children]
+
+    def parent(self, code: str) -> Node | None:
+        p = self.node(code).parent
+        return None if p is None else self._nodes[p]
+
+    def ancestor(self, code: str, level: str) -> str:
+        """Code of the ancestor of ``code`` at ``level`` (the node itself if it is at that level)."""
+        node = self.node(code)
+        while node is not None and node.level != level:
+            node = self.parent(node.code)
+        if node is None:
+            raise KeyError(f"{code!r} has no ancestor at level {level!r}")
+        return node.code
+
+    def leaves(self, code: str | None = None) -> list[Node]:
+        """The leaves (data columns) under ``code`` (default: the whole tree), in file order."""
+        start = self.node(code) if code else self.root
+        out: list[Node] = []
+        stack = [start]
+        while stack:
+            n = stack.pop()
+            if n.is_leaf:
+                out.append(n)
+            else:
+                stack.extend(self._nodes[c] for c in reversed(n.children))
+        return out
+
+    @property
+    def columns(self) -> list[str]:
+        """Codes of the data columns a return must carry (the leaves), in file order."""
+        return [n.code for n in self.leaves()]
+
+    # -- tables ------------------------------------------------------------------------------
+    @cached_property
+    def hierarchy(self) -> pd.DataFrame:
+        """One row per node, like COINr's iMeta: code, parent, level, depth, weight, names, …"""
+        rows = [{
+            "code": n.code, "parent": n.parent, "level": n.level, "depth": n.depth,
+            "weight": n.weight, "name_zh": n.name_zh, "name_en": n.name_en, "type": n.type or None,
+            "unit": n.unit or None, "direction": n.direction if n.type else None,
+            "is_leaf": n.is_leaf,
+            "rollup": (n.rollup or {}).get("method"),
+        } for n in self._nodes.values()]
+        return pd.DataFrame(rows).set_index("code")
+
+    def _table(self, nodes: list[Node]) -> pd.DataFrame:
+        rows = []
+        for n in nodes:
+            rows.append({
+                "code": n.code, "dimension": self._dimension_of(n), "parent": n.parent,
+                "name_zh": n.name_zh, "name_en": n.name_en, "unit": n.unit, "unit_en": n.unit_en,
+                "measured_unit": n.measured_unit or n.unit,
+                "direction": n.direction, "type": n.type, "weight": n.weight,
+                "definition_zh": n.definition_zh, "definition_en": n.definition_en,
+                "note": n.note, "rollup": (n.rollup or {}).get("method"),
+            })
+        return pd.DataFrame(rows).set_index("code")
+
+    def _dimension_of(self, n: Node) -> str | None:
+        if "dimension" not in self.levels:
+            return None
+        try:
+            return self.ancestor(n.code, "dimension")
+        except KeyError:
+            return None
+
+    @cached_property
+    def dimensions(self) -> pd.DataFrame:
+        """The dimension level: code, name_zh, name_en, weight."""
+        level = "dimension" if "dimension" in self.levels else self.levels[1]
+        return self.hierarchy.loc[self.hierarchy["level"] == level,
+                                  ["name_zh", "name_en", "weight"]]
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The indicator level, with unit, direction, measurement type and definitions."""
+        return self._table(self.nodes("indicator" if "indicator" in self.levels else self.levels[-1]))
+
+    @cached_property
+    def measures(self) -> pd.DataFrame:
+        """The data columns (leaves) with the unit their values are stored in."""
+        return self._table(self.leaves())
+
+    @property
+    def directions(self) -> pd.Series:
+        """+1 (benefit) / −1 (cost) for every leaf and indicator code."""
+        codes = dict.fromkeys(list(self.indicators.index) + self.columns)
+        return pd.Series({c: self._nodes[c].direction for c in codes}, name="direction")
+
+    @property
+    def units(self) -> pd.Series:
+        """The unit as printed in the source, for every indicator and leaf code."""
+        codes = dict.fromkeys(list(self.indicators.index) + self.columns)
+        return pd.Series({c: self._nodes[c].unit for c in codes}, name="unit")
+
+    def labels(self, lang: str = "zh") -> dict[str, str]:
+        """Code → name in ``lang`` (zh or en) for every node."""
+        if lang not in _LANGS:
+            raise ValueError(f"lang must be one of {_LANGS}, got {lang!r}")
+        return {c: n.name(lang) for c, n in self._nodes.items()}
+
+    def label(self, code: str, lang: str = "zh", with_code: bool = False) -> str:
+        name = self.node(code).name(lang)
+        return f"{code} {name}" if with_code else name
+
+    def rubric(self, code: str) -> pd.DataFrame:
+        """Levels of an ordinal indicator: value, zh, en."""
+        n = self.node(code)
+        if n.type != "ordinal":
+            raise KeyError(f"{code!r} is not an ordinal indicator")
+        return pd.DataFrame(n.rubric, columns=["value", "zh", "en"])
+
+    @property
+    def constraints(self) -> list[dict]:
+        """Cross-field rules between data columns (``rule: le`` means left ≤ right)."""
+        return list(self.meta.get("constraints") or [])
+
+    # -- roll-ups -----------------------------------------------------------------------------
+    def rollup_raw(self, data: pd.DataFrame) -> pd.DataFrame:
+        """Add the indicators that roll up from raw sub-measures (checklists) to ``data``.
+
+        ``checklist_share``: 100 × Σ w·item / Σ w over the 0/1 items; the result is missing
+        when any item is missing (a partly filled checklist is not scored as unticked).
+        Returns a new DataFrame; ``data`` is not modified.
+        """
+        out = data.copy()
+        for n in self._nodes.values():
+            if not n.rollup or n.rollup.get("stage") != "raw":
+                continue
+            kids = [self._nodes[c] for c in n.children]
+            items = out[[k.code for k in kids]].astype(float)
+            w = np.array([k.weight for k in kids], dtype=float)
+            score = 100.0 * items.to_numpy() @ w / w.sum()
+            out[n.code] = np.where(items.isna().any(axis=1), np.nan, score)
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every node with every attribute: the codebook as one table."""
+        return self._table(list(self._nodes.values()))
+
+
+# ---------------------------------------------------------------------------------------------
+def available_frameworks() -> list[str]:
+    """Names of the framework files shipped with the toolkit."""
+    files = resources.files("toolkit") / "frameworks"
+    return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_framework(source: str | Path | None = None) -> Framework:
+    """Load a framework file.
+
+    Parameters
+    ----------
+    source : str or Path, optional
+        A shipped framework name (default ``shandong_industrial_brain``) or the path of any
+        YAML file with the same schema.
+
+    Raises
+    ------
+    FrameworkError
+        When the file breaks the schema; the message names the node and the field.
+    """
+    if source is None:
+        source = DEFAULT_FRAMEWORK
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        res = resources.files("toolkit") / "frameworks" / f"{source}.yaml"
+        if not res.is_file():
+            raise FrameworkError(f"no framework named {source!r}; shipped: {available_frameworks()}")
+        raw = res.read_bytes()
+        path = Path(str(res))
+    else:
+        if not path.is_file():
+            raise FrameworkError(f"framework file not found: {path}")
+        raw = path.read_bytes()
+    try:
+        doc = yaml.safe_load(raw.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
+    return _parse(doc, path, hashlib.sha256(raw).hexdigest())
+
+
+def _parse(doc, path: Path | None, sha256: str) -> Framework:
+    where = str(path) if path else "<framework>"
+    if not isinstance(doc, dict):
+        raise FrameworkError(f"{where}: top level must be a mapping")
+    for key in ("schema_version", "id", "version", "levels", "root"):
+        if key not in doc:
+            raise FrameworkError(f"{where}: missing top-level field {key!r}")
+    if doc["schema_version"] != 1:
+        raise FrameworkError(f"{where}: unsupported schema_version {doc['schema_version']!r} (expected 1)")
+    levels = tuple(doc["levels"])
+    if len(levels) < 2 or len(set(levels)) != len(levels):
+        raise FrameworkError(f"{where}: levels must name at least two distinct levels, got {levels}")
+    nodes: dict[str, Node] = {}
+
+    def visit(raw: dict, depth: int, parent: str | None) -> None:
+        if not isinstance(raw, dict) or "code" not in raw:
+            raise FrameworkError(f"{where}: a node under {parent!r} has no code")
+        code = str(raw["code"])
+        ctx = f"{where}: node {code}"
+        if code in nodes:
+            raise FrameworkError(f"{ctx}: code used twice")
+        if depth >= len(levels):
+            raise FrameworkError(f"{ctx}: deeper than the {len(levels)} declared levels {levels}")
+        for key in ("name_zh", "name_en"):
+            if not raw.get(key):
+                raise FrameworkError(f"{ctx}: missing {key}")
+        kids = raw.get("children") or []
+        direction = raw.get("direction", "benefit")
+        if direction not in ("benefit", "cost"):
+            raise FrameworkError(f"{ctx}: direction must be benefit or cost, got {direction!r}")
+        mtype = raw.get("type", "")
+        if mtype and mtype not in MEASUREMENT_TYPES:
+            raise FrameworkError(f"{ctx}: type must be one of {sorted(MEASUREMENT_TYPES)}, got {mtype!r}")
+        if not kids and depth > 0 and not mtype:
+            raise FrameworkError(f"{ctx}: a leaf needs a measurement type")
+        weight = raw.get("weight", 1)
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise FrameworkError(f"{ctx}: weight must be a non-negative number, got {weight!r}")
+        rubric = ()
+        if mtype == "ordinal":
+            levels_raw = raw.get("rubric") or []
+            if not levels_raw:
+                raise FrameworkError(f"{ctx}: an ordinal indicator needs a rubric")
+            rubric = tuple((int(lv["value"]), str(lv["zh"]), str(lv["en"])) for lv in levels_raw)
+        rollup = raw.get("rollup")
+        if kids and depth > 0 and mtype and not rollup:
+            raise FrameworkError(f"{ctx}: an indicator with sub-measures needs a rollup")
+        if rollup:
+            method = rollup.get("method")
+            if method not in ROLLUP_METHODS:
+                raise FrameworkError(f"{ctx}: rollup method must be one of {sorted(ROLLUP_METHODS)}")
+            rollup = {"stage": ROLLUP_METHODS[method], **rollup}
+            if method == "checklist_share" and any(k.get("type") != "binary" for k in kids):
+                raise FrameworkError(f"{ctx}: checklist items must have type binary")
+        nodes[code] = Node(
+            code=code, name_zh=str(raw["name_zh"]), name_en=str(raw["name_en"]),
+            level=levels[depth], depth=depth, parent=parent,
+            children=tuple(str(k.get("code")) for k in kids if isinstance(k, dict)),
+            weight=float(weight),
+            definition_zh=str(raw.get("definition_zh", "")), definition_en=str(raw.get("definition_en", "")),
+            unit=str(raw.get("unit", "")), unit_en=str(raw.get("unit_en", "")),
+            measured_unit=str(raw.get("measured_unit", "")),
+            direction=1 if direction == "benefit" else -1, type=mtype, rubric=rubric,
+            rollup=rollup, note=str(raw.get("note", "")).strip(),
+        )
+        for k in kids:
+            visit(k, depth + 1, code)
+
+    visit(doc["root"], 0, None)
+    leaves = {c for c, n in nodes.items() if n.is_leaf and n.depth > 0}
+    for i, con in enumerate(doc.get("constraints") or []):
+        if con.get("rule") != "le":
+            raise FrameworkError(f"{where}: constraint {i + 1}: unknown rule {con.get('rule')!r} (known: le)")
+        for side in ("left", "right"):
+            if con.get(side) not in leaves:
+                raise FrameworkError(f"{where}: constraint {i + 1}: {side} {con.get(side)!r} is not a data column")
+    meta = {k: v for k, v in doc.items() if k != "root"}
+    return Framework(meta, nodes, levels, path, sha256)

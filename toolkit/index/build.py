@@ -1,0 +1,375 @@
+"""``build_index(data, spec)``: treat, normalise, weight and aggregate, as one pure function.
+
+The steps, each taken from the specification (:mod:`toolkit.index.spec`):
+
+1. **select** the index leaves: every indicator, except that an indicator whose sub-measures
+   roll up inside the index (L2P1, L3P3) is replaced by its sub-measures; a raw-stage roll-up
+   (L3P1's checklist score) is a leaf itself;
+2. **impute** (panel filling across years first, then a cross-sectional method);
+3. **treat outliers** (COINr's winsorise-then-log rule; binary and ordinal columns skipped);
+4. **normalise**, direction-aware, per indicator if overridden;
+5. **weight and aggregate** bottom-up through the framework's levels: sub-measures →
+   indicator, indicators → dimension, dimensions → index; method and weights per level, and
+   per node where overridden;
+6. **rank** the composite within each year (1 = best).
+
+With ``panel.scope: pooled`` (the default, like COINr's global normalisation of a purse) all
+years are normalised and weighted together, so scores are comparable across years; with
+``per_year`` each year is an independent block. Same data and spec → identical numbers.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..data.read import IndicatorData
+from ..errors import DataError, SpecError
+from ..framework.model import Framework
+from ..methods import aggregate as agg
+from ..methods import normalise as norm
+from ..methods import treat
+from ..methods import weights as wts
+from .spec import IndexSpec, load_spec
+
+INDEX_KEYS = ["unit_id", "year"]
+
+
+def index_tree(fw: Framework) -> dict[str, list[str]]:
+    """Parent → children of the tree the index aggregates (raw-stage roll-ups are leaves)."""
+    tree: dict[str, list[str]] = {}
+
+    def visit(code: str) -> None:
+        node = fw.node(code)
+        if node.is_leaf or (node.rollup or {}).get("stage") == "raw":
+            return
+        tree[code] = list(node.children)
+        for c in node.children:
+            visit(c)
+
+    visit(fw.root.code)
+    return tree
+
+
+def index_leaves(fw: Framework) -> list[str]:
+    tree = index_tree(fw)
+    kids = [c for cs in tree.values() for c in cs]
+    return [c for c in kids if c not in tree]
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Everything ``build_index`` computed, labelled by (unit_id, year) and node code.
+
+    Attributes
+    ----------
+    spec, framework : the inputs' specification and framework
+    raw, imputed, treated, normalised : DataFrame
+        The index leaves at each step, index (unit_id, year).
+    imputation_log, treatment_log, treatment_details : DataFrame
+        What was imputed / treated (unit, indicator, old, new, reason).
+    scores : DataFrame
+        Every aggregate node (rolled-up indicators, dimensions, the index), index (unit_id, year).
+    weights : DataFrame
+        Tidy: block, level, parent, child, weight, method — the weights at every level.
+    effective_weights : DataFrame
+        Block × leaf: the product of weights from the index down to each leaf.
+    composite, rank : Series
+        The composite score and its rank within each year (1 = best; ties share the best rank).
+    units : DataFrame
+        Unit descriptors (brain name, city, county, industry), index (unit_id, year).
+    provenance : dict
+    """
+
+    spec: IndexSpec
+    framework: Framework
+    raw: pd.DataFrame
+    imputed: pd.DataFrame
+    treated: pd.DataFrame
+    normalised: pd.DataFrame
+    scores: pd.DataFrame
+    weights: pd.DataFrame
+    effective_weights: pd.DataFrame
+    composite: pd.Series
+    rank: pd.Series
+    units: pd.DataFrame
+    imputation_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    treatment_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    treatment_details: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def dimension_scores(self) -> pd.DataFrame:
+        return self.scores[list(self.framework.dimensions.index)]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.composite.index.get_level_values("year").unique())
+
+    def summary(self, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+        """One row per unit (and year): name, city, industry, dimension scores, composite, rank —
+        sorted by year then rank."""
+        root = self.framework.root.code
+        out = pd.concat([self.units[["brain_name", "city", "industry"]], self.dimension_scores,
+                         self.composite.rename(root), self.rank.rename("rank")], axis=1)
+        if year is not None:
+            return out.xs(year, level="year").sort_values("rank")
+        return out.sort_values(["year", "rank"])
+
+    def unit_interval(self, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Normalised leaves (or ``frame``) rescaled to [0, 1] for the diagnostics.
+
+        With min–max normalisation to [lower, upper] this is (x − lower)/(upper − lower); for
+        any other normalisation each column is min–max rescaled over all rows.
+        """
+        X = self.normalised if frame is None else frame
+        ns = self.spec["normalisation"]
+        if ns["method"] == "minmax" and not ns["overrides"]:
+            lo, hi = float(ns["params"].get("lower", 0)), float(ns["params"].get("upper", 1))
+            return ((X - lo) / (hi - lo)).clip(0, 1)
+        lo, hi = X.min(), X.max()
+        return ((X - lo) / (hi - lo).where(hi > lo, 1.0)).fillna(0.0)
+
+    def obstacles(self, year: int, by: str = "indicator") -> pd.DataFrame:
+        """Obstacle degree (障碍度, %) of each index leaf — or summed by ``by="dimension"`` — for
+        every unit in ``year``: O_ij = F_j I_ij / Σ_j F_j I_ij with F the effective weight and
+        I = 1 − the normalised value on [0, 1] (:func:`toolkit.methods.diagnose.obstacle_degree`)."""
+        from ..methods.diagnose import obstacle_degree
+
+        block = "pooled" if "pooled" in self.effective_weights.index else year
+        X = self.unit_interval().xs(year, level="year")
+        groups = None
+        if by == "dimension":
+            groups = {c: self.framework.ancestor(c, "dimension") for c in X.columns}
+        return obstacle_degree(X, self.effective_weights.loc[block], groups=groups)
+
+    def coupling(self, year: int) -> pd.DataFrame:
+        """Coupling coordination (耦合协调度) of the dimension scores in ``year``: C, T, D and
+        the ten-level grade (:func:`toolkit.methods.diagnose.coupling_coordination`)."""
+        from ..methods.diagnose import coupling_coordination
+
+        U = self.unit_interval(self.dimension_scores).xs(year, level="year")
+        return coupling_coordination(U)
+
+
+# -- the pipeline ----------------------------------------------------------------------------------
+def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framework | None = None) -> IndexResult:
+    """Build the composite index of ``data`` under ``spec``.
+
+    Parameters
+    ----------
+    data : IndicatorData or DataFrame
+        A checked return (:func:`toolkit.read_indicators`), or a DataFrame with the unit columns
+        ``unit_id`` and ``year`` plus the framework's data columns.
+    spec : IndexSpec, path, mapping or None
+        The specification (None: built-in defaults; see ``configs/default.yaml``).
+    framework : Framework, optional
+        Needed only when ``data`` is a bare DataFrame (default: the spec's framework).
+    """
+    if isinstance(data, IndicatorData):
+        fw, table, source, sha = data.framework, data.table, data.source, data.sha256
+    else:
+        from ..framework.model import load_framework
+
+        fw = framework or load_framework(load_spec(spec)["framework"] if not isinstance(spec, IndexSpec)
+                                         else spec["framework"])
+        data = data.copy(deep=False)
+        data.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
+        table, source, sha = fw.rollup_raw(data), "<DataFrame>", ""
+    table = table.copy(deep=False)
+    table.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
+    spec = load_spec(spec, fw)
+    if spec["framework"] != fw.id:
+        raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")
+    missing = [c for c in INDEX_KEYS if c not in table]
+    if missing:
+        raise DataError(f"build_index: data lack the unit column(s) {missing}")
+    if spec["years"] is not None:
+        table = table[table["year"].isin(spec["years"])]
+        if table.empty:
+            raise DataError(f"build_index: no rows for years {list(spec['years'])}")
+    table = table.sort_values(INDEX_KEYS, kind="stable")
+    keyed = table.set_index(INDEX_KEYS)
+    if not keyed.index.is_unique:
+        raise DataError("build_index: (unit_id, year) is not unique; validate the data first")
+    leaves = index_leaves(fw)
+    absent = [c for c in leaves if c not in keyed]
+    if absent:
+        raise DataError(f"build_index: data lack the framework column(s) {absent}")
+    raw = keyed[leaves].astype(float)
+    unit_cols = [c for c in ("brain_name", "city", "city_code", "county", "industry") if c in keyed]
+    units = keyed[unit_cols]
+
+    imputed, imp_log = _impute(raw, units, spec)
+    treated, tr_log, tr_details = _treat(imputed, fw, spec)
+    blocks = _blocks(treated, spec)
+    normalised = pd.concat([_normalise(treated.loc[idx], fw, spec) for idx in blocks.values()]).loc[raw.index]
+    scores_parts, weight_rows, eff_rows = [], [], []
+    for name, idx in blocks.items():
+        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, spec, name)
+        scores_parts.append(s)
+        weight_rows.append(w)
+        eff_rows.append(e)
+    scores = pd.concat(scores_parts).loc[raw.index]
+    root = fw.root.code
+    composite = scores[root].rename("composite")
+    rank = composite.groupby(level="year").rank(ascending=False, method="min").astype(int).rename("rank")
+    return IndexResult(
+        spec=spec, framework=fw, raw=raw, imputed=imputed, treated=treated, normalised=normalised,
+        scores=scores, weights=pd.concat(weight_rows, ignore_index=True),
+        effective_weights=pd.DataFrame(eff_rows).rename_axis("block"),
+        composite=composite, rank=rank, units=units, imputation_log=imp_log, treatment_log=tr_log,
+        treatment_details=tr_details,
+        provenance={"data_source": source, "data_sha256": sha, "spec_name": spec.name, "spec_source": spec.source,
+                    "spec_sha256": spec.sha256, "framework": fw.id, "framework_version": fw.version,
+                    "framework_sha256": fw.sha256, "toolkit_version": __version__},
+    )
+
+
+def _blocks(X: pd.DataFrame, spec: IndexSpec) -> dict:
+    if spec["panel"]["scope"] == "pooled":
+        return {"pooled": X.index}
+    years = X.index.get_level_values("year")
+    return {int(y): X.index[years == y] for y in sorted(years.unique())}
+
+
+def _impute(raw: pd.DataFrame, units: pd.DataFrame, spec: IndexSpec):
+    imp = spec["imputation"]
+    logs = []
+    X = raw
+    if imp["panel"] != "none":
+        res = treat.impute_panel(X, method=imp["panel"])
+        X, logs = res.data, [res.log]
+    method = imp["method"]
+    groups = units[imp["by"]] if method.startswith("group_") else None
+    if method != "none":
+        parts = []
+        for idx in _blocks(X, spec).values():
+            res = treat.impute(X.loc[idx], method, groups=None if groups is None else groups.loc[idx],
+                               **dict(imp["params"]))
+            parts.append(res.data)
+            logs.append(res.log)
+        X = pd.concat(parts).loc[raw.index]
+    log = pd.concat([lg for lg in logs if len(lg)], ignore_index=True) if any(len(lg) for lg in logs) \
+        else pd.DataFrame(columns=["unit", "indicator", "old", "new", "method", "reason"])
+    return X, log
+
+
+def _treat(X: pd.DataFrame, fw: Framework, spec: IndexSpec):
+    out = spec["outliers"]
+    empty = pd.DataFrame(columns=["unit", "indicator", "old", "new", "action", "reason"])
+    if out["method"] == "none":
+        return X, empty, pd.DataFrame()
+    skip = [c for c in X.columns if fw.node(c).type in out["skip_types"] or c in out["skip"]]
+    res = treat.treat_outliers(X, winmax=out["winmax"], skew_thresh=out["skew_thresh"],
+                               kurt_thresh=out["kurt_thresh"], log_transform=out["log_transform"], skip=skip)
+    return res.data, res.log, res.details
+
+
+def _normalise(X: pd.DataFrame, fw: Framework, spec: IndexSpec) -> pd.DataFrame:
+    ns = spec["normalisation"]
+    overrides = ns["overrides"] or {}
+    groups: dict[tuple, list[str]] = {}
+    for c in X.columns:
+        o = overrides.get(c, {})
+        method = o.get("method", ns["method"])
+        params = dict(o.get("params", ns["params"] if method == ns["method"] else {}))
+        groups.setdefault((method, repr(sorted(params.items()))), []).append(c)
+    parts = []
+    for (method, _), cols in groups.items():
+        o = overrides.get(cols[0], {})
+        params = dict(o.get("params", ns["params"] if method == ns["method"] else {}))
+        dirs = fw.directions.reindex(cols)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
+            parts.append(norm.normalise(X[cols], method, directions=dirs, **params))
+    return pd.concat(parts, axis=1)[list(X.columns)]
+
+
+def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):
+    """Bottom-up aggregation of one block. Returns scores, tidy weights, effective weights."""
+    tree = index_tree(fw)
+    values = {c: N[c] for c in N.columns}
+    weights: dict[str, pd.Series] = {}
+    rows = []
+    na = "skip" if spec["imputation"]["method"] == "none" else "error"
+    for parent in sorted(tree, key=lambda c: -fw.node(c).depth):
+        kids = tree[parent]
+        C = pd.DataFrame({k: values[k] for k in kids})
+        level = fw.node(parent).level
+        wchoice = spec.level_choice("weights", level, parent) or {"method": "framework"}
+        w = _weights(C, T, kids, parent, wchoice, fw)
+        achoice = spec.level_choice("aggregation", level, parent) or {"method": "arithmetic"}
+        params = dict(achoice.get("params", {}))
+        if achoice["method"] in ("arithmetic", "geometric", "harmonic", "generalised_mean"):
+            params.setdefault("na", na)
+        values[parent] = agg.aggregate(C, achoice["method"], w, **params).rename(parent)
+        weights[parent] = w
+        rows += [{"block": block, "level": level, "parent": parent, "child": k, "weight": float(w[k]),
+                  "method": wchoice["method"], "aggregation": achoice["method"]} for k in kids]
+    scores = pd.DataFrame({p: values[p] for p in tree})[list(tree)[::-1]]
+    eff = {}
+    for leaf in N.columns:
+        e, node = 1.0, leaf
+        while fw.node(node).parent is not None:
+            parent = fw.node(node).parent
+            e *= float(weights[parent][node])
+            node = parent
+        eff[leaf] = e
+    return scores, pd.DataFrame(rows), pd.Series(eff, name=block)
+
+
+def _weights(C: pd.DataFrame, T: pd.DataFrame, kids, parent, choice, fw: Framework) -> pd.Series:
+    method = choice["method"]
+    if len(kids) == 1:
+        return pd.Series(1.0, index=pd.Index(kids), name="weight")
+    on_raw = choice.get("on", "raw" if method == "cv" else "normalised") == "raw" and all(k in T for k in kids)
+    X = T[kids] if on_raw else C
+    params = dict(choice.get("params", {}))
+    if method == "equal":
+        return wts.equal(kids)
+    if method == "framework":
+        return _normalised_series({k: fw.node(k).weight for k in kids}, parent)
+    if method == "manual":
+        values = choice["values"]
+        absent = [k for k in kids if k not in values]
+        if absent:
+            raise SpecError(f"manual weights for {parent}: no weight for {absent}")
+        return _normalised_series({k: float(values[k]) for k in kids}, parent)
+    if method == "file":
+        return wts.from_file(choice["path"], columns=kids).reindex(kids)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", wts.DegenerateIndicatorWarning)
+        if method == "entropy":
+            return wts.entropy_minmax(X, **params)
+        if method == "critic":
+            return wts.critic(X, **params)
+        if method == "cv":
+            return wts.cv(X)
+        if method == "std":
+            return wts.std(X, **params)
+        if method == "pca":
+            return wts.pca(X, **params)
+    if method == "ahp":
+        matrix = choice["matrix"].get(parent)
+        if matrix is None:
+            raise SpecError(f"AHP weights: no pairwise matrix for {parent} (children {kids})")
+        A = np.array([[float(Fraction(str(v))) for v in row] for row in matrix])
+        return wts.ahp(A, labels=kids, ri=choice.get("ri", "saaty1980"),
+                       allow_inconsistent=bool(choice.get("allow_inconsistent", False))).weights
+    if method == "combine":
+        vectors = {f"{i}:{sub['method']}": _weights(C, T, kids, parent, sub, fw) for i, sub in enumerate(choice["of"])}
+        return wts.combine(vectors, method=choice.get("combine", "linear"), coefficients=choice.get("coefficients"))
+    raise SpecError(f"unknown weight method {method!r}")  # unreachable: the spec is checked on load
+
+
+def _normalised_series(values: dict, parent) -> pd.Series:
+    s = pd.Series(values, dtype=float, name="weight")
+    if (s < 0).any() or not s.sum() > 0:
+        raise SpecError(f"weights for {parent} must be non-negative with a positive sum, got {values}")
+    return s / s.sum()

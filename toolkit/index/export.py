@@ -1,0 +1,59 @@
+"""Writing an :class:`~toolkit.index.build.IndexResult` to disk, atomically, with its provenance."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..files import write_many_atomic
+from .build import IndexResult
+
+
+def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
+    """The result as flat tables: scores, weights, effective weights, each step's data, logs."""
+    scores = pd.concat([result.units, result.scores, result.composite, result.rank], axis=1).reset_index()
+    eff = result.effective_weights.T.rename_axis("code").reset_index()
+    return {
+        "scores": scores,
+        "weights": result.weights,
+        "effective_weights": eff,
+        "normalised": result.normalised.reset_index(),
+        "treated": result.treated.reset_index(),
+        "imputation_log": result.imputation_log,
+        "treatment_log": result.treatment_log,
+    }
+
+
+def write_results(result: IndexResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``scores.{csv,parquet}``, ``weights.csv``, ``effective_weights.csv``,
+    ``normalised.parquet``, ``treated.parquet``, the logs, ``spec.yaml`` and ``meta.json`` into
+    ``out_dir``. Either every file is replaced or none is."""
+    out = Path(out_dir)
+    tables = result_tables(result)
+    writers, paths = {}, {}
+
+    def csv_writer(df):
+        return lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+
+    def parquet_writer(df):
+        return lambda tmp: df.to_parquet(tmp, index=False)
+
+    for name, df in tables.items():
+        kind = "parquet" if name in ("normalised", "treated") else "csv"
+        path = out / f"{name}.{kind}"
+        writers[path] = parquet_writer(df) if kind == "parquet" else csv_writer(df)
+        paths[name] = path
+    paths["scores_parquet"] = out / "scores.parquet"
+    writers[paths["scores_parquet"]] = parquet_writer(tables["scores"])
+    spec_text = result.spec.to_yaml()
+    meta = {**result.provenance, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "years": result.years, "units": int(result.composite.index.get_level_values(0).nunique())}
+    paths["spec"], paths["meta"] = out / "spec.yaml", out / "meta.json"
+    writers[paths["spec"]] = lambda tmp: tmp.write_text(spec_text, encoding="utf-8")
+    writers[paths["meta"]] = lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
+                                                        encoding="utf-8")
+    write_many_atomic(writers)
+    return paths

@@ -1,0 +1,14 @@
+"""The methods of each step, one small unit each: imputation, outliers, normalisation, weighting (objective and subjective), aggregation and diagnostics (step 3).
+
+Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
+not import the others.
+"""
+
+from ..lazy import lazy_attributes
+
+_NAMES = {
+}
+_MODULES = ['checks', 'changelog', 'impute', 'outliers', 'treat', 'normalise', 'weights', 'subjective', 'aggregate', 'diagnose']
+
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
+__all__ = sorted(_NAMES)

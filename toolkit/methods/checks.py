@@ -1,0 +1,88 @@
+"""Input checks shared by the method modules (validated at the edge, scikit-learn style)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+_DIRECTION_WORDS = {
+    "benefit": 1, "+": 1, "max": 1, "positive": 1, "正向": 1,
+    "cost": -1, "-": -1, "min": -1, "negative": -1, "负向": -1,
+}
+
+
+def as_matrix(X, *, name: str = "X", allow_nan: bool = False, min_rows: int = 1) -> pd.DataFrame:
+    """Return ``X`` as a float DataFrame (units × indicators), checking it on the way in.
+
+    A numpy array gets a default RangeIndex and columns ``c0, c1, …``.
+    Raises :class:`DataError` naming the column and row of the first bad value.
+    """
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
+    if not isinstance(X, pd.DataFrame):
+        arr = np.asarray(X, dtype=float)
+        if arr.ndim != 2:
+            raise DataError(f"{name}: expected a 2-D matrix (units × indicators), got shape {arr.shape}")
+        X = pd.DataFrame(arr, columns=[f"c{j}" for j in range(arr.shape[1])])
+    try:
+        X = X.astype(float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: every column must be numeric ({exc})") from exc
+    if X.shape[0] < min_rows:
+        raise DataError(f"{name}: needs at least {min_rows} units (rows), got {X.shape[0]}")
+    if X.shape[1] == 0:
+        raise DataError(f"{name}: has no indicator columns")
+    values = X.to_numpy()
+    if np.isinf(values).any():
+        i, j = np.argwhere(np.isinf(values))[0]
+        raise DataError(f"{name}: infinite value at unit {X.index[i]!r}, indicator {X.columns[j]!r}")
+    if not allow_nan and np.isnan(values).any():
+        i, j = np.argwhere(np.isnan(values))[0]
+        raise DataError(
+            f"{name}: missing value at unit {X.index[i]!r}, indicator {X.columns[j]!r}; "
+            "impute or drop it first (toolkit.methods.treat)"
+        )
+    return X
+
+
+def as_directions(directions, columns) -> pd.Series:
+    """Return directions as a Series of +1 (benefit) / -1 (cost) aligned to ``columns``.
+
+    ``directions`` may be None (all benefit), a scalar, a mapping or Series keyed by indicator
+    code, or a sequence in column order. Values may be ±1 or words such as "benefit"/"cost".
+    """
+    columns = pd.Index(columns)
+    if directions is None:
+        return pd.Series(1, index=columns, dtype=int)
+    if isinstance(directions, (int, str)):
+        directions = [directions] * len(columns)
+    if isinstance(directions, Mapping):
+        directions = pd.Series(directions)
+    if isinstance(directions, pd.Series):
+        missing = columns.difference(directions.index)
+        if len(missing):
+            raise DataError(f"directions: no direction given for indicator(s) {list(missing)}")
+        directions = directions.reindex(columns)
+    else:
+        directions = list(directions)
+        if len(directions) != len(columns):
+            raise DataError(
+                f"directions: {len(directions)} given for {len(columns)} indicators"
+            )
+        directions = pd.Series(directions, index=columns)
+    out = {}
+    for code, d in directions.items():
+        if isinstance(d, str):
+            key = d.strip().lower()
+            if key not in _DIRECTION_WORDS:
+                raise DataError(f"directions: {code!r} has unknown direction {d!r}; use benefit or cost")
+            out[code] = _DIRECTION_WORDS[key]
+        elif d in (1, -1):
+            out[code] = int(d)
+        else:
+            raise DataError(f"directions: {code!r} has direction {d!r}; use +1/-1 or benefit/cost")
+    return pd.Series(out, index=columns, dtype=int)

@@ -1,0 +1,357 @@
+"""Batch reports: one HTML report per brain or per city, from one computation per run.
+
+``run_reports`` (and ``python -m toolkit reports``):
+
+1. reads and checks the data, and computes the results bundle once
+   (:func:`toolkit.reports.bundle.compute_bundle`); a bundle whose inputs have not changed is reused;
+2. plans one job per brain (``by="unit"``) or city (``by="city"``), optionally ``only`` some
+   (or ``only=["failed"]``: those that failed last time);
+3. skips reports that are up to date (same bundle, notebook, parameters and toolkit version)
+   unless ``force``;
+4. renders the rest in parallel, each worker reusing one kernel
+   (:class:`toolkit.reports.render.NotebookRenderer`), with a progress bar; a failing report is
+   recorded and the others go on;
+5. writes ``index.html`` (every report with its headline figures) and ``manifest.json``
+   (inputs, spec, versions, each report's status), atomically.
+
+File names are derived from a sanitised id plus a hash, so any unit name (``../../x``,
+``<script>``, 300 Chinese characters) yields a file inside the run folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..files import write_atomic
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str          # "unit:<id>" or "city:<name>"
+    by: str
+    target: str
+    year: int
+    lang: str
+    filename: str
+    title: str
+
+    def params(self, bundle_dir: Path) -> dict:
+        return {"by": self.by, "target": self.target, "year": self.year, "lang": self.lang,
+                "bundle_dir": str(bundle_dir)}
+
+
+@dataclass
+class RunSummary:
+    run_dir: Path
+    ok: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    failed: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def safe_filename(by: str, target: str) -> str:
+    """``unit-SD-B001-1a2b3c4d.html``: ASCII letters, digits, ``-`` and ``_`` only, at most
+    ~80 characters, unique per target (a hash of the exact target is appended)."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", target).strip("_-")[:48] or "x"
+    digest = hashlib.sha256(f"{by}:{target}".encode()).hexdigest()[:10]
+    return f"{by}-{slug}-{digest}.html"
+
+
+def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None) -> list[Job]:
+    """One job per unit or city of ``year`` (default: the bundle's latest year)."""
+    if by not in ("unit", "city"):
+        raise ValueError(f"by must be 'unit' or 'city', got {by!r}")
+    year = year or bundle.years[-1]
+    s = bundle.summary[bundle.summary["year"] == year]
+    if s.empty:
+        raise ValueError(f"no results for year {year}; years: {bundle.years}")
+    if by == "unit":
+        targets = [(u, n) for u, n in zip(s["unit_id"], s["brain_name"], strict=True)]
+    else:
+        targets = [(c, c) for c in sorted(s["city"].unique())]
+    if only:
+        wanted = set(only)
+        unknown = wanted - {t for t, _ in targets}
+        if unknown:
+            raise ValueError(f"--only names unknown {by}(s): {sorted(unknown)}")
+        targets = [(t, n) for t, n in targets if t in wanted]
+    return [Job(f"{by}:{t}", by, str(t), int(year), lang, safe_filename(by, str(t)), str(name))
+            for t, name in targets]
+
+
+# -- workers -------------------------------------------------------------------------------------
+_RENDERERS: dict[tuple[int, str], object] = {}
+
+
+def _renderer(notebook: str):
+    """This process's renderer (one kernel per worker process, reused for all its reports)."""
+    key = (os.getpid(), notebook)  # a forked child must never reuse its parent's kernel
+    if key not in _RENDERERS:
+        import atexit
+
+        from .render import NotebookRenderer
+
+        r = NotebookRenderer(notebook)
+        _RENDERERS[key] = r
+        atexit.register(lambda: os.getpid() == key[0] and r.close())
+    return _RENDERERS[key]
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from a clean 'forkserver' (not from this process, whose kernels
+    and sockets must not be inherited), with the rendering stack preloaded once."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["toolkit.reports.batch", "toolkit.reports.render", "nbformat", "nbclient", "nbconvert",
+                                "jupyter_client"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True) -> dict:
+    """Render one report (in a worker). Returns a status record; never raises."""
+    t0 = time.perf_counter()
+    run = Path(run_dir)
+    params_path = run / "_params" / (job.filename[:-5] + ".json")
+    try:
+        params_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(params_path, lambda tmp: tmp.write_text(
+            json.dumps(job.params(run / "_bundle"), ensure_ascii=False), encoding="utf-8"))
+        head = _font_css(run / "_bundle" / "fontface.css")
+        if reuse_kernel:
+            html = _renderer(notebook).render(params_path, _title(job), head)
+        else:
+            from .render import NotebookRenderer
+
+            with NotebookRenderer(notebook) as r:
+                html = r.render(params_path, _title(job), head)
+        target = (run / job.filename).resolve()
+        if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
+            raise RuntimeError(f"refusing to write outside the run folder: {target}")
+        write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3)}
+    except Exception as exc:  # one failing report must not stop the others
+        return {"key": job.key, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000],
+                "seconds": round(time.perf_counter() - t0, 3)}
+
+
+_CSS: dict[str, str] = {}
+
+
+def _font_css(path: Path) -> str:
+    key = str(path)
+    if key not in _CSS:
+        _CSS[key] = path.read_text("utf-8") if path.exists() else ""
+    return _CSS[key]
+
+
+def run_font_css(bundle, notebook: Path) -> str:
+    """The embedded-font CSS of a run: the font subset to every character its reports can show."""
+    from ..viz.fonts import font_face_css
+    from .views import T
+
+    fw = bundle.framework
+    here = Path(__file__).parent
+    # every literal the pages can show: the notebook, the view and index modules' own text
+    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values()),
+             (here / "views.py").read_text("utf-8"), (here / "index_page.py").read_text("utf-8")]
+    parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
+    for df in bundle.tables.values():
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
+                parts.append("".join(map(str, df[col].dropna().unique())))
+    parts += [str(v) for v in bundle.meta.values()]
+    return font_face_css("".join(sorted(set("".join(parts)))))
+
+
+def _title(job: Job) -> str:
+    # the HTML <title> comes from here; nbconvert does not escape it, so only a safe slug
+    return job.filename[:-5]
+
+
+def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool):
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
+    results = []
+    if not jobs:
+        bar.close()
+        return results
+    if executor == "dask":
+        from dask.distributed import Client, LocalCluster
+
+        cluster = None
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+        client = Client(scheduler or cluster)
+        try:
+            futures = [client.submit(render_job, j, str(run_dir), str(notebook), pure=False) for j in jobs]
+            for fut in _dask_as_completed(futures):
+                results.append(fut.result())
+                bar.update()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elif workers <= 1 or executor == "serial":
+        for j in jobs:
+            results.append(render_job(j, str(run_dir), str(notebook)))
+            bar.update()
+    else:
+        with _pool(workers) as pool:
+            futures = [pool.submit(render_job, j, str(run_dir), str(notebook)) for j in jobs]
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                bar.update()
+    bar.close()
+    return results
+
+
+def _dask_as_completed(futures):
+    from dask.distributed import as_completed as dask_completed
+
+    return dask_completed(futures)
+
+
+# -- the run -------------------------------------------------------------------------------------
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(str(p).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _versions() -> dict:
+    import importlib.metadata as md
+
+    out = {"toolkit": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "nbconvert", "nbclient", "SALib"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" / "default.yaml", *,
+                by: str = "unit", only=None, lang: str = "zh", year: int | None = None, workers: int = 2,
+                executor: str = "local", scheduler=None, force: bool = False, out: str | Path = "reports",
+                run: str | None = None, n_uncertainty: int = 500, seed: int = 20240408,
+                notebook: str | Path = NOTEBOOK, progress: bool = True) -> RunSummary:
+    """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`."""
+    from ..data.prepare import load_processed
+    from ..data.read import read_indicators
+    from ..index.spec import load_spec
+    from .bundle import bundle_digest, compute_bundle, load_bundle, save_bundle
+
+    t0 = time.perf_counter()
+    data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
+    data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
+    spec = load_spec(spec_path, data.framework)
+    run_dir = Path(out) / (run or f"{data_path.stem}__{spec.name}")
+    bundle_dir = run_dir / "_bundle"
+    manifest_path = run_dir / "manifest.json"
+    previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+
+    wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
+              "n_uncertainty": n_uncertainty, "seed": seed}
+    meta_path = bundle_dir / "meta.json"
+    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    if any(meta.get(k) != v for k, v in wanted.items()):  # --force re-renders; it need not recompute
+        twin = _matching_bundle(Path(out), wanted)  # e.g. the city run reuses the brain run's bundle
+        if twin is not None:
+            import shutil
+
+            tmp = run_dir / f"._bundle.{os.getpid()}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.copytree(twin, tmp)
+            shutil.rmtree(bundle_dir, ignore_errors=True)
+            os.replace(tmp, bundle_dir)
+        else:
+            save_bundle(compute_bundle(data, spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
+        load_bundle.cache_clear()
+    bundle = load_bundle(bundle_dir)
+    css_path = bundle_dir / "fontface.css"
+    if not css_path.exists() or css_path.stat().st_mtime < meta_path.stat().st_mtime:
+        css = run_font_css(bundle, notebook)
+        write_atomic(css_path, lambda tmp: tmp.write_text(css, encoding="utf-8"))
+    bdigest = bundle_digest(bundle_dir)
+    nb_digest = hashlib.sha256(notebook.read_bytes()).hexdigest()
+
+    if only == ["failed"] or only == ("failed",):
+        only = [rec["target"] for rec in previous.get("reports", {}).values()
+                if rec.get("status") == "failed" and rec.get("by") == by]
+        if not only:
+            only = ["__none__"]
+    jobs = [] if only == ["__none__"] else plan(bundle, by, only, lang, year)
+    records = dict(previous.get("reports", {})) if previous.get("bundle_digest") == bdigest else {}
+    todo, summary = [], RunSummary(run_dir)
+    for j in jobs:
+        d = _digest(bdigest, nb_digest, json.dumps(j.params(bundle_dir.name), sort_keys=True), __version__)
+        rec = records.get(j.key, {})
+        if not force and rec.get("digest") == d and rec.get("status") == "ok" and (run_dir / j.filename).exists():
+            summary.skipped.append(j.key)
+            continue
+        records[j.key] = {**asdict(j), "digest": d, "status": "pending"}
+        todo.append(j)
+    for res in _execute(todo, run_dir, notebook, workers, executor, scheduler, progress):
+        records[res["key"]].update(res)
+        if res["status"] == "ok":
+            summary.ok.append(res["key"])
+        else:
+            summary.failed[res["key"]] = res["error"]
+    summary.seconds = time.perf_counter() - t0
+    manifest = {
+        "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
+                   "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
+                   "synthetic": bundle.synthetic},
+        "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
+        "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
+                    "n_uncertainty": n_uncertainty, "seed": seed},
+        "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
+                    "seconds": round(summary.seconds, 2)},
+        "reports": records,
+    }
+    from .index_page import index_html
+
+    page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
+    write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    write_atomic(manifest_path, lambda tmp: tmp.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
+    return summary
+
+
+def _matching_bundle(out: Path, wanted: dict) -> Path | None:
+    """A bundle of another run in ``out`` computed from the same inputs, if there is one."""
+    for meta_path in sorted(out.glob("*/_bundle/meta.json")):
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if all(meta.get(k) == v for k, v in wanted.items()):
+            return meta_path.parent
+    return None
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

@@ -1,0 +1,203 @@
+"""The results bundle: everything the reports show, computed once per run.
+
+``compute_bundle`` runs the index, the typology and the rank-uncertainty analysis once and
+flattens them into a few tidy tables; ``save_bundle`` writes them (parquet + JSON, atomically);
+each report notebook only loads them (``load_bundle``, cached per kernel) and presents one
+unit or city. Reports therefore never recompute anything, and all reports of a run show
+numbers from the same computation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..files import write_many_atomic
+from ..framework.model import Framework, load_framework
+
+# the computing side (index, io) is imported inside compute_bundle: a report kernel that only
+# loads a bundle should not import scipy, scikit-learn and pandera
+
+TABLES = ("summary", "leaves", "obstacles", "coupling", "typology", "intervals", "dimension_weights")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The tables of a run (see :data:`TABLES`) and its metadata."""
+
+    tables: dict[str, pd.DataFrame]
+    meta: dict
+    framework: Framework = field(repr=False, default=None)
+
+    def __getattr__(self, name):
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.meta.get("synthetic"))
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.summary["year"].unique())
+
+
+def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int = 500,
+                   seed: int = 20240408, typology_year: int | None = None, top_obstacles: int = 5,
+                   result=None) -> Bundle:
+    """Compute everything the reports need from ``data`` under ``spec``.
+
+    Parameters
+    ----------
+    uncertainty_spec : path or mapping, optional
+        Uncertainty specification for the rank intervals (default ``configs/uncertainty.yaml``
+        when it exists); ``n_uncertainty=0`` skips the analysis (intervals then equal the rank).
+    typology_year : int, optional
+        Year whose dimension scores define the typology (default: the latest).
+    """
+    from ..data.read import IndicatorData
+    from ..index.build import build_index
+
+    r = result or build_index(data, spec)
+    fw = r.framework
+    root = fw.root.code
+    summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()
+    summary["n_units"] = summary.groupby("year")["unit_id"].transform("size")
+    years = r.years
+
+    # indicator level: raw value, whether imputed, normalised score, percentile, effective weight
+    block = r.effective_weights.index[0]
+    eff = r.effective_weights.loc[block] if block == "pooled" else None
+    leaves = []
+    for y in years:
+        raw = r.raw.xs(y, level="year")
+        norm = r.normalised.xs(y, level="year")
+        pct = norm.rank(pct=True, method="max") * 100
+        w = eff if eff is not None else r.effective_weights.loc[y]
+        long = pd.DataFrame({
+            "unit_id": np.repeat(raw.index.to_numpy(), raw.shape[1]),
+            "code": np.tile(raw.columns.to_numpy(), raw.shape[0]),
+            "raw": raw.to_numpy().ravel(),
+            "normalised": norm.to_numpy().ravel(),
+            "percentile": pct.to_numpy().ravel(),
+            "weight": np.tile(w.reindex(raw.columns).to_numpy(), raw.shape[0]),
+        })
+        long.insert(1, "year", y)
+        leaves.append(long)
+    leaves = pd.concat(leaves, ignore_index=True)
+    leaves["imputed"] = leaves["raw"].isna()
+
+    obstacles, coupling = [], []
+    for y in years:
+        od = r.obstacles(y).stack().rename("obstacle").reset_index()
+        od.columns = ["unit_id", "code", "obstacle"]
+        od = od.sort_values(["unit_id", "obstacle"], ascending=[True, False], kind="stable")
+        od["rank"] = od.groupby("unit_id").cumcount() + 1
+        obstacles.append(od[od["rank"] <= top_obstacles].assign(year=y))
+        coupling.append(r.coupling(y).reset_index().assign(year=y))
+    obstacles = pd.concat(obstacles, ignore_index=True)
+    coupling = pd.concat(coupling, ignore_index=True)
+
+    typ = _typology_table(r, typology_year or years[-1], seed)
+    intervals = _intervals(data, r, uncertainty_spec, n_uncertainty, seed)
+    dim_w = r.weights[r.weights["parent"] == root][["child", "weight"]].rename(columns={"child": "dimension"})
+
+    source = data.source if isinstance(data, IndicatorData) else "<DataFrame>"
+    meta = {
+        "source": source,
+        "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
+        "synthetic": bool(getattr(data, "is_synthetic", False)),
+        "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "framework": fw.id, "framework_version": fw.version,
+        "toolkit_version": __version__,
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "years": years, "typology_year": typ.attrs.get("year"),
+        "n_uncertainty": int(intervals.attrs.get("n", 0)), "seed": seed,
+    }
+    tables = {"summary": summary, "leaves": leaves, "obstacles": obstacles, "coupling": coupling,
+              "typology": typ, "intervals": intervals, "dimension_weights": dim_w}
+    return Bundle(tables, meta, fw)
+
+
+def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
+    from ..analysis.typology import typology
+    from ..errors import DataError
+
+    n = int((r.composite.index.get_level_values("year") == year).sum())
+    # at least ~5 units per cluster on average, so small runs still get a stable typology
+    k_max = max(2, min(8, n // 5))
+    try:
+        t = typology(r, year=year, k_range=(2, k_max), random_state=seed % (2**31), n_boot=50)
+    except DataError as exc:  # too few units to cluster: the reports say so instead of failing
+        out = pd.DataFrame(columns=["unit_id", "cluster", "label_zh", "label_en"])
+        out.attrs.update(year=year, reason=str(exc))
+        return out
+    labels = t.labels[["zh", "en"]].rename(columns={"zh": "label_zh", "en": "label_en"})
+    out = t.assignments.rename("cluster").reset_index()
+    out.columns = ["unit_id", "cluster"]
+    out = out.merge(labels, left_on="cluster", right_index=True, how="left")
+    keep = [c for c in ("unit_id", "cluster", "label_zh", "label_en") if c in out]
+    out = out[keep]
+    out.attrs["year"] = year
+    return out
+
+
+def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
+    nominal = r.rank.rename("nominal").reset_index()
+    if n <= 0:
+        out = nominal.assign(median=nominal["nominal"], p05=nominal["nominal"], p95=nominal["nominal"])
+        out.attrs["n"] = 0
+        return out
+    from ..robustness.uncertainty import uncertainty
+
+    if uspec is None:
+        default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
+        uspec = default if default.exists() else None
+    u = uncertainty(data, r.spec, uspec, n=n, seed=seed, design="montecarlo")
+    stats = u.rank_stats.reset_index()
+    out = stats[["unit_id", "year", "nominal", "median", "p05", "p95"]]
+    out.attrs["n"] = n
+    return out
+
+
+# -- persistence -------------------------------------------------------------------------------------
+def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
+    """Write the bundle's tables (parquet) and ``meta.json`` into ``folder``, all or nothing."""
+    folder = Path(folder)
+    writers = {}
+    for name, df in bundle.tables.items():
+        writers[folder / f"{name}.parquet"] = (lambda frame: lambda tmp: frame.to_parquet(tmp, index=False))(df)
+    text = json.dumps(bundle.meta, ensure_ascii=False, indent=2, default=str) + "\n"
+    writers[folder / "meta.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    write_many_atomic(writers)
+    return folder
+
+
+def bundle_digest(folder: str | Path) -> str:
+    """Hash of a saved bundle's files: a report is up to date when this has not changed."""
+    h = hashlib.sha256()
+    for p in sorted(Path(folder).glob("*")):
+        if p.suffix in (".parquet", ".json"):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_bundle(folder: str | Path) -> Bundle:
+    """Load a saved bundle (cached: a reused kernel reads each run's bundle once)."""
+    folder = Path(folder)
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
+              if (folder / f"{name}.parquet").exists()}
+    meta = json.loads((folder / "meta.json").read_text("utf-8"))
+    return Bundle(tables, meta, load_framework(meta.get("framework")))

@@ -1,0 +1,42 @@
+"""Robustness of the ranks: uncertainty and sensitivity analysis (issue #5), in one namespace.
+
+The work is split over four modules; this one re-exports their public API:
+
+=================================  ==========================================================
+:mod:`toolkit.robustness.spec`    the uncertainty YAML (``configs/uncertainty.yaml``):
+                                   :func:`load_uncertainty_spec`, :class:`UncertaintySpec`,
+                                   :class:`Factor` (addresses into the index spec:
+                                   :mod:`toolkit.robustness.address`)
+:mod:`toolkit.robustness.uncertainty`         :func:`uncertainty` (Monte Carlo / Saltelli design, executors,
+                                   rank statistics, Sobol indices), :func:`leave_one_out`,
+                                   :func:`replicate`, the result classes
+:mod:`toolkit.robustness.sensitivity`         the SALib wrapper: :func:`saltelli_design`,
+                                   :func:`sobol_indices`
+:mod:`toolkit.robustness.engine`  the vectorised replication engine (with the batch kernels of
+                                   :mod:`toolkit.robustness.kernels`)
+=================================  ==========================================================
+
+>>> from toolkit.robustness import uncertainty                      # doctest: +SKIP
+>>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=10_000, seed=1)
+>>> ua.caterpillar(2025)        # unit × nominal, median, p05, p95  (toolkit.viz.plots)
+>>> ua.sensitivity_bars()       # factor, S1, S1_conf, ST, ST_conf  (toolkit.viz.plots)
+"""
+
+from __future__ import annotations
+
+from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
+from .spec import Factor, UncertaintySpec, load_uncertainty_spec
+from .uncertainty import (
+    EXECUTORS,
+    LeaveOneOutResult,
+    UncertaintyResult,
+    leave_one_out,
+    replicate,
+    uncertainty,
+)
+
+__all__ = [
+    "EXECUTORS", "Factor", "LeaveOneOutResult", "SOBOL_COLUMNS", "UncertaintyResult", "UncertaintySpec",
+    "base_size", "leave_one_out", "load_uncertainty_spec", "replicate", "saltelli_design", "sobol_indices",
+    "uncertainty",
+]

@@ -1,0 +1,551 @@
+"""The vectorised replication engine behind :func:`toolkit.robustness.uncertainty.uncertainty`.
+
+A replication is the index rebuilt under one draw of the uncertain factors. It is *not* a call
+of :func:`toolkit.build_index`:
+
+1. The **data path** (imputation × outliers × normalisation × panel scope) has few distinct
+   values. Each one present in the design is run once, up front, through build_index's own
+   steps (``_impute``, ``_treat``, ``_blocks``, ``_normalise``): the normalised and treated leaf
+   matrices of every block.
+2. The replications sharing a data path are then aggregated bottom-up through ``index_tree``,
+   as arrays. Each node is held as (distinct value rows U × units, replication → row), so a node
+   is computed once per distinct *signature* — its children's rows, weighting choice, exclusion
+   mask, noise set and aggregation choice — not once per replication.
+3. Weights per node: fixed methods (equal, framework, manual, file, AHP) come from build_index's
+   ``_weights`` once and are cached; data-driven methods are batch kernels
+   (:mod:`toolkit.robustness.kernels`), cached too when the children are leaves (their values
+   depend on the data path only). Noise multiplies them (pre-drawn sets), exclusion zeroes them.
+4. Aggregation uses the batch kernels of :mod:`toolkit.methods.aggregate`; ranks use
+   ``scipy.stats.rankdata(method="min")`` on the negated composite within each year.
+
+The engine is a plain picklable object; executors ship it to worker processes.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaincinv
+from scipy.stats import rankdata
+
+from ..errors import DataError
+from ..index.build import _blocks, _impute, _normalise, _treat, _weights, index_leaves, index_tree
+from ..methods import weights as wts
+from .kernels import DATA_DRIVEN, BatchError, batch_aggregate, batch_weights
+from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
+
+__all__ = ["Engine"]
+
+
+def _canon(obj) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _level_choice(section: dict, level: str, node: str) -> dict:
+    """:meth:`toolkit.index.spec.IndexSpec.level_choice` on a plain dict."""
+    choice = dict(section.get(level, {}))
+    overrides = choice.pop("overrides", {}) or {}
+    if node in overrides:
+        choice = {**choice, **overrides[node]}
+    return choice
+
+
+_BETA: dict[str, np.ndarray] = {}
+
+
+def _linear_coefficients(labels: list[str], coefficients) -> np.ndarray:
+    """β of a linear combination, as :func:`toolkit.methods.weights.combine` derives it (cached)."""
+    key = _canon([labels, coefficients])
+    if key not in _BETA:
+        probe = {lab: pd.Series([1.0, 1.0]) for lab in labels}
+        _BETA[key] = wts.combine(probe, method="linear", coefficients=coefficients,
+                                 return_details=True)[1]["alpha"].to_numpy()
+    return _BETA[key]
+
+
+def _combine(choice: dict, subs: list[np.ndarray], names: list[str]) -> np.ndarray:
+    """:func:`toolkit.methods.weights.combine` of L weight stacks (G, k) at once: linear, multiplicative
+    and min_info as array formulas (β from ``combine`` itself), game theory one by one."""
+    method = choice.get("combine", "linear")
+    labels = [f"{i}:{s['method']}" for i, s in enumerate(choice["of"])]
+    G = max(len(s) for s in subs)
+    U = np.stack([np.broadcast_to(s, (G, s.shape[1])) for s in subs], axis=1)  # G × L × k
+    bad = ~(U.sum(axis=-1) > 0)
+    if bad.any():
+        raise BatchError(int(np.flatnonzero(bad.any(axis=1))[0]), "combine: a weight vector sums to 0")
+    U = U / U.sum(axis=-1, keepdims=True)
+    if method == "game_theory":
+        return np.stack([wts.combine({lab: pd.Series(U[g, i], index=names) for i, lab in enumerate(labels)},
+                                     method=method).reindex(names).to_numpy() for g in range(G)])
+    if method == "linear":
+        w = np.einsum("l,glk->gk", _linear_coefficients(labels, choice.get("coefficients")), U)
+    elif method == "multiplicative":
+        w = np.prod(U, axis=1)
+    else:  # min_info
+        L = U.shape[1]
+        pos = (U > 0).all(axis=(1, 2))
+        with np.errstate(divide="ignore"):
+            w = np.where(pos[:, None], np.exp(np.log(np.where(U > 0, U, 1.0)).mean(axis=1)),
+                         np.prod(U, axis=1) ** (1.0 / L))
+    total = w.sum(axis=-1, keepdims=True)
+    bad = ~(total[:, 0] > 0)
+    if bad.any():
+        raise BatchError(int(np.flatnonzero(bad)[0]), f"combine: {method} combination is 0 for every "
+                         "indicator")
+    return w / total
+
+
+def _unique_rows(a: np.ndarray):
+    """``np.unique(a, axis=0, return_index=True, return_inverse=True)`` for small non-negative
+    int rows, through one int64 key per row (much faster than the structured sort)."""
+    a = np.asarray(a, dtype=np.int64)
+    if a.shape[1] == 0:
+        return a[:1], np.zeros(len(a), dtype=np.int64), np.zeros(min(len(a), 1), dtype=np.int64)
+    lo = a.min(axis=0)
+    dims = a.max(axis=0) - lo + 1
+    if float(np.prod(dims.astype(float))) < 2.0 ** 62:
+        keys = np.ravel_multi_index((a - lo).T, dims)
+        _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
+    return a[first], inv.ravel(), first
+
+
+class _RepError(Exception):
+    def __init__(self, row: int, message: str):
+        super().__init__(message)
+        self.row = row
+
+
+class Engine:
+    """Evaluates design rows u (replications × factors) into composites and ranks.
+
+    Build it with the nominal :class:`~toolkit.index.build.IndexResult` and the uncertainty spec, call
+    :meth:`prepare` with the whole design (in the parent process), then :meth:`run` on any
+    slice of it (anywhere: the engine pickles without the nominal result).
+    """
+
+    def __init__(self, result, uspec: UncertaintySpec, noise_seed: int):
+        self.fw = fw = result.framework
+        self.uspec = uspec
+        self.factors = uspec.factors
+        self.tree = tree = index_tree(fw)
+        self.leaves = index_leaves(fw)
+        self.order = sorted(tree, key=lambda c: -fw.node(c).depth)
+        self.root = fw.root.code
+        self.level = {p: fw.node(p).level for p in tree}
+        self.parent_of = {c: p for p, cs in tree.items() for c in cs}
+        self.rows = result.raw.index
+        years = self.rows.get_level_values("year")
+        self.year_cols = [(int(y), np.flatnonzero(years == y)) for y in sorted(years.unique())]
+        nom = uspec.nominal.to_dict()
+        self.nominal_sections = {k: nom[k] for k in METHOD_ROOTS}
+        self.dp_idx = [j for j, f in enumerate(self.factors) if f.data_path]
+        self.method_idx = [j for j, f in enumerate(self.factors) if f.kind == "choice" and not f.data_path]
+        self.excl_idx = [j for j, f in enumerate(self.factors) if f.kind == "exclude"]
+        self.noise_of: dict[str, int] = {}
+        rng = np.random.default_rng(noise_seed)
+        self.noise_u: dict[tuple[int, str], np.ndarray] = {}
+        for j, f in enumerate(self.factors):
+            if f.kind != "weight_noise":
+                continue
+            for p in tree:
+                if self.level[p] in f.levels:
+                    self.noise_of[p] = j
+                    self.noise_u[(j, p)] = rng.random((f.sets, len(tree[p])))
+        self.static = self._static_nodes()
+        self.paths: dict[tuple, dict] = {}
+        self._result = result  # only in the parent process (dropped when pickled)
+        self._choice_ids: dict[tuple[str, str], dict[str, int]] = {}
+        self._choices: dict[tuple[str, str], list[dict]] = {}
+        self._mask_ids: dict[str, dict[tuple, int]] = {p: {} for p in tree}
+        self._masks: dict[str, list[np.ndarray]] = {p: [] for p in tree}
+        self._cache: dict = {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_result"] = None  # the weights cached by prepare() travel with the engine
+        state["uspec"] = None  # (its IndexSpec holds mapping proxies, which plain pickle refuses)
+        return state
+
+    def _static_nodes(self) -> set[str]:
+        """Leaves, and parents that no factor but the data path touches (no weight or aggregation
+        choice at their level, no noise, no excluded child, only static children): their values
+        depend on the data path alone and are computed once per path in :meth:`prepare`."""
+        touched = set()
+        for j in self.method_idx:
+            parts = self.factors[j].address.split(".")
+            touched |= {p for p in self.tree if self.level[p] == parts[1]}
+        touched |= set(self.noise_of)
+        for j in self.excl_idx:
+            touched |= {self.parent_of[c] for c in self.factors[j].options if c is not None}
+        static = set(self.leaves)
+        for p in self.order:
+            if p not in touched and all(c in static for c in self.tree[p]):
+                static.add(p)
+        return static
+
+    # -- data paths (parent process) -------------------------------------------------------------
+    def prepare(self, u: np.ndarray) -> None:
+        """Run every data path that ``u`` uses through build_index's treatment and normalisation,
+        compute the static nodes of each, and the data-driven weights the design needs."""
+        res = self._result
+        keys = _unique_rows(self._dp_keys(u))[0]
+        imp_cache: dict = {}
+        tr_cache: dict = {}
+        for key in map(tuple, keys.tolist()):
+            if key in self.paths:
+                continue
+            spec = self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)})
+            ik = _canon([spec["imputation"], spec["panel"]])
+            if ik not in imp_cache:
+                imp_cache[ik] = _impute(res.raw, res.units, spec)[0]
+            imputed = imp_cache[ik]
+            tk = _canon([ik, spec["outliers"]])
+            if tk not in tr_cache:
+                tr_cache[tk] = _treat(imputed, self.fw, spec)[0]
+            treated = tr_cache[tk]
+            blocks = _blocks(treated, spec)
+            na = "skip" if spec["imputation"]["method"] == "none" else "error"
+            blist = []
+            for idx in blocks.values():
+                normalised = _normalise(treated.loc[idx], self.fw, spec)
+                N = normalised[self.leaves].to_numpy(dtype=float)
+                T = treated.loc[idx, self.leaves].to_numpy(dtype=float)
+                blk = {"rows": self.rows.get_indexer(idx), "index": idx,
+                       "V": {c: N[:, j] for j, c in enumerate(self.leaves)},
+                       "T": {c: T[:, j] for j, c in enumerate(self.leaves)}}
+                self._static_values(key, len(blist), blk, na)
+                blist.append(blk)
+            self.paths[key] = {"blocks": blist, "na": na}
+        self._precompute(u)
+
+    def _static_values(self, key, b, blk, na) -> None:
+        """Values of the static parents of one block (nominal choices, nothing left out)."""
+        m = len(blk["rows"])
+        for p in self.order:
+            if p not in self.static:
+                continue
+            kids = self.tree[p]
+            w = self._intern_choice("weights", p, self._nominal_choice("weights", p))
+            a = self._intern_choice("aggregation", p, self._nominal_choice("aggregation", p))
+            mk = self._intern_mask(p, (False,) * len(kids))
+            one = np.ones(1, dtype=np.int64)
+            W = self._weights(key, b, blk, p, np.zeros((1, len(kids)), dtype=np.int64), one * w, one * mk, None)
+            C = np.column_stack([blk["V"][c] for c in kids])[None]
+            choice = self._choices[("aggregation", p)][a]
+            try:
+                blk["V"][p] = batch_aggregate(choice["method"], dict(choice.get("params", {})), C, W,
+                                              None, na, blk["index"])[0]
+            except BatchError as exc:
+                raise DataError(f"{p}: {exc}") from None
+            assert blk["V"][p].shape == (m,)
+
+    def _nominal_choice(self, section: str, p: str) -> dict:
+        default = {"method": "framework"} if section == "weights" else {"method": "arithmetic"}
+        return _level_choice(self.nominal_sections[section], self.level[p], p) or default
+
+    def _precompute(self, u) -> None:
+        """Data-driven weights of every node whose children are static, for every (data path,
+        weighting choice, exclusion mask) the design uses, stacked across paths and masks so that
+        each method runs as a few large batch calls instead of many small ones."""
+        keys = self._dp_keys(u)
+        wid, _ = self._method_ids(u)
+        mid = self._mask_ids_of(u)
+        for p, kids in self.tree.items():
+            if p in self.static or len(kids) == 1 or not all(c in self.static for c in kids):
+                continue
+            combos, _, first = _unique_rows(np.column_stack([keys, wid[p], mid[p]]))
+            masks = np.asarray(self._masks[p])
+            todo: dict[tuple, list] = {}
+            for row, r0 in zip(combos.tolist(), first.tolist(), strict=True):
+                key, w, mk = tuple(row[:-2]), row[-2], row[-1]
+                choice = self._choices[("weights", p)][w]
+                if self._depends(choice, kids) != "static":
+                    continue
+                for b, blk in enumerate(self.paths[key]["blocks"]):
+                    group = (w, int((~masks[mk]).sum()), len(blk["rows"]))
+                    todo.setdefault(group, []).append((key, b, mk, r0))
+            for (w, _, _), items in todo.items():
+                choice = self._choices[("weights", p)][w]
+                blks = [self.paths[key]["blocks"][b] for key, b, _, _ in items]
+                try:
+                    Wg = self._data(p, kids, choice, masks[[mk for _, _, mk, _ in items]], blks, None)
+                except DataError as exc:
+                    r0 = items[getattr(exc, "g", 0)][3]
+                    raise self._named(u, 0, r0, f"weights of {p} ({choice['method']}): {exc}") from None
+                for (key, b, mk, _), row in zip(items, Wg, strict=True):
+                    self._cache[("static", key, b, p, w, mk)] = row
+
+    def _dp_keys(self, u):
+        if not self.dp_idx:
+            return np.zeros((len(u), 0), dtype=np.int64)
+        return np.column_stack([self.factors[j].decode(u[:, j]) for j in self.dp_idx])
+
+    # -- per-batch choices -------------------------------------------------------------------------
+    def _intern_choice(self, section: str, parent: str, choice: dict) -> int:
+        key = (section, parent)
+        ids = self._choice_ids.setdefault(key, {})
+        c = _canon(choice)
+        if c not in ids:
+            ids[c] = len(ids)
+            self._choices.setdefault(key, []).append(choice)
+        return ids[c]
+
+    def _intern_mask(self, p: str, mask: tuple) -> int:
+        table = self._mask_ids[p]
+        if mask not in table:
+            table[mask] = len(table)
+            self._masks[p].append(np.array(mask, dtype=bool))
+        return table[mask]
+
+    def _method_ids(self, u):
+        """Per parent: weighting and aggregation choice ids of each replication."""
+        n = len(u)
+        if self.method_idx:
+            vals = np.column_stack([self.factors[j].decode(u[:, j]).astype(float) for j in self.method_idx])
+            uniq, inv = np.unique(vals, axis=0, return_inverse=True)
+            inv = inv.ravel()
+        else:
+            uniq, inv = np.zeros((1, 0)), np.zeros(n, dtype=np.int64)
+        wids = {p: np.empty(len(uniq), dtype=np.int64) for p in self.tree}
+        aids = {p: np.empty(len(uniq), dtype=np.int64) for p in self.tree}
+        for r, row in enumerate(uniq):
+            key = ("methods", tuple(row.tolist()))
+            if key not in self._cache:
+                doc = apply_values(json.loads(json.dumps(self.nominal_sections)),
+                                   [(self.factors[j], v) for j, v in zip(self.method_idx, row, strict=True)])
+                self._cache[key] = {p: (
+                    self._intern_choice("weights", p, _level_choice(doc["weights"], self.level[p], p)
+                                        or {"method": "framework"}),
+                    self._intern_choice("aggregation", p, _level_choice(doc["aggregation"], self.level[p], p)
+                                        or {"method": "arithmetic"})) for p in self.tree}
+            for p, (w, a) in self._cache[key].items():
+                wids[p][r], aids[p][r] = w, a
+        return {p: wids[p][inv] for p in self.tree}, {p: aids[p][inv] for p in self.tree}
+
+    def _mask_ids_of(self, u):
+        n = len(u)
+        if not self.excl_idx:
+            combos, inv = np.zeros((1, 0), dtype=np.int64), np.zeros(n, dtype=np.int64)
+        else:
+            combos, inv, _ = _unique_rows(np.column_stack([self.factors[j].decode(u[:, j]) for j in self.excl_idx]))
+        out = {}
+        for p, kids in self.tree.items():
+            ids = np.empty(len(combos), dtype=np.int64)
+            for r, row in enumerate(combos.tolist()):
+                gone = {self.factors[j].options[v] for j, v in zip(self.excl_idx, row, strict=True)}
+                mask = tuple(k in gone for k in kids)
+                if all(mask):
+                    raise DataError(f"exclusion leaves {p} with no children ({sorted(map(str, gone))})")
+                ids[r] = self._intern_mask(p, mask)
+            out[p] = ids[inv]
+        return out
+
+    # -- evaluation ---------------------------------------------------------------------------------
+    def run(self, u: np.ndarray, start: int = 0):
+        """Composite (B × rows, float64) and ranks (B × rows, int32) of design rows ``u``."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
+        n = len(u)
+        wid, aid = self._method_ids(u)
+        mid = self._mask_ids_of(u)
+        nid = {p: (self.factors[self.noise_of[p]].decode(u[:, self.noise_of[p]]) if p in self.noise_of
+                   else np.full(n, -1, dtype=np.int64)) for p in self.tree}
+        comp = np.empty((n, len(self.rows)))
+        ukeys, kinv, _ = _unique_rows(self._dp_keys(u))
+        for g, key in enumerate(map(tuple, ukeys.tolist())):
+            if key not in self.paths:
+                raise DataError(f"data path {key} was not prepared; call Engine.prepare first")
+            reps = np.flatnonzero(kinv == g)
+            ctx = {"w": {p: a[reps] for p, a in wid.items()}, "a": {p: a[reps] for p, a in aid.items()},
+                   "m": {p: a[reps] for p, a in mid.items()}, "n": {p: a[reps] for p, a in nid.items()}}
+            path = self.paths[key]
+            for b, blk in enumerate(path["blocks"]):
+                try:
+                    comp[np.ix_(reps, blk["rows"])] = self._block(key, b, blk, path["na"], ctx, len(reps))
+                except _RepError as exc:
+                    raise self._named(u, start, reps[exc.row], str(exc)) from None
+        bad = ~np.isfinite(comp).all(axis=1)
+        if bad.any():
+            r = int(np.flatnonzero(bad)[0])
+            raise self._named(u, start, r, "the composite is not finite for some unit")
+        ranks = np.empty(comp.shape, dtype=np.int32)
+        for _, cols in self.year_cols:
+            ranks[:, cols] = rankdata(-comp[:, cols], method="min", axis=1).astype(np.int32)
+        return comp, ranks
+
+    def _named(self, u, start, r, message) -> DataError:
+        vals = ", ".join(f"{f.name}={f.value_labels(f.decode(u[r:r + 1, j]))[0]}"
+                         for j, f in enumerate(self.factors))
+        return DataError(f"replication {start + int(r)} ({vals}): {message}")
+
+    def _block(self, key, b, blk, na, ctx, n):
+        m = len(blk["rows"])
+        zero = np.zeros(n, dtype=np.int64)
+        vals = {c: (blk["V"][c][None, :], zero) for c in self.static}
+        for p in self.order:
+            if p in self.static:
+                continue
+            kids = self.tree[p]
+            k = len(kids)
+            sig = np.column_stack([vals[c][1] for c in kids] + [ctx["w"][p], ctx["m"][p], ctx["n"][p] + 1,
+                                                                ctx["a"][p]])
+            usig, inv, _ = _unique_rows(sig)
+
+            def gather(child_rows, kids=kids):
+                if (child_rows == child_rows[0]).all():
+                    one = np.stack([vals[c][0][child_rows[0, j]] for j, c in enumerate(kids)], axis=-1)
+                    return np.broadcast_to(one, (len(child_rows),) + one.shape)
+                return np.stack([vals[c][0][child_rows[:, j]] for j, c in enumerate(kids)], axis=-1)
+
+            try:
+                W = self._weights(key, b, blk, p, usig[:, :k], usig[:, k], usig[:, k + 1], gather)
+                W = self._noise(p, W, usig[:, k + 2] - 1)
+                out = np.empty((len(usig), m))
+                masks = np.asarray(self._masks[p])
+                for a in np.unique(usig[:, k + 3]):
+                    sel = np.flatnonzero(usig[:, k + 3] == a)
+                    choice = self._choices[("aggregation", p)][int(a)]
+                    excl = masks[usig[sel, k + 1]]
+                    try:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", RuntimeWarning)
+                            out[sel] = batch_aggregate(choice["method"], dict(choice.get("params", {})),
+                                                       gather(usig[sel, :k]), W[sel], excl if excl.any() else None,
+                                                       na, blk["index"])
+                    except BatchError as exc:
+                        raise _RepError(int(sel[exc.g]), f"{p}: {exc}") from None
+            except _RepError as exc:
+                raise _RepError(int(np.flatnonzero(inv == exc.row)[0]), str(exc)) from None
+            vals[p] = (out, inv)
+        arr, inv = vals[self.root]
+        return np.broadcast_to(arr[0], (n, m)) if self.root in self.static else arr[inv]
+
+    # -- weights ----------------------------------------------------------------------------------
+    def _depends(self, choice, kids) -> str:
+        """What a weighting choice is computed from: 'none' (fixed weights), 'static' (children
+        whose values depend on the data path only) or 'children' (values of the replication)."""
+        method = choice["method"]
+        if method == "combine":
+            deps = {self._depends(s, kids) for s in choice["of"]}
+            return "children" if "children" in deps else ("static" if deps - {"none"} else "none")
+        if method not in DATA_DRIVEN:
+            return "none"
+        return "static" if all(c in self.static for c in kids) else "children"
+
+    def _weights(self, key, b, blk, p, child_rows, wids, mids, gather):
+        """Weights (U, k) of the distinct signatures of node ``p``: fixed methods once, data-driven
+        ones once per data path and mask (static children) or per distinct children's values, in
+        stacks of equal kept-children count so that every left-out variant is one batch call."""
+        kids = self.tree[p]
+        W = np.empty((len(wids), len(kids)))
+        if len(kids) == 1:
+            W[:] = 1.0
+            return W
+        masks = np.asarray(self._masks[p])
+        for w in np.unique(wids):
+            selw = np.flatnonzero(wids == w)
+            choice = self._choices[("weights", p)][int(w)]
+            dep = self._depends(choice, kids)
+            try:
+                if dep == "none":
+                    for mk in np.unique(mids[selw]):
+                        W[selw[mids[selw] == mk]] = self._fixed(p, kids, choice, masks[mk])
+                elif dep == "static":
+                    mks = np.unique(mids[selw])
+                    todo = np.array([mk for mk in mks if ("static", key, b, p, int(w), int(mk)) not in self._cache],
+                                    dtype=np.int64)
+                    for grp in self._by_kept(masks[todo]):
+                        try:
+                            Wg = self._data(p, kids, choice, masks[todo[grp]], [blk] * len(grp), None)
+                        except BatchError as exc:
+                            raise _RepError(int(selw[mids[selw] == todo[grp][exc.g]][0]), str(exc)) from None
+                        for mk, row in zip(todo[grp], Wg, strict=True):
+                            self._cache[("static", key, b, p, int(w), int(mk))] = row
+                    for mk in mks:
+                        W[selw[mids[selw] == mk]] = self._cache[("static", key, b, p, int(w), int(mk))]
+                else:
+                    uc, cinv, _ = _unique_rows(np.column_stack([child_rows[selw], mids[selw]]))
+                    Wu = np.empty((len(uc), len(kids)))
+                    for grp in self._by_kept(masks[uc[:, -1]]):
+                        try:
+                            Wu[grp] = self._data(p, kids, choice, masks[uc[grp, -1]], None, gather(uc[grp, :-1]))
+                        except BatchError as exc:
+                            raise _RepError(int(selw[np.flatnonzero(cinv == grp[exc.g])[0]]), str(exc)) from None
+                    W[selw] = Wu[cinv]
+            except _RepError as exc:
+                raise _RepError(exc.row, f"weights of {p} ({choice['method']}): {exc}") from None
+            except DataError as exc:
+                raise _RepError(int(selw[0]), f"weights of {p} ({choice['method']}): {exc}") from None
+        return W
+
+    @staticmethod
+    def _by_kept(masks):
+        """Positions of ``masks`` grouped by their number of kept children."""
+        counts = (~masks).sum(axis=1)
+        return [np.flatnonzero(counts == c) for c in np.unique(counts)]
+
+    def _fixed(self, p, kids, choice, mask):
+        key = ("fixed", p, _canon(choice), mask.tobytes())
+        if key in self._cache:
+            return self._cache[key]
+        empty = pd.DataFrame(columns=kids, dtype=float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", wts.DegenerateIndicatorWarning)
+            w = _weights(empty, empty, kids, p, choice, self.fw).reindex(kids).to_numpy(dtype=float)
+        if mask.any():
+            w = np.where(mask, 0.0, w)
+            if not w.sum() > 0:
+                raise DataError(f"{p}: every remaining child has weight 0 after the exclusion")
+            w = w / w.sum()
+        self._cache[key] = w
+        return w
+
+    def _data(self, p, kids, choice, masks, blks, C):
+        """Weights (G, k) of a data-driven (or combined) choice, one row per mask (all masks keep
+        the same number of children). ``C`` (G, m, k) holds the children's values, or is None
+        when they are static: then row g takes them from block ``blks[g]`` — normalised values,
+        or treated ones for ``on: raw`` when every child is a leaf (as build_index does)."""
+        G, k = masks.shape
+        kk = int((~masks[0]).sum())
+        idx = np.argsort(masks, axis=1, kind="stable")[:, :kk]  # kept positions, in order
+        method = choice["method"]
+        out = np.zeros((G, k))
+        if method == "combine":
+            subs = [self._data(p, kids, s, masks, blks, C) if self._depends(s, kids) != "none"
+                    else np.stack([self._fixed(p, kids, s, mk) for mk in masks]) for s in choice["of"]]
+            kept = [np.take_along_axis(np.broadcast_to(s, (G, k)), idx, axis=1) for s in subs]
+            np.put_along_axis(out, idx, _combine(choice, kept, [str(i) for i in range(kk)]), axis=1)
+            return out
+        if method not in DATA_DRIVEN:
+            return np.stack([self._fixed(p, kids, choice, mk) for mk in masks])
+        if C is None:
+            raw = choice.get("on", "raw" if method == "cv" else "normalised") == "raw" and \
+                all(c in self.leaves for c in kids)
+            src = "T" if raw else "V"
+            X = np.stack([np.column_stack([blk[src][kids[j]] for j in row]) for blk, row in zip(blks, idx, strict=True)])
+        else:
+            X = np.take_along_axis(C, idx[:, None, :], axis=2)
+        if kk == 1:
+            np.put_along_axis(out, idx, 1.0, axis=1)
+        else:
+            np.put_along_axis(out, idx, batch_weights(method, dict(choice.get("params", {})), X), axis=1)
+        return out
+
+    def _noise(self, p, W, nids):
+        if p not in self.noise_of or len(self.tree[p]) == 1:
+            return W
+        f = self.factors[self.noise_of[p]]
+        U = self.noise_u[(self.noise_of[p], p)][nids]
+        if f.distribution == "uniform":
+            W = W * (1.0 + f.amount * (2.0 * U - 1.0))
+        else:
+            with np.errstate(all="ignore"):
+                W = np.where(W > 0, gammaincinv(np.where(W > 0, f.amount * W, 1.0), U), 0.0)
+        tot = W.sum(axis=1, keepdims=True)
+        if not (tot > 0).all():
+            raise DataError(f"weight noise left every weight of {p} at 0")
+        return W / tot

@@ -1,0 +1,354 @@
+"""Uncertainty and sensitivity analysis of the ranks (OECD/JRC step 7; COINr ``get_sensitivity``).
+
+:func:`uncertainty` draws the uncertain factors of an uncertainty specification
+(:mod:`toolkit.robustness.spec`, ``configs/uncertainty.yaml``) once, up front, from ``seed`` —
+by default as a Saltelli design (:mod:`toolkit.robustness.sensitivity`) so that the same runs give both the
+rank intervals and the Sobol indices — evaluates every replication with the vectorised engine
+(:mod:`toolkit.robustness.engine`) in deterministic batches, serially, with joblib, or on Dask,
+and returns an :class:`UncertaintyResult`:
+
+* per unit (and year): nominal rank, median, mean, 5th and 95th percentile rank, mean absolute
+  rank shift from the nominal rank;
+* the rank of every unit in every replication (replications × units, ``int32``) and the sampled
+  factor values of each replication, so that any statistic can be recomputed;
+* first-order and total Sobol indices (with bootstrap intervals) of each factor on the mean
+  absolute rank shift and on each unit's rank.
+
+:func:`leave_one_out` reports how far each rank moves when one indicator (or dimension) is left
+out. The same seed gives the same numbers whichever executor runs the batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecError
+from ..index.build import build_index
+from .engine import Engine
+from .sensitivity import base_size, saltelli_design, sobol_indices
+from .spec import UncertaintySpec, load_uncertainty_spec
+
+__all__ = ["EXECUTORS", "LeaveOneOutResult", "UncertaintyResult", "leave_one_out", "replicate",
+           "uncertainty"]
+
+EXECUTORS = ("serial", "joblib", "dask")
+SUMMARY_TARGET = "mean_abs_rank_shift"
+
+
+@dataclass(frozen=True, eq=False)
+class UncertaintyResult:
+    """Outcome of :func:`uncertainty`.
+
+    Attributes
+    ----------
+    rank_stats : DataFrame
+        Index (unit_id, year); columns ``nominal, median, mean, p05, p95, mean_abs_shift``.
+    ranks : ndarray (replications × units), int32
+        Rank of each unit (column order = ``units``) in each replication (1 = best).
+    samples : DataFrame (replications × factors)
+        The factor values of each replication (option labels, noise set, excluded code, or the
+        number drawn for a continuous factor).
+    design : ndarray (replications × factors)
+        The design on [0, 1) the samples were decoded from.
+    rank_shift : ndarray (replications,)
+        Mean absolute rank shift of each replication from the nominal ranks.
+    sobol : DataFrame or None
+        Columns ``factor, target, S1, S1_conf, ST, ST_conf``; ``target`` is
+        ``"mean_abs_rank_shift"`` or a unit label (see ``targets``). None for a plain Monte
+        Carlo design.
+    units : MultiIndex (unit_id, year) of the columns of ``ranks``.
+    nominal_rank, nominal_composite : Series, from :func:`toolkit.build_index`.
+    scores : ndarray or None
+        Composite of each unit in each replication (``keep_scores=True``).
+    """
+
+    rank_stats: pd.DataFrame
+    ranks: np.ndarray = field(repr=False)
+    samples: pd.DataFrame = field(repr=False)
+    design: np.ndarray = field(repr=False)
+    rank_shift: np.ndarray = field(repr=False)
+    sobol: pd.DataFrame | None = field(repr=False)
+    units: pd.MultiIndex = field(repr=False)
+    nominal_rank: pd.Series = field(repr=False)
+    nominal_composite: pd.Series = field(repr=False)
+    uspec: UncertaintySpec = field(repr=False)
+    seed: int = 0
+    n_base: int = 0
+    scores: np.ndarray | None = field(default=None, repr=False)
+    info: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n(self) -> int:
+        return int(self.ranks.shape[0])
+
+    @property
+    def targets(self) -> dict[str, tuple]:
+        """Sobol target label → (unit_id, year)."""
+        return dict(zip(_target_labels(self.units), self.units, strict=True))
+
+    def rank_frame(self) -> pd.DataFrame:
+        """``ranks`` as a DataFrame (replications × (unit_id, year))."""
+        return pd.DataFrame(self.ranks, columns=self.units)
+
+    def caterpillar(self, year: int | None = None) -> pd.DataFrame:
+        """Input of the caterpillar chart: index ``unit``; columns ``nominal, median, p05, p95``
+        for one year (default: the latest), sorted by nominal rank."""
+        years = sorted(self.rank_stats.index.get_level_values("year").unique())
+        year = years[-1] if year is None else year
+        if year not in years:
+            raise KeyError(f"no year {year}; years are {years}")
+        out = self.rank_stats.xs(year, level="year")[["nominal", "median", "p05", "p95"]]
+        return out.rename_axis("unit").sort_values(["nominal", "median"], kind="stable")
+
+    def sensitivity_bars(self, target: str = SUMMARY_TARGET) -> pd.DataFrame:
+        """Input of the sensitivity bar chart: columns ``factor, S1, S1_conf, ST, ST_conf`` for one
+        target (default the mean absolute rank shift), factors in specification order."""
+        if self.sobol is None:
+            raise ValueError("no Sobol indices: run uncertainty(..., design='sobol')")
+        out = self.sobol[self.sobol["target"] == target]
+        if out.empty:
+            raise KeyError(f"no Sobol indices for target {target!r}")
+        return out.drop(columns="target").reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class LeaveOneOutResult:
+    """Outcome of :func:`leave_one_out`.
+
+    ``ranks`` and ``shift`` have index (unit_id, year) and one column per excluded element;
+    ``shift`` = rank without the element − nominal rank (positive: the unit falls).
+    ``summary`` has one row per element: ``mean_abs_shift, max_abs_shift, units_moved``.
+    """
+
+    ranks: pd.DataFrame
+    shift: pd.DataFrame
+    summary: pd.DataFrame
+    nominal_rank: pd.Series = field(repr=False)
+    level: str = "indicator"
+
+
+# -- running -----------------------------------------------------------------------------------------
+def _target_labels(units: pd.MultiIndex) -> list[str]:
+    years = units.get_level_values("year")
+    if len(set(years)) == 1:
+        return [str(u) for u in units.get_level_values("unit_id")]
+    return [f"{u}@{y}" for u, y in units]
+
+
+def _seeds(seed: int) -> tuple[int, int, int]:
+    ss = np.random.SeedSequence(int(seed))
+    a, b, c = (int(s.generate_state(1)[0]) for s in ss.spawn(3))
+    return a, b, c | 1
+
+
+def _default_batch(n_rows: int, kmax: int) -> int:
+    """Replications per batch: bounded so one batch's largest stack stays near 40 MB."""
+    return int(max(8, min(2000, 4e7 // (max(n_rows, 1) * max(kmax, 1) * 8))))
+
+
+def _run_chunk(engine: Engine, u: np.ndarray, starts: list[int], batch: int, keep_scores: bool):
+    comps, ranks = [], []
+    for s in starts:
+        c, r = engine.run(u[s - starts[0]: s - starts[0] + batch], s)
+        ranks.append(r)
+        if keep_scores:
+            comps.append(c)
+    return (np.concatenate(comps) if keep_scores else None), np.concatenate(ranks)
+
+
+def _execute(engine: Engine, u: np.ndarray, executor: str, n_jobs, scheduler, batch_size: int,
+             keep_scores: bool):
+    n = len(u)
+    starts = list(range(0, n, batch_size))
+    if executor == "serial":
+        workers = 1
+    elif executor in ("joblib", "dask"):
+        workers = int(n_jobs) if n_jobs and n_jobs > 0 else (os.cpu_count() or 1)
+    else:
+        raise SpecError(f"executor must be one of {list(EXECUTORS)}, got {executor!r}")
+    n_chunks = 1 if executor == "serial" else max(1, min(len(starts), 4 * workers))
+    per = -(-len(starts) // n_chunks)
+    chunks = [starts[i:i + per] for i in range(0, len(starts), per)]
+    args = [(u[c[0]: min(c[-1] + batch_size, n)], c) for c in chunks]
+    if executor == "serial":
+        parts = [_run_chunk(engine, a, c, batch_size, keep_scores) for a, c in args]
+    elif executor == "joblib":
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=workers, backend="loky")(
+            delayed(_run_chunk)(engine, a, c, batch_size, keep_scores) for a, c in args)
+    else:
+        parts = _dask(engine, args, workers, scheduler, batch_size, keep_scores)
+    ranks = np.concatenate([p[1] for p in parts])
+    comps = np.concatenate([p[0] for p in parts]) if keep_scores else None
+    return comps, ranks
+
+
+def _dask(engine, args, workers, scheduler, batch_size, keep_scores):
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise SpecError("executor='dask' needs dask[distributed] (pip install 'dask[distributed]')") from exc
+    own_cluster = own_client = None
+    if isinstance(scheduler, Client):
+        client = scheduler
+    elif scheduler is None:
+        own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+        client = own_client = Client(own_cluster)
+    else:
+        client = own_client = Client(scheduler)
+    try:
+        eng = client.scatter(engine, broadcast=True)
+        futures = [client.submit(_run_chunk, eng, a, c, batch_size, keep_scores, pure=False) for a, c in args]
+        return client.gather(futures)
+    finally:
+        if own_client is not None:
+            own_client.close()
+        if own_cluster is not None:
+            own_cluster.close()
+
+
+def _prepare(data, spec, uspec, framework):
+    """The nominal build and the uncertainty spec bound to it. With ``spec=None`` the nominal
+    specification is the uncertainty file's ``spec:`` entry (else the built-in defaults)."""
+    if spec is None:
+        spec = load_uncertainty_spec(uspec, framework=framework).nominal
+    res = build_index(data, spec, framework=framework)
+    us = load_uncertainty_spec(uspec, spec=res.spec, framework=res.framework)
+    return res, us
+
+
+def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, executor: str = "serial",
+                n_jobs: int | None = None, scheduler=None, batch_size: int | None = None,
+                design: str = "sobol", sobol_targets="all", num_resamples: int = 100,
+                conf_level: float = 0.95, keep_scores: bool = False, framework=None) -> UncertaintyResult:
+    """Monte Carlo uncertainty analysis of the ranks, with Sobol sensitivity indices.
+
+    Parameters
+    ----------
+    data : IndicatorData or DataFrame (as for :func:`toolkit.build_index`).
+    spec : the nominal index specification (IndexSpec, path or mapping); None: the uncertainty
+        file's ``spec:`` entry, else the built-in defaults.
+    uspec : the uncertainty specification (path such as ``configs/uncertainty.yaml``, mapping,
+        or :class:`~toolkit.robustness.spec.UncertaintySpec`).
+    n : replications wanted. With ``design="sobol"`` the run is a Saltelli design of
+        ``N·(d + 2)`` replications, N the smallest power of two that reaches ``n`` (d factors);
+        with ``design="montecarlo"`` exactly ``n`` independent uniform draws (no Sobol indices).
+    seed : the design, the weight-noise sets and the bootstrap all derive from it.
+    executor : ``"serial"``, ``"joblib"`` (processes on this machine) or ``"dask"`` (a
+        LocalCluster of ``n_jobs`` workers, or the cluster at ``scheduler``: an address such as
+        ``"tcp://host:8786"`` or a ``dask.distributed.Client``).
+    n_jobs : workers for joblib/Dask (default: the number of CPUs).
+    batch_size : replications per batch (default: from the data size only, so that the batches
+        — and the numbers — do not depend on the executor).
+    sobol_targets : ``"all"`` (the mean absolute rank shift and every unit's rank),
+        ``"summary"`` (the shift only), or a list of unit ids.
+    num_resamples, conf_level : bootstrap of the Sobol intervals.
+    keep_scores : also keep every replication's composite scores (``scores``).
+    """
+    t0 = time.perf_counter()
+    res, us = _prepare(data, spec, uspec, framework)
+    d = len(us.factors)
+    s_design, s_noise, s_boot = _seeds(seed)
+    if design == "sobol":
+        n_base = base_size(n, d)
+        u = saltelli_design(d, n_base, s_design)
+    elif design == "montecarlo":
+        n_base = 0
+        if int(n) < 1:
+            raise SpecError(f"n must be at least 1, got {n}")
+        u = np.random.default_rng(s_design).random((int(n), d))
+    else:
+        raise SpecError(f"design must be 'sobol' or 'montecarlo', got {design!r}")
+    engine = Engine(res, us, s_noise)
+    engine.prepare(u)
+    t_prep = time.perf_counter()
+    kmax = max(len(c) for c in engine.tree.values())
+    batch = int(batch_size) if batch_size else _default_batch(len(engine.rows), kmax)
+    if batch < 1:
+        raise SpecError(f"batch_size must be positive, got {batch_size}")
+    comps, ranks = _execute(engine, u, executor, n_jobs, scheduler, batch, keep_scores)
+    t_run = time.perf_counter()
+    units = res.rank.index
+    nominal = res.rank.to_numpy()
+    shift = np.abs(ranks - nominal.astype(np.int32)[None, :])
+    rank_shift = shift.mean(axis=1)
+    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
+    stats = pd.DataFrame({"nominal": nominal, "median": q[1], "mean": ranks.mean(axis=0), "p05": q[0],
+                          "p95": q[2], "mean_abs_shift": shift.mean(axis=0)}, index=units)
+    t_stats = time.perf_counter()
+    sobol = None
+    if design == "sobol":
+        labels = _target_labels(units)
+        if isinstance(sobol_targets, str) and sobol_targets == "all":
+            cols = list(range(len(units)))
+        elif isinstance(sobol_targets, str) and sobol_targets == "summary":
+            cols = []
+        else:
+            wanted = set(sobol_targets)
+            ids = units.get_level_values("unit_id")
+            cols = [i for i, (uid, lab) in enumerate(zip(ids, labels, strict=True)) if uid in wanted or lab in wanted]
+            missing = wanted - set(ids) - set(labels)
+            if missing:
+                raise SpecError(f"sobol_targets: unknown unit(s) {sorted(missing)}")
+        Y = np.column_stack([rank_shift] + [ranks[:, i] for i in cols]).astype(float)
+        sobol = sobol_indices(Y, us.names, [SUMMARY_TARGET] + [labels[i] for i in cols],
+                              num_resamples=num_resamples, conf_level=conf_level, seed=s_boot)
+    t_end = time.perf_counter()
+    return UncertaintyResult(
+        rank_stats=stats, ranks=ranks, samples=us.decode(u), design=u, rank_shift=rank_shift, sobol=sobol,
+        units=units, nominal_rank=res.rank, nominal_composite=res.composite, uspec=us, seed=int(seed),
+        n_base=n_base, scores=comps,
+        info={"executor": executor, "batch_size": batch, "n_paths": len(engine.paths),
+              "seconds_prepare": t_prep - t0, "seconds_replications": t_run - t_prep,
+              "seconds_statistics": t_stats - t_run, "seconds_sobol": t_end - t_stats,
+              "spec_sha256": res.spec.sha256})
+
+
+def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
+    """Composite scores of chosen replications: ``values`` is a list of ``{factor: value}``
+    (option, label, noise set or excluded code; factors not named take their nominal value).
+    Returns replications × (unit_id, year). Used to check the engine against build_index."""
+    res, us = _prepare(data, spec, uspec, framework)
+    values = [values] if isinstance(values, dict) else list(values)
+    u = np.array([us.encode(v) for v in values]).reshape(len(values), len(us.factors))
+    engine = Engine(res, us, _seeds(0)[1])
+    engine.prepare(u)
+    comp, _ = engine.run(u)
+    return pd.DataFrame(comp, columns=res.rank.index)
+
+
+def leave_one_out(data, spec=None, level: str = "indicator", candidates="all", framework=None
+                  ) -> LeaveOneOutResult:
+    """Rank shifts when each element of ``level`` (``"indicator"`` or ``"dimension"``, or any
+    list of tree elements with ``level="element"``) is left out in turn, every other choice
+    nominal. The element's weight becomes 0 at its parent (data-driven weights recomputed on the
+    rest, fixed weights renormalised)."""
+    kind = {"indicator": "exclude_indicator", "dimension": "exclude_dimension", "element": "exclude"}.get(level)
+    if kind is None:
+        raise SpecError(f"leave_one_out: level must be indicator, dimension or element, got {level!r}")
+    res = build_index(data, spec, framework=framework)
+    us = load_uncertainty_spec({"name": f"leave one {level} out", "factors": [
+        {"name": "excluded", "type": kind, "candidates": candidates, "include_none": False}]},
+        spec=res.spec, framework=res.framework)
+    f = us.factors[0]
+    u = ((np.arange(f.n_options) + 0.5) / f.n_options)[:, None]
+    engine = Engine(res, us, _seeds(0)[1])
+    engine.prepare(u)
+    _, ranks = engine.run(u)
+    codes = list(f.labels)
+    R = pd.DataFrame(ranks.T, index=res.rank.index, columns=pd.Index(codes, name="excluded"))
+    shift = R.sub(res.rank, axis=0)
+    summary = pd.DataFrame({"mean_abs_shift": shift.abs().mean(), "max_abs_shift": shift.abs().max(),
+                            "units_moved": (shift != 0).sum()})
+    return LeaveOneOutResult(ranks=R, shift=shift, summary=summary.rename_axis("excluded"),
+                             nominal_rank=res.rank, level=level)
+
+

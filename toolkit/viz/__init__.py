@@ -1,0 +1,15 @@
+"""Figures, and the bundled CJK font they use.
+
+Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
+not import the others.
+"""
+
+from ..lazy import lazy_attributes
+
+_NAMES = {
+    'register_cjk_font': 'fonts',
+}
+_MODULES = ['plots', 'fonts']
+
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
+__all__ = sorted(_NAMES)

@@ -1,0 +1,103 @@
+"""A CJK font for the figures, shipped by a PyPI package and registered with matplotlib.
+
+Chinese labels must render on a fresh machine from the project's own install, so the toolkit
+assumes no system font and downloads nothing: the font comes from the runtime dependency
+``pylopdf-fonts-zh-cn`` (Noto Sans SC Regular, the Simplified-Chinese subset OTF of Google's
+``notofonts/noto-cjk``, SIL Open Font License 1.1; ~8 MB file, 17 MB wheel). It covers GB 2312
+and far beyond, plus Latin, digits and the typographic minus sign used on axes.
+
+:func:`register_cjk_font` adds the file to matplotlib's font manager and puts its family first
+in ``rcParams["font.sans-serif"]`` (the only global state the toolkit's plots touch). It is
+idempotent and cheap after the first call; :mod:`toolkit.viz.plots` calls it on first use.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+__all__ = ["CJK_FONT_PACKAGE", "CJKFontWarning", "cjk_font_path", "register_cjk_font"]
+
+#: The PyPI distribution that carries the font (a runtime dependency of the toolkit).
+CJK_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
+
+_registered: dict[str, str] = {}
+
+
+class CJKFontWarning(UserWarning):
+    """The CJK font is not installed: Chinese labels would render as empty boxes."""
+
+
+def cjk_font_path() -> Path | None:
+    """Path of the bundled Noto Sans SC font file, or None when its package is not installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = Path(pylopdf_fonts_zh_cn.sans_path())
+    return path if path.is_file() else None
+
+
+def register_cjk_font(path: str | Path | None = None) -> str | None:
+    """Register a CJK font with matplotlib and make it the first sans-serif family.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A font file to use instead of the bundled Noto Sans SC.
+
+    Returns
+    -------
+    str or None
+        The family name now first in ``rcParams["font.sans-serif"]`` (e.g. ``"Noto Sans SC"``),
+        or None, with a :class:`CJKFontWarning`, when no font file is available.
+    """
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    path = Path(path) if path is not None else cjk_font_path()
+    if path is None or not path.is_file():
+        warnings.warn(f"no CJK font found (install {CJK_FONT_PACKAGE}); Chinese labels will not "
+                      "render", CJKFontWarning, stacklevel=2)
+        return None
+    key = str(path.resolve())
+    name = _registered.get(key)
+    if name is None:
+        font_manager.fontManager.addfont(key)
+        name = font_manager.FontProperties(fname=key).get_name()
+        _registered[key] = name
+    families = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
+    if mpl.rcParams["font.sans-serif"][:1] != [name]:
+        mpl.rcParams["font.sans-serif"] = [name, *families]
+    return name
+
+
+def font_face_css(text: str, family: str = "Noto Sans SC Embedded") -> str:
+    """A CSS ``@font-face`` rule embedding the bundled CJK font, subset to ``text``'s characters.
+
+    Reports are HTML files opened anywhere — including machines without a Chinese system font —
+    so each run embeds a WOFF subset (tens of kB) as a data: URL; a browser then shows every
+    glyph the reports use. Returns "" when the font package is missing.
+    """
+    import base64
+    import io
+
+    from fontTools import subset
+
+    path = cjk_font_path()
+    if path is None:
+        return ""
+    opts = subset.Options()
+    opts.flavor = "woff"  # zlib-compressed; needs no brotli
+    opts.layout_features = ["*"]
+    font = subset.load_font(str(path), opts)
+    sub = subset.Subsetter(opts)
+    printable = "".join(chr(c) for c in range(32, 127))
+    sub.populate(text=text + printable + "，。：；（）、·–—…%‰≤≥×√“”‘’《》【】")
+    sub.subset(font)
+    buf = io.BytesIO()
+    subset.save_font(font, buf, opts)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}\n'
+            f'body,table,th,td,h1,h2,h3,p,div{{font-family:"{family}","Noto Sans SC","Microsoft YaHei",'
+            f'"PingFang SC",sans-serif !important}}\n')
