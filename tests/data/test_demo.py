@@ -8,7 +8,7 @@ import pytest
 from toolkit import read_indicators
 from toolkit.data.demo import generate, write_demo
 
-from .conftest import DEMO_CSV, DEMO_XLSX
+from ..conftest import DEMO_CSV, DEMO_XLSX
 
 
 def test_demo_regenerates_byte_for_byte(tmp_path):

@@ -11,7 +11,7 @@ import yaml
 from toolkit import FrameworkError, load_framework
 from toolkit.framework.model import available_frameworks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "toolkit" / "frameworks" / "sources" / "shandong-industrial-brain-indicator-system.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "shandong-industrial-brain-indicator-system.txt"
 

@@ -15,7 +15,7 @@ import toolkit
 from toolkit import audit as A
 from toolkit.errors import DataError, SpecError
 
-from .conftest import DEMO_CSV
+from ..conftest import DEMO_CSV
 
 
 @pytest.fixture(scope="module")

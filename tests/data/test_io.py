@@ -11,7 +11,7 @@ import pytest
 from toolkit import ValidationError, read_indicators
 from toolkit.data.parsing import CellError, match_header, parse_binary, parse_number, parse_year
 
-from .conftest import DEMO_CSV, DEMO_XLSX, col
+from ..conftest import DEMO_CSV, DEMO_XLSX, col
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -104,7 +104,7 @@ def _assert_font_covers(run_dir: Path, text: str) -> None:
 def test_report_numbers_equal_build_index(run, evil_data):
     summary, _, _ = run
     data = toolkit.read_indicators(evil_data)
-    r = toolkit.build_index(data, Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+    r = toolkit.build_index(data, Path(__file__).resolve().parents[2] / "configs" / "default.yaml")
     html = (summary.run_dir / safe_filename("unit", "SD-B004")).read_text("utf-8")
     comp = r.composite.loc[("SD-B004", 2025)]
     rank = r.rank.loc[("SD-B004", 2025)]

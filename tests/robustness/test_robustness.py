@@ -34,7 +34,7 @@ from toolkit.robustness import (
 )
 from toolkit.robustness.kernels import batch_aggregate, batch_weights
 
-from .conftest import DEMO_CSV, ROOT
+from ..conftest import DEMO_CSV, ROOT
 
 USPEC = ROOT / "configs" / "uncertainty.yaml"
 

@@ -12,7 +12,7 @@ from toolkit import SpecError, build_index, load_spec
 from toolkit.data.demo import generate
 from toolkit.index.build import index_leaves, index_tree
 
-from .conftest import DEMO_CSV, ROOT
+from ..conftest import DEMO_CSV, ROOT
 
 PLAIN = {  # no treatment, [0, 1] min-max, framework/equal weights, arithmetic means
     "imputation": {"panel": "none", "method": "none"},

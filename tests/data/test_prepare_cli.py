@@ -17,7 +17,7 @@ from toolkit.data.prepare import load_processed, prepare
 from toolkit.data.template import write_template
 from toolkit.files import write_many_atomic
 
-from .conftest import DEMO_CSV, col
+from ..conftest import DEMO_CSV, col
 
 
 def test_valid_file_round_trips_to_processed_data(tmp_path):

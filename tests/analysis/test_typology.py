@@ -39,7 +39,7 @@ from toolkit.analysis.typology import (
 from toolkit.data.demo import generate
 from toolkit.errors import DataError
 
-from .conftest import DEMO_CSV
+from ..conftest import DEMO_CSV
 
 CONFIG = DEMO_CSV.parents[2] / "configs" / "default.yaml"
 

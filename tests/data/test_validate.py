@@ -7,7 +7,7 @@ import pytest
 from toolkit import ValidationError, read_indicators
 from toolkit.data.validate import build_schema
 
-from .conftest import col
+from ..conftest import col
 
 
 def break_six_ways(header, rows):
