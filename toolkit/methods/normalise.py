@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -154,8 +155,8 @@ def _frame(values, X):
 
 def _per_indicator(value, columns, name) -> np.ndarray:
     """A scalar, mapping/Series keyed by code, or sequence in column order → float array."""
-    if isinstance(value, dict):
-        value = pd.Series(value)
+    if isinstance(value, Mapping):
+        value = pd.Series(dict(value))
     if isinstance(value, pd.Series):
         missing = pd.Index(columns).difference(value.index)
         if len(missing):
@@ -321,8 +322,8 @@ def goalposts(X, lower, upper, directions=None, cap=True, log=False, scale=1.0) 
     if bad.size:
         raise DataError(f"goalposts: indicator {X.columns[bad[0]]!r} needs lower < upper, got "
                         f"{lo[bad[0]]} and {hi[bad[0]]}")
-    if isinstance(log, (dict, pd.Series)):
-        logm = pd.Series(log, dtype=bool).reindex(X.columns, fill_value=False).to_numpy()
+    if isinstance(log, (Mapping, pd.Series)):
+        logm = pd.Series(dict(log) if isinstance(log, Mapping) else log, dtype=bool).reindex(X.columns, fill_value=False).to_numpy()
     else:
         logm = np.full(len(X.columns), bool(log))
     if logm.any():
