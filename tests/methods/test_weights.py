@@ -800,3 +800,25 @@ def test_peer_scikit_criteria_agrees():
     np.testing.assert_allclose(W.entropy_minmax(PEER_X, PEER_TYPES).to_numpy(), sw.entropy_weights(mm),
                                atol=1e-9)
     np.testing.assert_allclose(W.std(PEER_X, normalise=False).to_numpy(), sw.std_weights(M), atol=1e-9)
+
+
+def test_varimax_regression_scaling_a_column_keeps_the_nicoletti_weights():
+    """Issue 11: Hypothesis found this 9 × 6 matrix, where scaling column 0 by 3 moved the Nicoletti
+    weight of x0 from 0.198 to 0.075 (and x5 the other way): the correlation matrix is unchanged, but
+    varimax, started from the identity only, stopped at a different optimum. The rotation now keeps
+    the best of several fixed starts, so the weights depend on the correlation matrix alone."""
+    e = 0.10000000000000002
+    M = np.full((9, 6), e)
+    spikes = {(0, 1): 463.98289083187433, (0, 4): 684.94153569196885, (1, 2): 351.10534895559169,
+              (3, 2): 200.00756689100254, (3, 3): 292.48420185598519, (4, 3): 742.45988423293784,
+              (5, 1): 633.63817691075621, (6, 5): 292.48420185598519, (7, 0): 423.70157279903736}
+    for (i, j), v in spikes.items():
+        M[i, j] = v
+    X = pd.DataFrame(M, columns=[f"x{k}" for k in range(6)])
+    w = W.pca(X).to_numpy()
+    for factor in (3.0, 2.0, 0.5, 7.0, 1000.0):
+        Y = X.copy()
+        Y["x0"] = Y["x0"] * factor
+        np.testing.assert_allclose(W.pca(Y).to_numpy(), w, atol=1e-9, err_msg=f"x0 × {factor}")
+    # the best varimax optimum (checked against the criterion of every start): x0 and x5 alike
+    np.testing.assert_allclose(w, [0.1949, 0.1809, 0.0709, 0.2024, 0.1561, 0.1949], atol=5e-5)
