@@ -28,7 +28,9 @@ from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indice
 from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,
+    Execution,
     LeaveOneOutResult,
+    SobolOptions,
     UncertaintyResult,
     leave_one_out,
     replicate,
@@ -36,7 +38,7 @@ from .uncertainty import (
 )
 
 __all__ = [
-    "EXECUTORS", "Factor", "LeaveOneOutResult", "SOBOL_COLUMNS", "UncertaintyResult", "UncertaintySpec",
+    "EXECUTORS", "Execution", "Factor", "LeaveOneOutResult", "SOBOL_COLUMNS", "SobolOptions", "UncertaintyResult", "UncertaintySpec",
     "base_size", "leave_one_out", "load_uncertainty_spec", "replicate", "saltelli_design", "sobol_indices",
     "uncertainty",
 ]
