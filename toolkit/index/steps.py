@@ -290,7 +290,4 @@ def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = 
     under an aggregation choice — the registry entry's batch kernel, with the na rule applied.
     ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit labels."""
     entry = AGGREGATION.get(choice["method"])
-    params = aggregation_params(choice, na)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return entry.kernel(C, W, excluded=excluded, index=index, **params)
+    return entry.kernel(C, W, excluded=excluded, index=index, **aggregation_params(choice, na))

@@ -256,17 +256,16 @@ def _varimax_criterion(z):
 
 
 def _starts(k):
-    """Fixed starting rotations: the identity and ±45° turns in each plane of the first three axes.
-    The set is unchanged by flipping the sign of any column (a +45° turn becomes a −45° one), so
-    the arbitrary sign of an eigenvector cannot change which optima are reached."""
+    """Fixed starting rotations: the identity and a 45° turn in each plane of the first three axes.
+    (A −45° turn is a 45° one with the two factors swapped and one sign flipped, and varimax does
+    not depend on the factors' order and signs, so the set also covers it.)"""
     starts = [np.eye(k)]
     c = s = np.sqrt(0.5)
     for i in range(min(k, 3)):
         for j in range(i + 1, min(k, 3)):
-            for sign in (1.0, -1.0):
-                T = np.eye(k)
-                T[i, i], T[i, j], T[j, i], T[j, j] = c, -sign * s, sign * s, c
-                starts.append(T)
+            T = np.eye(k)
+            T[i, i], T[i, j], T[j, i], T[j, j] = c, -s, s, c
+            starts.append(T)
     return np.stack(starts)
 
 
@@ -289,7 +288,7 @@ def varimax_kernel(L, *, normalize: bool = True, tol: float = 1e-12, max_iter: i
 
     The algorithm of R ``stats::varimax`` (Kaiser row normalisation with ``normalize``, SVD
     updates until the rotation changes by less than ``tol``), run from several fixed starting
-    rotations (the identity and ±45° turns); each matrix keeps the rotation with the best varimax
+    rotations (the identity and 45° turns); each matrix keeps the rotation with the best varimax
     criterion, ties between mirror-image optima broken by a rule that ignores the factors' order
     and signs. A single start can stop at different optima for loadings that differ only by
     rounding, so the best-of-starts makes the result depend on the correlation matrix alone
