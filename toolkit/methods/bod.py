@@ -1,0 +1,177 @@
+"""Benefit of the Doubt (BoD): each unit's most favourable weights, by linear programming.
+
+For unit c with non-negative normalised indicators ``y_cj`` (Cherchye et al. 2007):
+
+    BoD_c = max_{w ≥ 0} Σ_j w_j y_cj   s.t.  Σ_j w_j y_kj ≤ 1  for every unit k
+
+i.e. input-oriented constant-returns DEA with every indicator an output and a dummy input of 1
+(Compind ``ci_bod``). The score lies in [0, 1]; 1 means the unit is on the frontier. Optional
+bounds on the unit's own *weight shares* ``w_j y_cj / Σ_k w_k y_ck ∈ [L_j, U_j]`` (Compind
+``ci_bod_constr``; "pie shares") keep a unit from putting all its weight on one indicator.
+Each LP is solved with ``scipy.optimize.linprog`` (HiGHS). Optimal weights need not be unique
+(a frontier unit often has several); the solver's vertex is reported.
+
+References
+----------
+Melyn, W. & Moesen, W. (1991). Towards a synthetic indicator of macroeconomic performance.
+    KU Leuven Public Economics Research Paper 17.
+Cherchye, L., Moesen, W., Rogge, N. & Van Puyenbroeck, T. (2007). An introduction to "benefit
+    of the doubt" composite indicators. *Social Indicators Research* 82, 111–145.
+    doi:10.1007/s11205-006-9029-7
+OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, §6.1 (BoD).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from ..errors import DataError, SpecError
+from .checks import as_matrix
+
+__all__ = ["BoDResult", "bod", "bod_scores"]
+
+
+@dataclass(frozen=True)
+class BoDResult:
+    """Outcome of :func:`bod`.
+
+    Attributes
+    ----------
+    scores : Series
+        BoD score of each unit in [0, 1] (name ``"bod"``).
+    weights : DataFrame
+        Units × indicators: each unit's own optimal multipliers ``w_cj`` (raw LP weights).
+    shares : DataFrame
+        Units × indicators: each unit's weight shares ``w_cj y_cj / score_c`` (rows sum to 1 for
+        a unit with a positive score).
+    """
+
+    scores: pd.Series
+    weights: pd.DataFrame
+    shares: pd.DataFrame
+
+    @property
+    def normalised_weights(self) -> pd.DataFrame:
+        """Each unit's multipliers rescaled to sum to 1 (its preferred relative weights)."""
+        tot = self.weights.sum(axis=1)
+        return self.weights.div(tot.where(tot > 0, 1.0), axis=0)
+
+
+def _bounds(value, columns, what: str) -> np.ndarray:
+    n = len(columns)
+    if value is None:
+        return np.full(n, np.nan)
+    if isinstance(value, Mapping):
+        unknown = [k for k in value if k not in columns]
+        if unknown:
+            raise SpecError(f"bod: {what} names unknown indicator(s) {unknown}")
+        arr = np.array([float(value.get(c, np.nan)) for c in columns])
+    else:
+        arr = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
+    ok = np.isnan(arr) | ((arr >= 0) & (arr <= 1))
+    if not ok.all():
+        raise SpecError(f"bod: {what} must be shares in [0, 1], got {arr.tolist()}")
+    return arr
+
+
+def bod(X, lower=None, upper=None) -> BoDResult:
+    """Benefit-of-the-Doubt scores and each unit's own weights.
+
+    Parameters
+    ----------
+    X : DataFrame (units × indicators)
+        Non-negative normalised indicators, higher = better (e.g. min–max; never z-scores).
+    lower, upper : float, sequence or mapping code → share, optional
+        Bounds on each unit's weight shares ``w_j y_cj / Σ_k w_k y_ck`` (e.g. ``lower=0.05``).
+
+    Returns
+    -------
+    BoDResult
+
+    Raises
+    ------
+    DataError
+        A negative or missing value (unit and indicator named), a column that is zero for every
+        unit, or bounds that leave some unit's LP infeasible.
+    SpecError
+        Bounds outside [0, 1] or with ``sum(lower) > 1`` / ``sum(upper) < 1``.
+
+    Examples
+    --------
+    Hand-derived: A = (1, .5), B = (.5, 1), C = (.6, .6), D = (.3, .2).
+
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"x1": [1, .5, .6, .3], "x2": [.5, 1, .6, .2]}, index=list("ABCD"))
+    >>> bod(X).scores.round(4).tolist()
+    [1.0, 1.0, 0.8, 0.3333]
+    >>> bod(X, lower=0.4, upper=0.6).scores.round(6).tolist()
+    [0.909091, 0.909091, 0.8, 0.333333]
+    """
+    X = as_matrix(X, name="bod")
+    Y = X.to_numpy(dtype=float)
+    if (Y < 0).any():
+        i, j = map(int, np.argwhere(Y < 0)[0])
+        raise DataError(f"bod: unit {X.index[i]!r}, indicator {X.columns[j]!r} = {Y[i, j]:g}; BoD needs "
+                        "non-negative indicators (normalise with min–max, not z-scores)")
+    zero = X.columns[(Y.max(axis=0) <= 0)]
+    if len(zero):
+        raise DataError(f"bod: indicator(s) {list(zero)} are 0 for every unit; the weights are unbounded")
+    lo, hi = _bounds(lower, list(X.columns), "lower"), _bounds(upper, list(X.columns), "upper")
+    if np.nansum(lo) > 1 + 1e-12:
+        raise SpecError(f"bod: the lower share bounds sum to {np.nansum(lo):g} > 1")
+    if not np.isnan(hi).any() and hi.sum() < 1 - 1e-12:
+        raise SpecError(f"bod: the upper share bounds sum to {hi.sum():g} < 1")
+    m, n = Y.shape
+    W = np.zeros((m, n))
+    score = np.zeros(m)
+    eye = np.eye(n)
+    for c in range(m):
+        y = Y[c]
+        rows, rhs = [Y], [np.ones(m)]
+        # share rows, as ≤ 0: L_j Σ w y − w_j y_j ≤ 0 and w_j y_j − U_j Σ w y ≤ 0
+        for bound, sign in ((lo, 1.0), (hi, -1.0)):
+            keep = ~np.isnan(bound)
+            if keep.any():
+                rows.append(sign * (bound[keep, None] * y[None, :] - eye[keep] * y[None, :]))
+                rhs.append(np.zeros(int(keep.sum())))
+        res = linprog(-y, A_ub=np.vstack(rows), b_ub=np.concatenate(rhs), bounds=[(0, None)] * n, method="highs")
+        if res.status != 0:
+            raise DataError(f"bod: no feasible weights for unit {X.index[c]!r} under the share bounds "
+                            f"(lower {lo.tolist()}, upper {hi.tolist()}): {res.message}")
+        W[c] = res.x
+        score[c] = -res.fun
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = np.where(score[:, None] > 0, W * Y / score[:, None], 0.0)
+    return BoDResult(scores=pd.Series(np.clip(score, 0, None), index=X.index, name="bod"),
+                     weights=pd.DataFrame(W, index=X.index, columns=X.columns),
+                     shares=pd.DataFrame(shares, index=X.index, columns=X.columns))
+
+
+def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
+    """Aggregator form of :func:`bod` (``weights`` is ignored: each unit picks its own).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators, non-negative.
+    weights : ignored
+        Accepted so that BoD fits the ``aggregate(X, method, weights)`` interface.
+    lower, upper : see :func:`bod`
+
+    Returns
+    -------
+    Series
+        BoD scores in [0, 1].
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bod_scores(pd.DataFrame({"a": [1.0, 0.5], "b": [0.5, 0.25]})).tolist()
+    [1.0, 0.5]
+    """
+    return bod(X, lower=lower, upper=upper).scores
