@@ -1,7 +1,6 @@
 """The studio, driven from Python: widget changes give the ranks build_index gives for the same
 choices (the synthetic demo data)."""
 
-import numpy as np
 import pytest
 import yaml
 
