@@ -122,7 +122,9 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
     """
     R = ranks.head(max_units) if len(ranks) > max_units else ranks
     m, k = len(ranks), ranks.shape[1]
-    left, right, top = 170, 170, 28
+    longest = max((sum(11.0 if ord(ch) > 255 else 6.5 for ch in f"{len(ranks)}. {u}") for u in R.index), default=60)
+    left = right = int(longest) + 12
+    top = 28
     inner = max(width - left - right, 60 * max(k - 1, 1))
     w = left + inner + right
     h = top + row * m + 10
