@@ -1,14 +1,15 @@
-"""The research notebooks (``notebooks/01_…`` to ``05_…``): paths, helpers, storage and runner.
+"""The research notebooks (``notebooks/01_…`` to ``06_…``): paths, helpers, storage and runner.
 
 The notebooks are a numbered sequence a researcher opens in JupyterLab (``make lab``):
 
-==================  ===========================================================================
-``01_data``         coverage, missingness, distributions, skew and outliers, correlations
-``02_weights``      every weighting method side by side, AHP, combinations, rank movements
-``03_typology``     PCA, choice of k, clusters, stability, profiles
-``04_index``        dimension and composite scores, ranks, audit, obstacle degrees, coupling
-``05_robustness``   uncertainty and sensitivity analysis, leave-one-out
-==================  ===========================================================================
+========================  ===========================================================================
+``01_data``               coverage, missingness, distributions, skew and outliers, correlations
+``02_weights``            every weighting method side by side, AHP, combinations, rank movements
+``03_typology``           PCA, choice of k, clusters, stability, profiles
+``04_index``              dimension and composite scores, ranks, audit, obstacle degrees, coupling
+``05_robustness``         uncertainty and sensitivity analysis, leave-one-out
+``06_weighting_studio``   the weighting studio (ipywidgets; ``make studio``), SMAA, selection
+========================  ===========================================================================
 
 Each notebook only makes thin calls into :mod:`toolkit`; the few helpers they need that have
 no better home live here (tables that put the results of several toolkit calls side by side,
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 #: The numbered research notebooks, in reading order (file stems in ``notebooks/``).
-NOTEBOOKS = ("01_data", "02_weights", "03_typology", "04_index", "05_robustness")
+NOTEBOOKS = ("01_data", "02_weights", "03_typology", "04_index", "05_robustness", "06_weighting_studio")
 #: The Jupyter kernel ``make setup`` installs for this environment, and the notebooks name.
 KERNEL_NAME = "sd-brain"
 KERNEL_DISPLAY_NAME = "Python (sd-brain toolkit)"
