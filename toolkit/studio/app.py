@@ -108,13 +108,15 @@ class Studio:
             wm = m.weights_choice(level).get("method", "framework")
             am = m.aggregation_choice(level).get("method", "arithmetic")
             self.weight_method[level] = w.Dropdown(options=list(dict.fromkeys([wm, *wopts])), value=wm,
-                                                   description="weights", layout=w.Layout(width="230px"))
+                                                   description="weights", layout=w.Layout(width="180px"),
+                                                   style={"description_width": "55px"})
             self.aggregation_method[level] = w.Dropdown(options=list(dict.fromkeys([am, *aopts])), value=am,
-                                                        description="aggregation", layout=w.Layout(width="260px"))
+                                                        description="aggregation", layout=w.Layout(width="200px"),
+                                                        style={"description_width": "75px"})
             self.weight_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
             self.aggregation_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
             what = "dimensions → index" if level == levels[0] else "indicators → dimension"
-            rows.append(w.HBox([w.HTML(f"<b>{level}</b> ({what})", layout=w.Layout(width="230px")),
+            rows.append(w.HBox([w.HTML(f"<b>{level}</b><br><small>{what}</small>", layout=w.Layout(width="150px")),
                                 self.weight_method[level], self.aggregation_method[level]]))
 
         self.ahp_target = w.Dropdown(options=[(label(self.root), self.root)] + [(label(c), c) for c in self.dimensions],
@@ -134,7 +136,7 @@ class Studio:
         if getattr(data, "is_synthetic", False):
             note = ("<p style='color:#b45309'><b>SYNTHETIC demo data 模拟数据</b> — not real returns.</p>")
         controls = w.VBox([
-            w.HTML(f"<h3>Weighting studio · {escape(m.base.name)} · {m.year}</h3>{note}"),
+            w.HTML(f"{self._font_css()}<h3>Weighting studio · {escape(m.base.name)} · {m.year}</h3>{note}"),
             w.HTML("<b>Methods per level</b>"), *rows,
             w.HTML("<b>Dimension weights</b> (moving a slider switches the index level to manual weights)"),
             *self.dimension_sliders.values(),
@@ -145,6 +147,18 @@ class Studio:
         outputs = w.VBox([self.message, self.summary, self.bump, self.table], layout=w.Layout(width="100%"))
         self.widget = w.HBox([controls, outputs])
         self.refresh()
+
+    def _font_css(self) -> str:
+        """A <style> embedding the CJK glyphs the studio shows (brain and indicator names), so a
+        browser without a Chinese font (a served Voilà page) still renders them."""
+        from ..viz.fonts import font_face_css
+
+        fw = self.model.framework
+        text = "".join(self.model.nominal.units["brain_name"].astype(str).unique())
+        text += "".join(n.name("zh") for n in fw.nodes()) + "模拟数据"
+        css = font_face_css(text)
+        return f"<style>{css}.widget-html-content,.widget-label,.widget-dropdown select,svg text{{font-family:" \
+               f"'Noto Sans SC Embedded','Noto Sans SC',sans-serif}}</style>" if css else ""
 
     # -- building pieces ------------------------------------------------------------------------
     def _build_indicator_sliders(self) -> None:
