@@ -31,9 +31,9 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ..errors import DataError, SpecError
-from .checks import as_matrix
+from .checks import BatchError, as_matrix
 
-__all__ = ["BoDResult", "bod", "bod_scores"]
+__all__ = ["BoDResult", "bod", "bod_kernel", "bod_scores"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,73 @@ class BoDResult:
         """Each unit's multipliers rescaled to sum to 1 (its preferred relative weights)."""
         tot = self.weights.sum(axis=1)
         return self.weights.div(tot.where(tot > 0, 1.0), axis=0)
+
+
+class _Infeasible(Exception):
+    def __init__(self, unit: int, message: str):
+        super().__init__(message)
+        self.unit = unit
+
+
+def _solve(Y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The m multiplier LPs of one matrix Y (m × n, ≥ 0): scores (m,) and weights (m, n)."""
+    m, n = Y.shape
+    W = np.zeros((m, n))
+    score = np.zeros(m)
+    eye = np.eye(n)
+    for c in range(m):
+        y = Y[c]
+        rows, rhs = [Y], [np.ones(m)]
+        # share rows, as ≤ 0: L_j Σ w y − w_j y_j ≤ 0 and w_j y_j − U_j Σ w y ≤ 0
+        for bound, sign in ((lo, 1.0), (hi, -1.0)):
+            keep = ~np.isnan(bound)
+            if keep.any():
+                rows.append(sign * (bound[keep, None] * y[None, :] - eye[keep] * y[None, :]))
+                rhs.append(np.zeros(int(keep.sum())))
+        res = linprog(-y, A_ub=np.vstack(rows), b_ub=np.concatenate(rhs), bounds=[(0, None)] * n, method="highs")
+        if res.status != 0:
+            raise _Infeasible(c, res.message)
+        W[c] = res.x
+        score[c] = max(-res.fun, 0.0)
+    return score, W
+
+
+def bod_kernel(C, W=None, *, lower=None, upper=None, excluded=None, index=None) -> np.ndarray:
+    """BoD scores (G, m) of a stack of matrices C (G, m, k): the one implementation, which
+    :func:`bod` runs on a batch of one and the Monte Carlo engine on many. ``W`` is ignored (each
+    unit chooses its own weights); ``excluded`` (G, k) drops children; ``lower``/``upper`` are
+    scalar share bounds. Raises :class:`~toolkit.methods.checks.BatchError` naming the matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bod_kernel(np.array([[[1.0, 0.5], [0.5, 1.0], [0.6, 0.6], [0.3, 0.2]]])).round(4).tolist()
+    [[1.0, 1.0, 0.8, 0.3333]]
+    """
+    C = np.asarray(C, dtype=float)
+    G = C.shape[0] if W is None else max(C.shape[0], np.shape(W)[0])
+    out = np.zeros((G, C.shape[1]))
+    for g in range(G):
+        Y = C[g if C.shape[0] > 1 else 0]
+        keep = np.ones(Y.shape[1], dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)[g]
+        Y = Y[:, keep]
+        if np.isnan(Y).any():
+            raise BatchError(g, "bod: missing values among the children; impute first")
+        if (Y < 0).any():
+            raise BatchError(g, f"bod: a negative child value ({Y.min():g}); BoD needs non-negative values "
+                                "(normalise with min–max, not z-scores)")
+        Y = Y[:, Y.max(axis=0) > 0]  # a child that is 0 for every unit cannot add to any score
+        if Y.shape[1] == 0:
+            continue
+        k = Y.shape[1]
+        lo = np.full(k, np.nan if lower is None else float(lower))
+        hi = np.full(k, np.nan if upper is None else float(upper))
+        try:
+            out[g] = _solve(Y, lo, hi)[0]
+        except _Infeasible as exc:
+            raise BatchError(g, f"bod: no feasible weights under the share bounds (lower {lower}, upper {upper}) "
+                                f"for unit {exc.unit}: {exc}") from None
+    return out
 
 
 def _bounds(value, columns, what: str) -> np.ndarray:
@@ -126,25 +193,11 @@ def bod(X, lower=None, upper=None) -> BoDResult:
         raise SpecError(f"bod: the lower share bounds sum to {np.nansum(lo):g} > 1")
     if not np.isnan(hi).any() and hi.sum() < 1 - 1e-12:
         raise SpecError(f"bod: the upper share bounds sum to {hi.sum():g} < 1")
-    m, n = Y.shape
-    W = np.zeros((m, n))
-    score = np.zeros(m)
-    eye = np.eye(n)
-    for c in range(m):
-        y = Y[c]
-        rows, rhs = [Y], [np.ones(m)]
-        # share rows, as ≤ 0: L_j Σ w y − w_j y_j ≤ 0 and w_j y_j − U_j Σ w y ≤ 0
-        for bound, sign in ((lo, 1.0), (hi, -1.0)):
-            keep = ~np.isnan(bound)
-            if keep.any():
-                rows.append(sign * (bound[keep, None] * y[None, :] - eye[keep] * y[None, :]))
-                rhs.append(np.zeros(int(keep.sum())))
-        res = linprog(-y, A_ub=np.vstack(rows), b_ub=np.concatenate(rhs), bounds=[(0, None)] * n, method="highs")
-        if res.status != 0:
-            raise DataError(f"bod: no feasible weights for unit {X.index[c]!r} under the share bounds "
-                            f"(lower {lo.tolist()}, upper {hi.tolist()}): {res.message}")
-        W[c] = res.x
-        score[c] = -res.fun
+    try:
+        score, W = _solve(Y, lo, hi)
+    except _Infeasible as exc:
+        raise DataError(f"bod: no feasible weights for unit {X.index[exc.unit]!r} under the share bounds "
+                        f"(lower {lo.tolist()}, upper {hi.tolist()}): {exc}") from None
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(score[:, None] > 0, W * Y / score[:, None], 0.0)
     return BoDResult(scores=pd.Series(np.clip(score, 0, None), index=X.index, name="bod"),
@@ -161,7 +214,8 @@ def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
         Units × indicators, non-negative.
     weights : ignored
         Accepted so that BoD fits the ``aggregate(X, method, weights)`` interface.
-    lower, upper : see :func:`bod`
+    lower, upper : float, optional
+        Scalar share bounds (as in :func:`bod`).
 
     Returns
     -------
@@ -174,4 +228,11 @@ def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
     >>> bod_scores(pd.DataFrame({"a": [1.0, 0.5], "b": [0.5, 0.25]})).tolist()
     [1.0, 0.5]
     """
-    return bod(X, lower=lower, upper=upper).scores
+    X = as_matrix(X, name="bod")
+    if (X.to_numpy() < 0).any():
+        return bod(X, lower=lower, upper=upper).scores  # the error names the unit and indicator
+    for v in (lower, upper):
+        if v is not None and not 0 <= float(v) <= 1:
+            raise SpecError(f"bod: share bounds must be in [0, 1], got {v}")
+    return pd.Series(bod_kernel(X.to_numpy(dtype=float)[None], lower=lower, upper=upper)[0], index=X.index,
+                     name="bod")

@@ -28,9 +28,9 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from ..errors import DataError, SpecError
-from .checks import as_matrix
+from .checks import BatchError, as_matrix
 
-__all__ = ["OptimalWeightsResult", "importance", "optimal_weights"]
+__all__ = ["OptimalWeightsResult", "importance", "optimal", "optimal_kernel", "optimal_weights"]
 
 OBJECTIVES = ("balance", "infomax")
 CORRELATIONS = ("pearson", "spearman")
@@ -92,7 +92,7 @@ def _targets(target, columns) -> np.ndarray:
 
 
 def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | None = None,
-                    objective: str = "balance", correlation: str = "pearson", tol: float = 1e-8,
+                    objective: str = "balance", correlation: str = "pearson", tol: float = 1e-7,
                     max_iter: int = 2000) -> OptimalWeightsResult:
     """Weights of the components ``C`` that give each a target share of importance.
 
@@ -126,6 +126,8 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
     [0.6667, 0.3333]
     """
     C = as_matrix(C, name="optimal_weights", min_rows=3)
+    if correlation not in CORRELATIONS:
+        raise SpecError(f"optimal_weights: correlation must be one of {list(CORRELATIONS)}, got {correlation!r}")
     cols = list(C.columns)
     n = len(cols)
     if n < 2:
@@ -138,14 +140,24 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
         raise DataError(f"optimal_weights: nominal weights must cover {cols} and be non-negative")
     w0 = w0 / w0.sum()
     values = C.to_numpy(dtype=float)
+    from scipy.stats import rankdata
+
+    def standard(v):
+        v = v - v.mean(axis=0)
+        sd = np.sqrt((v ** 2).mean(axis=0))
+        return v / np.where(sd > 0, sd, np.nan)
+
+    Z = standard(rankdata(values, axis=0) if correlation == "spearman" else values)
 
     def index_of(w):
         if index_fn is not None:
-            return pd.Series(index_fn(pd.Series(w, index=cols, name="weight")), index=C.index)
-        return pd.Series(values @ w, index=C.index)
+            return np.asarray(pd.Series(index_fn(pd.Series(w, index=cols, name="weight")), index=C.index), dtype=float)
+        return values @ w
 
-    def corr(w):
-        return importance(C, index_of(w), correlation).to_numpy()
+    def corr(w):  # the correlation of each component with the index (as importance(), in numpy)
+        i = index_of(w)
+        zi = standard(rankdata(i) if correlation == "spearman" else i)
+        return Z.T @ zi / len(zi)
 
     def to_w(theta):  # w = softmax(0, θ): n − 1 free parameters, weights positive, sum 1
         z = np.r_[0.0, theta]
@@ -159,7 +171,7 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
         if objective == "infomax":
             return -float(r.sum())
         share = r / r.sum() if r.sum() != 0 else np.full(n, np.inf)
-        return float(np.log(np.mean((t - share) ** 2) + 1e-300))
+        return float(np.log(max(np.mean((t - share) ** 2), 1e-20)))  # floor: a perfect fit ends the search
 
     first = np.clip(t if objective == "balance" else w0, 1e-6, None)
     start = np.log(first[1:] / first[0])
@@ -171,4 +183,52 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
                           "weight_after": w, "corr_after": r1, "share_after": r1 / r1.sum()},
                          index=pd.Index(cols, name="component"))
     return OptimalWeightsResult(weights=pd.Series(w, index=pd.Index(cols), name="weight"), importance=table,
-                                objective=float(res.fun), converged=bool(res.success or res.fun < np.log(1e-12)))
+                                objective=float(res.fun), converged=bool(res.success or res.fun <= np.log(1e-12)))
+
+
+def optimal(X, objective: str = "balance", correlation: str = "pearson") -> pd.Series:
+    """Equal-influence weights of the columns of ``X`` (the registry's ``optimal`` weighting).
+
+    The index is the weighted arithmetic mean of ``X``'s columns; a constant column carries no
+    information and gets weight 0.
+
+    Parameters
+    ----------
+    X : DataFrame (units × children)
+    objective, correlation : see :func:`optimal_weights`
+
+    Returns
+    -------
+    Series (name ``"weight"``)
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> optimal(pd.DataFrame({"a": [1.0, -1, 1, -1], "b": [2.0, 2, -2, -2], "c": 1.0})).round(4).tolist()
+    [0.6667, 0.3333, 0.0]
+    """
+    X = as_matrix(X, name="optimal", min_rows=3)
+    return pd.Series(optimal_kernel(X.to_numpy(dtype=float)[None], objective=objective,
+                                    correlation=correlation)[0], index=X.columns, name="weight")
+
+
+def optimal_kernel(a, directions=None, *, objective: str = "balance", correlation: str = "pearson") -> np.ndarray:
+    """Weights (G, k) for each matrix of a stack ``a`` (G, m, k): :func:`optimal_weights` with
+    equal targets, run matrix by matrix (the Monte Carlo engine's entry point). ``directions``
+    is accepted for the uniform kernel signature; the children are normalised already."""
+    a = np.asarray(a, dtype=float)
+    out = np.zeros((a.shape[0], a.shape[2]))
+    for g in range(a.shape[0]):
+        V = a[g]
+        if not np.isfinite(V).all():
+            raise BatchError(g, "optimal: missing or infinite values; impute first")
+        live = np.ptp(V, axis=0) > 0
+        if live.sum() == 0:
+            raise BatchError(g, "optimal: every child is constant; weights are undefined")
+        if live.sum() == 1:
+            out[g, live] = 1.0
+            continue
+        cols = [f"c{j}" for j in np.flatnonzero(live)]
+        r = optimal_weights(pd.DataFrame(V[:, live], columns=cols), objective=objective, correlation=correlation)
+        out[g, live] = r.weights.to_numpy()
+    return out

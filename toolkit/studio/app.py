@@ -20,23 +20,17 @@ from .rankings import bump_svg
 __all__ = ["AGGREGATION_CHOICES", "Studio", "WEIGHT_CHOICES"]
 
 #: Weighting methods offered per level (those that need only the data or the studio's inputs).
-WEIGHT_CHOICES = ("framework", "equal", "manual", "entropy", "critic", "pca", "ahp")
-#: Aggregation methods offered per level (filtered by what the spec accepts).
+WEIGHT_CHOICES = ("framework", "equal", "manual", "entropy", "critic", "pca", "ahp", "optimal")
+#: Aggregation methods offered per level (filtered by what the registry holds).
 AGGREGATION_CHOICES = ("arithmetic", "geometric", "harmonic", "topsis", "bod", "copeland")
 
 
 def _accepted(section: str, methods) -> list[str]:
-    from ..index import spec as spec_mod
+    """The offered methods that the registry of ``section`` knows."""
+    from ..methods.registry import AGGREGATION, WEIGHTING
 
-    allowed = getattr(spec_mod, "WEIGHT_METHODS" if section == "weights" else "AGGREGATION_METHODS", None)
-    if allowed is None:  # a registry replaced the tuples: ask it
-        try:
-            from ..methods.registry import names  # type: ignore[attr-defined]
-
-            allowed = names("weighting" if section == "weights" else "aggregation")
-        except Exception:  # pragma: no cover - any registry layout
-            return list(methods)
-    return [m for m in methods if m in allowed]
+    reg = WEIGHTING if section == "weights" else AGGREGATION
+    return [m for m in methods if m in reg]
 
 
 class Studio:
