@@ -51,7 +51,7 @@ from toolkit.studio import Studio
 
 data, spec = analysis.load(data_path, spec_path)
 year = analysis.latest_year(data, year)
-studio = Studio(data, spec, year=year, top_n=top_n, save_path=str(analysis.resolve("configs/studio.yaml")))
+studio = Studio(data, spec, year=year, top_n=top_n, save_path="configs/studio.yaml")
 analysis.data_notice(data)
 
 # %%

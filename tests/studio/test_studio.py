@@ -68,6 +68,14 @@ def test_method_selector(studio, data, method):
     assert (studio.current_ranks().sort_index() == expected.sort_index()).all()
 
 
+@pytest.mark.parametrize("method", ["bod", "copeland"])
+def test_new_aggregations_in_the_selector(studio, data, method):
+    assert method in studio.aggregation_method["index"].options
+    studio.aggregation_method["index"].value = method
+    expected = ranks_of(data, studio.model.spec, studio.model.year)
+    assert (studio.current_ranks().sort_index() == expected.sort_index()).all()
+
+
 def test_ahp_editor_drives_the_index_weights(studio, data):
     studio.weight_method["index"].value = "ahp"
     studio.ahp.set("L1", "L2", 5)

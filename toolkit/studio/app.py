@@ -43,7 +43,7 @@ class Studio:
     year : int, optional (default the latest)
     top_n : int
     save_path : str
-        Default path of the "save spec" button.
+        Default path of the "save spec" button (a relative path is taken from the repository root).
 
     Attributes
     ----------
@@ -137,9 +137,10 @@ class Studio:
             w.HTML("<b>Indicator weights within a dimension</b>"), self.dimension_picker, self.indicator_box,
             w.HTML("<b>AHP editor</b> (applies when a level's weights are <code>ahp</code>)"), self.ahp_target,
             self.ahp_box, w.HBox([self.save_path, self.save_button]), self.saved,
-        ], layout=w.Layout(width="520px"))
-        outputs = w.VBox([self.message, self.summary, self.bump, self.table], layout=w.Layout(width="100%"))
+        ], layout=w.Layout(width="520px", min_width="520px"))
+        outputs = w.VBox([self.message, self.summary, self.bump, self.table], layout=w.Layout(flex="1 1 auto"))
         self.widget = w.HBox([controls, outputs])
+        self.widget.add_class("toolkit-studio")
         self.refresh()
 
     def _font_css(self) -> str:
@@ -237,8 +238,10 @@ class Studio:
         self.model.set_aggregation(level, self.aggregation_method[level].value)
 
     def _on_save(self, _button) -> None:
+        from ..notebooks import resolve
+
         try:
-            path = self.model.save(self.save_path.value)
+            path = self.model.save(resolve(self.save_path.value))  # relative: to the repository root
             self.saved.value = f"saved <code>{escape(str(path))}</code>"
         except (ToolkitError, OSError) as exc:
             self.saved.value = f"<span style='color:#d62728'>not saved: {escape(str(exc))}</span>"
