@@ -57,3 +57,32 @@ def test_engine_replications_equal_build_index():
     res = uncertainty(data, spec, USPEC, n=12, seed=3, design="montecarlo")
     assert res.ranks.shape == (12, 100) and (res.ranks >= 1).all()
     assert set(res.samples["index_aggregation"]) <= {"arithmetic", "bod", "copeland"}
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"aggregation": {"index": {"method": "bod", "params": {"lower": 0.6, "upper": 0.2}}}}, "must not exceed"),
+    ({"aggregation": {"index": {"method": "bod", "params": {"lower": 1.5}}}}, "lower"),
+    ({"aggregation": {"index": {"method": "copeland", "params": {"p": 2}}}}, "takes no params"),
+    ({"weights": {"index": {"method": "bwm", "best_to_others": {"INDEX": {"L1": 1}}}}}, "others_to_worst"),
+    ({"weights": {"index": {"method": "group_ahp", "matrices": {}, "aggregation": "mean"}}}, "aggregation"),
+    ({"weights": {"index": {"method": "optimal", "params": {"objective": "max"}}}}, "objective"),
+])
+def test_spec_checks_the_new_methods(change, match):
+    from toolkit.errors import SpecError
+
+    with pytest.raises(SpecError, match=match):
+        load_spec(ROOT / "configs" / "default.yaml").replace(change)
+
+
+def test_inconsistent_judgements_are_errors_unless_allowed():
+    from toolkit.methods.subjective import InconsistentJudgementError
+
+    data = read_indicators(DEMO_CSV)
+    # best L1, worst L5 (a_BW = 9); L3: a_B3·a_3W = 81 vs 9 → CRᴵ = 72/72 = 1 > 0.3062 (a_BW = 9, n = 5)
+    bad = {"method": "bwm", "best_to_others": {"INDEX": dict(zip(DIMS, [1, 2, 9, 2, 9], strict=True))},
+           "others_to_worst": {"INDEX": dict(zip(DIMS, [9, 1, 9, 1, 1], strict=True))}}
+    with pytest.raises(InconsistentJudgementError, match="revise the judgement of"):
+        build_index(data, load_spec(ROOT / "configs" / "default.yaml").replace({"weights": {"index": bad}}))
+    ok = build_index(data, load_spec(ROOT / "configs" / "default.yaml").replace(
+        {"weights": {"index": {**bad, "allow_inconsistent": True}}}))
+    assert ok.weights.query("level == 'index'")["weight"].sum() == pytest.approx(1)

@@ -118,3 +118,13 @@ def test_bad_choice_shows_a_message_not_a_traceback(studio):
     studio.model.set_weights("index", {"method": "manual", "values": {"L1": 1}})
     studio.refresh()
     assert "Not computed" in studio.message.value and "L2" in studio.message.value
+
+
+def test_saved_spec_runs_through_the_index_command(studio, tmp_path, capsys):
+    from toolkit.cli import main
+
+    studio.weight_method["index"].value = "equal"
+    studio.aggregation_method["index"].value = "copeland"
+    path = studio.model.save(tmp_path / "s.yaml")
+    assert main(["index", str(DEMO_CSV), "--spec", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out").is_dir() and str(tmp_path / "out") in capsys.readouterr().out
