@@ -8,6 +8,7 @@ studio holds no computation of its own; tests drive its widgets from Python.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from html import escape
 
 import pandas as pd
@@ -31,6 +32,14 @@ def _accepted(section: str, methods) -> list[str]:
 
     reg = WEIGHTING if section == "weights" else AGGREGATION
     return [m for m in methods if m in reg]
+
+
+@lru_cache(maxsize=8)
+def _font_face(text: str) -> str:
+    """The embedded CJK font subset for ``text`` (memoised: subsetting takes seconds)."""
+    from ..viz.fonts import font_face_css
+
+    return font_face_css(text)
 
 
 class Studio:
@@ -146,12 +155,10 @@ class Studio:
     def _font_css(self) -> str:
         """A <style> embedding the CJK glyphs the studio shows (brain and indicator names), so a
         browser without a Chinese font (a served Voilà page) still renders them."""
-        from ..viz.fonts import font_face_css
-
         fw = self.model.framework
         text = "".join(self.model.nominal.units["brain_name"].astype(str).unique())
         text += "".join(n.name("zh") for n in fw.nodes()) + "模拟数据"
-        css = font_face_css(text)
+        css = _font_face("".join(sorted(set(text))))
         return f"<style>{css}.widget-html-content,.widget-label,.widget-dropdown select,svg text{{font-family:" \
                f"'Noto Sans SC Embedded','Noto Sans SC',sans-serif}}</style>" if css else ""
 
