@@ -57,6 +57,7 @@ def test_cli_writes_a_self_contained_page(tmp_path, capsys):
     assert "@font-face" in html
 
 
+@pytest.mark.slow
 def test_selection_page(data, tmp_path):
     uspec = {"uncertainty_version": 1, "name": "sel", "factors": [
         {"name": "dimension_weights", "address": "weights.index", "options": [{"method": "equal"}, {"method": "critic"}]},
