@@ -42,7 +42,14 @@ def _weights(weights, columns) -> np.ndarray:
 
 def outranking_kernel(C, W) -> np.ndarray:
     """Outranking matrices (G, m, m) of a stack C (G, m, k) with weights W (G, k): the one
-    implementation of ``o_ij`` (missing values skipped pairwise, weights rescaled per pair)."""
+    implementation of ``o_ij`` (missing values skipped pairwise, weights rescaled per pair).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> outranking_kernel(np.array([[[1.0, 2.0], [2.0, 1.0]]]), np.array([[0.5, 0.5]]))[0].tolist()
+    [[0.0, 0.5], [0.5, 0.0]]
+    """
     C = np.asarray(C, dtype=float)
     W = np.asarray(W, dtype=float)
     G = max(C.shape[0], W.shape[0])

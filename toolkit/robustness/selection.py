@@ -128,6 +128,12 @@ def selection_from(result, quota: int, *, by: str | None = None, year: int | Non
     Returns
     -------
     SelectionResult
+
+    Examples
+    --------
+    >>> from toolkit.robustness import uncertainty  # doctest: +SKIP
+    >>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=1000)  # doctest: +SKIP
+    >>> selection_from(ua, 3, by="industry", units=toolkit.build_index(data).units).shortlist()  # doctest: +SKIP
     """
     lo, hi = map(float, band)
     if not 0 <= lo < hi <= 1:

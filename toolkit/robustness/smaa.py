@@ -275,6 +275,12 @@ def smaa_index(result, year: int | None = None, n: int = 10_000, seed: int = 0, 
     Returns
     -------
     SMAAResult (units labelled by unit id)
+
+    Examples
+    --------
+    >>> import toolkit  # doctest: +SKIP
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))  # doctest: +SKIP
+    >>> smaa_index(r, n=10_000, seed=1).table(k=10).head()  # doctest: +SKIP
     """
     year = result.years[-1] if year is None else year
     D = result.dimension_scores.xs(year, level="year")

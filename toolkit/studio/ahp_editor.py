@@ -93,6 +93,13 @@ class AHPEditor:
     widget : ipywidgets.VBox
     cells : dict (i, j) → Dropdown, for i < j
     status : ipywidgets.HTML (λmax, CI, CR and the pairs to revise)
+
+    Examples
+    --------
+    >>> ed = AHPEditor(["a", "b", "c"])
+    >>> ed.set("a", "b", 3)
+    >>> ed.matrix_spec()[1][0], round(float(ed.result().weights["a"]), 2)
+    ('1/3', 0.46)
     """
 
     def __init__(self, labels, names=None, matrix=None, on_change=None):

@@ -67,6 +67,12 @@ class Studio:
     summary, table, bump, message : ipywidgets.HTML outputs
     save_button, save_path : Button and Text
     last_seconds : float (time of the last update)
+
+    Examples
+    --------
+    >>> studio = Studio(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))  # doctest: +SKIP
+    >>> studio.dimension_sliders["L1"].value = 0.6  # doctest: +SKIP
+    >>> studio.comparison.kept, studio.comparison.spearman  # doctest: +SKIP
     """
 
     def __init__(self, data, spec=None, year: int | None = None, top_n: int = 10,

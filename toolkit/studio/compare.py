@@ -81,6 +81,11 @@ def compare_specs(data, specs, year: int | None = None, top: int = 10) -> Compar
     Returns
     -------
     CompareResult
+
+    Examples
+    --------
+    >>> c = compare_specs(data, ["configs/default.yaml", "configs/studio.yaml"])  # doctest: +SKIP
+    >>> c.agreement  # doctest: +SKIP
     """
     specs = [load_spec(s, data.framework) for s in specs]
     if len(specs) < 2:
@@ -117,7 +122,13 @@ def _page(title: str, body: str, synthetic: bool) -> str:
 
 
 def compare_html(c: CompareResult) -> str:
-    """The comparison page (a complete HTML document)."""
+    """The comparison page (a complete HTML document) of a :class:`CompareResult`.
+
+    Examples
+    --------
+    >>> compare_html(compare_specs(data, specs)).startswith("<!DOCTYPE html>")  # doctest: +SKIP
+    True
+    """
     ranks = c.ranks.copy()
     named = ranks.set_axis([f"{u} {c.names.get(u, '')}" for u in ranks.index])
     mv = c.movers.copy()
@@ -148,7 +159,13 @@ def _bars(p: pd.Series, width: int = 640, row: int = 14) -> str:
 
 
 def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False) -> str:
-    """The selection page of a :class:`~toolkit.robustness.selection.SelectionResult`."""
+    """The selection page of a :class:`~toolkit.robustness.selection.SelectionResult`.
+
+    Examples
+    --------
+    >>> selection_html(sel, names, synthetic=True).count("<svg")  # doctest: +SKIP
+    1
+    """
     t = sel.table.copy()
     if names is not None:
         t.insert(0, "brain_name", [names.get(u, "") for u in t.index])
@@ -191,6 +208,10 @@ def write_compare(data, specs, out, *, year: int | None = None, uspec=None, quot
     Returns
     -------
     list of Path written (atomically, all or none).
+
+    Examples
+    --------
+    >>> write_compare(data, ["configs/default.yaml", "configs/studio.yaml"], "reports/compare")  # doctest: +SKIP
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
