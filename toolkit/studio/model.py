@@ -159,6 +159,8 @@ class StudioModel:
         doc["weights"] = copy.deepcopy(self.choices["weights"])
         doc["aggregation"] = copy.deepcopy(self.choices["aggregation"])
         doc["name"] = f"{self.base.name}_studio"
+        doc["description"] = (f"Saved from the weighting studio: the weights and aggregation chosen there, every "
+                              f"other step as in the specification {self.base.name!r}.")
         return IndexSpec.from_dict(doc, source=self.base.source, framework=self.framework)
 
     def evaluate(self) -> IndexResult:
