@@ -10,7 +10,7 @@ _NAMES = {
     'AuditReport': 'audit',
     'TypologyResult': 'typology',
 }
-_MODULES = ['audit', 'statistics', 'typology', 'clustering']
+_MODULES = ['audit', 'statistics', 'flags', 'typology', 'clustering']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)
