@@ -48,15 +48,16 @@ seed = 0  # unused here (nothing is random); every notebook takes the same param
 # %%
 import toolkit
 from toolkit import audit, plots
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
+from toolkit.analysis import explore
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
-year = analysis.latest_year(data, year)
+year = nb.latest_year(data, year)
 raw = result.raw.xs(year, level="year")  # the index leaves as reported, before any treatment
-analysis.data_notice(data)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 概况与覆盖率 · Overview and coverage
@@ -70,7 +71,7 @@ analysis.data_notice(data)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.data_summary(data, result)
+explore.data_summary(data, result)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -112,7 +113,7 @@ plots.distribution_grid(raw, fw, lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-overview = analysis.indicator_overview(result, year, lang)
+overview = explore.indicator_overview(result, year, lang)
 overview.round(2)
 
 # %% [markdown]
@@ -153,7 +154,7 @@ plots.correlation_heatmap(R, fw, lang, p=P)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.top_correlations(R, k=10, framework=fw).round(3)
+explore.top_correlations(R, k=10, framework=fw).round(3)
 
 # %% [markdown]
 # ## 下一步 · Next

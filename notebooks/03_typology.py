@@ -45,16 +45,16 @@ n_boot = 50  # bootstrap replicates for cluster stability
 # %%
 import toolkit
 from toolkit import audit, plots
-from toolkit import notebooks as analysis
-from toolkit.analysis.typology import typology
+from toolkit import notebooks as nb
+from toolkit.analysis.typology import method_agreement, typology, ward_linkage
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
 dims = list(fw.dimensions.index)
-year = analysis.latest_year(data, year)
-analysis.data_notice(data)
+year = nb.latest_year(data, year)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 主成分分析 · PCA of the dimension scores
@@ -90,7 +90,7 @@ pca.table.join(pca.loadings.T).round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ty = typology(result, year=year, method=method, k=k, random_state=seed, n_boot=n_boot, n_ref=20)
+ty = typology(result, year=year, method=method, k=k, seed=seed, n_boot=n_boot, n_ref=20, gap="full")
 print(f"k = {ty.k} (recommended: {ty.recommended_k}; method {method})")
 print(ty.evidence["note_zh" if lang == "zh" else "note_en"])
 ty.k_table[["silhouette", "calinski_harabasz", "davies_bouldin", "gap", "s_k", "gap_rule"]].round(3)
@@ -113,7 +113,7 @@ plots.pca_biplot(pca, hue=ty.assignments, framework=fw, lang=lang)
 plots.silhouette_plot(ty.silhouette, ty.assignments, lang)
 
 # %%
-plots.dendrogram(analysis.ward_linkage(ty), labels=list(ty.features.index), lang=lang)
+plots.dendrogram(ward_linkage(ty), labels=list(ty.features.index), lang=lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -138,7 +138,7 @@ ty.stability.round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ari, by_method = analysis.method_agreement(ty, ["kmeans", "ward", "gmm"])
+ari, by_method = method_agreement(ty, ["kmeans", "ward", "gmm"])
 ari.round(3)
 
 # %% [markdown]

@@ -10,9 +10,11 @@ The notebooks are a numbered sequence a researcher opens in JupyterLab (``make l
 ``05_robustness``   uncertainty and sensitivity analysis, leave-one-out
 ==================  ===========================================================================
 
-Each notebook only makes thin calls into :mod:`toolkit`; the few helpers they need that have
-no better home live here (tables that put the results of several toolkit calls side by side,
-and two small figures). The rest of the module is the machinery behind the Makefile:
+Each notebook only makes thin calls into :mod:`toolkit`: the tables that put several results
+side by side live with their domain (:mod:`toolkit.analysis.explore`,
+:mod:`toolkit.analysis.variants`, :mod:`toolkit.analysis.results`, :mod:`toolkit.analysis.typology`)
+and the figures in :mod:`toolkit.viz`. This module is the notebook tooling: paths, the set-up of
+a kernel, the data notice, and the machinery behind the Makefile:
 
 * :func:`run` (``make analysis``, ``python -m toolkit.notebooks run``) executes the notebooks
   with papermill into ``reports/analysis/``: the executed ``.ipynb`` and an HTML page without
@@ -22,7 +24,7 @@ and two small figures). The rest of the module is the machinery behind the Makef
   tests check (:func:`clean_notebook`): the ``.ipynb`` with its text outputs but without
   images or volatile metadata, plus its jupytext pair ``.py`` (percent format).
 * :func:`notebook_problems` (``python -m toolkit.notebooks check``) lists every way a stored
-  notebook departs from that form; ``tests/test_notebooks.py`` asserts there are none.
+  notebook departs from that form; ``tests/notebooks/test_notebooks.py`` asserts there are none.
 
 Paths inside the notebooks are relative to the repository root (:func:`resolve`), so they run
 the same whether the kernel starts in ``notebooks/`` (JupyterLab, papermill, nbval) or anywhere
@@ -43,17 +45,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 __all__ = [
-    "KERNEL_DISPLAY_NAME", "KERNEL_NAME", "NOTEBOOKS", "PAIRED_FORMATS", "Notice", "build_variants",
-    "clean_notebook", "data_notice", "data_summary", "effective_weight_table", "indicator_overview",
-    "kernel_name", "latest_year", "leading_obstacles", "load", "method_agreement", "notebook_problems",
-    "rank_agreement", "rank_changes", "rank_interval_table", "rank_shift_figure", "rank_table", "relpath",
-    "repo_root", "resolve", "run", "sanitize", "sanitize_patterns", "setup_notebook", "store",
-    "top_correlations", "uncertainty_factors", "ward_linkage", "weight_table", "weights_heatmap",
-    "with_choice",
+    "KERNEL_DISPLAY_NAME", "KERNEL_NAME", "NOTEBOOKS", "PAIRED_FORMATS", "Notice", "clean_notebook",
+    "data_notice", "kernel_name", "latest_year", "load", "notebook_problems", "relpath", "repo_root",
+    "resolve", "run", "sanitize", "sanitize_patterns", "setup_notebook", "store",
 ]
 
 #: The numbered research notebooks, in reading order (file stems in ``notebooks/``).
@@ -113,7 +110,7 @@ def setup_notebook(dpi: int = 96) -> None:
     With the environment variable ``SD_BRAIN_FIGURES=off`` (set by ``notebooks/conftest.py``
     for the nbval run) figures are still built but not rasterised: they show as
     ``<Figure size …>``. nbval compares no figure, and rasterising is most of a notebook's run
-    time; the figures themselves are tested in ``tests/test_plots.py`` and drawn by
+    time; the figures themselves are tested in ``tests/viz/test_plots.py`` and drawn by
     ``make analysis``.
     """
     from .viz.fonts import register_cjk_font
@@ -188,282 +185,6 @@ def latest_year(data_or_result, year: int | None = None) -> int:
     if int(year) not in years:
         raise KeyError(f"no year {year}; the data have {years}")
     return int(year)
-
-
-def _label(fw, code, lang: str) -> str:
-    return fw.label(code, lang, with_code=False) if code in fw else str(code)
-
-
-# --------------------------------------------------------------------------- 01 data
-def data_summary(data, result) -> pd.Series:
-    """Key facts of a return: source, units, years, rows, columns, missing cells (of the index
-    leaves, before imputation) and what imputation and outlier treatment changed."""
-    raw = result.raw
-    return pd.Series({
-        "source": relpath(data.source),
-        "sha256": data.sha256[:12],
-        "synthetic": bool(data.is_synthetic),
-        "units": int(data.table["unit_id"].nunique()),
-        "years": ", ".join(str(int(y)) for y in data.years),
-        "rows (unit × year)": int(len(data.table)),
-        "data columns": int(len(data.framework.columns)),
-        "index leaves": int(raw.shape[1]),
-        "missing cells": int(raw.isna().sum().sum()),
-        "missing share": round(float(raw.isna().to_numpy().mean()), 4),
-        "cells imputed": int(len(result.imputation_log)),
-        "indicators treated for outliers": int((result.treatment_details.get("action", pd.Series(dtype=str))
-                                                .isin(["winsorise", "log_CT", "log_CT_orig"])).sum()),
-    }, name="value", dtype=object)
-
-
-def indicator_overview(result, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
-    """One row per index leaf: dimension, name, type, observed n, missing, mean, sd, min, median,
-    max, skewness, excess kurtosis and the COINr outlier flag (|skew| ≥ 2 and kurtosis ≥ 3.5),
-    on the raw values (one year, or all rows)."""
-    from .methods.treat import skew_kurt
-
-    fw = result.framework
-    X = result.raw if year is None else result.raw.xs(year, level="year")
-    sk = skew_kurt(X)
-    out = pd.DataFrame({
-        "dimension": [fw.ancestor(c, "dimension") for c in X.columns],
-        "name": [_label(fw, c, lang) for c in X.columns],
-        "type": [fw.node(c).type for c in X.columns],
-        "n": X.notna().sum(), "missing": X.isna().sum(),
-        "mean": X.mean(), "sd": X.std(), "min": X.min(), "median": X.median(), "max": X.max(),
-        "skew": sk["skew"], "kurt": sk["kurt"], "outlier_flag": sk["flagged"],
-    }, index=X.columns)
-    out.index.name = "indicator"
-    return out
-
-
-def top_correlations(r: pd.DataFrame, k: int = 10, framework=None) -> pd.DataFrame:
-    """The ``k`` strongest pairs (by |r|) of a square correlation matrix, each pair once, with
-    whether both indicators belong to the same dimension."""
-    cols = list(r.columns)
-    rows = []
-    for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
-            v = r.at[a, b]
-            if pd.notna(v):
-                same = None
-                if framework is not None and a in framework and b in framework:
-                    same = framework.ancestor(a, "dimension") == framework.ancestor(b, "dimension")
-                rows.append({"x": a, "y": b, "r": float(v), "same_dimension": same})
-    out = pd.DataFrame(rows, columns=["x", "y", "r", "same_dimension"])
-    if out.empty:
-        return out
-    order = out["r"].abs().sort_values(ascending=False, kind="stable").index
-    return out.loc[order].head(k).reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- 02 weights
-def with_choice(spec, section: str, level: str, choice: Mapping, name: str | None = None):
-    """A copy of ``spec`` whose ``section`` (``weights`` or ``aggregation``) at ``level`` is
-    exactly ``choice`` (replaced whole, not merged, so no parameter of the old choice leaks)."""
-    from .index.spec import IndexSpec
-
-    doc = spec.to_dict()
-    doc[section] = {**doc.get(section, {}), level: dict(choice)}
-    if name:
-        doc["name"] = name
-    return IndexSpec.from_dict(doc, source=spec.source)
-
-
-def build_variants(data, variants: Mapping) -> dict:
-    """``{name: build_index(data, spec)}`` for each named specification."""
-    from .index.build import build_index
-
-    return {name: build_index(data, spec) for name, spec in variants.items()}
-
-
-def _block(result):
-    return "pooled" if "pooled" in result.effective_weights.index else result.effective_weights.index[-1]
-
-
-def weight_table(results: Mapping, level: str = "dimension") -> pd.DataFrame:
-    """Weights at one level under each variant: index (parent, child), one column per variant
-    (the pooled block, or the latest year's with ``panel.scope: per_year``)."""
-    cols = {}
-    for name, res in results.items():
-        w = res.weights
-        w = w[(w["level"] == level) & (w["block"] == _block(res))]
-        cols[name] = w.set_index(["parent", "child"])["weight"]
-    return pd.DataFrame(cols)
-
-
-def effective_weight_table(results: Mapping) -> pd.DataFrame:
-    """Each index leaf's overall weight (product of weights from the index down) under each
-    variant: leaves × variants; every column sums to 1."""
-    return pd.DataFrame({name: res.effective_weights.loc[_block(res)] for name, res in results.items()})
-
-
-def rank_table(results: Mapping, year: int) -> pd.DataFrame:
-    """Ranks of the units in ``year`` under each variant: units × variants."""
-    return pd.DataFrame({name: res.rank.xs(year, level="year") for name, res in results.items()})
-
-
-def rank_agreement(ranks: pd.DataFrame, reference: str | None = None, top: int = 10) -> pd.DataFrame:
-    """How far each column of ``ranks`` moves from the ``reference`` column (default: the
-    first): Spearman's ρ and Kendall's τ, mean and largest absolute rank shift, how many of the
-    reference's top ``top`` stay in the top ``top``, and the leading unit."""
-    from scipy import stats
-
-    reference = ranks.columns[0] if reference is None else reference
-    ref = ranks[reference]
-    best = set(ref.index[ref <= top])
-    rows = {}
-    for name, r in ranks.items():
-        shift = (r - ref).abs()
-        rows[name] = {
-            "spearman": float(stats.spearmanr(ref, r).statistic),
-            "kendall": float(stats.kendalltau(ref, r).statistic),
-            "mean_abs_shift": float(shift.mean()),
-            "max_abs_shift": int(shift.max()),
-            f"top{top}_kept": len(best & set(r.index[r <= top])),
-            "leader": str(r.idxmin()),
-        }
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "variant"
-    return out
-
-
-def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from .viz.fonts import register_cjk_font
-
-    register_cjk_font()
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def weights_heatmap(W: pd.DataFrame, lang: str = "zh"):
-    """Heatmap of a weight table (rows: indicators, or (parent, child); columns: methods), each
-    cell annotated with its weight."""
-    W = W.astype(float)
-    rows = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in W.index]
-    fig = _figure(1.1 * W.shape[1] + 2.5, max(3.0, 0.28 * W.shape[0] + 1.6))
-    ax = fig.subplots()
-    im = ax.imshow(W.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
-    ax.set_xticks(np.arange(W.shape[1]), [str(c) for c in W.columns], rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(np.arange(W.shape[0]), rows, fontsize=7)
-    top = float(np.nanmax(W.to_numpy())) or 1.0
-    for (i, j), v in np.ndenumerate(W.to_numpy()):
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6, color="white" if v > 0.6 * top else "black")
-    fig.colorbar(im, ax=ax, shrink=0.6, label="权重" if lang == "zh" else "Weight")
-    return fig
-
-
-def rank_shift_figure(ranks: pd.DataFrame, reference: str | None = None, lang: str = "zh"):
-    """Box plot of each unit's rank shift (variant − reference; negative = rises) per variant."""
-    reference = ranks.columns[0] if reference is None else reference
-    shift = ranks.drop(columns=reference).sub(ranks[reference], axis=0)
-    fig = _figure(6.5, 0.42 * shift.shape[1] + 1.6)
-    ax = fig.subplots()
-    ax.boxplot([shift[c].to_numpy() for c in shift.columns], orientation="horizontal",
-               tick_labels=[str(c) for c in shift.columns])
-    ax.axvline(0, color="grey", lw=0.6)
-    ax.set_xlabel(f"相对 {reference} 的排名变化（负 = 上升）" if lang == "zh"
-                  else f"Rank change against {reference} (negative = rises)")
-    return fig
-
-
-# --------------------------------------------------------------------------- 03 typology
-def method_agreement(ty, methods: Iterable[str] = ("kmeans", "ward", "gmm")) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Re-cluster a typology's features with each method at the same k and seed: the adjusted
-    Rand index between every pair of partitions, and the assignments (units × methods)."""
-    from sklearn.metrics import adjusted_rand_score
-
-    from .analysis.clustering import cluster
-
-    order = ty.scores.mean(axis=1)
-    seed = ty.params.get("random_state", 0)
-    A = pd.DataFrame({m: cluster(ty.features, ty.k, m, seed, order_by=order) for m in methods})
-    ari = pd.DataFrame({a: {b: adjusted_rand_score(A[a], A[b]) for b in A} for a in A})
-    return ari.loc[list(A.columns), list(A.columns)], A
-
-
-def ward_linkage(ty) -> np.ndarray:
-    """Ward linkage of a typology's feature matrix (for a dendrogram, whatever the method)."""
-    from scipy.cluster.hierarchy import linkage
-
-    return ty.linkage if ty.linkage is not None else linkage(ty.features.to_numpy(), method="ward")
-
-
-# --------------------------------------------------------------------------- 04 index
-def rank_changes(result, year: int | None = None, previous: int | None = None, lang: str = "zh") -> pd.DataFrame:
-    """Each unit's rank and composite score in ``previous`` and ``year`` (default: the last two
-    years) and the change (positive ``rank_change`` = the unit rose), largest moves first. Empty
-    (same columns) when ``year`` is the first year of the data."""
-    years = result.years
-    year = years[-1] if year is None else year
-    earlier = [y for y in years if y < year]
-    if previous is None:
-        if not earlier:
-            return pd.DataFrame(columns=["brain_name", "rank_previous", f"rank_{year}", "rank_change",
-                                         "score_change"])
-        previous = earlier[-1]
-    root = result.framework.root.code
-    now, before = result.summary(year, lang), result.summary(previous, lang)
-    out = pd.DataFrame({
-        "brain_name": now["brain_name"],
-        f"rank_{previous}": before["rank"].reindex(now.index),
-        f"rank_{year}": now["rank"],
-        "rank_change": before["rank"].reindex(now.index) - now["rank"],
-        "score_change": now[root] - before[root].reindex(now.index),
-    })
-    return out.sort_values(["rank_change", f"rank_{year}"], key=lambda s: -s.abs() if s.name == "rank_change" else s,
-                           kind="stable")
-
-
-def leading_obstacles(result, year: int, top: int = 10, k: int = 3, lang: str = "zh") -> pd.DataFrame:
-    """For the ``top`` ranked units of ``year``: their ``k`` largest obstacles (障碍度) among the
-    index leaves, as ``name (degree %)``."""
-    from .methods.diagnose import top_obstacles
-
-    summary = result.summary(year, lang).head(top)
-    obs = result.obstacles(year).loc[summary.index]
-    t = top_obstacles(obs, k=k)
-    fw = result.framework
-    t["text"] = [f"{c} {_label(fw, c, lang)} ({v:.1f}%)" for c, v in zip(t["indicator"], t["obstacle_degree"],
-                                                                         strict=True)]
-    wide = t.pivot(index="unit", columns="rank", values="text").reindex(summary.index)
-    wide.columns = [f"obstacle_{i}" for i in wide.columns]
-    return pd.concat([summary[["brain_name", "rank"]], wide], axis=1)
-
-
-# --------------------------------------------------------------------------- 05 robustness
-def uncertainty_factors(uspec_path: str | Path, spec, framework=None) -> pd.DataFrame:
-    """The factors of an uncertainty specification: name, kind, what they change, options."""
-    from .robustness import load_uncertainty_spec
-
-    us = load_uncertainty_spec(resolve(uspec_path), spec=spec, framework=framework)
-    rows = []
-    for f in us.factors:
-        if f.kind == "weight_noise":
-            what = ", ".join(f.levels)
-            options = f"{f.distribution} {f.amount:g} × {f.sets} sets"
-        else:
-            what = f.address or ""
-            options = " | ".join(map(str, f.labels)) if f.discrete else f"[{f.low:g}, {f.high:g}]"
-        rows.append({"factor": f.name, "kind": f.kind, "changes": what,
-                     "n_options": f.n_options if f.discrete else None, "options": options})
-    return pd.DataFrame(rows).set_index("factor")
-
-
-def rank_interval_table(ua, result, year: int, lang: str = "zh") -> pd.DataFrame:
-    """Rank intervals of ``year`` (nominal, median, 5th and 95th percentile rank, width of the
-    interval and mean absolute shift) with the brains' names, by nominal rank."""
-    cat = ua.caterpillar(year)
-    stats = ua.rank_stats.xs(year, level="year")
-    names = result.units.xs(year, level="year")["brain_name"]
-    out = pd.concat([names.reindex(cat.index), cat], axis=1)
-    out["width"] = cat["p95"] - cat["p05"]
-    out["mean_abs_shift"] = stats["mean_abs_shift"].reindex(cat.index)
-    return out
 
 
 # ============================================================================ stored notebooks
