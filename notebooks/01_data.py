@@ -50,6 +50,7 @@ import toolkit
 from toolkit import audit, plots
 from toolkit import notebooks as nb
 from toolkit.analysis import explore
+from toolkit.viz import distributions
 
 nb.setup_notebook()
 data, spec = nb.load(data_path, spec_path)
@@ -110,6 +111,20 @@ result.imputation_log.groupby(["indicator", "method"]).size().unstack(fill_value
 
 # %%
 plots.distribution_grid(raw, fw, lang)
+
+# %% [markdown]
+# 归一化之后各指标处于同一尺度（0–100），可以并排比较：箱线图按维度着色，点为各产业大脑。
+# 五个维度得分的散点矩阵显示维度之间的关系（对角线为各维度的分布）。
+#
+# After normalisation the indicators share one scale (0–100) and can be compared side by side: box
+# plots coloured by dimension, the brains as points. The pair plot of the five dimension scores shows
+# how the dimensions relate (each dimension's distribution on the diagonal).
+
+# %%
+distributions.distribution_plot(result.normalised.xs(year, level="year"), fw, lang)
+
+# %%
+distributions.pair_plot(result.dimension_scores.xs(year, level="year"), fw, lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT

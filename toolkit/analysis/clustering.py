@@ -86,7 +86,7 @@ def one_thread(func):
 # ---------------------------------------------------------------------------- partitions
 def _check_method(method: str) -> None:
     if method not in METHODS:
-        raise DataError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
+        raise SpecError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
 
 
 @one_thread
@@ -226,7 +226,7 @@ def reference_sets(X: np.ndarray, n_ref: int, reference: str, rng) -> list[np.nd
         P = (X - mean) @ vt.T
         lo, hi = P.min(axis=0), P.max(axis=0)
         return [rng.uniform(lo, hi, size=(X.shape[0], len(lo))) @ vt + mean for _ in range(n_ref)]
-    raise DataError(f"gap reference {reference!r} is unknown; use 'pca' or 'uniform'")
+    raise SpecError(f"gap reference {reference!r} is unknown; use 'pca' or 'uniform'")
 
 
 def _gap_key(X: np.ndarray, *args) -> tuple:

@@ -97,7 +97,7 @@ def indicator_overview(result, year: int | None = None, lang: str = "zh") -> pd.
     >>> data, spec = load("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")
     >>> ov = indicator_overview(toolkit.build_index(data, spec), 2025, "en")
     >>> ov.shape[0], list(ov.columns[:3]), int(ov["n"].max())
-    (28, ['dimension', 'name', 'type'], 50)
+    (30, ['dimension', 'name', 'type'], 50)
     """
     from ..methods.treat import skew_kurt
 

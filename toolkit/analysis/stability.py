@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score
 
-from ..errors import DataError
+from ..errors import DataError, SpecError
 from ..methods.checks import as_matrix
 from .clustering import METHODS, RESTARTS, fit_labels, one_thread
 
@@ -101,7 +101,7 @@ def cluster_stability(X, labels, method: str = "kmeans", n_boot: int = 100, seed
     if labels.isna().any():
         raise DataError(f"cluster_stability: no cluster label for unit {labels.index[labels.isna()][0]!r}")
     if method not in METHODS:
-        raise DataError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
+        raise SpecError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
     if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
         raise DataError(f"cluster_stability: n_boot must be a positive integer, got {n_boot!r}")
     clusters = np.sort(labels.unique())

@@ -83,7 +83,7 @@ def weight_block(result) -> str:
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> weight_block(SimpleNamespace(effective_weights=pd.DataFrame(index=[2024, 2025])))
+    >>> int(weight_block(SimpleNamespace(effective_weights=pd.DataFrame(index=[2024, 2025]))))
     2025
     """
     index = result.effective_weights.index
@@ -136,7 +136,7 @@ def effective_weight_table(results: Mapping) -> pd.DataFrame:
     >>> data, spec = load("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")
     >>> E = effective_weight_table(build_variants(data, {"nominal": spec}))
     >>> E.shape, round(float(E["nominal"].sum()), 9)
-    ((28, 1), 1.0)
+    ((30, 1), 1.0)
     """
     return pd.DataFrame({name: res.effective_weights.loc[weight_block(res)] for name, res in results.items()})
 
@@ -177,7 +177,7 @@ def rank_agreement(ranks: pd.DataFrame, reference: str | None = None, top: int =
     >>> ranks = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 1, 3, 4]}, index=list("wxyz"))
     >>> t = rank_agreement(ranks, top=2)
     >>> t.loc["b", ["spearman", "kendall", "mean_abs_shift", "max_abs_shift", "top2_kept"]].round(3).tolist()
-    [0.8, 0.667, 0.5, 1, 2]
+    [0.8, 0.667, 0.5, 1.0, 2.0]
     >>> t.loc["b", "leader"]
     'x'
     """
