@@ -193,7 +193,8 @@ def profiles(scores, assignments, overall=None, threshold: float = Z_THRESHOLD, 
     -------
     DataFrame indexed by cluster: ``size``, ``label_zh``, ``label_en``, ``strong``, ``weak``,
     ``composite`` (mean overall score), the mean of each dimension, ``z_<dimension>`` (the mean
-    standing; with ``level`` this is (cluster mean − overall mean) / overall sd), and ``members``
+    standing; with ``level`` this is (cluster mean − overall mean) / overall sd; with ``shape``
+    the mean shape in units of the shape's sd over all units), and ``members``
     (tuple of unit ids). Identical labels get the cluster number appended (（第2类）/ (type 2)).
 
     Examples
@@ -208,7 +209,7 @@ def profiles(scores, assignments, overall=None, threshold: float = Z_THRESHOLD, 
     if a.isna().any():
         raise DataError(f"profiles: no cluster for unit {a.index[a.isna()][0]!r}")
     total = S.mean(axis=1) if overall is None else pd.Series(overall).reindex(S.index)
-    Z = _standing_or_zero(S, basis)
+    Z = _label_scale(_standing_or_zero(S, basis), basis)
     rows = []
     for c in sorted(a.unique()):
         m = a == c
@@ -223,6 +224,16 @@ def profiles(scores, assignments, overall=None, threshold: float = Z_THRESHOLD, 
     out.loc[dup, "label_zh"] = [f"{t}（第{c}类）" for c, t in out.loc[dup, "label_zh"].items()]
     out.loc[dup, "label_en"] = [f"{t} (type {c})" for c, t in out.loc[dup, "label_en"].items()]
     return out
+
+
+def _label_scale(Z: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """The standing on the scale the label threshold reads: as is for ``level`` (z-scores already);
+    for ``shape`` divided by each dimension's sd of the shape over the units, because removing
+    each unit's own mean shrinks the spread (with correlated dimensions, by much) and half a
+    standard deviation should mean the same on both bases."""
+    if basis == "level":
+        return Z
+    return (Z / Z.std(ddof=0).replace(0.0, np.nan)).fillna(0.0)
 
 
 def _standing_or_zero(S: pd.DataFrame, basis: str) -> pd.DataFrame:
@@ -269,6 +280,7 @@ def member_labels(scores, assignments, cluster_profiles: pd.DataFrame, phrases=N
     S = as_matrix(scores, name="member_labels", min_rows=2)
     a = pd.Series(assignments).reindex(S.index)
     Z = _standing_or_zero(S, basis)
+    scaled = _label_scale(Z, basis)
     rows = []
     for u in S.index:
         c = a[u]
@@ -292,7 +304,7 @@ def member_labels(scores, assignments, cluster_profiles: pd.DataFrame, phrases=N
             q_zh, q_en = _qualifier(false, basis, phrases)
             zh, en = f"{zh}（{q_zh}）", f"{en} (but {q_en})"
         else:
-            own = profile_label(z, Z_THRESHOLD, phrases, max_terms, basis)
+            own = profile_label(scaled.loc[u], Z_THRESHOLD, phrases, max_terms, basis)
             zh, en, strong, weak = own["zh"], own["en"], own["strong"], own["weak"]
         rows.append({"unit_id": u, "cluster": c, "label_zh": zh, "label_en": en,
                      "cluster_label_zh": prof["label_zh"], "cluster_label_en": prof["label_en"],
