@@ -1,4 +1,4 @@
-"""The research notebooks (``notebooks/01_…`` to ``05_…``): paths, helpers, storage and runner.
+"""The research notebooks (``notebooks/01_…`` to ``05_…``): paths, kernel set-up, storage and runner.
 
 The notebooks are a numbered sequence a researcher opens in JupyterLab (``make lab``):
 

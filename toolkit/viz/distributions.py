@@ -165,7 +165,7 @@ def pair_plot(X, framework=None, lang: str = "zh", *, hue=None) -> Figure:
         if groups.isna().any():
             raise DataError(f"pair_plot: no group for unit {groups.index[groups.isna()][0]!r}")
         data = data.assign(**{t["cluster"]: groups.astype(str).to_numpy()})
-        kw = {"hue": t["cluster"], "palette": "tab10"}
+        kw = {"hue": t["cluster"], "palette": "tab10", "hue_order": [str(g) for g in sorted(groups.unique())]}
     with _quiet():
         grid = sns.pairplot(data, corner=False, height=1.8, plot_kws={"s": 14, "alpha": 0.8},
                             diag_kind="hist", **kw)

@@ -1,4 +1,4 @@
-"""Figures shared by the notebooks and the reports (matplotlib and seaborn).
+"""Figures shared by the notebooks and the reports, drawn with matplotlib (seaborn figures: :mod:`toolkit.viz.distributions`).
 
 Every function takes data (pandas objects labelled by unit id and indicator code) and returns a
 :class:`matplotlib.figure.Figure` built without :mod:`matplotlib.pyplot`: no figure manager,
