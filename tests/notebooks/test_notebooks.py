@@ -198,8 +198,8 @@ def test_run_writes_notebook_and_html_atomically_and_keeps_results_on_failure(tm
     out = tmp_path / "out"
     out.mkdir()
     (out / "02_bad.ipynb").write_text("previous result", "utf-8")
-    monkeypatch.setattr(nb, "NOTEBOOKS", ("01_good", "02_bad"))
-    monkeypatch.setattr(nb, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(nb.paths, "NOTEBOOKS", ("01_good", "02_bad"))
+    monkeypatch.setattr(nb.paths, "notebooks_dir", lambda: folder)
     lines = []
     with pytest.raises(SystemExit):
         nb.run(out, parameters={"x": 21}, echo=lines.append)
