@@ -189,8 +189,8 @@ def test_random_state_is_a_deprecated_name_of_seed(demo_index):
 # ----------------------------------------------------------------------------- the gap statistic, cheaper
 def test_gap_decide_computes_the_same_numbers_and_the_same_vote_as_full(demo_scores):
     X = features(demo_scores)
-    full = TS.gap_statistic(X, range(1, 10), n_ref=8, seed=3)
-    lazy = TS.gap_statistic(X, range(1, 10), n_ref=8, seed=3, decide_from=2)
+    full = TS.gap_statistic(X, range(1, 10), n_ref=5, seed=3)
+    lazy = TS.gap_statistic(X, range(1, 10), n_ref=5, seed=3, decide_from=2)
     assert len(lazy) < len(full)
     cols = ["log_W", "log_W_ref", "sd_ref", "s_k", "gap"]
     pd.testing.assert_frame_equal(lazy[cols], full.loc[lazy.index, cols])
@@ -198,8 +198,8 @@ def test_gap_decide_computes_the_same_numbers_and_the_same_vote_as_full(demo_sco
     first = next(k for k in full.index if k >= 2 and full.at[k, "gap_rule"] is True)
     assert lazy.index[-1] == first + 1
     for k_range in [(2, 8), (3, 6)]:
-        a = TS.choose_k(X, k_range, n_ref=8, seed=3, gap="decide")
-        b = TS.choose_k(X, k_range, n_ref=8, seed=3, gap="full")
+        a = TS.choose_k(X, k_range, n_ref=5, seed=3, gap="decide")
+        b = TS.choose_k(X, k_range, n_ref=5, seed=3, gap="full")
         assert a.k == b.k and a.evidence["choices"] == b.evidence["choices"]
         assert a.evidence["gap_rule_at_1"] == b.evidence["gap_rule_at_1"]
 
