@@ -90,6 +90,20 @@ def main(argv=None) -> None:
     again = typology(result, **BUNDLE)
     t_again = time.perf_counter() - t0
 
+    X = after.features.to_numpy()
+    fits = 200
+    one_old, one_new = clustering.one_thread(old_fit_labels), clustering.fit_labels
+    t_fit_old = t_fit_new = 0.0
+    same_fits = True
+    for s in range(fits):  # interleaved, so that a busy machine slows both alike
+        t0 = time.perf_counter()
+        a = one_old(X, 3, "kmeans", s, 10)
+        t_fit_old += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        b = one_new(X, 3, "kmeans", s, 10)
+        t_fit_new += time.perf_counter() - t0
+        same_fits &= bool((a == b).all())
+
     same = after.assignments.equals(before.assignments) and again.assignments.equals(before.assignments)
     print(f"typology step of the bundle (demo, 50 brains, k 2…8, 50 reference sets, 50 bootstrap; best of {args.repeat})")
     print(f"  before  (gap for every k, validating fits) {t_before:6.2f} s   k = {before.k}   "
@@ -100,6 +114,8 @@ def main(argv=None) -> None:
     print(f"  after, repeated (gap memoised)            {t_again:6.2f} s   k = {again.k}   ratio {t_before / t_again:5.1f}×")
     print(f"  gap statistic alone: before {t_gap_before:.2f} s, after {t_gap_after:.2f} s "
           f"({t_gap_before / t_gap_after:.1f}×)")
+    print(f"  one k-means fit (n_init 10): before {1e3 * t_fit_old / fits:.2f} ms, after {1e3 * t_fit_new / fits:.2f} ms "
+          f"({t_fit_old / t_fit_new:.2f}×; identical labels: {same_fits})")
     print(f"  same k: {before.k == after.k == again.k}; same partition: {same}; "
           f"same votes: {before.evidence['choices'] == after.evidence['choices']}")
 
