@@ -44,15 +44,15 @@ n_selection = 256  # replications of the uncertainty specification for the selec
 
 # %%
 import toolkit
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
 from toolkit.robustness.selection import selection
 from toolkit.robustness.smaa import smaa_index
 from toolkit.studio import Studio
 
-data, spec = analysis.load(data_path, spec_path)
-year = analysis.latest_year(data, year)
+data, spec = nb.load(data_path, spec_path)
+year = nb.latest_year(data, year)
 studio = Studio(data, spec, year=year, top_n=top_n, save_path="configs/studio.yaml")
-analysis.data_notice(data)
+nb.data_notice(data)
 
 # %%
 studio.widget
@@ -89,7 +89,7 @@ acc.central_weights.loc[acc.table().index[:5]].round(3)  # NaN: never first
 # borderline cases (Sobol indices of the selection indicator).
 
 # %%
-chosen = selection(data, spec, analysis.resolve(uspec_path), quota=top_n, year=year, n=n_selection, seed=seed)
+chosen = selection(data, spec, nb.resolve(uspec_path), quota=top_n, year=year, n=n_selection, seed=seed)
 chosen.table.head(20).round(3)
 
 # %%
