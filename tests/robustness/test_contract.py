@@ -105,6 +105,13 @@ def weighting_cases(fw, path):
         "pca": [{"method": "pca", "params": {"min_eigenvalue": 0.8}},
                 {"method": "pca", "params": {"min_share": 0.1, "min_eigenvalue": 0.5}},
                 {"method": "pca", "params": {"method": "first_component"}}],
+        "bwm": [{"method": "bwm", "allow_inconsistent": True,
+                 "best_to_others": {p: {k: i + 1 for i, k in enumerate(tree[p])} for p in dims},
+                 "others_to_worst": {p: {k: len(tree[p]) - i for i, k in enumerate(tree[p])} for p in dims}}],
+        "group_ahp": [{"method": "group_ahp", "matrices": {p: {"e1": _ratios(range(1, len(tree[p]) + 1)),
+                                                               "e2": _ratios(range(len(tree[p]), 0, -1))}
+                                                           for p in dims}}],
+        "optimal": [{"method": "optimal"}],
         "combine": [{"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}], "combine": rule}
                     for rule in R.COMBINATION.names]
         + [{"method": "combine", "of": [{"method": "equal"}, {"method": "entropy"}], "combine": "linear",
@@ -112,8 +119,22 @@ def weighting_cases(fw, path):
     }
 
 
+def _ratios(w):
+    w = np.asarray(list(w), dtype=float)
+    return (w[:, None] / w[None, :]).tolist()
+
+
+DIMS = ["L1", "L2", "L3", "L4", "L5"]
+
+
 def index_weighting(choice):
     """The same choice at the index level (children: the five dimension scores)."""
+    if choice["method"] == "bwm":
+        return {"method": "bwm", "best_to_others": {"INDEX": dict(zip(DIMS, [1, 2, 3, 4, 8], strict=True))},
+                "others_to_worst": {"INDEX": dict(zip(DIMS, [8, 4, 3, 2, 1], strict=True))}}
+    if choice["method"] == "group_ahp":
+        return {"method": "group_ahp", "matrices": {"INDEX": {"e1": _ratios([5, 4, 3, 2, 1]),
+                                                              "e2": _ratios([1, 2, 3, 4, 5])}}}
     if choice["method"] == "manual":
         return {"method": "manual", "values": {"L1": 1, "L2": "1/3", "L3": 2, "L4": 1, "L5": 0.5}}
     if choice["method"] == "ahp":
@@ -151,7 +172,8 @@ CASES = {  # registry → [(id, spec changes)]
     "aggregation": [
         (m, {"aggregation": {"dimension": {"method": m, "params": p}, "index": {"method": m, "params": p}}})
         for m, p in [("arithmetic", {}), ("geometric", {}), ("harmonic", {}), ("generalised_mean", {"p": 0.5}),
-                     ("topsis", {}), ("topsis", {"normalisation": "minmax"}), ("grey_relational", {"rho": 0.4})]
+                     ("topsis", {}), ("topsis", {"normalisation": "minmax"}), ("grey_relational", {"rho": 0.4}),
+                     ("bod", {}), ("bod", {"lower": 0.05}), ("copeland", {})]
     ] + [("arithmetic-na-skip", {"imputation": {"method": "none", "by": None}, "weights": {"dimension": {"method": "equal"}},
                                  "aggregation": {"dimension": {"method": "arithmetic", "params": {"na": "skip"}}}})],
 }
