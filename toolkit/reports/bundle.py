@@ -70,6 +70,35 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
 
     r = result or build_index(data, spec)
     fw = r.framework
+    years = r.years
+    tables = index_tables(r, top_obstacles)
+    typ = _typology_table(r, typology_year or years[-1], seed)
+    intervals = _intervals(data, r, uncertainty_spec, n_uncertainty, seed)
+
+    source = data.source if isinstance(data, IndicatorData) else "<DataFrame>"
+    meta = {
+        "source": source,
+        "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
+        "synthetic": bool(getattr(data, "is_synthetic", False)),
+        "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "framework": fw.id, "framework_version": fw.version,
+        "toolkit_version": __version__,
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "years": years, "typology_year": typ.attrs.get("year"),
+        "n_uncertainty": int(intervals.attrs.get("n", 0)), "seed": seed,
+        "not_computed": {k: v for k, v in (("intervals", intervals.attrs.get("reason")),
+                                           ("typology", typ.attrs.get("reason"))) if v},
+        "notes": list(getattr(data, "notes", ()) or ()),
+    }
+    tables.update(typology=typ, intervals=intervals)
+    return Bundle(tables, meta, fw)
+
+
+def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
+    """The per-unit tables of an :class:`~toolkit.index.build.IndexResult` that reports and
+    ``results.xlsx`` show: summary (scores and rank), leaves (raw, normalised, percentile,
+    effective weight), obstacles (top ``top_obstacles`` per unit), coupling and dimension weights."""
+    fw = r.framework
     root = fw.root.code
     summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()
     summary["n_units"] = summary.groupby("year")["unit_id"].transform("size")
@@ -108,25 +137,9 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
     obstacles = pd.concat(obstacles, ignore_index=True)
     coupling = pd.concat(coupling, ignore_index=True)
 
-    typ = _typology_table(r, typology_year or years[-1], seed)
-    intervals = _intervals(data, r, uncertainty_spec, n_uncertainty, seed)
     dim_w = r.weights[r.weights["parent"] == root][["child", "weight"]].rename(columns={"child": "dimension"})
-
-    source = data.source if isinstance(data, IndicatorData) else "<DataFrame>"
-    meta = {
-        "source": source,
-        "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
-        "synthetic": bool(getattr(data, "is_synthetic", False)),
-        "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
-        "framework": fw.id, "framework_version": fw.version,
-        "toolkit_version": __version__,
-        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "years": years, "typology_year": typ.attrs.get("year"),
-        "n_uncertainty": int(intervals.attrs.get("n", 0)), "seed": seed,
-    }
-    tables = {"summary": summary, "leaves": leaves, "obstacles": obstacles, "coupling": coupling,
-              "typology": typ, "intervals": intervals, "dimension_weights": dim_w}
-    return Bundle(tables, meta, fw)
+    return {"summary": summary, "leaves": leaves, "obstacles": obstacles, "coupling": coupling,
+            "dimension_weights": dim_w}
 
 
 def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
@@ -163,7 +176,14 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
     if uspec is None:
         default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
         uspec = default if default.exists() else None
-    u = uncertainty(data, r.spec, uspec, n=n, seed=seed, design="montecarlo")
+    from ..errors import ToolkitError
+
+    try:
+        u = uncertainty(data, r.spec, uspec, n=n, seed=seed, design="montecarlo")
+    except ToolkitError as exc:  # e.g. too few units for a data-driven weighting: say so, don't die
+        out = nominal.iloc[:0].assign(median=[], p05=[], p95=[])
+        out.attrs.update(n=0, reason=f"too few units for the Monte Carlo ({exc})")
+        return out
     stats = u.rank_stats.reset_index()
     out = stats[["unit_id", "year", "nominal", "median", "p05", "p95"]]
     out.attrs["n"] = n

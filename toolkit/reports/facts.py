@@ -1,0 +1,102 @@
+"""What a report may say about a run: sample size and scope, which sections were computed.
+
+The views ask these small functions before they show a number, so a report on a small
+return says plainly what was not computed instead of showing an interval that never was, and
+names its comparison mean for what it is ("样本平均" when the data do not cover the province).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: fewest brains for percentiles and strengths/weaknesses to mean anything
+MIN_PERCENTILE = 5
+N_CITIES = 16
+
+
+def year_rows(bundle, year: int) -> pd.DataFrame:
+    """The summary rows (one per brain) of ``year``."""
+    s = bundle.summary
+    return s[s["year"] == year]
+
+
+def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
+    s = bundle.summary
+    row = s[(s["unit_id"] == unit_id) & (s["year"] == year)]
+    if row.empty:
+        raise KeyError(f"no result for unit {unit_id!r} in {year}")
+    return row.iloc[0]
+
+
+def n_units(bundle, year: int) -> int:
+    return int((bundle.summary["year"] == year).sum())
+
+
+def whole_province(bundle, year: int) -> bool:
+    """True when the year's data hold brains of all 16 cities (then the mean is provincial)."""
+    return year_rows(bundle, year)["city"].nunique() >= N_CITIES
+
+
+def mean_key(bundle, year: int) -> str:
+    """``"mean"`` (全省平均) or ``"sample_mean"`` (样本平均), for :func:`toolkit.reports.text.t`."""
+    return "mean" if whole_province(bundle, year) else "sample_mean"
+
+
+def intervals_computed(bundle) -> bool:
+    """Rank intervals exist only when the Monte Carlo ran (``n_uncertainty > 0``) and succeeded."""
+    return int(bundle.meta.get("n_uncertainty", 0) or 0) > 0 and len(bundle.intervals) > 0
+
+
+def typology_computed(bundle) -> bool:
+    return len(bundle.typology) > 0
+
+
+def percentiles_computed(bundle, year: int) -> bool:
+    return n_units(bundle, year) >= MIN_PERCENTILE
+
+
+def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
+    """The 90 % rank interval (p05, p95) of a brain, or None when it was not computed."""
+    if not intervals_computed(bundle):
+        return None
+    iv = bundle.intervals
+    iv = iv[(iv["unit_id"] == unit_id) & (iv["year"] == year)]
+    if iv.empty:
+        return None
+    return int(iv["p05"].iloc[0]), int(iv["p95"].iloc[0])
+
+
+def type_label(bundle, unit_id: str, lang: str) -> str | None:
+    typ = bundle.typology
+    if not len(typ):
+        return None
+    row = typ[typ["unit_id"] == unit_id]
+    return None if row.empty else str(row[f"label_{lang}"].iloc[0])
+
+
+def previous_year(bundle, year: int) -> int | None:
+    earlier = [y for y in bundle.years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def not_computed(bundle, year: int) -> dict[str, str]:
+    """Sections that were not computed, each with the plain reason (English, for logs and tests).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.reports.bundle import Bundle
+    >>> s = pd.DataFrame({"unit_id": ["a", "b", "c"], "year": 2025, "city": "济南市"})
+    >>> b = Bundle({"summary": s, "intervals": pd.DataFrame(), "typology": pd.DataFrame()}, {"n_uncertainty": 0})
+    >>> sorted(not_computed(b, 2025))
+    ['intervals', 'percentiles', 'typology']
+    """
+    out = {}
+    reasons = bundle.meta.get("not_computed", {}) or {}
+    if not intervals_computed(bundle):
+        out["intervals"] = reasons.get("intervals", "Monte Carlo not run (uncertainty = 0)")
+    if not typology_computed(bundle):
+        out["typology"] = reasons.get("typology", "too few brains to cluster")
+    if not percentiles_computed(bundle, year):
+        out["percentiles"] = f"fewer than {MIN_PERCENTILE} brains"
+    return out
