@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--framework", default=None)
         if name == "prepare":
             p.add_argument("--out", default="data/processed")
+        else:
+            p.add_argument("--out", default=None, help="also write the problem report to this .xlsx file "
+                                                       "(with Excel column letters)")
 
     p = sub.add_parser("index", help="build the composite index of a return under a specification")
     p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
@@ -57,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
     p.add_argument("--spec", default="configs/default.yaml")
-    p.add_argument("--by", choices=["unit", "city"], default="unit")
+    p.add_argument("--by", choices=["unit", "city", "all"], default="unit",
+                   help="brain profiles, city reports, or both (with links between them)")
     p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--year", type=int, default=None)
@@ -66,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
     p.add_argument("--out", default="reports")
-    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>)")
+    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>, "
+                                               "plus __en for English)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
     p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
     p.add_argument("--no-progress", action="store_true")
 
@@ -79,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
     except ValidationError as err:
         _print_report(err, getattr(args, "lang", "zh"))
+        if args.command == "validate" and args.out:
+            from .reports.workbook import write_problems
+
+            print(write_problems(err, args.out, args.lang), file=sys.stderr)
         return 1
     except ToolkitError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -102,7 +112,14 @@ def _run(args) -> int:
     elif args.command == "validate":
         from .data.read import read_indicators
 
+        if args.out and Path(args.out).suffix.lower() != ".xlsx":
+            print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
+            return 2
         data = read_indicators(args.file, _framework(args.framework))
+        if args.out:
+            from .reports.workbook import write_problems
+
+            write_problems(ValidationError([], args.file), args.out, args.lang)
         ok = "通过校验" if args.lang == "zh" else "valid"
         print(f"{args.file}: {ok} — {len(data.table)} rows, years {data.years}")
     elif args.command == "prepare":
@@ -119,7 +136,7 @@ def _run(args) -> int:
         spec = load_spec(args.spec, data.framework)
         result = build_index(data, spec)
         out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
-        write_results(result, out)
+        write_results(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
             print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
@@ -130,7 +147,7 @@ def _run(args) -> int:
         summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
                               workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                               force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
-                              progress=not args.no_progress)
+                              progress=not args.no_progress, pdf=args.pdf)
         done = len(summary.ok)
         print(f"{summary.run_dir}/index.html: {done} rendered, {len(summary.skipped)} up to date, "
               f"{len(summary.failed)} failed ({summary.seconds:.1f} s)")

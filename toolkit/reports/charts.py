@@ -18,8 +18,8 @@ import math
 from .text import esc
 
 HIGHLIGHT, OTHER, MEAN = "#c0392b", "#c9ced6", "#333"
-SERIES = ("#c0392b", "#333333", "#2e7d32", "#1f6fb2", "#b7791f")
-DASH = ("", "5,3", "2,3", "8,3,2,3", "1,2")
+SERIES = ("#c0392b", "#333333", "#2e7d32", "#1f6fb2", "#b7791f", "#6a3d9a")
+DASH = ("", "5,3", "2,3", "8,3,2,3", "1,2", "6,2")
 FONT = 13
 
 
@@ -146,7 +146,7 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
     x = 0.0
     y_leg = top - 12
     for j, (name, _) in enumerate(series):  # legend
-        body.append(f'<rect x="{x:.1f}" y="{y_leg - 9}" width="10" height="10" fill="{SERIES[j % 5]}"/>')
+        body.append(f'<rect x="{x:.1f}" y="{y_leg - 9}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
         body.append(_text(x + 14, y_leg, name, 12))
         x += 14 + text_width(name, 12) + 16
     for i, parts in enumerate(lines):
@@ -158,7 +158,7 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
                 continue
             w = plot_w * min(max(v, 0), vmax) / vmax
             y = gy + 4 + j * (bh + 2)
-            body.append(f'<rect x="{lab_w:.1f}" y="{y:.1f}" width="{w:.2f}" height="{bh}" fill="{SERIES[j % 5]}"/>')
+            body.append(f'<rect x="{lab_w:.1f}" y="{y:.1f}" width="{w:.2f}" height="{bh}" fill="{SERIES[j % 6]}"/>')
             body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.1f}", 10, fill="#444"))
     body.append(f'<line x1="{lab_w}" x2="{lab_w}" y1="{top}" y2="{h - 6}" stroke="#999"/>')
     return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series))
@@ -197,12 +197,12 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
                        f"{cy - r * min(float(v), vmax) / vmax * math.cos(2 * math.pi * i / n):.1f}"
                        for i, v in enumerate(vals))
         fill = f'fill="{SERIES[0]}" fill-opacity="0.12"' if j == 0 else 'fill="none"'
-        dash = f' stroke-dasharray="{DASH[j % 5]}"' if DASH[j % 5] else ""
-        body.append(f'<polygon points="{pts}" {fill} stroke="{SERIES[j % 5]}" stroke-width="2"{dash}/>')
+        dash = f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else ""
+        body.append(f'<polygon points="{pts}" {fill} stroke="{SERIES[j % 6]}" stroke-width="2"{dash}/>')
     x = 0.0
     for j, (name, _) in enumerate(series):
-        body.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{h - 6}" y2="{h - 6}" stroke="{SERIES[j % 5]}" '
-                    f'stroke-width="2"' + (f' stroke-dasharray="{DASH[j % 5]}"' if DASH[j % 5] else "") + "/>")
+        body.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{h - 6}" y2="{h - 6}" stroke="{SERIES[j % 6]}" '
+                    f'stroke-width="2"' + (f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else "") + "/>")
         body.append(_text(x + 22, h - 2, name, 12))
         x += 22 + text_width(name, 12) + 14
     return _svg(w, h + 4, "".join(body), title or "radar")
@@ -242,14 +242,14 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
     x, ly = 0.0, (16 if title else 0) + 4
     for j, (name, vals) in enumerate(series):
         pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
-        dash = f' stroke-dasharray="{DASH[j % 5]}"' if DASH[j % 5] else ""
-        body.append(f'<polyline points="{pts}" fill="none" stroke="{SERIES[j % 5]}" stroke-width="2"{dash}/>')
+        dash = f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else ""
+        body.append(f'<polyline points="{pts}" fill="none" stroke="{SERIES[j % 6]}" stroke-width="2"{dash}/>')
         for i, v in enumerate(vals):
-            body.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3" fill="{SERIES[j % 5]}"/>')
+            body.append(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3" fill="{SERIES[j % 6]}"/>')
         w = 14 + text_width(name, 12) + 16
         if x + w > width and x > 0:
             x, ly = 0.0, ly + 18
-        body.append(f'<rect x="{x:.1f}" y="{ly}" width="10" height="10" fill="{SERIES[j % 5]}"/>')
+        body.append(f'<rect x="{x:.1f}" y="{ly}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
         body.append(_text(x + 14, ly + 9, name, 12))
         x += w
     return _svg(width, height, "".join(body), title or "trend")

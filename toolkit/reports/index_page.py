@@ -136,8 +136,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     foot = (f"spec {esc(meta.get('spec_name'))} · toolkit {esc(meta.get('toolkit_version'))} · "
             f"data sha256 {esc(str(meta.get('source_sha256', ''))[:16])}… · {esc(meta.get('computed_at'))}")
     body = (f"{banner}<h1>{esc(title)}</h1>{kpis(cells)}{notes}"
-            + section(t("all_brains", lang), flt + tab)
+            + section(t("all_brains", lang), flt + tab, keep=False)
             + f'<div class="row"><figure>{tmap}</figure><figure>{hist}</figure></div>'
-            + section(t("heatmap", lang), f"<figure>{heat}</figure>")
+            + section(t("heatmap", lang), f"<figure>{heat}</figure>", keep=False)
             + section(t("city", lang), ctab) + f"<footer>{foot}</footer>")
     return document(title, body, lang, head, SCRIPT)

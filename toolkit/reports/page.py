@@ -37,11 +37,15 @@ th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";c
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}
 .grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}}
 @page{size:A4;margin:14mm 12mm 14mm 12mm}
-@media print{body{max-width:none;padding:0;font-size:10pt}h1{font-size:16pt}h2{font-size:12.5pt;margin-top:.8em}
-h1,h2,h3{break-after:avoid;page-break-after:avoid}section.keep>h2+*{break-before:avoid}
+@media print{body{max-width:none;padding:0;font-size:8.6pt;line-height:1.35}h1{font-size:15pt}
+h2{font-size:11.5pt;margin:.7em 0 .3em}h3{font-size:10pt}
+h1,h2,h3{break-after:avoid;page-break-after:avoid}section>h2+*{break-before:avoid}
+section.keep{break-inside:avoid;page-break-inside:avoid}
 tr,figure,.kpis,.summary,.notice{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}.tbl{overflow:visible}.nav,input.filter{display:none}
-.grid{grid-template-columns:repeat(3,1fr);gap:0 10px}.row>*{flex:1 1 45%}
+table{font-size:.95em}td,th{padding:1px 5px}td:first-child{min-width:8em}
+.grid{grid-template-columns:repeat(3,1fr);gap:0 10px}.row{flex-wrap:nowrap}.row>*{flex:1 1 48%}
+figure.narrow{max-width:62%}.kpi .v{font-size:1.3em}
 a{color:inherit;text-decoration:none}}
 """
 

@@ -59,9 +59,10 @@ def heading(text_zh: str, text_en: str, lang: str = "zh", level: int = 2):
     return block(f"<h{level}>{esc(text_zh if lang == 'zh' else text_en)}</h{level}>")
 
 
-def section(title: str, body: str, level: int = 2) -> str:
-    """A heading kept together with what follows it (also in print)."""
-    return f'<section class="keep"><h{level}>{esc(title)}</h{level}>{body}</section>'
+def section(title: str, body: str, level: int = 2, keep: bool = True) -> str:
+    """A heading with what follows it; ``keep``: never split across printed pages (short sections)."""
+    cls = ' class="keep"' if keep else ""
+    return f'<section{cls}><h{level}>{esc(title)}</h{level}>{body}</section>'
 
 
 def banner(bundle, lang: str = "zh"):
@@ -214,7 +215,7 @@ def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
                  arrow(float(s["rank"].iloc[-1] - s["rank"].iloc[-2]), 0, lower_is_better=True)])
     tab = table_html(["", *[str(int(y)) for y in s["year"]], t("change", lang)], rows,
                      num_cols=range(1, len(s) + 2))
-    return block(section(t("trend", lang), f"<figure>{fig}</figure>{tab}"))
+    return block(section(t("trend", lang), f'<div class="row"><figure>{fig}</figure><div>{tab}</div></div>'))
 
 
 # -- indicators ----------------------------------------------------------------------------------
@@ -272,7 +273,8 @@ def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     note = t("weights_note", lang) + (f" {n_imp} " + ("项缺失值已插补，标为“插补”。" if lang == "zh" else
                                                        "missing values were imputed (marked “imputed”).")
                                       if n_imp else "")
-    return block(section("指标明细" if lang == "zh" else "Indicators", tab + f'<p class="note">{esc(note)}</p>'))
+    return block(section("指标明细" if lang == "zh" else "Indicators", tab + f'<p class="note">{esc(note)}</p>',
+                         keep=False))
 
 
 def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5):
