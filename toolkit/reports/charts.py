@@ -94,11 +94,11 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     2
     """
     items = sorted(((k, float(v)) for k, v in items if v == v), key=lambda kv: -kv[1])
-    top, left, right, bottom = 22, 4, 4, 16
+    top, left, right, bottom = 24, 4, 4, 16
     ph = height - top - bottom
     n = max(1, len(items))
     bw = (width - left - right) / n
-    body = [_text(left, 14, title, 13, weight="bold")]
+    body = [_text(left, 16, title, 13, weight="bold")]
     for i, (k, v) in enumerate(items):
         h = max(0.5, ph * min(v, vmax) / vmax)
         hi = k == highlight
@@ -139,12 +139,12 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
     ns = len(series)
     bh = 9
     gh = max(ns * (bh + 2) + 8, max(len(x) for x in lines) * (size + 2) + 8)
-    top = 24 + (18 if title else 0)
+    top = 30 + (18 if title else 0)
     plot_w = width - lab_w - 50
     h = top + gh * len(labels) + 6
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     x = 0.0
-    y_leg = top - 12
+    y_leg = top - 10
     for j, (name, _) in enumerate(series):  # legend
         body.append(f'<rect x="{x:.1f}" y="{y_leg - 9}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
         body.append(_text(x + 14, y_leg, name, 12))
@@ -176,7 +176,7 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
     fs = 13
     w, h = size, size * 0.74
     cx, cy, r = w / 2, h / 2, h * 0.33
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for frac in (0.25, 0.5, 0.75, 1.0):
         pts = " ".join(f"{cx + r * frac * math.sin(2 * math.pi * i / n):.1f},"
                        f"{cy - r * frac * math.cos(2 * math.pi * i / n):.1f}" for i in range(n))
@@ -192,7 +192,7 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
         parts = wrap(lab, min(room, w * 0.34), fs)
         ly += 4 if abs(sy) < 0.5 else (fs if sy > 0 else -(len(parts) - 1) * (fs + 2) - 2)
         body.append(_lines(lx, ly, parts, fs, anchor))
-    for j, (name, vals) in enumerate(series):
+    for j, (_name, vals) in enumerate(series):
         pts = " ".join(f"{cx + r * min(float(v), vmax) / vmax * math.sin(2 * math.pi * i / n):.1f},"
                        f"{cy - r * min(float(v), vmax) / vmax * math.cos(2 * math.pi * i / n):.1f}"
                        for i, v in enumerate(vals))
@@ -233,7 +233,7 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
     def py(v):
         return top + ph - ph * min(max(float(v), 0), vmax) / vmax
 
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for v in (0, vmax / 2, vmax):
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#eee"/>')
         body.append(_text(left - 4, py(v) + 4, f"{v:g}", 10, "end", fill="#777"))
@@ -267,11 +267,11 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, max(0, int(float(v) / vmax * bins)))] += 1
-    left, right, top, bottom = 34, 8, 12 + (18 if title else 0), 34
+    left, right, top, bottom = 34, 14, 14 + (20 if title else 0), 34
     pw, ph = width - left - right, height - top - bottom
     cmax = max(counts) or 1
     bw = pw / bins
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for i, c in enumerate(counts):
         h = ph * c / cmax
         body.append(f'<rect x="{left + i * bw + 1:.1f}" y="{top + ph - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
@@ -288,16 +288,18 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
 
 
 def colour(v: float, vmax: float = 100.0) -> str:
-    """A sequential colour (light yellow → dark blue) for ``v`` in [0, vmax]; grey for NaN.
+    """A sequential colour (ColorBrewer YlGnBu: light yellow → teal → dark blue) for ``v`` in
+    [0, vmax]; grey for NaN.
 
     >>> colour(0), colour(100), colour(float("nan"))
-    ('#f7fbd9', '#0b3d6e', '#eeeeee')
+    ('#ffffd9', '#081d58', '#eeeeee')
     """
     if v != v:
         return "#eeeeee"
     f = min(max(float(v) / vmax, 0.0), 1.0)
-    lo, hi = (0xF7, 0xFB, 0xD9), (0x0B, 0x3D, 0x6E)
-    return "#" + "".join(f"{round(a + (b - a) * f):02x}" for a, b in zip(lo, hi, strict=True))
+    stops = ((0xFF, 0xFF, 0xD9), (0x41, 0xB6, 0xC4), (0x08, 0x1D, 0x58))
+    lo, hi, g = (stops[0], stops[1], f * 2) if f <= 0.5 else (stops[1], stops[2], f * 2 - 1)
+    return "#" + "".join(f"{round(a + (b - a) * g):02x}" for a, b in zip(lo, hi, strict=True))
 
 
 def ink(v: float, vmax: float = 100.0) -> str:
@@ -316,10 +318,10 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
     lab_w = min(260.0, max((text_width(r, size) for r in rows), default=60) + 10)
     cw = (width - lab_w) / max(1, len(cols))
     col_lines = [wrap(c, cw - 4, size) for c in cols]
-    head = 6 + max((len(x) for x in col_lines), default=1) * (size + 2) + (18 if title else 0)
+    head = 6 + max((len(x) for x in col_lines), default=1) * (size + 2) + (22 if title else 0)
     rh = 16
     h = head + rh * len(rows) + 4
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for j, parts in enumerate(col_lines):
         body.append(_lines(lab_w + (j + 0.5) * cw, head - 4 - (len(parts) - 1) * (size + 2), parts, size, "middle"))
     for i, r in enumerate(rows):
@@ -361,9 +363,9 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     """
     cols = max(c for c, *_ in tiles) + 1
     rows = max(r for _, r, *_ in tiles) + 1
-    top = 22 if title else 4
+    top = 26 if title else 4
     w, h = cols * cell, top + rows * cell + 34
-    body = [_text(0, 14, title, 13, weight="bold")] if title else []
+    body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for c, r, name, v, link in tiles:
         x, y = c * cell, top + r * cell
         fill, fg = colour(v, vmax), ink(v, vmax)

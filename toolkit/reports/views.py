@@ -14,7 +14,19 @@ import pandas as pd
 
 from . import charts, facts
 from .summary import indicator_label, sentences, strengths_weaknesses
-from .text import T, arrow, brain_name, city_name, esc, fmt_num, fmt_pct, fmt_raw, industry_name, nc, t
+from .text import (
+    T,
+    arrow,
+    brain_name,
+    city_name,
+    esc,
+    fmt_num,
+    fmt_pct,
+    fmt_raw,
+    industry_name,
+    nc,
+    t,
+)
 
 __all__ = ["T", "banner", "block", "kpis", "section", "coupling_html", "dimension_html", "dims", "esc", "headline_html", "heading",
            "indicator_html", "nav_html", "notices_html", "obstacle_html", "peers_html", "position_html",
