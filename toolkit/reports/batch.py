@@ -76,7 +76,7 @@ def safe_filename(by: str, target: str, label: str | None = None) -> str:
     Examples
     --------
     >>> safe_filename("city", "青岛市", "Qingdao")
-    'city-Qingdao-0e86b2a4ba.html'
+    'city-Qingdao-9af4306199.html'
     """
     slug = re.sub(r"[^A-Za-z0-9_-]+", "_", label or target).strip("_-")[:48] or "x"
     digest = hashlib.sha256(f"{by}:{target}".encode()).hexdigest()[:10]

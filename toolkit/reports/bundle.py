@@ -217,7 +217,14 @@ def bundle_digest(folder: str | Path) -> str:
 def load_bundle(folder: str | Path) -> Bundle:
     """Load a saved bundle (cached: a reused kernel reads each run's bundle once)."""
     folder = Path(folder)
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
+    tables = {name: _plain_strings(pd.read_parquet(folder / f"{name}.parquet")) for name in TABLES
               if (folder / f"{name}.parquet").exists()}
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     return Bundle(tables, meta, load_framework(meta.get("framework")))
+
+
+def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: a report selects rows hundreds of times, and taking rows
+    of Arrow-backed strings costs several times more."""
+    cols = [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) and df[c].dtype != object]
+    return df.astype({c: object for c in cols}) if cols else df

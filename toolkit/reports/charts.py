@@ -27,7 +27,7 @@ def text_width(s: str, size: float = FONT) -> float:
     """Approximate drawn width of ``s``: CJK characters are one em, others about 0.56 em.
 
     >>> text_width("ab", 10), text_width("产业", 10)
-    (11.2, 20.0)
+    (11.2, 20)
     """
     return round(sum(size if ord(c) >= 0x2E80 else 0.56 * size for c in str(s)), 2)
 
@@ -169,8 +169,8 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
 
     Examples
     --------
-    >>> radar(["A", "B", "C"], [("x", [10, 50, 90])]).count("<polygon")
-    4
+    >>> radar(["A", "B", "C"], [("x", [10, 50, 90])]).count("<polygon")  # 4 grid rings and 1 series
+    5
     """
     n = len(labels)
     fs = 13

@@ -14,18 +14,40 @@ MIN_PERCENTILE = 5
 N_CITIES = 16
 
 
+_CACHE: dict[tuple, tuple] = {}
+
+
+def _cached(bundle, key, make):
+    """A value derived from ``bundle`` once (a report kernel shows many reports of one bundle)."""
+    k = (id(bundle), *key)
+    hit = _CACHE.get(k)
+    if hit is None or hit[0] is not bundle:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        hit = _CACHE[k] = (bundle, make())
+    return hit[1]
+
+
 def year_rows(bundle, year: int) -> pd.DataFrame:
     """The summary rows (one per brain) of ``year``."""
-    s = bundle.summary
-    return s[s["year"] == year]
+    return _cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
 
 
 def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
-    s = bundle.summary
-    row = s[(s["unit_id"] == unit_id) & (s["year"] == year)]
-    if row.empty:
-        raise KeyError(f"no result for unit {unit_id!r} in {year}")
-    return row.iloc[0]
+    rows = _cached(bundle, ("rows",), lambda: {(r["unit_id"], int(r["year"])): pd.Series(r)
+                                               for r in bundle.summary.to_dict("records")})
+    try:
+        return rows[(unit_id, int(year))]
+    except KeyError:
+        raise KeyError(f"no result for unit {unit_id!r} in {year}") from None
+
+
+def unit_table(bundle, name: str, unit_id: str, year: int) -> pd.DataFrame:
+    """The rows of table ``name`` (leaves, obstacles, coupling, intervals) of one unit and year."""
+    groups = _cached(bundle, ("groups", name), lambda: {
+        (u, int(y)): g for (u, y), g in bundle.tables[name].groupby(["unit_id", "year"], sort=False)})
+    empty = bundle.tables[name].iloc[:0]
+    return groups.get((unit_id, int(year)), empty)
 
 
 def n_units(bundle, year: int) -> int:
@@ -59,19 +81,19 @@ def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
     """The 90 % rank interval (p05, p95) of a brain, or None when it was not computed."""
     if not intervals_computed(bundle):
         return None
-    iv = bundle.intervals
-    iv = iv[(iv["unit_id"] == unit_id) & (iv["year"] == year)]
+    iv = unit_table(bundle, "intervals", unit_id, year)
     if iv.empty:
         return None
     return int(iv["p05"].iloc[0]), int(iv["p95"].iloc[0])
 
 
 def type_label(bundle, unit_id: str, lang: str) -> str | None:
-    typ = bundle.typology
-    if not len(typ):
+    if not len(bundle.typology):
         return None
-    row = typ[typ["unit_id"] == unit_id]
-    return None if row.empty else str(row[f"label_{lang}"].iloc[0])
+    labels = _cached(bundle, ("type", lang), lambda: dict(zip(bundle.typology["unit_id"],
+                                                              bundle.typology[f"label_{lang}"], strict=True)))
+    label = labels.get(unit_id)
+    return None if label is None else str(label)
 
 
 def previous_year(bundle, year: int) -> int | None:

@@ -108,13 +108,17 @@ class NotebookRenderer:
             raise RenderError(f"{c.get('ename')}: {c.get('evalue')}")
 
     def execute(self, params_file: str | Path) -> list[dict]:
-        """Run the notebook with ``params_file``; returns the displayed outputs (MIME bundles)."""
-        self._run(RESET_CODE)
-        outputs: list[dict] = []
+        """Run the notebook with ``params_file``; returns the displayed outputs (MIME bundles).
+
+        The reset, the cells and the injected parameter go to the kernel as one execution: one
+        round trip per report instead of one per cell."""
+        parts = [RESET_CODE]
         for i, code in enumerate(self.cells):
-            self._run(code, outputs)
+            parts.append(code)
             if i == self._param_index:
-                self._run(f"params_file = {json.dumps(str(params_file))}")
+                parts.append(f"params_file = {json.dumps(str(params_file))}")
+        outputs: list[dict] = []
+        self._run("\n".join(parts), outputs)
         self.n_rendered += 1
         return outputs
 

@@ -103,8 +103,7 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
                 out.append(f"Since {prev} the composite has {'risen' if d_comp >= 0 else 'fallen'} by "
                            f"{abs(d_comp):.1f} points and the rank {r}; the biggest change is in "
                            f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.1f}).")
-    ob = bundle.obstacles
-    ob = ob[(ob["unit_id"] == unit_id) & (ob["year"] == year)].sort_values("rank").head(3)
+    ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(3)
     if len(ob):
         names = [indicator_label(fw, c, lang) for c in ob["code"]]
         joined = (("、".join(names[:-1]) + "和" + names[-1]) if zh else
@@ -157,8 +156,7 @@ def strengths_weaknesses(bundle, unit_id: str, year: int, k: int = 5) -> tuple[p
     if not facts.percentiles_computed(bundle, year):
         return None
     fw = bundle.framework
-    lv = bundle.leaves
-    lv = lv[(lv["unit_id"] == unit_id) & (lv["year"] == year)]
+    lv = facts.unit_table(bundle, "leaves", unit_id, year)
     lv = lv[[fw.node(c).type != "binary" for c in lv["code"]]]
     lv = lv.sort_values(["percentile", "code"], ascending=[False, True], kind="stable")
     strong = lv.head(k)

@@ -261,8 +261,7 @@ def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
 def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
     """Per indicator: name, dimension, raw value with unit, normalised score, percentile, weight."""
     fw = bundle.framework
-    lv = bundle.leaves
-    lv = lv[(lv["unit_id"] == unit_id) & (lv["year"] == year)]
+    lv = facts.unit_table(bundle, "leaves", unit_id, year)
     pct = facts.percentiles_computed(bundle, year)
     return pd.DataFrame({
         "code": lv["code"].to_numpy(),
@@ -291,8 +290,7 @@ def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
 
 def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5):
     fw = bundle.framework
-    ob = bundle.obstacles
-    ob = ob[(ob["unit_id"] == unit_id) & (ob["year"] == year)].sort_values("rank").head(k)
+    ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(k)
     rows = [[int(r.rank), indicator_label(fw, r.code, lang), fw.label(fw.ancestor(r.code, "dimension"), lang),
              f"{r.obstacle:.1f}%"] for r in ob.itertuples()]
     tab = table_html(["#", t("indicator", lang), t("dimension", lang), t("obstacle", lang)], rows, num_cols=[0, 3])
@@ -302,7 +300,7 @@ def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5)
 
 def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     cc = bundle.coupling
-    row = cc[(cc["unit_id"] == unit_id) & (cc["year"] == year)]
+    row = facts.unit_table(bundle, "coupling", unit_id, year)
     if row.empty:
         return block(section(t("coupling", lang), f'<p class="nc">{esc(nc(lang))}</p>'))
     row = row.iloc[0]
