@@ -7,13 +7,14 @@ wherever the page does; every label is escaped. Every label is laid out inside t
 (long labels wrap onto two lines), which the browser tests check.
 
 >>> svg = bars([("a", 3.0), ("b", 1.0)], highlight="a", title="t")
->>> svg.startswith("<svg") and svg.count("<rect") == 2
+>>> svg.startswith("<svg") and svg.count("<rect") == 3
 True
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from .text import esc
 
@@ -21,6 +22,7 @@ HIGHLIGHT, OTHER, MEAN = "#c0392b", "#c9ced6", "#333"
 SERIES = ("#c0392b", "#333333", "#2e7d32", "#1f6fb2", "#b7791f", "#6a3d9a")
 DASH = ("", "5,3", "2,3", "8,3,2,3", "1,2", "6,2")
 FONT = 13
+MANY_BARS = 150
 
 
 def text_width(s: str, size: float = FONT) -> float:
@@ -90,26 +92,23 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     Examples
     --------
     >>> s = bars([("x", 50.0), ("y", 20.0), ("z", 80.0)], highlight="y", title="T", mean=50, mean_label="m")
-    >>> s.count(HIGHLIGHT)
-    2
+    >>> s.count(HIGHLIGHT), s.count("<rect")
+    (2, 4)
     """
-    items = sorted(((k, float(v)) for k, v in items if v == v), key=lambda kv: -kv[1])
-    top, left, right, bottom = 24, 4, 4, 16
-    ph = height - top - bottom
-    n = max(1, len(items))
-    bw = (width - left - right) / n
-    body = [_text(left, 16, title, 13, weight="bold")]
-    for i, (k, v) in enumerate(items):
+    base, pos, geom = _bars_base(tuple(items), vmax, width, height)
+    top, left, right, ph, bw, n = geom
+    body = [_text(left, 16, title, 13, weight="bold"), base]
+    if highlight in pos:  # drawn over the grey bars: the grey ones are shared by every report of a run
+        i, v = pos[highlight]
         h = max(0.5, ph * min(v, vmax) / vmax)
-        hi = k == highlight
-        body.append(f'<rect x="{left + i * bw + 0.1 * bw:.2f}" y="{top + ph - h:.2f}" width="{0.8 * bw:.2f}" '
-                    f'height="{h:.2f}" fill="{HIGHLIGHT if hi else OTHER}"/>')
-        if hi:
-            x = left + (i + 0.5) * bw
-            label = f"{v:.1f} ({i + 1}/{n})"
-            tw = text_width(label, 12)
-            x = min(max(x, left + tw / 2), width - right - tw / 2)
-            body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT))
+        w = max(0.8 * bw, 2.0)
+        body.append(f'<rect x="{left + (i + 0.5) * bw - w / 2:.2f}" y="{top + ph - h:.2f}" width="{w:.2f}" '
+                    f'height="{h:.2f}" fill="{HIGHLIGHT}"/>')
+        x = left + (i + 0.5) * bw
+        label = f"{v:.1f} ({i + 1}/{n})"
+        tw = text_width(label, 12)
+        x = min(max(x, left + tw / 2), width - right - tw / 2)
+        body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT))
     if mean is not None and mean == mean:
         y = top + ph - ph * min(mean, vmax) / vmax
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.2f}" y2="{y:.2f}" stroke="{MEAN}" '
@@ -117,6 +116,29 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
         body.append(_text(width - right, height - 3, f"{mean_label} {mean:.1f}", 11, "end", fill=MEAN))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
     return _svg(width, height, "".join(body), title)
+
+
+@lru_cache(maxsize=32)
+def _bars_base(items: tuple, vmax: float, width: float, height: float):
+    """The grey bars of :func:`bars` (the same for every unit of a run), with each key's place."""
+    items = sorted(((k, float(v)) for k, v in items if v == v), key=lambda kv: -kv[1])
+    top, left, right, bottom = 24, 4, 4, 16
+    ph = height - top - bottom
+    n = max(1, len(items))
+    bw = (width - left - right) / n
+    pos = {k: (i, v) for i, (k, v) in enumerate(items)}
+    if n > MANY_BARS:  # one filled outline instead of thousands of rectangles: the page stays small
+        pts = [f"{left:.1f},{top + ph:.1f}"]
+        for i, (_, v) in enumerate(items):
+            y = top + ph - max(0.5, ph * min(v, vmax) / vmax)
+            pts += [f"{left + i * bw:.2f},{y:.2f}", f"{left + (i + 1) * bw:.2f},{y:.2f}"]
+        pts.append(f"{width - right:.1f},{top + ph:.1f}")
+        base = f'<polygon points="{" ".join(pts)}" fill="{OTHER}"/>'
+    else:
+        base = "".join(f'<rect x="{left + i * bw + 0.1 * bw:.2f}" y="{top + ph - max(0.5, ph * min(v, vmax) / vmax):.2f}" '
+                       f'width="{0.8 * bw:.2f}" height="{max(0.5, ph * min(v, vmax) / vmax):.2f}" fill="{OTHER}"/>'
+                       for i, (_, v) in enumerate(items))
+    return base, pos, (top, left, right, ph, bw, n)
 
 
 def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 640) -> str:

@@ -33,6 +33,24 @@ def year_rows(bundle, year: int) -> pd.DataFrame:
     return _cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
 
 
+def year_stats(bundle, year: int, cols) -> pd.DataFrame:
+    """Mean and maximum of ``cols`` over the year's brains (index: the columns)."""
+    cols = list(cols)
+    return _cached(bundle, ("stats", year, tuple(cols)),
+                   lambda: year_rows(bundle, year)[cols].agg(["mean", "max"]).T)
+
+
+def group_sums(bundle, year: int, by: str, cols) -> tuple[pd.DataFrame, dict]:
+    """Sums of ``cols`` per group of ``by`` (e.g. industry) in ``year``, and each group's size."""
+    cols = list(cols)
+
+    def make():
+        g = year_rows(bundle, year).groupby(by)
+        return g[cols].sum(), g.size().to_dict()
+
+    return _cached(bundle, ("sums", year, by, tuple(cols)), make)
+
+
 def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
     rows = _cached(bundle, ("rows",), lambda: {(r["unit_id"], int(r["year"])): pd.Series(r)
                                                for r in bundle.summary.to_dict("records")})

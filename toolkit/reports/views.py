@@ -161,18 +161,20 @@ def dimension_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.Dat
     same-industry and same-city peers (means over the *other* brains; NaN when there are none)."""
     s = facts.year_rows(bundle, year)
     row = facts.unit_row(bundle, unit_id, year)
-    others = s[s["unit_id"] != unit_id]
-    ind = others[others["industry"] == row["industry"]]
-    city = others[others["city"] == row["city"]]
     d = dims(bundle)
-    out = pd.DataFrame({
-        "score": [float(row[c]) for c in d], "mean": [float(s[c].mean()) for c in d],
-        "best": [float(s[c].max()) for c in d],
-        "industry": [float(ind[c].mean()) if len(ind) else np.nan for c in d],
-        "city": [float(city[c].mean()) if len(city) else np.nan for c in d],
-        "rank": [int((s[c] > row[c]).sum() + 1) for c in d],
+    me = row[d].to_numpy(float)
+
+    def others(col):  # mean of the group's other brains = (group sum − self) / (group size − 1)
+        sums, sizes = facts.group_sums(bundle, year, col, d)
+        k = sizes.get(row[col], 1)
+        return (sums.loc[row[col]].to_numpy(float) - me) / (k - 1) if k > 1 else np.full(len(d), np.nan)
+
+    stats = facts.year_stats(bundle, year, d)
+    return pd.DataFrame({
+        "score": me, "mean": stats["mean"].to_numpy(), "best": stats["max"].to_numpy(),
+        "industry": others("industry"), "city": others("city"),
+        "rank": [int((s[c].to_numpy() > row[c]).sum() + 1) for c in d],
     }, index=d)
-    return out
 
 
 def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -313,20 +315,31 @@ def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     return block(section(t("coupling", lang), kpis(cells) + f'<p class="note">{esc(t("meaning_coupling", lang))}</p>'))
 
 
+MAX_PEERS = 10
+
+
 def peers_frame(bundle, unit_id: str, year: int, k: int = 5) -> tuple[str, pd.DataFrame]:
     """The brain's peers: the same industry's brains, or — when it is alone in its industry — the
     ``k`` brains nearest to it by dimension profile (Euclidean distance). Returns (kind, rows);
-    ``kind`` is ``"industry"`` or ``"nearest"``; the brain itself is the first row."""
+    ``kind`` is ``"industry"`` or ``"nearest"``; the brain itself is the first row. An industry
+    of more than :data:`MAX_PEERS` other brains shows the ones nearest in rank."""
     s = facts.year_rows(bundle, year)
     row = facts.unit_row(bundle, unit_id, year)
-    same = s[s["industry"] == row["industry"]]
-    if len(same) > 1:
-        return "industry", pd.concat([same[same["unit_id"] == unit_id],
-                                      same[same["unit_id"] != unit_id].sort_values("rank")])
+    ind = s["industry"].to_numpy()
+    ids = s["unit_id"].to_numpy()
+    same = ind == row["industry"]
+    me = ids == unit_id
+    if same.sum() > 1:
+        rest = s[same & ~me]
+        if len(rest) > MAX_PEERS:  # a big industry: the peers nearest in rank
+            gap = (rest["rank"] - row["rank"]).abs().to_numpy()
+            rest = rest.iloc[np.lexsort((rest["rank"].to_numpy(), gap))[:MAX_PEERS]]
+        return "industry", pd.concat([s[me], rest.sort_values("rank")])
     d = dims(bundle)
-    dist = np.sqrt(((s[d] - row[d].astype(float).to_numpy()) ** 2).sum(axis=1))
-    others = s.assign(_dist=dist)[s["unit_id"] != unit_id].sort_values(["_dist", "rank"]).head(k)
-    return "nearest", pd.concat([same, others.drop(columns="_dist")])
+    dist = np.sqrt(((s[d].to_numpy(float) - row[d].to_numpy(float)) ** 2).sum(axis=1))
+    dist[me] = np.inf
+    order = np.lexsort((s["rank"].to_numpy(), dist))[:k]
+    return "nearest", pd.concat([s[me], s.iloc[order]])
 
 
 def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | None = None):
