@@ -9,9 +9,9 @@ Measured in one run, on the bundled demo (bundle computed once, then reused by e
 * **fair papermill in-process**: ``papermill.execute_notebook`` in this process with a fresh
   kernel per report, the bundle reused (no recomputation), then nbconvert to HTML;
 * **naive CLI loop**: ``papermill`` then ``jupyter nbconvert --no-input`` as commands, per report;
-* **flat cost**: warm seconds per report for runs of 16 (cities), 50 (demo brains) and
-  ``--scale`` synthetic brains (a bundle of index tables only — the typology of thousands of
-  brains is another benchmark's business), sampled on ``--sample`` reports;
+* **flat cost**: warm seconds per brain profile for the demo's 50 brains and for synthetic runs of
+  ``--scale`` brains (default 16 and 2,000; a bundle of index tables only — the typology of
+  thousands of brains is another benchmark's business), sampled on ``--sample`` reports;
 * **PDF**: seconds per report for ``reports --pdf`` (headless Chromium), when Chromium exists.
 
 Run: .venv/bin/python benchmarks/bench_reports.py [--workers 2] [--baseline 3] [--scale 2000]
@@ -117,7 +117,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--baseline", type=int, default=3, help="reports timed with each baseline")
-    ap.add_argument("--scale", type=int, default=2000, help="synthetic brains for the flat-cost check (0: skip)")
+    ap.add_argument("--scale", default="16,2000", help="synthetic run sizes (brains) for the flat-cost check ('' skips)")
     ap.add_argument("--sample", type=int, default=40, help="reports timed per warm measurement")
     ap.add_argument("--uncertainty", type=int, default=100)
     args = ap.parse_args()
@@ -150,10 +150,12 @@ def main() -> None:
         print(f"RATIOS  warm vs fair papermill: {fair / w_unit:.1f}× (target ≥ 10)   warm vs naive CLI: "
               f"{naive / w_unit:.1f}× (target ≥ 30)   batch vs fair: {fair / batch:.1f}×   batch vs naive: "
               f"{naive / batch:.1f}×")
-        flat = [("16 city reports", w_city), ("50 brain profiles", w_unit)]
-        if args.scale:
-            big = scaled_run(args.scale, tmp)
-            flat.append((f"{args.scale} brain profiles (sampled {args.sample})", warm(big, "unit-*.json", args.sample)))
+        flat = [("50 demo brain profiles", w_unit)]
+        for size in [int(x) for x in str(args.scale).split(",") if x.strip()]:
+            big = scaled_run(size, tmp)
+            flat.append((f"{size} synthetic brains (sampled {min(size, args.sample)})",
+                         warm(big, "unit-*.json", args.sample)))
+        flat.sort(key=lambda kv: int(kv[0].split()[0]))
         print("FLAT    " + "   ".join(f"{k}: {v:.3f} s" for k, v in flat)
               + f"   largest/smallest per-report cost: {max(v for _, v in flat) / min(v for _, v in flat):.2f}")
         if find_chromium():

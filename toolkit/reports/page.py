@@ -25,7 +25,8 @@ margin:1.2em 0 .5em}h3{font-size:1.05em;margin:.6em 0 .3em}
 .kpi .v{font-size:1.55em;font-weight:bold;line-height:1.2}.kpi .s{color:#777;font-size:.8em}
 .tbl{overflow-x:auto;max-width:100%;margin:6px 0}
 table{border-collapse:collapse;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:left;
-vertical-align:top}th{background:#f2f4f7}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+vertical-align:top}th{background:#f2f4f7;white-space:nowrap}
+td:first-child{min-width:8em}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.provenance th{background:none;white-space:nowrap}
 table.sortable td{white-space:nowrap}
 figure{margin:4px 0}svg.chart{display:block;height:auto}
