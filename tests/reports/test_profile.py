@@ -132,3 +132,15 @@ def test_whole_profile_in_english_uses_english_names_and_labels(demo_bundle):
 def test_industries_reference_covers_the_demo(demo_bundle):
     for ind in demo_bundle.summary["industry"].unique():
         assert industry_name(ind, "en") != ind, ind
+
+
+def test_notices_name_what_was_not_computed_and_why(demo_bundle):
+    import dataclasses
+
+    assert facts.notice_keys(demo_bundle, YEAR) == []  # 50 brains in all 16 cities, Monte Carlo run
+    off = dataclasses.replace(demo_bundle, meta={**demo_bundle.meta, "n_uncertainty": 0})
+    assert facts.notice_keys(off, YEAR) == ["mc_off"]  # --uncertainty 0: not a small sample
+    assert facts.interval(off, UNIT, YEAR) is None
+    html = views.headline_html(off, UNIT, YEAR, "en").data
+    assert "not computed" in html and not re.search(r'rank interval</div><div class="v">\d', html)
+    assert "本次未运行蒙特卡洛模拟" in views.notices_html(off, YEAR, "zh").data

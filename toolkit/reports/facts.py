@@ -140,3 +140,19 @@ def not_computed(bundle, year: int) -> dict[str, str]:
     if not percentiles_computed(bundle, year):
         out["percentiles"] = f"fewer than {MIN_PERCENTILE} brains"
     return out
+
+
+def notice_keys(bundle, year: int) -> list[str]:
+    """Which plain notices a page of this run shows (keys of :data:`toolkit.reports.text.T`):
+    ``small_sample`` when a method lacked brains, ``mc_off`` when the Monte Carlo was not run,
+    ``sample_scope`` when the data do not cover the province."""
+    missing = not_computed(bundle, year)
+    reasons = bundle.meta.get("not_computed", {}) or {}
+    out = []
+    if "typology" in missing or "percentiles" in missing or "intervals" in reasons:
+        out.append("small_sample")
+    elif "intervals" in missing:
+        out.append("mc_off")
+    if not whole_province(bundle, year):
+        out.append("sample_scope")
+    return out

@@ -124,12 +124,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
 
     title = ("产业大脑评价总览" if lang == "zh" else "Industrial Brain evaluation: overview") + f" · {year}"
     banner = f'<div class="synthetic">{esc(t("synthetic", lang))}</div>' if bundle.synthetic else ""
-    notices = []
-    if facts.not_computed(bundle, year):
-        notices.append(t("small_sample", lang).format(n=facts.n_units(bundle, year)))
-    if not facts.whole_province(bundle, year):
-        notices.append(t("sample_scope", lang))
-    notes = "".join(f'<p class="notice">{esc(x)}</p>' for x in notices)
+    notes = "".join(f'<p class="notice">{esc(t(k, lang).format(n=len(s)))}</p>'
+                    for k in facts.notice_keys(bundle, year))
     cells = [(t("n_brains", lang), str(len(s)), ""), (mean_name, fmt_num(s[root].mean()), t("composite", lang)),
              (t("city", lang), str(s["city"].nunique()), "")]
     meta = bundle.meta

@@ -59,6 +59,7 @@ T = {  # interface text in both languages
     "small_sample": ("本次数据仅含 {n} 个产业大脑，低于部分方法所需的数量；相关部分标注为“未计算”。",
                      "This return holds only {n} brains, fewer than some methods need; those sections are "
                      "marked “not computed”."),
+    "mc_off": ("本次未运行蒙特卡洛模拟，排名区间未计算。", "The Monte Carlo was not run; rank intervals are not computed."),
     "sample_scope": ("数据未覆盖全省，比较基准为本次数据的样本平均。", "The data do not cover the whole province; "
                      "comparisons are with the mean of this sample."),
     "back_index": ("← 返回全部报告", "← All reports"), "back_city": ("所在城市报告", "City report"),

@@ -96,13 +96,11 @@ def nav_html(links: dict | None, lang: str = "zh"):
 
 
 def notices_html(bundle, year: int, lang: str = "zh"):
-    """One plain line for a small sample and one for data that do not cover the province."""
-    out = []
-    if facts.not_computed(bundle, year):
-        out.append(t("small_sample", lang).format(n=facts.n_units(bundle, year)))
-    if not facts.whole_province(bundle, year):
-        out.append(t("sample_scope", lang))
-    return block("".join(f'<p class="notice">{esc(x)}</p>' for x in out))
+    """One plain line each for a small sample, a Monte Carlo that was not run, and data that do
+    not cover the province."""
+    n = facts.n_units(bundle, year)
+    return block("".join(f'<p class="notice">{esc(t(k, lang).format(n=n))}</p>'
+                         for k in facts.notice_keys(bundle, year)))
 
 
 # -- headline ------------------------------------------------------------------------------------
