@@ -364,8 +364,9 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
 
         for key, err in print_pdfs([run_dir / records[k]["filename"] for k in summary.ok], workers).items():
             summary.failed[f"pdf:{key}"] = err
-    if workbook:
-        from .workbook import write_workbook
+    wb_key = f"{bdigest}:{lang}"
+    if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
+        from .workbook import write_workbook  # a few seconds: only when the results changed
 
         write_workbook(bundle, run_dir / "results.xlsx", lang)
     summary.seconds = time.perf_counter() - t0
@@ -380,6 +381,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
         "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
                     "seconds": round(summary.seconds, 2)},
         "reports": records,
+        "workbook": wb_key if workbook and (run_dir / "results.xlsx").exists() else None,
     }
     from .index_page import index_html
 

@@ -158,37 +158,43 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
     import datetime as dt
 
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from ..files import normalise_zip, write_atomic
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
     fixed = dt.datetime(2024, 4, 8)
     wb.properties.created = wb.properties.modified = fixed
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
     for title, (df, fmts) in sheets.items():
         ws = wb.create_sheet(title[:31])
         cols = list(df.columns)
-        ws.append([str(c) for c in cols])
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v)
-                       for v in row])
         for j, c in enumerate(cols, start=1):
-            letter = get_column_letter(j)
-            if c in fmts:
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    cell.number_format = fmts[c]
             sample = [str(c)] + [str(v) for v in df[c].head(200)]
-            width = max(_width(x) for x in sample)
-            ws.column_dimensions[letter].width = min(60, max(8, width + 2))
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(_width(x) for x in sample) + 2))
         ws.freeze_panes = "A2"
         if len(cols) > 2 and df.shape[0] > 0:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{df.shape[0] + 1}"
+        head = []
+        for c in cols:
+            cell = WriteOnlyCell(ws, value=str(c))
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            head.append(cell)
+        ws.append(head)
+        fmt = [fmts.get(c) for c in cols]
+        for row in df.itertuples(index=False):
+            out = []
+            for v, f in zip(row, fmt, strict=True):
+                v = None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v)
+                if f is not None and v is not None:
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = f
+                    v = cell
+                out.append(v)
+            ws.append(out)
 
     def save(tmp):
         wb.save(tmp)
