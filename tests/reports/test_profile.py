@@ -144,3 +144,21 @@ def test_notices_name_what_was_not_computed_and_why(demo_bundle):
     html = views.headline_html(off, UNIT, YEAR, "en").data
     assert "not computed" in html and not re.search(r'rank interval</div><div class="v">\d', html)
     assert "本次未运行蒙特卡洛模拟" in views.notices_html(off, YEAR, "zh").data
+
+
+def test_the_type_shown_is_true_of_the_brain(demo_bundle, demo_result):
+    """A brain below the mean in a dimension its cluster's label calls strong is not given that label."""
+    typ = demo_bundle.typology.set_index("unit_id")
+    ds = demo_result.dimension_scores.xs(YEAR, level="year")
+    assert "basis_zh" in typ and typ["basis_zh"].str.contains("水平").all()
+    misfits = typ[~typ["fits_cluster"].astype(bool)]
+    assert len(misfits) and (misfits["label_zh"] != misfits["cluster_label_zh"]).all()
+    for unit, row in typ.iterrows():
+        html = views.headline_html(demo_bundle, unit, YEAR, "zh").data
+        assert re.sub(r"<[^>]+>", "", html).count(row["label_zh"]) >= 1  # the brain's own label
+    # the issue's example: a brain of the "strong" cluster that is below the mean in a dimension
+    below = {u for u in typ.index if (ds.loc[u] < ds.mean()).any()}
+    for unit in below & set(typ.index[typ["cluster_label_zh"] == "数据资源强、价值释放强、运营保障强"]):
+        weak = [d for d in ("L2", "L3", "L5") if ds.at[unit, d] < ds[d].mean()]
+        if weak:
+            assert typ.at[unit, "label_zh"] != "数据资源强、价值释放强、运营保障强", unit

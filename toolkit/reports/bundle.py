@@ -149,18 +149,26 @@ def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     n = int((r.composite.index.get_level_values("year") == year).sum())
     # at least ~5 units per cluster on average, so small runs still get a stable typology
     k_max = max(2, min(8, n // 5))
+    cols = ["unit_id", "cluster", "label_zh", "label_en", "cluster_label_zh", "cluster_label_en", "fits_cluster",
+            "basis_zh", "basis_en", "shape_zh", "shape_en"]
     try:
-        t = typology(r, year=year, k_range=(2, k_max), random_state=seed % (2**31), n_boot=50)
+        t = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=50)
     except DataError as exc:  # too few units to cluster: the reports say so instead of failing
-        out = pd.DataFrame(columns=["unit_id", "cluster", "label_zh", "label_en"])
+        out = pd.DataFrame(columns=cols)
         out.attrs.update(year=year, reason=str(exc))
         return out
-    labels = t.labels[["zh", "en"]].rename(columns={"zh": "label_zh", "en": "label_en"})
-    out = t.assignments.rename("cluster").reset_index()
-    out.columns = ["unit_id", "cluster"]
-    out = out.merge(labels, left_on="cluster", right_index=True, how="left")
-    keep = [c for c in ("unit_id", "cluster", "label_zh", "label_en") if c in out]
-    out = out[keep]
+    try:  # what each brain is relatively good at (its scores against its own mean)
+        shape = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=0, basis="shape")
+    except DataError:
+        shape = None
+    rows = []
+    for unit in t.assignments.index:  # the label shown is true of the brain, not only of its cluster
+        zh, en = t.describe(unit, "zh"), t.describe(unit, "en")
+        sz = shape.describe(unit, "zh")["label"] if shape is not None else None
+        se = shape.describe(unit, "en")["label"] if shape is not None else None
+        rows.append([unit, zh["cluster"], zh["label"], en["label"], zh["cluster_label"], en["cluster_label"],
+                     zh["fits_cluster_label"], zh["basis_name"], en["basis_name"], sz, se])
+    out = pd.DataFrame(rows, columns=cols)
     out.attrs["year"] = year
     return out
 

@@ -156,3 +156,18 @@ def notice_keys(bundle, year: int) -> list[str]:
     if not whole_province(bundle, year):
         out.append("sample_scope")
     return out
+
+
+def type_info(bundle, unit_id: str, lang: str) -> dict | None:
+    """The brain's type: ``label`` (true of this brain), ``basis`` (what the typology clusters on)
+    and ``shape`` (what it is relatively good at), or None when no typology was computed."""
+    typ = bundle.typology
+    if not len(typ):
+        return None
+    rows = _cached(bundle, ("typeinfo",), lambda: {r["unit_id"]: r for r in typ.to_dict("records")})
+    r = rows.get(unit_id)
+    if r is None:
+        return None
+    get = r.get
+    return {"label": get(f"label_{lang}"), "basis": get(f"basis_{lang}"), "shape": get(f"shape_{lang}"),
+            "cluster_label": get(f"cluster_label_{lang}")}

@@ -45,6 +45,7 @@ T = {  # interface text in both languages
     "heatmap": ("各产业大脑维度得分", "Dimension scores of every brain"),
     "map": ("各市平均综合指数", "Mean composite score by city"), "filter": ("筛选", "Filter"),
     "count": ("数量", "Count"), "no_data": ("无数据", "no data"), "failed": ("生成失败", "failed"),
+    "shape": ("相对优势", "Relatively strong in"),
     "type_basis": ("按维度得分水平聚类", "clustered on the level of the dimension scores"),
     "meaning_obstacle": ("障碍度表示该指标与满分的差距在全部差距中所占的份额：数值越大，越是提升综合指数的主要制约。",
                          "The obstacle degree is the share of the brain's total shortfall from full marks that "

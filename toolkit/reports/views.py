@@ -139,9 +139,12 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     else:
         change = (t("none", lang), "")
     typ = h["type"] or nc(lang)
+    info = facts.type_info(bundle, unit_id, lang) or {}
     cells = [(t("composite", lang), f"{h['composite']:.1f}", ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
              (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
-             (t("type", lang), typ, t("type_basis", lang) if h["type"] else "")]
+             (t("type", lang), typ, (info.get("basis") or t("type_basis", lang)) if h["type"] else "")]
+    if info and info.get("shape"):
+        cells.append((t("shape", lang), info["shape"], ""))
     sub = " · ".join(esc(x) for x in (h["city"], h["county"] if lang == "zh" else None, h["industry"],
                                       f"{t('year', lang)} {h['year']}") if x)
     orig = f'<p class="sub">{esc(h["name_raw"])}</p>' if h["name"] != h["name_raw"] else ""

@@ -124,6 +124,10 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     if typ is not None and len(typ):
         types = pd.DataFrame({_h("unit_id", lang): typ["unit_id"].to_numpy(), _h("cluster", lang): typ["cluster"],
                               _h("type", lang): typ[f"label_{lang}"].to_numpy()})
+        for col, head in (("cluster_label", ("类别标签", "Cluster label")), ("basis", ("分类依据", "Basis")),
+                          ("shape", ("相对优势（按画像形状）", "Relative strengths (profile shape)"))):
+            if f"{col}_{lang}" in typ:
+                types[head[0 if lang == "zh" else 1]] = typ[f"{col}_{lang}"].to_numpy()
     else:
         reason = (bundle.meta.get("not_computed", {}) or {}).get("typology", "")
         types = pd.DataFrame({_h("note", lang): [f"{nc(lang)}: {reason}".rstrip(": ")]})
