@@ -1,6 +1,6 @@
 """``python -m toolkit <command>``: argument parsing only; the work is done by the library.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
 Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error.
 """
 
@@ -56,6 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spec", default="configs/default.yaml", help="index specification (YAML)")
     p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("compare", help="rankings under several specifications side by side (HTML; docs/studio.md)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", action="append", required=True, help="a specification (give two or more)")
+    p.add_argument("--out", default="reports/compare")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--uncertainty", default=None, help="uncertainty spec: adds the selection page")
+    p.add_argument("--quota", type=int, default=None, help="selection quota (top N)")
+    p.add_argument("--by", choices=["industry", "city"], default=None, help="quota per industry or city")
+    p.add_argument("--n", type=int, default=512, help="replications for the selection page")
 
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
@@ -141,6 +151,12 @@ def _run(args) -> int:
             top = result.summary(y).head(5)
             print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
         print(out)
+    elif args.command == "compare":
+        from .studio.compare import write_compare
+
+        for path in write_compare(_load_data(args.data), args.spec, args.out, year=args.year, uspec=args.uncertainty,
+                                  quota=args.quota, by=args.by, n=args.n):
+            print(path)
     elif args.command == "reports":
         from .reports.batch import run_reports
 
