@@ -53,12 +53,26 @@ def demo_result():
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory):
-    """One brain profile, its city report and the overview of the demo, rendered by the batch."""
+def demo_out(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo_run")
+
+
+def _demo_run(out, lang):
     from toolkit.reports.batch import run_reports
 
-    out = tmp_path_factory.mktemp("demo_run")
     s = run_reports(DEMO, SPEC, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=out,
-                    n_uncertainty=16, progress=False)
+                    n_uncertainty=16, progress=False, lang=lang)
     assert s.exit_code == 0, s.failed
     return s
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_out):
+    """One brain profile, its city report and the overview of the demo, rendered by the batch."""
+    return _demo_run(demo_out, "zh")
+
+
+@pytest.fixture(scope="session")
+def demo_run_en(demo_out, demo_run):
+    """The same in English (its own run folder; the bundle of the Chinese run is reused)."""
+    return _demo_run(demo_out, "en")

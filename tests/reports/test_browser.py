@@ -55,10 +55,11 @@ def _pages(run_dir: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_pages_load_offline_draw_every_glyph_and_clip_nothing(demo_run, tmp_path, width):
+def test_pages_load_offline_draw_every_glyph_and_clip_nothing(demo_run, demo_run_en, tmp_path, width):
     from fontTools.ttLib import TTFont
 
-    for page in _pages(demo_run.run_dir):
+    assert demo_run_en.run_dir.name.endswith("__en")
+    for page in _pages(demo_run.run_dir) + _pages(demo_run_en.run_dir):  # English labels are longer
         got = _probe(page, width, tmp_path)
         assert got["external"] == [], (page.name, got["external"])
         assert got["clipped"] == [], (page.name, got["clipped"][:5])
