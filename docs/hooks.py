@@ -2,6 +2,8 @@
 
 - ``<!-- cli-reference -->`` in a page becomes the ``--help`` of every command, in English and in
   Chinese, taken from :func:`toolkit.cli.build_parser`: the reference cannot drift from the code.
+- The API reference pages ``api/<subpackage>.md`` are generated from the package tree: one
+  mkdocstrings block (``::: toolkit.x.y``) per module, so a new module appears without an edit.
 - A link to one of :data:`PENDING` (pages other issues add) is shown as plain text while that page is
   not in ``docs/``, and becomes a live link, checked like any other, once it is.
 - After the build, ``assets/cjk-font.css`` is replaced by an ``@font-face`` embedding a subset of the
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -19,7 +22,66 @@ from pathlib import Path
 PENDING = ("architecture.md", "methods-registry.md", "safety.md", "frameworks.md", "reports.md",
            "studio.md")
 
-_LINK = re.compile(r"\[([^\]]+)\]\(((?:\.\./)*)(" + "|".join(map(re.escape, PENDING)) + r")(#[^)]*)?\)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)#\s]+\.md)(#[^)]*)?\)")
+
+
+#: API page → (title, package directory relative to toolkit/ or "" for the top-level modules)
+API_PAGES = {
+    "api/framework.md": ("toolkit.framework", "framework"),
+    "api/data.md": ("toolkit.data", "data"),
+    "api/methods.md": ("toolkit.methods", "methods"),
+    "api/index-engine.md": ("toolkit.index", "index"),
+    "api/analysis.md": ("toolkit.analysis", "analysis"),
+    "api/robustness.md": ("toolkit.robustness", "robustness"),
+    "api/reports.md": ("toolkit.reports", "reports"),
+    "api/viz.md": ("toolkit.viz", "viz"),
+    "api/cli.md": ("Command line, files and notebook tooling", ""),
+}
+
+
+def api_page(root: Path, title: str, package: str) -> str:
+    """Markdown of one API page: the package's docstring, then one ``:::`` block per module."""
+    base = root / "toolkit" / package if package else root / "toolkit"
+    prefix = "toolkit." + (package + "." if package else "")
+    modules = sorted(p.stem for p in base.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    lines = [f"# {title}", ""]
+    if package:
+        lines += [f"::: toolkit.{package}", "    options:", "      members: false", "      show_root_heading: false", ""]
+    lines += [f"::: {prefix}{m}\n" for m in modules]
+    return "\n".join(lines)
+
+
+def toolkit_page() -> str:
+    """Markdown of the names ``import toolkit`` exports, each linked to where it is documented."""
+    import inspect
+
+    import toolkit
+
+    rows, modules = [], []
+    for name in toolkit.__all__:
+        obj = getattr(toolkit, name)
+        if inspect.ismodule(obj):
+            modules.append(f"`toolkit.{name}` = [`{obj.__name__}`][{obj.__name__}]")
+        elif inspect.isclass(obj) or inspect.isfunction(obj):
+            doc = (inspect.getdoc(obj) or "").split("\n")[0]
+            rows.append(f"| [`{name}`][{obj.__module__}.{name}] | `{obj.__module__}` | {doc} |")
+    return "\n".join([
+        "# toolkit", "",
+        "The names `import toolkit` exports. Each is imported lazily (`toolkit.lazy`) from the module",
+        "that defines it, where it is documented.", "",
+        "| name | defined in | summary |", "|---|---|---|", *rows, "",
+        f"`toolkit.__version__` is the installed version. Step modules under short names: {', '.join(modules)}.", ""])
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File
+
+    root = Path(config.config_file_path).resolve().parent
+    pages = {uri: api_page(root, title, pkg) for uri, (title, pkg) in API_PAGES.items()}
+    pages["api/toolkit.md"] = toolkit_page()
+    for uri, content in pages.items():
+        files.append(File.generated(config, uri, content=content))
+    return files
 
 
 def cli_reference() -> str:
@@ -50,9 +112,13 @@ def on_page_markdown(markdown, page, config, files):
     if "<!-- cli-reference -->" in markdown:
         markdown = markdown.replace("<!-- cli-reference -->", cli_reference())
     present = {f.src_uri for f in files}
+    here = posixpath.dirname(page.file.src_uri)
 
     def link(m):
-        return m.group(0) if m.group(3) in present else f"{m.group(1)} (*{m.group(3)}, to come*)"
+        target = posixpath.normpath(posixpath.join(here, m.group(2)))
+        if target in PENDING and target not in present:
+            return f"{m.group(1)} (*{target}, to come*)"
+        return m.group(0)
     return _LINK.sub(link, markdown)
 
 

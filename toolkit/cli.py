@@ -25,7 +25,7 @@ DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
 def _print_report(err: ValidationError, lang: str) -> None:
     table = err.report_in(lang).drop(columns=["rule_code", "file"])
     print(message("problems_found", lang, source=err.source, n=len(table)), file=sys.stderr)
-    print(format_table(table.rename(columns=PROBLEM_COLUMNS[lang])), file=sys.stderr)
+    print(format_table(table.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
