@@ -108,9 +108,22 @@ def on_config(config):
     return config
 
 
+def api_table(root: Path) -> str:
+    """The table of API pages and the modules on each."""
+    rows = ["| page | modules |", "|---|---|", "| [toolkit](toolkit.md) | the names `import toolkit` exports |"]
+    for uri, (title, pkg) in API_PAGES.items():
+        base = root / "toolkit" / pkg if pkg else root / "toolkit"
+        mods = sorted(p.stem for p in base.glob("*.py") if p.stem not in ("__init__", "__main__"))
+        rows.append(f"| [{title}]({uri.removeprefix('api/')}) | " + ", ".join(f"`{m}`" for m in mods) + " |")
+    return "\n".join(rows)
+
+
 def on_page_markdown(markdown, page, config, files):
     if "<!-- cli-reference -->" in markdown:
         markdown = markdown.replace("<!-- cli-reference -->", cli_reference())
+    if "<!-- api-modules -->" in markdown:
+        markdown = markdown.replace("<!-- api-modules -->",
+                                    api_table(Path(config.config_file_path).resolve().parent))
     present = {f.src_uri for f in files}
     here = posixpath.dirname(page.file.src_uri)
 
