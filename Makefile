@@ -64,4 +64,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
 
 docs: setup      ## the documentation site, built strict into docs/_build/ (open docs/_build/index.html)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict
+	rm -rf build/docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir build/docs
+	rm -rf docs/_build && mv build/docs docs/_build
+	@echo "open docs/_build/index.html"
