@@ -6,6 +6,7 @@
   mkdocstrings block (``::: toolkit.x.y``) per module, so a new module appears without an edit.
 - A link to one of :data:`PENDING` (pages other issues add) is shown as plain text while that page is
   not in ``docs/``, and becomes a live link, checked like any other, once it is.
+- Sphinx roles left in docstrings (``:func:``, ``:mod:`` …) are dropped from the API pages.
 - After the build, ``assets/cjk-font.css`` is replaced by an ``@font-face`` embedding a subset of the
   bundled Noto Sans SC (:func:`toolkit.viz.fonts.font_face_css`) with every character the site
   uses, so Chinese renders in a browser on a machine without a Chinese font.
@@ -89,6 +90,9 @@ def cli_reference() -> str:
     from toolkit.cli import build_parser
     from toolkit.cli_text import COMMANDS
 
+    import os
+
+    os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; the page should not depend on it
     out = []
     for lang, title in (("en", "English"), ("zh", "中文")):
         parser = build_parser(lang)
@@ -133,6 +137,14 @@ def on_page_markdown(markdown, page, config, files):
             return f"{m.group(1)} (*{target}, to come*)"
         return m.group(0)
     return _LINK.sub(link, markdown)
+
+
+_ROLE = re.compile(r":(?:mod|func|class|meth|attr|data|obj|exc|py:\w+):(?=<code)")
+
+
+def on_page_content(html, page, config, files):
+    """Drop Sphinx roles (``:func:`x```) that some docstrings use: mkdocstrings shows the code only."""
+    return _ROLE.sub("", html)
 
 
 def on_post_build(config):
