@@ -87,10 +87,10 @@ def on_files(files, config):
 
 def cli_reference() -> str:
     """Markdown of every command's help in English, then in Chinese."""
+    import os
+
     from toolkit.cli import build_parser
     from toolkit.cli_text import COMMANDS
-
-    import os
 
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; the page should not depend on it
     out = []

@@ -88,7 +88,7 @@ def test_version(capsys):
 
 def test_python_dash_m_toolkit_without_a_command_exits_zero():
     r = subprocess.run([sys.executable, "-m", "toolkit"], capture_output=True, text=True, timeout=60,
-                       cwd=ROOT, env={"LANG": "zh_CN.UTF-8", "PATH": "/usr/bin:/bin"})
+                       cwd=ROOT, env={"LANG": "zh_CN.UTF-8", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert r.returncode == 0 and "python -m toolkit template --out my_office" in r.stdout
     assert "用自己的填报表" in r.stdout
 
