@@ -262,3 +262,16 @@ def test_citation_cff_is_valid_cff_1_2_0():
     released = cff["date-released"]
     assert isinstance(released, date)  # YAML date, as the schema requires (YYYY-MM-DD)
     assert cff["license"] == "MIT"
+
+
+def test_site_shows_every_research_notebook():
+    """docs/notebooks/ links each numbered notebook (a symlink to notebooks/), and the nav lists it."""
+    from toolkit.notebooks import NOTEBOOKS
+
+    linked = sorted(p.stem for p in (DOCS / "notebooks").glob("*.ipynb"))
+    assert linked == sorted(NOTEBOOKS), "ln -s ../../notebooks/NN_name.ipynb docs/notebooks/ and add it to the nav"
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    for stem in NOTEBOOKS:
+        link = DOCS / "notebooks" / f"{stem}.ipynb"
+        assert link.resolve() == (ROOT / "notebooks" / f"{stem}.ipynb").resolve()
+        assert f"notebooks/{stem}.ipynb" in config
