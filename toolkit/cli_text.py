@@ -223,8 +223,8 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
                        "results folder (default: data/processed/<file stem>__<spec name>)"),
     ("reports", "data"): ("填报表或整理好的数据（默认：模拟示例数据）",
                           "a return or processed .parquet (default: the synthetic demo data)"),
-    ("reports", "by"): ("每个产业大脑一份（unit，默认）或每个城市一份（city）",
-                        "one report per brain (unit, the default) or per city (city)"),
+    ("reports", "by"): ("报告对象：unit 每个产业大脑一份（默认），city 每个城市一份",
+                        "what to report on: unit, one report per brain (the default); city, one per city"),
     ("reports", "only"): ("只生成这些编号或城市；failed 表示上次失败的", "render only these ids or cities; 'failed' for those that failed last time"),
     ("reports", "year"): ("报告年份（默认：最近一年）", "year to report (default: the latest)"),
     ("reports", "workers"): ("并行进程数（默认 2）", "parallel worker processes (default 2)"),
@@ -236,8 +236,15 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("reports", "run"): ("本次运行的文件夹名（默认：<数据名>__<方案名>）", "run folder name (default: <data stem>__<spec name>)"),
     ("reports", "uncertainty"): ("排名区间的蒙特卡洛次数（默认 500）", "Monte Carlo replications for the rank intervals (default 500)"),
     ("reports", "no_progress"): ("不显示进度条", "no progress bar"),
+    ("compare", "data"): ("填报表或整理好的数据（默认：模拟示例数据）",
+                          "a return or processed .parquet (default: the synthetic demo data)"),
     ("compare", "spec"): ("指数方案（YAML），可给多个", "an index specification (YAML); give two or more"),
-    ("compare", "out"): ("写出的 HTML 文件或文件夹", "the HTML file or folder to write"),
+    ("compare", "out"): ("写出比较页面的文件夹（默认：reports/compare）", "folder of the comparison page (default: reports/compare)"),
+    ("compare", "year"): ("比较的年份（默认：最近一年）", "year to compare (default: the latest)"),
+    ("compare", "uncertainty"): ("不确定性方案（YAML）：另加入选概率页面", "uncertainty specification (YAML): adds the selection page"),
+    ("compare", "quota"): ("入选名额（前 N 名）", "selection quota (the top N)"),
+    ("compare", "by"): ("名额按行业（industry）或城市（city）分配", "quota per industry or per city"),
+    ("compare", "n"): ("入选概率页面的重复次数（默认 512）", "replications for the selection page (default 512)"),
 }
 
 _HEADINGS = {
@@ -442,7 +449,8 @@ def _localise_one(parser, command: str, lang: str, formatter) -> None:
 #: what an option's value is, in its usage line (``--data FILE`` rather than ``--data DATA``)
 _METAVARS = {"data": "FILE", "spec": "SPEC", "out": "DIR", "workers": "N", "uncertainty": "N",
              "units": "N", "seed": "N", "only": "ID", "framework": "FRAMEWORK", "run": "NAME",
-             "scheduler": "ADDRESS", "years": "YEARS", "formats": "FORMATS"}
+             "scheduler": "ADDRESS", "years": "YEARS", "formats": "FORMATS", "quota": "N", "n": "N",
+             "year": "YEAR"}
 
 
 def wrap(text: str, width: int = 78) -> str:
