@@ -151,3 +151,19 @@ def test_format_table_pads_wide_characters_to_two_columns():
                      "ｘ"]
     assert {display_width(line) for line in lines[:3]} == {15}
     assert display_width("é") == 1 and display_width("e\u0301") == 1  # a combining accent takes no column
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_framework_command_prints_the_codebook_aligned(lang, capsys):
+    assert main(["framework", "--lang", lang]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + 28
+    assert lines[0].split() == (["代码", "维度", "名称", "单位", "类型", "方向"] if lang == "zh"
+                                else ["code", "dimension", "name", "unit", "type", "direction"])
+    unit = "单位" if lang == "zh" else "unit"
+    start = display_width(lines[0][:lines[0].index(unit)])
+    for line in lines[1:]:  # the unit column starts at the same display column on every line
+        name_end = line.index("亿元") if "亿元" in line else None
+        if name_end is not None:
+            assert display_width(line[:name_end]) == start, line
+    assert ("正向" if lang == "zh" else "benefit") in lines[1]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_table import format_table
-from .cli_text import FRAMEWORK_COLUMNS, PROBLEM_COLUMNS, detect_lang, localise, message, recipe
+from .cli_text import PROBLEM_COLUMNS, codebook, detect_lang, localise, message, recipe
 from .data.problems import ValidationError
 from .errors import ToolkitError
 
@@ -171,9 +171,7 @@ def _run(args) -> int:
         from .framework.model import load_framework
 
         fw = fw or load_framework()
-        cols = ["dimension", f"name_{args.lang}", "unit", "type", "direction"]
-        print(format_table(fw.indicators[cols].rename_axis("code").reset_index()
-                           .rename(columns=FRAMEWORK_COLUMNS[args.lang])))
+        print(format_table(codebook(fw, args.lang)))
     return 0
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from .cli_table import display_width
 
-__all__ = ["LANGS", "RECIPE", "detect_lang", "localise", "message", "recipe"]
+__all__ = ["LANGS", "RECIPE", "codebook", "detect_lang", "localise", "message", "recipe", "wrap"]
 
 LANGS = ("zh", "en")
 
@@ -289,6 +289,44 @@ FRAMEWORK_COLUMNS = {
     "en": {"code": "code", "dimension": "dimension", "name_en": "name", "unit": "unit", "type": "type",
            "direction": "direction"},
 }
+
+
+#: words of the codebook's type and direction columns
+_TYPES = {"amount": ("金额", "amount"), "count": ("计数", "count"), "share": ("比例", "share"),
+          "ratio": ("比率", "ratio"), "signed": ("可为负", "signed"), "ordinal": ("等级", "ordinal"),
+          "checklist": ("勾选项", "checklist"), "binary": ("是/否", "binary")}
+_DIRECTIONS = {1: ("正向", "benefit"), -1: ("逆向", "cost")}
+
+
+def codebook(framework, lang: str):
+    """The table the ``framework`` command prints: one row per indicator, in ``lang``.
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework (:func:`toolkit.load_framework`).
+    lang : {"zh", "en"}
+        Language of the headings, names, types and directions.
+
+    Returns
+    -------
+    DataFrame
+        Columns code, dimension, name, unit, type, direction (headings in ``lang``).
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> book = codebook(toolkit.load_framework(), "zh")
+    >>> list(book.columns), book.iloc[0].tolist()
+    (['代码', '维度', '名称', '单位', '类型', '方向'], ['L1P1', 'L1', '产业规模', '亿元', '金额', '正向'])
+    """
+    _check(lang)
+    i = LANGS.index(lang)
+    table = framework.indicators[["dimension", f"name_{lang}", "unit", "type", "direction"]]
+    table = table.rename_axis("code").reset_index()
+    table["type"] = [_TYPES.get(t, (t, t))[i] for t in table["type"]]
+    table["direction"] = [_DIRECTIONS.get(d, (d, d))[i] for d in table["direction"]]
+    return table.rename(columns=FRAMEWORK_COLUMNS[lang])
 
 
 def message(key: str, lang: str, **fields) -> str:
