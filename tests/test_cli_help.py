@@ -12,8 +12,9 @@ import pytest
 
 import toolkit
 from toolkit.cli import build_parser, main
+from toolkit.cli_help import detect_lang
 from toolkit.cli_table import display_width, format_table
-from toolkit.cli_text import RECIPE, detect_lang, message
+from toolkit.cli_text import RECIPE, message
 
 from .conftest import ROOT
 

@@ -2,7 +2,8 @@
 
 Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
-report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text`;
+report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text` (put on the parsers by
+:mod:`toolkit.cli_help`);
 this module only parses the arguments and calls the library.
 """
 
@@ -13,8 +14,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_help import detect_lang, localise
 from .cli_table import format_table
-from .cli_text import PROBLEM_COLUMNS, codebook, detect_lang, localise, message, recipe
+from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
 from .data.problems import ValidationError
 from .errors import ToolkitError
 
