@@ -36,6 +36,7 @@ API_PAGES = {
     "api/robustness.md": ("toolkit.robustness", "robustness"),
     "api/reports.md": ("toolkit.reports", "reports"),
     "api/viz.md": ("toolkit.viz", "viz"),
+    "api/notebooks.md": ("toolkit.notebooks", "notebooks"),
     "api/cli.md": ("Command line, files and notebook tooling", ""),
 }
 
