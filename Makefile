@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data reports analysis notebooks lab demo template browser test lint bench clean docs
+.PHONY: all setup data reports analysis notebooks lab studio demo template browser test lint bench clean docs
 
 all: reports
 
@@ -38,6 +38,9 @@ notebooks: setup  ## re-execute the research notebooks and store them (clean .ip
 lab: setup        ## JupyterLab on the project, opened at notebooks/ (kernel "Python (sd-brain toolkit)")
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+studio: setup     ## the weighting studio (notebooks/06) as a web app on http://127.0.0.1:8866 (Voilà; no code shown)
+	$(BIN)/python -m toolkit.studio.serve --port $(or $(STUDIO_PORT),8866)
 
 demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for-byte identical)
 	$(BIN)/python -m toolkit demo --out data/raw

@@ -1,10 +1,10 @@
 """``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
-report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text` (put on the parsers by
-:mod:`toolkit.cli_help`);
-this module only parses the arguments and calls the library.
+report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
+(put on the parsers by :mod:`toolkit.cli_help`); this module only parses the arguments and calls the
+library.
 """
 
 from __future__ import annotations
@@ -83,6 +83,16 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
+    p = sub.add_parser("compare", help="rankings under several specifications side by side (HTML; docs/studio.md)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", action="append", required=True, help="a specification (give two or more)")
+    p.add_argument("--out", default="reports/compare")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--uncertainty", default=None, help="uncertainty spec: adds the selection page")
+    p.add_argument("--quota", type=int, default=None, help="selection quota (top N)")
+    p.add_argument("--by", choices=["industry", "city"], default=None, help="quota per industry or city")
+    p.add_argument("--n", type=int, default=512, help="replications for the selection page")
+
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
     p.add_argument("--spec", default=DEFAULT_SPEC)
@@ -153,6 +163,12 @@ def _run(args) -> int:
             units = ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items())
             print(message("top_five", args.lang, year=y, units=units))
         print(message("index_done", args.lang, out=out))
+    elif args.command == "compare":
+        from .studio.compare import write_compare
+
+        for path in write_compare(_load_data(args.data), args.spec, args.out, year=args.year, uspec=args.uncertainty,
+                                  quota=args.quota, by=args.by, n=args.n):
+            print(path)
     elif args.command == "reports":
         from .reports.batch import run_reports
 

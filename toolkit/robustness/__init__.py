@@ -24,7 +24,9 @@ The work is split over four modules; this one re-exports their public API:
 
 from __future__ import annotations
 
+from .selection import SelectionResult, selection
 from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
+from .smaa import SMAAResult, smaa, smaa_index
 from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,
@@ -36,7 +38,7 @@ from .uncertainty import (
 )
 
 __all__ = [
-    "EXECUTORS", "Factor", "LeaveOneOutResult", "SOBOL_COLUMNS", "UncertaintyResult", "UncertaintySpec",
-    "base_size", "leave_one_out", "load_uncertainty_spec", "replicate", "saltelli_design", "sobol_indices",
-    "uncertainty",
+    "EXECUTORS", "Factor", "LeaveOneOutResult", "SMAAResult", "SOBOL_COLUMNS", "SelectionResult",
+    "UncertaintyResult", "UncertaintySpec", "base_size", "leave_one_out", "load_uncertainty_spec", "replicate",
+    "saltelli_design", "selection", "smaa", "smaa_index", "sobol_indices", "uncertainty",
 ]
