@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data reports analysis notebooks lab studio demo template browser test lint bench clean
+.PHONY: all setup data reports analysis notebooks lab studio demo template browser test lint bench clean docs
 
 all: reports
 
@@ -68,3 +68,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+docs: setup      ## the documentation site, built strict into docs/_build/ (open docs/_build/index.html)
+	rm -rf build/docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir build/docs
+	rm -rf docs/_build && mv build/docs docs/_build
+	@echo "open docs/_build/index.html"

@@ -17,9 +17,9 @@ The work is split over four modules; this one re-exports their public API:
 =================================  ==========================================================
 
 >>> from toolkit.robustness import uncertainty                      # doctest: +SKIP
->>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=10_000, seed=1)
->>> ua.caterpillar(2025)        # unit × nominal, median, p05, p95  (toolkit.viz.plots)
->>> ua.sensitivity_bars()       # factor, S1, S1_conf, ST, ST_conf  (toolkit.viz.plots)
+>>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=10_000, seed=1)  # doctest: +SKIP
+>>> ua.caterpillar(2025)        # unit × nominal, median, p05, p95  (toolkit.viz.plots)  # doctest: +SKIP
+>>> ua.sensitivity_bars()       # factor, S1, S1_conf, ST, ST_conf  (toolkit.viz.plots)  # doctest: +SKIP
 """
 
 from __future__ import annotations
