@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from toolkit import aggregate as A
 from toolkit import normalise as N
-from toolkit.errors import DataError
+from toolkit.errors import DataError, SpecError
 
 X = pd.DataFrame({"a": [0.2, 0.6, 1.0], "b": [0.5, 0.5, 0.25], "c": [0.9, 0.1, 0.4]},
                  index=["u1", "u2", "u3"])
@@ -44,7 +44,7 @@ def test_arithmetic_skip_na_renormalises_like_coinr_a_amean():
     Y.loc["u1"] = np.nan
     with pytest.raises(DataError, match="unit 'u1'"):
         A.arithmetic(Y, W, na="skip")
-    with pytest.raises(DataError, match="na must"):
+    with pytest.raises(SpecError, match="na must"):
         A.arithmetic(X, W, na="drop")
 
 
@@ -88,7 +88,7 @@ def test_dispatcher_and_registry():
                                   "topsis", "grey_relational"}
     pd.testing.assert_series_equal(A.aggregate(X, "generalised_mean", W, p=3),
                                    A.generalised_mean(X, W, p=3))
-    with pytest.raises(DataError, match="unknown method"):
+    with pytest.raises(SpecError, match="unknown method"):
         A.aggregate(X, "median", W)
 
 
@@ -182,7 +182,7 @@ def test_topsis_minmax_option_edge_cases_and_errors():
     np.testing.assert_allclose(A.topsis(same), [0.5, 0.5])
     with pytest.raises(DataError, match="all zero"):
         A.topsis(pd.DataFrame({"a": [0.0, 0.0], "b": [1.0, 2.0]}))
-    with pytest.raises(DataError, match="normalisation"):
+    with pytest.raises(SpecError, match="normalisation"):
         A.topsis(CARS, normalisation="sum")
 
 
@@ -227,7 +227,7 @@ def test_grey_relational_weights_reference_unit_and_errors():
     to_u3 = A.grey_relational(X, reference="u3", return_details=True)
     assert to_u3.grade["u3"] == pytest.approx(1.0)
     np.testing.assert_allclose(to_u3.reference, r.loc["u3"])
-    with pytest.raises(DataError, match="rho"):
+    with pytest.raises(SpecError, match="rho"):
         A.grey_relational(X, rho=1.0)
     with pytest.raises(DataError, match="reference"):
         A.grey_relational(X, reference="u9")

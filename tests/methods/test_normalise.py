@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from toolkit import normalise as N
-from toolkit.errors import DataError
+from toolkit.errors import DataError, SpecError
 
 X = pd.DataFrame(
     {"gdp": [10.0, 20.0, 40.0, 30.0], "pollution": [5.0, 1.0, 3.0, 2.0]},
@@ -54,7 +54,7 @@ def test_minmax_passes_nan_through_and_ignores_it_in_stats():
 
 
 def test_minmax_rejects_bad_range_and_missing_direction():
-    with pytest.raises(DataError, match="upper"):
+    with pytest.raises(SpecError, match="upper"):
         N.minmax(X, DIRS, lower=1, upper=1)
     with pytest.raises(DataError, match="pollution"):
         N.minmax(X, {"gdp": 1})
@@ -186,7 +186,7 @@ def test_registry_and_dispatcher():
                                   N.minmax(X, DIRS, 1, 100))
     pd.testing.assert_frame_equal(N.normalise(X, "goalposts", DIRS, lower=0, upper=50),
                                   N.goalposts(X, 0, 50, DIRS))
-    with pytest.raises(DataError, match="unknown method"):
+    with pytest.raises(SpecError, match="unknown method"):
         N.normalise(X, "softmax")
 
 

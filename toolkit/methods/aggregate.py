@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, SpecError
 from .checks import as_directions, as_matrix, as_weights
 from .normalise import minmax_kernel, quiet, vector_kernel
 
@@ -152,7 +152,7 @@ def grey_relational_kernel(r, w, rho=0.5, reference=None):
 # ---------------------------------------------------------------------------- validation
 def _prepare(X, weights, na="error"):
     if na not in ("error", "skip"):
-        raise DataError(f"na must be 'error' or 'skip', got {na!r}")
+        raise SpecError(f"na must be 'error' or 'skip', got {na!r}")
     X = as_matrix(X, allow_nan=(na == "skip"))
     return X, X.to_numpy(), as_weights(weights, X.columns)
 
@@ -266,7 +266,7 @@ def topsis(X, weights=None, directions=None, normalisation: str = "vector",
     Reference: Hwang & Yoon (1981) *Multiple Attribute Decision Making*; ``methods.md`` §4.2.
     """
     if normalisation not in ("vector", "minmax"):
-        raise DataError(f"topsis: normalisation must be 'vector' or 'minmax', got {normalisation!r}")
+        raise SpecError(f"topsis: normalisation must be 'vector' or 'minmax', got {normalisation!r}")
     X, a, w = _prepare(X, weights)
     d = as_directions(directions, X.columns).to_numpy(dtype=float)
     if normalisation == "vector":
@@ -324,9 +324,9 @@ def grey_relational(X, weights=None, directions=None, rho: float = 0.5, referenc
     Reference: Deng J. (1982) Control problems of grey systems; ``methods.md`` §4.8.
     """
     if not 0 < rho < 1:
-        raise DataError(f"grey_relational: rho must be in (0, 1), got {rho}")
+        raise SpecError(f"grey_relational: rho must be in (0, 1), got {rho}")
     if normalisation not in ("minmax", "none"):
-        raise DataError(f"grey_relational: normalisation must be 'minmax' or 'none', got "
+        raise SpecError(f"grey_relational: normalisation must be 'minmax' or 'none', got "
                         f"{normalisation!r}")
     X, a, w = _prepare(X, weights)
     if normalisation == "minmax":
@@ -366,6 +366,6 @@ def aggregate(X, method: str = "arithmetic", weights=None, **params):
     try:
         func = AGGREGATORS[method]
     except (KeyError, TypeError):
-        raise DataError(f"aggregate: unknown method {method!r}; choose from "
+        raise SpecError(f"aggregate: unknown method {method!r}; choose from "
                         f"{sorted(AGGREGATORS)}") from None
     return func(X, weights, **params)

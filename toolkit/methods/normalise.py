@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from ..errors import DataError
+from ..errors import DataError, SpecError
 from .checks import as_directions, as_matrix
 
 __all__ = [
@@ -218,7 +218,7 @@ def minmax(X, directions=None, lower=0.0, upper=1.0) -> pd.DataFrame:
     ``n_minmax``; ``methods.md`` §4.0.
     """
     if not upper > lower:
-        raise DataError(f"minmax: upper ({upper}) must be greater than lower ({lower})")
+        raise SpecError(f"minmax: upper ({upper}) must be greater than lower ({lower})")
     X, a, d = _prepare(X, directions)
     rng = _column_stat(np.nanmax, a) - _column_stat(np.nanmin, a)
     flat = [c for c, r in zip(X.columns, rng, strict=True) if r == 0]
@@ -239,7 +239,7 @@ def zscore(X, directions=None, mean=0.0, sd=1.0, ddof=1) -> pd.DataFrame:
     A constant column maps to ``mean`` with a warning. Reference: COINr ``n_zscore`` (ddof = 1).
     """
     if not sd > 0:
-        raise DataError(f"zscore: target sd must be positive, got {sd}")
+        raise SpecError(f"zscore: target sd must be positive, got {sd}")
     X, a, d = _prepare(X, directions)
     few = [c for j, c in enumerate(X.columns) if np.sum(~np.isnan(a[:, j])) <= ddof]
     if few:
@@ -421,6 +421,6 @@ def normalise(X, method: str = "minmax", directions=None, **params) -> pd.DataFr
     try:
         func = NORMALISERS[method]
     except (KeyError, TypeError):
-        raise DataError(f"normalise: unknown method {method!r}; choose from "
+        raise SpecError(f"normalise: unknown method {method!r}; choose from "
                         f"{sorted(NORMALISERS)}") from None
     return func(X, directions=directions, **params)
