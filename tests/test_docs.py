@@ -62,8 +62,6 @@ def _lacks_example(obj) -> list[str]:
 #: public names still without a numpydoc docstring with an example. The list may only shrink: a new
 #: public name comes with its example, and whoever adds an example removes the name here.
 STILL_WITHOUT_EXAMPLE = {
-    "toolkit.IndexResult", "toolkit.IndexSpec", "toolkit.analysis.AuditReport",
-    "toolkit.analysis.TypologyResult", "toolkit.index.result_tables", "toolkit.index.write_results",
     "toolkit.reports.Bundle", "toolkit.reports.RunSummary", "toolkit.reports.compute_bundle",
     "toolkit.reports.load_bundle", "toolkit.reports.run_reports", "toolkit.reports.save_bundle",
     "toolkit.robustness.Factor", "toolkit.robustness.LeaveOneOutResult", "toolkit.robustness.SMAAResult",
