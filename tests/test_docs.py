@@ -64,12 +64,7 @@ def _lacks_example(obj) -> list[str]:
 STILL_WITHOUT_EXAMPLE = {
     "toolkit.reports.Bundle", "toolkit.reports.RunSummary", "toolkit.reports.compute_bundle",
     "toolkit.reports.load_bundle", "toolkit.reports.run_reports", "toolkit.reports.save_bundle",
-    "toolkit.robustness.Factor", "toolkit.robustness.LeaveOneOutResult", "toolkit.robustness.SMAAResult",
-    "toolkit.robustness.SelectionResult", "toolkit.robustness.UncertaintyResult",
-    "toolkit.robustness.UncertaintySpec", "toolkit.robustness.base_size",
-    "toolkit.robustness.leave_one_out", "toolkit.robustness.load_uncertainty_spec",
-    "toolkit.robustness.replicate", "toolkit.robustness.saltelli_design",
-    "toolkit.robustness.sobol_indices", "toolkit.viz.register_cjk_font",
+    "toolkit.viz.register_cjk_font",
 }
 
 
