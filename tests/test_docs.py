@@ -61,25 +61,7 @@ def _lacks_example(obj) -> list[str]:
 
 #: public names still without a numpydoc docstring with an example. The list may only shrink: a new
 #: public name comes with its example, and whoever adds an example removes the name here.
-STILL_WITHOUT_EXAMPLE = {
-    "toolkit.DataError", "toolkit.Framework", "toolkit.FrameworkError", "toolkit.IndexResult",
-    "toolkit.IndexSpec", "toolkit.IndicatorData", "toolkit.Problem", "toolkit.SpecError",
-    "toolkit.ToolkitError", "toolkit.ValidationError", "toolkit.analysis.AuditReport",
-    "toolkit.analysis.TypologyResult", "toolkit.data.build_schema", "toolkit.data.check_frame",
-    "toolkit.data.generate", "toolkit.data.load_processed", "toolkit.data.problems_frame",
-    "toolkit.data.read_raw", "toolkit.data.write_demo", "toolkit.data.write_template",
-    "toolkit.framework.Node", "toolkit.framework.cities", "toolkit.framework.city_code",
-    "toolkit.framework.city_name", "toolkit.index.result_tables", "toolkit.index.write_results",
-    "toolkit.reports.Bundle", "toolkit.reports.RunSummary", "toolkit.reports.compute_bundle",
-    "toolkit.reports.load_bundle", "toolkit.reports.run_reports", "toolkit.reports.save_bundle",
-    "toolkit.robustness.Factor", "toolkit.robustness.LeaveOneOutResult", "toolkit.robustness.SMAAResult",
-    "toolkit.robustness.SelectionResult",
-    "toolkit.robustness.UncertaintyResult", "toolkit.robustness.UncertaintySpec",
-    "toolkit.robustness.base_size", "toolkit.robustness.leave_one_out",
-    "toolkit.robustness.load_uncertainty_spec", "toolkit.robustness.replicate",
-    "toolkit.robustness.saltelli_design", "toolkit.robustness.sobol_indices",
-    "toolkit.robustness.uncertainty", "toolkit.viz.register_cjk_font",
-}
+STILL_WITHOUT_EXAMPLE: set[str] = set()
 
 
 PACKAGES = ["toolkit", "toolkit.framework", "toolkit.data", "toolkit.methods", "toolkit.index",

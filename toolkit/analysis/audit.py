@@ -94,6 +94,20 @@ class AuditReport:
     loadings : DataFrame indexed (block, indicator) — loadings on PC1…
     coverage_units, coverage_indicators : DataFrame — raw data coverage (before imputation).
     flags : DataFrame — check, item, other, dimension, value, threshold, message.
+
+    Examples
+    --------
+    :func:`audit` returns one:
+
+    >>> from toolkit import build_index, read_indicators
+    >>> result = build_index(read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> report = audit(result, 2025)
+    >>> report.correlations.shape, report.structure.shape  # 28 indicators
+    ((28, 28), (28, 8))
+    >>> report.dimensions.index.tolist()
+    ['L1', 'L2', 'L3', 'L4', 'L5', 'all']
+    >>> int(report.dimensions.loc["all", "k"]), round(float(report.dimensions.loc["all", "alpha"]), 2)
+    (28, 0.92)
     """
 
     correlations: pd.DataFrame

@@ -242,6 +242,19 @@ class TypologyResult:
     basis : str, "level" or "shape".
     options : TypologyOptions, every choice of the call.
     params : dict, the arguments of the call (year, seed and the options).
+
+    Examples
+    --------
+    :func:`typology` returns one (here on six hand-made units, two clear groups):
+
+    >>> S = pd.DataFrame({"L1": [9., 8, 7, 1, 0, 1], "L2": [9., 9, 3, 2, 2, 1]}, index=list("abcdef"))
+    >>> ty = typology(S, k=2, n_boot=0, n_ref=2, k_range=(2, 3))
+    >>> ty.k, ty.assignments.to_dict()
+    (2, {'a': 1, 'b': 1, 'c': 1, 'd': 2, 'e': 2, 'f': 2})
+    >>> ty.k_table.index.tolist(), ty.labels.columns.tolist()
+    ([2, 3], ['zh', 'en'])
+    >>> round(float(ty.silhouette["d"]), 2)
+    0.89
     """
 
     assignments: pd.Series

@@ -168,6 +168,39 @@ def generate(n_units: int = 50, years: tuple[int, ...] = (2024, 2025), seed: int
     Same arguments → identical frame. ``archetype`` (the latent profile a brain was drawn
     from, a Series indexed by unit_id) is returned in ``df.attrs["archetype"]`` for tests of
     the typology code.
+
+    Parameters
+    ----------
+    n_units : int
+        Number of brains (units).
+    years : tuple of int
+        One block of ``n_units`` rows per year.
+    seed : int
+        Seed of the random generator.
+    framework : Framework, optional
+        Default: the bundled framework.
+    missing_rate : float
+        Share of cells left blank.
+    n_outliers : int
+        Number of very large values planted (at most 6).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n_units * len(years)`` rows; the unit columns then the framework's data columns. The data
+        are SYNTHETIC, not real returns.
+
+    Examples
+    --------
+    >>> df = generate(n_units=5, years=(2024, 2025), seed=1)
+    >>> df.shape  # 5 units × 2 years; 7 unit columns + 45 data columns
+    (10, 52)
+    >>> df["unit_id"].tolist()[:3], sorted(df["year"].unique().tolist())
+    (['SD-B001', 'SD-B002', 'SD-B003'], [2024, 2025])
+    >>> df.equals(generate(n_units=5, years=(2024, 2025), seed=1))  # same arguments, same frame
+    True
+    >>> len(df.attrs["archetype"])
+    5
     """
     fw = framework or load_framework()
     rng = np.random.default_rng(seed)
@@ -238,7 +271,37 @@ def _format(value, node_type: str) -> str:
 def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = DEFAULT_SEED,
                years: tuple[int, ...] = (2024, 2025), formats: tuple[str, ...] = ("csv", "xlsx"),
                stem: str | None = None) -> list[Path]:
-    """Generate the demo and write it as CSV (UTF-8) and XLSX, byte-for-byte reproducibly."""
+    """Generate the demo and write it as CSV (UTF-8) and XLSX, byte-for-byte reproducibly.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder written into.
+    n_units, seed, years
+        As for :func:`generate`.
+    formats : tuple of {"csv", "xlsx"}
+        Files to write.
+    stem : str, optional
+        File name without suffix; default ``demo_synthetic_returns`` for the standard demo,
+        else ``demo_synthetic_returns_<n_units>_s<seed>``.
+
+    Returns
+    -------
+    list of Path
+        The files written (atomically). A ``#`` row under the header says the data are synthetic.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from toolkit import read_indicators
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_demo(tmp, n_units=5, seed=1, formats=("csv",))
+    ...     data = read_indicators(paths[0])
+    >>> [p.name for p in paths]
+    ['demo_synthetic_returns_5_s1.csv']
+    >>> len(data.table), data.is_synthetic
+    (10, True)
+    """
     fw = load_framework()
     df = generate(n_units, years, seed, fw)
     stem = stem or (DEMO_STEM if n_units == 50 and seed == DEFAULT_SEED else f"{DEMO_STEM}_{n_units}_s{seed}")

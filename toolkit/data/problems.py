@@ -43,7 +43,18 @@ RULES = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one cell (or one column/file when row is None)."""
+    """One problem in one cell (or one column/file when row is None).
+
+    Examples
+    --------
+    Problems are what :func:`~toolkit.data.validate.check_frame` returns and what a
+    :class:`ValidationError` carries; one can also be made by hand:
+
+    >>> p = Problem("returns.csv", 7, "L1P1", -5.0, "non_negative",
+    ...             "L1P1（产业规模）不能为负数：-5", "L1P1 (Industry scale) must not be negative: -5")
+    >>> p.row, p.column, p.rule
+    (7, 'L1P1', 'non_negative')
+    """
 
     file: str
     row: int | None
@@ -56,7 +67,29 @@ class Problem:
 
 def problems_frame(problems: list[Problem], lang: str = "en") -> pd.DataFrame:
     """The problems as a table: file, row (as numbered in the spreadsheet), column, value,
-    rule, message — sorted by row then column, in ``lang`` (zh or en)."""
+    rule, message — sorted by row then column, in ``lang`` (zh or en).
+
+    Parameters
+    ----------
+    problems : list of Problem
+    lang : {"en", "zh"}
+        Language of the ``rule`` title and of the ``message``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns file, row (nullable Int64), column, value (text), rule, message, rule_code.
+
+    Examples
+    --------
+    >>> ps = [Problem("r.csv", 9, "L2P1", "abc", "not_a_number", "不是数字：abc", "not a number: abc"),
+    ...       Problem("r.csv", 4, "L1P1", -5, "non_negative", "不能为负数：-5", "must not be negative: -5")]
+    >>> table = problems_frame(ps)
+    >>> table["row"].tolist(), table["rule_code"].tolist()
+    ([4, 9], ['non_negative', 'not_a_number'])
+    >>> problems_frame(ps, "zh").loc[0, "message"]
+    '不能为负数：-5'
+    """
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be zh or en, got {lang!r}")
     if not problems:
@@ -84,6 +117,17 @@ class ValidationError(ToolkitError, ValueError):
     problems : list of Problem
     report : DataFrame
         The problems in English (``report_in("zh")`` for Chinese).
+
+    Examples
+    --------
+    Reading a file that does not exist raises one, with one problem:
+
+    >>> from toolkit import read_indicators
+    >>> try:
+    ...     read_indicators("no/such/file.csv")
+    ... except ValidationError as err:
+    ...     print(len(err.problems), err.problems[0].rule, err.report.loc[0, "message"])
+    1 file_unreadable file not found
     """
 
     def __init__(self, problems: list[Problem], source: str = ""):

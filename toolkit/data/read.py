@@ -69,6 +69,18 @@ class IndicatorData:
         Hash of the file's bytes, for provenance.
     conversions : dict
         Column → (stated unit, factor) for headers whose unit was converted.
+
+    Examples
+    --------
+    :func:`read_indicators` returns one (here the synthetic demo, 50 brains × 2 years):
+
+    >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
+    >>> data.table.shape, data.years, data.is_synthetic
+    ((100, 53), [2024, 2025], True)
+    >>> data.values(2024).shape  # 50 units × 46 indicator columns
+    (50, 46)
+    >>> data.units(2024).columns.tolist()
+    ['brain_name', 'city', 'city_code', 'county', 'industry']
     """
 
     table: pd.DataFrame
@@ -111,7 +123,34 @@ class IndicatorData:
 
 # -- reading files -------------------------------------------------------------------------------
 def read_raw(path: str | Path) -> RawTable:
-    """Read a CSV or XLSX file's cells without interpreting them."""
+    """Read a CSV or XLSX file's cells without interpreting them.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv`` / ``.txt`` or ``.xlsx`` / ``.xlsm`` file.
+
+    Returns
+    -------
+    RawTable
+        The header cells, the data rows as text/cell values, their spreadsheet row numbers and the
+        text of skipped ``#`` rows (``notes``).
+
+    Raises
+    ------
+    ValidationError
+        The file is missing, of another type, or cannot be decoded.
+
+    Examples
+    --------
+    >>> raw = read_raw("data/raw/demo_synthetic_returns.csv")
+    >>> len(raw.header), len(raw.rows), raw.row_numbers[:2]
+    (52, 100, [3, 4])
+    >>> raw.header[0]
+    'unit_id 单位编号'
+    >>> raw.notes[0].startswith("# SYNTHETIC DEMO DATA")
+    True
+    """
     path = Path(path)
     if not path.is_file():
         raise ValidationError([Problem(str(path), None, None, None, "file_unreadable",

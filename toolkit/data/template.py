@@ -45,7 +45,35 @@ def _rows(fw: Framework) -> tuple[list[str], list[str], list[str], list[str]]:
 
 def write_template(out_dir: str | Path = ".", framework: Framework | None = None,
                    stem: str = "indicator_return_template") -> list[Path]:
-    """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths."""
+    """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Folder written into.
+    framework : Framework, optional
+        Default: the bundled framework.
+    stem : str
+        File name without suffix.
+
+    Returns
+    -------
+    list of Path
+        The XLSX (with drop-down lists and a help sheet) and the CSV template: a Chinese header
+        row, then ``#`` rows with English names and units; no data rows.
+
+    Examples
+    --------
+    >>> import csv, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_template(tmp)
+    ...     with open(paths[1], encoding="utf-8-sig") as fh:
+    ...         rows = list(csv.reader(fh))
+    >>> [p.name for p in paths]
+    ['indicator_return_template.xlsx', 'indicator_return_template.csv']
+    >>> len(rows), len(rows[0])  # header + 2 help rows; 7 unit columns + 45 data columns
+    (3, 52)
+    """
     fw = framework or load_framework()
     cols, header, english, units = _rows(fw)
     out = Path(out_dir)

@@ -50,7 +50,28 @@ def _column_checks(node) -> list[pa.Check]:
 
 
 def build_schema(framework: Framework) -> pa.DataFrameSchema:
-    """The pandera schema of a typed return (one row per unit and year)."""
+    """The pandera schema of a typed return (one row per unit and year).
+
+    Parameters
+    ----------
+    framework : Framework
+        Gives the data columns (its leaves), their measurement types and the cross-field rules.
+
+    Returns
+    -------
+    pandera.DataFrameSchema
+        Strict schema: the unit columns plus one float column per leaf, with frame-wide checks
+        (unique unit and year, city matches code, the framework's constraints).
+
+    Examples
+    --------
+    >>> from toolkit import load_framework
+    >>> schema = build_schema(load_framework())
+    >>> len(schema.columns)  # 7 unit columns + 45 data columns
+    52
+    >>> schema.strict
+    True
+    """
     valid_codes = list(cities().index)
     valid_names = list(cities()["zh"])
     cols: dict[str, pa.Column] = {}
@@ -96,6 +117,34 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
 
     ``skip`` holds (row, column) cells already reported while reading, so a cell that could
     not be parsed is not reported again as missing.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Unit columns and the framework's leaves, typed; index = spreadsheet row number.
+    framework : Framework
+    file : str
+        File name written into each problem.
+    skip : set of (int, str)
+        Cells not to report again.
+
+    Returns
+    -------
+    list of Problem
+        Every problem found (empty when the frame passes).
+
+    Examples
+    --------
+    >>> from toolkit import load_framework, read_indicators
+    >>> fw = load_framework()
+    >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
+    >>> typed = data.table[list(UNIT_COLUMNS) + fw.columns].head(3).copy()
+    >>> typed.index = typed.index + 3  # rows 3-5 of the spreadsheet
+    >>> check_frame(typed, fw, "returns.csv")
+    []
+    >>> typed.loc[3, "L1P1"] = -5.0
+    >>> sorted((p.row, p.column, p.rule) for p in check_frame(typed, fw, "returns.csv"))
+    [(3, 'L1P1', 'non_negative'), (3, 'L1P9', 'cross_field')]
     """
     schema = build_schema(framework)
     try:

@@ -41,7 +41,19 @@ _LANGS = ("zh", "en")
 
 @dataclass(frozen=True)
 class Node:
-    """One node of the framework tree (the index, a dimension, an indicator or a measure)."""
+    """One node of the framework tree (the index, a dimension, an indicator or a measure).
+
+    Examples
+    --------
+    Nodes come from a loaded framework, looked up by code:
+
+    >>> fw = load_framework()
+    >>> node = fw.node("L1P1")
+    >>> node.level, node.parent, node.unit, node.direction, node.is_leaf
+    ('indicator', 'L1', '亿元', 1, True)
+    >>> node.name("en")
+    'Industry scale'
+    """
 
     code: str
     name_zh: str
@@ -75,6 +87,18 @@ class Framework:
 
     Build one with :func:`load_framework`. The object is read-only; its tables are pandas
     DataFrames indexed by node code, in the order of the file.
+
+    Examples
+    --------
+    >>> fw = load_framework()
+    >>> fw
+    <Framework shandong_industrial_brain v2024.1-trial: 5 dimensions, 28 indicators, 45 data columns>
+    >>> fw.levels
+    ('index', 'dimension', 'indicator', 'measure')
+    >>> list(fw.dimensions.index)
+    ['L1', 'L2', 'L3', 'L4', 'L5']
+    >>> fw.ancestor("L1P1", "dimension")
+    'L1'
     """
 
     def __init__(self, meta: dict, nodes: dict[str, Node], levels: tuple[str, ...], path: Path | None,

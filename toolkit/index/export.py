@@ -13,7 +13,30 @@ from .build import IndexResult
 
 
 def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
-    """The result as flat tables: scores, weights, effective weights, each step's data, logs."""
+    """The result as flat tables: scores, weights, effective weights, each step's data, logs.
+
+    Parameters
+    ----------
+    result : IndexResult
+        What :func:`~toolkit.index.build.build_index` returned.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``scores`` (one row per unit and year: descriptors, the index, composite, rank, the other
+        nodes in framework order), ``weights``, ``effective_weights`` (one row per leaf),
+        ``normalised``, ``treated``, ``imputation_log``, ``treatment_log``.
+
+    Examples
+    --------
+    >>> from toolkit import build_index, read_indicators
+    >>> result = build_index(read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> tables = result_tables(result)
+    >>> list(tables)
+    ['scores', 'weights', 'effective_weights', 'normalised', 'treated', 'imputation_log', 'treatment_log']
+    >>> len(tables["scores"]), len(tables["effective_weights"])  # 50 units × 2 years; 30 leaves
+    (100, 30)
+    """
     scores = pd.concat([result.units, result.scores, result.composite, result.rank], axis=1).reset_index()
     order = [n.code for n in result.framework.nodes() if n.code in scores.columns]  # the framework's order
     scores = scores[[c for c in scores.columns if c not in order and c not in ("composite", "rank")]
@@ -34,7 +57,36 @@ def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = N
     """Write ``scores.{csv,parquet}``, ``weights.csv``, ``effective_weights.csv``,
     ``normalised.parquet``, ``treated.parquet``, the logs, ``spec.yaml`` and ``meta.json`` into
     ``out_dir``. Either every file is replaced or none is. With ``lang`` ("zh"/"en") also
-    ``results.xlsx`` (:func:`toolkit.reports.workbook.write_result_workbook`)."""
+    ``results.xlsx`` (:func:`toolkit.reports.workbook.write_result_workbook`).
+
+    Parameters
+    ----------
+    result : IndexResult
+    out_dir : str or Path
+        Folder written into.
+    lang : {"zh", "en"}, optional
+        Also write the Excel workbook in that language.
+
+    Returns
+    -------
+    dict of str to Path
+        Each table's name (and ``scores_parquet``, ``spec``, ``meta``) to the file written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from toolkit import build_index, read_indicators
+    >>> result = build_index(read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     paths = write_results(result, tmp)
+    ...     scores = pd.read_csv(paths["scores"])
+    >>> sorted(paths)  # doctest: +NORMALIZE_WHITESPACE
+    ['effective_weights', 'imputation_log', 'meta', 'normalised', 'scores', 'scores_parquet', 'spec',
+     'treated', 'treatment_log', 'weights']
+    >>> scores.shape[0], int(scores["rank"].min())
+    (100, 1)
+    """
     out = Path(out_dir)
     tables = result_tables(result)
     writers, paths = {}, {}

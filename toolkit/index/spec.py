@@ -76,7 +76,19 @@ def _merge(base: dict, over: Mapping) -> dict:
 @dataclass(frozen=True)
 class IndexSpec:
     """A checked, immutable index specification. Build with :func:`load_spec` or
-    :meth:`from_dict`; change with :meth:`replace` (returns a new spec)."""
+    :meth:`from_dict`; change with :meth:`replace` (returns a new spec).
+
+    Examples
+    --------
+    >>> spec = load_spec()  # configs/default.yaml
+    >>> spec.name, spec["normalisation"]["method"]
+    ('default', 'minmax')
+    >>> variant = spec.replace({"aggregation": {"index": {"method": "geometric"}}})
+    >>> variant["aggregation"]["index"]["method"], "index" in spec["aggregation"]  # spec is unchanged
+    ('geometric', False)
+    >>> variant.sha256 == spec.sha256, load_spec().sha256 == spec.sha256  # same choices, same hash
+    (False, True)
+    """
 
     data: Mapping = field(repr=False)
     source: str = ""

@@ -57,6 +57,19 @@ class Job:
 
 @dataclass
 class RunSummary:
+    """What :func:`run_reports` did: the run folder, the reports rendered, skipped (up to date)
+    and failed (key → error message), and the time taken.
+
+    Examples
+    --------
+    >>> s = RunSummary(Path("reports/demo__default"), ok=["unit:SD-B001"], skipped=["unit:SD-B002"])
+    >>> s.exit_code
+    0
+    >>> s.failed["unit:SD-B003"] = "DataError: ..."
+    >>> s.exit_code, len(s.ok) + len(s.skipped) + len(s.failed)
+    (1, 3)
+    """
+
     run_dir: Path
     ok: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
@@ -295,7 +308,50 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     ``<data stem>__<spec name>__en`` for English, so the languages never share a folder.
     ``pdf`` also prints each report to an A4 PDF beside its HTML (headless Chromium,
     :mod:`toolkit.reports.pdf`); ``workbook`` writes ``results.xlsx``
-    (:mod:`toolkit.reports.workbook`)."""
+    (:mod:`toolkit.reports.workbook`).
+
+    Parameters
+    ----------
+    data_path : str or Path
+        The raw return (CSV/XLSX) or a processed parquet file.
+    spec_path : str or Path
+        The index specification.
+    by : {"unit", "city"}
+        One report per brain or per city.
+    only : list of str, optional
+        Only these unit ids / cities (``["failed"]``: those that failed last time).
+    lang : {"zh", "en"}
+    year : int, optional
+        Year reported (default: the latest).
+    workers : int
+        Parallel kernels.
+    executor : {"local", "serial", "dask"}
+        Where the reports render (``scheduler``: a Dask scheduler address).
+    force : bool
+        Render even reports that are up to date.
+    out : str or Path
+        Parent folder of the run folder; ``run`` names the run folder.
+    n_uncertainty, seed
+        Replications and seed of the rank intervals (``n_uncertainty=0`` skips them).
+    notebook : str or Path
+        The report notebook.
+    progress, pdf, workbook : bool
+        Show a progress bar; also print PDFs; also write ``results.xlsx``.
+
+    Returns
+    -------
+    RunSummary
+        The reports rendered, skipped and failed; ``exit_code`` is 1 when any failed.
+
+    Examples
+    --------
+    Rendering executes one notebook per report, so this is not run here:
+
+    >>> summary = run_reports("data/raw/demo_synthetic_returns.csv", by="city", lang="en",
+    ...                       n_uncertainty=8)  # doctest: +SKIP
+    >>> summary.run_dir.name, len(summary.ok), summary.exit_code  # doctest: +SKIP
+    ('demo_synthetic_returns__default__en', 16, 0)
+    """
     from ..data.prepare import load_processed
     from ..data.read import read_indicators
     from ..index.spec import load_spec

@@ -31,7 +31,21 @@ TABLES = ("summary", "leaves", "obstacles", "coupling", "typology", "intervals",
 
 @dataclass(frozen=True)
 class Bundle:
-    """The tables of a run (see :data:`TABLES`) and its metadata."""
+    """The tables of a run (see :data:`TABLES`) and its metadata.
+
+    Examples
+    --------
+    A run's bundle comes from :func:`compute_bundle` (or :func:`load_bundle` of a saved one);
+    its tables read as attributes. Here one is made by hand from the per-unit tables of an index:
+
+    >>> import toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> bundle = Bundle(index_tables(r), {"synthetic": True, "framework": r.framework.id}, r.framework)
+    >>> bundle.years, bundle.synthetic, len(bundle.summary)  # 50 brains × 2 years
+    ([2024, 2025], True, 100)
+    >>> bundle.summary is bundle.tables["summary"]
+    True
+    """
 
     tables: dict[str, pd.DataFrame]
     meta: dict
@@ -62,8 +76,40 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
     uncertainty_spec : path or mapping, optional
         Uncertainty specification for the rank intervals (default ``configs/uncertainty.yaml``
         when it exists); ``n_uncertainty=0`` skips the analysis (intervals then equal the rank).
+    data : IndicatorData or DataFrame
+        The checked returns (as for :func:`toolkit.build_index`).
+    spec : IndexSpec, path or mapping, optional
+        The index specification (default: the built-in defaults).
+    uncertainty_spec : path or mapping, optional
+        Uncertainty specification for the rank intervals (default ``configs/uncertainty.yaml``
+        when it exists); ``n_uncertainty=0`` skips the analysis (intervals then equal the rank).
+    n_uncertainty : int
+        Monte Carlo replications for the rank intervals.
+    seed : int
+        Seed of the typology and of the uncertainty analysis.
     typology_year : int, optional
         Year whose dimension scores define the typology (default: the latest).
+    top_obstacles : int
+        Leading obstacles kept per unit.
+    result : IndexResult, optional
+        An index already built from ``data`` and ``spec`` (not rebuilt).
+
+    Returns
+    -------
+    Bundle
+        The tables of :data:`TABLES` and the run's metadata (source and its hash, spec, versions,
+        whether the data are synthetic, what could not be computed and why).
+
+    Examples
+    --------
+    The typology's bootstrap takes several seconds, so this is not run here:
+
+    >>> import toolkit  # doctest: +SKIP
+    >>> data = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv")  # doctest: +SKIP
+    >>> bundle = compute_bundle(data, "configs/default.yaml", n_uncertainty=0)  # doctest: +SKIP
+    >>> sorted(bundle.tables), bundle.years, bundle.synthetic  # doctest: +SKIP
+    (['coupling', 'dimension_weights', 'intervals', 'leaves', 'obstacles', 'summary', 'typology'],
+     [2024, 2025], True)
     """
     from ..data.read import IndicatorData
     from ..index.build import build_index
@@ -222,7 +268,30 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
 
 # -- persistence -------------------------------------------------------------------------------------
 def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
-    """Write the bundle's tables (parquet) and ``meta.json`` into ``folder``, all or nothing."""
+    """Write the bundle's tables (parquet) and ``meta.json`` into ``folder``, all or nothing.
+
+    Parameters
+    ----------
+    bundle : Bundle
+    folder : str or Path
+        Folder written into (``<table>.parquet`` per table, ``meta.json``).
+
+    Returns
+    -------
+    Path
+        ``folder``.
+
+    Examples
+    --------
+    >>> import tempfile, toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> bundle = Bundle(index_tables(r), {"synthetic": True, "framework": r.framework.id}, r.framework)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     names = sorted(p.name for p in save_bundle(bundle, tmp).iterdir())
+    >>> names
+    ['coupling.parquet', 'dimension_weights.parquet', 'leaves.parquet', 'meta.json', 'obstacles.parquet',
+     'summary.parquet']
+    """
     folder = Path(folder)
     writers = {}
     for name, df in bundle.tables.items():
@@ -245,7 +314,30 @@ def bundle_digest(folder: str | Path) -> str:
 
 @lru_cache(maxsize=4)
 def load_bundle(folder: str | Path) -> Bundle:
-    """Load a saved bundle (cached: a reused kernel reads each run's bundle once)."""
+    """Load a saved bundle (cached: a reused kernel reads each run's bundle once).
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder written by :func:`save_bundle`.
+
+    Returns
+    -------
+    Bundle
+        The tables found (text columns as Python objects), the metadata and the framework it names.
+
+    Examples
+    --------
+    >>> import tempfile, toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> saved = Bundle(index_tables(r), {"synthetic": True, "framework": r.framework.id}, r.framework)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     loaded = load_bundle(save_bundle(saved, tmp))
+    >>> loaded.years, loaded.synthetic, loaded.summary.shape == saved.summary.shape
+    ([2024, 2025], True, True)
+    >>> loaded.framework.id
+    'shandong_industrial_brain'
+    """
     folder = Path(folder)
     tables = {name: _plain_strings(pd.read_parquet(folder / f"{name}.parquet")) for name in TABLES
               if (folder / f"{name}.parquet").exists()}

@@ -47,6 +47,23 @@ class SelectionResult:
     quota : int
     by : str or None
     year : int
+
+    Examples
+    --------
+    :func:`selection` or :func:`selection_from` returns one; here from a tiny uncertainty run:
+
+    >>> from toolkit import read_indicators
+    >>> from toolkit.robustness import uncertainty
+    >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
+    >>> small = {"name": "small", "factors": [{"name": "index_aggregation",
+    ...     "address": "aggregation.index.method", "options": ["arithmetic", "geometric"]}]}
+    >>> ua = uncertainty(data, "configs/default.yaml", small, n=8, seed=1)
+    >>> sel = selection_from(ua, 10)
+    >>> sel.quota, sel.year, len(sel.table)  # the latest year's 50 brains
+    (10, 2025, 50)
+    >>> counts = {status: len(ids) for status, ids in sel.shortlist().items()}
+    >>> sum(counts.values()), counts["in"] <= 10
+    (50, True)
     """
 
     table: pd.DataFrame

@@ -44,7 +44,27 @@ def _problem(n_factors: int, names: Sequence[str] | None = None) -> dict:
 
 def base_size(n: int, n_factors: int) -> int:
     """The smallest power of two N ≥ 4 with N·(d + 2) ≥ n: the base sample of a Saltelli design
-    that gives at least ``n`` model runs (Sobol' sequences balance only at powers of two)."""
+    that gives at least ``n`` model runs (Sobol' sequences balance only at powers of two).
+
+    Parameters
+    ----------
+    n : int
+        Model runs wanted.
+    n_factors : int
+        Number of factors d (at least 1).
+
+    Returns
+    -------
+    int
+        The base sample size N.
+
+    Examples
+    --------
+    >>> base_size(1000, 8)  # 128 · (8 + 2) = 1280 ≥ 1000 > 64 · 10
+    128
+    >>> base_size(10, 3)  # never below 4
+    4
+    """
     if n_factors < 1:
         raise SpecError("a Sobol design needs at least one factor")
     need = max(4, math.ceil(max(int(n), 1) / (n_factors + 2)))
@@ -53,7 +73,30 @@ def base_size(n: int, n_factors: int) -> int:
 
 def saltelli_design(n_factors: int, n_base: int, seed: int) -> np.ndarray:
     """Saltelli design on [0, 1)^d: ``n_base·(d + 2)`` rows (SALib ``sobol.sample``, scrambled,
-    ``calc_second_order=False``). Same arguments → identical array."""
+    ``calc_second_order=False``). Same arguments → identical array.
+
+    Parameters
+    ----------
+    n_factors : int
+        Number of factors d (the columns).
+    n_base : int
+        Base sample N, a power of two ≥ 2 (see :func:`base_size`).
+    seed : int
+        Seed of the scrambling.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_base * (n_factors + 2), n_factors)``, values in [0, 1).
+
+    Examples
+    --------
+    >>> u = saltelli_design(3, 8, seed=1)
+    >>> u.shape  # 8 · (3 + 2) rows
+    (40, 3)
+    >>> bool(u.min() >= 0 and u.max() < 1), bool((u == saltelli_design(3, 8, seed=1)).all())
+    (True, True)
+    """
     from SALib.sample import sobol as sobol_sample
 
     if n_base < 2 or n_base & (n_base - 1):
@@ -80,6 +123,17 @@ def sobol_indices(Y, factors: Sequence[str], targets: Sequence[str] | None = Non
     -------
     DataFrame with columns ``factor, target, S1, S1_conf, ST, ST_conf``: one row per factor and
     target, factors in the given order within each target.
+
+    Examples
+    --------
+    A model that depends almost only on its first factor (y = a + 0.1·b):
+
+    >>> u = saltelli_design(3, 256, seed=1)
+    >>> table = sobol_indices(u[:, 0] + 0.1 * u[:, 1], ["a", "b", "c"])
+    >>> table["factor"].tolist(), table["target"].unique().tolist()
+    (['a', 'b', 'c'], ['y'])
+    >>> table["ST"].round(1).tolist()
+    [1.0, 0.0, 0.0]
     """
     Y = np.asarray(Y, dtype=float)
     if Y.ndim == 1:

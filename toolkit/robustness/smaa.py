@@ -56,6 +56,19 @@ class SMAAResult:
         The weight vectors drawn.
     ranks : ndarray (draws × units), int32
         Rank of each unit under each draw.
+
+    Examples
+    --------
+    :func:`smaa` returns one:
+
+    >>> X = pd.DataFrame({"c1": [1, 0.4], "c2": [0, 0.8]}, index=["A", "B"])
+    >>> r = smaa(X, n=2000, seed=0)
+    >>> r.weights.shape, r.ranks.shape
+    ((2000, 2), (2000, 2))
+    >>> bool(np.allclose(r.rank_acceptability.sum(axis=1), 1))  # each row sums to 1
+    True
+    >>> r.table().index.tolist()  # B is first for more weight vectors (4/7 in theory)
+    ['B', 'A']
     """
 
     rank_acceptability: pd.DataFrame

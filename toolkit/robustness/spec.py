@@ -89,6 +89,16 @@ class Factor:
 
     Discrete factors map u ∈ [0, 1) to option ``floor(u·n)``; continuous ones (``low``/
     ``high`` set) to ``low + u·(high − low)``.
+
+    Examples
+    --------
+    Factors come from an uncertainty specification:
+
+    >>> factor = load_uncertainty_spec("configs/uncertainty.yaml").factors[0]
+    >>> factor.name, factor.address, factor.options
+    ('imputation', 'imputation.method', ('group_median', 'median', 'mean'))
+    >>> factor.decode([0.1, 0.5, 0.9]).tolist(), factor.encode("median")
+    ([0, 1, 2], 0.5)
     """
 
     name: str
@@ -161,6 +171,12 @@ class UncertaintySpec:
 
     Build with :func:`load_uncertainty_spec`. ``factors`` are in file order (the columns of the
     design and of the Sobol tables).
+
+    Examples
+    --------
+    >>> uspec = load_uncertainty_spec("configs/uncertainty.yaml")
+    >>> len(uspec.factors), uspec.names[:3], uspec.nominal.name
+    (9, ['imputation', 'outliers', 'normalisation'], 'default')
     """
 
     factors: tuple[Factor, ...]
@@ -244,6 +260,22 @@ def load_uncertainty_spec(source, spec=None, framework=None) -> UncertaintySpec:
         ``spec:`` entry (a path, relative to the file or the working directory), else the
         built-in defaults.
     framework : Framework, optional (default: the spec's).
+
+    Returns
+    -------
+    UncertaintySpec
+        The checked factors, bound to the nominal specification (each factor's address must
+        exist in it).
+
+    Examples
+    --------
+    >>> uspec = load_uncertainty_spec({"name": "small", "factors": [
+    ...     {"name": "index_aggregation", "address": "aggregation.index.method",
+    ...      "options": ["arithmetic", "geometric"]}]}, spec="configs/default.yaml")
+    >>> uspec.names, uspec.factors[0].n_options
+    (['index_aggregation'], 2)
+    >>> load_uncertainty_spec("configs/uncertainty.yaml").names[-1]
+    'exclude_indicator'
     """
     from ..framework.model import load_framework
 

@@ -51,6 +51,15 @@ def register_cjk_font(path: str | Path | None = None) -> str | None:
     str or None
         The family name now first in ``rcParams["font.sans-serif"]`` (e.g. ``"Noto Sans SC"``),
         or None, with a :class:`CJKFontWarning`, when no font file is available.
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> name = register_cjk_font()
+    >>> name, mpl.rcParams["font.sans-serif"][0] == name
+    ('Noto Sans SC', True)
+    >>> register_cjk_font() == name  # idempotent
+    True
     """
     import matplotlib as mpl
     from matplotlib import font_manager
