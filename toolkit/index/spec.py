@@ -35,10 +35,13 @@ WEIGHT_METHODS = ("equal", "framework", "manual", "file", "entropy", "critic", "
                   "combine")
 AGGREGATION_METHODS = ("arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational")
 COMBINE_METHODS = ("linear", "multiplicative", "min_info", "game_theory")
+#: the Shandong framework's group columns (any framework declares its own: ``Framework.group_columns``)
 GROUP_COLUMNS = ("industry", "city", "city_code", "county")
+DENOMINATION_METHODS = ("none", "framework", "spec")
+SCREEN_RULES = ("none", "byNA", "byzeros", "byNAandzeros")
 
-_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "imputation", "outliers",
-             "normalisation", "weights", "aggregation"}
+_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
+             "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
 
 DEFAULTS: dict = {
     "spec_version": 1,
@@ -47,12 +50,16 @@ DEFAULTS: dict = {
     "framework": "shandong_industrial_brain",
     "years": None,
     "panel": {"scope": "pooled"},
+    "denomination": {"method": "none", "by": {}},
     "imputation": {"panel": "none", "method": "median", "by": None, "params": {}},
+    "screening": {"rule": "none", "dat_thresh": 2 / 3, "nonzero_thresh": 0.05, "force_include": [],
+                  "force_exclude": []},
     "outliers": {"method": "coinr", "winmax": 5, "skew_thresh": 2.0, "kurt_thresh": 3.5,
                  "log_transform": "log_CT", "skip_types": ["binary", "ordinal"], "skip": []},
     "normalisation": {"method": "minmax", "params": {"lower": 0, "upper": 100}, "overrides": {}},
     "weights": {},
     "aggregation": {},
+    "ranking": {"round": None},
 }
 
 
@@ -75,7 +82,7 @@ def _thaw(obj):
 def _merge(base: dict, over: Mapping) -> dict:
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in ("params", "overrides"):
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in ("params", "overrides", "by"):
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(_thaw(v))
@@ -89,6 +96,7 @@ class IndexSpec:
 
     data: Mapping = field(repr=False)
     source: str = ""
+    fw: object = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, key):
         return self.data[key]
@@ -118,20 +126,68 @@ class IndexSpec:
             choice = {**choice, **overrides[node]}
         return choice
 
+    @property
+    def framework(self):
+        """The :class:`~toolkit.framework.model.Framework` this spec is for: the one it was
+        checked against (a user's file travels with the spec), else the one it names."""
+        if self.fw is not None:
+            return self.fw
+        from ..framework.model import load_framework
+
+        return load_framework(self.data["framework"])
+
     def replace(self, changes: Mapping) -> IndexSpec:
-        """A new spec with ``changes`` merged in (nested mappings merge key by key)."""
-        return IndexSpec.from_dict(_merge(self.to_dict(), changes), source=self.source)
+        """A new spec with ``changes`` merged in (nested mappings merge key by key).
+
+        The framework the spec was checked against travels with it, so a spec for a user's
+        framework file can be varied too.
+
+        Examples
+        --------
+        >>> spec = load_spec({"framework": "undp_hdi", "imputation": {"method": "none"}})
+        >>> spec.replace({"ranking": {"round": 3}})["ranking"]["round"], spec.framework.id
+        (3, 'undp_hdi')
+        """
+        return IndexSpec.from_dict(_merge(self.to_dict(), changes), source=self.source, framework=self.fw)
 
     @classmethod
     def from_dict(cls, doc: Mapping, source: str = "", framework=None) -> IndexSpec:
+        """Check ``doc`` (merged over :data:`DEFAULTS`) and freeze it.
+
+        ``framework`` (a Framework, a shipped name or a file) is what the spec is checked
+        against; when it is given and ``doc`` names no framework, the spec takes its id. A
+        ``framework:`` naming a ``.yaml`` file is read relative to the spec file (``source``).
+        """
+        from ..framework.model import Framework, load_framework
+
         doc = dict(doc or {})
         where = source or "spec"
         unknown = set(doc) - _SECTIONS
         if unknown:
-            raise SpecError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(_SECTIONS)}")
+            hints = "".join(_suggest(k, _SECTIONS) for k in sorted(unknown))
+            raise SpecError(f"{where}: unknown section(s) {sorted(unknown)}{hints}; known: {sorted(_SECTIONS)}")
+        if framework is not None and not isinstance(framework, Framework):
+            framework = load_framework(framework)
+        named = doc.get("framework")
+        if isinstance(named, str) and _is_file(named):
+            path = Path(named)
+            if not path.is_absolute() and source and not source.startswith("<"):
+                path = Path(source).resolve().parent / path
+            doc["framework"] = str(path.resolve()) if path.exists() else named
+            file_fw = load_framework(doc["framework"])
+            if framework is not None and framework.id != file_fw.id:
+                raise SpecError(f"{where}: the spec names framework file {named} ({file_fw.id}), "
+                                f"but framework {framework.id!r} was given")
+            framework = framework or file_fw
+        elif named is None and framework is not None:
+            doc["framework"] = str(framework.path) if framework.path and framework.id not in _shipped() \
+                else framework.id
+        elif framework is not None and named != framework.id:
+            raise SpecError(f"{where}: the spec is for framework {named!r}, but framework {framework.id!r} was given")
         merged = _merge(DEFAULTS, doc)
-        _check(merged, where, framework)
-        return cls(_freeze(merged), source)
+        fw = framework or load_framework(merged["framework"])
+        _check(merged, where, fw)
+        return cls(_freeze(merged), source, fw)
 
 
 def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=None) -> IndexSpec:
@@ -151,6 +207,23 @@ def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=
 
 
 # -- checks ---------------------------------------------------------------------------------------
+def _is_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name
+
+
+def _shipped() -> list[str]:
+    from ..framework.model import available_frameworks
+
+    return available_frameworks()
+
+
+def _suggest(key, allowed) -> str:
+    from ..framework.units import suggest
+
+    hint = suggest(key, allowed)
+    return f" ({key!r}:{hint[1:-1]})" if hint else ""
+
+
 def _one_of(value, allowed, what: str, where: str) -> None:
     if value not in allowed:
         raise SpecError(f"{where}: {what} must be one of {list(allowed)}, got {value!r}")
@@ -162,12 +235,9 @@ def _keys(d: Mapping, allowed: set, what: str, where: str) -> None:
         raise SpecError(f"{where}: unknown key(s) {sorted(extra)} in {what}; allowed: {sorted(allowed)}")
 
 
-def _check(s: dict, where: str, framework) -> None:
-    from ..framework.model import load_framework
-
+def _check(s: dict, where: str, fw) -> None:
     if s["spec_version"] != 1:
         raise SpecError(f"{where}: unsupported spec_version {s['spec_version']!r} (expected 1)")
-    fw = framework or load_framework(s["framework"])
     _keys(s["panel"], {"scope"}, "panel", where)
     _one_of(s["panel"]["scope"], ("pooled", "per_year"), "panel.scope", where)
     if s["years"] is not None and not (isinstance(s["years"], list) and all(isinstance(y, int) for y in s["years"])):
@@ -177,9 +247,27 @@ def _check(s: dict, where: str, framework) -> None:
     _one_of(imp["panel"], PANEL_METHODS, "imputation.panel", where)
     _one_of(imp["method"], IMPUTATION_METHODS, "imputation.method", where)
     if imp["method"].startswith("group_"):
-        _one_of(imp["by"], GROUP_COLUMNS, "imputation.by (needed by group methods)", where)
+        _one_of(imp["by"], tuple(fw.group_columns), f"imputation.by (needed by group methods; the group "
+                f"columns framework {fw.id} declares)", where)
     elif imp["by"] is not None:
         raise SpecError(f"{where}: imputation.by is only used by group_mean/group_median, not {imp['method']!r}")
+    _check_denomination(s["denomination"], fw, where)
+    scr = s["screening"]
+    _keys(scr, {"rule", "dat_thresh", "nonzero_thresh", "force_include", "force_exclude"}, "screening", where)
+    _one_of(scr["rule"], SCREEN_RULES, "screening.rule", where)
+    for key in ("dat_thresh", "nonzero_thresh"):
+        v = scr[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+            raise SpecError(f"{where}: screening.{key} must be a number within [0, 1], got {v!r}")
+    for key in ("force_include", "force_exclude"):
+        if not isinstance(scr[key], list):
+            raise SpecError(f"{where}: screening.{key} must be a list of unit ids, got {scr[key]!r}")
+    rk = s["ranking"]
+    _keys(rk, {"round"}, "ranking", where)
+    if rk["round"] is not None and (isinstance(rk["round"], bool) or not isinstance(rk["round"], int)
+                                    or rk["round"] < 0):
+        raise SpecError(f"{where}: ranking.round must be a number of decimals (0, 1, 2, …) or null, "
+                        f"got {rk['round']!r}")
     out = s["outliers"]
     _keys(out, {"method", "winmax", "skew_thresh", "kurt_thresh", "log_transform", "skip_types", "skip"},
           "outliers", where)
@@ -211,8 +299,48 @@ def _check(s: dict, where: str, framework) -> None:
                               f"{section}.{level}.overrides.{node}", where, section, fw, level)
     try:
         check_params(s, fw)
+        from .params import check_indicator_params
+
+        check_indicator_params(s, fw)
     except SpecError as exc:
         raise SpecError(f"{where}: {exc}") from None
+
+
+def _check_denomination(den, fw, where: str) -> None:
+    _keys(den, {"method", "by"}, "denomination", where)
+    _one_of(den["method"], DENOMINATION_METHODS, "denomination.method", where)
+    by = den["by"] or {}
+    if not isinstance(by, Mapping):
+        raise SpecError(f"{where}: denomination.by must map indicator → denominator column, got {by!r}")
+    if by and den["method"] == "none":
+        raise SpecError(f"{where}: denomination.by is given but denomination.method is none")
+    columns = set(fw.unit_role("denominator"))
+    for code, d in by.items():
+        if code not in fw.columns:
+            raise SpecError(f"{where}: denomination.by names {code!r}, which is not a data column of framework "
+                            f"{fw.id}{_suggest(code, fw.columns)}")
+        column = d.get("denominator") if isinstance(d, Mapping) else d
+        if d is not None and column not in columns:
+            raise SpecError(f"{where}: denomination.by.{code}: {column!r} is not a denominator column of framework "
+                            f"{fw.id}; declared: {sorted(columns)}")
+
+
+def denominators_for(spec, fw) -> dict:
+    """Indicator → (denominator column, scale) that the spec's ``denomination`` asks for:
+    the framework's declarations (method ``framework``) with ``by`` overriding them (a null
+    entry turns one off), or ``by`` alone (method ``spec``)."""
+    den = spec["denomination"]
+    if den["method"] == "none":
+        return {}
+    out = dict(fw.denominators) if den["method"] == "framework" else {}
+    for code, d in (den["by"] or {}).items():
+        if d is None:
+            out.pop(code, None)
+        elif isinstance(d, Mapping):
+            out[code] = (d["denominator"], float(d.get("scale", 1.0)))
+        else:
+            out[code] = (d, 1.0)
+    return out
 
 
 def _check_choice(choice, allowed, what, where, section, fw, level) -> None:

@@ -32,7 +32,7 @@ from scipy.special import gammaincinv
 from scipy.stats import rankdata
 
 from ..errors import DataError
-from ..index.build import _blocks, _impute, _normalise, _treat, _weights, index_leaves, index_tree
+from ..index.build import _blocks, _normalise, _weights, data_path, index_leaves, index_tree
 from ..methods import weights as wts
 from .kernels import DATA_DRIVEN, BatchError, batch_aggregate, batch_weights
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
@@ -194,19 +194,17 @@ class Engine:
         compute the static nodes of each, and the data-driven weights the design needs."""
         res = self._result
         keys = _unique_rows(self._dp_keys(u))[0]
-        imp_cache: dict = {}
         tr_cache: dict = {}
         for key in map(tuple, keys.tolist()):
             if key in self.paths:
                 continue
             spec = self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)})
-            ik = _canon([spec["imputation"], spec["panel"]])
-            if ik not in imp_cache:
-                imp_cache[ik] = _impute(res.raw, res.units, spec)[0]
-            imputed = imp_cache[ik]
-            tk = _canon([ik, spec["outliers"]])
+            tk = _canon([spec[k] for k in ("panel", "denomination", "imputation", "screening", "outliers")])
             if tk not in tr_cache:
-                tr_cache[tk] = _treat(imputed, self.fw, spec)[0]
+                # build_index's own data steps (denominate → impute → screen → treat) on every
+                # unit read, kept to the units of the nominal result
+                treated = data_path(res.input_raw, res.input_units, self.fw, spec).treated
+                tr_cache[tk] = treated.reindex(self.rows)
             treated = tr_cache[tk]
             blocks = _blocks(treated, spec)
             na = "skip" if spec["imputation"]["method"] == "none" else "error"

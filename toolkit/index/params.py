@@ -1,0 +1,108 @@
+"""Per-indicator parameters: a scalar for every indicator, or a mapping indicator → value.
+
+A normalisation parameter may be given once (``lower: 0``) or per indicator
+(``lower: {LE: 20, EYS: 0, MYS: 0, GNI: 100}``, ``log: {GNI: true}``). The rules, the same for
+every method:
+
+* a mapping may only name indicators of its *block* — the index leaves that method and params
+  apply to (all leaves but the overridden ones, or the leaves of one override): anything else is
+  a :class:`~toolkit.errors.SpecError` naming it;
+* a parameter the method needs (no default in its signature) must have a value for every
+  indicator of the block; a parameter with a default falls back to it for the indicators a
+  mapping leaves out (``log: {GNI: true}`` logs GNI and nothing else);
+* each indicator gets its own scalar parameters (:func:`column_params`), so a value given for
+  one indicator never changes another.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+
+from ..errors import SpecError
+
+__all__ = ["normalisation_blocks", "column_params", "check_indicator_params"]
+
+
+def normalisation_blocks(ns: Mapping, columns) -> dict[str, list[str]]:
+    """``"normalisation"`` or ``"normalisation.overrides.CODE"`` → the columns it applies to.
+
+    >>> normalisation_blocks({"method": "minmax", "params": {}, "overrides": {"B": {"method": "rank"}}}, ["A", "B"])
+    {'normalisation': ['A'], 'normalisation.overrides.B': ['B']}
+    """
+    overrides = ns.get("overrides") or {}
+    out = {"normalisation": [c for c in columns if c not in overrides]}
+    for code in overrides:
+        if code in columns:
+            out[f"normalisation.overrides.{code}"] = [code]
+    return out
+
+
+def _choice(ns: Mapping, code: str | None) -> tuple[str, dict]:
+    o = (ns.get("overrides") or {}).get(code, {}) if code else {}
+    method = o.get("method", ns["method"])
+    params = dict(o.get("params", ns.get("params") or {} if method == ns["method"] else {}))
+    return method, params
+
+
+def column_params(ns: Mapping, column: str, fn=None) -> tuple[str, dict]:
+    """The method and the scalar parameters of one column under the normalisation section
+    ``ns``: each mapping-valued parameter is replaced by the column's entry, or dropped (the
+    method's default applies) when the mapping does not name the column.
+
+    >>> ns = {"method": "goalposts", "params": {"lower": {"A": 1, "B": 2}, "upper": 9, "log": {"B": True}},
+    ...       "overrides": {}}
+    >>> column_params(ns, "A")
+    ('goalposts', {'lower': 1, 'upper': 9})
+    >>> column_params(ns, "B")
+    ('goalposts', {'lower': 2, 'upper': 9, 'log': True})
+    """
+    method, params = _choice(ns, column if column in (ns.get("overrides") or {}) else None)
+    out = {}
+    for key, value in params.items():
+        if isinstance(value, Mapping):
+            if column in value:
+                out[key] = value[column]
+        else:
+            out[key] = value
+    return method, out
+
+
+def check_indicator_params(doc: Mapping, fw) -> None:
+    """Check every mapping-valued normalisation parameter of a spec against its block.
+
+    Raises
+    ------
+    SpecError
+        When a mapping names an indicator outside its block, or a required parameter has no
+        value for an indicator of the block.
+    """
+    from ..methods import normalise as norm
+    from .build import index_leaves
+
+    ns = doc["normalisation"]
+    leaves = index_leaves(fw)
+    for where, cols in normalisation_blocks(ns, leaves).items():
+        if not cols:
+            continue
+        code = where.rsplit(".", 1)[1] if where != "normalisation" else None
+        method, params = _choice(ns, code)
+        fn = norm.NORMALISERS.get(method)
+        sig = inspect.signature(fn).parameters if fn is not None else {}
+        for key, value in params.items():
+            if not isinstance(value, Mapping):
+                continue
+            outside = [c for c in value if c not in cols]
+            if outside:
+                kind = "not an index leaf of framework " + fw.id if any(c not in leaves for c in outside) \
+                    else "normalised by another method here"
+                raise SpecError(f"{where}.params.{key} names {outside}, {kind}; this block holds {cols}")
+            needed = key in sig and sig[key].default is inspect.Parameter.empty
+            absent = [c for c in cols if c not in value]
+            if needed and absent:
+                raise SpecError(f"{where}.params.{key}: method {method!r} needs a value for every indicator; "
+                                f"none given for {absent}")
+        for key, p in sig.items():
+            if p.default is inspect.Parameter.empty and key not in ("X", "directions") and key not in params \
+                    and p.kind is p.POSITIONAL_OR_KEYWORD:
+                raise SpecError(f"{where}: method {method!r} needs params.{key}")
