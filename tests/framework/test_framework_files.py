@@ -76,7 +76,7 @@ def test_dimensions_never_guessed_without_a_dimension_level(tmp_path):
     fw = load_framework(_write(tmp_path, TINY))
     assert fw.dimension_level is None
     with pytest.raises(FrameworkError, match=r"no level named 'dimension'.*dimension_level"):
-        fw.dimensions
+        _ = fw.dimensions
     declared = load_framework(_write(tmp_path, _mutated(lambda d: d.update(dimension_level="pillar"))))
     assert list(declared.dimensions.index) == ["P"]
 
