@@ -19,10 +19,11 @@ from ..index.spec import check_params, param_function  # noqa: F401  (re-exporte
 
 __all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "check_params", "param_function"]
 
-DATA_PATH_ROOTS = ("panel", "imputation", "outliers", "normalisation")
+DATA_PATH_ROOTS = ("panel", "denomination", "imputation", "screening", "outliers", "normalisation")
 METHOD_ROOTS = ("weights", "aggregation")
 #: keys of a choice that survive a change of its method
 _KEEP_ON_SWITCH = {"imputation": {"panel", "by"}, "outliers": None, "normalisation": {"overrides"},
+                   "denomination": None, "screening": None,
                    "panel": None, "weights": {"overrides"}, "aggregation": {"overrides"}}
 
 
@@ -65,7 +66,7 @@ def _choice_path(parts: Sequence[str]) -> bool:
     """Is ``parts`` the path of a choice mapping (something with a ``method``)?"""
     n = len(parts)
     if n == 1:
-        return parts[0] in DATA_PATH_ROOTS and parts[0] != "panel"
+        return parts[0] in DATA_PATH_ROOTS and parts[0] not in ("panel", "screening")
     if parts[0] in METHOD_ROOTS:
         return n == 2 or (n == 4 and parts[2] == "overrides")
     return parts[0] == "normalisation" and n == 3 and parts[1] == "overrides"

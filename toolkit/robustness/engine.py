@@ -142,6 +142,7 @@ class Engine:
         years = self.rows.get_level_values("year")
         self.year_cols = [(int(y), np.flatnonzero(years == y)) for y in sorted(years.unique())]
         nom = uspec.nominal.to_dict()
+        self.rank_decimals = nom["ranking"]["round"]  # rank on rounded composites, as build_index does
         self.nominal_sections = {k: nom[k] for k in METHOD_ROOTS}
         self.dp_idx = [j for j, f in enumerate(self.factors) if f.data_path]
         self.method_idx = [j for j, f in enumerate(self.factors) if f.kind == "choice" and not f.data_path]
@@ -204,6 +205,13 @@ class Engine:
                 # build_index's own data steps (denominate → impute → screen → treat) on every
                 # unit read, kept to the units of the nominal result
                 treated = data_path(res.input_raw, res.input_units, self.fw, spec).treated
+                lost = self.rows.difference(treated.index)
+                if len(lost):
+                    raise DataError(
+                        f"data path {dict(zip([self.factors[j].name for j in self.dp_idx], key, strict=True))}: "
+                        f"screening drops {len(lost)} unit(s) the nominal index keeps "
+                        f"({list(lost.get_level_values('unit_id')[:5])}); every replication must rank the same "
+                        "units, so vary screening only among settings that keep them (or impute first)")
                 tr_cache[tk] = treated.reindex(self.rows)
             treated = tr_cache[tk]
             blocks = _blocks(treated, spec)
@@ -371,8 +379,9 @@ class Engine:
             r = int(np.flatnonzero(bad)[0])
             raise self._named(u, start, r, "the composite is not finite for some unit")
         ranks = np.empty(comp.shape, dtype=np.int32)
+        ranked = comp if self.rank_decimals is None else np.round(comp, self.rank_decimals)
         for _, cols in self.year_cols:
-            ranks[:, cols] = rankdata(-comp[:, cols], method="min", axis=1).astype(np.int32)
+            ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1).astype(np.int32)
         return comp, ranks
 
     def _named(self, u, start, r, message) -> DataError:
