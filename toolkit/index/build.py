@@ -137,7 +137,8 @@ class IndexResult:
         codes = [n.code for n in self.framework.nodes(level) if n.code in self.scores]
         return self.scores[codes]
 
-    def _headline_level(self) -> str:
+    @property
+    def headline_level(self) -> str:
         """The level shown beside the composite: the dimensions, else the level below the index."""
         return self.framework.dimension_level or self.framework.levels[1]
 
@@ -154,7 +155,7 @@ class IndexResult:
         names = [c for c in [fw.name_column, *fw.group_columns] if c and c in self.units]
         if fw.id == "shandong_industrial_brain":
             names = [c for c in ("brain_name", "city", "industry") if c in self.units]
-        out = pd.concat([self.units[names], self.level_scores(self._headline_level()),
+        out = pd.concat([self.units[names], self.level_scores(self.headline_level),
                          self.composite.rename(root), self.rank.rename("rank")], axis=1)
         if year is not None:
             return out.xs(year, level="year").sort_values("rank")
@@ -197,7 +198,7 @@ class IndexResult:
         the ten-level grade (:func:`toolkit.methods.diagnose.coupling_coordination`)."""
         from ..methods.diagnose import coupling_coordination
 
-        U = self.unit_interval(self.level_scores(self._headline_level())).xs(year, level="year")
+        U = self.unit_interval(self.level_scores(self.headline_level)).xs(year, level="year")
         return coupling_coordination(U)
 
 

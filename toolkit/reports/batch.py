@@ -85,6 +85,11 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     if by == "unit":
         targets = [(u, n) for u, n in zip(s["unit_id"], s["brain_name"], strict=True)]
     else:
+        if "city" not in s:
+            from ..errors import SpecError
+
+            raise SpecError(f"reports --by city: framework {bundle.framework.id} declares no city column; "
+                            "render --by unit")
         targets = [(c, c) for c in sorted(s["city"].unique())]
     if only:
         wanted = set(only)
@@ -256,8 +261,11 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
                 by: str = "unit", only=None, lang: str = "zh", year: int | None = None, workers: int = 2,
                 executor: str = "local", scheduler=None, force: bool = False, out: str | Path = "reports",
                 run: str | None = None, n_uncertainty: int = 500, seed: int = 20240408,
-                notebook: str | Path = NOTEBOOK, progress: bool = True) -> RunSummary:
-    """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`."""
+                notebook: str | Path = NOTEBOOK, progress: bool = True, framework=None) -> RunSummary:
+    """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`.
+
+    ``framework`` (a Framework, name or file; default: the one the spec names) is the framework
+    the data are read with."""
     from ..data.prepare import load_processed
     from ..data.read import read_indicators
     from ..index.spec import load_spec
@@ -265,7 +273,8 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
 
     t0 = time.perf_counter()
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
-    data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
+    fw = load_spec(spec_path, framework).framework
+    data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
     spec = load_spec(spec_path, data.framework)
     run_dir = Path(out) / (run or f"{data_path.stem}__{spec.name}")
     bundle_dir = run_dir / "_bundle"

@@ -71,7 +71,10 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
     r = result or build_index(data, spec)
     fw = r.framework
     root = fw.root.code
-    summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()
+    summary = pd.concat([r.units, r.level_scores(r.headline_level), r.composite.rename(root), r.rank],
+                        axis=1).reset_index()
+    if "brain_name" not in summary:  # the reports' display name: the framework's name column (or the id)
+        summary["brain_name"] = summary[fw.name_column] if fw.name_column in summary else summary["unit_id"]
     summary["n_units"] = summary.groupby("year")["unit_id"].transform("size")
     years = r.years
 
@@ -131,14 +134,14 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
 
 def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     from ..analysis.typology import typology
-    from ..errors import DataError
+    from ..errors import DataError, FrameworkError
 
     n = int((r.composite.index.get_level_values("year") == year).sum())
     # at least ~5 units per cluster on average, so small runs still get a stable typology
     k_max = max(2, min(8, n // 5))
     try:
         t = typology(r, year=year, k_range=(2, k_max), random_state=seed % (2**31), n_boot=50)
-    except DataError as exc:  # too few units to cluster: the reports say so instead of failing
+    except (DataError, FrameworkError) as exc:  # too few units, or no dimensions: said instead of failing
         out = pd.DataFrame(columns=["unit_id", "cluster", "label_zh", "label_en"])
         out.attrs.update(year=year, reason=str(exc))
         return out
@@ -160,6 +163,12 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
         return out
     from ..robustness.uncertainty import uncertainty
 
+    if uspec is None and r.framework.id != "shandong_industrial_brain":
+        # configs/uncertainty.yaml is written for the Shandong framework; another framework gets
+        # ±25 % noise on the weights at every level, which any spec supports
+        uspec = {"name": "weight noise", "factors": [{
+            "name": "weight_noise", "type": "weight_noise", "levels": list(r.framework.levels[:-1]),
+            "distribution": {"uniform": 0.25}, "sets": 100}]}
     if uspec is None:
         default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
         uspec = default if default.exists() else None

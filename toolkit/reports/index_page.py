@@ -38,7 +38,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "") -> str:
                 r = iv.loc[(rec["target"], year)]
                 interval = f"{int(r['p05'])}–{int(r['p95'])}"
             label = typ.at[rec["target"], f"label_{lang}"] if typ is not None and rec["target"] in typ.index else ""
-            cells = [s["brain_name"], s["city"], s["industry"], f"{s[root]:.1f}", f"{int(s['rank'])}", interval, label]
+            cells = [s["brain_name"], s.get("city", ""), s.get("industry", ""), f"{s[root]:.1f}", f"{int(s['rank'])}",
+                     interval, label]
         else:
             s = summary[(summary["city"] == rec["target"]) & (summary["year"] == year)]
             cells = [rec["target"], str(len(s)), f"{s[root].mean():.1f}" if len(s) else "",

@@ -58,7 +58,9 @@ def _unit_row(bundle, unit_id: str, year: int) -> pd.Series:
 
 
 def dims(bundle) -> list[str]:
-    return list(bundle.framework.dimensions.index)
+    """The nodes shown as dimensions: the framework's dimension level, else the level below the index."""
+    fw = bundle.framework
+    return [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
 
 
 # -- blocks -------------------------------------------------------------------------------------
@@ -90,7 +92,7 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
     iv = iv[(iv["unit_id"] == unit_id) & (iv["year"] == year)]
     typ = bundle.typology[bundle.typology["unit_id"] == unit_id]
     label = typ[f"label_{lang}"].iloc[0] if len(typ) else None
-    return {"name": row["brain_name"], "city": row["city"], "industry": row["industry"], "year": int(year),
+    return {"name": row["brain_name"], "city": row.get("city"), "industry": row.get("industry"), "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
             "p05": int(iv["p05"].iloc[0]) if len(iv) else int(row["rank"]),
             "p95": int(iv["p95"].iloc[0]) if len(iv) else int(row["rank"]), "type": label}
@@ -119,7 +121,8 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     boxes = "".join(f'<div class="kpi" style="display:inline-block;margin:4px 18px 4px 0">'
                     f'<div style="color:#666;font-size:90%">{esc(k)}</div>'
                     f'<div style="font-size:160%;font-weight:bold">{esc(v)}</div></div>' for k, v in cells)
-    sub = " · ".join(esc(x) for x in (h["city"], h["industry"], f"{t('year', lang)} {h['year']}"))
+    parts = [x for x in (h["city"], h["industry"]) if isinstance(x, str)]  # a framework may lack both
+    sub = " · ".join(esc(x) for x in (*parts, f"{t('year', lang)} {h['year']}"))
     return _html(f"<h{level}>{esc(h['name'])}</h{level}><p>{sub}</p><div>{boxes}</div>")
 
 
@@ -211,8 +214,11 @@ def change_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFr
 
 
 def peer_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """All brains of the same industry in that year, by rank."""
+    """All brains of the same industry in that year, by rank (None when the framework has no
+    industry column: the report leaves the section out)."""
     s = bundle.summary[bundle.summary["year"] == year]
+    if "industry" not in s:
+        return None
     ind = _unit_row(bundle, unit_id, year)["industry"]
     peers = s[s["industry"] == ind].sort_values("rank")
     root = bundle.framework.root.code
