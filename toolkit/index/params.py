@@ -16,7 +16,6 @@ every method:
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 
 from ..errors import SpecError
@@ -68,8 +67,9 @@ def column_params(ns: Mapping, column: str, fn=None) -> tuple[str, dict]:
     return method, out
 
 
-def check_indicator_params(doc: Mapping, fw) -> None:
-    """Check every mapping-valued normalisation parameter of a spec against its block.
+def check_indicator_params(doc: Mapping, fw, where_file: str = "spec") -> None:
+    """Check every mapping-valued normalisation parameter of a spec against its block, with the
+    parameters the registry declares (:data:`toolkit.methods.registry.NORMALISATION`).
 
     Raises
     ------
@@ -77,7 +77,7 @@ def check_indicator_params(doc: Mapping, fw) -> None:
         When a mapping names an indicator outside its block, or a required parameter has no
         value for an indicator of the block.
     """
-    from ..methods import normalise as norm
+    from ..methods.registry import NORMALISATION
     from .build import index_leaves
 
     ns = doc["normalisation"]
@@ -87,8 +87,7 @@ def check_indicator_params(doc: Mapping, fw) -> None:
             continue
         code = where.rsplit(".", 1)[1] if where != "normalisation" else None
         method, params = _choice(ns, code)
-        fn = norm.NORMALISERS.get(method)
-        sig = inspect.signature(fn).parameters if fn is not None else {}
+        declared = {p.name: p for p in NORMALISATION[method].params} if method in NORMALISATION else {}
         for key, value in params.items():
             if not isinstance(value, Mapping):
                 continue
@@ -96,13 +95,9 @@ def check_indicator_params(doc: Mapping, fw) -> None:
             if outside:
                 kind = "not an index leaf of framework " + fw.id if any(c not in leaves for c in outside) \
                     else "normalised by another method here"
-                raise SpecError(f"{where}.params.{key} names {outside}, {kind}; this block holds {cols}")
-            needed = key in sig and sig[key].default is inspect.Parameter.empty
+                raise SpecError(f"{where_file}: {where}.params.{key} names {outside}, {kind}; this block holds {cols}")
+            needed = key in declared and declared[key].required
             absent = [c for c in cols if c not in value]
             if needed and absent:
-                raise SpecError(f"{where}.params.{key}: method {method!r} needs a value for every indicator; "
-                                f"none given for {absent}")
-        for key, p in sig.items():
-            if p.default is inspect.Parameter.empty and key not in ("X", "directions") and key not in params \
-                    and p.kind is p.POSITIONAL_OR_KEYWORD:
-                raise SpecError(f"{where}: method {method!r} needs params.{key}")
+                raise SpecError(f"{where_file}: {where}.params.{key}: method {method!r} needs a value for every "
+                                f"indicator; none given for {absent}")
