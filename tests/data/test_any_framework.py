@@ -144,3 +144,29 @@ def test_framework_file_beside_the_data(tmp_path, fw):
     # a framework is found by path as well as by name
     assert Path(fw.path).name == "macro.yaml"
     assert read_indicators(write_csv(tmp_path / "r.csv", HEADER, GOOD), fw.path).framework.id == "macro"
+
+
+def test_cli_template_validate_prepare_take_a_framework_file(tmp_path, fw, capsys):
+    from toolkit.cli import main
+
+    assert main(["template", "--framework", str(fw.path), "--out", str(tmp_path / "tpl")]) == 0
+    header = (tmp_path / "tpl" / "indicator_return_template.csv").read_text("utf-8-sig").splitlines()[0]
+    assert header.split(",")[:5] == ["unit_id", "country", "region", "pop Population", "year"]
+    path = write_csv(tmp_path / "r.csv", HEADER, GOOD)
+    assert main(["validate", str(path), "--framework", str(fw.path), "--lang", "en"]) == 0
+    assert "valid — 2 rows, years [2020]" in capsys.readouterr().out
+    assert main(["prepare", str(path), "--framework", str(fw.path), "--out", str(tmp_path / "proc")]) == 0
+    assert (tmp_path / "proc" / "r.parquet").is_file()
+    bad = write_csv(tmp_path / "bad.csv", HEADER, [GOOD[0][:4] + ["x"] + GOOD[0][5:]])
+    assert main(["validate", str(bad), "--framework", str(fw.path), "--lang", "en"]) == 1
+    assert "GROW: 'x' is not a number" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (DATA / "hdi").is_dir(), reason=f"{DATA / 'hdi'} not found (bare clone)")
+def test_cli_index_reads_the_framework_the_spec_names(tmp_path, capsys):
+    from toolkit.cli import main
+
+    code = main(["index", str(DATA / "hdi" / "hdr2023_24_hdi_2022.csv"), "--spec", str(ROOT / "configs" / "hdi.yaml"),
+                 "--out", str(tmp_path / "out")])
+    assert code == 0
+    assert capsys.readouterr().out.startswith("2022: CHE (0.9665), NOR (0.9659), ISL (0.9592)")

@@ -275,8 +275,8 @@ def header_for(column: str, framework: Framework, lang: str = "zh") -> str:
     :func:`match_header` reads every header this function writes.
     """
     if column in {uc.name for uc in framework.unit_columns}:
-        uc = framework.unit_column(column)
-        return f"{column} {uc.label(lang)}"
+        label = framework.unit_column(column).label(lang)
+        return column if label == column else f"{column} {label}"
     node = framework.node(column)
     name = node.name_zh if lang == "zh" else node.name_en
     unit = node.measured_unit or node.unit
