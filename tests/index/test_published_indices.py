@@ -223,3 +223,22 @@ def test_asem_ranks_exist_at_every_aggregate_level(asem):
         assert r.min() == 1 and r.max() <= 51
         # rank 1 is the best score of that node
         assert asem.scores[col].idxmax() in r.index[r == 1]
+
+
+# adjustments.html, compare_coins_multi: the "Prank" column (the example coin with
+# Log$Normalise$global_specs <- list(f_n = "n_prank"), regenerated)
+PRANK = """CHE 1 NLD 4 DNK 2 NOR 3 BEL 7 SWE 5 AUT 6 LUX 10 DEU 8 MLT 19 SVN 9 IRL 14 FIN 13 SGP 15 GBR 12
+LTU 11 CZE 18 HRV 23 ESP 24 HUN 22 FRA 21 EST 16 LVA 20 SVK 26 ROU 25 POL 28 PRT 17 ITA 27 CYP 30 BGR 29
+KOR 33 GRC 32 NZL 34 JPN 31 AUS 35 VNM 37 KHM 36 PHL 40 MYS 38 BRN 41 MMR 42 THA 43 IDN 49 MNG 48 IND 46
+BGD 44 KAZ 45 LAO 39 CHN 51 PAK 47 RUS 50"""
+
+
+@needs_asem
+def test_asem_percentile_rank_variant_equals_published_ranks(asem_data):
+    spec = tk.load_spec(ROOT / "configs" / "asem.yaml")
+    prank = tk.build_index(asem_data, spec.replace({"normalisation": {"method": "percentile_rank", "params": {}}}))
+    tokens = PRANK.split()
+    want = {tokens[i]: int(tokens[i + 1]) for i in range(0, len(tokens), 2)}
+    assert prank.rank.droplevel("year").to_dict() == want
+    # the largest move of the page's compare_coins table: PRT 27 → 17
+    assert want["PRT"] == 17 and _ranks(1)["PRT"] == 27
