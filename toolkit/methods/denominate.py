@@ -70,8 +70,8 @@ def denominate(X: pd.DataFrame, denominators: pd.DataFrame, by: Mapping) -> Deno
     >>> denominate(X, pop, {"flights": ("pop", 1000)}).data["flights"].tolist()
     [5000.0, 3000.0]
     """
-    out = X.copy()
-    rows = []
+    rows, codes, dens = [], [], []
+    aligned = denominators.reindex(X.index)
     for code, spec in by.items():
         if isinstance(spec, Mapping):
             column, scale = spec.get("denominator"), spec.get("scale", 1.0)
@@ -87,14 +87,19 @@ def denominate(X: pd.DataFrame, denominators: pd.DataFrame, by: Mapping) -> Deno
                             f"available: {list(denominators.columns)}")
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
             raise SpecError(f"denomination of {code}: scale must be a positive number, got {scale!r}")
-        d = denominators[column].reindex(X.index).astype(float)
-        bad = X[code].notna() & d.notna() & (d <= 0)
+        d = aligned[column].to_numpy(dtype=float) / float(scale)
+        x = X[code].to_numpy(dtype=float)
+        bad = ~np.isnan(x) & ~np.isnan(d) & (d <= 0)
         if bad.any():
-            unit = bad.index[bad.to_numpy()][0]
-            raise DataError(f"denomination of {code}: denominator {column} is {d[unit]!r} for unit {unit!r}; "
-                            "it must be positive")
-        out[code] = X[code].astype(float) / (d / float(scale))
+            k = int(np.flatnonzero(bad)[0])
+            raise DataError(f"denomination of {code}: denominator {column} is {d[k] * float(scale)!r} for unit "
+                            f"{X.index[k]!r}; it must be positive")
+        codes.append(code)
+        dens.append(d)
         rows.append({"indicator": code, "denominator": column, "scale": float(scale),
-                     "n_missing_denominator": int((X[code].notna() & d.isna()).sum())})
+                     "n_missing_denominator": int((~np.isnan(x) & np.isnan(d)).sum())})
+    out = X.astype(float)  # a copy
+    if codes:
+        out[codes] = out[codes].to_numpy() / np.column_stack(dens)
     log = pd.DataFrame(rows, columns=["indicator", "denominator", "scale", "n_missing_denominator"])
-    return DenominateResult(out.astype(float).replace([np.inf, -np.inf], np.nan), log)
+    return DenominateResult(out, log)
