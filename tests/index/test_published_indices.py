@@ -242,3 +242,25 @@ def test_asem_percentile_rank_variant_equals_published_ranks(asem_data):
     assert prank.rank.droplevel("year").to_dict() == want
     # the largest move of the page's compare_coins table: PRT 27 → 17
     assert want["PRT"] == 17 and _ranks(1)["PRT"] == 27
+
+
+# results.html, get_results(coin, "Aggregated", use = "groupranks", use_group = "GDPpc_group"):
+# columns Index Conn Sust Physical ConEcFin Political Instit P2P Environ Social SusEcFin
+GROUP_RANKS = {
+    "XL": {"CHE": [1, 2, 1, 3, 5, 8, 2, 2, 1, 1, 8], "NLD": [2, 3, 6, 2, 4, 2, 10, 6, 8, 4, 7],
+           "DNK": [3, 6, 2, 8, 6, 6, 6, 5, 3, 5, 5], "NOR": [4, 5, 4, 4, 8, 4, 1, 11, 2, 3, 10],
+           "SWE": [5, 10, 3, 7, 10, 3, 8, 10, 5, 2, 3], "AUT": [6, 7, 5, 11, 7, 5, 4, 4, 4, 9, 2]},
+    "L": {"BEL": [1, 1, 2, 1, 2, 4, 7, 3, 10, 1, 9], "MLT": [2, 2, 5, 3, 1, 12, 4, 1, 2, 10, 3],
+          "SVN": [3, 4, 1, 2, 6, 9, 6, 5, 5, 3, 2], "GBR": [4, 3, 3, 4, 8, 5, 5, 7, 3, 2, 8],
+          "CZE": [5, 5, 4, 9, 5, 8, 10, 6, 12, 9, 1], "ESP": [6, 7, 7, 7, 10, 2, 3, 9, 6, 6, 10]},
+}
+
+
+@needs_asem
+def test_asem_group_ranks_within_gdp_per_capita_groups(asem):
+    g = asem.group_ranks("GDPpc_group").droplevel("year")[COLS]
+    groups = asem.units["GDPpc_group"].droplevel("year")
+    for group, rows in GROUP_RANKS.items():
+        for unit, ranks in rows.items():
+            assert groups[unit] == group
+            assert g.loc[unit].tolist() == ranks, unit

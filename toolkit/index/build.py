@@ -129,6 +129,13 @@ class IndexResult:
         codes = [n.code for n in self.framework.nodes(level) if n.code in self.scores]
         return self.scores[codes]
 
+    def group_ranks(self, by: str) -> pd.DataFrame:
+        """Ranks of every aggregate within each year and each value of the unit column ``by``
+        (a group the framework declares), rounded as ``ranking.round`` says."""
+        if by not in self.units:
+            raise KeyError(f"{by!r} is not a unit column of the data; unit columns: {list(self.units)}")
+        return rank_scores(self.scores, self.spec["ranking"]["round"], self.units[by])
+
     @property
     def headline_level(self) -> str:
         """The level shown beside the composite: the dimensions, else the level below the index."""
@@ -270,7 +277,7 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     )
 
 
-def rank_scores(scores: pd.DataFrame, decimals: int | None = None) -> pd.DataFrame:
+def rank_scores(scores: pd.DataFrame, decimals: int | None = None, groups: pd.Series | None = None) -> pd.DataFrame:
     """Rank every column of ``scores`` within each year: 1 = highest, ties share the best rank
     (``min``), missing scores stay missing. With ``decimals`` the scores are rounded first, so
     units equal at the published precision tie (the HDR ranks its 3-decimal HDI this way).
@@ -279,6 +286,9 @@ def rank_scores(scores: pd.DataFrame, decimals: int | None = None) -> pd.DataFra
     ----------
     scores : DataFrame indexed by (unit_id, year)
     decimals : int or None
+    groups : Series, optional
+        A group label per row (a unit column such as ``GDPpc_group``): ranks within each year
+        and group (COINr's ``groupranks``).
 
     Returns
     -------
@@ -292,7 +302,10 @@ def rank_scores(scores: pd.DataFrame, decimals: int | None = None) -> pd.DataFra
     ([1, 2, 3], [1, 1, 3])
     """
     values = scores if decimals is None else scores.round(decimals)
-    return values.groupby(level="year").rank(ascending=False, method="min").astype("Int64")
+    keys = [values.index.get_level_values("year")]
+    if groups is not None:
+        keys.append(groups.reindex(values.index).to_numpy())
+    return values.groupby(keys).rank(ascending=False, method="min").astype("Int64")
 
 
 def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):
