@@ -170,3 +170,13 @@ def test_cli_index_reads_the_framework_the_spec_names(tmp_path, capsys):
                  "--out", str(tmp_path / "out")])
     assert code == 0
     assert capsys.readouterr().out.startswith("2022: CHE (0.9665), NOR (0.9659), ISL (0.9592)")
+
+
+def test_processed_data_load_back_under_their_own_framework(tmp_path, fw):
+    from toolkit.data.prepare import load_processed, prepare
+
+    paths = prepare(write_csv(tmp_path / "r.csv", HEADER, GOOD), tmp_path / "proc", fw)
+    parquet = next(p for p in paths.values() if str(p).endswith(".parquet"))
+    back = load_processed(parquet)  # no framework given: the one recorded beside the file
+    assert back.framework.id == "macro"
+    assert back.values(2020).loc["AUT", "GROW"] == -1.2

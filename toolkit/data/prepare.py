@@ -20,7 +20,8 @@ def provenance(data: IndicatorData) -> dict:
         "source_sha256": data.sha256,
         "synthetic": data.is_synthetic,
         "notes": list(data.notes),
-        "framework": {"id": fw.id, "version": fw.version, "sha256": fw.sha256},
+        "framework": {"id": fw.id, "version": fw.version, "sha256": fw.sha256,
+                      "path": str(fw.path) if fw.path else None},
         "unit_conversions": {k: {"stated_unit": u, "factor": f} for k, (u, f) in data.conversions.items()},
         "rows": int(len(data.table)),
         "years": data.years,
@@ -66,14 +67,22 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
 
 
 def load_processed(path: str | Path, framework: Framework | str | None = None) -> IndicatorData:
-    """Load a processed parquet file written by :func:`prepare` back into IndicatorData."""
+    """Load a processed parquet file written by :func:`prepare` back into IndicatorData.
+
+    Without ``framework`` the file's own framework is used (its ``.meta.json`` records the
+    framework file it was read with), so data prepared under a user framework load back under it.
+    """
     import pandas as pd
 
     from ..framework.model import load_framework
 
     path = Path(path)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    table = pd.read_parquet(path)
     meta_path = path.with_suffix(".meta.json")
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    if framework is None:
+        recorded = meta.get("framework") or {}
+        framework = recorded.get("path") if recorded.get("path") and Path(recorded["path"]).is_file() \
+            else recorded.get("id")
+    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    table = pd.read_parquet(path)
     return IndicatorData(table, fw, str(path), meta.get("source_sha256", ""), {}, tuple(meta.get("notes", ())))
