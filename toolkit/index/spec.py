@@ -153,7 +153,7 @@ class IndexSpec:
         where = source or "spec"
         unknown = set(doc) - _SECTIONS
         if unknown:
-            hints = "".join(_suggest(k, _SECTIONS) for k in sorted(unknown))
+            hints = "".join(f"; {k!r}{_suggest(k, _SECTIONS)}" for k in sorted(unknown) if _suggest(k, _SECTIONS))
             raise SpecError(f"{where}: unknown section(s) {sorted(unknown)}{hints}; known: {sorted(_SECTIONS)}")
         if framework is not None and not isinstance(framework, Framework):
             framework = load_framework(framework)
@@ -209,8 +209,7 @@ def _shipped() -> list[str]:
 def _suggest(key, allowed) -> str:
     from ..framework.units import suggest
 
-    hint = suggest(key, allowed)
-    return f" ({key!r}:{hint[1:-1]})" if hint else ""
+    return suggest(key, allowed)
 
 
 def _one_of(value, allowed, what: str, where: str) -> None:
