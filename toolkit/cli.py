@@ -1,7 +1,10 @@
-"""``python -m toolkit <command>``: argument parsing only; the work is done by the library.
+"""``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
-Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
+Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
+report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
+(put on the parsers by :mod:`toolkit.cli_help`); this module only parses the arguments and calls the
+library.
 """
 
 from __future__ import annotations
@@ -10,23 +13,53 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from . import __version__
+from .cli_help import detect_lang, localise
+from .cli_table import format_table
+from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
 from .data.problems import ValidationError
 from .errors import ToolkitError
 
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
+
 
 def _print_report(err: ValidationError, lang: str) -> None:
-    table = err.report_in(lang).drop(columns=["rule_code"])
-    title = "发现问题" if lang == "zh" else "problems found"
-    print(f"{err.source}: {len(table)} {title}", file=sys.stderr)
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 200):
-        print(table.astype(object).where(table.notna(), "").to_string(index=False), file=sys.stderr)
+    table = err.report_in(lang).drop(columns=["rule_code", "file"])
+    print(message("problems_found", lang, source=err.source, n=len(table)), file=sys.stderr)
+    print(format_table(table.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolkit", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = detect_lang(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        print(recipe(lang, __version__))
+        return 0
+    if getattr(args, "lang", None) is None:
+        args.lang = lang
+    try:
+        return _run(args)
+    except ValidationError as err:
+        _print_report(err, args.lang)
+        if args.command == "validate" and args.out:
+            from .reports.workbook import write_problems
+
+            print(write_problems(err, args.out, args.lang), file=sys.stderr)
+        return 1
+    except ToolkitError as err:
+        print(message("error", args.lang, error=err), file=sys.stderr)
+        return 1
+
+
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The parser of ``python -m toolkit``, with its help in ``lang`` ("zh" or "en")."""
+    parser = argparse.ArgumentParser(prog="python -m toolkit")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], default=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("template", help="write a blank return (XLSX and CSV) from the framework")
     p.add_argument("--out", default=".", help="folder to write into (default: current folder)")
@@ -47,18 +80,32 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--framework", default=None)
         if name == "prepare":
             p.add_argument("--out", default="data/processed")
+        else:
+            p.add_argument("--out", default=None, help="also write the problem report to this .xlsx file "
+                                                       "(with Excel column letters)")
 
     p = sub.add_parser("index", help="build the composite index of a return under a specification")
     p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
-    p.add_argument("--spec", default="configs/default.yaml", help="index specification (YAML)")
+    p.add_argument("--spec", default=DEFAULT_SPEC, help="index specification (YAML)")
     p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
+    p = sub.add_parser("compare", help="rankings under several specifications side by side (HTML; docs/studio.md)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", action="append", required=True, help="a specification (give two or more)")
+    p.add_argument("--out", default="reports/compare")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--uncertainty", default=None, help="uncertainty spec: adds the selection page")
+    p.add_argument("--quota", type=int, default=None, help="selection quota (top N)")
+    p.add_argument("--by", choices=["industry", "city"], default=None, help="quota per industry or city")
+    p.add_argument("--n", type=int, default=512, help="replications for the selection page")
+
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
-    p.add_argument("--spec", default="configs/default.yaml")
-    p.add_argument("--by", choices=["unit", "city"], default="unit")
+    p.add_argument("--spec", default=DEFAULT_SPEC)
+    p.add_argument("--by", choices=["unit", "city", "all"], default="unit",
+                   help="brain profiles, city reports, or both (with links between them)")
     p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--year", type=int, default=None)
@@ -67,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
     p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
     p.add_argument("--out", default="reports")
-    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>)")
+    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>, "
+                                               "plus __en for English)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
     p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
@@ -76,15 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
 
-    args = parser.parse_args(argv)
-    try:
-        return _run(args)
-    except ValidationError as err:
-        _print_report(err, getattr(args, "lang", "zh"))
-        return 1
-    except ToolkitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    return localise(parser, lang)
 
 
 def _run(args) -> int:
@@ -93,6 +134,7 @@ def _run(args) -> int:
 
         for path in write_template(args.out, _framework(args.framework)):
             print(path)
+        print(message("template_done", args.lang))
     elif args.command == "demo":
         from .data.demo import DEFAULT_SEED, write_demo
 
@@ -101,17 +143,30 @@ def _run(args) -> int:
         seed = DEFAULT_SEED if args.seed is None else args.seed
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):
             print(path)
+        print(message("demo_done", args.lang))
     elif args.command == "validate":
         from .data.read import read_indicators
 
+        if args.out and Path(args.out).suffix.lower() != ".xlsx":
+            print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
+            return 2
         data = read_indicators(args.file, _framework(args.framework))
-        ok = "通过校验" if args.lang == "zh" else "valid"
-        print(f"{args.file}: {ok} — {len(data.table)} rows, years {data.years}")
+        if args.out:
+            from .reports.workbook import write_problems
+
+            write_problems(ValidationError([], args.file), args.out, args.lang)
+        years = ", ".join(str(y) for y in data.years)
+        print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
     elif args.command == "prepare":
         from .data.prepare import prepare
 
-        for path in prepare(args.file, args.out, _framework(args.framework)).values():
+        written = prepare(args.file, args.out, _framework(args.framework))
+        for path in written.values():
             print(path)
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
+        print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
     elif args.command == "index":
         from .index.build import build_index
         from .index.export import write_results
@@ -122,34 +177,39 @@ def _run(args) -> int:
         spec = load_spec(args.spec, data.framework)
         result = build_index(data, spec)
         out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
-        write_results(result, out)
+        write_results(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
-            print(f"{y}: " + ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items()))
-        print(out)
+            units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())
+            print(message("top_five", args.lang, year=y, units=units))
+        print(message("index_done", args.lang, out=out))
+    elif args.command == "compare":
+        from .studio.compare import write_compare
+
+        for path in write_compare(_load_data(args.data), args.spec, args.out, year=args.year, uspec=args.uncertainty,
+                                  quota=args.quota, by=args.by, n=args.n):
+            print(path)
     elif args.command == "reports":
         from .reports.batch import run_reports
 
         summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
                               workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                               force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
-                              progress=not args.no_progress, framework=_framework(args.framework))
+                              progress=not args.no_progress, pdf=args.pdf, framework=_framework(args.framework))
         done = len(summary.ok)
-        print(f"{summary.run_dir}/index.html: {done} rendered, {len(summary.skipped)} up to date, "
-              f"{len(summary.failed)} failed ({summary.seconds:.1f} s)")
+        print(message("reports_done", args.lang, index=f"{summary.run_dir}/index.html", done=done,
+                      skipped=len(summary.skipped), failed=len(summary.failed), seconds=summary.seconds))
         for key, err in summary.failed.items():
-            print(f"  FAILED {key}: {err}", file=sys.stderr)
+            print(message("report_failed", args.lang, key=key, error=err), file=sys.stderr)
         if summary.failed:
-            print("  re-run only these with: --only failed", file=sys.stderr)
+            print(message("rerun_failed", args.lang), file=sys.stderr)
         return summary.exit_code
     elif args.command == "framework":
         fw = _framework(args.framework)
         from .framework.model import load_framework
 
         fw = fw or load_framework()
-        cols = ["dimension", f"name_{args.lang}", "unit", "type", "direction"]
-        with pd.option_context("display.max_rows", None, "display.width", 200):
-            print(fw.indicators[cols].to_string())
+        print(format_table(codebook(fw, args.lang)))
     return 0
 
 

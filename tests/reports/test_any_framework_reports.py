@@ -34,7 +34,8 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
         page = next(run.glob(f"unit-{unit}-*.html"))
         text = _text(page)
         assert "Dimension scores" in text and "Main obstacles" in text
-        assert "Brains of the same industry" not in text  # no industry column: section left out
+        # no industry column: no same-industry peers (the nearest profiles instead), no city
+        assert "Brains of the same industry" not in text and "Brains with the most similar profile" in text
         if fw == "undp_hdi":
             assert "Switzerland" in text and "Rank 1 / 193" in text
             assert "A long and healthy life" in text

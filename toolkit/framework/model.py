@@ -175,7 +175,12 @@ class Framework:
         return None if p is None else self._nodes[p]
 
     def ancestor(self, code: str, level: str) -> str:
-        """Code of the ancestor of ``code`` at ``level`` (the node itself if it is at that level)."""
+        """Code of the ancestor of ``code`` at ``level`` (the node itself if it is at that level).
+
+        ``level="dimension"`` means the framework's :attr:`dimension_level` (a framework may call
+        its dimensions pillars)."""
+        if level == "dimension" and "dimension" not in self.levels and self.dimension_level:
+            level = self.dimension_level
         node = self.node(code)
         while node is not None and node.level != level:
             node = self.parent(node.code)
@@ -338,7 +343,21 @@ class Framework:
 
 # ---------------------------------------------------------------------------------------------
 def available_frameworks() -> list[str]:
-    """Names of the framework files shipped with the toolkit."""
+    """Names of the framework files shipped with the toolkit.
+
+    Each name loads with :func:`load_framework`; any other framework is loaded from its file.
+
+    Returns
+    -------
+    list of str
+        The names, sorted.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> "shandong_industrial_brain" in toolkit.available_frameworks()
+    True
+    """
     files = resources.files("toolkit") / "frameworks"
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
 
@@ -362,10 +381,24 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
     >>> load_framework("undp_hdi").columns
     ['LE', 'EYS', 'MYS', 'GNI']
 
+    Returns
+    -------
+    Framework
+        The indicators, the hierarchy, the directions, units, labels and rubrics.
+
     Raises
     ------
     FrameworkError
         When the file breaks the schema; the message names the node and the field.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> fw = toolkit.load_framework()
+    >>> len(fw.indicators), list(fw.dimensions.index)
+    (28, ['L1', 'L2', 'L3', 'L4', 'L5'])
+    >>> fw.indicators.loc["L1P1", "unit"]
+    '亿元'
     """
     if isinstance(source, Framework):
         return source

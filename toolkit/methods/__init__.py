@@ -10,7 +10,8 @@ _NAMES = {
     'screen_units': 'screen',
 }
 _MODULES = ['checks', 'changelog', 'denominate', 'impute', 'screen', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
-            'aggregate', 'aggregate_batch', 'registry', 'diagnose']
+            'aggregate', 'aggregate_batch', 'registry', 'diagnose',
+            'bod', 'copeland', 'bwm', 'group_ahp', 'optimal_weights']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)
