@@ -154,7 +154,7 @@ def test_cli_template_validate_prepare_take_a_framework_file(tmp_path, fw, capsy
     assert header.split(",")[:5] == ["unit_id", "country", "region", "pop Population", "year"]
     path = write_csv(tmp_path / "r.csv", HEADER, GOOD)
     assert main(["validate", str(path), "--framework", str(fw.path), "--lang", "en"]) == 0
-    assert "valid — 2 rows, years [2020]" in capsys.readouterr().out
+    assert "valid — 2 rows, years 2020" in capsys.readouterr().out
     assert main(["prepare", str(path), "--framework", str(fw.path), "--out", str(tmp_path / "proc")]) == 0
     assert (tmp_path / "proc" / "r.parquet").is_file()
     bad = write_csv(tmp_path / "bad.csv", HEADER, [GOOD[0][:4] + ["x"] + GOOD[0][5:]])
@@ -169,7 +169,7 @@ def test_cli_index_reads_the_framework_the_spec_names(tmp_path, capsys):
     code = main(["index", str(DATA / "hdi" / "hdr2023_24_hdi_2022.csv"), "--spec", str(ROOT / "configs" / "hdi.yaml"),
                  "--out", str(tmp_path / "out")])
     assert code == 0
-    assert capsys.readouterr().out.startswith("2022: CHE (0.9665), NOR (0.9659), ISL (0.9592)")
+    assert "CHE (0.9665), NOR (0.9659), ISL (0.9592)" in capsys.readouterr().out
 
 
 def test_processed_data_load_back_under_their_own_framework(tmp_path, fw):
