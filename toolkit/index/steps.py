@@ -219,12 +219,22 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
     groups: dict[tuple, tuple[str, dict, list[str]]] = {}
     for c in X.columns:
         method, params = column_params(ns, c)  # per-indicator parameters resolved to this column's scalars
+        params = _plain(params)
         groups.setdefault((method, repr(sorted(params.items()))), (method, params, []))[2].append(c)
     parts = []
     for method, params, cols in groups.values():
+        Xm = X[cols]
+        if "reference_unit" in params and isinstance(X.index, pd.MultiIndex):
+            # the reference is a unit id: within a block each unit has one row (or the id is ambiguous)
+            units = X.index.get_level_values("unit_id")
+            if not units.is_unique:
+                raise DataError(f"normalisation {method}: unit {params['reference_unit']!r} has several rows in "
+                                "this block (several years pooled); use panel.scope: per_year")
+            Xm = Xm.set_axis(units, axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
-            parts.append(norm.normalise(X[cols], method, directions=fw.directions.reindex(cols), **params))
+            out = norm.normalise(Xm, method, directions=fw.directions.reindex(cols), **params)
+        parts.append(out.set_axis(X.index, axis=0))
     return pd.concat(parts, axis=1)[list(X.columns)]
 
 
@@ -375,7 +385,4 @@ def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = 
     under an aggregation choice — the registry entry's batch kernel, with the na rule applied.
     ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit labels."""
     entry = AGGREGATION.get(choice["method"])
-    params = aggregation_params(choice, na)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return entry.kernel(C, W, excluded=excluded, index=index, **params)
+    return entry.kernel(C, W, excluded=excluded, index=index, **aggregation_params(choice, na))
