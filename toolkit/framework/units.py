@@ -48,7 +48,14 @@ _KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values"
 
 @dataclass(frozen=True)
 class UnitColumn:
-    """One declared unit column (see the module docstring for the fields)."""
+    """One declared unit column (see the module docstring for the fields).
+
+    Examples
+    --------
+    >>> c = UnitColumn("unit_id", "id", aliases=("iso3",), label_en="ISO3 code", required=True)
+    >>> c.label("zh"), c.spellings
+    ('ISO3 code', ('unit_id', 'iso3', 'ISO3 code'))
+    """
 
     name: str
     role: str

@@ -5,8 +5,9 @@ A normalisation parameter may be given once (``lower: 0``) or per indicator
 every method:
 
 * a mapping may only name indicators of its *block* — the index leaves that method and params
-  apply to (all leaves but the overridden ones, or the leaves of one override): anything else is
-  a :class:`~toolkit.errors.SpecError` naming it;
+  apply to (all leaves but the overridden ones, or the leaves of one override): a leaf of another
+  block, or a code the framework lacks, is a :class:`~toolkit.errors.SpecError` naming it (codes
+  of the framework that are never normalised, such as aggregates, are ignored);
 * a parameter the method needs (no default in its signature) must have a value for every
   indicator of the block; a parameter with a default falls back to it for the indicators a
   mapping leaves out (``log: {GNI: true}`` logs GNI and nothing else);
@@ -44,11 +45,26 @@ def _choice(ns: Mapping, code: str | None) -> tuple[str, dict]:
     return method, params
 
 
-def column_params(ns: Mapping, column: str, fn=None) -> tuple[str, dict]:
-    """The method and the scalar parameters of one column under the normalisation section
-    ``ns``: each mapping-valued parameter is replaced by the column's entry, or dropped (the
-    method's default applies) when the mapping does not name the column.
+def column_params(ns: Mapping, column: str) -> tuple[str, dict]:
+    """The method and the scalar parameters of one column under a normalisation section.
 
+    Each mapping-valued parameter is replaced by the column's entry, or dropped (the method's
+    default applies) when the mapping does not name the column.
+
+    Parameters
+    ----------
+    ns : mapping
+        The spec's ``normalisation`` section (method, params, overrides).
+    column : str
+        An index leaf.
+
+    Returns
+    -------
+    tuple
+        (method, params) with every parameter a scalar.
+
+    Examples
+    --------
     >>> ns = {"method": "goalposts", "params": {"lower": {"A": 1, "B": 2}, "upper": 9, "log": {"B": True}},
     ...       "overrides": {}}
     >>> column_params(ns, "A")
@@ -91,9 +107,12 @@ def check_indicator_params(doc: Mapping, fw, where_file: str = "spec") -> None:
         for key, value in params.items():
             if not isinstance(value, Mapping):
                 continue
-            outside = [c for c in value if c not in cols]
+            # a code of the framework that is never normalised (an aggregate, a checklist item rolled
+            # up before the index) is harmless; a leaf that another block normalises, or a code the
+            # framework does not have, is a mistake
+            outside = [c for c in value if c not in cols and (c in leaves or c not in fw)]
             if outside:
-                kind = "not an index leaf of framework " + fw.id if any(c not in leaves for c in outside) \
+                kind = "not in framework " + fw.id if any(c not in fw for c in outside) \
                     else "normalised by another method here"
                 raise SpecError(f"{where_file}: {where}.params.{key} names {outside}, {kind}; this block holds {cols}")
             needed = key in declared and declared[key].required
