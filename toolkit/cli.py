@@ -89,6 +89,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--spec", default=DEFAULT_SPEC, help="index specification (YAML)")
     p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
     p = sub.add_parser("compare", help="rankings under several specifications side by side (HTML; docs/studio.md)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
@@ -118,6 +119,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
     p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
     p = sub.add_parser("framework", help="print the codebook")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -170,14 +172,15 @@ def _run(args) -> int:
         from .index.export import write_results
         from .index.spec import load_spec
 
-        data = _load_data(args.file)
+        spec = load_spec(args.spec, _framework(args.framework))
+        data = _load_data(args.file, spec.framework)
         spec = load_spec(args.spec, data.framework)
         result = build_index(data, spec)
         out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
         write_results(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
-            units = ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items())
+            units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())
             print(message("top_five", args.lang, year=y, units=units))
         print(message("index_done", args.lang, out=out))
     elif args.command == "compare":
@@ -192,7 +195,7 @@ def _run(args) -> int:
         summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
                               workers=args.workers, executor=args.executor, scheduler=args.scheduler,
                               force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
-                              progress=not args.no_progress, pdf=args.pdf)
+                              progress=not args.no_progress, pdf=args.pdf, framework=_framework(args.framework))
         done = len(summary.ok)
         print(message("reports_done", args.lang, index=f"{summary.run_dir}/index.html", done=done,
                       skipped=len(summary.skipped), failed=len(summary.failed), seconds=summary.seconds))
@@ -210,14 +213,14 @@ def _run(args) -> int:
     return 0
 
 
-def _load_data(path: str):
+def _load_data(path: str, framework=None):
     if path.endswith(".parquet"):
         from .data.prepare import load_processed
 
-        return load_processed(path)
+        return load_processed(path, framework)
     from .data.read import read_indicators
 
-    return read_indicators(path)
+    return read_indicators(path, framework)
 
 
 def _framework(source):

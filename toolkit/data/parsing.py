@@ -19,7 +19,8 @@ import yaml
 
 from ..framework.model import Framework
 
-#: the columns that identify a unit, with the header spellings accepted for each
+#: the Shandong framework's unit columns and their header spellings (the framework file now
+#: declares these under ``unit_columns``; kept for the demo generator and older callers)
 UNIT_COLUMNS = {
     "unit_id": ("unit_id", "id", "编号", "单位编号", "大脑编号", "产业大脑编号", "unit id"),
     "brain_name": ("brain_name", "brain name", "name", "产业大脑名称", "大脑名称", "名称", "项目名称"),
@@ -175,26 +176,55 @@ class HeaderMatch:
     error: tuple[str, str, str] | None = None   # (rule, zh, en)
 
 
+def _unit_spellings(framework: Framework) -> dict[str, str]:
+    """Squashed header spelling → unit column, for every declared unit column."""
+    out: dict[str, str] = {}
+    for uc in framework.unit_columns:
+        zh, en = uc.label("zh"), uc.label("en")
+        spellings = {*uc.spellings, f"{uc.name} {zh}", f"{zh} {en}", f"{zh}({en})"}
+        for s in spellings:
+            out.setdefault(_squash(s), uc.name)
+    return out
+
+
+def _leading_code(text: str, codes: dict[str, str]) -> tuple[str | None, str]:
+    """A framework code at the start of a header (``EYS``, ``EYS 预期受教育年限``, ``L1P1产业规模``)
+    and the rest of the header."""
+    upper = _squash(text).upper()
+    if upper in codes:
+        return codes[upper], ""
+    parts = re.split(r"[\s:：]+", text, maxsplit=1)
+    if len(parts) == 2 and parts[0].upper() in codes:
+        return codes[parts[0].upper()], parts[1].strip(" :：-_")
+    cm = _CODE.match(text)
+    if cm:
+        return cm.group(1).upper(), text[cm.end():].strip(" :：-_")
+    return None, text
+
+
 def match_header(header, framework: Framework) -> HeaderMatch:
-    """Map one header cell to a canonical column, with the unit conversion it implies."""
+    """Map one header cell to a canonical column, with the unit conversion it implies.
+
+    A header may be a unit column's name, alias or label, or a node's code, name (zh or en) or
+    alias, optionally with the code in front and a unit in brackets behind.
+
+    >>> from toolkit.framework.model import load_framework
+    >>> match_header("gnipc", load_framework("undp_hdi")).column
+    'GNI'
+    """
     raw = "" if header is None else str(header)
     text = normalise_text(raw)
     squashed = _squash(text)
-    for col, spellings in UNIT_COLUMNS.items():
-        zh, en = UNIT_LABELS[col]
-        bilingual = {_squash(f"{col} {zh}"), _squash(f"{zh} {en}"), _squash(f"{zh}({en})")}
-        if squashed in {_squash(s) for s in spellings} | bilingual:
-            return HeaderMatch(raw, col)
-    code = None
-    cm = _CODE.match(text)
-    if cm:
-        code = cm.group(1).upper()
-        text = text[cm.end():].strip(" :：-_")
+    unit_col = _unit_spellings(framework).get(squashed)
+    if unit_col is not None:
+        return HeaderMatch(raw, unit_col)
     leaves = {n.code: n for n in framework.leaves()}
+    codes = {c.upper(): c for c in framework.hierarchy.index}
+    code, text = _leading_code(text, codes)
     by_name = {}
     for n in leaves.values():
-        by_name[_squash(n.name_zh)] = n.code
-        by_name[_squash(n.name_en)] = n.code
+        for spelling in (n.name_zh, n.name_en, *n.aliases):
+            by_name.setdefault(_squash(spelling), n.code)
     unit = None
     name_code = by_name.get(_squash(text)) if text else None
     m = _UNIT_SUFFIX.search(text)
@@ -244,11 +274,12 @@ def header_for(column: str, framework: Framework, lang: str = "zh") -> str:
 
     :func:`match_header` reads every header this function writes.
     """
-    if column in UNIT_COLUMNS:
-        return f"{column} {UNIT_LABELS[column][0]}"
+    if column in {uc.name for uc in framework.unit_columns}:
+        label = framework.unit_column(column).label(lang)
+        return column if label == column else f"{column} {label}"
     node = framework.node(column)
     name = node.name_zh if lang == "zh" else node.name_en
     unit = node.measured_unit or node.unit
-    if node.type in ("amount", "count", "share") and unit and unit != "/":
+    if node.type in ("amount", "signed", "count", "share", "ratio") and unit and unit != "/":
         return f"{column} {name}（{unit}）" if lang == "zh" else f"{column} {name} ({unit})"
     return f"{column} {name}"

@@ -20,7 +20,8 @@ def provenance(data: IndicatorData) -> dict:
         "source_sha256": data.sha256,
         "synthetic": data.is_synthetic,
         "notes": list(data.notes),
-        "framework": {"id": fw.id, "version": fw.version, "sha256": fw.sha256},
+        "framework": {"id": fw.id, "version": fw.version, "sha256": fw.sha256,
+                      "path": str(fw.path) if fw.path else None},
         "unit_conversions": {k: {"stated_unit": u, "factor": f} for k, (u, f) in data.conversions.items()},
         "rows": int(len(data.table)),
         "years": data.years,
@@ -68,13 +69,17 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
 def load_processed(path: str | Path, framework: Framework | str | None = None) -> IndicatorData:
     """Load a processed parquet file written by :func:`prepare` back into IndicatorData.
 
+    Without ``framework`` the file's own framework is used (its ``.meta.json`` records the
+    framework file it was read with), so data prepared under a user framework load back under it.
+
     Parameters
     ----------
     path : str or Path
         The ``<stem>.parquet`` file; its ``<stem>.meta.json`` (if present) gives the source hash
         and notes.
     framework : Framework or str, optional
-        The framework (or its id); default the bundled one.
+        The framework (or its id); default the one recorded in the ``.meta.json``, else the
+        bundled Shandong framework.
 
     Returns
     -------
@@ -96,8 +101,12 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     from ..framework.model import load_framework
 
     path = Path(path)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    table = pd.read_parquet(path)
     meta_path = path.with_suffix(".meta.json")
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    if framework is None:
+        recorded = meta.get("framework") or {}
+        framework = recorded.get("path") if recorded.get("path") and Path(recorded["path"]).is_file() \
+            else recorded.get("id")
+    fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    table = pd.read_parquet(path)
     return IndicatorData(table, fw, str(path), meta.get("source_sha256", ""), {}, tuple(meta.get("notes", ())))

@@ -18,7 +18,6 @@ import pandas as pd
 
 from ..framework.model import Framework, load_framework
 from .parsing import (
-    UNIT_COLUMNS,
     CellError,
     is_missing,
     match_header,
@@ -59,7 +58,8 @@ class IndicatorData:
     Attributes
     ----------
     table : DataFrame
-        Unit columns (unit_id, brain_name, city, city_code, county, industry, year), then one
+        The framework's unit columns (Shandong: unit_id, brain_name, city, city_code, county,
+        industry, year), then one
         column per data column of the framework (its leaves), then the indicators rolled up from
         raw sub-measures (L3P1's checklist score). Index: 0..n-1.
     framework : Framework
@@ -97,7 +97,8 @@ class IndicatorData:
 
     @property
     def unit_columns(self) -> list[str]:
-        return list(UNIT_COLUMNS)
+        """The framework's unit columns (identifier, name, groups, year…), in declared order."""
+        return [uc.name for uc in self.framework.unit_columns]
 
     @property
     def years(self) -> list[int]:
@@ -105,7 +106,7 @@ class IndicatorData:
 
     def values(self, year: int | None = None, columns: list[str] | None = None) -> pd.DataFrame:
         """The indicator matrix: index unit_id (one year) or (unit_id, year) (all years)."""
-        cols = columns or [c for c in self.table.columns if c not in UNIT_COLUMNS]
+        cols = columns or [c for c in self.table.columns if c not in self.unit_columns]
         t = self.table
         if year is not None:
             t = t[t["year"] == year]
@@ -115,10 +116,10 @@ class IndicatorData:
         return t.set_index(["unit_id", "year"])[cols].astype(float)
 
     def units(self, year: int | None = None) -> pd.DataFrame:
-        """Unit descriptors (name, city, county, industry), indexed like :meth:`values`."""
+        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`."""
         t = self.table if year is None else self.table[self.table["year"] == year]
         idx = "unit_id" if year is not None else ["unit_id", "year"]
-        return t.set_index(idx)[[c for c in UNIT_COLUMNS if c not in ("unit_id", "year")]]
+        return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]
 
 
 # -- reading files -------------------------------------------------------------------------------
@@ -294,9 +295,10 @@ def interpret(raw: RawTable, fw: Framework):
             continue
         seen[m.column] = j
         keep.append((j, m))
-    required = list(UNIT_COLUMNS) + fw.columns
+    required = [uc.name for uc in fw.unit_columns] + fw.columns
+    defaults = {uc.name: uc.default for uc in fw.unit_columns if uc.has_default}
     for col in required:
-        if col not in seen:
+        if col not in seen and col not in defaults:
             label = fw.label(col, "zh") if col in fw else col
             problems.append(Problem(file, None, col, None, "missing_column",
                                     f"缺少必填列 {col}（{label}）", f"required column {col} is missing"))
@@ -307,6 +309,7 @@ def interpret(raw: RawTable, fw: Framework):
     data: dict[str, list] = {col: [None] * len(raw.rows) for col in required}
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
+    units = {uc.name: uc for uc in fw.unit_columns}
     for j, m in keep:
         col = m.column
         node = nodes.get(col)
@@ -317,18 +320,23 @@ def interpret(raw: RawTable, fw: Framework):
                 value = values[i]
             else:
                 try:
-                    value = _parse_cell(cell, col, node)
+                    value = _parse_cell(cell, col, node, units.get(col))
                 except CellError as err:
                     rn = raw.row_numbers[i]
                     problems.append(Problem(file, rn, col, cell, err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
                     skip.add((rn, col))
                     continue
             if node is not None and value is not None:
-                if (i, j) in raw.percent_cells and node.type == "share":
+                if (i, j) in raw.percent_cells and node.type in ("share", "ratio"):
                     value *= 100.0  # Excel stores 12% as 0.12
                 value *= m.factor
             data[col][i] = value
+    for col, value in defaults.items():
+        if col not in seen:
+            data[col] = [value] * len(raw.rows)
     df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
+    for col in fw.unit_role("denominator"):
+        df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
     for col in fw.columns:
         df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
     df["year"] = df["year"].astype("Int64")
@@ -348,16 +356,20 @@ def _fast_numbers(cells: list) -> tuple[list, list[bool]]:
     return [float(v) if f else None for v, f in zip(out, fast, strict=True)], fast.tolist()
 
 
-def _parse_cell(cell, col: str, node):
+def _parse_cell(cell, col: str, node, unit=None):
     if node is None:
-        if col == "year":
+        role = getattr(unit, "role", None)
+        reference = getattr(unit, "reference", None)
+        if role == "year":
             return parse_year(cell)
-        if col == "city_code":
+        if role == "denominator":
+            return parse_number(cell)
+        if reference == "shandong_cities.code":
             return parse_city_code(cell)
         if is_missing(cell):
             return None
         text = normalise_text(cell)
-        if col == "city" and text and not text.endswith("市"):
+        if reference == "shandong_cities.zh" and text and not text.endswith("市"):
             from ..framework.geo import city_code, city_name
             code = city_code(text)
             return city_name(code) if code else text
@@ -366,5 +378,5 @@ def _parse_cell(cell, col: str, node):
         return parse_binary(cell)
     if node.type == "ordinal":
         return parse_level(cell)
-    return parse_number(cell, allow_percent=node.type == "share")
+    return parse_number(cell, allow_percent=node.type in ("share", "ratio"))
 

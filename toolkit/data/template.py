@@ -14,20 +14,23 @@ from pathlib import Path
 from ..files import normalise_zip, write_many_atomic
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
-from .parsing import UNIT_COLUMNS, UNIT_LABELS, header_for
+from .parsing import header_for
 
 DATA_SHEET = "填报表 Data"
 N_INPUT_ROWS = 200  # rows prepared with validation
 
 
 def _rows(fw: Framework) -> tuple[list[str], list[str], list[str], list[str]]:
-    cols = list(UNIT_COLUMNS) + fw.columns
+    declared = {uc.name: uc for uc in fw.unit_columns}
+    cols = list(declared) + fw.columns
     header = [header_for(c, fw) for c in cols]
     english, units = [], []
     for c in cols:
-        if c in UNIT_COLUMNS:
-            english.append(UNIT_LABELS[c][1])
-            units.append({"year": "年 year", "city_code": "GB/T 2260"}.get(c, "文本 text"))
+        if c in declared:
+            uc = declared[c]
+            english.append(uc.label("en"))
+            units.append("年 year" if uc.role == "year" else "GB/T 2260" if uc.reference == "shandong_cities.code"
+                         else "数值 number" if uc.role == "denominator" else "文本 text")
         else:
             n = fw.node(c)
             english.append(n.name_en)
@@ -124,20 +127,28 @@ def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
         lists.cell(i, 2, code)
     lists.sheet_state = "hidden"
     n_c = len(cities())
+    declared = {uc.name: uc for uc in fw.unit_columns}
     for idx, col in enumerate(cols, start=1):
-        if col == "city":
+        uc = declared.get(col)
+        if uc is not None and uc.values:
+            values = ",".join(uc.values)
+            add(DataValidation("list", formula1=f'"{values}"', showErrorMessage=True, error=f"{col}: {values}"), idx)
+        elif uc is not None and uc.reference == "shandong_cities.zh":
             add(DataValidation("list", formula1=f"lists!$A$1:$A${n_c}", showErrorMessage=True,
                                errorTitle="城市 city", error="请选择山东16市之一 / choose one of the 16 cities"), idx)
-        elif col == "city_code":
+        elif uc is not None and uc.reference == "shandong_cities.code":
             add(DataValidation("list", formula1=f"lists!$B$1:$B${n_c}", showErrorMessage=True,
                                error="GB/T 2260 code of a Shandong city"), idx)
-        elif col == "year":
+        elif uc is not None and uc.role == "year":
             add(DataValidation("whole", operator="between", formula1="2000", formula2="2100",
                                showErrorMessage=True, error="年份 year 2000–2100"), idx)
         elif col in fw:
             n = fw.node(col)
             msg = f"{col} {n.name_zh}: {n.name_en}"
-            if n.type == "amount":
+            if n.type == "signed":
+                dv = DataValidation("decimal", operator="between", formula1="-1E+300", formula2="1E+300",
+                                    error=f"{msg}: 数字 a number")
+            elif n.type in ("amount", "ratio"):
                 dv = DataValidation("decimal", operator="greaterThanOrEqual", formula1="0",
                                     error=f"{msg} ≥ 0")
             elif n.type == "count":
@@ -163,7 +174,11 @@ def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
     for n in fw.nodes():
         if n.depth < 2:
             continue
-        defs.append([n.code, fw.ancestor(n.code, "dimension"), n.name_zh, n.name_en, n.unit,
+        try:
+            dim = fw.ancestor(n.code, fw.dimension_level) if fw.dimension_level else ""
+        except KeyError:
+            dim = ""
+        defs.append([n.code, dim, n.name_zh, n.name_en, n.unit,
                      "" if n.children else (n.measured_unit or n.unit), "benefit" if n.direction > 0 else "cost",
                      n.type, n.definition_zh, n.definition_en, n.note])
     for c in range(1, 12):

@@ -17,9 +17,9 @@ import pandera.pandas as pa
 
 from ..framework.geo import cities
 from ..framework.model import Framework
-from .parsing import UNIT_COLUMNS
 from .problems import Problem
 
+#: the unit columns the Shandong framework file declares ``required`` (kept for older callers)
 REQUIRED_UNIT_VALUES = ("unit_id", "brain_name", "city", "city_code", "industry", "year")
 YEAR_RANGE = (2000, 2100)
 
@@ -36,7 +36,7 @@ def _column_checks(node) -> list[pa.Check]:
         return lambda s: s.isna() | fn(s)
 
     t = node.type
-    checks = [pa.Check(ok(lambda s: s >= 0), name="non_negative")] if t in ("amount", "count") else []
+    checks = [pa.Check(ok(lambda s: s >= 0), name="non_negative")] if t in ("amount", "count", "ratio") else []
     if t == "count":
         checks.append(pa.Check(ok(lambda s: np.isclose(s, np.round(s))), name="not_integer"))
     elif t == "share":
@@ -46,6 +46,29 @@ def _column_checks(node) -> list[pa.Check]:
         checks.append(pa.Check(ok(lambda s: s.isin(allowed)), name="rubric_level"))
     elif t == "binary":
         checks.append(pa.Check(ok(lambda s: s.isin([0, 1])), name="binary"))
+    if node.min is not None:
+        checks.append(pa.Check(ok(lambda s, lo=node.min: s >= lo), name="below_min"))
+    if node.max is not None:
+        checks.append(pa.Check(ok(lambda s, hi=node.max: s <= hi), name="above_max"))
+    return checks
+
+
+def _unit_checks(uc) -> list[pa.Check]:
+    """Checks for one declared unit column (required, reference set, fixed values, year)."""
+    checks = []
+    if uc.required:
+        checks.append(pa.Check(lambda s: s.notna(), name="required_value", ignore_na=False))
+    if uc.reference == "shandong_cities.code":
+        valid_codes = list(cities().index)
+        checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_codes), name="city_code"))
+    if uc.reference == "shandong_cities.zh":
+        valid_names = list(cities()["zh"])
+        checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_names), name="city_name"))
+    if uc.values is not None:
+        allowed = list(uc.values)
+        checks.append(pa.Check(lambda s: s.isna() | s.astype(str).isin(allowed), name=f"unit_value:{uc.name}"))
+    if uc.role == "year":
+        checks.append(pa.Check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
     return checks
 
 
@@ -72,26 +95,16 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
     >>> schema.strict
     True
     """
-    valid_codes = list(cities().index)
-    valid_names = list(cities()["zh"])
     cols: dict[str, pa.Column] = {}
-    for col in UNIT_COLUMNS:
-        required = col in REQUIRED_UNIT_VALUES
-        checks = []
-        if required:
-            checks.append(pa.Check(lambda s: s.notna(), name="required_value", ignore_na=False))
-        if col == "city_code":
-            checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_codes), name="city_code"))
-        if col == "city":
-            checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_names), name="city_name"))
-        if col == "year":
-            checks.append(pa.Check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
-        dtype = "Int64" if col == "year" else None  # text columns: pandas 2 object or pandas 3 str
-        cols[col] = pa.Column(dtype, checks, nullable=True, coerce=False)
+    for uc in framework.unit_columns:
+        # text columns: pandas 2 object or pandas 3 str
+        dtype = "Int64" if uc.role == "year" else float if uc.role == "denominator" else None
+        cols[uc.name] = pa.Column(dtype, _unit_checks(uc), nullable=True, coerce=False)
     for node in framework.leaves():
         cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
-    frame_checks = [pa.Check(_unique_unit_year, name="duplicate_unit_year"),
-                    pa.Check(_city_matches_code, name="city_mismatch")]
+    frame_checks = [pa.Check(_unique_unit_year, name="duplicate_unit_year")]
+    if "city_matches_code" in framework.unit_rules:
+        frame_checks.append(pa.Check(_city_matches_code, name="city_mismatch"))
     for i, con in enumerate(framework.constraints):
         left, right = con["left"], con["right"]
         frame_checks.append(pa.Check(
@@ -196,6 +209,13 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
         if column is None or (row, column) in skip:
             continue
         value = case.failure_case
+        if check.startswith("unit_value:"):
+            allowed = framework.unit_column(column).values
+            v = _fmt(value)
+            problems.append(Problem(file, row, column, v, "unit_value",
+                                    f"{column} 的取值“{v}”不在允许的取值 {list(allowed)} 之中",
+                                    f"{column} {v!r} is not one of the allowed values {list(allowed)}"))
+            continue
         problems.append(_cell_problem(file, row, column, value, check, framework))
     return problems
 
@@ -208,6 +228,8 @@ _MESSAGES = {
     "share_range": ("{c}（{n}）是百分比，应在0–100之间：{v}", "{c} ({ne}) is a percentage and must be within 0–100: {v}"),
     "rubric_level": ("{c}（{n}）等级应为 {lv} 之一：{v}", "{c} ({ne}) must be one of the rubric levels {lv}: {v}"),
     "binary": ("{c}（{n}）只能填0或1：{v}", "{c} ({ne}) must be 0 or 1: {v}"),
+    "below_min": ("{c}（{n}）不能小于 {mn}：{v}", "{c} ({ne}) must be at least {mn}: {v}"),
+    "above_max": ("{c}（{n}）不能大于 {mx}：{v}", "{c} ({ne}) must be at most {mx}: {v}"),
     "city_code": ("城市代码 {v} 无效，应为山东16市之一（370100–371700，不含371200）",
                   "city code {v} is not one of Shandong's 16 cities (370100–371700 without 371200)"),
     "city_name": ("城市名称“{v}”不是山东16市之一", "city '{v}' is not one of Shandong's 16 cities"),
@@ -220,6 +242,7 @@ def _cell_problem(file, row, column, value, rule, framework: Framework) -> Probl
     v = _fmt(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
     fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
               "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
-              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1]}
+              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1],
+              "mn": _fmt(getattr(node, "min", None)), "mx": _fmt(getattr(node, "max", None))}
     zh_t, en_t = _MESSAGES.get(rule, ("{c}: " + rule + ": {v}",) * 2)
     return Problem(file, row, column, v, rule, zh_t.format(**fields), en_t.format(**fields))

@@ -11,11 +11,12 @@ _NAMES = {
     'Node': 'model',
     'available_frameworks': 'model',
     'load_framework': 'model',
+    'UnitColumn': 'units',
     'cities': 'geo',
     'city_code': 'geo',
     'city_name': 'geo',
 }
-_MODULES = ['model', 'geo']
+_MODULES = ['model', 'units', 'geo']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -23,20 +23,31 @@ import pandas as pd
 import yaml
 
 from ..errors import FrameworkError
+from .units import UnitColumn, check_keys, parse_unit_columns, suggest
 
 DEFAULT_FRAMEWORK = "shandong_industrial_brain"
 
 #: measurement types a node may declare, and what a data cell of that type must hold
 MEASUREMENT_TYPES = {
     "amount": "non-negative number",
+    "signed": "any number, negative allowed (a growth rate, a balance)",
     "count": "non-negative whole number",
     "share": "percentage between 0 and 100",
+    "ratio": "non-negative number, not bounded above (a ratio that may exceed 100 %)",
     "ordinal": "rubric level",
     "checklist": "computed from 0/1 items",
     "binary": "0 or 1",
 }
 ROLLUP_METHODS = {"checklist_share": "raw", "normalised_mean": "index"}
 _LANGS = ("zh", "en")
+#: direction spellings: benefit/cost and COINr's +1/−1
+DIRECTIONS = {"benefit": 1, "cost": -1, 1: 1, -1: -1, "1": 1, "-1": -1, "+1": 1}
+TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "description", "source", "licence",
+            "levels", "dimension_level", "unit_columns", "constraints", "root")
+NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
+             "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
+             "denominator", "scale", "note")
+UNIT_RULES = {"city_matches_code": ("city", "city_code")}
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,11 @@ class Node:
     rubric: tuple[tuple[int, str, str], ...] = ()
     rollup: dict | None = field(default=None, hash=False, compare=False)
     note: str = ""
+    aliases: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    denominator: str | None = None
+    scale: float = 1.0
 
     @property
     def is_leaf(self) -> bool:
@@ -102,12 +118,42 @@ class Framework:
     """
 
     def __init__(self, meta: dict, nodes: dict[str, Node], levels: tuple[str, ...], path: Path | None,
-                 sha256: str):
+                 sha256: str, unit_columns: tuple[UnitColumn, ...] = ()):
         self.meta = meta
         self._nodes = nodes
         self.levels = levels
         self.path = path
         self.sha256 = sha256
+        self.unit_columns = unit_columns or parse_unit_columns(None, "")
+
+    # -- unit columns -------------------------------------------------------------------------
+    def unit_column(self, name: str) -> UnitColumn:
+        """The declared unit column ``name``."""
+        for c in self.unit_columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{name!r} is not a unit column of framework {self.id}; "
+                       f"declared: {[c.name for c in self.unit_columns]}")
+
+    def unit_role(self, role: str) -> list[str]:
+        """Names of the unit columns with ``role`` (id, name, group, year, denominator, attribute)."""
+        return [c.name for c in self.unit_columns if c.role == role]
+
+    @property
+    def name_column(self) -> str | None:
+        """The unit column that names a unit (``brain_name``, ``country``…), or None."""
+        names = self.unit_role("name")
+        return names[0] if names else None
+
+    @property
+    def group_columns(self) -> list[str]:
+        """Unit columns that group units (group imputation, reports)."""
+        return self.unit_role("group")
+
+    @property
+    def unit_rules(self) -> list[str]:
+        """Rules between unit columns (``city_matches_code``)."""
+        return list(self.meta.get("unit_rules") or [])
 
     # -- identity ---------------------------------------------------------------------------
     @property
@@ -122,7 +168,7 @@ class Framework:
         return self.meta.get(f"title_{lang}", self.id)
 
     def __repr__(self) -> str:
-        return (f"<Framework {self.id} v{self.version}: {len(self.dimensions)} dimensions, "
+        return (f"<Framework {self.id} v{self.version}: levels {list(self.levels)}, "
                 f"{len(self.indicators)} indicators, {len(self.leaves())} data columns>")
 
     # -- nodes and navigation -----------------------------------------------------------------
@@ -153,7 +199,12 @@ class Framework:
         return None if p is None else self._nodes[p]
 
     def ancestor(self, code: str, level: str) -> str:
-        """Code of the ancestor of ``code`` at ``level`` (the node itself if it is at that level)."""
+        """Code of the ancestor of ``code`` at ``level`` (the node itself if it is at that level).
+
+        ``level="dimension"`` means the framework's :attr:`dimension_level` (a framework may call
+        its dimensions pillars)."""
+        if level == "dimension" and "dimension" not in self.levels and self.dimension_level:
+            level = self.dimension_level
         node = self.node(code)
         while node is not None and node.level != level:
             node = self.parent(node.code)
@@ -206,17 +257,38 @@ class Framework:
         return pd.DataFrame(rows).set_index("code")
 
     def _dimension_of(self, n: Node) -> str | None:
-        if "dimension" not in self.levels:
+        if self.dimension_level is None:
             return None
         try:
-            return self.ancestor(n.code, "dimension")
+            return self.ancestor(n.code, self.dimension_level)
         except KeyError:
             return None
 
+    @property
+    def dimension_level(self) -> str | None:
+        """The level the toolkit treats as "dimensions" (reports, coupling, obstacles by
+        dimension): ``dimension_level`` from the file, else the level named ``dimension``,
+        else None — never a guess."""
+        declared = self.meta.get("dimension_level")
+        if declared:
+            return declared
+        return "dimension" if "dimension" in self.levels else None
+
     @cached_property
     def dimensions(self) -> pd.DataFrame:
-        """The dimension level: code, name_zh, name_en, weight."""
-        level = "dimension" if "dimension" in self.levels else self.levels[1]
+        """The dimension level: code, name_zh, name_en, weight.
+
+        Raises
+        ------
+        FrameworkError
+            When the framework has no level named ``dimension`` and declares no
+            ``dimension_level``.
+        """
+        level = self.dimension_level
+        if level is None:
+            raise FrameworkError(f"framework {self.id} has no level named 'dimension'; add "
+                                 f"`dimension_level: <one of {list(self.levels[1:-1]) or list(self.levels)}>` "
+                                 "to the framework file to say which level plays that part")
         return self.hierarchy.loc[self.hierarchy["level"] == level,
                                   ["name_zh", "name_en", "weight"]]
 
@@ -262,7 +334,12 @@ class Framework:
     @property
     def constraints(self) -> list[dict]:
         """Cross-field rules between data columns (``rule: le`` means left ≤ right)."""
-        return list(self.meta.get("constraints") or [])
+        return [c for c in self.meta.get("constraints") or [] if c.get("rule") == "le"]
+
+    @property
+    def denominators(self) -> dict[str, tuple[str, float]]:
+        """Leaf code → (denominator column, scale factor) for every leaf that declares one."""
+        return {n.code: (n.denominator, n.scale) for n in self.leaves() if n.denominator}
 
     # -- roll-ups -----------------------------------------------------------------------------
     def rollup_raw(self, data: pd.DataFrame) -> pd.DataFrame:
@@ -309,14 +386,24 @@ def available_frameworks() -> list[str]:
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
 
 
-def load_framework(source: str | Path | None = None) -> Framework:
+def load_framework(source: str | Path | Framework | None = None) -> Framework:
     """Load a framework file.
 
     Parameters
     ----------
-    source : str or Path, optional
-        A shipped framework name (default ``shandong_industrial_brain``) or the path of any
-        YAML file with the same schema.
+    source : str, Path or Framework, optional
+        A shipped framework name (default ``shandong_industrial_brain``; also ``undp_hdi`` and
+        ``coinr_asem``) or the path of any YAML file with the same schema (see
+        ``docs/frameworks.md``). A Framework is returned as it is.
+
+    Returns
+    -------
+    Framework
+
+    Examples
+    --------
+    >>> load_framework("undp_hdi").columns
+    ['LE', 'EYS', 'MYS', 'GNI']
 
     Returns
     -------
@@ -337,6 +424,8 @@ def load_framework(source: str | Path | None = None) -> Framework:
     >>> fw.indicators.loc["L1P1", "unit"]
     '亿元'
     """
+    if isinstance(source, Framework):
+        return source
     if source is None:
         source = DEFAULT_FRAMEWORK
     path = Path(source)
@@ -357,18 +446,50 @@ def load_framework(source: str | Path | None = None) -> Framework:
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
 
 
+def _number(raw: dict, key: str, ctx: str) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FrameworkError(f"{ctx}: {key} must be a number, got {value!r}")
+    return float(value)
+
+
+def _direction(raw: dict, ctx: str) -> int:
+    value = raw.get("direction", "benefit")
+    key = int(value) if isinstance(value, float) and value in (1.0, -1.0) else value
+    if isinstance(key, bool) or key not in DIRECTIONS:
+        raise FrameworkError(f"{ctx}: direction must be benefit or cost (or, as in COINr, 1 or -1), "
+                             f"got {value!r}{suggest(value, ('benefit', 'cost'))}")
+    return DIRECTIONS[key]
+
+
+def _names(raw: dict, ctx: str) -> tuple[str, str]:
+    zh, en = str(raw.get("name_zh") or "").strip(), str(raw.get("name_en") or "").strip()
+    if not zh and not en:
+        raise FrameworkError(f"{ctx}: missing name_zh and name_en (give at least one)")
+    return zh or en, en or zh
+
+
 def _parse(doc, path: Path | None, sha256: str) -> Framework:
     where = str(path) if path else "<framework>"
     if not isinstance(doc, dict):
         raise FrameworkError(f"{where}: top level must be a mapping")
+    check_keys(doc, TOP_KEYS, where)
     for key in ("schema_version", "id", "version", "levels", "root"):
         if key not in doc:
             raise FrameworkError(f"{where}: missing top-level field {key!r}")
     if doc["schema_version"] != 1:
         raise FrameworkError(f"{where}: unsupported schema_version {doc['schema_version']!r} (expected 1)")
-    levels = tuple(doc["levels"])
+    levels = tuple(str(lv) for lv in doc["levels"])
     if len(levels) < 2 or len(set(levels)) != len(levels):
         raise FrameworkError(f"{where}: levels must name at least two distinct levels, got {levels}")
+    dim_level = doc.get("dimension_level")
+    if dim_level is not None and dim_level not in levels[1:]:
+        raise FrameworkError(f"{where}: dimension_level {dim_level!r} is not one of the levels below the index "
+                             f"{list(levels[1:])}{suggest(dim_level, levels)}")
+    unit_columns = parse_unit_columns(doc.get("unit_columns"), where)
+    unit_names = {c.name for c in unit_columns}
     nodes: dict[str, Node] = {}
 
     def visit(raw: dict, depth: int, parent: str | None) -> None:
@@ -376,31 +497,40 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
             raise FrameworkError(f"{where}: a node under {parent!r} has no code")
         code = str(raw["code"])
         ctx = f"{where}: node {code}"
+        check_keys(raw, NODE_KEYS, ctx)
         if code in nodes:
             raise FrameworkError(f"{ctx}: code used twice")
         if depth >= len(levels):
             raise FrameworkError(f"{ctx}: deeper than the {len(levels)} declared levels {levels}")
-        for key in ("name_zh", "name_en"):
-            if not raw.get(key):
-                raise FrameworkError(f"{ctx}: missing {key}")
+        name_zh, name_en = _names(raw, ctx)
         kids = raw.get("children") or []
-        direction = raw.get("direction", "benefit")
-        if direction not in ("benefit", "cost"):
-            raise FrameworkError(f"{ctx}: direction must be benefit or cost, got {direction!r}")
+        direction = _direction(raw, ctx)
         mtype = raw.get("type", "")
         if mtype and mtype not in MEASUREMENT_TYPES:
-            raise FrameworkError(f"{ctx}: type must be one of {sorted(MEASUREMENT_TYPES)}, got {mtype!r}")
+            raise FrameworkError(f"{ctx}: type must be one of {sorted(MEASUREMENT_TYPES)}, got "
+                                 f"{mtype!r}{suggest(mtype, MEASUREMENT_TYPES)}")
         if not kids and depth > 0 and not mtype:
             raise FrameworkError(f"{ctx}: a leaf needs a measurement type")
         weight = raw.get("weight", 1)
-        if not isinstance(weight, (int, float)) or weight < 0:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
             raise FrameworkError(f"{ctx}: weight must be a non-negative number, got {weight!r}")
+        lo, hi = _number(raw, "min", ctx), _number(raw, "max", ctx)
+        if lo is not None and hi is not None and not lo < hi:
+            raise FrameworkError(f"{ctx}: min must be below max, got {lo} and {hi}")
+        denominator = raw.get("denominator")
+        if denominator is not None and str(denominator) not in unit_names:
+            raise FrameworkError(f"{ctx}: denominator {denominator!r} is not a declared unit column"
+                                 f"{suggest(denominator, unit_names)}")
+        scale = _number(raw, "scale", ctx)
+        if scale is not None and (denominator is None or not scale > 0):
+            raise FrameworkError(f"{ctx}: scale must be a positive number beside a denominator, got {scale!r}")
         rubric = ()
         if mtype == "ordinal":
             levels_raw = raw.get("rubric") or []
             if not levels_raw:
                 raise FrameworkError(f"{ctx}: an ordinal indicator needs a rubric")
-            rubric = tuple((int(lv["value"]), str(lv["zh"]), str(lv["en"])) for lv in levels_raw)
+            rubric = tuple((int(lv["value"]), str(lv.get("zh", lv.get("en", ""))), str(lv.get("en", lv.get("zh", ""))))
+                           for lv in levels_raw)
         rollup = raw.get("rollup")
         if kids and depth > 0 and mtype and not rollup:
             raise FrameworkError(f"{ctx}: an indicator with sub-measures needs a rollup")
@@ -411,27 +541,46 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
             rollup = {"stage": ROLLUP_METHODS[method], **rollup}
             if method == "checklist_share" and any(k.get("type") != "binary" for k in kids):
                 raise FrameworkError(f"{ctx}: checklist items must have type binary")
+        aliases = raw.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise FrameworkError(f"{ctx}: aliases must be a list of header spellings, got {aliases!r}")
         nodes[code] = Node(
-            code=code, name_zh=str(raw["name_zh"]), name_en=str(raw["name_en"]),
+            code=code, name_zh=name_zh, name_en=name_en,
             level=levels[depth], depth=depth, parent=parent,
             children=tuple(str(k.get("code")) for k in kids if isinstance(k, dict)),
             weight=float(weight),
             definition_zh=str(raw.get("definition_zh", "")), definition_en=str(raw.get("definition_en", "")),
             unit=str(raw.get("unit", "")), unit_en=str(raw.get("unit_en", "")),
             measured_unit=str(raw.get("measured_unit", "")),
-            direction=1 if direction == "benefit" else -1, type=mtype, rubric=rubric,
+            direction=direction, type=mtype, rubric=rubric,
             rollup=rollup, note=str(raw.get("note", "")).strip(),
+            aliases=tuple(str(a) for a in aliases), min=lo, max=hi,
+            denominator=None if denominator is None else str(denominator), scale=scale or 1.0,
         )
         for k in kids:
             visit(k, depth + 1, code)
 
     visit(doc["root"], 0, None)
     leaves = {c for c, n in nodes.items() if n.is_leaf and n.depth > 0}
+    clash = sorted(unit_names & set(nodes))
+    if clash:
+        raise FrameworkError(f"{where}: {clash} are both unit columns and nodes")
+    unit_rules = []
     for i, con in enumerate(doc.get("constraints") or []):
-        if con.get("rule") != "le":
-            raise FrameworkError(f"{where}: constraint {i + 1}: unknown rule {con.get('rule')!r} (known: le)")
+        rule = con.get("rule") if isinstance(con, dict) else None
+        if rule in UNIT_RULES:
+            absent = [c for c in UNIT_RULES[rule] if c not in unit_names]
+            if absent:
+                raise FrameworkError(f"{where}: constraint {i + 1}: rule {rule} needs the unit column(s) {absent}")
+            unit_rules.append(rule)
+            continue
+        if rule != "le":
+            raise FrameworkError(f"{where}: constraint {i + 1}: unknown rule {rule!r} "
+                                 f"(known: {['le', *UNIT_RULES]}){suggest(rule, ['le', *UNIT_RULES])}")
+        check_keys(con, ("rule", "left", "right", "zh", "en"), f"{where}: constraint {i + 1}")
         for side in ("left", "right"):
             if con.get(side) not in leaves:
                 raise FrameworkError(f"{where}: constraint {i + 1}: {side} {con.get(side)!r} is not a data column")
     meta = {k: v for k, v in doc.items() if k != "root"}
-    return Framework(meta, nodes, levels, path, sha256)
+    meta["unit_rules"] = unit_rules
+    return Framework(meta, nodes, levels, path, sha256, unit_columns)

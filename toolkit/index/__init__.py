@@ -11,10 +11,13 @@ _NAMES = {
     'load_spec': 'spec',
     'IndexResult': 'build',
     'build_index': 'build',
+    'rank_scores': 'build',
+    'data_path': 'steps',
+    'column_params': 'params',
     'write_results': 'export',
     'result_tables': 'export',
 }
-_MODULES = ['spec', 'steps', 'build', 'export']
+_MODULES = ['spec', 'params', 'steps', 'build', 'export']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

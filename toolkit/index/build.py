@@ -5,13 +5,22 @@ The steps, each taken from the specification (:mod:`toolkit.index.spec`):
 1. **select** the index leaves: every indicator, except that an indicator whose sub-measures
    roll up inside the index (L2P1, L3P3) is replaced by its sub-measures; a raw-stage roll-up
    (L3P1's checklist score) is a leaf itself;
-2. **impute** (panel filling across years first, then a cross-sectional method);
-3. **treat outliers** (COINr's winsorise-then-log rule; binary and ordinal columns skipped);
-4. **normalise**, direction-aware, per indicator if overridden;
-5. **weight and aggregate** bottom-up through the framework's levels: sub-measures →
+2. **denominate** (COINr ``Denominate``: indicator / (denominator / scale), as the framework or
+   the spec declares; :mod:`toolkit.methods.denominate`);
+3. **impute** (panel filling across years first, then a cross-sectional method, by any group
+   column the framework declares);
+4. **screen** units (COINr ``Screen``: byNA, byzeros, byNAandzeros with force lists;
+   :mod:`toolkit.methods.screen`);
+5. **treat outliers** (COINr's winsorise-then-log rule; binary and ordinal columns skipped);
+6. **normalise**, direction-aware, per indicator if overridden, with per-indicator parameters
+   (:mod:`toolkit.index.params`);
+7. **weight and aggregate** bottom-up through the framework's levels: sub-measures →
    indicator, indicators → dimension, dimensions → index; method and weights per level, and
    per node where overridden;
-6. **rank** the composite within each year (1 = best).
+8. **rank** every aggregate within each year (1 = best; ties share the best rank), on scores
+   rounded to ``ranking.round`` decimals when given (the HDR ranks its 3-decimal HDI).
+
+Steps 2–5 are :func:`data_path`, the one implementation the uncertainty engine runs too.
 
 With ``panel.scope: pooled`` (the default, like COINr's global normalisation of a purse) all
 years are normalised and weighted together, so scores are comparable across years; with
@@ -26,7 +35,7 @@ import pandas as pd
 
 from .. import __version__
 from ..data.read import IndicatorData
-from ..errors import DataError, SpecError
+from ..errors import DataError, FrameworkError, SpecError
 from ..framework.model import Framework
 from ..methods.registry import AGGREGATION
 from . import steps
@@ -79,6 +88,14 @@ class IndexResult:
     units : DataFrame
         Unit descriptors (brain name, city, county, industry), index (unit_id, year).
     provenance : dict
+    ranks : DataFrame
+        The rank of every aggregate node within each year (``rank`` is its root column).
+    denomination_log, screening_log : DataFrame
+        Which indicators were divided by what; every unit's data availability and whether (and
+        why) screening kept it.
+    input_raw, input_units : DataFrame
+        The leaves and unit columns of every unit before denomination and screening (what the
+        uncertainty engine re-runs :func:`data_path` on).
 
     Examples
     --------
@@ -110,20 +127,47 @@ class IndexResult:
     treatment_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     treatment_details: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     provenance: dict = field(default_factory=dict)
+    ranks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    denomination_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    screening_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    input_raw: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    input_units: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     @property
     def dimension_scores(self) -> pd.DataFrame:
         return self.scores[list(self.framework.dimensions.index)]
+
+    def level_scores(self, level: str) -> pd.DataFrame:
+        """Scores of every node of ``level`` (a level name of the framework)."""
+        codes = [n.code for n in self.framework.nodes(level) if n.code in self.scores]
+        return self.scores[codes]
+
+    def group_ranks(self, by: str) -> pd.DataFrame:
+        """Ranks of every aggregate within each year and each value of the unit column ``by``
+        (a group the framework declares), rounded as ``ranking.round`` says."""
+        if by not in self.units:
+            raise KeyError(f"{by!r} is not a unit column of the data; unit columns: {list(self.units)}")
+        return rank_scores(self.scores, self.spec["ranking"]["round"], self.units[by])
+
+    @property
+    def headline_level(self) -> str:
+        """The level shown beside the composite: the dimensions, else the level below the index."""
+        return self.framework.dimension_level or self.framework.levels[1]
 
     @property
     def years(self) -> list[int]:
         return sorted(self.composite.index.get_level_values("year").unique())
 
     def summary(self, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
-        """One row per unit (and year): name, city, industry, dimension scores, composite, rank —
+        """One row per unit (and year): its name and group columns, the dimension scores (or
+        the level below the index when the framework has no dimensions), composite, rank —
         sorted by year then rank."""
-        root = self.framework.root.code
-        out = pd.concat([self.units[["brain_name", "city", "industry"]], self.dimension_scores,
+        fw = self.framework
+        root = fw.root.code
+        names = [c for c in [fw.name_column, *fw.group_columns] if c and c in self.units]
+        if fw.id == "shandong_industrial_brain":
+            names = [c for c in ("brain_name", "city", "industry") if c in self.units]
+        out = pd.concat([self.units[names], self.level_scores(self.headline_level),
                          self.composite.rename(root), self.rank.rename("rank")], axis=1)
         if year is not None:
             return out.xs(year, level="year").sort_values("rank")
@@ -152,8 +196,13 @@ class IndexResult:
         block = "pooled" if "pooled" in self.effective_weights.index else year
         X = self.unit_interval().xs(year, level="year")
         groups = None
-        if by == "dimension":
-            groups = {c: self.framework.ancestor(c, "dimension") for c in X.columns}
+        if by != "indicator":
+            level = self.framework.dimension_level if by == "dimension" else by
+            if level is None:
+                raise FrameworkError(f"obstacles(by='dimension'): framework {self.framework.id} has no level named "
+                                     f"'dimension' and declares no dimension_level; pass by=<one of "
+                                     f"{list(self.framework.levels[1:-1])}>")
+            groups = {c: self.framework.ancestor(c, level) for c in X.columns}
         return obstacle_degree(X, self.effective_weights.loc[block], groups=groups)
 
     def coupling(self, year: int) -> pd.DataFrame:
@@ -161,7 +210,7 @@ class IndexResult:
         the ten-level grade (:func:`toolkit.methods.diagnose.coupling_coordination`)."""
         from ..methods.diagnose import coupling_coordination
 
-        U = self.unit_interval(self.dimension_scores).xs(year, level="year")
+        U = self.unit_interval(self.level_scores(self.headline_level)).xs(year, level="year")
         return coupling_coordination(U)
 
 
@@ -199,17 +248,14 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     if isinstance(data, IndicatorData):
         fw, table, source, sha = data.framework, data.table, data.source, data.sha256
     else:
-        from ..framework.model import load_framework
-
-        fw = framework or load_framework(load_spec(spec)["framework"] if not isinstance(spec, IndexSpec)
-                                         else spec["framework"])
+        fw = framework or (spec.framework if isinstance(spec, IndexSpec) else load_spec(spec).framework)
         data = data.copy(deep=False)
         data.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
         table, source, sha = fw.rollup_raw(data), "<DataFrame>", ""
     table = table.copy(deep=False)
     table.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
     spec = load_spec(spec, fw)
-    if spec["framework"] != fw.id:
+    if spec.framework.id != fw.id:
         raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")
     missing = [c for c in INDEX_KEYS if c not in table]
     if missing:
@@ -226,12 +272,14 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     absent = [c for c in leaves if c not in keyed]
     if absent:
         raise DataError(f"build_index: data lack the framework column(s) {absent}")
-    raw = keyed[leaves].astype(float)
-    unit_cols = [c for c in ("brain_name", "city", "city_code", "county", "industry") if c in keyed]
-    units = keyed[unit_cols]
-
-    imputed, imp_log = steps.impute_step(raw, units, spec)
-    treated, tr_log, tr_details = steps.treat_step(imputed, fw, spec)
+    input_raw = keyed[leaves].astype(float)
+    unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
+    input_units = keyed[unit_cols]
+    path = steps.data_path(input_raw, input_units, fw, spec)
+    raw = input_raw.loc[path.treated.index]
+    units = input_units.loc[path.treated.index]
+    imputed, treated, imp_log, tr_log, tr_details = (path.imputed, path.treated, path.imputation_log,
+                                                      path.treatment_log, path.treatment_details)
     blocks = steps.blocks(treated, spec)
     normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, spec)
                             for idx in blocks.values()]).loc[raw.index]
@@ -244,17 +292,50 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     scores = pd.concat(scores_parts).loc[raw.index]
     root = fw.root.code
     composite = scores[root].rename("composite")
-    rank = composite.groupby(level="year").rank(ascending=False, method="min").astype(int).rename("rank")
+    ranks = rank_scores(scores, spec["ranking"]["round"])
+    rank = ranks[root].rename("rank")
     return IndexResult(
         spec=spec, framework=fw, raw=raw, imputed=imputed, treated=treated, normalised=normalised,
         scores=scores, weights=pd.concat(weight_rows, ignore_index=True),
         effective_weights=pd.DataFrame(eff_rows).rename_axis("block"),
         composite=composite, rank=rank, units=units, imputation_log=imp_log, treatment_log=tr_log,
-        treatment_details=tr_details,
+        treatment_details=tr_details, ranks=ranks, denomination_log=path.denomination_log,
+        screening_log=path.screening_log, input_raw=input_raw, input_units=input_units,
         provenance={"data_source": source, "data_sha256": sha, "spec_name": spec.name, "spec_source": spec.source,
                     "spec_sha256": spec.sha256, "framework": fw.id, "framework_version": fw.version,
                     "framework_sha256": fw.sha256, "toolkit_version": __version__},
     )
+
+
+def rank_scores(scores: pd.DataFrame, decimals: int | None = None, groups: pd.Series | None = None) -> pd.DataFrame:
+    """Rank every column of ``scores`` within each year: 1 = highest, ties share the best rank
+    (``min``), missing scores stay missing. With ``decimals`` the scores are rounded first, so
+    units equal at the published precision tie (the HDR ranks its 3-decimal HDI this way).
+
+    Parameters
+    ----------
+    scores : DataFrame indexed by (unit_id, year)
+    decimals : int or None
+    groups : Series, optional
+        A group label per row (a unit column such as ``GDPpc_group``): ranks within each year
+        and group (COINr's ``groupranks``).
+
+    Returns
+    -------
+    DataFrame of nullable integers, the labels of ``scores``.
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_tuples([("a", 1), ("b", 1), ("c", 1)], names=["unit_id", "year"])
+    >>> s = pd.DataFrame({"HDI": [0.8124, 0.8116, 0.5]}, index=idx)
+    >>> rank_scores(s)["HDI"].tolist(), rank_scores(s, 2)["HDI"].tolist()
+    ([1, 2, 3], [1, 1, 3])
+    """
+    values = scores if decimals is None else scores.round(decimals)
+    keys = [values.index.get_level_values("year")]
+    if groups is not None:
+        keys.append(groups.reindex(values.index).to_numpy())
+    return values.groupby(keys).rank(ascending=False, method="min").astype("Int64")
 
 
 def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):

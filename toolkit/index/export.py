@@ -42,6 +42,7 @@ def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
     scores = scores[[c for c in scores.columns if c not in order and c not in ("composite", "rank")]
                     + order[:1] + [c for c in ("composite", "rank") if c in scores.columns] + order[1:]]
     eff = result.effective_weights.T.rename_axis("code").reset_index()
+    eff.columns = [str(c) for c in eff.columns]  # per-year blocks are named by year (an int)
     return {
         "scores": scores,
         "weights": result.weights,

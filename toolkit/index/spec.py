@@ -26,10 +26,11 @@ import yaml
 from ..errors import SpecError
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
+#: the Shandong framework's group columns (any framework declares its own: ``Framework.group_columns``)
 GROUP_COLUMNS = ("industry", "city", "city_code", "county")
 
-_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "imputation", "outliers",
-             "normalisation", "weights", "aggregation"}
+_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
+             "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
 
 DEFAULTS: dict = {
     "spec_version": 1,
@@ -38,12 +39,16 @@ DEFAULTS: dict = {
     "framework": "shandong_industrial_brain",
     "years": None,
     "panel": {"scope": "pooled"},
+    "denomination": {"method": "none", "by": {}},
     "imputation": {"panel": "none", "method": "median", "by": None, "params": {}},
+    "screening": {"method": "none", "dat_thresh": 2 / 3, "nonzero_thresh": 0.05, "force_include": [],
+                  "force_exclude": []},
     "outliers": {"method": "coinr", "winmax": 5, "skew_thresh": 2.0, "kurt_thresh": 3.5,
                  "log_transform": "log_CT", "skip_types": ["binary", "ordinal"], "skip": []},
     "normalisation": {"method": "minmax", "params": {"lower": 0, "upper": 100}, "overrides": {}},
     "weights": {},
     "aggregation": {},
+    "ranking": {"round": None},
 }
 
 
@@ -66,7 +71,7 @@ def _thaw(obj):
 def _merge(base: dict, over: Mapping) -> dict:
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in ("params", "overrides"):
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in ("params", "overrides", "by"):
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(_thaw(v))
@@ -92,6 +97,7 @@ class IndexSpec:
 
     data: Mapping = field(repr=False)
     source: str = ""
+    fw: object = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, key):
         return self.data[key]
@@ -121,20 +127,68 @@ class IndexSpec:
             choice = {**choice, **overrides[node]}
         return choice
 
+    @property
+    def framework(self):
+        """The :class:`~toolkit.framework.model.Framework` this spec is for: the one it was
+        checked against (a user's file travels with the spec), else the one it names."""
+        if self.fw is not None:
+            return self.fw
+        from ..framework.model import load_framework
+
+        return load_framework(self.data["framework"])
+
     def replace(self, changes: Mapping) -> IndexSpec:
-        """A new spec with ``changes`` merged in (nested mappings merge key by key)."""
-        return IndexSpec.from_dict(_merge(self.to_dict(), changes), source=self.source)
+        """A new spec with ``changes`` merged in (nested mappings merge key by key).
+
+        The framework the spec was checked against travels with it, so a spec for a user's
+        framework file can be varied too.
+
+        Examples
+        --------
+        >>> spec = load_spec({"framework": "undp_hdi", "imputation": {"method": "none"}})
+        >>> spec.replace({"ranking": {"round": 3}})["ranking"]["round"], spec.framework.id
+        (3, 'undp_hdi')
+        """
+        return IndexSpec.from_dict(_merge(self.to_dict(), changes), source=self.source, framework=self.fw)
 
     @classmethod
     def from_dict(cls, doc: Mapping, source: str = "", framework=None) -> IndexSpec:
+        """Check ``doc`` (merged over :data:`DEFAULTS`) and freeze it.
+
+        ``framework`` (a Framework, a shipped name or a file) is what the spec is checked
+        against; when it is given and ``doc`` names no framework, the spec takes its id. A
+        ``framework:`` naming a ``.yaml`` file is read relative to the spec file (``source``).
+        """
+        from ..framework.model import Framework, load_framework
+
         doc = dict(doc or {})
         where = source or "spec"
         unknown = set(doc) - _SECTIONS
         if unknown:
-            raise SpecError(f"{where}: unknown section(s) {sorted(unknown)}; known: {sorted(_SECTIONS)}")
+            hints = "".join(f"; {k!r}{_suggest(k, _SECTIONS)}" for k in sorted(unknown) if _suggest(k, _SECTIONS))
+            raise SpecError(f"{where}: unknown section(s) {sorted(unknown)}{hints}; known: {sorted(_SECTIONS)}")
+        if framework is not None and not isinstance(framework, Framework):
+            framework = load_framework(framework)
+        named = doc.get("framework")
+        if isinstance(named, str) and _is_file(named):
+            path = Path(named)
+            if not path.is_absolute() and source and not source.startswith("<"):
+                path = Path(source).resolve().parent / path
+            doc["framework"] = str(path.resolve()) if path.exists() else named
+            file_fw = load_framework(doc["framework"])
+            if framework is not None and framework.id != file_fw.id:
+                raise SpecError(f"{where}: the spec names framework file {named} ({file_fw.id}), "
+                                f"but framework {framework.id!r} was given")
+            framework = framework or file_fw
+        elif named is None and framework is not None:
+            doc["framework"] = str(framework.path) if framework.path and framework.id not in _shipped() \
+                else framework.id
+        elif framework is not None and named != framework.id:
+            raise SpecError(f"{where}: the spec is for framework {named!r}, but framework {framework.id!r} was given")
         merged = _merge(DEFAULTS, doc)
-        _check(merged, where, framework)
-        return cls(_freeze(merged), source)
+        fw = framework or load_framework(merged["framework"])
+        _check(merged, where, fw)
+        return cls(_freeze(merged), source, fw)
 
 
 def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=None) -> IndexSpec:
@@ -183,6 +237,22 @@ def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=
 
 
 # -- checks ---------------------------------------------------------------------------------------
+def _is_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name
+
+
+def _shipped() -> list[str]:
+    from ..framework.model import available_frameworks
+
+    return available_frameworks()
+
+
+def _suggest(key, allowed) -> str:
+    from ..framework.units import suggest
+
+    return suggest(key, allowed)
+
+
 def _one_of(value, allowed, what: str, where: str) -> None:
     if value not in allowed:
         raise SpecError(f"{where}: {what} must be one of {list(allowed)}, got {value!r}")
@@ -199,16 +269,15 @@ def _mapping(value, what: str, where: str, example: str) -> None:
         raise SpecError(f"{where}: {what} must be a mapping such as {example}, got {value!r}")
 
 
-def _check(s: dict, where: str, framework) -> None:
+def _check(s: dict, where: str, fw) -> None:
     """Every choice of the spec against the registries (:mod:`toolkit.methods.registry`)."""
-    from ..framework.model import load_framework
     from ..methods import registry as reg
     from .build import index_tree
 
     if s["spec_version"] != 1:
         raise SpecError(f"{where}: unsupported spec_version {s['spec_version']!r} (expected 1)")
-    fw = framework or load_framework(s["framework"])
-    for section in ("panel", "imputation", "outliers", "normalisation", "weights", "aggregation"):
+    for section in ("panel", "denomination", "imputation", "screening", "outliers", "normalisation", "weights",
+                    "aggregation", "ranking"):
         _mapping(s[section], section, where, "{method: …}")
     _keys(s["panel"], {"scope"}, "panel", where)
     _one_of(s["panel"]["scope"], ("pooled", "per_year"), "panel.scope", where)
@@ -219,10 +288,23 @@ def _check(s: dict, where: str, framework) -> None:
     reg.PANEL.get(imp["panel"], where, "imputation.panel")
     reg.IMPUTATION.get(imp["method"], where, "imputation.method")
     if imp["method"].startswith("group_"):
-        _one_of(imp["by"], GROUP_COLUMNS, "imputation.by (needed by group methods)", where)
+        _one_of(imp["by"], tuple(fw.group_columns), f"imputation.by (needed by group methods; the group "
+                f"columns framework {fw.id} declares)", where)
     elif imp["by"] is not None:
         raise SpecError(f"{where}: imputation.by is only used by group_mean/group_median, not {imp['method']!r}")
     reg.IMPUTATION.check_params(imp["method"], imp["params"], f"{where}: imputation.params")
+    _check_denomination(s["denomination"], fw, where, reg)
+    scr = s["screening"]
+    _keys(scr, {"method"} | {p.name for m in reg.SCREENING for p in m.params}, "screening", where)
+    method = reg.SCREENING.get(scr["method"], where, "screening.method")
+    for p in reg.SCREENING["byNA"].params:
+        p.check(scr.get(p.name, p.default), f"{where}: screening.{p.name}", method.name)
+    rk = s["ranking"]
+    _keys(rk, {"round"}, "ranking", where)
+    if rk["round"] is not None and (isinstance(rk["round"], bool) or not isinstance(rk["round"], int)
+                                    or rk["round"] < 0):
+        raise SpecError(f"{where}: ranking.round must be a number of decimals (0, 1, 2, …) or null, "
+                        f"got {rk['round']!r}")
     out = s["outliers"]
     treat_keys = {p.name for m in reg.TREATMENT for p in m.params}
     _keys(out, {"method", "skip_types", "skip"} | treat_keys, "outliers", where)
@@ -236,6 +318,9 @@ def _check(s: dict, where: str, framework) -> None:
         if code not in fw:
             raise SpecError(f"{where}: outliers.skip names {code!r}, which is not in framework {fw.id}")
     _check_normalisation(s["normalisation"], where, fw, reg)
+    from .params import check_indicator_params
+
+    check_indicator_params(s, fw, where)
     tree = index_tree(fw)
     parents = fw.levels[:-1]
     for section in ("weights", "aggregation"):
@@ -261,6 +346,55 @@ def _check(s: dict, where: str, framework) -> None:
                 if "overrides" in o:
                     raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
                 check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
+
+
+def _check_denomination(den, fw, where: str, reg) -> None:
+    _keys(den, {"method", "by"}, "denomination", where)
+    reg.DENOMINATION.get(den["method"], where, "denomination.method")
+    by = den["by"] or {}
+    if not isinstance(by, Mapping):
+        raise SpecError(f"{where}: denomination.by must map indicator → denominator column, got {by!r}")
+    if by and den["method"] == "none":
+        raise SpecError(f"{where}: denomination.by is given but denomination.method is none")
+    columns = set(fw.unit_role("denominator"))
+    for code, d in by.items():
+        if code not in fw.columns:
+            raise SpecError(f"{where}: denomination.by names {code!r}, which is not a data column of framework "
+                            f"{fw.id}{_suggest(code, fw.columns)}")
+        column = d.get("denominator") if isinstance(d, Mapping) else d
+        if d is not None and column not in columns:
+            raise SpecError(f"{where}: denomination.by.{code}: {column!r} is not a denominator column of framework "
+                            f"{fw.id}; declared: {sorted(columns)}")
+        scale = d.get("scale", 1) if isinstance(d, Mapping) else 1
+        if isinstance(scale, bool) or not isinstance(scale, int | float) or not scale > 0:
+            raise SpecError(f"{where}: denomination.by.{code}.scale must be a positive number, got {scale!r}")
+
+
+def denominators_for(spec, fw) -> dict:
+    """Indicator → (denominator column, scale) that the spec's ``denomination`` asks for:
+    the framework's declarations (method ``framework``) with ``by`` overriding them (a null
+    entry turns one off), or ``by`` alone (method ``spec``).
+
+    Examples
+    --------
+    >>> spec = load_spec({"framework": "coinr_asem", "denomination": {"method": "framework",
+    ...                   "by": {"Bord": None, "LPI": {"denominator": "GDP", "scale": 1000}}}})
+    >>> d = denominators_for(spec, spec.framework)
+    >>> len(d), d["Flights"], d["LPI"], "Bord" in d
+    (17, ('Population', 1.0), ('GDP', 1000.0), False)
+    """
+    den = spec["denomination"]
+    if den["method"] == "none":
+        return {}
+    out = dict(fw.denominators) if den["method"] == "framework" else {}
+    for code, d in (den["by"] or {}).items():
+        if d is None:
+            out.pop(code, None)
+        elif isinstance(d, Mapping):
+            out[code] = (d["denominator"], float(d.get("scale", 1.0)))
+        else:
+            out[code] = (d, 1.0)
+    return out
 
 
 def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
@@ -373,4 +507,6 @@ def check_spec(doc: Mapping, framework=None, where: str = "spec") -> None:
     ...
     toolkit.errors.SpecError: spec: aggregation.index.params: unknown parameter(s) ['p'] for aggregation method 'topsis'; it takes ['normalisation']
     """
-    _check(_thaw(doc), where, framework)
+    from ..framework.model import load_framework
+
+    _check(_thaw(doc), where, load_framework(framework or doc["framework"]))

@@ -10,7 +10,12 @@ They own the pipeline's rules, so that the two callers cannot drift apart:
 * the **on rule**: data-driven weights use the normalised children, or the treated (raw) values
   with ``on: raw`` (the default of ``cv``) when every child is a leaf — and then the kernels get
   the indicators' directions, so a cost indicator is min-maxed as a cost (:func:`weights_input`);
-* the **blocks**: pooled, or one per year (:func:`blocks`).
+* the **blocks**: pooled, or one per year (:func:`blocks`);
+* the **data path**: denominate → impute → screen → treat, in COINr's order
+  (``build_example_coin``), as one function (:func:`data_path`);
+* **per-indicator parameters**: a mapping indicator → value resolved to each column's own
+  scalar (:func:`toolkit.index.params.column_params`), so one indicator's value never reaches
+  another.
 
 Every method is looked up in :mod:`toolkit.methods.registry`; each runs its one kernel, on a
 batch of one here (:func:`weight_node`) and on stacks in the engine (:func:`weight_stack`,
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,13 +37,15 @@ from ..methods import normalise as norm
 from ..methods import outliers
 from ..methods import weights as wts
 from ..methods.checks import BatchError
-from ..methods.registry import AGGREGATION, COMBINATION, WEIGHTING
+from ..methods.denominate import denominate
+from ..methods.registry import AGGREGATION, COMBINATION, SCREENING, WEIGHTING
 from ..methods.subjective import combination_coefficients
 from ..methods.weight_kernels import run_quietly
+from .params import column_params
 
-__all__ = ["DEFAULT_CHOICE", "aggregate_stack", "aggregation_params", "blocks", "combine_labels", "combine_stack",
-           "fixed_weights", "impute_step", "na_rule", "node_choice", "normalise_block", "treat_step",
-           "weight_node", "weight_stack", "weights_input"]
+__all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
+           "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
+           "normalise_block", "screen_step", "treat_step", "weight_node", "weight_stack", "weights_input"]
 
 #: the choice of a node whose level the spec leaves out
 DEFAULT_CHOICE = {"weights": {"method": WEIGHTING.default}, "aggregation": {"method": AGGREGATION.default}}
@@ -87,6 +95,8 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
         res = imp.impute_panel(X, method=choice["panel"])
         X, logs = res.data, [res.log]
     method = choice["method"]
+    if method.startswith("group_") and choice["by"] not in units:
+        raise DataError(f"imputation by {choice['by']!r}: the data have no such column; unit columns: {list(units)}")
     groups = units[choice["by"]] if method.startswith("group_") else None
     if method != "none":
         parts = []
@@ -99,6 +109,93 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     kept = [lg for lg in logs if len(lg)]
     log = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(columns=_IMPUTE_LOG)
     return X, log
+
+
+_DENOM_LOG = ["indicator", "denominator", "scale", "n_missing_denominator"]
+
+
+def denominate_step(raw: pd.DataFrame, units: pd.DataFrame, fw, spec):
+    """Denomination (``denomination``, registry :data:`~toolkit.methods.registry.DENOMINATION`):
+    each indicator the framework (or the spec's ``by``) gives a denominator is divided by
+    denominator / scale (:func:`toolkit.methods.denominate.denominate`). Returns (data, log).
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import load_spec
+    >>> spec = load_spec({"framework": "coinr_asem", "denomination": {"method": "spec", "by": {"Pat": "GDP"}}})
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2018)], names=["unit_id", "year"])
+    >>> X, log = denominate_step(pd.DataFrame({"Pat": [30.0]}, index=idx), pd.DataFrame({"GDP": [3.0]}, index=idx),
+    ...                          spec.framework, spec)
+    >>> float(X.iloc[0, 0]), log["denominator"].tolist()
+    (10.0, ['GDP'])
+    """
+    from .spec import denominators_for
+
+    by = {c: d for c, d in denominators_for(spec, fw).items() if c in raw.columns}
+    if not by:
+        return raw, pd.DataFrame(columns=_DENOM_LOG)
+    res = denominate(raw, units, by)
+    return res.data, res.log
+
+
+def screen_step(X: pd.DataFrame, spec):
+    """Unit screening (``screening``, registry :data:`~toolkit.methods.registry.SCREENING`):
+    COINr's byNA / byzeros / byNAandzeros with the force lists. Returns (kept rows, log of every
+    unit: availability, non-zero share, kept or not and why)."""
+    choice = spec["screening"]
+    entry = SCREENING.get(choice["method"])
+    params = {p.name: choice.get(p.name, p.default) for p in entry.params}
+    res = entry.function(X, **{k: list(v) if isinstance(v, list | tuple) else v for k, v in params.items()})
+    return res.data, res.log
+
+
+@dataclass(frozen=True)
+class DataPath:
+    """What :func:`data_path` returns: the leaves after each step, and each step's log."""
+
+    denominated: pd.DataFrame
+    imputed: pd.DataFrame
+    treated: pd.DataFrame
+    denomination_log: pd.DataFrame
+    imputation_log: pd.DataFrame
+    screening_log: pd.DataFrame
+    treatment_log: pd.DataFrame
+    treatment_details: pd.DataFrame
+
+
+def data_path(raw: pd.DataFrame, units: pd.DataFrame, fw, spec) -> DataPath:
+    """Denominate → impute → screen → treat: the data steps of :func:`toolkit.build_index`, in
+    COINr's order (``build_example_coin``), which the uncertainty engine runs too.
+
+    Parameters
+    ----------
+    raw : DataFrame, index (unit_id, year), the index leaves as read
+    units : DataFrame, same index, the unit columns (groups, denominators…)
+    fw : Framework
+    spec : IndexSpec
+
+    Returns
+    -------
+    DataPath
+        ``imputed`` and ``treated`` hold only the units screening kept.
+
+    Examples
+    --------
+    >>> idx = pd.MultiIndex.from_tuples([("a", 1), ("b", 1), ("c", 1)], names=["unit_id", "year"])
+    >>> raw = pd.DataFrame({"LE": [70.0, 60.0, None], "EYS": [12.0, 10.0, None],
+    ...                     "MYS": [9.0, 7.0, 5.0], "GNI": [900.0, 800.0, 700.0]}, index=idx)
+    >>> from toolkit.index.spec import load_spec
+    >>> spec = load_spec({"framework": "undp_hdi", "imputation": {"method": "none"},
+    ...                   "outliers": {"method": "none"}, "screening": {"method": "byNA", "dat_thresh": 0.9}})
+    >>> path = data_path(raw, pd.DataFrame(index=idx), spec.framework, spec)
+    >>> list(path.treated.index.get_level_values("unit_id")), path.screening_log["reason"].iloc[2]
+    (['a', 'b'], 'data availability 0.5 < 0.9')
+    """
+    denominated, den_log = denominate_step(raw, units, fw, spec)
+    imputed, imp_log = impute_step(denominated, units, spec)
+    screened, scr_log = screen_step(imputed, spec)
+    treated, tr_log, tr_details = treat_step(screened, fw, spec)
+    return DataPath(denominated, screened, treated, den_log, imp_log, scr_log, tr_log, tr_details)
 
 
 def treat_step(X: pd.DataFrame, fw, spec):
@@ -119,12 +216,10 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
     ``overrides`` (an override with a different method starts from that method's defaults).
     Constant columns take the documented midpoint silently."""
     ns = spec["normalisation"]
-    overrides = ns["overrides"] or {}
     groups: dict[tuple, tuple[str, dict, list[str]]] = {}
     for c in X.columns:
-        o = overrides.get(c, {})
-        method = o.get("method", ns["method"])
-        params = _plain(o.get("params", ns["params"] if method == ns["method"] else {}))
+        method, params = column_params(ns, c)  # per-indicator parameters resolved to this column's scalars
+        params = _plain(params)
         groups.setdefault((method, repr(sorted(params.items()))), (method, params, []))[2].append(c)
     parts = []
     for method, params, cols in groups.values():

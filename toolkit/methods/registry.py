@@ -11,8 +11,10 @@ all read these tables, so adding a method is one entry here plus its tests.
 ========================  ==========================  ======================================
 registry                  spec address                entries
 ========================  ==========================  ======================================
+:data:`DENOMINATION`      ``denomination.method``     none, framework, spec
 :data:`IMPUTATION`        ``imputation.method``       none, mean, median, group_*, knn, iterative
 :data:`PANEL`             ``imputation.panel``        none, ffill, bfill, ffill_bfill, linear, …
+:data:`SCREENING`         ``screening.method``        none, byNA, byzeros, byNAandzeros
 :data:`TREATMENT`         ``outliers.method``         none, coinr
 :data:`NORMALISATION`     ``normalisation.method``    minmax, zscore, rank, … (11)
 :data:`WEIGHTING`         ``weights.<level>.method``  equal, framework, manual, file, entropy, …
@@ -43,15 +45,17 @@ import pandas as pd
 from ..errors import DataError, SpecError
 from . import aggregate as agg
 from . import aggregate_batch as aggb
+from . import denominate as den
 from . import impute as imp
 from . import normalise as norm
 from . import outliers as out
+from . import screen as scr
 from . import weight_kernels as wk
 from . import weights as wts
 from .subjective import RI_TABLES, combine_kernel
 
-__all__ = ["AGGREGATION", "COMBINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param", "REGISTRIES",
-           "Registry", "TREATMENT", "WEIGHTING", "as_number"]
+__all__ = ["AGGREGATION", "COMBINATION", "DENOMINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param",
+           "REGISTRIES", "Registry", "SCREENING", "TREATMENT", "WEIGHTING", "as_number"]
 
 _TYPES = ("number", "integer", "boolean", "choice", "label", "text", "mapping", "list", "coefficients", "any")
 
@@ -342,6 +346,25 @@ PANEL.register(Method("none", "panel imputation", imp.impute_none))
 for _name in ("ffill", "bfill", "ffill_bfill", "linear", "linear_constant"):
     PANEL.register(Method(_name, "panel imputation", partial(imp.impute_panel, method=_name)))
 
+# ----------------------------------------------------------------------------- denomination, screening
+_BY = Param("by", "mapping", None, "indicator → denominator column, {denominator, scale}, or null (none)",
+            nullable=True)
+DENOMINATION = Registry("denomination", "denomination.method", "none")
+DENOMINATION.register(Method("none", "denomination", lambda X, *_a, **_k: X, doc="no denomination"))
+DENOMINATION.register(Method("framework", "denomination", den.denominate, settings=(_BY,),
+                             doc="the denominators the framework declares, `by` overriding them"))
+DENOMINATION.register(Method("spec", "denomination", den.denominate, settings=(_BY,),
+                             doc="only the denominators given in `by`"))
+SCREENING = Registry("unit screening", "screening.method", "none")
+_SCREEN_PARAMS = (
+    Param("dat_thresh", "number", 2 / 3, "least share of indicators observed", low=0, high=1),
+    Param("nonzero_thresh", "number", 0.05, "least share of non-zero observed values", low=0, high=1),
+    Param("force_include", "list", [], "unit ids kept whatever the rule"),
+    Param("force_exclude", "list", [], "unit ids dropped whatever the rule"))
+for _name in scr.SCREEN_RULES:
+    SCREENING.register(Method(_name, "unit screening", partial(scr.screen_units, rule=_name),
+                              params=() if _name == "none" else _SCREEN_PARAMS))
+
 # ----------------------------------------------------------------------------- outliers
 TREATMENT = Registry("outlier treatment", "outliers.method", "coinr")
 TREATMENT.register(Method("none", "outlier treatment", lambda X, **_: X))
@@ -568,8 +591,9 @@ def _register_issue14():
 _register_issue14()
 
 #: spec root → registry of the method chosen there
-REGISTRIES = {"imputation": IMPUTATION, "panel": PANEL, "outliers": TREATMENT, "normalisation": NORMALISATION,
-              "weights": WEIGHTING, "combine": COMBINATION, "aggregation": AGGREGATION}
+REGISTRIES = {"denomination": DENOMINATION, "imputation": IMPUTATION, "panel": PANEL, "screening": SCREENING,
+              "outliers": TREATMENT, "normalisation": NORMALISATION, "weights": WEIGHTING, "combine": COMBINATION,
+              "aggregation": AGGREGATION}
 
 
 def declared_params(root: str, method) -> dict[str, Param] | None:
@@ -589,7 +613,8 @@ def declared_params(root: str, method) -> dict[str, Param] | None:
 def table() -> pd.DataFrame:
     """Every entry as a row: step, method, data-driven, kernel, parameters (name=default)."""
     rows = []
-    for reg in (IMPUTATION, PANEL, TREATMENT, NORMALISATION, WEIGHTING, COMBINATION, AGGREGATION):
+    for reg in (DENOMINATION, IMPUTATION, PANEL, SCREENING, TREATMENT, NORMALISATION, WEIGHTING, COMBINATION,
+                AGGREGATION):
         for m in reg:
             rows.append({"step": reg.step, "method": m.name, "data_driven": m.data_driven,
                          "kernel": getattr(m.kernel, "__name__", getattr(getattr(m.kernel, "func", None),

@@ -100,6 +100,11 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
          city_reports: set | None = None) -> list[Job]:
     """One job per unit or city of ``year`` (default: the bundle's latest year); ``by="all"``
     plans both. ``city_reports``: cities whose report exists already (brain reports link to it)."""
+    if by in ("city", "all") and bundle.summary["city"].isna().all():
+        from ..errors import SpecError
+
+        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no city column; "
+                        "render --by unit")
     if by == "all":
         jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary["city"]))
         jobs += plan(bundle, "city", None, lang, year)
@@ -300,7 +305,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
                 by: str = "unit", only=None, lang: str = "zh", year: int | None = None, workers: int = 2,
                 executor: str = "local", scheduler=None, force: bool = False, out: str | Path = "reports",
                 run: str | None = None, n_uncertainty: int = 500, seed: int = 20240408,
-                notebook: str | Path = NOTEBOOK, progress: bool = True, pdf: bool = False,
+                notebook: str | Path = NOTEBOOK, progress: bool = True, pdf: bool = False, framework=None,
                 workbook: bool = True) -> RunSummary:
     """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`.
 
@@ -359,7 +364,8 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
 
     t0 = time.perf_counter()
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
-    data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
+    fw = load_spec(spec_path, framework).framework  # ``framework``: a Framework, name or file (default: the spec's)
+    data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
     spec = load_spec(spec_path, data.framework)
     run_dir = Path(out) / (run or default_run_name(data_path, spec.name, lang))
     bundle_dir = run_dir / "_bundle"

@@ -168,7 +168,13 @@ def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
     """
     fw = r.framework
     root = fw.root.code
-    summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()
+    summary = pd.concat([r.units, r.level_scores(r.headline_level), r.composite.rename(root), r.rank],
+                        axis=1).reset_index()
+    if "brain_name" not in summary:  # the reports' display name: the framework's name column (or the id)
+        summary["brain_name"] = summary[fw.name_column] if fw.name_column in summary else summary["unit_id"]
+    for col in ("city", "industry"):  # a framework without them: missing (never invented), so the
+        if col not in summary:        # same-city / same-industry comparisons are left out
+            summary[col] = None
     summary["n_units"] = summary.groupby("year")["unit_id"].transform("size")
     years = r.years
 
@@ -212,7 +218,7 @@ def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
 
 def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     from ..analysis.typology import typology
-    from ..errors import DataError
+    from ..errors import DataError, FrameworkError
 
     n = int((r.composite.index.get_level_values("year") == year).sum())
     # at least ~5 units per cluster on average, so small runs still get a stable typology
@@ -221,13 +227,13 @@ def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
             "basis_zh", "basis_en", "shape_zh", "shape_en"]
     try:
         t = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=50)
-    except DataError as exc:  # too few units to cluster: the reports say so instead of failing
+    except (DataError, FrameworkError) as exc:  # too few units, or no dimensions: said instead of failing
         out = pd.DataFrame(columns=cols)
         out.attrs.update(year=year, reason=str(exc))
         return out
     try:  # what each brain is relatively good at (its scores against its own mean)
         shape = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=0, basis="shape")
-    except DataError:
+    except (DataError, FrameworkError):
         shape = None
     rows = []
     for unit in t.assignments.index:  # the label shown is true of the brain, not only of its cluster
@@ -249,6 +255,12 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
         return out
     from ..robustness.uncertainty import uncertainty
 
+    if uspec is None and r.framework.id != "shandong_industrial_brain":
+        # configs/uncertainty.yaml is written for the Shandong framework; another framework gets
+        # ±25 % noise on the weights at every level, which any spec supports
+        uspec = {"name": "weight noise", "factors": [{
+            "name": "weight_noise", "type": "weight_noise", "levels": list(r.framework.levels[:-1]),
+            "distribution": {"uniform": 0.25}, "sets": 100}]}
     if uspec is None:
         default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
         uspec = default if default.exists() else None

@@ -121,6 +121,8 @@ def city_name(name: str, lang: str) -> str:
     >>> city_name("青岛市", "en"), city_name("青岛市", "zh"), city_name("Atlantis", "en")
     ('Qingdao', '青岛市', 'Atlantis')
     """
+    if not isinstance(name, str):
+        return ""  # a framework without cities
     if lang == "zh":
         return str(name)
     return _reference()[0].get(str(name), str(name))
@@ -134,6 +136,8 @@ def industry_name(name: str, lang: str) -> str:
     >>> industry_name("生物医药", "en")
     'Biomedicine'
     """
+    if not isinstance(name, str):
+        return ""  # a framework without industries
     if lang == "zh":
         return str(name)
     return _reference()[1].get(str(name), str(name))
@@ -151,6 +155,8 @@ def brain_name(row, lang: str) -> str:
     name = str(row["brain_name"])
     if lang == "zh":
         return name
+    if not isinstance(row.get("city"), str) or not isinstance(row.get("industry"), str):
+        return name  # a framework without Shandong's unit columns
     city, ind = city_name(row["city"], "en"), industry_name(row["industry"], "en")
     if city == str(row["city"]) or ind == str(row["industry"]) or not name.endswith("产业大脑"):
         return name

@@ -40,7 +40,9 @@ def block(body: str):
 
 
 def dims(bundle) -> list[str]:
-    return list(bundle.framework.dimensions.index)
+    """The nodes shown as dimensions: the framework's dimension level, else the level below the index."""
+    fw = bundle.framework
+    return [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
 
 
 def table_html(headers, rows, num_cols=(), cls: str = "") -> str:
@@ -328,7 +330,7 @@ def peers_frame(bundle, unit_id: str, year: int, k: int = 5) -> tuple[str, pd.Da
     row = facts.unit_row(bundle, unit_id, year)
     ind = s["industry"].to_numpy()
     ids = s["unit_id"].to_numpy()
-    same = ind == row["industry"]
+    same = (ind == row["industry"]) & pd.notna(ind)  # no industry column: the nearest profiles instead
     me = ids == unit_id
     if same.sum() > 1:
         rest = s[same & ~me]

@@ -18,10 +18,11 @@ from ..methods.registry import declared_params
 
 __all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "get_at", "set_at"]
 
-DATA_PATH_ROOTS = ("panel", "imputation", "outliers", "normalisation")
+DATA_PATH_ROOTS = ("panel", "denomination", "imputation", "screening", "outliers", "normalisation")
 METHOD_ROOTS = ("weights", "aggregation")
 #: keys of a choice that survive a change of its method
 _KEEP_ON_SWITCH = {"imputation": {"panel", "by"}, "outliers": None, "normalisation": {"overrides"},
+                   "denomination": None, "screening": None,
                    "panel": None, "weights": {"overrides"}, "aggregation": {"overrides"}}
 
 

@@ -93,6 +93,7 @@ class Engine:
         years = self.rows.get_level_values("year")
         self.year_cols = [(int(y), np.flatnonzero(years == y)) for y in sorted(years.unique())]
         nom = uspec.nominal.to_dict()
+        self.rank_decimals = nom["ranking"]["round"]  # rank on rounded composites, as build_index does
         self.nominal_sections = {k: nom[k] for k in METHOD_ROOTS}
         self.dp_idx = [j for j, f in enumerate(self.factors) if f.data_path]
         self.method_idx = [j for j, f in enumerate(self.factors) if f.kind == "choice" and not f.data_path]
@@ -145,19 +146,24 @@ class Engine:
         compute the static nodes of each, and the data-driven weights the design needs."""
         res = self._result
         keys = _unique_rows(self._dp_keys(u))[0]
-        imp_cache: dict = {}
         tr_cache: dict = {}
         for key in map(tuple, keys.tolist()):
             if key in self.paths:
                 continue
             spec = self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)})
-            ik = _canon([spec["imputation"], spec["panel"]])
-            if ik not in imp_cache:
-                imp_cache[ik] = steps.impute_step(res.raw, res.units, spec)[0]
-            imputed = imp_cache[ik]
-            tk = _canon([ik, spec["outliers"]])
+            tk = _canon([spec[k] for k in ("panel", "denomination", "imputation", "screening", "outliers")])
             if tk not in tr_cache:
-                tr_cache[tk] = steps.treat_step(imputed, self.fw, spec)[0]
+                # build_index's own data steps (denominate → impute → screen → treat) on every
+                # unit read, kept to the units of the nominal result
+                treated = steps.data_path(res.input_raw, res.input_units, self.fw, spec).treated
+                lost = self.rows.difference(treated.index)
+                if len(lost):
+                    raise DataError(
+                        f"data path {dict(zip([self.factors[j].name for j in self.dp_idx], key, strict=True))}: "
+                        f"screening drops {len(lost)} unit(s) the nominal index keeps "
+                        f"({list(lost.get_level_values('unit_id')[:5])}); every replication must rank the same "
+                        "units, so vary screening only among settings that keep them (or impute first)")
+                tr_cache[tk] = treated.reindex(self.rows)
             treated = tr_cache[tk]
             blocks = steps.blocks(treated, spec)
             na = steps.na_rule(spec)
@@ -321,8 +327,9 @@ class Engine:
             r = int(np.flatnonzero(bad)[0])
             raise self._named(u, start, r, "the composite is not finite for some unit")
         ranks = np.empty(comp.shape, dtype=np.int32)
+        ranked = comp if self.rank_decimals is None else np.round(comp, self.rank_decimals)
         for _, cols in self.year_cols:
-            ranks[:, cols] = rankdata(-comp[:, cols], method="min", axis=1).astype(np.int32)
+            ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1).astype(np.int32)
         return comp, ranks
 
     def _named(self, u, start, r, message) -> DataError:

@@ -1,0 +1,176 @@
+"""The unit columns a framework declares: identifier, name, groups, fixed value sets, year.
+
+A framework file lists, under ``unit_columns``, the columns that describe a unit rather than
+measure it. Each entry is a mapping:
+
+``name``
+    the canonical column name; the identifier must be called ``unit_id`` and the year ``year``
+    (the keys every result is indexed by).
+``role``
+    ``id`` (one per framework), ``name``, ``group`` (usable by group imputation and in
+    reports), ``year``, ``denominator`` (a number the denomination step divides by) or
+    ``attribute`` (kept alongside, not used by any method).
+``aliases``
+    other header spellings accepted for the column (``iso3``, ``uCode``, ``城市``…).
+``label_zh`` / ``label_en``
+    how templates and reports name the column (either alone; the other falls back).
+``required``
+    the column must be present and every value filled (default: true for id and year).
+``values``
+    a fixed list of allowed values, or ``reference: shandong_cities.zh`` / ``.code`` for the
+    16 Shandong cities and their GB/T 2260 codes.
+``default``
+    the value used when the column is absent. A column without a default must be present in
+    every file (its cells may be empty unless it is required); a column with one may be left
+    out (only for a column that is not required; the HDI file has no year column, so its
+    framework says ``default: 2022``).
+
+A framework without ``unit_columns`` gets :data:`GENERIC_UNIT_COLUMNS` (``unit_id``,
+``name`` and ``year``).
+
+>>> cols = parse_unit_columns([{"name": "unit_id", "role": "id", "aliases": ["iso3"]},
+...                            {"name": "year", "role": "year", "required": False, "default": 2022}], "f")
+>>> [c.name for c in cols], cols[0].required, cols[1].default
+(['unit_id', 'year'], True, 2022)
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from ..errors import FrameworkError
+
+ROLES = ("id", "name", "group", "year", "denominator", "attribute")
+REFERENCES = ("shandong_cities.zh", "shandong_cities.code")
+_KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default")
+
+
+@dataclass(frozen=True)
+class UnitColumn:
+    """One declared unit column (see the module docstring for the fields).
+
+    Examples
+    --------
+    >>> c = UnitColumn("unit_id", "id", aliases=("iso3",), label_en="ISO3 code", required=True)
+    >>> c.label("zh"), c.spellings
+    ('ISO3 code', ('unit_id', 'iso3', 'ISO3 code'))
+    """
+
+    name: str
+    role: str
+    aliases: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    required: bool = False
+    values: tuple | None = None
+    reference: str | None = None
+    default: object = None
+    has_default: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        """The column's label in ``lang``, falling back to the other language, then the name."""
+        first, second = (self.label_zh, self.label_en) if lang == "zh" else (self.label_en, self.label_zh)
+        return first or second or self.name
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every header spelling that means this column: name, aliases and labels."""
+        return tuple(s for s in (self.name, *self.aliases, self.label_zh, self.label_en) if s)
+
+
+GENERIC_UNIT_COLUMNS = (
+    UnitColumn("unit_id", "id", ("id", "code", "unit id"), "单位编号", "Unit ID", True),
+    UnitColumn("name", "name", ("unit_name", "名称"), "名称", "Name", has_default=True),
+    UnitColumn("year", "year", ("年份", "time"), "年份", "Year", True),
+)
+
+
+def suggest(key: str, allowed) -> str:
+    """`` (did you mean 'x'?)`` for the closest allowed key, or an empty string.
+
+    >>> suggest("wieght", ["weight", "unit"])
+    " (did you mean 'weight'?)"
+    """
+    close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_keys(raw: dict, allowed, where: str) -> None:
+    """Raise FrameworkError for the first key of ``raw`` not in ``allowed``, suggesting the
+    closest valid one, as the spec loader does."""
+    for key in raw:
+        if key not in allowed:
+            raise FrameworkError(f"{where}: unknown key {key!r}{suggest(key, allowed)}; "
+                                 f"allowed: {sorted(allowed)}")
+
+
+def parse_unit_columns(raw, where: str) -> tuple[UnitColumn, ...]:
+    """Check and build the ``unit_columns`` list of a framework file.
+
+    Parameters
+    ----------
+    raw : list of mappings, or None (the generic columns)
+    where : str, the file, for messages
+
+    Returns
+    -------
+    tuple of UnitColumn
+
+    Raises
+    ------
+    FrameworkError
+        For an unknown key or role, a missing or duplicated name, or no identifier.
+
+    Examples
+    --------
+    >>> parse_unit_columns(None, "f")[0].name
+    'unit_id'
+    """
+    if raw is None:
+        return GENERIC_UNIT_COLUMNS
+    if not isinstance(raw, list) or not raw:
+        raise FrameworkError(f"{where}: unit_columns must be a non-empty list of mappings")
+    out: list[UnitColumn] = []
+    for i, entry in enumerate(raw):
+        ctx = f"{where}: unit_columns[{i}]"
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise FrameworkError(f"{ctx}: each unit column is a mapping with a name")
+        ctx = f"{where}: unit column {entry['name']}"
+        check_keys(entry, _KEYS, ctx)
+        role = entry.get("role", "attribute")
+        if role not in ROLES:
+            raise FrameworkError(f"{ctx}: role must be one of {list(ROLES)}, got {role!r}{suggest(role, ROLES)}")
+        name = str(entry["name"])
+        if role == "id" and name != "unit_id":
+            raise FrameworkError(f"{ctx}: the identifier column must be named unit_id (give {name!r} as an alias)")
+        if role == "year" and name != "year":
+            raise FrameworkError(f"{ctx}: the year column must be named year (give {name!r} as an alias)")
+        ref = entry.get("reference")
+        if ref is not None and ref not in REFERENCES:
+            raise FrameworkError(f"{ctx}: reference must be one of {list(REFERENCES)}, got {ref!r}")
+        values = entry.get("values")
+        if values is not None and not (isinstance(values, list) and values):
+            raise FrameworkError(f"{ctx}: values must be a non-empty list, got {values!r}")
+        aliases = entry.get("aliases") or []
+        if not isinstance(aliases, list):
+            raise FrameworkError(f"{ctx}: aliases must be a list, got {aliases!r}")
+        required = entry.get("required", role in ("id", "year"))
+        if not isinstance(required, bool):
+            raise FrameworkError(f"{ctx}: required must be true or false, got {required!r}")
+        if required and "default" in entry:
+            raise FrameworkError(f"{ctx}: a required column cannot have a default")
+        out.append(UnitColumn(name, role, tuple(str(a) for a in aliases), str(entry.get("label_zh", "")),
+                              str(entry.get("label_en", "")), required,
+                              None if values is None else tuple(str(v) for v in values), ref, entry.get("default"),
+                              "default" in entry))
+    names = [c.name for c in out]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise FrameworkError(f"{where}: unit column(s) {dup} declared twice")
+    if names.count("unit_id") != 1:
+        raise FrameworkError(f"{where}: unit_columns must declare the identifier (name: unit_id, role: id)")
+    if "year" not in names:
+        raise FrameworkError(f"{where}: unit_columns must declare year (role: year; with required: false and "
+                             "a default when the data have no year column)")
+    return tuple(out)
