@@ -151,7 +151,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     >>> from toolkit import load_framework, read_indicators
     >>> fw = load_framework()
     >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
-    >>> typed = data.table[list(UNIT_COLUMNS) + fw.columns].head(3).copy()
+    >>> typed = data.table[[c.name for c in fw.unit_columns] + fw.columns].head(3).copy()
     >>> typed.index = typed.index + 3  # rows 3-5 of the spreadsheet
     >>> check_frame(typed, fw, "returns.csv")
     []

@@ -108,7 +108,7 @@ class Framework:
     --------
     >>> fw = load_framework()
     >>> fw
-    <Framework shandong_industrial_brain v2024.1-trial: 5 dimensions, 28 indicators, 45 data columns>
+    <Framework shandong_industrial_brain v2024.1-trial: levels ['index', 'dimension', 'indicator', 'measure'], 28 indicators, 45 data columns>
     >>> fw.levels
     ('index', 'dimension', 'indicator', 'measure')
     >>> list(fw.dimensions.index)
