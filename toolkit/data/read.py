@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..files import TEXT_ENCODINGS, decode_text
 from ..framework.model import Framework, load_framework
 from .parsing import (
     UNIT_COLUMNS,
@@ -23,19 +24,40 @@ from .parsing import (
     is_missing,
     match_header,
     normalise_text,
+    parse_amount,
     parse_binary,
     parse_city_code,
     parse_level,
-    parse_number,
     parse_year,
+    shorten,
 )
 from .problems import Problem, ValidationError
 from .validate import check_frame
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+ENCODINGS = TEXT_ENCODINGS  # gb18030 is a superset of GBK and GB2312
 DATA_SHEET_NAMES = ("填报表 Data", "填报表", "Data", "data")
 _PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-COMMENT_PREFIX = "#"  # rows whose first cell starts with # (the template's label rows) are skipped
+COMMENT_PREFIX = "#"
+#: the first cells of the rows the toolkit itself writes as notes: the template's English and
+#: unit label rows, and the demo's synthetic-data notice. Only these rows are skipped; any other
+#: row whose first cell starts with # (Excel's #N/A from a failed lookup) is data.
+NOTE_FIRST_CELLS = frozenset({"# Unit ID", "# 文本 text"})
+NOTE_PREFIXES = ("# SYNTHETIC DEMO DATA",)
+
+
+def is_note_row(cells: list) -> bool:
+    """True for the toolkit's own note rows (template labels, demo notice), recognised exactly.
+
+    Examples
+    --------
+    >>> is_note_row(["# Unit ID", "# Brain name"]), is_note_row(["#N/A", "济南"])
+    (True, False)
+    """
+    first = cells[0] if cells else None
+    if not isinstance(first, str):
+        return False
+    first = first.strip()
+    return first in NOTE_FIRST_CELLS or first.startswith(NOTE_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -110,30 +132,44 @@ class IndicatorData:
 
 
 # -- reading files -------------------------------------------------------------------------------
+def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
+    return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
+
+
 def read_raw(path: str | Path) -> RawTable:
-    """Read a CSV or XLSX file's cells without interpreting them."""
+    """Read a CSV or XLSX file's cells without interpreting them.
+
+    Raises
+    ------
+    ValidationError
+        When the file is missing, cannot be opened (permissions), is not CSV/XLSX, or (XLSX)
+        holds formulas without a saved value or no unambiguous data sheet.
+    """
     path = Path(path)
+    if path.is_dir():
+        raise _unreadable(path, "这是一个文件夹，不是文件", "this is a folder, not a file")
     if not path.is_file():
-        raise ValidationError([Problem(str(path), None, None, None, "file_unreadable",
-                                       "文件不存在", "file not found")], str(path))
+        raise _unreadable(path, "文件不存在", "file not found")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise ValidationError([Problem(str(path), None, None, suffix, "file_unreadable",
-                                   "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported")], str(path))
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path)
+    except PermissionError as exc:
+        raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except OSError as exc:
+        raise _unreadable(path, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from exc
+    raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
 
 
 def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for enc in ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError([Problem(str(path), None, None, None, "encoding",
-                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")], str(path))
+    try:
+        return decode_text(path.read_bytes())[0]
+    except UnicodeDecodeError:
+        raise ValidationError([Problem(str(path), None, None, None, "encoding",
+                                       "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
+                              str(path)) from None
 
 
 def _read_csv(path: Path) -> RawTable:
@@ -145,7 +181,7 @@ def _read_csv(path: Path) -> RawTable:
             if any(c.strip() for c in cells):
                 header, header_row = cells, reader.line_num
             continue
-        if cells and cells[0].strip().startswith(COMMENT_PREFIX):
+        if is_note_row(cells):
             notes.append(" ".join(c for c in cells if c.strip()))
             continue
         if not any(c.strip() for c in cells):
@@ -155,16 +191,65 @@ def _read_csv(path: Path) -> RawTable:
     return RawTable(path, header or [], rows, numbers, header_row=header_row, notes=tuple(notes))
 
 
+def _pick_sheet(path: Path, wb) -> str:
+    """The data sheet: the one the template names, else the only visible sheet, else stop."""
+    names = list(wb.sheetnames)
+    for n in DATA_SHEET_NAMES:
+        if n in names:
+            return n
+    visible = [n for n in names if getattr(wb[n], "sheet_state", "visible") == "visible"]
+    if len(visible) == 1:
+        return visible[0]
+    listed = ", ".join(f"“{n}”" + ("" if n in visible else "（隐藏）") for n in names)
+    listed_en = ", ".join(repr(n) + ("" if n in visible else " (hidden)") for n in names)
+    raise ValidationError([Problem(
+        str(path), None, None, None, "sheet_ambiguous",
+        f"无法确定哪个工作表是填报表：请将数据表命名为“{DATA_SHEET_NAMES[0]}”，或只保留一个可见工作表。工作表：{listed}",
+        f"cannot tell which sheet holds the data: name it {DATA_SHEET_NAMES[0]!r} or keep only one visible "
+        f"sheet. Sheets: {listed_en}")], str(path))
+
+
+def _has_formulas(path: Path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<f" in z.read(n)
+                   for n in z.namelist())
+
+
+def _uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> list[tuple[int, int, str]]:
+    """(row, column, formula) of formula cells whose saved value is empty (a file written by a
+    program and never opened in Excel): such a cell is never read as missing."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    out = []
+    try:
+        for r_idx, row in enumerate(wb[name].iter_rows(), start=1):
+            cached = rows_seen.get(r_idx)
+            if cached is None:
+                continue
+            for c_idx, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f" and (c_idx >= len(cached) or cached[c_idx] is None):
+                    out.append((r_idx, c_idx, str(cell.value)))
+    finally:
+        wb.close()
+    return out
+
+
 def _read_xlsx(path: Path) -> RawTable:
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except PermissionError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationError([Problem(str(path), None, None, None, "file_unreadable",
-                                       f"无法打开Excel文件：{exc}", f"cannot open the workbook: {exc}")], str(path)) from exc
+        msg = shorten(exc, 200)
+        raise _unreadable(path, f"无法打开Excel文件：{msg}", f"cannot open the workbook: {msg}") from exc
     try:
-        name = next((n for n in DATA_SHEET_NAMES if n in wb.sheetnames), wb.sheetnames[0])
+        name = _pick_sheet(path, wb)
         ws = wb[name]
         header, rows, numbers, percent, header_row, notes = None, [], [], set(), 1, []
         for r_idx, row in enumerate(ws.iter_rows(), start=1):
@@ -173,9 +258,7 @@ def _read_xlsx(path: Path) -> RawTable:
                 if any(v not in (None, "") for v in values):
                     header, header_row = values, r_idx
                 continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if isinstance(values[0], str) and values[0].strip().startswith(COMMENT_PREFIX):
+            if is_note_row(values):
                 notes.append(" ".join(str(v) for v in values if v not in (None, "")))
                 continue
             for c_idx, cell in enumerate(row):
@@ -186,6 +269,25 @@ def _read_xlsx(path: Path) -> RawTable:
             numbers.append(r_idx)
     finally:
         wb.close()
+    if _has_formulas(path):
+        seen = dict(zip(numbers, rows, strict=True))
+        if header is not None:
+            seen[header_row] = header
+        bad = _uncached_formulas(path, name, seen)
+        if bad:
+            raise ValidationError([Problem(
+                str(path), r, (header[c] if header and c < len(header) and header[c] else get_column_letter(c + 1)),
+                shorten(f), "formula_not_calculated",
+                f"单元格 {get_column_letter(c + 1)}{r} 是公式（{shorten(f, 40)}），但文件中没有保存计算结果："
+                "请用 Excel 打开并保存该文件后再提交",
+                f"cell {get_column_letter(c + 1)}{r} holds a formula ({shorten(f, 40)}) with no saved result: "
+                "open the file in Excel and save it, then submit it again") for r, c, f in bad], str(path))
+    # rows with nothing in them are dropped here, after the formula check (an uncalculated formula looks empty)
+    keep = [i for i, v in enumerate(rows) if not all(x is None or (isinstance(x, str) and not x.strip()) for x in v)]
+    if len(keep) != len(rows):
+        index = {old: new for new, old in enumerate(keep)}
+        percent = {(index[i], j) for i, j in percent if i in index}
+        rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
     return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes))
 
 
@@ -197,7 +299,9 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     ----------
     path : str or Path
         A ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030) or ``.xlsx`` file, one row per unit
-        and year. Rows whose first cell starts with ``#`` are notes and are skipped.
+        and year. The template's own label rows and the demo's notice are skipped (recognised
+        exactly); every other row is data. XLSX: the sheet the template names is read, else
+        the only visible sheet.
     framework : Framework, str or Path, optional
         The framework (default: the Shandong 产业大脑 framework) or its name or file.
 
@@ -266,21 +370,29 @@ def interpret(raw: RawTable, fw: Framework):
         node = nodes.get(col)
         cells = [row[j] if j < len(row) else None for row in raw.rows]
         values, fast = _fast_numbers(cells) if node is not None else ([None] * len(cells), [False] * len(cells))
+        percent_rows = {i for i, jj in raw.percent_cells if jj == j} if node is not None else set()
         for i, cell in enumerate(cells):
-            if fast[i]:
-                value = values[i]
-            else:
-                try:
-                    value = _parse_cell(cell, col, node)
-                except CellError as err:
-                    rn = raw.row_numbers[i]
-                    problems.append(Problem(file, rn, col, cell, err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
-                    skip.add((rn, col))
-                    continue
+            factor = m.factor
+            try:
+                if i in percent_rows and node.type != "share":
+                    raise CellError("percent_not_allowed",
+                                    "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
+                                    "this indicator is not a share; the cell must not be formatted as a percentage")
+                if fast[i]:
+                    value = values[i]
+                else:
+                    value, converted = _parse_cell(cell, col, node)
+                    if converted:
+                        factor = 1.0  # the unit typed in the cell was converted; the header's does not apply
+            except CellError as err:
+                rn = raw.row_numbers[i]
+                problems.append(Problem(file, rn, col, shorten(cell), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
+                skip.add((rn, col))
+                continue
             if node is not None and value is not None:
-                if (i, j) in raw.percent_cells and node.type == "share":
-                    value *= 100.0  # Excel stores 12% as 0.12
-                value *= m.factor
+                if i in percent_rows:
+                    value *= 100.0  # Excel stores 12% as 0.12 (share columns only: checked above)
+                value *= factor
             data[col][i] = value
     df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
     for col in fw.columns:
@@ -302,23 +414,23 @@ def _fast_numbers(cells: list) -> tuple[list, list[bool]]:
     return [float(v) if f else None for v, f in zip(out, fast, strict=True)], fast.tolist()
 
 
-def _parse_cell(cell, col: str, node):
+def _parse_cell(cell, col: str, node) -> tuple[object, bool]:
+    """One cell of column ``col``: (value, whether a unit typed in the cell was converted)."""
     if node is None:
         if col == "year":
-            return parse_year(cell)
+            return parse_year(cell), False
         if col == "city_code":
-            return parse_city_code(cell)
+            return parse_city_code(cell), False
         if is_missing(cell):
-            return None
+            return None, False
         text = normalise_text(cell)
         if col == "city" and text and not text.endswith("市"):
             from ..framework.geo import city_code, city_name
             code = city_code(text)
-            return city_name(code) if code else text
-        return text
+            return (city_name(code) if code else text), False
+        return text, False
     if node.type == "binary":
-        return parse_binary(cell)
+        return parse_binary(cell), False
     if node.type == "ordinal":
-        return parse_level(cell)
-    return parse_number(cell, allow_percent=node.type == "share")
-
+        return parse_level(cell), False
+    return parse_amount(cell, node, allow_percent=node.type == "share")

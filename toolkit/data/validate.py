@@ -97,13 +97,26 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     ``skip`` holds (row, column) cells already reported while reading, so a cell that could
     not be parsed is not reported again as missing.
     """
+    problems: list[Problem] = []
+    # a value too large for a float (1e309, or 1e305 亿元 once converted) is never a number
+    leaves = [c for c in framework.columns if c in df.columns]
+    values = df[leaves].to_numpy(dtype=float)
+    bad = np.isinf(values)
+    if bad.any():
+        df = df.copy()
+        skip = set(skip)
+        for i, j in zip(*np.nonzero(bad), strict=True):
+            row, column = df.index[i], leaves[j]
+            if (row, column) not in skip:
+                problems.append(_cell_problem(file, int(row), column, values[i, j], "not_finite", framework))
+                skip.add((row, column))
+            df.iat[i, df.columns.get_loc(column)] = np.nan
     schema = build_schema(framework)
     try:
         schema.validate(df, lazy=True)
-        return []
+        return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    problems: list[Problem] = []
     seen: set[tuple] = set()
     for case in cases.itertuples(index=False):
         check = str(case.check)
@@ -154,6 +167,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
 # rule → (zh, en) message templates; {c} column, {n}/{ne} its zh/en name, {v} value, {lv} levels
 _MESSAGES = {
     "required_value": ("{c} 为必填项", "{c} is required"),
+    "not_finite": ("{c}（{n}）超出可表示的数值范围：{v}", "{c} ({ne}) is too large to be a number: {v}"),
     "non_negative": ("{c}（{n}）不能为负数：{v}", "{c} ({ne}) must not be negative: {v}"),
     "not_integer": ("{c}（{n}）是计数，应为整数：{v}", "{c} ({ne}) is a count and must be whole: {v}"),
     "share_range": ("{c}（{n}）是百分比，应在0–100之间：{v}", "{c} ({ne}) is a percentage and must be within 0–100: {v}"),
