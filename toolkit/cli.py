@@ -1,19 +1,31 @@
 """``python -m toolkit <command>``: argument parsing only; the work is done by the library.
 
 Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
-Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error.
+Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error,
+3 internal error (a bug: the message gives the path of a log file with the details).
+No exception reaches the user as a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 import pandas as pd
 
 from .data.problems import ValidationError
-from .errors import ToolkitError
+from .errors import DataError, FrameworkError, SpecError, ToolkitError, UsageError, message_in
+
+EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+#: where "internal error" logs go (overridden by the TOOLKIT_LOG_DIR environment variable)
+LOG_DIR = Path(tempfile.gettempdir()) / "sd-brain-toolkit-logs"
+_KIND = {SpecError: ("指标规格文件有误", "specification error"), FrameworkError: ("指标体系文件有误", "framework error"),
+         DataError: ("数据无法用于该方法", "data error"), UsageError: ("用法错误", "usage error")}
 
 
 def _print_report(err: ValidationError, lang: str) -> None:
@@ -75,14 +87,77 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--framework", default=None)
 
     args = parser.parse_args(argv)
+    return run_safely(args)
+
+
+def run_safely(args) -> int:
+    """Run a parsed command; turn every exception into a message and an exit code.
+
+    Toolkit errors and the operating system's (permissions, a file where a folder is needed)
+    are explained in the user's language; anything else is a bug: "internal error, please
+    report", with the traceback written to a log file, never to the screen.
+    """
+    lang = getattr(args, "lang", None) or _locale_lang()
     try:
         return _run(args)
     except ValidationError as err:
-        _print_report(err, getattr(args, "lang", "zh"))
-        return 1
+        _print_report(err, lang)
+        return EXIT_INVALID
     except ToolkitError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        kind = next((v for k, v in _KIND.items() if isinstance(err, k)), ("错误", "error"))
+        title = kind[0] if lang == "zh" else kind[1]
+        print(f"{title}: {message_in(err, lang)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
+    except OSError as err:
+        print(_os_message(err, lang), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the one place that catches everything: a bug, logged
+        log = _write_log(args)
+        if lang == "zh":
+            print(f"内部错误，请报告此问题（internal error, please report）。详细信息已写入：{log}", file=sys.stderr)
+        else:
+            print(f"internal error, please report it. Details were written to: {log}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _locale_lang() -> str:
+    lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "en" if lang.lower().startswith("en") else "zh"
+
+
+def _os_message(err: OSError, lang: str) -> str:
+    path = err.filename or ""
+    if isinstance(err, PermissionError):
+        return (f"没有权限访问 {path}：请检查文件或 --out 文件夹是否可读写" if lang == "zh"
+                else f"permission denied: {path} (check that the file can be read and the --out folder written)")
+    if isinstance(err, (FileExistsError, NotADirectoryError)):
+        return (f"{path} 是一个已有文件，不是文件夹：--out 必须是文件夹" if lang == "zh"
+                else f"{path} is an existing file, not a folder: --out must be a folder")
+    if isinstance(err, IsADirectoryError):
+        return f"{path} 是文件夹，不是文件" if lang == "zh" else f"{path} is a folder, not a file"
+    if isinstance(err, FileNotFoundError):
+        return f"文件不存在：{path}" if lang == "zh" else f"file not found: {path}"
+    reason = err.strerror or str(err)
+    return f"无法读写 {path}：{reason}" if lang == "zh" else f"cannot read or write {path}: {reason}"
+
+
+def _write_log(args) -> Path:
+    folder = Path(os.environ.get("TOOLKIT_LOG_DIR") or LOG_DIR)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = f"command: {vars(args)}\n\n{traceback.format_exc()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"error-{stamp}-{os.getpid()}.log"
+        path.write_text(text, encoding="utf-8")
+        return path
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="sd-brain-toolkit-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return Path(name)
 
 
 def _run(args) -> int:
@@ -107,9 +182,11 @@ def _run(args) -> int:
         print(f"{args.file}: {ok} — {len(data.table)} rows, years {data.years}")
     elif args.command == "prepare":
         from .data.prepare import prepare
+        from .files import output_lock
 
-        for path in prepare(args.file, args.out, _framework(args.framework)).values():
-            print(path)
+        with output_lock(args.out):
+            for path in prepare(args.file, args.out, _framework(args.framework)).values():
+                print(path)
     elif args.command == "index":
         from .index.build import build_index
         from .index.export import write_results
@@ -118,19 +195,25 @@ def _run(args) -> int:
         data = _load_data(args.file)
         spec = load_spec(args.spec, data.framework)
         result = build_index(data, spec)
-        out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
-        write_results(result, out)
+        from .files import output_lock, safe_child
+
+        out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
+        with output_lock(out):
+            write_results(result, out)
         for y in result.years:
             top = result.summary(y).head(5)
             print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
         print(out)
     elif args.command == "reports":
+        from .files import output_lock
         from .reports.batch import run_reports
 
-        summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
-                              workers=args.workers, executor=args.executor, scheduler=args.scheduler,
-                              force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
-                              progress=not args.no_progress)
+        with output_lock(args.out):
+                summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang,
+                                  year=args.year, workers=args.workers, executor=args.executor,
+                                  scheduler=args.scheduler,
+                                  force=args.force, out=args.out, run=args.run,
+                                  n_uncertainty=args.uncertainty, progress=not args.no_progress)
         done = len(summary.ok)
         print(f"{summary.run_dir}/index.html: {done} rendered, {len(summary.skipped)} up to date, "
               f"{len(summary.failed)} failed ({summary.seconds:.1f} s)")

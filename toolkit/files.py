@@ -30,7 +30,8 @@ def _mkstemp_beside(target: Path) -> Path:
     """A temporary file in the target's folder (so the rename is atomic), with the permissions
     a normally created file would have (mkstemp makes it private, 0600)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # the pid in the name lets a later run remove what a killed run left behind (see recover)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())
     return Path(tmp)
@@ -262,21 +263,35 @@ class OutputLocked(ToolkitError):
     """Another run holds the lock of an output folder."""
 
     def __init__(self, folder: Path):
-        super().__init__(f"another run is writing into {folder}; wait for it to finish "
-                         f"(lock file {folder / LOCK_NAME})")
+        super().__init__(f"another run is writing into {folder}; wait for it to finish, or choose another --out")
+        self.zh = f"另一个运行正在写入 {folder}：请等它结束，或换一个 --out 文件夹"
         self.folder = folder
 
 
-LOCK_NAME = ".toolkit.lock"
+def lock_path(folder: str | Path) -> Path:
+    """The lock file of an output folder. It lives in a lock folder of its own (the system's
+    temporary folder, or ``TOOLKIT_LOCK_DIR``), so the output folder holds only outputs.
+
+    Examples
+    --------
+    >>> lock_path("reports").name.endswith(".lock")
+    True
+    """
+    import hashlib
+
+    base = Path(os.environ.get("TOOLKIT_LOCK_DIR") or Path(tempfile.gettempdir()) / "sd-brain-toolkit-locks")
+    key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:32]
+    return base / f"{key}.lock"
 
 
 @contextlib.contextmanager
 def output_lock(folder: str | Path) -> Iterator[Path]:
-    """Hold an exclusive lock on ``folder`` (created if missing) for the block.
+    """Hold an exclusive lock on the output folder ``folder`` for the block.
 
     A second run into the same folder does not wait and does not interleave: it raises
     :class:`OutputLocked` at once. The lock is released by the operating system when the
-    process ends, so a killed run never leaves a stale lock.
+    process ends, so a killed run never leaves a stale lock. Once the lock is held, what a
+    killed earlier run left in the folder is finished or removed (:func:`recover`).
 
     Examples
     --------
@@ -293,13 +308,18 @@ def output_lock(folder: str | Path) -> Iterator[Path]:
     import fcntl
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+    path = lock_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise OutputLocked(folder) from exc
+        if folder.is_dir():
+            for sub in (folder, *sorted(p for p in folder.glob("*") if p.is_dir()),
+                        *sorted(p for p in folder.glob("*/*") if p.is_dir())):
+                recover(sub)  # finish what a killed run left, before this run starts
         try:
             yield folder
         finally:
@@ -315,24 +335,112 @@ def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
     return Path(target)
 
 
+JOURNAL_PREFIX = ".toolkit-commit."
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(folder: str | Path) -> list[Path]:
+    """Finish or clean up what a killed run left in ``folder``.
+
+    A commit journal of a dead process (written by :func:`write_many_atomic` once every file
+    was staged) is rolled forward: its staged files are renamed into place, so the folder
+    holds the complete new set. Temporary files of dead processes that no journal names are
+    deleted. Runs of live processes are left alone. Returns the files completed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> recover(tempfile.mkdtemp())
+    []
+    """
+    import json
+
+    folder = Path(folder)
+    done: list[Path] = []
+    if not folder.is_dir():
+        return done
+    for journal in sorted(folder.glob(JOURNAL_PREFIX + "*.json")):
+        try:
+            pid = int(journal.name[len(JOURNAL_PREFIX):].split(".")[0])
+        except ValueError:
+            continue
+        if _alive(pid):
+            continue
+        try:
+            pairs = json.loads(journal.read_text("utf-8"))
+        except (OSError, ValueError):
+            journal.unlink(missing_ok=True)  # written atomically, so a damaged one is not ours
+            continue
+        for tmp, target in pairs:
+            tmp_path, target_path = folder / tmp, folder / target
+            if tmp_path.exists():
+                os.replace(tmp_path, target_path)
+                done.append(target_path)
+        journal.unlink(missing_ok=True)
+    for tmp in folder.glob(".*.tmp"):
+        parts = tmp.name.rsplit(".", 3)  # .<name>.<pid>.<random>.tmp
+        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
+            tmp.unlink(missing_ok=True)
+    return done
+
+
 def write_many_atomic(writers: dict[Path, Callable[[Path], None]]) -> list[Path]:
     """Write several files so that either all are replaced or none is.
 
-    Every file is first written to a temporary path; only when all writers have succeeded are
-    they renamed into place (each rename is atomic; the set is as close to atomic as a file
-    system allows).
+    Every file is first written to a temporary path. Only when all writers have succeeded is
+    a commit journal written (atomically) naming the staged files; then they are renamed into
+    place and the journal is removed. A run killed before the journal leaves the old files;
+    a run killed during the renames leaves a journal that :func:`recover` (called by the next
+    write into the folder) rolls forward, completing the new set.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> paths = write_many_atomic({d / "a.txt": lambda p: p.write_text("A"), d / "b.txt": lambda p: p.write_text("B")})
+    >>> sorted(p.name for p in d.iterdir())
+    ['a.txt', 'b.txt']
     """
+    import json
+
     staged: list[tuple[Path, Path]] = []
+    journal: Path | None = None
+    for folder in {Path(t).parent for t in writers}:
+        recover(folder)
     try:
         for target, writer in writers.items():
             target = Path(target)
             tmp = _mkstemp_beside(target)
             staged.append((tmp, target))
             writer(tmp)
+        folders = {t.parent for _, t in staged}
+        if len(folders) == 1 and len(staged) > 1:
+            folder = folders.pop()
+            journal = folder / f"{JOURNAL_PREFIX}{os.getpid()}.json"
+            text = json.dumps([[tmp.name, target.name] for tmp, target in staged])
+            jtmp = _mkstemp_beside(journal)
+            with open(jtmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(jtmp, journal)
         for tmp, target in staged:
             os.replace(tmp, target)
         return [t for _, t in staged]
     finally:
+        if journal is not None:
+            journal.unlink(missing_ok=True)
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()

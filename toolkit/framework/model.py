@@ -348,6 +348,12 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
             levels_raw = raw.get("rubric") or []
             if not levels_raw:
                 raise FrameworkError(f"{ctx}: an ordinal indicator needs a rubric")
+            for k, lv in enumerate(levels_raw, start=1):
+                missing = [f for f in ("value", "zh", "en") if not isinstance(lv, dict) or f not in lv]
+                if missing or isinstance(lv["value"], bool) or not isinstance(lv["value"], int):
+                    got = sorted(lv) if isinstance(lv, dict) else lv
+                    raise FrameworkError(f"{ctx}: rubric level {k} needs the fields value (a whole number), zh and "
+                                         f"en; missing or wrong: {missing or ['value']} (got {got!r})")
             rubric = tuple((int(lv["value"]), str(lv["zh"]), str(lv["en"])) for lv in levels_raw)
         rollup = raw.get("rollup")
         if kids and depth > 0 and mtype and not rollup:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import write_many_atomic
+from ..files import neutralise_formulas, write_many_atomic
 from .build import IndexResult
 
 
@@ -36,7 +36,8 @@ def write_results(result: IndexResult, out_dir: str | Path) -> dict[str, Path]:
     writers, paths = {}, {}
 
     def csv_writer(df):
-        return lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        # analysts open these in Excel: formula-leading text (=, +, -, @ …) is neutralised
+        return lambda tmp: neutralise_formulas(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
     def parquet_writer(df):
         return lambda tmp: df.to_parquet(tmp, index=False)

@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..files import write_atomic
+from ..errors import UsageError
+from ..files import safe_child, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
@@ -81,7 +82,8 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     year = year or bundle.years[-1]
     s = bundle.summary[bundle.summary["year"] == year]
     if s.empty:
-        raise ValueError(f"no results for year {year}; years: {bundle.years}")
+        raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
     if by == "unit":
         targets = [(u, n) for u, n in zip(s["unit_id"], s["brain_name"], strict=True)]
     else:
@@ -90,7 +92,9 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
         wanted = set(only)
         unknown = wanted - {t for t, _ in targets}
         if unknown:
-            raise ValueError(f"--only names unknown {by}(s): {sorted(unknown)}")
+            shown = sorted(map(str, unknown))[:10]
+            raise UsageError(f"--only names unknown {by}(s): {shown}",
+                             f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
         targets = [(t, n) for t, n in targets if t in wanted]
     return [Job(f"{by}:{t}", by, str(t), int(year), lang, safe_filename(by, str(t)), str(name))
             for t, name in targets]
@@ -186,11 +190,18 @@ def _title(job: Job) -> str:
     return job.filename[:-5]
 
 
-def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool):
+def _lost(job: Job, exc: BaseException) -> dict:
+    """The record of a report whose worker died (a killed Dask worker, a broken process pool)."""
+    return {"key": job.key, "status": "failed", "error": f"worker lost: {type(exc).__name__}: {exc}"[:2000],
+            "seconds": 0.0}
+
+
+def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool,
+             on_result=None):
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
-    results = []
+    results = _Results(on_result)
     if not jobs:
         bar.close()
         return results
@@ -203,9 +214,12 @@ def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, s
                                    dashboard_address=None)
         client = Client(scheduler or cluster)
         try:
-            futures = [client.submit(render_job, j, str(run_dir), str(notebook), pure=False) for j in jobs]
-            for fut in _dask_as_completed(futures):
-                results.append(fut.result())
+            futures = {client.submit(render_job, j, str(run_dir), str(notebook), pure=False): j for j in jobs}
+            for fut in _dask_as_completed(list(futures)):
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # the worker died (KilledWorker): this report failed, the rest go on
+                    results.append(_lost(futures[fut], exc))
                 bar.update()
         finally:
             client.close()
@@ -217,12 +231,29 @@ def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, s
             bar.update()
     else:
         with _pool(workers) as pool:
-            futures = [pool.submit(render_job, j, str(run_dir), str(notebook)) for j in jobs]
+            futures = {pool.submit(render_job, j, str(run_dir), str(notebook)): j for j in jobs}
             for fut in as_completed(futures):
-                results.append(fut.result())
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # BrokenProcessPool: a worker process died
+                    results.append(_lost(futures[fut], exc))
                 bar.update()
     bar.close()
     return results
+
+
+class _Results(list):
+    """The results list, calling ``on_result`` after each one (the manifest is saved as reports
+    finish, so a killed run resumes where it stopped)."""
+
+    def __init__(self, on_result=None):
+        super().__init__()
+        self.on_result = on_result
+
+    def append(self, res) -> None:
+        super().append(res)
+        if self.on_result is not None:
+            self.on_result(res)
 
 
 def _dask_as_completed(futures):
@@ -267,7 +298,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
     data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
     spec = load_spec(spec_path, data.framework)
-    run_dir = Path(out) / (run or f"{data_path.stem}__{spec.name}")
+    run_dir = safe_child(Path(out), run or f"{data_path.stem}__{spec.name}")  # a name never leaves --out
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
     previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
@@ -313,25 +344,35 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
             continue
         records[j.key] = {**asdict(j), "digest": d, "status": "pending"}
         todo.append(j)
-    for res in _execute(todo, run_dir, notebook, workers, executor, scheduler, progress):
+    def manifest_now() -> dict:
+        summary.seconds = time.perf_counter() - t0
+        return {
+            "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
+                       "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
+                       "synthetic": bundle.synthetic},
+            "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
+            "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
+                        "n_uncertainty": n_uncertainty, "seed": seed},
+            "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
+                        "seconds": round(summary.seconds, 2)},
+            "reports": records,
+        }
+
+    def save_manifest() -> None:
+        text = json.dumps(manifest_now(), ensure_ascii=False, indent=2, default=str) + "\n"
+        write_atomic(manifest_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def record(res: dict) -> None:
         records[res["key"]].update(res)
         if res["status"] == "ok":
             summary.ok.append(res["key"])
         else:
             summary.failed[res["key"]] = res["error"]
-    summary.seconds = time.perf_counter() - t0
-    manifest = {
-        "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
-                   "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
-                   "synthetic": bundle.synthetic},
-        "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
-        "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
-                    "n_uncertainty": n_uncertainty, "seed": seed},
-        "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
-                    "seconds": round(summary.seconds, 2)},
-        "reports": records,
-    }
+        save_manifest()  # after every report: a killed run resumes from here
+
+    _execute(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
+    manifest = manifest_now()
     from .index_page import index_html
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
