@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io as _io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..files import TEXT_ENCODINGS, decode_text
+from ..files import TEXT_ENCODINGS
 from ..framework.model import Framework, load_framework
 from .parsing import (
     UNIT_COLUMNS,
@@ -36,28 +35,31 @@ from .validate import check_frame
 
 ENCODINGS = TEXT_ENCODINGS  # gb18030 is a superset of GBK and GB2312
 DATA_SHEET_NAMES = ("填报表 Data", "填报表", "Data", "data")
-_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 COMMENT_PREFIX = "#"
-#: the first cells of the rows the toolkit itself writes as notes: the template's English and
-#: unit label rows, and the demo's synthetic-data notice. Only these rows are skipped; any other
-#: row whose first cell starts with # (Excel's #N/A from a failed lookup) is data.
+#: the first cells of the template's English and unit label rows (the rest of those rows are labels too)
 NOTE_FIRST_CELLS = frozenset({"# Unit ID", "# 文本 text"})
-NOTE_PREFIXES = ("# SYNTHETIC DEMO DATA",)
 
 
 def is_note_row(cells: list) -> bool:
-    """True for the toolkit's own note rows (template labels, demo notice), recognised exactly.
+    """True for note rows, recognised exactly: the template's two label rows, or a one-cell
+    row whose text starts with ``# `` (hash and space, as the demo's synthetic-data notice).
+    Any other row is data, whatever its first cell holds: ``#N/A`` from a failed Excel lookup
+    has no space after the hash and the row has data.
 
     Examples
     --------
-    >>> is_note_row(["# Unit ID", "# Brain name"]), is_note_row(["#N/A", "济南"])
-    (True, False)
+    >>> is_note_row(["# Unit ID", "# Brain name"]), is_note_row(["# SYNTHETIC DEMO DATA", None])
+    (True, True)
+    >>> is_note_row(["#N/A", "济南"]), is_note_row(["# 1", "济南"]), is_note_row(["#N/A"])
+    (False, False, False)
     """
-    first = cells[0] if cells else None
-    if not isinstance(first, str):
+    if not cells or not isinstance(cells[0], str):
         return False
-    first = first.strip()
-    return first in NOTE_FIRST_CELLS or first.startswith(NOTE_PREFIXES)
+    first = cells[0].strip()
+    if first in NOTE_FIRST_CELLS:
+        return True
+    rest_empty = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:])
+    return rest_empty and first.startswith(("# ", "#\u3000")) and len(first) > 2
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class RawTable:
 
     path: Path
     header: list
-    rows: list[list]
+    rows: list[list] | np.ndarray  # a 2-D object array (CSV) or a list of rows (XLSX)
     row_numbers: list[int]
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) formatted as %
     sheet: str | None = None
@@ -163,19 +165,70 @@ def read_raw(path: str | Path) -> RawTable:
     raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
 
 
-def _decode(path: Path) -> str:
-    try:
-        return decode_text(path.read_bytes())[0]
-    except UnicodeDecodeError:
-        raise ValidationError([Problem(str(path), None, None, None, "encoding",
-                                       "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
-                              str(path)) from None
+def _encoding(path: Path) -> str:
+    """The encoding that reads the whole file (UTF-8 with or without BOM, else GB18030), found
+    by decoding it in blocks, so the decoded text is never held whole."""
+    import codecs
+
+    for enc in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(enc)()
+        try:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError([Problem(str(path), None, None, None, "encoding",
+                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
+                          str(path))
+
+
+def _grid(chunks: list[list[list]]) -> np.ndarray:
+    """Rows of unequal length as one 2-D object array (missing cells None)."""
+    rows = [r for chunk in chunks for r in chunk] if len(chunks) != 1 else chunks[0]
+    width = max((len(r) for r in rows), default=0)
+    out = np.full((len(rows), width), None, dtype=object)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    return out
+
+
+class _Rows:
+    """Collects rows into compact 2-D blocks as it goes (a 100,000-row return would otherwise
+    hold 100,000 Python lists)."""
+
+    BLOCK = 5000
+
+    def __init__(self):
+        self.blocks: list[np.ndarray] = []
+        self.pending: list[list] = []
+
+    def append(self, row: list) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= self.BLOCK:
+            self.blocks.append(_grid([self.pending]))
+            self.pending = []
+
+    def grid(self) -> np.ndarray:
+        if self.pending or not self.blocks:
+            self.blocks.append(_grid([self.pending]))
+            self.pending = []
+        width = max(b.shape[1] for b in self.blocks)
+        blocks = [b if b.shape[1] == width else np.hstack([b, np.full((len(b), width - b.shape[1]), None, dtype=object)])
+                  for b in self.blocks]
+        return blocks[0] if len(blocks) == 1 else np.vstack(blocks)
 
 
 def _read_csv(path: Path) -> RawTable:
-    text = _decode(path)
-    reader = csv.reader(_io.StringIO(text, newline=""))
-    header, rows, numbers, header_row, notes = None, [], [], 1, []
+    with open(path, encoding=_encoding(path), newline="") as fh:
+        return _parse_csv(path, csv.reader(fh))
+
+
+def _parse_csv(path: Path, reader) -> RawTable:
+    header, rows, numbers, header_row, notes = None, _Rows(), [], 1, []
+    intern = {}.setdefault
     for cells in reader:
         if header is None:
             if any(c.strip() for c in cells):
@@ -186,9 +239,11 @@ def _read_csv(path: Path) -> RawTable:
             continue
         if not any(c.strip() for c in cells):
             continue
-        rows.append([None if c == "" else c for c in cells])
+        # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities)
+        rows.append([None if c == "" else intern(c, c) for c in cells])
         numbers.append(reader.line_num)
-    return RawTable(path, header or [], rows, numbers, header_row=header_row, notes=tuple(notes))
+    grid = rows.grid() if numbers else []
+    return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
 
 
 def _pick_sheet(path: Path, wb) -> str:
@@ -318,6 +373,8 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     raw = read_raw(path)
     file = str(path)
     df, problems, skip, conversions = interpret(raw, fw)
+    notes = raw.notes
+    del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
         problems += check_frame(df, fw, file, skip)
     if problems:
@@ -325,7 +382,7 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     table = fw.rollup_raw(df.reset_index(drop=True))
     table["year"] = table["year"].astype(int)
     return IndicatorData(table, fw, file, hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                         conversions, raw.notes)
+                         conversions, notes)
 
 
 def interpret(raw: RawTable, fw: Framework):
@@ -358,60 +415,93 @@ def interpret(raw: RawTable, fw: Framework):
             label = fw.label(col, "zh") if col in fw else col
             problems.append(Problem(file, None, col, None, "missing_column",
                                     f"缺少必填列 {col}（{label}）", f"required column {col} is missing"))
-    if not raw.rows:
+    if not len(raw.rows):
         problems.append(Problem(file, None, None, None, "empty_file", "文件没有数据行", "the file has no data rows"))
         return None, problems, set(), {}
     nodes = {n.code: n for n in fw.leaves()}
-    data: dict[str, list] = {col: [None] * len(raw.rows) for col in required}
+    n_rows = len(raw.rows)
+    data: dict[str, object] = {col: [None] * n_rows for col in required}
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
+    grid = raw.rows if isinstance(raw.rows, np.ndarray) else _grid([raw.rows])
+    row_numbers = np.asarray(raw.row_numbers)
     for j, m in keep:
         col = m.column
         node = nodes.get(col)
-        cells = [row[j] if j < len(row) else None for row in raw.rows]
-        values, fast = _fast_numbers(cells) if node is not None else ([None] * len(cells), [False] * len(cells))
-        percent_rows = {i for i, jj in raw.percent_cells if jj == j} if node is not None else set()
-        for i, cell in enumerate(cells):
-            factor = m.factor
-            try:
-                if i in percent_rows and node.type != "share":
-                    raise CellError("percent_not_allowed",
-                                    "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
-                                    "this indicator is not a share; the cell must not be formatted as a percentage")
-                if fast[i]:
-                    value = values[i]
-                else:
-                    value, converted = _parse_cell(cell, col, node)
-                    if converted:
-                        factor = 1.0  # the unit typed in the cell was converted; the header's does not apply
-            except CellError as err:
-                rn = raw.row_numbers[i]
-                problems.append(Problem(file, rn, col, shorten(cell), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
-                skip.add((rn, col))
-                continue
-            if node is not None and value is not None:
-                if i in percent_rows:
-                    value *= 100.0  # Excel stores 12% as 0.12 (share columns only: checked above)
-                value *= factor
-            data[col][i] = value
-    df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
+        cells = np.ascontiguousarray(grid[:, j]) if j < grid.shape[1] else np.full(n_rows, None, dtype=object)
+        percent_rows = np.array(sorted(i for i, jj in raw.percent_cells if jj == j), dtype=int)
+        values, errors = _read_column(cells, col, node, m.factor, percent_rows)
+        for i, err in errors:
+            rn = int(row_numbers[i])
+            problems.append(Problem(file, rn, col, shorten(cells[i]), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
+            skip.add((rn, col))
+        data[col] = values
     for col in fw.columns:
-        df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
-    df["year"] = df["year"].astype("Int64")
+        if not isinstance(data[col], np.ndarray):
+            data[col] = pd.to_numeric(pd.Series(data[col], dtype=object), errors="raise").to_numpy(float)
+    data["year"] = pd.array(data["year"], dtype="Int64")
+    df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"), copy=False)
     return df, problems, skip, conversions
 
 
-def _fast_numbers(cells: list) -> tuple[list, list[bool]]:
-    """Vectorised path for the common case: cells that already are numbers or plain numeric
-    text. Returns the values and a mask of the cells it handled; every other cell (missing
-    tokens, 12%, 1,234, full-width digits, errors) goes through the careful per-cell parser."""
-    s = pd.Series(cells, dtype=object)
-    is_num = s.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(bool)
-    text = s.where(s.map(lambda v: isinstance(v, str)), None)
-    simple = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(bool)
-    out = pd.to_numeric(s.where(is_num | simple, None), errors="coerce").to_numpy(float)
-    fast = (is_num | simple) & np.isfinite(out)
-    return [float(v) if f else None for v, f in zip(out, fast, strict=True)], fast.tolist()
+def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows: np.ndarray):
+    """Parse one column: each distinct cell text once (the per-cell rules of :func:`_parse_cell`),
+    plain numbers in one vectorised pass. Returns (values, [(row index, CellError)])."""
+    errors: list[tuple[int, CellError]] = []
+    n = len(cells)
+    if node is not None and len(percent_rows) and node.type != "share":
+        err = CellError("percent_not_allowed", "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
+                        "this indicator is not a share; the cell must not be formatted as a percentage")
+        errors += [(int(i), err) for i in percent_rows]
+    has_bool = any(type(v) is bool for v in cells) if cells.dtype == object and n else False
+    if has_bool:  # True == 1 for hashing: bools (rare, XLSX) are read cell by cell
+        codes, uniques = np.arange(n), cells
+    else:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    m = len(uniques)
+    parsed = np.empty(m, dtype=object)
+    own_unit = np.zeros(m, dtype=bool)
+    failed: dict[int, CellError] = {}
+    todo = np.ones(m, dtype=bool)
+    if node is not None and m:
+        numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(float)
+        plain = np.isfinite(numbers)
+        if has_bool:
+            plain &= np.array([type(v) is not bool for v in uniques])
+        parsed[plain] = numbers[plain]
+        todo &= ~plain
+    for k in np.nonzero(todo)[0]:
+        try:
+            parsed[k], own_unit[k] = _parse_cell(uniques[k], col, node)
+        except CellError as err:
+            failed[int(k)] = err
+    if node is None:
+        out = np.empty(n, dtype=object)
+        out[:] = None
+        ok = codes >= 0
+        out[ok] = parsed[codes[ok]]
+        if failed:
+            bad = np.nonzero(np.isin(codes, list(failed)))[0]
+            errors += [(int(i), failed[int(codes[i])]) for i in bad]
+            out[bad] = None
+        errors.sort(key=lambda e: e[0])
+        return out.tolist(), errors
+    value = np.full(n, np.nan)
+    scale = np.where(own_unit, 1.0, factor)  # a unit typed in the cell was converted already
+    as_float = np.array([np.nan if v is None else float(v) for v in parsed], dtype=float) if m else np.empty(0)
+    ok = codes >= 0
+    value[ok] = as_float[codes[ok]] * scale[codes[ok]]
+    if len(percent_rows) and node.type == "share":
+        value[percent_rows] *= 100.0  # Excel stores 12% as 0.12
+    if failed:
+        bad = np.nonzero(np.isin(codes, list(failed)))[0]
+        errors += [(int(i), failed[int(codes[i])]) for i in bad]
+        value[bad] = np.nan
+    if errors:
+        value[[i for i, _ in errors]] = np.nan
+    errors.sort(key=lambda e: e[0])
+    return value, errors
 
 
 def _parse_cell(cell, col: str, node) -> tuple[object, bool]:

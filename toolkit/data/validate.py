@@ -99,18 +99,19 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     """
     problems: list[Problem] = []
     # a value too large for a float (1e309, or 1e305 亿元 once converted) is never a number
-    leaves = [c for c in framework.columns if c in df.columns]
-    values = df[leaves].to_numpy(dtype=float)
-    bad = np.isinf(values)
-    if bad.any():
+    infinite = {c: np.nonzero(np.isinf(df[c].to_numpy(dtype=float)))[0] for c in framework.columns if c in df.columns}
+    infinite = {c: rows for c, rows in infinite.items() if len(rows)}
+    if infinite:
         df = df.copy()
         skip = set(skip)
-        for i, j in zip(*np.nonzero(bad), strict=True):
-            row, column = df.index[i], leaves[j]
-            if (row, column) not in skip:
-                problems.append(_cell_problem(file, int(row), column, values[i, j], "not_finite", framework))
-                skip.add((row, column))
-            df.iat[i, df.columns.get_loc(column)] = np.nan
+        for column, rows in infinite.items():
+            for i in rows:
+                row = df.index[i]
+                if (row, column) not in skip:
+                    value = df.iat[i, df.columns.get_loc(column)]
+                    problems.append(_cell_problem(file, int(row), column, value, "not_finite", framework))
+                    skip.add((row, column))
+                df.iat[i, df.columns.get_loc(column)] = np.nan
     schema = build_schema(framework)
     try:
         schema.validate(df, lazy=True)

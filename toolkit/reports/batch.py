@@ -100,6 +100,27 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             for t, name in targets]
 
 
+def check_targets(table, by: str, only=None, year: int | None = None) -> None:
+    """Check ``--year`` and ``--only`` against the data before anything is computed.
+
+    Raises
+    ------
+    UsageError
+        Naming the year or the ids/cities that are not in the data.
+    """
+    years = sorted(int(y) for y in table["year"].dropna().unique())
+    if year is not None and year not in years:
+        raise UsageError(f"--year {year}: no data for that year; years in the data: {years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{years}")
+    if only and list(only) != ["failed"]:
+        column = "unit_id" if by == "unit" else "city"
+        unknown = sorted(set(map(str, only)) - set(table[column].astype(str)))
+        if unknown:
+            what = ("单位", "unit") if by == "unit" else ("城市", "city")
+            raise UsageError(f"--only names {what[1]}(s) not in the data: {unknown[:10]}",
+                             f"--only 中有数据里不存在的{what[0]}：{unknown[:10]}")
+
+
 # -- workers -------------------------------------------------------------------------------------
 _RENDERERS: dict[tuple[int, str], object] = {}
 
@@ -298,6 +319,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
     data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
     spec = load_spec(spec_path, data.framework)
+    check_targets(data.table, by, only, year)  # a typo in --only/--year stops before any computing
     run_dir = safe_child(Path(out), run or f"{data_path.stem}__{spec.name}")  # a name never leaves --out
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
