@@ -36,6 +36,9 @@ UNIT_LABELS = {
 }
 #: cell contents that mean "missing" (compared after NFKC normalisation and trimming)
 MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "–", "－", "N/A", "n/a", "NA", "#N/A", "无", "暂无", "nan"})
+#: the error values Excel shows when a formula fails; in a text column they are an error, never a value
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 _TRUE = frozenset({"1", "是", "有", "√", "✓", "✔", "y", "yes", "true"})
 _FALSE = frozenset({"0", "否", "×", "✗", "✘", "n", "no", "false"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
@@ -145,8 +148,10 @@ def parse_amount(value, node, *, allow_percent: bool = False) -> tuple[float | N
 
     >>> from toolkit.framework.model import load_framework
     >>> node = load_framework().node("L1P1")
-    >>> parse_amount("1,296亿元", node), parse_amount("1,200 万元", node)
-    ((1296.0, True), (0.12, True))
+    >>> parse_amount("1,296亿元", node)
+    (1296.0, True)
+    >>> round(parse_amount("1,200 万元", node)[0], 6)
+    0.12
     """
     try:
         return parse_number(value, allow_percent=allow_percent), False

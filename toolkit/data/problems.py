@@ -25,6 +25,7 @@ RULES = {
     "header_mismatch": ("列名中编码与名称不一致", "header code and name disagree"),
     "unit_mismatch": ("单位无法换算", "unit cannot be converted"),
     "not_a_number": ("不是数字", "not a number"),
+    "excel_error": ("Excel 公式错误", "Excel formula error"),
     "not_finite": ("数值超出范围（无穷大）", "number out of range (infinite)"),
     "unit_in_cell": ("单元格中带有无法换算的单位", "unit in the cell cannot be converted"),
     "sheet_ambiguous": ("无法确定数据工作表", "data sheet cannot be identified"),

@@ -18,6 +18,7 @@ import pandas as pd
 from ..files import TEXT_ENCODINGS
 from ..framework.model import Framework, load_framework
 from .parsing import (
+    EXCEL_ERRORS,
     UNIT_COLUMNS,
     CellError,
     is_missing,
@@ -491,7 +492,8 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
     scale = np.where(own_unit, 1.0, factor)  # a unit typed in the cell was converted already
     as_float = np.array([np.nan if v is None else float(v) for v in parsed], dtype=float) if m else np.empty(0)
     ok = codes >= 0
-    value[ok] = as_float[codes[ok]] * scale[codes[ok]]
+    with np.errstate(over="ignore"):  # an overflow gives inf, which the checks report as not_finite
+        value[ok] = as_float[codes[ok]] * scale[codes[ok]]
     if len(percent_rows) and node.type == "share":
         value[percent_rows] *= 100.0  # Excel stores 12% as 0.12
     if failed:
@@ -514,6 +516,9 @@ def _parse_cell(cell, col: str, node) -> tuple[object, bool]:
         if is_missing(cell):
             return None, False
         text = normalise_text(cell)
+        if text.upper() in EXCEL_ERRORS:
+            raise CellError("excel_error", f"单元格是 Excel 公式错误 {text}：请在 Excel 中修正公式后再提交",
+                            f"the cell holds Excel's formula error {text}: fix the formula in Excel and submit again")
         if col == "city" and text and not text.endswith("市"):
             from ..framework.geo import city_code, city_name
             code = city_code(text)

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from ..framework.geo import cities
 from ..framework.model import Framework
-from .parsing import UNIT_COLUMNS
+from .parsing import UNIT_COLUMNS, shorten
 from .problems import Problem
 
 REQUIRED_UNIT_VALUES = ("unit_id", "brain_name", "city", "city_code", "industry", "year")
@@ -152,7 +152,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
             if key in seen:
                 continue
             seen.add(key)
-            name, code = df.at[row, "city"], df.at[row, "city_code"]
+            name, code = shorten(df.at[row, "city"]), shorten(df.at[row, "city_code"])
             problems.append(Problem(
                 file, row, "city", f"{name} / {code}", "city_mismatch",
                 f"城市“{name}”与代码 {code}（{cities()['zh'].get(code)}）不一致",
@@ -183,7 +183,7 @@ _MESSAGES = {
 
 def _cell_problem(file, row, column, value, rule, framework: Framework) -> Problem:
     node = framework.node(column) if column in framework else None
-    v = _fmt(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
+    v = shorten(_fmt(value)) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
     fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
               "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
               "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1]}
