@@ -32,6 +32,7 @@ BASELINE = "560415e"  # main before #11
 
 CHILD = r"""
 import hashlib, json, resource, sys, time
+import toolkit
 from toolkit import read_indicators
 t0 = time.perf_counter()
 data = read_indicators(sys.argv[1])
@@ -39,12 +40,13 @@ seconds = time.perf_counter() - t0
 table = data.table.sort_values(["unit_id", "year"]).reset_index(drop=True)
 digest = hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
 print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rows": len(table), "digest": digest}))
+                  "rows": len(table), "digest": digest, "toolkit": toolkit.__file__}))
 """
 
 
 def run(pythonpath: Path, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True,
+    # cwd: a folder without a toolkit package, so that PYTHONPATH alone decides which toolkit runs
+    out = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, cwd=path.parent,
                          env={"PYTHONPATH": str(pythonpath), "PATH": "/usr/bin:/bin"}, timeout=1800, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -69,7 +71,7 @@ def main() -> None:
             results["old"].append(run(old, path))
             results["new"].append(run(ROOT, path))
         rows = results["new"][0]["rows"]
-        print(f"{path.name}: {rows:,} rows")
+        print(f"{path.name}: {rows:,} rows; old = {results['old'][0]['toolkit']}, new = {results['new'][0]['toolkit']}")
         same = {r["digest"] for rs in results.values() for r in rs}
         print(f"old and new read the same table: {len(same) == 1}")
         med = {k: {m: statistics.median(r[m] for r in rs) for m in ("seconds", "peak_mb")} for k, rs in results.items()}

@@ -169,7 +169,11 @@ def _run(args) -> int:
     elif args.command == "demo":
         from .data.demo import DEFAULT_SEED, write_demo
 
-        years = tuple(int(y) for y in args.years.split(","))
+        try:
+            years = tuple(int(y) for y in args.years.split(","))
+        except ValueError:
+            raise UsageError(f"--years must be comma-separated years such as 2024,2025, got {args.years!r}",
+                             f"--years 应为逗号分隔的年份，例如 2024,2025，而不是 {args.years!r}") from None
         formats = tuple(f.strip() for f in args.formats.split(","))
         seed = DEFAULT_SEED if args.seed is None else args.seed
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):
