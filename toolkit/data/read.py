@@ -193,6 +193,7 @@ def _grid(chunks: list[list[list]]) -> np.ndarray:
     out = np.full((len(rows), width), None, dtype=object)
     for i, r in enumerate(rows):
         out[i, :len(r)] = r
+    out[out == ""] = None  # an empty cell is a missing cell
     return out
 
 
@@ -235,13 +236,14 @@ def _parse_csv(path: Path, reader) -> RawTable:
             if any(c.strip() for c in cells):
                 header, header_row = cells, reader.line_num
             continue
-        if is_note_row(cells):
+        if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells):
             notes.append(" ".join(c for c in cells if c.strip()))
             continue
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities)
-        rows.append([None if c == "" else intern(c, c) for c in cells])
+        # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities);
+        # empty cells become None when the block is built
+        rows.append(list(map(intern, cells, cells)))
         numbers.append(reader.line_num)
     grid = rows.grid() if numbers else []
     return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
@@ -454,7 +456,9 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
         err = CellError("percent_not_allowed", "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
                         "this indicator is not a share; the cell must not be formatted as a percentage")
         errors += [(int(i), err) for i in percent_rows]
-    has_bool = any(type(v) is bool for v in cells) if cells.dtype == object and n else False
+    kind = pd.api.types.infer_dtype(cells, skipna=True) if n else "empty"
+    has_bool = kind not in ("string", "empty", "floating", "integer", "mixed-integer-float") and \
+        any(type(v) is bool for v in cells)
     if has_bool:  # True == 1 for hashing: bools (rare, XLSX) are read cell by cell
         codes, uniques = np.arange(n), cells
     else:
