@@ -161,6 +161,8 @@ def read_raw(path: str | Path) -> RawTable:
             return _read_csv(path)
     except PermissionError as exc:
         raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
+        raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
     except OSError as exc:
         raise _unreadable(path, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from exc
     raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
@@ -428,6 +430,11 @@ def interpret(raw: RawTable, fw: Framework):
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
     grid = raw.rows if isinstance(raw.rows, np.ndarray) else _grid([raw.rows])
     row_numbers = np.asarray(raw.row_numbers)
+    for j in range(len(raw.header), grid.shape[1]):  # cells right of the last header: never ignored
+        for i in np.nonzero([not is_missing(v) for v in grid[:, j]])[0]:
+            problems.append(Problem(file, int(row_numbers[i]), f"#{j + 1}", shorten(grid[i, j]), "unknown_column",
+                                    f"第 {j + 1} 列没有列名，但该行在此填了数据", f"column {j + 1} has no header but this row has "
+                                    "data in it"))
     for j, m in keep:
         col = m.column
         node = nodes.get(col)

@@ -298,8 +298,16 @@ def load_framework(source: str | Path | None = None) -> Framework:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
         raw = path.read_bytes()
+    from ..files import MAX_YAML_BYTES, MAX_YAML_NODES, yaml_expanded_size
+
+    if len(raw) > MAX_YAML_BYTES:
+        raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        if yaml_expanded_size(text) > MAX_YAML_NODES:  # a "billion laughs" file, refused before it is built
+            raise FrameworkError(f"{path}: the framework expands to more than {MAX_YAML_NODES:,} values through "
+                                 "YAML aliases (&/*); refused")
+        doc = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
