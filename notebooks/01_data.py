@@ -48,15 +48,17 @@ seed = 0  # unused here (nothing is random); every notebook takes the same param
 # %%
 import toolkit
 from toolkit import audit, plots
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
+from toolkit.analysis import explore
+from toolkit.viz import distributions
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
-year = analysis.latest_year(data, year)
+year = nb.latest_year(data, year)
 raw = result.raw.xs(year, level="year")  # the index leaves as reported, before any treatment
-analysis.data_notice(data)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 概况与覆盖率 · Overview and coverage
@@ -70,7 +72,7 @@ analysis.data_notice(data)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.data_summary(data, result)
+explore.data_summary(data, result)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -110,9 +112,23 @@ result.imputation_log.groupby(["indicator", "method"]).size().unstack(fill_value
 # %%
 plots.distribution_grid(raw, fw, lang)
 
+# %% [markdown]
+# 归一化之后各指标处于同一尺度（0–100），可以并排比较：箱线图按维度着色，点为各产业大脑。
+# 五个维度得分的散点矩阵显示维度之间的关系（对角线为各维度的分布）。
+#
+# After normalisation the indicators share one scale (0–100) and can be compared side by side: box
+# plots coloured by dimension, the brains as points. The pair plot of the five dimension scores shows
+# how the dimensions relate (each dimension's distribution on the diagonal).
+
+# %%
+distributions.distribution_plot(result.normalised.xs(year, level="year"), fw, lang)
+
+# %%
+distributions.pair_plot(result.dimension_scores.xs(year, level="year"), fw, lang)
+
 # %%
 # NBVAL_CHECK_OUTPUT
-overview = analysis.indicator_overview(result, year, lang)
+overview = explore.indicator_overview(result, year, lang)
 overview.round(2)
 
 # %% [markdown]
@@ -153,7 +169,7 @@ plots.correlation_heatmap(R, fw, lang, p=P)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.top_correlations(R, k=10, framework=fw).round(3)
+explore.top_correlations(R, k=10, framework=fw).round(3)
 
 # %% [markdown]
 # ## 下一步 · Next

@@ -40,16 +40,17 @@ seed = 0  # unused here (every method is deterministic); every notebook takes th
 
 # %%
 import toolkit
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
 from toolkit import plots, weights
+from toolkit.analysis import variants as var
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 nominal = toolkit.build_index(data, spec)
 fw = data.framework
 root, dims = fw.root.code, list(fw.dimensions.index)
-year = analysis.latest_year(data, year)
-analysis.data_notice(data)
+year = nb.latest_year(data, year)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 各方法的权重 · Every method side by side
@@ -64,10 +65,10 @@ analysis.data_notice(data)
 
 # %%
 methods = ["equal", "entropy", "critic", "cv", "std", "pca"]
-variants = {m: analysis.with_choice(spec, "weights", "dimension", {"method": m}) for m in methods}
-results = analysis.build_variants(data, variants)
-W = analysis.weight_table(results, level="dimension")
-analysis.weights_heatmap(W, lang)
+variants = {m: var.with_choice(spec, "weights", "dimension", {"method": m}) for m in methods}
+results = var.build_variants(data, variants)
+W = var.weight_table(results, level="dimension")
+plots.weights_heatmap(W, lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -92,7 +93,7 @@ plots.correlation_heatmap(agreement, lang=lang, annot=True)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-effective = analysis.effective_weight_table(results)
+effective = var.effective_weight_table(results)
 print("effective number of indicators (1/Σw², out of", len(effective), "leaves):")
 print((1 / (effective**2).sum()).round(1).to_string())
 agreement.round(2)
@@ -143,10 +144,10 @@ index_choices = {
     **{f"AHP+entropy {how}": {"method": "combine", "of": [ahp_choice, {"method": "entropy"}], "combine": how}
        for how in ["linear", "multiplicative", "min_info", "game_theory"]},
 }
-index_results = analysis.build_variants(
-    data, {name: analysis.with_choice(spec, "weights", "index", c) for name, c in index_choices.items()})
-WI = analysis.weight_table(index_results, level="index").droplevel("parent")
-analysis.weights_heatmap(WI, lang)
+index_results = var.build_variants(
+    data, {name: var.with_choice(spec, "weights", "index", c) for name, c in index_choices.items()})
+WI = var.weight_table(index_results, level="index").droplevel("parent")
+plots.weights_heatmap(WI, lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -166,16 +167,16 @@ WI.round(4)
 # top ten stay in the top ten, and the leader. The box plot shows the spread of rank shifts per variant.
 
 # %%
-ranks = analysis.rank_table(
+ranks = var.rank_table(
     {"nominal": nominal,
      **{f"dimension: {m}": r for m, r in results.items() if m != "entropy"},
      **{f"index: {n}": r for n, r in index_results.items() if n != "equal"}},
     year)
-analysis.rank_shift_figure(ranks, "nominal", lang)
+plots.rank_shift_figure(ranks, "nominal", lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.rank_agreement(ranks, "nominal").round(3)
+var.rank_agreement(ranks, "nominal").round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -45,16 +45,17 @@ n_boot = 50  # bootstrap replicates for cluster stability
 # %%
 import toolkit
 from toolkit import audit, plots
-from toolkit import notebooks as analysis
-from toolkit.analysis.typology import typology
+from toolkit import notebooks as nb
+from toolkit.analysis.typology import method_agreement, typology, ward_linkage
+from toolkit.viz import distributions
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
 dims = list(fw.dimensions.index)
-year = analysis.latest_year(data, year)
-analysis.data_notice(data)
+year = nb.latest_year(data, year)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 主成分分析 · PCA of the dimension scores
@@ -90,7 +91,7 @@ pca.table.join(pca.loadings.T).round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ty = typology(result, year=year, method=method, k=k, random_state=seed, n_boot=n_boot, n_ref=20)
+ty = typology(result, year=year, method=method, k=k, seed=seed, n_boot=n_boot, n_ref=20, gap="full")
 print(f"k = {ty.k} (recommended: {ty.recommended_k}; method {method})")
 print(ty.evidence["note_zh" if lang == "zh" else "note_en"])
 ty.k_table[["silhouette", "calinski_harabasz", "davies_bouldin", "gap", "s_k", "gap_rule"]].round(3)
@@ -113,7 +114,7 @@ plots.pca_biplot(pca, hue=ty.assignments, framework=fw, lang=lang)
 plots.silhouette_plot(ty.silhouette, ty.assignments, lang)
 
 # %%
-plots.dendrogram(analysis.ward_linkage(ty), labels=list(ty.features.index), lang=lang)
+plots.dendrogram(ward_linkage(ty), labels=list(ty.features.index), lang=lang)
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -138,7 +139,7 @@ ty.stability.round(3)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ari, by_method = analysis.method_agreement(ty, ["kmeans", "ward", "gmm"])
+ari, by_method = method_agreement(ty, ["kmeans", "ward", "gmm"])
 ari.round(3)
 
 # %% [markdown]
@@ -153,8 +154,46 @@ ari.round(3)
 plots.cluster_profiles(ty.profiles[dims], ty.overall[dims], fw, lang)
 
 # %%
+distributions.typology_clustermap(ty, fw, lang)
+
+# %%
 # NBVAL_CHECK_OUTPUT
 ty.profiles[["size", "label_zh", "label_en", "composite", *dims, *[f"z_{d}" for d in dims]]].round(2)
+
+# %% [markdown]
+# ## 6 每个成员的描述 · What is true of each member
+#
+# 类别标签描述的是类的均值，不一定适用于每个成员：若某成员在标签称为"强"的维度上低于平均，标签对它就不成立。
+# 因此每个成员另有一条**对它本身成立**的描述：只保留对它成立的词，并注明例外（例如"（运营保障低于平均）"）。
+# 报告显示的是这条描述（`ty.describe(unit)`）。
+#
+# A cluster's label describes its mean, not necessarily every member: a member below the mean in a
+# dimension its label calls strong is not described by it. So each member also gets a description that
+# is **true of it**: the terms that hold, and the exceptions named (e.g. "(but below average in
+# operations)"). Reports show this description (`ty.describe(unit)`).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+members = ty.member_labels
+print(f"{int((~members['fits_cluster_label']).sum())} of {len(members)} members are not fully described by "
+      "their cluster's label")
+members.loc[~members["fits_cluster_label"], ["cluster", "label_zh", "label_en"]]
+
+# %% [markdown]
+# ## 7 按结构分类 · Typology of profile shape
+#
+# 上面的类型按**水平**划分：谁在各维度上高于或低于其他产业大脑。按**结构**划分则先减去每个大脑自身的平均水平，
+# 只看它相对擅长什么——水平不同但长短板相同的大脑归为一类。
+#
+# The types above are by **level**: who is above or below the others in each dimension. A typology of
+# **shape** first removes each brain's own average and asks only what it is relatively good at: brains
+# with the same strengths and weaknesses fall together whatever their level.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+shape = typology(result, year=year, method=method, k=k, basis="shape", seed=seed, n_boot=0, n_ref=20)
+print(f"{ty.evidence['basis']} → k = {ty.k}; {shape.evidence['basis']} → k = {shape.k}")
+shape.profiles[["size", "label_zh", "label_en", "composite", *[f"z_{d}" for d in dims]]].round(2)
 
 # %% [markdown]
 # ## 下一步 · Next

@@ -44,15 +44,16 @@ import pandas as pd
 
 import toolkit
 from toolkit import audit, plots
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
+from toolkit.analysis import results
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
 root, dims = fw.root.code, list(fw.dimensions.index)
-year = analysis.latest_year(data, year)
-analysis.data_notice(data)
+year = nb.latest_year(data, year)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 规格 · The specification
@@ -103,7 +104,7 @@ summary[dims + [root]].describe().round(2)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.rank_changes(result, year, lang=lang).head(top).round(2)
+results.rank_changes(result, year, lang=lang).head(top).round(2)
 
 # %% [markdown]
 # ## 4 统计审计 · Statistical audit
@@ -149,7 +150,7 @@ obstacles.mean().nlargest(8).round(2).rename("mean obstacle degree (%)")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.leading_obstacles(result, year, top=top, k=3, lang=lang)
+results.leading_obstacles(result, year, top=top, k=3, lang=lang)
 
 # %% [markdown]
 # ## 6 耦合协调度 · Coupling coordination

@@ -49,16 +49,17 @@ top = 15  # how many leading units the tables show
 
 # %%
 import toolkit
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
 from toolkit import plots
+from toolkit.analysis import results
 from toolkit.robustness import leave_one_out, uncertainty
 
-analysis.setup_notebook()
-data, spec = analysis.load(data_path, spec_path)
+nb.setup_notebook()
+data, spec = nb.load(data_path, spec_path)
 result = toolkit.build_index(data, spec)
 fw = data.framework
-year = analysis.latest_year(data, year)
-analysis.data_notice(data)
+year = nb.latest_year(data, year)
+nb.data_notice(data)
 
 # %% [markdown]
 # ## 1 不确定因素 · The uncertain factors
@@ -71,11 +72,11 @@ analysis.data_notice(data)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-analysis.uncertainty_factors(uspec_path, spec)
+results.uncertainty_factors(nb.resolve(uspec_path), spec)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-ua = uncertainty(data, spec, analysis.resolve(uspec_path), n=n, seed=seed)
+ua = uncertainty(data, spec, nb.resolve(uspec_path), n=n, seed=seed)
 seconds = sum(v for key, v in ua.info.items() if key.startswith("seconds_"))
 print(f"{ua.n} replications (Saltelli design, N = {ua.n_base}, {len(ua.uspec.factors)} factors) in {seconds:.2f} s")
 print(f"mean absolute rank shift from the nominal ranks: {ua.rank_shift.mean():.2f}")
@@ -91,7 +92,7 @@ print(f"mean absolute rank shift from the nominal ranks: {ua.rank_shift.mean():.
 # a unit with a wide one should not be judged by its position.
 
 # %%
-intervals = analysis.rank_interval_table(ua, result, year, lang)
+intervals = results.rank_interval_table(ua, result, year, lang)
 plots.rank_intervals(ua.caterpillar(year), lang, labels=intervals["brain_name"])
 
 # %%

@@ -1,4 +1,4 @@
-"""Tests for toolkit.analysis.typology and toolkit.analysis.clustering.
+"""Tests for toolkit.analysis.typology, .labels, .clustering and .stability.
 
 Expected values are (a) derived by hand in the comments, (b) recomputed independently with
 scikit-learn / scipy / plain numpy (validity criteria, Tibshirani's W_k as Σ D_r / 2n_r,
@@ -27,6 +27,7 @@ from sklearn.metrics import (
 
 import toolkit
 from toolkit.analysis import clustering as TS
+from toolkit.analysis import stability as ST
 from toolkit.analysis.typology import (
     DIMENSION_PHRASES,
     SPECIAL_LABELS,
@@ -37,7 +38,7 @@ from toolkit.analysis.typology import (
     typology,
 )
 from toolkit.data.demo import generate
-from toolkit.errors import DataError
+from toolkit.errors import DataError, SpecError
 
 from ..conftest import DEMO_CSV
 
@@ -70,7 +71,7 @@ def demo_typologies(demo_index):
     """The demo typology (2025, k-means, default k_range 2…8) under three seeds, with fewer gap
     reference sets and bootstrap replicates than the defaults (50, 100), for speed. Seeds 1
     and 2 skip the bootstrap, which cannot change k, the partition or the profiles."""
-    return {seed: typology(demo_index, year=2025, random_state=seed, n_boot=20 if seed == 0 else 0,
+    return {seed: typology(demo_index, year=2025, seed=seed, n_boot=20 if seed == 0 else 0,
                            n_ref=10 if seed == 0 else 6)
             for seed in (0, 1, 2)}
 
@@ -115,7 +116,7 @@ def test_gap_statistic_recomputed_independently():
     X, _ = make_blobs(seed=5, n_per=8, sep=5.0)
     B, seed = 6, 11
     got = TS.gap_statistic(X, ks=[1, 2, 3, 4], method="ward", n_ref=B, reference="uniform",
-                           random_state=seed)
+                           seed=seed)
     rng = np.random.default_rng(seed)  # documented: B reference sets drawn first, in order
     lo, hi = X.min().to_numpy(), X.max().to_numpy()
     refs = [rng.uniform(lo, hi, size=X.shape) for _ in range(B)]
@@ -143,7 +144,7 @@ def test_pca_reference_sets_fill_the_box_of_the_principal_axes():
     mean = X.mean(axis=0)
     _, _, vt = np.linalg.svd(X - mean, full_matrices=False)
     P = (X - mean) @ vt.T
-    refs = TS._reference_sets(X, 5, "pca", np.random.default_rng(0))
+    refs = TS.reference_sets(X, 5, "pca", np.random.default_rng(0))
     Q = np.vstack([(R - mean) @ vt.T for R in refs])
     assert (Q >= P.min(axis=0) - 1e-9).all() and (Q <= P.max(axis=0) + 1e-9).all()
     # uniform on that box: each axis' draws spread over its whole range (quartiles near ¼, ¾)
@@ -168,9 +169,9 @@ def test_canonical_labels_hand_example():
 
 def test_cluster_numbering_does_not_depend_on_the_algorithms_permutation(blobs):
     X, truth = blobs
-    a = TS.cluster(X, 3, random_state=0)
+    a = TS.cluster(X, 3, seed=0)
     perm = np.random.default_rng(0).permutation(len(X))
-    b = TS.cluster(X.iloc[perm], 3, random_state=7).reindex(X.index)
+    b = TS.cluster(X.iloc[perm], 3, seed=7).reindex(X.index)
     pd.testing.assert_series_equal(a, b)
     assert adjusted_rand_score(truth, a) == 1.0
     # cluster 1 has the highest mean of the features: blob 2 (centre (0, 8, 0)) ties blob 1
@@ -195,7 +196,7 @@ def test_ward_and_gmm_recover_blobs_and_ward_cut_matches_scipy(blobs):
 # ----------------------------------------------------------------------------- stability
 def test_jaccard_on_separated_blobs_is_near_one(blobs):
     X, _ = blobs
-    stab = TS.cluster_stability(X, TS.cluster(X, 3), n_boot=20)
+    stab = ST.cluster_stability(X, TS.cluster(X, 3), n_boot=20)
     assert (stab.clusters["jaccard_mean"] > 0.95).all()
     assert (stab.clusters["verdict"] == "highly stable").all() and not stab.clusters["unstable"].any()
     assert stab.clusters["size"].tolist() == [20, 20, 20]
@@ -208,7 +209,7 @@ def test_jaccard_flags_clusters_of_uniform_noise(data_seed):
     # k = 4 forced on 50 uniform points in 8 dimensions: no real clusters, so the bootstrap
     # breaks some of them up (Hennig 2007, §5)
     U = pd.DataFrame(np.random.default_rng(data_seed).uniform(size=(50, 8)))
-    stab = TS.cluster_stability(U, TS.cluster(U, 4), n_boot=25)
+    stab = ST.cluster_stability(U, TS.cluster(U, 4), n_boot=25)
     assert stab.clusters["unstable"].any()
     assert stab.clusters["jaccard_mean"].min() < 0.6
     assert stab.ari_mean < 0.6
@@ -218,7 +219,7 @@ def test_jaccard_of_one_replicate_recomputed_with_sets():
     """Replay the documented resampling of replicate 1 and recompute its Jaccards and ARI."""
     X, _ = make_blobs(seed=2, n_per=10, sep=2.5)     # overlapping blobs: Jaccards below 1
     labels = TS.cluster(X, 3)
-    stab = TS.cluster_stability(X, labels, n_boot=3, random_state=4)
+    stab = ST.cluster_stability(X, labels, n_boot=3, seed=4)
     rng = np.random.default_rng(4)
     idx = np.unique(rng.integers(0, len(X), size=len(X)))
     seed = int(rng.integers(2**31 - 1))
@@ -236,7 +237,7 @@ def test_jaccard_of_one_replicate_recomputed_with_sets():
 
 
 def test_jaccard_verdict_bands():
-    got = [TS.jaccard_verdict(v) for v in (0.3, 0.5, 0.55, 0.6, 0.75, 0.8, 0.85, 0.9)]
+    got = [ST.jaccard_verdict(v) for v in (0.3, 0.5, 0.55, 0.6, 0.75, 0.8, 0.85, 0.9)]
     assert got == ["dissolved", "dissolved", "unstable", "pattern", "pattern", "stable", "stable",
                    "highly stable"]
 
@@ -376,8 +377,8 @@ def test_same_inputs_identical_outputs(demo_index, blobs):
     a = typology(demo_index, year=2025, method="ward", n_boot=10, n_ref=5)
     b = typology(demo_index, year=2025, method="ward", n_boot=10, n_ref=5)
     X, _ = blobs
-    c = typology(X, method="kmeans", k_range=(2, 4), n_boot=5, n_ref=4, random_state=3)
-    d = typology(X, method="kmeans", k_range=(2, 4), n_boot=5, n_ref=4, random_state=3)
+    c = typology(X, method="kmeans", k_range=(2, 4), n_boot=5, n_ref=4, seed=3)
+    d = typology(X, method="kmeans", k_range=(2, 4), n_boot=5, n_ref=4, seed=3)
     for one, two in ((a, b), (c, d)):
         for name in ("k_table", "profiles", "labels", "stability", "bootstrap", "features"):
             pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
@@ -405,7 +406,7 @@ def test_validation_errors(demo_index, blobs):
     X, _ = blobs
     with pytest.raises(DataError, match=r"year= one of \[2024, 2025\]"):
         typology(demo_index, n_boot=0, n_ref=2)
-    with pytest.raises(DataError, match="method 'dbscan' is unknown"):
+    with pytest.raises(SpecError, match="method 'dbscan' is unknown"):
         typology(X, method="dbscan")
     with pytest.raises(DataError, match="k=1 must be an integer"):
         typology(X, k=1, n_boot=0, n_ref=2, k_range=(2, 3))
@@ -421,6 +422,6 @@ def test_validation_errors(demo_index, blobs):
     with pytest.raises(DataError, match="'L3' is constant"):
         features(flat)
     with pytest.raises(DataError, match="n_boot"):
-        TS.cluster_stability(X, TS.cluster(X, 3), n_boot=0)
-    with pytest.raises(DataError, match="reference 'normal'"):
+        ST.cluster_stability(X, TS.cluster(X, 3), n_boot=0)
+    with pytest.raises(SpecError, match="reference 'normal'"):
         TS.gap_statistic(X, ks=[1, 2], reference="normal")

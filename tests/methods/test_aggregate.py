@@ -246,13 +246,13 @@ def test_kernels_on_a_3d_batch_with_per_replication_weights():
     weights = rng.dirichlet(np.ones(4), size=6)
     d = np.array([1.0, -1.0, 1.0, 1.0])
     cols = list("abcd")
-    topsis_c = A._topsis_array(batch, weights, d)[0]
-    gra = A._grey_relational_array(N._minmax_array(batch, d), weights)[0]
+    topsis_c = A.topsis_kernel(batch, weights, d)[0]
+    gra = A.grey_relational_kernel(N.minmax_kernel(batch, d), weights)[0]
     for r in range(6):
         df, w = pd.DataFrame(batch[r], columns=cols), pd.Series(weights[r], index=cols)
-        np.testing.assert_allclose(A._geometric_array(batch, weights)[r], A.geometric(df, w))
-        np.testing.assert_allclose(A._harmonic_array(batch, weights)[r], A.harmonic(df, w))
-        np.testing.assert_allclose(A._arithmetic_array(batch, weights)[r], A.arithmetic(df, w))
+        np.testing.assert_allclose(A.generalised_mean_kernel(batch, weights, 0.0)[r], A.geometric(df, w))
+        np.testing.assert_allclose(A.generalised_mean_kernel(batch, weights, -1.0)[r], A.harmonic(df, w))
+        np.testing.assert_allclose(A.generalised_mean_kernel(batch, weights, 1.0)[r], A.arithmetic(df, w))
         np.testing.assert_allclose(topsis_c[r], A.topsis(df, w, list(d)))
         np.testing.assert_allclose(gra[r], A.grey_relational(df, w, list(d)))
 

@@ -197,14 +197,14 @@ def test_kernels_work_on_a_3d_batch():
     cols = ["a", "b", "c"]
     dirs = dict(zip(cols, d, strict=True))
     cases = [
-        (N._minmax_array(batch, d, 1, 100), lambda df: N.minmax(df, dirs, 1, 100)),
-        (N._zscore_array(batch, d), lambda df: N.zscore(df, dirs)),
-        (N._rank_array(batch, d), lambda df: N.rank(df, dirs)),
-        (N._percentile_rank_array(batch, d), lambda df: N.percentile_rank(df, dirs)),
-        (N._vector_array(batch, d, True), lambda df: N.vector(df, dirs, reverse_cost=True)),
-        (N._sum_array(batch, d), lambda df: N.sum_(df, dirs)),
-        (N._fraction_of_max_array(batch, d), lambda df: N.fraction_of_max(df, dirs)),
-        (N._goalposts_array(batch, 0.1, 5.0, d, True, False, 1.0),
+        (N.minmax_kernel(batch, d, 1, 100), lambda df: N.minmax(df, dirs, 1, 100)),
+        (N.zscore_kernel(batch, d), lambda df: N.zscore(df, dirs)),
+        (N.rank_kernel(batch, d), lambda df: N.rank(df, dirs)),
+        (N.percentile_rank_kernel(batch, d), lambda df: N.percentile_rank(df, dirs)),
+        (N.vector_kernel(batch, d, True), lambda df: N.vector(df, dirs, reverse_cost=True)),
+        (N.sum_kernel(batch, d), lambda df: N.sum_(df, dirs)),
+        (N.fraction_of_max_kernel(batch, d), lambda df: N.fraction_of_max(df, dirs)),
+        (N.goalposts_kernel(batch, 0.1, 5.0, d, True, False, 1.0),
          lambda df: N.goalposts(df, 0.1, 5.0, dirs)),
     ]
     for got, wrapper in cases:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from toolkit import weights as W
-from toolkit.errors import DataError
+from toolkit.errors import DataError, SpecError
 from toolkit.methods.weights import DegenerateIndicatorWarning, InconsistentJudgementError
 
 # ----------------------------------------------------------------------------- fixtures / data
@@ -294,7 +294,7 @@ def test_entropy_minmax_hand_pipeline_with_cost_and_shift():
     _check_weight_series(got, SAMPLE.columns)
     # shift 0: the worst unit has x' = 0 and contributes 0·ln 0 = 0
     assert np.isfinite(W.entropy_minmax(SAMPLE, SAMPLE_DIRS).to_numpy()).all()
-    with pytest.raises(DataError, match="shift"):
+    with pytest.raises(SpecError, match="shift"):
         W.entropy_minmax(SAMPLE, SAMPLE_DIRS, shift=-1.0)
 
 
@@ -557,7 +557,7 @@ def test_pca_retention_options():
     assert W.pca(X, min_cumulative=need, return_details=True)[1]["n_factors"] == 3
     with pytest.raises(DataError, match="n_factors"):
         W.pca(X, n_factors=9)
-    with pytest.raises(DataError, match="unknown method"):
+    with pytest.raises(SpecError, match="method"):
         W.pca(X, method="pc1")
     with pytest.raises(DataError, match="at least 3 units"):
         W.pca(X.iloc[:2])

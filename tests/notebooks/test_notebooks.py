@@ -1,4 +1,4 @@
-"""The research notebooks (notebooks/01_…05_) and their machinery (toolkit/analysis.py).
+"""The research notebooks (notebooks/01_…05_) and their machinery (toolkit/nb.py).
 
 nbval itself runs the notebooks (``pytest`` collects notebooks/ with ``--nbval-lax``); these tests
 check what nbval cannot: that the stored notebooks are in their reviewable form (clean ``.ipynb``
@@ -17,11 +17,9 @@ import tomllib
 from pathlib import Path
 
 import nbformat
-import numpy as np
-import pandas as pd
 import pytest
 
-from toolkit import notebooks as analysis
+from toolkit import notebooks as nb
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,18 +27,18 @@ SANITIZE = NOTEBOOKS / "nbval_sanitize.cfg"
 
 
 # ------------------------------------------------------------------------- stored notebooks
-@pytest.mark.parametrize("stem", analysis.NOTEBOOKS)
+@pytest.mark.parametrize("stem", nb.NOTEBOOKS)
 def test_stored_notebook_is_clean_executed_and_paired(stem):
-    assert analysis.notebook_problems(stem) == []
+    assert nb.notebook_problems(stem) == []
 
 
 def test_the_numbered_sequence_is_exactly_the_five_pairs():
     numbered = sorted(p.name for p in NOTEBOOKS.iterdir() if re.match(r"^\d{2}_", p.name))
-    assert numbered == sorted(f"{s}.{ext}" for s in analysis.NOTEBOOKS for ext in ("ipynb", "py"))
-    assert [s[:2] for s in analysis.NOTEBOOKS] == ["01", "02", "03", "04", "05"]
+    assert numbered == sorted(f"{s}.{ext}" for s in nb.NOTEBOOKS for ext in ("ipynb", "py"))
+    assert [s[:2] for s in nb.NOTEBOOKS] == ["01", "02", "03", "04", "05"]
 
 
-@pytest.mark.parametrize("stem", analysis.NOTEBOOKS)
+@pytest.mark.parametrize("stem", nb.NOTEBOOKS)
 def test_notebook_parameters_are_the_common_set(stem):
     nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
@@ -76,32 +74,32 @@ def test_clean_notebook_strips_images_volatile_metadata_and_injected_parameters(
     stored = nbformat.read(NOTEBOOKS / "01_data.ipynb", as_version=4)
     dirty = _executed_like(stored)
     problems_dir = NOTEBOOKS  # the real stored notebook is the reference
-    clean = analysis.clean_notebook(dirty)
-    assert analysis.notebook_text(clean) == (problems_dir / "01_data.ipynb").read_text("utf-8")
-    assert analysis.clean_notebook(clean) == clean  # idempotent
+    clean = nb.clean_notebook(dirty)
+    assert nb.notebook_text(clean) == (problems_dir / "01_data.ipynb").read_text("utf-8")
+    assert nb.clean_notebook(clean) == clean  # idempotent
     assert not any(o.get("data", {}).get("image/png") for c in clean.cells for o in c.get("outputs", []))
 
 
 def test_notebook_problems_names_each_departure(tmp_path):
     stored = nbformat.read(NOTEBOOKS / "02_weights.ipynb", as_version=4)
     nbformat.write(_executed_like(stored), tmp_path / "02_weights.ipynb")
-    (tmp_path / "02_weights.py").write_text(analysis.paired_text(stored) + "\n# edited\n", "utf-8")
-    text = "\n".join(analysis.notebook_problems("02_weights", tmp_path))
+    (tmp_path / "02_weights.py").write_text(nb.paired_text(stored) + "\n# edited\n", "utf-8")
+    text = "\n".join(nb.notebook_problems("02_weights", tmp_path))
     for expected in ("stores an image output", "volatile cell metadata", "volatile notebook metadata",
                      "output metadata", "not in stored form", "out of sync", "execution counts"):
         assert expected in text, expected
-    assert analysis.notebook_problems("nope", tmp_path) == ["nope.ipynb is missing", "nope.py is missing"]
+    assert nb.notebook_problems("nope", tmp_path) == ["nope.ipynb is missing", "nope.py is missing"]
 
 
 def test_the_py_pair_round_trips_through_jupytext():
     import jupytext
 
-    for stem in analysis.NOTEBOOKS:
-        nb = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
+    for stem in nb.NOTEBOOKS:
+        stored = nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
         back = jupytext.reads((NOTEBOOKS / f"{stem}.py").read_text("utf-8"), fmt="py:percent")
-        assert [(c.cell_type, c.source) for c in back.cells] == [(c.cell_type, c.source) for c in nb.cells]
-        assert back.metadata["jupytext"]["formats"] == analysis.PAIRED_FORMATS
-        assert back.metadata["kernelspec"]["name"] == analysis.KERNEL_NAME
+        assert [(c.cell_type, c.source) for c in back.cells] == [(c.cell_type, c.source) for c in stored.cells]
+        assert back.metadata["jupytext"]["formats"] == nb.PAIRED_FORMATS
+        assert back.metadata["kernelspec"]["name"] == nb.KERNEL_NAME
 
 
 # ------------------------------------------------------------------------- nbval wiring
@@ -114,7 +112,7 @@ def test_pytest_runs_the_numbered_notebooks_under_nbval():
                           "notebooks"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     files = {line.split("::")[0] for line in out.stdout.splitlines() if "::" in line}
-    assert files == {f"notebooks/{s}.ipynb" for s in analysis.NOTEBOOKS}  # not region_report.ipynb
+    assert files == {f"notebooks/{s}.ipynb" for s in nb.NOTEBOOKS}  # not region_report.ipynb
 
 
 def _sanitize(text: str) -> str:
@@ -138,14 +136,14 @@ def _sanitize(text: str) -> str:
 ])
 def test_sanitize_masks_volatile_output(a, b):
     assert a != b and _sanitize(a) == _sanitize(b)
-    assert analysis.sanitize(a) == _sanitize(a)  # the stored form is masked the same way
+    assert nb.sanitize(a) == _sanitize(a)  # the stored form is masked the same way
     assert _sanitize(_sanitize(a)) == _sanitize(a)  # re-storing is stable
 
 
 def test_toolkit_reads_the_sanitize_file_as_nbval_does():
     from nbval.plugin import get_sanitize_patterns
 
-    patterns = analysis.sanitize_patterns()
+    patterns = nb.sanitize_patterns()
     assert patterns and patterns == get_sanitize_patterns(SANITIZE.read_text("utf-8"))
 
 
@@ -200,11 +198,11 @@ def test_run_writes_notebook_and_html_atomically_and_keeps_results_on_failure(tm
     out = tmp_path / "out"
     out.mkdir()
     (out / "02_bad.ipynb").write_text("previous result", "utf-8")
-    monkeypatch.setattr(analysis, "NOTEBOOKS", ("01_good", "02_bad"))
-    monkeypatch.setattr(analysis, "notebooks_dir", lambda: folder)
+    monkeypatch.setattr(nb.paths, "NOTEBOOKS", ("01_good", "02_bad"))
+    monkeypatch.setattr(nb.paths, "notebooks_dir", lambda: folder)
     lines = []
     with pytest.raises(SystemExit):
-        analysis.run(out, parameters={"x": 21}, echo=lines.append)
+        nb.run(out, parameters={"x": 21}, echo=lines.append)
     executed = nbformat.read(out / "01_good.ipynb", as_version=4)
     assert any("value 42" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     html = (out / "01_good.html").read_text("utf-8")
@@ -216,9 +214,9 @@ def test_run_writes_notebook_and_html_atomically_and_keeps_results_on_failure(tm
 
 
 def test_kernel_is_this_environment_and_set_up_installs_it():
-    assert analysis.kernel_name() in (analysis.KERNEL_NAME, "python3")
+    assert nb.kernel_name() in (nb.KERNEL_NAME, "python3")
     makefile = (ROOT / "Makefile").read_text("utf-8")
-    assert f'ipykernel install --sys-prefix --name {analysis.KERNEL_NAME} --display-name "{analysis.KERNEL_DISPLAY_NAME}"' \
+    assert f'ipykernel install --sys-prefix --name {nb.KERNEL_NAME} --display-name "{nb.KERNEL_DISPLAY_NAME}"' \
         in makefile
     for target in ("analysis:", "lab:", "notebooks:"):
         assert re.search(rf"^{target}", makefile, flags=re.MULTILINE), target
@@ -231,63 +229,21 @@ def test_kernel_is_this_environment_and_set_up_installs_it():
 # ------------------------------------------------------------------------- helpers
 def test_paths_resolve_from_the_repository_root_wherever_the_kernel_starts(monkeypatch):
     monkeypatch.chdir(NOTEBOOKS)
-    assert analysis.repo_root() == ROOT
-    assert analysis.resolve("data/raw/demo_synthetic_returns.csv") == ROOT / "data/raw/demo_synthetic_returns.csv"
-    assert analysis.relpath(ROOT / "configs" / "default.yaml") == "configs/default.yaml"
-    assert analysis.relpath("/elsewhere/x.csv") == "/elsewhere/x.csv"
-
-
-def test_rank_agreement_by_hand():
-    ranks = pd.DataFrame({"ref": [1, 2, 3, 4], "swap": [2, 1, 3, 4], "reverse": [4, 3, 2, 1]},
-                         index=["a", "b", "c", "d"])
-    out = analysis.rank_agreement(ranks, "ref", top=2)
-    assert out.loc["ref", "spearman"] == pytest.approx(1.0)
-    assert out.loc["swap", "spearman"] == pytest.approx(1 - 6 * 2 / (4 * 15))  # Σd² = 2
-    assert out.loc["swap", "kendall"] == pytest.approx(4 / 6)  # 5 concordant, 1 discordant
-    assert out.loc["reverse", "spearman"] == pytest.approx(-1.0)
-    assert out.loc["reverse", "mean_abs_shift"] == pytest.approx((3 + 1 + 1 + 3) / 4)
-    assert out.loc["reverse", "max_abs_shift"] == 3
-    assert list(out["top2_kept"]) == [2, 2, 0]
-    assert list(out["leader"]) == ["a", "b", "d"]
-
-
-def test_top_correlations_orders_by_absolute_value_each_pair_once():
-    r = pd.DataFrame([[1, 0.2, -0.9], [0.2, 1, 0.5], [-0.9, 0.5, 1]], index=list("xyz"), columns=list("xyz"))
-    out = analysis.top_correlations(r, k=2)
-    assert list(zip(out["x"], out["y"], out["r"], strict=True)) == [("x", "z", -0.9), ("y", "z", 0.5)]
+    assert nb.repo_root() == ROOT
+    assert nb.resolve("data/raw/demo_synthetic_returns.csv") == ROOT / "data/raw/demo_synthetic_returns.csv"
+    assert nb.relpath(ROOT / "configs" / "default.yaml") == "configs/default.yaml"
+    assert nb.relpath("/elsewhere/x.csv") == "/elsewhere/x.csv"
 
 
 @pytest.fixture(scope="module")
 def demo():
-    data, spec = analysis.load("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")
+    data, spec = nb.load("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")
     return data, spec
-
-
-def test_with_choice_replaces_the_whole_choice(demo):
-    _, spec = demo
-    pca = analysis.with_choice(spec, "weights", "dimension", {"method": "pca", "params": {"method": "nicoletti"}})
-    back = analysis.with_choice(pca, "weights", "dimension", {"method": "entropy"})
-    assert back.level_choice("weights", "dimension") == {"method": "entropy"}  # no leftover params
-    assert back["weights"]["index"]["method"] == spec["weights"]["index"]["method"]
-
-
-def test_variant_tables_line_up(demo):
-    data, spec = demo
-    results = analysis.build_variants(data, {m: analysis.with_choice(spec, "weights", "dimension", {"method": m})
-                                             for m in ("equal", "entropy")})
-    W = analysis.weight_table(results, "dimension")
-    assert list(W.columns) == ["equal", "entropy"] and W.index.names == ["parent", "child"]
-    assert np.allclose(W.groupby(level="parent").sum(), 1.0)
-    assert np.allclose(W.loc["L4", "equal"], 0.5)
-    E = analysis.effective_weight_table(results)
-    assert np.allclose(E.sum(), 1.0) and len(E) == 30
-    ranks = analysis.rank_table(results, 2025)
-    assert ranks.shape == (50, 2) and sorted(ranks["equal"]) == sorted(results["equal"].rank.xs(2025, level="year"))
 
 
 def test_data_notice_says_synthetic_in_both_languages(demo):
     data, _ = demo
-    notice = analysis.data_notice(data)
+    notice = nb.data_notice(data)
     text = repr(notice)
     assert "SYNTHETIC" in text and "模拟数据" in text and "data/raw/demo_synthetic_returns.csv" in text
     assert str(ROOT) not in text and "SYNTHETIC" in notice._repr_html_()

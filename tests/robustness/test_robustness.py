@@ -23,6 +23,7 @@ import yaml
 import toolkit
 from toolkit import SpecError, build_index
 from toolkit import weights as wts
+from toolkit.index.steps import aggregate_stack, weight_stack
 from toolkit.robustness import (
     Factor,
     leave_one_out,
@@ -32,7 +33,6 @@ from toolkit.robustness import (
     sobol_indices,
     uncertainty,
 )
-from toolkit.robustness.kernels import batch_aggregate, batch_weights
 
 from ..conftest import DEMO_CSV, ROOT
 
@@ -107,6 +107,14 @@ def test_sobol_indices_equal_salib_analyze_per_output():
 
 
 # -------------------------------------------------------------------------------- batch kernels
+def batch_weights(method, params, X):
+    return weight_stack({"method": method, "params": params}, X)
+
+
+def batch_aggregate(method, params, C, W, excluded=None):
+    return aggregate_stack({"method": method, "params": params}, C, W, excluded=excluded)
+
+
 def test_batch_weight_kernels_equal_toolkit_weights():
     rng = np.random.default_rng(3)
     X = rng.gamma(2.0, size=(12, 25, 6))
@@ -348,8 +356,8 @@ BASE = {"name": "f", "address": "normalisation.method", "options": ["minmax"]}
     ({**BASE, "address": "years", "options": [[2025]]}, "must start with one of"),
     ({**BASE, "weights": 1}, "unknown key"),
     ({**BASE, "options": [{"method": "zscore", "params": {"lower": 1}}], "address": "normalisation"},
-     "takes no parameter"),
-    ({"name": "f", "address": "weights.index.method", "options": ["ahp"]}, "AHP needs"),
+     "unknown parameter"),
+    ({"name": "f", "address": "weights.index.method", "options": ["ahp"]}, "ahp weights need `matrix`"),
     ({"name": "f", "type": "weight_noise", "levels": ["measure"], "distribution": {"uniform": 0.2}}, "no parents"),
     ({"name": "f", "type": "weight_noise", "levels": ["index"], "distribution": {"uniform": 1.5}}, "0 ≤ x < 1"),
     ({"name": "f", "type": "weight_noise", "levels": ["index"], "distribution": {"gauss": 1}}, "dirichlet"),

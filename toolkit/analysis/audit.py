@@ -27,7 +27,8 @@ Default thresholds (:data:`DEFAULT_THRESHOLDS`; provenance in
 
 Correlations with a parent include the indicator in the parent (part–whole), as in COINr.
 
-The statistics live in :mod:`toolkit.analysis.statistics` and are re-exported here, so
+The statistics live in :mod:`toolkit.analysis.statistics`, the flags in
+:mod:`toolkit.analysis.flags`; both are re-exported here, so
 ``from toolkit.analysis.audit import cronbach_alpha, kmo, …`` keeps working; this module assembles them
 into the report (:func:`audit`, :class:`AuditReport`, :func:`indicator_frame`).
 """
@@ -42,23 +43,25 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .flags import (
+    FLAG_COLUMNS,
+    check_thresholds,
+    correlation_flags,
+    correlation_structure,
+    flag,
+    indicator_flags,
+)
 from .statistics import (
-    _FLAG_COLUMNS,
     DEFAULT_THRESHOLDS,
     KMO,
     Bartlett,
     Coverage,
     PCASummary,
-    _flag,
-    _indicator_flags,
-    _join,
-    _structure,
-    _thresholds,
     bartlett_sphericity,
-    correlation_flags,
     correlations,
     coverage,
     cronbach_alpha,
+    join_reasons,
     kmo,
     pca_summary,
 )
@@ -173,7 +176,7 @@ def audit(result, year: int | None = None, thresholds=None, *, level: str = "ind
         What is audited (:func:`indicator_frame`).
     method : "pearson", "spearman" or "kendall"
     """
-    th = _thresholds(thresholds)
+    th = check_thresholds(thresholds)
     fw = result.framework
     X = indicator_frame(result, year, level)
     dims = list(fw.dimensions.index)
@@ -182,7 +185,7 @@ def audit(result, year: int | None = None, thresholds=None, *, level: str = "ind
     parent_of = pd.Series({c: fw.node(c).parent for c in X}, name="parent")
     S = result.scores.loc[X.index]
 
-    R, P, structure = _structure(X, dim_of, parent_of, S, root, method)
+    R, P, structure = correlation_structure(X, dim_of, parent_of, S, root, method)
     RD, PD = correlations(S[dims + [root]], method=method)
 
     blocks = {d: list(dim_of.index[dim_of == d]) for d in dims if (dim_of == d).any()}
@@ -200,7 +203,7 @@ def audit(result, year: int | None = None, thresholds=None, *, level: str = "ind
                    "kmo": K.overall, "bartlett_chi2": B.chi2, "bartlett_df": B.df,
                    "bartlett_p": B.p, "n_kaiser": pc.n_kaiser, "n_cumulative": pc.n_cumulative,
                    "pc1_explained": pc.table["explained"].iloc[0] if len(pc.table) else np.nan,
-                   "reason": _join(*dict.fromkeys(x for r in (a["reason"], K.reason, B.reason,
+                   "reason": join_reasons(*dict.fromkeys(x for r in (a["reason"], K.reason, B.reason,
                                                              pc.reason) for x in r.split("; ")))}
     dimensions = pd.DataFrame.from_dict(rows, orient="index").rename_axis("block")
     msa_table = pd.DataFrame({"dimension": dim_of,
@@ -212,39 +215,39 @@ def audit(result, year: int | None = None, thresholds=None, *, level: str = "ind
     cov_u = coverage(raw, "unit", th["coverage"])
     cov_i = coverage(raw, "indicator", th["coverage"])
 
-    flags = _indicator_flags(X, R, structure, th)
+    flags = indicator_flags(X, R, structure, th)
     for d in (b for b in blocks if b != "all"):
         if RD.at[d, root] > th["redundant"]:
-            flags.append(_flag("redundant", d, RD.at[d, root], th["redundant"],
+            flags.append(flag("redundant", d, RD.at[d, root], th["redundant"],
                                f"{d} correlates with the index at r = {RD.at[d, root]:.2f} > "
                                f"{th['redundant']:g}: it may be redundant", root, d))
     for b, r in dimensions.iterrows():
         d = None if b == "all" else b
         if r["alpha"] < th["alpha"]:
-            flags.append(_flag("low_alpha", b, r["alpha"], th["alpha"],
+            flags.append(flag("low_alpha", b, r["alpha"], th["alpha"],
                                f"{b}: Cronbach's alpha {r['alpha']:.2f} < {th['alpha']:g}", dimension=d))
         if r["k"] > 2 and r["kmo"] < th["kmo"]:
-            flags.append(_flag("low_kmo", b, r["kmo"], th["kmo"], f"{b}: KMO {r['kmo']:.2f} < "
+            flags.append(flag("low_kmo", b, r["kmo"], th["kmo"], f"{b}: KMO {r['kmo']:.2f} < "
                                f"{th['kmo']:g}: too little common variance for PCA/FA", dimension=d))
         if r["bartlett_p"] > th["bartlett_p"]:
-            flags.append(_flag("bartlett", b, r["bartlett_p"], th["bartlett_p"],
+            flags.append(flag("bartlett", b, r["bartlett_p"], th["bartlett_p"],
                                f"{b}: Bartlett p = {r['bartlett_p']:.3g} > {th['bartlett_p']:g}: "
                                "correlations not distinguishable from none", dimension=d))
         if d is not None and r["n_kaiser"] > 1:
-            flags.append(_flag("multidimensional", b, r["n_kaiser"], 1.0,
+            flags.append(flag("multidimensional", b, r["n_kaiser"], 1.0,
                                f"{b}: {r['n_kaiser']} components with eigenvalue > 1: the "
                                "dimension may not be unidimensional", dimension=d))
     for what, cov in (("unit", cov_u), ("indicator", cov_i)):
         for item in cov.failing:
             v = cov.table.at[item, "coverage"]
-            flags.append(_flag(f"coverage_{what}", item, v, th["coverage"],
+            flags.append(flag(f"coverage_{what}", item, v, th["coverage"],
                                f"{what} {item} has {v:.0%} of its data (< {th['coverage']:.0%})",
                                dimension=fw.ancestor(item, dlevel) if what == "indicator" else None))
     return AuditReport(
         correlations=R, pvalues=P, structure=structure, dimension_correlations=RD,
         dimension_pvalues=PD, dimensions=dimensions, msa=msa_table, pca=pca, loadings=load,
         coverage_units=cov_u.table, coverage_indicators=cov_i.table,
-        flags=pd.DataFrame(flags, columns=_FLAG_COLUMNS), thresholds=MappingProxyType(th),
+        flags=pd.DataFrame(flags, columns=FLAG_COLUMNS), thresholds=MappingProxyType(th),
         method=method, level=level,
         year=year, framework=fw,
     )

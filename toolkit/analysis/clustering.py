@@ -8,25 +8,33 @@ bootstrap stability.
 * :func:`gap_statistic` — Tibshirani, Walther & Hastie (2001), *JRSS B* 63(2):411–423.
 * :func:`choose_k` — silhouette, Calinski–Harabasz, Davies–Bouldin and the gap statistic for
   every k in a range, and one recommended k by a documented vote.
-* :func:`cluster_stability` — cluster-wise Jaccard bootstrap of Hennig (2007), *CSDA*
-  52(1):258–271, as ``fpc::clusterboot(bootmethod="boot")``, plus the adjusted Rand index.
+* the bootstrap stability of a partition is in :mod:`toolkit.analysis.stability`.
 
 Inputs are units × features (rows labelled by unit id); everything random is seeded by
-``random_state`` (default 0), so the same call gives identical numbers.
+``seed`` (default 0; passed to scikit-learn as ``random_state``), so the same call gives
+identical numbers.
+
+Speed: the gap statistic dominates (k-means on every reference set for every k). With
+``gap="decide"`` (the default of :func:`choose_k`) it is computed for k = 1, 2, … only until
+its decision is known; the values it does compute are the same numbers as with ``gap="full"``,
+because the reference sets are drawn once up front and every fit has its own fixed seed. Gap
+tables are also memoised by a hash of the data and the arguments (:func:`clear_cache`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import sklearn
 from scipy.cluster.hierarchy import linkage
 from sklearn.cluster import KMeans
 from sklearn.metrics import (
-    adjusted_rand_score,
     calinski_harabasz_score,
     davies_bouldin_score,
     silhouette_score,
@@ -34,12 +42,13 @@ from sklearn.metrics import (
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import ThreadpoolController
 
-from ..errors import DataError
+from ..errors import DataError, SpecError
 from ..methods.checks import as_matrix
 
 __all__ = [
-    "METHODS", "CRITERIA", "KChoice", "Stability", "cluster", "fit_labels", "canonical_labels",
-    "within_ss", "gap_statistic", "choose_k", "cluster_stability", "jaccard_verdict",
+    "METHODS", "CRITERIA", "KChoice", "cluster", "fit_labels", "canonical_labels",
+    "within_ss", "gap_statistic", "choose_k", "GAP_MODES", "clear_cache", "reference_sets",
+    "one_thread",
 ]
 
 METHODS = ("kmeans", "ward", "gmm")
@@ -54,8 +63,8 @@ _CONTROLLER: list = []  # the ThreadpoolController, created on first use (it sca
 _DEPTH = threading.local()
 
 
-def _one_thread(func):
-    """Run ``func`` with BLAS/OpenMP limited to one thread: the data here are tens of units,
+def one_thread(func):
+    """Decorator: run ``func`` with BLAS/OpenMP limited to one thread: the data here are tens of units,
     where thread start-up costs far more than it saves (k-means runs several times faster on a
     busy machine). Only the outermost call sets the limit; it is lifted on return."""
     @functools.wraps(func)
@@ -77,11 +86,11 @@ def _one_thread(func):
 # ---------------------------------------------------------------------------- partitions
 def _check_method(method: str) -> None:
     if method not in METHODS:
-        raise DataError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
+        raise SpecError(f"clustering method {method!r} is unknown; use one of {list(METHODS)}")
 
 
-@_one_thread
-def fit_labels(X, k: int, method: str = "kmeans", random_state: int = 0,
+@one_thread
+def fit_labels(X, k: int, method: str = "kmeans", seed: int = 0,
                n_init: int | None = None) -> np.ndarray:
     """Labels 0…k−1 of ``X`` (array, units × features) in the algorithm's own numbering.
 
@@ -94,13 +103,14 @@ def fit_labels(X, k: int, method: str = "kmeans", random_state: int = 0,
     _check_method(method)
     X = np.asarray(X, dtype=float)
     n_init = RESTARTS[method][0] if n_init is None else int(n_init)
-    if method == "kmeans":
-        return KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit_predict(X)
-    if method == "ward":
-        return _cut(linkage(X, method="ward"), k)
-    gm = GaussianMixture(n_components=k, covariance_type="diag", n_init=n_init,
-                         random_state=random_state)
-    return gm.fit(X).predict(X)
+    # the inputs are checked at the edge (as_matrix); scikit-learn need not check them again
+    with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+        if method == "kmeans":
+            return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(X)
+        if method == "ward":
+            return _cut(linkage(X, method="ward"), k)
+        gm = GaussianMixture(n_components=k, covariance_type="diag", n_init=n_init, random_state=seed)
+        return gm.fit(X).predict(X)
 
 
 def _cut(Z: np.ndarray, k: int) -> np.ndarray:
@@ -126,8 +136,8 @@ def canonical_labels(labels, order_by) -> np.ndarray:
     return np.array([mapping[c] for c in labels], dtype=int)
 
 
-@_one_thread
-def cluster(X, k: int, method: str = "kmeans", random_state: int = 0, order_by=None) -> pd.Series:
+@one_thread
+def cluster(X, k: int, method: str = "kmeans", seed: int = 0, order_by=None) -> pd.Series:
     """Partition the units of ``X`` into ``k`` clusters numbered canonically.
 
     Parameters
@@ -135,7 +145,7 @@ def cluster(X, k: int, method: str = "kmeans", random_state: int = 0, order_by=N
     X : DataFrame, units × features (no missing values).
     k : int, 2 ≤ k ≤ n − 1.
     method : {"kmeans", "ward", "gmm"}
-    random_state : int, default 0
+    seed : int, default 0
     order_by : Series or array, optional
         The score that orders the clusters (cluster 1 = highest mean). Default: the row mean of
         ``X``.
@@ -146,7 +156,7 @@ def cluster(X, k: int, method: str = "kmeans", random_state: int = 0, order_by=N
     """
     X = as_matrix(X, name="cluster", min_rows=3)
     _check_k(k, len(X))
-    raw = fit_labels(X.to_numpy(), k, method, random_state)
+    raw = fit_labels(X.to_numpy(), k, method, seed)
     if len(np.unique(raw)) < 2:
         raise DataError(f"cluster: {method} put every unit in one cluster for k = {k}")
     score = X.mean(axis=1) if order_by is None else pd.Series(order_by, index=X.index)
@@ -169,9 +179,44 @@ def within_ss(X, labels) -> float:
 
 
 # ---------------------------------------------------------------------------- choice of k
-def _reference_sets(X: np.ndarray, n_ref: int, reference: str, rng) -> list[np.ndarray]:
-    """Uniform reference data: over the features' bounding box ("uniform", Tibshirani's (a)) or
-    over the box of the principal axes, rotated back ("pca", their (b))."""
+GAP_MODES = ("decide", "full")
+_GAP_CACHE: OrderedDict = OrderedDict()
+_GAP_CACHE_SIZE = 32
+
+
+def clear_cache() -> None:
+    """Forget the memoised gap tables (:func:`gap_statistic` keeps the last 32).
+
+    Examples
+    --------
+    >>> clear_cache()
+    """
+    _GAP_CACHE.clear()
+
+
+def reference_sets(X: np.ndarray, n_ref: int, reference: str, rng) -> list[np.ndarray]:
+    """The gap statistic's uniform reference data sets, shaped like ``X``.
+
+    Parameters
+    ----------
+    X : ndarray, units × features.
+    n_ref : int, how many sets.
+    reference : "uniform" or "pca"
+        ``uniform``: over the features' bounding box (Tibshirani et al.'s (a)); ``pca``: over the
+        box of the principal axes, rotated back (their (b)).
+    rng : numpy Generator; the sets are drawn from it in order.
+
+    Returns
+    -------
+    list of ndarray
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 0.0], [1.0, 2.0], [2.0, 1.0]])
+    >>> R = reference_sets(X, 3, "uniform", np.random.default_rng(0))
+    >>> len(R), R[0].shape, bool(all((r >= 0).all() and (r <= 2).all() for r in R))
+    (3, (3, 2), True)
+    """
     if reference == "uniform":
         lo, hi = X.min(axis=0), X.max(axis=0)
         return [rng.uniform(lo, hi, size=X.shape) for _ in range(n_ref)]
@@ -181,23 +226,56 @@ def _reference_sets(X: np.ndarray, n_ref: int, reference: str, rng) -> list[np.n
         P = (X - mean) @ vt.T
         lo, hi = P.min(axis=0), P.max(axis=0)
         return [rng.uniform(lo, hi, size=(X.shape[0], len(lo))) @ vt + mean for _ in range(n_ref)]
-    raise DataError(f"gap reference {reference!r} is unknown; use 'pca' or 'uniform'")
+    raise SpecError(f"gap reference {reference!r} is unknown; use 'pca' or 'uniform'")
 
 
-@_one_thread
+def _gap_key(X: np.ndarray, *args) -> tuple:
+    return (hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(), X.shape, *args)
+
+
+def _gap_rule(out: pd.DataFrame) -> pd.Series:
+    nxt = out.reindex(out.index + 1)
+    rule = out["gap"].to_numpy() >= nxt["gap"].to_numpy() - nxt["s_k"].to_numpy()
+    return pd.Series(rule, index=out.index, dtype=object).where(nxt["gap"].notna().to_numpy())
+
+
+@one_thread
 def gap_statistic(X, ks, method: str = "kmeans", n_ref: int = 50, reference: str = "pca",
-                  random_state: int = 0) -> pd.DataFrame:
+                  seed: int = 0, decide_from: int | None = None) -> pd.DataFrame:
     """Gap statistic of Tibshirani, Walther & Hastie (2001) for each k in ``ks``.
 
     gap(k) = mean_b log W*_kb − log W_k, with W the pooled within-cluster sum of squares of the
     same clustering procedure on ``X`` and on ``n_ref`` uniform reference sets (drawn once, shared
-    by every k); sd_k is the standard deviation of log W*_kb (divisor B, as in the paper) and
-    s_k = sd_k √(1 + 1/B). ``gap_rule`` is the paper's criterion gap(k) ≥ gap(k+1) − s_{k+1}
-    (NaN for the last k). k = 1 is allowed (W_1 = total sum of squares).
+    by every k; :func:`reference_sets`); sd_k is the standard deviation of log W*_kb (divisor B,
+    as in the paper) and s_k = sd_k √(1 + 1/B). ``gap_rule`` is the paper's criterion
+    gap(k) ≥ gap(k+1) − s_{k+1} (NaN for the last k). k = 1 is allowed (W_1 = total sum of squares).
+
+    Parameters
+    ----------
+    X : DataFrame or array, units × features.
+    ks : iterable of int, each in 1…n − 1.
+    method : {"kmeans", "ward", "gmm"}, the clustering procedure.
+    n_ref : int, B ≥ 2.
+    reference : {"pca", "uniform"}
+    seed : int, seeds the reference sets and every fit.
+    decide_from : int, optional
+        Stop as soon as the rule holds at some k ≥ ``decide_from`` (the last row computed is
+        then that k + 1): the decision of :func:`choose_k` is known, and the rows computed are
+        the same numbers as without stopping. None computes every k.
 
     Returns
     -------
-    DataFrame indexed by k: log_W, log_W_ref, sd_ref, s_k, gap, gap_rule.
+    DataFrame indexed by k: log_W, log_W_ref, sd_ref, s_k, gap, gap_rule. Memoised by a hash
+    of ``X`` and the arguments (a copy is returned).
+
+    Examples
+    --------
+    Two tight groups far apart: the gap rule rejects k = 1 and holds at k = 2.
+
+    >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0], [5.1, 5.0], [5.0, 5.1]])
+    >>> g = gap_statistic(X, [1, 2, 3], method="ward", n_ref=5)
+    >>> g["gap_rule"].tolist()[:2]
+    [False, True]
     """
     X = as_matrix(X, name="gap_statistic", min_rows=3).to_numpy()
     _check_method(method)
@@ -206,12 +284,16 @@ def gap_statistic(X, ks, method: str = "kmeans", n_ref: int = 50, reference: str
     ks = sorted(int(k) for k in ks)
     if not ks or ks[0] < 1 or ks[-1] > len(X) - 1:
         raise DataError(f"gap_statistic: every k must lie in 1…{len(X) - 1}, got {ks}")
-    rng = np.random.default_rng(random_state)
-    refs = _reference_sets(X, int(n_ref), reference, rng)
+    key = _gap_key(X, tuple(ks), method, int(n_ref), reference, int(seed), decide_from)
+    if key in _GAP_CACHE:
+        _GAP_CACHE.move_to_end(key)
+        return _GAP_CACHE[key].copy()
+    rng = np.random.default_rng(seed)
+    refs = reference_sets(X, int(n_ref), reference, rng)
 
     def log_w(data, k):
         labels = np.zeros(len(data), int) if k == 1 else \
-            fit_labels(data, k, method, random_state, RESTARTS[method][1])
+            fit_labels(data, k, method, seed, RESTARTS[method][1])
         return np.log(within_ss(data, labels))
 
     rows = []
@@ -221,10 +303,15 @@ def gap_statistic(X, ks, method: str = "kmeans", n_ref: int = 50, reference: str
         sd = float(ref.std())
         rows.append({"k": k, "log_W": lw, "log_W_ref": float(ref.mean()), "sd_ref": sd,
                      "s_k": sd * np.sqrt(1 + 1 / len(refs)), "gap": float(ref.mean()) - lw})
+        if decide_from is not None and len(rows) >= 2:
+            prev, last = rows[-2], rows[-1]
+            if prev["k"] >= decide_from and prev["k"] + 1 == k and prev["gap"] >= last["gap"] - last["s_k"]:
+                break
     out = pd.DataFrame(rows).set_index("k")
-    nxt = out.reindex(out.index + 1)
-    rule = out["gap"].to_numpy() >= nxt["gap"].to_numpy() - nxt["s_k"].to_numpy()
-    out["gap_rule"] = pd.Series(rule, index=out.index, dtype=object).where(nxt["gap"].notna().to_numpy())
+    out["gap_rule"] = _gap_rule(out)
+    _GAP_CACHE[key] = out.copy()
+    while len(_GAP_CACHE) > _GAP_CACHE_SIZE:
+        _GAP_CACHE.popitem(last=False)
     return out
 
 
@@ -237,9 +324,9 @@ class KChoice:
     evidence: dict
 
 
-@_one_thread
-def choose_k(X, k_range=(2, 8), method: str = "kmeans", random_state: int = 0, n_ref: int = 50,
-             reference: str = "pca") -> KChoice:
+@one_thread
+def choose_k(X, k_range=(2, 8), method: str = "kmeans", seed: int = 0, n_ref: int = 50,
+             reference: str = "pca", gap: str = "decide") -> KChoice:
     """Criteria for each k in ``k_range`` (inclusive) and one recommended k.
 
     Each criterion votes for one k: silhouette (max), Calinski–Harabasz (max), Davies–Bouldin
@@ -257,23 +344,36 @@ def choose_k(X, k_range=(2, 8), method: str = "kmeans", random_state: int = 0, n
     ``table`` (index k): n_clusters, silhouette, calinski_harabasz, davies_bouldin and
     within_ss of the partition :func:`cluster` would report, then log_W, log_W_ref, sd_ref,
     s_k, gap and gap_rule from :func:`gap_statistic` (whose fits use fewer restarts, so its
-    log_W may differ slightly from log(within_ss)).
+    log_W may differ slightly from log(within_ss)). With ``gap="decide"`` (default) the gap is
+    computed only as far as its vote needs (k = 1, 2 always, for ``gap_rule_at_1``), so the gap
+    columns are NaN beyond; ``gap="full"`` computes it for every k. The vote and the values
+    computed are the same either way.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.vstack([rng.normal(c, 0.3, size=(10, 2)) for c in (0, 5, 10)])
+    >>> choose_k(X, k_range=(2, 4), n_ref=5).k
+    3
     """
     X = as_matrix(X, name="choose_k", min_rows=4)
     lo, hi = _k_range(k_range, len(X))
+    if gap not in GAP_MODES:
+        raise SpecError(f"choose_k: gap={gap!r} is unknown; use one of {list(GAP_MODES)}")
     data = X.to_numpy()
     gap_ks = range(1, min(hi + 1, len(X) - 1) + 1)
-    gap = gap_statistic(data, gap_ks, method, n_ref, reference, random_state)
+    table_gap = gap_statistic(data, gap_ks, method, n_ref, reference, seed,
+                              decide_from=lo if gap == "decide" else None)
     rows = []
     for k in range(lo, hi + 1):
-        labels = fit_labels(data, k, method, random_state)
+        labels = fit_labels(data, k, method, seed)
         ok = len(np.unique(labels)) >= 2
         rows.append({"k": k, "n_clusters": len(np.unique(labels)),
                      "silhouette": silhouette_score(data, labels) if ok else np.nan,
                      "calinski_harabasz": calinski_harabasz_score(data, labels) if ok else np.nan,
                      "davies_bouldin": davies_bouldin_score(data, labels) if ok else np.nan,
                      "within_ss": within_ss(data, labels)})
-    table = pd.DataFrame(rows).set_index("k").join(gap)
+    table = pd.DataFrame(rows).set_index("k").join(table_gap)
     choices = {
         "silhouette": int(table["silhouette"].idxmax()),
         "calinski_harabasz": int(table["calinski_harabasz"].idxmax()),
@@ -293,7 +393,8 @@ def choose_k(X, k_range=(2, 8), method: str = "kmeans", random_state: int = 0, n
         "agree": [c for c, k in choices.items() if k == best],
         "tie_break": len(tied) > 1,
         "gap_satisfied_in_range": bool(holds),
-        "gap_rule_at_1": bool(gap.at[1, "gap_rule"]) if 2 in gap.index else None,
+        "gap_rule_at_1": bool(table_gap.at[1, "gap_rule"]) if 2 in table_gap.index else None,
+        "gap_computed": [int(k) for k in table_gap.index],
         "silhouette_reading": _silhouette_reading(table.at[best, "silhouette"]),
     }
     return KChoice(table=table, k=best, evidence=evidence)
@@ -312,104 +413,3 @@ def _k_range(k_range, n: int) -> tuple[int, int]:
     if not 2 <= lo <= hi <= n - 1:
         raise DataError(f"k_range {tuple(k_range)} must satisfy 2 ≤ k_min ≤ k_max ≤ n − 1 = {n - 1}")
     return lo, hi
-
-
-# ---------------------------------------------------------------------------- stability
-def jaccard_verdict(mean_jaccard: float) -> str:
-    """Hennig's (2007) reading: ≤ 0.5 dissolved, < 0.6 unstable, ≤ 0.75 pattern (points
-    doubtful), ≤ 0.85 stable, above that highly stable."""
-    if mean_jaccard <= 0.5:
-        return "dissolved"
-    if mean_jaccard < 0.6:
-        return "unstable"
-    if mean_jaccard <= 0.75:
-        return "pattern"
-    return "stable" if mean_jaccard <= 0.85 else "highly stable"
-
-
-@dataclass(frozen=True, eq=False)
-class Stability:
-    """Result of :func:`cluster_stability`.
-
-    Attributes
-    ----------
-    clusters : DataFrame, one row per cluster: size, jaccard_mean, jaccard_median, jaccard_sd,
-        dissolved (replicates with Jaccard ≤ 0.5), recovered (replicates with Jaccard > 0.75),
-        verdict, unstable (mean Jaccard < ``unstable_below``).
-    replicates : DataFrame, one row per bootstrap replicate: n_units (distinct units drawn),
-        ari (adjusted Rand index with the original partition on those units) and the Jaccard of
-        each cluster (columns ``jaccard_<cluster>``).
-    """
-
-    clusters: pd.DataFrame
-    replicates: pd.DataFrame
-
-    @property
-    def ari_mean(self) -> float:
-        """Mean adjusted Rand index over the replicates."""
-        return float(self.replicates["ari"].mean())
-
-
-@_one_thread
-def cluster_stability(X, labels, method: str = "kmeans", n_boot: int = 100, random_state: int = 0,
-                      unstable_below: float = 0.6) -> Stability:
-    """Cluster-wise bootstrap Jaccard stability (Hennig 2007; ``fpc::clusterboot``).
-
-    Each replicate draws n units with replacement and keeps the distinct ones (fpc's default
-    ``multipleboot=FALSE``), reclusters them with the same method and k, and scores each
-    original cluster C by max_B |C ∩ B| / |C ∪ B| over the bootstrap clusters B, with C
-    restricted to the drawn units (0 when C has no drawn unit, as fpc). The replicate's adjusted
-    Rand index compares the two partitions on the drawn units.
-
-    Parameters
-    ----------
-    X : DataFrame, units × features (the space the partition was made in).
-    labels : Series indexed like ``X`` (or array in row order): the original partition.
-    method : {"kmeans", "ward", "gmm"}, the method that made ``labels``.
-    n_boot : int, number of replicates B (Hennig uses 100).
-    random_state : int, default 0
-    unstable_below : float, mean Jaccard under which a cluster is flagged unstable (0.6).
-    """
-    X = as_matrix(X, name="cluster_stability", min_rows=4)
-    labels = pd.Series(labels.reindex(X.index) if isinstance(labels, pd.Series) else
-                       np.asarray(labels), index=X.index)
-    if labels.isna().any():
-        raise DataError(f"cluster_stability: no cluster label for unit {labels.index[labels.isna()][0]!r}")
-    _check_method(method)
-    if isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1:
-        raise DataError(f"cluster_stability: n_boot must be a positive integer, got {n_boot!r}")
-    clusters = np.sort(labels.unique())
-    k, n, data, lab = len(clusters), len(X), X.to_numpy(), labels.to_numpy()
-    if k < 2:
-        raise DataError("cluster_stability: the partition has a single cluster")
-    rng = np.random.default_rng(random_state)
-    rows, J = [], np.zeros((n_boot, k))
-    for b in range(n_boot):
-        idx = np.unique(rng.integers(0, n, size=n))
-        seed = int(rng.integers(2**31 - 1))
-        if len(idx) <= k:
-            raise DataError(f"cluster_stability: a resample has {len(idx)} distinct units for k = {k}")
-        boot = fit_labels(data[idx], k, method, seed, RESTARTS[method][1])
-        orig = lab[idx]
-        A = (orig[:, None] == clusters[None, :]).astype(float)           # units × original
-        B = (boot[:, None] == np.unique(boot)[None, :]).astype(float)    # units × bootstrap
-        inter = A.T @ B
-        union = A.sum(0)[:, None] + B.sum(0)[None, :] - inter
-        J[b] = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0).max(axis=1)
-        rows.append({"replicate": b + 1, "n_units": len(idx), "ari": adjusted_rand_score(orig, boot)})
-    replicates = pd.DataFrame(rows, columns=["replicate", "n_units", "ari"]).set_index("replicate")
-    for j, c in enumerate(clusters):
-        replicates[f"jaccard_{c}"] = J[:, j]
-    sizes = labels.value_counts()
-    mean = J.mean(axis=0)
-    table = pd.DataFrame({
-        "size": [int(sizes[c]) for c in clusters],
-        "jaccard_mean": mean,
-        "jaccard_median": np.median(J, axis=0),
-        "jaccard_sd": J.std(axis=0, ddof=1) if n_boot > 1 else np.full(k, np.nan),
-        "dissolved": (J <= 0.5).sum(axis=0),
-        "recovered": (J > 0.75).sum(axis=0),
-        "verdict": [jaccard_verdict(m) for m in mean],
-        "unstable": mean < unstable_below,
-    }, index=pd.Index(clusters, name="cluster"))
-    return Stability(clusters=table, replicates=replicates)

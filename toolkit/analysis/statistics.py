@@ -1,8 +1,8 @@
 """Statistics of the audit of a composite index (OECD/JRC step 4), as COINr computes them.
 
 Pure functions on units × indicators DataFrames — :func:`correlations`, :func:`cronbach_alpha`,
-:func:`kmo`, :func:`bartlett_sphericity`, :func:`pca_summary`, :func:`coverage` and
-:func:`correlation_flags`. :func:`toolkit.analysis.audit.audit` assembles them into a report, and
+:func:`kmo`, :func:`bartlett_sphericity`, :func:`pca_summary` and :func:`coverage` (the flags
+built from them are in :mod:`toolkit.analysis.flags`). :func:`toolkit.analysis.audit.audit` assembles them into a report, and
 :mod:`toolkit.analysis.audit` re-exports every public name here. Missing values: correlations and
 Cronbach's α use pairwise-complete data (as COINr's ``get_corr``/``get_cronbach``); KMO,
 Bartlett and PCA use listwise-complete rows (as COINr's ``get_PCA``). Degenerate inputs give
@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError, SpecError
+from ..errors import DataError
 from ..methods.checks import as_matrix
 
 __all__ = [
     "DEFAULT_THRESHOLDS", "Bartlett", "Coverage", "KMO", "PCASummary", "bartlett_sphericity",
-    "correlation_flags", "correlations", "coverage", "cronbach_alpha", "kmo", "pca_summary",
+    "correlations", "coverage", "cronbach_alpha", "join_reasons", "kmo", "pca_summary",
 ]
 
 DEFAULT_THRESHOLDS = MappingProxyType({
@@ -182,7 +182,14 @@ def _corr_or_reason(Xc: pd.DataFrame, keep: list, need_full_rank: bool = True):
     return R, ""
 
 
-def _join(*reasons: str) -> str:
+def join_reasons(*reasons: str) -> str:
+    """The non-empty ``reasons`` joined by ``"; "`` (the ``reason`` field of the statistics here).
+
+    Examples
+    --------
+    >>> join_reasons("too few units", "", "singular matrix")
+    'too few units; singular matrix'
+    """
     return "; ".join(r for r in reasons if r)
 
 
@@ -198,7 +205,7 @@ def kmo(X) -> KMO:
     msa = pd.Series(np.nan, index=Xc.columns, name="msa")
     R, why = _corr_or_reason(Xc, keep)
     if R is None:
-        return KMO(np.nan, msa, _join(why, note))
+        return KMO(np.nan, msa, join_reasons(why, note))
     Ri = np.linalg.inv(R)
     d = np.sqrt(np.diag(Ri))
     A = -Ri / np.outer(d, d)
@@ -208,7 +215,7 @@ def kmo(X) -> KMO:
     r2, a2 = (R2 ** 2).sum(axis=0), (A ** 2).sum(axis=0)
     msa[keep] = r2 / (r2 + a2)
     extra = "two indicators: KMO is 0.5 by construction" if len(keep) == 2 else ""
-    return KMO(float(r2.sum() / (r2.sum() + a2.sum())), msa, _join(extra, note))
+    return KMO(float(r2.sum() / (r2.sum() + a2.sum())), msa, join_reasons(extra, note))
 
 
 def bartlett_sphericity(X) -> Bartlett:
@@ -222,7 +229,7 @@ def bartlett_sphericity(X) -> Bartlett:
     R, why = _corr_or_reason(Xc, keep)
     factor = n - 1 - (2 * k + 5) / 6
     if R is None or factor <= 0:
-        return Bartlett(np.nan, np.nan, np.nan, n, _join(why or "too few units for the test", note))
+        return Bartlett(np.nan, np.nan, np.nan, n, join_reasons(why or "too few units for the test", note))
     chi2 = -factor * np.linalg.slogdet(R)[1]
     df = k * (k - 1) / 2
     return Bartlett(float(chi2), df, float(stats.chi2.sf(chi2, df)), n, note)
@@ -269,7 +276,7 @@ def pca_summary(X, *, cumulative: float = DEFAULT_THRESHOLDS["cumulative"]) -> P
     if R is None:
         empty = pd.DataFrame(columns=["eigenvalue", "explained", "cumulative"], dtype=float)
         return PCASummary(empty, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), 0, 0, len(Xc),
-                          cumulative, _join(why, note))
+                          cumulative, join_reasons(why, note))
     vals, vecs = np.linalg.eigh(R)
     order = np.argsort(vals)[::-1]
     vals, vecs = np.clip(vals[order], 0.0, None), vecs[:, order]
@@ -331,98 +338,3 @@ def coverage(data, by: str = "unit", threshold: float = DEFAULT_THRESHOLDS["cove
                           "coverage": share.astype(float), "passes": share >= threshold - 1e-12})
     table.index.name = table.index.name or by
     return Coverage(table, list(table.index[~table["passes"]]))
-
-
-# ------------------------------------------------------------------------- correlation flags
-def _thresholds(thresholds) -> dict:
-    th = dict(DEFAULT_THRESHOLDS)
-    unknown = set(thresholds or {}) - set(th)
-    if unknown:
-        raise SpecError(f"audit: unknown threshold(s) {sorted(unknown)}; known: {sorted(th)}")
-    for k, v in (thresholds or {}).items():
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not np.isfinite(v):
-            raise SpecError(f"audit: threshold {k!r} must be a number, got {v!r}")
-        th[k] = float(v)
-    return th
-
-
-def _flag(check, item, value, threshold, message, other=None, dimension=None) -> dict:
-    return {"check": check, "item": item, "other": other, "dimension": dimension,
-            "value": float(value), "threshold": threshold, "message": message}
-
-
-def _structure(X, dim_of, parent_of, S, root, method):
-    """Indicator correlations and each indicator's r/p with its dimension, parent and index."""
-    R, P = correlations(X, method=method)
-    RS, PS = correlations(X, S, method=method)
-    structure = pd.DataFrame({"dimension": dim_of, "parent": parent_of})
-    for name, target in (("dimension", dim_of), ("parent", parent_of),
-                         ("index", pd.Series(root, index=X.columns))):
-        structure[f"r_{name}"] = [RS.at[c, target[c]] if target[c] in RS else np.nan for c in X]
-        structure[f"p_{name}"] = [PS.at[c, target[c]] if target[c] in PS else np.nan for c in X]
-    return R, P, structure
-
-
-def _indicator_flags(X, R, structure, th) -> list[dict]:
-    flags = []
-    for c in X.columns:
-        s = structure.loc[c]
-        d, p = s["dimension"], s["parent"]
-        if not X[c].std() > 0:
-            flags.append(_flag("constant", c, 0.0, 0.0, f"{c} is constant: it cannot discriminate "
-                               "between units", dimension=d))
-        negative = s["r_dimension"] < th["negative"]
-        if negative:
-            flags.append(_flag("negative", c, s["r_dimension"], th["negative"],
-                               f"{c} correlates negatively with its dimension {d} "
-                               f"(r = {s['r_dimension']:.2f} < {th['negative']:g})", d, d))
-        if s["r_parent"] < th["weak"] and not (negative and p == d):
-            flags.append(_flag("weak", c, s["r_parent"], th["weak"],
-                               f"{c} correlates weakly with its parent {p} "
-                               f"(r = {s['r_parent']:.2f} < {th['weak']:g})", p, d))
-    cols = list(X.columns)
-    for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
-            d = structure.at[a, "dimension"]
-            if d == structure.at[b, "dimension"] and R.at[a, b] > th["collinear"]:
-                flags.append(_flag("collinear", a, R.at[a, b], th["collinear"],
-                                   f"{a} and {b} ({d}) are near-collinear (r = {R.at[a, b]:.2f} "
-                                   f"> {th['collinear']:g}): possible double counting", b, d))
-    return flags
-
-
-_FLAG_COLUMNS = ["check", "item", "other", "dimension", "value", "threshold", "message"]
-
-
-def correlation_flags(X, groups, *, scores=None, parents=None, thresholds=None,
-                      method: str = "pearson") -> pd.DataFrame:
-    """Indicator-level correlation flags of any units × indicators matrix.
-
-    Parameters
-    ----------
-    X : DataFrame, units × indicators (normalised, higher = better).
-    groups : mapping or Series, indicator → dimension.
-    scores : DataFrame, optional
-        Units × aggregates holding every dimension (and parent) score; by default each
-        dimension's score is the plain mean of its indicators.
-    parents : mapping, optional
-        Indicator → parent (default: its dimension).
-    thresholds : mapping, optional — overrides of ``negative``, ``weak``, ``collinear``.
-
-    Returns
-    -------
-    DataFrame of flags (check ∈ constant, negative, weak, collinear; item, other, dimension,
-    value, threshold, message), as in :attr:`AuditReport.flags`.
-    """
-    th = _thresholds(thresholds)
-    X = as_matrix(X, name="correlation_flags", allow_nan=True)
-    dim_of = pd.Series({c: pd.Series(groups).get(c) for c in X.columns}, name="dimension")
-    if dim_of.isna().any():
-        raise DataError(f"correlation_flags: no group for {list(dim_of.index[dim_of.isna()])}")
-    parent_of = dim_of.copy() if parents is None else pd.Series({c: pd.Series(parents).get(c, dim_of[c])
-                                                                for c in X.columns})
-    if scores is None:
-        scores = pd.DataFrame({d: X[list(dim_of.index[dim_of == d])].mean(axis=1)
-                               for d in dict.fromkeys(dim_of)})
-    R, _, structure = _structure(X, dim_of, parent_of.rename("parent"), scores, None, method)
-    return pd.DataFrame(_indicator_flags(X, R, structure, th), columns=_FLAG_COLUMNS)

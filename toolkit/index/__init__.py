@@ -14,7 +14,7 @@ _NAMES = {
     'write_results': 'export',
     'result_tables': 'export',
 }
-_MODULES = ['spec', 'build', 'export']
+_MODULES = ['spec', 'steps', 'build', 'export']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

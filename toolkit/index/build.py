@@ -20,21 +20,16 @@ years are normalised and weighted together, so scores are comparable across year
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..data.read import IndicatorData
 from ..errors import DataError, SpecError
 from ..framework.model import Framework
-from ..methods import aggregate as agg
-from ..methods import normalise as norm
-from ..methods import treat
-from ..methods import weights as wts
+from ..methods.registry import AGGREGATION
+from . import steps
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
@@ -205,10 +200,11 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     unit_cols = [c for c in ("brain_name", "city", "city_code", "county", "industry") if c in keyed]
     units = keyed[unit_cols]
 
-    imputed, imp_log = _impute(raw, units, spec)
-    treated, tr_log, tr_details = _treat(imputed, fw, spec)
-    blocks = _blocks(treated, spec)
-    normalised = pd.concat([_normalise(treated.loc[idx], fw, spec) for idx in blocks.values()]).loc[raw.index]
+    imputed, imp_log = steps.impute_step(raw, units, spec)
+    treated, tr_log, tr_details = steps.treat_step(imputed, fw, spec)
+    blocks = steps.blocks(treated, spec)
+    normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, spec)
+                            for idx in blocks.values()]).loc[raw.index]
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
         s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, spec, name)
@@ -231,84 +227,22 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     )
 
 
-def _blocks(X: pd.DataFrame, spec: IndexSpec) -> dict:
-    if spec["panel"]["scope"] == "pooled":
-        return {"pooled": X.index}
-    years = X.index.get_level_values("year")
-    return {int(y): X.index[years == y] for y in sorted(years.unique())}
-
-
-def _impute(raw: pd.DataFrame, units: pd.DataFrame, spec: IndexSpec):
-    imp = spec["imputation"]
-    logs = []
-    X = raw
-    if imp["panel"] != "none":
-        res = treat.impute_panel(X, method=imp["panel"])
-        X, logs = res.data, [res.log]
-    method = imp["method"]
-    groups = units[imp["by"]] if method.startswith("group_") else None
-    if method != "none":
-        parts = []
-        for idx in _blocks(X, spec).values():
-            res = treat.impute(X.loc[idx], method, groups=None if groups is None else groups.loc[idx],
-                               **dict(imp["params"]))
-            parts.append(res.data)
-            logs.append(res.log)
-        X = pd.concat(parts).loc[raw.index]
-    log = pd.concat([lg for lg in logs if len(lg)], ignore_index=True) if any(len(lg) for lg in logs) \
-        else pd.DataFrame(columns=["unit", "indicator", "old", "new", "method", "reason"])
-    return X, log
-
-
-def _treat(X: pd.DataFrame, fw: Framework, spec: IndexSpec):
-    out = spec["outliers"]
-    empty = pd.DataFrame(columns=["unit", "indicator", "old", "new", "action", "reason"])
-    if out["method"] == "none":
-        return X, empty, pd.DataFrame()
-    skip = [c for c in X.columns if fw.node(c).type in out["skip_types"] or c in out["skip"]]
-    res = treat.treat_outliers(X, winmax=out["winmax"], skew_thresh=out["skew_thresh"],
-                               kurt_thresh=out["kurt_thresh"], log_transform=out["log_transform"], skip=skip)
-    return res.data, res.log, res.details
-
-
-def _normalise(X: pd.DataFrame, fw: Framework, spec: IndexSpec) -> pd.DataFrame:
-    ns = spec["normalisation"]
-    overrides = ns["overrides"] or {}
-    groups: dict[tuple, list[str]] = {}
-    for c in X.columns:
-        o = overrides.get(c, {})
-        method = o.get("method", ns["method"])
-        params = dict(o.get("params", ns["params"] if method == ns["method"] else {}))
-        groups.setdefault((method, repr(sorted(params.items()))), []).append(c)
-    parts = []
-    for (method, _), cols in groups.items():
-        o = overrides.get(cols[0], {})
-        params = dict(o.get("params", ns["params"] if method == ns["method"] else {}))
-        dirs = fw.directions.reindex(cols)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
-            parts.append(norm.normalise(X[cols], method, directions=dirs, **params))
-    return pd.concat(parts, axis=1)[list(X.columns)]
-
-
 def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):
     """Bottom-up aggregation of one block. Returns scores, tidy weights, effective weights."""
     tree = index_tree(fw)
     values = {c: N[c] for c in N.columns}
     weights: dict[str, pd.Series] = {}
     rows = []
-    na = "skip" if spec["imputation"]["method"] == "none" else "error"
+    na = steps.na_rule(spec)
     for parent in sorted(tree, key=lambda c: -fw.node(c).depth):
         kids = tree[parent]
         C = pd.DataFrame({k: values[k] for k in kids})
         level = fw.node(parent).level
-        wchoice = spec.level_choice("weights", level, parent) or {"method": "framework"}
-        w = _weights(C, T, kids, parent, wchoice, fw)
-        achoice = spec.level_choice("aggregation", level, parent) or {"method": "arithmetic"}
-        params = dict(achoice.get("params", {}))
-        if achoice["method"] in ("arithmetic", "geometric", "harmonic", "generalised_mean"):
-            params.setdefault("na", na)
-        values[parent] = agg.aggregate(C, achoice["method"], w, **params).rename(parent)
+        wchoice = steps.node_choice(spec, "weights", level, parent)
+        w = steps.weight_node(C, T, kids, parent, wchoice, fw)
+        achoice = steps.node_choice(spec, "aggregation", level, parent)
+        params = steps.aggregation_params(achoice, na)
+        values[parent] = AGGREGATION.get(achoice["method"]).function(C, w, **params).rename(parent)
         weights[parent] = w
         rows += [{"block": block, "level": level, "parent": parent, "child": k, "weight": float(w[k]),
                   "method": wchoice["method"], "aggregation": achoice["method"]} for k in kids]
@@ -322,54 +256,3 @@ def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: Inde
             node = parent
         eff[leaf] = e
     return scores, pd.DataFrame(rows), pd.Series(eff, name=block)
-
-
-def _weights(C: pd.DataFrame, T: pd.DataFrame, kids, parent, choice, fw: Framework) -> pd.Series:
-    method = choice["method"]
-    if len(kids) == 1:
-        return pd.Series(1.0, index=pd.Index(kids), name="weight")
-    on_raw = choice.get("on", "raw" if method == "cv" else "normalised") == "raw" and all(k in T for k in kids)
-    X = T[kids] if on_raw else C
-    params = dict(choice.get("params", {}))
-    if method == "equal":
-        return wts.equal(kids)
-    if method == "framework":
-        return _normalised_series({k: fw.node(k).weight for k in kids}, parent)
-    if method == "manual":
-        values = choice["values"]
-        absent = [k for k in kids if k not in values]
-        if absent:
-            raise SpecError(f"manual weights for {parent}: no weight for {absent}")
-        return _normalised_series({k: float(values[k]) for k in kids}, parent)
-    if method == "file":
-        return wts.from_file(choice["path"], columns=kids).reindex(kids)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", wts.DegenerateIndicatorWarning)
-        if method == "entropy":
-            return wts.entropy_minmax(X, **params)
-        if method == "critic":
-            return wts.critic(X, **params)
-        if method == "cv":
-            return wts.cv(X)
-        if method == "std":
-            return wts.std(X, **params)
-        if method == "pca":
-            return wts.pca(X, **params)
-    if method == "ahp":
-        matrix = choice["matrix"].get(parent)
-        if matrix is None:
-            raise SpecError(f"AHP weights: no pairwise matrix for {parent} (children {kids})")
-        A = np.array([[float(Fraction(str(v))) for v in row] for row in matrix])
-        return wts.ahp(A, labels=kids, ri=choice.get("ri", "saaty1980"),
-                       allow_inconsistent=bool(choice.get("allow_inconsistent", False))).weights
-    if method == "combine":
-        vectors = {f"{i}:{sub['method']}": _weights(C, T, kids, parent, sub, fw) for i, sub in enumerate(choice["of"])}
-        return wts.combine(vectors, method=choice.get("combine", "linear"), coefficients=choice.get("coefficients"))
-    raise SpecError(f"unknown weight method {method!r}")  # unreachable: the spec is checked on load
-
-
-def _normalised_series(values: dict, parent) -> pd.Series:
-    s = pd.Series(values, dtype=float, name="weight")
-    if (s < 0).any() or not s.sum() > 0:
-        raise SpecError(f"weights for {parent} must be non-negative with a positive sum, got {values}")
-    return s / s.sum()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,15 +25,7 @@ import yaml
 
 from ..errors import SpecError
 
-IMPUTATION_METHODS = ("none", "mean", "median", "group_mean", "group_median", "knn", "iterative")
-PANEL_METHODS = ("none", "ffill", "bfill", "ffill_bfill", "linear", "linear_constant")
-OUTLIER_METHODS = ("none", "coinr")
-NORMALISATION_METHODS = ("minmax", "zscore", "rank", "percentile_rank", "vector", "sum", "goalposts",
-                         "distance_to_target", "distance_to_reference", "distance_to_best", "fraction_of_max")
-WEIGHT_METHODS = ("equal", "framework", "manual", "file", "entropy", "critic", "cv", "std", "pca", "ahp",
-                  "combine")
-AGGREGATION_METHODS = ("arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational")
-COMBINE_METHODS = ("linear", "multiplicative", "min_info", "game_theory")
+# The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
 GROUP_COLUMNS = ("industry", "city", "city_code", "county")
 
 _SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "imputation", "outliers",
@@ -162,129 +153,183 @@ def _keys(d: Mapping, allowed: set, what: str, where: str) -> None:
         raise SpecError(f"{where}: unknown key(s) {sorted(extra)} in {what}; allowed: {sorted(allowed)}")
 
 
+def _mapping(value, what: str, where: str, example: str) -> None:
+    if not isinstance(value, Mapping):
+        raise SpecError(f"{where}: {what} must be a mapping such as {example}, got {value!r}")
+
+
 def _check(s: dict, where: str, framework) -> None:
+    """Every choice of the spec against the registries (:mod:`toolkit.methods.registry`)."""
     from ..framework.model import load_framework
+    from ..methods import registry as reg
+    from .build import index_tree
 
     if s["spec_version"] != 1:
         raise SpecError(f"{where}: unsupported spec_version {s['spec_version']!r} (expected 1)")
     fw = framework or load_framework(s["framework"])
+    for section in ("panel", "imputation", "outliers", "normalisation", "weights", "aggregation"):
+        _mapping(s[section], section, where, "{method: …}")
     _keys(s["panel"], {"scope"}, "panel", where)
     _one_of(s["panel"]["scope"], ("pooled", "per_year"), "panel.scope", where)
     if s["years"] is not None and not (isinstance(s["years"], list) and all(isinstance(y, int) for y in s["years"])):
         raise SpecError(f"{where}: years must be a list of integers or null, got {s['years']!r}")
     imp = s["imputation"]
     _keys(imp, {"panel", "method", "by", "params"}, "imputation", where)
-    _one_of(imp["panel"], PANEL_METHODS, "imputation.panel", where)
-    _one_of(imp["method"], IMPUTATION_METHODS, "imputation.method", where)
+    reg.PANEL.get(imp["panel"], where, "imputation.panel")
+    reg.IMPUTATION.get(imp["method"], where, "imputation.method")
     if imp["method"].startswith("group_"):
         _one_of(imp["by"], GROUP_COLUMNS, "imputation.by (needed by group methods)", where)
     elif imp["by"] is not None:
         raise SpecError(f"{where}: imputation.by is only used by group_mean/group_median, not {imp['method']!r}")
+    reg.IMPUTATION.check_params(imp["method"], imp["params"], f"{where}: imputation.params")
     out = s["outliers"]
-    _keys(out, {"method", "winmax", "skew_thresh", "kurt_thresh", "log_transform", "skip_types", "skip"},
-          "outliers", where)
-    _one_of(out["method"], OUTLIER_METHODS, "outliers.method", where)
-    _one_of(out["log_transform"], ("log_CT", "log_CT_orig", "none"), "outliers.log_transform", where)
+    treat_keys = {p.name for m in reg.TREATMENT for p in m.params}
+    _keys(out, {"method", "skip_types", "skip"} | treat_keys, "outliers", where)
+    method = reg.TREATMENT.get(out["method"], where, "outliers.method")
+    for p in method.params:
+        p.check(out.get(p.name, p.default), f"{where}: outliers.{p.name}", method.name)
+    for key in ("skip_types", "skip"):
+        if not isinstance(out[key], list) or not all(isinstance(c, str) for c in out[key]):
+            raise SpecError(f"{where}: outliers.{key} must be a list of names, got {out[key]!r}")
     for code in out["skip"]:
         if code not in fw:
             raise SpecError(f"{where}: outliers.skip names {code!r}, which is not in framework {fw.id}")
-    norm = s["normalisation"]
-    _keys(norm, {"method", "params", "overrides"}, "normalisation", where)
-    _one_of(norm["method"], NORMALISATION_METHODS, "normalisation.method", where)
-    for code, o in (norm["overrides"] or {}).items():
-        if code not in fw:
-            raise SpecError(f"{where}: normalisation.overrides names {code!r}, which is not in framework {fw.id}")
-        _keys(o, {"method", "params"}, f"normalisation.overrides.{code}", where)
-        _one_of(o.get("method", norm["method"]), NORMALISATION_METHODS, f"normalisation.overrides.{code}.method", where)
+    _check_normalisation(s["normalisation"], where, fw, reg)
+    tree = index_tree(fw)
     parents = fw.levels[:-1]
-    for section, allowed in (("weights", WEIGHT_METHODS), ("aggregation", AGGREGATION_METHODS)):
+    for section in ("weights", "aggregation"):
         for level, choice in s[section].items():
             if level not in parents:
                 raise SpecError(f"{where}: {section}.{level}: no such parent level; the framework's "
                                 f"levels that have children are {list(parents)}")
-            _check_choice(choice, allowed, f"{section}.{level}", where, section, fw, level)
-            for node, o in (choice.get("overrides") or {}).items():
+            what = f"{section}.{level}"
+            _mapping(choice, what, where, "{method: equal}")
+            overrides = choice.get("overrides") or {}
+            _mapping(overrides, f"{what}.overrides", where, "{L1: {method: entropy}}")
+            nodes = [p for p in tree if fw.node(p).level == level]
+            for node, o in overrides.items():
                 if node not in fw or fw.node(node).level != level:
-                    raise SpecError(f"{where}: {section}.{level}.overrides names {node!r}, which is not "
+                    raise SpecError(f"{where}: {what}.overrides names {node!r}, which is not "
                                     f"a {level} of framework {fw.id}")
-                _check_choice({**{k: v for k, v in choice.items() if k != "overrides"}, **o}, allowed,
-                              f"{section}.{level}.overrides.{node}", where, section, fw, level)
-    try:
-        check_params(s, fw)
-    except SpecError as exc:
-        raise SpecError(f"{where}: {exc}") from None
-
-
-def _check_choice(choice, allowed, what, where, section, fw, level) -> None:
-    if not isinstance(choice, Mapping):
-        raise SpecError(f"{where}: {what} must be a mapping such as {{method: equal}}, got {choice!r}")
-    method = choice.get("method")
-    _one_of(method, allowed, f"{what}.method", where)
-    if section == "aggregation":
-        _keys(choice, {"method", "params", "overrides"}, what, where)
-        return
-    _keys(choice, {"method", "params", "overrides", "on", "values", "path", "matrix", "ri", "allow_inconsistent",
-                   "of", "combine", "coefficients"}, what, where)
-    if choice.get("on", "normalised") not in ("normalised", "raw"):
-        raise SpecError(f"{where}: {what}.on must be normalised or raw, got {choice.get('on')!r}")
-    if method == "manual" and not isinstance(choice.get("values"), Mapping):
-        raise SpecError(f"{where}: {what}: manual weights need `values: {{code: weight, …}}`")
-    if method == "file" and not choice.get("path"):
-        raise SpecError(f"{where}: {what}: file weights need `path`")
-    if method == "ahp" and not isinstance(choice.get("matrix"), Mapping):
-        raise SpecError(f"{where}: {what}: AHP needs `matrix: {{parent code: [[…], …]}}` or a per-parent "
-                        "pairwise matrix under overrides")
-    if method == "combine":
-        of = choice.get("of")
-        if not isinstance(of, list) or len(of) < 2:
-            raise SpecError(f"{where}: {what}: combine needs `of:` with at least two weight choices")
-        _one_of(choice.get("combine", "linear"), COMBINE_METHODS, f"{what}.combine", where)
-        for i, sub in enumerate(of):
-            _check_choice(sub, tuple(m for m in allowed if m != "combine"), f"{what}.of[{i}]", where, section, fw, level)
-
-
-def param_function(root: str, method: str):
-    from ..methods import aggregate as agg
-    from ..methods import normalise as norm
-    from ..methods import weights as wts
-
-    if root == "normalisation":
-        return norm.NORMALISERS.get(method)
-    if root == "aggregation":
-        return agg.AGGREGATORS.get(method)
-    if root == "weights":
-        return {"entropy": wts.entropy_minmax, "critic": wts.critic, "cv": wts.cv, "std": wts.std,
-                "pca": wts.pca}.get(method)
-    return None
-
-
-def check_params(doc: dict, fw) -> None:
-    """Every ``params`` entry names a parameter of its method's function, so a typo is a
-    SpecError at load time rather than a TypeError inside build_index."""
-    def check(root, where, choice):
-        method, params = choice.get("method"), choice.get("params") or {}
-        fn = param_function(root, method)
-        if fn is None:
-            if params and root in ("weights", "aggregation"):
-                raise SpecError(f"{where}: method {method!r} takes no params, got {sorted(params)}")
-            return
-        sig = inspect.signature(fn).parameters
-        extra = [k for k in params if k not in sig or k in ("X", "directions", "weights")]
-        if extra:
-            raise SpecError(f"{where}: method {method!r} takes no parameter(s) {extra}")
-
-    norm = doc["normalisation"]
-    check("normalisation", "normalisation", norm)
-    for code, o in (norm.get("overrides") or {}).items():
-        m = o.get("method", norm["method"])
-        check("normalisation", f"normalisation.overrides.{code}",
-              {"method": m, "params": o.get("params", norm["params"] if m == norm["method"] else {})})
-    for root in ("weights", "aggregation"):
-        for level, choice in doc[root].items():
+                _mapping(o, f"{what}.overrides.{node}", where, "{method: entropy}")
             base = {k: v for k, v in choice.items() if k != "overrides"}
-            if not (root == "weights" and base.get("method") == "combine"):
-                check(root, f"{root}.{level}", base)
-            for sub in base.get("of", []) if root == "weights" else []:
-                check(root, f"{root}.{level}.of", sub)
-            for node, o in (choice.get("overrides") or {}).items():
-                check(root, f"{root}.{level}.overrides.{node}", {**base, **o})
+            check = _check_weights if section == "weights" else _check_aggregation
+            rest = [p for p in nodes if p not in overrides]
+            check(base, what, where, reg, fw, tree, rest, top=True)
+            for node, o in overrides.items():
+                if "overrides" in o:
+                    raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
+                check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
+
+
+def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
+    _keys(norm, {"method", "params", "overrides"}, "normalisation", where)
+
+    def one(method, params, what):
+        reg.NORMALISATION.get(method, where, f"{what}.method")
+        reg.NORMALISATION.check_params(method, params, f"{where}: {what}.params")
+        for p in reg.NORMALISATION[method].params:
+            value = (params or {}).get(p.name)
+            if p.per_indicator and isinstance(value, Mapping):
+                unknown = [c for c in value if c not in fw]
+                if unknown:
+                    raise SpecError(f"{where}: {what}.params.{p.name} names {unknown}, not in framework {fw.id}")
+
+    one(norm["method"], norm["params"], "normalisation")
+    overrides = norm["overrides"] or {}
+    _mapping(overrides, "normalisation.overrides", where, "{L1P1: {method: rank}}")
+    for code, o in overrides.items():
+        if code not in fw:
+            raise SpecError(f"{where}: normalisation.overrides names {code!r}, which is not in framework {fw.id}")
+        _mapping(o, f"normalisation.overrides.{code}", where, "{method: rank}")
+        _keys(o, {"method", "params"}, f"normalisation.overrides.{code}", where)
+        m = o.get("method", norm["method"])
+        one(m, o.get("params", norm["params"] if m == norm["method"] else {}), f"normalisation.overrides.{code}")
+
+
+def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
+    entry = reg.AGGREGATION.get(choice.get("method"), where, f"{what}.method")
+    _keys(choice, {"method", "params"}, what, where)
+    reg.AGGREGATION.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+
+
+def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False) -> None:
+    entry = reg.WEIGHTING.get(choice.get("method"), where, f"{what}.method")
+    if nested and entry.name == "combine":
+        raise SpecError(f"{where}: {what}: a combination cannot combine another combination")
+    _keys(choice, {"method", "params"} | {p.name for p in entry.settings}, f"{what} ({entry.name})", where)
+    reg.WEIGHTING.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+    for p in entry.settings:
+        if p.name in choice:
+            p.check(choice[p.name], f"{where}: {what}", entry.name)
+        elif p.required:
+            raise SpecError(f"{where}: {what}: {entry.name} weights need `{p.name}`: {p.doc}")
+    kids_of = {n: tree[n] for n in nodes if len(tree[n]) > 1}
+    level_kids = {k for n in tree if fw.node(n).level == fw.node(nodes[0]).level for k in tree[n]} if nodes else set()
+    if entry.name == "manual":
+        values = choice["values"]
+        stray = [k for k in values if k not in level_kids]
+        if stray and nodes:
+            raise SpecError(f"{where}: {what}.values names {stray}, which are not children of a "
+                            f"{fw.node(nodes[0]).level} of framework {fw.id} (known: {sorted(level_kids)})")
+        for k, v in values.items():
+            x = reg.as_number(v)
+            if x is None or x < 0:
+                raise SpecError(f"{where}: {what}.values.{k}: a weight must be a non-negative number or a "
+                                f"simple fraction such as 1/3, got {v!r}")
+        for n, kids in kids_of.items():
+            absent = [k for k in kids if k not in values]
+            if absent:
+                raise SpecError(f"{where}: {what}.values: no weight for {absent} (children of {n})")
+            if not sum(reg.as_number(values[k]) for k in kids) > 0:
+                raise SpecError(f"{where}: {what}.values: the weights of the children of {n} sum to 0")
+    if entry.name == "ahp":
+        matrix = choice["matrix"]
+        for n, A in matrix.items():
+            if n not in tree or (nodes and fw.node(n).level != fw.node(nodes[0]).level):
+                raise SpecError(f"{where}: {what}.matrix names {n!r}, which is not a parent at this level")
+            size = len(tree[n])
+            ok = isinstance(A, list) and len(A) == size and all(isinstance(r, list) and len(r) == size for r in A)
+            if not ok:
+                raise SpecError(f"{where}: {what}.matrix.{n} must be a {size}×{size} list of rows "
+                                f"(children {tree[n]})")
+            for r in A:
+                for v in r:
+                    if reg.as_number(v) is None or reg.as_number(v) <= 0:
+                        raise SpecError(f"{where}: {what}.matrix.{n}: judgement {v!r} is not a positive number "
+                                        "or a simple fraction such as 1/3")
+        for n in kids_of:
+            if n not in matrix:
+                raise SpecError(f"{where}: {what}: AHP needs a pairwise matrix for {n} (children {tree[n]})")
+    if entry.name == "combine":
+        of = choice["of"]
+        if len(of) < 2:
+            raise SpecError(f"{where}: {what}: combine needs `of:` with at least two weight choices")
+        rule = reg.COMBINATION.get(choice.get("combine", reg.COMBINATION.default), where, f"{what}.combine")
+        coef = choice.get("coefficients")
+        if coef is not None:
+            if rule.name != "linear":
+                raise SpecError(f"{where}: {what}.coefficients only apply to combine: linear, not {rule.name!r}")
+            labels = [f"{i}:{sub.get('method') if isinstance(sub, Mapping) else sub}" for i, sub in enumerate(of)]
+            if isinstance(coef, Mapping) and set(coef) != set(labels):
+                raise SpecError(f"{where}: {what}.coefficients must be keyed by {labels}, got {sorted(coef)}")
+            if not isinstance(coef, Mapping) and len(coef) != len(of):
+                raise SpecError(f"{where}: {what}.coefficients: {len(coef)} given for {len(of)} weight choices")
+        for i, sub in enumerate(of):
+            _mapping(sub, f"{what}.of[{i}]", where, "{method: critic}")
+            _check_weights(sub, f"{what}.of[{i}]", where, reg, fw, tree, nodes, top=False, nested=True)
+
+
+def check_spec(doc: Mapping, framework=None, where: str = "spec") -> None:
+    """Check a spec dict (with every section, e.g. ``IndexSpec.to_dict()``) against the registries;
+    raises :class:`SpecError` naming the key. :meth:`IndexSpec.from_dict` runs this on load.
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import DEFAULTS
+    >>> check_spec({**DEFAULTS, "aggregation": {"index": {"method": "topsis", "params": {"p": 2}}}})
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SpecError: spec: aggregation.index.params: unknown parameter(s) ['p'] for aggregation method 'topsis'; it takes ['normalisation']
+    """
+    _check(_thaw(doc), where, framework)

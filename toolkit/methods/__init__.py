@@ -8,7 +8,8 @@ from ..lazy import lazy_attributes
 
 _NAMES = {
 }
-_MODULES = ['checks', 'changelog', 'impute', 'outliers', 'treat', 'normalise', 'weights', 'subjective', 'aggregate', 'diagnose']
+_MODULES = ['checks', 'changelog', 'impute', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
+            'aggregate', 'aggregate_batch', 'registry', 'diagnose']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

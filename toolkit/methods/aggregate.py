@@ -9,10 +9,11 @@ over the columns of ``X`` (codes not in ``X`` are ignored). Missing values raise
 :class:`DataError` unless ``na="skip"``, which drops the missing indicators of a unit and
 renormalises its remaining weights (COINr ``a_amean``).
 
-Every method has a numpy kernel ``_<name>_array(a, w, ...)`` whose input has (units,
-indicators) as its last two axes, and whose weights have the indicators on their last axis, so
-that a Monte Carlo module can evaluate (replications × units × indicators) at once, with one
-weight vector per replication if it wishes.
+Every method has one public numpy kernel (:func:`generalised_mean_kernel`,
+:func:`topsis_kernel`, :func:`grey_relational_kernel`) whose input has (units, indicators) as its
+last two axes and whose weights have the indicators on their last axis: the pandas functions
+here call it on one matrix, the Monte Carlo engine on (replications × units × indicators) at once
+with one weight vector per replication (through :mod:`toolkit.methods.aggregate_batch`).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .checks import as_directions, as_matrix
-from .normalise import _minmax_array, _quiet, _vector_array
+from .checks import as_directions, as_matrix, as_weights
+from .normalise import minmax_kernel, quiet, vector_kernel
 
 __all__ = [
     "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",
-    "TopsisResult", "GreyRelationalResult", "AGGREGATORS", "aggregate",
+    "TopsisResult", "GreyRelationalResult", "AGGREGATORS", "aggregate", "generalised_mean_kernel",
+    "topsis_kernel", "grey_relational_kernel",
 ]
 
 
@@ -39,13 +41,50 @@ def _w(w, a):
     return w / w.sum(axis=-1, keepdims=True)
 
 
-@_quiet
-def _generalised_mean_array(a, w, p=1.0, skip_na=False):
+def _power_mean(a, w, p):
+    """M_p as one weighted sum when every term is finite (else None): a stack of children shared
+    by all weight vectors — (1, m, k) or a broadcast view — is transformed once."""
+    shared = a.ndim == 3 and w.ndim == 2 and (a.shape[0] == 1 or a.strides[0] == 0)
+    base = a[:1] if shared else a
+    if np.isnan(base).any():
+        return None
+    terms = base if p == 1 else (np.log(base) if p == 0 else np.power(base, p))
+    if not np.isfinite(terms).all():
+        return None
+    wn = w / w.sum(axis=-1, keepdims=True)
+    if shared:
+        s = np.einsum("mk,gk->gm", terms[0], wn)
+    elif a.ndim == 3 and w.ndim == 2:
+        s = np.einsum("gmk,gk->gm", terms, wn)
+    else:
+        s = (terms * wn[..., None, :]).sum(axis=-1)
+    if p == 1:
+        return s
+    return np.exp(s) if p == 0 else np.power(s, 1.0 / p)
+
+
+@quiet
+def generalised_mean_kernel(a, w, p=1.0, skip_na=False):
     """Weighted power mean M_p = (Σ w_j x_j^p)^{1/p}; p = 0 → exp(Σ w_j ln x_j).
 
-    Zero weights contribute nothing (even when x_j ≤ 0). With ``skip_na`` missing x_j are dropped
-    and the remaining weights rescaled to sum to 1; a unit with nothing left is NaN.
+    ``a`` is (..., m, k) (a stack of matrices, or one), ``w`` (..., k) (one weight vector per
+    matrix, or one for all); weights are rescaled to sum to 1. Zero weights contribute nothing
+    (even when x_j ≤ 0). With ``skip_na`` missing x_j are dropped and the remaining weights
+    rescaled to sum to 1; a unit with nothing left is NaN. p = 1, 0, −1 are the arithmetic,
+    geometric and harmonic means.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> generalised_mean_kernel(np.array([[1.0, 4.0]]), np.array([0.5, 0.5]), p=0.0)
+    array([2.])
     """
+    a = np.asarray(a, dtype=float)
+    w = np.asarray(w, dtype=float)
+    fast = _power_mean(a, w, p)
+    if fast is not None:
+        return fast
+    a = np.broadcast_to(a, np.broadcast_shapes(a.shape, w.shape[:-1] + (1, w.shape[-1])))
     w = np.broadcast_to(_w(w, a), a.shape)
     miss = np.isnan(a)
     use = w > 0
@@ -68,23 +107,8 @@ def _generalised_mean_array(a, w, p=1.0, skip_na=False):
     return s if p == 1 else np.power(s, 1.0 / p)
 
 
-def _arithmetic_array(a, w, skip_na=False):
-    """Σ_j w_j x_j (weights renormalised; see ``_generalised_mean_array``)."""
-    return _generalised_mean_array(a, w, 1.0, skip_na)
-
-
-def _geometric_array(a, w, skip_na=False):
-    """Π_j x_j^{w_j} = exp(Σ_j w_j ln x_j)."""
-    return _generalised_mean_array(a, w, 0.0, skip_na)
-
-
-def _harmonic_array(a, w, skip_na=False):
-    """1 / Σ_j (w_j / x_j)."""
-    return _generalised_mean_array(a, w, -1.0, skip_na)
-
-
-@_quiet
-def _topsis_array(a, w, d=None, normalisation="vector"):
+@quiet
+def topsis_kernel(a, w, d=None, normalisation="vector"):
     """TOPSIS on (..., m, n): returns (C, D+, D−, ideal, anti_ideal, weighted matrix).
 
     ``vector``: r = x/√Σx², v = w·r, ideal = max v (benefit) / min v (cost), anti-ideal the
@@ -93,9 +117,9 @@ def _topsis_array(a, w, d=None, normalisation="vector"):
     """
     d = np.ones(a.shape[-1]) if d is None else np.asarray(d, dtype=float)
     if normalisation == "vector":
-        r, sign = _vector_array(a), d
+        r, sign = vector_kernel(a), d
     else:
-        r, sign = _minmax_array(a, d), np.ones_like(d)
+        r, sign = minmax_kernel(a, d), np.ones_like(d)
     v = _w(w, a) * r
     hi, lo = v.max(axis=-2, keepdims=True), v.min(axis=-2, keepdims=True)
     ideal, anti = np.where(sign > 0, hi, lo), np.where(sign > 0, lo, hi)
@@ -106,8 +130,8 @@ def _topsis_array(a, w, d=None, normalisation="vector"):
     return c, dp, dm, ideal[..., 0, :], anti[..., 0, :], v
 
 
-@_quiet
-def _grey_relational_array(r, w, rho=0.5, reference=None):
+@quiet
+def grey_relational_kernel(r, w, rho=0.5, reference=None):
     """Grey relational coefficients and grades of normalised data ``r`` (..., m, n).
 
     x₀ = ``reference`` (..., n) or, if None, the column maximum of r. Δ = |x₀ − x|,
@@ -123,39 +147,11 @@ def _grey_relational_array(r, w, rho=0.5, reference=None):
 
 
 # ---------------------------------------------------------------------------- validation
-def _check_weights(weights, columns) -> pd.Series:
-    """Weights aligned to ``columns``, renormalised to sum 1 (None = equal)."""
-    columns = pd.Index(columns)
-    if weights is None:
-        return pd.Series(1.0 / len(columns), index=columns)
-    if isinstance(weights, dict):
-        weights = pd.Series(weights)
-    if not isinstance(weights, pd.Series):
-        arr = np.asarray(weights, dtype=float).ravel()
-        if arr.size != len(columns):
-            raise DataError(f"weights: {arr.size} given for {len(columns)} indicators")
-        weights = pd.Series(arr, index=columns)
-    missing = columns.difference(weights.index)
-    if len(missing):
-        raise DataError(f"weights: no weight given for indicator(s) {list(missing)}")
-    try:
-        w = weights.reindex(columns).astype(float)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"weights: must be numeric ({exc})") from exc
-    bad = w[~np.isfinite(w.to_numpy()) | (w.to_numpy() < 0)]
-    if len(bad):
-        raise DataError(f"weights: indicator {bad.index[0]!r} has weight {bad.iloc[0]!r}; "
-                        "weights must be finite and non-negative")
-    if not w.sum() > 0:
-        raise DataError("weights: all weights are zero")
-    return w / w.sum()
-
-
 def _prepare(X, weights, na="error"):
     if na not in ("error", "skip"):
         raise DataError(f"na must be 'error' or 'skip', got {na!r}")
     X = as_matrix(X, allow_nan=(na == "skip"))
-    return X, X.to_numpy(), _check_weights(weights, X.columns)
+    return X, X.to_numpy(), as_weights(weights, X.columns)
 
 
 def _check_domain(X, a, w, rule, bad):
@@ -197,7 +193,7 @@ def generalised_mean(X, weights=None, p: float = 1.0, na: str = "error") -> pd.S
         _check_domain(X, a, w, f"generalised_mean (p={p}) needs values > 0", lambda v: v <= 0)
     elif p != round(p):
         _check_domain(X, a, w, f"generalised_mean (p={p}) needs values >= 0", lambda v: v < 0)
-    return _series(_generalised_mean_array(a, w.to_numpy(), p, na == "skip"), X, "score")
+    return _series(generalised_mean_kernel(a, w.to_numpy(), p, na == "skip"), X, "score")
 
 
 def arithmetic(X, weights=None, na: str = "error") -> pd.Series:
@@ -207,7 +203,7 @@ def arithmetic(X, weights=None, na: str = "error") -> pd.Series:
     to sum to 1 (COINr ``a_amean``). Reference: OECD/JRC Handbook (2008) §6.2.
     """
     X, a, w = _prepare(X, weights, na)
-    return _series(_arithmetic_array(a, w.to_numpy(), na == "skip"), X, "score")
+    return _series(generalised_mean_kernel(a, w.to_numpy(), 1.0, na == "skip"), X, "score")
 
 
 def geometric(X, weights=None, na: str = "error") -> pd.Series:
@@ -218,14 +214,14 @@ def geometric(X, weights=None, na: str = "error") -> pd.Series:
     """
     X, a, w = _prepare(X, weights, na)
     _check_domain(X, a, w, "geometric mean needs values > 0", lambda v: v <= 0)
-    return _series(_geometric_array(a, w.to_numpy(), na == "skip"), X, "score")
+    return _series(generalised_mean_kernel(a, w.to_numpy(), 0.0, na == "skip"), X, "score")
 
 
 def harmonic(X, weights=None, na: str = "error") -> pd.Series:
     """Weighted harmonic mean S_i = 1/Σ_j (w_j/x_ij); values must be > 0 (COINr ``a_hmean``)."""
     X, a, w = _prepare(X, weights, na)
     _check_domain(X, a, w, "harmonic mean needs values > 0", lambda v: v <= 0)
-    return _series(_harmonic_array(a, w.to_numpy(), na == "skip"), X, "score")
+    return _series(generalised_mean_kernel(a, w.to_numpy(), -1.0, na == "skip"), X, "score")
 
 
 # ---------------------------------------------------------------------------- TOPSIS / GRA
@@ -274,7 +270,7 @@ def topsis(X, weights=None, directions=None, normalisation: str = "vector",
         zero = [c for j, c in enumerate(X.columns) if not np.sum(a[:, j] ** 2) > 0]
         if zero:
             raise DataError(f"topsis: indicator(s) {zero} are all zero; vector norm is zero")
-    c, dp, dm, ideal, anti, v = _topsis_array(a, w.to_numpy(), d, normalisation)
+    c, dp, dm, ideal, anti, v = topsis_kernel(a, w.to_numpy(), d, normalisation)
     closeness = pd.Series(c, index=X.index, name="closeness")
     if not return_details:
         return closeness
@@ -331,7 +327,7 @@ def grey_relational(X, weights=None, directions=None, rho: float = 0.5, referenc
                         f"{normalisation!r}")
     X, a, w = _prepare(X, weights)
     if normalisation == "minmax":
-        r = _minmax_array(a, as_directions(directions, X.columns).to_numpy(dtype=float))
+        r = minmax_kernel(a, as_directions(directions, X.columns).to_numpy(dtype=float))
     else:
         r = a
     if isinstance(reference, str) and reference == "best":
@@ -343,7 +339,7 @@ def grey_relational(X, weights=None, directions=None, rho: float = 0.5, referenc
     else:
         raise DataError(f"grey_relational: reference must be 'best' or a unit of X, got "
                         f"{reference!r}")
-    grade, xi = _grey_relational_array(r, w.to_numpy(), rho, x0)
+    grade, xi = grey_relational_kernel(r, w.to_numpy(), rho, x0)
     grade = pd.Series(grade, index=X.index, name="grade")
     if not return_details:
         return grade

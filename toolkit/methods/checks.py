@@ -86,3 +86,62 @@ def as_directions(directions, columns) -> pd.Series:
         else:
             raise DataError(f"directions: {code!r} has direction {d!r}; use +1/-1 or benefit/cost")
     return pd.Series(out, index=columns, dtype=int)
+
+
+class BatchError(DataError):
+    """A matrix of a batch (a stack of G matrices) that a method cannot handle; ``g`` is its
+    position in the stack. Raised by the batch kernels (a single matrix is a batch of one)."""
+
+    def __init__(self, g: int, message: str):
+        super().__init__(message)
+        self.g = int(g)
+
+
+def first_failing(mask) -> int:
+    """Position of the first matrix of a stack whose ``mask`` (G, …) has a True entry.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> first_failing(np.array([[False, False], [False, True]]))
+    1
+    """
+    mask = np.asarray(mask)
+    return int(np.flatnonzero(mask.reshape(len(mask), -1).any(axis=1))[0])
+
+
+def as_weights(weights, columns) -> pd.Series:
+    """Weights aligned to ``columns``, checked (finite, ≥ 0, not all 0) and rescaled to sum 1.
+
+    ``weights`` may be None (equal weights), a mapping or Series keyed by code (codes not in
+    ``columns`` are ignored), or a sequence in column order.
+
+    Examples
+    --------
+    >>> as_weights({"a": 1, "b": 3}, ["a", "b"]).tolist()
+    [0.25, 0.75]
+    """
+    columns = pd.Index(columns)
+    if weights is None:
+        return pd.Series(1.0 / len(columns), index=columns)
+    if isinstance(weights, dict):
+        weights = pd.Series(weights)
+    if not isinstance(weights, pd.Series):
+        arr = np.asarray(weights, dtype=float).ravel()
+        if arr.size != len(columns):
+            raise DataError(f"weights: {arr.size} given for {len(columns)} indicators")
+        weights = pd.Series(arr, index=columns)
+    missing = columns.difference(weights.index)
+    if len(missing):
+        raise DataError(f"weights: no weight given for indicator(s) {list(missing)}")
+    try:
+        w = weights.reindex(columns).astype(float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"weights: must be numeric ({exc})") from exc
+    bad = w[~np.isfinite(w.to_numpy()) | (w.to_numpy() < 0)]
+    if len(bad):
+        raise DataError(f"weights: indicator {bad.index[0]!r} has weight {bad.iloc[0]!r}; "
+                        "weights must be finite and non-negative")
+    if not w.sum() > 0:
+        raise DataError("weights: all weights are zero")
+    return w / w.sum()

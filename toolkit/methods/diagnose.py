@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from .aggregate import _check_weights
-from .checks import as_matrix
-from .normalise import _quiet
+from .checks import as_matrix, as_weights
+from .normalise import quiet
 
 __all__ = [
     "obstacle_degree", "top_obstacles", "coupling_coordination", "lagging_subsystem",
@@ -93,7 +92,7 @@ def obstacle_degree(X_normalised, weights=None, groups: Mapping | pd.Series | No
         i, j = np.argwhere(bad)[0]
         raise DataError(f"obstacle_degree: X_normalised must lie in [0, 1]; unit {X.index[i]!r}, "
                         f"indicator {X.columns[j]!r} has {a[i, j]!r} (normalise first)")
-    w = _check_weights(weights, X.columns)
+    w = as_weights(weights, X.columns)
     obs = pd.DataFrame(_obstacle_array(np.clip(a, 0.0, 1.0), w.to_numpy()),
                        index=X.index, columns=X.columns)
     if groups is None:
@@ -131,7 +130,7 @@ def top_obstacles(obstacles: pd.DataFrame, k: int = 3, label: str = "indicator")
 
 
 # ---------------------------------------------------------------------------- coupling coordination
-@_quiet
+@quiet
 def _coupling_array(u, beta):
     """C = S·[Π U/(Σ U)^S]^{1/S}, T = Σ β U, D = √(C·T) over the last axis; Σ U = 0 → C = 0."""
     s = u.shape[-1]
@@ -185,7 +184,7 @@ def coupling_coordination(U, weights=None) -> pd.DataFrame:
         i, j = np.argwhere(bad)[0]
         raise DataError(f"coupling_coordination: U must lie in [0, 1]; unit {U.index[i]!r}, "
                         f"subsystem {U.columns[j]!r} has {u[i, j]!r}")
-    beta = _check_weights(weights, U.columns).to_numpy()
+    beta = as_weights(weights, U.columns).to_numpy()
     c, t, d = _coupling_array(np.clip(u, 0.0, 1.0), beta)
     gi, si = _grade(d, COORDINATION_GRADES), _grade(c, COUPLING_STAGES)
     return pd.DataFrame({

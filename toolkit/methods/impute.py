@@ -350,7 +350,7 @@ def impute_knn(X, n_neighbors: int = 5, weights: str = "uniform", standardise: b
     return ImputeResult(res.data, res.log, "knn", params)
 
 
-def impute_iterative(X, max_iter: int = 10, random_state: int = 0, standardise: bool = True,
+def impute_iterative(X, max_iter: int = 10, seed: int = 0, standardise: bool = True,
                      **kwargs) -> ImputeResult:
     """Multivariate iterative imputation (:class:`sklearn.impute.IterativeImputer`, MICE-like
     chained regressions with BayesianRidge by default).
@@ -361,8 +361,9 @@ def impute_iterative(X, max_iter: int = 10, random_state: int = 0, standardise: 
         Units × indicators.
     max_iter : int, default 10
         Imputation rounds.
-    random_state : int, default 0
-        Fixed so the result is reproducible; ``sample_posterior`` is always False (a single
+    seed : int, default 0
+        scikit-learn's ``random_state``, fixed so the result is reproducible;
+        ``sample_posterior`` is always False (a single
         deterministic imputation, not a draw).
     standardise : bool, default True
         Z-score indicators before fitting and back-transform after, so the regression
@@ -373,7 +374,7 @@ def impute_iterative(X, max_iter: int = 10, random_state: int = 0, standardise: 
     Returns
     -------
     ImputeResult
-        Only missing cells change. Deterministic for a given ``random_state``.
+        Only missing cells change. Deterministic for a given ``seed``.
     """
     from sklearn.experimental import enable_iterative_imputer  # noqa: F401
     from sklearn.impute import IterativeImputer
@@ -384,16 +385,16 @@ def impute_iterative(X, max_iter: int = 10, random_state: int = 0, standardise: 
     kwargs.pop("sample_posterior", None)
     X = as_matrix(X, allow_nan=True)
     _require_observed(X, "iterative")
-    params = {"max_iter": max_iter, "random_state": random_state, "standardise": standardise,
+    params = {"max_iter": max_iter, "seed": seed, "standardise": standardise,
               **kwargs}
     if not X.isna().any().any():
         return ImputeResult(X.copy(), change_log([], _IMPUTE_LOG_COLUMNS), "iterative", params)
     Z, mu, sd = _standardise(X) if standardise else (X, None, None)
-    imputer = IterativeImputer(max_iter=max_iter, random_state=random_state,
+    imputer = IterativeImputer(max_iter=max_iter, random_state=seed,
                                sample_posterior=False, keep_empty_features=True, **kwargs)
     filled = imputer.fit_transform(np.array(Z.to_numpy(), dtype=float))
     estimator = type(imputer.estimator).__name__ if imputer.estimator is not None else "BayesianRidge"
-    reason = f"IterativeImputer ({estimator}, max_iter={max_iter}, random_state={random_state})"
+    reason = f"IterativeImputer ({estimator}, max_iter={max_iter}, seed={seed})"
     res = _fill_from_model(X, filled, "iterative", reason, mu, sd)
     return ImputeResult(res.data, res.log, "iterative", params)
 

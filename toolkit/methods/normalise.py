@@ -39,7 +39,7 @@ def _d(d, a):
     return np.ones(a.shape[-1]) if d is None else np.asarray(d, dtype=float)
 
 
-def _quiet(func):
+def quiet(func):
     """Run a kernel with numpy's all-NaN / divide warnings silenced (NaN passes through)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -49,18 +49,23 @@ def _quiet(func):
     return wrapper
 
 
-@_quiet
-def _minmax_array(a, d=None, lower=0.0, upper=1.0):
+@quiet
+def minmax_kernel(a, d=None, lower=0.0, upper=1.0):
     """lower + (upper − lower)·(x′ − min x′)/(max x′ − min x′), x′ = d·x; constant → midpoint."""
     x = a * _d(d, a)
-    lo, hi = np.nanmin(x, axis=-2, keepdims=True), np.nanmax(x, axis=-2, keepdims=True)
+    nan = np.isnan(x)
+    has_nan = nan.any()
+    lo = (np.nanmin if has_nan else np.min)(x, axis=-2, keepdims=True)
+    hi = (np.nanmax if has_nan else np.max)(x, axis=-2, keepdims=True)
     rng = hi - lo
     frac = np.where(rng > 0, (x - lo) / np.where(rng > 0, rng, 1.0), 0.5)
-    return lower + (upper - lower) * np.where(np.isnan(x), np.nan, frac)
+    if has_nan:
+        frac = np.where(nan, np.nan, frac)
+    return frac if (lower, upper) == (0.0, 1.0) else lower + (upper - lower) * frac
 
 
-@_quiet
-def _zscore_array(a, d=None, mean=0.0, sd=1.0, ddof=1):
+@quiet
+def zscore_kernel(a, d=None, mean=0.0, sd=1.0, ddof=1):
     """mean + sd·(x′ − x̄′)/s′; a constant column maps to ``mean``."""
     x = a * _d(d, a)
     mu = np.nanmean(x, axis=-2, keepdims=True)
@@ -69,35 +74,35 @@ def _zscore_array(a, d=None, mean=0.0, sd=1.0, ddof=1):
     return mean + sd * np.where(np.isnan(x), np.nan, z)
 
 
-def _rank_array(a, d=None, method="average"):
+def rank_kernel(a, d=None, method="average"):
     """Ranks 1..m along the units axis of x′ = d·x (1 = worst); NaN stays NaN."""
     return rankdata(a * _d(d, a), method=method, axis=-2, nan_policy="omit")
 
 
-@_quiet
-def _percentile_rank_array(a, d=None):
+@quiet
+def percentile_rank_kernel(a, d=None):
     """(rank_min − 1)/(n_valid − 1): COINr ``n_prank`` ("sport" ranking, ties → min)."""
-    r = _rank_array(a, d, method="min")
+    r = rank_kernel(a, d, method="min")
     n = np.sum(~np.isnan(a), axis=-2, keepdims=True)
     return (r - 1.0) / (n - 1.0)
 
 
-@_quiet
-def _vector_array(a, d=None, reverse_cost=False):
+@quiet
+def vector_kernel(a, d=None, reverse_cost=False):
     """x/√Σx²; with ``reverse_cost`` cost columns become 1 − x/√Σx² (pymcdm/pyrepo)."""
     r = a / np.sqrt(np.nansum(a * a, axis=-2, keepdims=True))
     return np.where(_d(d, a) < 0, 1.0 - r, r) if reverse_cost else r
 
 
-@_quiet
-def _sum_array(a, d=None):
+@quiet
+def sum_kernel(a, d=None):
     """Benefit x/Σx; cost (1/x)/Σ(1/x) (pyrepo ``sum_normalization``)."""
     x = np.where(_d(d, a) < 0, 1.0 / a, a)
     return x / np.nansum(x, axis=-2, keepdims=True)
 
 
-@_quiet
-def _goalposts_array(a, lower, upper, d=None, cap=True, log=False, scale=1.0):
+@quiet
+def goalposts_kernel(a, lower, upper, d=None, cap=True, log=False, scale=1.0):
     """Benefit (x − L)/(U − L), cost (U − x)/(U − L); ``log`` (bool or per-column mask) takes ln
     of x and both posts first; ``cap`` clips to [0, 1]; the result is multiplied by ``scale``."""
     lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
@@ -109,8 +114,8 @@ def _goalposts_array(a, lower, upper, d=None, cap=True, log=False, scale=1.0):
     return scale * (np.clip(y, 0.0, 1.0) if cap else y)
 
 
-@_quiet
-def _distance_to_target_array(a, target, d=None, cap=True):
+@quiet
+def distance_to_target_kernel(a, target, d=None, cap=True):
     """(x′ − min x′)/(t′ − min x′) with x′ = d·x, t′ = d·t (COINr ``n_dist2targ``)."""
     dd = _d(d, a)
     x, t = a * dd, np.asarray(target, dtype=float) * dd
@@ -119,8 +124,8 @@ def _distance_to_target_array(a, target, d=None, cap=True):
     return np.minimum(y, 1.0) if cap else y
 
 
-@_quiet
-def _distance_to_reference_array(a, ref, d=None, cap=False):
+@quiet
+def distance_to_reference_kernel(a, ref, d=None, cap=False):
     """1 − (x′_ref − x′)/(x′_ref − min x′): ``ref`` is the reference unit's position."""
     x = a * _d(d, a)
     lo = np.nanmin(x, axis=-2, keepdims=True)
@@ -129,8 +134,8 @@ def _distance_to_reference_array(a, ref, d=None, cap=False):
     return np.minimum(y, 1.0) if cap else y
 
 
-@_quiet
-def _fraction_of_max_array(a, d=None):
+@quiet
+def fraction_of_max_kernel(a, d=None):
     """Benefit x/max x; cost min x/x (share of the best value, best = 1)."""
     ben = a / np.nanmax(a, axis=-2, keepdims=True)
     cost = np.nanmin(a, axis=-2, keepdims=True) / a
@@ -162,7 +167,7 @@ def _per_indicator(value, columns, name) -> np.ndarray:
     return arr
 
 
-@_quiet
+@quiet
 def _column_stat(func, a, **kw):
     return func(a, axis=0, **kw)
 
@@ -204,7 +209,7 @@ def minmax(X, directions=None, lower=0.0, upper=1.0) -> pd.DataFrame:
     if flat:
         warnings.warn(f"minmax: constant indicator(s) {flat} set to the midpoint "
                       f"{(lower + upper) / 2}", UserWarning, stacklevel=2)
-    return _frame(_minmax_array(a, d, lower, upper), X)
+    return _frame(minmax_kernel(a, d, lower, upper), X)
 
 
 def distance_to_best(X, directions=None) -> pd.DataFrame:
@@ -228,7 +233,7 @@ def zscore(X, directions=None, mean=0.0, sd=1.0, ddof=1) -> pd.DataFrame:
     if flat:
         warnings.warn(f"zscore: constant indicator(s) {flat} set to {mean}", UserWarning,
                       stacklevel=2)
-    return _frame(_zscore_array(a, d, mean, sd, ddof), X)
+    return _frame(zscore_kernel(a, d, mean, sd, ddof), X)
 
 
 def rank(X, directions=None) -> pd.DataFrame:
@@ -237,7 +242,7 @@ def rank(X, directions=None) -> pd.DataFrame:
     Reference: COINr ``n_rank`` (which uses ties = "min"; average ties keep the column mean fixed).
     """
     X, a, d = _prepare(X, directions)
-    return _frame(_rank_array(a, d, "average"), X)
+    return _frame(rank_kernel(a, d, "average"), X)
 
 
 def percentile_rank(X, directions=None) -> pd.DataFrame:
@@ -251,7 +256,7 @@ def percentile_rank(X, directions=None) -> pd.DataFrame:
     few = [c for j, c in enumerate(X.columns) if np.sum(~np.isnan(a[:, j])) < 2]
     if few:
         raise DataError(f"percentile_rank: indicator(s) {few} have fewer than 2 non-missing values")
-    return _frame(_percentile_rank_array(a, d), X)
+    return _frame(percentile_rank_kernel(a, d), X)
 
 
 def vector(X, directions=None, reverse_cost=False) -> pd.DataFrame:
@@ -267,7 +272,7 @@ def vector(X, directions=None, reverse_cost=False) -> pd.DataFrame:
     zero = [c for j, c in enumerate(X.columns) if not np.nansum(a[:, j] ** 2) > 0]
     if zero:
         raise DataError(f"vector: indicator(s) {zero} are all zero; the norm is zero")
-    return _frame(_vector_array(a, d, reverse_cost), X)
+    return _frame(vector_kernel(a, d, reverse_cost), X)
 
 
 def sum_(X, directions=None) -> pd.DataFrame:
@@ -282,7 +287,7 @@ def sum_(X, directions=None) -> pd.DataFrame:
     zero = [c for j, c in enumerate(X.columns) if d[j] > 0 and not np.nansum(a[:, j]) > 0]
     if zero:
         raise DataError(f"sum_: indicator(s) {zero} sum to zero")
-    return _frame(_sum_array(a, d), X)
+    return _frame(sum_kernel(a, d), X)
 
 
 sum_share = sum_
@@ -324,7 +329,7 @@ def goalposts(X, lower, upper, directions=None, cap=True, log=False, scale=1.0) 
         if (lo[logm] <= 0).any():
             raise DataError("goalposts: log needs positive goalposts")
         _check_positive(X, a, logm, "goalposts: log needs x > 0", strict=True)
-    return _frame(_goalposts_array(a, lo, hi, d, cap, logm, scale), X)
+    return _frame(goalposts_kernel(a, lo, hi, d, cap, logm, scale), X)
 
 
 def distance_to_target(X, target, directions=None, cap=True) -> pd.DataFrame:
@@ -341,7 +346,7 @@ def distance_to_target(X, target, directions=None, cap=True) -> pd.DataFrame:
         c = X.columns[bad[0]]
         raise DataError(f"distance_to_target: target {t[bad[0]]} for indicator {c!r} is not "
                         f"better than the worst observed value {worst[bad[0]]}")
-    return _frame(_distance_to_target_array(a, t, d, cap), X)
+    return _frame(distance_to_target_kernel(a, t, d, cap), X)
 
 
 def distance_to_reference(X, reference_unit, directions=None, cap=False) -> pd.DataFrame:
@@ -361,7 +366,7 @@ def distance_to_reference(X, reference_unit, directions=None, cap=False) -> pd.D
     if bad.size:
         raise DataError(f"distance_to_reference: unit {reference_unit!r} is missing or the "
                         f"worst on indicator {X.columns[bad[0]]!r}")
-    return _frame(_distance_to_reference_array(a, i, d, cap), X)
+    return _frame(distance_to_reference_kernel(a, i, d, cap), X)
 
 
 def fraction_of_max(X, directions=None) -> pd.DataFrame:
@@ -377,7 +382,7 @@ def fraction_of_max(X, directions=None) -> pd.DataFrame:
     zero = [c for j, c in enumerate(X.columns) if d[j] > 0 and not mx[j] > 0]
     if zero:
         raise DataError(f"fraction_of_max: indicator(s) {zero} have maximum 0")
-    return _frame(_fraction_of_max_array(a, d), X)
+    return _frame(fraction_of_max_kernel(a, d), X)
 
 
 NORMALISERS = {

@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..errors import DataError
 
-__all__ = ["AHPResult", "InconsistentJudgementError", "RI_TABLES", "ahp", "combine"]
+__all__ = ["AHPResult", "InconsistentJudgementError", "RI_TABLES", "ahp", "combination_coefficients", "combine",
+           "combine_kernel"]
 
 
 class InconsistentJudgementError(DataError):
@@ -269,6 +270,88 @@ def _weight_table(weight_vectors) -> pd.DataFrame:
     return table / table.sum(axis=0)
 
 
+def combination_coefficients(names, coefficients=None) -> np.ndarray:
+    """β of a linear combination of the weight vectors ``names``: equal (None), a mapping name → β
+    or a sequence in order; non-negative, rescaled to sum 1.
+
+    Examples
+    --------
+    >>> combination_coefficients(["a", "b"], {"a": 3, "b": 1}).tolist()
+    [0.75, 0.25]
+    """
+    names = list(names)
+    L = len(names)
+    if coefficients is None:
+        return np.full(L, 1.0 / L)
+    if isinstance(coefficients, Mapping):
+        unknown = set(coefficients) - set(names)
+        missing = [n for n in names if n not in coefficients]
+        if unknown or missing:
+            raise DataError(f"combine: coefficients must cover exactly {names} "
+                            f"(unknown {sorted(map(str, unknown))}, missing {missing})")
+        beta = np.array([float(coefficients[n]) for n in names])
+    elif isinstance(coefficients, (Sequence, np.ndarray)) and not isinstance(coefficients, str):
+        try:
+            beta = np.asarray(coefficients, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"combine: coefficients must be numeric ({exc})") from exc
+        if beta.shape != (L,):
+            raise DataError(f"combine: {beta.size} coefficients given for {L} weight vectors")
+    else:
+        raise DataError("combine: coefficients must be a mapping or a sequence")
+    if not np.all(np.isfinite(beta)) or np.any(beta < 0) or beta.sum() <= 0:
+        raise DataError(f"combine: coefficients must be non-negative and not all 0, got {beta.tolist()}")
+    return beta / beta.sum()
+
+
+def combine_kernel(U, method: str = "linear", beta=None, *, details: bool = False):
+    """Combine stacks of weight vectors: ``U`` is (G, L, k) — G cases, L vectors of k weights, each
+    summing to 1 — and the result (G, k) sums to 1. The one implementation of the four rules of
+    :func:`combine`; ``beta`` (L,) are the linear coefficients (default equal). With ``details``
+    also returns α (G, L) — β for linear, α* for game theory — and the raw game-theory α.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> U = np.array([[[0.2, 0.8], [0.6, 0.4]]])
+    >>> combine_kernel(U, "multiplicative").round(4)
+    array([[0.2727, 0.7273]])
+    """
+    U = np.asarray(U, dtype=float)
+    G, L, _ = U.shape
+    alpha = alpha_raw = None
+    if method == "linear":
+        beta = np.full(L, 1.0 / L) if beta is None else np.asarray(beta, dtype=float)
+        w = np.einsum("l,glk->gk", beta, U)
+        alpha = np.broadcast_to(beta, (G, L))
+    elif method == "multiplicative":
+        w = np.prod(U, axis=1)
+    elif method == "min_info":
+        pos = (U > 0).all(axis=(1, 2))
+        with np.errstate(divide="ignore"):
+            w = np.where(pos[:, None], np.exp(np.log(np.where(U > 0, U, 1.0)).mean(axis=1)),
+                         np.prod(U, axis=1) ** (1.0 / L))
+    elif method == "game_theory":
+        alpha_raw = np.empty((G, L))
+        for g in range(G):
+            Gm = U[g] @ U[g].T
+            alpha_raw[g] = np.linalg.lstsq(Gm, np.diag(Gm).copy(), rcond=None)[0]
+        alpha = np.abs(alpha_raw) / np.abs(alpha_raw).sum(axis=1, keepdims=True)
+        w = np.einsum("gl,glk->gk", alpha, U)
+    else:
+        raise DataError(f"combine: unknown method {method!r}; choose one of {list(_COMBINE_METHODS)}")
+    total = w.sum(axis=-1, keepdims=True)
+    bad = ~(total[:, 0] > 0)
+    if bad.any():
+        from .checks import BatchError
+
+        raise BatchError(int(np.flatnonzero(bad)[0]),
+                         f"combine: {method} combination is 0 for every indicator (each indicator has weight 0 "
+                         "in at least one vector); use method='linear' or 'game_theory'")
+    w = w / total
+    return (w, {"alpha": alpha, "alpha_raw": alpha_raw}) if details else w
+
+
 def combine(weight_vectors, method: str = "linear", coefficients=None, *,
             return_details: bool = False):
     r"""Combine several weight vectors into one (组合赋权), methods.md §4.4.
@@ -283,6 +366,8 @@ def combine(weight_vectors, method: str = "linear", coefficients=None, *,
     * ``game_theory`` (博弈论组合赋权): solve ``Σ_k α_k (u_l·u_k) = u_l·u_l`` (l = 1..L), set
       ``α*_k = |α_k|/Σ|α_k|`` and ``w = Σ_k α*_k u_k``. A singular system (e.g. identical vectors)
       is solved by least squares with minimum norm.
+
+    The formulas are :func:`combine_kernel` (a batch of one here).
 
     Parameters
     ----------
@@ -300,57 +385,28 @@ def combine(weight_vectors, method: str = "linear", coefficients=None, *,
     -------
     pandas.Series
         Combined weights, name ``"weight"``, in the order of the first vector.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a, b = pd.Series([0.2, 0.8], index=["x", "y"]), pd.Series([0.6, 0.4], index=["x", "y"])
+    >>> combine({"a": a, "b": b}, "linear").round(2).tolist()
+    [0.4, 0.6]
     """
     if method not in _COMBINE_METHODS:
         raise DataError(f"combine: unknown method {method!r}; choose one of {list(_COMBINE_METHODS)}")
     table = _weight_table(weight_vectors)
-    U = table.to_numpy().T  # L × n
     names = table.columns
-    L = U.shape[0]
-    details: dict = {"alpha": None}
     if coefficients is not None and method != "linear":
         raise DataError(f"combine: coefficients only apply to method='linear', not {method!r}")
-    if method == "linear":
-        if coefficients is None:
-            beta = np.full(L, 1.0 / L)
-        else:
-            if isinstance(coefficients, Mapping):
-                unknown = set(coefficients) - set(names)
-                missing = [n for n in names if n not in coefficients]
-                if unknown or missing:
-                    raise DataError(f"combine: coefficients must cover exactly {list(names)} "
-                                    f"(unknown {sorted(map(str, unknown))}, missing {missing})")
-                beta = np.array([float(coefficients[n]) for n in names])
-            elif isinstance(coefficients, (Sequence, np.ndarray)) and not isinstance(coefficients, str):
-                try:
-                    beta = np.asarray(coefficients, dtype=float)
-                except (TypeError, ValueError) as exc:
-                    raise DataError(f"combine: coefficients must be numeric ({exc})") from exc
-                if beta.shape != (L,):
-                    raise DataError(f"combine: {beta.size} coefficients given for {L} weight vectors")
-            else:
-                raise DataError("combine: coefficients must be a mapping or a sequence")
-            if not np.all(np.isfinite(beta)) or np.any(beta < 0) or beta.sum() <= 0:
-                raise DataError(f"combine: coefficients must be non-negative and not all 0, got {beta.tolist()}")
-            beta = beta / beta.sum()
-        w = beta @ U
-        details["alpha"] = pd.Series(beta, index=names, name="alpha")
-    elif method == "multiplicative":
-        w = np.prod(U, axis=0)
-    elif method == "min_info":
-        w = np.exp(np.log(U).mean(axis=0)) if np.all(U > 0) else np.prod(U, axis=0) ** (1.0 / L)
-    else:  # game_theory
-        G = U @ U.T
-        alpha = np.linalg.lstsq(G, np.diag(G).copy(), rcond=None)[0]
-        alpha_star = np.abs(alpha) / np.abs(alpha).sum()
-        w = alpha_star @ U
-        details["alpha"] = pd.Series(alpha_star, index=names, name="alpha")
-        details["alpha_raw"] = pd.Series(alpha, index=names, name="alpha_raw")
-    total = w.sum()
-    if not total > 0:
-        raise DataError(
-            f"combine: {method} combination is 0 for every indicator (each indicator has weight 0 "
-            "in at least one vector); use method='linear' or 'game_theory'"
-        )
-    out = pd.Series(w / total, index=table.index, name="weight")
-    return (out, details) if return_details else out
+    beta = combination_coefficients(names, coefficients) if method == "linear" else None
+    w, det = combine_kernel(table.to_numpy().T[None], method, beta, details=True)
+    out = pd.Series(w[0], index=table.index, name="weight")
+    if not return_details:
+        return out
+    details: dict = {"alpha": None}
+    if det["alpha"] is not None:
+        details["alpha"] = pd.Series(det["alpha"][0], index=names, name="alpha")
+    if det["alpha_raw"] is not None:
+        details["alpha_raw"] = pd.Series(det["alpha_raw"][0], index=names, name="alpha_raw")
+    return out, details

@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from . import weight_kernels as kernels
 from .checks import as_directions, as_matrix
 from .subjective import RI_TABLES, AHPResult, InconsistentJudgementError, ahp, combine
 
 __all__ = [
     "AHPResult", "DegenerateIndicatorWarning", "InconsistentJudgementError", "RI_TABLES", "ahp",
-    "combine", "critic", "cv", "entropy", "entropy_batch", "entropy_minmax", "equal", "from_file", "pca", "std",
+    "combine", "critic", "cv", "entropy", "entropy_minmax", "equal", "from_file", "pca", "std",
     "varimax",
 ]
 
@@ -55,21 +56,19 @@ def _constant(V: np.ndarray, columns, method: str) -> np.ndarray:
     return const
 
 
-def _finish(scores: np.ndarray, columns, method: str) -> pd.Series:
-    total = scores.sum()
-    if not (np.isfinite(total) and total > 0):
-        raise DataError(f"{method}: no indicator carries information (all constant or redundant); "
-                        "weights are undefined")
-    return pd.Series(scores / total, index=pd.Index(columns), name="weight")
+def _params(name: str, params: dict) -> None:
+    """Check parameters against the registry's declaration (SpecError naming the bad one)."""
+    from .registry import WEIGHTING
+
+    WEIGHTING.check_params(name, params, where=name)
 
 
-def _minmax(V: np.ndarray, dirs: np.ndarray) -> np.ndarray:
-    """Direction-aware min–max to [0, 1]; a constant column becomes 0."""
-    lo, hi = V.min(axis=0), V.max(axis=0)
-    rng = hi - lo
-    Z = np.where(dirs > 0, V - lo, hi - V) / np.where(rng > 0, rng, 1.0)
-    Z[:, rng == 0] = 0.0
-    return Z
+def _run(kernel, X: pd.DataFrame, directions=None, **params):
+    """Run a batch kernel on ``X`` as a batch of one; return row 0 (and details)."""
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = kernel(X.to_numpy()[None], directions, **params)
+    return out
 
 
 # ----------------------------------------------------------------------------- equal / manual
@@ -149,12 +148,19 @@ def entropy(X, *, return_details: bool = False):
     pipeline with min–max and benefit/cost handling is :func:`entropy_minmax`. A constant column
     (including all zeros) has ``d_j = 0``: weight 0 and a :class:`DegenerateIndicatorWarning`.
     ``return_details=True`` also returns a DataFrame with ``e`` and ``d`` per indicator.
+    The formula is :func:`toolkit.methods.weight_kernels.entropy_kernel`.
 
     Raises :class:`DataError` for fewer than 2 units, negative or missing values, or when every
     indicator is constant.
 
     References: Shannon (1948); Zeleny (1982); Hwang & Yoon (1981) *Multiple Attribute Decision
     Making*, §4.1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> entropy(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 4.0]})).round(3).tolist()
+    [0.274, 0.726]
     """
     X = _matrix(X, "entropy")
     V = X.to_numpy()
@@ -164,38 +170,12 @@ def entropy(X, *, return_details: bool = False):
             f"entropy: negative value {V[i, j]:g} at unit {X.index[i]!r}, indicator {X.columns[j]!r}; "
             "the entropy method needs non-negative data (use entropy_minmax or shift the indicator)"
         )
-    const = _constant(V, X.columns, "entropy")
-    S = V.sum(axis=0)
-    P = V / np.where(S > 0, S, 1.0)
-    e = -(P * np.log(np.where(P > 0, P, 1.0))).sum(axis=0) / np.log(V.shape[0])
-    d = np.clip(1.0 - e, 0.0, None)
-    d[const] = 0.0
-    w = _finish(d, X.columns, "entropy")
+    _constant(V, X.columns, "entropy")
+    w, det = _run(kernels.entropy_kernel, X, minmax=False, details=True)
+    w = pd.Series(w[0], index=X.columns, name="weight")
     if return_details:
-        return w, pd.DataFrame({"e": np.where(const, 1.0, e), "d": d}, index=X.columns)
+        return w, pd.DataFrame({"e": det["e"][0], "d": det["d"][0]}, index=X.columns)
     return w
-
-
-def entropy_batch(a, directions=None, shift: float = 0.0, minmax: bool = True) -> np.ndarray:
-    """Entropy weights of many matrices at once: ``a`` has shape (..., m units, n indicators).
-
-    The vectorised form of :func:`entropy_minmax` (``minmax=True``) or :func:`entropy`, for
-    Monte Carlo work; returns an array (..., n). Constant columns get weight 0 (no warning);
-    the caller validates the input (finite, non-negative when ``minmax=False``).
-    """
-    a = np.asarray(a, dtype=float)
-    if minmax:
-        d = np.ones(a.shape[-1]) if directions is None else np.asarray(directions, dtype=float)
-        lo, hi = a.min(axis=-2, keepdims=True), a.max(axis=-2, keepdims=True)
-        span = hi - lo
-        a = np.where(d > 0, a - lo, hi - a) / np.where(span > 0, span, 1.0) + shift
-    S = a.sum(axis=-2, keepdims=True)
-    P = a / np.where(S > 0, S, 1.0)
-    e = -(P * np.log(np.where(P > 0, P, 1.0))).sum(axis=-2) / np.log(a.shape[-2])
-    const = np.ptp(a, axis=-2) == 0
-    dvg = np.where(const, 0.0, np.clip(1.0 - e, 0.0, None))
-    total = dvg.sum(axis=-1, keepdims=True)
-    return dvg / np.where(total > 0, total, 1.0)
 
 
 def entropy_minmax(X, directions=None, shift: float = 0.0, *, return_details: bool = False):
@@ -204,13 +184,23 @@ def entropy_minmax(X, directions=None, shift: float = 0.0, *, return_details: bo
     ``x'_ij = (x_ij − min_i x_ij)/(max − min)`` for benefit and ``(max − x_ij)/(max − min)`` for
     cost indicators, then ``x'_ij + shift`` (papers use 1e-4 or 0.01 to avoid ln 0), then
     :func:`entropy`. Equals pyrepo-mcda ``entropy_weighting(minmax_normalization(X, types))``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [1.0, 1.0, 4.0]})
+    >>> entropy_minmax(X, {"a": "benefit", "b": "cost"}).round(3).tolist()
+    [0.533, 0.467]
     """
+    _params("entropy", {"shift": shift})
     X = _matrix(X, "entropy_minmax")
     dirs = as_directions(directions, X.columns).to_numpy()
-    if not (np.isfinite(shift) and shift >= 0):
-        raise DataError(f"entropy_minmax: shift must be a finite number ≥ 0, got {shift!r}")
-    Z = _minmax(X.to_numpy(), dirs) + shift
-    return entropy(pd.DataFrame(Z, index=X.index, columns=X.columns), return_details=return_details)
+    _constant(X.to_numpy(), X.columns, "entropy")
+    w, det = _run(kernels.entropy_kernel, X, dirs, shift=shift, details=True)
+    w = pd.Series(w[0], index=X.columns, name="weight")
+    if return_details:
+        return w, pd.DataFrame({"e": det["e"][0], "d": det["d"][0]}, index=X.columns)
+    return w
 
 
 # ----------------------------------------------------------------------------- CRITIC / CV / std
@@ -226,43 +216,46 @@ def critic(X, directions=None, normalise: bool = True, *, return_details: bool =
     A constant indicator has σ = 0 and undefined correlations: it gets weight 0 (with a
     :class:`DegenerateIndicatorWarning`) and its correlations are *treated as 0*, so it adds
     ``1 − 0 = 1`` to every other indicator's conflict sum. ``return_details=True`` also
-    returns ``{"sigma", "C", "r"}``.
+    returns ``{"sigma", "C", "r"}``. The formula is
+    :func:`toolkit.methods.weight_kernels.critic_kernel`.
 
     Note: pymcdm and pyrepo-mcda min–max every column as benefit; they agree with this function
     only when all indicators are benefit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [2.0, 1.0, 3.0], "c": [1.0, 3.0, 2.0]})
+    >>> critic(X).round(4).tolist()
+    [0.2, 0.4, 0.4]
     """
+    _params("critic", {"normalise": normalise})
     X = _matrix(X, "critic")
     if X.shape[1] < 2:
         raise DataError("critic: needs at least 2 indicators (the conflict term needs correlations)")
     dirs = as_directions(directions, X.columns).to_numpy()
-    V = X.to_numpy()
-    const = _constant(V, X.columns, "critic")
-    Z = _minmax(V, dirs) if normalise else V * dirs
-    sigma = Z.std(axis=0)
-    Zc = Z - Z.mean(axis=0)
-    norms = np.sqrt((Zc**2).sum(axis=0))
-    Zs = Zc / np.where(norms > 0, norms, 1.0)
-    R = np.clip(Zs.T @ Zs, -1.0, 1.0)
-    R[const, :] = 0.0
-    R[:, const] = 0.0
-    np.fill_diagonal(R, 1.0)
-    C = sigma * (1.0 - R).sum(axis=1)
-    C[const] = 0.0
-    if C.sum() <= 1e-12 * sigma.sum():
-        raise DataError("critic: the indicators are perfectly correlated (r = 1) or constant, so every "
-                        "C_j = 0 and the weights are undefined")
-    w = _finish(C, X.columns, "critic")
+    _constant(X.to_numpy(), X.columns, "critic")
+    w, det = _run(kernels.critic_kernel, X, dirs, normalise=normalise, details=True)
+    w = pd.Series(w[0], index=X.columns, name="weight")
     if return_details:
-        return w, {"sigma": pd.Series(sigma, index=X.columns), "C": pd.Series(C, index=X.columns),
-                   "r": pd.DataFrame(R, index=X.columns, columns=X.columns)}
+        return w, {"sigma": pd.Series(det["sigma"][0], index=X.columns),
+                   "C": pd.Series(det["C"][0], index=X.columns),
+                   "r": pd.DataFrame(det["r"][0], index=X.columns, columns=X.columns)}
     return w
 
 
-def cv(X) -> pd.Series:
+def cv(X, directions=None) -> pd.Series:
     r"""Coefficient-of-variation weights (变异系数法), methods.md §4.6.
 
     ``V_j = σ_j / x̄_j`` on raw, ratio-scale data and ``w_j = V_j / Σ_k V_k`` (ddof cancels).
     An indicator with mean ≤ 0 raises :class:`DataError`; a constant one gets weight 0.
+    ``directions`` are accepted for a uniform signature and not used.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cv(pd.DataFrame({"a": [1.0, 3.0], "b": [10.0, 30.0]})).tolist()
+    [0.5, 0.5]
     """
     X = _matrix(X, "cv")
     V = X.to_numpy()
@@ -271,10 +264,8 @@ def cv(X) -> pd.Series:
         j = int(np.argmax(mean <= 0))
         raise DataError(f"cv: indicator {X.columns[j]!r} has mean {mean[j]:g} ≤ 0; the coefficient of "
                         "variation needs positive, ratio-scale data")
-    const = _constant(V, X.columns, "cv")
-    scores = V.std(axis=0) / mean
-    scores[const] = 0.0
-    return _finish(scores, X.columns, "cv")
+    _constant(V, X.columns, "cv")
+    return pd.Series(_run(kernels.cv_kernel, X)[0], index=X.columns, name="weight")
 
 
 def std(X, directions=None, normalise: bool = True) -> pd.Series:
@@ -283,14 +274,18 @@ def std(X, directions=None, normalise: bool = True) -> pd.Series:
     σ_j is taken on the min–max normalised matrix (``normalise=True``; directions do not change
     σ after min–max but are validated) or on the raw data (``normalise=False``, the pymcdm /
     pyrepo-mcda / scikit-criteria default). A constant indicator gets weight 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> std(pd.DataFrame({"a": [0.0, 1.0], "b": [0.0, 2.0]}), normalise=False).round(3).tolist()
+    [0.333, 0.667]
     """
+    _params("std", {"normalise": normalise})
     X = _matrix(X, "std")
     dirs = as_directions(directions, X.columns).to_numpy()
-    V = X.to_numpy()
-    const = _constant(V, X.columns, "std")
-    scores = (_minmax(V, dirs) if normalise else V).std(axis=0)
-    scores[const] = 0.0
-    return _finish(scores, X.columns, "std")
+    _constant(X.to_numpy(), X.columns, "std")
+    return pd.Series(_run(kernels.std_kernel, X, dirs, normalise=normalise)[0], index=X.columns, name="weight")
 
 
 # ----------------------------------------------------------------------------- PCA
@@ -299,25 +294,23 @@ def varimax(loadings, normalize: bool = True, tol: float = 1e-12, max_iter: int 
 
     Same algorithm as R ``stats::varimax``: with ``normalize=True`` rows are scaled to unit
     communality before rotating (Kaiser normalisation, the SPSS default) and scaled back.
-    Iterates until the rotation matrix changes by less than ``tol``. Returns the rotated
-    loadings (DataFrame in, DataFrame out).
+    Iterates until the rotation matrix changes by less than ``tol``, from several fixed
+    starting rotations, keeping the best varimax criterion
+    (:func:`toolkit.methods.weight_kernels.varimax_kernel`). Returns the rotated loadings
+    (DataFrame in, DataFrame out).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rot = varimax(np.array([[0.8, 0.3], [0.7, 0.4], [0.3, 0.8], [0.2, 0.9]]))
+    >>> rot.shape
+    (4, 2)
     """
     frame = loadings if isinstance(loadings, pd.DataFrame) else None
     L = np.asarray(loadings, dtype=float)
-    p, k = L.shape
-    if k < 2:
+    if L.shape[1] < 2:
         return loadings
-    sc = np.sqrt((L**2).sum(axis=1)) if normalize else np.ones(p)
-    sc = np.where(sc > 0, sc, 1.0)
-    x = L / sc[:, None]
-    T = np.eye(k)
-    for _ in range(max_iter):
-        z = x @ T
-        u, _s, vt = np.linalg.svd(x.T @ (z**3 - z * ((z**2).sum(axis=0) / p)))
-        T, T_old = u @ vt, T
-        if np.abs(T - T_old).max() < tol:
-            break
-    out = (x @ T) * sc[:, None]
+    out = kernels.varimax_kernel(L[None], normalize=normalize, tol=tol, max_iter=max_iter)[0]
     return pd.DataFrame(out, index=frame.index, columns=frame.columns) if frame is not None else out
 
 
@@ -346,55 +339,37 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
     Constant indicators are left out of the PCA and get weight 0 (with a warning). Needs ≥ 3
     units and ≥ 2 non-constant indicators. ``return_details=True`` returns ``(weights, dict)``
     with ``eigenvalues``, ``explained_variance_ratio``, ``loadings``, ``rotated_loadings``,
-    ``n_factors``, ``assignment``, ``factor_variance``.
+    ``n_factors``, ``assignment``, ``factor_variance``. The formula is
+    :func:`toolkit.methods.weight_kernels.pca_kernel`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 1, 4, 3], "c": [0.5, 1.5, 1, 3]})
+    >>> round(float(pca(X, "first_component").sum()), 12)
+    1.0
     """
-    if method not in ("nicoletti", "first_component"):
-        raise DataError(f"pca: unknown method {method!r}; use 'nicoletti' or 'first_component'")
+    _params("pca", {"method": method, "min_eigenvalue": min_eigenvalue, "min_share": min_share,
+                    "min_cumulative": min_cumulative, "n_factors": n_factors})
     X = _matrix(X, "pca", min_rows=3)
-    V = X.to_numpy()
-    const = _constant(V, X.columns, "pca")
-    cols = X.columns[~const]
-    if len(cols) < 2:
+    const = _constant(X.to_numpy(), X.columns, "pca")
+    if int((~const).sum()) < 2:
         raise DataError("pca: needs at least 2 non-constant indicators")
-    Z = V[:, ~const]
-    Z = (Z - Z.mean(axis=0)) / Z.std(axis=0, ddof=1)
-    vals, vecs = np.linalg.eigh(Z.T @ Z / (Z.shape[0] - 1))
-    order = np.argsort(vals)[::-1]
-    vals, vecs = np.clip(vals[order], 0.0, None), vecs[:, order]
-    vecs = vecs * np.where(vecs.sum(axis=0) < 0, -1.0, 1.0)  # deterministic sign
-    share = vals / vals.sum()
+    w, det = _run(kernels.pca_kernel, X, method=method, min_eigenvalue=min_eigenvalue, min_share=min_share,
+                  min_cumulative=min_cumulative, n_factors=n_factors, details=True)
+    w = pd.Series(w[0], index=X.columns, name="weight")
+    if not return_details:
+        return w
+    cols = X.columns[det["cols"]]
+    vals = det["eigenvalues"][0]
     pcs = [f"PC{i + 1}" for i in range(len(vals))]
-    loadings = pd.DataFrame(vecs * np.sqrt(vals), index=cols, columns=pcs)
-    details = {"eigenvalues": pd.Series(vals, index=pcs), "explained_variance_ratio": pd.Series(share, index=pcs),
-               "loadings": loadings}
-    if method == "first_component":
-        sub = np.abs(vecs[:, 0])
-    else:
-        p = len(vals)
-        if n_factors is not None:
-            if not 1 <= int(n_factors) <= p:
-                raise DataError(f"pca: n_factors must be between 1 and {p}, got {n_factors!r}")
-            k = int(n_factors)
-        else:
-            ok = vals > min_eigenvalue
-            if min_share is not None:
-                ok &= share > min_share
-            k = int(np.argmin(ok)) if not ok.all() else p
-            if min_cumulative is not None:
-                while k < p and (k == 0 or share[:k].sum() <= min_cumulative):
-                    k += 1
-            k = max(k, 1)
-        rot = varimax(loadings.iloc[:, :k].to_numpy())
-        sq = rot**2
-        ev = sq.sum(axis=0)
-        assign = np.argmax(sq, axis=1)
-        rows = np.arange(len(cols))
-        sub = sq[rows, assign] / ev[assign] * (ev[assign] / ev.sum())
+    details = {"eigenvalues": pd.Series(vals, index=pcs),
+               "explained_variance_ratio": pd.Series(vals / vals.sum(), index=pcs),
+               "loadings": pd.DataFrame(det["loadings"][0], index=cols, columns=pcs)}
+    if method != "first_component":
+        k = det["n_factors"]
         factors = [f"F{i + 1}" for i in range(k)]
-        details.update(n_factors=k, rotated_loadings=pd.DataFrame(rot, index=cols, columns=factors),
-                       assignment=pd.Series([factors[a] for a in assign], index=cols, name="factor"),
-                       factor_variance=pd.Series(ev, index=factors))
-    scores = np.zeros(X.shape[1])
-    scores[~const] = sub
-    w = _finish(scores, X.columns, "pca")
-    return (w, details) if return_details else w
+        details.update(n_factors=k, rotated_loadings=pd.DataFrame(det["rotated"][0], index=cols, columns=factors),
+                       assignment=pd.Series([factors[a] for a in det["assignment"][0]], index=cols, name="factor"),
+                       factor_variance=pd.Series(det["factor_variance"][0], index=factors))
+    return w, details

@@ -12,8 +12,8 @@ The work is split over four modules; this one re-exports their public API:
                                    :func:`replicate`, the result classes
 :mod:`toolkit.robustness.sensitivity`         the SALib wrapper: :func:`saltelli_design`,
                                    :func:`sobol_indices`
-:mod:`toolkit.robustness.engine`  the vectorised replication engine (with the batch kernels of
-                                   :mod:`toolkit.robustness.kernels`)
+:mod:`toolkit.robustness.engine`  the vectorised replication engine (the registry's batch
+                                   kernels, through :mod:`toolkit.index.steps`)
 =================================  ==========================================================
 
 >>> from toolkit.robustness import uncertainty                      # doctest: +SKIP

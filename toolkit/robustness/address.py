@@ -12,12 +12,11 @@ in the replications that use that method.
 from __future__ import annotations
 
 import copy
-import inspect
 from collections.abc import Mapping, Sequence
 
-from ..index.spec import check_params, param_function  # noqa: F401  (re-exported; defined with the spec checks)
+from ..methods.registry import declared_params
 
-__all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "check_params", "param_function"]
+__all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "get_at", "set_at"]
 
 DATA_PATH_ROOTS = ("panel", "imputation", "outliers", "normalisation")
 METHOD_ROOTS = ("weights", "aggregation")
@@ -32,27 +31,34 @@ def apply_values(doc: dict, pairs) -> dict:
     when the replication aggregates arithmetically): the loader has checked that some method in
     play does, so the entry matters in the other replications."""
     for f, v in pairs:
-        doc = _apply(doc, f.address, f.options[int(v)] if f.discrete else float(v))
+        doc = set_at(doc, f.address, f.options[int(v)] if f.discrete else float(v))
     for f, _ in pairs:
         parts = f.address.split(".")
         if len(parts) >= 3 and parts[-2] == "params" and parts[0] != "imputation":
             choices = [parts[:-2]]
             if parts[0] in METHOD_ROOTS and len(parts) == 4:  # a level's param reaches its overrides
-                choices += [parts[:2] + ["overrides", n] for n in (_get(doc, parts[:2]).get("overrides") or {})]
+                choices += [parts[:2] + ["overrides", n] for n in (get_at(doc, parts[:2]).get("overrides") or {})]
             for cp in choices:
-                choice = _get(doc, cp)
-                base = _get(doc, parts[:2]) if len(cp) == 4 else choice
+                choice = get_at(doc, cp)
+                base = get_at(doc, parts[:2]) if len(cp) == 4 else choice
                 method = choice.get("method", base.get("method"))
-                fn = param_function(parts[0], method)
+                takes = declared_params(parts[0], method)
                 params = choice.get("params")
-                if isinstance(params, dict) and parts[-1] in params and (
-                        fn is None or parts[-1] not in inspect.signature(fn).parameters):
+                if isinstance(params, dict) and parts[-1] in params and (takes is None or parts[-1] not in takes):
                     del params[parts[-1]]
     return doc
 
 
 # -- addresses ------------------------------------------------------------------------------------
-def _get(doc, parts):
+def get_at(doc, parts):
+    """The value at the path ``parts`` (a list of keys) of a spec dict; KeyError naming the first
+    missing key.
+
+    Examples
+    --------
+    >>> get_at({"weights": {"index": {"method": "equal"}}}, ["weights", "index", "method"])
+    'equal'
+    """
     node = doc
     for p in parts:
         if not isinstance(node, Mapping) or p not in node:
@@ -71,18 +77,25 @@ def _choice_path(parts: Sequence[str]) -> bool:
     return parts[0] == "normalisation" and n == 3 and parts[1] == "overrides"
 
 
-def _apply(doc: dict, address: str, value) -> dict:
-    """A copy of the spec dict ``doc`` with ``value`` set at ``address`` (module docstring)."""
+def set_at(doc: dict, address: str, value) -> dict:
+    """A copy of the spec dict ``doc`` with ``value`` set at ``address`` (module docstring).
+
+    Examples
+    --------
+    >>> doc = {"aggregation": {"index": {"method": "generalised_mean", "params": {"p": 2}}}}
+    >>> set_at(doc, "aggregation.index.method", "arithmetic")
+    {'aggregation': {'index': {'method': 'arithmetic', 'params': {}}}}
+    """
     doc = copy.deepcopy(doc)
     parts = address.split(".")
     if _choice_path(parts) and isinstance(value, str):
         parts, value = parts + ["method"], value
     *head, last = parts
     if len(head) >= 2 and head[-1] == "params":
-        choice = _get(doc, head[:-1])
+        choice = get_at(doc, head[:-1])
         if not isinstance(choice.get("params"), dict):
             choice["params"] = {}
-    parent = _get(doc, head) if head else doc
+    parent = get_at(doc, head) if head else doc
     if last == "method" and _choice_path(head):
         if value != parent.get("method"):
             keep = _KEEP_ON_SWITCH[head[0]]

@@ -5,18 +5,22 @@ of :func:`toolkit.build_index`:
 
 1. The **data path** (imputation × outliers × normalisation × panel scope) has few distinct
    values. Each one present in the design is run once, up front, through build_index's own
-   steps (``_impute``, ``_treat``, ``_blocks``, ``_normalise``): the normalised and treated leaf
-   matrices of every block.
+   public steps (:func:`~toolkit.index.steps.impute_step`, :func:`~toolkit.index.steps.treat_step`,
+   :func:`~toolkit.index.steps.blocks`, :func:`~toolkit.index.steps.normalise_block`): the
+   normalised and treated leaf matrices of every block.
 2. The replications sharing a data path are then aggregated bottom-up through ``index_tree``,
    as arrays. Each node is held as (distinct value rows U × units, replication → row), so a node
    is computed once per distinct *signature* — its children's rows, weighting choice, exclusion
    mask, noise set and aggregation choice — not once per replication.
-3. Weights per node: fixed methods (equal, framework, manual, file, AHP) come from build_index's
-   ``_weights`` once and are cached; data-driven methods are batch kernels
-   (:mod:`toolkit.robustness.kernels`), cached too when the children are leaves (their values
-   depend on the data path only). Noise multiplies them (pre-drawn sets), exclusion zeroes them.
-4. Aggregation uses the batch kernels of :mod:`toolkit.methods.aggregate`; ranks use
-   ``scipy.stats.rankdata(method="min")`` on the negated composite within each year.
+3. Weights per node: fixed methods (equal, framework, manual, file, AHP) come from
+   :func:`~toolkit.index.steps.fixed_weights` once and are cached; data-driven methods run the
+   registry's batch kernels (:func:`~toolkit.index.steps.weight_stack`, the same kernels
+   build_index runs on a batch of one), cached too when the children are leaves (their values
+   depend on the data path only); combinations use :func:`~toolkit.index.steps.combine_stack`.
+   Noise multiplies them (pre-drawn sets), exclusion zeroes them.
+4. Aggregation uses :func:`~toolkit.index.steps.aggregate_stack` (the registry's kernels, with
+   build_index's na rule); ranks use ``scipy.stats.rankdata(method="min")`` on the negated
+   composite within each year.
 
 The engine is a plain picklable object; executors ship it to worker processes.
 """
@@ -24,17 +28,16 @@ The engine is a plain picklable object; executors ship it to worker processes.
 from __future__ import annotations
 
 import json
-import warnings
 
 import numpy as np
-import pandas as pd
 from scipy.special import gammaincinv
 from scipy.stats import rankdata
 
 from ..errors import DataError
-from ..index.build import _blocks, _impute, _normalise, _treat, _weights, index_leaves, index_tree
-from ..methods import weights as wts
-from .kernels import DATA_DRIVEN, BatchError, batch_aggregate, batch_weights
+from ..index import steps
+from ..index.build import index_leaves, index_tree
+from ..methods.checks import BatchError
+from ..methods.registry import WEIGHTING
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
 
 __all__ = ["Engine"]
@@ -42,60 +45,6 @@ __all__ = ["Engine"]
 
 def _canon(obj) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _level_choice(section: dict, level: str, node: str) -> dict:
-    """:meth:`toolkit.index.spec.IndexSpec.level_choice` on a plain dict."""
-    choice = dict(section.get(level, {}))
-    overrides = choice.pop("overrides", {}) or {}
-    if node in overrides:
-        choice = {**choice, **overrides[node]}
-    return choice
-
-
-_BETA: dict[str, np.ndarray] = {}
-
-
-def _linear_coefficients(labels: list[str], coefficients) -> np.ndarray:
-    """β of a linear combination, as :func:`toolkit.methods.weights.combine` derives it (cached)."""
-    key = _canon([labels, coefficients])
-    if key not in _BETA:
-        probe = {lab: pd.Series([1.0, 1.0]) for lab in labels}
-        _BETA[key] = wts.combine(probe, method="linear", coefficients=coefficients,
-                                 return_details=True)[1]["alpha"].to_numpy()
-    return _BETA[key]
-
-
-def _combine(choice: dict, subs: list[np.ndarray], names: list[str]) -> np.ndarray:
-    """:func:`toolkit.methods.weights.combine` of L weight stacks (G, k) at once: linear, multiplicative
-    and min_info as array formulas (β from ``combine`` itself), game theory one by one."""
-    method = choice.get("combine", "linear")
-    labels = [f"{i}:{s['method']}" for i, s in enumerate(choice["of"])]
-    G = max(len(s) for s in subs)
-    U = np.stack([np.broadcast_to(s, (G, s.shape[1])) for s in subs], axis=1)  # G × L × k
-    bad = ~(U.sum(axis=-1) > 0)
-    if bad.any():
-        raise BatchError(int(np.flatnonzero(bad.any(axis=1))[0]), "combine: a weight vector sums to 0")
-    U = U / U.sum(axis=-1, keepdims=True)
-    if method == "game_theory":
-        return np.stack([wts.combine({lab: pd.Series(U[g, i], index=names) for i, lab in enumerate(labels)},
-                                     method=method).reindex(names).to_numpy() for g in range(G)])
-    if method == "linear":
-        w = np.einsum("l,glk->gk", _linear_coefficients(labels, choice.get("coefficients")), U)
-    elif method == "multiplicative":
-        w = np.prod(U, axis=1)
-    else:  # min_info
-        L = U.shape[1]
-        pos = (U > 0).all(axis=(1, 2))
-        with np.errstate(divide="ignore"):
-            w = np.where(pos[:, None], np.exp(np.log(np.where(U > 0, U, 1.0)).mean(axis=1)),
-                         np.prod(U, axis=1) ** (1.0 / L))
-    total = w.sum(axis=-1, keepdims=True)
-    bad = ~(total[:, 0] > 0)
-    if bad.any():
-        raise BatchError(int(np.flatnonzero(bad)[0]), f"combine: {method} combination is 0 for every "
-                         "indicator")
-    return w / total
 
 
 def _unique_rows(a: np.ndarray):
@@ -134,6 +83,8 @@ class Engine:
         self.factors = uspec.factors
         self.tree = tree = index_tree(fw)
         self.leaves = index_leaves(fw)
+        self.leaf_set = set(self.leaves)
+        self.directions = {c: float(d) for c, d in fw.directions.items()}
         self.order = sorted(tree, key=lambda c: -fw.node(c).depth)
         self.root = fw.root.code
         self.level = {p: fw.node(p).level for p in tree}
@@ -202,17 +153,17 @@ class Engine:
             spec = self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)})
             ik = _canon([spec["imputation"], spec["panel"]])
             if ik not in imp_cache:
-                imp_cache[ik] = _impute(res.raw, res.units, spec)[0]
+                imp_cache[ik] = steps.impute_step(res.raw, res.units, spec)[0]
             imputed = imp_cache[ik]
             tk = _canon([ik, spec["outliers"]])
             if tk not in tr_cache:
-                tr_cache[tk] = _treat(imputed, self.fw, spec)[0]
+                tr_cache[tk] = steps.treat_step(imputed, self.fw, spec)[0]
             treated = tr_cache[tk]
-            blocks = _blocks(treated, spec)
-            na = "skip" if spec["imputation"]["method"] == "none" else "error"
+            blocks = steps.blocks(treated, spec)
+            na = steps.na_rule(spec)
             blist = []
             for idx in blocks.values():
-                normalised = _normalise(treated.loc[idx], self.fw, spec)
+                normalised = steps.normalise_block(treated.loc[idx], self.fw, spec)
                 N = normalised[self.leaves].to_numpy(dtype=float)
                 T = treated.loc[idx, self.leaves].to_numpy(dtype=float)
                 blk = {"rows": self.rows.get_indexer(idx), "index": idx,
@@ -238,15 +189,13 @@ class Engine:
             C = np.column_stack([blk["V"][c] for c in kids])[None]
             choice = self._choices[("aggregation", p)][a]
             try:
-                blk["V"][p] = batch_aggregate(choice["method"], dict(choice.get("params", {})), C, W,
-                                              None, na, blk["index"])[0]
+                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"])[0]
             except BatchError as exc:
                 raise DataError(f"{p}: {exc}") from None
             assert blk["V"][p].shape == (m,)
 
     def _nominal_choice(self, section: str, p: str) -> dict:
-        default = {"method": "framework"} if section == "weights" else {"method": "arithmetic"}
-        return _level_choice(self.nominal_sections[section], self.level[p], p) or default
+        return steps.node_choice(self.nominal_sections, section, self.level[p], p)
 
     def _precompute(self, u) -> None:
         """Data-driven weights of every node whose children are static, for every (data path,
@@ -319,10 +268,9 @@ class Engine:
                 doc = apply_values(json.loads(json.dumps(self.nominal_sections)),
                                    [(self.factors[j], v) for j, v in zip(self.method_idx, row, strict=True)])
                 self._cache[key] = {p: (
-                    self._intern_choice("weights", p, _level_choice(doc["weights"], self.level[p], p)
-                                        or {"method": "framework"}),
-                    self._intern_choice("aggregation", p, _level_choice(doc["aggregation"], self.level[p], p)
-                                        or {"method": "arithmetic"})) for p in self.tree}
+                    self._intern_choice("weights", p, steps.node_choice(doc, "weights", self.level[p], p)),
+                    self._intern_choice("aggregation", p, steps.node_choice(doc, "aggregation", self.level[p], p)))
+                    for p in self.tree}
             for p, (w, a) in self._cache[key].items():
                 wids[p][r], aids[p][r] = w, a
         return {p: wids[p][inv] for p in self.tree}, {p: aids[p][inv] for p in self.tree}
@@ -411,11 +359,8 @@ class Engine:
                     choice = self._choices[("aggregation", p)][int(a)]
                     excl = masks[usig[sel, k + 1]]
                     try:
-                        with warnings.catch_warnings():
-                            warnings.simplefilter("ignore", RuntimeWarning)
-                            out[sel] = batch_aggregate(choice["method"], dict(choice.get("params", {})),
-                                                       gather(usig[sel, :k]), W[sel], excl if excl.any() else None,
-                                                       na, blk["index"])
+                        out[sel] = steps.aggregate_stack(choice, gather(usig[sel, :k]), W[sel], na=na,
+                                                         excluded=excl if excl.any() else None, index=blk["index"])
                     except BatchError as exc:
                         raise _RepError(int(sel[exc.g]), f"{p}: {exc}") from None
             except _RepError as exc:
@@ -432,7 +377,7 @@ class Engine:
         if method == "combine":
             deps = {self._depends(s, kids) for s in choice["of"]}
             return "children" if "children" in deps else ("static" if deps - {"none"} else "none")
-        if method not in DATA_DRIVEN:
+        if not WEIGHTING.get(method).data_driven:
             return "none"
         return "static" if all(c in self.static for c in kids) else "children"
 
@@ -492,10 +437,7 @@ class Engine:
         key = ("fixed", p, _canon(choice), mask.tobytes())
         if key in self._cache:
             return self._cache[key]
-        empty = pd.DataFrame(columns=kids, dtype=float)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", wts.DegenerateIndicatorWarning)
-            w = _weights(empty, empty, kids, p, choice, self.fw).reindex(kids).to_numpy(dtype=float)
+        w = steps.fixed_weights(kids, p, choice, self.fw).to_numpy(dtype=float)
         if mask.any():
             w = np.where(mask, 0.0, w)
             if not w.sum() > 0:
@@ -518,13 +460,13 @@ class Engine:
             subs = [self._data(p, kids, s, masks, blks, C) if self._depends(s, kids) != "none"
                     else np.stack([self._fixed(p, kids, s, mk) for mk in masks]) for s in choice["of"]]
             kept = [np.take_along_axis(np.broadcast_to(s, (G, k)), idx, axis=1) for s in subs]
-            np.put_along_axis(out, idx, _combine(choice, kept, [str(i) for i in range(kk)]), axis=1)
+            np.put_along_axis(out, idx, steps.combine_stack(choice, kept), axis=1)
             return out
-        if method not in DATA_DRIVEN:
+        if not WEIGHTING.get(method).data_driven:
             return np.stack([self._fixed(p, kids, choice, mk) for mk in masks])
+        raw = C is None and steps.weights_input(choice, kids, self.leaf_set) == "raw"
+        directions = np.array([self.directions[c] for c in kids])[idx] if raw else None  # (G, kept)
         if C is None:
-            raw = choice.get("on", "raw" if method == "cv" else "normalised") == "raw" and \
-                all(c in self.leaves for c in kids)
             src = "T" if raw else "V"
             X = np.stack([np.column_stack([blk[src][kids[j]] for j in row]) for blk, row in zip(blks, idx, strict=True)])
         else:
@@ -532,7 +474,7 @@ class Engine:
         if kk == 1:
             np.put_along_axis(out, idx, 1.0, axis=1)
         else:
-            np.put_along_axis(out, idx, batch_weights(method, dict(choice.get("params", {})), X), axis=1)
+            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions), axis=1)
         return out
 
     def _noise(self, p, W, nids):

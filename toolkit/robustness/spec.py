@@ -47,7 +47,6 @@ building the specification it gives (methods from :mod:`toolkit.index.spec`).
 from __future__ import annotations
 
 import copy
-import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,15 +57,8 @@ import pandas as pd
 
 from ..errors import SpecError
 from ..index.spec import IndexSpec, load_spec
-from .address import (
-    DATA_PATH_ROOTS,
-    METHOD_ROOTS,
-    _apply,
-    _get,
-    apply_values,
-    check_params,
-    param_function,
-)
+from ..methods.registry import declared_params
+from .address import DATA_PATH_ROOTS, METHOD_ROOTS, apply_values, get_at, set_at
 
 __all__ = ["Factor", "UncertaintySpec", "load_uncertainty_spec", "DATA_PATH_ROOTS", "METHOD_ROOTS"]
 
@@ -200,7 +192,7 @@ class UncertaintySpec:
 
     def nominal_value(self, f: Factor):
         """The factor's value in the nominal specification (a choice's own setting — for an
-        absent parameter, its default in the method's signature; exclusion: ``"none"``; noise:
+        absent parameter, its default declared in the registry; exclusion: ``"none"``; noise:
         set 0, since noise has no nominal: leave the factor out to reproduce the nominal)."""
         if f.kind == "exclude":
             if None not in f.options:
@@ -211,18 +203,17 @@ class UncertaintySpec:
         nom = self.nominal.to_dict()
         parts = f.address.split(".")
         try:
-            value = _get(nom, parts)
-        except KeyError:  # a parameter the nominal spec leaves at its default
-            choice = _get(nom, parts[:-2])
-            fn = param_function(parts[0], choice.get("method"))
-            default = inspect.signature(fn).parameters.get(parts[-1]) if fn is not None else None
-            if default is None or default.default is inspect.Parameter.empty:
+            value = get_at(nom, parts)
+        except KeyError:  # a parameter the nominal spec leaves at its declared default
+            choice = get_at(nom, parts[:-2])
+            param = (declared_params(parts[0], choice.get("method")) or {}).get(parts[-1])
+            if param is None or param.required:
                 raise SpecError(f"factor {f.name!r}: the nominal specification does not set {f.address}; "
                                 "give its value explicitly") from None
-            value = default.default
+            value = param.default
         if isinstance(value, Mapping):
             for opt in f.options:
-                if isinstance(opt, Mapping) and _apply(nom, f.address, opt) == nom:
+                if isinstance(opt, Mapping) and set_at(nom, f.address, opt) == nom:
                     return opt
             raise SpecError(f"factor {f.name!r}: the nominal setting of {f.address} is not one of its "
                             "options; give its value explicitly")
@@ -406,7 +397,7 @@ def _parse_choice(doc, name, at, nominal: IndexSpec, fw, desc) -> Factor:
     nom = nominal.to_dict()
     in_params = len(parts) >= 3 and parts[-2] == "params"
     try:
-        _get(nom, parts[:-2] if in_params else parts)
+        get_at(nom, parts[:-2] if in_params else parts)
     except KeyError as exc:
         raise SpecError(f"{at}: the nominal specification{' ' + nominal.source if nominal.source else ''} "
                         f"has no {address!r} (no {exc.args[0]!r}); a factor may only vary a step the "
@@ -454,8 +445,7 @@ def _check_option(nom: dict, address: str, value, at: str, nominal: IndexSpec, f
     try:
         probe = Factor("probe", address=address, options=(value,), labels=("probe",))
         doc = apply_values(nom, [(probe, 0)])
-        spec = IndexSpec.from_dict(doc, source=nominal.source, framework=fw)
-        check_params(spec.to_dict(), fw)
+        IndexSpec.from_dict(doc, source=nominal.source, framework=fw)  # checks every choice and parameter
     except SpecError as exc:
         raise SpecError(f"{at}: option {_label(value)!r} is not valid: {exc}") from None
     except (TypeError, AttributeError, KeyError) as exc:
@@ -478,7 +468,7 @@ def _check_together(factors: list[Factor], where: str, nominal: IndexSpec, fw) -
     nom = nominal.to_dict()
 
     def methods_at(choice_parts) -> set:
-        found = {_get(nom, choice_parts).get("method")}
+        found = {get_at(nom, choice_parts).get("method")}
         for g in factors:
             if g.kind != "choice" or not g.discrete:
                 continue
@@ -505,8 +495,7 @@ def _check_together(factors: list[Factor], where: str, nominal: IndexSpec, fw) -
             choice = parts[:-2]
             pname = parts[-1]
             methods = methods_at(choice)
-            takers = [m for m in methods if (fn := param_function(parts[0], m)) is not None
-                      and pname in inspect.signature(fn).parameters]
+            takers = [m for m in methods if pname in (declared_params(parts[0], m) or {})]
             if not takers:
                 raise SpecError(f"{at}: varies {f.address}, but no method in play at {'.'.join(choice)} "
                                 f"({sorted(map(str, methods))}) takes a parameter {pname!r}")

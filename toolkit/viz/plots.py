@@ -1,4 +1,4 @@
-"""Figures shared by the notebooks and the reports (matplotlib and seaborn).
+"""Figures shared by the notebooks and the reports, drawn with matplotlib (seaborn figures: :mod:`toolkit.viz.distributions`).
 
 Every function takes data (pandas objects labelled by unit id and indicator code) and returns a
 :class:`matplotlib.figure.Figure` built without :mod:`matplotlib.pyplot`: no figure manager,
@@ -23,8 +23,8 @@ from .fonts import register_cjk_font
 
 __all__ = [
     "cluster_profiles", "correlation_heatmap", "dendrogram", "distribution_grid",
-    "missingness_map", "pca_biplot", "rank_intervals", "scree_plot", "sensitivity_bars",
-    "silhouette_plot",
+    "missingness_map", "pca_biplot", "rank_intervals", "rank_shift_figure", "scree_plot",
+    "sensitivity_bars", "silhouette_plot", "weights_heatmap",
 ]
 
 _TEXT = {
@@ -35,7 +35,8 @@ _TEXT = {
            "mean": "均值 {:.2f}", "cluster": "类别", "overall": "总体均值", "score": "得分",
            "rank": "排名（1 = 最好）", "nominal": "名义排名", "median": "中位数排名",
            "interval": "5%–95% 区间", "s1": "一阶指数 S1", "st": "总效应指数 ST",
-           "sobol": "Sobol 敏感性指数", "unit": "单元"},
+           "sobol": "Sobol 敏感性指数", "unit": "单元", "weight": "权重",
+           "rank_shift": "相对 {} 的排名变化（负 = 上升）"},
     "en": {"count": "Count", "missing": "missing", "present": "present", "missing_share": "Missing",
            "overall_missing": "{:.1%} of cells missing", "corr": "Correlation",
            "eigenvalue": "Eigenvalue", "cumulative": "Cumulative explained variance",
@@ -44,7 +45,8 @@ _TEXT = {
            "cluster": "Cluster", "overall": "Overall mean", "score": "Score",
            "rank": "Rank (1 = best)", "nominal": "nominal rank", "median": "median rank",
            "interval": "5th–95th percentile", "s1": "First order S1", "st": "Total effect ST",
-           "sobol": "Sobol sensitivity index", "unit": "Unit"},
+           "sobol": "Sobol sensitivity index", "unit": "Unit", "weight": "Weight",
+           "rank_shift": "Rank change against {} (negative = rises)"},
 }
 
 
@@ -342,6 +344,75 @@ def cluster_profiles(means, overall=None, framework=None, lang: str = "zh", *,
         ax.set_ylabel(t["score"])
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.08 if kind == "radar" else -0.15),
               ncols=min(len(series), 5), frameon=False)
+    return fig
+
+
+# ------------------------------------------------------------------------------------ weights
+def weights_heatmap(W: pd.DataFrame, lang: str = "zh") -> Figure:
+    """Heatmap of a weight table, each cell annotated with its weight.
+
+    Parameters
+    ----------
+    W : DataFrame, rows: indicators or (parent, child) pairs; columns: methods or variants
+        (as :func:`toolkit.analysis.variants.weight_table` returns).
+    lang : "zh" or "en", the colour bar's label.
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> W = pd.DataFrame({"equal": [0.5, 0.5], "entropy": [0.3, 0.7]}, index=["L1P1", "L1P2"])
+    >>> fig = weights_heatmap(W, "en")
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['0.50', '0.30', '0.50', '0.70']
+    """
+    t = _text(lang)
+    W = _frame(W, "weights_heatmap").astype(float)
+    rows = [" / ".join(map(str, i)) if isinstance(i, tuple) else str(i) for i in W.index]
+    fig = _figure(1.1 * W.shape[1] + 2.5, max(3.0, 0.28 * W.shape[0] + 1.6))
+    ax = fig.subplots()
+    im = ax.imshow(W.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
+    ax.set_xticks(np.arange(W.shape[1]), [str(c) for c in W.columns], rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(np.arange(W.shape[0]), rows, fontsize=7)
+    top = float(np.nanmax(W.to_numpy())) or 1.0
+    for (i, j), v in np.ndenumerate(W.to_numpy()):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6, color="white" if v > 0.6 * top else "black")
+    fig.colorbar(im, ax=ax, shrink=0.6, label=t["weight"])
+    return fig
+
+
+def rank_shift_figure(ranks: pd.DataFrame, reference: str | None = None, lang: str = "zh") -> Figure:
+    """Box plot of each unit's rank shift (variant − reference; negative = rises), one box per variant.
+
+    Parameters
+    ----------
+    ranks : DataFrame, units × variants (as :func:`toolkit.analysis.variants.rank_table`).
+    reference : str, optional, the reference column (default: the first).
+    lang : "zh" or "en"
+
+    Returns
+    -------
+    Figure
+
+    Examples
+    --------
+    >>> ranks = pd.DataFrame({"a": [1, 2, 3], "b": [2, 1, 3], "c": [3, 2, 1]})
+    >>> fig = rank_shift_figure(ranks, lang="en")
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.axes[0].get_xlabel()
+    (['b', 'c'], 'Rank change against a (negative = rises)')
+    """
+    t = _text(lang)
+    ranks = _frame(ranks, "rank_shift_figure")
+    reference = ranks.columns[0] if reference is None else reference
+    shift = ranks.drop(columns=reference).sub(ranks[reference], axis=0)
+    fig = _figure(6.5, 0.42 * shift.shape[1] + 1.6)
+    ax = fig.subplots()
+    ax.boxplot([shift[c].to_numpy() for c in shift.columns], orientation="horizontal",
+               tick_labels=[str(c) for c in shift.columns])
+    ax.axvline(0, color="grey", lw=0.6)
+    ax.set_xlabel(t["rank_shift"].format(reference))
     return fig
 
 
