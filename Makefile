@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 DEMO   := data/raw/demo_synthetic_returns.csv
 
-.PHONY: all setup data reports analysis notebooks lab demo template browser test lint bench clean
+.PHONY: all setup data reports analysis notebooks lab studio demo template browser test lint bench clean docs
 
 all: reports
 
@@ -25,9 +25,8 @@ data: setup       ## main job (for now): read, validate and prepare the demo dat
 	$(BIN)/python -m toolkit index data/processed/demo_synthetic_returns.parquet --spec configs/default.yaml \
 		--out data/processed/demo_synthetic_returns__default
 
-reports: data     ## main job: every per-brain report plus the per-city reports, as HTML in reports/<run>/
-	$(BIN)/python -m toolkit reports --data $(DEMO) --by unit --workers 2 --no-progress
-	$(BIN)/python -m toolkit reports --data $(DEMO) --by city --workers 2 --no-progress --run demo_synthetic_returns__default__city
+reports: data     ## main job: every brain profile and city report, the overview and results.xlsx, in reports/<run>/
+	$(BIN)/python -m toolkit reports --data $(DEMO) --by all --workers 2 --no-progress
 
 analysis: setup   ## run the research notebooks (notebooks/01–05) with papermill: reports/analysis/*.{ipynb,html}
 	$(BIN)/python -m toolkit.notebooks run --out reports/analysis
@@ -39,17 +38,24 @@ lab: setup        ## JupyterLab on the project, opened at notebooks/ (kernel "Py
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
+studio: setup     ## the weighting studio (notebooks/06) as a web app on http://127.0.0.1:8866 (Voilà; no code shown)
+	$(BIN)/python -m toolkit.studio.serve --port $(or $(STUDIO_PORT),8866)
+
 demo: setup       ## regenerate the synthetic demo returns in data/raw (byte-for-byte identical)
 	$(BIN)/python -m toolkit demo --out data/raw
 
 template: setup   ## write a blank return for local offices into data/
 	$(BIN)/python -m toolkit template --out data
 
-browser:          ## headless Chromium for the report screenshot tests (Debian's package; skipped if it cannot be installed)
+browser:          ## headless Chromium (screenshots, PDF) and poppler-utils (PDF tests) — Debian packages; tests skip without them
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
 	  echo "note: Chromium is not installed; the browser screenshot tests will be skipped"
+	@command -v pdftoppm >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null ; } || \
+	  echo "note: poppler-utils is not installed; the PDF page tests will be skipped"
 
 test: setup browser   ## the test suite (CI runs exactly this)
 	$(BIN)/python -m pytest
@@ -62,3 +68,9 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+docs: setup      ## the documentation site, built strict into docs/_build/ (open docs/_build/index.html)
+	rm -rf build/docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir build/docs
+	rm -rf docs/_build && mv build/docs docs/_build
+	@echo "open docs/_build/index.html"

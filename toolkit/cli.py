@@ -1,9 +1,11 @@
-"""``python -m toolkit <command>``: argument parsing only; the work is done by the library.
+"""``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``reports``, ``framework``.
-Exit codes: 0 success, 1 invalid input (the problem report is printed), 2 usage error,
-3 internal error (a bug: the message gives the path of a log file with the details).
-No exception reaches the user as a traceback.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
+Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
+report is printed), 2 usage error, 3 internal error (a bug: the message gives the path of a log
+file with the traceback; no exception reaches the user as a traceback). What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
+(put on the parsers by :mod:`toolkit.cli_help`); this module only parses the arguments and calls the
+library.
 """
 
 from __future__ import annotations
@@ -16,77 +18,37 @@ import tempfile
 import traceback
 from pathlib import Path
 
-import pandas as pd
-
+from . import __version__
+from .cli_help import detect_lang, localise
+from .cli_table import format_table
+from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
 from .data.problems import ValidationError
-from .errors import DataError, FrameworkError, SpecError, ToolkitError, UsageError, message_in
+from .errors import ToolkitError, UsageError, message_in
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 #: where "internal error" logs go (overridden by the TOOLKIT_LOG_DIR environment variable)
 LOG_DIR = Path(tempfile.gettempdir()) / "sd-brain-toolkit-logs"
-_KIND = {SpecError: ("指标规格文件有误", "specification error"), FrameworkError: ("指标体系文件有误", "framework error"),
-         DataError: ("数据无法用于该方法", "data error"), UsageError: ("用法错误", "usage error")}
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
 
 
 def _print_report(err: ValidationError, lang: str) -> None:
-    table = err.report_in(lang).drop(columns=["rule_code"])
-    title = "发现问题" if lang == "zh" else "problems found"
-    print(f"{err.source}: {len(table)} {title}", file=sys.stderr)
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 200):
-        print(table.astype(object).where(table.notna(), "").to_string(index=False), file=sys.stderr)
+    table = err.report_in(lang).drop(columns=["rule_code", "file"])
+    print(message("problems_found", lang, source=err.source, n=len(table)), file=sys.stderr)
+    print(format_table(table.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m toolkit", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("template", help="write a blank return (XLSX and CSV) from the framework")
-    p.add_argument("--out", default=".", help="folder to write into (default: current folder)")
-    p.add_argument("--framework", default=None, help="framework name or YAML file")
-
-    p = sub.add_parser("demo", help="generate the synthetic demo returns (seeded, byte-reproducible)")
-    p.add_argument("--out", default="data/raw")
-    p.add_argument("--units", type=int, default=50, help="number of brains (e.g. 100000 for scale tests)")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--years", default="2024,2025", help="comma-separated years")
-    p.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
-
-    for name, helptext in (("validate", "check a return and print every problem"),
-                           ("prepare", "check a return, then write tidy data to data/processed/")):
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("file")
-        p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
-        p.add_argument("--framework", default=None)
-        if name == "prepare":
-            p.add_argument("--out", default="data/processed")
-
-    p = sub.add_parser("index", help="build the composite index of a return under a specification")
-    p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
-    p.add_argument("--spec", default="configs/default.yaml", help="index specification (YAML)")
-    p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-
-    p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
-    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
-    p.add_argument("--spec", default="configs/default.yaml")
-    p.add_argument("--by", choices=["unit", "city"], default="unit")
-    p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p.add_argument("--year", type=int, default=None)
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--executor", choices=["local", "serial", "dask"], default="local")
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
-    p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
-    p.add_argument("--out", default="reports")
-    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>)")
-    p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
-    p.add_argument("--no-progress", action="store_true")
-
-    p = sub.add_parser("framework", help="print the codebook")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p.add_argument("--framework", default=None)
-
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = detect_lang(argv)
+    parser = build_parser(lang)
     args = parser.parse_args(argv)
+    if args.command is None:
+        print(recipe(lang, __version__))
+        return 0
+    if getattr(args, "lang", None) is None:
+        args.lang = lang
     return run_safely(args)
 
 
@@ -97,16 +59,19 @@ def run_safely(args) -> int:
     are explained in the user's language; anything else is a bug: "internal error, please
     report", with the traceback written to a log file, never to the screen.
     """
-    lang = getattr(args, "lang", None) or _locale_lang()
+    lang = getattr(args, "lang", None) or "zh"
     try:
-        return _run(args)
-    except ValidationError as err:
-        _print_report(err, lang)
-        return EXIT_INVALID
+        try:
+            return _run(args)
+        except ValidationError as err:
+            _print_report(err, lang)
+            if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
+                from .reports.workbook import write_problems
+
+                print(write_problems(err, args.out, lang), file=sys.stderr)
+            return EXIT_INVALID
     except ToolkitError as err:
-        kind = next((v for k, v in _KIND.items() if isinstance(err, k)), ("错误", "error"))
-        title = kind[0] if lang == "zh" else kind[1]
-        print(f"{title}: {message_in(err, lang)}", file=sys.stderr)
+        print(message("error", lang, error=message_in(err, lang)), file=sys.stderr)
         return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
     except OSError as err:
         print(_os_message(err, lang), file=sys.stderr)
@@ -121,11 +86,6 @@ def run_safely(args) -> int:
         else:
             print(f"internal error, please report it. Details were written to: {log}", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def _locale_lang() -> str:
-    lang = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
-    return "en" if lang.lower().startswith("en") else "zh"
 
 
 def _os_message(err: OSError, lang: str) -> str:
@@ -160,12 +120,85 @@ def _write_log(args) -> Path:
         return Path(name)
 
 
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The parser of ``python -m toolkit``, with its help in ``lang`` ("zh" or "en")."""
+    parser = argparse.ArgumentParser(prog="python -m toolkit")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", dest="top_lang", choices=["zh", "en"], default=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("template", help="write a blank return (XLSX and CSV) from the framework")
+    p.add_argument("--out", default=".", help="folder to write into (default: current folder)")
+    p.add_argument("--framework", default=None, help="framework name or YAML file")
+
+    p = sub.add_parser("demo", help="generate the synthetic demo returns (seeded, byte-reproducible)")
+    p.add_argument("--out", default="data/raw")
+    p.add_argument("--units", type=int, default=50, help="number of brains (e.g. 100000 for scale tests)")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--years", default="2024,2025", help="comma-separated years")
+    p.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
+
+    for name, helptext in (("validate", "check a return and print every problem"),
+                           ("prepare", "check a return, then write tidy data to data/processed/")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("file")
+        p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
+        p.add_argument("--framework", default=None)
+        if name == "prepare":
+            p.add_argument("--out", default="data/processed")
+        else:
+            p.add_argument("--out", default=None, help="also write the problem report to this .xlsx file "
+                                                       "(with Excel column letters)")
+
+    p = sub.add_parser("index", help="build the composite index of a return under a specification")
+    p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
+    p.add_argument("--spec", default=DEFAULT_SPEC, help="index specification (YAML)")
+    p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__<spec name>)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    p = sub.add_parser("compare", help="rankings under several specifications side by side (HTML; docs/studio.md)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", action="append", required=True, help="a specification (give two or more)")
+    p.add_argument("--out", default="reports/compare")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--uncertainty", default=None, help="uncertainty spec: adds the selection page")
+    p.add_argument("--quota", type=int, default=None, help="selection quota (top N)")
+    p.add_argument("--by", choices=["industry", "city"], default=None, help="quota per industry or city")
+    p.add_argument("--n", type=int, default=512, help="replications for the selection page")
+
+    p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
+    p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
+    p.add_argument("--spec", default=DEFAULT_SPEC)
+    p.add_argument("--by", choices=["unit", "city", "all"], default="unit",
+                   help="brain profiles, city reports, or both (with links between them)")
+    p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--executor", choices=["local", "serial", "dask"], default="local")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--force", action="store_true", help="re-render reports that are up to date")
+    p.add_argument("--out", default="reports")
+    p.add_argument("--run", default=None, help="run folder name (default: <data stem>__<spec name>, "
+                                               "plus __en for English)")
+    p.add_argument("--pdf", action="store_true", help="also print each report to an A4 PDF (headless Chromium)")
+    p.add_argument("--uncertainty", type=int, default=500, help="Monte Carlo replications for rank intervals")
+    p.add_argument("--no-progress", action="store_true")
+
+    p = sub.add_parser("framework", help="print the codebook")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--framework", default=None)
+
+    return localise(parser, lang)
+
+
 def _run(args) -> int:
     if args.command == "template":
         from .data.template import write_template
 
         for path in write_template(args.out, _framework(args.framework)):
             print(path)
+        print(message("template_done", args.lang))
     elif args.command == "demo":
         from .data.demo import DEFAULT_SEED, write_demo
 
@@ -178,19 +211,32 @@ def _run(args) -> int:
         seed = DEFAULT_SEED if args.seed is None else args.seed
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):
             print(path)
+        print(message("demo_done", args.lang))
     elif args.command == "validate":
         from .data.read import read_indicators
 
+        if args.out and Path(args.out).suffix.lower() != ".xlsx":
+            print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
+            return 2
         data = read_indicators(args.file, _framework(args.framework))
-        ok = "通过校验" if args.lang == "zh" else "valid"
-        print(f"{args.file}: {ok} — {len(data.table)} rows, years {data.years}")
+        if args.out:
+            from .reports.workbook import write_problems
+
+            write_problems(ValidationError([], args.file), args.out, args.lang)
+        years = ", ".join(str(y) for y in data.years)
+        print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
     elif args.command == "prepare":
         from .data.prepare import prepare
         from .files import output_lock
 
-        with output_lock(args.out):
-            for path in prepare(args.file, args.out, _framework(args.framework)).values():
-                print(path)
+        with output_lock(args.out):  # a second run into the same folder stops with a message
+            written = prepare(args.file, args.out, _framework(args.framework))
+        for path in written.values():
+            print(path)
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
+        print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
     elif args.command == "index":
         from .index.build import build_index
         from .index.export import write_results
@@ -201,39 +247,44 @@ def _run(args) -> int:
         result = build_index(data, spec)
         from .files import output_lock, safe_child
 
+        # the spec's name is slugged and kept inside data/processed
         out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
         with output_lock(out):
-            write_results(result, out)
+            write_results(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
-            print(f"{y}: " + ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items()))
-        print(out)
+            units = ", ".join(f"{i} ({v:.1f})" for i, v in top[result.framework.root.code].items())
+            print(message("top_five", args.lang, year=y, units=units))
+        print(message("index_done", args.lang, out=out))
+    elif args.command == "compare":
+        from .studio.compare import write_compare
+
+        for path in write_compare(_load_data(args.data), args.spec, args.out, year=args.year, uspec=args.uncertainty,
+                                  quota=args.quota, by=args.by, n=args.n):
+            print(path)
     elif args.command == "reports":
         from .files import output_lock
         from .reports.batch import run_reports
 
         with output_lock(args.out):
-                summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang,
+            summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang,
                                   year=args.year, workers=args.workers, executor=args.executor,
-                                  scheduler=args.scheduler,
-                                  force=args.force, out=args.out, run=args.run,
-                                  n_uncertainty=args.uncertainty, progress=not args.no_progress)
+                                  scheduler=args.scheduler, force=args.force, out=args.out, run=args.run,
+                                  n_uncertainty=args.uncertainty, progress=not args.no_progress, pdf=args.pdf)
         done = len(summary.ok)
-        print(f"{summary.run_dir}/index.html: {done} rendered, {len(summary.skipped)} up to date, "
-              f"{len(summary.failed)} failed ({summary.seconds:.1f} s)")
+        print(message("reports_done", args.lang, index=f"{summary.run_dir}/index.html", done=done,
+                      skipped=len(summary.skipped), failed=len(summary.failed), seconds=summary.seconds))
         for key, err in summary.failed.items():
-            print(f"  FAILED {key}: {err}", file=sys.stderr)
+            print(message("report_failed", args.lang, key=key, error=err), file=sys.stderr)
         if summary.failed:
-            print("  re-run only these with: --only failed", file=sys.stderr)
+            print(message("rerun_failed", args.lang), file=sys.stderr)
         return summary.exit_code
     elif args.command == "framework":
         fw = _framework(args.framework)
         from .framework.model import load_framework
 
         fw = fw or load_framework()
-        cols = ["dimension", f"name_{args.lang}", "unit", "type", "direction"]
-        with pd.option_context("display.max_rows", None, "display.width", 200):
-            print(fw.indicators[cols].to_string())
+        print(format_table(codebook(fw, args.lang)))
     return 0
 
 

@@ -90,7 +90,7 @@ def test_cli_validate_prints_the_report_and_exits_nonzero(make_return, capsys):
         rows[0][col(header, "L1P7")] = "-2"
     assert main(["validate", str(make_return(edit=edit)), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert "1 problems found" in err and "L1P7" in err and "must not be negative" in err
+    assert "1 problem found" in err and "L1P7" in err and "must not be negative" in err
     assert main(["validate", str(DEMO_CSV)]) == 0
     assert "通过校验" in capsys.readouterr().out
 

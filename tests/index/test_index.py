@@ -241,8 +241,8 @@ def test_cli_index_writes_results_atomically(tmp_path, capsys):
     assert main(["index", str(DEMO_CSV), "--spec", str(ROOT / "configs" / "default.yaml"), "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["effective_weights.csv", "imputation_log.csv", "meta.json", "normalised.parquet",
-                     "scores.csv", "scores.parquet", "spec.yaml", "treated.parquet", "treatment_log.csv",
-                     "weights.csv"]
+                     "results.xlsx", "scores.csv", "scores.parquet", "spec.yaml", "treated.parquet",
+                     "treatment_log.csv", "weights.csv"]
     scores = pd.read_parquet(out / "scores.parquet")
     r = build_index(toolkit.read_indicators(DEMO_CSV), ROOT / "configs" / "default.yaml")
     np.testing.assert_allclose(scores["composite"], r.composite.to_numpy())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -151,6 +152,9 @@ def test_reused_kernel_gives_the_same_report_as_a_fresh_one(run):
     other = summary.run_dir / "_params" / (safe_filename("unit", "SD-B002")[:-5] + ".json")
     with NotebookRenderer(NOTEBOOK) as fresh:
         alone = fresh.render(params, "t")
+        if os.name == "posix":  # the kernel talks over local sockets: no TCP port, no TCP warning
+            info = json.loads(Path(fresh.km.connection_file).read_text("utf-8"))
+            assert info["transport"] == "ipc" and fresh.km.transport == "ipc"
     with NotebookRenderer(NOTEBOOK) as reused:
         reused.render(other, "t")
         reused._run("leaked = 42\nimport matplotlib.pyplot as plt\nplt.figure()")  # state a report might leave

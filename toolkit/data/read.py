@@ -373,6 +373,13 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     ------
     ValidationError
         With every problem found (file, spreadsheet row, column, value, rule) in ``.report``.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> data = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv")
+    >>> data.is_synthetic, data.years, data.values(2025).shape
+    (True, [2024, 2025], (50, 46))
     """
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     raw = read_raw(path)

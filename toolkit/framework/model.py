@@ -266,7 +266,21 @@ class Framework:
 
 # ---------------------------------------------------------------------------------------------
 def available_frameworks() -> list[str]:
-    """Names of the framework files shipped with the toolkit."""
+    """Names of the framework files shipped with the toolkit.
+
+    Each name loads with :func:`load_framework`; any other framework is loaded from its file.
+
+    Returns
+    -------
+    list of str
+        The names, sorted.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> "shandong_industrial_brain" in toolkit.available_frameworks()
+    True
+    """
     files = resources.files("toolkit") / "frameworks"
     return sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
 
@@ -280,10 +294,24 @@ def load_framework(source: str | Path | None = None) -> Framework:
         A shipped framework name (default ``shandong_industrial_brain``) or the path of any
         YAML file with the same schema.
 
+    Returns
+    -------
+    Framework
+        The indicators, the hierarchy, the directions, units, labels and rubrics.
+
     Raises
     ------
     FrameworkError
         When the file breaks the schema; the message names the node and the field.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> fw = toolkit.load_framework()
+    >>> len(fw.indicators), list(fw.dimensions.index)
+    (28, ['L1', 'L2', 'L3', 'L4', 'L5'])
+    >>> fw.indicators.loc["L1P1", "unit"]
+    '亿元'
     """
     if source is None:
         source = DEFAULT_FRAMEWORK

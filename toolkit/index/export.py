@@ -15,6 +15,9 @@ from .build import IndexResult
 def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
     """The result as flat tables: scores, weights, effective weights, each step's data, logs."""
     scores = pd.concat([result.units, result.scores, result.composite, result.rank], axis=1).reset_index()
+    order = [n.code for n in result.framework.nodes() if n.code in scores.columns]  # the framework's order
+    scores = scores[[c for c in scores.columns if c not in order and c not in ("composite", "rank")]
+                    + order[:1] + [c for c in ("composite", "rank") if c in scores.columns] + order[1:]]
     eff = result.effective_weights.T.rename_axis("code").reset_index()
     return {
         "scores": scores,
@@ -27,17 +30,21 @@ def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_results(result: IndexResult, out_dir: str | Path) -> dict[str, Path]:
+def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
     """Write ``scores.{csv,parquet}``, ``weights.csv``, ``effective_weights.csv``,
     ``normalised.parquet``, ``treated.parquet``, the logs, ``spec.yaml`` and ``meta.json`` into
-    ``out_dir``. Either every file is replaced or none is."""
+    ``out_dir``. Either every file is replaced or none is. With ``lang`` ("zh"/"en") also
+    ``results.xlsx`` (:func:`toolkit.reports.workbook.write_result_workbook`)."""
     out = Path(out_dir)
     tables = result_tables(result)
     writers, paths = {}, {}
 
     def csv_writer(df):
-        # analysts open these in Excel: formula-leading text (=, +, -, @ …) is neutralised
-        return lambda tmp: neutralise_formulas(df).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        # UTF-8 with BOM, so Excel on Chinese Windows reads it; floats rounded to 6 decimals
+        # (the parquet files keep full precision); formula-leading text (=, +, -, @ …) neutralised
+        floats = df.select_dtypes("float").columns
+        out = neutralise_formulas(df.assign(**{c: df[c].round(6) for c in floats}))
+        return lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
 
     def parquet_writer(df):
         return lambda tmp: df.to_parquet(tmp, index=False)
@@ -56,5 +63,10 @@ def write_results(result: IndexResult, out_dir: str | Path) -> dict[str, Path]:
     writers[paths["spec"]] = lambda tmp: tmp.write_text(spec_text, encoding="utf-8")
     writers[paths["meta"]] = lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
+    if lang is not None:
+        from ..reports.workbook import write_result_workbook
+
+        paths["xlsx"] = out / "results.xlsx"
+        writers[paths["xlsx"]] = lambda tmp: write_result_workbook(result, tmp, lang)
     write_many_atomic(writers)
     return paths

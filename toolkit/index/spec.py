@@ -130,6 +130,35 @@ def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=
 
     ``configs/default.yaml`` is the project's nominal specification; with no argument the
     built-in defaults of :data:`DEFAULTS` apply.
+
+    Parameters
+    ----------
+    source : str, Path, mapping, IndexSpec or None
+        A YAML file, a mapping with the same sections, an already loaded specification (returned
+        as it is) or None for the defaults.
+    framework : Framework, optional
+        The framework whose levels and nodes the specification names (default: the one the
+        specification names).
+
+    Returns
+    -------
+    IndexSpec
+        The checked, frozen specification; ``spec.replace({...})`` gives a variant.
+
+    Raises
+    ------
+    SpecError
+        When a section, key, method, level or node is unknown or a parameter is invalid; the
+        message names it.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> spec = toolkit.load_spec("configs/default.yaml")
+    >>> spec.name, spec["weights"]["dimension"]["method"]
+    ('default', 'entropy')
+    >>> spec.replace({"aggregation": {"index": {"method": "geometric"}}})["aggregation"]["index"]["method"]
+    'geometric'
     """
     if isinstance(source, IndexSpec):
         return source

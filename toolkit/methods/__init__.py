@@ -9,7 +9,8 @@ from ..lazy import lazy_attributes
 _NAMES = {
 }
 _MODULES = ['checks', 'changelog', 'impute', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
-            'aggregate', 'aggregate_batch', 'registry', 'diagnose']
+            'aggregate', 'aggregate_batch', 'registry', 'diagnose',
+            'bod', 'copeland', 'bwm', 'group_ahp', 'optimal_weights']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -489,6 +489,80 @@ for _entry in (
 ):
     AGGREGATION.register(_entry)
 
+
+# ----------------------------------------------------------------------------- issue 14 (docs/studio.md)
+def _bwm_weights(kids, parent, choice, framework):
+    from .bwm import bwm
+    from .subjective import InconsistentJudgementError
+
+    b, o = (choice[key].get(parent) for key in ("best_to_others", "others_to_worst"))
+    if b is None or o is None:
+        raise SpecError(f"BWM weights: no best_to_others/others_to_worst vectors for {parent} (children {kids})")
+    r = bwm({k: as_number(b[k]) if k in b else None for k in kids}, {k: as_number(o[k]) if k in o else None
+                                                                     for k in kids})
+    if not r.consistent and not choice.get("allow_inconsistent", False):
+        raise InconsistentJudgementError(
+            f"BWM weights for {parent}: input-based CR = {r.cr:.4f} exceeds the threshold {r.threshold:g} "
+            f"(Liang et al. 2020); revise the judgement of {r.cr_by_criterion.idxmax()!r} or set "
+            "allow_inconsistent: true")
+    return r.weights.to_dict()
+
+
+def _group_ahp_weights(kids, parent, choice, framework):
+    from .group_ahp import group_ahp
+    from .subjective import InconsistentJudgementError
+
+    panel = choice["matrices"].get(parent)
+    if not panel:
+        raise SpecError(f"group AHP weights: no expert matrices for {parent} (children {kids})")
+    mats = {e: [[as_number(v) for v in row] for row in A] for e, A in panel.items()}
+    r = group_ahp(mats, labels=kids, aggregation=choice.get("aggregation", "aij"),
+                  expert_weights=choice.get("expert_weights"), ri=choice.get("ri", "saaty1980"))
+    if r.inconsistent and not choice.get("allow_inconsistent", False):
+        crs = ", ".join(f"{e} (CR {r.experts.loc[e, 'cr']:.3f})" for e in r.inconsistent)
+        raise InconsistentJudgementError(f"group AHP weights for {parent}: inconsistent expert matrices: {crs}; "
+                                         "revise them or set allow_inconsistent: true")
+    return r.weights.to_dict()
+
+
+def _bod_bounds(params, where):
+    lo, hi = params.get("lower"), params.get("upper")
+    if lo is not None and hi is not None and not lo <= hi:
+        raise SpecError(f"{where}: lower share bound ({lo}) must not exceed upper ({hi})")
+
+
+def _register_issue14():
+    from . import bod as bod_mod
+    from . import copeland as cop
+    from . import optimal_weights as opt
+
+    WEIGHTING.register(Method("bwm", "weighting", _bwm_weights, settings=(
+        Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),
+        Param("others_to_worst", "mapping", None, "per parent: {child code: a_jW} (1 for the worst)", required=True),
+        Param("allow_inconsistent", "boolean", False, "accept CRᴵ above the Liang et al. (2020) threshold")),
+        doc="Best–Worst Method, linear model (Rezaei 2016)"))
+    WEIGHTING.register(Method("group_ahp", "weighting", _group_ahp_weights, settings=(
+        Param("matrices", "mapping", None, "per parent: {expert: pairwise matrix}", required=True),
+        Param("aggregation", "choice", "aij", "AIJ or AIP", choices=("aij", "aip_geometric", "aip_arithmetic")),
+        Param("expert_weights", "mapping", None, "expert → weight (default equal)", nullable=True),
+        Param("ri", "choice", "saaty1980", "random consistency index table", choices=tuple(RI_TABLES)),
+        Param("allow_inconsistent", "boolean", False, "accept experts with CR ≥ 0.1")),
+        doc="several experts' AHP matrices combined (Forman & Peniwati 1998)"))
+    WEIGHTING.register(Method("optimal", "weighting", opt.optimal, opt.optimal_kernel, True, params=(
+        Param("objective", "choice", "balance", "equal influence, or the largest total correlation",
+              choices=opt.OBJECTIVES),
+        Param("correlation", "choice", "pearson", "importance measure", choices=opt.CORRELATIONS)),
+        min_rows=3, doc="COINr get_opt_weights: each child's correlation with the parent equal"))
+    AGGREGATION.register(Method("bod", "aggregation", bod_mod.bod_scores, bod_mod.bod_kernel, params=(
+        Param("lower", "number", None, "each unit's minimum weight share per child", low=0, high=1, nullable=True),
+        Param("upper", "number", None, "each unit's maximum weight share per child", low=0, high=1, nullable=True)),
+        validate=_bod_bounds, doc="Benefit of the Doubt (Cherchye et al. 2007); the weights are ignored"))
+    AGGREGATION.register(Method("copeland", "aggregation", cop.copeland, cop.copeland_kernel,
+                                doc="pairwise outranking (COINr a_copeland)"))
+
+
+_register_issue14()
+
 #: spec root → registry of the method chosen there
 REGISTRIES = {"imputation": IMPUTATION, "panel": PANEL, "outliers": TREATMENT, "normalisation": NORMALISATION,
               "weights": WEIGHTING, "combine": COMBINATION, "aggregation": AGGREGATION}

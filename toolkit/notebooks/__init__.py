@@ -1,14 +1,15 @@
-"""The research notebooks (``notebooks/01_…`` to ``05_…``): paths, kernel set-up, storage and runner.
+"""The research notebooks (``notebooks/01_…`` to ``06_…``): paths, kernel set-up, storage and runner.
 
 The notebooks are a numbered sequence a researcher opens in JupyterLab (``make lab``):
 
-==================  ===========================================================================
-``01_data``         coverage, missingness, distributions, skew and outliers, correlations
-``02_weights``      every weighting method side by side, AHP, combinations, rank movements
-``03_typology``     PCA, choice of k, clusters, stability, profiles
-``04_index``        dimension and composite scores, ranks, audit, obstacle degrees, coupling
-``05_robustness``   uncertainty and sensitivity analysis, leave-one-out
-==================  ===========================================================================
+========================  ===========================================================================
+``01_data``               coverage, missingness, distributions, skew and outliers, correlations
+``02_weights``            every weighting method side by side, AHP, combinations, rank movements
+``03_typology``           PCA, choice of k, clusters, stability, profiles
+``04_index``              dimension and composite scores, ranks, audit, obstacle degrees, coupling
+``05_robustness``         uncertainty and sensitivity analysis, leave-one-out
+``06_weighting_studio``   the weighting studio (ipywidgets; ``make studio``), SMAA, selection
+========================  ===========================================================================
 
 Each notebook only makes thin calls into :mod:`toolkit`: the tables that put several results
 side by side live with their domain (:mod:`toolkit.analysis.explore`,

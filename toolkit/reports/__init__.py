@@ -1,4 +1,4 @@
-"""Reports: the results bundle, the report notebook's views, rendering in reused kernels, the batch runner and the index page (step 6).
+"""Reports: the results bundle, the report notebook's views (brain profile, city report), SVG charts, rendering in reused kernels, the batch runner, the overview page, PDF and results.xlsx (step 6).
 
 Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
 not import the others.
@@ -13,8 +13,15 @@ _NAMES = {
     'compute_bundle': 'bundle',
     'load_bundle': 'bundle',
     'save_bundle': 'bundle',
+    'index_tables': 'bundle',
+    'write_workbook': 'workbook',
+    'write_result_workbook': 'workbook',
+    'write_problems': 'workbook',
+    'html_to_pdf': 'pdf',
+    'document': 'page',
 }
-_MODULES = ['batch', 'bundle', 'render', 'views', 'index_page', 'screenshot']
+_MODULES = ['batch', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
+            'page', 'pdf', 'summary', 'text', 'workbook']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

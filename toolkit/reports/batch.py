@@ -48,10 +48,12 @@ class Job:
     lang: str
     filename: str
     title: str
+    links: tuple = ()  # (("index", "index.html"), ("city", ...), ("units", ((id, file), ...)))
 
     def params(self, bundle_dir: Path) -> dict:
+        links = {k: (dict(v) if k == "units" else v) for k, v in self.links}
         return {"by": self.by, "target": self.target, "year": self.year, "lang": self.lang,
-                "bundle_dir": str(bundle_dir)}
+                "bundle_dir": str(bundle_dir), "links": links}
 
 
 @dataclass
@@ -67,27 +69,46 @@ class RunSummary:
         return 1 if self.failed else 0
 
 
-def safe_filename(by: str, target: str) -> str:
-    """``unit-SD-B001-1a2b3c4d.html``: ASCII letters, digits, ``-`` and ``_`` only, at most
-    ~80 characters, unique per target (a hash of the exact target is appended)."""
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", target).strip("_-")[:48] or "x"
+def safe_filename(by: str, target: str, label: str | None = None) -> str:
+    """``unit-SD-B001-1a2b3c4d.html``, ``city-Qingdao-….html``: ASCII letters, digits, ``-`` and
+    ``_`` only, at most ~80 characters, unique per target (a hash of the exact target is
+    appended). ``label`` (e.g. a city's English name) is used for the readable part when given.
+
+    Examples
+    --------
+    >>> safe_filename("city", "青岛市", "Qingdao")
+    'city-Qingdao-9af4306199.html'
+    """
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", label or target).strip("_-")[:48] or "x"
     digest = hashlib.sha256(f"{by}:{target}".encode()).hexdigest()[:10]
     return f"{by}-{slug}-{digest}.html"
 
 
-def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None) -> list[Job]:
-    """One job per unit or city of ``year`` (default: the bundle's latest year)."""
+def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None,
+         city_reports: set | None = None) -> list[Job]:
+    """One job per unit or city of ``year`` (default: the bundle's latest year); ``by="all"``
+    plans both. ``city_reports``: cities whose report exists already (brain reports link to it)."""
+    if by == "all":
+        jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary["city"]))
+        jobs += plan(bundle, "city", None, lang, year)
+        if only:
+            unknown = set(only) - {j.target for j in jobs}
+            if unknown:
+                raise ValueError(f"--only names unknown brain(s) or cit(ies): {sorted(unknown)}")
+            jobs = [j for j in jobs if j.target in set(only)]
+        return jobs
     if by not in ("unit", "city"):
-        raise ValueError(f"by must be 'unit' or 'city', got {by!r}")
+        raise ValueError(f"by must be 'unit', 'city' or 'all', got {by!r}")
+    from .text import brain_name, city_name
     year = year or bundle.years[-1]
     s = bundle.summary[bundle.summary["year"] == year]
     if s.empty:
         raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
                          f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
     if by == "unit":
-        targets = [(u, n) for u, n in zip(s["unit_id"], s["brain_name"], strict=True)]
+        targets = [(r["unit_id"], brain_name(r, lang)) for r in s.to_dict("records")]
     else:
-        targets = [(c, c) for c in sorted(s["city"].unique())]
+        targets = [(c, city_name(c, lang)) for c in sorted(s["city"].unique())]
     if only:
         wanted = set(only)
         unknown = wanted - {t for t, _ in targets}
@@ -96,8 +117,22 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             raise UsageError(f"--only names unknown {by}(s): {shown}",
                              f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
         targets = [(t, n) for t, n in targets if t in wanted]
-    return [Job(f"{by}:{t}", by, str(t), int(year), lang, safe_filename(by, str(t)), str(name))
-            for t, name in targets]
+    unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
+    cities = city_reports or set()
+    jobs = []
+    for t, name in targets:
+        links = [("index", "index.html")]
+        if by == "unit":
+            c = s.loc[s["unit_id"] == t, "city"].iloc[0]
+            if c in cities:
+                links.append(("city", safe_filename("city", c, city_name(c, "en"))))
+            links.append(("units", unit_files))
+            fname = safe_filename(by, str(t))
+        else:
+            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s["city"] == t, "unit_id"]))))
+            fname = safe_filename(by, str(t), city_name(str(t), "en"))
+        jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
+    return jobs
 
 
 def check_targets(table, by: str, only=None, year: int | None = None) -> None:
@@ -145,8 +180,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing as mp
 
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["toolkit.reports.batch", "toolkit.reports.render", "nbformat", "nbclient", "nbconvert",
-                                "jupyter_client"])
+    ctx.set_forkserver_preload(["toolkit.reports.batch", "toolkit.reports.render", "jupyter_client"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
@@ -161,12 +195,12 @@ def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True)
             json.dumps(job.params(run / "_bundle"), ensure_ascii=False), encoding="utf-8"))
         head = _font_css(run / "_bundle" / "fontface.css")
         if reuse_kernel:
-            html = _renderer(notebook).render(params_path, _title(job), head)
+            html = _renderer(notebook).render(params_path, job.title, head, job.lang)
         else:
             from .render import NotebookRenderer
 
             with NotebookRenderer(notebook) as r:
-                html = r.render(params_path, _title(job), head)
+                html = r.render(params_path, job.title, head, job.lang)
         target = (run / job.filename).resolve()
         if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
             raise RuntimeError(f"refusing to write outside the run folder: {target}")
@@ -195,8 +229,10 @@ def run_font_css(bundle, notebook: Path) -> str:
     fw = bundle.framework
     here = Path(__file__).parent
     # every literal the pages can show: the notebook, the view and index modules' own text
-    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values()),
-             (here / "views.py").read_text("utf-8"), (here / "index_page.py").read_text("utf-8")]
+    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values())]
+    parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "summary", "index_page",
+                                                                  "text", "workbook")]
+    parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
     for df in bundle.tables.values():
         for col in df.columns:
@@ -204,11 +240,6 @@ def run_font_css(bundle, notebook: Path) -> str:
                 parts.append("".join(map(str, df[col].dropna().unique())))
     parts += [str(v) for v in bundle.meta.values()]
     return font_face_css("".join(sorted(set("".join(parts)))))
-
-
-def _title(job: Job) -> str:
-    # the HTML <title> comes from here; nbconvert does not escape it, so only a safe slug
-    return job.filename[:-5]
 
 
 def _lost(job: Job, exc: BaseException) -> dict:
@@ -308,8 +339,15 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
                 by: str = "unit", only=None, lang: str = "zh", year: int | None = None, workers: int = 2,
                 executor: str = "local", scheduler=None, force: bool = False, out: str | Path = "reports",
                 run: str | None = None, n_uncertainty: int = 500, seed: int = 20240408,
-                notebook: str | Path = NOTEBOOK, progress: bool = True) -> RunSummary:
-    """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`."""
+                notebook: str | Path = NOTEBOOK, progress: bool = True, pdf: bool = False,
+                workbook: bool = True) -> RunSummary:
+    """Produce the reports of one run; see the module docstring. Returns a :class:`RunSummary`.
+
+    The run folder defaults to ``<data stem>__<spec name>`` for Chinese and
+    ``<data stem>__<spec name>__en`` for English, so the languages never share a folder.
+    ``pdf`` also prints each report to an A4 PDF beside its HTML (headless Chromium,
+    :mod:`toolkit.reports.pdf`); ``workbook`` writes ``results.xlsx``
+    (:mod:`toolkit.reports.workbook`)."""
     from ..data.prepare import load_processed
     from ..data.read import read_indicators
     from ..index.spec import load_spec
@@ -320,7 +358,8 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     data = load_processed(data_path) if data_path.suffix == ".parquet" else read_indicators(data_path)
     spec = load_spec(spec_path, data.framework)
     check_targets(data.table, by, only, year)  # a typo in --only/--year stops before any computing
-    run_dir = safe_child(Path(out), run or f"{data_path.stem}__{spec.name}")  # a name never leaves --out
+    # a name from the spec or --run never leaves --out
+    run_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
     previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
@@ -352,10 +391,12 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
 
     if only == ["failed"] or only == ("failed",):
         only = [rec["target"] for rec in previous.get("reports", {}).values()
-                if rec.get("status") == "failed" and rec.get("by") == by]
+                if rec.get("status") == "failed" and by in (rec.get("by"), "all")]
         if not only:
             only = ["__none__"]
-    jobs = [] if only == ["__none__"] else plan(bundle, by, only, lang, year)
+    done_cities = {rec["target"] for rec in previous.get("reports", {}).values()
+                   if rec.get("by") == "city" and rec.get("status") == "ok" and rec.get("lang") == lang}
+    jobs = [] if only == ["__none__"] else plan(bundle, by, only, lang, year, city_reports=done_cities)
     records = dict(previous.get("reports", {})) if previous.get("bundle_digest") == bdigest else {}
     todo, summary = [], RunSummary(run_dir)
     for j in jobs:
@@ -364,7 +405,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
         if not force and rec.get("digest") == d and rec.get("status") == "ok" and (run_dir / j.filename).exists():
             summary.skipped.append(j.key)
             continue
-        records[j.key] = {**asdict(j), "digest": d, "status": "pending"}
+        records[j.key] = {**{k: v for k, v in asdict(j).items() if k != "links"}, "digest": d, "status": "pending"}
         todo.append(j)
     def manifest_now() -> dict:
         summary.seconds = time.perf_counter() - t0
@@ -394,7 +435,17 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
         save_manifest()  # after every report: a killed run resumes from here
 
     _execute(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
-    manifest = manifest_now()
+    if pdf:
+        from .pdf import print_pdfs
+
+        for key, err in print_pdfs([run_dir / records[k]["filename"] for k in summary.ok], workers).items():
+            summary.failed[f"pdf:{key}"] = err
+    wb_key = f"{bdigest}:{lang}"
+    if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
+        from .workbook import write_workbook  # a few seconds: only when the results changed
+
+        write_workbook(bundle, run_dir / "results.xlsx", lang)
+    manifest = {**manifest_now(), "workbook": wb_key if workbook and (run_dir / "results.xlsx").exists() else None}
     from .index_page import index_html
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
@@ -414,6 +465,18 @@ def _matching_bundle(out: Path, wanted: dict) -> Path | None:
         if all(meta.get(k) == v for k, v in wanted.items()):
             return meta_path.parent
     return None
+
+
+def default_run_name(data_path: str | Path, spec_name: str, lang: str = "zh") -> str:
+    """The run folder's default name: each language gets its own.
+
+    Examples
+    --------
+    >>> default_run_name("data/raw/demo.csv", "default"), default_run_name("demo.csv", "default", "en")
+    ('demo__default', 'demo__default__en')
+    """
+    base = f"{Path(data_path).stem}__{spec_name}"
+    return base if lang == "zh" else f"{base}__{lang}"
 
 
 def default_workers() -> int:

@@ -70,6 +70,35 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
 
     r = result or build_index(data, spec)
     fw = r.framework
+    years = r.years
+    tables = index_tables(r, top_obstacles)
+    typ = _typology_table(r, typology_year or years[-1], seed)
+    intervals = _intervals(data, r, uncertainty_spec, n_uncertainty, seed)
+
+    source = data.source if isinstance(data, IndicatorData) else "<DataFrame>"
+    meta = {
+        "source": source,
+        "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
+        "synthetic": bool(getattr(data, "is_synthetic", False)),
+        "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "framework": fw.id, "framework_version": fw.version,
+        "toolkit_version": __version__,
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "years": years, "typology_year": typ.attrs.get("year"),
+        "n_uncertainty": int(intervals.attrs.get("n", 0)), "seed": seed,
+        "not_computed": {k: v for k, v in (("intervals", intervals.attrs.get("reason")),
+                                           ("typology", typ.attrs.get("reason"))) if v},
+        "notes": list(getattr(data, "notes", ()) or ()),
+    }
+    tables.update(typology=typ, intervals=intervals)
+    return Bundle(tables, meta, fw)
+
+
+def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
+    """The per-unit tables of an :class:`~toolkit.index.build.IndexResult` that reports and
+    ``results.xlsx`` show: summary (scores and rank), leaves (raw, normalised, percentile,
+    effective weight), obstacles (top ``top_obstacles`` per unit), coupling and dimension weights."""
+    fw = r.framework
     root = fw.root.code
     summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()
     summary["n_units"] = summary.groupby("year")["unit_id"].transform("size")
@@ -108,25 +137,9 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
     obstacles = pd.concat(obstacles, ignore_index=True)
     coupling = pd.concat(coupling, ignore_index=True)
 
-    typ = _typology_table(r, typology_year or years[-1], seed)
-    intervals = _intervals(data, r, uncertainty_spec, n_uncertainty, seed)
     dim_w = r.weights[r.weights["parent"] == root][["child", "weight"]].rename(columns={"child": "dimension"})
-
-    source = data.source if isinstance(data, IndicatorData) else "<DataFrame>"
-    meta = {
-        "source": source,
-        "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
-        "synthetic": bool(getattr(data, "is_synthetic", False)),
-        "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
-        "framework": fw.id, "framework_version": fw.version,
-        "toolkit_version": __version__,
-        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "years": years, "typology_year": typ.attrs.get("year"),
-        "n_uncertainty": int(intervals.attrs.get("n", 0)), "seed": seed,
-    }
-    tables = {"summary": summary, "leaves": leaves, "obstacles": obstacles, "coupling": coupling,
-              "typology": typ, "intervals": intervals, "dimension_weights": dim_w}
-    return Bundle(tables, meta, fw)
+    return {"summary": summary, "leaves": leaves, "obstacles": obstacles, "coupling": coupling,
+            "dimension_weights": dim_w}
 
 
 def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
@@ -136,18 +149,26 @@ def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     n = int((r.composite.index.get_level_values("year") == year).sum())
     # at least ~5 units per cluster on average, so small runs still get a stable typology
     k_max = max(2, min(8, n // 5))
+    cols = ["unit_id", "cluster", "label_zh", "label_en", "cluster_label_zh", "cluster_label_en", "fits_cluster",
+            "basis_zh", "basis_en", "shape_zh", "shape_en"]
     try:
-        t = typology(r, year=year, k_range=(2, k_max), random_state=seed % (2**31), n_boot=50)
+        t = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=50)
     except DataError as exc:  # too few units to cluster: the reports say so instead of failing
-        out = pd.DataFrame(columns=["unit_id", "cluster", "label_zh", "label_en"])
+        out = pd.DataFrame(columns=cols)
         out.attrs.update(year=year, reason=str(exc))
         return out
-    labels = t.labels[["zh", "en"]].rename(columns={"zh": "label_zh", "en": "label_en"})
-    out = t.assignments.rename("cluster").reset_index()
-    out.columns = ["unit_id", "cluster"]
-    out = out.merge(labels, left_on="cluster", right_index=True, how="left")
-    keep = [c for c in ("unit_id", "cluster", "label_zh", "label_en") if c in out]
-    out = out[keep]
+    try:  # what each brain is relatively good at (its scores against its own mean)
+        shape = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=0, basis="shape")
+    except DataError:
+        shape = None
+    rows = []
+    for unit in t.assignments.index:  # the label shown is true of the brain, not only of its cluster
+        zh, en = t.describe(unit, "zh"), t.describe(unit, "en")
+        sz = shape.describe(unit, "zh")["label"] if shape is not None else None
+        se = shape.describe(unit, "en")["label"] if shape is not None else None
+        rows.append([unit, zh["cluster"], zh["label"], en["label"], zh["cluster_label"], en["cluster_label"],
+                     zh["fits_cluster_label"], zh["basis_name"], en["basis_name"], sz, se])
+    out = pd.DataFrame(rows, columns=cols)
     out.attrs["year"] = year
     return out
 
@@ -163,7 +184,14 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
     if uspec is None:
         default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
         uspec = default if default.exists() else None
-    u = uncertainty(data, r.spec, uspec, n=n, seed=seed, design="montecarlo")
+    from ..errors import ToolkitError
+
+    try:
+        u = uncertainty(data, r.spec, uspec, n=n, seed=seed, design="montecarlo")
+    except ToolkitError as exc:  # e.g. too few units for a data-driven weighting: say so, don't die
+        out = nominal.iloc[:0].assign(median=[], p05=[], p95=[])
+        out.attrs.update(n=0, reason=f"too few units for the Monte Carlo ({exc})")
+        return out
     stats = u.rank_stats.reset_index()
     out = stats[["unit_id", "year", "nominal", "median", "p05", "p95"]]
     out.attrs["n"] = n
@@ -197,7 +225,14 @@ def bundle_digest(folder: str | Path) -> str:
 def load_bundle(folder: str | Path) -> Bundle:
     """Load a saved bundle (cached: a reused kernel reads each run's bundle once)."""
     folder = Path(folder)
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES
+    tables = {name: _plain_strings(pd.read_parquet(folder / f"{name}.parquet")) for name in TABLES
               if (folder / f"{name}.parquet").exists()}
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
     return Bundle(tables, meta, load_framework(meta.get("framework")))
+
+
+def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects: a report selects rows hundreds of times, and taking rows
+    of Arrow-backed strings costs several times more."""
+    cols = [c for c in df.columns if pd.api.types.is_string_dtype(df[c]) and df[c].dtype != object]
+    return df.astype({c: object for c in cols}) if cols else df

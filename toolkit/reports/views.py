@@ -1,261 +1,380 @@
-"""What a region report shows, as small functions the report notebook calls.
+"""What a brain profile shows, as small functions the report notebook calls.
 
-Every function takes the run's :class:`~toolkit.reports.bundle.Bundle`, a unit (or city) and a year,
-and returns something the notebook displays: an ``IPython.display.HTML`` block, a DataFrame
-or a matplotlib Figure. Text that comes from the data (brain names, cities, industries) is
-always escaped with :func:`html.escape` and tables are rendered with pandas' escaping on, so a
-name such as ``<script>`` shows as text and never runs.
+Every function takes the run's :class:`~toolkit.reports.bundle.Bundle`, a unit and a year, and
+returns an ``IPython.display.HTML`` block (or, for the ``*_frame`` functions, a DataFrame).
+Text that comes from the data (brain names, cities, industries) is always escaped, so a name
+such as ``<script>`` shows as text and never runs. Figures are inline SVG
+(:mod:`toolkit.reports.charts`). City reports are in :mod:`toolkit.reports.city_views`.
 """
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 
-T = {  # interface text in both languages
-    "synthetic": ("模拟数据：本报告基于合成的演示数据，并非真实填报结果，不得引用。",
-                  "SYNTHETIC DATA: this report uses synthetic demo data, not real returns; do not cite."),
-    "composite": ("综合指数", "Composite score"), "rank": ("排名", "Rank"),
-    "of": ("共 {n} 个", "of {n}"), "interval": ("90% 排名区间", "90% rank interval"),
-    "type": ("类型", "Type"), "year": ("年度", "Year"), "city": ("城市", "City"),
-    "industry": ("产业", "Industry"), "county": ("区县", "County/district"),
-    "dimension": ("维度", "Dimension"), "score": ("得分", "Score"), "mean": ("全省平均", "Provincial mean"),
-    "best": ("最优", "Best unit"), "indicator": ("指标", "Indicator"), "raw": ("原始值", "Raw value"),
-    "unit": ("单位", "Unit"), "normalised": ("标准化得分", "Normalised"), "percentile": ("百分位", "Percentile"),
-    "weight": ("权重", "Weight"), "obstacle": ("障碍度 (%)", "Obstacle degree (%)"),
-    "coupling": ("耦合协调度", "Coupling coordination"), "grade": ("等级", "Grade"),
-    "change": ("较上年变化", "Change since previous year"), "none": ("—", "—"),
-    "peers": ("同产业产业大脑", "Brains of the same industry"), "brain": ("产业大脑", "Brain"),
-    "imputed": ("（缺失，已插补）", " (missing, imputed)"), "provenance": ("数据来源与版本", "Provenance"),
-    "brains_in_city": ("本市产业大脑", "Brains in this city"), "n_brains": ("产业大脑数量", "Number of brains"),
-    "best_rank": ("最好排名", "Best rank"), "mean_score": ("平均综合指数", "Mean composite"),
-}
+from . import charts, facts
+from .summary import indicator_label, sentences, strengths_weaknesses
+from .text import (
+    T,
+    arrow,
+    brain_name,
+    city_name,
+    esc,
+    fmt_num,
+    fmt_pct,
+    fmt_raw,
+    industry_name,
+    nc,
+    t,
+)
+
+__all__ = ["T", "banner", "block", "kpis", "section", "coupling_html", "dimension_html", "dims", "esc", "headline_html", "heading",
+           "indicator_html", "nav_html", "notices_html", "obstacle_html", "peers_html", "position_html",
+           "provenance_html", "strengths_html", "summary_html", "t", "table_html", "trend_html"]
 
 
-def t(key: str, lang: str) -> str:
-    return T[key][0 if lang == "zh" else 1]
-
-
-def esc(value) -> str:
-    """HTML-escape any value (data never reaches the page unescaped)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _html(body: str):
+def block(body: str):
     from IPython.display import HTML
 
     return HTML(body)
-
-
-def _unit_row(bundle, unit_id: str, year: int) -> pd.Series:
-    s = bundle.summary
-    row = s[(s["unit_id"] == unit_id) & (s["year"] == year)]
-    if row.empty:
-        raise KeyError(f"no result for unit {unit_id!r} in {year}")
-    return row.iloc[0]
 
 
 def dims(bundle) -> list[str]:
     return list(bundle.framework.dimensions.index)
 
 
-# -- blocks -------------------------------------------------------------------------------------
-def banner(bundle, lang: str = "zh"):
-    """The synthetic-data notice (empty for real data)."""
-    if not bundle.synthetic:
-        return _html("")
-    return _html(f'<div class="synthetic" style="border:2px solid #c00;padding:8px;color:#c00;'
-                 f'font-weight:bold">{esc(t("synthetic", lang))}</div>')
+def table_html(headers, rows, num_cols=(), cls: str = "") -> str:
+    """An escaped HTML table inside a box that scrolls sideways on a narrow screen.
 
+    Parameters
+    ----------
+    headers : list of str
+    rows : list of lists (cells are escaped; a cell given as ``("html", s)`` is inserted as is)
+    num_cols : indexes of right-aligned (numeric) columns
 
-def table(df: pd.DataFrame | None):
-    """A DataFrame as an escaped HTML table (only the HTML is built: a report has no use for
-    the plain-text form IPython would also format). The view functions round their numbers."""
-    if df is None:
-        return _html("")
-    return _html(df.to_html(escape=True, border=0, classes="dataframe", na_rep="—"))
+    Examples
+    --------
+    >>> table_html(["a", "b"], [["<x>", 1]], num_cols=[1])
+    '<div class="tbl"><table><thead><tr><th>a</th><th class="num">b</th></tr></thead><tbody><tr><td>&lt;x&gt;</td><td class="num">1</td></tr></tbody></table></div>'
+    """
+    def cell(tag, v, j):
+        c = ' class="num"' if j in num_cols else ""
+        body = v[1] if isinstance(v, tuple) and len(v) == 2 and v[0] == "html" else esc(v)
+        return f"<{tag}{c}>{body}</{tag}>"
+    head = "".join(cell("th", h, j) for j, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", v, j) for j, v in enumerate(r)) + "</tr>" for r in rows)
+    c = f' class="{cls}"' if cls else ""
+    return f'<div class="tbl"><table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def heading(text_zh: str, text_en: str, lang: str = "zh", level: int = 2):
-    return _html(f"<h{level}>{esc(text_zh if lang == 'zh' else text_en)}</h{level}>")
+    return block(f"<h{level}>{esc(text_zh if lang == 'zh' else text_en)}</h{level}>")
 
 
+def section(title: str, body: str, level: int = 2, keep: bool = True) -> str:
+    """A heading with what follows it; ``keep``: never split across printed pages (short sections)."""
+    cls = ' class="keep"' if keep else ""
+    return f'<section{cls}><h{level}>{esc(title)}</h{level}>{body}</section>'
+
+
+def banner(bundle, lang: str = "zh"):
+    """The synthetic-data notice (empty for real data)."""
+    if not bundle.synthetic:
+        return block("")
+    return block(f'<div class="synthetic">{esc(t("synthetic", lang))}</div>')
+
+
+def nav_html(links: dict | None, lang: str = "zh"):
+    """Links back to the run's index and to the brain's city report."""
+    links = links or {}
+    items = []
+    if links.get("index"):
+        items.append(f'<a href="{esc(links["index"])}">{esc(t("back_index", lang))}</a>')
+    if links.get("city"):
+        items.append(f'<a href="{esc(links["city"])}">{esc(t("back_city", lang))}</a>')
+    return block(f'<nav class="nav">{" · ".join(items)}</nav>' if items else "")
+
+
+def notices_html(bundle, year: int, lang: str = "zh"):
+    """One plain line each for a small sample, a Monte Carlo that was not run, and data that do
+    not cover the province."""
+    n = facts.n_units(bundle, year)
+    return block("".join(f'<p class="notice">{esc(t(k, lang).format(n=n))}</p>'
+                         for k in facts.notice_keys(bundle, year)))
+
+
+# -- headline ------------------------------------------------------------------------------------
 def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
-    """The headline figures of a unit: composite, rank of n, rank interval, type label."""
-    row = _unit_row(bundle, unit_id, year)
+    """The headline figures of a brain: composite, rank of n, interval (None if not computed),
+    change since the previous year, type label."""
+    row = facts.unit_row(bundle, unit_id, year)
     root = bundle.framework.root.code
-    iv = bundle.intervals
-    iv = iv[(iv["unit_id"] == unit_id) & (iv["year"] == year)]
-    typ = bundle.typology[bundle.typology["unit_id"] == unit_id]
-    label = typ[f"label_{lang}"].iloc[0] if len(typ) else None
-    return {"name": row["brain_name"], "city": row["city"], "industry": row["industry"], "year": int(year),
+    prev = facts.previous_year(bundle, year)
+    change = None
+    if prev is not None:
+        try:
+            a = facts.unit_row(bundle, unit_id, prev)
+            change = (float(row[root]) - float(a[root]), int(row["rank"]) - int(a["rank"]), prev)
+        except KeyError:
+            pass
+    return {"name": brain_name(row, lang), "name_raw": row["brain_name"], "city": city_name(row["city"], lang),
+            "industry": industry_name(row["industry"], lang), "county": row.get("county"), "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
-            "p05": int(iv["p05"].iloc[0]) if len(iv) else int(row["rank"]),
-            "p95": int(iv["p95"].iloc[0]) if len(iv) else int(row["rank"]), "type": label}
+            "interval": facts.interval(bundle, unit_id, year), "change": change,
+            "type": facts.type_label(bundle, unit_id, lang)}
 
 
-def close(fig) -> None:
-    """Close a figure after displaying it (a report never leaks figures into the next one)."""
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
-def city_units(bundle, city: str, year: int) -> list[str]:
-    s = bundle.summary[(bundle.summary["year"] == year) & (bundle.summary["city"] == city)]
-    return list(s.sort_values("rank")["unit_id"])
+def kpis(cells) -> str:
+    return '<div class="kpis">' + "".join(
+        f'<div class="kpi"><div class="k">{esc(k)}</div><div class="v">{esc(v)}</div>'
+        + (f'<div class="s">{esc(s)}</div>' if s else "") + "</div>" for k, v, s in cells) + "</div>"
 
 
 def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int = 1):
     h = headline(bundle, unit_id, year, lang)
-    cells = [
-        (t("composite", lang), f"{h['composite']:.1f}"),
-        (t("rank", lang), f"{h['rank']} / {h['n']}"),
-        (t("interval", lang), f"{h['p05']}–{h['p95']}"),
-        (t("type", lang), h["type"] or t("none", lang)),
-    ]
-    boxes = "".join(f'<div class="kpi" style="display:inline-block;margin:4px 18px 4px 0">'
-                    f'<div style="color:#666;font-size:90%">{esc(k)}</div>'
-                    f'<div style="font-size:160%;font-weight:bold">{esc(v)}</div></div>' for k, v in cells)
-    sub = " · ".join(esc(x) for x in (h["city"], h["industry"], f"{t('year', lang)} {h['year']}"))
-    return _html(f"<h{level}>{esc(h['name'])}</h{level}><p>{sub}</p><div>{boxes}</div>")
+    iv = f"{h['interval'][0]}–{h['interval'][1]}" if h["interval"] else nc(lang)
+    if h["change"]:
+        d, dr, prev = h["change"]
+        change = (arrow(d), f"{t('rank', lang)} {arrow(dr, 0, lower_is_better=True)} · {prev}→{h['year']}")
+    else:
+        change = (t("none", lang), "")
+    typ = h["type"] or nc(lang)
+    info = facts.type_info(bundle, unit_id, lang) or {}
+    cells = [(t("composite", lang), f"{h['composite']:.1f}", ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
+             (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
+             (t("type", lang), typ, (info.get("basis") or t("type_basis", lang)) if h["type"] else "")]
+    if info and info.get("shape"):
+        cells.append((t("shape", lang), info["shape"], ""))
+    sub = " · ".join(esc(x) for x in (h["city"], h["county"] if lang == "zh" else None, h["industry"],
+                                      f"{t('year', lang)} {h['year']}") if x)
+    orig = f'<p class="sub">{esc(h["name_raw"])}</p>' if h["name"] != h["name_raw"] else ""
+    return block(f'<h{level}>{esc(h["name"])}</h{level}>{orig}<p class="sub">{sub}</p>{kpis(cells)}')
 
 
-def dimension_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """Dimension scores of the unit against the provincial mean and the best unit."""
-    s = bundle.summary[bundle.summary["year"] == year]
-    row = _unit_row(bundle, unit_id, year)
+def summary_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    text = ("" if lang == "zh" else " ").join(sentences(bundle, unit_id, year, lang))
+    return block(section(t("summary", lang), f'<p class="summary">{esc(text)}</p>'))
+
+
+# -- dimensions ----------------------------------------------------------------------------------
+def dimension_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
+    """Dimension scores of the brain against the comparison mean, the best brain and its
+    same-industry and same-city peers (means over the *other* brains; NaN when there are none)."""
+    s = facts.year_rows(bundle, year)
+    row = facts.unit_row(bundle, unit_id, year)
+    d = dims(bundle)
+    me = row[d].to_numpy(float)
+
+    def others(col):  # mean of the group's other brains = (group sum − self) / (group size − 1)
+        sums, sizes = facts.group_sums(bundle, year, col, d)
+        k = sizes.get(row[col], 1)
+        return (sums.loc[row[col]].to_numpy(float) - me) / (k - 1) if k > 1 else np.full(len(d), np.nan)
+
+    stats = facts.year_stats(bundle, year, d)
+    return pd.DataFrame({
+        "score": me, "mean": stats["mean"].to_numpy(), "best": stats["max"].to_numpy(),
+        "industry": others("industry"), "city": others("city"),
+        "rank": [int((s[c].to_numpy() > row[c]).sum() + 1) for c in d],
+    }, index=d)
+
+
+def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    """Radar and grouped bars of the dimension scores against the comparison groups, and the table."""
     fw = bundle.framework
-    out = pd.DataFrame({
-        t("dimension", lang): [fw.label(d, lang) for d in dims(bundle)],
-        t("score", lang): [row[d] for d in dims(bundle)],
-        t("mean", lang): [s[d].mean() for d in dims(bundle)],
-        t("best", lang): [s[d].max() for d in dims(bundle)],
-        t("rank", lang): [int((s[d] > row[d]).sum() + 1) for d in dims(bundle)],
+    f = dimension_frame(bundle, unit_id, year, lang)
+    labels = [fw.label(c, lang) for c in f.index]
+    mean = t(facts.mean_key(bundle, year), lang)
+    series = [(t("this", lang), f["score"]), (mean, f["mean"]), (t("best", lang), f["best"]),
+              (t("same_industry", lang), f["industry"]), (t("same_city", lang), f["city"])]
+    series = [(n, list(v)) for n, v in series if not np.isnan(np.asarray(v, float)).all()]
+    radar = charts.radar(labels, series[:3], title="")
+    bars = charts.hbars(labels, series)
+    n = facts.n_units(bundle, year)
+    rows = [[lab, fmt_num(r.score), fmt_num(r.mean), fmt_num(r.best), fmt_num(r.industry), fmt_num(r.city),
+             f"{r.rank} / {n}"] for lab, r in zip(labels, f.itertuples(), strict=True)]
+    tab = table_html([t("dimension", lang), t("score", lang), mean, t("best", lang), t("same_industry", lang),
+                      t("same_city", lang), t("rank", lang)], rows, num_cols=range(1, 7))
+    return block(section(t("dimension", lang) + t("score", lang) if lang == "zh" else "Dimension scores",
+                         f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}'))
+
+
+def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    """Where the brain stands among all brains: one bar chart for the composite and one per dimension."""
+    fw = bundle.framework
+    s = facts.year_rows(bundle, year)
+    root = fw.root.code
+    mean = t(facts.mean_key(bundle, year), lang)
+    figs = []
+    for code in [root, *dims(bundle)]:
+        title = t("composite", lang) if code == root else fw.label(code, lang)
+        figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
+                                mean=float(s[code].mean()), mean_label=mean))
+    title = "在全部产业大脑中的位置" if lang == "zh" else "Position among all brains"
+    return block(section(title, '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
+
+
+def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    """Composite and dimension scores over the years (only when two or more years exist)."""
+    years = [y for y in bundle.years if y <= year]
+    s = bundle.summary[(bundle.summary["unit_id"] == unit_id) & (bundle.summary["year"].isin(years))]
+    if len(s) < 2:
+        return block("")
+    fw = bundle.framework
+    root = fw.root.code
+    s = s.sort_values("year")
+    series = [(t("composite", lang), list(s[root]))] + [(fw.label(d, lang), list(s[d])) for d in dims(bundle)]
+    fig = charts.trend(list(s["year"]), series)
+    rows = [[t("composite", lang) if c == root else fw.label(c, lang), *[fmt_num(v) for v in s[c]],
+             arrow(float(s[c].iloc[-1] - s[c].iloc[-2]))] for c in [root, *dims(bundle)]]
+    rows.append([t("rank", lang), *[str(int(v)) for v in s["rank"]],
+                 arrow(float(s["rank"].iloc[-1] - s["rank"].iloc[-2]), 0, lower_is_better=True)])
+    tab = table_html(["", *[str(int(y)) for y in s["year"]], t("change", lang)], rows,
+                     num_cols=range(1, len(s) + 2))
+    return block(section(t("trend", lang), f'<div class="row"><figure>{fig}</figure><div>{tab}</div></div>'))
+
+
+# -- indicators ----------------------------------------------------------------------------------
+def _value(fw, code, raw, imputed, lang) -> str:
+    node = fw.node(code)
+    unit = (node.unit if lang == "zh" else node.unit_en) or ""
+    unit = "" if unit in ("/", "") else f" {unit}"
+    if node.type == "binary" and raw == raw:
+        return ("是" if raw >= 0.5 else "否") if lang == "zh" else ("yes" if raw >= 0.5 else "no")
+    return f"{fmt_raw(raw)}{unit}" if raw == raw else f"— ({t('imputed', lang)})" if imputed else "—"
+
+
+def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    """The indicators furthest above and below the other brains, by percentile."""
+    title = "优势与短板" if lang == "zh" else "Strengths and weaknesses"
+    sw = strengths_weaknesses(bundle, unit_id, year)
+    if sw is None:
+        return block(section(title, f'<p class="nc">{esc(nc(lang))}</p>'))
+    fw = bundle.framework
+    parts = []
+    for key, df in zip(("strengths", "weaknesses"), sw, strict=True):
+        rows = [[indicator_label(fw, r.code, lang), fw.label(fw.ancestor(r.code, "dimension"), lang),
+                 _value(fw, r.code, r.raw, r.imputed, lang), f"{r.percentile:.0f}"] for r in df.itertuples()]
+        parts.append(f'<div><h3>{esc(t(key, lang))}</h3>' + table_html(
+            [t("indicator", lang), t("dimension", lang), t("raw", lang), t("percentile", lang)], rows,
+            num_cols=[2, 3]) + "</div>")
+    return block(section(title, '<div class="row">' + "".join(parts) + f'</div><p class="note">'
+                         f'{esc(t("meaning_percentile", lang))}</p>'))
+
+
+def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
+    """Per indicator: name, dimension, raw value with unit, normalised score, percentile, weight."""
+    fw = bundle.framework
+    lv = facts.unit_table(bundle, "leaves", unit_id, year)
+    pct = facts.percentiles_computed(bundle, year)
+    return pd.DataFrame({
+        "code": lv["code"].to_numpy(),
+        "name": [indicator_label(fw, c, lang) for c in lv["code"]],
+        "dimension": [fw.label(fw.ancestor(c, "dimension"), lang) for c in lv["code"]],
+        "value": [_value(fw, c, r, i, lang) for c, r, i in zip(lv["code"], lv["raw"], lv["imputed"], strict=True)],
+        "normalised": lv["normalised"].to_numpy(), "percentile": lv["percentile"].to_numpy() if pct else np.nan,
+        "weight": lv["weight"].to_numpy(), "imputed": lv["imputed"].to_numpy(),
     })
-    return out.round(1).set_index(t("dimension", lang))
 
 
-def radar(bundle, unit_id: str, year: int, lang: str = "zh"):
-    """Radar of the unit's dimension scores, the provincial mean and the best unit."""
-    import matplotlib.pyplot as plt
-
-    from ..viz.fonts import register_cjk_font
-
-    register_cjk_font()
-    tab = dimension_table(bundle, unit_id, year, lang)
-    angles = np.linspace(0, 2 * np.pi, len(tab), endpoint=False)
-    closed = np.append(angles, angles[0])
-    fig = plt.figure(figsize=(4.6, 4.6), dpi=90)
-    ax = fig.add_axes((0.15, 0.18, 0.7, 0.7), projection="polar")
-    styles = [(t("score", lang), "tab:red", "-"), (t("mean", lang), "black", "--"), (t("best", lang), "tab:green", ":")]
-    for col, color, ls in styles:
-        v = tab[col].to_numpy(dtype=float)
-        ax.plot(closed, np.append(v, v[0]), color=color, ls=ls, lw=1.8, label=col)
-    ax.fill(closed, np.append(tab.iloc[:, 0].to_numpy(float), tab.iloc[0, 0]), color="tab:red", alpha=0.1)
-    ax.set_xticks(angles, list(tab.index), fontsize=8)
-    ax.set_ylim(0, 100)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, frameon=False, fontsize=8)
-    return fig
+def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
+    f = indicator_frame(bundle, unit_id, year, lang)
+    rows = [[r.name, r.dimension, r.value, fmt_num(r.normalised),
+             f"{r.percentile:.0f}" if r.percentile == r.percentile else nc(lang), fmt_pct(r.weight)]
+            for r in f.itertuples()]
+    tab = table_html([t("indicator", lang), t("dimension", lang), t("raw", lang), t("normalised", lang),
+                      t("percentile", lang), t("weight", lang)], rows, num_cols=[2, 3, 4, 5], cls="indicators")
+    n_imp = int(f["imputed"].sum())
+    note = t("weights_note", lang) + (f" {n_imp} " + ("项缺失值已插补，标为“插补”。" if lang == "zh" else
+                                                       "missing values were imputed (marked “imputed”).")
+                                      if n_imp else "")
+    return block(section("指标明细" if lang == "zh" else "Indicators", tab + f'<p class="note">{esc(note)}</p>',
+                         keep=False))
 
 
-def indicator_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """Raw value with unit, normalised score, percentile and effective weight per indicator."""
+def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5):
     fw = bundle.framework
-    lv = bundle.leaves
-    lv = lv[(lv["unit_id"] == unit_id) & (lv["year"] == year)]
-    rows = []
-    for r in lv.itertuples(index=False):
-        node = fw.node(r.code)
-        unit = node.measured_unit or node.unit
-        raw = t("none", lang) + t("imputed", lang) if r.imputed else f"{r.raw:,.4g}"
-        rows.append({t("indicator", lang): f"{r.code} {node.name(lang)}", t("raw", lang): raw,
-                     t("unit", lang): unit if lang == "zh" else node.unit_en,
-                     t("normalised", lang): round(r.normalised, 1), t("percentile", lang): round(r.percentile),
-                     t("weight", lang): round(r.weight, 4)})
-    return pd.DataFrame(rows).set_index(t("indicator", lang))
-
-
-def obstacle_table(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5) -> pd.DataFrame:
-    ob = bundle.obstacles
-    ob = ob[(ob["unit_id"] == unit_id) & (ob["year"] == year)].sort_values("rank").head(k)
-    fw = bundle.framework
-    return pd.DataFrame({t("indicator", lang): [f"{c} {fw.node(c).name(lang)}" for c in ob["code"]],
-                         t("obstacle", lang): ob["obstacle"].round(1).to_numpy()}, index=ob["rank"].to_numpy())
+    ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(k)
+    rows = [[int(r.rank), indicator_label(fw, r.code, lang), fw.label(fw.ancestor(r.code, "dimension"), lang),
+             f"{r.obstacle:.1f}%"] for r in ob.itertuples()]
+    tab = table_html(["#", t("indicator", lang), t("dimension", lang), t("obstacle", lang)], rows, num_cols=[0, 3])
+    title = "主要障碍因素" if lang == "zh" else "Main obstacles"
+    return block(section(title, f'<p class="note">{esc(t("meaning_obstacle", lang))}</p>{tab}'))
 
 
 def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     cc = bundle.coupling
-    row = cc[(cc["unit_id"] == unit_id) & (cc["year"] == year)].iloc[0]
+    row = facts.unit_table(bundle, "coupling", unit_id, year)
+    if row.empty:
+        return block(section(t("coupling", lang), f'<p class="nc">{esc(nc(lang))}</p>'))
+    row = row.iloc[0]
     grade = row["grade_zh"] if lang == "zh" else row["grade_en"]
-    return _html(f"<p>{esc(t('coupling', lang))} D = {row['D']:.3f} (C = {row['C']:.3f}, T = {row['T']:.3f}) · "
-                 f"{esc(t('grade', lang))}: <b>{esc(grade)}</b></p>")
+    stage = row.get("stage_zh" if lang == "zh" else "stage_en")
+    all_d = cc[cc["year"] == year]["D"]
+    pos = int((all_d > row["D"]).sum() + 1)
+    cells = [("D", f"{row['D']:.3f}", f"{t('rank', lang)} {pos} / {len(all_d)}"), ("C", f"{row['C']:.3f}", ""),
+             ("T", f"{row['T']:.3f}", ""), (t("grade", lang), str(grade), str(stage or ""))]
+    return block(section(t("coupling", lang), kpis(cells) + f'<p class="note">{esc(t("meaning_coupling", lang))}</p>'))
 
 
-def change_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame | None:
-    """Scores and rank in the previous year and now, where two years exist."""
-    years = [y for y in bundle.years if y < year]
-    if not years:
-        return None
-    prev = years[-1]
-    a, b = _unit_row(bundle, unit_id, prev), _unit_row(bundle, unit_id, year)
+MAX_PEERS = 10
+
+
+def peers_frame(bundle, unit_id: str, year: int, k: int = 5) -> tuple[str, pd.DataFrame]:
+    """The brain's peers: the same industry's brains, or — when it is alone in its industry — the
+    ``k`` brains nearest to it by dimension profile (Euclidean distance). Returns (kind, rows);
+    ``kind`` is ``"industry"`` or ``"nearest"``; the brain itself is the first row. An industry
+    of more than :data:`MAX_PEERS` other brains shows the ones nearest in rank."""
+    s = facts.year_rows(bundle, year)
+    row = facts.unit_row(bundle, unit_id, year)
+    ind = s["industry"].to_numpy()
+    ids = s["unit_id"].to_numpy()
+    same = ind == row["industry"]
+    me = ids == unit_id
+    if same.sum() > 1:
+        rest = s[same & ~me]
+        if len(rest) > MAX_PEERS:  # a big industry: the peers nearest in rank
+            gap = (rest["rank"] - row["rank"]).abs().to_numpy()
+            rest = rest.iloc[np.lexsort((rest["rank"].to_numpy(), gap))[:MAX_PEERS]]
+        return "industry", pd.concat([s[me], rest.sort_values("rank")])
+    d = dims(bundle)
+    dist = np.sqrt(((s[d].to_numpy(float) - row[d].to_numpy(float)) ** 2).sum(axis=1))
+    dist[me] = np.inf
+    order = np.lexsort((s["rank"].to_numpy(), dist))[:k]
+    return "nearest", pd.concat([s[me], s.iloc[order]])
+
+
+def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | None = None):
+    kind, p = peers_frame(bundle, unit_id, year)
     root = bundle.framework.root.code
-    codes = dims(bundle) + [root]
-    labels = [bundle.framework.label(c, lang) if c != root else t("composite", lang) for c in codes]
-    out = pd.DataFrame({str(prev): [a[c] for c in codes], str(year): [b[c] for c in codes]}, index=labels)
-    out[t("change", lang)] = out[str(year)] - out[str(prev)]
-    out.loc[t("rank", lang)] = [a["rank"], b["rank"], b["rank"] - a["rank"]]
-    return out.round(1)
-
-
-def peer_table(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """All brains of the same industry in that year, by rank."""
-    s = bundle.summary[bundle.summary["year"] == year]
-    ind = _unit_row(bundle, unit_id, year)["industry"]
-    peers = s[s["industry"] == ind].sort_values("rank")
-    root = bundle.framework.root.code
-    out = peers[["brain_name", "city", root, "rank"] + dims(bundle)].round(1)
-    return out.rename(columns={"brain_name": t("brain", lang), "city": t("city", lang),
-                               root: t("composite", lang), "rank": t("rank", lang)}).set_index(t("brain", lang))
-
-
-def city_table(bundle, city: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """The brains of one city: score, rank, interval and type."""
-    s = bundle.summary[(bundle.summary["year"] == year) & (bundle.summary["city"] == city)]
-    if s.empty:
-        raise KeyError(f"no brains in {city!r} in {year}")
-    root = bundle.framework.root.code
-    iv = bundle.intervals[bundle.intervals["year"] == year].set_index("unit_id")
-    typ = bundle.typology.set_index("unit_id")
-    out = pd.DataFrame({
-        t("brain", lang): s["brain_name"].to_numpy(), t("industry", lang): s["industry"].to_numpy(),
-        t("composite", lang): s[root].round(1).to_numpy(), t("rank", lang): s["rank"].to_numpy(),
-        t("interval", lang): [f"{int(iv.at[u, 'p05'])}–{int(iv.at[u, 'p95'])}" if u in iv.index else ""
-                              for u in s["unit_id"]],
-        t("type", lang): [typ.at[u, f"label_{lang}"] if u in typ.index else "" for u in s["unit_id"]],
-    }, index=s["unit_id"].to_numpy())
-    return out.sort_values(t("rank", lang))
-
-
-def city_headline_html(bundle, city: str, year: int, lang: str = "zh"):
-    tab = city_table(bundle, city, year, lang)
-    cells = [(t("n_brains", lang), len(tab)), (t("mean_score", lang), f"{tab[t('composite', lang)].mean():.1f}"),
-             (t("best_rank", lang), f"{tab[t('rank', lang)].min()} / {int(bundle.summary.query('year == @year').shape[0])}")]
-    boxes = "".join(f'<div style="display:inline-block;margin:4px 18px 4px 0"><div style="color:#666">{esc(k)}</div>'
-                    f'<div style="font-size:160%;font-weight:bold">{esc(v)}</div></div>' for k, v in cells)
-    return _html(f"<h1>{esc(city)} · {esc(t('year', lang))} {int(year)}</h1><div>{boxes}</div>")
+    units = (links or {}).get("units", {})
+    rows = []
+    for r in p.to_dict("records"):
+        name = esc(brain_name(r, lang))
+        if r["unit_id"] == unit_id:
+            name = f"<b>{name}</b>"
+        elif units.get(r["unit_id"]):
+            name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
+        rows.append([("html", name), city_name(r["city"], lang), industry_name(r["industry"], lang),
+                     fmt_num(r[root]), int(r["rank"]), *[fmt_num(r[d]) for d in dims(bundle)]])
+    fw = bundle.framework
+    tab = table_html([t("brain", lang), t("city", lang), t("industry", lang), t("composite", lang), t("rank", lang),
+                      *[fw.label(d, lang) for d in dims(bundle)]], rows, num_cols=range(3, 5 + len(dims(bundle))))
+    note = "" if kind == "industry" else (
+        '<p class="note">' + esc("本产业仅此一个产业大脑，下表列出维度画像最相近的产业大脑。" if lang == "zh" else
+                                 "This brain is alone in its industry; the table lists the brains whose dimension "
+                                 "profile is closest.") + "</p>")
+    return block(section(t("peers" if kind == "industry" else "nearest", lang), note + tab))
 
 
 def provenance_html(bundle, lang: str = "zh"):
     m = bundle.meta
-    items = [("input", f"{m.get('source')} (sha256 {str(m.get('source_sha256', ''))[:16]}…)"),
-             ("spec", f"{m.get('spec_name')} (sha256 {str(m.get('spec_sha256', ''))[:16]}…)"),
-             ("framework", f"{m.get('framework')} v{m.get('framework_version')}"),
-             ("toolkit", m.get("toolkit_version")), ("computed", m.get("computed_at")),
-             ("rank intervals", f"{m.get('n_uncertainty')} Monte Carlo replications, seed {m.get('seed')}"),
-             ("synthetic", "yes — demo data" if m.get("synthetic") else "no")]
-    rows = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                   for k, v in items)
-    return _html(f"<table class='provenance'>{rows}</table>")
+    iv = (t("mc", lang).format(n=m.get("n_uncertainty"), seed=m.get("seed")) if facts.intervals_computed(bundle)
+          else nc(lang))
+    items = [(t("source", lang), f"{m.get('source')} (sha256 {str(m.get('source_sha256', ''))[:16]}…)"),
+             (t("spec", lang), f"{m.get('spec_name')} (sha256 {str(m.get('spec_sha256', ''))[:16]}…)"),
+             (t("framework", lang), f"{m.get('framework')} v{m.get('framework_version')}"),
+             (t("toolkit", lang), m.get("toolkit_version")), (t("computed", lang), m.get("computed_at")),
+             (t("intervals_src", lang), iv),
+             (t("synthetic_flag", lang), t("yes_demo", lang) if m.get("synthetic") else t("no", lang))]
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items)
+    return block(section(t("provenance", lang), f"<div class='tbl'><table class='provenance'>{rows}</table></div>"))

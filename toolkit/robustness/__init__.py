@@ -17,14 +17,16 @@ The work is split over four modules; this one re-exports their public API:
 =================================  ==========================================================
 
 >>> from toolkit.robustness import uncertainty                      # doctest: +SKIP
->>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=10_000, seed=1)
->>> ua.caterpillar(2025)        # unit × nominal, median, p05, p95  (toolkit.viz.plots)
->>> ua.sensitivity_bars()       # factor, S1, S1_conf, ST, ST_conf  (toolkit.viz.plots)
+>>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=10_000, seed=1)  # doctest: +SKIP
+>>> ua.caterpillar(2025)        # unit × nominal, median, p05, p95  (toolkit.viz.plots)  # doctest: +SKIP
+>>> ua.sensitivity_bars()       # factor, S1, S1_conf, ST, ST_conf  (toolkit.viz.plots)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from .selection import SelectionResult, selection
 from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
+from .smaa import SMAAResult, smaa, smaa_index
 from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,
@@ -36,7 +38,7 @@ from .uncertainty import (
 )
 
 __all__ = [
-    "EXECUTORS", "Factor", "LeaveOneOutResult", "SOBOL_COLUMNS", "UncertaintyResult", "UncertaintySpec",
-    "base_size", "leave_one_out", "load_uncertainty_spec", "replicate", "saltelli_design", "sobol_indices",
-    "uncertainty",
+    "EXECUTORS", "Factor", "LeaveOneOutResult", "SMAAResult", "SOBOL_COLUMNS", "SelectionResult",
+    "UncertaintyResult", "UncertaintySpec", "base_size", "leave_one_out", "load_uncertainty_spec", "replicate",
+    "saltelli_design", "selection", "smaa", "smaa_index", "sobol_indices", "uncertainty",
 ]

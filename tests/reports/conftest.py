@@ -1,0 +1,78 @@
+"""Fixtures of the report tests: small synthetic returns and runs rendered from them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import toolkit
+from toolkit.data.demo import generate
+from toolkit.data.parsing import header_for
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
+SPEC = ROOT / "configs" / "default.yaml"
+THREE = ["SD-B010", "SD-B013", "SD-B022"]  # three 济南 brains of the generator's seed-5 set
+
+
+def write_return(path: Path, df) -> Path:
+    fw = toolkit.load_framework()
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow([header_for(c, fw) for c in df.columns])
+        w.writerow(["# SYNTHETIC test data"])
+        for rec in df.itertuples(index=False):
+            w.writerow(["" if isinstance(v, float) and np.isnan(v) else v for v in rec])
+    return path
+
+
+@pytest.fixture(scope="session")
+def three_return(tmp_path_factory) -> Path:
+    """A return of three brains, all in 济南 (far fewer than the province)."""
+    df = generate(n_units=50, years=(2024, 2025), seed=5)
+    df = df[df["unit_id"].isin(THREE)]
+    assert set(df["city"]) == {"济南市"}
+    return write_return(tmp_path_factory.mktemp("three") / "three.csv", df)
+
+
+@pytest.fixture(scope="session")
+def demo_bundle():
+    """The bundle of the bundled 50-brain demo (16 Monte Carlo replications)."""
+    from toolkit.reports.bundle import compute_bundle
+
+    data = toolkit.read_indicators(DEMO)
+    return compute_bundle(data, SPEC, n_uncertainty=16)
+
+
+@pytest.fixture(scope="session")
+def demo_result():
+    return toolkit.build_index(toolkit.read_indicators(DEMO), SPEC)
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo_run")
+
+
+def _demo_run(out, lang):
+    from toolkit.reports.batch import run_reports
+
+    s = run_reports(DEMO, SPEC, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=out,
+                    n_uncertainty=16, progress=False, lang=lang)
+    assert s.exit_code == 0, s.failed
+    return s
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo_out):
+    """One brain profile, its city report and the overview of the demo, rendered by the batch."""
+    return _demo_run(demo_out, "zh")
+
+
+@pytest.fixture(scope="session")
+def demo_run_en(demo_out, demo_run):
+    """The same in English (its own run folder; the bundle of the Chinese run is reused)."""
+    return _demo_run(demo_out, "en")

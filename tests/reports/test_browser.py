@@ -1,0 +1,110 @@
+"""The pages in a real browser (headless Chromium, `make browser`): offline, every glyph, no clipping,
+and the brain profile printed to 2–3 A4 pages (rasterised with pdftoppm from poppler-utils)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from toolkit.reports.screenshot import FLAGS, find_chromium
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run `make browser`")]
+
+PROBE = """<script>
+document.fonts.ready.then(function(){var out={external:[],clipped:[],overflow:0,fonts:[]};
+performance.getEntriesByType('resource').forEach(function(e){
+  if(!/^(data|file|about|blob):/.test(e.name)) out.external.push(e.name);});
+document.querySelectorAll('script[src],link[href],img[src],iframe[src]').forEach(function(el){
+  var u=el.getAttribute('src')||el.getAttribute('href'); if(/^(https?:)?\\/\\//.test(u)) out.external.push(u);});
+document.querySelectorAll('svg.chart').forEach(function(svg,i){var vb=svg.viewBox.baseVal;
+  svg.querySelectorAll('text').forEach(function(t){var b=t.getBBox();
+    if(b.x<vb.x-1||b.y<vb.y-1||b.x+b.width>vb.x+vb.width+1||b.y+b.height>vb.y+vb.height+1)
+      out.clipped.push(i+':'+t.textContent+':'+[b.x,b.y,b.width,b.height].map(Math.round));});});
+out.overflow=document.documentElement.scrollWidth-window.innerWidth;
+document.fonts.forEach(function(f){out.fonts.push(f.family+':'+f.status);});
+var p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify(out);document.body.appendChild(p);});
+</script>"""
+
+
+def _probe(page: Path, width: int, tmp: Path) -> dict:
+    """Load ``page`` with networking off and report what the probe saw."""
+    html = page.read_text("utf-8").replace("</body>", PROBE + "</body>")
+    copy = tmp / f"probe-{width}-{page.name}"
+    copy.write_text(html, "utf-8")
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [find_chromium(), *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},900",
+               "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",  # no network
+               "--virtual-time-budget=3000", "--dump-dom", copy.as_uri()]
+        dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
+    assert m, dom[-500:]
+    return json.loads(m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"'))
+
+
+def _pages(run_dir: Path) -> list[Path]:
+    return [next(run_dir.glob("unit-SD-B010-*.html")), next(run_dir.glob("city-Heze-*.html")), run_dir / "index.html"]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_pages_load_offline_draw_every_glyph_and_clip_nothing(demo_run, demo_run_en, tmp_path, width):
+    from fontTools.ttLib import TTFont
+
+    assert demo_run_en.run_dir.name.endswith("__en")
+    for page in _pages(demo_run.run_dir) + _pages(demo_run_en.run_dir):  # English labels are longer
+        got = _probe(page, width, tmp_path)
+        assert got["external"] == [], (page.name, got["external"])
+        assert got["clipped"] == [], (page.name, got["clipped"][:5])
+        assert got["overflow"] <= 1, (page.name, "page wider than the window", got["overflow"])
+        assert "Noto Sans SC Embedded:loaded" in got["fonts"], got["fonts"]
+        html = page.read_text("utf-8")
+        data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", html).group(1))
+        cmap = TTFont(io.BytesIO(data)).getBestCmap()
+        visible = re.sub(r"<(style|script)[^>]*>[\s\S]*?</\1>|<[^>]+>", "", html)
+        missing = sorted({c for c in visible if ord(c) >= 0x2E80 and ord(c) not in cmap})
+        assert not missing, (page.name, "".join(missing))  # every CJK glyph has a glyph in the embedded font
+
+
+def test_pages_have_real_titles_and_a_viewport(demo_run):
+    brain, city, index = (p.read_text("utf-8") for p in _pages(demo_run.run_dir))
+    assert "<title>菏泽市郓城县数控机床产业大脑 · 2025</title>" in brain
+    assert "<title>菏泽市 · 2025</title>" in city
+    assert "<title>产业大脑评价总览 · 2025</title>" in index
+    for html in (brain, city, index):
+        assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+        assert "require.js" not in html and "MathJax" not in html
+        assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', html)  # nothing loaded from the network
+    links = re.findall(r'href="([^"#]+)"', brain)
+    assert "index.html" in links and any(h.startswith("city-Heze-") for h in links)
+    assert re.search(r'href="unit-SD-B010-[0-9a-f]+\.html"', city) and 'href="index.html"' in city
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed (make browser)")
+def test_brain_profile_prints_to_two_or_three_a4_pages(demo_run, tmp_path):
+    from matplotlib import image
+
+    from toolkit.reports.pdf import html_to_pdf
+
+    page = _pages(demo_run.run_dir)[0]
+    pdf = html_to_pdf(page, tmp_path / "profile.pdf")
+    subprocess.run(["pdftoppm", "-r", "36", "-png", str(pdf), str(tmp_path / "p")], check=True, timeout=120)
+    pngs = sorted(tmp_path.glob("p-*.png"))
+    assert 2 <= len(pngs) <= 3, len(pngs)
+    for png in pngs:
+        h, w = image.imread(png).shape[:2]
+        assert abs(w - 210 / 25.4 * 36) <= 2 and abs(h - 297 / 25.4 * 36) <= 2  # A4 at 36 dpi: 298 × 421 px
+    headings = {"概要", "维度得分", "在全部产业大脑中的位置", "历年走势", "优势与短板", "优势指标", "短板指标", "指标明细",
+                "主要障碍因素", "耦合协调度", "同产业产业大脑", "画像最相近的产业大脑", "数据来源与版本"}
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        for i, pg in enumerate(text.split("\f")[:-1]):
+            lines = [ln.strip() for ln in pg.splitlines() if ln.strip()]
+            assert lines and lines[-1] not in headings, (i + 1, lines[-1])  # no heading stranded at a page foot

@@ -1,0 +1,90 @@
+"""results.xlsx holds the numbers of build_index; CSVs open in Excel; problems.xlsx names cells."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import openpyxl
+import pytest
+
+from toolkit.cli import main
+from toolkit.index.export import write_results
+from toolkit.reports.workbook import header_letters
+
+from .conftest import DEMO
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _sheet(path, title):
+    ws = openpyxl.load_workbook(path)[title]
+    rows = list(ws.iter_rows(values_only=True))
+    return ws, rows[0], rows[1:]
+
+
+@pytest.mark.slow
+def test_index_writes_results_xlsx_with_the_numbers_of_build_index(demo_result, tmp_path):
+    r = demo_result
+    paths = write_results(r, tmp_path, lang="zh")
+    ws, head, rows = _sheet(paths["xlsx"], "得分与排名")
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width > 10
+    col = {h: i for i, h in enumerate(head)}
+    got = {(row[col["编号"]], row[col["年度"]]): row for row in rows}
+    assert len(got) == len(r.composite)
+    for key, value in r.composite.items():
+        # the unrounded value, to Excel's 15 significant digits
+        assert got[key][col["综合指数"]] == pytest.approx(value, rel=1e-14)
+        assert got[key][col["排名"]] == r.rank.loc[key]
+        for d in r.framework.dimensions.index:
+            name = f"{d} {r.framework.label(d, 'zh')}"
+            assert got[key][col[name]] == pytest.approx(r.dimension_scores.loc[key, d], rel=1e-14)
+    assert ws.cell(2, col["综合指数"] + 1).number_format == "0.00"
+    _, head, rows = _sheet(paths["xlsx"], "指标值")
+    col = {h: i for i, h in enumerate(head)}
+    norm = {(row[col["编号"]], row[col["年度"]], row[col["代码"]]): row[col["标准化得分"]] for row in rows}
+    stacked = r.normalised.stack()
+    assert len(norm) == len(stacked)
+    for (u, y, c), v in stacked.items():
+        assert norm[(u, y, c)] == pytest.approx(v, rel=1e-14)
+    _, head, rows = _sheet(paths["xlsx"], "权重")
+    eff = {row[1]: row[4] for row in rows if row[0] != "index"}
+    for code, w in r.effective_weights.iloc[0].items():
+        assert eff[code] == pytest.approx(w, rel=1e-14)
+    titles = openpyxl.load_workbook(paths["xlsx"]).sheetnames
+    assert titles == ["得分与排名", "指标值", "权重", "障碍度", "耦合协调度", "类型", "校验问题"]
+
+
+@pytest.mark.slow
+def test_scores_csv_has_a_bom_framework_order_and_rounding(demo_result, tmp_path):
+    paths = write_results(demo_result, tmp_path)
+    raw = paths["scores"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(paths["scores"], encoding="utf-8-sig", newline="") as fh:
+        head, first = next(csv.reader(fh)), None
+        first = next(csv.reader(fh))
+    assert head.index("INDEX") < head.index("rank") < head.index("L1") < head.index("L2") < head.index("L5")
+    decimals = [len(v.split(".")[1]) for v in first if v.replace(".", "", 1).isdigit() and "." in v]
+    assert decimals and max(decimals) <= 6
+
+
+def test_validate_out_writes_problems_with_excel_column_letters(demo_rows, tmp_path):
+    from ..conftest import write_csv
+
+    header, rows = demo_rows
+    rows = [list(r) for r in rows[:4]]
+    rows[2][8] = "abc"  # spreadsheet row 4 (header is row 1), 9th column = I
+    bad = write_csv(tmp_path / "bad.csv", header, rows)
+    out = tmp_path / "problems.xlsx"
+    assert main(["validate", str(bad), "--out", str(out), "--lang", "en"]) == 1
+    _, head, got = _sheet(out, "Problems")
+    col = {h: i for i, h in enumerate(head)}
+    hit = [g for g in got if g[col["Column (code)"]] == header[8].split()[0]]
+    assert hit and hit[0][col["Excel column"]] == "I" and hit[0][col["Cell"]] == "I4"
+    assert main(["validate", str(bad), "--out", str(tmp_path / "p.csv")]) == 2  # not an .xlsx
+
+
+def test_header_letters_follow_the_file():
+    letters = header_letters(DEMO)
+    assert letters["unit_id"] == "A" and letters["year"] == "G" and letters["L1P1"] == "H"
+    assert np.all([len(v) <= 2 for v in letters.values()])

@@ -1,0 +1,345 @@
+"""What the command line says, in Chinese and English: help, examples, messages, the office recipe.
+
+:mod:`toolkit.cli` defines the commands and their options; this module holds their words, and
+:mod:`toolkit.cli_help` puts them on the parsers. An option that has no entry in :data:`OPTIONS`
+keeps the help written beside it in ``cli.py``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["COMMANDS", "LANGS", "MESSAGES", "OPTIONS", "RECIPE", "codebook", "message", "recipe"]
+
+LANGS = ("zh", "en")
+
+# ------------------------------------------------------------------ the office recipe
+#: the five commands an office runs on its own file (the README shows the same recipe)
+RECIPE = [
+    ("python -m toolkit template --out my_office",
+     "写出空白填报表 my_office/indicator_return_template.xlsx",
+     "a blank return: my_office/indicator_return_template.xlsx"),
+    ("python -m toolkit validate my_office/return.xlsx",
+     "填好后另存为 my_office/return.xlsx，逐条列出问题（行、列、值、规则）",
+     "fill it in, save it as my_office/return.xlsx: every problem, by row and column"),
+    ("python -m toolkit prepare my_office/return.xlsx --out my_office/processed",
+     "校验通过后写出整理好的数据",
+     "tidy, validated data"),
+    ("python -m toolkit index my_office/processed/return.parquet --out my_office/index",
+     "计算综合指数、维度得分和排名",
+     "composite index, dimension scores and ranks"),
+    ("python -m toolkit reports --data my_office/processed/return.parquet --out my_office/reports",
+     "每个产业大脑一份 HTML 报告，打开 my_office/reports/…/index.html",
+     "one HTML report per brain: open my_office/reports/…/index.html"),
+]
+
+_RECIPE_HEAD = {
+    "zh": "产业大脑评价工具包 {version}\n\n用自己的填报表，五条命令得到报告：\n",
+    "en": "Industrial Brain evaluation toolkit {version}\n\nYour own return to reports, in five commands:\n",
+}
+_RECIPE_FOOT = {
+    "zh": ("\n每条命令的说明和示例：python -m toolkit 命令 --help"
+           "\n想先看示例（模拟数据）：make reports"
+           "\nEnglish: python -m toolkit --lang en"),
+    "en": ("\nHelp and examples for each command: python -m toolkit COMMAND --help"
+           "\nThe demo first (synthetic data): make reports"
+           "\n中文：python -m toolkit --lang zh"),
+}
+
+
+def recipe(lang: str, version: str = "") -> str:
+    """The office recipe, as ``python -m toolkit`` prints it when no command is given.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Language of the comments.
+    version : str, optional
+        Shown in the first line.
+
+    Returns
+    -------
+    str
+        The five commands, each with a numbered comment, between a heading and pointers to more help.
+
+    Examples
+    --------
+    >>> text = recipe("en", "0.1.0")
+    >>> text.splitlines()[0]
+    'Industrial Brain evaluation toolkit 0.1.0'
+    >>> sum(line.lstrip().startswith("python -m toolkit ") for line in text.splitlines())
+    5
+    """
+    _check(lang)
+    lines = [_RECIPE_HEAD[lang].format(version=version).rstrip()]
+    for i, (cmd, zh, en) in enumerate(RECIPE, 1):
+        lines.append(f"  # {i}. {zh if lang == 'zh' else en}")
+        lines.append(f"  {cmd}")
+    return "\n".join(lines) + "\n" + _RECIPE_FOOT[lang]
+
+
+# ------------------------------------------------------------------ the program and its commands
+#: what the program is, at the top of ``python -m toolkit --help``
+PROGRAM = {
+    "zh": ("产业大脑评价工具包：读取和校验填报表，计算综合指数，生成报告。"
+           "不带命令运行（python -m toolkit）显示从填报表到报告的五条命令。"),
+    "en": ("Industrial Brain evaluation toolkit: read and check returns, build the composite index, "
+           "render reports. Run it without a command (python -m toolkit) for the five commands that "
+           "take a return to its reports."),
+}
+
+#: command → {"help", "description": (zh, en), "examples": [(command line, zh, en)]}
+COMMANDS: dict[str, dict] = {
+    "template": {
+        "help": ("写出空白填报表（XLSX 带下拉和校验，另有 CSV）", "write a blank return (XLSX with validation, and CSV)"),
+        "description": (
+            "按指标体系写出空白填报表：一行一个单位和年度；XLSX 带中英文表头、单位行、下拉列表和单元格校验，"
+            "另附指标说明、评分标准和勾选项三个工作表。",
+            "Write a blank return from the framework: one row per unit and year. The XLSX has bilingual "
+            "headers, a unit row, drop-down lists and cell validation, and sheets with the definitions, "
+            "rubrics and checklist items."),
+        "examples": [("python -m toolkit template --out my_office", "写到 my_office/ 文件夹", "write into my_office/")],
+    },
+    "demo": {
+        "help": ("生成模拟示例数据（固定种子，逐字节可复现）", "generate the synthetic demo returns (seeded, byte-reproducible)"),
+        "description": (
+            "生成模拟（非真实）的填报数据，用于演示和测试。同一种子得到逐字节相同的文件。",
+            "Generate synthetic (not real) returns for demonstrations and tests. The same seed gives "
+            "byte-identical files."),
+        "examples": [
+            ("python -m toolkit demo --out data/raw", "重新生成仓库自带的示例数据", "regenerate the bundled demo data"),
+            ("python -m toolkit demo --units 1000 --formats csv --out /tmp/big", "规模测试用的 1000 个单位",
+             "1,000 units for a scale test"),
+        ],
+    },
+    "validate": {
+        "help": ("校验填报表，列出全部问题", "check a return and print every problem"),
+        "description": (
+            "读取填报表（CSV 或 XLSX），一次列出全部问题：行号（与表格一致）、列、值、违反的规则和说明。"
+            "没有问题时退出码为 0，有问题时为 1。",
+            "Read a return (CSV or XLSX) and list every problem at once: the row as numbered in the "
+            "spreadsheet, the column, the value, the rule broken and a message. Exits 0 when the return "
+            "is valid, 1 when it has problems."),
+        "examples": [
+            ("python -m toolkit validate my_office/return.xlsx", "中文问题清单", "problems listed in Chinese"),
+            ("python -m toolkit validate my_office/return.csv --lang en", "英文问题清单", "problems listed in English"),
+        ],
+    },
+    "prepare": {
+        "help": ("校验填报表，写出整理好的数据（parquet、CSV 和来源说明）",
+                 "check a return, then write tidy data (parquet, CSV and provenance)"),
+        "description": (
+            "先校验，再写出整理好的数据：<文件名>.parquet、<文件名>.csv 和 <文件名>.meta.json（来源、校验码、单位换算）。"
+            "有问题时什么也不写；原始文件从不修改。",
+            "Check the return, then write tidy data: <stem>.parquet, <stem>.csv and <stem>.meta.json "
+            "(source, sha256, unit conversions). Nothing is written when the return has problems; the "
+            "raw file is never modified."),
+        "examples": [("python -m toolkit prepare my_office/return.xlsx --out my_office/processed",
+                      "写到 my_office/processed/", "write into my_office/processed/")],
+    },
+    "index": {
+        "help": ("按指数方案计算综合指数和排名", "build the composite index of a return under a specification"),
+        "description": (
+            "按指数方案（YAML：缺失值填补、异常值处理、标准化、权重、加总）计算各层得分、综合指数和排名，"
+            "写出 scores、weights、日志和所用方案。",
+            "Build the scores of every level, the composite index and the ranks under a specification "
+            "(YAML: imputation, outliers, normalisation, weights, aggregation), and write the scores, "
+            "weights, logs and the exact specification used."),
+        "examples": [
+            ("python -m toolkit index my_office/processed/return.parquet --out my_office/index",
+             "默认方案 configs/default.yaml", "the default specification, configs/default.yaml"),
+            ("python -m toolkit index data/raw/demo_synthetic_returns.csv --spec my_spec.yaml",
+             "自己的方案", "your own specification"),
+        ],
+    },
+    "reports": {
+        "help": ("为每个产业大脑或城市生成一份 HTML 报告", "render one HTML report per brain or city"),
+        "description": (
+            "计算一次指数、类型和排名区间，再为每个产业大脑（--by unit）或城市（--by city）生成一份 HTML 报告，"
+            "并写出总目录 index.html。已是最新的报告会跳过；失败的报告可用 --only failed 重做。",
+            "Compute the index, the typology and the rank intervals once, then render one HTML report "
+            "per brain (--by unit) or city (--by city), with an index.html listing them. Reports that "
+            "are up to date are skipped; failed ones are redone with --only failed."),
+        "examples": [
+            ("python -m toolkit reports --data my_office/processed/return.parquet --out my_office/reports",
+             "每个产业大脑一份报告", "one report per brain"),
+            ("python -m toolkit reports --by city --lang en", "示例数据的城市报告（英文）",
+             "city reports of the demo data, in English"),
+        ],
+    },
+    "framework": {
+        "help": ("显示指标体系（代码本）", "print the codebook"),
+        "description": (
+            "列出指标体系的每个指标：所属维度、名称、单位、类型和方向。",
+            "List every indicator of the framework: its dimension, name, unit, type and direction."),
+        "examples": [("python -m toolkit framework", "中文", "in Chinese"),
+                     ("python -m toolkit framework --lang en", "英文", "in English")],
+    },
+    "compare": {
+        "help": ("把几个指数方案下的排名放在一起比较（HTML）", "set the ranks under several specifications side by side (HTML)"),
+        "description": (
+            "在几个指数方案下计算排名，写出一个 HTML 页面并排比较：排名变化图、方案之间的一致性、变化最大的单位和各方案的有效权重。",
+            "Rank the units under several specifications and write an HTML page that sets them side by "
+            "side: a bump chart, the agreement between the specifications, the units that move most and "
+            "the effective weights of each."),
+        "examples": [("python -m toolkit compare --spec configs/default.yaml --spec my_spec.yaml",
+                      "默认方案与自己的方案", "the default specification against your own")],
+    },
+}
+
+#: option help: (command, dest) for one command, dest alone for every command that has it
+OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
+    "help": ("显示本帮助并退出", "show this help and exit"),
+    "version": ("显示版本号并退出", "show the version and exit"),
+    "lang": ("语言：zh 中文，en 英文（默认按系统语言，未设置时为中文）",
+             "language: zh Chinese, en English (default: from the locale, Chinese when it is neutral)"),
+    "top_lang": ("帮助和提示的语言：zh 或 en（默认按系统语言）",
+                 "language of help and messages: zh or en (default: from the locale)"),
+    "framework": ("指标体系：名称或 YAML 文件（默认：山东产业大脑指标体系）",
+                  "framework: a name or a YAML file (default: the Shandong Industrial Brain framework)"),
+    "file": ("填报表文件（.csv 或 .xlsx）", "the return (.csv or .xlsx)"),
+    "spec": ("指数方案（YAML，默认：configs/default.yaml）", "index specification (YAML; default: configs/default.yaml)"),
+    "pdf": ("每份 HTML 报告旁边另存一份 PDF", "also write a PDF beside each HTML report"),
+    ("template", "out"): ("写入的文件夹（默认：当前文件夹）", "folder to write into (default: the current folder)"),
+    ("demo", "out"): ("写入的文件夹（默认：data/raw）", "folder to write into (default: data/raw)"),
+    ("demo", "units"): ("产业大脑个数（默认 50；规模测试可用 100000）", "number of brains (default 50; e.g. 100000 for a scale test)"),
+    ("demo", "seed"): ("随机种子（默认：固定种子，文件逐字节相同）", "random seed (default: the fixed seed of the bundled files)"),
+    ("demo", "years"): ("年份，逗号分隔（默认 2024,2025）", "years, comma-separated (default 2024,2025)"),
+    ("demo", "formats"): ("文件格式：csv、xlsx 或两者（默认 csv,xlsx）", "file formats: csv, xlsx or both (default csv,xlsx)"),
+    ("validate", "out"): ("把问题清单另存为文件（如 problems.xlsx）", "also write the problem report to this file (e.g. problems.xlsx)"),
+    ("prepare", "out"): ("写入的文件夹（默认：data/processed）", "folder to write into (default: data/processed)"),
+    ("index", "file"): ("填报表（.csv/.xlsx）或整理好的数据（.parquet）", "a return (.csv/.xlsx) or processed data (.parquet)"),
+    ("index", "out"): ("结果文件夹（默认：data/processed/<文件名>__<方案名>）",
+                       "results folder (default: data/processed/<file stem>__<spec name>)"),
+    ("reports", "data"): ("填报表或整理好的数据（默认：模拟示例数据）",
+                          "a return or processed .parquet (default: the synthetic demo data)"),
+    ("reports", "by"): ("报告对象：unit 每个产业大脑一份（默认），city 每个城市一份，all 两者都生成并互相链接",
+                        "what to report on: unit, one report per brain (the default); city, one per city; "
+                        "all, both, linked to each other"),
+    ("reports", "only"): ("只生成这些编号或城市；failed 表示上次失败的", "render only these ids or cities; 'failed' for those that failed last time"),
+    ("reports", "year"): ("报告年份（默认：最近一年）", "year to report (default: the latest)"),
+    ("reports", "workers"): ("并行进程数（默认 2）", "parallel worker processes (default 2)"),
+    ("reports", "executor"): ("执行方式：local（本机多进程，默认）、serial（单进程）、dask",
+                              "how to run: local (worker processes, the default), serial, or dask"),
+    ("reports", "scheduler"): ("Dask 调度器地址（默认：本机 LocalCluster）", "Dask scheduler address (default: a LocalCluster)"),
+    ("reports", "force"): ("已是最新的报告也重新生成", "re-render reports that are up to date"),
+    ("reports", "out"): ("报告的上级文件夹（默认：reports）", "parent folder of the run (default: reports)"),
+    ("reports", "run"): ("本次运行的文件夹名（默认：<数据名>__<方案名>）", "run folder name (default: <data stem>__<spec name>)"),
+    ("reports", "uncertainty"): ("排名区间的蒙特卡洛次数（默认 500）", "Monte Carlo replications for the rank intervals (default 500)"),
+    ("reports", "no_progress"): ("不显示进度条", "no progress bar"),
+    ("compare", "data"): ("填报表或整理好的数据（默认：模拟示例数据）",
+                          "a return or processed .parquet (default: the synthetic demo data)"),
+    ("compare", "spec"): ("指数方案（YAML），可给多个", "an index specification (YAML); give two or more"),
+    ("compare", "out"): ("写出比较页面的文件夹（默认：reports/compare）", "folder of the comparison page (default: reports/compare)"),
+    ("compare", "year"): ("比较的年份（默认：最近一年）", "year to compare (default: the latest)"),
+    ("compare", "uncertainty"): ("不确定性方案（YAML）：另加入选概率页面", "uncertainty specification (YAML): adds the selection page"),
+    ("compare", "quota"): ("入选名额（前 N 名）", "selection quota (the top N)"),
+    ("compare", "by"): ("名额按行业（industry）或城市（city）分配", "quota per industry or per city"),
+    ("compare", "n"): ("入选概率页面的重复次数（默认 512）", "replications for the selection page (default 512)"),
+}
+
+# ------------------------------------------------------------------ messages
+#: message key → (zh, en); fields in braces
+MESSAGES: dict[str, tuple[str, str]] = {
+    "problems_found": ("{source}：发现 {n} 个问题", "{source}: {n} {problems} found"),
+    "valid": ("{file}：通过校验 — {rows} 行，年份 {years}", "{file}: valid — {rows} rows, years {years}"),
+    "written": ("已写入 {n} 个文件：", "{n} files written:"),
+    "prepared": ("整理好的数据已写入 {out}（{rows} 行）。下一步：python -m toolkit index {parquet}",
+                 "processed data written to {out} ({rows} rows). Next: python -m toolkit index {parquet}"),
+    "template_done": ("空白填报表已写出。填好后另存，再运行：python -m toolkit validate 文件",
+                      "blank return written. Fill it in, save it, then run: python -m toolkit validate FILE"),
+    "demo_done": ("模拟示例数据已写出（不是真实数据）", "synthetic demo data written (not real data)"),
+    "top_five": ("{year} 年前五名：{units}", "{year}, top five: {units}"),
+    "index_done": ("指数结果已写入 {out}", "index results written to {out}"),
+    "reports_done": ("{index}：生成 {done} 份，{skipped} 份已是最新，{failed} 份失败（{seconds:.1f} 秒）",
+                     "{index}: {done} rendered, {skipped} up to date, {failed} failed ({seconds:.1f} s)"),
+    "report_failed": ("  失败 {key}：{error}", "  FAILED {key}: {error}"),
+    "rerun_failed": ("  只重做失败的报告：加上 --only failed", "  re-run only these with: --only failed"),
+    "error": ("错误：{error}", "error: {error}"),
+}
+
+#: column headings of the problem table
+PROBLEM_COLUMNS = {
+    "zh": {"file": "文件", "row": "行", "column": "列", "value": "值", "rule": "规则", "message": "说明"},
+    "en": {"file": "file", "row": "row", "column": "column", "value": "value", "rule": "rule", "message": "message"},
+}
+
+
+#: column headings of the codebook (``framework`` command)
+FRAMEWORK_COLUMNS = {
+    "zh": {"code": "代码", "dimension": "维度", "name_zh": "名称", "unit": "单位", "type": "类型",
+           "direction": "方向"},
+    "en": {"code": "code", "dimension": "dimension", "name_en": "name", "unit": "unit", "type": "type",
+           "direction": "direction"},
+}
+
+
+#: words of the codebook's type and direction columns
+_TYPES = {"amount": ("金额", "amount"), "count": ("计数", "count"), "share": ("比例", "share"),
+          "ratio": ("比率", "ratio"), "signed": ("可为负", "signed"), "ordinal": ("等级", "ordinal"),
+          "checklist": ("勾选项", "checklist"), "binary": ("是/否", "binary")}
+_DIRECTIONS = {1: ("正向", "benefit"), -1: ("逆向", "cost")}
+
+
+def codebook(framework, lang: str):
+    """The table the ``framework`` command prints: one row per indicator, in ``lang``.
+
+    Parameters
+    ----------
+    framework : Framework
+        The framework (:func:`toolkit.load_framework`).
+    lang : {"zh", "en"}
+        Language of the headings, names, types and directions.
+
+    Returns
+    -------
+    DataFrame
+        Columns code, dimension, name, unit, type, direction (headings in ``lang``).
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> book = codebook(toolkit.load_framework(), "zh")
+    >>> list(book.columns), book.iloc[0].tolist()
+    (['代码', '维度', '名称', '单位', '类型', '方向'], ['L1P1', 'L1', '产业规模', '亿元', '金额', '正向'])
+    """
+    _check(lang)
+    i = LANGS.index(lang)
+    table = framework.indicators[["dimension", f"name_{lang}", "unit", "type", "direction"]]
+    table = table.rename_axis("code").reset_index()
+    table["type"] = [_TYPES.get(t, (t, t))[i] for t in table["type"]]
+    table["direction"] = [_DIRECTIONS.get(d, (d, d))[i] for d in table["direction"]]
+    return table.rename(columns=FRAMEWORK_COLUMNS[lang])
+
+
+def message(key: str, lang: str, **fields) -> str:
+    """One message of the command line in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`MESSAGES`.
+    lang : {"zh", "en"}
+        The language.
+    **fields
+        The values of the message's fields. ``n`` also sets ``problems`` to "problem" or
+        "problems" for the English plural.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> message("problems_found", "zh", source="return.xlsx", n=2)
+    'return.xlsx：发现 2 个问题'
+    >>> message("problems_found", "en", source="return.xlsx", n=1)
+    'return.xlsx: 1 problem found'
+    """
+    _check(lang)
+    if "n" in fields:
+        fields.setdefault("problems", "problem" if fields["n"] == 1 else "problems")
+    return MESSAGES[key][LANGS.index(lang)].format(**fields)
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")

@@ -1,0 +1,173 @@
+"""What a report may say about a run: sample size and scope, which sections were computed.
+
+The views ask these small functions before they show a number, so a report on a small
+return says plainly what was not computed instead of showing an interval that never was, and
+names its comparison mean for what it is ("样本平均" when the data do not cover the province).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: fewest brains for percentiles and strengths/weaknesses to mean anything
+MIN_PERCENTILE = 5
+N_CITIES = 16
+
+
+_CACHE: dict[tuple, tuple] = {}
+
+
+def _cached(bundle, key, make):
+    """A value derived from ``bundle`` once (a report kernel shows many reports of one bundle)."""
+    k = (id(bundle), *key)
+    hit = _CACHE.get(k)
+    if hit is None or hit[0] is not bundle:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        hit = _CACHE[k] = (bundle, make())
+    return hit[1]
+
+
+def year_rows(bundle, year: int) -> pd.DataFrame:
+    """The summary rows (one per brain) of ``year``."""
+    return _cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
+
+
+def year_stats(bundle, year: int, cols) -> pd.DataFrame:
+    """Mean and maximum of ``cols`` over the year's brains (index: the columns)."""
+    cols = list(cols)
+    return _cached(bundle, ("stats", year, tuple(cols)),
+                   lambda: year_rows(bundle, year)[cols].agg(["mean", "max"]).T)
+
+
+def group_sums(bundle, year: int, by: str, cols) -> tuple[pd.DataFrame, dict]:
+    """Sums of ``cols`` per group of ``by`` (e.g. industry) in ``year``, and each group's size."""
+    cols = list(cols)
+
+    def make():
+        g = year_rows(bundle, year).groupby(by)
+        return g[cols].sum(), g.size().to_dict()
+
+    return _cached(bundle, ("sums", year, by, tuple(cols)), make)
+
+
+def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
+    rows = _cached(bundle, ("rows",), lambda: {(r["unit_id"], int(r["year"])): pd.Series(r)
+                                               for r in bundle.summary.to_dict("records")})
+    try:
+        return rows[(unit_id, int(year))]
+    except KeyError:
+        raise KeyError(f"no result for unit {unit_id!r} in {year}") from None
+
+
+def unit_table(bundle, name: str, unit_id: str, year: int) -> pd.DataFrame:
+    """The rows of table ``name`` (leaves, obstacles, coupling, intervals) of one unit and year."""
+    groups = _cached(bundle, ("groups", name), lambda: {
+        (u, int(y)): g for (u, y), g in bundle.tables[name].groupby(["unit_id", "year"], sort=False)})
+    empty = bundle.tables[name].iloc[:0]
+    return groups.get((unit_id, int(year)), empty)
+
+
+def n_units(bundle, year: int) -> int:
+    return int((bundle.summary["year"] == year).sum())
+
+
+def whole_province(bundle, year: int) -> bool:
+    """True when the year's data hold brains of all 16 cities (then the mean is provincial)."""
+    return year_rows(bundle, year)["city"].nunique() >= N_CITIES
+
+
+def mean_key(bundle, year: int) -> str:
+    """``"mean"`` (全省平均) or ``"sample_mean"`` (样本平均), for :func:`toolkit.reports.text.t`."""
+    return "mean" if whole_province(bundle, year) else "sample_mean"
+
+
+def intervals_computed(bundle) -> bool:
+    """Rank intervals exist only when the Monte Carlo ran (``n_uncertainty > 0``) and succeeded."""
+    return int(bundle.meta.get("n_uncertainty", 0) or 0) > 0 and len(bundle.intervals) > 0
+
+
+def typology_computed(bundle) -> bool:
+    return len(bundle.typology) > 0
+
+
+def percentiles_computed(bundle, year: int) -> bool:
+    return n_units(bundle, year) >= MIN_PERCENTILE
+
+
+def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
+    """The 90 % rank interval (p05, p95) of a brain, or None when it was not computed."""
+    if not intervals_computed(bundle):
+        return None
+    iv = unit_table(bundle, "intervals", unit_id, year)
+    if iv.empty:
+        return None
+    return int(iv["p05"].iloc[0]), int(iv["p95"].iloc[0])
+
+
+def type_label(bundle, unit_id: str, lang: str) -> str | None:
+    if not len(bundle.typology):
+        return None
+    labels = _cached(bundle, ("type", lang), lambda: dict(zip(bundle.typology["unit_id"],
+                                                              bundle.typology[f"label_{lang}"], strict=True)))
+    label = labels.get(unit_id)
+    return None if label is None else str(label)
+
+
+def previous_year(bundle, year: int) -> int | None:
+    earlier = [y for y in bundle.years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def not_computed(bundle, year: int) -> dict[str, str]:
+    """Sections that were not computed, each with the plain reason (English, for logs and tests).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.reports.bundle import Bundle
+    >>> s = pd.DataFrame({"unit_id": ["a", "b", "c"], "year": 2025, "city": "济南市"})
+    >>> b = Bundle({"summary": s, "intervals": pd.DataFrame(), "typology": pd.DataFrame()}, {"n_uncertainty": 0})
+    >>> sorted(not_computed(b, 2025))
+    ['intervals', 'percentiles', 'typology']
+    """
+    out = {}
+    reasons = bundle.meta.get("not_computed", {}) or {}
+    if not intervals_computed(bundle):
+        out["intervals"] = reasons.get("intervals", "Monte Carlo not run (uncertainty = 0)")
+    if not typology_computed(bundle):
+        out["typology"] = reasons.get("typology", "too few brains to cluster")
+    if not percentiles_computed(bundle, year):
+        out["percentiles"] = f"fewer than {MIN_PERCENTILE} brains"
+    return out
+
+
+def notice_keys(bundle, year: int) -> list[str]:
+    """Which plain notices a page of this run shows (keys of :data:`toolkit.reports.text.T`):
+    ``small_sample`` when a method lacked brains, ``mc_off`` when the Monte Carlo was not run,
+    ``sample_scope`` when the data do not cover the province."""
+    missing = not_computed(bundle, year)
+    reasons = bundle.meta.get("not_computed", {}) or {}
+    out = []
+    if "typology" in missing or "percentiles" in missing or "intervals" in reasons:
+        out.append("small_sample")
+    elif "intervals" in missing:
+        out.append("mc_off")
+    if not whole_province(bundle, year):
+        out.append("sample_scope")
+    return out
+
+
+def type_info(bundle, unit_id: str, lang: str) -> dict | None:
+    """The brain's type: ``label`` (true of this brain), ``basis`` (what the typology clusters on)
+    and ``shape`` (what it is relatively good at), or None when no typology was computed."""
+    typ = bundle.typology
+    if not len(typ):
+        return None
+    rows = _cached(bundle, ("typeinfo",), lambda: {r["unit_id"]: r for r in typ.to_dict("records")})
+    r = rows.get(unit_id)
+    if r is None:
+        return None
+    get = r.get
+    return {"label": get(f"label_{lang}"), "basis": get(f"basis_{lang}"), "shape": get(f"shape_{lang}"),
+            "cluster_label": get(f"cluster_label_{lang}")}

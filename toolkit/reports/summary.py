@@ -1,0 +1,174 @@
+"""The written part of a brain profile: a 3–5 sentence summary and the strengths and weaknesses.
+
+The summary states, in words an official would use, the rank and how robust it is, the
+strongest and weakest dimension against the comparison mean, the biggest change since the
+previous year and the leading obstacles. Strengths and weaknesses are the indicators where the
+brain stands furthest above or below the others, by percentile, as in the Global Innovation
+Index economy profiles. Both are pure functions of the bundle.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import facts
+from .text import t
+
+
+def _dims(bundle) -> list[str]:
+    return list(bundle.framework.dimensions.index)
+
+
+def robust(p05: int, p95: int, n: int) -> bool:
+    """A rank is called robust when its 90 % interval spans at most 10 % of the field (≥ 2 places).
+
+    Examples
+    --------
+    >>> robust(3, 5, 50), robust(3, 15, 50)
+    (True, False)
+    """
+    return (p95 - p05) <= max(2, round(0.1 * n))
+
+
+def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
+    """The generated summary of a brain in ``lang``, as a list of 3–5 sentences.
+
+    Parameters
+    ----------
+    bundle : Bundle
+    unit_id, year : the brain and the year
+    lang : "zh" or "en"
+
+    Returns
+    -------
+    list of str
+
+    See ``tests/reports/test_views.py`` for a worked example on the demo data.
+    """
+    fw = bundle.framework
+    row = facts.unit_row(bundle, unit_id, year)
+    s = facts.year_rows(bundle, year)
+    n, rank, root = int(row["n_units"]), int(row["rank"]), fw.root.code
+    zh = lang == "zh"
+    out = []
+    iv = facts.interval(bundle, unit_id, year)
+    name = row["brain_name"] if zh else "This brain"
+    if iv is None:
+        out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个产业大脑中排名第{rank}（排名区间未计算）。" if zh else
+                   f"{name} scores {row[root]:.1f} in {year}, rank {rank} of {n} (rank interval not computed).")
+    else:
+        ok = robust(*iv, n)
+        if zh:
+            how = "排名较为稳健" if ok else "排名对方法选择较为敏感"
+            out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个产业大脑中排名第{rank}；"
+                       f"在各种合理的方法选择下，90%的情况排在第{iv[0]}至{iv[1]}名，{how}。")
+        else:
+            how = "a robust rank" if ok else "a rank that depends on the method choices"
+            out.append(f"This brain scores {row[root]:.1f} in {year}, rank {rank} of {n}; under plausible "
+                       f"alternative methods it ranks {iv[0]}–{iv[1]} in 90% of cases, {how}.")
+    mean_name = t(facts.mean_key(bundle, year), lang)
+    gap = pd.Series({d: float(row[d]) - float(s[d].mean()) for d in _dims(bundle)})
+    hi, lo = gap.idxmax(), gap.idxmin()
+    lead = gap[hi] >= 0
+    if zh:
+        first = (f"最突出的维度是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）" if lead else
+                 f"各维度均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）")
+        out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，"
+                   f"{_signed(gap[lo], lang)}）。" if lead else
+                   f"{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，{_signed(gap[lo], lang)}）。")
+    else:
+        first = (f"Against the {mean_name.lower()}, its strongest dimension is {fw.label(hi, lang)} "
+                 f"({row[hi]:.1f}, {_signed(gap[hi], lang)})" if lead else
+                 f"Every dimension is below the {mean_name.lower()}; the closest is {fw.label(hi, lang)} "
+                 f"({row[hi]:.1f}, {_signed(gap[hi], lang)})")
+        out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({row[lo]:.1f}, {_signed(gap[lo], lang)}).")
+    prev = facts.previous_year(bundle, year)
+    if prev is not None:
+        try:
+            a = facts.unit_row(bundle, unit_id, prev)
+        except KeyError:
+            a = None
+        if a is not None:
+            d_comp = float(row[root]) - float(a[root])
+            d_rank = int(a["rank"]) - rank
+            dd = pd.Series({d: float(row[d]) - float(a[d]) for d in _dims(bundle)})
+            big = dd.abs().idxmax()
+            if zh:
+                r = "保持不变" if d_rank == 0 else (f"上升{d_rank}位" if d_rank > 0 else f"下降{-d_rank}位")
+                out.append(f"与{prev}年相比，综合指数{'上升' if d_comp >= 0 else '下降'}{abs(d_comp):.1f}分，排名{r}；"
+                           f"变化最大的是{fw.label(big, lang)}（{'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.1f}分）。")
+            else:
+                r = "is unchanged" if d_rank == 0 else (f"rose {_places(d_rank)}" if d_rank > 0 else
+                                                         f"fell {_places(-d_rank)}")
+                out.append(f"Since {prev} the composite has {'risen' if d_comp >= 0 else 'fallen'} by "
+                           f"{abs(d_comp):.1f} points and the rank {r}; the biggest change is in "
+                           f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.1f}).")
+    ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(3)
+    if len(ob):
+        names = [indicator_label(fw, c, lang) for c in ob["code"]]
+        joined = (("、".join(names[:-1]) + "和" + names[-1]) if zh else
+                  (", ".join(names[:-1]) + " and " + names[-1])) if len(names) > 1 else names[0]
+        total = ob["obstacle"].sum()
+        if zh:
+            out.append(f"制约其提升的主要因素是{joined}（障碍度合计{total:.1f}%），宜优先补齐。")
+        else:
+            out.append(f"The main obstacles to improving are {joined} (together {total:.1f}% of "
+                       "the shortfall); these are where effort pays most.")
+    return out
+
+
+def _places(k: int) -> str:
+    return f"{k} place" + ("" if k == 1 else "s")
+
+
+def _signed(x: float, lang: str) -> str:
+    if lang == "zh":
+        return f"{'高' if x >= 0 else '低'}{abs(x):.1f}分"
+    return f"{abs(x):.1f} {'above' if x >= 0 else 'below'}"
+
+
+def indicator_label(fw, code: str, lang: str) -> str:
+    """An indicator's name, never its bare code; a measure is named with its indicator.
+
+    Examples
+    --------
+    >>> from toolkit.framework.model import load_framework
+    >>> fw = load_framework()
+    >>> indicator_label(fw, "L2P1_STORAGE", "zh"), indicator_label(fw, "L1P1", "en")
+    ('存储与计算资源 · 存储资源', 'Industry scale')
+    """
+    node = fw.node(code)
+    if node.level == "measure" and node.parent is not None:
+        return f"{fw.node(node.parent).name(lang)} · {node.name(lang)}"
+    return node.name(lang)
+
+
+def strengths_weaknesses(bundle, unit_id: str, year: int, k: int = 5) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The ``k`` indicators with the highest and the lowest percentile for this brain.
+
+    Yes/no measures are left out (a percentile of a 0/1 item says little). Returns None when
+    there are too few brains for percentiles (see :data:`toolkit.reports.facts.MIN_PERCENTILE`).
+
+    Returns
+    -------
+    (strengths, weaknesses) : DataFrames with columns code, raw, percentile, imputed
+    """
+    if not facts.percentiles_computed(bundle, year):
+        return None
+    fw = bundle.framework
+    lv = facts.unit_table(bundle, "leaves", unit_id, year)
+    lv = lv[[fw.node(c).type != "binary" for c in lv["code"]]]
+    lv = lv.sort_values(["percentile", "code"], ascending=[False, True], kind="stable")
+    strong = lv.head(k)
+    weak = lv[~lv["code"].isin(strong["code"])].sort_values(["percentile", "code"], kind="stable").head(k)
+    cols = ["code", "raw", "percentile", "imputed"]
+    return strong[cols].reset_index(drop=True), weak[cols].reset_index(drop=True)
+
+
+def summary_text(bundle, unit_id: str, year: int, lang: str = "zh") -> str:
+    """The summary as one paragraph (sentences joined)."""
+    sep = "" if lang == "zh" else " "
+    return sep.join(sentences(bundle, unit_id, year, lang))
+
+
+__all__ = ["indicator_label", "robust", "sentences", "strengths_weaknesses", "summary_text"]

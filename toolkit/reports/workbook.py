@@ -1,0 +1,341 @@
+"""``results.xlsx``: a run's numbers for Excel, one sheet per kind, in the run's language.
+
+Sheets: scores and ranks (composite and every dimension, with the rank interval where it was
+computed), indicator values (raw and normalised, percentile, imputed flag), weights (dimension
+weights and each indicator's effective weight), obstacles, coupling coordination, types and
+the validation notes. Headers are in the run's language with codes kept in their own column,
+numbers carry Excel number formats (not rounded values), the header row is frozen and columns
+are sized to their content. Written with openpyxl, atomically, and re-zipped with fixed
+timestamps so the same results give the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .text import brain_name, city_name, industry_name, nc
+
+H = {  # column headers (zh, en)
+    "unit_id": ("编号", "Unit id"), "brain": ("产业大脑", "Brain"), "city": ("城市", "City"),
+    "industry": ("产业", "Industry"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
+    "rank": ("排名", "Rank"), "p05": ("排名区间下限 (5%)", "Rank interval low (5%)"),
+    "p95": ("排名区间上限 (95%)", "Rank interval high (95%)"), "code": ("代码", "Code"),
+    "indicator": ("指标", "Indicator"), "dimension": ("维度", "Dimension"), "unit": ("单位", "Unit"),
+    "raw": ("原始值", "Raw value"), "imputed": ("是否插补", "Imputed"), "normalised": ("标准化得分", "Normalised"),
+    "percentile": ("百分位", "Percentile"), "weight": ("权重", "Weight"),
+    "effective_weight": ("有效权重", "Effective weight"), "level": ("层级", "Level"),
+    "obstacle": ("障碍度 (%)", "Obstacle degree (%)"), "obstacle_rank": ("障碍度排序", "Obstacle rank"),
+    "C": ("耦合度 C", "Coupling C"), "T": ("综合发展水平 T", "Development T"), "D": ("耦合协调度 D", "Coordination D"),
+    "grade": ("等级", "Grade"), "stage": ("阶段", "Stage"), "cluster": ("类别", "Cluster"), "type": ("类型", "Type"),
+    "note": ("说明", "Note"), "dim_rank": ("排名", "rank"),
+}
+SHEETS = {"scores": ("得分与排名", "Scores and ranks"), "indicators": ("指标值", "Indicator values"),
+          "weights": ("权重", "Weights"), "obstacles": ("障碍度", "Obstacles"), "coupling": ("耦合协调度", "Coupling"),
+          "types": ("类型", "Types"), "problems": ("校验问题", "Validation problems")}
+FORMATS = {"score": "0.00", "rank": "0", "share": "0.00%", "raw": "#,##0.####", "d": "0.000", "pct": "0.0"}
+
+
+def _h(key: str, lang: str) -> str:
+    return H[key][0 if lang == "zh" else 1]
+
+
+def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, dict]]:
+    """The sheets of ``results.xlsx`` as DataFrames, each with its {column: number format}.
+
+    Parameters
+    ----------
+    bundle : Bundle (or any object with the tables of :func:`toolkit.reports.bundle.index_tables`)
+    lang : "zh" or "en" — headers, names and sheet titles
+
+    Returns
+    -------
+    dict : sheet title → (DataFrame, formats)
+    """
+    fw = bundle.framework
+    root = fw.root.code
+    d = list(fw.dimensions.index)
+    i = 0 if lang == "zh" else 1
+    s = bundle.summary.sort_values(["year", "rank"], kind="stable")
+    scores = pd.DataFrame({
+        _h("unit_id", lang): s["unit_id"].to_numpy(), _h("brain", lang): [brain_name(r, lang) for r in
+                                                                            s.to_dict("records")],
+        _h("city", lang): [city_name(c, lang) for c in s["city"]],
+        _h("industry", lang): [industry_name(c, lang) for c in s["industry"]], _h("year", lang): s["year"].to_numpy(),
+        _h("composite", lang): s[root].to_numpy(float), _h("rank", lang): s["rank"].to_numpy(),
+    })
+    fmts = {_h("composite", lang): FORMATS["score"], _h("rank", lang): FORMATS["rank"]}
+    iv = getattr(bundle, "tables", {}).get("intervals")
+    if iv is not None and len(iv) and int(bundle.meta.get("n_uncertainty", 0) or 0) > 0:
+        m = s[["unit_id", "year"]].merge(iv, on=["unit_id", "year"], how="left")
+        scores[_h("p05", lang)] = m["p05"].to_numpy()
+        scores[_h("p95", lang)] = m["p95"].to_numpy()
+        fmts.update({_h("p05", lang): FORMATS["rank"], _h("p95", lang): FORMATS["rank"]})
+    for code in d:
+        name = f"{code} {fw.label(code, lang)}"
+        scores[name] = s[code].to_numpy(float)
+        scores[f"{name} {_h('dim_rank', lang)}"] = s.groupby("year")[code].rank(ascending=False, method="min").astype(
+            int).to_numpy()
+        fmts[name], fmts[f"{name} {_h('dim_rank', lang)}"] = FORMATS["score"], FORMATS["rank"]
+
+    lv = bundle.leaves
+    nodes = {c: fw.node(c) for c in lv["code"].unique()}
+    ind = pd.DataFrame({
+        _h("unit_id", lang): lv["unit_id"].to_numpy(), _h("year", lang): lv["year"].to_numpy(),
+        _h("code", lang): lv["code"].to_numpy(), _h("indicator", lang): [nodes[c].name(lang) for c in lv["code"]],
+        _h("dimension", lang): [fw.label(fw.ancestor(c, "dimension"), lang) for c in lv["code"]],
+        _h("unit", lang): [(nodes[c].unit if lang == "zh" else nodes[c].unit_en) for c in lv["code"]],
+        _h("raw", lang): lv["raw"].to_numpy(float),
+        _h("normalised", lang): lv["normalised"].to_numpy(float), _h("percentile", lang): lv["percentile"].to_numpy(),
+    })
+    ind.insert(7, _h("imputed", lang), np.where(lv["imputed"], "是" if lang == "zh" else "yes", ""))
+    ind_f = {_h("raw", lang): FORMATS["raw"], _h("normalised", lang): FORMATS["score"],
+             _h("percentile", lang): FORMATS["pct"]}
+
+    dw = bundle.dimension_weights
+    first = lv.drop_duplicates("code")
+    weights = pd.concat([
+        pd.DataFrame({_h("level", lang): fw.node(root).level, _h("code", lang): dw["dimension"].to_numpy(),
+                      _h("indicator", lang): [fw.label(c, lang) for c in dw["dimension"]],
+                      _h("weight", lang): dw["weight"].to_numpy(float),
+                      _h("effective_weight", lang): dw["weight"].to_numpy(float)}),
+        pd.DataFrame({_h("level", lang): [nodes[c].level for c in first["code"]], _h("code", lang): first["code"].to_numpy(),
+                      _h("indicator", lang): [nodes[c].name(lang) for c in first["code"]],
+                      _h("weight", lang): [float(nodes[c].weight) for c in first["code"]],
+                      _h("effective_weight", lang): first["weight"].to_numpy(float)}),
+    ], ignore_index=True)
+    weights = weights.rename(columns={_h("weight", lang): _h("weight", lang) + (" (框架)" if lang == "zh" else
+                                                                                " (framework)")})
+    w_f = {weights.columns[3]: "0.0000", _h("effective_weight", lang): FORMATS["share"]}
+
+    ob = bundle.obstacles.sort_values(["year", "unit_id", "rank"], kind="stable")
+    obst = pd.DataFrame({_h("unit_id", lang): ob["unit_id"].to_numpy(), _h("year", lang): ob["year"].to_numpy(),
+                         _h("obstacle_rank", lang): ob["rank"].to_numpy(), _h("code", lang): ob["code"].to_numpy(),
+                         _h("indicator", lang): [fw.node(c).name(lang) for c in ob["code"]],
+                         _h("obstacle", lang): ob["obstacle"].to_numpy(float)})
+    cc = bundle.coupling.sort_values(["year", "unit_id"], kind="stable")
+    coup = pd.DataFrame({_h("unit_id", lang): cc["unit_id"].to_numpy(), _h("year", lang): cc["year"].to_numpy(),
+                         _h("C", lang): cc["C"].to_numpy(float), _h("T", lang): cc["T"].to_numpy(float),
+                         _h("D", lang): cc["D"].to_numpy(float), _h("grade", lang): cc[f"grade_{lang}"].to_numpy(),
+                         _h("stage", lang): cc[f"stage_{lang}"].to_numpy() if f"stage_{lang}" in cc else ""})
+    typ = getattr(bundle, "tables", {}).get("typology")
+    if typ is not None and len(typ):
+        types = pd.DataFrame({_h("unit_id", lang): typ["unit_id"].to_numpy(), _h("cluster", lang): typ["cluster"],
+                              _h("type", lang): typ[f"label_{lang}"].to_numpy()})
+        for col, head in (("cluster_label", ("类别标签", "Cluster label")), ("basis", ("分类依据", "Basis")),
+                          ("shape", ("相对优势（按画像形状）", "Relative strengths (profile shape)"))):
+            if f"{col}_{lang}" in typ:
+                types[head[0 if lang == "zh" else 1]] = typ[f"{col}_{lang}"].to_numpy()
+    else:
+        reason = (bundle.meta.get("not_computed", {}) or {}).get("typology", "")
+        types = pd.DataFrame({_h("note", lang): [f"{nc(lang)}: {reason}".rstrip(": ")]})
+    notes = list(bundle.meta.get("notes", []) or [])
+    probs = pd.DataFrame({_h("note", lang): notes or ["未发现问题" if lang == "zh" else "no problems found"]})
+    return {SHEETS["scores"][i]: (scores, fmts), SHEETS["indicators"][i]: (ind, ind_f),
+            SHEETS["weights"][i]: (weights, w_f), SHEETS["obstacles"][i]: (obst, {_h("obstacle", lang): "0.00"}),
+            SHEETS["coupling"][i]: (coup, {k: FORMATS["d"] for k in (_h("C", lang), _h("T", lang), _h("D", lang))}),
+            SHEETS["types"][i]: (types, {}), SHEETS["problems"][i]: (probs, {})}
+
+
+def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path) -> Path:
+    """Write sheets to an .xlsx file: bold frozen header, number formats, column widths.
+
+    Parameters
+    ----------
+    sheets : title → (DataFrame, {column: Excel number format})
+    path : target file (written atomically, byte-reproducibly)
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = write_sheets({"S": (pd.DataFrame({"a": [1.5]}), {"a": "0.00"})}, tempfile.mkdtemp() + "/x.xlsx")
+    >>> ws = openpyxl.load_workbook(p)["S"]
+    >>> ws["A2"].value, ws["A2"].number_format, ws.freeze_panes
+    (1.5, '0.00', 'A2')
+    """
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from ..files import neutralise_formulas, neutralise_text, normalise_zip, write_atomic
+
+    wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
+    fixed = dt.datetime(2024, 4, 8)
+    wb.properties.created = wb.properties.modified = fixed
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
+    for title, (df, fmts) in sheets.items():
+        df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
+        ws = wb.create_sheet(title[:31])
+        cols = list(df.columns)
+        for j, c in enumerate(cols, start=1):
+            sample = [str(c)] + [str(v) for v in df[c].head(200)]
+            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(_width(x) for x in sample) + 2))
+        ws.freeze_panes = "A2"
+        if len(cols) > 2 and df.shape[0] > 0:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{df.shape[0] + 1}"
+        head = []
+        for c in cols:
+            cell = WriteOnlyCell(ws, value=neutralise_text(str(c)))
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            head.append(cell)
+        ws.append(head)
+        fmt = [fmts.get(c) for c in cols]
+        for row in df.itertuples(index=False):
+            out = []
+            for v, f in zip(row, fmt, strict=True):
+                v = None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v)
+                if f is not None and v is not None:
+                    cell = WriteOnlyCell(ws, value=v)
+                    cell.number_format = f
+                    v = cell
+                out.append(v)
+            ws.append(out)
+
+    def save(tmp):
+        wb.save(tmp)
+        normalise_zip(tmp)
+
+    return write_atomic(Path(path), save)
+
+
+def _width(s: str) -> float:
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in s[:80])
+
+
+def write_workbook(bundle, path: str | Path, lang: str = "zh") -> Path:
+    """Write a run's ``results.xlsx`` (see the module docstring).
+
+    Parameters
+    ----------
+    bundle : Bundle
+    path : target file
+    lang : "zh" or "en"
+
+    Returns
+    -------
+    Path
+    """
+    return write_sheets(workbook_sheets(bundle, lang), path)
+
+
+class _ResultTables:
+    """An IndexResult seen as a bundle (no typology, no intervals), for ``index``'s workbook."""
+
+    def __init__(self, result, notes=()):
+        from .bundle import index_tables
+
+        self.tables = index_tables(result)
+        self.framework = result.framework
+        self.meta = {"n_uncertainty": 0, "notes": list(notes),
+                     "not_computed": {"typology": "not part of `index` (run `reports`)"}}
+
+    def __getattr__(self, name):
+        tables = object.__getattribute__(self, "tables")
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+
+def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) -> Path:
+    """``results.xlsx`` of an :class:`~toolkit.index.build.IndexResult` (what ``index`` writes).
+
+    Parameters
+    ----------
+    result : IndexResult
+    path : target file
+    lang : "zh" or "en"
+    notes : validation notes of the data, shown in the problems sheet
+
+    Returns
+    -------
+    Path
+    """
+    return write_workbook(_ResultTables(result, notes), path, lang)
+
+
+def header_letters(source: str | Path) -> dict[str, str]:
+    """Excel column letter of each column of a return, keyed by its code (a header such as
+    ``L1P2 产业布局（个）`` belongs to code ``L1P2``) and by its full header text.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text("unit_id 单位编号,year 年份,L1P2 产业布局（个）\\n", encoding="utf-8")
+    >>> header_letters(p)["L1P2"]
+    'C'
+    """
+    import csv
+
+    from openpyxl.utils import get_column_letter
+
+    source = Path(source)
+    header: list = []
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(source, read_only=True, data_only=True)
+        for row in wb.worksheets[0].iter_rows(max_row=20, values_only=True):
+            if any(str(v or "").startswith("unit_id") for v in row):
+                header = list(row)
+                break
+        wb.close()
+    else:
+        with open(source, encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    out = {}
+    for j, h in enumerate(header, start=1):
+        if h is None or str(h).strip() == "":
+            continue
+        letter = get_column_letter(j)
+        out[str(h)] = letter
+        out.setdefault(str(h).split()[0], letter)
+    return out
+
+
+def problem_sheet(err, lang: str = "zh") -> pd.DataFrame:
+    """The problems of a :class:`~toolkit.data.problems.ValidationError` with the Excel column
+    letter of each problem's column, so an office can find the cell (e.g. ``C5``)."""
+    table = err.report_in(lang).drop(columns=["rule_code"])
+    try:
+        letters = header_letters(err.source)
+    except (OSError, ValueError, KeyError, StopIteration):
+        letters = {}
+    col = table["column"].astype(object)
+    letter = [letters.get(str(c), "") if c == c and c is not None else "" for c in col]
+    cell = [f"{x}{int(r)}" if x and r == r and r is not pd.NA else "" for x, r in zip(letter, table["row"],
+                                                                                       strict=True)]
+    names = {"zh": ["文件", "行", "列（代码）", "值", "规则", "说明"], "en": ["File", "Row", "Column (code)", "Value",
+                                                                      "Rule", "Message"]}[lang]
+    table = table.rename(columns=dict(zip(["file", "row", "column", "value", "rule", "message"], names, strict=True)))
+    table.insert(2, "Excel 列" if lang == "zh" else "Excel column", letter)
+    table.insert(3, "单元格" if lang == "zh" else "Cell", cell)
+    table[names[1]] = table[names[1]].astype(object).where(table[names[1]].notna(), None)
+    return table
+
+
+def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
+    """Write a validation error's problem report to ``path`` (.xlsx), one row per problem.
+
+    Parameters
+    ----------
+    err : ValidationError
+    path : the .xlsx file to write
+    lang : "zh" or "en"
+
+    Returns
+    -------
+    Path
+    """
+    title = "校验问题" if lang == "zh" else "Problems"
+    return write_sheets({title: (problem_sheet(err, lang), {})}, path)

@@ -1,0 +1,50 @@
+"""Serve the studio notebook as a web app with Voilà on localhost (``make studio``).
+
+Voilà runs ``notebooks/06_weighting_studio.ipynb`` in a kernel per visitor and shows its outputs
+and widgets only — no code cells — so officials can use the studio in a browser without
+Jupyter. It listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["NOTEBOOK", "voila_command", "main"]
+
+NOTEBOOK = Path("notebooks") / "06_weighting_studio.ipynb"
+
+
+def voila_command(port: int = 8866, notebook: str | Path | None = None, root: str | Path | None = None) -> list[str]:
+    """The Voilà command line that serves the studio on ``127.0.0.1:port``.
+
+    Examples
+    --------
+    >>> voila_command(9000)[-4:]
+    ['--no-browser', '--port=9000', '--Voila.ip=127.0.0.1', '--show_tracebacks=False']
+    """
+    from ..notebooks import repo_root
+
+    root = Path(root) if root is not None else repo_root()
+    nb = Path(notebook) if notebook is not None else root / NOTEBOOK
+    return [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={int(port)}", "--Voila.ip=127.0.0.1",
+            "--show_tracebacks=False"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m toolkit.studio.serve", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8866)
+    args = parser.parse_args(argv)
+    from ..notebooks import repo_root
+
+    root = repo_root()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    print(f"weighting studio: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)")
+    return subprocess.call(voila_command(args.port, root=root), cwd=root, env=env)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
