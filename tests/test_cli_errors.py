@@ -207,7 +207,7 @@ def test_spec_name_cannot_write_outside_the_output_folder(capsys, tmp_path, monk
     new = set(tmp_path.rglob("*")) - before
     base = (work / "data" / "processed").resolve()
     written = [p for p in new if p.is_file()]
-    assert len(written) == 10 and all(base in p.resolve().parents for p in written)
+    assert len(written) >= 10 and all(base in p.resolve().parents for p in written)
     assert not Path("/tmp/escaped-abs").exists() or name != "/tmp/escaped-abs"
 
 
