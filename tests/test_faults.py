@@ -130,8 +130,8 @@ def test_index_killed_at_random_moments(tmp_path):
 
 def _reports(data, out, *extra):
     return ("reports", "--data", data, "--spec", SPEC, "--out", out, "--run", "r", "--uncertainty", "0",
-            "--executor", "serial", "--workers", "1", "--no-progress", "--only", "SD-B001", "SD-B002", "SD-B003",
-            *extra)
+            "--executor", "serial", "--workers", "1", "--no-progress", "--lang", "en",
+            "--only", "SD-B001", "SD-B002", "SD-B003", *extra)
 
 
 def _reports_consistent(run_dir: Path) -> None:
