@@ -28,7 +28,7 @@ data: setup       ## main job (for now): read, validate and prepare the demo dat
 reports: data     ## main job: every brain profile and city report, the overview and results.xlsx, in reports/<run>/
 	$(BIN)/python -m toolkit reports --data $(DEMO) --by all --workers 2 --no-progress
 
-analysis: setup   ## run the research notebooks (notebooks/01–05) with papermill: reports/analysis/*.{ipynb,html}
+analysis: setup   ## run the research notebooks (notebooks/01–06) with papermill: reports/analysis/*.{ipynb,html}
 	$(BIN)/python -m toolkit.notebooks run --out reports/analysis
 
 notebooks: setup  ## re-execute the research notebooks and store them (clean .ipynb with text outputs + paired .py)

@@ -16,14 +16,22 @@ the naive loop does *less* work than a replication). ``--naive`` replications ar
 same run and extrapolated per replication; the ratio is printed. Targets (2-core machine):
 50 units < 10 s and < 2 GB, ≥ 20× the naive loop.
 
+With ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/base
+560415e``, the commit before the registry of issue 10) the demo case is also timed against that
+checkout in the same run: each side runs in its own subprocess (alternating, best of
+``--repeats``), and the ratio baseline / current is printed (> 1: the current code is faster).
+
 Run: .venv/bin/python benchmarks/bench_robustness.py [--n 10000] [--naive 60] [--units 2800]
-     [--executor serial|joblib|dask] [--large-executor joblib] [--skip-large]
+     [--executor serial|joblib|dask] [--large-executor joblib] [--skip-large] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 import warnings
@@ -92,6 +100,41 @@ def traced_peak_mb(data, spec, n: int) -> float:
     return peak / 2**20
 
 
+_TIMER = """
+import time, warnings, toolkit
+from toolkit.robustness import uncertainty
+warnings.simplefilter("ignore")
+spec = toolkit.load_spec({root!r} + "/configs/default.yaml").replace({{"years": [2025]}})
+demo = toolkit.read_indicators({root!r} + "/data/raw/demo_synthetic_returns.csv")
+uncertainty(demo, spec, {root!r} + "/configs/uncertainty.yaml", n=64, seed=1)  # warm-up
+t0, c0 = time.perf_counter(), time.process_time()
+res = uncertainty(demo, spec, {root!r} + "/configs/uncertainty.yaml", n={n}, seed=20240408, sobol_targets="summary")
+print(time.perf_counter() - t0, res.info["seconds_replications"], time.process_time() - c0)
+"""
+
+
+def _timed(root: Path, n: int) -> tuple[float, float, float]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", _TIMER.format(root=str(root), n=n)], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[1]), float(out[2])
+
+
+def compare_with_baseline(baseline: Path, n: int, repeats: int) -> None:
+    """The same uncertainty call on this checkout and on ``baseline``, in the same run."""
+    cur, base = [], []
+    for _ in range(repeats):
+        cur.append(_timed(ROOT, n))
+        base.append(_timed(baseline, n))
+    c = [min(x[i] for x in cur) for i in range(3)]
+    b = [min(x[i] for x in base) for i in range(3)]
+    print(f"\n== against the baseline {baseline} (demo data, 2025, n={n}, serial, best of {repeats})")
+    print(f"   current: wall {c[0]:.2f} s (replications {c[1]:.2f} s), CPU {c[2]:.2f} s; baseline: wall "
+          f"{b[0]:.2f} s (replications {b[1]:.2f} s), CPU {b[2]:.2f} s")
+    print(f"   ratio baseline/current: {b[0] / c[0]:.2f}× wall, {b[1] / c[1]:.2f}× replications, "
+          f"{b[2] / c[2]:.2f}× CPU time (the CPU ratio is the one to trust on a shared machine)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
@@ -100,7 +143,14 @@ def main() -> None:
     ap.add_argument("--executor", default="serial", help="for the demo case")
     ap.add_argument("--large-executor", default="joblib", help="for the large case (2 workers)")
     ap.add_argument("--skip-large", action="store_true")
+    ap.add_argument("--baseline", type=Path, help="checkout of an earlier commit to time against")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--baseline-only", action="store_true", help="only the comparison with --baseline")
     a = ap.parse_args()
+    if a.baseline is not None:
+        compare_with_baseline(a.baseline.resolve(), a.n, a.repeats)
+        if a.baseline_only:
+            return
     spec = toolkit.load_spec(ROOT / "configs/default.yaml").replace({"years": [2025]})
     load_uncertainty_spec(USPEC, spec=spec)  # fail fast on a bad file
     demo = toolkit.read_indicators(ROOT / "data/raw/demo_synthetic_returns.csv")

@@ -800,3 +800,40 @@ def test_peer_scikit_criteria_agrees():
     np.testing.assert_allclose(W.entropy_minmax(PEER_X, PEER_TYPES).to_numpy(), sw.entropy_weights(mm),
                                atol=1e-9)
     np.testing.assert_allclose(W.std(PEER_X, normalise=False).to_numpy(), sw.std_weights(M), atol=1e-9)
+
+
+_VARIMAX_CASES = {
+    # issue 11's case: scaling x0 by 3 moved the weight of x0 from 0.198 to 0.075 (x5 the other way)
+    "issue-11": (0.10000000000000002, {
+        (0, 1): 463.98289083187433, (0, 4): 684.94153569196885, (1, 2): 351.10534895559169,
+        (3, 2): 200.00756689100254, (3, 3): 292.48420185598519, (4, 3): 742.45988423293784,
+        (5, 1): 633.63817691075621, (6, 5): 292.48420185598519, (7, 0): 423.70157279903736},
+        [0.1949, 0.1809, 0.0709, 0.2024, 0.1561, 0.1949]),
+    # found by Hypothesis after the multi-start fix: x3 and x4 are mirror images (eigenvalues 1.125
+    # and 1.1253), and rounding noise decided which of two equally good optima varimax reached
+    "mirror-optima": (0.1, {
+        (0, 3): 609.5226360356894, (1, 1): 876.8881401877336, (3, 0): 196.27722431998757, (3, 1): 1.5,
+        (3, 2): 712.0057234967787, (3, 5): 1000.0, (6, 0): 463.15410415076354, (7, 4): 520.9537903001647,
+        (8, 5): 482.0581889632115},
+        [0.0666, 0.1967, 0.2243, 0.1061, 0.1838, 0.2225]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_VARIMAX_CASES))
+def test_varimax_regression_scaling_a_column_keeps_the_nicoletti_weights(case):
+    """Issue 11: matrices where scaling column 0 changed the Nicoletti PCA weights although the
+    correlation matrix is the same, because varimax (one start, from the identity) stopped at a
+    different optimum. The correlation matrix is now rounded to 12 decimals before the
+    eigen-decomposition and varimax keeps the best of several fixed starts, so the weights depend on
+    the correlation matrix alone: bit for bit equal here."""
+    base, spikes, expected = _VARIMAX_CASES[case]
+    M = np.full((9, 6), base)
+    for (i, j), v in spikes.items():
+        M[i, j] = v
+    X = pd.DataFrame(M, columns=[f"x{k}" for k in range(6)])
+    w = W.pca(X).to_numpy()
+    for factor in (3.0, 2.0, 0.5, 7.0, 1000.0):
+        Y = X.copy()
+        Y["x0"] = Y["x0"] * factor
+        np.testing.assert_allclose(W.pca(Y).to_numpy(), w, rtol=0, atol=1e-12, err_msg=f"x0 × {factor}")
+    np.testing.assert_allclose(w, expected, atol=5e-5)

@@ -220,8 +220,9 @@ def test_kernel_is_this_environment_and_set_up_installs_it():
         in makefile
     for target in ("analysis:", "lab:", "notebooks:"):
         assert re.search(rf"^{target}", makefile, flags=re.MULTILINE), target
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme.split("## Research notebooks", 1)[1].split("\n## ", 1)[0]
+    # the developer detail moved from the README to the development page of the docs (issue 15)
+    guide = (ROOT / "docs" / "development.md").read_text("utf-8")
+    section = guide.split("## Research notebooks", 1)[1].split("\n## ", 1)[0]
     for words in ("make lab", "make analysis", "make notebooks", "NBVAL_CHECK_OUTPUT", "jupytext", "SYNTHETIC"):
         assert words in section, words
 

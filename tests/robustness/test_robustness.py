@@ -454,3 +454,17 @@ def test_weight_noise_perturbs_the_nominal_weights_as_specified(demo, distributi
     r = uncertainty(demo, spec, us, n=16, seed=4)
     assert set(r.sobol.target) == {"mean_abs_rank_shift"} | {f"{a}@{y}" for a, y in r.units}
     assert list(r.caterpillar(2024).index[:1]) == [r.nominal_rank.xs(2024, level="year").idxmin()]
+
+
+def test_options_objects_equal_the_flat_keywords(demo, spec2025):
+    from toolkit.robustness import Execution, SobolOptions
+
+    us = {"factors": [{"name": "agg", "address": "aggregation.index.method", "options": ["arithmetic", "geometric"]}]}
+    flat = uncertainty(demo, spec2025, us, n=8, seed=3, batch_size=4, sobol_targets="summary", num_resamples=20)
+    grouped = uncertainty(demo, spec2025, us, n=8, seed=3, execution=Execution(batch_size=4),
+                          sobol=SobolOptions(targets="summary", num_resamples=20))
+    np.testing.assert_array_equal(flat.ranks, grouped.ranks)
+    pd.testing.assert_frame_equal(flat.sobol, grouped.sobol)
+    assert grouped.info["batch_size"] == 4
+    with pytest.raises(SpecError, match="not both"):
+        uncertainty(demo, spec2025, us, n=8, batch_size=4, execution=Execution(batch_size=2))

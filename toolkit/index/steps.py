@@ -25,7 +25,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import SpecError
+from ..errors import DataError, SpecError
 from ..methods import impute as imp
 from ..methods import normalise as norm
 from ..methods import outliers
@@ -124,13 +124,22 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
     for c in X.columns:
         o = overrides.get(c, {})
         method = o.get("method", ns["method"])
-        params = dict(o.get("params", ns["params"] if method == ns["method"] else {}))
+        params = _plain(o.get("params", ns["params"] if method == ns["method"] else {}))
         groups.setdefault((method, repr(sorted(params.items()))), (method, params, []))[2].append(c)
     parts = []
     for method, params, cols in groups.values():
+        Xm = X[cols]
+        if "reference_unit" in params and isinstance(X.index, pd.MultiIndex):
+            # the reference is a unit id: within a block each unit has one row (or the id is ambiguous)
+            units = X.index.get_level_values("unit_id")
+            if not units.is_unique:
+                raise DataError(f"normalisation {method}: unit {params['reference_unit']!r} has several rows in "
+                                "this block (several years pooled); use panel.scope: per_year")
+            Xm = Xm.set_axis(units, axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
-            parts.append(norm.normalise(X[cols], method, directions=fw.directions.reindex(cols), **params))
+            out = norm.normalise(Xm, method, directions=fw.directions.reindex(cols), **params)
+        parts.append(out.set_axis(X.index, axis=0))
     return pd.concat(parts, axis=1)[list(X.columns)]
 
 
@@ -281,7 +290,4 @@ def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = 
     under an aggregation choice — the registry entry's batch kernel, with the na rule applied.
     ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit labels."""
     entry = AGGREGATION.get(choice["method"])
-    params = aggregation_params(choice, na)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return entry.kernel(C, W, excluded=excluded, index=index, **params)
+    return entry.kernel(C, W, excluded=excluded, index=index, **aggregation_params(choice, na))

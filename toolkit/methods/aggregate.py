@@ -63,7 +63,6 @@ def _power_mean(a, w, p):
     return np.exp(s) if p == 0 else np.power(s, 1.0 / p)
 
 
-@quiet
 def generalised_mean_kernel(a, w, p=1.0, skip_na=False):
     """Weighted power mean M_p = (Σ w_j x_j^p)^{1/p}; p = 0 → exp(Σ w_j ln x_j).
 
@@ -81,9 +80,13 @@ def generalised_mean_kernel(a, w, p=1.0, skip_na=False):
     """
     a = np.asarray(a, dtype=float)
     w = np.asarray(w, dtype=float)
-    fast = _power_mean(a, w, p)
-    if fast is not None:
-        return fast
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fast = _power_mean(a, w, p)
+        return fast if fast is not None else _general_mean(a, w, p, skip_na)
+
+
+def _general_mean(a, w, p, skip_na):
+    """The power mean with zero weights, missing values or non-finite terms handled one by one."""
     a = np.broadcast_to(a, np.broadcast_shapes(a.shape, w.shape[:-1] + (1, w.shape[-1])))
     w = np.broadcast_to(_w(w, a), a.shape)
     miss = np.isnan(a)

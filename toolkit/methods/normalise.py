@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -49,16 +50,31 @@ def quiet(func):
     return wrapper
 
 
-@quiet
 def minmax_kernel(a, d=None, lower=0.0, upper=1.0):
-    """lower + (upper − lower)·(x′ − min x′)/(max x′ − min x′), x′ = d·x; constant → midpoint."""
+    """lower + (upper − lower)·(x′ − min x′)/(max x′ − min x′), x′ = d·x; constant → midpoint.
+
+    The toolkit's one min–max: the normalisation step and the weighting kernels (on [0, 1]) use it.
+    ``d`` is ±1 per column (or per matrix and column, (..., k)); missing values stay missing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> minmax_kernel(np.array([[1.0, 5.0], [3.0, 5.0]]), np.array([1.0, -1.0]))
+    array([[0. , 0.5],
+           [1. , 0.5]])
+    """
     x = a * _d(d, a)
     nan = np.isnan(x)
     has_nan = nan.any()
-    lo = (np.nanmin if has_nan else np.min)(x, axis=-2, keepdims=True)
-    hi = (np.nanmax if has_nan else np.max)(x, axis=-2, keepdims=True)
+    if has_nan:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column stays missing
+            lo, hi = np.nanmin(x, axis=-2, keepdims=True), np.nanmax(x, axis=-2, keepdims=True)
+    else:
+        lo, hi = x.min(axis=-2, keepdims=True), x.max(axis=-2, keepdims=True)
     rng = hi - lo
-    frac = np.where(rng > 0, (x - lo) / np.where(rng > 0, rng, 1.0), 0.5)
+    with np.errstate(invalid="ignore"):
+        frac = np.where(rng > 0, (x - lo) / np.where(rng > 0, rng, 1.0), 0.5)
     if has_nan:
         frac = np.where(nan, np.nan, frac)
     return frac if (lower, upper) == (0.0, 1.0) else lower + (upper - lower) * frac
@@ -154,8 +170,8 @@ def _frame(values, X):
 
 def _per_indicator(value, columns, name) -> np.ndarray:
     """A scalar, mapping/Series keyed by code, or sequence in column order → float array."""
-    if isinstance(value, dict):
-        value = pd.Series(value)
+    if isinstance(value, Mapping):
+        value = pd.Series(dict(value))
     if isinstance(value, pd.Series):
         missing = pd.Index(columns).difference(value.index)
         if len(missing):
@@ -321,8 +337,8 @@ def goalposts(X, lower, upper, directions=None, cap=True, log=False, scale=1.0) 
     if bad.size:
         raise DataError(f"goalposts: indicator {X.columns[bad[0]]!r} needs lower < upper, got "
                         f"{lo[bad[0]]} and {hi[bad[0]]}")
-    if isinstance(log, (dict, pd.Series)):
-        logm = pd.Series(log, dtype=bool).reindex(X.columns, fill_value=False).to_numpy()
+    if isinstance(log, (Mapping, pd.Series)):
+        logm = pd.Series(dict(log) if isinstance(log, Mapping) else log, dtype=bool).reindex(X.columns, fill_value=False).to_numpy()
     else:
         logm = np.full(len(X.columns), bool(log))
     if logm.any():

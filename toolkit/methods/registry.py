@@ -40,7 +40,7 @@ from functools import partial
 
 import pandas as pd
 
-from ..errors import SpecError
+from ..errors import DataError, SpecError
 from . import aggregate as agg
 from . import aggregate_batch as aggb
 from . import impute as imp
@@ -407,7 +407,11 @@ def _manual_weights(kids, parent, choice, framework):
 
 
 def _file_weights(kids, parent, choice, framework):
-    return wts.from_file(choice["path"], columns=kids).reindex(kids).to_dict()
+    weights = wts.from_file(choice["path"])  # one file may hold the weights of every parent of the level
+    absent = [k for k in kids if k not in weights.index]
+    if absent:
+        raise DataError(f"file weights for {parent}: {choice['path']} has no weight for {absent}")
+    return weights.reindex(kids).to_dict()
 
 
 def _ahp_weights(kids, parent, choice, framework):

@@ -256,7 +256,9 @@ def _varimax_criterion(z):
 
 
 def _starts(k):
-    """Fixed starting rotations: the identity and a 45° turn in each plane of the first 3 axes."""
+    """Fixed starting rotations: the identity and a 45° turn in each plane of the first three axes.
+    (A −45° turn is a 45° one with the two factors swapped and one sign flipped, and varimax does
+    not depend on the factors' order and signs, so the set also covers it.)"""
     starts = [np.eye(k)]
     c = s = np.sqrt(0.5)
     for i in range(min(k, 3)):
@@ -267,15 +269,30 @@ def _starts(k):
     return np.stack(starts)
 
 
+def _best(z, tol=1e-10):
+    """Index (G,) of the best start of each matrix: the largest varimax criterion; among starts
+    within ``tol`` of it (mirror-image optima of symmetric data), the one whose rows' largest
+    squared loadings are lexicographically largest — a rule that does not depend on the order,
+    sign or rounding of the factors."""
+    crit = _varimax_criterion(z)  # (G, S)
+    cand = crit >= crit.max(axis=1, keepdims=True) - tol
+    key = (z ** 2).max(axis=-1)  # (G, S, p): permutation- and sign-free
+    for j in range(key.shape[-1]):
+        col = np.where(cand, key[..., j], -np.inf)
+        cand &= col >= col.max(axis=1, keepdims=True) - 1e-9
+    return np.argmax(cand, axis=1)
+
+
 def varimax_kernel(L, *, normalize: bool = True, tol: float = 1e-12, max_iter: int = 5000):
     """Kaiser (1958) varimax rotation of a stack of loading matrices (G, p, k).
 
     The algorithm of R ``stats::varimax`` (Kaiser row normalisation with ``normalize``, SVD
     updates until the rotation changes by less than ``tol``), run from several fixed starting
-    rotations; each matrix keeps the rotation with the best varimax criterion (the first start
-    among ties within 1e-10). A single start can stop at different optima for loadings that
-    differ only by rounding, so the best-of-starts makes the result depend on the correlation
-    matrix alone (issue 11's regression case). Returns the rotated loadings (G, p, k).
+    rotations (the identity and 45° turns); each matrix keeps the rotation with the best varimax
+    criterion, ties between mirror-image optima broken by a rule that ignores the factors' order
+    and signs. A single start can stop at different optima for loadings that differ only by
+    rounding, so the best-of-starts makes the result depend on the correlation matrix alone
+    (issue 11's regression cases). Returns the rotated loadings (G, p, k).
 
     Examples
     --------
@@ -306,17 +323,16 @@ def varimax_kernel(L, *, normalize: bool = True, tol: float = 1e-12, max_iter: i
         T[active] = Tn
         active = active[~done]
     z = (xs @ T).reshape(G, len(S), p, k)
-    crit = _varimax_criterion(z)
-    best = np.argmax(crit >= crit.max(axis=1, keepdims=True) - 1e-10, axis=1)
-    return z[np.arange(G), best] * sc[..., None]
+    return z[np.arange(G), _best(z)] * sc[..., None]
 
 
 def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue: float = 1.0,
                min_share=None, min_cumulative=None, n_factors=None, details: bool = False):
     r"""PCA-based weights of a stack (G, m, k); see :func:`toolkit.methods.weights.pca`.
 
-    Constant columns are left out (weight 0). The correlation matrix of the others is
-    eigen-decomposed (:func:`orient_components` fixes the signs). ``first_component``:
+    Constant columns are left out (weight 0). The correlation matrix of the others, rounded to 12
+    decimals (so that rounding noise in the data cannot reach the rotation), is eigen-decomposed
+    (:func:`orient_components` fixes the signs). ``first_component``:
     ``|v_1|/Σ|v_1|``. ``nicoletti``: keep :func:`kaiser_factors` factors, varimax-rotate the
     loadings ``λ^{1/2} v`` (:func:`varimax_kernel`) and weight each indicator by its squared
     loading on its own factor scaled by the factor's share of rotated variance. Directions are
@@ -343,7 +359,9 @@ def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue:
             raise BatchError(gs[0], "pca: needs at least 2 non-constant indicators")
         Z = a[gs][:, :, cols]
         Z = (Z - Z.mean(axis=-2, keepdims=True)) / Z.std(axis=-2, ddof=1, keepdims=True)
-        vals, vecs = np.linalg.eigh(np.swapaxes(Z, -1, -2) @ Z / (m - 1))
+        # the correlation matrix, rounded to 12 decimals: data that differ only by rounding noise
+        # (a column scaled by 3) give the same matrix bit for bit, hence the same factors
+        vals, vecs = np.linalg.eigh(np.round(np.swapaxes(Z, -1, -2) @ Z / (m - 1), 12))
         order = np.argsort(vals, axis=-1)[:, ::-1]
         vals = np.clip(np.take_along_axis(vals, order, axis=-1), 0.0, None)
         vecs = orient_components(np.take_along_axis(vecs, order[:, None, :], axis=-1))

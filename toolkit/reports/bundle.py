@@ -97,7 +97,29 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
 def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
     """The per-unit tables of an :class:`~toolkit.index.build.IndexResult` that reports and
     ``results.xlsx`` show: summary (scores and rank), leaves (raw, normalised, percentile,
-    effective weight), obstacles (top ``top_obstacles`` per unit), coupling and dimension weights."""
+    effective weight), obstacles (top ``top_obstacles`` per unit), coupling and dimension weights.
+
+    Parameters
+    ----------
+    r : IndexResult
+        A built index.
+    top_obstacles : int
+        How many of each unit's leading obstacles to keep.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Tables keyed by name (``summary``, ``leaves``, ``obstacles`` …), each with ``unit_id`` and
+        ``year`` columns.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> tables = index_tables(r)
+    >>> len(tables["summary"]), int(tables["summary"]["n_units"].iloc[0])   # 50 brains × 2 years
+    (100, 50)
+    """
     fw = r.framework
     root = fw.root.code
     summary = pd.concat([r.units, r.dimension_scores, r.composite.rename(root), r.rank], axis=1).reset_index()

@@ -61,6 +61,11 @@ def document(title: str, body: str, lang: str = "zh", head: str = "", script: st
     head : extra CSS (e.g. the embedded font's ``@font-face``)
     script : inline JavaScript (small; never loaded from the network)
 
+    Returns
+    -------
+    str
+        The HTML text, with a viewport meta and no reference to the network.
+
     Examples
     --------
     >>> page = document("A · 2025", "<p>x</p>", "en")

@@ -31,6 +31,13 @@ def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 
     Raises
     ------
     FileNotFoundError : no Chromium on this machine (``make browser`` installs it)
+
+    Examples
+    --------
+    Chromium is a system program that may be missing, so this example does not run as a doctest:
+
+    >>> html_to_pdf("reports/demo_synthetic_returns__default/SD-B001.html")  # doctest: +SKIP
+    PosixPath('reports/demo_synthetic_returns__default/SD-B001.pdf')
     """
     from ..files import write_atomic
 

@@ -224,6 +224,15 @@ def write_workbook(bundle, path: str | Path, lang: str = "zh") -> Path:
     Returns
     -------
     Path
+
+    Examples
+    --------
+    Computing a bundle takes a few seconds (the typology and the Monte Carlo), so this example is
+    not run as a doctest; :func:`write_result_workbook` has one that runs:
+
+    >>> from toolkit.reports.bundle import compute_bundle           # doctest: +SKIP
+    >>> write_workbook(compute_bundle(data, spec), "results.xlsx")  # doctest: +SKIP
+    PosixPath('results.xlsx')
     """
     return write_sheets(workbook_sheets(bundle, lang), path)
 
@@ -259,6 +268,14 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) 
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl, toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> path = write_result_workbook(r, Path(tempfile.mkdtemp()) / "results.xlsx", lang="en")
+    >>> len(openpyxl.load_workbook(path).sheetnames) >= 5
+    True
     """
     return write_workbook(_ResultTables(result, notes), path, lang)
 
@@ -336,6 +353,16 @@ def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> from toolkit.data.problems import Problem, ValidationError
+    >>> p = Problem("r.csv", 4, "L1P1", "abc", "not_a_number", "不是数字", "not a number")
+    >>> err = ValidationError([p], "r.csv")
+    >>> path = write_problems(err, Path(tempfile.mkdtemp()) / "problems.xlsx", lang="en")
+    >>> openpyxl.load_workbook(path).sheetnames
+    ['Problems']
     """
     title = "校验问题" if lang == "zh" else "Problems"
     return write_sheets({title: (problem_sheet(err, lang), {})}, path)

@@ -30,7 +30,9 @@ from .smaa import SMAAResult, smaa, smaa_index
 from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,
+    Execution,
     LeaveOneOutResult,
+    SobolOptions,
     UncertaintyResult,
     leave_one_out,
     replicate,
@@ -38,7 +40,8 @@ from .uncertainty import (
 )
 
 __all__ = [
-    "EXECUTORS", "Factor", "LeaveOneOutResult", "SMAAResult", "SOBOL_COLUMNS", "SelectionResult",
+    "EXECUTORS", "Execution", "Factor", "LeaveOneOutResult", "SMAAResult", "SOBOL_COLUMNS", "SelectionResult",
+    "SobolOptions",
     "UncertaintyResult", "UncertaintySpec", "base_size", "leave_one_out", "load_uncertainty_spec", "replicate",
     "saltelli_design", "selection", "smaa", "smaa_index", "sobol_indices", "uncertainty",
 ]

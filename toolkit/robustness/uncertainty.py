@@ -34,7 +34,7 @@ from .engine import Engine
 from .sensitivity import base_size, saltelli_design, sobol_indices
 from .spec import UncertaintySpec, load_uncertainty_spec
 
-__all__ = ["EXECUTORS", "LeaveOneOutResult", "UncertaintyResult", "leave_one_out", "replicate",
+__all__ = ["EXECUTORS", "Execution", "LeaveOneOutResult", "SobolOptions", "UncertaintyResult", "leave_one_out", "replicate",
            "uncertainty"]
 
 EXECUTORS = ("serial", "joblib", "dask")
@@ -225,10 +225,58 @@ def _prepare(data, spec, uspec, framework):
     return res, us
 
 
-def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, executor: str = "serial",
-                n_jobs: int | None = None, scheduler=None, batch_size: int | None = None,
-                design: str = "sobol", sobol_targets="all", num_resamples: int = 100,
-                conf_level: float = 0.95, keep_scores: bool = False, framework=None) -> UncertaintyResult:
+@dataclass(frozen=True)
+class Execution:
+    """Where and how the replications run (:func:`uncertainty`'s ``execution=``).
+
+    Examples
+    --------
+    >>> Execution("joblib", n_jobs=2)
+    Execution(executor='joblib', n_jobs=2, scheduler=None, batch_size=None)
+    """
+
+    executor: str = "serial"
+    n_jobs: int | None = None
+    scheduler: object = None
+    batch_size: int | None = None
+
+
+@dataclass(frozen=True)
+class SobolOptions:
+    """Which outputs get Sobol indices and how their intervals are bootstrapped
+    (:func:`uncertainty`'s ``sobol=``).
+
+    Examples
+    --------
+    >>> SobolOptions(targets="summary")
+    SobolOptions(targets='summary', num_resamples=100, conf_level=0.95)
+    """
+
+    targets: object = "all"
+    num_resamples: int = 100
+    conf_level: float = 0.95
+
+
+_UNSET = object()
+
+
+def _options(given: dict, group, cls, names: dict):
+    """Merge the flat keywords into one options object (the flat keywords stay for the common calls)."""
+    flat = {field_: v for key, field_ in names.items() if (v := given[key]) is not _UNSET}
+    if group is not None and flat:
+        raise SpecError(f"give {sorted(k for k in names if given[k] is not _UNSET)} or {cls.__name__}(...), not both")
+    if group is None:
+        group = cls(**flat)
+    if not isinstance(group, cls):
+        raise SpecError(f"expected a {cls.__name__}, got {type(group).__name__}")
+    return group
+
+
+def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str = "sobol",
+                execution: Execution | None = None, sobol: SobolOptions | None = None,
+                keep_scores: bool = False, framework=None, executor=_UNSET, n_jobs=_UNSET, scheduler=_UNSET,
+                batch_size=_UNSET, sobol_targets=_UNSET, num_resamples=_UNSET, conf_level=_UNSET
+                ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks, with Sobol sensitivity indices.
 
     Parameters
@@ -251,8 +299,31 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, executor: st
     sobol_targets : ``"all"`` (the mean absolute rank shift and every unit's rank),
         ``"summary"`` (the shift only), or a list of unit ids.
     num_resamples, conf_level : bootstrap of the Sobol intervals.
+    execution : :class:`Execution`, optional
+        ``executor``, ``n_jobs``, ``scheduler`` and ``batch_size`` as one object (instead of the
+        four keywords).
+    sobol : :class:`SobolOptions`, optional
+        ``targets`` (= ``sobol_targets``), ``num_resamples`` and ``conf_level`` as one object.
     keep_scores : also keep every replication's composite scores (``scores``).
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Examples
+    --------
+    >>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=1000, seed=1,
+    ...                  execution=Execution("joblib", n_jobs=2))                 # doctest: +SKIP
     """
+    given = dict(executor=executor, n_jobs=n_jobs, scheduler=scheduler, batch_size=batch_size,
+                 sobol_targets=sobol_targets, num_resamples=num_resamples, conf_level=conf_level)
+    execution = _options(given, execution, Execution, {"executor": "executor", "n_jobs": "n_jobs",
+                                                       "scheduler": "scheduler", "batch_size": "batch_size"})
+    sobol = _options(given, sobol, SobolOptions, {"sobol_targets": "targets", "num_resamples": "num_resamples",
+                                                  "conf_level": "conf_level"})
+    executor, n_jobs, scheduler, batch_size = (execution.executor, execution.n_jobs, execution.scheduler,
+                                               execution.batch_size)
+    sobol_targets, num_resamples, conf_level = sobol.targets, sobol.num_resamples, sobol.conf_level
     t0 = time.perf_counter()
     res, us = _prepare(data, spec, uspec, framework)
     d = len(us.factors)
