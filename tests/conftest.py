@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, settings
 
 from toolkit import load_framework
+
+# CI must never fail by chance: with the CI environment variable set, property tests run
+# derandomised (the same examples every run, no example database) and print the blob of any
+# failure so it can be kept as an explicit @example regression case. Locally they explore.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CSV = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"

@@ -2,7 +2,8 @@
 
 Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
-report is printed), 2 usage error. What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
+report is printed), 2 usage error, 3 internal error (a bug: the message gives the path of a log
+file with the traceback; no exception reaches the user as a traceback). What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
 (put on the parsers by :mod:`toolkit.cli_help`); this module only parses the arguments and calls the
 library.
 """
@@ -10,7 +11,11 @@ library.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
+import tempfile
+import traceback
 from pathlib import Path
 
 from . import __version__
@@ -18,7 +23,11 @@ from .cli_help import detect_lang, localise
 from .cli_table import format_table
 from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
 from .data.problems import ValidationError
-from .errors import ToolkitError
+from .errors import ToolkitError, UsageError, message_in
+
+EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
+#: where "internal error" logs go (overridden by the TOOLKIT_LOG_DIR environment variable)
+LOG_DIR = Path(tempfile.gettempdir()) / "sd-brain-toolkit-logs"
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
@@ -40,18 +49,75 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if getattr(args, "lang", None) is None:
         args.lang = lang
-    try:
-        return _run(args)
-    except ValidationError as err:
-        _print_report(err, args.lang)
-        if args.command == "validate" and args.out:
-            from .reports.workbook import write_problems
+    return run_safely(args)
 
-            print(write_problems(err, args.out, args.lang), file=sys.stderr)
-        return 1
+
+def run_safely(args) -> int:
+    """Run a parsed command; turn every exception into a message and an exit code.
+
+    Toolkit errors and the operating system's (permissions, a file where a folder is needed)
+    are explained in the user's language; anything else is a bug: "internal error, please
+    report", with the traceback written to a log file, never to the screen.
+    """
+    lang = getattr(args, "lang", None) or "zh"
+    try:
+        try:
+            return _run(args)
+        except ValidationError as err:
+            _print_report(err, lang)
+            if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
+                from .reports.workbook import write_problems
+
+                print(write_problems(err, args.out, lang), file=sys.stderr)
+            return EXIT_INVALID
     except ToolkitError as err:
-        print(message("error", args.lang, error=err), file=sys.stderr)
-        return 1
+        print(message("error", lang, error=message_in(err, lang)), file=sys.stderr)
+        return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
+    except OSError as err:
+        print(_os_message(err, lang), file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the one place that catches everything: a bug, logged
+        log = _write_log(args)
+        if lang == "zh":
+            print(f"内部错误，请报告此问题（internal error, please report）。详细信息已写入：{log}", file=sys.stderr)
+        else:
+            print(f"internal error, please report it. Details were written to: {log}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _os_message(err: OSError, lang: str) -> str:
+    path = err.filename or ""
+    if isinstance(err, PermissionError):
+        return (f"没有权限访问 {path}：请检查文件或 --out 文件夹是否可读写" if lang == "zh"
+                else f"permission denied: {path} (check that the file can be read and the --out folder written)")
+    if isinstance(err, (FileExistsError, NotADirectoryError)):
+        return (f"{path} 是一个已有文件，不是文件夹：--out 必须是文件夹" if lang == "zh"
+                else f"{path} is an existing file, not a folder: --out must be a folder")
+    if isinstance(err, IsADirectoryError):
+        return f"{path} 是文件夹，不是文件" if lang == "zh" else f"{path} is a folder, not a file"
+    if isinstance(err, FileNotFoundError):
+        return f"文件不存在：{path}" if lang == "zh" else f"file not found: {path}"
+    reason = err.strerror or str(err)
+    return f"无法读写 {path}：{reason}" if lang == "zh" else f"cannot read or write {path}: {reason}"
+
+
+def _write_log(args) -> Path:
+    folder = Path(os.environ.get("TOOLKIT_LOG_DIR") or LOG_DIR)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = f"command: {vars(args)}\n\n{traceback.format_exc()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"error-{stamp}-{os.getpid()}.log"
+        path.write_text(text, encoding="utf-8")
+        return path
+    except OSError:
+        fd, name = tempfile.mkstemp(prefix="sd-brain-toolkit-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return Path(name)
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -138,7 +204,11 @@ def _run(args) -> int:
     elif args.command == "demo":
         from .data.demo import DEFAULT_SEED, write_demo
 
-        years = tuple(int(y) for y in args.years.split(","))
+        try:
+            years = tuple(int(y) for y in args.years.split(","))
+        except ValueError:
+            raise UsageError(f"--years must be comma-separated years such as 2024,2025, got {args.years!r}",
+                             f"--years 应为逗号分隔的年份，例如 2024,2025，而不是 {args.years!r}") from None
         formats = tuple(f.strip() for f in args.formats.split(","))
         seed = DEFAULT_SEED if args.seed is None else args.seed
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):
@@ -159,8 +229,10 @@ def _run(args) -> int:
         print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
     elif args.command == "prepare":
         from .data.prepare import prepare
+        from .files import output_lock
 
-        written = prepare(args.file, args.out, _framework(args.framework))
+        with output_lock(args.out):  # a second run into the same folder stops with a message
+            written = prepare(args.file, args.out, _framework(args.framework))
         for path in written.values():
             print(path)
         import pyarrow.parquet as pq
@@ -176,8 +248,12 @@ def _run(args) -> int:
         data = _load_data(args.file, spec.framework)
         spec = load_spec(args.spec, data.framework)
         result = build_index(data, spec)
-        out = Path(args.out or Path("data/processed") / f"{Path(args.file).stem}__{spec.name}")
-        write_results(result, out, lang=args.lang)
+        from .files import output_lock, safe_child
+
+        # the spec's name is slugged and kept inside data/processed
+        out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
+        with output_lock(out):
+            write_results(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
             units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())
@@ -190,12 +266,15 @@ def _run(args) -> int:
                                   quota=args.quota, by=args.by, n=args.n):
             print(path)
     elif args.command == "reports":
+        from .files import output_lock
         from .reports.batch import run_reports
 
-        summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang, year=args.year,
-                              workers=args.workers, executor=args.executor, scheduler=args.scheduler,
-                              force=args.force, out=args.out, run=args.run, n_uncertainty=args.uncertainty,
-                              progress=not args.no_progress, pdf=args.pdf, framework=_framework(args.framework))
+        with output_lock(args.out):
+            summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang,
+                                  year=args.year, workers=args.workers, executor=args.executor,
+                                  scheduler=args.scheduler, force=args.force, out=args.out, run=args.run,
+                                  n_uncertainty=args.uncertainty, progress=not args.no_progress, pdf=args.pdf,
+                                  framework=_framework(args.framework))
         done = len(summary.ok)
         print(message("reports_done", args.lang, index=f"{summary.run_dir}/index.html", done=done,
                       skipped=len(summary.skipped), failed=len(summary.failed), seconds=summary.seconds))

@@ -65,3 +65,27 @@ class FrameworkError(ToolkitError, ValueError):
     ...     print("rejected")
     rejected
     """
+
+
+class UsageError(ToolkitError, ValueError):
+    """A command-line option or function argument that names something that does not exist
+    (``--only NOPE-404``, ``--year 1999``). The command line exits with code 2."""
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh or en
+
+
+def message_in(err: BaseException, lang: str = "en") -> str:
+    """The message of a toolkit error in ``lang`` (``zh`` or ``en``), where the error has one.
+
+    Examples
+    --------
+    >>> message_in(UsageError("no such year", "没有该年份"), "zh")
+    '没有该年份'
+    >>> message_in(SpecError("bad key"), "zh")
+    'bad key'
+    """
+    if lang == "zh" and getattr(err, "zh", None):
+        return err.zh
+    return str(err)

@@ -15,6 +15,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .errors import ToolkitError
+
 FIXED_ZIP_TIME = (2024, 4, 8, 0, 0, 0)  # the framework's issue date; any fixed value works
 
 
@@ -28,7 +30,8 @@ def _mkstemp_beside(target: Path) -> Path:
     """A temporary file in the target's folder (so the rename is atomic), with the permissions
     a normally created file would have (mkstemp makes it private, 0600)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # the pid in the name lets a later run remove what a killed run left behind (see recover)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())
     return Path(tmp)
@@ -50,20 +53,279 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+#: the largest YAML file (specification, framework) the toolkit reads; real ones are a few kB
+MAX_YAML_BYTES = 2_000_000
+#: the largest number of nodes a YAML document may expand to once its aliases are followed
+MAX_YAML_NODES = 200_000
+#: encodings tried, in order, for text files (the data files' rule: UTF-8, with or without BOM, then GBK/GB18030)
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8 (with or without BOM), else as GB18030 (a superset of GBK).
+
+    Returns
+    -------
+    (str, str)
+        The text and the encoding that read it.
+
+    Raises
+    ------
+    UnicodeDecodeError
+        When no encoding of :data:`TEXT_ENCODINGS` reads the bytes.
+
+    Examples
+    --------
+    >>> decode_text("名称".encode("gbk"))
+    ('名称', 'gb18030')
+    >>> decode_text(b"name")
+    ('name', 'utf-8-sig')
+    """
+    for enc in TEXT_ENCODINGS[:-1]:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    return data.decode(TEXT_ENCODINGS[-1]), TEXT_ENCODINGS[-1]
+
+
+def yaml_expanded_size(text: str) -> int:
+    """Number of nodes a YAML document holds once every alias is expanded (a "billion laughs"
+    document is tiny but expands to billions). Counted on the composed node graph, so nothing
+    is built; a recursive alias counts as unbounded.
+
+    Examples
+    --------
+    >>> yaml_expanded_size("a: [1, 2]")
+    5
+    >>> yaml_expanded_size("a: &x [1, 2]\\nb: *x")
+    9
+    """
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        return 0
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return MAX_YAML_NODES * 10  # a recursive alias: unbounded
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(v) for v in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        active.discard(key)
+        sizes[key] = min(total, MAX_YAML_NODES * 10)
+        return sizes[key]
+
+    return size(root)
+
+
 def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> dict:
-    """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file."""
+    """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file.
+
+    The file is refused when it is larger than :data:`MAX_YAML_BYTES` or when its aliases
+    expand to more than :data:`MAX_YAML_NODES` nodes (checked before anything is built). Text
+    is read as the data files are: UTF-8 (with or without BOM), else GBK/GB18030.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = p.write_bytes("name: 测试".encode("gbk"))
+    >>> read_yaml_mapping(p, "specification", ValueError)
+    {'name': '测试'}
+    """
     import yaml
 
     path = Path(path)
     if not path.is_file():
         raise error(f"{what} file not found: {path}")
     try:
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise error(f"{path}: a {what} file of {size:,} bytes is too large (at most {MAX_YAML_BYTES:,})")
+        text, _ = decode_text(path.read_bytes())
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: the {what} file is neither UTF-8 nor GBK/GB18030 text") from exc
+    try:
+        if yaml_expanded_size(text) > MAX_YAML_NODES:
+            raise error(f"{path}: the {what} expands to more than {MAX_YAML_NODES:,} values through YAML "
+                        "aliases (&/*); refused")
+        doc = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(doc, dict):
         raise error(f"{path}: a {what} must be a mapping")
     return doc
+
+
+# -- paths derived from names ----------------------------------------------------------------------
+def slug(name: str, max_length: int = 80) -> str:
+    """A file-name-safe form of ``name``: letters (any script), digits, ``-``, ``_`` and ``.``
+    kept, every other character (``/``, ``\\``, spaces, control characters) replaced by ``_``,
+    no leading dot, at most ``max_length`` characters, never empty.
+
+    Examples
+    --------
+    >>> slug("../../escaped")
+    'escaped'
+    >>> slug("默认 spec/v2")
+    '默认_spec_v2'
+    >>> slug("..")
+    'x'
+    """
+    text = re.sub(r"[^\w.-]+", "_", str(name), flags=re.UNICODE)
+    text = re.sub(r"\.{2,}", "_", text).strip("._-")
+    return text[:max_length] or "x"
+
+
+def safe_child(base: str | Path, name: str) -> Path:
+    """``base / slug(name)``, checked to lie inside ``base`` (symbolic links followed).
+
+    Every path the toolkit derives from data or a specification (run folders, report files)
+    goes through this function, so no name can make it write outside its base folder.
+
+    Raises
+    ------
+    ValueError
+        If the resolved path is not inside ``base`` (e.g. ``base/name`` is a link pointing out).
+
+    Examples
+    --------
+    >>> safe_child("data/processed", "../../../../escaped").as_posix()
+    'data/processed/escaped'
+    """
+    base = Path(base)
+    child = base / slug(name)
+    resolved, root = child.resolve(), base.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise ValueError(f"refusing to write outside {base}: {child} resolves to {resolved}")
+    return child
+
+
+# -- output that others open in Excel ----------------------------------------------------------------
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value):
+    """Prefix ``'`` to text that Excel would read as a formula (OWASP: text starting with
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return). Numbers and other values pass unchanged.
+
+    Examples
+    --------
+    >>> neutralise_text("=cmd|' /C calc'!A0")
+    "'=cmd|' /C calc'!A0"
+    >>> neutralise_text(-3.5), neutralise_text("济南市")
+    (-3.5, '济南市')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df):
+    """A copy of a DataFrame whose text cells (and column names) cannot run as formulas when
+    the CSV/XLSX is opened in a spreadsheet; numeric columns are untouched (numbers keep their
+    sign). Every CSV and XLSX the toolkit writes goes through this.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"name": ["=1+1", "ok"], "x": [-1.0, 2.0]})).to_dict("list")
+    {'name': ["'=1+1", 'ok'], 'x': [-1.0, 2.0]}
+    """
+    import pandas as pd
+
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(s):
+            continue
+        out[col] = s.map(neutralise_text)
+    out.columns = [neutralise_text(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+# -- one run at a time per output folder ------------------------------------------------------------
+class OutputLocked(ToolkitError):
+    """Another run holds the lock of an output folder."""
+
+    def __init__(self, folder: Path):
+        super().__init__(f"another run is writing into {folder}; wait for it to finish, or choose another --out")
+        self.zh = f"另一个运行正在写入 {folder}：请等它结束，或换一个 --out 文件夹"
+        self.folder = folder
+
+
+def lock_path(folder: str | Path) -> Path:
+    """The lock file of an output folder. It lives in a lock folder of its own (the system's
+    temporary folder, or ``TOOLKIT_LOCK_DIR``), so the output folder holds only outputs.
+
+    Examples
+    --------
+    >>> lock_path("reports").name.endswith(".lock")
+    True
+    """
+    import hashlib
+
+    base = Path(os.environ.get("TOOLKIT_LOCK_DIR") or Path(tempfile.gettempdir()) / "sd-brain-toolkit-locks")
+    key = hashlib.sha256(str(Path(folder).resolve()).encode("utf-8")).hexdigest()[:32]
+    return base / f"{key}.lock"
+
+
+@contextlib.contextmanager
+def output_lock(folder: str | Path) -> Iterator[Path]:
+    """Hold an exclusive lock on the output folder ``folder`` for the block.
+
+    A second run into the same folder does not wait and does not interleave: it raises
+    :class:`OutputLocked` at once. The lock is released by the operating system when the
+    process ends, so a killed run never leaves a stale lock. Once the lock is held, what a
+    killed earlier run left in the folder is finished or removed (:func:`recover`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> with output_lock(d):
+    ...     try:
+    ...         with output_lock(d):
+    ...             pass
+    ...     except OutputLocked:
+    ...         print("second run refused")
+    second run refused
+    """
+    import fcntl
+
+    folder = Path(folder)
+    path = lock_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OutputLocked(folder) from exc
+        if folder.is_dir():
+            for sub in (folder, *sorted(p for p in folder.glob("*") if p.is_dir()),
+                        *sorted(p for p in folder.glob("*/*") if p.is_dir())):
+                recover(sub)  # finish what a killed run left, before this run starts
+        try:
+            yield folder
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
@@ -73,24 +335,112 @@ def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
     return Path(target)
 
 
+JOURNAL_PREFIX = ".toolkit-commit."
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(folder: str | Path) -> list[Path]:
+    """Finish or clean up what a killed run left in ``folder``.
+
+    A commit journal of a dead process (written by :func:`write_many_atomic` once every file
+    was staged) is rolled forward: its staged files are renamed into place, so the folder
+    holds the complete new set. Temporary files of dead processes that no journal names are
+    deleted. Runs of live processes are left alone. Returns the files completed.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> recover(tempfile.mkdtemp())
+    []
+    """
+    import json
+
+    folder = Path(folder)
+    done: list[Path] = []
+    if not folder.is_dir():
+        return done
+    for journal in sorted(folder.glob(JOURNAL_PREFIX + "*.json")):
+        try:
+            pid = int(journal.name[len(JOURNAL_PREFIX):].split(".")[0])
+        except ValueError:
+            continue
+        if _alive(pid):
+            continue
+        try:
+            pairs = json.loads(journal.read_text("utf-8"))
+        except (OSError, ValueError):
+            journal.unlink(missing_ok=True)  # written atomically, so a damaged one is not ours
+            continue
+        for tmp, target in pairs:
+            tmp_path, target_path = folder / tmp, folder / target
+            if tmp_path.exists():
+                os.replace(tmp_path, target_path)
+                done.append(target_path)
+        journal.unlink(missing_ok=True)
+    for tmp in folder.glob(".*.tmp"):
+        parts = tmp.name.rsplit(".", 3)  # .<name>.<pid>.<random>.tmp
+        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
+            tmp.unlink(missing_ok=True)
+    return done
+
+
 def write_many_atomic(writers: dict[Path, Callable[[Path], None]]) -> list[Path]:
     """Write several files so that either all are replaced or none is.
 
-    Every file is first written to a temporary path; only when all writers have succeeded are
-    they renamed into place (each rename is atomic; the set is as close to atomic as a file
-    system allows).
+    Every file is first written to a temporary path. Only when all writers have succeeded is
+    a commit journal written (atomically) naming the staged files; then they are renamed into
+    place and the journal is removed. A run killed before the journal leaves the old files;
+    a run killed during the renames leaves a journal that :func:`recover` (called by the next
+    write into the folder) rolls forward, completing the new set.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> paths = write_many_atomic({d / "a.txt": lambda p: p.write_text("A"), d / "b.txt": lambda p: p.write_text("B")})
+    >>> sorted(p.name for p in d.iterdir())
+    ['a.txt', 'b.txt']
     """
+    import json
+
     staged: list[tuple[Path, Path]] = []
+    journal: Path | None = None
+    for folder in {Path(t).parent for t in writers}:
+        recover(folder)
     try:
         for target, writer in writers.items():
             target = Path(target)
             tmp = _mkstemp_beside(target)
             staged.append((tmp, target))
             writer(tmp)
+        folders = {t.parent for _, t in staged}
+        if len(folders) == 1 and len(staged) > 1:
+            folder = folders.pop()
+            journal = folder / f"{JOURNAL_PREFIX}{os.getpid()}.json"
+            text = json.dumps([[tmp.name, target.name] for tmp, target in staged])
+            jtmp = _mkstemp_beside(journal)
+            with open(jtmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(jtmp, journal)
         for tmp, target in staged:
             os.replace(tmp, target)
         return [t for _, t in staged]
     finally:
+        if journal is not None:
+            journal.unlink(missing_ok=True)
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()

@@ -37,10 +37,17 @@ UNIT_LABELS = {
 }
 #: cell contents that mean "missing" (compared after NFKC normalisation and trimming)
 MISSING_TOKENS = frozenset({"", "—", "——", "-", "--", "–", "－", "N/A", "n/a", "NA", "#N/A", "无", "暂无", "nan"})
+#: the error values Excel shows when a formula fails; in a text column they are an error, never a value
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 _TRUE = frozenset({"1", "是", "有", "√", "✓", "✔", "y", "yes", "true"})
 _FALSE = frozenset({"0", "否", "×", "✗", "✘", "n", "no", "false"})
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_SPACE_GROUPED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d*)?$")  # 1 215 (one space per group)
+#: a number followed by a unit typed into the cell: 1,296亿元, 1,200 万元, 3.5 PB
+_NUMBER_WITH_UNIT = re.compile(r"^([+-]?[\d.,]+(?:e[+-]?\d+)?)\s*([^\d\s.,+-][^\d]*)$", re.IGNORECASE)
+MAX_SHOWN = 60  # characters of a cell value shown in a message
 _CODE = re.compile(r"^(L\d+P\d+(?:_[A-Z0-9]+)?)", re.IGNORECASE)
 _UNIT_SUFFIX = re.compile(r"[(\[]([^()\[\]]*)[)\]]$")
 
@@ -70,31 +77,103 @@ def is_missing(value) -> bool:
     return isinstance(value, str) and normalise_text(value) in MISSING_TOKENS
 
 
+def shorten(value, limit: int = MAX_SHOWN) -> str:
+    """A cell value as shown in a message: at most ``limit`` characters, with a marker saying
+    how long it really was.
+
+    >>> shorten("x" * 10_000)[-24:]
+    'xxxx… (10000 characters)'
+    >>> shorten("12 15")
+    '12 15'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text)} characters)"
+
+
 def parse_number(value, *, allow_percent: bool = False) -> float | None:
     """Read one cell as a float; ``None`` for missing. Raises :class:`CellError` otherwise.
+
+    A space separates thousands only in valid groups of three (``1 215``); ``12 15`` is an
+    error, not 1215. A value too large for a float (``1e309``) is an error, not infinity.
 
     >>> parse_number(" １２,３４５.６ ")
     12345.6
     >>> parse_number("12%", allow_percent=True)
     12.0
+    >>> parse_number("1 215")
+    1215.0
     """
     if is_missing(value):
         return None
     if isinstance(value, bool):
         raise CellError("not_a_number", "应填写数字", "expected a number")
     if isinstance(value, (int, float)):
-        return float(value)
-    text = re.sub(r"\s+", "", normalise_text(value))
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise CellError("not_finite", f"“{shorten(value)}”超出可表示的数值范围",
+                            f"{shorten(value)!r} is too large to be a number")
+        return number
+    shown = shorten(value)
+    text = re.sub(r"\s+", " ", normalise_text(value))
     percent = text.endswith("%")
     if percent:
         if not allow_percent:
             raise CellError("percent_not_allowed", "该指标不是比例，不能带%", "this indicator is not a share; drop the %")
-        text = text[:-1]
+        text = text[:-1].strip()
+    if " " in text:
+        if not _SPACE_GROUPED.match(text):
+            raise CellError("not_a_number", f"“{shown}”不是有效数字（空格只能用作千位分隔，如 1 215）",
+                            f"{shown!r} is not a number (a space may only separate groups of three digits, as in 1 215)")
+        text = text.replace(" ", "")
     if _GROUPED.match(text):
         text = text.replace(",", "")
     if not _NUMBER.match(text):
-        raise CellError("not_a_number", f"“{value}”不是有效数字", f"{value!r} is not a number")
-    return float(text)
+        raise CellError("not_a_number", f"“{shown}”不是有效数字", f"{shown!r} is not a number")
+    number = float(text)
+    if not math.isfinite(number):
+        raise CellError("not_finite", f"“{shown}”超出可表示的数值范围", f"{shown!r} is too large to be a number")
+    return number
+
+
+def parse_amount(value, node, *, allow_percent: bool = False) -> tuple[float | None, bool]:
+    """Read a number cell of ``node``, accepting a unit typed into the cell when the unit is
+    one the framework's unit converts to ``node``'s (``1,296亿元`` or ``1,200 万元`` in a column
+    in 亿元). Returns ``(value in node's unit, True if a unit in the cell was converted)``.
+
+    A unit that cannot be converted is an error asking to remove it, naming the indicator.
+
+    >>> from toolkit.framework.model import load_framework
+    >>> node = load_framework().node("L1P1")
+    >>> parse_amount("1,296亿元", node)
+    (1296.0, True)
+    >>> round(parse_amount("1,200 万元", node)[0], 6)
+    0.12
+    """
+    try:
+        return parse_number(value, allow_percent=allow_percent), False
+    except CellError as err:
+        if err.rule != "not_a_number" or not isinstance(value, str):
+            raise
+        m = _NUMBER_WITH_UNIT.match(re.sub(r"\s+", " ", normalise_text(value)))
+        target = getattr(node, "measured_unit", None) or getattr(node, "unit", None)
+        if not m:
+            raise
+        unit = m.group(2).strip()
+        factor = unit_factor(unit, target) if target and target != "/" else None
+        if factor is None:
+            zh_name, en_name = getattr(node, "name_zh", ""), getattr(node, "name_en", "")
+            raise CellError("unit_in_cell",
+                            f"删除单位，只填数字：{node.code}（{zh_name}）的单位是“{target}”，"
+                            f"单元格中的“{shorten(unit, 20)}”无法换算",
+                            f"remove the unit, enter the number only: {node.code} ({en_name}) is in "
+                            f"{target!r}, and {shorten(unit, 20)!r} in the cell cannot be converted") from None
+        number = parse_number(m.group(1))
+        return (None if number is None else number * factor), True
 
 
 def parse_binary(value) -> float | None:

@@ -44,7 +44,7 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     dict
         ``{"parquet": path, "csv": path, "meta": path}``.
     """
-    from ..files import write_many_atomic
+    from ..files import neutralise_formulas, write_many_atomic
 
     data = read_indicators(path, framework)
     stem = Path(path).stem
@@ -57,7 +57,8 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
         table.to_parquet(tmp, index=False)
 
     def csv(tmp: Path) -> None:
-        table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+        # text that a spreadsheet would run as a formula (=, +, -, @ …) is neutralised; numbers keep their sign
+        neutralise_formulas(table).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
 
     def meta_json(tmp: Path) -> None:
         tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -99,14 +100,35 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     import pandas as pd
 
     from ..framework.model import load_framework
+    from .problems import Problem, ValidationError
 
     path = Path(path)
     meta_path = path.with_suffix(".meta.json")
-    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    try:
+        meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
+    except (OSError, ValueError):
+        meta = {}
     if framework is None:
         recorded = meta.get("framework") or {}
         framework = recorded.get("path") if recorded.get("path") and Path(recorded["path"]).is_file() \
             else recorded.get("id")
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    table = pd.read_parquet(path)
+
+    def unreadable(zh: str, en: str) -> ValidationError:
+        return ValidationError([Problem(str(path), None, None, None, "file_unreadable", zh, en)], str(path))
+
+    if not path.is_file():
+        raise unreadable("文件不存在", "file not found")
+    try:
+        table = pd.read_parquet(path)
+    except PermissionError as exc:
+        raise unreadable("没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise unreadable("不是有效的 parquet 文件（请用 prepare 生成）",
+                         f"not a valid parquet file (write it with prepare): {str(exc)[:200]}") from exc
+    ids = [c.name for c in fw.unit_columns if c.role in ("id", "year")] or ["unit_id", "year"]
+    missing = [c for c in (*ids, *fw.columns) if c not in table.columns]
+    if missing:
+        raise unreadable(f"不是 prepare 生成的数据文件：缺少列 {missing[:5]}",
+                         f"not processed data written by prepare: columns {missing[:5]} are missing")
     return IndicatorData(table, fw, str(path), meta.get("source_sha256", ""), {}, tuple(meta.get("notes", ())))

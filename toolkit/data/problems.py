@@ -25,6 +25,11 @@ RULES = {
     "header_mismatch": ("列名中编码与名称不一致", "header code and name disagree"),
     "unit_mismatch": ("单位无法换算", "unit cannot be converted"),
     "not_a_number": ("不是数字", "not a number"),
+    "excel_error": ("Excel 公式错误", "Excel formula error"),
+    "not_finite": ("数值超出范围（无穷大）", "number out of range (infinite)"),
+    "unit_in_cell": ("单元格中带有无法换算的单位", "unit in the cell cannot be converted"),
+    "sheet_ambiguous": ("无法确定数据工作表", "data sheet cannot be identified"),
+    "formula_not_calculated": ("公式没有保存计算结果", "formula without a saved result"),
     "percent_not_allowed": ("非比例指标不能填百分号", "percent sign in a non-share column"),
     "required_value": ("必填项为空", "required value missing"),
     "not_integer": ("应为整数", "must be a whole number"),
@@ -63,6 +68,23 @@ class Problem:
     rule: str
     message_zh: str
     message_en: str
+
+    def __post_init__(self):
+        # a 10,000-character cell must not fill the screen: values and messages are shortened
+        if isinstance(self.value, str) and len(self.value) > MAX_VALUE_CHARS:
+            object.__setattr__(self, "value", _clip(self.value, MAX_VALUE_CHARS))
+        for name in ("message_zh", "message_en", "column"):
+            text = getattr(self, name)
+            if isinstance(text, str) and len(text) > MAX_MESSAGE_CHARS:
+                object.__setattr__(self, name, _clip(text, MAX_MESSAGE_CHARS))
+
+
+MAX_VALUE_CHARS = 80
+MAX_MESSAGE_CHARS = 400
+
+
+def _clip(text: str, limit: int) -> str:
+    return f"{text[:limit]}… ({len(text)} characters)"
 
 
 def problems_frame(problems: list[Problem], lang: str = "en") -> pd.DataFrame:

@@ -9,32 +9,62 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io as _io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..files import TEXT_ENCODINGS
 from ..framework.model import Framework, load_framework
 from .parsing import (
+    EXCEL_ERRORS,
     CellError,
     is_missing,
     match_header,
     normalise_text,
+    parse_amount,
     parse_binary,
     parse_city_code,
     parse_level,
     parse_number,
     parse_year,
+    shorten,
 )
 from .problems import Problem, ValidationError
 from .validate import check_frame
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+ENCODINGS = TEXT_ENCODINGS  # gb18030 is a superset of GBK and GB2312
 DATA_SHEET_NAMES = ("填报表 Data", "填报表", "Data", "data")
-_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-COMMENT_PREFIX = "#"  # rows whose first cell starts with # (the template's label rows) are skipped
+COMMENT_PREFIX = "#"
+#: the first cells of the template's English and unit label rows (the rest of those rows are labels too)
+NOTE_FIRST_CELLS = frozenset({"# Unit ID", "# 文本 text"})
+
+
+def is_note_row(cells: list) -> bool:
+    """True for note rows, recognised exactly: the template's two label rows, or a one-cell
+    row whose text starts with ``# `` (hash and space, as the demo's synthetic-data notice).
+    Any other row is data, whatever its first cell holds: ``#N/A`` from a failed Excel lookup
+    has no space after the hash and the row has data.
+
+    Examples
+    --------
+    >>> is_note_row(["# Unit ID", "# Brain name"]), is_note_row(["# SYNTHETIC DEMO DATA", None])
+    (True, True)
+    >>> is_note_row(["#N/A", "济南"]), is_note_row(["# 1", "济南"]), is_note_row(["#N/A"])
+    (False, False, False)
+    """
+    if not cells or not isinstance(cells[0], str):
+        return False
+    first = cells[0].strip()
+    if first in NOTE_FIRST_CELLS:
+        return True
+    rest_empty = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:])
+    return rest_empty and first.startswith(("# ", "#\u3000")) and len(first) > 2
+
+
+#: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
+PERCENT_TYPES = ("share", "ratio")
 
 
 @dataclass(frozen=True)
@@ -43,7 +73,7 @@ class RawTable:
 
     path: Path
     header: list
-    rows: list[list]
+    rows: list[list] | np.ndarray  # a 2-D object array (CSV) or a list of rows (XLSX)
     row_numbers: list[int]
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) formatted as %
     sheet: str | None = None
@@ -123,6 +153,10 @@ class IndicatorData:
 
 
 # -- reading files -------------------------------------------------------------------------------
+def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
+    return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
+
+
 def read_raw(path: str | Path) -> RawTable:
     """Read a CSV or XLSX file's cells without interpreting them.
 
@@ -140,7 +174,8 @@ def read_raw(path: str | Path) -> RawTable:
     Raises
     ------
     ValidationError
-        The file is missing, of another type, or cannot be decoded.
+        When the file is missing, cannot be opened (permissions), is not CSV/XLSX, cannot be
+        decoded, or (XLSX) holds formulas without a saved value or no unambiguous data sheet.
 
     Examples
     --------
@@ -153,58 +188,167 @@ def read_raw(path: str | Path) -> RawTable:
     True
     """
     path = Path(path)
+    if path.is_dir():
+        raise _unreadable(path, "这是一个文件夹，不是文件", "this is a folder, not a file")
     if not path.is_file():
-        raise ValidationError([Problem(str(path), None, None, None, "file_unreadable",
-                                       "文件不存在", "file not found")], str(path))
+        raise _unreadable(path, "文件不存在", "file not found")
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise ValidationError([Problem(str(path), None, None, suffix, "file_unreadable",
-                                   "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported")], str(path))
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path)
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path)
+    except PermissionError as exc:
+        raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
+        raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
+    except OSError as exc:
+        raise _unreadable(path, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from exc
+    raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _encoding(path: Path) -> str:
+    """The encoding that reads the whole file (UTF-8 with or without BOM, else GB18030), found
+    by decoding it in blocks, so the decoded text is never held whole."""
+    import codecs
+
     for enc in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(enc)()
         try:
-            return data.decode(enc)
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return enc
         except UnicodeDecodeError:
             continue
     raise ValidationError([Problem(str(path), None, None, None, "encoding",
-                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")], str(path))
+                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
+                          str(path))
+
+
+def _grid(chunks: list[list[list]]) -> np.ndarray:
+    """Rows of unequal length as one 2-D object array (missing cells None)."""
+    rows = [r for chunk in chunks for r in chunk] if len(chunks) != 1 else chunks[0]
+    width = max((len(r) for r in rows), default=0)
+    out = np.full((len(rows), width), None, dtype=object)
+    for i, r in enumerate(rows):
+        out[i, :len(r)] = r
+    out[out == ""] = None  # an empty cell is a missing cell
+    return out
+
+
+class _Rows:
+    """Collects rows into compact 2-D blocks as it goes (a 100,000-row return would otherwise
+    hold 100,000 Python lists)."""
+
+    BLOCK = 5000
+
+    def __init__(self):
+        self.blocks: list[np.ndarray] = []
+        self.pending: list[list] = []
+
+    def append(self, row: list) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= self.BLOCK:
+            self.blocks.append(_grid([self.pending]))
+            self.pending = []
+
+    def grid(self) -> np.ndarray:
+        if self.pending or not self.blocks:
+            self.blocks.append(_grid([self.pending]))
+            self.pending = []
+        width = max(b.shape[1] for b in self.blocks)
+        blocks = [b if b.shape[1] == width else np.hstack([b, np.full((len(b), width - b.shape[1]), None, dtype=object)])
+                  for b in self.blocks]
+        return blocks[0] if len(blocks) == 1 else np.vstack(blocks)
 
 
 def _read_csv(path: Path) -> RawTable:
-    text = _decode(path)
-    reader = csv.reader(_io.StringIO(text, newline=""))
-    header, rows, numbers, header_row, notes = None, [], [], 1, []
+    with open(path, encoding=_encoding(path), newline="") as fh:
+        return _parse_csv(path, csv.reader(fh))
+
+
+def _parse_csv(path: Path, reader) -> RawTable:
+    header, rows, numbers, header_row, notes = None, _Rows(), [], 1, []
+    intern = {}.setdefault
     for cells in reader:
         if header is None:
             if any(c.strip() for c in cells):
                 header, header_row = cells, reader.line_num
             continue
-        if cells and cells[0].strip().startswith(COMMENT_PREFIX):
+        if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells):
             notes.append(" ".join(c for c in cells if c.strip()))
             continue
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        rows.append([None if c == "" else c for c in cells])
+        # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities);
+        # empty cells become None when the block is built
+        rows.append(list(map(intern, cells, cells)))
         numbers.append(reader.line_num)
-    return RawTable(path, header or [], rows, numbers, header_row=header_row, notes=tuple(notes))
+    grid = rows.grid() if numbers else []
+    return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
+
+
+def _pick_sheet(path: Path, wb) -> str:
+    """The data sheet: the one the template names, else the only visible sheet, else stop."""
+    names = list(wb.sheetnames)
+    for n in DATA_SHEET_NAMES:
+        if n in names:
+            return n
+    visible = [n for n in names if getattr(wb[n], "sheet_state", "visible") == "visible"]
+    if len(visible) == 1:
+        return visible[0]
+    listed = ", ".join(f"“{n}”" + ("" if n in visible else "（隐藏）") for n in names)
+    listed_en = ", ".join(repr(n) + ("" if n in visible else " (hidden)") for n in names)
+    raise ValidationError([Problem(
+        str(path), None, None, None, "sheet_ambiguous",
+        f"无法确定哪个工作表是填报表：请将数据表命名为“{DATA_SHEET_NAMES[0]}”，或只保留一个可见工作表。工作表：{listed}",
+        f"cannot tell which sheet holds the data: name it {DATA_SHEET_NAMES[0]!r} or keep only one visible "
+        f"sheet. Sheets: {listed_en}")], str(path))
+
+
+def _has_formulas(path: Path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<f" in z.read(n)
+                   for n in z.namelist())
+
+
+def _uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> list[tuple[int, int, str]]:
+    """(row, column, formula) of formula cells whose saved value is empty (a file written by a
+    program and never opened in Excel): such a cell is never read as missing."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    out = []
+    try:
+        for r_idx, row in enumerate(wb[name].iter_rows(), start=1):
+            cached = rows_seen.get(r_idx)
+            if cached is None:
+                continue
+            for c_idx, cell in enumerate(row):
+                if getattr(cell, "data_type", None) == "f" and (c_idx >= len(cached) or cached[c_idx] is None):
+                    out.append((r_idx, c_idx, str(cell.value)))
+    finally:
+        wb.close()
+    return out
 
 
 def _read_xlsx(path: Path) -> RawTable:
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except PermissionError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ValidationError([Problem(str(path), None, None, None, "file_unreadable",
-                                       f"无法打开Excel文件：{exc}", f"cannot open the workbook: {exc}")], str(path)) from exc
+        msg = shorten(exc, 200)
+        raise _unreadable(path, f"无法打开Excel文件：{msg}", f"cannot open the workbook: {msg}") from exc
     try:
-        name = next((n for n in DATA_SHEET_NAMES if n in wb.sheetnames), wb.sheetnames[0])
+        name = _pick_sheet(path, wb)
         ws = wb[name]
         header, rows, numbers, percent, header_row, notes = None, [], [], set(), 1, []
         for r_idx, row in enumerate(ws.iter_rows(), start=1):
@@ -213,9 +357,7 @@ def _read_xlsx(path: Path) -> RawTable:
                 if any(v not in (None, "") for v in values):
                     header, header_row = values, r_idx
                 continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if isinstance(values[0], str) and values[0].strip().startswith(COMMENT_PREFIX):
+            if is_note_row(values):
                 notes.append(" ".join(str(v) for v in values if v not in (None, "")))
                 continue
             for c_idx, cell in enumerate(row):
@@ -226,6 +368,25 @@ def _read_xlsx(path: Path) -> RawTable:
             numbers.append(r_idx)
     finally:
         wb.close()
+    if _has_formulas(path):
+        seen = dict(zip(numbers, rows, strict=True))
+        if header is not None:
+            seen[header_row] = header
+        bad = _uncached_formulas(path, name, seen)
+        if bad:
+            raise ValidationError([Problem(
+                str(path), r, (header[c] if header and c < len(header) and header[c] else get_column_letter(c + 1)),
+                shorten(f), "formula_not_calculated",
+                f"单元格 {get_column_letter(c + 1)}{r} 是公式（{shorten(f, 40)}），但文件中没有保存计算结果："
+                "请用 Excel 打开并保存该文件后再提交",
+                f"cell {get_column_letter(c + 1)}{r} holds a formula ({shorten(f, 40)}) with no saved result: "
+                "open the file in Excel and save it, then submit it again") for r, c, f in bad], str(path))
+    # rows with nothing in them are dropped here, after the formula check (an uncalculated formula looks empty)
+    keep = [i for i, v in enumerate(rows) if not all(x is None or (isinstance(x, str) and not x.strip()) for x in v)]
+    if len(keep) != len(rows):
+        index = {old: new for new, old in enumerate(keep)}
+        percent = {(index[i], j) for i, j in percent if i in index}
+        rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
     return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes))
 
 
@@ -237,7 +398,9 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     ----------
     path : str or Path
         A ``.csv`` (UTF-8, UTF-8 with BOM, GBK or GB18030) or ``.xlsx`` file, one row per unit
-        and year. Rows whose first cell starts with ``#`` are notes and are skipped.
+        and year. The template's own label rows and the demo's notice are skipped (recognised
+        exactly); every other row is data. XLSX: the sheet the template names is read, else
+        the only visible sheet.
     framework : Framework, str or Path, optional
         The framework (default: the Shandong 产业大脑 framework) or its name or file.
 
@@ -261,6 +424,8 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     raw = read_raw(path)
     file = str(path)
     df, problems, skip, conversions = interpret(raw, fw)
+    notes = raw.notes
+    del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
         problems += check_frame(df, fw, file, skip)
     if problems:
@@ -268,7 +433,7 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     table = fw.rollup_raw(df.reset_index(drop=True))
     table["year"] = table["year"].astype(int)
     return IndicatorData(table, fw, file, hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                         conversions, raw.notes)
+                         conversions, notes)
 
 
 def interpret(raw: RawTable, fw: Framework):
@@ -302,81 +467,135 @@ def interpret(raw: RawTable, fw: Framework):
             label = fw.label(col, "zh") if col in fw else col
             problems.append(Problem(file, None, col, None, "missing_column",
                                     f"缺少必填列 {col}（{label}）", f"required column {col} is missing"))
-    if not raw.rows:
+    if not len(raw.rows):
         problems.append(Problem(file, None, None, None, "empty_file", "文件没有数据行", "the file has no data rows"))
         return None, problems, set(), {}
     nodes = {n.code: n for n in fw.leaves()}
-    data: dict[str, list] = {col: [None] * len(raw.rows) for col in required}
+    n_rows = len(raw.rows)
+    data: dict[str, object] = {col: [None] * n_rows for col in required}
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
     units = {uc.name: uc for uc in fw.unit_columns}
+    grid = raw.rows if isinstance(raw.rows, np.ndarray) else _grid([raw.rows])
+    row_numbers = np.asarray(raw.row_numbers)
+    for j in range(len(raw.header), grid.shape[1]):  # cells right of the last header: never ignored
+        for i in np.nonzero([not is_missing(v) for v in grid[:, j]])[0]:
+            problems.append(Problem(file, int(row_numbers[i]), f"#{j + 1}", shorten(grid[i, j]), "unknown_column",
+                                    f"第 {j + 1} 列没有列名，但该行在此填了数据", f"column {j + 1} has no header but this row has "
+                                    "data in it"))
     for j, m in keep:
         col = m.column
         node = nodes.get(col)
-        cells = [row[j] if j < len(row) else None for row in raw.rows]
-        values, fast = _fast_numbers(cells) if node is not None else ([None] * len(cells), [False] * len(cells))
-        for i, cell in enumerate(cells):
-            if fast[i]:
-                value = values[i]
-            else:
-                try:
-                    value = _parse_cell(cell, col, node, units.get(col))
-                except CellError as err:
-                    rn = raw.row_numbers[i]
-                    problems.append(Problem(file, rn, col, cell, err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
-                    skip.add((rn, col))
-                    continue
-            if node is not None and value is not None:
-                if (i, j) in raw.percent_cells and node.type in ("share", "ratio"):
-                    value *= 100.0  # Excel stores 12% as 0.12
-                value *= m.factor
-            data[col][i] = value
+        cells = np.ascontiguousarray(grid[:, j]) if j < grid.shape[1] else np.full(n_rows, None, dtype=object)
+        percent_rows = np.array(sorted(i for i, jj in raw.percent_cells if jj == j), dtype=int)
+        values, errors = _read_column(cells, col, node, m.factor, percent_rows, units.get(col))
+        for i, err in errors:
+            rn = int(row_numbers[i])
+            problems.append(Problem(file, rn, col, shorten(cells[i]), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
+            skip.add((rn, col))
+        data[col] = values
     for col, value in defaults.items():
         if col not in seen:
-            data[col] = [value] * len(raw.rows)
-    df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
+            data[col] = [value] * n_rows
     for col in fw.unit_role("denominator"):
-        df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
+        if col in data:
+            data[col] = pd.to_numeric(pd.Series(data[col], dtype=object), errors="raise").to_numpy(float)
     for col in fw.columns:
-        df[col] = pd.to_numeric(df[col], errors="raise").astype(float)
-    df["year"] = df["year"].astype("Int64")
+        if not isinstance(data[col], np.ndarray):
+            data[col] = pd.to_numeric(pd.Series(data[col], dtype=object), errors="raise").to_numpy(float)
+    data["year"] = pd.array(data["year"], dtype="Int64")
+    df = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"), copy=False)
     return df, problems, skip, conversions
 
 
-def _fast_numbers(cells: list) -> tuple[list, list[bool]]:
-    """Vectorised path for the common case: cells that already are numbers or plain numeric
-    text. Returns the values and a mask of the cells it handled; every other cell (missing
-    tokens, 12%, 1,234, full-width digits, errors) goes through the careful per-cell parser."""
-    s = pd.Series(cells, dtype=object)
-    is_num = s.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).to_numpy(bool)
-    text = s.where(s.map(lambda v: isinstance(v, str)), None)
-    simple = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy(bool)
-    out = pd.to_numeric(s.where(is_num | simple, None), errors="coerce").to_numpy(float)
-    fast = (is_num | simple) & np.isfinite(out)
-    return [float(v) if f else None for v, f in zip(out, fast, strict=True)], fast.tolist()
+def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows: np.ndarray, unit=None):
+    """Parse one column: each distinct cell text once (the per-cell rules of :func:`_parse_cell`),
+    plain numbers in one vectorised pass. Returns (values, [(row index, CellError)])."""
+    errors: list[tuple[int, CellError]] = []
+    n = len(cells)
+    if node is not None and len(percent_rows) and node.type not in PERCENT_TYPES:
+        err = CellError("percent_not_allowed", "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
+                        "this indicator is not a share or a ratio; the cell must not be formatted as a percentage")
+        errors += [(int(i), err) for i in percent_rows]
+    kind = pd.api.types.infer_dtype(cells, skipna=True) if n else "empty"
+    has_bool = kind not in ("string", "empty", "floating", "integer", "mixed-integer-float") and \
+        any(type(v) is bool for v in cells)
+    if has_bool:  # True == 1 for hashing: bools (rare, XLSX) are read cell by cell
+        codes, uniques = np.arange(n), cells
+    else:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    m = len(uniques)
+    parsed = np.empty(m, dtype=object)
+    own_unit = np.zeros(m, dtype=bool)
+    failed: dict[int, CellError] = {}
+    todo = np.ones(m, dtype=bool)
+    if node is not None and m:
+        numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(float)
+        plain = np.isfinite(numbers)
+        if has_bool:
+            plain &= np.array([type(v) is not bool for v in uniques])
+        parsed[plain] = numbers[plain]
+        todo &= ~plain
+    for k in np.nonzero(todo)[0]:
+        try:
+            parsed[k], own_unit[k] = _parse_cell(uniques[k], col, node, unit)
+        except CellError as err:
+            failed[int(k)] = err
+    if node is None:
+        out = np.empty(n, dtype=object)
+        out[:] = None
+        ok = codes >= 0
+        out[ok] = parsed[codes[ok]]
+        if failed:
+            bad = np.nonzero(np.isin(codes, list(failed)))[0]
+            errors += [(int(i), failed[int(codes[i])]) for i in bad]
+            out[bad] = None
+        errors.sort(key=lambda e: e[0])
+        return out.tolist(), errors
+    value = np.full(n, np.nan)
+    scale = np.where(own_unit, 1.0, factor)  # a unit typed in the cell was converted already
+    as_float = np.array([np.nan if v is None else float(v) for v in parsed], dtype=float) if m else np.empty(0)
+    ok = codes >= 0
+    with np.errstate(over="ignore"):  # an overflow gives inf, which the checks report as not_finite
+        value[ok] = as_float[codes[ok]] * scale[codes[ok]]
+    if len(percent_rows) and node.type in PERCENT_TYPES:
+        value[percent_rows] *= 100.0  # Excel stores 12% as 0.12
+    if failed:
+        bad = np.nonzero(np.isin(codes, list(failed)))[0]
+        errors += [(int(i), failed[int(codes[i])]) for i in bad]
+        value[bad] = np.nan
+    if errors:
+        value[[i for i, _ in errors]] = np.nan
+    errors.sort(key=lambda e: e[0])
+    return value, errors
 
 
-def _parse_cell(cell, col: str, node, unit=None):
+def _parse_cell(cell, col: str, node, unit=None) -> tuple[object, bool]:
+    """One cell of column ``col``: (value, whether a unit typed in the cell was converted)."""
     if node is None:
         role = getattr(unit, "role", None)
         reference = getattr(unit, "reference", None)
         if role == "year":
-            return parse_year(cell)
+            return parse_year(cell), False
         if role == "denominator":
-            return parse_number(cell)
+            return parse_number(cell), False
         if reference == "shandong_cities.code":
-            return parse_city_code(cell)
+            return parse_city_code(cell), False
         if is_missing(cell):
-            return None
+            return None, False
         text = normalise_text(cell)
+        if text.upper() in EXCEL_ERRORS:
+            raise CellError("excel_error", f"单元格是 Excel 公式错误 {text}：请在 Excel 中修正公式后再提交",
+                            f"the cell holds Excel's formula error {text}: fix the formula in Excel and submit again")
         if reference == "shandong_cities.zh" and text and not text.endswith("市"):
             from ..framework.geo import city_code, city_name
             code = city_code(text)
-            return city_name(code) if code else text
-        return text
+            return (city_name(code) if code else text), False
+        return text, False
     if node.type == "binary":
-        return parse_binary(cell)
+        return parse_binary(cell), False
     if node.type == "ordinal":
-        return parse_level(cell)
-    return parse_number(cell, allow_percent=node.type in ("share", "ratio"))
+        return parse_level(cell), False
+    return parse_amount(cell, node, allow_percent=node.type in PERCENT_TYPES)
 

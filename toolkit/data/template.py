@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..files import normalise_zip, write_many_atomic
+from ..files import neutralise_text, normalise_zip, write_many_atomic
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
 from .parsing import header_for
@@ -84,7 +84,7 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
     def write_csv(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
             w = csv.writer(fh, lineterminator="\n")
-            w.writerows([header, english, units])
+            w.writerows([[neutralise_text(c) for c in r] for r in (header, english, units)])
 
     def write_xlsx(tmp: Path) -> None:
         _xlsx(tmp, fw, cols, header, english, units)
@@ -104,7 +104,7 @@ def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
     ws = wb.active
     ws.title = DATA_SHEET
     for row in (header, english, units):
-        ws.append(row)
+        ws.append([neutralise_text(c) for c in row])
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
     for c in range(1, len(cols) + 1):
         ws.cell(1, c).font = bold

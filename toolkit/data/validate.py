@@ -17,6 +17,7 @@ import pandera.pandas as pa
 
 from ..framework.geo import cities
 from ..framework.model import Framework
+from .parsing import shorten
 from .problems import Problem
 
 #: the unit columns the Shandong framework file declares ``required`` (kept for older callers)
@@ -159,13 +160,27 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     >>> sorted((p.row, p.column, p.rule) for p in check_frame(typed, fw, "returns.csv"))
     [(3, 'L1P1', 'non_negative'), (3, 'L1P9', 'cross_field')]
     """
+    problems: list[Problem] = []
+    # a value too large for a float (1e309, or 1e305 亿元 once converted) is never a number
+    infinite = {c: np.nonzero(np.isinf(df[c].to_numpy(dtype=float)))[0] for c in framework.columns if c in df.columns}
+    infinite = {c: rows for c, rows in infinite.items() if len(rows)}
+    if infinite:
+        df = df.copy()
+        skip = set(skip)
+        for column, rows in infinite.items():
+            for i in rows:
+                row = df.index[i]
+                if (row, column) not in skip:
+                    value = df.iat[i, df.columns.get_loc(column)]
+                    problems.append(_cell_problem(file, int(row), column, value, "not_finite", framework))
+                    skip.add((row, column))
+                df.iat[i, df.columns.get_loc(column)] = np.nan
     schema = build_schema(framework)
     try:
         schema.validate(df, lazy=True)
-        return []
+        return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
-    problems: list[Problem] = []
     seen: set[tuple] = set()
     for case in cases.itertuples(index=False):
         check = str(case.check)
@@ -200,7 +215,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
             if key in seen:
                 continue
             seen.add(key)
-            name, code = df.at[row, "city"], df.at[row, "city_code"]
+            name, code = shorten(df.at[row, "city"]), shorten(df.at[row, "city_code"])
             problems.append(Problem(
                 file, row, "city", f"{name} / {code}", "city_mismatch",
                 f"城市“{name}”与代码 {code}（{cities()['zh'].get(code)}）不一致",
@@ -223,6 +238,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
 # rule → (zh, en) message templates; {c} column, {n}/{ne} its zh/en name, {v} value, {lv} levels
 _MESSAGES = {
     "required_value": ("{c} 为必填项", "{c} is required"),
+    "not_finite": ("{c}（{n}）超出可表示的数值范围：{v}", "{c} ({ne}) is too large to be a number: {v}"),
     "non_negative": ("{c}（{n}）不能为负数：{v}", "{c} ({ne}) must not be negative: {v}"),
     "not_integer": ("{c}（{n}）是计数，应为整数：{v}", "{c} ({ne}) is a count and must be whole: {v}"),
     "share_range": ("{c}（{n}）是百分比，应在0–100之间：{v}", "{c} ({ne}) is a percentage and must be within 0–100: {v}"),
@@ -239,7 +255,7 @@ _MESSAGES = {
 
 def _cell_problem(file, row, column, value, rule, framework: Framework) -> Problem:
     node = framework.node(column) if column in framework else None
-    v = _fmt(value) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
+    v = shorten(_fmt(value)) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
     fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
               "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
               "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1],

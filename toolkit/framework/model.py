@@ -439,8 +439,16 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
         raw = path.read_bytes()
+    from ..files import MAX_YAML_BYTES, MAX_YAML_NODES, yaml_expanded_size
+
+    if len(raw) > MAX_YAML_BYTES:
+        raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
-        doc = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        if yaml_expanded_size(text) > MAX_YAML_NODES:  # a "billion laughs" file, refused before it is built
+            raise FrameworkError(f"{path}: the framework expands to more than {MAX_YAML_NODES:,} values through "
+                                 "YAML aliases (&/*); refused")
+        doc = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
@@ -529,6 +537,14 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
             levels_raw = raw.get("rubric") or []
             if not levels_raw:
                 raise FrameworkError(f"{ctx}: an ordinal indicator needs a rubric")
+            for k, lv in enumerate(levels_raw, start=1):
+                missing = [f for f in ("value",) if not isinstance(lv, dict) or f not in lv]
+                if isinstance(lv, dict) and not ({"zh", "en"} & set(lv)):
+                    missing.append("zh or en")
+                if missing or isinstance(lv["value"], bool) or not isinstance(lv["value"], int):
+                    got = sorted(lv) if isinstance(lv, dict) else lv
+                    raise FrameworkError(f"{ctx}: rubric level {k} needs the fields value (a whole number) and "
+                                         f"zh and/or en; missing or wrong: {missing or ['value']} (got {got!r})")
             rubric = tuple((int(lv["value"]), str(lv.get("zh", lv.get("en", ""))), str(lv.get("en", lv.get("zh", ""))))
                            for lv in levels_raw)
         rollup = raw.get("rollup")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import write_many_atomic
+from ..files import neutralise_formulas, write_many_atomic
 from .build import IndexResult
 
 
@@ -94,9 +94,9 @@ def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = N
 
     def csv_writer(df):
         # UTF-8 with BOM, so Excel on Chinese Windows reads it; floats rounded to 6 decimals
-        # (the parquet files keep full precision)
+        # (the parquet files keep full precision); formula-leading text (=, +, -, @ …) neutralised
         floats = df.select_dtypes("float").columns
-        out = df.assign(**{c: df[c].round(6) for c in floats})
+        out = neutralise_formulas(df.assign(**{c: df[c].round(6) for c in floats}))
         return lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
 
     def parquet_writer(df):

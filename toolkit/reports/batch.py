@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..files import write_atomic
+from ..errors import UsageError
+from ..files import safe_child, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
@@ -120,7 +121,8 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     year = year or bundle.years[-1]
     s = bundle.summary[bundle.summary["year"] == year]
     if s.empty:
-        raise ValueError(f"no results for year {year}; years: {bundle.years}")
+        raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
     if by == "unit":
         targets = [(r["unit_id"], brain_name(r, lang)) for r in s.to_dict("records")]
     else:
@@ -129,7 +131,9 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
         wanted = set(only)
         unknown = wanted - {t for t, _ in targets}
         if unknown:
-            raise ValueError(f"--only names unknown {by}(s): {sorted(unknown)}")
+            shown = sorted(map(str, unknown))[:10]
+            raise UsageError(f"--only names unknown {by}(s): {shown}",
+                             f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
         targets = [(t, n) for t, n in targets if t in wanted]
     unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
     cities = city_reports or set()
@@ -147,6 +151,27 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             fname = safe_filename(by, str(t), city_name(str(t), "en"))
         jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
     return jobs
+
+
+def check_targets(table, by: str, only=None, year: int | None = None) -> None:
+    """Check ``--year`` and ``--only`` against the data before anything is computed.
+
+    Raises
+    ------
+    UsageError
+        Naming the year or the ids/cities that are not in the data.
+    """
+    years = sorted(int(y) for y in table["year"].dropna().unique())
+    if year is not None and year not in years:
+        raise UsageError(f"--year {year}: no data for that year; years in the data: {years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{years}")
+    if only and list(only) != ["failed"]:
+        column = "unit_id" if by == "unit" else "city"
+        unknown = sorted(set(map(str, only)) - set(table[column].astype(str)))
+        if unknown:
+            what = ("单位", "unit") if by == "unit" else ("城市", "city")
+            raise UsageError(f"--only names {what[1]}(s) not in the data: {unknown[:10]}",
+                             f"--only 中有数据里不存在的{what[0]}：{unknown[:10]}")
 
 
 # -- workers -------------------------------------------------------------------------------------
@@ -235,11 +260,18 @@ def run_font_css(bundle, notebook: Path) -> str:
     return font_face_css("".join(sorted(set("".join(parts)))))
 
 
-def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool):
+def _lost(job: Job, exc: BaseException) -> dict:
+    """The record of a report whose worker died (a killed Dask worker, a broken process pool)."""
+    return {"key": job.key, "status": "failed", "error": f"worker lost: {type(exc).__name__}: {exc}"[:2000],
+            "seconds": 0.0}
+
+
+def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool,
+             on_result=None):
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
-    results = []
+    results = _Results(on_result)
     if not jobs:
         bar.close()
         return results
@@ -252,9 +284,12 @@ def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, s
                                    dashboard_address=None)
         client = Client(scheduler or cluster)
         try:
-            futures = [client.submit(render_job, j, str(run_dir), str(notebook), pure=False) for j in jobs]
-            for fut in _dask_as_completed(futures):
-                results.append(fut.result())
+            futures = {client.submit(render_job, j, str(run_dir), str(notebook), pure=False): j for j in jobs}
+            for fut in _dask_as_completed(list(futures)):
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # the worker died (KilledWorker): this report failed, the rest go on
+                    results.append(_lost(futures[fut], exc))
                 bar.update()
         finally:
             client.close()
@@ -266,12 +301,29 @@ def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, s
             bar.update()
     else:
         with _pool(workers) as pool:
-            futures = [pool.submit(render_job, j, str(run_dir), str(notebook)) for j in jobs]
+            futures = {pool.submit(render_job, j, str(run_dir), str(notebook)): j for j in jobs}
             for fut in as_completed(futures):
-                results.append(fut.result())
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # BrokenProcessPool: a worker process died
+                    results.append(_lost(futures[fut], exc))
                 bar.update()
     bar.close()
     return results
+
+
+class _Results(list):
+    """The results list, calling ``on_result`` after each one (the manifest is saved as reports
+    finish, so a killed run resumes where it stopped)."""
+
+    def __init__(self, on_result=None):
+        super().__init__()
+        self.on_result = on_result
+
+    def append(self, res) -> None:
+        super().append(res)
+        if self.on_result is not None:
+            self.on_result(res)
 
 
 def _dask_as_completed(futures):
@@ -367,7 +419,9 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     fw = load_spec(spec_path, framework).framework  # ``framework``: a Framework, name or file (default: the spec's)
     data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
     spec = load_spec(spec_path, data.framework)
-    run_dir = Path(out) / (run or default_run_name(data_path, spec.name, lang))
+    check_targets(data.table, by, only, year)  # a typo in --only/--year stops before any computing
+    # a name from the spec or --run never leaves --out
+    run_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
     previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
@@ -415,12 +469,34 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
             continue
         records[j.key] = {**{k: v for k, v in asdict(j).items() if k != "links"}, "digest": d, "status": "pending"}
         todo.append(j)
-    for res in _execute(todo, run_dir, notebook, workers, executor, scheduler, progress):
+    def manifest_now() -> dict:
+        summary.seconds = time.perf_counter() - t0
+        return {
+            "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
+                       "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
+                       "synthetic": bundle.synthetic},
+            "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
+            "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
+                        "n_uncertainty": n_uncertainty, "seed": seed},
+            "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
+                        "seconds": round(summary.seconds, 2)},
+            "reports": records,
+        }
+
+    def save_manifest() -> None:
+        text = json.dumps(manifest_now(), ensure_ascii=False, indent=2, default=str) + "\n"
+        write_atomic(manifest_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def record(res: dict) -> None:
         records[res["key"]].update(res)
         if res["status"] == "ok":
             summary.ok.append(res["key"])
         else:
             summary.failed[res["key"]] = res["error"]
+        save_manifest()  # after every report: a killed run resumes from here
+
+    _execute(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
     if pdf:
         from .pdf import print_pdfs
 
@@ -431,20 +507,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
         from .workbook import write_workbook  # a few seconds: only when the results changed
 
         write_workbook(bundle, run_dir / "results.xlsx", lang)
-    summary.seconds = time.perf_counter() - t0
-    manifest = {
-        "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
-                   "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
-                   "synthetic": bundle.synthetic},
-        "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
-        "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
-                    "n_uncertainty": n_uncertainty, "seed": seed},
-        "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
-                    "seconds": round(summary.seconds, 2)},
-        "reports": records,
-        "workbook": wb_key if workbook and (run_dir / "results.xlsx").exists() else None,
-    }
+    manifest = {**manifest_now(), "workbook": wb_key if workbook and (run_dir / "results.xlsx").exists() else None}
     from .index_page import index_html
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))

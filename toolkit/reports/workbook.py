@@ -166,13 +166,14 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from ..files import normalise_zip, write_atomic
+    from ..files import neutralise_formulas, neutralise_text, normalise_zip, write_atomic
 
     wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
     fixed = dt.datetime(2024, 4, 8)
     wb.properties.created = wb.properties.modified = fixed
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
     for title, (df, fmts) in sheets.items():
+        df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
         ws = wb.create_sheet(title[:31])
         cols = list(df.columns)
         for j, c in enumerate(cols, start=1):
@@ -183,7 +184,7 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
             ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{df.shape[0] + 1}"
         head = []
         for c in cols:
-            cell = WriteOnlyCell(ws, value=str(c))
+            cell = WriteOnlyCell(ws, value=neutralise_text(str(c)))
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             head.append(cell)

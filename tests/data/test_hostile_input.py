@@ -1,0 +1,290 @@
+"""Issue #11: read exactly what the office typed, or stop with a clear message. Never guess.
+
+Each class of silent wrong data has its named case and at least two variants.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+
+from toolkit import ValidationError, read_indicators
+from toolkit.data.parsing import CellError, parse_amount, parse_number
+from toolkit.data.read import is_note_row
+
+from ..conftest import DEMO_CSV, DEMO_XLSX, col
+
+
+def _problems(path) -> list[tuple]:
+    with pytest.raises(ValidationError) as err:
+        read_indicators(path)
+    rep = err.value.report
+    return list(zip(rep["row"], rep["column"], rep["rule_code"], strict=True))
+
+
+def _xlsx(tmp_path, edit, name="r.xlsx"):
+    path = tmp_path / name
+    shutil.copy(DEMO_XLSX, path)
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def _col(ws, code: str) -> int:
+    return next(i for i, c in enumerate(ws[1], start=1) if str(c.value).split()[0] == code)
+
+
+# -- hidden sheets -------------------------------------------------------------------------------
+def _old_copy_first(wb, hidden=True, rename_data=None):
+    ws = wb.worksheets[0]
+    old = wb.copy_worksheet(ws)
+    old.title = "2023 old copy"
+    old.cell(3, _col(old, "L1P1")).value = 999.0  # last year's figure
+    wb.move_sheet(old, offset=-1)
+    if hidden:
+        old.sheet_state = "hidden"
+    if rename_data:
+        ws.title = rename_data
+
+
+def test_hidden_first_sheet_is_not_read(tmp_path):
+    # the named case: a hidden first sheet (last year's copy) and the template's data sheet
+    path = _xlsx(tmp_path, _old_copy_first)
+    t = read_indicators(path).table
+    assert t.loc[0, "L1P1"] == pytest.approx(133.71)  # the visible data sheet, not 999
+
+
+def test_the_only_visible_sheet_is_read_when_no_sheet_has_the_template_name(tmp_path):
+    path = _xlsx(tmp_path, lambda wb: _old_copy_first(wb, rename_data="Sheet1"))
+    assert read_indicators(path).table.loc[0, "L1P1"] == pytest.approx(133.71)
+
+
+def test_two_visible_sheets_without_the_template_name_stop_and_list_the_sheets(tmp_path):
+    path = _xlsx(tmp_path, lambda wb: _old_copy_first(wb, hidden=False, rename_data="Sheet1"))
+    with pytest.raises(ValidationError) as err:
+        read_indicators(path)
+    rep = err.value.report
+    assert list(rep["rule_code"]) == ["sheet_ambiguous"]
+    assert "2023 old copy" in rep["message"].iloc[0] and "Sheet1" in rep["message"].iloc[0]
+
+
+def test_a_hidden_data_sheet_beside_hidden_only_sheets_stops(tmp_path):
+    def edit(wb):
+        _old_copy_first(wb, hidden=False, rename_data="Sheet1")
+        wb["Sheet1"].sheet_state = "hidden"
+        wb["2023 old copy"].sheet_state = "visible"
+        wb.create_sheet("notes")
+    path = _xlsx(tmp_path, edit)
+    assert _problems(path)[0][2] == "sheet_ambiguous"
+
+
+# -- rows starting with # ------------------------------------------------------------------------
+@pytest.mark.parametrize("first", ["#N/A", "#REF!", "#VALUE!"])
+def test_a_data_row_starting_with_an_excel_error_is_data_not_a_note(make_return, first):
+    def edit(header, rows):
+        rows[2][0] = first  # the lookup of unit_id failed; the row still holds data
+    path = make_return(edit=edit)
+    probs = _problems(path)
+    assert (4, "unit_id") in [(r, c) for r, c, _ in probs]  # row 4 is named, not dropped
+
+
+def test_hash_error_row_in_xlsx_is_data(tmp_path):
+    path = _xlsx(tmp_path, lambda wb: setattr(wb.worksheets[0].cell(4, 1), "value", "#N/A"))
+    assert (4, "unit_id", "required_value") in _problems(path)
+
+
+def test_the_template_label_rows_and_the_demo_notice_are_the_only_notes():
+    assert is_note_row(["# Unit ID", "# Brain name", "# City"])
+    assert is_note_row(["# 文本 text", "# 文本 text"])
+    assert is_note_row(["# SYNTHETIC DEMO DATA 模拟数据", "", None])
+    assert not is_note_row(["#N/A", "济南市产业大脑"])
+    assert not is_note_row(["# 1", "济南市产业大脑"])  # a note row holds nothing else
+    assert not is_note_row(["#N/A"])
+    assert read_indicators(DEMO_CSV).is_synthetic
+
+
+# -- formulas without a cached value -------------------------------------------------------------
+def _formula(tmp_path, cell_col: str, formula: str, cached: str | None = None):
+    path = _xlsx(tmp_path, lambda wb: setattr(wb.worksheets[0].cell(3, _col(wb.worksheets[0], cell_col)),
+                                              "value", formula))
+    if cached is not None:  # what Excel does on save: store the result beside the formula
+        with zipfile.ZipFile(path) as z:
+            entries = {n: z.read(n) for n in z.namelist()}
+        name = "xl/worksheets/sheet1.xml"
+        entries[name] = re.sub(rb"(<f>[^<]*</f>)<v>[^<]*</v>|(<f>[^<]*</f>)(?!<v>)",
+                               lambda m: (m.group(1) or m.group(2)) + b"<v>" + cached.encode() + b"</v>",
+                               entries[name])
+        with zipfile.ZipFile(path, "w") as z:
+            for n, d in entries.items():
+                z.writestr(n, d)
+    return path
+
+
+def test_formula_without_cached_value_names_the_cell_and_says_open_in_excel(tmp_path):
+    path = _formula(tmp_path, "L1P1", "=100+33.71")
+    with pytest.raises(ValidationError) as err:
+        read_indicators(path)
+    rep = err.value.report
+    assert list(rep["rule_code"]) == ["formula_not_calculated"]
+    letter = openpyxl.utils.get_column_letter(_col(openpyxl.load_workbook(DEMO_XLSX).worksheets[0], "L1P1"))
+    assert rep["row"].iloc[0] == 3 and f"{letter}3" in rep["message"].iloc[0] and "Excel" in rep["message"].iloc[0]
+    assert "open the file in Excel and save it" in rep["message"].iloc[0]
+
+
+@pytest.mark.parametrize("code", ["year", "L1P3"])
+def test_formula_without_cached_value_in_other_columns(tmp_path, code):
+    path = _formula(tmp_path, code, "=1+1")
+    assert [p[2] for p in _problems(path)] == ["formula_not_calculated"]
+
+
+def test_formula_with_a_cached_value_reads_the_value(tmp_path):
+    path = _formula(tmp_path, "L1P1", "=100+33.71", cached="133.71")
+    assert read_indicators(path).table.loc[0, "L1P1"] == pytest.approx(133.71)
+
+
+# -- spaces --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [("1 215", 1215.0), ("1 215 000", 1215000.0), ("12 345.5", 12345.5),
+                                            ("1\u00a0215", 1215.0)])
+def test_space_separates_thousands_only_in_groups_of_three(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["12 15", "1 2345", "123 45.6", "1 21 5"])
+def test_other_spaces_in_a_number_are_an_error(text):
+    with pytest.raises(CellError) as err:
+        parse_number(text)
+    assert err.value.rule == "not_a_number" and "1 215" in err.value.en
+
+
+def test_12_15_in_a_file_is_reported_not_read_as_1215(make_return):
+    def edit(header, rows):
+        rows[0][col(header, "L1P5")] = "12 15"
+    assert _problems(make_return(edit=edit)) == [(2, "L1P5", "not_a_number")]
+
+
+# -- percent formats -----------------------------------------------------------------------------
+def _percent(tmp_path, code, value=0.12):
+    def edit(wb):
+        ws = wb.worksheets[0]
+        cell = ws.cell(3, _col(ws, code))
+        cell.value, cell.number_format = value, "0%"
+    return _xlsx(tmp_path, edit, f"{code}.xlsx")
+
+
+@pytest.mark.parametrize("code", ["L1P1", "L1P5", "L3P1_E1"])  # an amount (the named case), a count, a checklist item
+def test_percent_formatted_cell_in_a_non_share_column_is_an_error(tmp_path, code):
+    assert _problems(_percent(tmp_path, code)) == [(3, code, "percent_not_allowed")]
+
+
+def test_csv_and_xlsx_follow_the_same_percent_rule(tmp_path, make_return):
+    def edit(header, rows):
+        rows[1][col(header, "L1P1")] = "12%"
+    assert _problems(make_return(edit=edit)) == [(3, "L1P1", "percent_not_allowed")]
+    assert read_indicators(_percent(tmp_path, "L1P3", 0.25)).table.loc[0, "L1P3"] == pytest.approx(25.0)
+
+
+# -- non-finite numbers --------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["1e309", "9" * 400, "-1e400"])
+def test_numbers_too_large_for_a_float_are_errors(make_return, text):
+    def edit(header, rows):
+        rows[0][col(header, "L1P1")] = text
+    probs = _problems(make_return(edit=edit))
+    assert probs == [(2, "L1P1", "not_finite")]
+
+
+def test_a_unit_conversion_that_overflows_is_an_error(make_return):
+    def edit(header, rows):
+        j = col(header, "L1P1")
+        header[j] = "L1P1 产业规模（万亿元）"  # × 10,000 to 亿元
+        rows[0][j] = "1e305"
+    assert _problems(make_return(edit=edit)) == [(2, "L1P1", "not_finite")]
+
+
+def test_no_infinity_reaches_the_processed_files(make_return, tmp_path):
+    from toolkit.data.prepare import prepare
+
+    def edit(header, rows):
+        rows[0][col(header, "L1P2")] = "1e309"
+    with pytest.raises(ValidationError):
+        prepare(make_return(edit=edit), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+# -- units typed into cells (issue #15) ------------------------------------------------------------
+def test_units_in_cells_are_converted_when_the_framework_knows_them(fw, make_return):
+    node = fw.node("L1P1")  # 亿元
+    assert parse_amount("1,296亿元", node) == (1296.0, True)
+    assert parse_amount("1,200 万元", node) == (pytest.approx(0.12), True)
+    assert parse_amount("12亿", node) == (12.0, True)
+
+    def edit(header, rows):
+        rows[0][col(header, "L1P1")] = "1,296亿元"
+        rows[1][col(header, "L1P1")] = "1,200,000 万元"
+    t = read_indicators(make_return(edit=edit)).table
+    assert t.loc[0, "L1P1"] == 1296.0 and t.loc[1, "L1P1"] == pytest.approx(120.0)
+
+
+def test_a_unit_in_the_cell_is_not_converted_twice_when_the_header_states_one(make_return):
+    def edit(header, rows):
+        j = col(header, "L1P1")
+        header[j] = "L1P1 产业规模（万元）"
+        rows[0][j] = "1,296亿元"   # the cell's own unit wins: 1296 亿元
+        rows[1][j] = "5,000,000"   # the header's: 5,000,000 万元 = 500 亿元
+    t = read_indicators(make_return(n=2, edit=edit)).table
+    assert t.loc[0, "L1P1"] == 1296.0 and t.loc[1, "L1P1"] == pytest.approx(500.0)
+
+
+@pytest.mark.parametrize("code, text", [("L1P1", "100 家"), ("L1P5", "675 亿元"), ("L1P1", "12 kg")])
+def test_a_unit_that_cannot_be_converted_says_remove_the_unit(make_return, fw, code, text):
+    def edit(header, rows):
+        rows[0][col(header, code)] = text
+    with pytest.raises(ValidationError) as err:
+        read_indicators(make_return(edit=edit))
+    zh, en = err.value.report_in("zh"), err.value.report
+    assert list(en["rule_code"]) == ["unit_in_cell"] and en["row"].iloc[0] == 2
+    assert "删除单位，只填数字" in zh["message"].iloc[0] and fw.node(code).name_zh in zh["message"].iloc[0]
+    assert "remove the unit" in en["message"].iloc[0] and fw.node(code).name_en in en["message"].iloc[0]
+
+
+# -- long values -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("code", ["L1P1", "city", "year"])
+def test_a_10000_character_cell_is_truncated_in_messages(make_return, code):
+    def edit(header, rows):
+        rows[0][col(header, code)] = "x" * 10_000
+    path = make_return(edit=edit)
+    with pytest.raises(ValidationError) as err:
+        read_indicators(path)
+    text = str(err.value) + err.value.report.to_string() + err.value.report_in("zh").to_string()
+    assert len(text) < 5000 and "x" * 200 not in text
+
+
+def test_a_10000_character_header_is_truncated(make_return):
+    def edit(header, rows):
+        header.append("y" * 10_000)
+        for r in rows:
+            r.append("")
+    with pytest.raises(ValidationError) as err:
+        read_indicators(make_return(edit=edit))
+    assert "y" * 500 not in str(err.value) and len(str(err.value)) < 3000
+
+
+# -- the fast path agrees with the careful per-cell parser -------------------------------------------
+def test_vectorised_reading_equals_per_cell_parsing(make_return, fw):
+    messy = ["1,234", " 12 ", "１２３", "3.5e2", "", "—", "0", "7.25", "1 215"]
+
+    def edit(header, rows):
+        for i, r in enumerate(rows):
+            r[col(header, "L1P5")] = messy[i % len(messy)]
+    from toolkit.data.read import interpret, read_raw
+
+    t, problems, _, _ = interpret(read_raw(make_return(n=9, edit=edit)), fw)
+    assert problems == []
+    expected = [parse_amount(v or None, fw.node("L1P5"))[0] for v in messy]
+    got = [None if np.isnan(v) else v for v in t["L1P5"]]
+    assert got == expected

@@ -1,0 +1,285 @@
+"""Issue #11: every error path of the command line gives a clear message and exit 1 or 2; an
+exception that would reach the user is a bug, shown as "internal error, please report" with
+the path of a log file, never as a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from toolkit.cli import EXIT_INTERNAL, main
+from toolkit.files import output_lock
+
+from .conftest import DEMO_CSV, ROOT
+
+FRAMEWORK = ROOT / "toolkit" / "frameworks" / "shandong_industrial_brain.yaml"
+SPEC = ROOT / "configs" / "default.yaml"
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "Traceback" not in text
+    return code, text
+
+
+# -- reports: options that name nothing --------------------------------------------------------------
+@pytest.mark.parametrize("argv, named", [
+    (["--only", "NOPE-404"], "NOPE-404"),                     # the named case
+    (["--only", "SD-B001", "NOPE-404", "--lang", "en"], "NOPE-404"),
+    (["--by", "city", "--only", "火星市"], "火星市"),
+])
+def test_reports_only_unknown_is_a_usage_error(capsys, tmp_path, argv, named):
+    code, text = run(capsys, "reports", "--data", DEMO_CSV, "--out", tmp_path, "--no-progress", *argv)
+    assert code == 2 and named in text and "--only" in text
+    assert not any(tmp_path.iterdir())  # nothing computed, nothing written
+
+
+@pytest.mark.parametrize("year", ["1999", "2030", "0"])
+def test_reports_year_without_data_is_a_usage_error(capsys, tmp_path, year):
+    code, text = run(capsys, "reports", "--data", DEMO_CSV, "--out", tmp_path, "--year", year, "--lang", "en")
+    assert code == 2 and f"--year {year}" in text and "2024" in text
+
+
+def test_argparse_mistakes_exit_2(capsys, tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(["reports", "--year", "nineteen"])
+    assert e.value.code == 2
+    assert run(capsys, "demo", "--years", "2024,abc", "--out", tmp_path)[0] == 2
+
+
+# -- files that cannot be read -------------------------------------------------------------------------
+def _deny(path_part: str):
+    real_open = open
+
+    def fake_open(file, *a, **k):
+        if path_part in str(file):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *a, **k)
+    return fake_open
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_unreadable_input_file(capsys, tmp_path, monkeypatch, suffix):
+    src = DEMO_CSV if suffix == ".csv" else DEMO_CSV.with_suffix(".xlsx")
+    path = shutil.copy(src, tmp_path / f"locked{suffix}")
+    monkeypatch.setattr("builtins.open", _deny("locked"))
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if "locked" in str(self):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    code, text = run(capsys, "validate", path, "--lang", "en")
+    assert code == 1 and "locked" in text and "permission denied" in text
+
+
+def test_unreadable_input_file_really(capsys, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can read any file")
+    path = shutil.copy(DEMO_CSV, tmp_path / "locked.csv")
+    os.chmod(path, 0)
+    code, text = run(capsys, "validate", path, "--lang", "en")
+    assert code == 1 and "permission denied" in text
+
+
+def test_missing_and_damaged_inputs(capsys, tmp_path):
+    code, text = run(capsys, "validate", tmp_path / "nope.csv", "--lang", "en")
+    assert code == 1 and "file not found" in text and "nope.csv" in text
+    code, text = run(capsys, "index", tmp_path / "nope.parquet", "--lang", "en")
+    assert code == 1 and "file not found" in text
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet")
+    code, text = run(capsys, "index", bad, "--lang", "en")
+    assert code == 1 and "not a valid parquet" in text
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    code, text = run(capsys, "validate", broken, "--lang", "en")
+    assert code == 1 and "cannot open the workbook" in text
+
+
+# -- output folders that cannot be written -----------------------------------------------------------
+def test_read_only_out(capsys, tmp_path, monkeypatch):
+    def denied(*a, dir=None, **k):
+        raise PermissionError(13, "Permission denied", str(dir))
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    code, text = run(capsys, "prepare", DEMO_CSV, "--out", tmp_path / "ro", "--lang", "en")
+    assert code == 1 and "permission denied" in text and "ro" in text
+    code, text = run(capsys, "template", "--out", tmp_path / "ro")
+    assert code == 1 and "没有权限" in text
+
+
+def test_read_only_out_really(capsys, tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root can write into any folder")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o555)
+    code, text = run(capsys, "prepare", DEMO_CSV, "--out", ro, "--lang", "en")
+    assert code == 1 and "permission denied" in text
+
+
+@pytest.mark.parametrize("command", [
+    ["prepare", DEMO_CSV], ["index", DEMO_CSV], ["template"], ["demo", "--units", "5", "--formats", "csv"],
+])
+def test_out_that_is_a_file(capsys, tmp_path, command):
+    f = tmp_path / "already-a-file"
+    f.write_text("keep me", "utf-8")
+    lang = ["--lang", "en"] if command[0] in ("prepare", "index") else []
+    code, text = run(capsys, *command, "--out", f, *lang)
+    assert code == 1 and "already-a-file" in text and ("not a folder" in text or "不是文件夹" in text)
+    assert f.read_text("utf-8") == "keep me"
+
+
+# -- specifications and frameworks -------------------------------------------------------------------
+def test_spec_saved_in_gbk_is_read(capsys, tmp_path):
+    spec = tmp_path / "gbk.yaml"
+    spec.write_bytes("name: 默认规格\ndescription: 山东产业大脑（GBK 编码）\nnormalisation: {method: minmax}\n"
+                     .encode("gbk"))
+    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    assert code == 0, text
+    assert "山东产业大脑（GBK 编码）" in (tmp_path / "o" / "spec.yaml").read_text("utf-8")
+
+
+def test_gbk_spec_with_a_typo_names_the_key(capsys, tmp_path):
+    spec = tmp_path / "gbk.yaml"
+    spec.write_bytes("name: 测试\nnormalisaton: {method: minmax}\n".encode("gbk"))
+    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    assert code == 1 and "normalisaton" in text
+
+
+def test_spec_in_no_known_encoding(capsys, tmp_path):
+    spec = tmp_path / "bin.yaml"
+    spec.write_bytes(b"name: \xff\xfe\x81\x30\xff\n")
+    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    assert code == 1 and "UTF-8" in text and "bin.yaml" in text
+
+
+def _framework_with(tmp_path, edit) -> Path:
+    doc = yaml.safe_load(FRAMEWORK.read_text("utf-8"))
+
+    def first_ordinal(node):
+        if node.get("type") == "ordinal":
+            return node
+        for kid in node.get("children", []) or []:
+            found = first_ordinal(kid)
+            if found:
+                return found
+    node = first_ordinal(doc["root"])
+    edit(node["rubric"])
+    path = tmp_path / "fw.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    return path, node["code"]
+
+
+@pytest.mark.parametrize("edit, named", [
+    (lambda r: r[0].update(vaule=r[0].pop("value")), "value"),   # the named case: a typo in a rubric
+    (lambda r: r[1].pop("en"), "en"),
+    (lambda r: r[0].update(value="two"), "value"),
+])
+def test_typo_in_a_framework_rubric(capsys, tmp_path, edit, named):
+    path, code_ = _framework_with(tmp_path, edit)
+    code, text = run(capsys, "validate", DEMO_CSV, "--framework", path, "--lang", "en")
+    assert code == 1 and code_ in text and "rubric" in text and named in text
+
+
+# -- paths derived from a spec's name ------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["../../../../escaped", "/tmp/escaped-abs", "a/../../b", ".."])
+def test_spec_name_cannot_write_outside_the_output_folder(capsys, tmp_path, monkeypatch, name):
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    spec = work / "s.yaml"
+    spec.write_text(yaml.safe_dump({"name": name}), "utf-8")
+    before = set(tmp_path.rglob("*"))
+    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec)
+    assert code == 0, text
+    new = set(tmp_path.rglob("*")) - before
+    base = (work / "data" / "processed").resolve()
+    written = [p for p in new if p.is_file()]
+    assert len(written) >= 10 and all(base in p.resolve().parents for p in written)
+    assert not Path("/tmp/escaped-abs").exists() or name != "/tmp/escaped-abs"
+
+
+# -- resource limits -----------------------------------------------------------------------------------
+def _laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(lines) + f"\nname: *a{levels - 1}\n"
+
+
+@pytest.mark.parametrize("text", [
+    _laughs(9),                                   # the named case: a billion laughs
+    _laughs(6),                                   # half a million values
+    "a: &a [*a]\nname: x\n",                      # a recursive alias
+])
+def test_alias_bombs_are_refused_before_anything_is_built(capsys, tmp_path, text):
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(text, "utf-8")
+    t0 = time.perf_counter()
+    code, out = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    assert code == 1 and "bomb.yaml" in out and ("aliases" in out or "recursive" in out)
+    assert time.perf_counter() - t0 < 10
+    assert not (tmp_path / "o").exists()
+
+
+def test_large_spec_files_are_refused(capsys, tmp_path):
+    spec = tmp_path / "big.yaml"
+    spec.write_text("name: big\ndescription: " + "x" * 3_000_000 + "\n", "utf-8")
+    code, out = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    assert code == 1 and "too large" in out
+
+
+def test_a_10000_character_cell_is_not_echoed_in_full(capsys, make_return):
+    from .conftest import col
+
+    def edit(header, rows):
+        rows[0][col(header, "L1P1")] = "9" * 5000 + "x" * 5000
+    code, out = run(capsys, "validate", make_return(edit=edit), "--lang", "en")
+    assert code == 1 and len(out) < 3000
+
+
+# -- internal errors -----------------------------------------------------------------------------------
+def test_an_unexpected_exception_is_logged_not_shown(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_LOG_DIR", str(tmp_path / "logs"))
+
+    def boom(*a, **k):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr("toolkit.data.read.read_indicators", boom)
+    code, text = run(capsys, "validate", DEMO_CSV, "--lang", "en")
+    assert code == EXIT_INTERNAL and "internal error, please report" in text
+    logs = list((tmp_path / "logs").glob("error-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in text
+    assert "RuntimeError: a bug" in logs[0].read_text("utf-8") and "Traceback" in logs[0].read_text("utf-8")
+    code, text = run(capsys, "validate", DEMO_CSV)
+    assert code == EXIT_INTERNAL and "内部错误" in text
+
+
+def test_the_entry_point_never_prints_a_traceback(tmp_path):
+    for argv, expected in ((["reports", "--data", str(DEMO_CSV), "--only", "NOPE-404", "--out", str(tmp_path)], 2),
+                           (["validate", str(tmp_path)], 1)):
+        r = subprocess.run([sys.executable, "-m", "toolkit", *argv], capture_output=True, text=True, timeout=300,
+                           cwd=ROOT)
+        assert r.returncode == expected and "Traceback" not in r.stderr, r.stderr
+
+
+# -- two runs into one folder --------------------------------------------------------------------------
+@pytest.mark.parametrize("command", [["prepare", DEMO_CSV], ["index", DEMO_CSV],
+                                     ["reports", "--data", DEMO_CSV, "--no-progress"]])
+def test_a_second_run_into_a_locked_folder_stops_with_a_message(capsys, tmp_path, command):
+    out = tmp_path / "out"
+    with output_lock(out):
+        code, text = run(capsys, *command, "--out", out, "--lang", "en")
+    assert code == 1 and "another run is writing into" in text
+    assert not out.exists() or not any(out.iterdir())
