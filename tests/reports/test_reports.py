@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -15,24 +14,14 @@ import pytest
 
 import toolkit
 from toolkit.data.demo import generate
-from toolkit.data.parsing import header_for
 from toolkit.reports.batch import NOTEBOOK, plan, run_reports, safe_filename
+
+from .conftest import write_return
 
 EVIL_ID = "../../x"
 EVIL_NAME = "<script>alert(1)</script>"
 LONG_NAME = "山东" * 150  # 300 Chinese characters
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-
-
-def _write_return(path: Path, df) -> Path:
-    fw = toolkit.load_framework()
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow([header_for(c, fw) for c in df.columns])
-        w.writerow(["# SYNTHETIC test data"])
-        for rec in df.itertuples(index=False):
-            w.writerow(["" if isinstance(v, float) and np.isnan(v) else v for v in rec])
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +32,7 @@ def evil_data(tmp_path_factory) -> Path:
     df.loc[df["unit_id"] == ids[0], "unit_id"] = EVIL_ID
     df.loc[df["unit_id"] == ids[1], "brain_name"] = EVIL_NAME
     df.loc[df["unit_id"] == ids[2], "brain_name"] = LONG_NAME
-    return _write_return(tmp_path_factory.mktemp("data") / "evil.csv", df)
+    return write_return(tmp_path_factory.mktemp("data") / "evil.csv", df)
 
 
 @pytest.fixture(scope="module")

@@ -166,10 +166,12 @@ def check_targets(table, by: str, only=None, year: int | None = None) -> None:
         raise UsageError(f"--year {year}: no data for that year; years in the data: {years}",
                          f"--year {year}：数据中没有该年份；可用年份：{years}")
     if only and list(only) != ["failed"]:
-        column = "unit_id" if by == "unit" else "city"
-        unknown = sorted(set(map(str, only)) - set(table[column].astype(str)))
+        # --by all renders brain and city reports, so either kind of name is a target
+        columns = {"unit": ["unit_id"], "city": ["city"], "all": ["unit_id", "city"]}[by]
+        known = set().union(*(set(table[c].astype(str)) for c in columns if c in table))
+        unknown = sorted(set(map(str, only)) - known)
         if unknown:
-            what = ("单位", "unit") if by == "unit" else ("城市", "city")
+            what = {"unit": ("单位", "unit"), "city": ("城市", "city"), "all": ("单位或城市", "unit or city")}[by]
             raise UsageError(f"--only names {what[1]}(s) not in the data: {unknown[:10]}",
                              f"--only 中有数据里不存在的{what[0]}：{unknown[:10]}")
 
