@@ -168,3 +168,22 @@ def test_framework_command_prints_the_codebook_aligned(lang, capsys):
         if name_end is not None:
             assert display_width(line[:name_end]) == start, line
     assert ("正向" if lang == "zh" else "benefit") in lines[1]
+
+
+@pytest.mark.parametrize("argv, zh, en", [
+    (["reports", "--by", "nope", "--lang", "zh"], "错误: 参数 --by：无效的取值 'nope'", "invalid choice"),
+    (["validate", "--lang", "zh"], "错误: 缺少必填参数：file", "arguments are required: file"),
+    (["demo", "--units", "many", "--lang", "zh"], "错误: 参数 --units：'many' 不是整数", "invalid int value"),
+])
+def test_argparse_usage_errors_follow_the_language(capsys, argv, zh, en):
+    """argparse words its own usage errors in English; under --lang zh they are translated (exit 2)."""
+    from toolkit.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert zh in err and en not in err
+    with pytest.raises(SystemExit):
+        main([a if a != "zh" else "en" for a in argv])
+    assert en in capsys.readouterr().err

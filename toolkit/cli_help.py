@@ -14,13 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 import textwrap
+import types
 from collections.abc import Mapping, Sequence
 
 from .cli_table import display_width
 from .cli_text import COMMANDS, LANGS, OPTIONS, PROGRAM, RECIPE
 
-__all__ = ["detect_lang", "localise", "wrap"]
+__all__ = ["detect_lang", "localise", "translate_usage_error", "wrap"]
 
 #: argparse's headings, and those of the examples
 HEADINGS = {
@@ -139,9 +141,70 @@ def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentPar
     return parser
 
 
+#: argparse's own usage errors (it words them in English), as patterns and their Chinese
+_USAGE_ERRORS = (
+    (r"argument (?P<a>\S+): invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)",
+     "参数 {a}：无效的取值 {v}（可选：{c}）"),
+    (r"argument (?P<a>\S+): invalid (?P<t>int|float) value: (?P<v>.+)",
+     "参数 {a}：{v} 不是{t}"),
+    (r"argument (?P<a>\S+): expected one argument", "参数 {a} 后面需要一个值"),
+    (r"argument (?P<a>\S+): expected at least one argument", "参数 {a} 后面至少需要一个值"),
+    (r"the following arguments are required: (?P<a>.+)", "缺少必填参数：{a}"),
+    (r"unrecognized arguments: (?P<a>.+)", "无法识别的参数：{a}"),
+    (r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)", "参数 {a} 不能与 {b} 同时使用"),
+)
+_TYPE_NAMES = {"int": "整数", "float": "数字"}
+
+
+def translate_usage_error(message: str, lang: str) -> str:
+    """argparse's usage error ``message`` in ``lang`` (argparse itself words them in English).
+
+    Parameters
+    ----------
+    message : str
+        The message argparse passes to ``ArgumentParser.error``.
+    lang : {"zh", "en"}
+        The language.
+
+    Returns
+    -------
+    str
+        The message in ``lang``; an unknown message is returned as it is.
+
+    Examples
+    --------
+    >>> translate_usage_error("argument --by: invalid choice: 'x' (choose from 'unit', 'city')", "zh")
+    "参数 --by：无效的取值 'x'（可选：'unit', 'city'）"
+    >>> translate_usage_error("the following arguments are required: file", "zh")
+    '缺少必填参数：file'
+    >>> translate_usage_error("the following arguments are required: file", "en")
+    'the following arguments are required: file'
+    """
+    _check(lang)
+    if lang == "en":
+        return message
+    for pattern, zh in _USAGE_ERRORS:
+        m = re.fullmatch(pattern, message.strip())
+        if m:
+            groups = m.groupdict()
+            if "t" in groups:
+                groups["t"] = _TYPE_NAMES[groups["t"]]
+            return zh.format(**groups)
+    return message
+
+
+def _error_in(lang: str):
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        word = "错误" if lang == "zh" else "error"
+        self.exit(2, f"{self.prog}: {word}: {translate_usage_error(message, lang)}\n")
+    return error
+
+
 def _localise_one(parser, command: str, lang: str, formatter) -> None:
     i = LANGS.index(lang)
     parser.formatter_class = formatter
+    parser.error = types.MethodType(_error_in(lang), parser)  # argparse's own errors in ``lang`` too
     for group in parser._action_groups:
         if group.title in ("positional arguments", "位置参数"):
             group.title = HEADINGS[lang]["positionals"]
