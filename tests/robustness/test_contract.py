@@ -181,17 +181,18 @@ CASES = {  # registry → [(id, spec changes)]
 
 def _fix_case(change, data, fw):
     """Fill in what depends on the data: the reference unit, cost targets."""
+    from toolkit.index.build import index_leaves
+
     norm = change.get("normalisation", {})
     params = norm.get("params", {})
+    leaves = index_leaves(fw)
     if params.get("reference_unit") == "REF":  # a unit that is not the worst on any leaf
-        from toolkit.index.build import index_leaves
-
-        leaves = index_leaves(fw)
         t = data.table.query("year == 2025").set_index("unit_id")[leaves]
         x = (t * fw.directions.reindex(leaves)).fillna(t.median())
         params["reference_unit"] = str(x.index[(x > x.min()).all(axis=1)][0])
     if norm.get("method") == "distance_to_target":
-        params["target"] = {c: (1.0e9 if d > 0 else -1.0e9) for c, d in fw.directions.items()}
+        # per indicator, the leaves only: a code outside the normalised block is an error
+        params["target"] = {c: (1.0e9 if fw.directions[c] > 0 else -1.0e9) for c in leaves}
     return change
 
 

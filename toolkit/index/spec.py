@@ -423,9 +423,12 @@ def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
 
 
 def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
+    from .params import check_node_params
+
     entry = reg.AGGREGATION.get(choice.get("method"), where, f"{what}.method")
     _keys(choice, {"method", "params"}, what, where)
     reg.AGGREGATION.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+    check_node_params(entry, choice.get("params") or {}, nodes, f"{where}: {what}.params")
 
 
 def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False) -> None:
@@ -434,6 +437,9 @@ def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False)
         raise SpecError(f"{where}: {what}: a combination cannot combine another combination")
     _keys(choice, {"method", "params"} | {p.name for p in entry.settings}, f"{what} ({entry.name})", where)
     reg.WEIGHTING.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+    from .params import check_node_params
+
+    check_node_params(entry, choice.get("params") or {}, nodes, f"{where}: {what}.params")
     for p in entry.settings:
         if p.name in choice:
             p.check(choice[p.name], f"{where}: {what}", entry.name)
