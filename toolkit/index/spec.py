@@ -408,7 +408,8 @@ def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
             if p.per_indicator and isinstance(value, Mapping):
                 unknown = [c for c in value if c not in fw]
                 if unknown:
-                    raise SpecError(f"{where}: {what}.params.{p.name} names {unknown}, not in framework {fw.id}")
+                    raise SpecError(f"{where}: {what}.params.{p.name} names {unknown}, not in framework {fw.id}"
+                                    f"{_suggest(unknown[0], [n.code for n in fw.leaves()])}")
 
     one(norm["method"], norm["params"], "normalisation")
     overrides = norm["overrides"] or {}
