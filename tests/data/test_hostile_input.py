@@ -288,3 +288,46 @@ def test_vectorised_reading_equals_per_cell_parsing(make_return, fw):
     expected = [parse_amount(v or None, fw.node("L1P5"))[0] for v in messy]
     got = [None if np.isnan(v) else v for v in t["L1P5"]]
     assert got == expected
+
+
+# -- what Excel writes when "Save as" is not CSV (UTF-8) -------------------------------------------
+def _resave(tmp_path, name, encoding, delimiter, edit=None):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    if edit:
+        edit(rows)
+    path = tmp_path / name
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [
+    ("utf-16", "\t"),        # Excel "Unicode text (*.txt)": UTF-16 LE with BOM, tab-separated
+    ("utf-16-be", "\t"),     # the same, big-endian (written with its BOM below)
+    ("utf-8", ";"),          # Excel in a locale whose decimal mark is a comma
+    ("gbk", "\t"),           # "Text (tab delimited)" on Chinese Windows
+])
+def test_other_separators_and_utf16_read_exactly_like_the_csv(tmp_path, encoding, delimiter):
+    path = _resave(tmp_path, "r.csv", encoding, delimiter)
+    if encoding == "utf-16-be":
+        path.write_bytes(b"\xfe\xff" + path.read_bytes())
+    got, want = read_indicators(path), read_indicators(DEMO_CSV)
+    assert got.table.equals(want.table) and got.is_synthetic
+
+
+def test_a_decimal_comma_in_a_semicolon_file_is_not_a_thousands_separator(tmp_path):
+    """A semicolon file from a decimal-comma locale may write 87,11 for 87.11: that is not a
+    valid group of three, so it is refused with its row and column, never read as 8711."""
+    def edit(rows):
+        rows[2][col(rows[0], "L1P1")] = "87,11"
+
+    problems = _problems(_resave(tmp_path, "r.csv", "utf-8", ";", edit))
+    assert [(r, c) for r, c, _ in problems] == [(3, "L1P1")]
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_by_name(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(DEMO_CSV.read_text("utf-8-sig").encode("utf-16-le"))
+    assert [rule for _, _, rule in _problems(path)] == ["encoding"]

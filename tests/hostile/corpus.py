@@ -155,6 +155,20 @@ def cli_case(name, argv: list[str], exit: int, named=()) -> Case:
     return Case(name, build, exit, tuple(named))
 
 
+def _resaved(encoding: str, delimiter: str, l1p1: str | None) -> bytes:
+    """The demo return as Excel saves it as "Unicode text" or in a decimal-comma locale, with
+    the first L1P1 cell replaced by ``l1p1``."""
+    import io
+
+    header, rows = demo_rows()
+    rows = [list(r) for r in rows]
+    if l1p1 is not None:
+        rows[0][col(header, "L1P1")] = l1p1
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    return buf.getvalue().encode(encoding)
+
+
 def _ordinal(doc):
     def walk(node):
         if node.get("type") == "ordinal":
@@ -267,6 +281,10 @@ def cases() -> list[Case]:
                  check=_neutralised),
         csv_case("quoted newline in a name", cell("brain_name", "济南\n产业大脑"), (), exit=0),
         raw_case("empty file", b"", ("empty",)),
+        raw_case("UTF-16 tab-separated (Excel Unicode text) with a bad cell", _resaved("utf-16", "\t", "abc"),
+                 ("L1P1",)),
+        raw_case("semicolon-separated with a decimal comma", _resaved("utf-8", ";", "133,7"), ("L1P1",)),
+        raw_case("tab-separated GBK, valid", _resaved("gbk", "\t", None), (), exit=0),
         raw_case("binary garbage", b"\xff\xfe\x00\x81\x30\x00\xff" * 50, ("UTF-8",)),
         raw_case("NUL byte", DEMO_CSV.read_bytes().replace(b"133.71", b"13\x003.71", 1), ("L1P1",)),
         raw_case("a cell longer than the CSV limit", DEMO_CSV.read_bytes().replace(b"133.71", b"1" * 200_000, 1),

@@ -131,10 +131,15 @@ def read_raw(path: str | Path) -> RawTable:
 
 
 def _encoding(path: Path) -> str:
-    """The encoding that reads the whole file (UTF-8 with or without BOM, else GB18030), found
-    by decoding it in blocks, so the decoded text is never held whole."""
+    """The encoding that reads the whole file (UTF-16 with its byte-order mark; UTF-8 with or
+    without BOM, else GB18030), found by decoding it in blocks, so the decoded text is never
+    held whole."""
     import codecs
 
+    with open(path, "rb") as fh:
+        bom = fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if bom and _is_text(path, "utf-16"):
+        return "utf-16"  # Excel's "Unicode text": the byte-order mark says so
     for enc in ENCODINGS:
         decoder = codecs.getincrementaldecoder(enc)()
         try:
@@ -146,8 +151,28 @@ def _encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
     raise ValidationError([Problem(str(path), None, None, None, "encoding",
-                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
+                                   "文件编码既不是UTF-8、带BOM的UTF-16，也不是GBK/GB18030",
+                                   "file is neither UTF-8, UTF-16 with a byte-order mark, nor GBK/GB18030")],
                           str(path))
+
+
+def _is_text(path: Path, encoding: str) -> bool:
+    """True when the whole file decodes in ``encoding`` to text without control characters
+    (tab, CR and LF apart) or the non-characters U+FFFE/U+FFFF: two bytes that look like a
+    UTF-16 byte-order mark do not make binary data text."""
+    import codecs
+    import re
+
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                if control.search(decoder.decode(block)):
+                    return False
+        return not control.search(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        return False
 
 
 def _grid(chunks: list[list[list]]) -> np.ndarray:
@@ -187,9 +212,47 @@ class _Rows:
         return blocks[0] if len(blocks) == 1 else np.vstack(blocks)
 
 
+#: field separators a CSV may use: the comma, and what Excel writes for "Unicode text" (tab) or
+#: in locales whose decimal mark is a comma (semicolon)
+DELIMITERS = (",", "\t", ";")
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The field separator of a CSV: the candidate that splits the header into the most fields.
+
+    The header is the first non-empty line that is not a ``#`` note. A return's header has
+    dozens of columns, so the separator the office's program used is never in doubt; a
+    header with a single field keeps the comma (and the missing columns are then reported).
+
+    Parameters
+    ----------
+    lines : list of str
+        The first lines of the file, decoded.
+
+    Returns
+    -------
+    str
+        One of :data:`DELIMITERS`.
+
+    Examples
+    --------
+    >>> sniff_delimiter(["# note", "unit_id;year;L1P1", "B1;2024;1,5"])
+    ';'
+    >>> sniff_delimiter(['"a,b"\tc\td']), sniff_delimiter(["unit_id"])
+    ('\t', ',')
+    """
+    header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
+    widths = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (widths[d], d == ","))
+    return best if widths[best] > 1 else ","
+
+
 def _read_csv(path: Path) -> RawTable:
-    with open(path, encoding=_encoding(path), newline="") as fh:
-        return _parse_csv(path, csv.reader(fh))
+    encoding = _encoding(path)
+    with open(path, encoding=encoding, newline="") as fh:
+        head = [ln for _, ln in zip(range(50), fh, strict=False)]
+        fh.seek(0)
+        return _parse_csv(path, csv.reader(fh, delimiter=sniff_delimiter(head)))
 
 
 def _parse_csv(path: Path, reader) -> RawTable:
