@@ -331,3 +331,46 @@ def test_utf16_without_a_byte_order_mark_is_refused_by_name(tmp_path):
     path = tmp_path / "r.csv"
     path.write_bytes(DEMO_CSV.read_text("utf-8-sig").encode("utf-16-le"))
     assert [rule for _, _, rule in _problems(path)] == ["encoding"]
+
+
+# -- a title above the header, as Chinese forms have ----------------------------------------------
+def test_a_title_row_above_the_header_is_a_note_not_the_header(tmp_path):
+    """"2025年产业大脑评估填报表" merged across the top of the sheet: before, the title was taken
+    as the header and every column was "missing" (710 problems); now it is a note."""
+    def edit(wb):
+        ws = wb.worksheets[0]
+        j = _col(ws, "L1P1")
+        ws.insert_rows(1)
+        ws["A1"] = "2025年产业大脑评估填报表"
+        ws.merge_cells("A1:H1")
+        ws.cell(4, j, "abc")  # the first data row, now spreadsheet row 4
+
+    problems = _problems(_xlsx(tmp_path, edit))
+    assert [(r, c) for r, c, _ in problems] == [(4, "L1P1")]
+
+
+@pytest.mark.parametrize("titles", [["填报表"], ["山东省", "2025年度 产业大脑 评估"]])
+def test_title_lines_in_a_csv_are_notes_and_rows_keep_their_numbers(tmp_path, titles):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    width = len(rows[0])
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[t] + [""] * (width - 1) for t in titles] + rows)
+    got = read_indicators(path)
+    assert got.table.equals(read_indicators(DEMO_CSV).table)
+    assert [n for n in got.notes if not n.startswith("# ")] == titles
+    rows[2][col(rows[0], "L1P1")] = "abc"  # line 3 of the original file
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[t] for t in titles] + rows)
+    assert [(r, c) for r, c, _ in _problems(path)] == [(3 + len(titles), "L1P1")]
+
+
+def test_a_file_of_one_cell_rows_still_names_what_is_missing(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("unit_id\nSD-B001\nSD-B002\n", encoding="utf-8")
+    problems = _problems(path)
+    # the one-cell first row is the header after all (no wider row follows): rows 2 and 3 are data
+    assert ("L1P1", "missing_column") in {(c, rule) for _, c, rule in problems}
+    assert {r for r, c, rule in problems if rule == "required_value"} == {2, 3}

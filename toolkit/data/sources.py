@@ -24,6 +24,27 @@ COMMENT_PREFIX = "#"
 NOTE_FIRST_CELLS = frozenset({"# Unit ID", "# 文本 text"})
 
 
+#: at most this many title rows (one filled cell each) may stand above the header
+MAX_TITLE_ROWS = 3
+
+
+def is_title_row(cells: list) -> bool:
+    """True for a title above the header: a row with exactly one filled cell, and that cell text
+    (Chinese forms put "2025年产业大脑评估填报表" merged across the columns above the header).
+    A header has one cell per column, so a one-cell row is never a return's header; titles
+    are kept as notes of the file.
+
+    Examples
+    --------
+    >>> is_title_row(["2025年产业大脑评估填报表", None, ""]), is_title_row(["unit_id", "year"])
+    (True, False)
+    >>> is_title_row([2025, None])
+    False
+    """
+    filled = [c for c in cells if c is not None and not (isinstance(c, str) and not c.strip())]
+    return len(filled) == 1 and isinstance(filled[0], str)
+
+
 def is_note_row(cells: list) -> bool:
     """True for note rows, recognised exactly: the template's two label rows, or a one-cell
     row whose text starts with ``# `` (hash and space, as the demo's synthetic-data notice).
@@ -256,12 +277,16 @@ def _read_csv(path: Path) -> RawTable:
 
 
 def _parse_csv(path: Path, reader) -> RawTable:
-    header, rows, numbers, header_row, notes = None, _Rows(), [], 1, []
+    header, rows, numbers, header_row, notes, titles = None, _Rows(), [], 1, [], []
     intern = {}.setdefault
     for cells in reader:
         if header is None:
             if any(c.strip() for c in cells):
-                header, header_row = cells, reader.line_num
+                if is_title_row(cells) and len(titles) < MAX_TITLE_ROWS:
+                    titles.append((reader.line_num, cells))
+                else:
+                    header, header_row = cells, reader.line_num
+                    notes.extend(" ".join(c.strip() for c in t if c.strip()) for _, t in titles)
             continue
         if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells):
             notes.append(" ".join(c for c in cells if c.strip()))
@@ -272,6 +297,11 @@ def _parse_csv(path: Path, reader) -> RawTable:
         # empty cells become None when the block is built
         rows.append(list(map(intern, cells, cells)))
         numbers.append(reader.line_num)
+    if header is None and titles:  # nothing but one-cell rows: the first is the header after all
+        (header_row, header), titles = titles[0], titles[1:]
+        for n, cells in titles:
+            rows.append(cells)
+            numbers.append(n)
     grid = rows.grid() if numbers else []
     return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
 
@@ -336,12 +366,16 @@ def _read_xlsx(path: Path) -> RawTable:
     try:
         name = _pick_sheet(path, wb)
         ws = wb[name]
-        header, rows, numbers, percent, header_row, notes = None, [], [], set(), 1, []
+        header, rows, numbers, percent, header_row, notes, titles = None, [], [], set(), 1, [], []
         for r_idx, row in enumerate(ws.iter_rows(), start=1):
             values = [c.value for c in row]
             if header is None:
                 if any(v not in (None, "") for v in values):
-                    header, header_row = values, r_idx
+                    if is_title_row(values) and len(titles) < MAX_TITLE_ROWS:
+                        titles.append((r_idx, values))
+                    else:
+                        header, header_row = values, r_idx
+                        notes.extend(" ".join(str(v).strip() for v in t if v not in (None, "")) for _, t in titles)
                 continue
             if is_note_row(values):
                 notes.append(" ".join(str(v) for v in values if v not in (None, "")))
@@ -352,6 +386,9 @@ def _read_xlsx(path: Path) -> RawTable:
                     percent.add((len(rows), c_idx))
             rows.append(values)
             numbers.append(r_idx)
+        if header is None and titles:  # nothing but one-cell rows: the first is the header after all
+            (header_row, header), titles = titles[0], titles[1:]
+            rows[:0], numbers[:0] = [t for _, t in titles], [n for n, _ in titles]
     finally:
         wb.close()
     if _has_formulas(path):
