@@ -71,8 +71,10 @@ def main() -> None:
             {"name": "index_aggregation", "address": "aggregation.index.method",
              "options": ["arithmetic", "geometric"]}]}
 
-    base = spec.replace({"imputation": {"method": "none", "by": None}, "screening": {"method": "byNA",
-                                                                                    "dat_thresh": 0.0}})
+    # imputation none (screening after imputation would see no gaps), fixed weights (complete data not needed)
+    base = toolkit.load_spec({"years": [2025], "imputation": {"method": "none"},
+                              "screening": {"method": "byNA", "dat_thresh": 0.0},
+                              "aggregation": {"index": {"method": "arithmetic"}}})
     keep = [0.0, 0.1]
     avail = data.table.query("year == 2025")[leaves].notna().mean(axis=1)
     drop = [0.0, float(np.quantile(avail, 0.3))]
