@@ -232,3 +232,19 @@ def test_winsorisation_with_winmax_per_indicator_by_hand(fw):
     # the log lists A's six logged points, then B's one winsorised point: the order of one call
     assert log["indicator"].tolist() == ["A"] * 6 + ["B"]
     assert log.iloc[-1][["unit", "old", "new", "action"]].tolist() == [("u5", 2020), 100.0, 5.0, "winhi"]
+
+
+def test_a_per_node_mapping_reaches_an_override_without_params_but_an_override_names_only_its_node(fw):
+    df = X.reset_index()
+    base = {"imputation": {"method": "none"}, "outliers": {"method": "none"}, "normalisation": {"method": "minmax"}}
+    level = {"method": "generalised_mean", "params": {"p": {"P1": 3.0}}}
+    # P1's override gives no params, so the level's mapping reaches it
+    spec = tk.load_spec({**base, "aggregation": {"pillar": {**level, "overrides": {"P1": {"method": "generalised_mean"}}}}},
+                        framework=fw)
+    res = tk.build_index(df, spec, framework=fw)
+    n = res.normalised
+    assert res.scores["P1"].tolist() == pytest.approx((((n["A"] ** 3 + n["B"] ** 3) / 2) ** (1 / 3)).tolist())
+    with pytest.raises(SpecError, match=r"overrides\.P2\.params\.p names \['P1'\], which is not a node this choice "
+                                        r"applies to; its nodes are \['P2'\]"):
+        tk.load_spec({**base, "aggregation": {"pillar": {"method": "arithmetic", "overrides": {
+            "P2": {"method": "generalised_mean", "params": {"p": {"P1": 2.0}}}}}}}, framework=fw)
