@@ -176,6 +176,10 @@ class StudioModel:
             self._cache[key] = build_index(self._treated, IndexSpec.from_dict(fast, framework=self.framework))
         return self._cache[key]
 
+    def clear_cache(self) -> None:
+        """Forget the indices built so far (the next :meth:`evaluate` builds afresh)."""
+        self._cache.clear()
+
     def comparison(self, result: IndexResult | None = None) -> Comparison:
         """The current ranks against the nominal ones, for :attr:`year`."""
         result = self.evaluate() if result is None else result
