@@ -92,7 +92,7 @@ def method_latency(data, reps: int) -> None:
                 change, slide = [], []
                 for _ in range(reps):
                     studio.model.clear_cache()
-                    change.append(_timed(lambda m=method: setattr(dd, "value", m)))
+                    change.append(_timed(lambda m=method, dd=dd: setattr(dd, "value", m)))
                     if studio.message.value:
                         break
                     s = studio.dimension_sliders[dims[int(rng.integers(len(dims)))]]

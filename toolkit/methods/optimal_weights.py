@@ -255,6 +255,23 @@ def _convex_optimum(values: np.ndarray, Z: np.ndarray, t: np.ndarray, objective:
     # its precision; accept it when the point is feasible
     if res.status not in (0, 8) or abs(u.sum() - 1.0) > 1e-9:
         return None
+    # polish: on SLSQP's support P the optimum solves the KKT system of the equality-constrained
+    # quadratic [Q_PP 1; 1ᵀ 0] [u_P; λ] = [q_P; 1] exactly (Q, q the quadratic's Hessian and
+    # linear term); taken when it stays feasible and is no worse
+    P = u > 1e-10 * u.max()
+    Q, q = (2.0 * Au.T @ Au, 2.0 * Au.T @ t) if objective == "balance" else (2.0 * Su, np.zeros(n))
+    k = int(P.sum())
+    K = np.zeros((k + 1, k + 1))
+    K[:k, :k], K[:k, k], K[k, :k] = Q[np.ix_(P, P)], 1.0, 1.0
+    try:
+        sol = np.linalg.solve(K, np.r_[q[P], 1.0])
+    except np.linalg.LinAlgError:
+        sol = None
+    if sol is not None and np.isfinite(sol).all() and (sol[:k] >= 0).all():
+        polished = np.zeros(n)
+        polished[P] = sol[:k]
+        if fun(polished)[0] <= fun(u)[0] + 1e-15:
+            u = polished
     w = u / c
     return w / w.sum()
 
