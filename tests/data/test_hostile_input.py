@@ -374,3 +374,26 @@ def test_a_file_of_one_cell_rows_still_names_what_is_missing(tmp_path):
     # the one-cell first row is the header after all (no wider row follows): rows 2 and 3 are data
     assert ("L1P1", "missing_column") in {(c, rule) for _, c, rule in problems}
     assert {r for r, c, rule in problems if rule == "required_value"} == {2, 3}
+
+
+# -- one unit id typed two ways ---------------------------------------------------------------------
+@pytest.mark.parametrize(("spelling", "same_year", "rule"), [
+    ("sd-b001", True, "unit_id_variant"),       # lower case: was read as a 51st unit, exit 0
+    ("SD-B 001", True, "unit_id_variant"),      # a stray space inside the id
+    ("SD-b001", False, "unit_id_variant"),      # in the other year: the panel would split the unit in two
+    # full-width letters are the same characters (the parser reads them half-width), so this is
+    # the same unit reported twice
+    ("ＳＤ-Ｂ001", True, "duplicate_unit_year"),
+])
+def test_a_unit_id_typed_two_ways_is_reported_not_merged(tmp_path, spelling, same_year, rule):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    first = rows[2]                                       # SD-B001, 2024, spreadsheet row 3
+    j = next(i for i, r in enumerate(rows) if r[0] == first[0] and r != first) if not same_year else 3
+    rows[j][0] = spelling
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    problems = _problems(path)
+    assert (j + 1, "unit_id", rule) in problems, problems

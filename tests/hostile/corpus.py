@@ -182,6 +182,13 @@ def _resaved(encoding: str, delimiter: str, l1p1: str | None) -> bytes:
     return buf.getvalue().encode(encoding)
 
 
+def _set_id(i: int, uid: str):
+    """Row ``i`` of the six gets the unit id ``uid`` (its year is the first row's)."""
+    def edit(header, rows):
+        rows[i][col(header, "unit_id")] = uid
+    return edit
+
+
 def _ordinal(doc):
     def walk(node):
         if node.get("type") == "ordinal":
@@ -276,6 +283,8 @@ def cases() -> list[Case]:
         csv_case("true in an amount", cell("L1P1", "true"), ("L1P1",)),
         csv_case("city name unknown", cell("city", "火星市"), ("city",)),
         csv_case("city and code disagree", cell("city", "青岛市"), ("city",)),
+        csv_case("unit id typed in lower case", _set_id(1, "sd-b001"), ("unit_id", "3")),
+        csv_case("unit id with a stray space", _set_id(1, "SD-B 001"), ("unit_id", "3")),
         csv_case("duplicate unit-year", _dup_unit_year, ("unit_id", "4")),
         csv_case("cross-field rule", cell("L1P6", "99999"), ("L1P6",)),
         csv_case("missing required value", cell("brain_name", ""), ("brain_name", "2")),
