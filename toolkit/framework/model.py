@@ -48,6 +48,9 @@ TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "descript
 NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
              "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
              "denominator", "scale", "note")
+#: rules between unit columns a framework may name in `constraints`, and the columns each needs. The
+#: one rule is Shandong's (a city and its GB/T 2260 code agree, checked against toolkit/framework/geo.py),
+#: so it names Shandong's columns: a framework that uses it must call them city and city_code.
 UNIT_RULES = {"city_matches_code": ("city", "city_code")}
 
 
