@@ -33,7 +33,7 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
         run = next(p for p in tmp_path.iterdir() if p.name.endswith(fw) or fw in p.name)
         page = next(run.glob(f"unit-{unit}-*.html"))
         text = _text(page)
-        assert "Dimension scores" in text and "Main obstacles" in text
+        assert ("Dimension scores" if fw == "undp_hdi" else "Pillar scores") in text and "Main obstacles" in text
         # no peer column: no same-industry peers (the nearest profiles instead), no city; the
         # framework's words throughout (see test_framework_words.py)
         assert "of the same" not in text and "Countries with the most similar profile" in text

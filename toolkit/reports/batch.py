@@ -254,6 +254,7 @@ def run_font_css(bundle, notebook: Path) -> str:
                                                                   "text", "workbook")]
     parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
+    parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
     for df in bundle.tables.values():
         for col in df.columns:
             if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
