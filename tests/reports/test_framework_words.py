@@ -155,3 +155,34 @@ if __name__ == "__main__":  # regenerate shandong_words.json from the code on th
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "shandong_words.json"
     out.write_text(json.dumps(masked_texts(b), ensure_ascii=False, indent=0, sort_keys=True) + "\n", "utf-8")
     print(out, out.stat().st_size)
+
+
+@pytest.mark.slow
+def test_a_framework_declaring_a_region_gets_region_reports_in_its_words(other_bundles, tmp_path):
+    """ASEM with ``reporting.region: EurAsia_group`` (and no ``whole``): region pages render in the
+    declared words, the overview lists the regions, and there is no tile map (no Shandong cities)."""
+    import dataclasses
+
+    import yaml
+
+    import toolkit.reports.city_views as cv
+    from toolkit.reports import index_page
+
+    bundle, unit = other_bundles["coinr_asem"]
+    doc = yaml.safe_load((Path(toolkit.__file__).parent / "frameworks" / "coinr_asem.yaml").read_text("utf-8"))
+    doc["reporting"]["region"] = {"column": "EurAsia_group", "zh": "地区", "en": "region", "en_plural": "regions"}
+    (tmp_path / "asem.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    b = dataclasses.replace(bundle, framework=toolkit.load_framework(tmp_path / "asem.yaml"))
+    y = b.years[-1]
+    page = _visible("".join(f(b, "Asia", y, "en").data for f in (
+        cv.city_headline_html, cv.city_vs_province_html, cv.city_ranking_html, cv.city_obstacles_html)))
+    n_asia = int((b.summary["EurAsia_group"] == "Asia").sum())
+    assert "Countries in this region" in page and "Region mean" in page and "Region against the sample" in page
+    assert f"Number of countries {n_asia}" in page
+    zh = _visible(cv.city_headline_html(b, "Asia", y, "zh").data + cv.city_ranking_html(b, "Asia", y, "zh").data)
+    assert "本地区国家" in zh and "国家数量" in zh
+    overview = _visible(index_page.index_html(b, {}, "en"))
+    assert "Mean composite score by region" not in overview  # the tile map is for the 16 Shandong cities only
+    assert "Region Number of countries Mean composite Best rank" in overview
+    for word in FORBIDDEN:
+        assert re.search(word, page + zh + overview) is None, word
