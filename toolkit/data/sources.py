@@ -259,8 +259,8 @@ def sniff_delimiter(lines: list[str]) -> str:
     --------
     >>> sniff_delimiter(["# note", "unit_id;year;L1P1", "B1;2024;1,5"])
     ';'
-    >>> sniff_delimiter(['"a,b"\tc\td']), sniff_delimiter(["unit_id"])
-    ('\t', ',')
+    >>> sniff_delimiter(['"a,b";c;d']), sniff_delimiter(["unit_id"])
+    (';', ',')
     """
     header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     widths = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
