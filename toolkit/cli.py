@@ -164,8 +164,9 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, default=None)
     p.add_argument("--uncertainty", default=None, help="uncertainty spec: adds the selection page")
     p.add_argument("--quota", type=int, default=None, help="selection quota (top N)")
-    p.add_argument("--by", choices=["industry", "city"], default=None, help="quota per industry or city")
+    p.add_argument("--by", default=None, help="quota per group: a group column of the framework")
     p.add_argument("--n", type=int, default=512, help="replications for the selection page")
+    p.add_argument("--framework", default=None, help="framework name or YAML file (default: the first spec's)")
 
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
@@ -262,8 +263,11 @@ def _run(args) -> int:
     elif args.command == "compare":
         from .studio.compare import write_compare
 
-        for path in write_compare(_load_data(args.data), args.spec, args.out, year=args.year, uspec=args.uncertainty,
-                                  quota=args.quota, by=args.by, n=args.n):
+        from .index.spec import load_spec
+
+        first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
+        for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
+                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n):
             print(path)
     elif args.command == "reports":
         from .files import output_lock

@@ -232,7 +232,10 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("compare", "year"): ("比较的年份（默认：最近一年）", "year to compare (default: the latest)"),
     ("compare", "uncertainty"): ("不确定性方案（YAML）：另加入选概率页面", "uncertainty specification (YAML): adds the selection page"),
     ("compare", "quota"): ("入选名额（前 N 名）", "selection quota (the top N)"),
-    ("compare", "by"): ("名额按行业（industry）或城市（city）分配", "quota per industry or per city"),
+    ("compare", "by"): ("名额按框架声明的分组列分配（山东框架：industry 行业、city 城市 …）",
+                        "quota per group: a group column the framework declares (Shandong: industry, city …)"),
+    ("compare", "framework"): ("框架名称或 YAML 文件（默认：第一个方案所用的框架）",
+                               "framework name or YAML file (default: the first spec's)"),
     ("compare", "n"): ("入选概率页面的重复次数（默认 512）", "replications for the selection page (default 512)"),
 }
 

@@ -75,6 +75,17 @@ def test_quota_per_group(run):
         selection_from(res, 1, by="city")
 
 
+def test_quota_per_any_declared_group_column(run):
+    """Any group column the framework declares (here Shandong's county) sets a quota; a column
+    it does not declare is a SpecError that lists the ones it does."""
+    data, res, nominal = run
+    s = selection_from(res, 1, by="county", year=2025, units=nominal.units)
+    county = nominal.units.xs(2025, level="year")["county"]
+    assert s.table["nominal_selected"].sum() == county.nunique()
+    with pytest.raises(SpecError, match=r"group columns of framework shandong_industrial_brain \['city', "):
+        selection_from(res, 1, by="province", units=nominal.units)
+
+
 def test_select_rules():
     assert select(np.array([[1, 1, 3]]), 1).tolist() == [[True, True, False]]  # ties at the cut-off
     with pytest.raises(SpecError, match="quota"):

@@ -20,8 +20,6 @@ from ..framework.model import Framework
 from .parsing import shorten
 from .problems import Problem
 
-#: the unit columns the Shandong framework file declares ``required`` (kept for older callers)
-REQUIRED_UNIT_VALUES = ("unit_id", "brain_name", "city", "city_code", "industry", "year")
 YEAR_RANGE = (2000, 2100)
 
 

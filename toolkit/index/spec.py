@@ -26,8 +26,6 @@ import yaml
 from ..errors import SpecError
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
-#: the Shandong framework's group columns (any framework declares its own: ``Framework.group_columns``)
-GROUP_COLUMNS = ("industry", "city", "city_code", "county")
 
 _SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
              "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}

@@ -29,8 +29,6 @@ from .sensitivity import sobol_indices
 
 __all__ = ["SelectionResult", "select", "selection", "selection_from"]
 
-GROUPS = ("industry", "city")
-
 
 @dataclass(frozen=True, eq=False)
 class SelectionResult:
@@ -140,7 +138,9 @@ def selection_from(result, quota: int, *, by: str | None = None, year: int | Non
     result : UncertaintyResult
     quota : int
         Top ``quota`` overall, or per group with ``by``.
-    by : {"industry", "city"}, optional
+    by : str, optional
+        A group column the framework declares (Shandong: ``industry``, ``city`` …; ASEM:
+        ``EurAsia_group`` …): the quota is then per group.
     year : int, optional (default the latest)
     band : (low, high)
         Probability at or below ``low`` = robustly out, at or above ``high`` = robustly in.
@@ -164,8 +164,10 @@ def selection_from(result, quota: int, *, by: str | None = None, year: int | Non
     lo, hi = map(float, band)
     if not 0 <= lo < hi <= 1:
         raise SpecError(f"selection: band must be 0 ≤ low < high ≤ 1, got {band}")
-    if by is not None and by not in GROUPS:
-        raise SpecError(f"selection: by must be one of {list(GROUPS)} or None, got {by!r}")
+    fw = result.uspec.nominal.framework
+    if by is not None and by not in fw.group_columns:
+        raise SpecError(f"selection: by must be one of the group columns of framework {fw.id} "
+                        f"{fw.group_columns} or None, got {by!r}")
     years = sorted(result.units.get_level_values("year").unique())
     year = years[-1] if year is None else int(year)
     if year not in years:
@@ -208,8 +210,9 @@ def selection(data, spec, uspec, quota: int, *, by: str | None = None, year: int
     ----------
     data, spec, uspec : as for :func:`toolkit.robustness.uncertainty.uncertainty`.
     quota : int
-        Top ``quota`` overall, or the top ``quota`` of each industry/city with ``by``.
-    by : {"industry", "city"}, optional
+        Top ``quota`` overall, or the top ``quota`` of each group with ``by``.
+    by : str, optional
+        A group column the framework declares.
     year : int, optional (default the latest)
     n, seed : replications and seed of the (Saltelli) design.
     band : probabilities that bound the borderline (default 0.1 and 0.9).

@@ -41,11 +41,13 @@ class CompareResult:
     ranks : DataFrame (unit_id × spec names)
     agreement : DataFrame (a, b, spearman, kendall)
     movers : DataFrame (the units that move most, with their ranks and spread)
-    dimension_weights : DataFrame (dimension × spec): effective weight of each dimension
+    dimension_weights : DataFrame (node × spec): effective weight of each node of ``level``
     leaf_weights : DataFrame (leaf × spec): effective weight of each index leaf
-    names : Series unit_id → brain name
+    names : Series unit_id → the unit's name (the framework's name column, else the id)
     year : int
     synthetic : bool
+    level : str
+        The level of ``dimension_weights``: the dimensions, else the level below the index.
     """
 
     ranks: pd.DataFrame
@@ -56,6 +58,7 @@ class CompareResult:
     names: pd.Series
     year: int
     synthetic: bool
+    level: str = "dimension"
 
 
 def _names(specs) -> list[str]:
@@ -88,6 +91,10 @@ def compare_specs(data, specs, year: int | None = None, top: int = 10) -> Compar
     >>> c.agreement  # doctest: +SKIP
     """
     specs = [load_spec(s, data.framework) for s in specs]
+    for s in specs[1:]:
+        if s.framework.id != specs[0].framework.id:
+            raise SpecError(f"compare: spec {s.name!r} is for framework {s.framework.id!r}, "
+                            f"{specs[0].name!r} for {specs[0].framework.id!r}: compare specs of one framework")
     if len(specs) < 2:
         raise SpecError("compare: give at least two specifications (--spec A.yaml --spec B.yaml)")
     names = _names(specs)
@@ -104,11 +111,14 @@ def compare_specs(data, specs, year: int | None = None, top: int = 10) -> Compar
         block = year if year in e.index else e.index[0]
         leaf[n] = e.loc[block]
     leaf_w = pd.DataFrame(leaf)
-    dims = leaf_w.groupby(lambda c: fw.ancestor(c, "dimension")).sum()
-    unit_names = first.units.xs(year, level="year")["brain_name"]
+    # the level shown beside the composite: the dimensions, else the level below the index
+    dims = leaf_w.groupby(lambda c: fw.ancestor(c, first.headline_level)).sum()
+    units = first.units.xs(year, level="year")
+    name = fw.name_column if fw.name_column in units else None
+    unit_names = units[name] if name else pd.Series(units.index.astype(str), index=units.index)
     return CompareResult(ranks=ranks, agreement=agreement(ranks), movers=movers(ranks, top), dimension_weights=dims,
                          leaf_weights=leaf_w, names=unit_names, year=year,
-                         synthetic=bool(getattr(data, "is_synthetic", False)))
+                         synthetic=bool(getattr(data, "is_synthetic", False)), level=first.headline_level)
 
 
 def _page(title: str, body: str, synthetic: bool) -> str:
@@ -132,16 +142,16 @@ def compare_html(c: CompareResult) -> str:
     ranks = c.ranks.copy()
     named = ranks.set_axis([f"{u} {c.names.get(u, '')}" for u in ranks.index])
     mv = c.movers.copy()
-    mv.insert(0, "brain_name", [c.names.get(u, "") for u in mv.index])
+    mv.insert(0, "name", [c.names.get(u, "") for u in mv.index])
     body = [f"<p>Year {c.year}; {len(ranks)} units; specifications: "
             + ", ".join(f"<b>{escape(s)}</b>" for s in ranks.columns) + ".</p>",
             "<h2>Bump chart</h2>", bump_svg(named, width=900),
             "<h2>Rank agreement</h2>", c.agreement.round(3).to_html(index=False, border=0),
             "<h2>Units that move most</h2>", mv.to_html(border=0),
-            "<h2>Effective weights: dimensions</h2>", c.dimension_weights.round(4).to_html(border=0),
+            f"<h2>Effective weights: {escape(c.level)}</h2>", c.dimension_weights.round(4).to_html(border=0),
             "<details><summary>Effective weights: every index leaf</summary>",
             c.leaf_weights.round(4).to_html(border=0), "</details>",
-            "<h2>Ranks</h2>", ranks.assign(brain_name=[c.names.get(u, "") for u in ranks.index]).to_html(border=0)]
+            "<h2>Ranks</h2>", ranks.assign(name=[c.names.get(u, "") for u in ranks.index]).to_html(border=0)]
     return _page("Specifications compared · 方案比较", "".join(body), c.synthetic)
 
 
@@ -168,7 +178,7 @@ def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False)
     """
     t = sel.table.copy()
     if names is not None:
-        t.insert(0, "brain_name", [names.get(u, "") for u in t.index])
+        t.insert(0, "name", [names.get(u, "") for u in t.index])
     t["probability"] = t["probability"].round(3)
     t["status"] = [f"<span class='{s}'>{s}</span>" for s in t["status"]]
     quota = f"top {sel.quota}" + (f" per {sel.by}" if sel.by else " overall")

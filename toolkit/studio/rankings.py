@@ -29,7 +29,9 @@ def rank_table(results, year: int | None = None, labels: pd.Series | None = None
 
     Returns
     -------
-    DataFrame (index unit_id; one int column per spec), sorted by the first spec's rank.
+    DataFrame (index unit_id; one int column per spec), sorted by the first spec's rank. A unit
+    a spec does not rank (its screening drops it) has ``<NA>`` there (nullable integers); no
+    rank is invented for it.
 
     Examples
     --------
@@ -37,6 +39,8 @@ def rank_table(results, year: int | None = None, labels: pd.Series | None = None
     >>> idx = pd.MultiIndex.from_tuples([("a", 1), ("b", 1)], names=["unit_id", "year"])
     >>> rank_table({"A": pd.Series([1, 2], idx), "B": pd.Series([2, 1], idx)}).to_dict()
     {'A': {'a': 1, 'b': 2}, 'B': {'a': 2, 'b': 1}}
+    >>> rank_table({"A": pd.Series([1, 2], idx), "B": pd.Series([1], idx[:1])})["B"].tolist()
+    [1, <NA>]
     """
     if not results:
         raise DataError("rank_table: no results given")
@@ -45,11 +49,13 @@ def rank_table(results, year: int | None = None, labels: pd.Series | None = None
         s = r.rank if hasattr(r, "rank") and not isinstance(r, pd.Series) else r
         if year is None:
             year = int(s.index.get_level_values("year").max())
-        cols[str(name)] = s.xs(year, level="year").astype(int)
+        cols[str(name)] = s.xs(year, level="year").astype("Int64")
     out = pd.DataFrame(cols)
-    if out.isna().any().any():
-        raise DataError("rank_table: the specifications rank different units")
-    out = out.sort_values(list(out.columns)[0], kind="stable")
+    if not out.notna().all(axis=1).any():
+        raise DataError("rank_table: no unit is ranked under every specification")
+    if not out.isna().any().any():
+        out = out.astype(int)
+    out = out.sort_values(list(out.columns)[0], kind="stable", na_position="last")
     if labels is not None:
         out.index = pd.Index([labels.get(u, u) for u in out.index], name="unit")
     return out.rename_axis(out.index.name or "unit_id")
@@ -60,21 +66,26 @@ def agreement(ranks: pd.DataFrame) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns ``a, b, spearman, kendall`` (one row per pair).
+    DataFrame with columns ``a, b, spearman, kendall, units`` (one row per pair). Each pair is
+    compared on the units both rank (``units`` counts them), so a spec that screens units out
+    is compared on the units it keeps.
 
     Examples
     --------
     >>> import pandas as pd
     >>> agreement(pd.DataFrame({"A": [1, 2, 3], "B": [1, 3, 2]}))[["spearman", "kendall"]].round(3).values.tolist()
     [[0.5, 0.333]]
+    >>> agreement(pd.DataFrame({"A": [1, 2, 3, 4], "B": [1, 2, 3, None]}))[["spearman", "units"]].values.tolist()
+    [[1.0, 3.0]]
     """
     rows = []
     cols = list(ranks.columns)
     for i, a in enumerate(cols):
         for b in cols[i + 1:]:
-            rows.append({"a": a, "b": b, "spearman": float(spearmanr(ranks[a], ranks[b]).statistic),
-                         "kendall": float(kendalltau(ranks[a], ranks[b]).statistic)})
-    return pd.DataFrame(rows, columns=["a", "b", "spearman", "kendall"])
+            both = ranks[[a, b]].dropna().astype(float)
+            rows.append({"a": a, "b": b, "spearman": float(spearmanr(both[a], both[b]).statistic),
+                         "kendall": float(kendalltau(both[a], both[b]).statistic), "units": len(both)})
+    return pd.DataFrame(rows, columns=["a", "b", "spearman", "kendall", "units"])
 
 
 def top_n_kept(base: pd.Series, other: pd.Series, n: int) -> tuple[int, list, list]:
@@ -100,7 +111,7 @@ def movers(ranks: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     >>> movers(pd.DataFrame({"A": [1, 2, 3], "B": [3, 2, 1]}, index=list("xyz")), 1).index.tolist()
     ['x']
     """
-    spread = ranks.max(axis=1) - ranks.min(axis=1)
+    spread = ranks.max(axis=1) - ranks.min(axis=1)  # over the specs that rank the unit
     out = ranks.assign(spread=spread).sort_values(["spread", ranks.columns[0]], ascending=[False, True],
                                                   kind="stable")
     return out.head(k)
@@ -136,16 +147,22 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
         out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold">{escape(str(c))}</text>')
     colour_i = 0
     for unit, r in R.iterrows():
-        vals = r.to_numpy(dtype=float)
+        vals = r.to_numpy(dtype=float, na_value=np.nan)
+        ok = ~np.isnan(vals)  # a spec that does not rank the unit: no point there
+        if not ok.any():
+            continue
         ys = [top + row * (v - 1) + row / 2 for v in vals]
         moved = np.nanmax(vals) - np.nanmin(vals) > 3 or unit in highlight
         colour = palette[colour_i % len(palette)] if moved else "#bbbbbb"
         colour_i += bool(moved)
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y, o in zip(xs, ys, ok, strict=True) if o)
         label = escape(str(unit))
+        path = " → ".join(str(int(v)) if o else "–" for v, o in zip(vals, ok, strict=True))
         out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{2 if moved else 1}">'
-                   f'<title>{label}: {" → ".join(str(int(v)) for v in vals)}</title></polyline>')
-        out.append(f'<text x="{xs[0] - 6:.1f}" y="{ys[0] + 4:.1f}" text-anchor="end">{int(vals[0])}. {label}</text>')
-        out.append(f'<text x="{xs[-1] + 6:.1f}" y="{ys[-1] + 4:.1f}">{int(vals[-1])}. {label}</text>')
+                   f'<title>{label}: {path}</title></polyline>')
+        first, last = np.flatnonzero(ok)[[0, -1]]
+        out.append(f'<text x="{xs[first] - 6:.1f}" y="{ys[first] + 4:.1f}" text-anchor="end">'
+                   f'{int(vals[first])}. {label}</text>')
+        out.append(f'<text x="{xs[last] + 6:.1f}" y="{ys[last] + 4:.1f}">{int(vals[last])}. {label}</text>')
     out.append("</svg>")
     return "".join(out)
