@@ -261,9 +261,8 @@ def _run(args) -> int:
             print(message("top_five", args.lang, year=y, units=units))
         print(message("index_done", args.lang, out=out))
     elif args.command == "compare":
-        from .studio.compare import write_compare
-
         from .index.spec import load_spec
+        from .studio.compare import write_compare
 
         first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
         for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
