@@ -33,10 +33,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
 
 
+#: problems printed on the screen; the rest are counted (``validate --out FILE.xlsx`` writes them all)
+MAX_PRINTED = 100
+
+
 def _print_report(err: ValidationError, lang: str) -> None:
     table = err.report_in(lang).drop(columns=["rule_code", "file"])
     print(message("problems_found", lang, source=err.source, n=len(table)), file=sys.stderr)
-    print(format_table(table.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
+    shown = table.head(MAX_PRINTED)
+    print(format_table(shown.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
+    if len(table) > len(shown):
+        print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

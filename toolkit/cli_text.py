@@ -243,6 +243,8 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
 #: message key → (zh, en); fields in braces
 MESSAGES: dict[str, tuple[str, str]] = {
     "problems_found": ("{source}：发现 {n} 个问题", "{source}: {n} {problems} found"),
+    "problems_more": ("…… 另有 {n} 个问题未显示；全部问题：python -m toolkit validate {file} --out 问题清单.xlsx",
+                      "… and {n} more problems not shown; all of them: python -m toolkit validate {file} --out problems.xlsx"),
     "valid": ("{file}：通过校验 — {rows} 行，年份 {years}", "{file}: valid — {rows} rows, years {years}"),
     "written": ("已写入 {n} 个文件：", "{n} files written:"),
     "prepared": ("整理好的数据已写入 {out}（{rows} 行）。下一步：python -m toolkit index {parquet}",

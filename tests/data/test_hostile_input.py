@@ -371,8 +371,12 @@ def test_a_file_of_one_cell_rows_still_names_what_is_missing(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("unit_id\nSD-B001\nSD-B002\n", encoding="utf-8")
     problems = _problems(path)
-    # the one-cell first row is the header after all (no wider row follows): rows 2 and 3 are data
-    assert ("L1P1", "missing_column") in {(c, rule) for _, c, rule in problems}
+    # the one-cell first row is the header after all (no wider row follows): it holds no
+    # indicator, so the file gets the one message for a header of another framework, at row 1
+    assert problems == [(1, None, "wrong_framework")]
+    path.write_text("L1P1\n12\n13\n", encoding="utf-8")
+    problems = _problems(path)
+    assert ("L1P2", "missing_column") in {(c, rule) for _, c, rule in problems}
     assert {r for r, c, rule in problems if rule == "required_value"} == {2, 3}
 
 

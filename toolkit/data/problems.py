@@ -21,6 +21,7 @@ RULES = {
     "empty_file": ("文件没有数据行", "no data rows"),
     "unknown_column": ("未知列", "unknown column"),
     "missing_column": ("缺少必填列", "required column missing"),
+    "wrong_framework": ("表头与指标体系不符", "header does not match the framework"),
     "duplicate_column": ("重复列", "column given twice"),
     "header_mismatch": ("列名中编码与名称不一致", "header code and name disagree"),
     "unit_mismatch": ("单位无法换算", "unit cannot be converted"),

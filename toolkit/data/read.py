@@ -179,6 +179,20 @@ def interpret(raw: RawTable, fw: Framework):
         keep.append((j, m))
     required = [uc.name for uc in fw.unit_columns] + fw.columns
     defaults = {uc.name: uc.default for uc in fw.unit_columns if uc.has_default}
+    if fw.columns and not any(m.column in fw.columns for _, m in keep):
+        # not one indicator of the framework in the header: a return for another framework (or
+        # the wrong file). Listing every column as missing and every row as incomplete would
+        # bury the one thing to say.
+        some = ", ".join(f"{c} {fw.label(c, 'zh', with_code=False)}" for c in fw.columns[:3])
+        some_en = ", ".join(f"{c} {fw.label(c, 'en', with_code=False)}" for c in fw.columns[:3])
+        problems.append(Problem(
+            file, raw.header_row, None, None, "wrong_framework",
+            f"表头中没有指标体系 {fw.id} 的任何指标列（共 {len(fw.columns)} 列，如 {some} …）："
+            "该文件是否属于另一个指标体系？请用 --framework 指定其框架文件",
+            f"the header holds none of the {len(fw.columns)} indicator columns of framework {fw.id} "
+            f"(such as {some_en} …): is this a return for another framework? Name its framework file "
+            "with --framework"))
+        return None, problems, set(), {}
     for col in required:
         if col not in seen and col not in defaults:
             label = fw.label(col, "zh") if col in fw else col
