@@ -147,6 +147,16 @@ def test_hdi_and_asem_pages_never_speak_of_brains_cities_industries_or_five(othe
             assert "画像最相近的国家" in text and {"undp_hdi": "三个维度", "coinr_asem": "八个支柱"}[name] in text
 
 
+@pytest.mark.slow
+def test_the_typology_basis_names_the_frameworks_level(other_bundles, demo_bundle):
+    """ASEM clusters its pillars: the basis says so ("each pillar's score"), where it said
+    "each dimension's score"; Shandong's wording is unchanged."""
+    typ = other_bundles["coinr_asem"][0].typology
+    assert set(typ["basis_en"]) == {"by level: each pillar's score against all units"}
+    assert set(typ["basis_zh"]) == {"按水平分类：各支柱得分相对全体单元的高低"}
+    assert set(demo_bundle.typology["basis_en"]) == {"by level: each dimension's score against all units"}
+
+
 if __name__ == "__main__":  # regenerate shandong_words.json from the code on the path
     from toolkit.reports.bundle import compute_bundle
 

@@ -43,8 +43,8 @@ __all__ = [
 BASES = ("level", "shape")
 #: What each basis means, for a report: (zh, en).
 BASIS_NAMES = {
-    "level": ("按水平分类：各维度得分相对全体单元的高低", "by level: each dimension's score against all units"),
-    "shape": ("按结构分类：各维度相对本单位自身平均的长短板", "by profile shape: each dimension against the unit's own average"),
+    "level": ("按水平分类：各{dim}得分相对全体单元的高低", "by level: each {dim}'s score against all units"),
+    "shape": ("按结构分类：各{dim}相对本单位自身平均的长短板", "by profile shape: each {dim} against the unit's own average"),
 }
 #: Half a standard deviation: the distance from the mean that makes a cluster's dimension strong/weak.
 Z_THRESHOLD = 0.5
@@ -339,16 +339,22 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def basis_name(basis: str, lang: str = "zh") -> str:
+def basis_name(basis: str, lang: str = "zh", dim: str | None = None) -> str:
     """What a basis means, in ``lang``, for a report to say which typology it shows.
+
+    ``dim`` is the noun of the clustered level in ``lang`` (a framework's
+    ``words(lang)["dim"]``: 维度 / dimension, 支柱 / pillar); default the dimension.
 
     Examples
     --------
     >>> basis_name("shape", "en")
     "by profile shape: each dimension against the unit's own average"
+    >>> basis_name("level", "zh", "支柱")
+    '按水平分类：各支柱得分相对全体单元的高低'
     """
     _check_basis(basis)
-    return BASIS_NAMES[basis][0 if check_lang(lang) == "zh" else 1]
+    zh = check_lang(lang) == "zh"
+    return BASIS_NAMES[basis][0 if zh else 1].format(dim=dim or ("维度" if zh else "dimension"))
 
 
 def as_phrases(phrases) -> Mapping | None:

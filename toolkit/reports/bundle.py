@@ -235,13 +235,17 @@ def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
         shape = typology(r, year=year, k_range=(2, k_max), seed=seed % (2**31), n_boot=0, basis="shape")
     except (DataError, FrameworkError):
         shape = None
+    from ..analysis.labels import basis_name
+
+    # the basis in the framework's words (维度 / dimension, 支柱 / pillar …)
+    basis = {lang: basis_name(t.basis, lang, r.framework.words(lang)["dim"]) for lang in ("zh", "en")}
     rows = []
     for unit in t.assignments.index:  # the label shown is true of the brain, not only of its cluster
         zh, en = t.describe(unit, "zh"), t.describe(unit, "en")
         sz = shape.describe(unit, "zh")["label"] if shape is not None else None
         se = shape.describe(unit, "en")["label"] if shape is not None else None
         rows.append([unit, zh["cluster"], zh["label"], en["label"], zh["cluster_label"], en["cluster_label"],
-                     zh["fits_cluster_label"], zh["basis_name"], en["basis_name"], sz, se])
+                     zh["fits_cluster_label"], basis["zh"], basis["en"], sz, se])
     out = pd.DataFrame(rows, columns=cols)
     out.attrs["year"] = year
     return out
