@@ -19,6 +19,7 @@ from toolkit.cli import EXIT_INTERNAL, main
 from toolkit.files import output_lock
 
 from .conftest import DEMO_CSV, ROOT
+from .lock_holder import held_elsewhere
 
 FRAMEWORK = ROOT / "toolkit" / "frameworks" / "shandong_industrial_brain.yaml"
 SPEC = ROOT / "configs" / "default.yaml"
@@ -112,7 +113,14 @@ def test_missing_and_damaged_inputs(capsys, tmp_path):
 def test_read_only_out(capsys, tmp_path, monkeypatch):
     def denied(*a, dir=None, **k):
         raise PermissionError(13, "Permission denied", str(dir))
+    real_mkdir = os.mkdir
+
+    def mkdir(path, *a, **k):  # the staging folders (generations, staged copies) are refused too
+        if str(tmp_path / "ro") in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_mkdir(path, *a, **k)
     monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(os, "mkdir", mkdir)
     code, text = run(capsys, "prepare", DEMO_CSV, "--out", tmp_path / "ro", "--lang", "en")
     assert code == 1 and "permission denied" in text and "ro" in text
     code, text = run(capsys, "template", "--out", tmp_path / "ro")
@@ -280,7 +288,16 @@ def test_the_entry_point_never_prints_a_traceback(tmp_path):
                                      ["reports", "--data", DEMO_CSV, "--no-progress"]])
 def test_a_second_run_into_a_locked_folder_stops_with_a_message(capsys, tmp_path, command):
     out = tmp_path / "out"
-    with output_lock(out):
+    with held_elsewhere(out):  # another process (a notebook, a second command line) writes into it
         code, text = run(capsys, *command, "--out", out, "--lang", "en")
-    assert code == 1 and "another run is writing into" in text
+    assert code == 1 and "another run is writing into" in text and str(out) in text
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_command_line_holding_the_lock_calls_the_library_that_takes_it_too(capsys, tmp_path):
+    out = tmp_path / "out"
+    with output_lock(out):  # as the command line does; prepare() takes the same lock again
+        code, text = run(capsys, "prepare", DEMO_CSV, "--out", out, "--lang", "en")
+    assert code == 0, text
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "demo_synthetic_returns.csv", "demo_synthetic_returns.meta.json", "demo_synthetic_returns.parquet"]

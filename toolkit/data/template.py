@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..files import neutralise_text, normalise_zip, write_many_atomic
+from ..files import neutralise_text, normalise_zip, output_lock, publish_files
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
 from .parsing import header_for
@@ -89,7 +89,8 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
     def write_xlsx(tmp: Path) -> None:
         _xlsx(tmp, fw, cols, header, english, units)
 
-    return write_many_atomic({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv})
+    with output_lock(out):  # the pair is published together (one pointer switch), one run at a time
+        return publish_files({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv}, group=stem)
 
 
 def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
