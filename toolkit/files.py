@@ -265,6 +265,21 @@ def lock_path(folder: str | Path) -> Path:
     return base / f"{key}.lock"
 
 
+def _open_lock_file(path: Path) -> int:
+    """The lock file, shared by every user of the machine: the lock folder is made
+    world-writable with the sticky bit (as the system's temporary folder is) and each lock file
+    readable by all; flock needs only a read descriptor."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(path.parent, 0o1777)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except PermissionError:  # another user's lock folder that is not open to others
+        fd = os.open(path, os.O_RDONLY)
+    return fd
+
+
 #: the output locks this process holds: lock file -> [(pid, thread), depth]
 _HELD: dict[str, list] = {}
 _HELD_GUARD = threading.Lock()
@@ -333,8 +348,7 @@ def output_lock(folder: str | Path) -> Iterator[Path]:
             with _HELD_GUARD:
                 held[1] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    fd = _open_lock_file(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

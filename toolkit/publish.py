@@ -521,8 +521,6 @@ def carry_tree(src: Path, dst: Path, skip=()) -> None:
     'x'
     """
     dst.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(dst, stat.S_IMODE(src.stat().st_mode))
     skip = set(skip)
     for entry in os.scandir(src):
         if entry.name in skip:
@@ -532,6 +530,8 @@ def carry_tree(src: Path, dst: Path, skip=()) -> None:
             carry_tree(s, d)
         else:
             _link_or_copy(s, d)
+    with contextlib.suppress(OSError):  # last: the folder's own permissions
+        os.chmod(dst, stat.S_IMODE(src.stat().st_mode))
 
 
 def _own_folder(folder: Path, names: set[str]) -> bool:
@@ -587,10 +587,13 @@ def write_folder_atomic(folder: str | Path, writers: dict[Path, Callable[[Path],
     if folder.exists() and not folder.is_dir():
         raise FileExistsError(errno.EEXIST, "not a folder", str(folder))
     names = {t.name for t in targets}
+    if folder.is_dir() and not os.access(folder, os.W_OK):  # a read-only folder stays read-only
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
     if not _own_folder(folder, names):
         return publish_files(writers)
     recover_siblings(folder)
+    recover(folder)
     staged = stage_path(folder)
     try:
         staged.mkdir(mode=0o777)
@@ -640,7 +643,9 @@ def symlinks_work(folder: Path) -> bool:
             os.symlink("x", probe)
             probe.unlink()
             _SYMLINKS[key] = True
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.EACCES:  # a read-only folder: the write itself will say so
+                return False
             _SYMLINKS[key] = False
     return _SYMLINKS[key]
 
@@ -741,6 +746,8 @@ def publish_files(writers: dict[Path, Callable[[Path], None]], group: str | None
     recover(folder)
     group = group or group_name(targets)
     pointer = folder / f".{group}.current"
+    if pointer.exists() and not pointer.is_symlink():  # not ours (a copy made following links)
+        return write_many_atomic(writers)
     new = folder / f".{group}.gen-{os.getpid()}-{_token()}"
     new.mkdir()
     try:
@@ -834,6 +841,8 @@ def open_staging(target: str | Path) -> Path:
     """
     target = Path(target)
     staging = resumable_staging(target)
+    if target.is_dir() and not os.access(target, os.W_OK):  # a read-only folder stays read-only
+        raise PermissionError(errno.EACCES, "Permission denied", str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_siblings(target)
     recover(target.parent)

@@ -534,8 +534,23 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
+    _point_params_at(run_dir / "_params", final_dir / "_bundle")
     publish_staging(run_dir, final_dir)
     return summary
+
+
+def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:
+    """The reports' parameter files name the bundle they were rendered from, in the staging
+    copy; once published it is ``bundle_dir`` (so a report can be rendered again by hand)."""
+    for path in sorted(params_dir.glob("*.json")) if params_dir.is_dir() else []:
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if doc.get("bundle_dir") != str(bundle_dir):
+            doc["bundle_dir"] = str(bundle_dir)
+            text = json.dumps(doc, ensure_ascii=False)
+            write_atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
 
 
 def _matching_bundle(out: Path, wanted: dict) -> Path | None:
