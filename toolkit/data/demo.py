@@ -273,6 +273,10 @@ def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = 
                stem: str | None = None) -> list[Path]:
     """Generate the demo and write it as CSV (UTF-8) and XLSX, byte-for-byte reproducibly.
 
+    The files are published together (:func:`toolkit.publish.publish_files`; files whose bytes
+    do not change are left as they are), under the output lock of ``out_dir``
+    (:func:`toolkit.files.output_lock`).
+
     Parameters
     ----------
     out_dir : str or Path

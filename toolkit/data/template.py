@@ -50,6 +50,9 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
                    stem: str = "indicator_return_template") -> list[Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths.
 
+    The two are published together (:func:`toolkit.publish.publish_files`), under the output
+    lock of ``out_dir`` (:func:`toolkit.files.output_lock`).
+
     Parameters
     ----------
     out_dir : str or Path
