@@ -224,12 +224,15 @@ def test_reports_pick_up_where_they_stopped(tmp_path):
 
 
 # -- killed precisely inside the publish step ----------------------------------------------------------
-def _killed_at(point: str, *argv, no_exchange: bool = False) -> None:
+def _killed_at(point: str, *argv, no_exchange: bool = False, no_links: bool = False) -> None:
     """Run the command line with the test hook that SIGKILLs the process at ``point`` of the
-    publish; ``no_exchange``: as on a platform without renameat2 (the journaled fallback)."""
-    code = "import sys\nfrom toolkit.cli import main\n"
+    publish; ``no_exchange``/``no_links``: as on a platform without renameat2 / symbolic links
+    (the journaled fallbacks)."""
+    code = "import sys\nfrom toolkit.cli import main\nimport toolkit.publish as p\n"
     if no_exchange:
-        code += "import toolkit.publish as p\np.exchange_paths = lambda a, b: False\n"
+        code += "p.exchange_paths = lambda a, b: False\n"
+    if no_links:
+        code += "p.symlinks_work = lambda folder: False\n"
     code += "sys.exit(main(sys.argv[1:]))"
     r = subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True,
                        env={**_env(), FAULT_ENV: point}, cwd=ROOT, timeout=600)
@@ -258,6 +261,22 @@ def test_the_first_prepare_killed_inside_the_publish_shows_nothing(tmp_path):
     assert _run("prepare", a, "--out", out).returncode == 0
     assert sorted(_state(out)) == ["r.csv", "r.meta.json", "r.parquet"]
     _prepare_keeps(out)
+
+
+def test_prepare_without_symbolic_links_is_rolled_forward(tmp_path):
+    """Where links cannot be made the journal is the fallback: a kill between its renames leaves
+    a mix (which is what the checks above would catch), and the next run rolls it forward."""
+    from toolkit.files import recover
+
+    a, b = _returns(tmp_path)
+    out = tmp_path / "out"
+    assert _run("prepare", b, "--out", tmp_path / "ref").returncode == 0
+    assert _run("prepare", a, "--out", out).returncode == 0
+    old, new = _state(out), _state(tmp_path / "ref")
+    _killed_at("journal:renamed-one", "prepare", b, "--out", out, no_links=True)
+    assert _state(out) not in (old, new)  # the window the links close
+    recover(out)
+    assert _state(out) == new
 
 
 def _index(data, out, spec):
