@@ -288,3 +288,112 @@ def test_vectorised_reading_equals_per_cell_parsing(make_return, fw):
     expected = [parse_amount(v or None, fw.node("L1P5"))[0] for v in messy]
     got = [None if np.isnan(v) else v for v in t["L1P5"]]
     assert got == expected
+
+
+# -- what Excel writes when "Save as" is not CSV (UTF-8) -------------------------------------------
+def _resave(tmp_path, name, encoding, delimiter, edit=None):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    if edit:
+        edit(rows)
+    path = tmp_path / name
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        csv.writer(fh, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize(("encoding", "delimiter"), [
+    ("utf-16", "\t"),        # Excel "Unicode text (*.txt)": UTF-16 LE with BOM, tab-separated
+    ("utf-16-be", "\t"),     # the same, big-endian (written with its BOM below)
+    ("utf-8", ";"),          # Excel in a locale whose decimal mark is a comma
+    ("gbk", "\t"),           # "Text (tab delimited)" on Chinese Windows
+])
+def test_other_separators_and_utf16_read_exactly_like_the_csv(tmp_path, encoding, delimiter):
+    path = _resave(tmp_path, "r.csv", encoding, delimiter)
+    if encoding == "utf-16-be":
+        path.write_bytes(b"\xfe\xff" + path.read_bytes())
+    got, want = read_indicators(path), read_indicators(DEMO_CSV)
+    assert got.table.equals(want.table) and got.is_synthetic
+
+
+def test_a_decimal_comma_in_a_semicolon_file_is_not_a_thousands_separator(tmp_path):
+    """A semicolon file from a decimal-comma locale may write 87,11 for 87.11: that is not a
+    valid group of three, so it is refused with its row and column, never read as 8711."""
+    def edit(rows):
+        rows[2][col(rows[0], "L1P1")] = "87,11"
+
+    problems = _problems(_resave(tmp_path, "r.csv", "utf-8", ";", edit))
+    assert [(r, c) for r, c, _ in problems] == [(3, "L1P1")]
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_by_name(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_bytes(DEMO_CSV.read_text("utf-8-sig").encode("utf-16-le"))
+    assert [rule for _, _, rule in _problems(path)] == ["encoding"]
+
+
+# -- a title above the header, as Chinese forms have ----------------------------------------------
+def test_a_title_row_above_the_header_is_a_note_not_the_header(tmp_path):
+    """"2025年产业大脑评估填报表" merged across the top of the sheet: before, the title was taken
+    as the header and every column was "missing" (710 problems); now it is a note."""
+    def edit(wb):
+        ws = wb.worksheets[0]
+        j = _col(ws, "L1P1")
+        ws.insert_rows(1)
+        ws["A1"] = "2025年产业大脑评估填报表"
+        ws.merge_cells("A1:H1")
+        ws.cell(4, j, "abc")  # the first data row, now spreadsheet row 4
+
+    problems = _problems(_xlsx(tmp_path, edit))
+    assert [(r, c) for r, c, _ in problems] == [(4, "L1P1")]
+
+
+@pytest.mark.parametrize("titles", [["填报表"], ["山东省", "2025年度 产业大脑 评估"]])
+def test_title_lines_in_a_csv_are_notes_and_rows_keep_their_numbers(tmp_path, titles):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    width = len(rows[0])
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[t] + [""] * (width - 1) for t in titles] + rows)
+    got = read_indicators(path)
+    assert got.table.equals(read_indicators(DEMO_CSV).table)
+    assert [n for n in got.notes if not n.startswith("# ")] == titles
+    rows[2][col(rows[0], "L1P1")] = "abc"  # line 3 of the original file
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[t] for t in titles] + rows)
+    assert [(r, c) for r, c, _ in _problems(path)] == [(3 + len(titles), "L1P1")]
+
+
+def test_a_file_of_one_cell_rows_still_names_what_is_missing(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("unit_id\nSD-B001\nSD-B002\n", encoding="utf-8")
+    problems = _problems(path)
+    # the one-cell first row is the header after all (no wider row follows): rows 2 and 3 are data
+    assert ("L1P1", "missing_column") in {(c, rule) for _, c, rule in problems}
+    assert {r for r, c, rule in problems if rule == "required_value"} == {2, 3}
+
+
+# -- one unit id typed two ways ---------------------------------------------------------------------
+@pytest.mark.parametrize(("spelling", "same_year", "rule"), [
+    ("sd-b001", True, "unit_id_variant"),       # lower case: was read as a 51st unit, exit 0
+    ("SD-B 001", True, "unit_id_variant"),      # a stray space inside the id
+    ("SD-b001", False, "unit_id_variant"),      # in the other year: the panel would split the unit in two
+    # full-width letters are the same characters (the parser reads them half-width), so this is
+    # the same unit reported twice
+    ("ＳＤ-Ｂ001", True, "duplicate_unit_year"),
+])
+def test_a_unit_id_typed_two_ways_is_reported_not_merged(tmp_path, spelling, same_year, rule):
+    import csv
+
+    rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
+    first = rows[2]                                       # SD-B001, 2024, spreadsheet row 3
+    j = next(i for i, r in enumerate(rows) if r[0] == first[0] and r != first) if not same_year else 3
+    rows[j][0] = spelling
+    path = tmp_path / "r.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    problems = _problems(path)
+    assert (j + 1, "unit_id", rule) in problems, problems

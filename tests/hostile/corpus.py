@@ -122,6 +122,19 @@ def old_copy(hidden=True, rename=None):
     return edit
 
 
+def _titled(l1p1):
+    """A merged title row inserted above the header; ``l1p1`` typed in the first data row."""
+    def edit(wb):
+        ws = wb.worksheets[0]
+        j = xcol(ws, "L1P1")
+        ws.insert_rows(1)
+        ws["A1"] = "2025年度产业大脑评估填报表"
+        ws.merge_cells("A1:H1")
+        if l1p1 is not None:
+            ws.cell(4, j, l1p1)
+    return edit
+
+
 def spec_case(name, text: str | bytes | None, named, exit=1, registry=False, out=True, check=None) -> Case:
     def build(d: Path, outs: Path) -> list[str]:
         spec = d / "spec.yaml"
@@ -153,6 +166,27 @@ def cli_case(name, argv: list[str], exit: int, named=()) -> Case:
         (d / "afile").write_text("an existing file", "utf-8")
         return [a.replace("{d}", str(d)).replace("{outs}", str(outs)) for a in argv]
     return Case(name, build, exit, tuple(named))
+
+
+def _resaved(encoding: str, delimiter: str, l1p1: str | None) -> bytes:
+    """The demo return as Excel saves it as "Unicode text" or in a decimal-comma locale, with
+    the first L1P1 cell replaced by ``l1p1``."""
+    import io
+
+    header, rows = demo_rows()
+    rows = [list(r) for r in rows]
+    if l1p1 is not None:
+        rows[0][col(header, "L1P1")] = l1p1
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows([header, *rows])
+    return buf.getvalue().encode(encoding)
+
+
+def _set_id(i: int, uid: str):
+    """Row ``i`` of the six gets the unit id ``uid`` (its year is the first row's)."""
+    def edit(header, rows):
+        rows[i][col(header, "unit_id")] = uid
+    return edit
 
 
 def _ordinal(doc):
@@ -249,6 +283,8 @@ def cases() -> list[Case]:
         csv_case("true in an amount", cell("L1P1", "true"), ("L1P1",)),
         csv_case("city name unknown", cell("city", "火星市"), ("city",)),
         csv_case("city and code disagree", cell("city", "青岛市"), ("city",)),
+        csv_case("unit id typed in lower case", _set_id(1, "sd-b001"), ("unit_id", "3")),
+        csv_case("unit id with a stray space", _set_id(1, "SD-B 001"), ("unit_id", "3")),
         csv_case("duplicate unit-year", _dup_unit_year, ("unit_id", "4")),
         csv_case("cross-field rule", cell("L1P6", "99999"), ("L1P6",)),
         csv_case("missing required value", cell("brain_name", ""), ("brain_name", "2")),
@@ -267,6 +303,10 @@ def cases() -> list[Case]:
                  check=_neutralised),
         csv_case("quoted newline in a name", cell("brain_name", "济南\n产业大脑"), (), exit=0),
         raw_case("empty file", b"", ("empty",)),
+        raw_case("UTF-16 tab-separated (Excel Unicode text) with a bad cell", _resaved("utf-16", "\t", "abc"),
+                 ("L1P1",)),
+        raw_case("semicolon-separated with a decimal comma", _resaved("utf-8", ";", "133,7"), ("L1P1",)),
+        raw_case("tab-separated GBK, valid", _resaved("gbk", "\t", None), (), exit=0),
         raw_case("binary garbage", b"\xff\xfe\x00\x81\x30\x00\xff" * 50, ("UTF-8",)),
         raw_case("NUL byte", DEMO_CSV.read_bytes().replace(b"133.71", b"13\x003.71", 1), ("L1P1",)),
         raw_case("a cell longer than the CSV limit", DEMO_CSV.read_bytes().replace(b"133.71", b"1" * 200_000, 1),
@@ -281,6 +321,8 @@ def cases() -> list[Case]:
         xlsx_case("two visible sheets", old_copy(hidden=False, rename="Sheet1"), ("2023 copy", "Sheet1")),
         xlsx_case("formula without a cached value", xcell("L1P1", "=100+33.71"), ("Excel", "3")),
         xlsx_case("formula in the year", xcell("year", "=2000+24"), ("Excel", "year")),
+        xlsx_case("title row above the header, bad cell below", _titled("abc"), ("L1P1", "4")),
+        xlsx_case("title row above the header, valid", _titled(None), (), exit=0),
         xlsx_case("% format on an amount", xcell("L1P1", 0.12, "0%"), ("L1P1", "percentage")),
         xlsx_case("% format on a count", xcell("L1P5", 0.12, "0.0%"), ("L1P5",)),
         xlsx_case("#N/A first cell", xcell("unit_id", "#N/A", row=4), ("unit_id", "4")),

@@ -9,7 +9,7 @@ from ..lazy import lazy_attributes
 _NAMES = {
     'IndicatorData': 'read',
     'read_indicators': 'read',
-    'read_raw': 'read',
+    'read_raw': 'sources',
     'Problem': 'problems',
     'ValidationError': 'problems',
     'problems_frame': 'problems',
@@ -20,7 +20,7 @@ _NAMES = {
     'build_schema': 'validate',
     'check_frame': 'validate',
 }
-_MODULES = ['read', 'parsing', 'validate', 'problems', 'prepare', 'template', 'demo']
+_MODULES = ['sources', 'read', 'parsing', 'validate', 'problems', 'prepare', 'template', 'demo']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -230,20 +230,21 @@ def generate(n_units: int = 50, years: tuple[int, ...] = (2024, 2025), seed: int
         })
         frames.append(pd.concat([block, pd.DataFrame(values)[fw.columns]], axis=1))
     df = pd.concat(frames, ignore_index=True)
-    _plant_outliers(df, rng, n_outliers)
+    _plant_outliers(df, fw, rng, n_outliers)
     _blank_cells(df, fw, rng, missing_rate)
     # a Series, not a dict: pandas deep-copies attrs on every operation, and a Series copies fast
     df.attrs["archetype"] = pd.Series(kinds, index=ids, name="archetype")
     return df
 
 
-def _plant_outliers(df: pd.DataFrame, rng: np.random.Generator, n: int) -> None:
+def _plant_outliers(df: pd.DataFrame, fw: Framework, rng: np.random.Generator, n: int) -> None:
     """A few very large values, as a real return has (a mega-cluster, a data-centre hub …)."""
     targets = ["L1P1", "L2P4", "L3P3_SUBSCRIPTIONS", "L2P1_STORAGE", "L5P4", "L3P4"][:n]
     for code in targets:
         i = int(rng.integers(len(df)))
         df.loc[df["unit_id"] == df.at[i, "unit_id"], code] *= float(rng.uniform(6, 10))
-        df[code] = df[code].round(2)
+        # a count stays whole, so the frame equals the file written from it (which must validate)
+        df[code] = df[code].round(0 if fw.node(code).type == "count" else 2)
     df["L1P9"] = np.minimum(df["L1P9"], df["L1P1"])
 
 

@@ -42,6 +42,7 @@ RULES = {
     "city_name": ("城市名称无效", "unknown city name"),
     "city_mismatch": ("城市名称与代码不一致", "city name and code disagree"),
     "duplicate_unit_year": ("同一单位同一年度重复填报", "unit reported twice for the same year"),
+    "unit_id_variant": ("单位编号写法不一致", "unit id typed two ways"),
     "cross_field": ("指标之间的逻辑关系不成立", "cross-field rule broken"),
 }
 

@@ -1,13 +1,12 @@
 """Reading indicator returns (CSV in UTF-8/BOM/GBK/GB18030, or XLSX) into checked, typed data.
 
-Raw files are only ever opened for reading. :func:`read_indicators` collects every problem —
-headers, cells, schema, cross-field rules — and raises one :class:`ValidationError` carrying
-them all, or returns an :class:`IndicatorData`.
+Raw files are only ever opened for reading, by :mod:`toolkit.data.sources`. :func:`read_indicators`
+collects every problem — headers, cells, schema, cross-field rules — and raises one
+:class:`ValidationError` carrying them all, or returns an :class:`IndicatorData`.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..files import TEXT_ENCODINGS
 from ..framework.model import Framework, load_framework
 from .parsing import (
     EXCEL_ERRORS,
@@ -32,53 +30,11 @@ from .parsing import (
     shorten,
 )
 from .problems import Problem, ValidationError
+from .sources import RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
 from .validate import check_frame
-
-ENCODINGS = TEXT_ENCODINGS  # gb18030 is a superset of GBK and GB2312
-DATA_SHEET_NAMES = ("填报表 Data", "填报表", "Data", "data")
-COMMENT_PREFIX = "#"
-#: the first cells of the template's English and unit label rows (the rest of those rows are labels too)
-NOTE_FIRST_CELLS = frozenset({"# Unit ID", "# 文本 text"})
-
-
-def is_note_row(cells: list) -> bool:
-    """True for note rows, recognised exactly: the template's two label rows, or a one-cell
-    row whose text starts with ``# `` (hash and space, as the demo's synthetic-data notice).
-    Any other row is data, whatever its first cell holds: ``#N/A`` from a failed Excel lookup
-    has no space after the hash and the row has data.
-
-    Examples
-    --------
-    >>> is_note_row(["# Unit ID", "# Brain name"]), is_note_row(["# SYNTHETIC DEMO DATA", None])
-    (True, True)
-    >>> is_note_row(["#N/A", "济南"]), is_note_row(["# 1", "济南"]), is_note_row(["#N/A"])
-    (False, False, False)
-    """
-    if not cells or not isinstance(cells[0], str):
-        return False
-    first = cells[0].strip()
-    if first in NOTE_FIRST_CELLS:
-        return True
-    rest_empty = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:])
-    return rest_empty and first.startswith(("# ", "#\u3000")) and len(first) > 2
-
 
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
 PERCENT_TYPES = ("share", "ratio")
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """The cells of a file as typed in: header, data rows and their spreadsheet row numbers."""
-
-    path: Path
-    header: list
-    rows: list[list] | np.ndarray  # a 2-D object array (CSV) or a list of rows (XLSX)
-    row_numbers: list[int]
-    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col) formatted as %
-    sheet: str | None = None
-    header_row: int = 1
-    notes: tuple[str, ...] = ()  # text of the skipped # rows (e.g. the synthetic-data notice)
 
 
 @dataclass(frozen=True)
@@ -152,245 +108,6 @@ class IndicatorData:
         return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]
 
 
-# -- reading files -------------------------------------------------------------------------------
-def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
-    return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
-
-
-def read_raw(path: str | Path) -> RawTable:
-    """Read a CSV or XLSX file's cells without interpreting them.
-
-    Parameters
-    ----------
-    path : str or Path
-        A ``.csv`` / ``.txt`` or ``.xlsx`` / ``.xlsm`` file.
-
-    Returns
-    -------
-    RawTable
-        The header cells, the data rows as text/cell values, their spreadsheet row numbers and the
-        text of skipped ``#`` rows (``notes``).
-
-    Raises
-    ------
-    ValidationError
-        When the file is missing, cannot be opened (permissions), is not CSV/XLSX, cannot be
-        decoded, or (XLSX) holds formulas without a saved value or no unambiguous data sheet.
-
-    Examples
-    --------
-    >>> raw = read_raw("data/raw/demo_synthetic_returns.csv")
-    >>> len(raw.header), len(raw.rows), raw.row_numbers[:2]
-    (52, 100, [3, 4])
-    >>> raw.header[0]
-    'unit_id 单位编号'
-    >>> raw.notes[0].startswith("# SYNTHETIC DEMO DATA")
-    True
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise _unreadable(path, "这是一个文件夹，不是文件", "this is a folder, not a file")
-    if not path.is_file():
-        raise _unreadable(path, "文件不存在", "file not found")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path)
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path)
-    except PermissionError as exc:
-        raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
-    except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
-        raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
-    except OSError as exc:
-        raise _unreadable(path, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from exc
-    raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
-
-
-def _encoding(path: Path) -> str:
-    """The encoding that reads the whole file (UTF-8 with or without BOM, else GB18030), found
-    by decoding it in blocks, so the decoded text is never held whole."""
-    import codecs
-
-    for enc in ENCODINGS:
-        decoder = codecs.getincrementaldecoder(enc)()
-        try:
-            with open(path, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    decoder.decode(block)
-            decoder.decode(b"", final=True)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError([Problem(str(path), None, None, None, "encoding",
-                                   "文件编码既不是UTF-8也不是GBK/GB18030", "file is neither UTF-8 nor GBK/GB18030")],
-                          str(path))
-
-
-def _grid(chunks: list[list[list]]) -> np.ndarray:
-    """Rows of unequal length as one 2-D object array (missing cells None)."""
-    rows = [r for chunk in chunks for r in chunk] if len(chunks) != 1 else chunks[0]
-    width = max((len(r) for r in rows), default=0)
-    out = np.full((len(rows), width), None, dtype=object)
-    for i, r in enumerate(rows):
-        out[i, :len(r)] = r
-    out[out == ""] = None  # an empty cell is a missing cell
-    return out
-
-
-class _Rows:
-    """Collects rows into compact 2-D blocks as it goes (a 100,000-row return would otherwise
-    hold 100,000 Python lists)."""
-
-    BLOCK = 5000
-
-    def __init__(self):
-        self.blocks: list[np.ndarray] = []
-        self.pending: list[list] = []
-
-    def append(self, row: list) -> None:
-        self.pending.append(row)
-        if len(self.pending) >= self.BLOCK:
-            self.blocks.append(_grid([self.pending]))
-            self.pending = []
-
-    def grid(self) -> np.ndarray:
-        if self.pending or not self.blocks:
-            self.blocks.append(_grid([self.pending]))
-            self.pending = []
-        width = max(b.shape[1] for b in self.blocks)
-        blocks = [b if b.shape[1] == width else np.hstack([b, np.full((len(b), width - b.shape[1]), None, dtype=object)])
-                  for b in self.blocks]
-        return blocks[0] if len(blocks) == 1 else np.vstack(blocks)
-
-
-def _read_csv(path: Path) -> RawTable:
-    with open(path, encoding=_encoding(path), newline="") as fh:
-        return _parse_csv(path, csv.reader(fh))
-
-
-def _parse_csv(path: Path, reader) -> RawTable:
-    header, rows, numbers, header_row, notes = None, _Rows(), [], 1, []
-    intern = {}.setdefault
-    for cells in reader:
-        if header is None:
-            if any(c.strip() for c in cells):
-                header, header_row = cells, reader.line_num
-            continue
-        if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells):
-            notes.append(" ".join(c for c in cells if c.strip()))
-            continue
-        if not "".join(cells).strip():
-            continue
-        # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities);
-        # empty cells become None when the block is built
-        rows.append(list(map(intern, cells, cells)))
-        numbers.append(reader.line_num)
-    grid = rows.grid() if numbers else []
-    return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
-
-
-def _pick_sheet(path: Path, wb) -> str:
-    """The data sheet: the one the template names, else the only visible sheet, else stop."""
-    names = list(wb.sheetnames)
-    for n in DATA_SHEET_NAMES:
-        if n in names:
-            return n
-    visible = [n for n in names if getattr(wb[n], "sheet_state", "visible") == "visible"]
-    if len(visible) == 1:
-        return visible[0]
-    listed = ", ".join(f"“{n}”" + ("" if n in visible else "（隐藏）") for n in names)
-    listed_en = ", ".join(repr(n) + ("" if n in visible else " (hidden)") for n in names)
-    raise ValidationError([Problem(
-        str(path), None, None, None, "sheet_ambiguous",
-        f"无法确定哪个工作表是填报表：请将数据表命名为“{DATA_SHEET_NAMES[0]}”，或只保留一个可见工作表。工作表：{listed}",
-        f"cannot tell which sheet holds the data: name it {DATA_SHEET_NAMES[0]!r} or keep only one visible "
-        f"sheet. Sheets: {listed_en}")], str(path))
-
-
-def _has_formulas(path: Path) -> bool:
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        return any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<f" in z.read(n)
-                   for n in z.namelist())
-
-
-def _uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> list[tuple[int, int, str]]:
-    """(row, column, formula) of formula cells whose saved value is empty (a file written by a
-    program and never opened in Excel): such a cell is never read as missing."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    out = []
-    try:
-        for r_idx, row in enumerate(wb[name].iter_rows(), start=1):
-            cached = rows_seen.get(r_idx)
-            if cached is None:
-                continue
-            for c_idx, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f" and (c_idx >= len(cached) or cached[c_idx] is None):
-                    out.append((r_idx, c_idx, str(cell.value)))
-    finally:
-        wb.close()
-    return out
-
-
-def _read_xlsx(path: Path) -> RawTable:
-    import openpyxl
-    from openpyxl.utils import get_column_letter
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except PermissionError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        msg = shorten(exc, 200)
-        raise _unreadable(path, f"无法打开Excel文件：{msg}", f"cannot open the workbook: {msg}") from exc
-    try:
-        name = _pick_sheet(path, wb)
-        ws = wb[name]
-        header, rows, numbers, percent, header_row, notes = None, [], [], set(), 1, []
-        for r_idx, row in enumerate(ws.iter_rows(), start=1):
-            values = [c.value for c in row]
-            if header is None:
-                if any(v not in (None, "") for v in values):
-                    header, header_row = values, r_idx
-                continue
-            if is_note_row(values):
-                notes.append(" ".join(str(v) for v in values if v not in (None, "")))
-                continue
-            for c_idx, cell in enumerate(row):
-                fmt = getattr(cell, "number_format", "") or ""
-                if "%" in fmt and isinstance(cell.value, (int, float)):
-                    percent.add((len(rows), c_idx))
-            rows.append(values)
-            numbers.append(r_idx)
-    finally:
-        wb.close()
-    if _has_formulas(path):
-        seen = dict(zip(numbers, rows, strict=True))
-        if header is not None:
-            seen[header_row] = header
-        bad = _uncached_formulas(path, name, seen)
-        if bad:
-            raise ValidationError([Problem(
-                str(path), r, (header[c] if header and c < len(header) and header[c] else get_column_letter(c + 1)),
-                shorten(f), "formula_not_calculated",
-                f"单元格 {get_column_letter(c + 1)}{r} 是公式（{shorten(f, 40)}），但文件中没有保存计算结果："
-                "请用 Excel 打开并保存该文件后再提交",
-                f"cell {get_column_letter(c + 1)}{r} holds a formula ({shorten(f, 40)}) with no saved result: "
-                "open the file in Excel and save it, then submit it again") for r, c, f in bad], str(path))
-    # rows with nothing in them are dropped here, after the formula check (an uncalculated formula looks empty)
-    keep = [i for i, v in enumerate(rows) if not all(x is None or (isinstance(x, str) and not x.strip()) for x in v)]
-    if len(keep) != len(rows):
-        index = {old: new for new, old in enumerate(keep)}
-        percent = {(index[i], j) for i, j in percent if i in index}
-        rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
-    return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes))
-
-
-# -- interpreting --------------------------------------------------------------------------------
 def read_indicators(path: str | Path, framework: Framework | str | Path | None = None) -> IndicatorData:
     """Read, convert and check an indicator return.
 
@@ -476,7 +193,7 @@ def interpret(raw: RawTable, fw: Framework):
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
     units = {uc.name: uc for uc in fw.unit_columns}
-    grid = raw.rows if isinstance(raw.rows, np.ndarray) else _grid([raw.rows])
+    grid = raw.grid()
     row_numbers = np.asarray(raw.row_numbers)
     for j in range(len(raw.header), grid.shape[1]):  # cells right of the last header: never ignored
         for i in np.nonzero([not is_missing(v) for v in grid[:, j]])[0]:

@@ -114,6 +114,48 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)
 
 
+def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
+    """Unit ids typed two ways: equal once case, character width (全角/半角) and spaces are
+    ignored, yet not equal as typed (``SD-B001`` and ``sd-b001``, ``ＳＤ-B001``). Whether they are
+    one unit or two cannot be known from the file, so each later spelling is a problem that
+    names its row and the first spelling's row; nothing is merged or renamed.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        With a ``unit_id`` column; index = spreadsheet row number.
+    file : str
+        File name written into each problem.
+
+    Returns
+    -------
+    list of Problem
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"unit_id": ["SD-B001", "SD-B002", "sd-b001", "SD-B001"]}, index=[3, 4, 5, 6])
+    >>> [(p.row, p.value) for p in id_variants(d, "r.csv")]
+    [(5, 'sd-b001 / SD-B001')]
+    """
+    import unicodedata
+
+    if "unit_id" not in df:
+        return []
+    ids = df["unit_id"].dropna().astype(str)
+    first_seen: dict[str, tuple[str, int]] = {}
+    out = []
+    for row, uid in ids.items():
+        key = unicodedata.normalize("NFKC", uid).casefold().replace(" ", "")
+        spelling, at = first_seen.setdefault(key, (uid, row))
+        if uid != spelling:
+            a, b = shorten(uid), shorten(spelling)
+            out.append(Problem(file, int(row), "unit_id", f"{a} / {b}", "unit_id_variant",
+                               f"单位编号“{a}”与第 {at} 行的“{b}”仅大小写、全半角或空格不同：请在各行填写完全相同的编号",
+                               f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
+                               "type the id the same way in every row"))
+    return out
+
+
 def _unique_unit_year(d: pd.DataFrame) -> pd.Series:
     keyed = d["unit_id"].notna() & d["year"].notna()
     return ~(d.duplicated(["unit_id", "year"], keep="first") & keyed)
@@ -175,6 +217,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
                     problems.append(_cell_problem(file, int(row), column, value, "not_finite", framework))
                     skip.add((row, column))
                 df.iat[i, df.columns.get_loc(column)] = np.nan
+    problems += id_variants(df, file)
     schema = build_schema(framework)
     try:
         schema.validate(df, lazy=True)
