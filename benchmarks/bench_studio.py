@@ -7,8 +7,12 @@
    vectorised) against a naive loop that calls ``build_index`` with manual dimension weights once
    per draw. The loop is timed on the first ``--naive`` draws and scaled to 10,000; its ranks are
    checked to equal SMAA's on those draws.
+3. Every method of every level's selectors: the time of the first change to it (the studio's
+   cache emptied before each change, so nothing is reused), and of a dimension-slider move while
+   it is selected; median and worst over ``--reps`` changes each.
 
-Run: .venv/bin/python benchmarks/bench_studio.py [--changes 30] [--draws 10000] [--naive 40]
+Run: .venv/bin/python benchmarks/bench_studio.py [--changes 30] [--draws 10000] [--naive 40] [--reps 5]
+[--only methods]
 """
 
 from __future__ import annotations
@@ -64,6 +68,53 @@ def studio_latency(data, changes: int) -> None:
           f"→ the studio is {statistics.median(full) / statistics.median(timings['dimension slider']):.1f}× faster")
 
 
+def _timed(fn, cpu: list | None = None) -> float:
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    if cpu is not None:
+        cpu.append(time.process_time() - c)
+    return time.perf_counter() - t
+
+
+def method_latency(data, reps: int) -> None:
+    """First-change latency of every offered method at every level (the cache emptied each time)."""
+    studio = Studio(data, SPEC)
+    rng = np.random.default_rng(1)
+    dims = list(studio.dimension_sliders)
+    index_nominal = studio.weight_method["index"].value
+    rows = []
+    print(f"3. every method at every level: first change (cache emptied), median / worst of {reps}; and a "
+          "dimension slider moved while the method is selected")
+    for section, selectors in (("weights", studio.weight_method), ("aggregation", studio.aggregation_method)):
+        for level, dd in selectors.items():
+            nominal = dd.value
+            for method in dd.options:
+                if method == nominal:
+                    continue
+                change, slide, cpu = [], [], []
+                for _ in range(reps):
+                    studio.model.clear_cache()
+                    change.append(_timed(lambda m=method, dd=dd: setattr(dd, "value", m), cpu))
+                    if studio.message.value:
+                        break
+                    s = studio.dimension_sliders[dims[int(rng.integers(len(dims)))]]
+                    studio.model.clear_cache()
+                    slide.append(_timed(lambda s=s: setattr(s, "value", round(float(rng.uniform(0.05, 1)), 2))))
+                    dd.value = nominal
+                    studio.weight_method["index"].value = index_nominal  # the slider switched it to manual
+                failed = " (not computed: " + studio.message.value[:60] + ")" if studio.message.value else ""
+                dd.value = nominal
+                med = statistics.median(change) * 1000
+                worst = max(change) * 1000
+                sl = f"slider median {statistics.median(slide) * 1000:6.1f} ms, worst {max(slide) * 1000:6.1f} ms" \
+                    if slide else ""
+                print(f"   {section:11s} {level:10s} {method:10s} change median {med:6.1f} ms, worst {worst:6.1f} ms "
+                      f"(CPU median {statistics.median(cpu) * 1000:6.1f} ms); {sl}{failed}")
+                rows.append((section, level, method, med, worst))
+    worst = max(rows, key=lambda r: r[4])
+    print(f"   slowest: {worst[0]} {worst[1]} {worst[2]}, worst {worst[4]:.0f} ms (target < 300 ms)")
+
+
 def smaa_speed(data, draws: int, naive: int) -> None:
     result = toolkit.build_index(data, SPEC)
     year = result.years[-1]
@@ -91,11 +142,17 @@ def main() -> None:
     ap.add_argument("--changes", type=int, default=30)
     ap.add_argument("--draws", type=int, default=10_000)
     ap.add_argument("--naive", type=int, default=40)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--only", choices=("latency", "methods", "smaa"), default=None)
     args = ap.parse_args()
     data = toolkit.read_indicators(DEMO)
     print("(synthetic demo data)")
-    studio_latency(data, args.changes)
-    smaa_speed(data, args.draws, args.naive)
+    if args.only in (None, "latency"):
+        studio_latency(data, args.changes)
+    if args.only in (None, "smaa"):
+        smaa_speed(data, args.draws, args.naive)
+    if args.only in (None, "methods"):
+        method_latency(data, args.reps)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,13 @@
 # > The default data are synthetic (`python -m toolkit demo`), not real returns; every number only
 # > illustrates the method.
 #
-# 拖动维度权重与维度内指标权重的滑块，为每一层选择赋权与合成方法，或在 AHP 编辑器中输入两两比较判断，
+# 拖动指数内各维度权重与任一分块（维度，或含子指标的指标）内权重的滑块，为框架的每一层选择赋权与合成方法，或在 AHP 编辑器中输入两两比较判断，
 # 右侧的排名表、凹凸图、Spearman/Kendall 一致性与前 N 名保留数即时更新；“save spec YAML” 把当前选择存为
 # `index` 与 `reports` 命令可用的规格文件。`make studio` 以 Voilà 网页形式提供本笔记本（不显示代码）。
 #
-# Move the sliders of the dimension weights and of the indicator weights within a dimension, choose
-# the weighting and aggregation method of each level, or type pairwise judgements in the AHP editor:
+# Move the sliders of the weights in the index and of the weights within any block (a dimension, or
+# an indicator built from sub-measures), choose the weighting and aggregation method of every level
+# of the framework, or type pairwise judgements in the AHP editor:
 # the rank table, bump chart, Spearman/Kendall agreement and top-N kept update at once. "save spec
 # YAML" stores the choices as a specification that `index` and `reports` accept. `make studio`
 # serves this notebook as a web page with Voilà (no code shown). The logic is in `toolkit.studio`.

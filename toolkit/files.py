@@ -109,6 +109,61 @@ def yaml_expanded_size(text: str) -> int:
     return size(root)
 
 
+def yaml_duplicate_keys(text: str) -> list[tuple[str, int, int]]:
+    """Keys given twice in one YAML mapping, as (key, first line, repeated line).
+
+    YAML loaders keep the last value of a repeated key without a word, so a second
+    ``normalisation:`` pasted at the end of a spec would silently replace the first. The
+    specification and framework loaders refuse such files, naming both lines.
+
+    Parameters
+    ----------
+    text : str
+        A YAML document.
+
+    Returns
+    -------
+    list of (str, int, int)
+        In document order; empty when no mapping repeats a key.
+
+    Examples
+    --------
+    >>> yaml_duplicate_keys("name: a\\nweights:\\n  index: 1\\n  index: 2\\nname: b\\n")
+    [('weights.index', 3, 4), ('name', 1, 5)]
+    >>> yaml_duplicate_keys("a: 1\\nb: {a: 2}")
+    []
+    """
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    found: list[tuple[str, int, int]] = []
+    seen: set[int] = set()
+
+    def walk(node, path: str) -> None:
+        if id(node) in seen:  # an alias: already walked
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, f"{path}[{i}]")
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                key = str(k.value) if isinstance(k, yaml.ScalarNode) else None
+                here = f"{path}.{key}" if path else str(key)
+                walk(v, here)
+                if key is None or k.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if key in first:
+                    found.append((here, first[key], k.start_mark.line + 1))
+                else:
+                    first[key] = k.start_mark.line + 1
+
+    if root is not None:
+        walk(root, "")
+    return found
+
+
 def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> dict:
     """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file.
 
@@ -142,6 +197,10 @@ def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> di
         if yaml_expanded_size(text) > MAX_YAML_NODES:
             raise error(f"{path}: the {what} expands to more than {MAX_YAML_NODES:,} values through YAML "
                         "aliases (&/*); refused")
+        if dup := yaml_duplicate_keys(text):
+            key, first, again = dup[0]
+            raise error(f"{path}: key {key!r} is given twice (lines {first} and {again}); YAML would keep "
+                        "only the last, so give each key once")
         doc = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc

@@ -35,7 +35,7 @@ def lazy_attributes(package: str, names: Mapping[str, str], modules: Iterable[st
     --------
     >>> import toolkit
     >>> toolkit.load_framework.__module__
-    'toolkit.framework.model'
+    'toolkit.framework.loader'
     """
     aliases = {}
     for item in modules:

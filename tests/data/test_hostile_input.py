@@ -397,3 +397,36 @@ def test_a_unit_id_typed_two_ways_is_reported_not_merged(tmp_path, spelling, sam
         csv.writer(fh).writerows(rows)
     problems = _problems(path)
     assert (j + 1, "unit_id", rule) in problems, problems
+
+
+# -- what Excel's formats and file types make of a return ------------------------------------------
+@pytest.mark.parametrize(("code", "value"), [
+    ("year", __import__("datetime").datetime(2024, 1, 1)),       # a year typed as a date
+    ("L1P1", __import__("datetime").datetime(1900, 5, 12)),      # 133 in a cell formatted as a date
+    ("L1P2", __import__("datetime").time(3, 0)),                 # a count in a time-formatted cell
+])
+def test_a_date_or_time_cell_is_refused_with_the_format_named(tmp_path, code, value):
+    def edit(wb):
+        ws = wb.worksheets[0]
+        ws.cell(3, _col(ws, code), value)
+
+    with pytest.raises(ValidationError) as err:
+        read_indicators(_xlsx(tmp_path, edit))
+    rep = err.value.report
+    hit = rep[(rep["row"] == 3) & (rep["column"] == code)]
+    assert len(hit) == 1 and "formatted as a date or time" in hit["message"].iloc[0]
+    assert "space" not in hit["message"].iloc[0]  # not the thousands-separator hint
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("return.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024, "password-protected"),
+    ("return.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024, "save the file as .xlsx"),
+    ("return.et", b"anything", "save the file as .xlsx"),
+])
+def test_encrypted_workbooks_and_old_formats_say_what_to_do(tmp_path, name, content, says):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValidationError) as err:
+        read_indicators(path)
+    rep = err.value.report
+    assert rep["rule_code"].tolist() == ["file_unreadable"] and says in rep["message"].iloc[0]

@@ -330,6 +330,11 @@ def cases() -> list[Case]:
         xlsx_case("a date in an amount", xcell("L1P1", __import__("datetime").datetime(2024, 1, 1)), ("L1P1",)),
         # -- specifications --------------------------------------------------------------------------
         spec_case("unknown top-level key", "normalisaton: {method: minmax}\n", ("normalisaton",)),
+        spec_case("a section given twice", SPEC.read_text("utf-8") + "\nnormalisation:\n  method: zscore\n",
+                  ("normalisation", "twice")),
+        spec_case("a key given twice inside a section",
+                  SPEC.read_text("utf-8").replace("weights:\n", "weights:\n  index: {method: entropy}\n", 1),
+                  ("weights.index", "twice")),
         spec_case("unknown method", "aggregation: {index: {method: median}}\n", ("aggregation.index.method",)),
         spec_case("billion laughs", _laughs(9), ("aliases",)),
         spec_case("recursive alias", "a: &a [*a]\nname: x\n", ("aliases",)),
@@ -363,6 +368,7 @@ def cases() -> list[Case]:
                        (ordinal, "value")),
         framework_case("framework billion laughs", _laughs(9), ("aliases",)),
         framework_case("framework not YAML", "root: [\n", ("YAML",)),
+        framework_case("framework key given twice", FRAMEWORK.read_text("utf-8") + "\nid: other\n", ("'id'", "twice")),
         # -- everyday command-line mistakes ------------------------------------------------------------
         cli_case("reports --only NOPE-404", ["reports", "--data", str(DEMO_CSV), "--spec", str(SPEC), "--only",
                                              "NOPE-404", "--out", "{d}/r", "--lang", "en"], 2, ["NOPE-404"]),

@@ -33,9 +33,11 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
         run = next(p for p in tmp_path.iterdir() if p.name.endswith(fw) or fw in p.name)
         page = next(run.glob(f"unit-{unit}-*.html"))
         text = _text(page)
-        assert "Dimension scores" in text and "Main obstacles" in text
-        # no industry column: no same-industry peers (the nearest profiles instead), no city
-        assert "Brains of the same industry" not in text and "Brains with the most similar profile" in text
+        assert ("Dimension scores" if fw == "undp_hdi" else "Pillar scores") in text and "Main obstacles" in text
+        # no peer column: no same-industry peers (the nearest profiles instead), no city; the
+        # framework's words throughout (see test_framework_words.py)
+        assert "of the same" not in text and "Countries with the most similar profile" in text
+        assert "brain" not in text.lower() and " city" not in text.lower() and "industr" not in text.lower()
         if fw == "undp_hdi":
             assert "Switzerland" in text and "Rank 1 / 193" in text
             assert "A long and healthy life" in text

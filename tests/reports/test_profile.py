@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from toolkit.reports import facts, summary, views
-from toolkit.reports.text import brain_name, industry_name
+from toolkit.reports.text import industry_name, unit_name
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 YEAR = 2025
@@ -76,8 +76,8 @@ def test_dimension_comparisons_are_means_of_the_other_peers(demo_bundle, demo_re
     np.testing.assert_allclose(f["score"], ds.loc[UNIT])
     np.testing.assert_allclose(f["mean"], ds.mean())
     np.testing.assert_allclose(f["best"], ds.max())
-    np.testing.assert_allclose(f["industry"], ind.mean())
-    np.testing.assert_allclose(f["city"], city.mean())
+    np.testing.assert_allclose(f["peers"], ind.mean())
+    np.testing.assert_allclose(f["region"], city.mean())
     assert list(f["rank"]) == [int((ds[c] > ds.at[UNIT, c]).sum() + 1) for c in ds.columns]
 
 
@@ -86,13 +86,13 @@ def test_a_brain_alone_in_its_industry_gets_its_nearest_brains_as_peers(demo_bun
     counts = units["industry"].value_counts()
     alone = units.index[units["industry"] == counts.index[counts == 1][0]][0]
     kind, peers = views.peers_frame(demo_bundle, alone, YEAR)
-    assert kind == "nearest" and peers["unit_id"].iloc[0] == alone and len(peers) == 6
+    assert kind == "alone" and peers["unit_id"].iloc[0] == alone and len(peers) == 6
     ds = demo_result.dimension_scores.xs(YEAR, level="year")
     dist = np.sqrt(((ds - ds.loc[alone]) ** 2).sum(axis=1)).drop(alone).sort_values()
     assert list(peers["unit_id"].iloc[1:]) == list(dist.index[:5])
     kind, peers = views.peers_frame(demo_bundle, UNIT, YEAR)
     n_same = int((units["industry"] == units.at[UNIT, "industry"]).sum())
-    assert kind == "industry" and len(peers) == min(n_same, views.MAX_PEERS + 1)
+    assert kind == "peers" and len(peers) == min(n_same, views.MAX_PEERS + 1)
 
 
 def test_indicator_table_has_names_units_percent_weights_and_no_codes(demo_bundle, demo_result):
@@ -123,7 +123,7 @@ def test_whole_profile_in_english_uses_english_names_and_labels(demo_bundle):
         views.headline_html, views.summary_html, views.dimension_html, views.position_html, views.trend_html,
         views.strengths_html, views.indicator_html, views.obstacle_html, views.coupling_html, views.peers_html))
     text = _visible(page)
-    assert brain_name(row, "en") == f"Heze {industry_name(row['industry'], 'en')} Industrial Brain"
+    assert unit_name(row, "en", demo_bundle.framework) == f"Heze {industry_name(row['industry'], 'en')} Industrial Brain"
     assert "Heze" in text and "Provincial mean" in text and "Technological innovation capacity" in text
     cjk = set(re.findall(r"[\u4e00-\u9fff]+", text))
     assert cjk <= {row["brain_name"]}, cjk  # only the name as written in the return, shown under the English one

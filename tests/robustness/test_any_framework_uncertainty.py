@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 import toolkit as tk
-from toolkit.errors import DataError
 from toolkit.robustness import leave_one_out, replicate, uncertainty
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +60,24 @@ def test_asem_nominal_replication_equals_build_index(asem):
     assert np.allclose(comp.iloc[1].to_numpy(), undenominated.to_numpy(), atol=1e-10)
 
 
-def test_screening_that_drops_nominal_units_is_refused_with_a_reason(asem):
+def test_screening_that_drops_nominal_units_leaves_them_unranked_in_those_replications(asem):
+    # without imputation, ASEM's 90 % screening drops 5 of the 51 units: in those replications
+    # they have no rank (NaN) and the other 46 are ranked 1..46, as build_index ranks them
     data, spec = asem
     us = {"name": "x", "factors": [{"name": "imputation", "address": "imputation.method",
                                     "options": ["group_mean", "none"]}]}
-    with pytest.raises(DataError, match=r"screening drops 5 unit\(s\) the nominal index keeps"):
-        uncertainty(data, spec, us, n=4, seed=0)
+    res = uncertainty(data, spec, us, n=4, seed=0, design="montecarlo")
+    unimputed = tk.build_index(data, spec.replace({"imputation": {"method": "none", "by": None}}))
+    dropped = res.units.difference(unimputed.rank.index)
+    assert len(dropped) == 5 and len(res.units) == 51
+    none = (res.samples["imputation"] == "none").to_numpy()
+    assert 0 < none.sum() < 4
+    cols = res.units.get_indexer(dropped)
+    assert np.isnan(res.ranks[np.ix_(none, cols)]).all() and not np.isnan(res.ranks[~none]).any()
+    assert (res.rank_stats.loc[dropped, "screened_out"] == none.mean()).all()
+    want = unimputed.rank.reindex(res.units).to_numpy(dtype=float, na_value=np.nan)
+    np.testing.assert_array_equal(res.ranks[np.flatnonzero(none)[0]], want)
+    assert np.nanmax(res.ranks[none]) == 46
 
 
 def test_hdi_uncertainty_and_leave_one_dimension_out(hdi):

@@ -181,17 +181,18 @@ CASES = {  # registry → [(id, spec changes)]
 
 def _fix_case(change, data, fw):
     """Fill in what depends on the data: the reference unit, cost targets."""
+    from toolkit.index.build import index_leaves
+
     norm = change.get("normalisation", {})
     params = norm.get("params", {})
+    leaves = index_leaves(fw)
     if params.get("reference_unit") == "REF":  # a unit that is not the worst on any leaf
-        from toolkit.index.build import index_leaves
-
-        leaves = index_leaves(fw)
         t = data.table.query("year == 2025").set_index("unit_id")[leaves]
         x = (t * fw.directions.reindex(leaves)).fillna(t.median())
         params["reference_unit"] = str(x.index[(x > x.min()).all(axis=1)][0])
     if norm.get("method") == "distance_to_target":
-        params["target"] = {c: (1.0e9 if d > 0 else -1.0e9) for c, d in fw.directions.items()}
+        # per indicator, the leaves only: a code outside the normalised block is an error
+        params["target"] = {c: (1.0e9 if fw.directions[c] > 0 else -1.0e9) for c in leaves}
     return change
 
 
@@ -352,3 +353,38 @@ def test_manual_weights_accept_simple_fractions(data, base):
     w = quiet_build(data, spec).weights.query("parent == 'INDEX'").set_index("child")["weight"]
     np.testing.assert_allclose(w[["L1", "L2", "L3", "L4", "L5"]].to_numpy(), [1 / 3, 1 / 3, 1 / 6, 1 / 12, 1 / 12],
                                atol=1e-15)
+
+
+# ------------------------------------------------------------------------------ per-indicator mappings
+def _mapping_change(fw):
+    from toolkit.index.build import index_leaves
+
+    leaves = index_leaves(fw)
+    return {"outliers": {"method": "coinr", "winmax": {c: i % 3 for i, c in enumerate(leaves)},
+                         "log_transform": {leaves[0]: "log_CT_orig", leaves[1]: "none"}},
+            "normalisation": {"method": "minmax", "params": {"lower": {c: float(i % 2) for i, c in enumerate(leaves)},
+                                                             "upper": 100}},
+            "aggregation": {"dimension": {"method": "generalised_mean", "params": {"p": {"L1": 2.0, "L3": 0.5}}}}}
+
+
+def test_per_indicator_and_per_node_mappings_equal_in_build_index_and_engine(data, base, cost_fw):
+    change = _mapping_change(cost_fw)
+    _contract(data, base, cost_fw, change)
+    # and the mapping matters: the all-default spec gives other composites
+    assert not np.allclose(quiet_build(data, base.replace(change)).composite, quiet_build(data, base).composite)
+
+
+def test_a_factor_whose_options_are_per_indicator_mappings_replicates_build_index(data, base, cost_fw):
+    leaves = _mapping_change(cost_fw)["normalisation"]["params"]["lower"]
+    spec = base.replace({"normalisation": {"method": "minmax", "params": {"lower": 1, "upper": 100}}})
+    options = [1, leaves]
+    us = load_uncertainty_spec({"factors": [{"name": "lower", "address": "normalisation.params.lower",
+                                             "options": options, "labels": ["one", "by indicator"]}]},
+                               spec=spec, framework=cost_fw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = replicate(data, spec, us, [{"lower": "one"}, {"lower": "by indicator"}], framework=cost_fw)
+    assert not np.allclose(got.iloc[0], got.iloc[1])
+    for row, option in zip(got.to_numpy(), options, strict=True):
+        want = quiet_build(data, spec.replace({"normalisation": {"params": {"lower": option, "upper": 100}}})).composite
+        np.testing.assert_allclose(row, want.to_numpy(), rtol=0, atol=1e-9)

@@ -4,9 +4,11 @@
 * :func:`leading_obstacles` — the largest obstacle degrees (障碍度) of the top-ranked units, as
   text (the degrees themselves are :func:`toolkit.methods.diagnose.top_obstacles`);
 * :func:`uncertainty_factors` — the factors of an uncertainty specification, one row each;
-* :func:`rank_interval_table` — the rank intervals of one year with the brains' names.
+* :func:`rank_interval_table` — the rank intervals of one year with the units' names.
 
-Each reads results computed elsewhere; none computes a method of its own.
+Each reads results computed elsewhere; none computes a method of its own. The units' names are
+in the framework's name column (``brain_name`` for the Shandong framework, ``country`` for the
+HDI), which names the column of the table; a framework without one shows the unit id.
 """
 
 from __future__ import annotations
@@ -18,6 +20,18 @@ from .explore import label_of
 __all__ = ["leading_obstacles", "rank_changes", "rank_interval_table", "uncertainty_factors"]
 
 
+def _name_column(result) -> str:
+    """The framework's name column when the result's units carry it, else ``unit_id``."""
+    col = result.framework.name_column
+    return col if col and col in result.units else "unit_id"
+
+
+def _names(result, year: int) -> pd.Series:
+    units = result.units.xs(year, level="year")
+    col = _name_column(result)
+    return units[col] if col != "unit_id" else pd.Series(units.index, index=units.index, name="unit_id")
+
+
 def rank_changes(result, year: int | None = None, previous: int | None = None, lang: str = "zh") -> pd.DataFrame:
     """Each unit's rank and composite score in ``previous`` and ``year``, and the change.
 
@@ -25,11 +39,11 @@ def rank_changes(result, year: int | None = None, previous: int | None = None, l
     ----------
     result : IndexResult
     year, previous : int, optional; default the last two years of the result.
-    lang : "zh" or "en", the language of ``brain_name``.
+    lang : "zh" or "en", the language of the names.
 
     Returns
     -------
-    DataFrame indexed by unit: brain_name, ``rank_<previous>``, ``rank_<year>``, ``rank_change``
+    DataFrame indexed by unit: the name column (``brain_name``…), ``rank_<previous>``, ``rank_<year>``, ``rank_change``
     (positive = the unit rose) and ``score_change``; the largest moves first (ties: by the rank
     in ``year``). Empty, with the same columns, when ``year`` is the first year of the data.
 
@@ -45,15 +59,15 @@ def rank_changes(result, year: int | None = None, previous: int | None = None, l
     years = result.years
     year = years[-1] if year is None else year
     earlier = [y for y in years if y < year]
+    name = _name_column(result)
     if previous is None:
         if not earlier:
-            return pd.DataFrame(columns=["brain_name", "rank_previous", f"rank_{year}", "rank_change",
-                                         "score_change"])
+            return pd.DataFrame(columns=[name, "rank_previous", f"rank_{year}", "rank_change", "score_change"])
         previous = earlier[-1]
     root = result.framework.root.code
     now, before = result.summary(year, lang), result.summary(previous, lang)
     out = pd.DataFrame({
-        "brain_name": now["brain_name"],
+        name: _names(result, year).reindex(now.index),
         f"rank_{previous}": before["rank"].reindex(now.index),
         f"rank_{year}": now["rank"],
         "rank_change": before["rank"].reindex(now.index) - now["rank"],
@@ -76,7 +90,7 @@ def leading_obstacles(result, year: int, top: int = 10, k: int = 3, lang: str = 
 
     Returns
     -------
-    DataFrame indexed by unit, by rank: brain_name, rank, and ``obstacle_1`` … ``obstacle_k``,
+    DataFrame indexed by unit, by rank: the name column (``brain_name``…), rank, and ``obstacle_1`` … ``obstacle_k``,
     each ``"<code> <name> (<degree> %)"``.
 
     Examples
@@ -98,7 +112,8 @@ def leading_obstacles(result, year: int, top: int = 10, k: int = 3, lang: str = 
                                                                             strict=True)]
     wide = t.pivot(index="unit", columns="rank", values="text").reindex(summary.index)
     wide.columns = [f"obstacle_{i}" for i in wide.columns]
-    return pd.concat([summary[["brain_name", "rank"]], wide], axis=1)
+    names = _names(result, year).reindex(summary.index)
+    return pd.concat([names, summary["rank"], wide], axis=1)
 
 
 def uncertainty_factors(source, spec, framework=None) -> pd.DataFrame:
@@ -140,18 +155,18 @@ def uncertainty_factors(source, spec, framework=None) -> pd.DataFrame:
 
 
 def rank_interval_table(ua, result, year: int, lang: str = "zh") -> pd.DataFrame:
-    """Rank intervals of ``year`` with the brains' names, by nominal rank.
+    """Rank intervals of ``year`` with the units' names, by nominal rank.
 
     Parameters
     ----------
     ua : UncertaintyResult (its ``caterpillar(year)`` and ``rank_stats``).
-    result : IndexResult (its ``units``, for the names).
+    result : IndexResult (its ``units`` and ``framework``, for the names).
     year : int
     lang : "zh" or "en" (reserved: names are as the data give them).
 
     Returns
     -------
-    DataFrame indexed by unit: brain_name, nominal, median, p05, p95, ``width`` (p95 − p05) and
+    DataFrame indexed by unit: the name column, nominal, median, p05, p95, ``width`` (p95 − p05) and
     ``mean_abs_shift``.
 
     Examples
@@ -162,14 +177,14 @@ def rank_interval_table(ua, result, year: int, lang: str = "zh") -> pd.DataFrame
     ...                    index=pd.Index(["a", "b"], name="unit_id"))
     >>> ua = SimpleNamespace(caterpillar=lambda year: cat,
     ...                      rank_stats=pd.DataFrame({"mean_abs_shift": [0.3, 0.9]}, index=idx))
-    >>> res = SimpleNamespace(units=pd.DataFrame({"brain_name": ["甲", "乙"]}, index=idx))
+    >>> from toolkit import load_framework
+    >>> res = SimpleNamespace(units=pd.DataFrame({"brain_name": ["甲", "乙"]}, index=idx), framework=load_framework())
     >>> rank_interval_table(ua, res, 2025)[["brain_name", "width", "mean_abs_shift"]].values.tolist()
     [['甲', 1, 0.3], ['乙', 3, 0.9]]
     """
     cat = ua.caterpillar(year)
     stats = ua.rank_stats.xs(year, level="year")
-    names = result.units.xs(year, level="year")["brain_name"]
-    out = pd.concat([names.reindex(cat.index), cat], axis=1)
+    out = pd.concat([_names(result, year).reindex(cat.index), cat], axis=1)
     out["width"] = cat["p95"] - cat["p05"]
     out["mean_abs_shift"] = stats["mean_abs_shift"].reindex(cat.index)
     return out

@@ -8,6 +8,7 @@ error, never a silent NaN.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -109,6 +110,13 @@ def parse_number(value, *, allow_percent: bool = False) -> float | None:
         return None
     if isinstance(value, bool):
         raise CellError("not_a_number", "应填写数字", "expected a number")
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        # Excel stores a number; the cell's date format made it a date. Whether the office meant
+        # the date or the number underneath cannot be known, so neither is guessed.
+        shown = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+        raise CellError("not_a_number", f"单元格是日期或时间格式（显示为 {shown}），不是数字：请将单元格格式设为“常规”或“数值”后重新填写",
+                        f"the cell is formatted as a date or time (shows {shown}), not a number: "
+                        "format it as General or Number and type the value again")
     if isinstance(value, (int, float)):
         try:
             number = float(value)

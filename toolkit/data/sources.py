@@ -148,6 +148,9 @@ def read_raw(path: str | Path) -> RawTable:
         raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
     except OSError as exc:
         raise _unreadable(path, f"无法读取文件：{exc.strerror or exc}", f"cannot read the file: {exc.strerror or exc}") from exc
+    if suffix in (".xls", ".et", ".ods", ".numbers", ".wps"):  # spreadsheets Excel or WPS can save as .xlsx
+        raise _unreadable(path, f"不支持 {suffix} 格式：请在 Excel 或 WPS 中另存为 .xlsx（或 CSV UTF-8）",
+                          f"{suffix} files are not read: save the file as .xlsx (or CSV UTF-8) in Excel or WPS", suffix)
     raise _unreadable(path, "只支持 .csv 和 .xlsx 文件", "only .csv and .xlsx files are supported", suffix)
 
 
@@ -233,6 +236,9 @@ class _Rows:
         return blocks[0] if len(blocks) == 1 else np.vstack(blocks)
 
 
+#: the first bytes of an OLE compound file: encrypted XLSX and the old binary .xls
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 #: field separators a CSV may use: the comma, and what Excel writes for "Unicode text" (tab) or
 #: in locales whose decimal mark is a comma (semicolon)
 DELIMITERS = (",", "\t", ";")
@@ -259,8 +265,8 @@ def sniff_delimiter(lines: list[str]) -> str:
     --------
     >>> sniff_delimiter(["# note", "unit_id;year;L1P1", "B1;2024;1,5"])
     ';'
-    >>> sniff_delimiter(['"a,b"\tc\td']), sniff_delimiter(["unit_id"])
-    ('\t', ',')
+    >>> sniff_delimiter(['"a,b";c;d']), sniff_delimiter(["unit_id"])
+    (';', ',')
     """
     header = next((ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")), "")
     widths = {d: len(next(csv.reader([header], delimiter=d), [])) for d in DELIMITERS}
@@ -356,6 +362,12 @@ def _read_xlsx(path: Path) -> RawTable:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
+    with open(path, "rb") as fh:
+        if fh.read(8) == OLE_MAGIC:
+            # an OLE container: a password-protected workbook, or the old binary .xls renamed
+            raise _unreadable(path, "该工作簿设置了打开密码（已加密），或是改名为 .xlsx 的旧版 .xls 文件：请在 Excel 中取消密码并另存为 .xlsx",
+                              "the workbook is password-protected (encrypted), or an old .xls file renamed .xlsx: "
+                              "remove the password in Excel and save it as .xlsx")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except PermissionError:

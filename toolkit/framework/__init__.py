@@ -9,14 +9,14 @@ from ..lazy import lazy_attributes
 _NAMES = {
     'Framework': 'model',
     'Node': 'model',
-    'available_frameworks': 'model',
-    'load_framework': 'model',
+    'available_frameworks': 'loader',
+    'load_framework': 'loader',
     'UnitColumn': 'units',
     'cities': 'geo',
     'city_code': 'geo',
     'city_name': 'geo',
 }
-_MODULES = ['model', 'units', 'geo']
+_MODULES = ['model', 'loader', 'units', 'wording', 'geo']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

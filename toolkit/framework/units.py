@@ -19,6 +19,9 @@ measure it. Each entry is a mapping:
 ``values``
     a fixed list of allowed values, or ``reference: shandong_cities.zh`` / ``.code`` for the
     16 Shandong cities and their GB/T 2260 codes.
+``summary``
+    whether :meth:`~toolkit.index.build.IndexResult.summary` shows the column beside the scores
+    (default: true for the name and the group columns, false for the others).
 ``default``
     the value used when the column is absent. A column without a default must be present in
     every file (its cells may be empty unless it is required); a column with one may be left
@@ -43,7 +46,7 @@ from ..errors import FrameworkError
 
 ROLES = ("id", "name", "group", "year", "denominator", "attribute")
 REFERENCES = ("shandong_cities.zh", "shandong_cities.code")
-_KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default")
+_KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default", "summary")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ class UnitColumn:
     reference: str | None = None
     default: object = None
     has_default: bool = False
+    summary: bool | None = None
+
+    @property
+    def in_summary(self) -> bool:
+        """Whether the summary table shows this column (declared, else: the name and group columns)."""
+        return self.role in ("name", "group") if self.summary is None else self.summary
 
     def label(self, lang: str = "zh") -> str:
         """The column's label in ``lang``, falling back to the other language, then the name."""
@@ -160,10 +169,13 @@ def parse_unit_columns(raw, where: str) -> tuple[UnitColumn, ...]:
             raise FrameworkError(f"{ctx}: required must be true or false, got {required!r}")
         if required and "default" in entry:
             raise FrameworkError(f"{ctx}: a required column cannot have a default")
+        summary = entry.get("summary")
+        if summary is not None and not isinstance(summary, bool):
+            raise FrameworkError(f"{ctx}: summary must be true or false, got {summary!r}")
         out.append(UnitColumn(name, role, tuple(str(a) for a in aliases), str(entry.get("label_zh", "")),
                               str(entry.get("label_en", "")), required,
                               None if values is None else tuple(str(v) for v in values), ref, entry.get("default"),
-                              "default" in entry))
+                              "default" in entry, summary))
     names = [c.name for c in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

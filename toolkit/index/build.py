@@ -159,14 +159,14 @@ class IndexResult:
         return sorted(self.composite.index.get_level_values("year").unique())
 
     def summary(self, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
-        """One row per unit (and year): its name and group columns, the dimension scores (or
+        """One row per unit (and year): the unit columns the framework shows in a summary (its
+        name and group columns, less those marked ``summary: false``; see
+        :attr:`~toolkit.framework.model.Framework.summary_columns`), the dimension scores (or
         the level below the index when the framework has no dimensions), composite, rank —
         sorted by year then rank."""
         fw = self.framework
         root = fw.root.code
-        names = [c for c in [fw.name_column, *fw.group_columns] if c and c in self.units]
-        if fw.id == "shandong_industrial_brain":
-            names = [c for c in ("brain_name", "city", "industry") if c in self.units]
+        names = [c for c in fw.summary_columns if c in self.units]
         out = pd.concat([self.units[names], self.level_scores(self.headline_level),
                          self.composite.rename(root), self.rank.rename("rank")], axis=1)
         if year is not None:

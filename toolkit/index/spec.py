@@ -408,7 +408,8 @@ def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
             if p.per_indicator and isinstance(value, Mapping):
                 unknown = [c for c in value if c not in fw]
                 if unknown:
-                    raise SpecError(f"{where}: {what}.params.{p.name} names {unknown}, not in framework {fw.id}")
+                    raise SpecError(f"{where}: {what}.params.{p.name} names {unknown}, not in framework {fw.id}"
+                                    f"{_suggest(unknown[0], [n.code for n in fw.leaves()])}")
 
     one(norm["method"], norm["params"], "normalisation")
     overrides = norm["overrides"] or {}
@@ -422,10 +423,22 @@ def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
         one(m, o.get("params", norm["params"] if m == norm["method"] else {}), f"normalisation.overrides.{code}")
 
 
+def _choice_nodes(tree, fw, nodes, top) -> list:
+    """The parents a level's choice (``top``) reaches: all of its level (an override that sets no
+    ``params`` keeps the level's), or the one node of an override."""
+    if not top or not nodes:
+        return list(nodes)
+    level = fw.node(nodes[0]).level
+    return [p for p in tree if fw.node(p).level == level]
+
+
 def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
+    from .params import check_node_params
+
     entry = reg.AGGREGATION.get(choice.get("method"), where, f"{what}.method")
     _keys(choice, {"method", "params"}, what, where)
     reg.AGGREGATION.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+    check_node_params(entry, choice.get("params") or {}, _choice_nodes(tree, fw, nodes, top), f"{where}: {what}.params")
 
 
 def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False) -> None:
@@ -434,6 +447,9 @@ def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False)
         raise SpecError(f"{where}: {what}: a combination cannot combine another combination")
     _keys(choice, {"method", "params"} | {p.name for p in entry.settings}, f"{what} ({entry.name})", where)
     reg.WEIGHTING.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
+    from .params import check_node_params
+
+    check_node_params(entry, choice.get("params") or {}, _choice_nodes(tree, fw, nodes, top), f"{where}: {what}.params")
     for p in entry.settings:
         if p.name in choice:
             p.check(choice[p.name], f"{where}: {what}", entry.name)

@@ -13,9 +13,12 @@ They own the pipeline's rules, so that the two callers cannot drift apart:
 * the **blocks**: pooled, or one per year (:func:`blocks`);
 * the **data path**: denominate → impute → screen → treat, in COINr's order
   (``build_example_coin``), as one function (:func:`data_path`);
-* **per-indicator parameters**: a mapping indicator → value resolved to each column's own
-  scalar (:func:`toolkit.index.params.column_params`), so one indicator's value never reaches
-  another.
+* **per-indicator parameters**: on a columnwise method (outlier treatment, normalisation) a
+  mapping indicator → value is resolved against the block's columns, the columns with equal
+  resolved parameters are grouped and the method runs once per group
+  (:func:`toolkit.index.params.column_groups`), so one indicator's value never reaches another;
+  per-node parameters of weights and aggregation are resolved for each node
+  (:func:`node_choice`).
 
 Every method is looked up in :mod:`toolkit.methods.registry`; each runs its one kernel, on a
 batch of one here (:func:`weight_node`) and on stacks in the engine (:func:`weight_stack`,
@@ -34,14 +37,20 @@ import pandas as pd
 from ..errors import DataError, SpecError
 from ..methods import impute as imp
 from ..methods import normalise as norm
-from ..methods import outliers
 from ..methods import weights as wts
 from ..methods.checks import BatchError
 from ..methods.denominate import denominate
-from ..methods.registry import AGGREGATION, COMBINATION, SCREENING, WEIGHTING
+from ..methods.registry import (
+    AGGREGATION,
+    COMBINATION,
+    NORMALISATION,
+    SCREENING,
+    TREATMENT,
+    WEIGHTING,
+)
 from ..methods.subjective import combination_coefficients
 from ..methods.weight_kernels import run_quietly
-from .params import column_params
+from .params import block_choice, column_groups, node_params, normalisation_blocks
 
 __all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
            "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
@@ -200,29 +209,73 @@ def data_path(raw: pd.DataFrame, units: pd.DataFrame, fw, spec) -> DataPath:
 
 def treat_step(X: pd.DataFrame, fw, spec):
     """Outlier treatment (``outliers``): COINr's winsorise-then-log rule, binary/ordinal
-    indicators (``skip_types``) and ``skip`` left alone. Returns (data, log, details)."""
+    indicators (``skip_types``) and ``skip`` left alone. Returns (data, log, details).
+
+    ``winmax``, ``skew_thresh``, ``kurt_thresh`` and ``log_transform`` may each be one value or
+    a mapping indicator → value: the columns with equal settings are treated together, one call
+    of :func:`toolkit.methods.outliers.treat_outliers` per group.
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import load_spec
+    >>> spec = load_spec({"framework": "undp_hdi", "outliers": {"method": "coinr", "winmax": {"LE": 0}}})
+    >>> idx = pd.MultiIndex.from_tuples([(f"u{i}", 1) for i in range(6)], names=["unit_id", "year"])
+    >>> X = pd.DataFrame({c: [1.0, 1, 1, 1, 2, 50] for c in ["LE", "EYS", "MYS", "GNI"]}, index=idx)
+    >>> T, log, details = treat_step(X, spec.framework, spec)
+    >>> details["n_winsorised"].to_dict()  # LE: winmax 0, so it is logged instead; the others winsorised once
+    {'LE': 0, 'EYS': 1, 'MYS': 1, 'GNI': 1}
+    """
     choice = spec["outliers"]
     if choice["method"] == "none":
         return X, pd.DataFrame(columns=_TREAT_LOG), pd.DataFrame()
+    entry = TREATMENT.get(choice["method"])
     skip = [c for c in X.columns if fw.node(c).type in choice["skip_types"] or c in choice["skip"]]
-    res = outliers.treat_outliers(X, winmax=choice["winmax"], skew_thresh=choice["skew_thresh"],
-                                  kurt_thresh=choice["kurt_thresh"], log_transform=choice["log_transform"],
-                                  skip=skip)
-    return res.data, res.log, res.details
+    params = {p.name: _plain(choice.get(p.name, p.default)) for p in entry.params}
+    groups = column_groups(entry, params, list(X.columns), "outliers")
+    results = [entry.function(X[cols], **scalars, skip=[c for c in skip if c in cols]) for scalars, cols in groups]
+    if len(results) == 1:
+        res = results[0]
+        return res.data, res.log, res.details
+    order = {c: j for j, c in enumerate(X.columns)}
+    logs = [r.log for r in results if len(r.log)]
+    log = pd.concat(logs, ignore_index=True) if logs else results[0].log
+    if len(log):  # the order of one call: column by column
+        log = log.iloc[np.argsort(log["indicator"].map(order).to_numpy(), kind="stable")].reset_index(drop=True)
+    details = pd.concat([r.details for r in results]).reindex(X.columns)
+    details.index.name = "indicator"
+    data = pd.concat([r.data for r in results], axis=1)[list(X.columns)]
+    return data, log, details
 
 
 def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
     """Normalise one block, direction-aware: ``normalisation`` with its per-indicator
-    ``overrides`` (an override with a different method starts from that method's defaults).
-    Constant columns take the documented midpoint silently."""
+    ``overrides`` (an override with a different method starts from that method's defaults)
+    and per-indicator parameters (a mapping indicator → value: the columns with equal
+    parameters are normalised together, :func:`toolkit.index.params.column_groups`).
+    Constant columns take the documented midpoint silently.
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import load_spec
+    >>> spec = load_spec({"framework": "undp_hdi", "normalisation": {"method": "minmax",
+    ...                   "params": {"lower": 0, "upper": {"LE": 1, "EYS": 10, "MYS": 100, "GNI": 1}}}})
+    >>> X = pd.DataFrame({c: [0.0, 5.0, 10.0] for c in ["LE", "EYS", "MYS", "GNI"]})
+    >>> normalise_block(X, spec.framework, spec).iloc[1].tolist()
+    [0.5, 5.0, 50.0, 0.5]
+    """
     ns = spec["normalisation"]
-    groups: dict[tuple, tuple[str, dict, list[str]]] = {}
-    for c in X.columns:
-        method, params = column_params(ns, c)  # per-indicator parameters resolved to this column's scalars
-        params = _plain(params)
-        groups.setdefault((method, repr(sorted(params.items()))), (method, params, []))[2].append(c)
+    groups: list[tuple[str, dict, list[str]]] = []
+    blocks_ = normalisation_blocks(ns, list(X.columns))
+    for where, cols in blocks_.items():
+        if not cols:
+            continue
+        method, params = block_choice(ns, where)
+        others = [c for c in X.columns if c not in cols]
+        for scalars, gcols in column_groups(NORMALISATION.get(method), _plain(params), cols, f"{where}.params",
+                                            elsewhere=others):
+            groups.append((method, scalars, gcols))
     parts = []
-    for method, params, cols in groups.values():
+    for method, params, cols in groups:
         Xm = X[cols]
         if "reference_unit" in params and isinstance(X.index, pd.MultiIndex):
             # the reference is a unit id: within a block each unit has one row (or the id is ambiguous)
@@ -250,13 +303,25 @@ def node_choice(sections, section: str, level: str, node: str | None = None) -> 
     ...         "aggregation": {}}
     >>> node_choice(spec, "weights", "index", "IDX"), node_choice(spec, "aggregation", "index", "IDX")
     ({'method': 'entropy'}, {'method': 'arithmetic'})
+
+    A per-node parameter given as a mapping node → value is resolved for the node:
+
+    >>> spec = {"aggregation": {"dimension": {"method": "generalised_mean", "params": {"p": {"D1": 0.5}}}}}
+    >>> node_choice(spec, "aggregation", "dimension", "D1"), node_choice(spec, "aggregation", "dimension", "D2")
+    ({'method': 'generalised_mean', 'params': {'p': 0.5}}, {'method': 'generalised_mean', 'params': {'p': 1.0}})
     """
     sec = sections[section]
     choice = {k: v for k, v in (sec.get(level) or {}).items()}
     overrides = choice.pop("overrides", None) or {}
     if node is not None and node in overrides:
         choice = {**choice, **overrides[node]}
-    return _plain(choice) if choice else dict(DEFAULT_CHOICE[section])
+    if not choice:
+        return dict(DEFAULT_CHOICE[section])
+    choice = _plain(choice)
+    registry = WEIGHTING if section == "weights" else AGGREGATION
+    if node is not None and choice.get("params") and choice.get("method") in registry:
+        choice["params"] = node_params(registry[choice["method"]], choice["params"], node)
+    return choice
 
 
 def _plain(obj):

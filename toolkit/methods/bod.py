@@ -8,8 +8,9 @@ i.e. input-oriented constant-returns DEA with every indicator an output and a du
 (Compind ``ci_bod``). The score lies in [0, 1]; 1 means the unit is on the frontier. Optional
 bounds on the unit's own *weight shares* ``w_j y_cj / Σ_k w_k y_ck ∈ [L_j, U_j]`` (Compind
 ``ci_bod_constr``; "pie shares") keep a unit from putting all its weight on one indicator.
-Each LP is solved with ``scipy.optimize.linprog`` (HiGHS). Optimal weights need not be unique
-(a frontier unit often has several); the solver's vertex is reported.
+The m LPs are solved by ``scipy.optimize.linprog`` (HiGHS) as one block-diagonal LP over the
+frontier units' rows (see :func:`_solve`). Optimal weights need not be unique (a frontier unit
+often has several); the solver's vertex is reported.
 
 References
 ----------
@@ -68,26 +69,79 @@ class _Infeasible(Exception):
         self.unit = unit
 
 
-def _solve(Y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The m multiplier LPs of one matrix Y (m × n, ≥ 0): scores (m,) and weights (m, n)."""
-    m, n = Y.shape
-    W = np.zeros((m, n))
-    score = np.zeros(m)
+def _frontier(Y: np.ndarray) -> np.ndarray:
+    """Mask of the units whose constraint ``y_k · w ≤ 1`` can bind (m,): those that no other unit
+    weakly dominates.
+
+    Why the others can be dropped: if ``y_l ≥ y_k`` element-wise then for every ``w ≥ 0``,
+    ``y_k · w ≤ y_l · w``, so ``y_l · w ≤ 1`` implies ``y_k · w ≤ 1``: unit k's row is redundant
+    given unit l's, and removing it leaves the feasible set {w ≥ 0 : Y w ≤ 1} (and its
+    intersection with any unit's share-bound rows) exactly as it was — hence every unit's
+    optimum and score. "Dominates" is ``y_l ≥ y_k`` with ``y_l ≠ y_k``, or equal rows and
+    ``l < k`` (so one of several identical units stays); this relation is a strict partial
+    order, so each dropped unit is dominated by a kept one (follow the chain of dominators,
+    which ends, to a unit no one dominates; ≥ is transitive).
+    """
+    m = len(Y)
+    keep = np.ones(m, dtype=bool)
+    order = np.arange(m)
+    for start in range(0, m, 256):  # chunks keep the m × m × n comparison small
+        block = Y[start:start + 256]
+        ge = (Y[:, None, :] >= block[None, :, :]).all(axis=-1)  # ge[l, k]: y_l ≥ y_k
+        gt = (Y[:, None, :] > block[None, :, :]).any(axis=-1)
+        idx = order[start:start + 256]
+        dom = ge & (gt | (order[:, None] < idx[None, :]))
+        dom[idx, np.arange(len(idx))] = False
+        keep[idx] = ~dom.any(axis=0)
+    return keep
+
+
+def _problem(Y: np.ndarray, units: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """The LPs of ``units`` as one block-diagonal LP: variables (len(units) × n), each unit's
+    block the frontier rows and its own share-bound rows (as ≤ 0:
+    ``L_j Σ w y − w_j y_j ≤ 0`` and ``w_j y_j − U_j Σ w y ≤ 0``)."""
+    from scipy.sparse import coo_matrix
+
+    n = Y.shape[1]
+    F = Y[_frontier(Y)]
     eye = np.eye(n)
-    for c in range(m):
-        y = Y[c]
-        rows, rhs = [Y], [np.ones(m)]
-        # share rows, as ≤ 0: L_j Σ w y − w_j y_j ≤ 0 and w_j y_j − U_j Σ w y ≤ 0
-        for bound, sign in ((lo, 1.0), (hi, -1.0)):
-            keep = ~np.isnan(bound)
-            if keep.any():
-                rows.append(sign * (bound[keep, None] * y[None, :] - eye[keep] * y[None, :]))
-                rhs.append(np.zeros(int(keep.sum())))
-        res = linprog(-y, A_ub=np.vstack(rows), b_ub=np.concatenate(rhs), bounds=[(0, None)] * n, method="highs")
-        if res.status != 0:
-            raise _Infeasible(c, res.message)
-        W[c] = res.x
-        score[c] = max(-res.fun, 0.0)
+    U = Y[units]  # (u, n)
+    parts, rhs = [np.broadcast_to(F, (len(U), *F.shape))], [np.ones(len(F))]
+    for bound, sign in ((lo, 1.0), (hi, -1.0)):
+        keep = ~np.isnan(bound)
+        if keep.any():
+            parts.append(sign * U[:, None, :] * (bound[keep, None] - eye[keep])[None])
+            rhs.append(np.zeros(int(keep.sum())))
+    B = np.concatenate(parts, axis=1)  # (u, r, n): one dense block per unit
+    u, r, _ = B.shape
+    rows = (np.arange(u)[:, None, None] * r + np.arange(r)[None, :, None]) + np.zeros((1, 1, n), dtype=int)
+    cols = (np.arange(u)[:, None, None] * n + np.arange(n)[None, None, :]) + np.zeros((1, r, 1), dtype=int)
+    A = coo_matrix((B.ravel(), (rows.ravel(), cols.ravel())), shape=(u * r, u * n)).tocsr()
+    return -U.ravel(), A, np.tile(np.concatenate(rhs), u)
+
+
+def _solve(Y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The m multiplier LPs of one matrix Y (m × n, ≥ 0): scores (m,) and weights (m, n).
+
+    The m LPs share their feasible set {w ≥ 0 : Y w ≤ 1} and differ in the objective (and the
+    unit's own share rows), so they are solved as ONE block-diagonal LP by HiGHS — its optimum
+    is each block's optimum, as the blocks share no variable — with the rows of dominated units
+    left out (:func:`_frontier`). One call instead of m removes the per-call overhead that
+    dominated (≈ 2.5 ms × m). Where a unit's optimal weights are not unique, the vertex HiGHS
+    reports may differ from a unit-by-unit solve; the scores do not.
+    """
+    m, n = Y.shape
+    c, A, b = _problem(Y, np.arange(m), lo, hi)
+    res = linprog(c, A_ub=A, b_ub=b, bounds=(0, None), method="highs")
+    if res.status != 0:
+        for k in range(m):  # name the first unit whose own LP fails
+            ck, Ak, bk = _problem(Y, np.array([k]), lo, hi)
+            one = linprog(ck, A_ub=Ak, b_ub=bk, bounds=(0, None), method="highs")
+            if one.status != 0:
+                raise _Infeasible(k, one.message)
+        raise _Infeasible(0, res.message)
+    W = res.x.reshape(m, n)
+    score = np.maximum((W * Y).sum(axis=1), 0.0)
     return score, W
 
 

@@ -6,8 +6,16 @@ measured by its correlation with the index (Becker et al. 2017; Paruolo, Saisana
 2013). This module searches the weights ``w`` (non-negative, sum 1) of the components so that
 the normalised correlations ``r_j / Σ r`` match the target shares ``t`` — COINr's ``balance``
 objective ``log(Σ_j (t_j − r_j/Σr)² / n)`` — or, with ``objective="infomax"``, so that the total
-correlation ``Σ r_j`` is largest. The search is Nelder–Mead (as COINr's ``optim``) over
-``w = softmax(0, θ)``, which keeps the weights positive and summing to 1.
+correlation ``Σ r_j`` is largest.
+
+When the index is the weighted mean of the components and the importance is Pearson's r (the
+default, and what the registry's ``optimal`` weighting uses), both objectives are a convex
+quadratic programme once the scale of ``w`` is fixed (see :func:`_convex_optimum`); it is solved
+exactly in a few milliseconds. Otherwise (a custom ``index_fn``, Spearman) the search is
+Nelder–Mead (as COINr's ``optim``) over ``w = softmax(0, θ)``, which keeps the weights positive
+and summing to 1. Where Nelder–Mead converges both give the same weights (to its tolerance,
+~1e-8); where the optimum puts a weight at 0 Nelder–Mead can only creep towards it and stops at
+its iteration cap, and the QP's optimum has the lower objective.
 
 References
 ----------
@@ -165,25 +173,107 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
         return e / e.sum()
 
     def f(theta):
-        r = corr(to_w(theta))
-        if not np.isfinite(r).all():
-            return 1e6
-        if objective == "infomax":
-            return -float(r.sum())
-        share = r / r.sum() if r.sum() != 0 else np.full(n, np.inf)
-        return float(np.log(max(np.mean((t - share) ** 2), 1e-20)))  # floor: a perfect fit ends the search
+        return _objective_at(corr(to_w(theta)), t, objective)
 
-    first = np.clip(t if objective == "balance" else w0, 1e-6, None)
-    start = np.log(first[1:] / first[0])
-    res = minimize(f, start, method="Nelder-Mead",
-                   options={"xatol": tol, "fatol": tol, "maxiter": max_iter, "maxfev": 4 * max_iter})
-    w = to_w(res.x)
+    exact = _convex_optimum(values, Z, t, objective) if index_fn is None and correlation == "pearson" else None
+    if exact is not None:
+        w, success = exact, True
+        fun = _objective_at(corr(w), t, objective)
+    else:
+        first = np.clip(t if objective == "balance" else w0, 1e-6, None)
+        start = np.log(first[1:] / first[0])
+        res = minimize(f, start, method="Nelder-Mead",
+                       options={"xatol": tol, "fatol": tol, "maxiter": max_iter, "maxfev": 4 * max_iter})
+        w, fun, success = to_w(res.x), float(res.fun), bool(res.success)
     r0, r1 = corr(w0), corr(w)
     table = pd.DataFrame({"target": t, "weight_before": w0, "corr_before": r0, "share_before": r0 / r0.sum(),
                           "weight_after": w, "corr_after": r1, "share_after": r1 / r1.sum()},
                          index=pd.Index(cols, name="component"))
     return OptimalWeightsResult(weights=pd.Series(w, index=pd.Index(cols), name="weight"), importance=table,
-                                objective=float(res.fun), converged=bool(res.success or res.fun <= np.log(1e-12)))
+                                objective=float(fun), converged=bool(success or fun <= np.log(1e-12)))
+
+
+def _objective_at(r: np.ndarray, t: np.ndarray, objective: str) -> float:
+    """The search objective at the correlations ``r``: −Σ r (infomax) or the log mean squared
+    gap between the correlation shares and the targets (balance), floored at log 1e-20 so that a
+    perfect fit ends the search."""
+    if not np.isfinite(r).all():
+        return 1e6
+    if objective == "infomax":
+        return -float(r.sum())
+    share = r / r.sum() if r.sum() != 0 else np.full(len(r), np.inf)
+    return float(np.log(max(np.mean((t - share) ** 2), 1e-20)))
+
+
+def _convex_optimum(values: np.ndarray, Z: np.ndarray, t: np.ndarray, objective: str) -> np.ndarray | None:
+    """The exact optimum of the search when the index is the weighted mean ``X w`` and the
+    importance is Pearson's r; ``None`` where this does not apply (then Nelder–Mead runs).
+
+    With X_c the centred values, A = Zᵀ X_c / m and S = X_cᵀ X_c / m, the correlations are
+    r(w) = A w / √(wᵀ S w). Both objectives are invariant to the scale of w, so fixing the scale
+    turns each into a convex quadratic programme over w ≥ 0 (the closure of the softmax's open
+    simplex):
+
+    * balance: the shares are r / Σr = A w / 1ᵀA w; fixing 1ᵀA w = 1 makes them A w, and
+      min Σ_j (t_j − share_j)² / n is min ‖A w − t‖² s.t. 1ᵀA w = 1, w ≥ 0;
+    * infomax: Σ r = bᵀw / √(wᵀ S w) with b = Aᵀ1; fixing bᵀw = 1 leaves min wᵀ S w s.t.
+      bᵀw = 1, w ≥ 0.
+
+    Nelder–Mead over the softmax parameters approaches the same optimum but needs thousands of
+    evaluations, and where the optimum lies on the boundary (a weight 0, which the softmax
+    reaches only at −∞) it creeps towards it and stops at its iteration cap. The QP is solved by
+    SLSQP with exact gradients; the weights are then rescaled to sum 1.
+    """
+    from scipy.optimize import minimize as _min
+
+    m, n = values.shape
+    Xc = values - values.mean(axis=0)
+    A, S = Z.T @ Xc / m, Xc.T @ Xc / m
+    if not (np.isfinite(A).all() and np.isfinite(S).all()):
+        return None
+    c = A.sum(axis=0)  # 1ᵀA (= b)
+    if not (c > 0).all():
+        return None
+    # u = c ∘ w puts the scale constraint on the simplex (Σ u = 1), which keeps the QP well scaled
+    Au, Su = A / c, S / np.outer(c, c)
+    if objective == "balance":
+        def fun(u):
+            d = Au @ u - t
+            return float(d @ d), 2.0 * (Au.T @ d)
+    else:
+        def fun(u):
+            Sv = Su @ u
+            return float(u @ Sv), 2.0 * Sv
+    start = np.full(n, 1.0 / n)
+    scale = max(float(fun(start)[0]), 1e-300)
+    res = _min(lambda u: tuple(v / scale for v in fun(u)), start, jac=True, method="SLSQP",
+               bounds=[(0.0, 1.0)] * n, constraints=[{"type": "eq", "fun": lambda u: u.sum() - 1.0,
+                                                      "jac": lambda u: np.ones(n)}],
+               options={"ftol": 1e-15, "maxiter": 500})
+    u = np.clip(res.x, 0.0, None)
+    # status 8 ("positive directional derivative in the line search") is SLSQP at the limit of
+    # its precision; accept it when the point is feasible
+    if res.status not in (0, 8) or abs(u.sum() - 1.0) > 1e-9:
+        return None
+    # polish: on SLSQP's support P the optimum solves the KKT system of the equality-constrained
+    # quadratic [Q_PP 1; 1ᵀ 0] [u_P; λ] = [q_P; 1] exactly (Q, q the quadratic's Hessian and
+    # linear term); taken when it stays feasible and is no worse
+    P = u > 1e-10 * u.max()
+    Q, q = (2.0 * Au.T @ Au, 2.0 * Au.T @ t) if objective == "balance" else (2.0 * Su, np.zeros(n))
+    k = int(P.sum())
+    K = np.zeros((k + 1, k + 1))
+    K[:k, :k], K[:k, k], K[k, :k] = Q[np.ix_(P, P)], 1.0, 1.0
+    try:
+        sol = np.linalg.solve(K, np.r_[q[P], 1.0])
+    except np.linalg.LinAlgError:
+        sol = None
+    if sol is not None and np.isfinite(sol).all() and (sol[:k] >= 0).all():
+        polished = np.zeros(n)
+        polished[P] = sol[:k]
+        if fun(polished)[0] <= fun(u)[0] + 1e-15:
+            u = polished
+    w = u / c
+    return w / w.sum()
 
 
 def optimal(X, objective: str = "balance", correlation: str = "pearson") -> pd.Series:

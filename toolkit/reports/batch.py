@@ -117,14 +117,14 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
         return jobs
     if by not in ("unit", "city"):
         raise ValueError(f"by must be 'unit', 'city' or 'all', got {by!r}")
-    from .text import brain_name, city_name
+    from .text import city_name, unit_name
     year = year or bundle.years[-1]
     s = bundle.summary[bundle.summary["year"] == year]
     if s.empty:
         raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
                          f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
     if by == "unit":
-        targets = [(r["unit_id"], brain_name(r, lang)) for r in s.to_dict("records")]
+        targets = [(r["unit_id"], unit_name(r, lang, bundle.framework)) for r in s.to_dict("records")]
     else:
         targets = [(c, city_name(c, lang)) for c in sorted(s["city"].unique())]
     if only:
@@ -254,6 +254,7 @@ def run_font_css(bundle, notebook: Path) -> str:
                                                                   "text", "workbook")]
     parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
+    parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
     for df in bundle.tables.values():
         for col in df.columns:
             if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):

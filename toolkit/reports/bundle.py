@@ -247,6 +247,19 @@ def _typology_table(r, year: int, seed: int) -> pd.DataFrame:
     return out
 
 
+def _nominal_framework(uncertainty_file: Path) -> str | None:
+    """The framework named by the nominal spec of an uncertainty file (``spec:`` → ``framework:``)."""
+    import yaml
+
+    from ..framework.model import DEFAULT_FRAMEWORK
+
+    doc = yaml.safe_load(uncertainty_file.read_text("utf-8")) or {}
+    spec = uncertainty_file.parent / str(doc.get("spec", ""))
+    if not doc.get("spec") or not spec.is_file():
+        return None
+    return str((yaml.safe_load(spec.read_text("utf-8")) or {}).get("framework", DEFAULT_FRAMEWORK))
+
+
 def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
     nominal = r.rank.rename("nominal").reset_index()
     if n <= 0:
@@ -255,15 +268,15 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
         return out
     from ..robustness.uncertainty import uncertainty
 
-    if uspec is None and r.framework.id != "shandong_industrial_brain":
-        # configs/uncertainty.yaml is written for the Shandong framework; another framework gets
-        # ±25 % noise on the weights at every level, which any spec supports
+    default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
+    if uspec is None and not (default.exists() and _nominal_framework(default) == r.framework.id):
+        # configs/uncertainty.yaml is written for the framework of its nominal spec; another
+        # framework gets ±25 % noise on the weights at every level, which any spec supports
         uspec = {"name": "weight noise", "factors": [{
             "name": "weight_noise", "type": "weight_noise", "levels": list(r.framework.levels[:-1]),
             "distribution": {"uniform": 0.25}, "sets": 100}]}
     if uspec is None:
-        default = Path(__file__).resolve().parents[2] / "configs" / "uncertainty.yaml"
-        uspec = default if default.exists() else None
+        uspec = default
     from ..errors import ToolkitError
 
     try:

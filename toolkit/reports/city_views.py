@@ -1,20 +1,34 @@
-"""What a city report shows: the city against the province, and the ranking of its brains
-with their five dimension scores and links to each brain's report."""
+"""What a region (city) report shows: the region against the whole (the province), and the
+ranking of its units with their dimension scores and links to each unit's report.
+
+The region is the unit column the framework declares as ``reporting.region`` (Shandong: the
+city); a framework without one has no region reports.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..errors import FrameworkError
 from . import charts, facts
-from .text import brain_name, city_name, esc, fmt_num, industry_name, nc, t
-from .views import block, dims, kpis, section, table_html
+from .text import esc, fmt_num, nc, peer_name, region_name, t, unit_name
+from .views import block, dimension_of, dims, kpis, section, table_html
+
+
+def region_column(bundle) -> str:
+    """The framework's region column; FrameworkError when it declares none."""
+    col = bundle.framework.region_column
+    if col is None:
+        raise FrameworkError(f"framework {bundle.framework.id} declares no region column (reporting.region); "
+                             "it has no region reports")
+    return col
 
 
 def city_rows(bundle, city: str, year: int):
     s = facts.year_rows(bundle, year)
-    out = s[s["city"] == city].sort_values("rank")
+    out = s[s[region_column(bundle)] == city].sort_values("rank")
     if out.empty:
-        raise KeyError(f"no brains in {city!r} in {year}")
+        raise KeyError(f"no units in {city!r} in {year}")
     return out
 
 
@@ -26,14 +40,14 @@ def city_headline_html(bundle, city: str, year: int, lang: str = "zh"):
     s = city_rows(bundle, city, year)
     root = bundle.framework.root.code
     n = facts.n_units(bundle, year)
-    allm = facts.year_rows(bundle, year).groupby("city")[root].mean().sort_values(ascending=False)
+    allm = facts.year_rows(bundle, year).groupby(region_column(bundle))[root].mean().sort_values(ascending=False)
     pos = int((allm > allm[city]).sum() + 1)
-    cells = [(t("n_brains", lang), str(len(s)), ""), (t("mean_score", lang), f"{s[root].mean():.1f}",
-                                                       f"{t(facts.mean_key(bundle, year), lang)} "
-                                                       f"{facts.year_rows(bundle, year)[root].mean():.1f}"),
+    cells = [(t("n_brains", lang, bundle), str(len(s)), ""),
+             (t("mean_score", lang), f"{s[root].mean():.1f}", f"{t(facts.mean_key(bundle, year), lang, bundle)} "
+                                                              f"{facts.year_rows(bundle, year)[root].mean():.1f}"),
              (t("best_rank", lang), f"{int(s['rank'].min())} / {n}", ""),
              (t("rank", lang), f"{pos} / {len(allm)}", t("mean_score", lang))]
-    title = f"{city_name(city, lang)} · {t('year', lang)} {int(year)}"
+    title = f"{region_name(bundle.framework, city, lang)} · {t('year', lang)} {int(year)}"
     return block(f"<h1>{esc(title)}</h1>{kpis(cells)}")
 
 
@@ -45,47 +59,49 @@ def city_nav_html(links: dict | None, lang: str = "zh"):
 
 
 def city_vs_province_html(bundle, city: str, year: int, lang: str = "zh"):
-    """Grouped bars: the city's mean, the comparison mean and the best brain, per dimension and overall."""
+    """Grouped bars: the region's mean, the comparison mean and the best unit, per dimension and overall."""
     fw = bundle.framework
     s = facts.year_rows(bundle, year)
     c = city_rows(bundle, city, year)
     codes = [fw.root.code, *dims(bundle)]
     labels = [t("composite", lang) if k == fw.root.code else fw.label(k, lang) for k in codes]
-    series = [(t("city_mean", lang), [float(c[k].mean()) for k in codes]),
-              (t(facts.mean_key(bundle, year), lang), [float(s[k].mean()) for k in codes]),
-              (t("best", lang), [float(s[k].max()) for k in codes])]
-    return block(section(t("vs_province", lang), f"<figure>{charts.hbars(labels, series)}</figure>"))
+    series = [(t("city_mean", lang, bundle), [float(c[k].mean()) for k in codes]),
+              (t(facts.mean_key(bundle, year), lang, bundle), [float(s[k].mean()) for k in codes]),
+              (t("best", lang, bundle), [float(s[k].max()) for k in codes])]
+    return block(section(t("vs_province", lang, bundle), f"<figure>{charts.hbars(labels, series)}</figure>"))
 
 
 def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dict | None = None):
-    """The city's brains by rank: composite, rank, interval, L1–L5 and type, each linked to its report."""
+    """The region's units by rank: composite, rank, interval, the dimensions and type, each linked
+    to its report (and the peer group, when the framework declares one)."""
     fw = bundle.framework
     root = fw.root.code
     s = city_rows(bundle, city, year)
     units = (links or {}).get("units", {})
+    peer = fw.peer_column
     rows = []
     for r in s.to_dict("records"):
-        name = esc(brain_name(r, lang))
+        name = esc(unit_name(r, lang, fw))
         if units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
         iv = facts.interval(bundle, r["unit_id"], year)
-        rows.append([("html", name), industry_name(r["industry"], lang), fmt_num(r[root]), int(r["rank"]),
-                     f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in dims(bundle)],
+        rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []), fmt_num(r[root]),
+                     int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in dims(bundle)],
                      facts.type_label(bundle, r["unit_id"], lang) or nc(lang)])
-    heads = [t("brain", lang), t("industry", lang), t("composite", lang), t("rank", lang), t("interval", lang),
-             *[f"{d} {fw.label(d, lang)}" for d in dims(bundle)], t("type", lang)]
-    tab = table_html(heads, rows, num_cols=[2, 3, 4, *range(5, 5 + len(dims(bundle)))])
-    chart = charts.hbars([brain_name(r, lang) for r in s.to_dict("records")],
-                         [(t("composite", lang), list(s[root]))], width=640)
-    heat = charts.heatmap([brain_name(r, lang) for r in s.to_dict("records")], [fw.label(d, lang) for d in dims(bundle)],
-                          np.asarray(s[dims(bundle)], float).tolist(),
+    heads = [t("brain", lang, bundle), *([t("industry", lang, bundle)] if peer else []), t("composite", lang),
+             t("rank", lang), t("interval", lang), *[f"{d} {fw.label(d, lang)}" for d in dims(bundle)], t("type", lang)]
+    k = 1 if peer else 0
+    tab = table_html(heads, rows, num_cols=[1 + k, 2 + k, 3 + k, *range(4 + k, 4 + k + len(dims(bundle)))])
+    names = [unit_name(r, lang, fw) for r in s.to_dict("records")]
+    chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640)
+    heat = charts.heatmap(names, [fw.label(d, lang) for d in dims(bundle)], np.asarray(s[dims(bundle)], float).tolist(),
                           links=[units.get(u) for u in s["unit_id"]])
-    return block(section(t("brains_in_city", lang), f'<div class="row"><figure>{chart}</figure>'
-                                                    f'<figure>{heat}</figure></div>{tab}'))
+    return block(section(t("brains_in_city", lang, bundle), f'<div class="row"><figure>{chart}</figure>'
+                                                            f'<figure>{heat}</figure></div>{tab}'))
 
 
 def city_obstacles_html(bundle, city: str, year: int, lang: str = "zh"):
-    """The obstacles most often among the city's brains' top three."""
+    """The obstacles most often among the region's units' top three."""
     from .summary import indicator_label
 
     fw = bundle.framework
@@ -94,10 +110,9 @@ def city_obstacles_html(bundle, city: str, year: int, lang: str = "zh"):
     ob = ob[(ob["unit_id"].isin(units)) & (ob["year"] == year) & (ob["rank"] <= 3)]
     counts = ob.groupby("code").agg(n=("unit_id", "nunique"), mean=("obstacle", "mean"))
     counts = counts.sort_values(["n", "mean"], ascending=False).head(5)
-    rows = [[indicator_label(fw, c, lang), fw.label(fw.ancestor(c, "dimension"), lang), f"{int(r['n'])} / {len(units)}",
+    rows = [[indicator_label(fw, c, lang), fw.label(dimension_of(fw, c), lang), f"{int(r['n'])} / {len(units)}",
              f"{r['mean']:.1f}%"] for c, r in counts.iterrows()]
-    heads = [t("indicator", lang), t("dimension", lang),
-             "列入前三障碍的产业大脑" if lang == "zh" else "Brains with it in their top three", t("obstacle", lang)]
+    heads = [t("indicator", lang), t("dimension", lang, bundle), t("in_top3", lang, bundle), t("obstacle", lang)]
     title = "共性障碍因素" if lang == "zh" else "Common obstacles"
-    return block(section(title, f'<p class="note">{esc(t("meaning_obstacle", lang))}</p>'
+    return block(section(title, f'<p class="note">{esc(t("meaning_obstacle", lang, bundle))}</p>'
                          + table_html(heads, rows, num_cols=[2, 3])))

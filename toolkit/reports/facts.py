@@ -3,15 +3,16 @@
 The views ask these small functions before they show a number, so a report on a small
 return says plainly what was not computed instead of showing an interval that never was, and
 names its comparison mean for what it is ("样本平均" when the data do not cover the province).
+The whole (the province) is what the framework declares as ``reporting.whole``; its regions are
+the allowed values of the region column (Shandong: its 16 cities).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-#: fewest brains for percentiles and strengths/weaknesses to mean anything
+#: fewest units for percentiles and strengths/weaknesses to mean anything
 MIN_PERCENTILE = 5
-N_CITIES = 16
 
 
 _CACHE: dict[tuple, tuple] = {}
@@ -29,12 +30,12 @@ def _cached(bundle, key, make):
 
 
 def year_rows(bundle, year: int) -> pd.DataFrame:
-    """The summary rows (one per brain) of ``year``."""
+    """The summary rows (one per unit) of ``year``."""
     return _cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
 
 
 def year_stats(bundle, year: int, cols) -> pd.DataFrame:
-    """Mean and maximum of ``cols`` over the year's brains (index: the columns)."""
+    """Mean and maximum of ``cols`` over the year's units (index: the columns)."""
     cols = list(cols)
     return _cached(bundle, ("stats", year, tuple(cols)),
                    lambda: year_rows(bundle, year)[cols].agg(["mean", "max"]).T)
@@ -72,9 +73,36 @@ def n_units(bundle, year: int) -> int:
     return int((bundle.summary["year"] == year).sum())
 
 
+def n_regions(fw) -> int | None:
+    """How many regions make the whole: the number of allowed values of the framework's region
+    column (its ``values``, or the 16 Shandong cities of ``reference: shandong_cities``), or None
+    when the framework declares no whole, no region or no fixed set of regions.
+
+    Examples
+    --------
+    >>> from toolkit.framework.model import load_framework
+    >>> n_regions(load_framework()), n_regions(load_framework("undp_hdi"))
+    (16, None)
+    """
+    col = fw.region_column
+    if col is None or fw.wording.whole is None:
+        return None
+    c = fw.unit_column(col)
+    if c.values is not None:
+        return len(c.values)
+    if c.reference is not None and c.reference.startswith("shandong_cities"):
+        # the one reference list the toolkit has (toolkit.framework.geo): its 16 cities
+        from ..framework.geo import cities
+
+        return len(cities())
+    return None
+
+
 def whole_province(bundle, year: int) -> bool:
-    """True when the year's data hold brains of all 16 cities (then the mean is provincial)."""
-    return year_rows(bundle, year)["city"].nunique() >= N_CITIES
+    """True when the year's data hold units of every region of the whole (Shandong: all 16
+    cities; then the mean is provincial); False for a framework without a declared whole."""
+    n = n_regions(bundle.framework)
+    return n is not None and year_rows(bundle, year)[bundle.framework.region_column].nunique() >= n
 
 
 def mean_key(bundle, year: int) -> str:
@@ -96,7 +124,7 @@ def percentiles_computed(bundle, year: int) -> bool:
 
 
 def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
-    """The 90 % rank interval (p05, p95) of a brain, or None when it was not computed."""
+    """The 90 % rank interval (p05, p95) of a unit, or None when it was not computed."""
     if not intervals_computed(bundle):
         return None
     iv = unit_table(bundle, "intervals", unit_id, year)
@@ -133,19 +161,20 @@ def not_computed(bundle, year: int) -> dict[str, str]:
     """
     out = {}
     reasons = bundle.meta.get("not_computed", {}) or {}
+    units = bundle.framework.words("en")["units"] if bundle.framework is not None else "units"
     if not intervals_computed(bundle):
         out["intervals"] = reasons.get("intervals", "Monte Carlo not run (uncertainty = 0)")
     if not typology_computed(bundle):
-        out["typology"] = reasons.get("typology", "too few brains to cluster")
+        out["typology"] = reasons.get("typology", f"too few {units} to cluster")
     if not percentiles_computed(bundle, year):
-        out["percentiles"] = f"fewer than {MIN_PERCENTILE} brains"
+        out["percentiles"] = f"fewer than {MIN_PERCENTILE} {units}"
     return out
 
 
 def notice_keys(bundle, year: int) -> list[str]:
     """Which plain notices a page of this run shows (keys of :data:`toolkit.reports.text.T`):
-    ``small_sample`` when a method lacked brains, ``mc_off`` when the Monte Carlo was not run,
-    ``sample_scope`` when the data do not cover the province."""
+    ``small_sample`` when a method lacked units, ``mc_off`` when the Monte Carlo was not run,
+    ``sample_scope`` when the data do not cover the whole the framework declares (the province)."""
     missing = not_computed(bundle, year)
     reasons = bundle.meta.get("not_computed", {}) or {}
     out = []
@@ -153,13 +182,13 @@ def notice_keys(bundle, year: int) -> list[str]:
         out.append("small_sample")
     elif "intervals" in missing:
         out.append("mc_off")
-    if not whole_province(bundle, year):
+    if n_regions(bundle.framework) is not None and not whole_province(bundle, year):
         out.append("sample_scope")
     return out
 
 
 def type_info(bundle, unit_id: str, lang: str) -> dict | None:
-    """The brain's type: ``label`` (true of this brain), ``basis`` (what the typology clusters on)
+    """The unit's type: ``label`` (true of this unit), ``basis`` (what the typology clusters on)
     and ``shape`` (what it is relatively good at), or None when no typology was computed."""
     typ = bundle.typology
     if not len(typ):

@@ -1,9 +1,12 @@
-"""``index.html`` of a report run: the province overview, with a link to every report.
+"""``index.html`` of a report run: the overview, with a link to every report.
 
-It shows the brains in a table ordered by rank that sorts (click a heading) and filters (type
+It shows the units in a table ordered by rank that sorts (click a heading) and filters (type
 in the box) in the browser with a few lines of inline JavaScript and no server; the
-distribution of composite scores; a brains × dimensions heatmap; a tile map of the 16 cities
-coloured by their mean score (no boundary data, no map service); and the city reports.
+distribution of composite scores; a units × dimensions heatmap; and, when the framework
+declares a region column (Shandong: the city), the region reports and — for the 16 Shandong
+cities, the one region set with tile positions — a tile map coloured by their mean score (no
+boundary data, no map service). What a unit, a region and a dimension are called comes from
+the framework.
 Everything that comes from the data is escaped; links point only at the sanitised file names
 chosen by :func:`toolkit.reports.batch.safe_filename`.
 """
@@ -19,7 +22,7 @@ import yaml
 
 from . import charts, facts
 from .page import document
-from .text import brain_name, city_name, esc, fmt_num, industry_name, nc, t
+from .text import esc, fmt_num, nc, peer_name, region_name, t, unit_name
 from .views import kpis, section, table_html
 
 SCRIPT = """
@@ -62,6 +65,8 @@ def _cities():
 def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: int | None = None) -> str:
     """The run's overview page (a complete HTML document)."""
     fw = bundle.framework
+    region, peer = fw.region_column, fw.peer_column
+    dim_codes = [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
     root = fw.root.code
     unit_recs = {r["target"]: r for r in records.values() if r.get("by") == "unit"}
     city_recs = {r["target"]: r for r in records.values() if r.get("by") == "city"}
@@ -69,7 +74,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
         years = [r.get("year") for r in records.values() if r.get("year")]
         year = max(years) if years else bundle.years[-1]
     s = facts.year_rows(bundle, year).sort_values("rank")
-    mean_name = t(facts.mean_key(bundle, year), lang)
+    mean_name = t(facts.mean_key(bundle, year), lang, fw)
 
     def link(rec, text):
         if rec and rec.get("status") == "ok":
@@ -78,20 +83,25 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
             return f'{esc(text)} <span class="failed">({esc(t("failed", lang))})</span>'
         return esc(text)
 
-    # brains table, by rank
+    # units table, by rank (with the region and peer columns the framework declares)
     rows = []
     for r in s.to_dict("records"):
         iv = facts.interval(bundle, r["unit_id"], year)
-        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), brain_name(r, lang))),
-                     ("html", link(city_recs.get(r["city"]), city_name(r["city"], lang))),
-                     industry_name(r["industry"], lang), fmt_num(r[root]),
-                     f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in fw.dimensions.index],
+        groups = []
+        if region:
+            groups.append(("html", link(city_recs.get(r[region]), region_name(fw, r[region], lang))))
+        if peer:
+            groups.append(peer_name(fw, r[peer], lang))
+        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
+                     fmt_num(r[root]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in dim_codes],
                      facts.type_label(bundle, r["unit_id"], lang) or nc(lang)])
-    heads = [t("rank", lang), t("brain", lang), t("city", lang), t("industry", lang), t("composite", lang),
-             t("interval", lang), *[fw.label(d, lang) for d in fw.dimensions.index], t("type", lang)]
-    tab = table_html(heads, rows, num_cols=[0, 4, *range(6, 6 + len(fw.dimensions))], cls="sortable")
-    tab = tab.replace('<table class="sortable">', '<table class="sortable" id="brains">', 1)
-    flt = (f'<input class="filter" type="search" data-table="brains" placeholder="{esc(t("filter", lang))}…" '
+    k = (1 if region else 0) + (1 if peer else 0)
+    heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
+             *([t("industry", lang, fw)] if peer else []), t("composite", lang),
+             t("interval", lang), *[fw.label(d, lang) for d in dim_codes], t("type", lang)]
+    tab = table_html(heads, rows, num_cols=[0, 2 + k, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable")
+    tab = tab.replace('<table class="sortable">', '<table class="sortable" id="units">', 1)
+    flt = (f'<input class="filter" type="search" data-table="units" placeholder="{esc(t("filter", lang))}…" '
            f'aria-label="{esc(t("filter", lang))}">')
 
     # figures
@@ -99,41 +109,70 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
                             ylabel=t("count", lang))
     unit_links = [quote(unit_recs[u]["filename"]) if unit_recs.get(u, {}).get("status") == "ok" else None
                   for u in s["unit_id"]]
-    heat = charts.heatmap([brain_name(r, lang) for r in s.to_dict("records")],
-                          [fw.label(d, lang) for d in fw.dimensions.index],
-                          np.asarray(s[list(fw.dimensions.index)], float).tolist(), links=unit_links, width=720)
-    by_city = s.groupby("city")[root].agg(["mean", "size"])
-    code_to_zh = dict(zip(_cities().index, _cities()["zh"], strict=True))
-    tiles = []
-    for code, (c, r) in city_tiles().items():
-        zh = code_to_zh[code]
-        v = float(by_city.loc[zh, "mean"]) if zh in by_city.index else float("nan")
-        rec = city_recs.get(zh)
-        tiles.append((c, r, city_name(zh, lang), v,
-                      quote(rec["filename"]) if rec and rec.get("status") == "ok" else None))
-    tmap = charts.tile_map(tiles, title=t("map", lang), legend=t("composite", lang))
+    heat = charts.heatmap([unit_name(r, lang, fw) for r in s.to_dict("records")],
+                          [fw.label(d, lang) for d in dim_codes],
+                          np.asarray(s[dim_codes], float).tolist(), links=unit_links, width=720)
+    figures = f"<figure>{hist}</figure>"
+    if region and _has_tiles(fw):
+        by_city = s.groupby(region)[root].agg(["mean", "size"])
+        code_to_zh = dict(zip(_cities().index, _cities()["zh"], strict=True))
+        tiles = []
+        for code, (c, r) in city_tiles().items():
+            zh = code_to_zh[code]
+            v = float(by_city.loc[zh, "mean"]) if zh in by_city.index else float("nan")
+            rec = city_recs.get(zh)
+            tiles.append((c, r, region_name(fw, zh, lang), v,
+                          quote(rec["filename"]) if rec and rec.get("status") == "ok" else None))
+        tmap = charts.tile_map(tiles, title=t("map", lang, fw), legend=t("composite", lang))
+        figures = f"<figure>{tmap}</figure>" + figures
 
-    # cities table
-    crow = []
-    for c, g in s.groupby("city", sort=False):
-        crow.append([("html", link(city_recs.get(c), city_name(c, lang))), len(g), fmt_num(g[root].mean()),
-                     int(g["rank"].min())])
-    crow.sort(key=lambda x: -float(x[2]))
-    ctab = table_html([t("city", lang), t("n_brains", lang), t("mean_score", lang), t("best_rank", lang)], crow,
-                      num_cols=[1, 2, 3], cls="sortable")
+    # regions table
+    regions = ""
+    if region:
+        crow = []
+        for c, g in s.groupby(region, sort=False):
+            crow.append([("html", link(city_recs.get(c), region_name(fw, c, lang))), len(g), fmt_num(g[root].mean()),
+                         int(g["rank"].min())])
+        crow.sort(key=lambda x: -float(x[2]))
+        ctab = table_html([t("city", lang, fw), t("n_brains", lang, fw), t("mean_score", lang), t("best_rank", lang)],
+                          crow, num_cols=[1, 2, 3], cls="sortable")
+        regions = section(t("city", lang, fw), ctab)
 
-    title = ("产业大脑评价总览" if lang == "zh" else "Industrial Brain evaluation: overview") + f" · {year}"
+    title = overview_title(fw, lang) + f" · {year}"
     banner = f'<div class="synthetic">{esc(t("synthetic", lang))}</div>' if bundle.synthetic else ""
-    notes = "".join(f'<p class="notice">{esc(t(k, lang).format(n=len(s)))}</p>'
+    notes = "".join(f'<p class="notice">{esc(t(k, lang, fw).format(n=len(s)))}</p>'
                     for k in facts.notice_keys(bundle, year))
-    cells = [(t("n_brains", lang), str(len(s)), ""), (mean_name, fmt_num(s[root].mean()), t("composite", lang)),
-             (t("city", lang), str(s["city"].nunique()), "")]
+    cells = [(t("n_brains", lang, fw), str(len(s)), ""), (mean_name, fmt_num(s[root].mean()), t("composite", lang))]
+    if region:
+        cells.append((t("city", lang, fw), str(s[region].nunique()), ""))
     meta = bundle.meta
     foot = (f"spec {esc(meta.get('spec_name'))} · toolkit {esc(meta.get('toolkit_version'))} · "
             f"data sha256 {esc(str(meta.get('source_sha256', ''))[:16])}… · {esc(meta.get('computed_at'))}")
     body = (f"{banner}<h1>{esc(title)}</h1>{kpis(cells)}{notes}"
-            + section(t("all_brains", lang), flt + tab, keep=False)
-            + f'<div class="row"><figure>{tmap}</figure><figure>{hist}</figure></div>'
-            + section(t("heatmap", lang), f"<figure>{heat}</figure>", keep=False)
-            + section(t("city", lang), ctab) + f"<footer>{foot}</footer>")
+            + section(t("all_brains", lang, fw), flt + tab, keep=False)
+            + f'<div class="row">{figures}</div>'
+            + section(t("heatmap", lang, fw), f"<figure>{heat}</figure>", keep=False)
+            + regions + f"<footer>{foot}</footer>")
     return document(title, body, lang, head, SCRIPT)
+
+
+def overview_title(fw, lang: str = "zh") -> str:
+    """The overview page's title: the framework's ``reporting.title``, else the index's name
+    with 评价总览 / ": overview".
+
+    Examples
+    --------
+    >>> from toolkit.framework.model import load_framework
+    >>> overview_title(load_framework(), "en"), overview_title(load_framework("undp_hdi"), "zh")
+    ('Industrial Brain evaluation: overview', '人类发展指数总览')
+    """
+    if fw.wording.title:
+        return fw.wording.title[0 if lang == "zh" else 1]
+    name = fw.root.name(lang)
+    return f"{name}评价总览" if lang == "zh" else f"{name}: overview"
+
+
+def _has_tiles(fw) -> bool:
+    """Tile positions exist for the 16 Shandong cities only (``reference/city_tiles.yaml``)."""
+    c = fw.unit_column(fw.region_column)
+    return c.reference == "shandong_cities.zh"

@@ -1,10 +1,12 @@
-"""The written part of a brain profile: a 3–5 sentence summary and the strengths and weaknesses.
+"""The written part of a unit's profile: a 3–5 sentence summary and the strengths and weaknesses.
 
 The summary states, in words an official would use, the rank and how robust it is, the
 strongest and weakest dimension against the comparison mean, the biggest change since the
 previous year and the leading obstacles. Strengths and weaknesses are the indicators where the
-brain stands furthest above or below the others, by percentile, as in the Global Innovation
-Index economy profiles. Both are pure functions of the bundle.
+unit stands furthest above or below the others, by percentile, as in the Global Innovation
+Index economy profiles. Both are pure functions of the bundle. What a unit and a dimension are
+called (产业大脑 / brain and 维度 / dimension for the Shandong framework, 国家 / country and
+支柱 / pillar for COINr's ASEM example) comes from the framework.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 import pandas as pd
 
 from . import facts
-from .text import t
+from .text import t, unit_name
 
 
 def _dims(bundle) -> list[str]:
-    return list(bundle.framework.dimensions.index)
+    fw = bundle.framework
+    return [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
 
 
 def robust(p05: int, p95: int, n: int) -> bool:
@@ -31,12 +34,12 @@ def robust(p05: int, p95: int, n: int) -> bool:
 
 
 def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
-    """The generated summary of a brain in ``lang``, as a list of 3–5 sentences.
+    """The generated summary of a unit in ``lang``, as a list of 3–5 sentences.
 
     Parameters
     ----------
     bundle : Bundle
-    unit_id, year : the brain and the year
+    unit_id, year : the unit and the year
     lang : "zh" or "en"
 
     Returns
@@ -50,36 +53,37 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
     s = facts.year_rows(bundle, year)
     n, rank, root = int(row["n_units"]), int(row["rank"]), fw.root.code
     zh = lang == "zh"
+    w = fw.words(lang)
     out = []
     iv = facts.interval(bundle, unit_id, year)
-    name = row["brain_name"] if zh else "This brain"
+    name = unit_name(row, "zh", fw) if zh else t("this", lang, fw)
     if iv is None:
-        out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个产业大脑中排名第{rank}（排名区间未计算）。" if zh else
+        out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个{w['unit']}中排名第{rank}（排名区间未计算）。" if zh else
                    f"{name} scores {row[root]:.1f} in {year}, rank {rank} of {n} (rank interval not computed).")
     else:
         ok = robust(*iv, n)
         if zh:
             how = "排名较为稳健" if ok else "排名对方法选择较为敏感"
-            out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个产业大脑中排名第{rank}；"
+            out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个{w['unit']}中排名第{rank}；"
                        f"在各种合理的方法选择下，90%的情况排在第{iv[0]}至{iv[1]}名，{how}。")
         else:
             how = "a robust rank" if ok else "a rank that depends on the method choices"
-            out.append(f"This brain scores {row[root]:.1f} in {year}, rank {rank} of {n}; under plausible "
+            out.append(f"{name} scores {row[root]:.1f} in {year}, rank {rank} of {n}; under plausible "
                        f"alternative methods it ranks {iv[0]}–{iv[1]} in 90% of cases, {how}.")
-    mean_name = t(facts.mean_key(bundle, year), lang)
+    mean_name = t(facts.mean_key(bundle, year), lang, fw)
     gap = pd.Series({d: float(row[d]) - float(s[d].mean()) for d in _dims(bundle)})
     hi, lo = gap.idxmax(), gap.idxmin()
     lead = gap[hi] >= 0
     if zh:
-        first = (f"最突出的维度是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）" if lead else
-                 f"各维度均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）")
+        first = (f"最突出的{w['dim']}是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）" if lead else
+                 f"各{w['dim']}均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）")
         out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，"
                    f"{_signed(gap[lo], lang)}）。" if lead else
                    f"{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，{_signed(gap[lo], lang)}）。")
     else:
-        first = (f"Against the {mean_name.lower()}, its strongest dimension is {fw.label(hi, lang)} "
+        first = (f"Against the {mean_name.lower()}, its strongest {w['dim']} is {fw.label(hi, lang)} "
                  f"({row[hi]:.1f}, {_signed(gap[hi], lang)})" if lead else
-                 f"Every dimension is below the {mean_name.lower()}; the closest is {fw.label(hi, lang)} "
+                 f"Every {w['dim']} is below the {mean_name.lower()}; the closest is {fw.label(hi, lang)} "
                  f"({row[hi]:.1f}, {_signed(gap[hi], lang)})")
         out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({row[lo]:.1f}, {_signed(gap[lo], lang)}).")
     prev = facts.previous_year(bundle, year)
@@ -144,10 +148,10 @@ def indicator_label(fw, code: str, lang: str) -> str:
 
 
 def strengths_weaknesses(bundle, unit_id: str, year: int, k: int = 5) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The ``k`` indicators with the highest and the lowest percentile for this brain.
+    """The ``k`` indicators with the highest and the lowest percentile for this unit.
 
     Yes/no measures are left out (a percentile of a 0/1 item says little). Returns None when
-    there are too few brains for percentiles (see :data:`toolkit.reports.facts.MIN_PERCENTILE`).
+    there are too few units for percentiles (see :data:`toolkit.reports.facts.MIN_PERCENTILE`).
 
     Returns
     -------

@@ -1,9 +1,13 @@
 """The words and numbers of a report: interface text in both languages, names, number formats.
 
 Every label a page shows comes from :data:`T` (Chinese first, English second), so a report
-follows its language everywhere. Names of cities and industries are translated from the
-toolkit's reference data (``toolkit/reference/cities.yaml`` and ``industries.yaml``) where it
-has them; a name it does not know is shown as written in the return.
+follows its language everywhere. The nouns in the texts — what a unit is called, the region
+and peer group, the level shown as dimensions and how many there are — come from the
+framework's ``reporting`` block (:mod:`toolkit.framework.wording`), never from this module: a
+report on the HDI speaks of countries and three dimensions, one on the Shandong framework of
+产业大脑 and five. Values of the region and peer columns are translated from the toolkit's
+reference data (``toolkit/reference/cities.yaml`` and ``industries.yaml``) where it has them; a
+name it does not know is shown as written in the return.
 """
 
 from __future__ import annotations
@@ -17,53 +21,53 @@ import yaml
 
 NOT_COMPUTED = ("未计算", "not computed")
 
-T = {  # interface text in both languages
+T = {  # interface text in both languages; {unit}, {region}, {dim}… are the framework's words
     "synthetic": ("模拟数据：本报告基于合成的演示数据，并非真实填报结果，不得引用。",
                   "SYNTHETIC DATA: this report uses synthetic demo data, not real returns; do not cite."),
     "composite": ("综合指数", "Composite score"), "rank": ("排名", "Rank"),
     "of": ("共 {n} 个", "of {n}"), "interval": ("90% 排名区间", "90% rank interval"),
-    "type": ("类型", "Type"), "year": ("年度", "Year"), "city": ("城市", "City"),
-    "industry": ("产业", "Industry"), "county": ("区县", "County/district"),
-    "dimension": ("维度", "Dimension"), "score": ("得分", "Score"),
-    "mean": ("全省平均", "Provincial mean"), "sample_mean": ("样本平均", "Sample mean"),
-    "best": ("最优", "Best brain"), "indicator": ("指标", "Indicator"), "raw": ("原始值", "Raw value"),
+    "type": ("类型", "Type"), "year": ("年度", "Year"), "city": ("{region}", "{Region}"),
+    "industry": ("{peer}", "{Peer}"),
+    "dimension": ("{dim}", "{Dim}"), "score": ("得分", "Score"),
+    "mean": ("{whole}平均", "{Whole_adj} mean"), "sample_mean": ("样本平均", "Sample mean"),
+    "best": ("最优", "Best {unit}"), "indicator": ("指标", "Indicator"), "raw": ("原始值", "Raw value"),
     "unit": ("单位", "Unit"), "normalised": ("标准化得分", "Normalised"), "percentile": ("百分位", "Percentile"),
     "weight": ("权重", "Weight"), "obstacle": ("障碍度", "Obstacle degree"),
     "coupling": ("耦合协调度", "Coupling coordination"), "grade": ("等级", "Grade"),
     "change": ("较上年变化", "Change since previous year"), "none": ("—", "—"),
-    "peers": ("同产业产业大脑", "Brains of the same industry"), "brain": ("产业大脑", "Brain"),
-    "nearest": ("画像最相近的产业大脑", "Brains with the most similar profile"),
+    "peers": ("同{peer}{unit}", "{Units} of the same {peer}"), "brain": ("{unit}", "{Unit}"),
+    "nearest": ("画像最相近的{unit}", "{Units} with the most similar profile"),
     "imputed": ("插补", "imputed"), "provenance": ("数据来源与版本", "Provenance"),
-    "brains_in_city": ("本市产业大脑", "Brains in this city"), "n_brains": ("产业大脑数量", "Number of brains"),
+    "brains_in_city": ("本{region_short}{unit}", "{Units} in this {region}"), "n_brains": ("{unit}数量", "Number of {units}"),
     "best_rank": ("最好排名", "Best rank"), "mean_score": ("平均综合指数", "Mean composite"),
-    "same_industry": ("同产业平均", "Same-industry mean"), "same_city": ("同城市平均", "Same-city mean"),
-    "this": ("本产业大脑", "This brain"), "city_mean": ("本市平均", "City mean"),
+    "same_industry": ("同{peer}平均", "Same-{peer} mean"), "same_city": ("同{region}平均", "Same-{region} mean"),
+    "this": ("本{unit}", "This {unit}"), "city_mean": ("本{region_short}平均", "{Region} mean"),
     "strengths": ("优势指标", "Strengths"), "weaknesses": ("短板指标", "Weaknesses"),
     "summary": ("概要", "Summary"), "trend": ("历年走势", "Trend"), "not_computed": NOT_COMPUTED,
-    "index": ("全部报告", "All reports"), "overview": ("全省总览", "Province overview"),
+    "index": ("全部报告", "All reports"), "overview": ("{whole}总览", "{Whole} overview"),
     "report": ("报告", "Report"), "distribution": ("综合指数分布", "Distribution of composite scores"),
-    "heatmap": ("各产业大脑维度得分", "Dimension scores of every brain"),
-    "map": ("各市平均综合指数", "Mean composite score by city"), "filter": ("筛选", "Filter"),
+    "heatmap": ("各{unit}{dim}得分", "{Dim} scores of every {unit}"),
+    "map": ("各{region_short}平均综合指数", "Mean composite score by {region}"), "filter": ("筛选", "Filter"),
     "count": ("数量", "Count"), "no_data": ("无数据", "no data"), "failed": ("生成失败", "failed"),
     "shape": ("相对优势", "Relatively strong in"),
-    "type_basis": ("按维度得分水平聚类", "clustered on the level of the dimension scores"),
+    "type_basis": ("按{dim}得分水平聚类", "clustered on the level of the {dim} scores"),
     "meaning_obstacle": ("障碍度表示该指标与满分的差距在全部差距中所占的份额：数值越大，越是提升综合指数的主要制约。",
-                         "The obstacle degree is the share of the brain's total shortfall from full marks that "
+                         "The obstacle degree is the share of the {unit}'s total shortfall from full marks that "
                          "comes from this indicator: the larger it is, the more it holds the composite back."),
-    "meaning_coupling": ("耦合协调度 D 衡量五个维度是否齐头并进（0–1，越高越协调）；C 为耦合度，T 为综合发展水平。",
-                         "Coupling coordination D (0–1, higher is better) measures whether the five dimensions "
+    "meaning_coupling": ("耦合协调度 D 衡量{n_dims}个{dim}是否齐头并进（0–1，越高越协调）；C 为耦合度，T 为综合发展水平。",
+                         "Coupling coordination D (0–1, higher is better) measures whether the {n_dims} {dims} "
                          "develop together; C is the coupling degree and T the overall development level."),
-    "meaning_percentile": ("百分位：在全部产业大脑中不高于本产业大脑的比例。", "Percentile: the share of brains "
+    "meaning_percentile": ("百分位：在全部{unit}中不高于本{unit}的比例。", "Percentile: the share of {units} "
                            "that score no higher than this one."),
     "weights_note": ("权重为各指标在综合指数中的有效权重。", "Weights are each indicator's effective weight in the "
                      "composite score."),
-    "small_sample": ("本次数据仅含 {n} 个产业大脑，低于部分方法所需的数量；相关部分标注为“未计算”。",
-                     "This return holds only {n} brains, fewer than some methods need; those sections are "
+    "small_sample": ("本次数据仅含 {n} 个{unit}，低于部分方法所需的数量；相关部分标注为“未计算”。",
+                     "This return holds only {n} {units}, fewer than some methods need; those sections are "
                      "marked “not computed”."),
     "mc_off": ("本次未运行蒙特卡洛模拟，排名区间未计算。", "The Monte Carlo was not run; rank intervals are not computed."),
-    "sample_scope": ("数据未覆盖全省，比较基准为本次数据的样本平均。", "The data do not cover the whole province; "
+    "sample_scope": ("数据未覆盖{whole}，比较基准为本次数据的样本平均。", "The data do not cover the whole {whole}; "
                      "comparisons are with the mean of this sample."),
-    "back_index": ("← 返回全部报告", "← All reports"), "back_city": ("所在城市报告", "City report"),
+    "back_index": ("← 返回全部报告", "← All reports"), "back_city": ("所在{region}报告", "{Region} report"),
     "stable": ("持平", "unchanged"), "up": ("上升", "up"), "down": ("下降", "down"),
     "rank_change": ("排名变化", "Rank change"), "source": ("数据文件", "Input file"),
     "spec": ("评价方案", "Specification"), "framework": ("指标体系", "Framework"),
@@ -71,19 +75,54 @@ T = {  # interface text in both languages
     "intervals_src": ("排名区间", "Rank intervals"), "synthetic_flag": ("模拟数据", "Synthetic data"),
     "yes_demo": ("是（演示数据）", "yes — demo data"), "no": ("否", "no"),
     "mc": ("{n} 次蒙特卡洛模拟，随机种子 {seed}", "{n} Monte Carlo replications, seed {seed}"),
-    "all_brains": ("全部产业大脑", "All brains"), "vs_province": ("本市与全省对比", "City against the province"),
+    "all_brains": ("全部{unit}", "All {units}"), "vs_province": ("本{region_short}与{whole}对比", "{Region} against the {whole}"),
+    "dim_scores": ("{dim}得分", "{Dim} scores"), "position": ("在全部{unit}中的位置", "Position among all {units}"),
+    "alone": ("本{peer}仅此一个{unit}，下表列出{dim}画像最相近的{unit}。",
+              "This {unit} is alone in its {peer}; the table lists the {units} whose {dim} profile is closest."),
+    "nearest_note": ("下表列出{dim}画像最相近的{unit}。", "The table lists the {units} whose {dim} profile is closest."),
+    "in_top3": ("列入前三障碍的{unit}", "{Units} with it in their top three"),
 }
+#: the texts of :data:`T` that name something the framework declares ({unit}, {region}…)
+FRAMEWORK_WORDS = ("unit", "units", "Unit", "Units", "region", "Region", "region_short", "regions", "peer", "Peer",
+                   "peers", "whole", "Whole", "whole_adj", "Whole_adj", "dim", "dims", "Dim", "Dims", "n_dims")
 
 
-def t(key: str, lang: str) -> str:
-    """The interface text ``key`` in ``lang`` ("zh" or "en").
+def _words(fw, lang: str) -> dict:
+    fw = getattr(fw, "framework", fw)  # a bundle or a framework
+    return {} if fw is None else fw.words(lang)
+
+
+def t(key: str, lang: str, fw=None) -> str:
+    """The interface text ``key`` in ``lang`` ("zh" or "en"), its nouns and counts filled from
+    the framework ``fw`` (a Framework or a bundle): 产业大脑 / brain, 维度 / dimension, the
+    number of dimensions… A text that names something needs ``fw``; one naming a region or peer
+    group the framework does not declare raises KeyError rather than show a wrong word.
 
     Examples
     --------
+    >>> from toolkit.framework.model import load_framework
     >>> t("rank", "en"), t("rank", "zh")
     ('Rank', '排名')
+    >>> t("this", "en", load_framework()), t("this", "en", load_framework("undp_hdi"))
+    ('This brain', 'This country')
+    >>> t("meaning_coupling", "zh", load_framework("coinr_asem"))[:20]
+    '耦合协调度 D 衡量八个支柱是否齐头并进'
     """
-    return T[key][0 if lang == "zh" else 1]
+    text = T[key][0 if lang == "zh" else 1]
+    if "{" not in text:
+        return text
+    return text.format_map(_Keep(_words(fw, lang)))
+
+
+class _Keep(dict):
+    """Formatting that fills the framework's words and keeps other fields (``{n}``) for later;
+    a framework word that is missing raises KeyError."""
+
+    def __missing__(self, key):
+        if key in FRAMEWORK_WORDS:
+            raise KeyError(f"the report text names {{{key}}}, which this framework does not declare "
+                           "(add it to the framework's reporting block)")
+        return "{" + key + "}"
 
 
 def nc(lang: str) -> str:
@@ -143,24 +182,56 @@ def industry_name(name: str, lang: str) -> str:
     return _reference()[1].get(str(name), str(name))
 
 
-def brain_name(row, lang: str) -> str:
-    """A brain's name: as in the return in Chinese; in English composed from the English city
-    and industry names when the reference data has both (else the name as written).
+def region_name(fw, value, lang: str) -> str:
+    """A value of the framework's region column in ``lang`` (a city's English name from
+    ``cities.yaml``; a value it does not know unchanged; "" when missing)."""
+    return city_name(value, lang)
+
+
+def peer_name(fw, value, lang: str) -> str:
+    """A value of the framework's peer column in ``lang`` (from ``industries.yaml`` where it has
+    the value; otherwise unchanged; "" when missing)."""
+    return industry_name(value, lang)
+
+
+def _translate(fw, column: str, value, lang: str) -> str:
+    if column == fw.region_column:
+        return region_name(fw, value, lang)
+    if column == fw.peer_column:
+        return peer_name(fw, value, lang)
+    return "" if not isinstance(value, str) else value
+
+
+def unit_name(row, lang: str, fw) -> str:
+    """A unit's name: its framework's name column as in the data (the unit id when there is
+    none); in English composed by the framework's ``reporting.name_en`` template when every
+    column it names has an English name and the Chinese name ends with the unit noun (else the
+    name as written).
 
     Examples
     --------
-    >>> brain_name({"brain_name": "青岛市即墨区生物医药产业大脑", "city": "青岛市", "industry": "生物医药"}, "en")
-    'Qingdao Biomedicine Industrial Brain'
+    >>> from toolkit.framework.model import load_framework
+    >>> row = {"unit_id": "SD-B001", "brain_name": "青岛市即墨区生物医药产业大脑", "city": "青岛市", "industry": "生物医药"}
+    >>> unit_name(row, "en", load_framework()), unit_name(row, "zh", load_framework())
+    ('Qingdao Biomedicine Industrial Brain', '青岛市即墨区生物医药产业大脑')
+    >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "zh", load_framework("undp_hdi"))
+    'Norway'
     """
-    name = str(row["brain_name"])
-    if lang == "zh":
+    col = fw.name_column
+    value = row.get(col) if col else None
+    name = str(value) if isinstance(value, str) else str(row["unit_id"])
+    template = fw.wording.name_en
+    if lang == "zh" or not template or not name.endswith(fw.wording.unit.zh):
         return name
-    if not isinstance(row.get("city"), str) or not isinstance(row.get("industry"), str):
-        return name  # a framework without Shandong's unit columns
-    city, ind = city_name(row["city"], "en"), industry_name(row["industry"], "en")
-    if city == str(row["city"]) or ind == str(row["industry"]) or not name.endswith("产业大脑"):
-        return name
-    return f"{city} {ind} Industrial Brain"
+    import re
+
+    parts = {}
+    for c in re.findall(r"{(\w+)}", template):
+        raw = row.get(c)
+        parts[c] = _translate(fw, c, raw, "en")
+        if not isinstance(raw, str) or not parts[c] or parts[c] == raw:
+            return name  # a value without an English name: the name as written
+    return template.format(**parts)
 
 
 # -- numbers ---------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
-"""What a brain profile shows, as small functions the report notebook calls.
+"""What a unit's profile shows, as small functions the report notebook calls.
 
 Every function takes the run's :class:`~toolkit.reports.bundle.Bundle`, a unit and a year, and
 returns an ``IPython.display.HTML`` block (or, for the ``*_frame`` functions, a DataFrame).
-Text that comes from the data (brain names, cities, industries) is always escaped, so a name
+Text that comes from the data (unit names, regions, peer groups) is always escaped, so a name
 such as ``<script>`` shows as text and never runs. Figures are inline SVG
-(:mod:`toolkit.reports.charts`). City reports are in :mod:`toolkit.reports.city_views`.
+(:mod:`toolkit.reports.charts`). Region (city) reports are in :mod:`toolkit.reports.city_views`.
+
+The words — what a unit is called, the region and peer columns, the level shown as dimensions
+— come from the framework (:meth:`toolkit.framework.model.Framework.words`); a section that
+needs a column the framework does not declare (same-city means, same-industry peers) is left
+out.
 """
 
 from __future__ import annotations
@@ -17,15 +22,15 @@ from .summary import indicator_label, sentences, strengths_weaknesses
 from .text import (
     T,
     arrow,
-    brain_name,
-    city_name,
     esc,
     fmt_num,
     fmt_pct,
     fmt_raw,
-    industry_name,
     nc,
+    peer_name,
+    region_name,
     t,
+    unit_name,
 )
 
 __all__ = ["T", "banner", "block", "kpis", "section", "coupling_html", "dimension_html", "dims", "esc", "headline_html", "heading",
@@ -43,6 +48,24 @@ def dims(bundle) -> list[str]:
     """The nodes shown as dimensions: the framework's dimension level, else the level below the index."""
     fw = bundle.framework
     return [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
+
+
+def dimension_of(fw, code: str) -> str:
+    """The code of the dimension (the level :func:`dims` shows) that ``code`` belongs to."""
+    return fw.ancestor(code, fw.dimension_level or fw.levels[1])
+
+
+def has_cjk(value) -> bool:
+    """Whether a value holds Chinese characters (then an English page leaves it out).
+
+    >>> has_cjk("即墨区"), has_cjk("Oslo")
+    (True, False)
+    """
+    return any(ord(c) >= 0x2E80 for c in str(value))
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and value != ""
 
 
 def table_html(headers, rows, num_cols=(), cls: str = "") -> str:
@@ -86,31 +109,34 @@ def banner(bundle, lang: str = "zh"):
     return block(f'<div class="synthetic">{esc(t("synthetic", lang))}</div>')
 
 
-def nav_html(links: dict | None, lang: str = "zh"):
-    """Links back to the run's index and to the brain's city report."""
+def nav_html(links: dict | None, lang: str = "zh", bundle=None):
+    """Links back to the run's index and to the unit's region (city) report (named in the words
+    of ``bundle``'s framework)."""
     links = links or {}
     items = []
     if links.get("index"):
         items.append(f'<a href="{esc(links["index"])}">{esc(t("back_index", lang))}</a>')
     if links.get("city"):
-        items.append(f'<a href="{esc(links["city"])}">{esc(t("back_city", lang))}</a>')
+        items.append(f'<a href="{esc(links["city"])}">{esc(t("back_city", lang, bundle))}</a>')
     return block(f'<nav class="nav">{" · ".join(items)}</nav>' if items else "")
 
 
 def notices_html(bundle, year: int, lang: str = "zh"):
     """One plain line each for a small sample, a Monte Carlo that was not run, and data that do
-    not cover the province."""
+    not cover the whole (the province)."""
     n = facts.n_units(bundle, year)
-    return block("".join(f'<p class="notice">{esc(t(k, lang).format(n=n))}</p>'
+    return block("".join(f'<p class="notice">{esc(t(k, lang, bundle).format(n=n))}</p>'
                          for k in facts.notice_keys(bundle, year)))
 
 
 # -- headline ------------------------------------------------------------------------------------
 def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
-    """The headline figures of a brain: composite, rank of n, interval (None if not computed),
-    change since the previous year, type label."""
+    """The headline figures of a unit: composite, rank of n, interval (None if not computed),
+    change since the previous year, type label; its region, the region's detail (county) and
+    its peer group when the framework declares them ("" otherwise)."""
     row = facts.unit_row(bundle, unit_id, year)
-    root = bundle.framework.root.code
+    fw = bundle.framework
+    root = fw.root.code
     prev = facts.previous_year(bundle, year)
     change = None
     if prev is not None:
@@ -119,8 +145,11 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
             change = (float(row[root]) - float(a[root]), int(row["rank"]) - int(a["rank"]), prev)
         except KeyError:
             pass
-    return {"name": brain_name(row, lang), "name_raw": row["brain_name"], "city": city_name(row["city"], lang),
-            "industry": industry_name(row["industry"], lang), "county": row.get("county"), "year": int(year),
+    region = region_name(fw, row[fw.region_column], lang) if fw.region_column else ""
+    peer = peer_name(fw, row[fw.peer_column], lang) if fw.peer_column else ""
+    detail = row.get(fw.wording.region_detail) if fw.wording.region_detail else None
+    return {"name": unit_name(row, lang, fw), "name_raw": unit_name(row, "zh", fw), "region": region,
+            "peer": peer, "detail": detail, "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
             "interval": facts.interval(bundle, unit_id, year), "change": change,
             "type": facts.type_label(bundle, unit_id, lang)}
@@ -144,11 +173,11 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     info = facts.type_info(bundle, unit_id, lang) or {}
     cells = [(t("composite", lang), f"{h['composite']:.1f}", ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
              (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
-             (t("type", lang), typ, (info.get("basis") or t("type_basis", lang)) if h["type"] else "")]
+             (t("type", lang), typ, (info.get("basis") or t("type_basis", lang, bundle)) if h["type"] else "")]
     if info and info.get("shape"):
         cells.append((t("shape", lang), info["shape"], ""))
-    sub = " · ".join(esc(x) for x in (h["city"], h["county"] if lang == "zh" else None, h["industry"],
-                                      f"{t('year', lang)} {h['year']}") if x)
+    detail = h["detail"] if lang == "zh" or not has_cjk(h["detail"]) else None  # a county has no English name
+    sub = " · ".join(esc(x) for x in (h["region"], detail, h["peer"], f"{t('year', lang)} {h['year']}") if x)
     orig = f'<p class="sub">{esc(h["name_raw"])}</p>' if h["name"] != h["name_raw"] else ""
     return block(f'<h{level}>{esc(h["name"])}</h{level}>{orig}<p class="sub">{sub}</p>{kpis(cells)}')
 
@@ -160,14 +189,17 @@ def summary_html(bundle, unit_id: str, year: int, lang: str = "zh"):
 
 # -- dimensions ----------------------------------------------------------------------------------
 def dimension_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
-    """Dimension scores of the brain against the comparison mean, the best brain and its
-    same-industry and same-city peers (means over the *other* brains; NaN when there are none)."""
+    """Dimension scores of the unit against the comparison mean, the best unit and its
+    same-peer-group and same-region peers (columns ``peers`` and ``region``: means over the
+    *other* units; NaN when there are none or the framework declares no such column)."""
     s = facts.year_rows(bundle, year)
     row = facts.unit_row(bundle, unit_id, year)
     d = dims(bundle)
     me = row[d].to_numpy(float)
 
-    def others(col):  # mean of the group's other brains = (group sum − self) / (group size − 1)
+    def others(col):  # mean of the group's other units = (group sum − self) / (group size − 1)
+        if col is None or not _present(row.get(col)):
+            return np.full(len(d), np.nan)
         sums, sizes = facts.group_sums(bundle, year, col, d)
         k = sizes.get(row[col], 1)
         return (sums.loc[row[col]].to_numpy(float) - me) / (k - 1) if k > 1 else np.full(len(d), np.nan)
@@ -175,7 +207,7 @@ def dimension_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.Dat
     stats = facts.year_stats(bundle, year, d)
     return pd.DataFrame({
         "score": me, "mean": stats["mean"].to_numpy(), "best": stats["max"].to_numpy(),
-        "industry": others("industry"), "city": others("city"),
+        "peers": others(bundle.framework.peer_column), "region": others(bundle.framework.region_column),
         "rank": [int((s[c].to_numpy() > row[c]).sum() + 1) for c in d],
     }, index=d)
 
@@ -185,34 +217,36 @@ def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     fw = bundle.framework
     f = dimension_frame(bundle, unit_id, year, lang)
     labels = [fw.label(c, lang) for c in f.index]
-    mean = t(facts.mean_key(bundle, year), lang)
-    series = [(t("this", lang), f["score"]), (mean, f["mean"]), (t("best", lang), f["best"]),
-              (t("same_industry", lang), f["industry"]), (t("same_city", lang), f["city"])]
+    mean = t(facts.mean_key(bundle, year), lang, bundle)
+    groups = [(key, col) for key, col in (("same_industry", "peers"), ("same_city", "region"))
+              if (fw.peer_column if col == "peers" else fw.region_column)]  # the columns the framework has
+    series = [(t("this", lang, bundle), f["score"]), (mean, f["mean"]), (t("best", lang, bundle), f["best"]),
+              *[(t(key, lang, bundle), f[col]) for key, col in groups]]
     series = [(n, list(v)) for n, v in series if not np.isnan(np.asarray(v, float)).all()]
     radar = charts.radar(labels, series[:3], title="")
     bars = charts.hbars(labels, series)
     n = facts.n_units(bundle, year)
-    rows = [[lab, fmt_num(r.score), fmt_num(r.mean), fmt_num(r.best), fmt_num(r.industry), fmt_num(r.city),
-             f"{r.rank} / {n}"] for lab, r in zip(labels, f.itertuples(), strict=True)]
-    tab = table_html([t("dimension", lang), t("score", lang), mean, t("best", lang), t("same_industry", lang),
-                      t("same_city", lang), t("rank", lang)], rows, num_cols=range(1, 7))
-    return block(section(t("dimension", lang) + t("score", lang) if lang == "zh" else "Dimension scores",
+    rows = [[lab, fmt_num(r["score"]), fmt_num(r["mean"]), fmt_num(r["best"]), *[fmt_num(r[col]) for _, col in groups],
+             f"{int(r['rank'])} / {n}"] for lab, (_, r) in zip(labels, f.iterrows(), strict=True)]
+    tab = table_html([t("dimension", lang, bundle), t("score", lang), mean, t("best", lang, bundle),
+                      *[t(key, lang, bundle) for key, _ in groups], t("rank", lang)], rows,
+                     num_cols=range(1, 5 + len(groups)))
+    return block(section(t("dim_scores", lang, bundle),
                          f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}'))
 
 
 def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
-    """Where the brain stands among all brains: one bar chart for the composite and one per dimension."""
+    """Where the unit stands among all units: one bar chart for the composite and one per dimension."""
     fw = bundle.framework
     s = facts.year_rows(bundle, year)
     root = fw.root.code
-    mean = t(facts.mean_key(bundle, year), lang)
+    mean = t(facts.mean_key(bundle, year), lang, bundle)
     figs = []
     for code in [root, *dims(bundle)]:
         title = t("composite", lang) if code == root else fw.label(code, lang)
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
                                 mean=float(s[code].mean()), mean_label=mean))
-    title = "在全部产业大脑中的位置" if lang == "zh" else "Position among all brains"
-    return block(section(title, '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
+    return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
 
 
 def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -246,7 +280,7 @@ def _value(fw, code, raw, imputed, lang) -> str:
 
 
 def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
-    """The indicators furthest above and below the other brains, by percentile."""
+    """The indicators furthest above and below the other units, by percentile."""
     title = "优势与短板" if lang == "zh" else "Strengths and weaknesses"
     sw = strengths_weaknesses(bundle, unit_id, year)
     if sw is None:
@@ -254,13 +288,13 @@ def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     fw = bundle.framework
     parts = []
     for key, df in zip(("strengths", "weaknesses"), sw, strict=True):
-        rows = [[indicator_label(fw, r.code, lang), fw.label(fw.ancestor(r.code, "dimension"), lang),
+        rows = [[indicator_label(fw, r.code, lang), fw.label(dimension_of(fw, r.code), lang),
                  _value(fw, r.code, r.raw, r.imputed, lang), f"{r.percentile:.0f}"] for r in df.itertuples()]
         parts.append(f'<div><h3>{esc(t(key, lang))}</h3>' + table_html(
-            [t("indicator", lang), t("dimension", lang), t("raw", lang), t("percentile", lang)], rows,
+            [t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("percentile", lang)], rows,
             num_cols=[2, 3]) + "</div>")
     return block(section(title, '<div class="row">' + "".join(parts) + f'</div><p class="note">'
-                         f'{esc(t("meaning_percentile", lang))}</p>'))
+                         f'{esc(t("meaning_percentile", lang, bundle))}</p>'))
 
 
 def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.DataFrame:
@@ -271,7 +305,7 @@ def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.Dat
     return pd.DataFrame({
         "code": lv["code"].to_numpy(),
         "name": [indicator_label(fw, c, lang) for c in lv["code"]],
-        "dimension": [fw.label(fw.ancestor(c, "dimension"), lang) for c in lv["code"]],
+        "dimension": [fw.label(dimension_of(fw, c), lang) for c in lv["code"]],
         "value": [_value(fw, c, r, i, lang) for c, r, i in zip(lv["code"], lv["raw"], lv["imputed"], strict=True)],
         "normalised": lv["normalised"].to_numpy(), "percentile": lv["percentile"].to_numpy() if pct else np.nan,
         "weight": lv["weight"].to_numpy(), "imputed": lv["imputed"].to_numpy(),
@@ -283,7 +317,7 @@ def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     rows = [[r.name, r.dimension, r.value, fmt_num(r.normalised),
              f"{r.percentile:.0f}" if r.percentile == r.percentile else nc(lang), fmt_pct(r.weight)]
             for r in f.itertuples()]
-    tab = table_html([t("indicator", lang), t("dimension", lang), t("raw", lang), t("normalised", lang),
+    tab = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("normalised", lang),
                       t("percentile", lang), t("weight", lang)], rows, num_cols=[2, 3, 4, 5], cls="indicators")
     n_imp = int(f["imputed"].sum())
     note = t("weights_note", lang) + (f" {n_imp} " + ("项缺失值已插补，标为“插补”。" if lang == "zh" else
@@ -296,11 +330,12 @@ def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
 def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5):
     fw = bundle.framework
     ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(k)
-    rows = [[int(r.rank), indicator_label(fw, r.code, lang), fw.label(fw.ancestor(r.code, "dimension"), lang),
+    rows = [[int(r.rank), indicator_label(fw, r.code, lang), fw.label(dimension_of(fw, r.code), lang),
              f"{r.obstacle:.1f}%"] for r in ob.itertuples()]
-    tab = table_html(["#", t("indicator", lang), t("dimension", lang), t("obstacle", lang)], rows, num_cols=[0, 3])
+    tab = table_html(["#", t("indicator", lang), t("dimension", lang, bundle), t("obstacle", lang)], rows,
+                     num_cols=[0, 3])
     title = "主要障碍因素" if lang == "zh" else "Main obstacles"
-    return block(section(title, f'<p class="note">{esc(t("meaning_obstacle", lang))}</p>{tab}'))
+    return block(section(title, f'<p class="note">{esc(t("meaning_obstacle", lang, bundle))}</p>{tab}'))
 
 
 def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -315,57 +350,64 @@ def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     pos = int((all_d > row["D"]).sum() + 1)
     cells = [("D", f"{row['D']:.3f}", f"{t('rank', lang)} {pos} / {len(all_d)}"), ("C", f"{row['C']:.3f}", ""),
              ("T", f"{row['T']:.3f}", ""), (t("grade", lang), str(grade), str(stage or ""))]
-    return block(section(t("coupling", lang), kpis(cells) + f'<p class="note">{esc(t("meaning_coupling", lang))}</p>'))
+    return block(section(t("coupling", lang), kpis(cells)
+                         + f'<p class="note">{esc(t("meaning_coupling", lang, bundle))}</p>'))
 
 
 MAX_PEERS = 10
 
 
 def peers_frame(bundle, unit_id: str, year: int, k: int = 5) -> tuple[str, pd.DataFrame]:
-    """The brain's peers: the same industry's brains, or — when it is alone in its industry — the
-    ``k`` brains nearest to it by dimension profile (Euclidean distance). Returns (kind, rows);
-    ``kind`` is ``"industry"`` or ``"nearest"``; the brain itself is the first row. An industry
-    of more than :data:`MAX_PEERS` other brains shows the ones nearest in rank."""
+    """The unit's peers: the units of its peer group (the framework's peer column: Shandong's
+    industry), or — when it is alone in its group or the framework declares no peer column — the
+    ``k`` units nearest to it by dimension profile (Euclidean distance). Returns (kind, rows);
+    ``kind`` is ``"peers"``, ``"alone"`` or ``"nearest"``; the unit itself is the first row. A
+    group of more than :data:`MAX_PEERS` other units shows the ones nearest in rank."""
     s = facts.year_rows(bundle, year)
     row = facts.unit_row(bundle, unit_id, year)
-    ind = s["industry"].to_numpy()
     ids = s["unit_id"].to_numpy()
-    same = (ind == row["industry"]) & pd.notna(ind)  # no industry column: the nearest profiles instead
     me = ids == unit_id
-    if same.sum() > 1:
-        rest = s[same & ~me]
-        if len(rest) > MAX_PEERS:  # a big industry: the peers nearest in rank
-            gap = (rest["rank"] - row["rank"]).abs().to_numpy()
-            rest = rest.iloc[np.lexsort((rest["rank"].to_numpy(), gap))[:MAX_PEERS]]
-        return "industry", pd.concat([s[me], rest.sort_values("rank")])
+    col = bundle.framework.peer_column
+    if col is not None:
+        ind = s[col].to_numpy()
+        same = (ind == row[col]) & pd.notna(ind)
+        if same.sum() > 1:
+            rest = s[same & ~me]
+            if len(rest) > MAX_PEERS:  # a big group: the peers nearest in rank
+                gap = (rest["rank"] - row["rank"]).abs().to_numpy()
+                rest = rest.iloc[np.lexsort((rest["rank"].to_numpy(), gap))[:MAX_PEERS]]
+            return "peers", pd.concat([s[me], rest.sort_values("rank")])
     d = dims(bundle)
     dist = np.sqrt(((s[d].to_numpy(float) - row[d].to_numpy(float)) ** 2).sum(axis=1))
     dist[me] = np.inf
     order = np.lexsort((s["rank"].to_numpy(), dist))[:k]
-    return "nearest", pd.concat([s[me], s.iloc[order]])
+    return "alone" if col is not None else "nearest", pd.concat([s[me], s.iloc[order]])
 
 
 def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | None = None):
+    """The unit's peers (:func:`peers_frame`) as a table, linked to their reports; the region and
+    peer columns only when the framework declares them."""
     kind, p = peers_frame(bundle, unit_id, year)
-    root = bundle.framework.root.code
+    fw = bundle.framework
+    root = fw.root.code
     units = (links or {}).get("units", {})
+    cols = [(c, name_of, key) for c, name_of, key in ((fw.region_column, region_name, "city"),
+                                                      (fw.peer_column, peer_name, "industry")) if c]
     rows = []
     for r in p.to_dict("records"):
-        name = esc(brain_name(r, lang))
+        name = esc(unit_name(r, lang, fw))
         if r["unit_id"] == unit_id:
             name = f"<b>{name}</b>"
         elif units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
-        rows.append([("html", name), city_name(r["city"], lang), industry_name(r["industry"], lang),
+        rows.append([("html", name), *[name_of(fw, r[c], lang) for c, name_of, _ in cols],
                      fmt_num(r[root]), int(r["rank"]), *[fmt_num(r[d]) for d in dims(bundle)]])
-    fw = bundle.framework
-    tab = table_html([t("brain", lang), t("city", lang), t("industry", lang), t("composite", lang), t("rank", lang),
-                      *[fw.label(d, lang) for d in dims(bundle)]], rows, num_cols=range(3, 5 + len(dims(bundle))))
-    note = "" if kind == "industry" else (
-        '<p class="note">' + esc("本产业仅此一个产业大脑，下表列出维度画像最相近的产业大脑。" if lang == "zh" else
-                                 "This brain is alone in its industry; the table lists the brains whose dimension "
-                                 "profile is closest.") + "</p>")
-    return block(section(t("peers" if kind == "industry" else "nearest", lang), note + tab))
+    first = 1 + len(cols)
+    tab = table_html([t("brain", lang, bundle), *[t(key, lang, bundle) for *_, key in cols], t("composite", lang),
+                      t("rank", lang), *[fw.label(d, lang) for d in dims(bundle)]], rows,
+                     num_cols=range(first, first + 2 + len(dims(bundle))))
+    note = "" if kind == "peers" else f'<p class="note">{esc(t(kind if kind == "alone" else "nearest_note", lang, bundle))}</p>'
+    return block(section(t("peers" if kind == "peers" else "nearest", lang, bundle), note + tab))
 
 
 def provenance_html(bundle, lang: str = "zh"):

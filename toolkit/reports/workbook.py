@@ -16,14 +16,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .text import brain_name, city_name, industry_name, nc
+from .text import nc, peer_name, region_name, t, unit_name
 
-H = {  # column headers (zh, en)
-    "unit_id": ("编号", "Unit id"), "brain": ("产业大脑", "Brain"), "city": ("城市", "City"),
-    "industry": ("产业", "Industry"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
+H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
+    "unit_id": ("编号", "Unit id"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
     "rank": ("排名", "Rank"), "p05": ("排名区间下限 (5%)", "Rank interval low (5%)"),
     "p95": ("排名区间上限 (95%)", "Rank interval high (95%)"), "code": ("代码", "Code"),
-    "indicator": ("指标", "Indicator"), "dimension": ("维度", "Dimension"), "unit": ("单位", "Unit"),
+    "indicator": ("指标", "Indicator"), "unit": ("单位", "Unit"),
     "raw": ("原始值", "Raw value"), "imputed": ("是否插补", "Imputed"), "normalised": ("标准化得分", "Normalised"),
     "percentile": ("百分位", "Percentile"), "weight": ("权重", "Weight"),
     "effective_weight": ("有效权重", "Effective weight"), "level": ("层级", "Level"),
@@ -42,6 +41,11 @@ def _h(key: str, lang: str) -> str:
     return H[key][0 if lang == "zh" else 1]
 
 
+def _w(key: str, lang: str, fw) -> str:
+    """A header naming a unit, region, peer group or dimension, in the framework's words."""
+    return t({"brain": "brain", "city": "city", "industry": "industry", "dimension": "dimension"}[key], lang, fw)
+
+
 def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, dict]]:
     """The sheets of ``results.xlsx`` as DataFrames, each with its {column: number format}.
 
@@ -56,16 +60,17 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     """
     fw = bundle.framework
     root = fw.root.code
-    d = list(fw.dimensions.index)
+    d = [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
     i = 0 if lang == "zh" else 1
     s = bundle.summary.sort_values(["year", "rank"], kind="stable")
-    scores = pd.DataFrame({
-        _h("unit_id", lang): s["unit_id"].to_numpy(), _h("brain", lang): [brain_name(r, lang) for r in
-                                                                            s.to_dict("records")],
-        _h("city", lang): [city_name(c, lang) for c in s["city"]],
-        _h("industry", lang): [industry_name(c, lang) for c in s["industry"]], _h("year", lang): s["year"].to_numpy(),
-        _h("composite", lang): s[root].to_numpy(float), _h("rank", lang): s["rank"].to_numpy(),
-    })
+    cols = {_h("unit_id", lang): s["unit_id"].to_numpy(),
+            _w("brain", lang, fw): [unit_name(r, lang, fw) for r in s.to_dict("records")]}
+    if fw.region_column:  # the region and peer columns the framework declares
+        cols[_w("city", lang, fw)] = [region_name(fw, c, lang) for c in s[fw.region_column]]
+    if fw.peer_column:
+        cols[_w("industry", lang, fw)] = [peer_name(fw, c, lang) for c in s[fw.peer_column]]
+    scores = pd.DataFrame({**cols, _h("year", lang): s["year"].to_numpy(),
+                           _h("composite", lang): s[root].to_numpy(float), _h("rank", lang): s["rank"].to_numpy()})
     fmts = {_h("composite", lang): FORMATS["score"], _h("rank", lang): FORMATS["rank"]}
     iv = getattr(bundle, "tables", {}).get("intervals")
     if iv is not None and len(iv) and int(bundle.meta.get("n_uncertainty", 0) or 0) > 0:
@@ -85,7 +90,8 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     ind = pd.DataFrame({
         _h("unit_id", lang): lv["unit_id"].to_numpy(), _h("year", lang): lv["year"].to_numpy(),
         _h("code", lang): lv["code"].to_numpy(), _h("indicator", lang): [nodes[c].name(lang) for c in lv["code"]],
-        _h("dimension", lang): [fw.label(fw.ancestor(c, "dimension"), lang) for c in lv["code"]],
+        _w("dimension", lang, fw): [fw.label(fw.ancestor(c, fw.dimension_level or fw.levels[1]), lang)
+                                    for c in lv["code"]],
         _h("unit", lang): [(nodes[c].unit if lang == "zh" else nodes[c].unit_en) for c in lv["code"]],
         _h("raw", lang): lv["raw"].to_numpy(float),
         _h("normalised", lang): lv["normalised"].to_numpy(float), _h("percentile", lang): lv["percentile"].to_numpy(),

@@ -21,6 +21,12 @@ of :func:`toolkit.build_index`:
 4. Aggregation uses :func:`~toolkit.index.steps.aggregate_stack` (the registry's kernels, with
    build_index's na rule); ranks use ``scipy.stats.rankdata(method="min")`` on the negated
    composite within each year.
+5. **Screening as an uncertain factor**: a data path whose screening drops units gives those
+   units no composite (NaN) and no rank (NaN, never a made-up rank) in its replications; the
+   others are ranked among the units it keeps, as :func:`toolkit.build_index` with that
+   screening ranks them. The units of the analysis (:attr:`Engine.rows`) are the union of the
+   units the nominal index keeps and those any prepared data path keeps, in the order of the
+   data; ranks are ``int32`` when every path keeps every unit, else ``float64`` with NaN.
 
 The engine is a plain picklable object; executors ship it to worker processes.
 """
@@ -89,9 +95,9 @@ class Engine:
         self.root = fw.root.code
         self.level = {p: fw.node(p).level for p in tree}
         self.parent_of = {c: p for p, cs in tree.items() for c in cs}
-        self.rows = result.raw.index
-        years = self.rows.get_level_values("year")
-        self.year_cols = [(int(y), np.flatnonzero(years == y)) for y in sorted(years.unique())]
+        self.input_rows = result.input_raw.index  # every unit read, before screening
+        self._set_rows(result.raw.index)  # the nominal units, until prepare() adds the others
+        self.complete = True  # every prepared data path keeps every unit of self.rows
         nom = uspec.nominal.to_dict()
         self.rank_decimals = nom["ranking"]["round"]  # rank on rounded composites, as build_index does
         self.nominal_sections = {k: nom[k] for k in METHOD_ROOTS}
@@ -123,6 +129,11 @@ class Engine:
         state["uspec"] = None  # (its IndexSpec holds mapping proxies, which plain pickle refuses)
         return state
 
+    def _set_rows(self, rows) -> None:
+        self.rows = rows
+        years = rows.get_level_values("year")
+        self.year_cols = [(int(y), np.flatnonzero(years == y)) for y in sorted(years.unique())]
+
     def _static_nodes(self) -> set[str]:
         """Leaves, and parents that no factor but the data path touches (no weight or aggregation
         choice at their level, no noise, no excluded child, only static children): their values
@@ -147,6 +158,7 @@ class Engine:
         res = self._result
         keys = _unique_rows(self._dp_keys(u))[0]
         tr_cache: dict = {}
+        todo = []
         for key in map(tuple, keys.tolist()):
             if key in self.paths:
                 continue
@@ -154,17 +166,17 @@ class Engine:
             tk = _canon([spec[k] for k in ("panel", "denomination", "imputation", "screening", "outliers")])
             if tk not in tr_cache:
                 # build_index's own data steps (denominate → impute → screen → treat) on every
-                # unit read, kept to the units of the nominal result
-                treated = steps.data_path(res.input_raw, res.input_units, self.fw, spec).treated
-                lost = self.rows.difference(treated.index)
-                if len(lost):
-                    raise DataError(
-                        f"data path {dict(zip([self.factors[j].name for j in self.dp_idx], key, strict=True))}: "
-                        f"screening drops {len(lost)} unit(s) the nominal index keeps "
-                        f"({list(lost.get_level_values('unit_id')[:5])}); every replication must rank the same "
-                        "units, so vary screening only among settings that keep them (or impute first)")
-                tr_cache[tk] = treated.reindex(self.rows)
-            treated = tr_cache[tk]
+                # unit read: the units this path's screening keeps
+                tr_cache[tk] = steps.data_path(res.input_raw, res.input_units, self.fw, spec).treated
+            todo.append((key, spec, tr_cache[tk]))
+        kept = self.rows.append([t.index for _, _, t in todo]).unique() if todo else self.rows
+        if len(kept) > len(self.rows):
+            if self.paths:
+                raise DataError("Engine.prepare: these data paths keep units the paths prepared before do not; "
+                                "prepare the whole design at once")
+            self._set_rows(self.input_rows[self.input_rows.isin(kept)])  # the union, in the data's order
+        for key, spec, treated in todo:
+            self.complete &= len(treated) == len(self.rows)
             blocks = steps.blocks(treated, spec)
             na = steps.na_rule(spec)
             blist = []
@@ -301,14 +313,19 @@ class Engine:
 
     # -- evaluation ---------------------------------------------------------------------------------
     def run(self, u: np.ndarray, start: int = 0):
-        """Composite (B × rows, float64) and ranks (B × rows, int32) of design rows ``u``."""
+        """Composite (B × rows, float64) and ranks (B × rows) of design rows ``u``.
+
+        A unit the replication's screening drops has a NaN composite and a NaN rank; the others
+        are ranked among the units kept (within each year). Ranks are int32 when every prepared
+        data path keeps every unit (:attr:`complete`), float64 otherwise."""
         u = np.atleast_2d(np.asarray(u, dtype=float))
         n = len(u)
         wid, aid = self._method_ids(u)
         mid = self._mask_ids_of(u)
         nid = {p: (self.factors[self.noise_of[p]].decode(u[:, self.noise_of[p]]) if p in self.noise_of
                    else np.full(n, -1, dtype=np.int64)) for p in self.tree}
-        comp = np.empty((n, len(self.rows)))
+        comp = np.full((n, len(self.rows)), np.nan)
+        kept = np.zeros(comp.shape, dtype=bool)
         ukeys, kinv, _ = _unique_rows(self._dp_keys(u))
         for g, key in enumerate(map(tuple, ukeys.tolist())):
             if key not in self.paths:
@@ -320,16 +337,22 @@ class Engine:
             for b, blk in enumerate(path["blocks"]):
                 try:
                     comp[np.ix_(reps, blk["rows"])] = self._block(key, b, blk, path["na"], ctx, len(reps))
+                    kept[np.ix_(reps, blk["rows"])] = True
                 except _RepError as exc:
                     raise self._named(u, start, reps[exc.row], str(exc)) from None
-        bad = ~np.isfinite(comp).all(axis=1)
+        bad = (~np.isfinite(comp) & kept).any(axis=1)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise self._named(u, start, r, "the composite is not finite for some unit")
-        ranks = np.empty(comp.shape, dtype=np.int32)
         ranked = comp if self.rank_decimals is None else np.round(comp, self.rank_decimals)
-        for _, cols in self.year_cols:
-            ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1).astype(np.int32)
+        if self.complete:
+            ranks = np.empty(comp.shape, dtype=np.int32)
+            for _, cols in self.year_cols:
+                ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1).astype(np.int32)
+        else:  # screened-out units: no rank; the others ranked among the kept units
+            ranks = np.full(comp.shape, np.nan)
+            for _, cols in self.year_cols:
+                ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1, nan_policy="omit")
         return comp, ranks
 
     def _named(self, u, start, r, message) -> DataError:

@@ -10,7 +10,11 @@ unit this module reports
 * for the borderline units, the factors that decide them: first-order and total Sobol indices of
   the selection indicator (1 if selected, 0 if not), from the same Saltelli runs.
 
-The ranks come from the one Monte Carlo engine; only the quota is applied here.
+The ranks come from the one Monte Carlo engine; only the quota is applied here. A unit that a
+replication's screening drops (no rank, NaN) is not selected in that replication, and does not
+count against the quota of the others: the selection probability is the share of *all*
+replications that select it, and ``screened_out`` the share that drop it. The Sobol indices of
+the selection indicator (0 when screened out) need no other rule.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ class SelectionResult:
     Attributes
     ----------
     table : DataFrame
-        One row per unit of the year: ``nominal_rank``, ``nominal_selected``, ``probability``,
-        ``status`` and the group column when the quota is per group; sorted by probability.
+        One row per unit of the year: ``nominal_rank`` (missing when the nominal screening drops
+        the unit), ``nominal_selected``, ``probability``, ``screened_out`` (share of replications
+        whose screening drops it), ``status`` and the group column when the quota is per group;
+        sorted by probability.
     sobol : DataFrame or None
         Columns ``factor, target, S1, S1_conf, ST, ST_conf`` for each borderline unit (target =
         unit id); None when there are none or the design is not a Sobol design.
@@ -93,7 +99,8 @@ def select(ranks: np.ndarray, quota: int, groups=None) -> np.ndarray:
 
     ``groups`` (one label per unit) applies the quota within each group: the ``quota`` best of
     each group by overall rank. Ties at the cut-off are all selected (as rank ``min`` shares
-    the best rank).
+    the best rank). A missing rank (NaN: the unit is screened out) is never selected and never
+    counts as better than another unit.
 
     Examples
     --------
@@ -102,6 +109,8 @@ def select(ranks: np.ndarray, quota: int, groups=None) -> np.ndarray:
     [[True, True, False, False]]
     >>> select(np.array([[1, 2, 3, 4]]), 1, groups=["a", "a", "b", "b"]).tolist()
     [[True, False, True, False]]
+    >>> select(np.array([[np.nan, 1, 2, 3]]), 1, groups=["a", "a", "b", "b"]).tolist()
+    [[False, True, True, False]]
     """
     R = np.atleast_2d(np.asarray(ranks))
     if int(quota) < 1:
@@ -115,9 +124,9 @@ def select(ranks: np.ndarray, quota: int, groups=None) -> np.ndarray:
     for label in pd.unique(g):
         cols = np.flatnonzero(g == label)
         sub = R[:, cols]
-        # within-group rank: 1 + members with a strictly better overall rank
+        # within-group rank: 1 + members with a strictly better overall rank (NaN is never better)
         within = 1 + (sub[:, None, :] < sub[:, :, None]).sum(axis=-1)
-        out[:, cols] = within <= int(quota)
+        out[:, cols] = (within <= int(quota)) & ~np.isnan(sub.astype(float))
     return out
 
 
@@ -169,14 +178,15 @@ def selection_from(result, quota: int, *, by: str | None = None, year: int | Non
         if units is None or by not in units:
             raise SpecError(f"selection: a quota per {by} needs the unit table with a {by!r} column")
         groups = units.loc[keys, by].to_numpy()
-    nominal = result.nominal_rank.loc[keys].to_numpy()
+    nominal = result.nominal_rank.loc[keys].to_numpy(dtype=float, na_value=np.nan)
     R = result.ranks[:, cols]
     # the nominal ranks among this year's units (the engine ranks within each year)
     S = select(R, quota, groups)
     nom = select(nominal[None, :], quota, groups)[0]
     p = S.mean(axis=0)
     status = np.where(p >= hi, "in", np.where(p <= lo, "out", "borderline"))
-    table = pd.DataFrame({"nominal_rank": nominal, "nominal_selected": nom, "probability": p, "status": status},
+    table = pd.DataFrame({"nominal_rank": result.nominal_rank.loc[keys].to_numpy(), "nominal_selected": nom,
+                          "probability": p, "screened_out": np.isnan(R.astype(float)).mean(axis=0), "status": status},
                          index=ids)
     if by is not None:
         table.insert(0, by, groups)

@@ -16,6 +16,28 @@ and returns an :class:`UncertaintyResult`:
 
 :func:`leave_one_out` reports how far each rank moves when one indicator (or dimension) is left
 out. The same seed gives the same numbers whichever executor runs the batches.
+
+**Screening as an uncertain factor** (``screening.method``, ``screening.dat_thresh`` …): a
+replication whose screening drops a unit gives it no composite and no rank (NaN); the other
+units are ranked among the units kept, exactly as :func:`toolkit.build_index` with that
+screening ranks them. The units of the analysis are the union of the units the nominal index
+keeps and those some replication keeps (a unit the nominal screening drops has a missing
+nominal rank, ``rank_stats.nominal_kept`` is False). Every statistic handles the missing ranks
+explicitly:
+
+* ``median``, ``mean``, ``p05``, ``p95`` are over the replications that rank the unit;
+  ``screened_out`` is the share of replications that drop it;
+* ``mean_abs_shift`` (per unit) and the per-replication ``rank_shift`` compare only units ranked
+  both in the replication and in the nominal index;
+* the Sobol indices of a unit's rank take a screened-out unit's rank as **one past the last
+  rank of that replication and year** (m + 1 with m units ranked): being dropped is an outcome
+  of the factors, the worst one, not a missing run. The Saltelli/Jansen estimators need an
+  output at every point of the design, in its A, B, AB_j pairs (Saltelli et al. 2010), so
+  dropping the replications would break the pairs, and keeping only the base points where the
+  unit is ranked in all d + 2 rows would condition on the very factor that drops it and
+  understate its index (Sheikholeslami et al. 2019, *Geosci. Model Dev.* 12, 4275–4296, on
+  model runs without an output: substitute a value rather than delete runs). The rule is
+  :func:`sobol_ranks`.
 """
 
 from __future__ import annotations
@@ -23,6 +45,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,8 +57,8 @@ from .engine import Engine
 from .sensitivity import base_size, saltelli_design, sobol_indices
 from .spec import UncertaintySpec, load_uncertainty_spec
 
-__all__ = ["EXECUTORS", "Execution", "LeaveOneOutResult", "SobolOptions", "UncertaintyResult", "leave_one_out", "replicate",
-           "uncertainty"]
+__all__ = ["EXECUTORS", "Execution", "LeaveOneOutResult", "SobolOptions", "UncertaintyResult", "leave_one_out",
+           "rank_statistics", "replicate", "sobol_ranks", "uncertainty"]
 
 EXECUTORS = ("serial", "joblib", "dask")
 SUMMARY_TARGET = "mean_abs_rank_shift"
@@ -48,9 +71,13 @@ class UncertaintyResult:
     Attributes
     ----------
     rank_stats : DataFrame
-        Index (unit_id, year); columns ``nominal, median, mean, p05, p95, mean_abs_shift``.
-    ranks : ndarray (replications × units), int32
-        Rank of each unit (column order = ``units``) in each replication (1 = best).
+        Index (unit_id, year); columns ``nominal, median, mean, p05, p95, mean_abs_shift,
+        screened_out, nominal_kept`` (``screened_out``: share of replications whose screening
+        drops the unit; ``nominal_kept``: the nominal screening keeps it, else ``nominal`` is
+        missing).
+    ranks : ndarray (replications × units)
+        Rank of each unit (column order = ``units``) in each replication (1 = best): int32, or
+        float64 with NaN where a replication's screening drops the unit.
     samples : DataFrame (replications × factors)
         The factor values of each replication (option labels, noise set, excluded code, or the
         number drawn for a continuous factor).
@@ -83,7 +110,7 @@ class UncertaintyResult:
     >>> ua.n, ua.ranks.shape  # 4 · (2 + 2) replications × 100 (unit, year)
     (16, (16, 100))
     >>> ua.rank_stats.columns.tolist()
-    ['nominal', 'median', 'mean', 'p05', 'p95', 'mean_abs_shift']
+    ['nominal', 'median', 'mean', 'p05', 'p95', 'mean_abs_shift', 'screened_out', 'nominal_kept']
     >>> ua.caterpillar(2025)["nominal"].tolist()[:3]
     [1, 2, 3]
     >>> ua.sensitivity_bars()["factor"].tolist()
@@ -165,6 +192,86 @@ class LeaveOneOutResult:
     summary: pd.DataFrame
     nominal_rank: pd.Series = field(repr=False)
     level: str = "indicator"
+
+
+# -- statistics with screened-out units -------------------------------------------------------------
+def rank_statistics(ranks: np.ndarray, nominal) -> tuple[pd.DataFrame, np.ndarray]:
+    """Per-unit rank statistics and the per-replication mean absolute rank shift, with the
+    missing ranks of screened-out units handled explicitly (module docstring).
+
+    Parameters
+    ----------
+    ranks : ndarray (replications × units), int or float with NaN (no rank in that replication)
+    nominal : Series (units), nullable integer: the nominal ranks (missing: the nominal
+        screening drops the unit)
+
+    Returns
+    -------
+    (DataFrame, ndarray)
+        ``rank_stats`` (index = ``nominal.index``) and ``rank_shift`` (replications,).
+
+    Examples
+    --------
+    Unit c is dropped in the second of two replications:
+
+    >>> R = np.array([[1, 2, 3], [1, 2, np.nan]])
+    >>> nominal = pd.Series([1, 2, 3], index=["a", "b", "c"], dtype="Int64")
+    >>> stats, shift = rank_statistics(R, nominal)
+    >>> stats["mean"].tolist(), stats["screened_out"].tolist(), shift.tolist()
+    ([1.0, 2.0, 3.0], [0.0, 0.0, 0.5], [0.0, 0.0])
+    """
+    nom = nominal.to_numpy(dtype=float, na_value=np.nan)
+    if np.issubdtype(ranks.dtype, np.integer) and not np.isnan(nom).any():
+        shift = np.abs(ranks - nom.astype(np.int32)[None, :])
+        q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
+        mean, per_unit, out = ranks.mean(axis=0), shift.mean(axis=0), np.zeros(ranks.shape[1])
+        rank_shift = shift.mean(axis=1)
+    else:
+        R = ranks.astype(float)
+        shift = np.abs(R - nom[None, :])  # NaN unless ranked in both
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a unit no replication ranks: NaN
+            q = np.nanquantile(R, [0.05, 0.5, 0.95], axis=0)
+            mean, per_unit, rank_shift = np.nanmean(R, axis=0), np.nanmean(shift, axis=0), np.nanmean(shift, axis=1)
+        out = np.isnan(R).mean(axis=0)
+    stats = pd.DataFrame({"nominal": nominal.to_numpy(), "median": q[1], "mean": mean, "p05": q[0], "p95": q[2],
+                          "mean_abs_shift": per_unit, "screened_out": out, "nominal_kept": ~np.isnan(nom)},
+                         index=nominal.index)
+    if np.isnan(nom).any():
+        stats["nominal"] = stats["nominal"].astype(nominal.dtype)  # missing: the nominal screening drops it
+    return stats, rank_shift
+
+
+def sobol_ranks(ranks: np.ndarray, units: pd.MultiIndex) -> np.ndarray:
+    """Ranks for the Sobol indices: a screened-out unit (NaN) takes one past the last rank of
+    its replication and year (m + 1 with m units ranked), so that every design point has an
+    output (module docstring: why, and the references).
+
+    Parameters
+    ----------
+    ranks : ndarray (replications × units), NaN where a unit is not ranked
+    units : MultiIndex (unit_id, year) of the columns
+
+    Returns
+    -------
+    ndarray (replications × units), float, finite
+
+    Examples
+    --------
+    >>> units = pd.MultiIndex.from_tuples([("a", 1), ("b", 1), ("c", 1)], names=["unit_id", "year"])
+    >>> sobol_ranks(np.array([[1, 2, 3], [2, 1, np.nan], [1, np.nan, np.nan]]), units).tolist()
+    [[1.0, 2.0, 3.0], [2.0, 1.0, 3.0], [1.0, 2.0, 2.0]]
+    """
+    R = np.asarray(ranks, dtype=float).copy()
+    years = units.get_level_values("year")
+    for y in pd.unique(years):
+        cols = np.flatnonzero(years == y)
+        sub = R[:, cols]
+        gone = np.isnan(sub)
+        if gone.any():
+            m = (~gone).sum(axis=1, keepdims=True)
+            R[:, cols] = np.where(gone, m + 1.0, sub)
+    return R
 
 
 # -- running -----------------------------------------------------------------------------------------
@@ -381,13 +488,9 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
         raise SpecError(f"batch_size must be positive, got {batch_size}")
     comps, ranks = _execute(engine, u, executor, n_jobs, scheduler, batch, keep_scores)
     t_run = time.perf_counter()
-    units = res.rank.index
-    nominal = res.rank.to_numpy()
-    shift = np.abs(ranks - nominal.astype(np.int32)[None, :])
-    rank_shift = shift.mean(axis=1)
-    q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-    stats = pd.DataFrame({"nominal": nominal, "median": q[1], "mean": ranks.mean(axis=0), "p05": q[0],
-                          "p95": q[2], "mean_abs_shift": shift.mean(axis=0)}, index=units)
+    units = engine.rows  # the nominal units, and any unit a replication's screening keeps besides
+    nominal_rank = res.rank.reindex(units)
+    stats, rank_shift = rank_statistics(ranks, nominal_rank)
     t_stats = time.perf_counter()
     sobol = None
     if design == "sobol":
@@ -403,24 +506,28 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
             missing = wanted - set(ids) - set(labels)
             if missing:
                 raise SpecError(f"sobol_targets: unknown unit(s) {sorted(missing)}")
-        Y = np.column_stack([rank_shift] + [ranks[:, i] for i in cols]).astype(float)
+        R = ranks if engine.complete else sobol_ranks(ranks, units)  # screened out: last rank + 1
+        Y = np.column_stack([rank_shift] + [R[:, i] for i in cols]).astype(float)
         sobol = sobol_indices(Y, us.names, [SUMMARY_TARGET] + [labels[i] for i in cols],
                               num_resamples=num_resamples, conf_level=conf_level, seed=s_boot)
     t_end = time.perf_counter()
     return UncertaintyResult(
         rank_stats=stats, ranks=ranks, samples=us.decode(u), design=u, rank_shift=rank_shift, sobol=sobol,
-        units=units, nominal_rank=res.rank, nominal_composite=res.composite, uspec=us, seed=int(seed),
+        units=units, nominal_rank=nominal_rank, nominal_composite=res.composite.reindex(units), uspec=us,
+        seed=int(seed),
         n_base=n_base, scores=comps,
         info={"executor": executor, "batch_size": batch, "n_paths": len(engine.paths),
               "seconds_prepare": t_prep - t0, "seconds_replications": t_run - t_prep,
               "seconds_statistics": t_stats - t_run, "seconds_sobol": t_end - t_stats,
+              "screening_varies": not engine.complete,
               "spec_sha256": res.spec.sha256})
 
 
 def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
     """Composite scores of chosen replications: ``values`` is a list of ``{factor: value}``
     (option, label, noise set or excluded code; factors not named take their nominal value).
-    Returns replications × (unit_id, year). Used to check the engine against build_index.
+    Returns replications × (unit_id, year). Used to check the engine against build_index. A unit
+    that a replication's screening drops has a NaN composite in it.
 
     Parameters
     ----------
@@ -458,7 +565,7 @@ def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
     engine = Engine(res, us, _seeds(0)[1])
     engine.prepare(u)
     comp, _ = engine.run(u)
-    return pd.DataFrame(comp, columns=res.rank.index)
+    return pd.DataFrame(comp, columns=engine.rows)
 
 
 def leave_one_out(data, spec=None, level: str = "indicator", candidates="all", framework=None
@@ -503,7 +610,7 @@ def leave_one_out(data, spec=None, level: str = "indicator", candidates="all", f
     engine.prepare(u)
     _, ranks = engine.run(u)
     codes = list(f.labels)
-    R = pd.DataFrame(ranks.T, index=res.rank.index, columns=pd.Index(codes, name="excluded"))
+    R = pd.DataFrame(ranks.T, index=engine.rows, columns=pd.Index(codes, name="excluded"))
     shift = R.sub(res.rank, axis=0)
     summary = pd.DataFrame({"mean_abs_shift": shift.abs().mean(), "max_abs_shift": shift.abs().max(),
                             "units_moved": (shift != 0).sum()})

@@ -58,14 +58,22 @@ class Studio:
     ----------
     model : StudioModel
     widget : ipywidgets.VBox (display it)
-    dimension_sliders : dict code → FloatSlider (weights of the dimensions in the index)
-    indicator_sliders : dict code → FloatSlider (indicators of the chosen dimension)
-    dimension_picker : Dropdown (which dimension's indicators the sliders show)
+    levels : list
+        Every level the index aggregates, top first (``index, dimension, indicator`` for the
+        Shandong framework; ``index, sub-index, pillar`` for COINr's ASEM): each has its own
+        weighting and aggregation selector.
+    dimension_sliders : dict code → FloatSlider (weights of the index's children)
+    dimension_picker : Dropdown (the block — a parent at any level below the index — whose
+        children's weights the block sliders show)
+    indicator_sliders : dict code → FloatSlider (the chosen block's children: its current weights;
+        moving one gives the block manual weights, an override of its level's method)
+    block_reset : Button (drops the chosen block's override)
     weight_method, aggregation_method : dict level → Dropdown
     ahp_target : Dropdown (the node whose children the AHP editor compares)
     ahp : AHPEditor
     summary, table, bump, message : ipywidgets.HTML outputs
     save_button, save_path : Button and Text
+    result : IndexResult (the index under the current choices)
     last_seconds : float (time of the last update)
 
     Examples
@@ -83,37 +91,39 @@ class Studio:
         self.model = m = StudioModel(data, spec, year=year, top_n=top_n)
         fw = m.framework
         self.root = fw.root.code
-        self.dimensions = m.children(self.root)
+        self.dimensions = m.block_children(self.root)
+        self.levels = m.aggregation_levels  # every level the index aggregates, top first
         self._quiet = False
         self.last_seconds = 0.0
-        nominal_w = m.nominal.weights
-        block = nominal_w["block"].iloc[0]
-        nominal_w = nominal_w[nominal_w["block"] == block].set_index("child")["weight"]
+        self.result = m.nominal
         slider = dict(min=0.0, max=1.0, step=0.01, readout_format=".2f", continuous_update=False,
                       style={"description_width": "220px"}, layout=w.Layout(width="460px"))
 
         def label(code):
             return f"{code} {fw.node(code).name('zh')}"
 
-        self.dimension_sliders = {c: w.FloatSlider(value=round(float(nominal_w.get(c, 0.2)), 2),
+        self._slider = slider
+        self._label = label
+        top = m.current_weights(self.root, m.nominal)
+        self.dimension_sliders = {c: w.FloatSlider(value=round(float(top.get(c, 0.2)), 2),
                                                    description=label(c), **slider) for c in self.dimensions}
         for s in self.dimension_sliders.values():
             s.observe(self._on_dimension_slider, names="value")
-        self.dimension_picker = w.Dropdown(options=[(label(c), c) for c in self.dimensions], value=self.dimensions[0],
-                                           description="dimension", layout=w.Layout(width="460px"))
+        blocks = m.blocks()
+        first = next((b for b in blocks if fw.node(b).level == fw.dimension_level), blocks[0] if blocks else None)
+        self.dimension_picker = w.Dropdown(options=[(f"{fw.node(b).level} · {label(b)}", b) for b in blocks],
+                                           value=first, description="block", layout=w.Layout(width="460px"))
         self.dimension_picker.observe(self._on_pick, names="value")
         self.indicator_box = w.VBox()
         self.indicator_sliders: dict[str, w.FloatSlider] = {}
-        self._nominal_w = nominal_w
-        self._slider = slider
-        self._label = label
+        self.block_reset = w.Button(description="back to the level's method", layout=w.Layout(width="220px"))
+        self.block_reset.on_click(self._on_block_reset)
         self._build_indicator_sliders()
 
         self.weight_method, self.aggregation_method = {}, {}
-        levels = m.levels[:2]  # index (dimensions → index), dimension (indicators → dimension)
         wopts, aopts = _accepted("weights", WEIGHT_CHOICES), _accepted("aggregation", AGGREGATION_CHOICES)
         rows = []
-        for level in levels:
+        for level in self.levels:
             wm = m.weights_choice(level).get("method", "framework")
             am = m.aggregation_choice(level).get("method", "arithmetic")
             self.weight_method[level] = w.Dropdown(options=list(dict.fromkeys([wm, *wopts])), value=wm,
@@ -124,11 +134,13 @@ class Studio:
                                                         style={"description_width": "75px"})
             self.weight_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
             self.aggregation_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
-            what = "dimensions → index" if level == levels[0] else "indicators → dimension"
-            rows.append(w.HBox([w.HTML(f"<b>{level}</b><br><small>{what}</small>", layout=w.Layout(width="150px")),
+            below = fw.levels[fw.levels.index(level) + 1]
+            what = f"{below} → {level}"
+            rows.append(w.HBox([w.HTML(f"<b>{escape(level)}</b><br><small>{escape(what)}</small>",
+                                       layout=w.Layout(width="150px")),
                                 self.weight_method[level], self.aggregation_method[level]]))
 
-        self.ahp_target = w.Dropdown(options=[(label(self.root), self.root)] + [(label(c), c) for c in self.dimensions],
+        self.ahp_target = w.Dropdown(options=[(label(self.root), self.root)] + [(label(b), b) for b in blocks],
                                      value=self.root, description="AHP of", layout=w.Layout(width="460px"))
         self.ahp_target.observe(self._on_ahp_target, names="value")
         self.ahp_box = w.VBox()
@@ -144,12 +156,16 @@ class Studio:
         note = ""
         if getattr(data, "is_synthetic", False):
             note = ("<p style='color:#b45309'><b>SYNTHETIC demo data 模拟数据</b> — not real returns.</p>")
+        top_level = fw.levels[1]
         controls = w.VBox([
             w.HTML(f"{self._font_css()}<h3>Weighting studio · {escape(m.base.name)} · {m.year}</h3>{note}"),
-            w.HTML("<b>Methods per level</b>"), *rows,
-            w.HTML("<b>Dimension weights</b> (moving a slider switches the index level to manual weights)"),
+            w.HTML("<b>Methods per level</b> (each level's weights and aggregation)"), *rows,
+            w.HTML(f"<b>Weights in the index</b> ({escape(top_level)}; moving a slider switches the index "
+                   "level to manual weights)"),
             *self.dimension_sliders.values(),
-            w.HTML("<b>Indicator weights within a dimension</b>"), self.dimension_picker, self.indicator_box,
+            w.HTML("<b>Weights within a block</b> (any level below the index: the sliders show the block's "
+                   "current weights; moving one makes them manual for this block)"), self.dimension_picker,
+            self.indicator_box, self.block_reset,
             w.HTML("<b>AHP editor</b> (applies when a level's weights are <code>ahp</code>)"), self.ahp_target,
             self.ahp_box, w.HBox([self.save_path, self.save_button]), self.saved,
         ], layout=w.Layout(width="520px", min_width="520px"))
@@ -162,30 +178,67 @@ class Studio:
         """A <style> embedding the CJK glyphs the studio shows (brain and indicator names), so a
         browser without a Chinese font (a served Voilà page) still renders them."""
         fw = self.model.framework
-        text = "".join(self.model.nominal.units["brain_name"].astype(str).unique())
+        units = self.model.nominal.units
+        name = self.model.name_column
+        text = "".join(units[name].astype(str).unique()) if name in units.columns else ""
         text += "".join(n.name("zh") for n in fw.nodes()) + "模拟数据"
         css = _font_face("".join(sorted(set(text))))
         return f"<style>{css}.widget-html-content,.widget-label,.widget-dropdown select,svg text{{font-family:" \
                f"'Noto Sans SC Embedded','Noto Sans SC',sans-serif}}</style>" if css else ""
 
     # -- building pieces ------------------------------------------------------------------------
+    def _level_of(self, node: str) -> str:
+        return self.model.framework.node(node).level
+
+    def _override(self, node: str) -> dict:
+        level = self._level_of(node)
+        return dict((self.model.choices["weights"].get(level, {}).get("overrides") or {}).get(node, {}))
+
+    def _block_values(self, node: str) -> dict:
+        """What the block's sliders show: its manual values if it has them, else its current weights."""
+        override = self._override(node)
+        if override.get("method") == "manual":
+            return {k: float(v) for k, v in override["values"].items()}
+        weights = self.model.current_weights(node, self.result)
+        return {k: float(v) for k, v in weights.fillna(0.0).items()}
+
     def _build_indicator_sliders(self) -> None:
         w = self._w
-        dim = self.dimension_picker.value
-        kids = self.model.children(dim)
-        override = (self.model.choices["weights"].get("dimension", {}).get("overrides") or {}).get(dim, {})
-        values = override.get("values") if override.get("method") == "manual" else None
+        block = self.dimension_picker.value
         self.indicator_sliders = {}
-        for k in kids:
-            v = float(values[k]) if values else float(self._nominal_w.get(k, 1.0 / len(kids)))
-            s = w.FloatSlider(value=round(v, 2), description=self._label(k), **self._slider)
+        if block is None:
+            self.indicator_box.children = []
+            return
+        values = self._block_values(block)
+        for k in self.model.block_children(block):
+            s = w.FloatSlider(value=round(values.get(k, 0.0), 2), description=self._label(k), **self._slider)
             s.observe(self._on_indicator_slider, names="value")
             self.indicator_sliders[k] = s
         self.indicator_box.children = list(self.indicator_sliders.values())
+        self.block_reset.disabled = not self._override(block)
+
+    def _sync_sliders(self) -> None:
+        """After a change, let the sliders show the weights now in force (quietly): the index's
+        unless they are manual (then they are the user's), the chosen block's likewise."""
+        self._quiet = True
+        try:
+            if self.weight_method[self.levels[0]].value != "manual":
+                top = self.model.current_weights(self.root, self.result)
+                for c, s in self.dimension_sliders.items():
+                    s.value = round(float(top.get(c, 0.0)), 2)
+            block = self.dimension_picker.value
+            if block is not None and self._override(block).get("method") != "manual":
+                values = self._block_values(block)
+                for k, s in self.indicator_sliders.items():
+                    s.value = round(values.get(k, 0.0), 2)
+            if block is not None:
+                self.block_reset.disabled = not self._override(block)
+        finally:
+            self._quiet = False
 
     def _build_ahp(self) -> None:
         node = self.ahp_target.value
-        kids = self.model.children(node)
+        kids = self.model.block_children(node)
         names = {k: self.model.framework.node(k).name("zh") for k in kids}
         self.ahp = AHPEditor(kids, names=names, matrix=self._ahp_matrices.get(node), on_change=self._on_ahp)
         self.ahp_box.children = [self.ahp.widget]
@@ -195,18 +248,24 @@ class Studio:
         if self._quiet:
             return
         self._quiet = True
-        self.weight_method["index"].value = "manual"
+        self.weight_method[self.levels[0]].value = "manual"
         self._quiet = False
-        self._apply_level("index")
+        self._apply_level(self.levels[0])
         self.refresh()
 
     def _on_indicator_slider(self, _change) -> None:
         if self._quiet:
             return
-        dim = self.dimension_picker.value
-        self.model.set_node_weights(dim, {"method": "manual",
-                                          "values": {k: float(s.value) for k, s in self.indicator_sliders.items()}})
+        block = self.dimension_picker.value
+        self.model.set_node_weights(block, {"method": "manual",
+                                            "values": {k: float(s.value) for k, s in self.indicator_sliders.items()}})
         self.refresh()
+
+    def _on_block_reset(self, _button) -> None:
+        block = self.dimension_picker.value
+        if block is not None:
+            self.model.set_node_weights(block, None)
+            self.refresh()
 
     def _on_pick(self, _change) -> None:
         self._build_indicator_sliders()
@@ -223,7 +282,7 @@ class Studio:
     def _on_ahp(self, editor: AHPEditor) -> None:
         node = self.ahp_target.value
         self._ahp_matrices[node] = editor.matrix_spec()
-        level = "index" if node == self.root else "dimension"
+        level = self._level_of(node)
         if node != self.root:
             self.model.set_node_weights(node, {"method": "ahp", "matrix": {node: editor.matrix_spec()},
                                                "allow_inconsistent": True})
@@ -233,16 +292,20 @@ class Studio:
             self.refresh()
 
     def _apply_level(self, level: str) -> None:
+        """Set ``level``'s weighting and aggregation from its selectors (for every block of the
+        level; a block's own override, from its sliders or the AHP editor, stays)."""
         method = self.weight_method[level].value
-        if method == "manual" and level == "index":
+        if method == "manual" and level == self.levels[0]:
             choice = {"method": "manual", "values": {c: float(s.value) for c, s in self.dimension_sliders.items()}}
-        elif method == "manual":
-            choice = {"method": "equal"}  # per-dimension manual weights are node overrides (the sliders)
+        elif method == "manual":  # the weights now in force, frozen; the sliders edit them block by block
+            values = {}
+            for b in self.model.blocks(level):
+                values.update(self.model.current_weights(b, self.result).fillna(0.0).to_dict())
+            choice = {"method": "manual", "values": {k: float(v) for k, v in values.items()}}
         elif method == "ahp":
-            nodes = [self.root] if level == "index" else self.dimensions
             mats = {}
-            for n in nodes:
-                kids = self.model.children(n)
+            for n in self.model.blocks(level):
+                kids = self.model.block_children(n)
                 mats[n] = self._ahp_matrices.get(n) or [["1"] * len(kids) for _ in kids]
             choice = {"method": "ahp", "matrix": mats, "allow_inconsistent": True}
         else:
@@ -264,13 +327,16 @@ class Studio:
         """Recompute and re-render every output (called after each change)."""
         t0 = time.perf_counter()
         try:
-            comp = self.model.comparison()
+            result = self.model.evaluate()
+            comp = self.model.comparison(result)
         except ToolkitError as exc:
             self.message.value = f"<p style='color:#d62728'><b>Not computed:</b> {escape(str(exc))}</p>"
             self.last_seconds = time.perf_counter() - t0
             return
         self.message.value = ""
+        self.result = result
         self.comparison = comp
+        self._sync_sliders()
         left = ", ".join(comp.left) or "none"
         entered = ", ".join(comp.entered) or "none"
         self.summary.value = (

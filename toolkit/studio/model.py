@@ -5,9 +5,9 @@ user has made; :attr:`StudioModel.spec` is the full specification those choices 
 what "save" writes), and :meth:`StudioModel.evaluate` builds the index under it with
 :func:`toolkit.build_index` itself.
 
-Speed without a second implementation: weighting and aggregation do not change the imputed and
-outlier-treated data, so the model builds the nominal index once and afterwards calls
-``build_index`` on the *treated* data with imputation and outlier treatment switched off. The
+Speed without a second implementation: weighting and aggregation do not change the denominated,
+imputed, screened and outlier-treated data, so the model builds the nominal index once and
+afterwards calls ``build_index`` on the *treated* data with those steps switched off. The
 normalisation, weights and aggregation then run exactly as in a full build (the tests check
 that the ranks equal ``build_index(data, model.spec)``), in about a third of the time.
 """
@@ -29,7 +29,9 @@ from .rankings import agreement, rank_table, top_n_kept
 
 __all__ = ["Comparison", "StudioModel"]
 
-_FAST = {"imputation": {"panel": "none", "method": "none", "by": None, "params": {}},
+_FAST = {"denomination": {"method": "none", "by": {}},
+         "imputation": {"panel": "none", "method": "none", "by": None, "params": {}},
+         "screening": {"method": "none"},
          "outliers": {"method": "none"}}
 
 
@@ -40,7 +42,8 @@ class Comparison:
     Attributes
     ----------
     table : DataFrame
-        Index unit_id; ``brain_name``, ``nominal``, ``current``, ``change`` (positive = up),
+        Index unit_id; the units' names (the framework's name column, ``brain_name`` for
+        Shandong), ``nominal``, ``current``, ``change`` (positive = up),
         ``composite``; sorted by current rank.
     spearman, kendall : float
     top_n : int
@@ -103,6 +106,39 @@ class StudioModel:
     def levels(self) -> list[str]:
         """Levels that have children, top first (``index``, ``dimension``, …)."""
         return list(self.framework.levels[:-1])
+
+    @property
+    def aggregation_levels(self) -> list[str]:
+        """The levels the index aggregates (a parent level with at least one block in the nominal
+        build), top first: ``index, dimension, indicator`` for Shandong, ``index, sub-index,
+        pillar`` for COINr's ASEM."""
+        present = set(self.nominal.weights["level"])
+        return [lv for lv in self.levels if lv in present]
+
+    def blocks(self, level: str | None = None) -> list[str]:
+        """The parents the index aggregates at ``level`` (all levels below the index if None),
+        in framework order: the blocks whose children's weights the studio's sliders show."""
+        levels = [lv for lv in self.aggregation_levels[1:] if level is None or lv == level]
+        if level is not None and level == self.framework.levels[0]:
+            levels = [level]
+        parents = set(self.nominal.weights["parent"])
+        return [n for lv in levels for n in self.nodes(lv) if n in parents]
+
+    def block_children(self, node: str) -> list[str]:
+        """The children of ``node`` that the index aggregates (as in the nominal build)."""
+        w = self.nominal.weights
+        kids = list(dict.fromkeys(w.loc[w["parent"] == node, "child"]))
+        return kids or self.children(node)
+
+    def current_weights(self, node: str, result: IndexResult | None = None) -> pd.Series:
+        """The effective weights of ``node``'s children under the current choices (sum 1),
+        from the weights table of the build (the studio's year, or the pooled block)."""
+        result = self.evaluate() if result is None else result
+        w = result.weights[result.weights["parent"] == node]
+        blocks = list(dict.fromkeys(w["block"]))
+        block = next((b for b in blocks if str(b) == str(self.year)), blocks[0] if blocks else None)
+        w = w[w["block"] == block]
+        return w.set_index("child")["weight"].reindex(self.block_children(node)).astype(float)
 
     def children(self, node: str) -> list[str]:
         """The children ``node`` aggregates."""
@@ -169,20 +205,31 @@ class StudioModel:
         key = spec.sha256
         if key not in self._cache:
             fast = spec.to_dict()
-            fast["imputation"] = dict(_FAST["imputation"])
-            fast["outliers"] = dict(_FAST["outliers"])
+            for section, choice in _FAST.items():  # done once, in the nominal build
+                fast[section] = copy.deepcopy(choice)
             if len(self._cache) > 64:
                 self._cache.clear()
             self._cache[key] = build_index(self._treated, IndexSpec.from_dict(fast, framework=self.framework))
         return self._cache[key]
 
+    @property
+    def name_column(self) -> str:
+        """The unit column holding the units' names (``brain_name`` in the Shandong framework)."""
+        return self.framework.name_column or "name"
+
+    def clear_cache(self) -> None:
+        """Forget the indices built so far (the next :meth:`evaluate` builds afresh)."""
+        self._cache.clear()
+
     def comparison(self, result: IndexResult | None = None) -> Comparison:
         """The current ranks against the nominal ones, for :attr:`year`."""
         result = self.evaluate() if result is None else result
         ranks = rank_table({"nominal": self.nominal, "current": result}, self.year)
-        names = self.nominal.units.xs(self.year, level="year")["brain_name"]
+        name = self.name_column
+        units = self.nominal.units.xs(self.year, level="year")
+        names = units[name] if name in units.columns else pd.Series("", index=units.index)
         comp = result.composite.xs(self.year, level="year")
-        table = pd.DataFrame({"brain_name": names.reindex(ranks.index), "nominal": ranks["nominal"],
+        table = pd.DataFrame({name: names.reindex(ranks.index), "nominal": ranks["nominal"],
                               "current": ranks["current"],
                               "change": ranks["nominal"] - ranks["current"],
                               "composite": comp.reindex(ranks.index)}).sort_values(["current", "nominal"])
