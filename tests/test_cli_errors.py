@@ -105,7 +105,7 @@ def _unprivileged():
         try:
             probe = subprocess.run([sys.executable, "-c", "import toolkit.cli, pandas, pyarrow"], cwd="/",
                                    env=env, capture_output=True, timeout=120, **kwargs)
-        except OSError:  # e.g. the interpreter lives under /root (pyenv), which nobody may not enter
+        except (OSError, subprocess.SubprocessError):  # e.g. the interpreter is under /root (pyenv), or no CAP_SETPCAP
             continue
         if probe.returncode == 0:
             return kwargs, env
