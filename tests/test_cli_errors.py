@@ -19,6 +19,7 @@ from toolkit.cli import EXIT_INTERNAL, main
 from toolkit.files import output_lock
 
 from .conftest import DEMO_CSV, ROOT
+from .lock_holder import held_elsewhere
 
 FRAMEWORK = ROOT / "toolkit" / "frameworks" / "shandong_industrial_brain.yaml"
 SPEC = ROOT / "configs" / "default.yaml"
@@ -84,13 +85,77 @@ def test_unreadable_input_file(capsys, tmp_path, monkeypatch, suffix):
     assert code == 1 and "locked" in text and "permission denied" in text
 
 
-def test_unreadable_input_file_really(capsys, tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root can read any file")
-    path = shutil.copy(DEMO_CSV, tmp_path / "locked.csv")
+def _unprivileged():
+    """How to run the command line without the power to bypass file permissions, when the tests
+    run as root (as in CI): as user ``nobody`` when it can read this checkout and the
+    interpreter, else as root without the capabilities that override permissions (a checkout
+    in a private 0700 folder). Returns the keyword arguments of ``subprocess.run``."""
+    import pwd
+
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        nobody = None
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    ways = []
+    if nobody is not None:
+        ways.append(("nobody", {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}))
+    ways.append(("root without CAP_DAC_OVERRIDE", {"preexec_fn": _drop_permission_override}))
+    for _, kwargs in ways:
+        try:
+            probe = subprocess.run([sys.executable, "-c", "import toolkit.cli, pandas, pyarrow"], cwd="/",
+                                   env=env, capture_output=True, timeout=120, **kwargs)
+        except (OSError, subprocess.SubprocessError):  # e.g. the interpreter is under /root (pyenv), or no CAP_SETPCAP
+            continue
+        if probe.returncode == 0:
+            return kwargs, env
+    pytest.skip("running as root, and neither user nobody nor root without CAP_DAC_OVERRIDE can import the "
+                f"toolkit from {ROOT} with {sys.executable}")
+
+
+def _drop_permission_override() -> None:
+    """In the child, before exec: drop CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER from
+    the bounding set (prctl PR_CAPBSET_DROP), so the program, though uid 0, obeys file modes."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2, 3):
+        if libc.prctl(24, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _run_unprivileged(tmp_path, *argv) -> tuple[int, str]:
+    kwargs, env = _unprivileged()
+    home = tmp_path / "home"
+    for d in (home, home / "locks", home / "logs"):
+        d.mkdir(exist_ok=True)
+        os.chmod(d, 0o777)
+    env = {**env, "HOME": str(home), "MPLCONFIGDIR": str(home), "TOOLKIT_LOCK_DIR": str(home / "locks"),
+           "TOOLKIT_LOG_DIR": str(home / "logs")}
+    r = subprocess.run([sys.executable, "-m", "toolkit", *map(str, argv)], capture_output=True, text=True,
+                       env=env, cwd="/", timeout=300, **kwargs)
+    text = r.stdout + r.stderr
+    assert "Traceback" not in text, text
+    return r.returncode, text
+
+
+@pytest.fixture
+def shared_tmp():
+    """A temporary folder others can enter (pytest's own is private to root)."""
+    d = Path(tempfile.mkdtemp(prefix="toolkit-perm-"))
+    os.chmod(d, 0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_unreadable_input_file_really(capsys, tmp_path, shared_tmp):
+    path = shutil.copy(DEMO_CSV, shared_tmp / "locked.csv")
     os.chmod(path, 0)
-    code, text = run(capsys, "validate", path, "--lang", "en")
-    assert code == 1 and "permission denied" in text
+    if os.geteuid() == 0:  # CI runs as root: run the command line without root's power over permissions
+        code, text = _run_unprivileged(shared_tmp, "validate", path, "--lang", "en")
+    else:
+        code, text = run(capsys, "validate", path, "--lang", "en")
+    assert code == 1 and "permission denied" in text and "locked.csv" in text
 
 
 def test_missing_and_damaged_inputs(capsys, tmp_path):
@@ -112,21 +177,33 @@ def test_missing_and_damaged_inputs(capsys, tmp_path):
 def test_read_only_out(capsys, tmp_path, monkeypatch):
     def denied(*a, dir=None, **k):
         raise PermissionError(13, "Permission denied", str(dir))
+    real_mkdir = os.mkdir
+
+    def mkdir(path, *a, **k):  # the staging folders (generations, staged copies) are refused too
+        if str(tmp_path / "ro") in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_mkdir(path, *a, **k)
     monkeypatch.setattr(tempfile, "mkstemp", denied)
+    monkeypatch.setattr(os, "mkdir", mkdir)
     code, text = run(capsys, "prepare", DEMO_CSV, "--out", tmp_path / "ro", "--lang", "en")
     assert code == 1 and "permission denied" in text and "ro" in text
     code, text = run(capsys, "template", "--out", tmp_path / "ro")
     assert code == 1 and "没有权限" in text
 
 
-def test_read_only_out_really(capsys, tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root can write into any folder")
-    ro = tmp_path / "ro"
+@pytest.mark.parametrize("command", [["prepare", DEMO_CSV], ["index", DEMO_CSV], ["template"]])
+def test_read_only_out_really(capsys, shared_tmp, command):
+    ro = shared_tmp / "ro"
     ro.mkdir()
+    (ro / "earlier.csv").write_text("kept", "utf-8")
     os.chmod(ro, 0o555)
-    code, text = run(capsys, "prepare", DEMO_CSV, "--out", ro, "--lang", "en")
-    assert code == 1 and "permission denied" in text
+    argv = [*command, "--out", ro, *(["--lang", "en"] if command[0] != "template" else [])]
+    if os.geteuid() == 0:  # CI runs as root: run the command line without root's power over permissions
+        code, text = _run_unprivileged(shared_tmp, *argv)
+    else:
+        code, text = run(capsys, *argv)
+    assert code == 1 and ("permission denied" in text or "没有权限" in text) and str(ro) in text
+    assert sorted(p.name for p in ro.iterdir()) == ["earlier.csv"]  # nothing written, nothing lost
 
 
 @pytest.mark.parametrize("command", [
@@ -280,7 +357,16 @@ def test_the_entry_point_never_prints_a_traceback(tmp_path):
                                      ["reports", "--data", DEMO_CSV, "--no-progress"]])
 def test_a_second_run_into_a_locked_folder_stops_with_a_message(capsys, tmp_path, command):
     out = tmp_path / "out"
-    with output_lock(out):
+    with held_elsewhere(out):  # another process (a notebook, a second command line) writes into it
         code, text = run(capsys, *command, "--out", out, "--lang", "en")
-    assert code == 1 and "another run is writing into" in text
+    assert code == 1 and "another run is writing into" in text and str(out) in text
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_command_line_holding_the_lock_calls_the_library_that_takes_it_too(capsys, tmp_path):
+    out = tmp_path / "out"
+    with output_lock(out):  # as the command line does; prepare() takes the same lock again
+        code, text = run(capsys, "prepare", DEMO_CSV, "--out", out, "--lang", "en")
+    assert code == 0, text
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "demo_synthetic_returns.csv", "demo_synthetic_returns.meta.json", "demo_synthetic_returns.parquet"]

@@ -1,10 +1,12 @@
 """Issue #11, faults: ``prepare``, ``index`` and ``reports`` killed with SIGKILL at random
-moments (seeded), two runs into one folder, and a report worker that dies mid-batch.
+moments (seeded) and precisely inside the publish step, two runs into one folder, and a report
+worker that dies mid-batch.
 
 After every kill the output folder holds either the complete previous outputs or the complete
-new ones, never a mix (a run killed while renaming leaves a commit journal; the next run into
-the folder — or :func:`toolkit.files.recover` — rolls it forward first, and the check is made
-after that). A re-run completes, and ``reports`` picks up where it stopped.
+new ones, never a mix, exactly as the kill left it (nothing is repaired before the check: run
+folders are swapped in with one ``renameat2(RENAME_EXCHANGE)``, shared-folder sets switch with
+one pointer link). A re-run completes, leaves nothing behind, and ``reports`` picks up where
+it stopped.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.files import JOURNAL_PREFIX, recover
+from toolkit.files import recover_siblings
+from toolkit.publish import FAULT_ENV, resumable_staging
 
 from .conftest import ROOT
 
@@ -81,9 +84,10 @@ def _returns(tmp: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
-def _kill_trials(tmp, argv_old, argv_new, out: Path):
+def _kill_trials(tmp, argv_old, argv_new, out: Path, hidden):
     """Run ``argv_old`` to completion, then ``argv_new`` killed at random moments, restoring the
-    old outputs after each trial. Every trial must leave the old or the new outputs, complete."""
+    old outputs after each trial. Every trial must leave the old or the new outputs, complete,
+    as the kill left them. ``hidden(out)`` checks what a completed run legitimately keeps."""
     ref = tmp / "ref"
     assert _run(*argv_new(ref)).returncode == 0
     new = _state(ref)
@@ -93,29 +97,49 @@ def _kill_trials(tmp, argv_old, argv_new, out: Path):
     old = _state(out)
     assert old.keys() == new.keys() and old != new
     backup = tmp / "backup"
-    shutil.copytree(out, backup)
+    shutil.copytree(out, backup, symlinks=True)
     rng = random.Random(11)
-    seen = {"old": 0, "new": 0, "rolled forward": 0}
-    for _ in range(TRIALS):
+    seen = {"old": 0, "new": 0}
+    for k in range(TRIALS):
         _kill_after(argv_new(out), rng.uniform(0.0, full * 1.2))
-        if list(out.glob(JOURNAL_PREFIX + "*.json")):
-            seen["rolled forward"] += 1
-        recover(out)  # what the next run into the folder does first
-        state = _state(out)
+        state = _state(out)  # exactly as the kill left it: no recover() first
         assert state in (old, new), f"a mix of old and new outputs: {sorted(state)}"
         seen["old" if state == old else "new"] += 1
         shutil.rmtree(out)
-        shutil.copytree(backup, out)
+        if k % 2 == 0:  # the folder as published (links and all)
+            shutil.copytree(backup, out, symlinks=True)
+        else:  # plain files only, as an older toolkit (or a user's copy) leaves them
+            out.mkdir()
+            for p in backup.iterdir():
+                if not p.name.startswith("."):
+                    shutil.copy(p, out / p.name)
     r = _run(*argv_new(out))
     assert r.returncode == 0 and _state(out) == new
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # nothing left behind
+    hidden(out)  # nothing left behind
     return seen
+
+
+def _prepare_keeps(out: Path) -> None:
+    """A completed ``prepare`` keeps one pointer and the one generation it names, holding the
+    three files the visible names link to; nothing else is hidden."""
+    hidden = sorted(p.name for p in out.iterdir() if p.name.startswith("."))
+    assert len(hidden) == 2 and hidden[0] == ".r.current" and hidden[1].startswith(".r.gen-"), hidden
+    assert os.readlink(out / ".r.current") == hidden[1]
+    assert sorted(p.name for p in (out / hidden[1]).iterdir()) == ["r.csv", "r.meta.json", "r.parquet"]
+    for name in ("r.csv", "r.meta.json", "r.parquet"):
+        assert os.readlink(out / name) == f".r.current/{name}"
+
+
+def _folder_keeps(out: Path) -> None:
+    """A completed run into a folder of its own leaves nothing hidden in it or beside it."""
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")]
 
 
 def test_prepare_killed_at_random_moments(tmp_path):
     a, b = _returns(tmp_path)
     seen = _kill_trials(tmp_path, lambda o: ("prepare", a, "--out", o), lambda o: ("prepare", b, "--out", o),
-                        tmp_path / "out")
+                        tmp_path / "out", _prepare_keeps)
     assert sum(seen.values()) >= TRIALS
 
 
@@ -124,7 +148,7 @@ def test_index_killed_at_random_moments(tmp_path):
     other = tmp_path / "rank.yaml"
     other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
     seen = _kill_trials(tmp_path, lambda o: ("index", a, "--spec", SPEC, "--out", o),
-                        lambda o: ("index", a, "--spec", other, "--out", o), tmp_path / "out")
+                        lambda o: ("index", a, "--spec", other, "--out", o), tmp_path / "out", _folder_keeps)
     assert sum(seen.values()) >= TRIALS
 
 
@@ -134,14 +158,20 @@ def _reports(data, out, *extra):
             "--only", "SD-B001", "SD-B002", "SD-B003", *extra)
 
 
-def _reports_consistent(run_dir: Path) -> None:
+def _reports_complete(run_dir: Path) -> None:
+    """A published run folder is one complete run: its manifest, its index page, every report
+    the manifest records as done, each complete, and its bundle."""
+    if not run_dir.exists():  # no run has completed yet: the previous state (nothing)
+        return
+    manifest = json.loads((run_dir / "manifest.json").read_text("utf-8"))
+    assert (run_dir / "index.html").read_text("utf-8").rstrip().endswith("</html>")
+    for rec in manifest["reports"].values():
+        if rec["status"] == "ok":
+            assert (run_dir / rec["filename"]).exists(), f"{rec['filename']} is missing"
     for html in run_dir.glob("*.html"):
         assert html.read_text("utf-8").rstrip().endswith("</html>"), f"{html.name} is incomplete"
-    if (run_dir / "manifest.json").exists():
-        json.loads((run_dir / "manifest.json").read_text("utf-8"))
-    meta = run_dir / "_bundle" / "meta.json"
-    if meta.exists():
-        json.loads(meta.read_text("utf-8"))
+    json.loads((run_dir / "_bundle" / "meta.json").read_text("utf-8"))
+    assert not [p for p in run_dir.rglob(".*")], "a staging file in the published folder"
 
 
 def test_reports_killed_at_random_moments_and_resumed(tmp_path):
@@ -153,15 +183,13 @@ def test_reports_killed_at_random_moments_and_resumed(tmp_path):
     rng = random.Random(7)
     for k in range(TRIALS):
         _kill_after(_reports(data, out, *(["--force"] if k % 2 else [])), rng.uniform(0.0, full * 1.1))
-        if (out / "r").exists():
-            for folder in (out / "r", out / "r" / "_bundle", out / "r" / "_params"):
-                recover(folder)
-            _reports_consistent(out / "r")
+        _reports_complete(out / "r")  # exactly as the kill left it
     r = _run(*_reports(data, out))
     assert r.returncode == 0, r.stderr
-    _reports_consistent(out / "r")
+    _reports_complete(out / "r")
     manifest = json.loads((out / "r" / "manifest.json").read_text("utf-8"))
     assert sorted(rec["status"] for rec in manifest["reports"].values()) == ["ok", "ok", "ok"]
+    assert sorted(p.name for p in out.iterdir()) == ["r"]  # no staging left once a run completes
 
 
 def test_reports_pick_up_where_they_stopped(tmp_path):
@@ -170,7 +198,8 @@ def test_reports_pick_up_where_they_stopped(tmp_path):
     p = subprocess.Popen(_cmd(*_reports(data, out)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          env=_env(), cwd=ROOT)
     deadline = time.time() + 600
-    manifest, done = out / "r" / "manifest.json", []
+    # the run writes into its staging copy; the published folder appears only when it completes
+    manifest, done = resumable_staging(out / "r") / "manifest.json", []
     while time.time() < deadline and p.poll() is None:  # kill as soon as one report is recorded as done
         try:
             done = [k for k, rec in json.loads(manifest.read_text("utf-8"))["reports"].items()
@@ -183,12 +212,143 @@ def test_reports_pick_up_where_they_stopped(tmp_path):
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert 1 <= len(done) <= 3
+    assert not (out / "r").exists()  # nothing half-done was published
     r = _run(*_reports(data, out))
     assert r.returncode == 0, r.stderr
     skipped = int(r.stdout.split(" up to date")[0].split()[-1])
     assert skipped >= len(done)  # the reports finished before the kill are not rendered again
     rendered = int(r.stdout.split(" rendered")[0].split()[-1])
     assert skipped + rendered == 3
+    _reports_complete(out / "r")
+    assert sorted(p.name for p in out.iterdir()) == ["r"]
+
+
+# -- killed precisely inside the publish step ----------------------------------------------------------
+def _killed_at(point: str, *argv, no_exchange: bool = False, no_links: bool = False) -> None:
+    """Run the command line with the test hook that SIGKILLs the process at ``point`` of the
+    publish; ``no_exchange``/``no_links``: as on a platform without renameat2 / symbolic links
+    (the journaled fallbacks)."""
+    code = "import sys\nfrom toolkit.cli import main\nimport toolkit.publish as p\n"
+    if no_exchange:
+        code += "p.exchange_paths = lambda a, b: False\n"
+    if no_links:
+        code += "p.symlinks_work = lambda folder: False\n"
+    code += "sys.exit(main(sys.argv[1:]))"
+    r = subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True,
+                       env={**_env(), FAULT_ENV: point}, cwd=ROOT, timeout=600)
+    assert r.returncode == -signal.SIGKILL, (point, r.returncode, r.stderr[-2000:])
+
+
+@pytest.mark.parametrize("point, expected", [("files:linked", "old"), ("files:published", "new")])
+def test_prepare_killed_inside_the_publish(tmp_path, point, expected):
+    a, b = _returns(tmp_path)
+    out = tmp_path / "out"
+    assert _run("prepare", b, "--out", tmp_path / "ref").returncode == 0
+    assert _run("prepare", a, "--out", out).returncode == 0
+    states = {"old": _state(out), "new": _state(tmp_path / "ref")}
+    _killed_at(point, "prepare", b, "--out", out)
+    assert _state(out) == states[expected]
+    assert _run("prepare", b, "--out", out).returncode == 0 and _state(out) == states["new"]
+    _prepare_keeps(out)
+
+
+def test_the_first_prepare_killed_inside_the_publish_shows_nothing(tmp_path):
+    a, _ = _returns(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    _killed_at("files:linked", "prepare", a, "--out", out)
+    assert _state(out) == {}  # the names are links that dangle until the pointer moves: absent
+    assert _run("prepare", a, "--out", out).returncode == 0
+    assert sorted(_state(out)) == ["r.csv", "r.meta.json", "r.parquet"]
+    _prepare_keeps(out)
+
+
+def test_prepare_without_symbolic_links_is_rolled_forward(tmp_path):
+    """Where links cannot be made the journal is the fallback: a kill between its renames leaves
+    a mix (which is what the checks above would catch), and the next run rolls it forward."""
+    from toolkit.files import recover
+
+    a, b = _returns(tmp_path)
+    out = tmp_path / "out"
+    assert _run("prepare", b, "--out", tmp_path / "ref").returncode == 0
+    assert _run("prepare", a, "--out", out).returncode == 0
+    old, new = _state(out), _state(tmp_path / "ref")
+    _killed_at("journal:renamed-one", "prepare", b, "--out", out, no_links=True)
+    assert _state(out) not in (old, new)  # the window the links close
+    recover(out)
+    assert _state(out) == new
+
+
+def _needs_exchange(tmp_path: Path, point: str) -> None:
+    """The exchange step exists only where renameat2(RENAME_EXCHANGE) works on this filesystem."""
+    if point != "folder:exchanged":
+        return
+    from toolkit.publish import exchange_paths
+
+    (tmp_path / "x1").mkdir()
+    (tmp_path / "x2").mkdir()
+    if not exchange_paths(tmp_path / "x1", tmp_path / "x2"):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is not available here (the fallback is tested below)")
+    (tmp_path / "x1").rmdir()
+    (tmp_path / "x2").rmdir()
+
+
+def _index(data, out, spec):
+    return ("index", data, "--spec", spec, "--out", out)
+
+
+@pytest.mark.parametrize("point, expected", [("folder:before-exchange", "old"), ("folder:exchanged", "new")])
+def test_index_killed_inside_the_publish(tmp_path, point, expected):
+    _needs_exchange(tmp_path, point)
+    a, _ = _returns(tmp_path)
+    other = tmp_path / "rank.yaml"
+    other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
+    out = tmp_path / "out"
+    assert _run(*_index(a, tmp_path / "ref", other)).returncode == 0
+    assert _run(*_index(a, out, SPEC)).returncode == 0
+    states = {"old": _state(out), "new": _state(tmp_path / "ref")}
+    _killed_at(point, *_index(a, out, other))
+    assert _state(out) == states[expected]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # the kill left a copy beside it
+    assert _run(*_index(a, out, other)).returncode == 0 and _state(out) == states["new"]
+    _folder_keeps(out)
+
+
+def test_index_publish_without_renameat2_is_rolled_forward(tmp_path):
+    a, _ = _returns(tmp_path)
+    other = tmp_path / "rank.yaml"
+    other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
+    out = tmp_path / "out"
+    assert _run(*_index(a, tmp_path / "ref", other)).returncode == 0
+    assert _run(*_index(a, out, SPEC)).returncode == 0
+    old, new = _state(out), _state(tmp_path / "ref")
+    _killed_at("folder:before-exchange", *_index(a, out, other), no_exchange=True)
+    assert _state(out) == old  # killed before the journal: the old folder
+    _killed_at("folder:moved-aside", *_index(a, out, other), no_exchange=True)
+    assert not out.exists()  # the fallback's window: between its two renames
+    recover_siblings(out)  # what the next run into the folder does first: the journal rolls forward
+    assert _state(out) == new
+    _folder_keeps(out)
+
+
+@pytest.mark.parametrize("point, expected", [("staging:renamed", "old"), ("folder:exchanged", "new")])
+def test_reports_killed_inside_the_publish(tmp_path, point, expected):
+    _needs_exchange(tmp_path, point)
+    data, _ = _returns(tmp_path)
+    out = tmp_path / "reports"
+    assert _run(*_reports(data, out)).returncode == 0
+    old = _state(out / "r")
+    _killed_at(point, *_reports(data, out, "--force"))
+    state = _state(out / "r")
+    _reports_complete(out / "r")
+    if expected == "old":
+        assert state == old
+    else:  # the forced run re-rendered every report: the new run's manifest is published
+        assert state != old and state.keys() == old.keys()
+    r = _run(*_reports(data, out))
+    assert r.returncode == 0, r.stderr
+    _reports_complete(out / "r")
+    assert sorted(p.name for p in out.iterdir()) == ["r"]
 
 
 def test_two_runs_into_one_folder_do_not_interleave(tmp_path):

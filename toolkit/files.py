@@ -1,8 +1,10 @@
-"""Atomic, reproducible file writing.
+"""Safe reading and writing: YAML limits, paths kept inside their folder, formula-safe CSV/XLSX,
+one run per output folder (:func:`output_lock`), reproducible XLSX bytes.
 
-Processed files and reports are written to a temporary file in the target folder and renamed
-into place, so a failed run leaves whatever was there before. XLSX files are re-zipped with
-fixed timestamps so that the same content gives the same bytes.
+The writing primitives (single files renamed into place, folders swapped in whole, files
+sharing a folder published through one pointer) live in :mod:`toolkit.publish` and are
+re-exported here. XLSX files are re-zipped with fixed timestamps so that the same content
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -11,46 +13,25 @@ import contextlib
 import os
 import re
 import tempfile
+import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ToolkitError
+from .publish import (  # noqa: F401 - re-exported: the writing primitives live in toolkit.publish
+    JOURNAL_PREFIX,
+    atomic_path,
+    publish_files,
+    publish_folder,
+    recover,
+    recover_siblings,
+    write_atomic,
+    write_folder_atomic,
+    write_many_atomic,
+)
 
 FIXED_ZIP_TIME = (2024, 4, 8, 0, 0, 0)  # the framework's issue date; any fixed value works
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _mkstemp_beside(target: Path) -> Path:
-    """A temporary file in the target's folder (so the rename is atomic), with the permissions
-    a normally created file would have (mkstemp makes it private, 0600)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # the pid in the name lets a later run remove what a killed run left behind (see recover)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())
-    return Path(tmp)
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it onto ``target`` if the block succeeds.
-
-    On an exception the temporary file is removed and ``target`` is left untouched.
-    """
-    target = Path(target)
-    tmp_path = _mkstemp_beside(target)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
 
 
 #: the largest YAML file (specification, framework) the toolkit reads; real ones are a few kB
@@ -343,166 +324,111 @@ def lock_path(folder: str | Path) -> Path:
     return base / f"{key}.lock"
 
 
+def _open_lock_file(path: Path) -> int:
+    """The lock file, shared by every user of the machine: the lock folder is made
+    world-writable with the sticky bit (as the system's temporary folder is) and each lock file
+    readable by all; flock needs only a read descriptor."""
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            os.chmod(path.parent, 0o1777)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    except PermissionError:  # another user's lock folder that is not open to others
+        fd = os.open(path, os.O_RDONLY)
+    return fd
+
+
+#: the output locks this process holds: lock file -> [(pid, thread), depth]
+_HELD: dict[str, list] = {}
+_HELD_GUARD = threading.Lock()
+
+
 @contextlib.contextmanager
 def output_lock(folder: str | Path) -> Iterator[Path]:
     """Hold an exclusive lock on the output folder ``folder`` for the block.
 
-    A second run into the same folder does not wait and does not interleave: it raises
-    :class:`OutputLocked` at once. The lock is released by the operating system when the
-    process ends, so a killed run never leaves a stale lock. Once the lock is held, what a
-    killed earlier run left in the folder is finished or removed (:func:`recover`).
+    A second run into the same folder — another process (a notebook, the command line) or
+    another thread — does not wait and does not interleave: it raises :class:`OutputLocked`
+    at once. The lock is re-entrant for the thread that holds it, so the command line (which
+    takes it) calling a library function (which takes it too) works. It is released by the
+    operating system when the process ends, so a killed run never leaves a stale lock. Once
+    the lock is taken, what a killed earlier run left in the folder is finished or removed
+    (:func:`recover`, :func:`recover_siblings`).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder (it need not exist yet).
+
+    Returns
+    -------
+    contextmanager of Path
+        ``folder``.
+
+    Raises
+    ------
+    OutputLocked
+        Another process, or another thread of this one, holds the lock.
 
     Examples
     --------
-    >>> import tempfile
+    >>> import tempfile, threading
     >>> d = tempfile.mkdtemp()
     >>> with output_lock(d):
-    ...     try:
-    ...         with output_lock(d):
-    ...             pass
-    ...     except OutputLocked:
-    ...         print("second run refused")
-    second run refused
+    ...     with output_lock(d):  # the same thread again: re-entrant
+    ...         pass
+    ...     errors = []
+    ...     def other():
+    ...         try:
+    ...             with output_lock(d):
+    ...                 pass
+    ...         except OutputLocked as exc:
+    ...             errors.append(exc)
+    ...     t = threading.Thread(target=other); t.start(); t.join()
+    >>> len(errors)  # another thread (like another process) is refused
+    1
     """
     import fcntl
 
     folder = Path(folder)
     path = lock_path(folder)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    key, me = str(path), (os.getpid(), threading.get_ident())
+    with _HELD_GUARD:
+        held = _HELD.get(key)
+        if held is not None and held[0][0] == os.getpid():  # (an entry copied into a forked child is not held)
+            if held[0] != me:
+                raise OutputLocked(folder)
+            held[1] += 1
+    if held is not None and held[0] == me:
+        try:
+            yield folder
+        finally:
+            with _HELD_GUARD:
+                held[1] -= 1
+        return
+    fd = _open_lock_file(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise OutputLocked(folder) from exc
-        if folder.is_dir():
-            for sub in (folder, *sorted(p for p in folder.glob("*") if p.is_dir()),
-                        *sorted(p for p in folder.glob("*/*") if p.is_dir())):
-                recover(sub)  # finish what a killed run left, before this run starts
+        with _HELD_GUARD:
+            _HELD[key] = [me, 1]
         try:
+            recover_siblings(folder)  # finish what a killed run left, before this run starts
+            if folder.is_dir():
+                recover(folder, locked=True)
+                for sub in (*sorted(p for p in folder.glob("*") if p.is_dir() and not p.is_symlink()),
+                            *sorted(p for p in folder.glob("*/*") if p.is_dir() and not p.is_symlink())):
+                    recover(sub)
             yield folder
         finally:
+            with _HELD_GUARD:
+                _HELD.pop(key, None)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
-
-
-def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:
-    """Call ``writer(tmp_path)`` and move the result onto ``target`` atomically."""
-    with atomic_path(target) as tmp:
-        writer(tmp)
-    return Path(target)
-
-
-JOURNAL_PREFIX = ".toolkit-commit."
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover(folder: str | Path) -> list[Path]:
-    """Finish or clean up what a killed run left in ``folder``.
-
-    A commit journal of a dead process (written by :func:`write_many_atomic` once every file
-    was staged) is rolled forward: its staged files are renamed into place, so the folder
-    holds the complete new set. Temporary files of dead processes that no journal names are
-    deleted. Runs of live processes are left alone. Returns the files completed.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> recover(tempfile.mkdtemp())
-    []
-    """
-    import json
-
-    folder = Path(folder)
-    done: list[Path] = []
-    if not folder.is_dir():
-        return done
-    for journal in sorted(folder.glob(JOURNAL_PREFIX + "*.json")):
-        try:
-            pid = int(journal.name[len(JOURNAL_PREFIX):].split(".")[0])
-        except ValueError:
-            continue
-        if _alive(pid):
-            continue
-        try:
-            pairs = json.loads(journal.read_text("utf-8"))
-        except (OSError, ValueError):
-            journal.unlink(missing_ok=True)  # written atomically, so a damaged one is not ours
-            continue
-        for tmp, target in pairs:
-            tmp_path, target_path = folder / tmp, folder / target
-            if tmp_path.exists():
-                os.replace(tmp_path, target_path)
-                done.append(target_path)
-        journal.unlink(missing_ok=True)
-    for tmp in folder.glob(".*.tmp"):
-        parts = tmp.name.rsplit(".", 3)  # .<name>.<pid>.<random>.tmp
-        if len(parts) == 4 and parts[1].isdigit() and not _alive(int(parts[1])):
-            tmp.unlink(missing_ok=True)
-    return done
-
-
-def write_many_atomic(writers: dict[Path, Callable[[Path], None]]) -> list[Path]:
-    """Write several files so that either all are replaced or none is.
-
-    Every file is first written to a temporary path. Only when all writers have succeeded is
-    a commit journal written (atomically) naming the staged files; then they are renamed into
-    place and the journal is removed. A run killed before the journal leaves the old files;
-    a run killed during the renames leaves a journal that :func:`recover` (called by the next
-    write into the folder) rolls forward, completing the new set.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> paths = write_many_atomic({d / "a.txt": lambda p: p.write_text("A"), d / "b.txt": lambda p: p.write_text("B")})
-    >>> sorted(p.name for p in d.iterdir())
-    ['a.txt', 'b.txt']
-    """
-    import json
-
-    staged: list[tuple[Path, Path]] = []
-    journal: Path | None = None
-    for folder in {Path(t).parent for t in writers}:
-        recover(folder)
-    try:
-        for target, writer in writers.items():
-            target = Path(target)
-            tmp = _mkstemp_beside(target)
-            staged.append((tmp, target))
-            writer(tmp)
-        folders = {t.parent for _, t in staged}
-        if len(folders) == 1 and len(staged) > 1:
-            folder = folders.pop()
-            journal = folder / f"{JOURNAL_PREFIX}{os.getpid()}.json"
-            text = json.dumps([[tmp.name, target.name] for tmp, target in staged])
-            jtmp = _mkstemp_beside(journal)
-            with open(jtmp, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(jtmp, journal)
-        for tmp, target in staged:
-            os.replace(tmp, target)
-        return [t for _, t in staged]
-    finally:
-        if journal is not None:
-            journal.unlink(missing_ok=True)
-        for tmp, _ in staged:
-            if tmp.exists():
-                tmp.unlink()
 
 
 def normalise_zip(path: str | Path) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..files import normalise_zip, write_many_atomic
+from ..files import normalise_zip, output_lock, publish_files
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
 from .parsing import UNIT_COLUMNS, header_for
@@ -274,6 +274,10 @@ def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = 
                stem: str | None = None) -> list[Path]:
     """Generate the demo and write it as CSV (UTF-8) and XLSX, byte-for-byte reproducibly.
 
+    The files are published together (:func:`toolkit.publish.publish_files`; files whose bytes
+    do not change are left as they are), under the output lock of ``out_dir``
+    (:func:`toolkit.files.output_lock`).
+
     Parameters
     ----------
     out_dir : str or Path
@@ -325,7 +329,8 @@ def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = 
         def write_xlsx(tmp: Path) -> None:
             _write_xlsx(tmp, headers, rows, types, list(df.columns))
         writers[out / f"{stem}.xlsx"] = write_xlsx
-    return write_many_atomic(writers)
+    with output_lock(out):  # the CSV and the XLSX are published together (one pointer switch)
+        return publish_files(writers, group=stem)
 
 
 def _write_xlsx(path: Path, headers, rows, types, columns) -> None:

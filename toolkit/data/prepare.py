@@ -36,15 +36,44 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     """Read and check ``path``; write ``<stem>.parquet``, ``<stem>.csv`` and ``<stem>.meta.json``.
 
     Nothing is written when the input is invalid (a :class:`ValidationError` is raised before
-    any file is opened for writing), and the three files replace earlier ones only together.
-    The raw file is never modified.
+    any file is opened for writing), and the three files replace earlier ones only together:
+    they are published with :func:`toolkit.publish.publish_files` (one atomic switch of a
+    pointer link), so even a killed run leaves the previous three or the new three. The call
+    holds the output lock of ``out_dir`` (:func:`toolkit.files.output_lock`): a second run into
+    the same folder, from a notebook or the command line, stops with
+    :class:`~toolkit.files.OutputLocked`. The raw file is never modified.
+
+    Parameters
+    ----------
+    path : str or Path
+        The return (CSV/XLSX).
+    out_dir : str or Path
+        The folder written into.
+    framework : Framework or str, optional
+        The framework (default: the bundled Shandong framework).
 
     Returns
     -------
     dict
         ``{"parquet": path, "csv": path, "meta": path}``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     written = prepare("data/raw/demo_synthetic_returns.csv", tmp)
+    ...     names = sorted(p.name for p in written.values())
+    >>> names
+    ['demo_synthetic_returns.csv', 'demo_synthetic_returns.meta.json', 'demo_synthetic_returns.parquet']
     """
-    from ..files import neutralise_formulas, write_many_atomic
+    from ..files import output_lock
+
+    with output_lock(out_dir):
+        return _prepare(path, out_dir, framework)
+
+
+def _prepare(path, out_dir, framework) -> dict[str, Path]:
+    from ..files import neutralise_formulas, publish_files
 
     data = read_indicators(path, framework)
     stem = Path(path).stem
@@ -63,7 +92,7 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     def meta_json(tmp: Path) -> None:
         tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    write_many_atomic({targets["parquet"]: parquet, targets["csv"]: csv, targets["meta"]: meta_json})
+    publish_files({targets["parquet"]: parquet, targets["csv"]: csv, targets["meta"]: meta_json}, group=stem)
     return targets
 
 
@@ -103,7 +132,9 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     from .problems import Problem, ValidationError
 
     path = Path(path)
-    meta_path = path.with_suffix(".meta.json")
+    # read the parquet and its .meta.json from one generation (prepare publishes them together)
+    real = path.resolve() if path.is_symlink() else path
+    meta_path = real.with_suffix(".meta.json")
     try:
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     except (OSError, ValueError):
@@ -120,7 +151,7 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     if not path.is_file():
         raise unreadable("文件不存在", "file not found")
     try:
-        table = pd.read_parquet(path)
+        table = pd.read_parquet(real)
     except PermissionError as exc:
         raise unreadable("没有读取该文件的权限", "permission denied: the file cannot be read") from exc
     except Exception as exc:  # pyarrow raises several types for a damaged file

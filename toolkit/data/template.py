@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..files import neutralise_text, normalise_zip, write_many_atomic
+from ..files import neutralise_text, normalise_zip, output_lock, publish_files
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
 from .parsing import header_for
@@ -49,6 +49,9 @@ def _rows(fw: Framework) -> tuple[list[str], list[str], list[str], list[str]]:
 def write_template(out_dir: str | Path = ".", framework: Framework | None = None,
                    stem: str = "indicator_return_template") -> list[Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths.
+
+    The two are published together (:func:`toolkit.publish.publish_files`), under the output
+    lock of ``out_dir`` (:func:`toolkit.files.output_lock`).
 
     Parameters
     ----------
@@ -89,7 +92,8 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
     def write_xlsx(tmp: Path) -> None:
         _xlsx(tmp, fw, cols, header, english, units)
 
-    return write_many_atomic({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv})
+    with output_lock(out):  # the pair is published together (one pointer switch), one run at a time
+        return publish_files({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv}, group=stem)
 
 
 def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import neutralise_formulas, write_many_atomic
+from ..files import neutralise_formulas, output_lock, write_folder_atomic
 from .build import IndexResult
 
 
@@ -57,8 +57,12 @@ def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
 def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
     """Write ``scores.{csv,parquet}``, ``weights.csv``, ``effective_weights.csv``,
     ``normalised.parquet``, ``treated.parquet``, the logs, ``spec.yaml`` and ``meta.json`` into
-    ``out_dir``. Either every file is replaced or none is. With ``lang`` ("zh"/"en") also
-    ``results.xlsx`` (:func:`toolkit.reports.workbook.write_result_workbook`).
+    ``out_dir``. Either every file is replaced or none is: the folder is staged whole beside
+    ``out_dir`` and swapped in with one atomic step (:func:`toolkit.publish.write_folder_atomic`),
+    so even a killed run leaves the previous folder or the new one; files of ``out_dir`` this
+    call does not write are kept. The call holds the output lock of ``out_dir``
+    (:func:`toolkit.files.output_lock`). With ``lang`` ("zh"/"en") also ``results.xlsx``
+    (:func:`toolkit.reports.workbook.write_result_workbook`).
 
     Parameters
     ----------
@@ -121,5 +125,6 @@ def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = N
 
         paths["xlsx"] = out / "results.xlsx"
         writers[paths["xlsx"]] = lambda tmp: write_result_workbook(result, tmp, lang)
-    write_many_atomic(writers)
+    with output_lock(out):
+        write_folder_atomic(out, writers)
     return paths

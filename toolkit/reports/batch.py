@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import UsageError
-from ..files import safe_child, write_atomic
+from ..files import output_lock, safe_child, write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
@@ -370,6 +370,13 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     :mod:`toolkit.reports.pdf`); ``workbook`` writes ``results.xlsx``
     (:mod:`toolkit.reports.workbook`).
 
+    The run is written into a hidden staging copy of the run folder (``<out>/.<run>.staging``:
+    the published folder's files as hard links, or what a killed run left, so a re-run picks up
+    where it stopped) and swapped in whole at the end (:func:`toolkit.publish.publish_staging`),
+    so the run folder always holds one complete run. The call holds the output lock of ``out``
+    (:func:`toolkit.files.output_lock`): a second run into it stops with
+    :class:`~toolkit.files.OutputLocked`.
+
     Parameters
     ----------
     data_path : str or Path
@@ -412,9 +419,19 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     >>> summary.run_dir.name, len(summary.ok), summary.exit_code  # doctest: +SKIP
     ('demo_synthetic_returns__default__en', 16, 0)
     """
+    options = dict(by=by, only=only, lang=lang, year=year, workers=workers, executor=executor,
+                   scheduler=scheduler, force=force, out=out, run=run, n_uncertainty=n_uncertainty, seed=seed,
+                   notebook=notebook, progress=progress, pdf=pdf, framework=framework, workbook=workbook)
+    with output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
+        return _run_reports(data_path, spec_path, **options)
+
+
+def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executor, scheduler, force, out, run,
+                 n_uncertainty, seed, notebook, progress, pdf, framework, workbook) -> RunSummary:
     from ..data.prepare import load_processed
     from ..data.read import read_indicators
     from ..index.spec import load_spec
+    from ..publish import open_staging, publish_folder, publish_staging, stage_path
     from .bundle import bundle_digest, compute_bundle, load_bundle, save_bundle
 
     t0 = time.perf_counter()
@@ -424,7 +441,10 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     spec = load_spec(spec_path, data.framework)
     check_targets(data.table, by, only, year)  # a typo in --only/--year stops before any computing
     # a name from the spec or --run never leaves --out
-    run_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
+    final_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
+    # everything is written into a staging copy of the run folder (the one a killed run left is
+    # resumed), swapped in whole at the end: the run folder is never a mix of two runs
+    run_dir = open_staging(final_dir)
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
     previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
@@ -438,11 +458,9 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
         if twin is not None:
             import shutil
 
-            tmp = run_dir / f"._bundle.{os.getpid()}"
-            shutil.rmtree(tmp, ignore_errors=True)
+            tmp = stage_path(bundle_dir)
             shutil.copytree(twin, tmp)
-            shutil.rmtree(bundle_dir, ignore_errors=True)
-            os.replace(tmp, bundle_dir)
+            publish_folder(tmp, bundle_dir)
         else:
             save_bundle(compute_bundle(data, spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
         load_bundle.cache_clear()
@@ -463,7 +481,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
                    if rec.get("by") == "city" and rec.get("status") == "ok" and rec.get("lang") == lang}
     jobs = [] if only == ["__none__"] else plan(bundle, by, only, lang, year, city_reports=done_cities)
     records = dict(previous.get("reports", {})) if previous.get("bundle_digest") == bdigest else {}
-    todo, summary = [], RunSummary(run_dir)
+    todo, summary = [], RunSummary(final_dir)
     for j in jobs:
         d = _digest(bdigest, nb_digest, json.dumps(j.params(bundle_dir.name), sort_keys=True), __version__)
         rec = records.get(j.key, {})
@@ -475,7 +493,7 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     def manifest_now() -> dict:
         summary.seconds = time.perf_counter() - t0
         return {
-            "run": run_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "run": final_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
                        "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
                        "synthetic": bundle.synthetic},
@@ -517,12 +535,30 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
+    _point_params_at(run_dir / "_params", final_dir / "_bundle")
+    publish_staging(run_dir, final_dir)
     return summary
+
+
+def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:
+    """The reports' parameter files name the bundle they were rendered from, in the staging
+    copy; once published it is ``bundle_dir`` (so a report can be rendered again by hand)."""
+    for path in sorted(params_dir.glob("*.json")) if params_dir.is_dir() else []:
+        try:
+            doc = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        if doc.get("bundle_dir") != str(bundle_dir):
+            doc["bundle_dir"] = str(bundle_dir)
+            text = json.dumps(doc, ensure_ascii=False)
+            write_atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
 
 
 def _matching_bundle(out: Path, wanted: dict) -> Path | None:
     """A bundle of another run in ``out`` computed from the same inputs, if there is one."""
     for meta_path in sorted(out.glob("*/_bundle/meta.json")):
+        if meta_path.parts[-3].startswith("."):  # a staging copy, not a run
+            continue
         try:
             meta = json.loads(meta_path.read_text("utf-8"))
         except (OSError, ValueError):

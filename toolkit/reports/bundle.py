@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..files import write_many_atomic
+from ..files import write_folder_atomic
 from ..framework.model import Framework, load_framework
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only
@@ -297,7 +297,8 @@ def _intervals(data, r, uspec, n: int, seed: int) -> pd.DataFrame:
 
 # -- persistence -------------------------------------------------------------------------------------
 def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
-    """Write the bundle's tables (parquet) and ``meta.json`` into ``folder``, all or nothing.
+    """Write the bundle's tables (parquet) and ``meta.json`` into ``folder``, all or nothing
+    (the folder is staged whole and swapped in: :func:`toolkit.publish.write_folder_atomic`).
 
     Parameters
     ----------
@@ -327,7 +328,7 @@ def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
         writers[folder / f"{name}.parquet"] = (lambda frame: lambda tmp: frame.to_parquet(tmp, index=False))(df)
     text = json.dumps(bundle.meta, ensure_ascii=False, indent=2, default=str) + "\n"
     writers[folder / "meta.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
-    write_many_atomic(writers)
+    write_folder_atomic(folder, writers)
     return folder
 
 
