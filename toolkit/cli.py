@@ -137,8 +137,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="write a blank return (XLSX and CSV) from the framework")
     p.add_argument("--out", default=".", help="folder to write into (default: current folder)")
     p.add_argument("--framework", default=None, help="framework name or YAML file")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("demo", help="generate the synthetic demo returns (seeded, byte-reproducible)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--out", default="data/raw")
     p.add_argument("--units", type=int, default=50, help="number of brains (e.g. 100000 for scale tests)")
     p.add_argument("--seed", type=int, default=None)
@@ -174,6 +176,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, help="quota per group: a group column of the framework")
     p.add_argument("--n", type=int, default=512, help="replications for the selection page")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the first spec's)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
