@@ -164,6 +164,39 @@ def yaml_duplicate_keys(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+def check_yaml_text(text: str, path, what: str, error: type[Exception]) -> None:
+    """Refuse, before anything is built, YAML whose aliases expand past :data:`MAX_YAML_NODES`
+    (a "billion laughs" document) or that gives a key twice in one mapping; ``error`` names
+    ``path`` and the ``what`` (specification, framework).
+
+    Parameters
+    ----------
+    text : str
+    path : str or Path
+        Named in the message.
+    what : str
+    error : exception type
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> check_yaml_text("a: 1\\na: 2\\n", "s.yaml", "specification", ValueError)
+    Traceback (most recent call last):
+    ...
+    ValueError: s.yaml: key 'a' is given twice (lines 1 and 2); YAML would keep only the last, so give each key once
+    """
+    if yaml_expanded_size(text) > MAX_YAML_NODES:
+        raise error(f"{path}: the {what} expands to more than {MAX_YAML_NODES:,} values through YAML "
+                    "aliases (&/*); refused")
+    if dup := yaml_duplicate_keys(text):
+        key, first, again = dup[0]
+        raise error(f"{path}: key {key!r} is given twice (lines {first} and {again}); YAML would keep "
+                    "only the last, so give each key once")
+
+
 def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> dict:
     """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file.
 
@@ -194,13 +227,7 @@ def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> di
     except UnicodeDecodeError as exc:
         raise error(f"{path}: the {what} file is neither UTF-8 nor GBK/GB18030 text") from exc
     try:
-        if yaml_expanded_size(text) > MAX_YAML_NODES:
-            raise error(f"{path}: the {what} expands to more than {MAX_YAML_NODES:,} values through YAML "
-                        "aliases (&/*); refused")
-        if dup := yaml_duplicate_keys(text):
-            key, first, again = dup[0]
-            raise error(f"{path}: key {key!r} is given twice (lines {first} and {again}); YAML would keep "
-                        "only the last, so give each key once")
+        check_yaml_text(text, path, what, error)
         doc = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc

@@ -106,19 +106,13 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
         raw = path.read_bytes()
-    from ..files import MAX_YAML_BYTES, MAX_YAML_NODES, yaml_duplicate_keys, yaml_expanded_size
+    from ..files import MAX_YAML_BYTES, check_yaml_text
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
         text = raw.decode("utf-8")
-        if yaml_expanded_size(text) > MAX_YAML_NODES:  # a "billion laughs" file, refused before it is built
-            raise FrameworkError(f"{path}: the framework expands to more than {MAX_YAML_NODES:,} values through "
-                                 "YAML aliases (&/*); refused")
-        if dup := yaml_duplicate_keys(text):
-            key, first, again = dup[0]
-            raise FrameworkError(f"{path}: key {key!r} is given twice (lines {first} and {again}); YAML would "
-                                 "keep only the last, so give each key once")
+        check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
         doc = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc

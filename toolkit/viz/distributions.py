@@ -26,6 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import DataError
+from .canvas import as_frame
 from .fonts import register_cjk_font
 
 __all__ = ["distribution_plot", "pair_plot", "typology_clustermap"]
@@ -49,14 +50,6 @@ def _name(code, framework, lang: str, with_code: bool = True) -> str:
     if framework is not None and isinstance(code, str) and code in framework:
         return framework.label(code, lang, with_code=with_code)
     return str(code)
-
-
-def _frame(X, name: str) -> pd.DataFrame:
-    if isinstance(X, pd.Series):
-        X = X.to_frame()
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise DataError(f"{name}: expected a non-empty DataFrame")
-    return X
 
 
 @contextmanager
@@ -102,7 +95,7 @@ def distribution_plot(X, framework=None, lang: str = "zh", *, kind: str = "box")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     t = _text(lang)
-    X = _frame(X, "distribution_plot")
+    X = as_frame(X, "distribution_plot")
     if kind not in ("box", "violin"):
         raise DataError(f"distribution_plot: kind must be 'box' or 'violin', got {kind!r}")
     names = {c: _name(c, framework, lang) for c in X.columns}
@@ -155,7 +148,7 @@ def pair_plot(X, framework=None, lang: str = "zh", *, hue=None) -> Figure:
     import seaborn as sns
 
     t = _text(lang)
-    X = _frame(X, "pair_plot")
+    X = as_frame(X, "pair_plot")
     if X.shape[1] > 8:
         raise DataError(f"pair_plot: {X.shape[1]} columns make an unreadable grid; pass at most 8")
     data = X.rename(columns={c: _name(c, framework, lang, with_code=False) for c in X.columns})
