@@ -1,4 +1,4 @@
-"""Keys given twice in a YAML spec or framework are refused, naming both lines (#11: "unknown
+"""Keys given twice in a YAML spec or framework are refused, naming both lines; years and name are checked (#11: "unknown
 keys are errors everywhere in a spec" — a repeated key is the same silent loss: YAML keeps the
 last value without a word)."""
 
@@ -43,3 +43,15 @@ def test_a_framework_key_given_twice_is_refused(tmp_path):
     path.write_text(text + "\nversion: '2'\n", "utf-8")
     with pytest.raises(FrameworkError, match=r"'version' is given twice"):
         load_framework(path)
+
+
+@pytest.mark.parametrize(("edit", "says"), [
+    ({"years": [2024, 2024]}, r"years names \[2024\] more than once"),
+    ({"years": []}, "years must be a non-empty list"),
+    ({"years": [True]}, "years must be a non-empty list"),
+    ({"name": ""}, "name must be a non-empty text"),
+    ({"name": 7}, "name must be a non-empty text"),
+])
+def test_years_and_name_are_checked(edit, says):
+    with pytest.raises(SpecError, match=says):
+        load_spec({"name": "x", **edit})

@@ -279,8 +279,14 @@ def _check(s: dict, where: str, fw) -> None:
         _mapping(s[section], section, where, "{method: …}")
     _keys(s["panel"], {"scope"}, "panel", where)
     _one_of(s["panel"]["scope"], ("pooled", "per_year"), "panel.scope", where)
-    if s["years"] is not None and not (isinstance(s["years"], list) and all(isinstance(y, int) for y in s["years"])):
-        raise SpecError(f"{where}: years must be a list of integers or null, got {s['years']!r}")
+    if s["years"] is not None and not (isinstance(s["years"], list) and s["years"]
+                                       and all(isinstance(y, int) and not isinstance(y, bool) for y in s["years"])):
+        raise SpecError(f"{where}: years must be a non-empty list of integers or null, got {s['years']!r}")
+    if s["years"] is not None and len(set(s["years"])) != len(s["years"]):
+        twice = sorted({y for y in s["years"] if s["years"].count(y) > 1})
+        raise SpecError(f"{where}: years names {twice} more than once")
+    if not isinstance(s["name"], str) or not s["name"].strip():
+        raise SpecError(f"{where}: name must be a non-empty text (it names the run folder), got {s['name']!r}")
     imp = s["imputation"]
     _keys(imp, {"panel", "method", "by", "params"}, "imputation", where)
     reg.PANEL.get(imp["panel"], where, "imputation.panel")
