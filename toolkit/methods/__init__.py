@@ -9,7 +9,7 @@ from ..lazy import lazy_attributes
 _NAMES = {
     'screen_units': 'screen',
 }
-_MODULES = ['checks', 'changelog', 'denominate', 'impute', 'screen', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
+_MODULES = ['checks', 'changelog', 'denominate', 'impute', 'impute_panel', 'impute_result', 'screen', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
             'aggregate', 'aggregate_batch', 'registry', 'diagnose',
             'bod', 'copeland', 'bwm', 'group_ahp', 'optimal_weights']
 
