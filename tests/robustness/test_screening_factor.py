@@ -22,9 +22,9 @@ import yaml
 
 import toolkit as tk
 from toolkit.robustness import replicate, uncertainty
+from toolkit.robustness.rank_stats import rank_statistics, sobol_ranks
 from toolkit.robustness.selection import selection_from
 from toolkit.robustness.sensitivity import sobol_indices
-from toolkit.robustness.uncertainty import rank_statistics, sobol_ranks
 
 FW = {
     "schema_version": 1, "id": "mini_screen", "version": "1", "levels": ["index", "pillar", "indicator"],

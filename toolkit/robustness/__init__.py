@@ -24,6 +24,7 @@ The work is split over four modules; this one re-exports their public API:
 
 from __future__ import annotations
 
+from .leave_one_out import LeaveOneOutResult, leave_one_out
 from .selection import SelectionResult, selection
 from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
 from .smaa import SMAAResult, smaa, smaa_index
@@ -31,10 +32,8 @@ from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,
     Execution,
-    LeaveOneOutResult,
     SobolOptions,
     UncertaintyResult,
-    leave_one_out,
     replicate,
     uncertainty,
 )

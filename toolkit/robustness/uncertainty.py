@@ -14,8 +14,9 @@ and returns an :class:`UncertaintyResult`:
 * first-order and total Sobol indices (with bootstrap intervals) of each factor on the mean
   absolute rank shift and on each unit's rank.
 
-:func:`leave_one_out` reports how far each rank moves when one indicator (or dimension) is left
-out. The same seed gives the same numbers whichever executor runs the batches.
+:func:`toolkit.robustness.leave_one_out.leave_one_out` reports how far each rank moves when one
+indicator (or dimension) is left out. The same seed gives the same numbers whichever executor
+runs the batches.
 
 **Screening as an uncertain factor** (``screening.method``, ``screening.dat_thresh`` …): a
 replication whose screening drops a unit gives it no composite and no rank (NaN); the other
@@ -37,7 +38,7 @@ explicitly:
   unit is ranked in all d + 2 rows would condition on the very factor that drops it and
   understate its index (Sheikholeslami et al. 2019, *Geosci. Model Dev.* 12, 4275–4296, on
   model runs without an output: substitute a value rather than delete runs). The rule is
-  :func:`sobol_ranks`.
+  :func:`toolkit.robustness.rank_stats.sobol_ranks`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,11 +54,11 @@ import pandas as pd
 from ..errors import SpecError
 from ..index.build import build_index
 from .engine import Engine
+from .rank_stats import rank_statistics, sobol_ranks
 from .sensitivity import base_size, saltelli_design, sobol_indices
 from .spec import UncertaintySpec, load_uncertainty_spec
 
-__all__ = ["EXECUTORS", "Execution", "LeaveOneOutResult", "SobolOptions", "UncertaintyResult", "leave_one_out",
-           "rank_statistics", "replicate", "sobol_ranks", "uncertainty"]
+__all__ = ["EXECUTORS", "Execution", "SobolOptions", "UncertaintyResult", "replicate", "uncertainty"]
 
 EXECUTORS = ("serial", "joblib", "dask")
 SUMMARY_TARGET = "mean_abs_rank_shift"
@@ -166,114 +166,6 @@ class UncertaintyResult:
         return out.drop(columns="target").reset_index(drop=True)
 
 
-@dataclass(frozen=True, eq=False)
-class LeaveOneOutResult:
-    """Outcome of :func:`leave_one_out`.
-
-    ``ranks`` and ``shift`` have index (unit_id, year) and one column per excluded element;
-    ``shift`` = rank without the element − nominal rank (positive: the unit falls).
-    ``summary`` has one row per element: ``mean_abs_shift, max_abs_shift, units_moved``.
-
-    Examples
-    --------
-    :func:`leave_one_out` returns one:
-
-    >>> from toolkit import read_indicators
-    >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
-    >>> loo = leave_one_out(data, "configs/default.yaml", level="dimension")
-    >>> loo.shift.shape, loo.summary.index.tolist()  # 100 (unit, year) × 5 dimensions left out
-    ((100, 5), ['L1', 'L2', 'L3', 'L4', 'L5'])
-    >>> bool((loo.ranks.sub(loo.nominal_rank, axis=0) == loo.shift).all().all())
-    True
-    """
-
-    ranks: pd.DataFrame
-    shift: pd.DataFrame
-    summary: pd.DataFrame
-    nominal_rank: pd.Series = field(repr=False)
-    level: str = "indicator"
-
-
-# -- statistics with screened-out units -------------------------------------------------------------
-def rank_statistics(ranks: np.ndarray, nominal) -> tuple[pd.DataFrame, np.ndarray]:
-    """Per-unit rank statistics and the per-replication mean absolute rank shift, with the
-    missing ranks of screened-out units handled explicitly (module docstring).
-
-    Parameters
-    ----------
-    ranks : ndarray (replications × units), int or float with NaN (no rank in that replication)
-    nominal : Series (units), nullable integer: the nominal ranks (missing: the nominal
-        screening drops the unit)
-
-    Returns
-    -------
-    (DataFrame, ndarray)
-        ``rank_stats`` (index = ``nominal.index``) and ``rank_shift`` (replications,).
-
-    Examples
-    --------
-    Unit c is dropped in the second of two replications:
-
-    >>> R = np.array([[1, 2, 3], [1, 2, np.nan]])
-    >>> nominal = pd.Series([1, 2, 3], index=["a", "b", "c"], dtype="Int64")
-    >>> stats, shift = rank_statistics(R, nominal)
-    >>> stats["mean"].tolist(), stats["screened_out"].tolist(), shift.tolist()
-    ([1.0, 2.0, 3.0], [0.0, 0.0, 0.5], [0.0, 0.0])
-    """
-    nom = nominal.to_numpy(dtype=float, na_value=np.nan)
-    if np.issubdtype(ranks.dtype, np.integer) and not np.isnan(nom).any():
-        shift = np.abs(ranks - nom.astype(np.int32)[None, :])
-        q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-        mean, per_unit, out = ranks.mean(axis=0), shift.mean(axis=0), np.zeros(ranks.shape[1])
-        rank_shift = shift.mean(axis=1)
-    else:
-        R = ranks.astype(float)
-        shift = np.abs(R - nom[None, :])  # NaN unless ranked in both
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a unit no replication ranks: NaN
-            q = np.nanquantile(R, [0.05, 0.5, 0.95], axis=0)
-            mean, per_unit, rank_shift = np.nanmean(R, axis=0), np.nanmean(shift, axis=0), np.nanmean(shift, axis=1)
-        out = np.isnan(R).mean(axis=0)
-    stats = pd.DataFrame({"nominal": nominal.to_numpy(), "median": q[1], "mean": mean, "p05": q[0], "p95": q[2],
-                          "mean_abs_shift": per_unit, "screened_out": out, "nominal_kept": ~np.isnan(nom)},
-                         index=nominal.index)
-    if np.isnan(nom).any():
-        stats["nominal"] = stats["nominal"].astype(nominal.dtype)  # missing: the nominal screening drops it
-    return stats, rank_shift
-
-
-def sobol_ranks(ranks: np.ndarray, units: pd.MultiIndex) -> np.ndarray:
-    """Ranks for the Sobol indices: a screened-out unit (NaN) takes one past the last rank of
-    its replication and year (m + 1 with m units ranked), so that every design point has an
-    output (module docstring: why, and the references).
-
-    Parameters
-    ----------
-    ranks : ndarray (replications × units), NaN where a unit is not ranked
-    units : MultiIndex (unit_id, year) of the columns
-
-    Returns
-    -------
-    ndarray (replications × units), float, finite
-
-    Examples
-    --------
-    >>> units = pd.MultiIndex.from_tuples([("a", 1), ("b", 1), ("c", 1)], names=["unit_id", "year"])
-    >>> sobol_ranks(np.array([[1, 2, 3], [2, 1, np.nan], [1, np.nan, np.nan]]), units).tolist()
-    [[1.0, 2.0, 3.0], [2.0, 1.0, 3.0], [1.0, 2.0, 2.0]]
-    """
-    R = np.asarray(ranks, dtype=float).copy()
-    years = units.get_level_values("year")
-    for y in pd.unique(years):
-        cols = np.flatnonzero(years == y)
-        sub = R[:, cols]
-        gone = np.isnan(sub)
-        if gone.any():
-            m = (~gone).sum(axis=1, keepdims=True)
-            R[:, cols] = np.where(gone, m + 1.0, sub)
-    return R
-
-
 # -- running -----------------------------------------------------------------------------------------
 def _target_labels(units: pd.MultiIndex) -> list[str]:
     years = units.get_level_values("year")
@@ -282,7 +174,8 @@ def _target_labels(units: pd.MultiIndex) -> list[str]:
     return [f"{u}@{y}" for u, y in units]
 
 
-def _seeds(seed: int) -> tuple[int, int, int]:
+def seed_streams(seed: int) -> tuple[int, int, int]:
+    """Three independent seeds drawn from ``seed`` (design, engine, bootstrap)."""
     ss = np.random.SeedSequence(int(seed))
     a, b, c = (int(s.generate_state(1)[0]) for s in ss.spawn(3))
     return a, b, c | 1
@@ -468,7 +361,7 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
     t0 = time.perf_counter()
     res, us = _prepare(data, spec, uspec, framework)
     d = len(us.factors)
-    s_design, s_noise, s_boot = _seeds(seed)
+    s_design, s_noise, s_boot = seed_streams(seed)
     if design == "sobol":
         n_base = base_size(n, d)
         u = saltelli_design(d, n_base, s_design)
@@ -562,59 +455,7 @@ def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
     res, us = _prepare(data, spec, uspec, framework)
     values = [values] if isinstance(values, dict) else list(values)
     u = np.array([us.encode(v) for v in values]).reshape(len(values), len(us.factors))
-    engine = Engine(res, us, _seeds(0)[1])
+    engine = Engine(res, us, seed_streams(0)[1])
     engine.prepare(u)
     comp, _ = engine.run(u)
     return pd.DataFrame(comp, columns=engine.rows)
-
-
-def leave_one_out(data, spec=None, level: str = "indicator", candidates="all", framework=None
-                  ) -> LeaveOneOutResult:
-    """Rank shifts when each element of ``level`` (``"indicator"`` or ``"dimension"``, or any
-    list of tree elements with ``level="element"``) is left out in turn, every other choice
-    nominal. The element's weight becomes 0 at its parent (data-driven weights recomputed on the
-    rest, fixed weights renormalised).
-
-    Parameters
-    ----------
-    data : IndicatorData or DataFrame
-    spec : the index specification (IndexSpec, path or mapping); None: the built-in defaults.
-    level : {"indicator", "dimension", "element"}
-    candidates : ``"all"`` or a list of codes to leave out in turn.
-    framework : Framework, optional
-
-    Returns
-    -------
-    LeaveOneOutResult
-
-    Examples
-    --------
-    >>> from toolkit import read_indicators
-    >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
-    >>> loo = leave_one_out(data, "configs/default.yaml", level="dimension")
-    >>> loo.summary.columns.tolist()
-    ['mean_abs_shift', 'max_abs_shift', 'units_moved']
-    >>> int(loo.summary["units_moved"].min()) > 0  # leaving out any dimension moves some brains
-    True
-    """
-    kind = {"indicator": "exclude_indicator", "dimension": "exclude_dimension", "element": "exclude"}.get(level)
-    if kind is None:
-        raise SpecError(f"leave_one_out: level must be indicator, dimension or element, got {level!r}")
-    res = build_index(data, spec, framework=framework)
-    us = load_uncertainty_spec({"name": f"leave one {level} out", "factors": [
-        {"name": "excluded", "type": kind, "candidates": candidates, "include_none": False}]},
-        spec=res.spec, framework=res.framework)
-    f = us.factors[0]
-    u = ((np.arange(f.n_options) + 0.5) / f.n_options)[:, None]
-    engine = Engine(res, us, _seeds(0)[1])
-    engine.prepare(u)
-    _, ranks = engine.run(u)
-    codes = list(f.labels)
-    R = pd.DataFrame(ranks.T, index=engine.rows, columns=pd.Index(codes, name="excluded"))
-    shift = R.sub(res.rank, axis=0)
-    summary = pd.DataFrame({"mean_abs_shift": shift.abs().mean(), "max_abs_shift": shift.abs().max(),
-                            "units_moved": (shift != 0).sum()})
-    return LeaveOneOutResult(ranks=R, shift=shift, summary=summary.rename_axis("excluded"),
-                             nominal_rank=res.rank, level=level)
-
-
