@@ -25,35 +25,17 @@ import hashlib
 import json
 import os
 import platform
-import re
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..errors import UsageError
 from ..files import output_lock, safe_child, write_atomic
+from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
+from .workers import execute_jobs, render_job, run_font_css  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
-
-
-@dataclass(frozen=True)
-class Job:
-    key: str          # "unit:<id>" or "city:<name>"
-    by: str
-    target: str
-    year: int
-    lang: str
-    filename: str
-    title: str
-    links: tuple = ()  # (("index", "index.html"), ("city", ...), ("units", ((id, file), ...)))
-
-    def params(self, bundle_dir: Path) -> dict:
-        links = {k: (dict(v) if k == "units" else v) for k, v in self.links}
-        return {"by": self.by, "target": self.target, "year": self.year, "lang": self.lang,
-                "bundle_dir": str(bundle_dir), "links": links}
 
 
 @dataclass
@@ -80,266 +62,6 @@ class RunSummary:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
-
-
-def safe_filename(by: str, target: str, label: str | None = None) -> str:
-    """``unit-SD-B001-1a2b3c4d.html``, ``city-Qingdao-….html``: ASCII letters, digits, ``-`` and
-    ``_`` only, at most ~80 characters, unique per target (a hash of the exact target is
-    appended). ``label`` (e.g. a city's English name) is used for the readable part when given.
-
-    Examples
-    --------
-    >>> safe_filename("city", "青岛市", "Qingdao")
-    'city-Qingdao-9af4306199.html'
-    """
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", label or target).strip("_-")[:48] or "x"
-    digest = hashlib.sha256(f"{by}:{target}".encode()).hexdigest()[:10]
-    return f"{by}-{slug}-{digest}.html"
-
-
-def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None,
-         city_reports: set | None = None) -> list[Job]:
-    """One job per unit or region of ``year`` (default: the bundle's latest year); ``by="all"``
-    plans both. A region report (``by="city"``) is one per value of the framework's region
-    column (Shandong: its cities). ``city_reports``: regions whose report exists already (unit
-    reports link to it)."""
-    region = bundle.framework.region_column
-    if by in ("city", "all") and (region is None or region not in bundle.summary
-                                  or bundle.summary[region].isna().all()):
-        from ..errors import SpecError
-
-        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
-                        "(reporting: region: in its file); render --by unit")
-    if by == "all":
-        jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary[region]))
-        jobs += plan(bundle, "city", None, lang, year)
-        if only:
-            unknown = set(only) - {j.target for j in jobs}
-            if unknown:
-                raise ValueError(f"--only names unknown brain(s) or cit(ies): {sorted(unknown)}")
-            jobs = [j for j in jobs if j.target in set(only)]
-        return jobs
-    if by not in ("unit", "city"):
-        raise ValueError(f"by must be 'unit', 'city' or 'all', got {by!r}")
-    from .text import region_name, unit_name
-
-    fw = bundle.framework
-    year = year or bundle.years[-1]
-    s = bundle.summary[bundle.summary["year"] == year]
-    if s.empty:
-        raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
-                         f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
-    if by == "unit":
-        targets = [(r["unit_id"], unit_name(r, lang, bundle.framework)) for r in s.to_dict("records")]
-    else:
-        targets = [(c, region_name(fw, c, lang)) for c in sorted(s[region].dropna().unique())]
-    if only:
-        wanted = set(only)
-        unknown = wanted - {t for t, _ in targets}
-        if unknown:
-            shown = sorted(map(str, unknown))[:10]
-            raise UsageError(f"--only names unknown {by}(s): {shown}",
-                             f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
-        targets = [(t, n) for t, n in targets if t in wanted]
-    unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
-    cities = city_reports or set()
-    jobs = []
-    for t, name in targets:
-        links = [("index", "index.html")]
-        if by == "unit":
-            c = s.loc[s["unit_id"] == t, region].iloc[0] if region in s else None
-            if c in cities:
-                links.append(("city", safe_filename("city", c, region_name(fw, c, "en"))))
-            links.append(("units", unit_files))
-            fname = safe_filename(by, str(t))
-        else:
-            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s[region] == t, "unit_id"]))))
-            fname = safe_filename(by, str(t), region_name(fw, str(t), "en"))
-        jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
-    return jobs
-
-
-def check_targets(table, by: str, only=None, year: int | None = None, region: str | None = "city") -> None:
-    """Check ``--year`` and ``--only`` against the data before anything is computed
-    (``region``: the framework's region column, whose values name region reports).
-
-    Raises
-    ------
-    UsageError
-        Naming the year or the ids/cities that are not in the data.
-    """
-    years = sorted(int(y) for y in table["year"].dropna().unique())
-    if year is not None and year not in years:
-        raise UsageError(f"--year {year}: no data for that year; years in the data: {years}",
-                         f"--year {year}：数据中没有该年份；可用年份：{years}")
-    if only and list(only) != ["failed"]:
-        # --by all renders brain and city reports, so either kind of name is a target
-        columns = {"unit": ["unit_id"], "city": [region], "all": ["unit_id", region]}[by]
-        known = set().union(*(set(table[c].astype(str)) for c in columns if c and c in table))
-        unknown = sorted(set(map(str, only)) - known)
-        if unknown:
-            what = {"unit": ("单位", "unit"), "city": ("城市", "city"), "all": ("单位或城市", "unit or city")}[by]
-            raise UsageError(f"--only names {what[1]}(s) not in the data: {unknown[:10]}",
-                             f"--only 中有数据里不存在的{what[0]}：{unknown[:10]}")
-
-
-# -- workers -------------------------------------------------------------------------------------
-_RENDERERS: dict[tuple[int, str], object] = {}
-
-
-def _renderer(notebook: str):
-    """This process's renderer (one kernel per worker process, reused for all its reports)."""
-    key = (os.getpid(), notebook)  # a forked child must never reuse its parent's kernel
-    if key not in _RENDERERS:
-        import atexit
-
-        from .render import NotebookRenderer
-
-        r = NotebookRenderer(notebook)
-        _RENDERERS[key] = r
-        atexit.register(lambda: os.getpid() == key[0] and r.close())
-    return _RENDERERS[key]
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked from a clean 'forkserver' (not from this process, whose kernels
-    and sockets must not be inherited), with the rendering stack preloaded once."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["toolkit.reports.batch", "toolkit.reports.render", "jupyter_client"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-
-
-def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True) -> dict:
-    """Render one report (in a worker). Returns a status record; never raises."""
-    t0 = time.perf_counter()
-    run = Path(run_dir)
-    params_path = run / "_params" / (job.filename[:-5] + ".json")
-    try:
-        params_path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(params_path, lambda tmp: tmp.write_text(
-            json.dumps(job.params(run / "_bundle"), ensure_ascii=False), encoding="utf-8"))
-        head = _font_css(run / "_bundle" / "fontface.css")
-        if reuse_kernel:
-            html = _renderer(notebook).render(params_path, job.title, head, job.lang)
-        else:
-            from .render import NotebookRenderer
-
-            with NotebookRenderer(notebook) as r:
-                html = r.render(params_path, job.title, head, job.lang)
-        target = (run / job.filename).resolve()
-        if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
-            raise RuntimeError(f"refusing to write outside the run folder: {target}")
-        write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-        return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3)}
-    except Exception as exc:  # one failing report must not stop the others
-        return {"key": job.key, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000],
-                "seconds": round(time.perf_counter() - t0, 3)}
-
-
-_CSS: dict[str, str] = {}
-
-
-def _font_css(path: Path) -> str:
-    key = str(path)
-    if key not in _CSS:
-        _CSS[key] = path.read_text("utf-8") if path.exists() else ""
-    return _CSS[key]
-
-
-def run_font_css(bundle, notebook: Path) -> str:
-    """The embedded-font CSS of a run: the font subset to every character its reports can show."""
-    from ..viz.fonts import font_face_css
-    from .views import T
-
-    fw = bundle.framework
-    here = Path(__file__).parent
-    # every literal the pages can show: the notebook, the view and index modules' own text
-    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values())]
-    parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "summary", "index_page",
-                                                                  "text", "workbook")]
-    parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
-    parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
-    parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
-    for df in bundle.tables.values():
-        for col in df.columns:
-            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
-                parts.append("".join(map(str, df[col].dropna().unique())))
-    parts += [str(v) for v in bundle.meta.values()]
-    return font_face_css("".join(sorted(set("".join(parts)))))
-
-
-def _lost(job: Job, exc: BaseException) -> dict:
-    """The record of a report whose worker died (a killed Dask worker, a broken process pool)."""
-    return {"key": job.key, "status": "failed", "error": f"worker lost: {type(exc).__name__}: {exc}"[:2000],
-            "seconds": 0.0}
-
-
-def _execute(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool,
-             on_result=None):
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
-    results = _Results(on_result)
-    if not jobs:
-        bar.close()
-        return results
-    if executor == "dask":
-        from dask.distributed import Client, LocalCluster
-
-        cluster = None
-        if scheduler is None:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-        client = Client(scheduler or cluster)
-        try:
-            futures = {client.submit(render_job, j, str(run_dir), str(notebook), pure=False): j for j in jobs}
-            for fut in _dask_as_completed(list(futures)):
-                try:
-                    results.append(fut.result())
-                except Exception as exc:  # the worker died (KilledWorker): this report failed, the rest go on
-                    results.append(_lost(futures[fut], exc))
-                bar.update()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    elif workers <= 1 or executor == "serial":
-        for j in jobs:
-            results.append(render_job(j, str(run_dir), str(notebook)))
-            bar.update()
-    else:
-        with _pool(workers) as pool:
-            futures = {pool.submit(render_job, j, str(run_dir), str(notebook)): j for j in jobs}
-            for fut in as_completed(futures):
-                try:
-                    results.append(fut.result())
-                except Exception as exc:  # BrokenProcessPool: a worker process died
-                    results.append(_lost(futures[fut], exc))
-                bar.update()
-    bar.close()
-    return results
-
-
-class _Results(list):
-    """The results list, calling ``on_result`` after each one (the manifest is saved as reports
-    finish, so a killed run resumes where it stopped)."""
-
-    def __init__(self, on_result=None):
-        super().__init__()
-        self.on_result = on_result
-
-    def append(self, res) -> None:
-        super().append(res)
-        if self.on_result is not None:
-            self.on_result(res)
-
-
-def _dask_as_completed(futures):
-    from dask.distributed import as_completed as dask_completed
-
-    return dask_completed(futures)
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -525,7 +247,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             summary.failed[res["key"]] = res["error"]
         save_manifest()  # after every report: a killed run resumes from here
 
-    _execute(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
+    execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
     if pdf:
         from .pdf import print_pdfs
 

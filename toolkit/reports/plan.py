@@ -1,0 +1,131 @@
+"""What a batch renders: one job per unit or region, its file name and its links
+(:func:`plan`), and the check of ``--year`` and ``--only`` before anything is computed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+
+__all__ = ["Job", "check_targets", "plan", "safe_filename"]
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str          # "unit:<id>" or "city:<name>"
+    by: str
+    target: str
+    year: int
+    lang: str
+    filename: str
+    title: str
+    links: tuple = ()  # (("index", "index.html"), ("city", ...), ("units", ((id, file), ...)))
+
+    def params(self, bundle_dir: Path) -> dict:
+        links = {k: (dict(v) if k == "units" else v) for k, v in self.links}
+        return {"by": self.by, "target": self.target, "year": self.year, "lang": self.lang,
+                "bundle_dir": str(bundle_dir), "links": links}
+
+
+def safe_filename(by: str, target: str, label: str | None = None) -> str:
+    """``unit-SD-B001-1a2b3c4d.html``, ``city-Qingdao-….html``: ASCII letters, digits, ``-`` and
+    ``_`` only, at most ~80 characters, unique per target (a hash of the exact target is
+    appended). ``label`` (e.g. a city's English name) is used for the readable part when given.
+
+    Examples
+    --------
+    >>> safe_filename("city", "青岛市", "Qingdao")
+    'city-Qingdao-9af4306199.html'
+    """
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", label or target).strip("_-")[:48] or "x"
+    digest = hashlib.sha256(f"{by}:{target}".encode()).hexdigest()[:10]
+    return f"{by}-{slug}-{digest}.html"
+
+
+def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None,
+         city_reports: set | None = None) -> list[Job]:
+    """One job per unit or region of ``year`` (default: the bundle's latest year); ``by="all"``
+    plans both. A region report (``by="city"``) is one per value of the framework's region
+    column (Shandong: its cities). ``city_reports``: regions whose report exists already (unit
+    reports link to it)."""
+    region = bundle.framework.region_column
+    if by in ("city", "all") and (region is None or region not in bundle.summary
+                                  or bundle.summary[region].isna().all()):
+        from ..errors import SpecError
+
+        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
+                        "(reporting: region: in its file); render --by unit")
+    if by == "all":
+        jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary[region]))
+        jobs += plan(bundle, "city", None, lang, year)
+        if only:
+            unknown = set(only) - {j.target for j in jobs}
+            if unknown:
+                raise ValueError(f"--only names unknown brain(s) or cit(ies): {sorted(unknown)}")
+            jobs = [j for j in jobs if j.target in set(only)]
+        return jobs
+    if by not in ("unit", "city"):
+        raise ValueError(f"by must be 'unit', 'city' or 'all', got {by!r}")
+    from .text import region_name, unit_name
+
+    fw = bundle.framework
+    year = year or bundle.years[-1]
+    s = bundle.summary[bundle.summary["year"] == year]
+    if s.empty:
+        raise UsageError(f"--year {year}: no results for that year; years in the data: {bundle.years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{bundle.years}")
+    if by == "unit":
+        targets = [(r["unit_id"], unit_name(r, lang, bundle.framework)) for r in s.to_dict("records")]
+    else:
+        targets = [(c, region_name(fw, c, lang)) for c in sorted(s[region].dropna().unique())]
+    if only:
+        wanted = set(only)
+        unknown = wanted - {t for t, _ in targets}
+        if unknown:
+            shown = sorted(map(str, unknown))[:10]
+            raise UsageError(f"--only names unknown {by}(s): {shown}",
+                             f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
+        targets = [(t, n) for t, n in targets if t in wanted]
+    unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
+    cities = city_reports or set()
+    jobs = []
+    for t, name in targets:
+        links = [("index", "index.html")]
+        if by == "unit":
+            c = s.loc[s["unit_id"] == t, region].iloc[0] if region in s else None
+            if c in cities:
+                links.append(("city", safe_filename("city", c, region_name(fw, c, "en"))))
+            links.append(("units", unit_files))
+            fname = safe_filename(by, str(t))
+        else:
+            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s[region] == t, "unit_id"]))))
+            fname = safe_filename(by, str(t), region_name(fw, str(t), "en"))
+        jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
+    return jobs
+
+
+def check_targets(table, by: str, only=None, year: int | None = None, region: str | None = "city") -> None:
+    """Check ``--year`` and ``--only`` against the data before anything is computed
+    (``region``: the framework's region column, whose values name region reports).
+
+    Raises
+    ------
+    UsageError
+        Naming the year or the ids/cities that are not in the data.
+    """
+    years = sorted(int(y) for y in table["year"].dropna().unique())
+    if year is not None and year not in years:
+        raise UsageError(f"--year {year}: no data for that year; years in the data: {years}",
+                         f"--year {year}：数据中没有该年份；可用年份：{years}")
+    if only and list(only) != ["failed"]:
+        # --by all renders brain and city reports, so either kind of name is a target
+        columns = {"unit": ["unit_id"], "city": [region], "all": ["unit_id", region]}[by]
+        known = set().union(*(set(table[c].astype(str)) for c in columns if c and c in table))
+        unknown = sorted(set(map(str, only)) - known)
+        if unknown:
+            what = {"unit": ("单位", "unit"), "city": ("城市", "city"), "all": ("单位或城市", "unit or city")}[by]
+            raise UsageError(f"--only names {what[1]}(s) not in the data: {unknown[:10]}",
+                             f"--only 中有数据里不存在的{what[0]}：{unknown[:10]}")

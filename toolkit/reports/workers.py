@@ -1,0 +1,171 @@
+"""Rendering the planned reports: one kernel per worker process (reused for all its reports),
+a local process pool or a Dask cluster, the run's embedded font, and a worker that dies
+reported exactly (the other reports go on)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from ..files import write_atomic
+from .plan import Job
+
+_RENDERERS: dict[tuple[int, str], object] = {}
+
+
+def _renderer(notebook: str):
+    """This process's renderer (one kernel per worker process, reused for all its reports)."""
+    key = (os.getpid(), notebook)  # a forked child must never reuse its parent's kernel
+    if key not in _RENDERERS:
+        import atexit
+
+        from .render import NotebookRenderer
+
+        r = NotebookRenderer(notebook)
+        _RENDERERS[key] = r
+        atexit.register(lambda: os.getpid() == key[0] and r.close())
+    return _RENDERERS[key]
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from a clean 'forkserver' (not from this process, whose kernels
+    and sockets must not be inherited), with the rendering stack preloaded once."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["toolkit.reports.batch", "toolkit.reports.render", "jupyter_client"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True) -> dict:
+    """Render one report (in a worker). Returns a status record; never raises."""
+    t0 = time.perf_counter()
+    run = Path(run_dir)
+    params_path = run / "_params" / (job.filename[:-5] + ".json")
+    try:
+        params_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(params_path, lambda tmp: tmp.write_text(
+            json.dumps(job.params(run / "_bundle"), ensure_ascii=False), encoding="utf-8"))
+        head = _font_css(run / "_bundle" / "fontface.css")
+        if reuse_kernel:
+            html = _renderer(notebook).render(params_path, job.title, head, job.lang)
+        else:
+            from .render import NotebookRenderer
+
+            with NotebookRenderer(notebook) as r:
+                html = r.render(params_path, job.title, head, job.lang)
+        target = (run / job.filename).resolve()
+        if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
+            raise RuntimeError(f"refusing to write outside the run folder: {target}")
+        write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3)}
+    except Exception as exc:  # one failing report must not stop the others
+        return {"key": job.key, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000],
+                "seconds": round(time.perf_counter() - t0, 3)}
+
+
+_CSS: dict[str, str] = {}
+
+
+def _font_css(path: Path) -> str:
+    key = str(path)
+    if key not in _CSS:
+        _CSS[key] = path.read_text("utf-8") if path.exists() else ""
+    return _CSS[key]
+
+
+def run_font_css(bundle, notebook: Path) -> str:
+    """The embedded-font CSS of a run: the font subset to every character its reports can show."""
+    from ..viz.fonts import font_face_css
+    from .views import T
+
+    fw = bundle.framework
+    here = Path(__file__).parent
+    # every literal the pages can show: the notebook, the view and index modules' own text
+    parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values())]
+    parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "summary", "index_page",
+                                                                  "text", "workbook")]
+    parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
+    parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
+    parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
+    for df in bundle.tables.values():
+        for col in df.columns:
+            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
+                parts.append("".join(map(str, df[col].dropna().unique())))
+    parts += [str(v) for v in bundle.meta.values()]
+    return font_face_css("".join(sorted(set("".join(parts)))))
+
+
+def _lost(job: Job, exc: BaseException) -> dict:
+    """The record of a report whose worker died (a killed Dask worker, a broken process pool)."""
+    return {"key": job.key, "status": "failed", "error": f"worker lost: {type(exc).__name__}: {exc}"[:2000],
+            "seconds": 0.0}
+
+
+def execute_jobs(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool,
+             on_result=None):
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
+    results = _Results(on_result)
+    if not jobs:
+        bar.close()
+        return results
+    if executor == "dask":
+        from dask.distributed import Client, LocalCluster
+
+        cluster = None
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+        client = Client(scheduler or cluster)
+        try:
+            futures = {client.submit(render_job, j, str(run_dir), str(notebook), pure=False): j for j in jobs}
+            for fut in _dask_as_completed(list(futures)):
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # the worker died (KilledWorker): this report failed, the rest go on
+                    results.append(_lost(futures[fut], exc))
+                bar.update()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elif workers <= 1 or executor == "serial":
+        for j in jobs:
+            results.append(render_job(j, str(run_dir), str(notebook)))
+            bar.update()
+    else:
+        with _pool(workers) as pool:
+            futures = {pool.submit(render_job, j, str(run_dir), str(notebook)): j for j in jobs}
+            for fut in as_completed(futures):
+                try:
+                    results.append(fut.result())
+                except Exception as exc:  # BrokenProcessPool: a worker process died
+                    results.append(_lost(futures[fut], exc))
+                bar.update()
+    bar.close()
+    return results
+
+
+class _Results(list):
+    """The results list, calling ``on_result`` after each one (the manifest is saved as reports
+    finish, so a killed run resumes where it stopped)."""
+
+    def __init__(self, on_result=None):
+        super().__init__()
+        self.on_result = on_result
+
+    def append(self, res) -> None:
+        super().append(res)
+        if self.on_result is not None:
+            self.on_result(res)
+
+
+def _dask_as_completed(futures):
+    from dask.distributed import as_completed as dask_completed
+
+    return dask_completed(futures)
