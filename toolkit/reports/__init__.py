@@ -20,7 +20,7 @@ _NAMES = {
     'html_to_pdf': 'pdf',
     'document': 'page',
 }
-_MODULES = ['batch', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
+_MODULES = ['batch', 'plan', 'workers', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
             'page', 'pdf', 'summary', 'text', 'workbook']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
