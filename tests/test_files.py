@@ -138,7 +138,7 @@ def test_read_yaml_mapping_errors_name_the_file(tmp_path):
 
 # -- publishing: a folder swapped in whole, files behind one pointer -----------------------------------
 from toolkit import publish  # noqa: E402
-from toolkit.publish import publish_files, write_folder_atomic  # noqa: E402
+from toolkit.publish import folders, links, publish_files, write_folder_atomic  # noqa: E402
 
 from .lock_holder import held_elsewhere  # noqa: E402
 
@@ -155,8 +155,9 @@ def _writers(folder, **content):
 
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "journaled fallback"])
 def test_a_folder_is_swapped_in_whole_and_other_files_are_kept(tmp_path, monkeypatch, exchange):
-    if not exchange:
-        monkeypatch.setattr(publish, "exchange_paths", lambda a, b: False)
+    refused = []  # the exchanges refused: proof that the fallback ran
+    if not exchange:  # patched where publish_folder looks it up
+        monkeypatch.setattr(folders, "exchange_paths", lambda a, b: refused.append(a) or False)
     run = tmp_path / "run"
     write_folder_atomic(run, _writers(run, a_csv="old a", b_csv="old b"))
     (run / "notes.txt").write_text("mine")  # not written by the run: carried into the new folder
@@ -165,6 +166,7 @@ def test_a_folder_is_swapped_in_whole_and_other_files_are_kept(tmp_path, monkeyp
     assert _files(run) == {"a.csv": "new a", "b.csv": "new b", "notes.txt": "mine"}
     assert (run / "notes.txt").stat().st_ino == inode  # a hard link, not a copy
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staged copy, no journal left
+    assert len(refused) == (0 if exchange else 1)  # the second write swapped; the first only renamed
 
 
 def test_renameat2_is_used_on_linux(tmp_path):
@@ -219,9 +221,16 @@ def test_unchanged_files_stay_as_they_are(tmp_path):
 
 
 def test_without_symbolic_links_the_journal_is_the_fallback(tmp_path, monkeypatch):
-    monkeypatch.setattr(publish, "symlinks_work", lambda folder: False)
+    monkeypatch.setattr(links, "symlinks_work", lambda folder: False)  # where publish_files looks it up
     publish_files(_writers(tmp_path, r_csv="A", r_meta_json="B"))
     assert _files(tmp_path) == {"r.csv": "A", "r.meta.json": "B"} and not (tmp_path / "r.csv").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.meta.json"]
+
+    def boom(p):
+        raise OSError("disk full")
+    with pytest.raises(OSError, match="disk full"):  # all or nothing: r.csv, written first, is kept
+        publish_files({tmp_path / "r.csv": lambda p: p.write_text("new"), tmp_path / "r.meta.json": boom})
+    assert _files(tmp_path) == {"r.csv": "A", "r.meta.json": "B"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.meta.json"]
 
 
