@@ -45,6 +45,7 @@ _NAMES = {
     'write_folder_atomic': 'folders',
     'group_name': 'links',
     'publish_files': 'links',
+    'retire_pointer': 'links',
     'symlinks_work': 'links',
     'open_staging': 'staging',
     'publish_staging': 'staging',
