@@ -137,8 +137,10 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p = sub.add_parser("template", help="write a blank return (XLSX and CSV) from the framework")
     p.add_argument("--out", default=".", help="folder to write into (default: current folder)")
     p.add_argument("--framework", default=None, help="framework name or YAML file")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("demo", help="generate the synthetic demo returns (seeded, byte-reproducible)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--out", default="data/raw")
     p.add_argument("--units", type=int, default=50, help="number of brains (e.g. 100000 for scale tests)")
     p.add_argument("--seed", type=int, default=None)
@@ -174,11 +176,12 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, help="quota per group: a group column of the framework")
     p.add_argument("--n", type=int, default=512, help="replications for the selection page")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the first spec's)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("reports", help="render one HTML report per brain or city (papermill-style batch)")
     p.add_argument("--data", default="data/raw/demo_synthetic_returns.csv", help="a return or processed parquet")
     p.add_argument("--spec", default=DEFAULT_SPEC)
-    p.add_argument("--by", choices=["unit", "city", "all"], default="unit",
+    p.add_argument("--by", choices=["unit", "city", "region", "all"], default="unit",
                    help="brain profiles, city reports, or both (with links between them)")
     p.add_argument("--only", nargs="+", default=None, help="ids/cities to render, or 'failed'")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
@@ -280,7 +283,8 @@ def _run(args) -> int:
         from .reports.batch import run_reports
 
         with output_lock(args.out):
-            summary = run_reports(args.data, args.spec, by=args.by, only=args.only, lang=args.lang,
+            by = "city" if args.by == "region" else args.by  # a region report is a "city" report in Shandong
+            summary = run_reports(args.data, args.spec, by=by, only=args.only, lang=args.lang,
                                   year=args.year, workers=args.workers, executor=args.executor,
                                   scheduler=args.scheduler, force=args.force, out=args.out, run=args.run,
                                   n_uncertainty=args.uncertainty, progress=not args.no_progress, pdf=args.pdf,

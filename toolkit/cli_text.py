@@ -211,9 +211,10 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
                        "results folder (default: data/processed/<file stem>__<spec name>)"),
     ("reports", "data"): ("填报表或整理好的数据（默认：模拟示例数据）",
                           "a return or processed .parquet (default: the synthetic demo data)"),
-    ("reports", "by"): ("报告对象：unit 每个产业大脑一份（默认），city 每个城市一份，all 两者都生成并互相链接",
-                        "what to report on: unit, one report per brain (the default); city, one per city; "
-                        "all, both, linked to each other"),
+    ("reports", "by"): ("报告对象：unit 每个单位（产业大脑）一份（默认），city（或 region）按框架声明的地区列每个城市/地区一份，"
+                        "all 两者都生成并互相链接",
+                        "what to report on: unit, one report per unit (brain; the default); city (or region), one "
+                        "per value of the framework's region column (Shandong: per city); all, both, linked to each other"),
     ("reports", "only"): ("只生成这些编号或城市；failed 表示上次失败的", "render only these ids or cities; 'failed' for those that failed last time"),
     ("reports", "year"): ("报告年份（默认：最近一年）", "year to report (default: the latest)"),
     ("reports", "workers"): ("并行进程数（默认 2）", "parallel worker processes (default 2)"),

@@ -56,4 +56,4 @@ def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys
                  str(ROOT / "configs" / "hdi.yaml"), "--by", "city", "--uncertainty", "0", "--executor", "serial",
                  "--no-progress", "--out", str(tmp_path)])
     assert code == 1
-    assert "declares no city column; render --by unit" in capsys.readouterr().err
+    assert "declares no region column (reporting: region: in its file); render --by unit" in capsys.readouterr().err

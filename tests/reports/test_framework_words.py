@@ -157,6 +157,40 @@ def test_the_typology_basis_names_the_frameworks_level(other_bundles, demo_bundl
     assert set(demo_bundle.typology["basis_en"]) == {"by level: each dimension's score against all units"}
 
 
+@pytest.mark.slow
+def test_region_reports_are_planned_from_the_declared_region_column(other_bundles, tmp_path):
+    """``reports --by city`` plans one report per value of the framework's region column
+    (ASEM declaring ``EurAsia_group``: Asia and Europe), links each unit report to its region's,
+    and stops with a SpecError for a framework that declares no region."""
+    import dataclasses
+
+    import yaml
+
+    from toolkit.errors import SpecError
+    from toolkit.reports.batch import check_targets, plan
+
+    bundle, _ = other_bundles["coinr_asem"]
+    with pytest.raises(SpecError, match="declares no region column"):
+        plan(bundle, "city")
+    doc = yaml.safe_load((Path(toolkit.__file__).parent / "frameworks" / "coinr_asem.yaml").read_text("utf-8"))
+    doc["reporting"]["region"] = {"column": "EurAsia_group", "zh": "地区", "en": "region", "en_plural": "regions"}
+    (tmp_path / "asem.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    b = dataclasses.replace(bundle, framework=toolkit.load_framework(tmp_path / "asem.yaml"))
+    jobs = plan(b, "all", lang="en")
+    regions = sorted(j.target for j in jobs if j.by == "city")
+    y = b.years[-1]
+    assert regions == sorted(b.summary.loc[b.summary["year"] == y, "EurAsia_group"].unique()) == ["Asia", "Europe"]
+    ind = next(j for j in jobs if j.target == "IND")
+    asia = next(j for j in jobs if j.target == "Asia")
+    assert dict(ind.links)["city"] == asia.filename
+    units_of_asia = {u for u, _ in dict(asia.links)["units"]}
+    assert units_of_asia == set(b.summary.loc[(b.summary["year"] == y) & (b.summary["EurAsia_group"] == "Asia"),
+                                              "unit_id"])
+    check_targets(b.summary, "city", ["Asia"], region="EurAsia_group")
+    with pytest.raises(Exception, match="Atlantis"):
+        check_targets(b.summary, "city", ["Atlantis"], region="EurAsia_group")
+
+
 if __name__ == "__main__":  # regenerate shandong_words.json from the code on the path
     from toolkit.reports.bundle import compute_bundle
 

@@ -84,6 +84,10 @@ def test_quota_per_any_declared_group_column(run):
     assert s.table["nominal_selected"].sum() == county.nunique()
     with pytest.raises(SpecError, match=r"group columns of framework shandong_industrial_brain \['city', "):
         selection_from(res, 1, by="province", units=nominal.units)
+    # a column of the unit table given is a group too (a grouping made for this selection)
+    ids = nominal.units.index.get_level_values("unit_id")
+    zones = nominal.units.assign(zone=["N" if int(u[-3:]) % 2 else "S" for u in ids])
+    assert selection_from(res, 1, by="zone", year=2025, units=zones).table["nominal_selected"].sum() == 2
 
 
 def test_select_rules():

@@ -30,7 +30,7 @@ from .parsing import (
     shorten,
 )
 from .problems import Problem, ValidationError
-from .sources import RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
+from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
 from .validate import check_frame
 
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
@@ -138,7 +138,10 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     (True, [2024, 2025], (50, 46))
     """
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    raw = read_raw(path)
+    from .template import label_first_cells
+
+    # the template's label rows are notes, recognised by their exact first cells for this framework
+    raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw))
     file = str(path)
     df, problems, skip, conversions = interpret(raw, fw)
     notes = raw.notes

@@ -45,11 +45,13 @@ def is_title_row(cells: list) -> bool:
     return len(filled) == 1 and isinstance(filled[0], str)
 
 
-def is_note_row(cells: list) -> bool:
-    """True for note rows, recognised exactly: the template's two label rows, or a one-cell
-    row whose text starts with ``# `` (hash and space, as the demo's synthetic-data notice).
-    Any other row is data, whatever its first cell holds: ``#N/A`` from a failed Excel lookup
-    has no space after the hash and the row has data.
+def is_note_row(cells: list, label_cells: frozenset = NOTE_FIRST_CELLS) -> bool:
+    """True for note rows, recognised exactly: the template's two label rows (whose first cell
+    is one of ``label_cells``: Shandong's ``# Unit ID`` and ``# 文本 text``; a framework's own,
+    from :func:`toolkit.data.template.label_first_cells`), or a one-cell row whose text starts
+    with ``# `` (hash and space, as the demo's synthetic-data notice). Any other row is data,
+    whatever its first cell holds: ``#N/A`` from a failed Excel lookup has no space after the
+    hash and the row has data.
 
     Examples
     --------
@@ -61,7 +63,7 @@ def is_note_row(cells: list) -> bool:
     if not cells or not isinstance(cells[0], str):
         return False
     first = cells[0].strip()
-    if first in NOTE_FIRST_CELLS:
+    if first in label_cells:
         return True
     rest_empty = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells[1:])
     return rest_empty and first.startswith(("# ", "#\u3000")) and len(first) > 2
@@ -101,7 +103,7 @@ def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
     return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
 
 
-def read_raw(path: str | Path) -> RawTable:
+def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
     """Read a CSV or XLSX file's cells without interpreting them.
 
     Parameters
@@ -139,9 +141,9 @@ def read_raw(path: str | Path) -> RawTable:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path)
+            return _read_xlsx(path, label_cells)
         if suffix in (".csv", ".txt"):
-            return _read_csv(path)
+            return _read_csv(path, label_cells)
     except PermissionError as exc:
         raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
     except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
@@ -274,15 +276,15 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best if widths[best] > 1 else ","
 
 
-def _read_csv(path: Path) -> RawTable:
+def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
     encoding = _encoding(path)
     with open(path, encoding=encoding, newline="") as fh:
         head = [ln for _, ln in zip(range(50), fh, strict=False)]
         fh.seek(0)
-        return _parse_csv(path, csv.reader(fh, delimiter=sniff_delimiter(head)))
+        return _parse_csv(path, csv.reader(fh, delimiter=sniff_delimiter(head)), label_cells)
 
 
-def _parse_csv(path: Path, reader) -> RawTable:
+def _parse_csv(path: Path, reader, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
     header, rows, numbers, header_row, notes, titles = None, _Rows(), [], 1, [], []
     intern = {}.setdefault
     for cells in reader:
@@ -294,7 +296,7 @@ def _parse_csv(path: Path, reader) -> RawTable:
                     header, header_row = cells, reader.line_num
                     notes.extend(" ".join(c.strip() for c in t if c.strip()) for _, t in titles)
             continue
-        if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells):
+        if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells, label_cells):
             notes.append(" ".join(c for c in cells if c.strip()))
             continue
         if not "".join(cells).strip():
@@ -358,7 +360,7 @@ def _uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> lis
     return out
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -389,7 +391,7 @@ def _read_xlsx(path: Path) -> RawTable:
                         header, header_row = values, r_idx
                         notes.extend(" ".join(str(v).strip() for v in t if v not in (None, "")) for _, t in titles)
                 continue
-            if is_note_row(values):
+            if is_note_row(values, label_cells):
                 notes.append(" ".join(str(v) for v in values if v not in (None, "")))
                 continue
             for c_idx, cell in enumerate(row):

@@ -47,6 +47,27 @@ def _rows(fw: Framework) -> tuple[list[str], list[str], list[str], list[str]]:
     return cols, header, english, units
 
 
+def label_first_cells(fw: Framework) -> frozenset[str]:
+    """The first cells of the template's two label rows for ``fw`` (the English names and the
+    units), which the reader skips as notes, recognised exactly.
+
+    Parameters
+    ----------
+    fw : Framework
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> sorted(label_first_cells(load_framework("coinr_asem")))
+    ['# Country code', '# 文本 text']
+    """
+    _, _, english, units = _rows(fw)
+    return frozenset({english[0], units[0]})
+
+
 def write_template(out_dir: str | Path = ".", framework: Framework | None = None,
                    stem: str = "indicator_return_template") -> list[Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths.

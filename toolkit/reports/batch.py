@@ -99,15 +99,19 @@ def safe_filename(by: str, target: str, label: str | None = None) -> str:
 
 def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None = None,
          city_reports: set | None = None) -> list[Job]:
-    """One job per unit or city of ``year`` (default: the bundle's latest year); ``by="all"``
-    plans both. ``city_reports``: cities whose report exists already (brain reports link to it)."""
-    if by in ("city", "all") and bundle.summary["city"].isna().all():
+    """One job per unit or region of ``year`` (default: the bundle's latest year); ``by="all"``
+    plans both. A region report (``by="city"``) is one per value of the framework's region
+    column (Shandong: its cities). ``city_reports``: regions whose report exists already (unit
+    reports link to it)."""
+    region = bundle.framework.region_column
+    if by in ("city", "all") and (region is None or region not in bundle.summary
+                                  or bundle.summary[region].isna().all()):
         from ..errors import SpecError
 
-        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no city column; "
-                        "render --by unit")
+        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
+                        "(reporting: region: in its file); render --by unit")
     if by == "all":
-        jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary["city"]))
+        jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary[region]))
         jobs += plan(bundle, "city", None, lang, year)
         if only:
             unknown = set(only) - {j.target for j in jobs}
@@ -117,7 +121,9 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
         return jobs
     if by not in ("unit", "city"):
         raise ValueError(f"by must be 'unit', 'city' or 'all', got {by!r}")
-    from .text import city_name, unit_name
+    from .text import region_name, unit_name
+
+    fw = bundle.framework
     year = year or bundle.years[-1]
     s = bundle.summary[bundle.summary["year"] == year]
     if s.empty:
@@ -126,7 +132,7 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     if by == "unit":
         targets = [(r["unit_id"], unit_name(r, lang, bundle.framework)) for r in s.to_dict("records")]
     else:
-        targets = [(c, city_name(c, lang)) for c in sorted(s["city"].unique())]
+        targets = [(c, region_name(fw, c, lang)) for c in sorted(s[region].dropna().unique())]
     if only:
         wanted = set(only)
         unknown = wanted - {t for t, _ in targets}
@@ -141,20 +147,21 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     for t, name in targets:
         links = [("index", "index.html")]
         if by == "unit":
-            c = s.loc[s["unit_id"] == t, "city"].iloc[0]
+            c = s.loc[s["unit_id"] == t, region].iloc[0] if region in s else None
             if c in cities:
-                links.append(("city", safe_filename("city", c, city_name(c, "en"))))
+                links.append(("city", safe_filename("city", c, region_name(fw, c, "en"))))
             links.append(("units", unit_files))
             fname = safe_filename(by, str(t))
         else:
-            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s["city"] == t, "unit_id"]))))
-            fname = safe_filename(by, str(t), city_name(str(t), "en"))
+            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s[region] == t, "unit_id"]))))
+            fname = safe_filename(by, str(t), region_name(fw, str(t), "en"))
         jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
     return jobs
 
 
-def check_targets(table, by: str, only=None, year: int | None = None) -> None:
-    """Check ``--year`` and ``--only`` against the data before anything is computed.
+def check_targets(table, by: str, only=None, year: int | None = None, region: str | None = "city") -> None:
+    """Check ``--year`` and ``--only`` against the data before anything is computed
+    (``region``: the framework's region column, whose values name region reports).
 
     Raises
     ------
@@ -167,8 +174,8 @@ def check_targets(table, by: str, only=None, year: int | None = None) -> None:
                          f"--year {year}：数据中没有该年份；可用年份：{years}")
     if only and list(only) != ["failed"]:
         # --by all renders brain and city reports, so either kind of name is a target
-        columns = {"unit": ["unit_id"], "city": ["city"], "all": ["unit_id", "city"]}[by]
-        known = set().union(*(set(table[c].astype(str)) for c in columns if c in table))
+        columns = {"unit": ["unit_id"], "city": [region], "all": ["unit_id", region]}[by]
+        known = set().union(*(set(table[c].astype(str)) for c in columns if c and c in table))
         unknown = sorted(set(map(str, only)) - known)
         if unknown:
             what = {"unit": ("单位", "unit"), "city": ("城市", "city"), "all": ("单位或城市", "unit or city")}[by]
@@ -439,7 +446,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     fw = load_spec(spec_path, framework).framework  # ``framework``: a Framework, name or file (default: the spec's)
     data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
     spec = load_spec(spec_path, data.framework)
-    check_targets(data.table, by, only, year)  # a typo in --only/--year stops before any computing
+    # a typo in --only/--year stops before any computing
+    check_targets(data.table, by, only, year, data.framework.region_column)
     # a name from the spec or --run never leaves --out
     final_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
     # everything is written into a staging copy of the run folder (the one a killed run left is

@@ -165,9 +165,9 @@ def selection_from(result, quota: int, *, by: str | None = None, year: int | Non
     if not 0 <= lo < hi <= 1:
         raise SpecError(f"selection: band must be 0 ≤ low < high ≤ 1, got {band}")
     fw = result.uspec.nominal.framework
-    if by is not None and by not in fw.group_columns:
+    if by is not None and by not in fw.group_columns and (units is None or by not in units):
         raise SpecError(f"selection: by must be one of the group columns of framework {fw.id} "
-                        f"{fw.group_columns} or None, got {by!r}")
+                        f"{fw.group_columns} (or a column of the units table given), or None; got {by!r}")
     years = sorted(result.units.get_level_values("year").unique())
     year = years[-1] if year is None else int(year)
     if year not in years:
