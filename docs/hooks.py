@@ -37,6 +37,7 @@ API_PAGES = {
     "api/reports.md": ("toolkit.reports", "reports"),
     "api/viz.md": ("toolkit.viz", "viz"),
     "api/notebooks.md": ("toolkit.notebooks", "notebooks"),
+    "api/publish.md": ("toolkit.publish", "publish"),
     "api/cli.md": ("Command line, files and notebook tooling", ""),
 }
 

@@ -228,11 +228,11 @@ def _killed_at(point: str, *argv, no_exchange: bool = False, no_links: bool = Fa
     """Run the command line with the test hook that SIGKILLs the process at ``point`` of the
     publish; ``no_exchange``/``no_links``: as on a platform without renameat2 / symbolic links
     (the journaled fallbacks)."""
-    code = "import sys\nfrom toolkit.cli import main\nimport toolkit.publish as p\n"
-    if no_exchange:
-        code += "p.exchange_paths = lambda a, b: False\n"
+    code = "import sys\nfrom toolkit.cli import main\nfrom toolkit.publish import folders, links\n"
+    if no_exchange:  # patched where the callers look them up (the modules that define them)
+        code += "folders.exchange_paths = lambda a, b: False\n"
     if no_links:
-        code += "p.symlinks_work = lambda folder: False\n"
+        code += "links.symlinks_work = lambda folder: False\n"
     code += "sys.exit(main(sys.argv[1:]))"
     r = subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True,
                        env={**_env(), FAULT_ENV: point}, cwd=ROOT, timeout=600)

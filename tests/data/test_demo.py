@@ -96,3 +96,33 @@ def test_the_frame_equals_the_file_written_from_it(tmp_path, seed):
     frame = generate(n_units=30, seed=seed).set_index(["unit_id", "year"])
     table = read_indicators(path).table.set_index(["unit_id", "year"])
     np.testing.assert_allclose(table[fw.columns].astype(float), frame[fw.columns].astype(float), atol=0.005)
+
+
+def _visible(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_rewritten_demo_is_plain_files_with_the_new_content(tmp_path):
+    """The demo is handed on (e-mailed, zipped, committed in data/raw): a rewrite with another seed
+    leaves regular files, never links into a hidden generation, holding the new bytes."""
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    first = write_demo(out, n_units=5, seed=1, stem="d")
+    old = [p.read_bytes() for p in first]
+    paths = write_demo(out, n_units=5, seed=2, stem="d")
+    expected = [p.read_bytes() for p in write_demo(ref, n_units=5, seed=2, stem="d")]
+    assert [p.name for p in paths] == ["d.csv", "d.xlsx"] and _visible(out) == ["d.csv", "d.xlsx"]  # nothing hidden
+    for path, new, before in zip(paths, expected, old, strict=True):
+        assert path.is_file() and not path.is_symlink() and path.stat().st_nlink == 1
+        assert path.read_bytes() == new != before  # seed 2's bytes, not seed 1's
+
+
+def test_a_demo_left_as_links_by_the_pointer_scheme_becomes_plain_files(tmp_path):
+    from toolkit.publish import publish_files
+
+    publish_files({tmp_path / "d.csv": lambda p: p.write_text("old"),  # as a toolkit of 2 Dec left it
+                   tmp_path / "d.xlsx": lambda p: p.write_text("old")}, group="d")
+    assert (tmp_path / "d.csv").is_symlink()
+    paths = write_demo(tmp_path, n_units=5, seed=1, stem="d")
+    assert all(p.is_file() and not p.is_symlink() for p in paths)
+    assert _visible(tmp_path) == ["d.csv", "d.xlsx"]  # the pointer and its generation removed
+    assert "SYNTHETIC" in paths[0].read_text("utf-8").splitlines()[1]

@@ -85,6 +85,26 @@ def test_template_reads_back_and_has_validation(tmp_path, fw, demo_rows):
     assert text[0].split(",")[:2] == ["unit_id 单位编号", "brain_name 产业大脑名称"]
 
 
+def test_a_rewritten_template_is_plain_files_with_the_new_content(tmp_path):
+    """The template is handed to offices (e-mailed, zipped, committed): a rewrite for another
+    framework leaves regular files with the new header, never links into a hidden generation."""
+    from toolkit.framework.model import load_framework
+
+    first = write_template(tmp_path)
+    old = [p.read_bytes() for p in first]
+    paths = write_template(tmp_path, framework=load_framework("undp_hdi"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["indicator_return_template.csv",
+                                                          "indicator_return_template.xlsx"]  # nothing hidden
+    for path, before in zip(paths, old, strict=True):
+        assert path.is_file() and not path.is_symlink() and path.stat().st_nlink == 1
+        assert path.read_bytes() != before
+    header = paths[1].read_text("utf-8-sig").splitlines()[0].split(",")
+    assert header[0] == "unit_id 国家代码" and [h.split()[0] for h in header[-4:]] == ["LE", "EYS", "MYS", "GNI"]
+    assert len(header) == 9  # the HDI's 5 unit columns + 4 indicators (Shandong's template has 52)
+    wb = openpyxl.load_workbook(paths[0])
+    assert [c.value for c in wb["填报表 Data"][1]] == header
+
+
 def test_cli_validate_prints_the_report_and_exits_nonzero(make_return, capsys):
     def edit(header, rows):
         rows[0][col(header, "L1P7")] = "-2"

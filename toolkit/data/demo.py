@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..files import normalise_zip, output_lock, publish_files
+from ..files import normalise_zip, output_lock, write_many_atomic
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
+from ..publish.links import retire_pointer
 from .parsing import UNIT_COLUMNS, header_for
 
 DEFAULT_SEED = 20240408
@@ -274,9 +275,12 @@ def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = 
                stem: str | None = None) -> list[Path]:
     """Generate the demo and write it as CSV (UTF-8) and XLSX, byte-for-byte reproducibly.
 
-    The files are published together (:func:`toolkit.publish.publish_files`; files whose bytes
-    do not change are left as they are), under the output lock of ``out_dir``
-    (:func:`toolkit.files.output_lock`).
+    The files are written together as plain files, all or none (the commit journal of
+    :func:`toolkit.publish.journal.write_many_atomic`), under the output lock of ``out_dir``
+    (:func:`toolkit.files.output_lock`). They are meant to be handed on — e-mailed, zipped,
+    committed (``data/raw``) — so they are never symbolic links; a pointer and generation
+    that publishing through a pointer once left beside them are removed
+    (:func:`toolkit.publish.links.retire_pointer`).
 
     Parameters
     ----------
@@ -329,8 +333,10 @@ def write_demo(out_dir: str | Path = "data/raw", n_units: int = 50, seed: int = 
         def write_xlsx(tmp: Path) -> None:
             _write_xlsx(tmp, headers, rows, types, list(df.columns))
         writers[out / f"{stem}.xlsx"] = write_xlsx
-    with output_lock(out):  # the CSV and the XLSX are published together (one pointer switch)
-        return publish_files(writers, group=stem)
+    with output_lock(out):  # the CSV and the XLSX together, as plain files (handed on, committed)
+        paths = write_many_atomic(writers)
+        retire_pointer(out, stem)  # what publishing through a pointer (2 Dec 2026) left beside them
+        return paths
 
 
 def _write_xlsx(path: Path, headers, rows, types, columns) -> None:

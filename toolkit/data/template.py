@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..files import neutralise_text, normalise_zip, output_lock, publish_files
+from ..files import neutralise_text, normalise_zip, output_lock, write_many_atomic
 from ..framework.geo import cities
 from ..framework.model import Framework, load_framework
+from ..publish.links import retire_pointer
 from .parsing import header_for
 
 DATA_SHEET = "填报表 Data"
@@ -71,8 +72,12 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
                    stem: str = "indicator_return_template") -> list[Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.csv`` into ``out_dir``; returns the paths.
 
-    The two are published together (:func:`toolkit.publish.publish_files`), under the output
-    lock of ``out_dir`` (:func:`toolkit.files.output_lock`).
+    The two are written together as plain files, all or none (the commit journal of
+    :func:`toolkit.publish.journal.write_many_atomic`), under the output lock of ``out_dir``
+    (:func:`toolkit.files.output_lock`). They are meant to be handed to offices — e-mailed,
+    zipped, committed — so they are never symbolic links; a pointer and generation that
+    publishing through a pointer once left beside them are removed
+    (:func:`toolkit.publish.links.retire_pointer`).
 
     Parameters
     ----------
@@ -113,8 +118,10 @@ def write_template(out_dir: str | Path = ".", framework: Framework | None = None
     def write_xlsx(tmp: Path) -> None:
         _xlsx(tmp, fw, cols, header, english, units)
 
-    with output_lock(out):  # the pair is published together (one pointer switch), one run at a time
-        return publish_files({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv}, group=stem)
+    with output_lock(out):  # the pair together, as plain files (handed to offices), one run at a time
+        paths = write_many_atomic({out / f"{stem}.xlsx": write_xlsx, out / f"{stem}.csv": write_csv})
+        retire_pointer(out, stem)  # what publishing through a pointer (2 Dec 2026) left beside them
+        return paths
 
 
 def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
