@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit import FrameworkError, SpecError, load_framework, load_spec
-from toolkit.files import yaml_duplicate_keys
+from toolkit.safe_yaml import yaml_duplicate_keys
 
 from .conftest import ROOT
 

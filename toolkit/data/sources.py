@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import TEXT_ENCODINGS
+from ..safe_yaml import TEXT_ENCODINGS
 from .parsing import shorten
 from .problems import Problem, ValidationError
 

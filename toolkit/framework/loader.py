@@ -106,7 +106,7 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
         raw = path.read_bytes()
-    from ..files import MAX_YAML_BYTES, check_yaml_text
+    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")

@@ -229,7 +229,7 @@ def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=
         return source
     if source is None or isinstance(source, Mapping):
         return IndexSpec.from_dict(source or {}, "<dict>", framework)
-    from ..files import read_yaml_mapping
+    from ..safe_yaml import read_yaml_mapping
 
     doc = read_yaml_mapping(source, "specification", SpecError)
     return IndexSpec.from_dict(doc, str(source), framework)

@@ -286,7 +286,7 @@ def load_uncertainty_spec(source, spec=None, framework=None) -> UncertaintySpec:
                   "factors": _factors_to_docs(source.factors)}
     where, base = "uncertainty spec", Path.cwd()
     if isinstance(source, str | Path):
-        from ..files import read_yaml_mapping
+        from ..safe_yaml import read_yaml_mapping
 
         path = Path(source)
         doc = read_yaml_mapping(path, "uncertainty specification", SpecError)
