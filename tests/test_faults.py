@@ -297,15 +297,22 @@ def _index(data, out, spec):
     return ("index", data, "--spec", spec, "--out", out)
 
 
-@pytest.mark.parametrize("point, expected", [("folder:before-exchange", "old"), ("folder:exchanged", "new")])
-def test_index_killed_inside_the_publish(tmp_path, point, expected):
-    _needs_exchange(tmp_path, point)
+def _index_old_and_new(tmp_path: Path):
+    """A return, a second spec (rank normalisation) and an index folder holding the default
+    spec's outputs; ``tmp_path/ref`` holds the second spec's (the new state a publish brings)."""
     a, _ = _returns(tmp_path)
     other = tmp_path / "rank.yaml"
     other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
     out = tmp_path / "out"
     assert _run(*_index(a, tmp_path / "ref", other)).returncode == 0
     assert _run(*_index(a, out, SPEC)).returncode == 0
+    return a, other, out
+
+
+@pytest.mark.parametrize("point, expected", [("folder:before-exchange", "old"), ("folder:exchanged", "new")])
+def test_index_killed_inside_the_publish(tmp_path, point, expected):
+    _needs_exchange(tmp_path, point)
+    a, other, out = _index_old_and_new(tmp_path)
     states = {"old": _state(out), "new": _state(tmp_path / "ref")}
     _killed_at(point, *_index(a, out, other))
     assert _state(out) == states[expected]
@@ -315,12 +322,7 @@ def test_index_killed_inside_the_publish(tmp_path, point, expected):
 
 
 def test_index_publish_without_renameat2_is_rolled_forward(tmp_path):
-    a, _ = _returns(tmp_path)
-    other = tmp_path / "rank.yaml"
-    other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
-    out = tmp_path / "out"
-    assert _run(*_index(a, tmp_path / "ref", other)).returncode == 0
-    assert _run(*_index(a, out, SPEC)).returncode == 0
+    a, other, out = _index_old_and_new(tmp_path)
     old, new = _state(out), _state(tmp_path / "ref")
     _killed_at("folder:before-exchange", *_index(a, out, other), no_exchange=True)
     assert _state(out) == old  # killed before the journal: the old folder

@@ -337,15 +337,9 @@ def test_utf16_without_a_byte_order_mark_is_refused_by_name(tmp_path):
 def test_a_title_row_above_the_header_is_a_note_not_the_header(tmp_path):
     """"2025年产业大脑评估填报表" merged across the top of the sheet: before, the title was taken
     as the header and every column was "missing" (710 problems); now it is a note."""
-    def edit(wb):
-        ws = wb.worksheets[0]
-        j = _col(ws, "L1P1")
-        ws.insert_rows(1)
-        ws["A1"] = "2025年产业大脑评估填报表"
-        ws.merge_cells("A1:H1")
-        ws.cell(4, j, "abc")  # the first data row, now spreadsheet row 4
+    from ..hostile.corpus import titled
 
-    problems = _problems(_xlsx(tmp_path, edit))
+    problems = _problems(_xlsx(tmp_path, titled("abc")))  # "abc" in the first data row, now row 4
     assert [(r, c) for r, c, _ in problems] == [(4, "L1P1")]
 
 

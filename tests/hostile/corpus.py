@@ -122,7 +122,7 @@ def old_copy(hidden=True, rename=None):
     return edit
 
 
-def _titled(l1p1):
+def titled(l1p1):
     """A merged title row inserted above the header; ``l1p1`` typed in the first data row."""
     def edit(wb):
         ws = wb.worksheets[0]
@@ -321,8 +321,8 @@ def cases() -> list[Case]:
         xlsx_case("two visible sheets", old_copy(hidden=False, rename="Sheet1"), ("2023 copy", "Sheet1")),
         xlsx_case("formula without a cached value", xcell("L1P1", "=100+33.71"), ("Excel", "3")),
         xlsx_case("formula in the year", xcell("year", "=2000+24"), ("Excel", "year")),
-        xlsx_case("title row above the header, bad cell below", _titled("abc"), ("L1P1", "4")),
-        xlsx_case("title row above the header, valid", _titled(None), (), exit=0),
+        xlsx_case("title row above the header, bad cell below", titled("abc"), ("L1P1", "4")),
+        xlsx_case("title row above the header, valid", titled(None), (), exit=0),
         xlsx_case("% format on an amount", xcell("L1P1", 0.12, "0%"), ("L1P1", "percentage")),
         xlsx_case("% format on a count", xcell("L1P5", 0.12, "0.0%"), ("L1P5",)),
         xlsx_case("#N/A first cell", xcell("unit_id", "#N/A", row=4), ("unit_id", "4")),
