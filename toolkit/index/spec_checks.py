@@ -210,6 +210,20 @@ def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
     _keys(choice, {"method", "params"}, what, where)
     reg.AGGREGATION.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
     check_node_params(entry, choice.get("params") or {}, _choice_nodes(tree, fw, nodes, top), f"{where}: {what}.params")
+    if entry.name == "bod":
+        _check_bod_blocks(entry, choice.get("params") or {}, nodes, tree, what, where)
+
+
+def _check_bod_blocks(entry, params, nodes, tree, what, where) -> None:
+    """BoD's share bounds, parent by parent: k children can meet them only when
+    k·lower ≤ 1 ≤ k·upper (a parent with one child needs upper ≥ 1)."""
+    from ..methods.bod import check_share_bounds
+    from .params import node_params
+
+    for node in nodes:
+        p = node_params(entry, params, node)
+        lo, hi = p.get("lower"), p.get("upper")
+        check_share_bounds(lo, hi, len(tree[node]), where=f"{where}: {what}.params (parent {node})")
 
 
 def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False) -> None:
