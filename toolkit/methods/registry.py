@@ -270,7 +270,8 @@ def _bwm_weights(kids, parent, choice, framework):
     if b is None or o is None:
         raise SpecError(f"BWM weights: no best_to_others/others_to_worst vectors for {parent} (children {kids})")
     r = bwm({k: as_number(b[k]) if k in b else None for k in kids}, {k: as_number(o[k]) if k in o else None
-                                                                     for k in kids})
+                                                                     for k in kids},
+            model=choice.get("model", "linear"))
     if not r.consistent and not choice.get("allow_inconsistent", False):
         raise InconsistentJudgementError(
             f"BWM weights for {parent}: input-based CR = {r.cr:.4f} exceeds the threshold {r.threshold:g} "
@@ -310,8 +311,10 @@ def _register_issue14():
     WEIGHTING.register(Method("bwm", "weighting", _bwm_weights, settings=(
         Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),
         Param("others_to_worst", "mapping", None, "per parent: {child code: a_jW} (1 for the worst)", required=True),
+        Param("model", "choice", "linear", "linear (Rezaei 2016, unique weights) or nonlinear (Rezaei 2015)",
+              choices=("linear", "nonlinear")),
         Param("allow_inconsistent", "boolean", False, "accept CRᴵ above the Liang et al. (2020) threshold")),
-        doc="Best–Worst Method, linear model (Rezaei 2016)"))
+        doc="Best–Worst Method, linear model (Rezaei 2016) by default, `model: nonlinear` for Rezaei (2015)"))
     WEIGHTING.register(Method("group_ahp", "weighting", _group_ahp_weights, settings=(
         Param("matrices", "mapping", None, "per parent: {expert: pairwise matrix}", required=True),
         Param("aggregation", "choice", "aij", "AIJ or AIP", choices=("aij", "aip_geometric", "aip_arithmetic")),
