@@ -116,6 +116,36 @@ def check_sections(s: dict, where: str, fw) -> None:
                 if "overrides" in o:
                     raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
                 check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
+    _check_optimal_parents(s, where, fw, tree)
+
+
+def _node_choice(section: Mapping, level: str, node: str) -> dict:
+    choice = dict(section.get(level) or {})
+    over = (choice.pop("overrides", None) or {}).get(node) or {}
+    return {**choice, **over}
+
+
+def _check_optimal_parents(s: dict, where: str, fw, tree) -> None:
+    """``optimal`` weights equalise each child's correlation with the weighted *arithmetic* mean
+    of the children; under another aggregation they would optimise an index that is not built."""
+    for node, kids in tree.items():
+        if len(kids) < 2:
+            continue
+        level = fw.node(node).level
+        w = _node_choice(s["weights"], level, node)
+        methods = [w.get("method")] + [sub.get("method") for sub in w.get("of") or [] if isinstance(sub, Mapping)]
+        if "optimal" not in methods:
+            continue
+        a = _node_choice(s["aggregation"], level, node)
+        method = a.get("method", "arithmetic")
+        p = (a.get("params") or {}).get("p", 1.0)
+        if isinstance(p, Mapping):
+            p = p.get(node, 1.0)
+        if method == "arithmetic" or (method == "generalised_mean" and p == 1):
+            continue
+        raise SpecError(f"{where}: weights.{level}: optimal weights for {node} equalise the children's correlations "
+                        f"with their weighted arithmetic mean, but aggregation.{level} is {method!r}; use "
+                        "arithmetic aggregation there, or another weighting")
 
 
 def _check_denomination(den, fw, where: str, reg) -> None:
