@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from ..errors import DataError
+from ...errors import DataError
 
 __all__ = ["BWMResult", "CR_THRESHOLDS", "bwm", "bwm_threshold"]
 
