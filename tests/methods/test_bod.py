@@ -9,7 +9,7 @@ import pytest
 from scipy.optimize import linprog
 
 from toolkit.errors import DataError, SpecError
-from toolkit.methods.bod import bod
+from toolkit.methods.aggregation.bod import bod
 
 X = pd.DataFrame({"x1": [1, 0.5, 0.6, 0.3], "x2": [0.5, 1, 0.6, 0.2]}, index=list("ABCD"))
 

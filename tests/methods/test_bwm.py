@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from toolkit.errors import DataError
-from toolkit.methods.bwm import bwm, bwm_threshold
+from toolkit.methods.weighting.bwm import bwm, bwm_threshold
 
 CARS = ["quality", "price", "comfort", "safety", "style"]
 

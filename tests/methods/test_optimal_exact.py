@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit import build_index, read_indicators
-from toolkit.methods.optimal_weights import optimal_weights
+from toolkit.methods.weighting.optimal_weights import optimal_weights
 
 from ..conftest import DEMO_CSV, ROOT
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import SpecError
-from toolkit.methods.optimal_weights import optimal_weights
+from toolkit.methods.weighting.optimal_weights import optimal_weights
 
 
 def test_equal_influence_weights_inverse_sd():

@@ -39,17 +39,17 @@ from functools import partial
 import pandas as pd
 
 from ..errors import DataError, SpecError
-from . import aggregate as agg
-from . import aggregate_batch as aggb
-from . import denominate as den
-from . import impute as imp
-from . import normalise as norm
-from . import outliers as out
-from . import screen as scr
-from . import weight_kernels as wk
-from . import weights as wts
+from .aggregation import aggregate as agg
+from .aggregation import aggregate_batch as aggb
 from .declared import Method, Param, Registry, as_number
-from .subjective import RI_TABLES, combine_kernel
+from .imputation import impute as imp
+from .normalisation import normalise as norm
+from .preparation import denominate as den
+from .preparation import screen as scr
+from .treatment import outliers as out
+from .weighting import weight_kernels as wk
+from .weighting import weights as wts
+from .weighting.subjective import RI_TABLES, combine_kernel
 
 __all__ = ["AGGREGATION", "COMBINATION", "DENOMINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param",
            "REGISTRIES", "Registry", "SCREENING", "TREATMENT", "WEIGHTING", "as_number"]
@@ -263,8 +263,8 @@ for _entry in (
 
 # ----------------------------------------------------------------------------- issue 14 (docs/studio.md)
 def _bwm_weights(kids, parent, choice, framework):
-    from .bwm import bwm
-    from .subjective import InconsistentJudgementError
+    from .weighting.bwm import bwm
+    from .weighting.subjective import InconsistentJudgementError
 
     b, o = (choice[key].get(parent) for key in ("best_to_others", "others_to_worst"))
     if b is None or o is None:
@@ -281,8 +281,8 @@ def _bwm_weights(kids, parent, choice, framework):
 
 
 def _group_ahp_weights(kids, parent, choice, framework):
-    from .group_ahp import group_ahp
-    from .subjective import InconsistentJudgementError
+    from .weighting.group_ahp import group_ahp
+    from .weighting.subjective import InconsistentJudgementError
 
     panel = choice["matrices"].get(parent)
     if not panel:
@@ -304,9 +304,9 @@ def _bod_bounds(params, where):
 
 
 def _register_issue14():
-    from . import bod as bod_mod
-    from . import copeland as cop
-    from . import optimal_weights as opt
+    from .aggregation import bod as bod_mod
+    from .aggregation import copeland as cop
+    from .weighting import optimal_weights as opt
 
     WEIGHTING.register(Method("bwm", "weighting", _bwm_weights, settings=(
         Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),

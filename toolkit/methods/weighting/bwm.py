@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from ..errors import DataError
+from ...errors import DataError
 
 __all__ = ["BWMResult", "CONSISTENCY_INDEX", "CR_THRESHOLDS", "MODELS", "bwm", "bwm_threshold"]
 

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..errors import DataError, SpecError
-from .checks import BatchError, as_matrix
+from ...errors import DataError, SpecError
+from ..checks import BatchError, as_matrix
 
 __all__ = ["OptimalWeightsResult", "importance", "optimal", "optimal_kernel", "optimal_weights"]
 

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from ..errors import DataError, SpecError
-from .checks import BatchError, as_matrix
+from ...errors import DataError, SpecError
+from ..checks import BatchError, as_matrix
 
 __all__ = ["BoDResult", "BoDZeroShareWarning", "bod", "bod_kernel", "bod_scores", "check_share_bounds"]
 
