@@ -95,7 +95,7 @@ def test_bounds_exactly_met_are_feasible():
     """k·lower = 1 = k·upper leaves equal shares only: w_j y_cj equal for every child — by
     hand, for A = (1, .5): w = (t, 2t), and the frontier w1/2 + w2 ≤ 1 at B binds first
     (B = (.5, 1): t/2 + 2t = 1 → t = 0.4), so the score is 2 × 0.4 = 0.8."""
-    from toolkit.methods.bod import bod_kernel, bod_scores
+    from toolkit.methods.aggregation.bod import bod_kernel, bod_scores
 
     s = bod_scores(X, lower=0.5, upper=0.5)
     assert s["A"] == pytest.approx(0.8)
@@ -104,7 +104,7 @@ def test_bounds_exactly_met_are_feasible():
 
 
 def test_kernel_and_aggregator_refuse_bounds_no_weights_meet():
-    from toolkit.methods.bod import bod_kernel, bod_scores
+    from toolkit.methods.aggregation.bod import bod_kernel, bod_scores
     from toolkit.methods.checks import BatchError
 
     with pytest.raises(SpecError, match="2 × 0.3 = 0.6 < 1"):
@@ -123,7 +123,7 @@ def test_kernel_and_aggregator_refuse_bounds_no_weights_meet():
 
 def test_excluded_mask_drops_the_excluded_children_only():
     """Dropping x2 leaves BoD on x1 alone: score = x1 / max(x1) (hand-derived)."""
-    from toolkit.methods.bod import bod_kernel
+    from toolkit.methods.aggregation.bod import bod_kernel
 
     C = X.to_numpy()[None]
     got = bod_kernel(C, excluded=np.array([[False, True]]))[0]
@@ -136,7 +136,7 @@ def test_excluded_mask_drops_the_excluded_children_only():
 def test_lower_bound_with_a_zero_child_warns_and_scores_zero():
     """min–max to [0, 1] gives each indicator's worst unit a 0: under a positive lower bound
     that unit's 0 child has share 0 < lower whatever the weights, so it scores 0."""
-    from toolkit.methods.bod import BoDZeroShareWarning, bod_kernel
+    from toolkit.methods.aggregation.bod import BoDZeroShareWarning, bod_kernel
 
     Y = (X - X.min()) / (X.max() - X.min())  # D is the worst on both: (0, 0); C = (3/7, 1/2)
     Y.loc["E"] = [0.0, 1.0]  # E: best on x2, a 0 on x1

@@ -38,7 +38,7 @@ def test_custom_index_function_and_infomax():
 
 
 # -- Spearman: the search moves (issue 21) ---------------------------------------------------------
-from ..shared_data import DATA  # noqa: E402
+from ..conftest import SHARED_DATA as DATA  # noqa: E402
 
 HDI_CSV = DATA / "hdi" / "hdr2023_24_hdi_2022.csv"
 
@@ -46,7 +46,7 @@ HDI_CSV = DATA / "hdi" / "hdr2023_24_hdi_2022.csv"
 def _random_search_best(C, n, seed):
     """Independent reference: the best balance objective over n seeded Dirichlet weights, each
     evaluated with pandas' Spearman correlation (importance())."""
-    from toolkit.methods.optimal_weights import importance
+    from toolkit.methods.weighting.optimal_weights import importance
 
     rng = np.random.default_rng(seed)
     best = np.inf
@@ -68,7 +68,7 @@ def test_spearman_moves_off_the_targets_and_beats_random_weights():
     assert not np.allclose(r.weights.to_numpy(), 1 / 3, atol=0.02)  # it moved
     assert r.objective <= _random_search_best(C, 300, seed=1) + 1e-12
     # the reported objective is the one its weights give
-    from toolkit.methods.optimal_weights import importance
+    from toolkit.methods.weighting.optimal_weights import importance
 
     got = importance(C, pd.Series(C.to_numpy() @ r.weights.to_numpy(), index=C.index), "spearman").to_numpy()
     assert r.objective == pytest.approx(np.log(np.mean((1 / 3 - got / got.sum()) ** 2)))

@@ -247,7 +247,7 @@ def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
 def _check_bod_blocks(entry, params, nodes, tree, what, where) -> None:
     """BoD's share bounds, parent by parent: k children can meet them only when
     k·lower ≤ 1 ≤ k·upper (a parent with one child needs upper ≥ 1)."""
-    from ..methods.bod import check_share_bounds
+    from ..methods.aggregation.bod import check_share_bounds
     from .params import node_params
 
     for node in nodes:
