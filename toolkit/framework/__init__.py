@@ -15,8 +15,10 @@ _NAMES = {
     'cities': 'geo',
     'city_code': 'geo',
     'city_name': 'geo',
+    'Grouping': 'groupings',
+    'with_groupings': 'groupings',
 }
-_MODULES = ['model', 'loader', 'units', 'wording', 'geo']
+_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'groupings']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)
