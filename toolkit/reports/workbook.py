@@ -169,6 +169,10 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+
+    from ..publish.guard import check_targets
+
+    check_targets(files=[path])  # before the workbook is built: never over one of the command's inputs
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -370,5 +374,8 @@ def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
     >>> openpyxl.load_workbook(path).sheetnames
     ['Problems']
     """
+    from ..publish.guard import protected_inputs
+
     title = "校验问题" if lang == "zh" else "Problems"
-    return write_sheets({title: (problem_sheet(err, lang), {})}, path)
+    with protected_inputs(getattr(err, "source", None)):  # the return checked is never overwritten by its report
+        return write_sheets({title: (problem_sheet(err, lang), {})}, path)
