@@ -93,7 +93,7 @@ def from_file(path, columns=None) -> pd.Series:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"from_file: no such file {str(path)!r}")
-    from ..publish.guard import protect
+    from ...publish.guard import protect
 
     protect(path)  # an input of the running command: never written over
     suffix = path.suffix.lower()
