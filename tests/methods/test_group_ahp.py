@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import DataError
-from toolkit.methods.group_ahp import ahp_consensus, group_ahp
-from toolkit.methods.subjective import ahp
+from toolkit.methods.weighting.group_ahp import ahp_consensus, group_ahp
+from toolkit.methods.weighting.subjective import ahp
 
 A1 = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
 A2 = [[1, 1 / 2, 3], [2, 1, 4], [1 / 3, 1 / 4, 1]]

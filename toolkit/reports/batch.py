@@ -180,7 +180,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
 
     wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
-              "n_uncertainty": n_uncertainty, "seed": seed}
+              "framework_sha256": spec.framework.sha256, "n_uncertainty": n_uncertainty, "seed": seed}
     meta_path = bundle_dir / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     if any(meta.get(k) != v for k, v in wanted.items()):  # --force re-renders; it need not recompute

@@ -2,7 +2,7 @@
 
 * **AIJ** — aggregation of individual judgements: the element-wise weighted geometric mean
   ``a^G_ij = Π_k a^(k)_ij^{λ_k}`` (which keeps reciprocity), then the usual AHP prioritisation
-  (:func:`toolkit.methods.subjective.ahp`). The panel acts as one decision maker.
+  (:func:`toolkit.methods.weighting.subjective.ahp`). The panel acts as one decision maker.
 * **AIP** — aggregation of individual priorities: each expert's AHP priority vector, combined
   by the weighted geometric mean (renormalised) or the weighted arithmetic mean.
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 from .subjective import ahp
 
 __all__ = ["GroupAHPResult", "ahp_consensus", "group_ahp"]
@@ -164,7 +164,7 @@ def group_ahp(matrices, labels=None, *, aggregation: str = "aij", expert_weights
     aggregation : {"aij", "aip_geometric", "aip_arithmetic"}
     expert_weights : mapping expert → λ_k, optional
         Default equal; rescaled to sum 1.
-    method, ri : passed to :func:`toolkit.methods.subjective.ahp`.
+    method, ri : passed to :func:`toolkit.methods.weighting.subjective.ahp`.
     threshold : float
         CR at or above which an expert (or the AIJ matrix) is flagged inconsistent.
     scale_max : float
