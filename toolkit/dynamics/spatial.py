@@ -97,6 +97,37 @@ def adjacency_weights(neighbours: dict) -> W:
         return W({k: sorted(v) for k, v in sym.items()}, id_order=list(sym))
 
 
+def weights_among(w: W, ids: list[str]) -> W:
+    """``w`` restricted to the regions ``ids`` that have at least one neighbour among them.
+
+    Parameters
+    ----------
+    w : libpysal.weights.W
+    ids : list of str
+
+    Returns
+    -------
+    libpysal.weights.W
+        ``w`` itself when every region of it is in ``ids``.
+
+    Examples
+    --------
+    >>> w = adjacency_weights({"a": ["b"], "b": ["c"], "c": []})
+    >>> sorted(weights_among(w, ["a", "b"]).id_order), sorted(weights_among(w, ["a", "c"]).id_order)
+    (['a', 'b'], [])
+    """
+    from libpysal.weights import w_subset
+
+    keep = set(ids)
+    if keep >= set(w.id_order):
+        return w
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sub = w_subset(w, [i for i in w.id_order if i in keep])
+        linked = [i for i in sub.id_order if sub.cardinalities[i] > 0]
+        return sub if len(linked) == len(sub.id_order) else w_subset(sub, linked)
+
+
 def aligned_to(values: pd.Series, w: W, where: str) -> np.ndarray:
     """``values`` in the order of ``w.id_order``; an error naming a unit without a value."""
     v = pd.Series(values.to_numpy(float), index=values.index.astype(str))
@@ -146,7 +177,10 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
 
 
 def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int = 999, seed: int | None = 0) -> pd.DataFrame:
-    """:func:`moran` in every year.
+    """:func:`moran` in every year, on the regions with a value that year.
+
+    A region without a value in a year is left out of that year's weights (with its links), and
+    so is a region left without a neighbour; ``n`` says how many regions each year's I covers.
 
     Parameters
     ----------
@@ -173,7 +207,11 @@ def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int =
     """
     years = values.index.get_level_values(year)
     other = [n for n in values.index.names if n != year]
-    rows = {t: moran(values[years == t].droplevel(year), w, permutations, seed) for t in sorted(years.unique())}
+    rows = {}
+    for t in sorted(years.unique()):
+        v = values[years == t].droplevel(year).dropna()
+        v.index = v.index.astype(str)
+        rows[t] = moran(v, weights_among(w, list(v.index)), permutations, seed)
     out = pd.DataFrame(rows).T
     out.index.name = year
     out.attrs["regions"] = other[0] if other else None
