@@ -296,9 +296,10 @@ def test_inputs_inside_the_output_folder_are_refused(tmp_path):
     shutil.copy(tmp_path / "r" / "a.csv", tmp_path / "out" / "roster.csv")
     with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "out" / "roster.csv")
-    # an output folder inside the returns' folder is allowed, and never read as a return
-    first = collect(tmp_path / "r", tmp_path / "r" / "collected")
-    again = collect(tmp_path / "r", tmp_path / "r" / "collected")
+    # an output folder (and a roster) inside the returns' folder are allowed, and never read as returns
+    write_roster(tmp_path / "r" / "roster.xlsx", rows[:2])
+    first = collect(tmp_path / "r", tmp_path / "r" / "collected", roster=tmp_path / "r" / "roster.xlsx")
+    again = collect(tmp_path / "r", tmp_path / "r" / "collected", roster=tmp_path / "r" / "roster.xlsx")
     assert [r.name for r in again.returns] == [r.name for r in first.returns] == ["a.csv"]
 
 

@@ -145,7 +145,7 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
 
             roster_table = read_roster(roster, fw)
         cache = ReadCache(out, fw)
-        returns = read_returns(find_returns(folder, skip=(out,)), folder, fw, cache)
+        returns = read_returns(find_returns(folder, skip=(out, *([roster] if roster else []))), folder, fw, cache)
         resolve_corrections(returns)
         merged = merge_returns(returns, fw)
         previous = _previous(out, fw)
