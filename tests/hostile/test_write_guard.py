@@ -1,8 +1,8 @@
 """Issue #19: no command writes to, replaces or removes a file that is one of its inputs.
 
 The cases are generated: every command that writes (``validate``, ``prepare``, ``index``,
-``compare``, ``reports``, ``template``, ``python -m toolkit.notebooks run`` and the screenshot
-tool) × each of its inputs (data, spec, framework, uncertainty file, notebook, page) × each way
+``compare``, ``reports``, ``template``, ``collect``, ``python -m toolkit.notebooks run`` and the screenshot
+tool) × each of its inputs (data, spec, framework, uncertainty file, roster, notebook, page) × each way
 of meeting it:
 
 - ``self`` — ``--out`` names the input itself;
@@ -50,6 +50,7 @@ ROLES = {
     "compare": ("data", "spec", "uncertainty", "framework"),
     "reports": ("data", "spec", "framework"),
     "template": ("framework",),
+    "collect": ("data", "roster", "framework"),
     "notebooks": ("notebook",),
     "screenshot": ("page",),
 }
@@ -99,14 +100,16 @@ def _input_name(command: str, role: str) -> str:
     if role == "framework":
         return "fw.xlsx" if command == "validate" else "fw.yaml"  # validate --out must end .xlsx
     return {"spec": "spec.yaml", "uncertainty": "unc.yaml", "notebook": f"{NOTEBOOK_STEM}.ipynb",
-            "page": "page.html"}[role]
+            "page": "page.html", "roster": "roster.csv"}[role]
 
 
 def _fill(role: str, path: Path) -> None:
     source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DEMO_CSV, "framework": FRAMEWORK,
               "spec": SPEC, "uncertainty": UNCERTAINTY,
               "notebook": ROOT / "notebooks" / f"{NOTEBOOK_STEM}.ipynb"}.get(role)
-    if source is None:
+    if role == "roster":
+        path.write_text("unit_id,brain_name\nSD-B001,A\n", encoding="utf-8")
+    elif source is None:
         path.write_text("<html><body>a report</body></html>", encoding="utf-8")
     else:
         shutil.copyfile(source, path)
@@ -174,6 +177,14 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
                      "--lang", "en"], real, named)
     if command == "template":
         return Case(["template", *fw, "--out", rel(target), "--lang", "en"], real, named)
+    if command == "collect":  # the returns' folder: the data input's own, else a folder holding the demo
+        returns = rel(given.parent)
+        if role != "data":
+            (d / "returns").mkdir()
+            shutil.copyfile(DEMO_CSV, d / "returns" / "return.csv")
+            returns = "returns"
+        roster = ["--roster", inputs["roster"]] if role == "roster" else []
+        return Case(["collect", returns, *roster, *fw, "--out", rel(target), "--lang", "en"], real, named)
     if command == "notebooks":
         return Case(["run", "--only", NOTEBOOK_STEM, "--no-html", "--out", rel(target)], real, named,
                     runner="notebooks")

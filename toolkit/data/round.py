@@ -10,8 +10,10 @@ step (:func:`toolkit.publish.write_folder_atomic`), the output folder:
 - ``collection.xlsx`` and ``collection.html``: the status (:mod:`toolkit.reports.collection`);
 - ``cache.json`` and ``cache.parquet``: what was read, so that an unchanged file is not read again.
 
-No input is ever written, moved or removed: the output folder may not be, or hold, the returns'
-folder, and the roster may not lie inside it.
+No input is ever written, moved or removed: every return and the roster are declared to the
+publishing layer's write guard (:func:`toolkit.publish.guard.protected_inputs`), and an output
+folder that is, or holds, one of them is refused before anything is read (an output folder
+inside the returns' folder is allowed: it is not read as a return).
 """
 
 from __future__ import annotations
@@ -68,22 +70,12 @@ class Round:
         return 1 if self.problems or self.merged.conflicts else 0
 
 
-def check_paths(folder: Path, out: Path, roster: Path | None) -> None:
-    """Refuse an output folder that would replace an input: the returns' folder itself, a folder
-    that holds it, or one that holds the roster (an output folder inside the returns' folder is
-    allowed: it is not read as a return)."""
+def check_paths(folder: Path, roster: Path | None) -> None:
+    """The returns' folder must be a folder and the roster a file (usage errors)."""
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder of returns", f"{folder} 不是存放填报文件的文件夹")
-    f, o = folder.resolve(), out.resolve()
-    if o == f or o in f.parents:
-        raise UsageError(f"--out {out} holds the returns' folder {folder}: its files would be replaced; choose "
-                         "another --out", f"--out {out} 包含填报文件夹 {folder}，会替换其中的文件：请换一个 --out")
-    if roster is not None:
-        if not roster.is_file():
-            raise UsageError(f"the roster {roster} is not a file", f"名单 {roster} 不是文件")
-        if o in roster.resolve().parents:
-            raise UsageError(f"the roster {roster} is inside --out {out}: move it or choose another --out",
-                             f"名单 {roster} 位于 --out {out} 之内：请移出名单或换一个 --out")
+    if roster is not None and not roster.is_file():
+        raise UsageError(f"the roster {roster} is not a file", f"名单 {roster} 不是文件")
 
 
 def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
@@ -132,32 +124,45 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     (100, 0, ['cache.json', 'cache.parquet', 'collected.csv'])
     """
     from ..files import output_lock
-    from ..publish import write_folder_atomic
+    from ..publish.guard import check_targets, protected_inputs
 
     folder, out = Path(folder), Path(out)
     roster = Path(roster) if roster is not None else None
-    check_paths(folder, out, roster)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    with output_lock(out):
-        roster_table = None
-        if roster is not None:
-            from .roster import read_roster
+    check_paths(folder, roster)
+    # the output folder (when it lies inside) and the roster are not returns; an --out naming a file is
+    # not skipped, so that the guard sees it is a return
+    files = find_returns(folder, skip=(*([out] if out.is_dir() else []), *([roster] if roster else [])))
+    # every return and the roster are inputs: the publishing layer refuses to write over any of them,
+    # and an output folder that is, or holds, one of them is refused before anything is read
+    with protected_inputs(*files, roster):
+        check_targets(folders=[out])
+        fw = framework if isinstance(framework, Framework) else load_framework(framework)
+        with output_lock(out):
+            return _collect(folder, out, roster, fw, files, lang)
 
-            roster_table = read_roster(roster, fw)
-        cache = ReadCache(out, fw)
-        returns = read_returns(find_returns(folder, skip=(out, *([roster] if roster else []))), folder, fw, cache)
-        resolve_corrections(returns)
-        merged = merge_returns(returns, fw)
-        previous = _previous(out, fw)
-        table, revisions = accumulate(previous, merged.table)
-        table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
-        years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
-        expected, source = expected_units(roster_table, previous, years, fw)
-        units = unit_status(expected, merged, returns, fw, source)
-        rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source,
-                    str(roster) if roster else None)
-        writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
-        rnd.written = write_folder_atomic(out, writers)
+
+def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], lang: str) -> Round:
+    """:func:`collect` once the inputs are declared and the output folder is locked."""
+    from ..publish import write_folder_atomic
+
+    roster_table = None
+    if roster is not None:
+        from .roster import read_roster
+
+        roster_table = read_roster(roster, fw)
+    cache = ReadCache(out, fw)
+    returns = read_returns(files, folder, fw, cache)
+    resolve_corrections(returns)
+    merged = merge_returns(returns, fw)
+    previous = _previous(out, fw)
+    table, revisions = accumulate(previous, merged.table)
+    table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
+    years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
+    expected, source = expected_units(roster_table, previous, years, fw)
+    units = unit_status(expected, merged, returns, fw, source)
+    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None)
+    writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
+    rnd.written = write_folder_atomic(out, writers)
     return rnd
 
 
