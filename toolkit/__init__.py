@@ -35,7 +35,7 @@ _MODULES = [
     "weights=methods.weighting.weights", "subjective=methods.weighting.subjective",
     "audit=analysis.audit", "typology=analysis.typology", "demo=data.demo",
     "bundle=reports.bundle", "plots=viz.plots",
-    "framework", "data", "methods", "index", "analysis", "robustness", "reports", "viz", "notebooks",
+    "framework", "data", "methods", "index", "analysis", "robustness", "dynamics", "reports", "viz", "notebooks",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)

@@ -131,7 +131,8 @@ def bwm_weights(kids, parent, choice, framework) -> dict:
     if b is None or o is None:
         raise SpecError(f"BWM weights: no best_to_others/others_to_worst vectors for {parent} (children {kids})")
     r = bwm({k: as_number(b[k]) if k in b else None for k in kids}, {k: as_number(o[k]) if k in o else None
-                                                                     for k in kids})
+                                                                     for k in kids},
+            model=choice.get("model", "linear"))
     if not r.consistent and not choice.get("allow_inconsistent", False):
         raise InconsistentJudgementError(
             f"BWM weights for {parent}: input-based CR = {r.cr:.4f} exceeds the threshold {r.threshold:g} "
@@ -148,8 +149,10 @@ def group_ahp_weights(kids, parent, choice, framework) -> dict:
     mats = {e: [[as_number(v) for v in row] for row in A] for e, A in panel.items()}
     r = group_ahp(mats, labels=kids, aggregation=choice.get("aggregation", "aij"),
                   expert_weights=choice.get("expert_weights"), ri=choice.get("ri", "saaty1980"))
-    if r.inconsistent and not choice.get("allow_inconsistent", False):
+    if (r.inconsistent or not r.group_consistent) and not choice.get("allow_inconsistent", False):
         crs = ", ".join(f"{e} (CR {r.experts.loc[e, 'cr']:.3f})" for e in r.inconsistent)
-        raise InconsistentJudgementError(f"group AHP weights for {parent}: inconsistent expert matrices: {crs}; "
-                                         "revise them or set allow_inconsistent: true")
+        group = "" if r.group_consistent else f"the aggregated (AIJ) matrix has CR {r.group_cr:.3f} ≥ {r.threshold:g}"
+        raise InconsistentJudgementError(f"group AHP weights for {parent}: "
+                                         + "; ".join(x for x in (crs and f"inconsistent expert matrices: {crs}", group)
+                                                     if x) + "; revise them or set allow_inconsistent: true")
     return r.weights.to_dict()

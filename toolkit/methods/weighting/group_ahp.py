@@ -58,6 +58,8 @@ class GroupAHPResult:
     homogeneity : float
         Relative homogeneity S (uncorrected) in [0, 1].
     aggregation : str
+    threshold : float
+        The CR at or above which a matrix (an expert's, or the AIJ group matrix) is inconsistent.
     """
 
     weights: pd.Series
@@ -68,11 +70,18 @@ class GroupAHPResult:
     consensus: float
     homogeneity: float
     aggregation: str
+    threshold: float = 0.1
 
     @property
     def inconsistent(self) -> list:
         """Experts whose matrix has CR at or above the threshold."""
         return list(self.experts.index[~self.experts["consistent"]])
+
+    @property
+    def group_consistent(self) -> bool:
+        """True when the AIJ group matrix's CR is below the threshold (always True for AIP,
+        which builds no group matrix)."""
+        return bool(np.isnan(self.group_cr) or self.group_cr < self.threshold)
 
 
 def ahp_consensus(priorities, scale_max: float = 9.0) -> tuple[float, float]:
@@ -224,4 +233,4 @@ def group_ahp(matrices, labels=None, *, aggregation: str = "aij", expert_weights
     s_star, s = ahp_consensus(P.to_numpy(), scale_max)
     return GroupAHPResult(weights=pd.Series(w, index=pd.Index(names), name="weight"), experts=table,
                           priorities=P, matrix=matrix, group_cr=group_cr, consensus=s_star, homogeneity=s,
-                          aggregation=aggregation)
+                          aggregation=aggregation, threshold=threshold)

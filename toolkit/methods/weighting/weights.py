@@ -396,8 +396,11 @@ for _entry in (
     Method("bwm", "weighting", fixed.bwm_weights, settings=(
         Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),
         Param("others_to_worst", "mapping", None, "per parent: {child code: a_jW} (1 for the worst)", required=True),
+        Param("model", "choice", "linear", "linear (Rezaei 2016, unique weights) or nonlinear (Rezaei 2015)",
+              choices=("linear", "nonlinear")),
         Param("allow_inconsistent", "boolean", False, "accept CRᴵ above the Liang et al. (2020) threshold")),
-        label_en="Best–Worst Method", label_zh="最优最劣法 (BWM)", doc="Best–Worst Method, linear model (Rezaei 2016)",
+        label_en="Best–Worst Method", label_zh="最优最劣法 (BWM)",
+        doc="Best–Worst Method, linear model (Rezaei 2016) by default, `model: nonlinear` for Rezaei (2015)",
         doc_zh="最优最劣法线性模型（Rezaei 2016）"),
     Method("group_ahp", "weighting", fixed.group_ahp_weights, settings=(
         Param("matrices", "mapping", None, "per parent: {expert: pairwise matrix}", required=True),
