@@ -1,6 +1,6 @@
 """``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``collect``, ``index``, ``compare``, ``reports``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
 report is printed), 2 usage error, 3 internal error (a bug: the message gives the path of a log
 file with the traceback; no exception reaches the user as a traceback). What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
@@ -159,6 +159,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
             p.add_argument("--out", default=None, help="also write the problem report to this .xlsx file "
                                                        "(with Excel column letters)")
 
+    p = sub.add_parser("collect", help="collect every return of a folder into one dataset, with its status")
+    p.add_argument("folder", help="folder of returns (and its sub-folders one level down)")
+    p.add_argument("--out", required=True, help="output folder (keeps earlier rounds and the cache)")
+    p.add_argument("--roster", default=None, help="CSV/XLSX of the units expected")
+    p.add_argument("--framework", default=None)
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     p = sub.add_parser("index", help="build the composite index of a return under a specification")
     p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
     p.add_argument("--spec", default=DEFAULT_SPEC, help="index specification (YAML)")
@@ -250,6 +257,16 @@ def _run(args) -> int:
 
         rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
         print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
+    elif args.command == "collect":
+        from .data.round import collect
+        from .reports.collection import summary_lines
+
+        rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang)
+        screen, errors = summary_lines(rnd, args.lang)
+        if errors:
+            print("\n".join(errors), file=sys.stderr)
+        print("\n".join(screen))
+        return rnd.exit_code
     elif args.command == "index":
         from .index.build import build_index
         from .index.export import write_results

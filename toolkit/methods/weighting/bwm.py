@@ -1,4 +1,4 @@
-"""Best–Worst Method (BWM): criterion weights from two comparison vectors, the linear model.
+"""Best–Worst Method (BWM): criterion weights from two comparison vectors, linear or non-linear.
 
 The decision maker names the best criterion B and the worst W, and rates on the 1–9 scale how
 much B is preferred to every criterion (Best-to-Others, ``a_Bj``) and how much every criterion
@@ -11,6 +11,20 @@ is a linear programme (solved by ``scipy.optimize.linprog``, HiGHS) with a uniqu
 CI table of the non-linear model; the consistency ratio reported is the input-based ratio of
 Liang, Brunelli & Rezaei (2020), ``CRᴵ = max_j |a_Bj a_jW − a_BW| / (a_BW² − a_BW)``, which
 needs no optimisation, points at the judgement to revise, and has published thresholds.
+
+``model="nonlinear"`` is the original model of Rezaei (2015), model (8), which published papers
+and the JMcDM test suite use:
+
+    min ξ  s.t.  |w_B / w_j − a_Bj| ≤ ξ,  |w_j / w_W − a_jW| ≤ ξ  ∀j,  Σ w_j = 1,  w ≥ 0
+
+For a fixed ξ the constraints are linear in w (``|w_B − a_Bj w_j| ≤ ξ w_j``), and the feasible
+set grows with ξ, so ξ* is found by bisection on ξ with one feasibility LP per step — the global
+optimum, where a local solver (Ipopt in JMcDM) may stop elsewhere. Its consistency ratio is
+Rezaei's output-based ``ξ*/CI(a_BW)`` with his CI table (:data:`CONSISTENCY_INDEX`), reported as
+``cr_output``. The gate (``consistent``) stays Liang's input-based ratio for both models: it has
+published thresholds, and Rezaei (2015) gives none. **The default is the linear model** (unique
+weights, one LP); a spec chooses with ``model: nonlinear``. For n > 3 the non-linear optimum need
+not be unique (Rezaei 2016); the weights reported are the solver's point at ξ*.
 
 References
 ----------
@@ -30,9 +44,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from ..errors import DataError
+from ...errors import DataError
 
-__all__ = ["BWMResult", "CR_THRESHOLDS", "bwm", "bwm_threshold"]
+__all__ = ["BWMResult", "CONSISTENCY_INDEX", "CR_THRESHOLDS", "MODELS", "bwm", "bwm_threshold"]
+
+#: Rezaei (2015) Table 5: the consistency index CI = max ξ for each a_BW (1–9).
+CONSISTENCY_INDEX: dict[int, float] = {1: 0.00, 2: 0.44, 3: 1.00, 4: 1.63, 5: 2.30, 6: 3.00, 7: 3.73, 8: 4.47,
+                                       9: 5.23}
+MODELS = ("linear", "nonlinear")
 
 #: Input-based CR thresholds, Liang et al. (2020) Table 3: {a_BW: {n criteria: threshold}}.
 #: a_BW = 1 and 2 have threshold 0 (any deviation is inconsistent).
@@ -65,6 +84,11 @@ class BWMResult:
         The published CRᴵ threshold for (a_BW, n), or NaN where none is published.
     best, worst : str
         The best and the worst criterion.
+    model : str
+        ``"linear"`` (Rezaei 2016; ``xi`` is ξᴸ) or ``"nonlinear"`` (Rezaei 2015; ``xi`` is ξ*).
+    cr_output : float
+        Rezaei's (2015) output-based ratio ξ*/CI(a_BW) for the non-linear model (NaN for the
+        linear one, whose ξᴸ is in weight units, and for a_BW = 1 or above 9).
     """
 
     weights: pd.Series
@@ -74,6 +98,8 @@ class BWMResult:
     threshold: float
     best: str
     worst: str
+    model: str = "linear"
+    cr_output: float = float("nan")
 
     @property
     def consistent(self) -> bool:
@@ -118,8 +144,9 @@ def _vector(v, labels, what: str) -> pd.Series:
     return s
 
 
-def bwm(best_to_others, others_to_worst, labels=None) -> BWMResult:
-    """Best–Worst Method weights, linear model (Rezaei 2016), with the input-based CR.
+def bwm(best_to_others, others_to_worst, labels=None, model: str = "linear") -> BWMResult:
+    """Best–Worst Method weights, linear (Rezaei 2016, the default) or non-linear (Rezaei 2015)
+    model, with the input-based CR.
 
     Parameters
     ----------
@@ -129,6 +156,8 @@ def bwm(best_to_others, others_to_worst, labels=None) -> BWMResult:
         ``a_jW``: preference of each criterion over the worst one (1 for the worst itself).
     labels : sequence, optional
         Criterion labels for sequence inputs (default ``c0, c1, …``).
+    model : {"linear", "nonlinear"}
+        The linear model (default; unique weights) or Rezaei's original non-linear model.
 
     Returns
     -------
@@ -149,7 +178,15 @@ def bwm(best_to_others, others_to_worst, labels=None) -> BWMResult:
     [0.2105, 0.4211, 0.1053, 0.2105, 0.0526]
     >>> round(r.xi, 6), r.best, r.worst
     (0.0, 'price', 'style')
+
+    The non-linear model on a = (8, 2, 1), b = (1, 5, 8) (the JMcDM test case):
+
+    >>> r = bwm([8, 2, 1], [1, 5, 8], model="nonlinear")
+    >>> r.weights.round(4).tolist(), round(r.xi, 4), round(r.cr_output, 4)
+    ([0.0714, 0.3387, 0.5899], 0.2583, 0.0578)
     """
+    if model not in MODELS:
+        raise DataError(f"bwm: model must be one of {list(MODELS)}, got {model!r}")
     aB = _vector(best_to_others, labels, "best_to_others")
     aW = _vector(others_to_worst, labels if labels is not None else list(aB.index), "others_to_worst")
     if not aB.index.equals(aW.index):
@@ -172,6 +209,17 @@ def bwm(best_to_others, others_to_worst, labels=None) -> BWMResult:
                         "they must agree")
     a, b = aB.to_numpy(), aW.to_numpy()
     iB, iW = aB.index.get_loc(B), aB.index.get_loc(W)
+    if a_bw > 1:
+        cr_j = np.abs(a * b - a_bw) / (a_bw ** 2 - a_bw)
+    else:
+        cr_j = np.zeros(n)
+    common = {"cr": float(cr_j.max()), "cr_by_criterion": pd.Series(cr_j, index=aB.index, name="cr"),
+              "threshold": bwm_threshold(a_bw, n), "best": str(B), "worst": str(W)}
+    if model == "nonlinear":
+        xi, w = _nonlinear(a, b, iB, iW)
+        ci = CONSISTENCY_INDEX.get(int(round(a_bw)), np.nan) if abs(a_bw - round(a_bw)) < 1e-9 else np.nan
+        return BWMResult(weights=pd.Series(w, index=aB.index, name="weight"), xi=xi, model="nonlinear",
+                         cr_output=float(xi / ci) if ci and ci > 0 else float("nan"), **common)
     rows = []
     for j in range(n):
         for s in (1.0, -1.0):
@@ -193,11 +241,42 @@ def bwm(best_to_others, others_to_worst, labels=None) -> BWMResult:
         raise DataError(f"bwm: the linear programme failed ({res.message})")
     w = np.clip(res.x[:-1], 0, None)
     w = w / w.sum()
-    if a_bw > 1:
-        cr_j = np.abs(a * b - a_bw) / (a_bw ** 2 - a_bw)
-    else:
-        cr_j = np.zeros(n)
-    cr_by = pd.Series(cr_j, index=aB.index, name="cr")
-    return BWMResult(weights=pd.Series(w, index=aB.index, name="weight"), xi=float(max(res.x[-1], 0.0)),
-                     cr=float(cr_j.max()), cr_by_criterion=cr_by, threshold=bwm_threshold(a_bw, n),
-                     best=str(B), worst=str(W))
+    return BWMResult(weights=pd.Series(w, index=aB.index, name="weight"), xi=float(max(res.x[-1], 0.0)), **common)
+
+
+def _feasible(a, b, iB: int, iW: int, xi: float):
+    """A point w with Σw = 1, w ≥ 0, |w_B − a_Bj w_j| ≤ ξ w_j and |w_j − a_jW w_W| ≤ ξ w_W for
+    every j (the non-linear model's constraints at a fixed ξ), or None."""
+    n = len(a)
+    rows = []
+    for j in range(n):
+        for s in (1.0, -1.0):
+            r = np.zeros(n)
+            r[iB] += s
+            r[j] -= s * a[j] + xi
+            rows.append(r)
+            r = np.zeros(n)
+            r[j] += s
+            r[iW] -= s * b[j] + xi
+            rows.append(r)
+    res = linprog(np.zeros(n), A_ub=np.array(rows), b_ub=np.zeros(len(rows)), A_eq=[np.ones(n)], b_eq=[1.0],
+                  bounds=[(0, None)] * n, method="highs")
+    return res.x if res.status == 0 else None
+
+
+def _nonlinear(a, b, iB: int, iW: int, tol: float = 1e-10) -> tuple[float, np.ndarray]:
+    """ξ* and w of Rezaei's (2015) model by bisection on ξ (feasibility grows with ξ)."""
+    lo, hi = 0.0, float(max(a.max(), b.max()))  # equal weights meet ξ = max a − 1 < hi
+    w = _feasible(a, b, iB, iW, 0.0)
+    if w is not None:
+        return 0.0, w / w.sum()
+    w = _feasible(a, b, iB, iW, hi)
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        x = _feasible(a, b, iB, iW, mid)
+        if x is None:
+            lo = mid
+        else:
+            hi, w = mid, x
+    w = np.clip(w, 0, None)
+    return hi, w / w.sum()

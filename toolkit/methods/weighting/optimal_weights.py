@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ..errors import DataError, SpecError
-from .checks import BatchError, as_matrix
+from ...errors import DataError, SpecError
+from ..checks import BatchError, as_matrix
 
 __all__ = ["OptimalWeightsResult", "importance", "optimal", "optimal_kernel", "optimal_weights"]
 
@@ -101,7 +101,7 @@ def _targets(target, columns) -> np.ndarray:
 
 def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | None = None,
                     objective: str = "balance", correlation: str = "pearson", tol: float = 1e-7,
-                    max_iter: int = 2000) -> OptimalWeightsResult:
+                    max_iter: int = 2000, starts: int = 8, seed: int = 0) -> OptimalWeightsResult:
     """Weights of the components ``C`` that give each a target share of importance.
 
     Parameters
@@ -118,6 +118,11 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
     objective : {"balance", "infomax"}
     correlation : {"pearson", "spearman"}
     tol, max_iter : Nelder–Mead tolerances (``xatol``/``fatol``) and iteration cap.
+    starts, seed : int
+        Where Nelder–Mead runs (Spearman, a custom ``index_fn``): the number of extra starting
+        points (seeded Dirichlet draws) besides the targets; the best end point is kept. Each
+        run starts from a wide simplex (one unit in the softmax parameters), because a
+        rank-based objective is piecewise constant and a small first step sees no change.
 
     Returns
     -------
@@ -180,17 +185,31 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
         w, success = exact, True
         fun = _objective_at(corr(w), t, objective)
     else:
-        first = np.clip(t if objective == "balance" else w0, 1e-6, None)
-        start = np.log(first[1:] / first[0])
-        res = minimize(f, start, method="Nelder-Mead",
-                       options={"xatol": tol, "fatol": tol, "maxiter": max_iter, "maxfev": 4 * max_iter})
-        w, fun, success = to_w(res.x), float(res.fun), bool(res.success)
+        w, fun, success = _multistart(f, to_w, t if objective == "balance" else w0, tol, max_iter, starts, seed)
     r0, r1 = corr(w0), corr(w)
     table = pd.DataFrame({"target": t, "weight_before": w0, "corr_before": r0, "share_before": r0 / r0.sum(),
                           "weight_after": w, "corr_after": r1, "share_after": r1 / r1.sum()},
                          index=pd.Index(cols, name="component"))
     return OptimalWeightsResult(weights=pd.Series(w, index=pd.Index(cols), name="weight"), importance=table,
                                 objective=float(fun), converged=bool(success or fun <= np.log(1e-12)))
+
+
+def _multistart(f, to_w, first, tol: float, max_iter: int, starts: int, seed: int):
+    """Nelder–Mead over the softmax parameters from ``first`` and ``starts`` seeded random
+    points, each with a first simplex one unit wide in every direction; the best end point."""
+    n = len(first)
+    rng = np.random.default_rng(seed)
+    points = [np.clip(np.asarray(first, dtype=float), 1e-6, None)]
+    points += [rng.dirichlet(np.ones(n)) for _ in range(starts)]
+    best = None
+    for p in points:
+        x0 = np.log(p[1:] / p[0])
+        simplex = np.vstack([x0, x0 + np.eye(n - 1)])
+        res = minimize(f, x0, method="Nelder-Mead", options={
+            "xatol": tol, "fatol": tol, "maxiter": max_iter, "maxfev": 4 * max_iter, "initial_simplex": simplex})
+        if best is None or res.fun < best.fun - 1e-15:
+            best = res
+    return to_w(best.x), float(best.fun), bool(best.success)
 
 
 def _objective_at(r: np.ndarray, t: np.ndarray, objective: str) -> float:

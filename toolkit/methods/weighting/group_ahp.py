@@ -2,7 +2,7 @@
 
 * **AIJ** — aggregation of individual judgements: the element-wise weighted geometric mean
   ``a^G_ij = Π_k a^(k)_ij^{λ_k}`` (which keeps reciprocity), then the usual AHP prioritisation
-  (:func:`toolkit.methods.subjective.ahp`). The panel acts as one decision maker.
+  (:func:`toolkit.methods.weighting.subjective.ahp`). The panel acts as one decision maker.
 * **AIP** — aggregation of individual priorities: each expert's AHP priority vector, combined
   by the weighted geometric mean (renormalised) or the weighted arithmetic mean.
 
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 from .subjective import ahp
 
 __all__ = ["GroupAHPResult", "ahp_consensus", "group_ahp"]
@@ -58,6 +58,8 @@ class GroupAHPResult:
     homogeneity : float
         Relative homogeneity S (uncorrected) in [0, 1].
     aggregation : str
+    threshold : float
+        The CR at or above which a matrix (an expert's, or the AIJ group matrix) is inconsistent.
     """
 
     weights: pd.Series
@@ -68,11 +70,18 @@ class GroupAHPResult:
     consensus: float
     homogeneity: float
     aggregation: str
+    threshold: float = 0.1
 
     @property
     def inconsistent(self) -> list:
         """Experts whose matrix has CR at or above the threshold."""
         return list(self.experts.index[~self.experts["consistent"]])
+
+    @property
+    def group_consistent(self) -> bool:
+        """True when the AIJ group matrix's CR is below the threshold (always True for AIP,
+        which builds no group matrix)."""
+        return bool(np.isnan(self.group_cr) or self.group_cr < self.threshold)
 
 
 def ahp_consensus(priorities, scale_max: float = 9.0) -> tuple[float, float]:
@@ -164,7 +173,7 @@ def group_ahp(matrices, labels=None, *, aggregation: str = "aij", expert_weights
     aggregation : {"aij", "aip_geometric", "aip_arithmetic"}
     expert_weights : mapping expert → λ_k, optional
         Default equal; rescaled to sum 1.
-    method, ri : passed to :func:`toolkit.methods.subjective.ahp`.
+    method, ri : passed to :func:`toolkit.methods.weighting.subjective.ahp`.
     threshold : float
         CR at or above which an expert (or the AIJ matrix) is flagged inconsistent.
     scale_max : float
@@ -224,4 +233,4 @@ def group_ahp(matrices, labels=None, *, aggregation: str = "aij", expert_weights
     s_star, s = ahp_consensus(P.to_numpy(), scale_max)
     return GroupAHPResult(weights=pd.Series(w, index=pd.Index(names), name="weight"), experts=table,
                           priorities=P, matrix=matrix, group_cr=group_cr, consensus=s_star, homogeneity=s,
-                          aggregation=aggregation)
+                          aggregation=aggregation, threshold=threshold)

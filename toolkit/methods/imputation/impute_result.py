@@ -1,5 +1,5 @@
-"""What an imputation returns and the invariants every imputer keeps (:mod:`toolkit.methods.impute`,
-:mod:`toolkit.methods.impute_panel`): the imputed data with a log of every changed cell, an
+"""What an imputation returns and the invariants every imputer keeps (:mod:`toolkit.methods.imputation.impute`,
+:mod:`toolkit.methods.imputation.impute_panel`): the imputed data with a log of every changed cell, an
 all-missing indicator refused, and observed values never altered."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 
 #: the columns of an imputation log (panel imputation adds ``time`` after ``unit``)
 IMPUTE_LOG_COLUMNS = ["unit", "indicator", "old", "new", "method", "reason"]

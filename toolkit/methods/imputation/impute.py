@@ -1,4 +1,4 @@
-"""Imputation of missing values (OECD/JRC step 3, first half; re-exported by :mod:`toolkit.methods.treat`).
+"""Imputation of missing values (OECD/JRC step 3, first half; re-exported by :mod:`toolkit.methods.treatment.treat`).
 
 Follows COINr (``R/impute.R``, v1.1.x) and returns a small frozen :class:`ImputeResult` whose
 ``.data`` is the imputed DataFrame (same index and columns as the input) and whose ``.log`` is
@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
-from .changelog import change_log
-from .checks import as_matrix
+from ...errors import DataError, SpecError
+from ..changelog import change_log
+from ..checks import as_matrix
 from .impute_panel import PANEL_METHODS, impute_panel
 from .impute_result import (
     IMPUTE_LOG_COLUMNS,

@@ -24,19 +24,19 @@ Outliers
 * :func:`treat_outliers` — COINr ``Treat()`` defaults: winsorise up to 5 points, else a
   log transform of the original values.
 
-The two halves live in their own modules, one per step: :mod:`toolkit.methods.impute` (imputation)
-and :mod:`toolkit.methods.outliers` (skewness/kurtosis, the outlier flag, winsorisation and the log
+The two halves live in their own modules, one per step: :mod:`toolkit.methods.imputation.impute` (imputation)
+and :mod:`toolkit.methods.treatment.outliers` (skewness/kurtosis, the outlier flag, winsorisation and the log
 transforms), with the helpers both need in the private :mod:`toolkit.methods.changelog`. This module
-is a thin façade that re-exports their public names, so ``toolkit.methods.treat.impute``,
+is a thin façade that re-exports their public names, so ``toolkit.methods.treatment.treat.impute``,
 ``treat.treat_outliers`` and the rest keep working.
 """
 
 from __future__ import annotations
 
 # the façade exports exactly what its two halves export, without repeating their lists
-from . import impute as _impute_module
+from ..imputation import impute as _impute_module
+from ..imputation.impute import *  # noqa: F403
 from . import outliers as _outliers_module
-from .impute import *  # noqa: F403
 from .outliers import *  # noqa: F403
 
 __all__ = [*_impute_module.__all__, *_outliers_module.__all__]

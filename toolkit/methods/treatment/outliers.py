@@ -1,4 +1,4 @@
-"""Outlier treatment (OECD/JRC step 3, second half; re-exported by :mod:`toolkit.methods.treat`).
+"""Outlier treatment (OECD/JRC step 3, second half; re-exported by :mod:`toolkit.methods.treatment.treat`).
 
 Follows COINr (``R/treat.R``, v1.1.x) and returns a small frozen :class:`TreatResult` whose
 ``.data`` is the treated DataFrame (same index and columns as the input) and whose ``.log`` is
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
-from .changelog import change_log
-from .checks import as_matrix
+from ...errors import DataError, SpecError
+from ..changelog import change_log
+from ..checks import as_matrix
 
 __all__ = [
     "TreatResult",

@@ -3,7 +3,7 @@
 Every kernel takes a stack ``a`` of shape (G, units, indicators) — a single matrix is a batch of
 one, ``a[None]`` — and returns weights of shape (G, indicators), non-negative and summing to 1.
 :func:`toolkit.build_index` reaches them through the pandas functions of
-:mod:`toolkit.methods.weights` (which validate and name things, then call the kernel on a batch
+:mod:`toolkit.methods.weighting.weights` (which validate and name things, then call the kernel on a batch
 of one); the Monte Carlo engine (:mod:`toolkit.robustness.engine`) calls them on large stacks.
 Formulas: ``methods.md`` §4.1, 4.5–4.7 and the OECD/JRC Handbook (2008) §6.1.
 
@@ -14,7 +14,7 @@ Parameters are checked once, where a specification is loaded (:mod:`toolkit.meth
 
 Shared conventions, defined once here:
 
-* **min–max** is :func:`toolkit.methods.normalise.minmax_kernel` (direction-aware; a constant
+* **min–max** is :func:`toolkit.methods.normalisation.normalise.minmax_kernel` (direction-aware; a constant
   column maps to the midpoint — such a column gets weight 0 whatever its value);
 * **constant indicators** carry no information: weight 0 (:func:`constant_columns`);
 * **component signs**: each eigenvector is oriented so that its elements sum to ≥ 0
@@ -31,8 +31,8 @@ import warnings
 
 import numpy as np
 
-from .checks import BatchError, first_failing
-from .normalise import minmax_kernel
+from ..checks import BatchError, first_failing
+from ..normalisation.normalise import minmax_kernel
 
 __all__ = [
     "constant_columns", "critic_kernel", "cv_kernel", "entropy_kernel", "kaiser_factors",
@@ -83,9 +83,9 @@ def _directions(directions, k):
 def entropy_kernel(a, directions=None, *, shift: float = 0.0, minmax: bool = True, details: bool = False):
     r"""Entropy weights (熵权法) of a stack (G, m, k).
 
-    With ``minmax`` (the textbook pipeline, :func:`toolkit.methods.weights.entropy_minmax`) each
+    With ``minmax`` (the textbook pipeline, :func:`toolkit.methods.weighting.weights.entropy_minmax`) each
     column is first min–maxed direction-aware and shifted by ``shift``; without it the data are
-    used as given (non-negative; :func:`toolkit.methods.weights.entropy`). Then
+    used as given (non-negative; :func:`toolkit.methods.weighting.weights.entropy`). Then
 
     .. math:: p_{ij} = x_{ij}/\sum_i x_{ij},\quad e_j = -\frac{1}{\ln m}\sum_i p_{ij}\ln p_{ij},
               \quad w_j \propto 1 - e_j
@@ -328,7 +328,7 @@ def varimax_kernel(L, *, normalize: bool = True, tol: float = 1e-12, max_iter: i
 
 def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue: float = 1.0,
                min_share=None, min_cumulative=None, n_factors=None, details: bool = False):
-    r"""PCA-based weights of a stack (G, m, k); see :func:`toolkit.methods.weights.pca`.
+    r"""PCA-based weights of a stack (G, m, k); see :func:`toolkit.methods.weighting.weights.pca`.
 
     Constant columns are left out (weight 0). The correlation matrix of the others, rounded to 12
     decimals (so that rounding noise in the data cannot reach the rotation), is eigen-decomposed

@@ -3,7 +3,7 @@
 Every function takes a units × indicators DataFrame (or what :func:`toolkit.methods.checks.as_matrix`
 accepts) and returns a Series indexed by indicator code in column order, ``name="weight"``,
 non-negative and summing to 1. Formulas follow ``methods.md`` §4.1, 4.3–4.7 and the OECD/JRC
-Handbook (2008) §6.1. :func:`ahp` and :func:`combine` live in :mod:`toolkit.methods.subjective`
+Handbook (2008) §6.1. :func:`ahp` and :func:`combine` live in :mod:`toolkit.methods.weighting.subjective`
 and are re-exported here.
 
 An indicator that carries no information (constant across units) gets weight 0 and a
@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
+from ..checks import as_directions, as_matrix
 from . import weight_kernels as kernels
-from .checks import as_directions, as_matrix
 from .subjective import RI_TABLES, AHPResult, InconsistentJudgementError, ahp, combine
 
 __all__ = [
@@ -58,7 +58,7 @@ def _constant(V: np.ndarray, columns, method: str) -> np.ndarray:
 
 def _params(name: str, params: dict) -> None:
     """Check parameters against the registry's declaration (SpecError naming the bad one)."""
-    from .registry import WEIGHTING
+    from ..registry import WEIGHTING
 
     WEIGHTING.check_params(name, params, where=name)
 
@@ -148,7 +148,7 @@ def entropy(X, *, return_details: bool = False):
     pipeline with min–max and benefit/cost handling is :func:`entropy_minmax`. A constant column
     (including all zeros) has ``d_j = 0``: weight 0 and a :class:`DegenerateIndicatorWarning`.
     ``return_details=True`` also returns a DataFrame with ``e`` and ``d`` per indicator.
-    The formula is :func:`toolkit.methods.weight_kernels.entropy_kernel`.
+    The formula is :func:`toolkit.methods.weighting.weight_kernels.entropy_kernel`.
 
     Raises :class:`DataError` for fewer than 2 units, negative or missing values, or when every
     indicator is constant.
@@ -217,7 +217,7 @@ def critic(X, directions=None, normalise: bool = True, *, return_details: bool =
     :class:`DegenerateIndicatorWarning`) and its correlations are *treated as 0*, so it adds
     ``1 − 0 = 1`` to every other indicator's conflict sum. ``return_details=True`` also
     returns ``{"sigma", "C", "r"}``. The formula is
-    :func:`toolkit.methods.weight_kernels.critic_kernel`.
+    :func:`toolkit.methods.weighting.weight_kernels.critic_kernel`.
 
     Note: pymcdm and pyrepo-mcda min–max every column as benefit; they agree with this function
     only when all indicators are benefit.
@@ -296,7 +296,7 @@ def varimax(loadings, normalize: bool = True, tol: float = 1e-12, max_iter: int 
     communality before rotating (Kaiser normalisation, the SPSS default) and scaled back.
     Iterates until the rotation matrix changes by less than ``tol``, from several fixed
     starting rotations, keeping the best varimax criterion
-    (:func:`toolkit.methods.weight_kernels.varimax_kernel`). Returns the rotated loadings
+    (:func:`toolkit.methods.weighting.weight_kernels.varimax_kernel`). Returns the rotated loadings
     (DataFrame in, DataFrame out).
 
     Examples
@@ -340,7 +340,7 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
     units and ≥ 2 non-constant indicators. ``return_details=True`` returns ``(weights, dict)``
     with ``eigenvalues``, ``explained_variance_ratio``, ``loadings``, ``rotated_loadings``,
     ``n_factors``, ``assignment``, ``factor_variance``. The formula is
-    :func:`toolkit.methods.weight_kernels.pca_kernel`.
+    :func:`toolkit.methods.weighting.weight_kernels.pca_kernel`.
 
     Examples
     --------

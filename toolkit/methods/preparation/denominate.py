@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
+from ...errors import DataError, SpecError
 
 __all__ = ["DenominateResult", "denominate"]
 

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from ..errors import DataError, SpecError
-from .checks import as_directions, as_matrix
+from ...errors import DataError, SpecError
+from ..checks import as_directions, as_matrix
 
 __all__ = [
     "minmax", "zscore", "rank", "percentile_rank", "vector", "sum_", "sum_share", "goalposts",
@@ -280,7 +280,7 @@ def vector(X, directions=None, reverse_cost=False) -> pd.DataFrame:
 
     By default **cost columns are not reversed**: classic TOPSIS keeps r for every column and
     handles cost criteria through the ideal points (min instead of max), see
-    :func:`toolkit.methods.aggregate.topsis`. With ``reverse_cost=True`` a cost column becomes 1 − r
+    :func:`toolkit.methods.aggregation.aggregate.topsis`. With ``reverse_cost=True`` a cost column becomes 1 − r
     (pymcdm/pyrepo convention), which reverses the order and leaves TOPSIS distances unchanged.
     A column whose values are all zero raises :class:`DataError`.
     """

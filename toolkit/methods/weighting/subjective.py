@@ -1,6 +1,6 @@
 """Subjective and combined weights: AHP pairwise comparisons and combination weighting (组合赋权).
 
-Re-exported by :mod:`toolkit.methods.weights`; import from there.
+Re-exported by :mod:`toolkit.methods.weighting.weights`; import from there.
 
 References
 ----------
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ...errors import DataError
 
 __all__ = ["AHPResult", "InconsistentJudgementError", "RI_TABLES", "ahp", "combination_coefficients", "combine",
            "combine_kernel"]
@@ -343,7 +343,7 @@ def combine_kernel(U, method: str = "linear", beta=None, *, details: bool = Fals
     total = w.sum(axis=-1, keepdims=True)
     bad = ~(total[:, 0] > 0)
     if bad.any():
-        from .checks import BatchError
+        from ..checks import BatchError
 
         raise BatchError(int(np.flatnonzero(bad)[0]),
                          f"combine: {method} combination is 0 for every indicator (each indicator has weight 0 "

@@ -24,6 +24,7 @@ OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, §6.1 (BoD).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,10 +32,56 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from ..errors import DataError, SpecError
-from .checks import BatchError, as_matrix
+from ...errors import DataError, SpecError
+from ..checks import BatchError, as_matrix
 
-__all__ = ["BoDResult", "bod", "bod_kernel", "bod_scores"]
+__all__ = ["BoDResult", "BoDZeroShareWarning", "bod", "bod_kernel", "bod_scores", "check_share_bounds"]
+
+
+class BoDZeroShareWarning(UserWarning):
+    """A positive ``lower`` share bound meets units with a 0 on some child: those units score 0
+    (the share of a 0 child is 0, below any positive bound, whatever the weights)."""
+
+
+def check_share_bounds(lower, upper, k: int, where: str = "bod") -> None:
+    """Check that scalar share bounds can be met by a block of ``k`` children: every child's
+    share lies in [lower, upper] and the shares sum to 1, which positive weights can only do
+    when ``k·lower ≤ 1 ≤ k·upper``. A block with one child needs ``upper`` ≥ 1.
+
+    Raises
+    ------
+    SpecError
+        Bounds outside [0, 1], ``lower > upper``, or bounds no weights can meet; the message
+        names ``where`` and the number of children.
+
+    Examples
+    --------
+    >>> check_share_bounds(0.05, 0.6, 3)
+    >>> check_share_bounds(0.05, 0.6, 1, where="HEALTH")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SpecError: HEALTH: BoD share bounds (lower 0.05, upper 0.6) cannot be met by 1 child: its share is 1 > upper 0.6 (positive weights need k·lower ≤ 1 ≤ k·upper); raise upper to at least 1, or aggregate this block with another method
+    >>> check_share_bounds(None, 0.3, 3, where="HDI")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SpecError: HDI: BoD share bounds (lower None, upper 0.3) cannot be met by 3 children: 3 × 0.3 = 0.9 < 1 (positive weights need k·lower ≤ 1 ≤ k·upper); raise upper to at least 0.3333
+    """
+    for name, v in (("lower", lower), ("upper", upper)):
+        if v is not None and not 0 <= float(v) <= 1:
+            raise SpecError(f"{where}: BoD {name} share bound must be in [0, 1], got {v}")
+    if lower is not None and upper is not None and float(lower) > float(upper):
+        raise SpecError(f"{where}: BoD lower share bound ({lower}) exceeds upper ({upper})")
+    head = f"{where}: BoD share bounds (lower {lower}, upper {upper}) cannot be met by {k} child{'ren' * (k != 1)}"
+    rule = "(positive weights need k·lower ≤ 1 ≤ k·upper)"
+    if upper is not None and k * float(upper) < 1 - 1e-12:
+        if k == 1:
+            raise SpecError(f"{head}: its share is 1 > upper {upper} {rule}; raise upper to at least 1, "
+                            "or aggregate this block with another method")
+        raise SpecError(f"{head}: {k} × {upper} = {k * float(upper):g} < 1 {rule}; raise upper to at least "
+                        f"{1 / k:.4g}")
+    if lower is not None and k * float(lower) > 1 + 1e-12:
+        raise SpecError(f"{head}: {k} × {lower} = {k * float(lower):g} > 1 {rule}; lower lower to at most "
+                        f"{1 / k:.4g}")
 
 
 @dataclass(frozen=True)
@@ -164,6 +211,10 @@ def bod_kernel(C, W=None, *, lower=None, upper=None, excluded=None, index=None) 
         Y = C[g if C.shape[0] > 1 else 0]
         keep = np.ones(Y.shape[1], dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)[g]
         Y = Y[:, keep]
+        try:
+            check_share_bounds(lower, upper, Y.shape[1])
+        except SpecError as exc:
+            raise BatchError(g, str(exc)) from None
         if np.isnan(Y).any():
             raise BatchError(g, "bod: missing values among the children; impute first")
         if (Y < 0).any():
@@ -172,6 +223,8 @@ def bod_kernel(C, W=None, *, lower=None, upper=None, excluded=None, index=None) 
         Y = Y[:, Y.max(axis=0) > 0]  # a child that is 0 for every unit cannot add to any score
         if Y.shape[1] == 0:
             continue
+        if lower is not None and float(lower) > 0 and Y.shape[1] > 1:
+            _warn_zero_children(Y, np.full(Y.shape[1], float(lower)))
         k = Y.shape[1]
         lo = np.full(k, np.nan if lower is None else float(lower))
         hi = np.full(k, np.nan if upper is None else float(upper))
@@ -181,6 +234,15 @@ def bod_kernel(C, W=None, *, lower=None, upper=None, excluded=None, index=None) 
             raise BatchError(g, f"bod: no feasible weights under the share bounds (lower {lower}, upper {upper}) "
                                 f"for unit {exc.unit}: {exc}") from None
     return out
+
+
+def _warn_zero_children(Y: np.ndarray, lo: np.ndarray) -> None:
+    """Warn (:class:`BoDZeroShareWarning`) when a positive lower bound meets a 0 child."""
+    zero = int(((Y == 0) & (np.nan_to_num(lo) > 0)[None, :]).any(axis=1).sum())
+    if zero:
+        warnings.warn(f"bod: the lower share bound scores 0 the {zero} unit(s) with a 0 on a bounded child (a 0 "
+                      "child's share is 0 whatever the weights); min–max to [0, …] gives every child's worst "
+                      "unit a 0 — normalise to [1, …] or drop the lower bound", BoDZeroShareWarning, stacklevel=3)
 
 
 def _bounds(value, columns, what: str) -> np.ndarray:
@@ -245,8 +307,9 @@ def bod(X, lower=None, upper=None) -> BoDResult:
     lo, hi = _bounds(lower, list(X.columns), "lower"), _bounds(upper, list(X.columns), "upper")
     if np.nansum(lo) > 1 + 1e-12:
         raise SpecError(f"bod: the lower share bounds sum to {np.nansum(lo):g} > 1")
-    if not np.isnan(hi).any() and hi.sum() < 1 - 1e-12:
+    if np.where(np.isnan(hi), 1.0, hi).sum() < 1 - 1e-12:  # a child with no upper bound may take it all
         raise SpecError(f"bod: the upper share bounds sum to {hi.sum():g} < 1")
+    _warn_zero_children(Y, lo)
     try:
         score, W = _solve(Y, lo, hi)
     except _Infeasible as exc:
@@ -285,8 +348,6 @@ def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
     X = as_matrix(X, name="bod")
     if (X.to_numpy() < 0).any():
         return bod(X, lower=lower, upper=upper).scores  # the error names the unit and indicator
-    for v in (lower, upper):
-        if v is not None and not 0 <= float(v) <= 1:
-            raise SpecError(f"bod: share bounds must be in [0, 1], got {v}")
+    check_share_bounds(lower, upper, X.shape[1])
     return pd.Series(bod_kernel(X.to_numpy(dtype=float)[None], lower=lower, upper=upper)[0], index=X.index,
                      name="bod")

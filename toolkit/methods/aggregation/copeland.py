@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
-from .checks import BatchError, as_matrix
+from ...errors import DataError
+from ..checks import BatchError, as_matrix
 
 __all__ = ["copeland", "copeland_kernel", "outranking_kernel", "outranking_matrix"]
 

@@ -13,7 +13,7 @@ Every method has one public numpy kernel (:func:`generalised_mean_kernel`,
 :func:`topsis_kernel`, :func:`grey_relational_kernel`) whose input has (units, indicators) as its
 last two axes and whose weights have the indicators on their last axis: the pandas functions
 here call it on one matrix, the Monte Carlo engine on (replications × units × indicators) at once
-with one weight vector per replication (through :mod:`toolkit.methods.aggregate_batch`).
+with one weight vector per replication (through :mod:`toolkit.methods.aggregation.aggregate_batch`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
-from .checks import as_directions, as_matrix, as_weights
-from .normalise import minmax_kernel, quiet, vector_kernel
+from ...errors import DataError, SpecError
+from ..checks import as_directions, as_matrix, as_weights
+from ..normalisation.normalise import minmax_kernel, quiet, vector_kernel
 
 __all__ = [
     "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
+from ...errors import DataError, SpecError
 
 __all__ = ["SCREEN_RULES", "ScreenResult", "screen_units"]
 

@@ -1,14 +1,14 @@
 """Panel imputation: filling gaps across years within each unit (COINr ``impute_panel``),
-logged cell by cell like every imputer (:class:`~toolkit.methods.impute_result.ImputeResult`)."""
+logged cell by cell like every imputer (:class:`~toolkit.methods.imputation.impute_result.ImputeResult`)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, SpecError
-from .changelog import change_log
-from .checks import as_matrix
+from ...errors import DataError, SpecError
+from ..changelog import change_log
+from ..checks import as_matrix
 from .impute_result import (
     PANEL_LOG_COLUMNS,
     ImputeResult,
