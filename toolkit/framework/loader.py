@@ -105,6 +105,9 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
     else:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
+        from ..publish.guard import protect
+
+        protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
     from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text
 

@@ -307,7 +307,17 @@ def write_compare(data, specs, out, *, year: int | None = None, uspec=None, quot
     --------
     >>> write_compare(data, ["configs/default.yaml", "configs/studio.yaml"], "reports/compare")  # doctest: +SKIP
     """
+    from ..publish.guard import check_targets, protected_inputs
+
     out = Path(out)
+    paths = [s for s in (*specs, uspec) if isinstance(s, str | Path)]
+    with protected_inputs(*paths):  # the specifications are never written over
+        # checked before the folder is made and anything computed
+        check_targets(files=[out / "compare.html", out / "selection.html"])
+        return _write_compare(data, specs, out, year=year, uspec=uspec, quota=quota, by=by, n=n, seed=seed)
+
+
+def _write_compare(data, specs, out: Path, *, year, uspec, quota, by, n, seed) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     c = compare_specs(data, specs, year=year)
     pages = {out / "compare.html": compare_html(c, lang)}
