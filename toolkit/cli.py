@@ -67,16 +67,13 @@ def run_safely(args) -> int:
     report", with the traceback written to a log file, never to the screen.
     """
     lang = getattr(args, "lang", None) or "zh"
-    try:
-        try:
-            return _run(args)
-        except ValidationError as err:
-            _print_report(err, lang)
-            if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
-                from .reports.workbook import write_problems
+    from .publish.guard import argument_inputs, protected_inputs
 
-                print(write_problems(err, args.out, lang), file=sys.stderr)
-            return EXIT_INVALID
+    try:
+        # every file an argument names (but --out/--run) is an input: the publishing layer
+        # refuses to write over it (docs/safety.md, "Inputs are never written")
+        with protected_inputs(*argument_inputs(args)):
+            return _run_command(args, lang)
     except ToolkitError as err:
         print(message("error", lang, error=message_in(err, lang)), file=sys.stderr)
         return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
@@ -93,6 +90,18 @@ def run_safely(args) -> int:
         else:
             print(f"internal error, please report it. Details were written to: {log}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _run_command(args, lang: str) -> int:
+    try:
+        return _run(args)
+    except ValidationError as err:
+        _print_report(err, lang)
+        if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
+            from .reports.workbook import write_problems
+
+            print(write_problems(err, args.out, lang), file=sys.stderr)
+        return EXIT_INVALID
 
 
 def _os_message(err: OSError, lang: str) -> str:
@@ -293,7 +302,7 @@ def _run(args) -> int:
 
         first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
         for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
-                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n):
+                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n, lang=args.lang):
             print(path)
     elif args.command == "reports":
         from .files import output_lock

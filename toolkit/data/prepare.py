@@ -67,8 +67,9 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     ['demo_synthetic_returns.csv', 'demo_synthetic_returns.meta.json', 'demo_synthetic_returns.parquet']
     """
     from ..files import output_lock
+    from ..publish.guard import protected_inputs
 
-    with output_lock(out_dir):
+    with protected_inputs(path), output_lock(out_dir):  # the return is never written over
         return _prepare(path, out_dir, framework)
 
 
@@ -169,6 +170,9 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     # read the parquet and its .meta.json from one generation (prepare publishes them together)
     real = path.resolve() if path.is_symlink() else path
     meta_path = real.with_suffix(".meta.json")
+    from ..publish.guard import protect
+
+    protect(path, meta_path)  # inputs of the running command: never written over
     try:
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     except (OSError, ValueError):

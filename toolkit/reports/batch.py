@@ -151,7 +151,11 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     options = dict(by=by, only=only, lang=lang, year=year, workers=workers, executor=executor,
                    scheduler=scheduler, force=force, out=out, run=run, n_uncertainty=n_uncertainty, seed=seed,
                    notebook=notebook, progress=progress, pdf=pdf, framework=framework, workbook=workbook)
-    with output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
+    from ..publish.guard import protected_inputs
+
+    # the inputs are never written over (a run folder holding the data is refused before anything is written)
+    with protected_inputs(data_path, spec_path, notebook, framework if isinstance(framework, str | Path) else None), \
+            output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
         return _run_reports(data_path, spec_path, **options)
 
 

@@ -176,6 +176,9 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from ..files import neutralise_formulas, neutralise_text, normalise_zip, write_atomic
+    from ..publish.guard import check_targets
+
+    check_targets(files=[path])  # before the workbook is built: never over one of the command's inputs
 
     wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
     fixed = dt.datetime(2024, 4, 8)
@@ -382,5 +385,8 @@ def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
     >>> openpyxl.load_workbook(path).sheetnames
     ['Problems']
     """
+    from ..publish.guard import protected_inputs
+
     title = "校验问题" if lang == "zh" else "Problems"
-    return write_sheets({title: (problem_sheet(err, lang), {})}, path)
+    with protected_inputs(getattr(err, "source", None)):  # the return checked is never overwritten by its report
+        return write_sheets({title: (problem_sheet(err, lang), {})}, path)

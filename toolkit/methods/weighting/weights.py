@@ -93,6 +93,9 @@ def from_file(path, columns=None) -> pd.Series:
     path = Path(path)
     if not path.is_file():
         raise DataError(f"from_file: no such file {str(path)!r}")
+    from ...publish.guard import protect
+
+    protect(path)  # an input of the running command: never written over
     suffix = path.suffix.lower()
     if suffix == ".csv":
         table = pd.read_csv(path, dtype={"code": str}, encoding="utf-8-sig")
