@@ -302,7 +302,7 @@ def _run(args) -> int:
 
         first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
         for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
-                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n):
+                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n, lang=args.lang):
             print(path)
     elif args.command == "reports":
         from .files import output_lock
