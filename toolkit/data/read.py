@@ -105,7 +105,12 @@ class IndicatorData:
         return t.set_index(["unit_id", "year"])[cols].astype(float)
 
     def units(self, year: int | None = None) -> pd.DataFrame:
-        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`."""
+        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`.
+
+        Denominator columns come back as numbers; every other column — groups, names and
+        attributes such as a published value (``hdi_published``, ``hdi_rank_2022``) — as
+        **text**, as read: convert with ``data.units()["hdi_published"].astype(float)`` where a
+        number is needed."""
         t = self.table if year is None else self.table[self.table["year"] == year]
         idx = "unit_id" if year is not None else ["unit_id", "year"]
         return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]

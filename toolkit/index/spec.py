@@ -28,8 +28,10 @@ from .spec_checks import check_sections, denominators_for, suggest_key  # noqa: 
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
 
-_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
-             "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+_SECTIONS = {"spec_version", "name", "description", "framework", "years", "exclude", "panel", "denomination",
+             "imputation", "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+# ``exclude`` (indicators or aggregates left out, toolkit.framework.exclude) has no default entry, so
+# that a spec without it keeps the hash it always had
 
 DEFAULTS: dict = {
     "spec_version": 1,
@@ -131,6 +133,11 @@ class IndexSpec:
     @property
     def name(self) -> str:
         return self.data["name"]
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """The codes the spec leaves out (``exclude:``; empty when it names none)."""
+        return tuple(self.data.get("exclude") or ())
 
     def to_dict(self) -> dict:
         return _thaw(self.data)

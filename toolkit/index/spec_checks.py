@@ -88,6 +88,11 @@ def check_sections(s: dict, where: str, fw) -> None:
     for code in out["skip"]:
         if code not in fw:
             raise SpecError(f"{where}: outliers.skip names {code!r}, which is not in framework {fw.id}")
+    full, fw = fw, _without_excluded(s, fw, where)
+    if fw is not full:  # settings keyed by an excluded code have nothing left to set
+        from ..framework.exclude import gone_codes, scrub
+
+        s = scrub(s, gone_codes(full, fw))
     _check_normalisation(s["normalisation"], where, fw, reg)
     from .params import check_indicator_params
 
@@ -118,6 +123,18 @@ def check_sections(s: dict, where: str, fw) -> None:
                     raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
                 check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
     _check_optimal_parents(s, where, fw, tree)
+
+
+def _without_excluded(s: dict, fw, where: str):
+    """The framework the rest of the spec is checked against: without the ``exclude:`` codes."""
+    from ..framework.exclude import without
+
+    exclude = s.get("exclude")
+    if exclude is None:
+        return fw
+    if not isinstance(exclude, list) or not all(isinstance(c, str) for c in exclude):
+        raise SpecError(f"{where}: exclude must be a list of indicator or aggregate codes, got {exclude!r}")
+    return without(fw, exclude, where)
 
 
 def _node_choice(section: Mapping, level: str, node: str) -> dict:
