@@ -286,21 +286,21 @@ def test_units_in_no_roster_are_reported_and_kept(tmp_path):
 
 
 def test_an_output_folder_holding_an_input_is_refused(tmp_path):
-    """The returns' folder itself, a folder holding it, or one holding the roster: refused by the write
-    guard before anything is read or written."""
+    """The returns' folder itself, a folder holding it, or one holding the roster: refused before
+    anything is read or written."""
     header, notice, rows = demo()
     (tmp_path / "r").mkdir()
     _csv(tmp_path / "r" / "a.csv", header, notice, rows[:2])
     before = snapshot(tmp_path)
-    with pytest.raises(InputClash):
+    with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path / "r")
-    with pytest.raises(InputClash):
+    with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path)
     assert snapshot(tmp_path) == before
     (tmp_path / "out").mkdir()
     write_roster(tmp_path / "out" / "roster.xlsx", rows[:2])
     before = snapshot(tmp_path)
-    with pytest.raises(InputClash):
+    with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "out" / "roster.xlsx")
     assert snapshot(tmp_path) == before
     with pytest.raises(UsageError):

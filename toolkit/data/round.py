@@ -10,10 +10,10 @@ step (:func:`toolkit.publish.write_folder_atomic`), the output folder:
 - ``collection.xlsx`` and ``collection.html``: the status (:mod:`toolkit.reports.collection`);
 - ``cache.json`` and ``cache.parquet``: what was read, so that an unchanged file is not read again.
 
-No input is ever written, moved or removed: every return and the roster are declared to the
-publishing layer's write guard (:func:`toolkit.publish.guard.protected_inputs`), and an output
-folder that is, or holds, one of them is refused before anything is read (an output folder
-inside the returns' folder is allowed: it is not read as a return).
+No input is ever written, moved or removed: an output folder that is or holds the returns' folder
+or the roster is refused first (:func:`check_paths`), and every return and the roster are declared
+to the publishing layer's write guard (:func:`toolkit.publish.guard.protected_inputs`), which
+refuses any other way of writing over one of them (a hard link to a return inside ``--out``).
 """
 
 from __future__ import annotations
@@ -70,12 +70,23 @@ class Round:
         return 1 if self.problems or self.merged.conflicts else 0
 
 
-def check_paths(folder: Path, roster: Path | None) -> None:
-    """The returns' folder must be a folder and the roster a file (usage errors)."""
+def check_paths(folder: Path, out: Path, roster: Path | None) -> None:
+    """Refuse, before anything is read, an output folder that is or holds the returns' folder or the
+    roster (it would be replaced whole, and its outputs read back as returns next time). An output
+    folder inside the returns' folder is allowed: it is not read as a return. Every other clash (a
+    link to a return inside ``--out``) is the write guard's (:mod:`toolkit.publish.guard`)."""
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder of returns", f"{folder} 不是存放填报文件的文件夹")
-    if roster is not None and not roster.is_file():
-        raise UsageError(f"the roster {roster} is not a file", f"名单 {roster} 不是文件")
+    f, o = folder.resolve(), out.resolve()
+    if o == f or o in f.parents:
+        raise UsageError(f"--out {out} holds the returns' folder {folder}: its files would be replaced; choose "
+                         "another --out", f"--out {out} 包含填报文件夹 {folder}，会替换其中的文件：请换一个 --out")
+    if roster is not None:
+        if not roster.is_file():
+            raise UsageError(f"the roster {roster} is not a file", f"名单 {roster} 不是文件")
+        if o in roster.resolve().parents:
+            raise UsageError(f"the roster {roster} is inside --out {out}: move it or choose another --out",
+                             f"名单 {roster} 位于 --out {out} 之内：请移出名单或换一个 --out")
 
 
 def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
@@ -124,18 +135,16 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     (100, 0, ['cache.json', 'cache.parquet', 'collected.csv'])
     """
     from ..files import output_lock
-    from ..publish.guard import check_targets, protected_inputs
+    from ..publish.guard import protected_inputs
 
     folder, out = Path(folder), Path(out)
     roster = Path(roster) if roster is not None else None
-    check_paths(folder, roster)
+    check_paths(folder, out, roster)
     # the output folder (when it lies inside) and the roster are not returns; an --out naming a file is
     # not skipped, so that the guard sees it is a return
     files = find_returns(folder, skip=(*([out] if out.is_dir() else []), *([roster] if roster else [])))
-    # every return and the roster are inputs: the publishing layer refuses to write over any of them,
-    # and an output folder that is, or holds, one of them is refused before anything is read
+    # every return and the roster are inputs: the publishing layer refuses to write over any of them
     with protected_inputs(*files, roster):
-        check_targets(folders=[out])
         fw = framework if isinstance(framework, Framework) else load_framework(framework)
         with output_lock(out):
             return _collect(folder, out, roster, fw, files, lang)
