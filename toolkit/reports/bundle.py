@@ -22,6 +22,7 @@ import pandas as pd
 from .. import __version__
 from ..files import write_folder_atomic
 from ..framework.model import Framework, load_framework
+from .scale import result_scale
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only
 # loads a bundle should not import scipy, scikit-learn and pandera
@@ -128,6 +129,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
         "synthetic": bool(getattr(data, "is_synthetic", False)),
         "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "excluded": list(r.spec.excluded),
         "framework": fw.id, "framework_version": fw.version, "framework_sha256": fw.sha256,
         "toolkit_version": __version__,
         "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -136,6 +138,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "not_computed": {k: v for k, v in (("intervals", intervals.attrs.get("reason")),
                                            ("typology", typ.attrs.get("reason"))) if v},
         "notes": list(getattr(data, "notes", ()) or ()),
+        "scale": result_scale(r).to_dict(),  # the axes and decimals every page shows scores with
     }
     tables.update(typology=typ, intervals=intervals)
     return Bundle(tables, meta, fw)
