@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # replaced by a frozen copy of the tree while the script runs
 PYTHON = sys.executable
 
 _COMPARE = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
@@ -206,6 +206,17 @@ def run_mutant(m: Mutant, tests: list[str], shadow: Path, timeout: float) -> Mut
     return m
 
 
+def _copy_tree(src: Path, dst: Path) -> Path:
+    """The parts of the repository the tests need, copied to ``dst``."""
+    for part in ("toolkit", "tests", "configs", "data", "docs"):
+        if (src / part).exists():
+            shutil.copytree(src / part, dst / part, ignore=shutil.ignore_patterns("__pycache__", "_build", "processed"))
+    for name in ("pyproject.toml", "mkdocs.yml"):
+        if (src / name).exists():
+            shutil.copy2(src / name, dst / name)
+    return dst
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", nargs="*", default=None, help="files to mutate (default: toolkit/methods/**/*.py)")
@@ -215,10 +226,14 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=float, default=240.0, help="seconds per mutant before it counts as killed")
     ap.add_argument("--out", default=None, help="write every mutant and its outcome as JSON")
     args = ap.parse_args(argv)
+    global ROOT
     files = [Path(f) for f in args.files] if args.files else sorted(
         p.relative_to(ROOT) for p in (ROOT / "toolkit" / "methods").rglob("*.py") if p.name != "__init__.py")
     with tempfile.TemporaryDirectory(prefix="mutate-") as tmp:
         work = Path(tmp)
+        # a frozen copy of the tree: the sites, the coverage map and the mutants all come from it, so
+        # editing the working tree while the script runs changes nothing
+        ROOT = _copy_tree(ROOT, work / "frozen")
         t0 = time.perf_counter()
         covered = coverage_map(args.tests, files, work)
         print(f"coverage map: {len(covered)} covered lines in {time.perf_counter() - t0:.0f} s", flush=True)
@@ -228,14 +243,7 @@ def main(argv=None) -> int:
         sample = rng.sample(live, min(args.sample, len(live)))
         print(f"{len(every)} mutation sites, {len(live)} on covered lines; {len(sample)} drawn (seed {args.seed})",
               flush=True)
-        shadow = work / "tree"
-        for part in ("toolkit", "tests", "configs", "data", "docs"):
-            src = ROOT / part
-            if src.exists():
-                shutil.copytree(src, shadow / part, ignore=shutil.ignore_patterns("__pycache__", "_build", "processed"))
-        for name in ("pyproject.toml", "mkdocs.yml"):
-            if (ROOT / name).exists():
-                shutil.copy2(ROOT / name, shadow / name)
+        shadow = _copy_tree(ROOT, work / "tree")
         for k, m in enumerate(sample, 1):
             run_mutant(m, sorted(covered[(m.file, m.line)]), shadow, args.timeout)
             print(f"[{k}/{len(sample)}] {m.status:8s} {m.file}:{m.line} {m.before!r} → {m.after!r} "
