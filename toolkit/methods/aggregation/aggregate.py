@@ -31,11 +31,11 @@ from ..normalisation.normalise import minmax_kernel
 from .aggregate_batch import grey_relational_batch, power_mean_batch, topsis_batch
 from .bod import ENTRY as bod_entry
 from .copeland import ENTRY as copeland_entry
+from .kernels import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
 from .mazziotta_pareto import ENTRY as mpi_entry
 from .mean_min import ENTRY as mean_min_entry
 from .order_m import ENTRY as robust_bod_entry
 from .wroclaw import ENTRY as wroclaw_entry
-from .kernels import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
 
 __all__ = [
     "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
-from ..declared import Method, Param
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["PENALTIES", "mpi", "mpi_kernel"]
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecError
-from ..declared import Method, Param
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["mean_min", "mean_min_kernel"]
 

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from ..declared import Method, Param
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["peer_ratios", "robust_bod", "robust_bod_kernel"]
 

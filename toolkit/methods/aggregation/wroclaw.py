@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..declared import Method
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method
 
 __all__ = ["wroclaw", "wroclaw_kernel"]
 

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from ..declared import Method, Param
 from ..checks import as_directions, as_matrix
+from ..declared import Method, Param
 
 __all__ = ["ampi", "identity"]
 
