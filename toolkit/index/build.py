@@ -37,33 +37,12 @@ from .. import __version__
 from ..data.read import IndicatorData
 from ..errors import DataError, FrameworkError, SpecError
 from ..framework.model import Framework
+from ..framework.tree import index_leaves, index_tree  # noqa: F401 (re-exported: the old place)
 from ..methods.registry import AGGREGATION
 from . import steps
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
-
-
-def index_tree(fw: Framework) -> dict[str, list[str]]:
-    """Parent → children of the tree the index aggregates (raw-stage roll-ups are leaves)."""
-    tree: dict[str, list[str]] = {}
-
-    def visit(code: str) -> None:
-        node = fw.node(code)
-        if node.is_leaf or (node.rollup or {}).get("stage") == "raw":
-            return
-        tree[code] = list(node.children)
-        for c in node.children:
-            visit(c)
-
-    visit(fw.root.code)
-    return tree
-
-
-def index_leaves(fw: Framework) -> list[str]:
-    tree = index_tree(fw)
-    kids = [c for cs in tree.values() for c in cs]
-    return [c for c in kids if c not in tree]
 
 
 @dataclass(frozen=True)
