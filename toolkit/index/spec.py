@@ -80,7 +80,9 @@ def _kept_on_method_change(path: tuple, method) -> set:
     if path == ("normalisation",):
         return {"overrides"}
     if path == ("imputation",):
-        return {"panel", "by"} if str(method).startswith("group_") else {"panel"}
+        from ..methods.registry import IMPUTATION
+
+        return {"panel", "by"} if method in IMPUTATION and IMPUTATION[method].grouped else {"panel"}
     if path == ("denomination",):
         return set() if method == "none" else {"by"}
     return None  # every other block merges key by key

@@ -56,12 +56,13 @@ def check_sections(s: dict, where: str, fw) -> None:
     imp = s["imputation"]
     _keys(imp, {"panel", "method", "by", "params"}, "imputation", where)
     reg.PANEL.get(imp["panel"], where, "imputation.panel")
-    reg.IMPUTATION.get(imp["method"], where, "imputation.method")
-    if imp["method"].startswith("group_"):
+    imputer = reg.IMPUTATION.get(imp["method"], where, "imputation.method")
+    if imputer.grouped:
         _one_of(imp["by"], tuple(fw.group_columns), f"imputation.by (needed by group methods; the group "
                 f"columns framework {fw.id} declares)", where)
     elif imp["by"] is not None:
-        raise SpecError(f"{where}: imputation.by is only used by group_mean/group_median, not {imp['method']!r}")
+        raise SpecError(f"{where}: imputation.by is only used by "
+                        f"{'/'.join(m.name for m in reg.IMPUTATION if m.grouped)}, not {imp['method']!r}")
     reg.IMPUTATION.check_params(imp["method"], imp["params"], f"{where}: imputation.params")
     _check_denomination(s["denomination"], fw, where, reg)
     scr = s["screening"]
