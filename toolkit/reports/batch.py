@@ -261,7 +261,9 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     from .index_page import index_html
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
-    write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    index = run_dir / "index.html"
+    if not index.is_file() or index.read_text("utf-8") != page:  # unchanged: its PDF stays up to date
+        write_atomic(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     if pdf:  # every page of the run whose PDF is missing or older than it, the overview too
         pages = [run_dir / rec["filename"] for rec in records.values()
                  if rec.get("status") == "ok" and rec.get("lang", lang) == lang] + [run_dir / "index.html"]

@@ -373,7 +373,7 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
     size = 11
     lab_w = min(260.0, max((text_width(r, size) for r in rows), default=60) + 10)
     cw = (width - lab_w) / max(1, len(cols))
-    col_lines = [wrap(c, cw - 4, size) for c in cols]
+    col_lines = [wrap(c, cw - 4, size, lines=3) for c in cols]
     head = 6 + max((len(x) for x in col_lines), default=1) * (size + 2) + (22 if title else 0)
     rh = 16
     h = head + rh * len(rows) + 4
