@@ -105,13 +105,19 @@ class IndicatorData:
         return t.set_index(["unit_id", "year"])[cols].astype(float)
 
     def units(self, year: int | None = None) -> pd.DataFrame:
-        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`."""
+        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`.
+
+        Denominator columns come back as numbers; every other column — groups, names and
+        attributes such as a published value (``hdi_published``, ``hdi_rank_2022``) — as
+        **text**, as read: convert with ``data.units()["hdi_published"].astype(float)`` where a
+        number is needed."""
         t = self.table if year is None else self.table[self.table["year"] == year]
         idx = "unit_id" if year is not None else ["unit_id", "year"]
         return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]
 
 
-def read_indicators(path: str | Path, framework: Framework | str | Path | None = None) -> IndicatorData:
+def read_indicators(path: str | Path, framework: Framework | str | Path | None = None, *,
+                    wide: str | dict | None = None) -> IndicatorData:
     """Read, convert and check an indicator return.
 
     Parameters
@@ -123,6 +129,10 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         the only visible sheet.
     framework : Framework, str or Path, optional
         The framework (default: the Shandong 产业大脑 framework) or its name or file.
+    wide : str or dict, optional
+        A wide file, one column per indicator and year: the column pattern (``"{code}_{year}"``)
+        or ``{"pattern": …, "other": "ignore"}`` (:mod:`toolkit.data.wide`). Default: the
+        framework's ``wide:`` entry, if any; else the file is long (one row per unit and year).
 
     Returns
     -------
@@ -145,6 +155,11 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
 
     # the template's label rows are notes, recognised by their exact first cells for this framework
     raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw))
+    wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
+    if wide:  # one column per indicator and year (toolkit.data.wide)
+        from .wide import melt_raw
+
+        raw = melt_raw(raw, fw, **wide)
     file = str(path)
     df, problems, skip, conversions = interpret(raw, fw)
     notes = raw.notes
