@@ -79,7 +79,7 @@ def _own_framework(folder: Path) -> Path:
 
 
 def test_a_framework_that_is_not_shipped_travels_by_its_file(tmp_path, capsys):
-    from toolkit.framework.model import available_frameworks
+    from toolkit.framework.loader import available_frameworks
     from toolkit.reports.bundle import load_bundle
 
     assert "my_own_hdi" not in available_frameworks()

@@ -157,7 +157,7 @@ def parse_amount(value, node, *, allow_percent: bool = False) -> tuple[float | N
 
     A unit that cannot be converted is an error asking to remove it, naming the indicator.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> node = load_framework().node("L1P1")
     >>> parse_amount("1,296亿元", node)
     (1296.0, True)
@@ -303,7 +303,7 @@ def match_header(header, framework: Framework) -> HeaderMatch:
     alias, optionally with the code in front and a unit in brackets behind. Each header is
     matched once per framework object; later files with the same header reuse the match.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> match_header("gnipc", load_framework("undp_hdi")).column
     'GNI'
     """

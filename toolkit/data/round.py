@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ToolkitError, UsageError
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .collect import (
     SOURCE_COLUMNS,
     ReadCache,

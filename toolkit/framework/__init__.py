@@ -16,8 +16,10 @@ _NAMES = {
     'cities': 'geo',
     'city_code': 'geo',
     'city_name': 'geo',
+    'index_tree': 'tree',
+    'index_leaves': 'tree',
 }
-_MODULES = ['model', 'loader', 'units', 'wording', 'geo']
+_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'tree']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -21,7 +21,8 @@ import pandas as pd
 
 from .. import __version__
 from ..files import write_folder_atomic
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .scale import result_scale
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only

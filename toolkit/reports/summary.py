@@ -145,7 +145,7 @@ def indicator_label(fw, code: str, lang: str) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> indicator_label(fw, "L2P1_STORAGE", "zh"), indicator_label(fw, "L1P1", "en")
     ('存储与计算资源 · 存储资源', 'Industry scale')

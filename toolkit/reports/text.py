@@ -122,7 +122,7 @@ def t(key: str, lang: str, fw=None) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> t("rank", "en"), t("rank", "zh")
     ('Rank', '排名')
     >>> t("this", "en", load_framework()), t("this", "en", load_framework("undp_hdi"))
@@ -248,7 +248,7 @@ def unit_name(row, lang: str, fw) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> row = {"unit_id": "SD-B001", "brain_name": "青岛市即墨区生物医药产业大脑", "city": "青岛市", "industry": "生物医药"}
     >>> unit_name(row, "en", load_framework()), unit_name(row, "zh", load_framework())
     ('Qingdao Biomedicine Industrial Brain', '青岛市即墨区生物医药产业大脑')

@@ -302,6 +302,35 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) 
     return write_workbook(_ResultTables(result, notes), path, lang)
 
 
+def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
+    """:func:`toolkit.index.export.write_results`, and with ``lang`` also ``results.xlsx`` in that
+    language, in the same atomic folder (what ``python -m toolkit index --lang`` writes).
+
+    Parameters
+    ----------
+    result : IndexResult
+    out_dir : folder written into
+    lang : "zh", "en" or None (no workbook)
+
+    Returns
+    -------
+    dict of str to Path
+        As :func:`~toolkit.index.export.write_results`, with ``xlsx`` when a workbook was written.
+
+    Examples
+    --------
+    >>> import tempfile, toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> paths = write_results_with_workbook(r, tempfile.mkdtemp(), "en")
+    >>> paths["xlsx"].name, paths["xlsx"].is_file()
+    ('results.xlsx', True)
+    """
+    from ..index.export import write_results
+
+    extra = None if lang is None else {"results.xlsx": lambda tmp: write_result_workbook(result, tmp, lang)}
+    return write_results(result, out_dir, extra=extra)
+
+
 def header_letters(source: str | Path) -> dict[str, str]:
     """Excel column letter of each column of a return, keyed by its code (a header such as
     ``L1P2 产业布局（个）`` belongs to code ``L1P2``) and by its full header text.

@@ -325,11 +325,10 @@ def write_compare(data, specs, out, *, year: int | None = None, uspec=None, quot
 
 
 def _write_compare(data, specs, out: Path, *, year, uspec, quota, by, n, seed, lang) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    if (uspec is None) != (quota is None):  # before anything is computed; the folder is made when written
+        raise SpecError("compare: the selection page needs both --uncertainty and --quota")
     c = compare_specs(data, specs, year=year)
     pages = {out / "compare.html": compare_html(c, lang)}
-    if (uspec is None) != (quota is None):
-        raise SpecError("compare: the selection page needs both --uncertainty and --quota")
     if uspec is not None:
         from ..robustness.selection import selection
 
