@@ -251,6 +251,14 @@ def cases(draw):
 @example(("coinr_asem", 3, 1, 7, "gbk", "deleted_cell", 11))
 @example(("shandong_industrial_brain", 3, 1, 8, "xlsx", "swapped_column", 40))
 @example(("undp_hdi", 3, 1, 9, "utf-8-sig", "shifted_row", 4))
+# what the fuzz found in the reader before #19 (each failed there; 101 of 250 random draws did):
+# a stray quote that crashed the reader ("cannot convert NA to integer", an internal error)
+@example(("undp_hdi", 2, 2, 16940, "utf-8-sig", "stray_quote", 6981))
+@example(("undp_hdi", 5, 1, 44354, "utf-8-sig", "stray_quote", 9924))
+@example(("undp_hdi", 3, 1, 10112, "utf-8-sig", "stray_quote", 942))
+# a deleted cell in a CSV row read silently (values moved left, the last one missing)
+@example(("coinr_asem", 5, 2, 54690, "gbk", "deleted_cell", 2252))
+@example(("undp_hdi", 5, 1, 5324, "gbk", "deleted_cell", 9639))
 def test_reader_fuzz(tmp_path_factory, case):
     name, n_units, n_years, seed, fmt, op, pick = case
     ret = valid_return(name, n_units, n_years, seed)
