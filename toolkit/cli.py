@@ -170,6 +170,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         p.add_argument("file")
         p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
         p.add_argument("--framework", default=None)
+        p.add_argument("--wide", default=None, metavar="PATTERN",
+                       help="a wide file, one column per indicator and year, named like {code}_{year}")
         if name == "prepare":
             p.add_argument("--out", default="data/processed")
         else:
@@ -255,7 +257,7 @@ def _run(args) -> int:
         if args.out and Path(args.out).suffix.lower() != ".xlsx":
             print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
             return 2
-        data = read_indicators(args.file, _framework(args.framework))
+        data = read_indicators(args.file, _framework(args.framework), wide=args.wide)
         if args.out:
             from .reports.workbook import write_problems
 
@@ -268,7 +270,7 @@ def _run(args) -> int:
         from .files import output_lock
 
         with output_lock(args.out):  # a second run into the same folder stops with a message
-            written = prepare(args.file, args.out, _framework(args.framework))
+            written = prepare(args.file, args.out, _framework(args.framework), wide=args.wide)
         for path in written.values():
             print(path)
         import pyarrow.parquet as pq

@@ -221,6 +221,8 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     "framework": ("指标体系：名称或 YAML 文件（默认：山东产业大脑指标体系）",
                   "framework: a name or a YAML file (default: the Shandong Industrial Brain framework)"),
     "file": ("填报表文件（.csv 或 .xlsx）", "the return (.csv or .xlsx)"),
+    "wide": ("宽表：每个指标每年一列，列名模式如 {code}_{year}", "a wide file, one column per indicator and year, "
+             "named like {code}_{year}"),
     "spec": ("指数方案（YAML，默认：configs/default.yaml）", "index specification (YAML; default: configs/default.yaml)"),
     "pdf": ("每份 HTML 报告旁边另存一份 PDF", "also write a PDF beside each HTML report"),
     ("template", "out"): ("写入的文件夹（默认：当前文件夹）", "folder to write into (default: the current folder)"),

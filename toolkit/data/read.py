@@ -108,13 +108,19 @@ class IndicatorData:
         return t.set_index(["unit_id", "year"])[cols].astype(float)
 
     def units(self, year: int | None = None) -> pd.DataFrame:
-        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`."""
+        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`.
+
+        Denominator columns come back as numbers; every other column — groups, names and
+        attributes such as a published value (``hdi_published``, ``hdi_rank_2022``) — as
+        **text**, as read: convert with ``data.units()["hdi_published"].astype(float)`` where a
+        number is needed."""
         t = self.table if year is None else self.table[self.table["year"] == year]
         idx = "unit_id" if year is not None else ["unit_id", "year"]
         return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]
 
 
-def read_indicators(path: str | Path, framework: Framework | str | Path | None = None) -> IndicatorData:
+def read_indicators(path: str | Path, framework: Framework | str | Path | None = None, *,
+                    wide: str | dict | None = None) -> IndicatorData:
     """Read, convert and check an indicator return.
 
     Parameters
@@ -126,6 +132,10 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         the only visible sheet.
     framework : Framework, str or Path, optional
         The framework (default: the Shandong 产业大脑 framework) or its name or file.
+    wide : str or dict, optional
+        A wide file, one column per indicator and year: the column pattern (``"{code}_{year}"``)
+        or ``{"pattern": …, "other": "ignore"}`` (:mod:`toolkit.data.wide`). Default: the
+        framework's ``wide:`` entry, if any; else the file is long (one row per unit and year).
 
     Returns
     -------
@@ -152,8 +162,15 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     except ValidationError as err:
         raise _coded(err, fw) from None
     file = str(path)
+    sheet_problems = _sheet_problems(raw, fw, file)  # named by the columns as the file has them
+    wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
+    if wide:  # one column per indicator and year (toolkit.data.wide)
+        from .wide import melt_raw
+
+        raw = melt_raw(raw, fw, **wide)
     changes: list[str] = []
     df, problems, skip, conversions = interpret(raw, fw, changes)
+    problems = sheet_problems + problems
     notes = raw.notes + tuple(changes)
     del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
@@ -177,9 +194,6 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
     if not raw.header:
         return None, [Problem(file, None, None, None, "empty_file", "文件为空", "the file is empty")], set(), {}
     matches = [match_header(h, fw) for h in raw.header]
-    if raw.formulas:  # nothing else is worth reporting until the workbook has been calculated
-        return None, [_formula_problem(file, r, c, f, matches) for r, c, f in raw.formulas], set(), {}
-    problems += [_merged_problem(file, ref, r, c, matches) for ref, r, c in raw.merged]
     seen: dict[str, int] = {}
     keep: list[tuple[int, object]] = []
     for j, m in enumerate(matches):
@@ -373,6 +387,17 @@ def _total_problem(file: str, row: int, col: str, value) -> Problem:
                    f"“{shorten(value)}”行是合计或平均行，不是一个单位：请删除该行（合计由工具计算）",
                    f"the row labelled {shorten(value)!r} is a totals or averages row, not a unit: delete it (the "
                    "toolkit computes totals itself)")
+
+
+def _sheet_problems(raw: RawTable, fw: Framework, file: str) -> list[Problem]:
+    """(XLSX) formulas without a saved result — then nothing else is worth reporting until the
+    workbook has been calculated — and merged cells among the data."""
+    if not raw.formulas and not raw.merged:
+        return []
+    matches = [match_header(h, fw) for h in raw.header]
+    if raw.formulas:
+        raise ValidationError([_formula_problem(file, r, c, f, matches) for r, c, f in raw.formulas], file)
+    return [_merged_problem(file, ref, r, c, matches) for ref, r, c in raw.merged]
 
 
 def _formula_problem(file: str, row: int, c: int, formula: str, matches) -> Problem:

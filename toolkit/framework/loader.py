@@ -164,6 +164,13 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
     if dim_level is not None and dim_level not in levels[1:]:
         raise FrameworkError(f"{where}: dimension_level {dim_level!r} is not one of the levels below the index "
                              f"{list(levels[1:])}{suggest(dim_level, levels)}")
+    wide = doc.get("wide")
+    if wide is not None and not (isinstance(wide, dict) and set(wide) <= {"pattern", "other", "years"}
+                                 and "{code}" in str(wide.get("pattern", "")) and "{year}" in str(wide.get("pattern", ""))
+                                 and wide.get("other", "error") in ("error", "ignore")):
+        raise FrameworkError(f"{where}: wide must be {{pattern: '<text with {{code}} and {{year}}>', other: error|ignore, "
+                             "years: [optional list]}, "
+                             f"got {wide!r}")
     unit_columns = parse_unit_columns(doc.get("unit_columns"), where)
     unit_names = {c.name for c in unit_columns}
     nodes: dict[str, Node] = {}

@@ -44,7 +44,7 @@ _LANGS = ("zh", "en")
 #: direction spellings: benefit/cost and COINr's +1/−1
 DIRECTIONS = {"benefit": 1, "cost": -1, 1: 1, -1: -1, "1": 1, "-1": -1, "+1": 1}
 TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "description", "source", "licence",
-            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "root")
+            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "wide", "root")
 NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
              "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
              "denominator", "scale", "note", "short_zh", "short_en")

@@ -257,6 +257,12 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     spec = load_spec(spec, fw)
     if spec.framework.id != fw.id:
         raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")
+    work = spec  # what the steps run: the spec, less the settings of excluded codes
+    if spec.excluded:  # the spec's exclude: list — the index is built on the framework without them
+        from ..framework.exclude import gone_codes, scrub, without
+
+        full, fw = fw, without(fw, spec.excluded, spec.source or "spec")
+        work = IndexSpec.from_dict(scrub(spec.to_dict(), gone_codes(full, fw)), spec.source, fw)
     missing = [c for c in INDEX_KEYS if c not in table]
     if missing:
         raise DataError(f"build_index: data lack the unit column(s) {missing}")
@@ -275,17 +281,17 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     input_raw = keyed[leaves].astype(float)
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]
-    path = steps.data_path(input_raw, input_units, fw, spec)
+    path = steps.data_path(input_raw, input_units, fw, work)
     raw = input_raw.loc[path.treated.index]
     units = input_units.loc[path.treated.index]
     imputed, treated, imp_log, tr_log, tr_details = (path.imputed, path.treated, path.imputation_log,
                                                       path.treatment_log, path.treatment_details)
-    blocks = steps.blocks(treated, spec)
-    normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, spec)
+    blocks = steps.blocks(treated, work)
+    normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, work)
                             for idx in blocks.values()]).loc[raw.index]
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
-        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, spec, name)
+        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, work, name)
         scores_parts.append(s)
         weight_rows.append(w)
         eff_rows.append(e)
@@ -303,7 +309,8 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
         screening_log=path.screening_log, input_raw=input_raw, input_units=input_units,
         provenance={"data_source": source, "data_sha256": sha, "spec_name": spec.name, "spec_source": spec.source,
                     "spec_sha256": spec.sha256, "framework": fw.id, "framework_version": fw.version,
-                    "framework_sha256": fw.sha256, "toolkit_version": __version__},
+                    "framework_sha256": fw.sha256, "toolkit_version": __version__,
+                    "excluded": list(spec.excluded)},
     )
 
 

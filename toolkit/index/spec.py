@@ -28,8 +28,10 @@ from .spec_checks import check_sections, denominators_for, suggest_key  # noqa: 
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
 
-_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
-             "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+_SECTIONS = {"spec_version", "name", "description", "framework", "years", "exclude", "panel", "denomination",
+             "imputation", "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+# ``exclude`` (indicators or aggregates left out, toolkit.framework.exclude) has no default entry, so
+# that a spec without it keeps the hash it always had
 
 DEFAULTS: dict = {
     "spec_version": 1,
@@ -78,7 +80,9 @@ def _kept_on_method_change(path: tuple, method) -> set:
     if path == ("normalisation",):
         return {"overrides"}
     if path == ("imputation",):
-        return {"panel", "by"} if str(method).startswith("group_") else {"panel"}
+        from ..methods.registry import IMPUTATION
+
+        return {"panel", "by"} if method in IMPUTATION and IMPUTATION[method].grouped else {"panel"}
     if path == ("denomination",):
         return set() if method == "none" else {"by"}
     return None  # every other block merges key by key
@@ -129,6 +133,11 @@ class IndexSpec:
     @property
     def name(self) -> str:
         return self.data["name"]
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """The codes the spec leaves out (``exclude:``; empty when it names none)."""
+        return tuple(self.data.get("exclude") or ())
 
     def to_dict(self) -> dict:
         return _thaw(self.data)

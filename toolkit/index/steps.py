@@ -36,13 +36,13 @@ import pandas as pd
 
 from ..errors import DataError, SpecError
 from ..methods.checks import BatchError
-from ..methods.imputation import impute as imp
-from ..methods.normalisation import normalise as norm
 from ..methods.preparation.denominate import denominate
 from ..methods.registry import (
     AGGREGATION,
     COMBINATION,
+    IMPUTATION,
     NORMALISATION,
+    PANEL,
     SCREENING,
     TREATMENT,
     WEIGHTING,
@@ -101,17 +101,17 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     logs = []
     X = raw
     if choice["panel"] != "none":
-        res = imp.impute_panel(X, method=choice["panel"])
+        res = PANEL.get(choice["panel"]).function(X)
         X, logs = res.data, [res.log]
-    method = choice["method"]
-    if method.startswith("group_") and choice["by"] not in units:
+    entry = IMPUTATION.get(choice["method"])
+    if entry.grouped and choice["by"] not in units:
         raise DataError(f"imputation by {choice['by']!r}: the data have no such column; unit columns: {list(units)}")
-    groups = units[choice["by"]] if method.startswith("group_") else None
-    if method != "none":
+    groups = units[choice["by"]] if entry.grouped else None
+    if entry.name != "none":
         parts = []
         for idx in blocks(X, spec).values():
-            res = imp.impute(X.loc[idx], method, groups=None if groups is None else groups.loc[idx],
-                             **dict(choice["params"]))
+            args = () if groups is None else (groups.loc[idx],)
+            res = entry.function(X.loc[idx], *args, **dict(choice["params"]))
             parts.append(res.data)
             logs.append(res.log)
         X = pd.concat(parts).loc[raw.index]
@@ -286,7 +286,7 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
             Xm = Xm.set_axis(units, axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
-            out = norm.normalise(Xm, method, directions=fw.directions.reindex(cols), **params)
+            out = NORMALISATION.get(method).function(Xm, directions=fw.directions.reindex(cols), **params)
         parts.append(out.set_axis(X.index, axis=0))
     return pd.concat(parts, axis=1)[list(X.columns)]
 
@@ -404,8 +404,8 @@ def weight_node(C: pd.DataFrame, T: pd.DataFrame, kids, parent: str, choice: Map
     if entry.name == "combine":
         labels = combine_labels(choice)
         vectors = {lab: weight_node(C, T, kids, parent, sub, fw) for lab, sub in zip(labels, choice["of"], strict=True)}
-        return wts.combine(vectors, method=choice.get("combine", COMBINATION.default),
-                           coefficients=choice.get("coefficients"))
+        return entry.function(vectors, method=choice.get("combine", COMBINATION.default),
+                              coefficients=choice.get("coefficients"))
     if not entry.data_driven:
         return fixed_weights(kids, parent, choice, fw)
     raw = weights_input(choice, kids, set(T.columns)) == "raw"

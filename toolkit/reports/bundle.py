@@ -129,6 +129,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
         "synthetic": bool(getattr(data, "is_synthetic", False)),
         "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "excluded": list(r.spec.excluded),
         "framework": fw.id, "framework_version": fw.version, "framework_sha256": fw.sha256,
         "toolkit_version": __version__,
         "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

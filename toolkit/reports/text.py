@@ -74,6 +74,7 @@ T = {  # interface text in both languages; {unit}, {region}, {dim}… are the fr
     "stable": ("持平", "unchanged"), "up": ("上升", "up"), "down": ("下降", "down"),
     "rank_change": ("排名变化", "Rank change"), "source": ("数据文件", "Input file"),
     "spec": ("评价方案", "Specification"), "framework": ("指标体系", "Framework"),
+    "excluded": ("未纳入的指标", "Left out (exclude:)"),
     "toolkit": ("工具包版本", "Toolkit version"), "computed": ("计算时间", "Computed at"),
     "intervals_src": ("排名区间", "Rank intervals"), "synthetic_flag": ("模拟数据", "Synthetic data"),
     "yes_demo": ("是（演示数据）", "yes — demo data"), "no": ("否", "no"),
