@@ -292,8 +292,8 @@ def _run(args) -> int:
         return rnd.exit_code
     elif args.command == "index":
         from .index.build import build_index
-        from .index.export import write_results
         from .index.spec import load_spec
+        from .reports.workbook import write_results_with_workbook
 
         spec = load_spec(args.spec, _framework(args.framework))
         data = _load_data(args.file, spec.framework)
@@ -304,7 +304,7 @@ def _run(args) -> int:
         # the spec's name is slugged and kept inside data/processed
         out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
         with output_lock(out):
-            write_results(result, out, lang=args.lang)
+            write_results_with_workbook(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
             units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())
@@ -339,7 +339,7 @@ def _run(args) -> int:
         return summary.exit_code
     elif args.command == "framework":
         fw = _framework(args.framework)
-        from .framework.model import load_framework
+        from .framework.loader import load_framework
 
         fw = fw or load_framework()
         print(format_table(codebook(fw, args.lang)))
@@ -359,7 +359,7 @@ def _load_data(path: str, framework=None):
 def _framework(source):
     if source is None:
         return None
-    from .framework.model import load_framework
+    from .framework.loader import load_framework
 
     return load_framework(Path(source) if Path(source).suffix else source)
 

@@ -12,7 +12,8 @@ __all__ = ["COMMANDS", "LANGS", "MESSAGES", "OPTIONS", "RECIPE", "codebook", "me
 LANGS = ("zh", "en")
 
 # ------------------------------------------------------------------ the office recipe
-#: the five commands an office runs on its own file (the README shows the same recipe)
+#: the five commands an office runs on its own file, and the sixth for an office that receives many
+#: (the README shows the same recipe)
 RECIPE = [
     ("python -m toolkit template --out my_office",
      "写出空白填报表 my_office/indicator_return_template.xlsx",
@@ -29,11 +30,15 @@ RECIPE = [
     ("python -m toolkit reports --data my_office/processed/return.parquet --out my_office/reports",
      "每个产业大脑一份 HTML 报告，打开 my_office/reports/…/index.html",
      "one HTML report per brain: open my_office/reports/…/index.html"),
+    ("python -m toolkit collect my_office/returns --out my_office/collected",
+     "收到多份填报表时：放进 my_office/returns，合并为一份数据，并列出谁没有报送（collection.html）",
+     "many returns: put them in my_office/returns; one dataset, and who is missing (collection.html)"),
 ]
 
 _RECIPE_HEAD = {
-    "zh": "产业大脑评价工具包 {version}\n\n用自己的填报表，五条命令得到报告：\n",
-    "en": "Industrial Brain evaluation toolkit {version}\n\nYour own return to reports, in five commands:\n",
+    "zh": "产业大脑评价工具包 {version}\n\n用自己的填报表，五条命令得到报告（收到多份填报表时，第六条命令先把它们合并）：\n",
+    "en": ("Industrial Brain evaluation toolkit {version}\n\nYour own return to reports, in five commands (a sixth "
+           "for an office that receives many returns):\n"),
 }
 _RECIPE_FOOT = {
     "zh": ("\n每条命令的说明和示例：python -m toolkit 命令 --help"
@@ -58,7 +63,7 @@ def recipe(lang: str, version: str = "") -> str:
     Returns
     -------
     str
-        The five commands, each with a numbered comment, between a heading and pointers to more help.
+        The six commands, each with a numbered comment, between a heading and pointers to more help.
 
     Examples
     --------
@@ -66,7 +71,7 @@ def recipe(lang: str, version: str = "") -> str:
     >>> text.splitlines()[0]
     'Industrial Brain evaluation toolkit 0.1.0'
     >>> sum(line.lstrip().startswith("python -m toolkit ") for line in text.splitlines())
-    5
+    6
     """
     _check(lang)
     lines = [_RECIPE_HEAD[lang].format(version=version).rstrip()]

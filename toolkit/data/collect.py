@@ -64,8 +64,8 @@ def correction_base(stem: str) -> str | None:
 def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     """The files of a round: ``folder``'s files and those of its sub-folders one level down.
 
-    Hidden files and folders (``.name``), Excel's lock files (``~$name``) and the folders in
-    ``skip`` (the output folder, when it is inside ``folder``) are left out. Files of any suffix
+    Hidden files and folders (``.name``), Excel's lock files (``~$name``) and the paths in
+    ``skip`` (the output folder and the roster, when they are inside ``folder``) are left out. Files of any suffix
     are listed except the reader's own outputs: a file the reader cannot read is reported, not
     ignored.
 
@@ -73,7 +73,7 @@ def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     ----------
     folder : str or Path
     skip : tuple of Path
-        Folders not to enter.
+        Folders not to enter and files not to list.
 
     Returns
     -------
@@ -102,10 +102,10 @@ def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     out = []
     for entry in listed(folder):
         path = Path(entry.path)
+        if path.resolve() in skipped:
+            continue
         if entry.is_dir():
-            if path.resolve() in skipped:
-                continue
-            out += [Path(e.path) for e in listed(path) if e.is_file()]
+            out += [Path(e.path) for e in listed(path) if e.is_file() and Path(e.path).resolve() not in skipped]
         elif entry.is_file():
             out.append(path)
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())

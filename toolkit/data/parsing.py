@@ -8,10 +8,12 @@ error, never a silent NaN.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -203,7 +205,7 @@ def parse_amount(value, node, *, allow_percent: bool = False) -> tuple[float | N
 
     A unit that cannot be converted is an error asking to remove it, naming the indicator.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> node = load_framework().node("L1P1")
     >>> parse_amount("1,296亿元", node)
     (1296.0, True)
@@ -337,16 +339,39 @@ def _leading_code(text: str, codes: dict[str, str]) -> tuple[str | None, str]:
     return None, text
 
 
+#: header → HeaderMatch, per framework object (``collect`` reads hundreds of files with one header)
+_MATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MATCHES_PER_FRAMEWORK = 4096
+
+
 def match_header(header, framework: Framework) -> HeaderMatch:
     """Map one header cell to a canonical column, with the unit conversion it implies.
 
     A header may be a unit column's name, alias or label, or a node's code, name (zh or en) or
-    alias, optionally with the code in front and a unit in brackets behind.
+    alias, optionally with the code in front and a unit in brackets behind. Each header is
+    matched once per framework object; later files with the same header reuse the match.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> match_header("gnipc", load_framework("undp_hdi")).column
     'GNI'
     """
+    try:
+        memo = _MATCHES.setdefault(framework, {})
+    except TypeError:  # an object that cannot be weakly referenced: no memo
+        return _match_header(header, framework)
+    key = (type(header), header)
+    try:
+        return memo[key]
+    except (KeyError, TypeError):
+        pass
+    found = _match_header(header, framework)
+    if len(memo) < _MATCHES_PER_FRAMEWORK:
+        with contextlib.suppress(TypeError):
+            memo[key] = found
+    return found
+
+
+def _match_header(header, framework: Framework) -> HeaderMatch:
     raw = "" if header is None else str(header)
     text = normalise_text(raw)
     squashed = _squash(text)
