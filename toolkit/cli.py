@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .cli_help import detect_lang, localise
 from .cli_table import format_table
-from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
+from .cli_text import PROBLEM_COLUMNS, codebook, message, methods_table, recipe
 from .data.problems import ValidationError
 from .errors import ToolkitError, UsageError, message_in
 
@@ -224,6 +224,11 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
+    p = sub.add_parser("methods", help="list the methods of every step (from the methods registry)")
+    p.add_argument("--step", default=None, choices=["denomination", "imputation", "panel", "screening", "outliers",
+                                                    "normalisation", "weighting", "combination", "aggregation"])
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     p = sub.add_parser("framework", help="print the codebook")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
@@ -337,6 +342,8 @@ def _run(args) -> int:
         if summary.failed:
             print(message("rerun_failed", args.lang), file=sys.stderr)
         return summary.exit_code
+    elif args.command == "methods":
+        print(format_table(methods_table(args.lang, args.step)))
     elif args.command == "framework":
         fw = _framework(args.framework)
         from .framework.loader import load_framework

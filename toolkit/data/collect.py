@@ -198,7 +198,8 @@ class ReadCache:
         frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
 
         def write_json(tmp: Path) -> None:
-            tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False) + "\n", "utf-8")
+            text = json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False, default=str)
+            tmp.write_text(text + "\n", "utf-8")
 
         def write_parquet(tmp: Path) -> None:
             (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"_key": []})).to_parquet(tmp, index=False)

@@ -98,6 +98,8 @@ def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
         table = pd.read_parquet(path.resolve())
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ToolkitError(f"{path} cannot be read ({str(exc)[:120]}): move it away or choose another --out") from exc
+    if table.empty:  # an earlier round that collected nothing
+        return None
     wanted = ["unit_id", "year", *framework.columns]
     if any(c not in table.columns for c in wanted):
         raise ToolkitError(f"{path} holds data of another framework: choose another --out")
