@@ -46,6 +46,14 @@ def _print_report(err: ValidationError, lang: str) -> None:
         print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
 
 
+def _print_notes(notes, lang: str) -> None:
+    """The reader's notes (what was read other than as typed, hidden sheets not read), each in
+    ``lang`` when it holds both languages (``zh | en``)."""
+    for n in notes:
+        zh, sep, en = str(n).partition(" | ")
+        print(f"  {'注' if lang == 'zh' else 'note'}: {(en if lang == 'en' else zh) if sep else n}")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = detect_lang(argv)
@@ -261,6 +269,7 @@ def _run(args) -> int:
             write_problems(ValidationError([], args.file), args.out, args.lang)
         years = ", ".join(str(y) for y in data.years)
         print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
+        _print_notes(data.notes, args.lang)
     elif args.command == "prepare":
         from .data.prepare import prepare
         from .files import output_lock
@@ -273,6 +282,9 @@ def _run(args) -> int:
 
         rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
         print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
+        import json
+
+        _print_notes(json.loads(Path(written["meta"]).read_text("utf-8")).get("notes", ()), args.lang)
     elif args.command == "collect":
         from .data.round import collect
         from .reports.collection import summary_lines
