@@ -11,6 +11,7 @@ _NAMES = {
     'Node': 'model',
     'available_frameworks': 'loader',
     'load_framework': 'loader',
+    'framework_from_bytes': 'loader',
     'UnitColumn': 'units',
     'cities': 'geo',
     'city_code': 'geo',

@@ -109,6 +109,22 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
 
         protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
+    return framework_from_bytes(raw, path)
+
+
+def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
+    """A framework from the bytes of its file, checked as :func:`load_framework` checks a file.
+
+    For a copy a run made itself (the framework file a results bundle carries): reading it does
+    not make it an input of the running command, so the run may publish the folder it is in.
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> raw = (resources.files("toolkit") / "frameworks" / "undp_hdi.yaml").read_bytes()
+    >>> framework_from_bytes(raw).id
+    'undp_hdi'
+    """
     from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
 
     if len(raw) > MAX_YAML_BYTES:

@@ -91,6 +91,24 @@ FRAMEWORK_WORDS = ("unit", "units", "Unit", "Units", "region", "Region", "region
                    "peers", "whole", "Whole", "whole_adj", "Whole_adj", "dim", "dims", "Dim", "Dims", "n_dims")
 
 
+#: common level names in Chinese (a framework's own level names are English words)
+LEVEL_ZH = {"index": "指数", "sub-index": "分指数", "subindex": "分指数", "dimension": "维度", "pillar": "支柱",
+            "indicator": "指标", "measure": "测量项", "sub-indicator": "子指标"}
+
+
+def level_name(fw, level: str, lang: str) -> str:
+    """A framework level in ``lang``: the framework's own word for its dimension level, else the
+    common name (index → 指数), else the level as the framework names it.
+
+    >>> from toolkit.framework.model import load_framework
+    >>> level_name(load_framework(), "indicator", "zh"), level_name(load_framework("coinr_asem"), "pillar", "zh")
+    ('指标', '支柱')
+    """
+    if level == (fw.dimension_level or fw.levels[1]):
+        return fw.words(lang)["dim"]
+    return LEVEL_ZH.get(level, level) if lang == "zh" else level
+
+
 def _words(fw, lang: str) -> dict:
     fw = getattr(fw, "framework", fw)  # a bundle or a framework
     return {} if fw is None else fw.words(lang)

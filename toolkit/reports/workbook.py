@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .text import nc, peer_name, region_name, t, unit_name
+from .text import level_name, nc, peer_name, region_name, t, unit_name
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
     "unit_id": ("编号", "Unit id"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
@@ -103,11 +103,11 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     dw = bundle.dimension_weights
     first = lv.drop_duplicates("code")
     weights = pd.concat([
-        pd.DataFrame({_h("level", lang): fw.node(root).level, _h("code", lang): dw["dimension"].to_numpy(),
+        pd.DataFrame({_h("level", lang): level_name(fw, fw.node(root).level, lang), _h("code", lang): dw["dimension"].to_numpy(),
                       _h("indicator", lang): [fw.label(c, lang) for c in dw["dimension"]],
                       _h("weight", lang): dw["weight"].to_numpy(float),
                       _h("effective_weight", lang): dw["weight"].to_numpy(float)}),
-        pd.DataFrame({_h("level", lang): [nodes[c].level for c in first["code"]], _h("code", lang): first["code"].to_numpy(),
+        pd.DataFrame({_h("level", lang): [level_name(fw, nodes[c].level, lang) for c in first["code"]], _h("code", lang): first["code"].to_numpy(),
                       _h("indicator", lang): [nodes[c].name(lang) for c in first["code"]],
                       _h("weight", lang): [float(nodes[c].weight) for c in first["code"]],
                       _h("effective_weight", lang): first["weight"].to_numpy(float)}),
