@@ -88,7 +88,7 @@ def test_template_reads_back_and_has_validation(tmp_path, fw, demo_rows):
 def test_a_rewritten_template_is_plain_files_with_the_new_content(tmp_path):
     """The template is handed to offices (e-mailed, zipped, committed): a rewrite for another
     framework leaves regular files with the new header, never links into a hidden generation."""
-    from toolkit.framework.model import load_framework
+    from toolkit.framework.loader import load_framework
 
     first = write_template(tmp_path)
     old = [p.read_bytes() for p in first]

@@ -19,7 +19,7 @@ import pytest
 
 import toolkit
 from toolkit import SpecError, build_index
-from toolkit.index.build import index_tree
+from toolkit.framework.tree import index_tree
 from toolkit.methods import registry as R
 from toolkit.robustness import load_uncertainty_spec, replicate
 
@@ -181,7 +181,7 @@ CASES = {  # registry → [(id, spec changes)]
 
 def _fix_case(change, data, fw):
     """Fill in what depends on the data: the reference unit, cost targets."""
-    from toolkit.index.build import index_leaves
+    from toolkit.framework.tree import index_leaves
 
     norm = change.get("normalisation", {})
     params = norm.get("params", {})
@@ -357,7 +357,7 @@ def test_manual_weights_accept_simple_fractions(data, base):
 
 # ------------------------------------------------------------------------------ per-indicator mappings
 def _mapping_change(fw):
-    from toolkit.index.build import index_leaves
+    from toolkit.framework.tree import index_leaves
 
     leaves = index_leaves(fw)
     return {"outliers": {"method": "coinr", "winmax": {c: i % 3 for i, c in enumerate(leaves)},

@@ -232,30 +232,34 @@ def unit_status(expected: pd.DataFrame, merged: Merged, returns: list[Return], f
         round) and complete.
     """
     descriptors = [uc.name for uc in framework.unit_columns if uc.role not in ("id", "year")]
-    rows = {}
-    data_cols = [c for c in framework.columns if c in merged.table.columns]
-    received = dict(tuple(merged.table.groupby("unit_id", sort=False))) if len(merged.table) else {}
     conflicted = set(merged.withheld)
-    all_rows = [r.table for r in returns if r.valid and r.status in ("collected", "correction")]
-    pool = pd.concat(all_rows, ignore_index=True) if all_rows and conflicted else pd.DataFrame(columns=["unit_id"])
-    held = dict(tuple(pool[pool["unit_id"].isin(conflicted)].groupby("unit_id", sort=False))) if conflicted else {}
+    frames = [merged.table]
+    if conflicted:  # the rows held back, for their descriptors, files and years
+        frames += [r.table[r.table["unit_id"].isin(conflicted)] for r in returns
+                   if r.valid and r.status in ("collected", "correction")]
+    rows_of = pd.concat(frames, ignore_index=True) if len(merged.table) or conflicted else \
+        pd.DataFrame(columns=["unit_id", "year", "source_file", *descriptors])
+    by_unit = rows_of.groupby("unit_id", sort=False)
+    first = by_unit.first() if len(rows_of) else pd.DataFrame()
+    files_of = by_unit["source_file"].agg(lambda f: ", ".join(dict.fromkeys(f))).to_dict() if len(rows_of) else {}
+    years_of = by_unit["year"].agg(lambda y: ", ".join(str(int(v)) for v in sorted(set(y)))).to_dict() \
+        if len(rows_of) else {}
+    data_cols = [c for c in framework.columns if c in merged.table.columns]
     gaps_of = merged.table[data_cols].isna().sum(axis=1).groupby(merged.table["unit_id"]).sum().to_dict() \
         if len(merged.table) else {}
+    first_of = first[[c for c in descriptors if c in first.columns]].to_dict("index") if len(first) else {}
     info_of = expected.to_dict("index")
-    empty = pd.DataFrame(columns=["unit_id", "year", "source_file"])
-    units = list(dict.fromkeys([*map(str, expected.index), *sorted(received), *sorted(conflicted)]))
-    for uid in units:
-        info = info_of.get(uid)
+    received = set(merged.table["unit_id"]) if len(merged.table) else set()
+    rows = []
+    for uid in dict.fromkeys([*map(str, expected.index), *sorted(received), *sorted(conflicted)]):
+        info, seen = info_of.get(uid), first_of.get(uid, {})
         status = "conflict" if uid in conflicted else "received" if uid in received else "missing"
-        if status != "missing" and info is None and source != "none":
-            status = "not_expected" if status == "received" else status
-        these = received.get(uid, held.get(uid, empty))
-        desc = {c: (info[c] if info is not None and c in info and pd.notna(info[c])
-                    else (these[c].iloc[0] if c in these and len(these) else None)) for c in descriptors}
+        if status == "received" and info is None and source != "none":
+            status = "not_expected"
+        desc = {c: info[c] if info is not None and c in info and pd.notna(info[c]) else seen.get(c) for c in descriptors}
         gaps = int(gaps_of[uid]) if uid in received else None
-        rows[uid] = {"unit_id": uid, **desc, "status": status,
-                     "files": ", ".join(dict.fromkeys(these["source_file"])) if "source_file" in these else "",
-                     "years": ", ".join(str(int(y)) for y in sorted(these["year"].unique())) if len(these) else "",
-                     "missing_values": gaps, "complete": None if gaps is None else gaps == 0}
-    return pd.DataFrame(list(rows.values()), columns=["unit_id", *descriptors, "status", "files", "years",
-                                                      "missing_values", "complete"])
+        rows.append({"unit_id": uid, **desc, "status": status, "files": files_of.get(uid, ""),
+                     "years": years_of.get(uid, ""), "missing_values": gaps,
+                     "complete": None if gaps is None else gaps == 0})
+    return pd.DataFrame(rows, columns=["unit_id", *descriptors, "status", "files", "years", "missing_values",
+                                       "complete"])

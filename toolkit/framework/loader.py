@@ -110,16 +110,39 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
 
         protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
-    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text
+    return framework_from_bytes(raw, path)
+
+
+def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
+    """A framework from the bytes of its file, checked as :func:`load_framework` checks a file.
+
+    For a copy a run made itself (the framework file a results bundle carries): reading it does
+    not make it an input of the running command, so the run may publish the folder it is in.
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> raw = (resources.files("toolkit") / "frameworks" / "undp_hdi.yaml").read_bytes()
+    >>> framework_from_bytes(raw).id
+    'undp_hdi'
+    """
+    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
-        text = raw.decode("utf-8")
+        text, _ = decode_text(raw)  # UTF-8 (with or without BOM), else GBK/GB18030, as a spec
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(f"{path}: the framework file is neither UTF-8 nor GBK/GB18030 text") from exc
+    if not text.strip():  # blank (tabs included, which YAML would call a syntax error)
+        raise FrameworkError(empty_message(path, "framework"))
+    try:
         check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
         doc = yaml.safe_load(text)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise FrameworkError(f"{path}: not valid YAML ({exc})") from exc
+    if doc is None:  # only comments or ---: never the built-in framework in its place
+        raise FrameworkError(empty_message(path, "framework"))
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
 
 

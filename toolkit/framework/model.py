@@ -7,7 +7,7 @@ of any depth loads; the columns a data file must carry are the leaves of the tre
 read and checked by :mod:`toolkit.framework.loader`; :func:`load_framework` and
 :func:`available_frameworks` are importable from here too.
 
->>> from toolkit.framework.model import load_framework
+>>> from toolkit.framework.loader import load_framework
 >>> fw = load_framework()
 >>> fw.indicators.loc["L1P1", "unit"]
 '亿元'
@@ -63,7 +63,7 @@ class Node:
     --------
     Nodes come from a loaded framework, looked up by code:
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> node = fw.node("L1P1")
     >>> node.level, node.parent, node.unit, node.direction, node.is_leaf
@@ -125,7 +125,7 @@ class Framework:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> fw
     <Framework shandong_industrial_brain v2024.1-trial: levels ['index', 'dimension', 'indicator', 'measure'], 28 indicators, 45 data columns>
@@ -172,7 +172,7 @@ class Framework:
 
         Examples
         --------
-        >>> from toolkit.framework.model import load_framework
+        >>> from toolkit.framework.loader import load_framework
         >>> load_framework("undp_hdi").name_columns("zh")
         ['country']
         """
@@ -231,7 +231,7 @@ class Framework:
 
         Examples
         --------
-        >>> from toolkit.framework.model import load_framework
+        >>> from toolkit.framework.loader import load_framework
         >>> w = load_framework().words("en")
         >>> w["Units"], w["dims"], w["n_dims"], w["region"], w["peer"]
         ('Brains', 'dimensions', 'five', 'city', 'industry')
@@ -455,12 +455,3 @@ class Framework:
         """Every node with every attribute: the codebook as one table."""
         return self._table(list(self._nodes.values()))
 
-
-def __getattr__(name: str):
-    """``load_framework`` and ``available_frameworks`` live in :mod:`toolkit.framework.loader`
-    (which imports this module); they are importable from here as they always were."""
-    if name in ("load_framework", "available_frameworks"):
-        from . import loader
-
-        return getattr(loader, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,6 +29,7 @@ years are normalised and weighted together, so scores are comparable across year
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,33 +38,12 @@ from .. import __version__
 from ..data.read import IndicatorData
 from ..errors import DataError, FrameworkError, SpecError
 from ..framework.model import Framework
+from ..framework.tree import index_leaves, index_tree  # noqa: F401 (re-exported: the old place)
 from ..methods.registry import AGGREGATION
 from . import steps
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
-
-
-def index_tree(fw: Framework) -> dict[str, list[str]]:
-    """Parent → children of the tree the index aggregates (raw-stage roll-ups are leaves)."""
-    tree: dict[str, list[str]] = {}
-
-    def visit(code: str) -> None:
-        node = fw.node(code)
-        if node.is_leaf or (node.rollup or {}).get("stage") == "raw":
-            return
-        tree[code] = list(node.children)
-        for c in node.children:
-            visit(c)
-
-    visit(fw.root.code)
-    return tree
-
-
-def index_leaves(fw: Framework) -> list[str]:
-    tree = index_tree(fw)
-    kids = [c for cs in tree.values() for c in cs]
-    return [c for c in kids if c not in tree]
 
 
 @dataclass(frozen=True)
@@ -215,6 +195,73 @@ class IndexResult:
 
 
 # -- the pipeline ----------------------------------------------------------------------------------
+def data_driven_weights(weights: Mapping, where: str = "weights") -> list[tuple[str, str]]:
+    """The data-driven weighting methods a spec's ``weights`` section uses, as (key, method),
+    combinations searched too.
+
+    Examples
+    --------
+    >>> data_driven_weights({"indicator": {"method": "framework"}, "dimension": {"method": "entropy"},
+    ...                      "index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}})
+    [('weights.dimension', 'entropy'), ('weights.index.of[1]', 'critic')]
+    """
+    from ..methods.registry import WEIGHTING
+
+    found = []
+    for key, choice in weights.items():
+        if not isinstance(choice, Mapping):
+            continue
+        method = choice.get("method")
+        if method in WEIGHTING and WEIGHTING.get(method).data_driven:
+            found.append((f"{where}.{key}", method))
+        for i, sub in enumerate(choice.get("of") or ()):
+            if isinstance(sub, Mapping):
+                found += data_driven_weights({f"{key}.of[{i}]": sub}, where)
+    return found
+
+
+def check_units_for_weights(index: pd.MultiIndex, spec, source: str) -> None:
+    """Refuse, before any step runs, data holding fewer than two units when the spec weighs with
+    the data (entropy, CRITIC, PCA …): such weights compare units, and one unit has nothing to
+    compare with. With ``panel.scope: per_year`` each year needs two.
+
+    Raises
+    ------
+    DataError
+        Naming the data, the unit, and the weights that need more.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit
+    >>> one = pd.MultiIndex.from_tuples([("SD-B001", 2024), ("SD-B001", 2025)], names=["unit_id", "year"])
+    >>> check_units_for_weights(one, toolkit.load_spec("configs/default.yaml"), "one.csv")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: one.csv: the data hold one unit (SD-B001); data-driven weights need at least two units to compare: weights.dimension is 'entropy'. Add the other units' returns, or weigh with a method that does not look at the data (equal, framework, manual, ahp)
+    """
+    driven = data_driven_weights(spec["weights"])
+    if not driven:
+        return
+    ids = pd.Series(index.get_level_values("unit_id"))
+    if spec["panel"]["scope"] == "per_year":
+        groups = ids.groupby(index.get_level_values("year").to_numpy())
+        counts = {f"year {year}": sorted(g.unique()) for year, g in groups}
+        suffix = " (panel.scope is per_year: each year is weighed on its own)"
+    else:
+        counts, suffix = {"the data": sorted(ids.unique())}, ""
+    for what, units in counts.items():
+        if len(units) < 2:
+            held = f"one unit ({units[0]})" if units else "no unit"
+            uses = ", ".join(f"{key} is {method!r}" for key, method in driven)
+            err = DataError(f"{source}: {what} hold{'s' if what != 'the data' else ''} {held}{suffix}; data-driven "
+                            f"weights need at least two units to compare: {uses}. Add the other units' returns, or "
+                            "weigh with a method that does not look at the data (equal, framework, manual, ahp)")
+            err.zh = (f"{source}：{what.replace('the data', '数据').replace('year', '年份')}只有 {len(units)} 个单位"
+                      f"（{', '.join(units)}）；基于数据的赋权（{uses}）至少需要两个单位相互比较。"
+                      "请补充其他单位的填报，或改用不依赖数据的赋权方法（equal、framework、manual、ahp）")
+            raise err
+
+
 def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framework | None = None) -> IndexResult:
     """Build the composite index of ``data`` under ``spec``.
 
@@ -278,6 +325,7 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     absent = [c for c in leaves if c not in keyed]
     if absent:
         raise DataError(f"build_index: data lack the framework column(s) {absent}")
+    check_units_for_weights(keyed.index, work, source)  # where the spec meets the data: before any step
     input_raw = keyed[leaves].astype(float)
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]

@@ -36,6 +36,12 @@ class InputClash(ToolkitError):
         What the command would write (a file, or a folder it would replace).
     source : str
         The input, as it was given.
+
+    Examples
+    --------
+    >>> err = InputClash(Path("office/return.csv"), "office/return.csv")
+    >>> str(err).startswith("refusing to write office/return.csv: it is the input office/return.csv")
+    True
     """
 
     def __init__(self, target: Path, source: str, inside: Path | None = None):

@@ -40,8 +40,8 @@ from scipy.special import gammaincinv
 from scipy.stats import rankdata
 
 from ..errors import DataError
+from ..framework.tree import index_leaves, index_tree
 from ..index import steps
-from ..index.build import index_leaves, index_tree
 from ..methods.checks import BatchError
 from ..methods.registry import WEIGHTING
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
