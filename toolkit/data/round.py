@@ -31,6 +31,7 @@ from .collect import (
     SOURCE_COLUMNS,
     ReadCache,
     Return,
+    deeper_folders,
     find_returns,
     read_returns,
     resolve_corrections,
@@ -56,6 +57,7 @@ class Round:
     expected_source: str
     roster: str | None = None
     written: list[Path] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # folders two levels down (their files are not read)
 
     @property
     def problems(self) -> int:
@@ -172,7 +174,8 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
     years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
     expected, source = expected_units(roster_table, previous, years, fw)
     units = unit_status(expected, merged, returns, fw, source)
-    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None)
+    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
+                not_read=deeper_folders(folder, skip=(out,)))
     writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
     rnd.written = write_folder_atomic(out, writers)
     return rnd
