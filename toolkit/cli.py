@@ -233,6 +233,15 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
 
+    p = sub.add_parser("coinr", help="COINr coins in and out")  # toolkit.framework.coinr
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("tables", nargs="*", metavar="iData.csv iMeta.csv")
+    p.add_argument("--out", required=True)
+    p.add_argument("--framework", default=None)
+    p.add_argument("--data", default=None)
+    p.add_argument("--id", default="coinr_import")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     return localise(parser, lang)
 
 
@@ -350,6 +359,29 @@ def _run(args) -> int:
 
         fw = fw or load_framework()
         print(format_table(codebook(fw, args.lang)))
+    elif args.command == "coinr":
+        return _coinr(args)
+    return 0
+
+
+def _coinr(args) -> int:
+    """``coinr import iData.csv iMeta.csv --out DIR`` / ``coinr export --framework F [--data D] --out DIR``."""
+    from .framework.coinr import coinr_export, coinr_import
+
+    if args.action == "import":
+        if len(args.tables) != 2:
+            print("error: coinr import needs two files: iData.csv iMeta.csv", file=sys.stderr)
+            return 2
+        r = coinr_import(args.tables[0], args.tables[1], args.out, fid=args.id)
+        for path in r.paths.values():
+            print(path)
+        return 0
+    fw = _framework(args.framework)
+    data = _load_data(args.data, fw) if args.data else None
+    coinr_export(fw or "shandong_industrial_brain", data, args.out)
+    print(Path(args.out) / "iMeta.csv")
+    if data is not None:
+        print(Path(args.out) / "iData.csv")
     return 0
 
 
