@@ -114,7 +114,7 @@ def choropleth_svg(polygons, values: pd.Series, id_column: str, title: str = "",
         for _, row in polygons.iterrows():
             pt = row.geometry.representative_point()
             px, py = xy(np.array([[pt.x, pt.y]]))
-            out.append(f'<text x="{px[0]:.1f}" y="{py[0]:.1f}" text-anchor="middle" font-size="10" '
+            out.append(f'<text x="{px[0]:.1f}" y="{py[0]:.1f}" text-anchor="middle" font-size="12" '
                        f'fill="#222">{html.escape(str(row[label_column]))}</text>')
     ly = top + map_h + pad
     for i, (colour, text) in enumerate(legend):

@@ -19,17 +19,17 @@ from .views import section, table_html
 
 WORDS = {
     "title": ("差距与收敛", "Gaps and convergence"),
-    "dagum": ("Dagum 基尼系数分解（按{g}）", "Dagum Gini decomposition by {g}"),
+    "dagum": ("基尼系数分解（按{g}）", "Dagum Gini decomposition by {g}"),
     "G": ("总体 G", "overall G"), "Gw": ("组内 G_w", "within G_w"), "Gnb": ("组间净差 G_nb", "net between G_nb"),
     "Gt": ("超变密度 G_t", "transvariation G_t"), "year": ("年份", "year"),
     "kde": ("各年得分的核密度", "Kernel density of the scores, by year"),
-    "lisa": ("{y} 年的空间聚集（LISA）", "Spatial clusters (LISA), {y}"),
+    "lisa": ("{y} 年的空间聚集（局部莫兰指数）", "Spatial clusters (LISA), {y}"),
     "markov": ("等级转移矩阵（四分位，一年）", "Transition matrix (quartiles, one year)"),
     "from": ("期初 \\ 下一年", "from \\ to"),
     "parts": ({"within": "组内差距", "between": "组间差距", "transvariation": "组间交叠"},
               {"within": "the gaps within groups", "between": "the gaps between groups",
                "transvariation": "the overlap between groups"}),
-    "s_dagum": ("{a}–{b} 年，总体基尼系数从 {g0:.3f} 变为 {g1:.3f}；{y} 年差距主要来自{part}（占 {share:.0%}）。",
+    "s_dagum": ("按 Dagum 方法分解：{a}–{b} 年，总体基尼系数从 {g0:.3f} 变为 {g1:.3f}；{y} 年差距主要来自{part}（占 {share:.0%}）。",
                 "From {a} to {b} the overall Gini went from {g0:.3f} to {g1:.3f}; in {y} the gap comes mostly "
                 "from {part} ({share:.0%})."),
     "s_kde": ("密度峰值从 {a} 年的 {p0:.1f} 移到 {b} 年的 {p1:.1f}（高斯核，Scott 带宽）。",
@@ -45,7 +45,7 @@ def w(key: str, lang: str):
     return WORDS[key][0 if lang == "zh" else 1]
 
 
-def kde_svg(density: pd.DataFrame, width: float = 600, height: float = 200) -> str:
+def kde_svg(density: pd.DataFrame, width: float = 480, height: float = 180) -> str:
     """The densities as lines on one axis (inline SVG, one polyline per year, the latest strongest)."""
     x = density.index.to_numpy(float)
     top = float(density.to_numpy().max()) or 1.0
@@ -60,12 +60,25 @@ def kde_svg(density: pd.DataFrame, width: float = 600, height: float = 200) -> s
         parts.append(f'<polyline fill="none" stroke="{"#08519c" if strong else "#9ecae1"}" '
                      f'stroke-width="{2.2 if strong else 1.2}" points="'
                      + " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px, py, strict=True)) + '"/>')
-        parts.append(f'<text x="{40 + 70 * i}" y="{height + 32}" fill="{"#08519c" if strong else "#6a9ec7"}">{t}</text>')
+        parts.append(f'<text x="{40 + 56 * i}" y="{height + 32}" fill="{"#08519c" if strong else "#6a9ec7"}">{t}</text>')
     for v in np.linspace(x.min(), x.max(), 5):
         parts.append(f'<text x="{40 + (v - x.min()) / (np.ptp(x) or 1) * (width - 60):.1f}" y="{height + 14}" '
                      f'text-anchor="middle" fill="#555">{v:.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+#: names written in Latin letters on the Chinese page, marked as such for readers and the page audit
+NAMES = ("Dagum", "Scott", "Moran's I", "LISA")
+
+
+def para(text: str, lang: str) -> str:
+    """A paragraph of escaped text, the Latin names in it marked ``lang="en"`` on a Chinese page."""
+    html = esc(text)
+    if lang == "zh":
+        for name in NAMES:
+            html = html.replace(esc(name), f'<span lang="en">{esc(name)}</span>')
+    return f"<p>{html}</p>"
 
 
 def gaps_section(bundle, year: int, lang: str = "zh") -> str:
@@ -122,12 +135,12 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     chart = charts.trend(years, [(w(k, lang), list(d[c])) for k, c in zip(("G", "Gw", "Gnb", "Gt"), cols, strict=True)],
                          vmax=float(d["gini"].max()) * 1.25)
     blocks.append(section(w("dagum", lang).format(g=grouping.label(lang)),
-                          f"<p>{esc(sentence)}</p><figure>{chart}</figure>{table}", level=3))
+                          f"{para(sentence, lang)}<figure>{chart}</figure>{table}", level=3))
 
     density = kde.kde_by_year(y)
     f = kde.kde_features(density)
-    blocks.append(section(w("kde", lang), f"<p>{esc(w('s_kde', lang).format(a=years[0], b=years[-1], p0=f['peak_at'].iloc[0], p1=f['peak_at'].iloc[-1]))}</p>"
-                          f"<figure>{kde_svg(density)}</figure>", level=3))
+    kde_text = w("s_kde", lang).format(a=years[0], b=years[-1], p0=f["peak_at"].iloc[0], p1=f["peak_at"].iloc[-1])
+    blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
 
     geo = next((g for g in fw.geography if g.polygons is not None and g.column in frame), None)
     if geo is not None:
@@ -140,15 +153,15 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
             glob = spatial.moran(regional, wts, seed=0)
             local = spatial.lisa(regional, wts, seed=0)
             names = polys.set_index(geo.id_property)["zh" if zh else "en"] if ("zh" if zh else "en") in polys else None
-            svg = choropleth_svg(polys, local["cluster"], geo.id_property, width=560,
+            svg = choropleth_svg(polys, local["cluster"], geo.id_property, width=480,
                                  label_column=("zh" if zh else "en") if names is not None else None)
             text = w("s_lisa", lang).format(i=glob["I"], p=glob["p_sim"], n=int((local["cluster"] != "ns").sum()),
                                             region=words.get("regions", words.get("region", "")))
-            blocks.append(section(w("lisa", lang).format(y=year), f"<p>{esc(text)}</p><figure>{svg}</figure>", level=3))
+            blocks.append(section(w("lisa", lang).format(y=year), f"{para(text, lang)}<figure>{svg}</figure>", level=3))
 
     m = markov.markov_chain(y, k=4)
     rows = [[c, *(f"{v:.2f}" for v in m.P.loc[c])] for c in m.P.index]
     text = w("s_markov", lang).format(m=m.mobility, unit=words.get("units", words.get("unit", "")))
-    blocks.append(section(w("markov", lang), f"<p>{esc(text)}</p>"
+    blocks.append(section(w("markov", lang), para(text, lang)
                           + table_html([w("from", lang), *m.P.columns], rows, num_cols=[1, 2, 3, 4]), level=3))
     return section(w("title", lang), "".join(blocks), keep=False)
