@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
 from . import charts
 from .text import esc
 from .views import section, table_html
@@ -143,8 +144,11 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
 
     geo = next((g for g in fw.geography if g.polygons is not None and g.column in frame), None)
-    if geo is not None:
-        polys = read_polygons(geo.polygons, geo.id_property)
+    try:
+        polys = read_polygons(geo.polygons, geo.id_property) if geo is not None else None
+    except DataError:                  # the polygons file is not where the framework says: no map
+        polys = None
+    if polys is not None:
         wts = spatial.queen_weights(polys, geo.id_property)
         regional = frame[frame.index.get_level_values("year") == year].groupby(geo.column)[root].mean()
         regional.index = regional.index.astype(str)
