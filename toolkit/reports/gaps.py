@@ -134,7 +134,7 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     table = table_html([w("year", lang), w("G", lang), w("Gw", lang), w("Gnb", lang), w("Gt", lang)],
                        [[str(t), *(f"{d.loc[t, c]:.4f}" for c in cols)] for t in d.index], num_cols=[1, 2, 3, 4])
     chart = charts.trend(years, [(w(k, lang), list(d[c])) for k, c in zip(("G", "Gw", "Gnb", "Gt"), cols, strict=True)],
-                         vmax=float(d["gini"].max()) * 1.25)
+                         vmax=float(np.ceil(d["gini"].max() * 1.25 * 20) / 20))   # a multiple of 0.05: short ticks
     blocks.append(section(w("dagum", lang).format(g=grouping.label(lang)),
                           f"{para(sentence, lang)}<figure>{chart}</figure>{table}", level=3))
 
