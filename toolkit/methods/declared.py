@@ -254,6 +254,9 @@ class Method:
         The method's name in English and Chinese, as menus show it (default: ``name``).
     doc, doc_zh : str
         One line on what the method does, in English and Chinese (menus, the docs table).
+    kind : str
+        A family within the step, for the menus and lists that show one family (weighting:
+        ``fixed``, ``subjective``, ``objective``, ``optimised``, ``combination``).
     plugin : bool
         Registered from outside the toolkit (:func:`toolkit.methods.registry.register`).
 
@@ -281,6 +284,7 @@ class Method:
     label_en: str = ""
     label_zh: str = ""
     doc_zh: str = ""
+    kind: str = ""
     plugin: bool = False
 
     def __post_init__(self):
