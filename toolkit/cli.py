@@ -46,6 +46,14 @@ def _print_report(err: ValidationError, lang: str) -> None:
         print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
 
 
+def _print_notes(notes, lang: str) -> None:
+    """The reader's notes (what was read other than as typed, hidden sheets not read), each in
+    ``lang`` when it holds both languages (``zh | en``)."""
+    for n in notes:
+        zh, sep, en = str(n).partition(" | ")
+        print(f"  {'注' if lang == 'zh' else 'note'}: {(en if lang == 'en' else zh) if sep else n}")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = detect_lang(argv)
@@ -225,6 +233,15 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
 
+    p = sub.add_parser("coinr", help="COINr coins in and out")  # toolkit.framework.coinr
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("tables", nargs="*", metavar="iData.csv iMeta.csv")
+    p.add_argument("--out", required=True)
+    p.add_argument("--framework", default=None)
+    p.add_argument("--data", default=None)
+    p.add_argument("--id", default="coinr_import")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     return localise(parser, lang)
 
 
@@ -261,6 +278,7 @@ def _run(args) -> int:
             write_problems(ValidationError([], args.file), args.out, args.lang)
         years = ", ".join(str(y) for y in data.years)
         print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
+        _print_notes(data.notes, args.lang)
     elif args.command == "prepare":
         from .data.prepare import prepare
         from .files import output_lock
@@ -273,6 +291,9 @@ def _run(args) -> int:
 
         rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
         print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
+        import json
+
+        _print_notes(json.loads(Path(written["meta"]).read_text("utf-8")).get("notes", ()), args.lang)
     elif args.command == "collect":
         from .data.round import collect
         from .reports.collection import summary_lines
@@ -338,6 +359,29 @@ def _run(args) -> int:
 
         fw = fw or load_framework()
         print(format_table(codebook(fw, args.lang)))
+    elif args.command == "coinr":
+        return _coinr(args)
+    return 0
+
+
+def _coinr(args) -> int:
+    """``coinr import iData.csv iMeta.csv --out DIR`` / ``coinr export --framework F [--data D] --out DIR``."""
+    from .framework.coinr import coinr_export, coinr_import
+
+    if args.action == "import":
+        if len(args.tables) != 2:
+            print("error: coinr import needs two files: iData.csv iMeta.csv", file=sys.stderr)
+            return 2
+        r = coinr_import(args.tables[0], args.tables[1], args.out, fid=args.id)
+        for path in r.paths.values():
+            print(path)
+        return 0
+    fw = _framework(args.framework)
+    data = _load_data(args.data, fw) if args.data else None
+    coinr_export(fw or "shandong_industrial_brain", data, args.out)
+    print(Path(args.out) / "iMeta.csv")
+    if data is not None:
+        print(Path(args.out) / "iData.csv")
     return 0
 
 

@@ -203,6 +203,22 @@ COMMANDS: dict[str, dict] = {
         "examples": [("python -m toolkit framework", "中文", "in Chinese"),
                      ("python -m toolkit framework --lang en", "英文", "in English")],
     },
+    "coinr": {
+        "help": ("COINr 硬币（iData/iMeta）与指标体系、方案、数据互相转换", "convert a COINr coin (iData/iMeta) to a "
+                 "framework, a spec and data, and back"),
+        "description": (
+            "import：把 COINr 的 iData.csv 和 iMeta.csv 转换为指标体系文件、指数方案（COINr 默认流程）和长表数据，"
+            "一并写入 --out 文件夹；export：把指标体系（和数据）写回 COINr 的 iMeta.csv（和 iData.csv）。",
+            "import: turn COINr's iData.csv and iMeta.csv into a framework file, an index specification "
+            "(COINr's default pipeline) and long data, written together into --out; export: write a "
+            "framework (and data) back as COINr's iMeta.csv (and iData.csv)."),
+        "examples": [
+            ("python -m toolkit coinr import iData.csv iMeta.csv --out my_coin", "导入 COINr 硬币",
+             "import a COINr coin"),
+            ("python -m toolkit coinr export --framework my_coin/framework.yaml --data my_coin/data.csv --out back",
+             "导出为 COINr 表格", "export as COINr tables"),
+        ],
+    },
     "methods": {
         "help": ("列出每一步可选的方法（来自方法注册表）", "list the methods of every step (from the methods registry)"),
         "description": (
@@ -238,6 +254,14 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     "framework": ("指标体系：名称或 YAML 文件（默认：山东产业大脑指标体系）",
                   "framework: a name or a YAML file (default: the Shandong Industrial Brain framework)"),
     "file": ("填报表文件（.csv 或 .xlsx）", "the return (.csv or .xlsx)"),
+    ("coinr", "action"): ("import（COINr → 本工具）或 export（本工具 → COINr）", "import (COINr → toolkit) or "
+                          "export (toolkit → COINr)"),
+    ("coinr", "tables"): ("import 时：iData.csv 和 iMeta.csv", "for import: iData.csv and iMeta.csv"),
+    ("coinr", "out"): ("写入的文件夹", "folder to write into"),
+    ("coinr", "data"): ("export 时：数据文件（.csv、.xlsx 或 prepare 的 .parquet）", "for export: the data "
+                        "(.csv, .xlsx or prepare's .parquet)"),
+    ("coinr", "id"): ("import 时：指标体系的 id（默认 coinr_import）", "for import: the framework's id (default "
+                      "coinr_import)"),
     "wide": ("宽表：每个指标每年一列，列名模式如 {code}_{year}", "a wide file, one column per indicator and year, "
              "named like {code}_{year}"),
     "spec": ("指数方案（YAML，默认：configs/default.yaml）", "index specification (YAML; default: configs/default.yaml)"),

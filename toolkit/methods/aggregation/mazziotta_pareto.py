@@ -33,6 +33,7 @@ import pandas as pd
 
 from ...errors import DataError, SpecError
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["PENALTIES", "mpi", "mpi_kernel"]
 
@@ -117,3 +118,14 @@ def mpi(X, weights=None, penalty: str = "minus", ddof: int = 0) -> pd.Series:
         w = s.to_numpy()
     out = mpi_kernel(X.to_numpy()[None], w[None], penalty=penalty, ddof=ddof)[0]  # a BatchError is a DataError
     return pd.Series(out, index=X.index, name="mpi")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("mpi", "aggregation", mpi, mpi_kernel, params=(
+    Param("penalty", "choice", "minus", "subtract the imbalance penalty S·cv (higher = better) or add it",
+          choices=PENALTIES, per_node=True),
+    Param("ddof", "integer", 0, "0: population sd (Mazziotta & Pareto 2016); 1: sample sd (Compind)", low=0, high=1,
+          per_node=True)),
+    label_en="Mazziotta–Pareto index", label_zh="Mazziotta–Pareto 指数 (MPI)",
+    doc="the mean penalised by the unit's imbalance, M ∓ S·cv (De Muro et al. 2011; AMPI with ampi normalisation)",
+    doc_zh="以单位内各项的不均衡度惩罚均值：M ∓ S·cv（配合 ampi 标准化即 AMPI）")

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ...errors import SpecError
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["mean_min", "mean_min_kernel"]
 
@@ -66,3 +67,13 @@ def mean_min(X, weights=None, alpha: float = 0.5, beta: float = 0.0) -> pd.Serie
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(mean_min_kernel(X.to_numpy()[None], w[None], alpha=alpha, beta=beta)[0], index=X.index,
                      name="mean_min")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("mean_min", "aggregation", mean_min, mean_min_kernel, params=(
+    Param("alpha", "number", 0.5, "penalisation of imbalance (0: the mean; 1 with beta 0: the minimum)", low=0, high=1,
+          per_node=True),
+    Param("beta", "number", 0.0, "complementarity of the children", low=0, per_node=True)),
+    label_en="mean–min function", label_zh="均值-最小值函数",
+    doc="between the weighted mean and the minimum (Casadio Tarabusi & Guarini 2013)",
+    doc_zh="介于加权均值与最小值之间（Casadio Tarabusi & Guarini 2013）")

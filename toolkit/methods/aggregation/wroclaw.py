@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method
 
 __all__ = ["wroclaw", "wroclaw_kernel"]
 
@@ -67,3 +68,10 @@ def wroclaw(X, weights=None) -> pd.Series:
     w = np.ones(X.shape[1]) if weights is None else pd.Series(weights, dtype=float).reindex(X.columns).to_numpy() \
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(wroclaw_kernel(X.to_numpy()[None], w[None])[0], index=X.index, name="wroclaw")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("wroclaw", "aggregation", wroclaw, wroclaw_kernel, label_en="Wroclaw taxonomy",
+               label_zh="Wroclaw 分类法（Hellwig 发展指数）",
+               doc="1 − distance to the ideal unit / (mean + 2 sd of the distances) (Hellwig 1968)",
+               doc_zh="1 − 到理想单位的距离 /（距离均值 + 2 倍标准差）（Hellwig 1968）")
