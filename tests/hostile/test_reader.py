@@ -223,3 +223,13 @@ def test_the_values_read_are_those_written():
     np.testing.assert_allclose(a.table[cols].to_numpy(float), b.table[cols].to_numpy(float), equal_nan=True)
     assert [n for n in a.notes if not n.startswith("#")] == []
 
+
+
+def test_ids_all_typed_with_an_en_dash_give_a_bounded_number_of_notes(tmp_path):
+    text = DEMO_CSV.read_text("utf-8").replace("SD-B", "SD\u2013B")
+    path = tmp_path / "r.csv"
+    path.write_text(text, "utf-8")
+    data = read_indicators(path)
+    assert data.table["unit_id"].nunique() == 50 and data.table["unit_id"].str.isascii().all()
+    folded = [n for n in data.notes if "look-alike" in n]
+    assert len(folded) == 21 and "30 more unit ids" in folded[-1]  # 20 named, 30 counted

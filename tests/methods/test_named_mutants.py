@@ -93,3 +93,28 @@ def test_varimax_equals_factor_analyzer(normalize):
     # the default is Kaiser normalisation (R stats::varimax, SPSS)
     if normalize:
         np.testing.assert_allclose(np.asarray(varimax(L)), ours)
+
+
+def test_power_mean_batch_skips_a_missing_value_in_every_matrix_of_a_stack():
+    """The engine's batch path (G, m, k) with na="skip": each replication's weights rescale over
+    the unit's present children (a mutant summing the weights over the wrong axis survived)."""
+    from toolkit.methods.aggregation.aggregate_batch import power_mean_batch
+
+    C = np.array([[[4.0, np.nan, 4.0], [1.0, 4.0, 16.0]], [[2.0, 8.0, np.nan], [1.0, 1.0, 1.0]]])
+    W = np.array([[1.0, 1.0, 2.0], [1.0, 3.0, 0.0]])
+    got = power_mean_batch(C, W, p=0.0, na="skip")
+    want = np.array([[4.0, np.sqrt(2) * 4], [2 ** 0.25 * 8 ** 0.75, 1.0]])
+    np.testing.assert_allclose(got, want)
+    got = power_mean_batch(C, W, p=1.0, na="skip")
+    np.testing.assert_allclose(got, [[4.0, (1 + 4 + 32) / 4], [(2 + 24) / 4, 1.0]])
+
+
+def test_copeland_on_a_matrix_larger_than_one_chunk():
+    """m²k above the 2·10⁶ chunk size (1,500 units, one indicator): the chunked loop still runs
+    (a mutant letting the chunk step reach 0 survived). With one indicator and distinct values a
+    unit's score is (units below) − (units above) = 2·rank − (m + 1)."""
+    rng = np.random.default_rng(0)
+    x = rng.permutation(1500).astype(float)
+    got = copeland(pd.DataFrame({"x": x}))
+    rank = x.argsort().argsort() + 1
+    np.testing.assert_array_equal(got.to_numpy(), 2 * rank - 1501)

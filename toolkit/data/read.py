@@ -37,6 +37,8 @@ from .problems import Problem, ValidationError
 from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
 from .validate import check_frame
 
+#: id spellings noted one by one (:func:`_folded_notes`); the rest are counted in one note
+MAX_ID_NOTES = 20
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
 PERCENT_TYPES = ("share", "ratio")
 
@@ -380,6 +382,10 @@ def _folded_notes(cells: np.ndarray, row_numbers: np.ndarray, col: str) -> list[
         rows = row_numbers[np.nonzero(codes == k)[0]]
         out.append(note(rows, col, typed, read, f"look-alike characters read as '-', ASCII or dropped: {what}",
                         f"形似字符已按“-”或半角字符读取，或已删除：{what}"))
+    if len(out) > MAX_ID_NOTES:  # every id typed so: one note per spelling would bury the rest
+        more = len(out) - MAX_ID_NOTES
+        out = out[:MAX_ID_NOTES] + [f"另有 {more} 个单位编号的形似字符按同样方式读取 | {more} more unit ids were read "
+                                    "the same way (look-alike characters folded)"]
     return out
 
 

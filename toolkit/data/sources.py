@@ -150,6 +150,9 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> Raw
             return _read_csv(path, label_cells)
     except PermissionError as exc:
         raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except MemoryError as exc:  # the archive checks should make this unreachable; never an internal error
+        raise _unreadable(path, "文件太大，内存不足以读取：请拆分后再提交", "the file is too large to be read in the memory "
+                          "available: split it and submit the parts") from exc
     except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
         raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
     except OSError as exc:

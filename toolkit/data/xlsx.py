@@ -3,8 +3,9 @@
 An XLSX file is a zip archive of XML files. Before openpyxl parses anything,
 :func:`inspect_workbook` checks, streaming and with bounded memory:
 
-- the declared uncompressed size of every member (:data:`MAX_MEMBER_BYTES`), so a small file
-  that expands without limit is refused, not parsed until memory runs out;
+- the declared uncompressed size of every member (:data:`MAX_MEMBER_BYTES` for a sheet, which
+  is streamed; :data:`MAX_INDEX_BYTES` for the others, which openpyxl parses whole), so a small
+  file that expands without limit is refused, not parsed until memory runs out;
 - the length of every text between two XML tags in the sheets and the shared strings
   (:data:`MAX_TEXT_BYTES`, above what Excel's 32,767-character cell can take), so a
   10⁹-character cell is refused naming its sheet and cell;
@@ -28,8 +29,8 @@ from .problems import Problem, ValidationError
 
 #: the largest uncompressed size of one member of an XLSX archive (a 100,000-row return's sheet is ~250 MB)
 MAX_MEMBER_BYTES = 512 * 2**20
-#: the largest members that are parsed whole (workbook.xml and its relationships)
-MAX_INDEX_BYTES = 16 * 2**20
+#: the largest other member (styles, shared strings, workbook.xml …): openpyxl parses these whole
+MAX_INDEX_BYTES = 64 * 2**20
 #: Excel's own limit on the characters of one cell
 EXCEL_CELL_CHARS = 32_767
 #: the most bytes of text between two XML tags: Excel's cell limit, 4 bytes a character in
@@ -177,9 +178,10 @@ def inspect_workbook(path: str | Path) -> list[SheetInfo]:
                 s = SheetInfo(s.name, s.member, s.state, formulas, merged)
             out.append(s)
         for name, info in infos.items():
-            if info.file_size > MAX_MEMBER_BYTES:
-                sheet = by_member.get(name)
-                raise _too_big(path, f"工作表“{sheet.name}”" if sheet else name, info.file_size, MAX_MEMBER_BYTES,
+            sheet = by_member.get(name)
+            limit = MAX_MEMBER_BYTES if sheet else MAX_INDEX_BYTES
+            if info.file_size > limit:
+                raise _too_big(path, f"工作表“{sheet.name}”" if sheet else name, info.file_size, limit,
                                f"sheet {sheet.name!r}" if sheet else name)
     return out
 

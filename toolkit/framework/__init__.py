@@ -18,8 +18,10 @@ _NAMES = {
     'city_name': 'geo',
     'index_tree': 'tree',
     'index_leaves': 'tree',
+    'Grouping': 'groupings',
+    'with_groupings': 'groupings',
 }
-_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'tree']
+_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'tree', 'groupings']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

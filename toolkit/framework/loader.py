@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FrameworkError
+from .groupings import parse_geography, parse_groupings
 from .model import (
     DEFAULT_FRAMEWORK,
     DIRECTIONS,
@@ -296,6 +297,9 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
         for side in ("left", "right"):
             if con.get(side) not in leaves:
                 raise FrameworkError(f"{where}: constraint {i + 1}: {side} {con.get(side)!r} is not a data column")
+    groupings = parse_groupings(doc.get("groupings"), unit_names, where)
+    parse_geography(doc.get("geography"), unit_names | {g.name for g in groupings},
+                    path.parent if path else None, where)
     meta = {k: v for k, v in doc.items() if k != "root"}
     meta["unit_rules"] = unit_rules
     wording = parse_wording(doc.get("reporting"), levels, {c.name: c for c in unit_columns}, where)

@@ -44,7 +44,8 @@ _LANGS = ("zh", "en")
 #: direction spellings: benefit/cost and COINr's +1/−1
 DIRECTIONS = {"benefit": 1, "cost": -1, 1: 1, -1: -1, "1": 1, "-1": -1, "+1": 1}
 TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "description", "source", "licence",
-            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "wide", "root")
+            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "wide", "groupings",
+            "geography", "root")
 NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
              "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
              "denominator", "scale", "note", "short_zh", "short_en")
@@ -188,6 +189,23 @@ class Framework:
     def group_columns(self) -> list[str]:
         """Unit columns that group units (group imputation, reports)."""
         return self.unit_role("group")
+
+    @property
+    def groupings(self) -> tuple:
+        """Group columns derived from a unit column (``groupings``: Shandong's economic circles),
+        as :class:`~toolkit.framework.groupings.Grouping` objects."""
+        from .groupings import parse_groupings
+
+        return parse_groupings(self.meta.get("groupings"), {c.name for c in self.unit_columns}, self.id)
+
+    @property
+    def geography(self) -> tuple:
+        """Polygons and adjacency lists of unit columns or groupings (``geography``), as
+        :class:`~toolkit.framework.groupings.Geography` objects."""
+        from .groupings import parse_geography
+
+        cols = {c.name for c in self.unit_columns} | {g.name for g in self.groupings}
+        return parse_geography(self.meta.get("geography"), cols, self.path.parent if self.path else None, self.id)
 
     @property
     def summary_columns(self) -> list[str]:

@@ -13,7 +13,8 @@ from ..repo_paths import relpath, repo_root, resolve
 __all__ = ["NOTEBOOKS", "notebooks_dir", "relpath", "repo_root", "resolve"]
 
 #: The numbered research notebooks, in reading order (file stems in ``notebooks/``).
-NOTEBOOKS = ("01_data", "02_weights", "03_typology", "04_index", "05_robustness", "06_weighting_studio")
+NOTEBOOKS = ("01_data", "02_weights", "03_typology", "04_index", "05_robustness", "06_weighting_studio",
+             "07_dynamics")
 
 
 def notebooks_dir() -> Path:

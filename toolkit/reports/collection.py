@@ -213,8 +213,12 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
                      + "</div>")
     if parts:
         body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
+    from ..viz.fonts import font_face_css
+
     title = "年度数据收集情况" if i == 0 else "Collection status"
-    return document(title, "".join(body), lang)
+    text = "".join(body)
+    # the bundled CJK font, subset to the page's characters: it reads on a machine without a Chinese font
+    return document(title, text, lang, font_face_css(title + text))
 
 
 def not_read_text(rnd, lang: str) -> str:
