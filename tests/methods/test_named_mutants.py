@@ -107,3 +107,14 @@ def test_power_mean_batch_skips_a_missing_value_in_every_matrix_of_a_stack():
     np.testing.assert_allclose(got, want)
     got = power_mean_batch(C, W, p=1.0, na="skip")
     np.testing.assert_allclose(got, [[4.0, (1 + 4 + 32) / 4], [(2 + 24) / 4, 1.0]])
+
+
+def test_copeland_on_a_matrix_larger_than_one_chunk():
+    """m²k above the 2·10⁶ chunk size (1,500 units, one indicator): the chunked loop still runs
+    (a mutant letting the chunk step reach 0 survived). With one indicator and distinct values a
+    unit's score is (units below) − (units above) = 2·rank − (m + 1)."""
+    rng = np.random.default_rng(0)
+    x = rng.permutation(1500).astype(float)
+    got = copeland(pd.DataFrame({"x": x}))
+    rank = x.argsort().argsort() + 1
+    np.testing.assert_array_equal(got.to_numpy(), 2 * rank - 1501)

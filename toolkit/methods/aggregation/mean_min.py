@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecError
-from ..checks import BatchError, as_matrix, first_failing
+from ..checks import as_matrix, weighted_stack
 from ..declared import Method, Param
 
 __all__ = ["mean_min", "mean_min_kernel"]
@@ -36,15 +36,7 @@ def mean_min_kernel(C, W, *, alpha: float = 0.5, beta: float = 0.0, excluded=Non
     """
     if not 0 <= float(alpha) <= 1 or float(beta) < 0:
         raise SpecError(f"mean_min: need 0 ≤ alpha ≤ 1 and beta ≥ 0, got alpha {alpha}, beta {beta}")
-    C = np.asarray(C, dtype=float)
-    W = np.asarray(W, dtype=float)
-    G = max(C.shape[0], W.shape[0])
-    C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
-    if excluded is not None:
-        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), "mean_min: a missing value among the "
-                         "children; impute first")
+    C, W = weighted_stack(C, W, excluded, name="mean_min")
     w = W / W.sum(axis=-1, keepdims=True)
     M = np.einsum("gmk,gk->gm", C, w)
     low = np.where((w > 0)[:, None, :], C, np.inf).min(axis=-1)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import BatchError, as_matrix, first_failing
+from ..checks import BatchError, as_matrix, weighted_stack
 from ..declared import Method
 
 __all__ = ["wroclaw", "wroclaw_kernel"]
@@ -34,15 +34,7 @@ def wroclaw_kernel(C, W, *, excluded=None, index=None) -> np.ndarray:
     >>> wroclaw_kernel(np.array([[[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]]]), np.ones((1, 2))).round(4).tolist()
     [[1.0, 0.3739, 0.5573]]
     """
-    C = np.asarray(C, dtype=float)
-    W = np.asarray(W, dtype=float)
-    G = max(C.shape[0], W.shape[0])
-    C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
-    if excluded is not None:
-        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), "wroclaw: a missing value among the "
-                         "children; impute first")
+    C, W = weighted_stack(C, W, excluded, name="wroclaw")
     if C.shape[1] < 2:
         raise BatchError(0, "wroclaw: needs at least two units (the sd of the distances)")
     w = W / W.sum(axis=-1, keepdims=True)
