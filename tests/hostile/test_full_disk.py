@@ -19,6 +19,9 @@ import pytest
 from .corpus import DEMO_CSV
 from .test_write_guard import Case, _run, _tree
 
+# an abandoned openpyxl row stream would print "Exception ignored … Traceback" on the user's screen
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 
 def _full(*args, **kwargs):
     raise OSError(errno.ENOSPC, "No space left on device")  # as write() raises it: no path
