@@ -252,6 +252,8 @@ def naming(folder: str | Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
+        if exc.errno is None:  # an error made with a message only: its text is kept as it is
+            raise
         if not exc.filename or any(part.startswith(".") and part not in (".", "..")
                                    for part in Path(os.fsdecode(exc.filename)).parts):
             exc.filename = str(folder)

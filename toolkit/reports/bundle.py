@@ -409,7 +409,11 @@ def load_bundle(folder: str | Path) -> Bundle:
     # the framework the bundle was computed with, from the copy of its file the bundle carries
     # (a bundle saved before the copy existed names a shipped framework)
     fw_file = folder / FRAMEWORK_FILE
-    return Bundle(tables, meta, load_framework(fw_file if fw_file.is_file() else meta.get("framework")))
+    from ..publish.guard import own_outputs
+
+    with own_outputs():  # the bundle's own copy: an output of the run, published again with it
+        fw = load_framework(fw_file if fw_file.is_file() else meta.get("framework"))
+    return Bundle(tables, meta, fw)
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
