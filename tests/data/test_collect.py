@@ -364,3 +364,24 @@ def test_any_framework_the_hdi_round(tmp_path):
                                            "Missing units": "ITA Italy"}]
     units = sheet(tmp_path / "out" / "collection.xlsx", "Units").set_index("Unit id")
     assert units.loc["CHE", "Status"] == "conflict: not merged" and units.loc["DEU", "Complete"] == "yes"
+
+
+def test_a_round_where_nothing_is_valid_then_one_that_is(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "notes.txt").write_text("see attached", encoding="utf-8")
+    first = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert first.exit_code == 1 and len(first.table) == 0 and first.returns[0].status == "invalid"
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:4])
+    again = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert len(again.table) == 4 and again.returns[0].name == "a.csv" and again.returns[0].status == "collected"
+
+
+def test_folders_two_levels_down_are_named_not_read(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r" / "济南市" / "历下区").mkdir(parents=True)
+    _csv(tmp_path / "r" / "济南市" / "a.csv", header, notice, rows[:2])
+    _csv(tmp_path / "r" / "济南市" / "历下区" / "b.csv", header, notice, rows[2:4])
+    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert [r.name for r in rnd.returns] == ["济南市/a.csv"] and rnd.not_read == ["济南市/历下区"]
+    assert "济南市/历下区" in (tmp_path / "out" / "collection.html").read_text("utf-8")

@@ -165,3 +165,51 @@ def test_robust_bod_matches_the_exact_order_m_expectation():
     a = robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=3)
     pd.testing.assert_series_equal(a, robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=3))
     assert not a.equals(robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=4))
+
+
+@needs_compind
+def test_the_vignettes_ampi_through_build_index():
+    """The same 60 values through the public API only: the wide file read with the shipped
+    framework file, then build_index with configs/compind/ampi_vignette.yaml."""
+    import toolkit as tk
+
+    from ..conftest import ROOT
+
+    spec = tk.load_spec(ROOT / "configs" / "compind" / "ampi_vignette.yaml")
+    data = tk.read_indicators(EU, spec.framework)
+    res = tk.build_index(data, spec)
+    order = pd.read_csv(EU)["geo"]
+    got = np.column_stack([res.composite.xs(y, level="year").reindex(order).to_numpy() for y in (2010, 2011)])
+    np.testing.assert_allclose(got.round(2), np.array(VIGNETTE_AMPI), atol=0.0051)
+    # the normalised values are the AMPI's: the reference (Compind's gp) maps to 100
+    n = res.normalised.xs(2010, level="year")
+    half = (pd.read_csv(EU)["employ_2010"].max() - pd.read_csv(EU)["employ_2010"].min()) / 2
+    assert n.loc["Belgium", "employ"] == pytest.approx(70 + 60 * (67.6 - (50 - half)) / (2 * half))
+    # Mazziotta & Pareto's own form: years pooled, population sd, the penalty subtracted
+    mp = tk.build_index(data, spec.replace({"panel": {"scope": "pooled"}, "aggregation": {"index": {
+        "method": "mpi", "params": {"penalty": "minus"}}}}))
+    assert (mp.composite < res.composite).all()
+
+
+@pytest.mark.parametrize("method, params", [("mpi", {}), ("mean_min", {"alpha": 0.5, "beta": 1.0}),
+                                            ("wroclaw", {}), ("robust_bod", {"m": 10, "draws": 50, "seed": 2})])
+def test_each_method_through_the_spec_and_the_engine(method, params):
+    """build_index with the method at the index level equals the method on the dimension scores
+    (equal weights), and the Monte Carlo engine's replication equals build_index."""
+    import toolkit as tk
+    from toolkit.robustness import replicate
+
+    from ..conftest import DEMO_CSV, ROOT
+
+    data = tk.read_indicators(DEMO_CSV)
+    spec = tk.load_spec(ROOT / "configs" / "default.yaml").replace(
+        {"aggregation": {"index": {"method": method, "params": params}}})
+    res = tk.build_index(data, spec)
+    D = res.dimension_scores
+    func = {"mpi": mpi, "mean_min": mean_min, "wroclaw": wroclaw, "robust_bod": robust_bod}[method]
+    want = func(D, **params)  # the default spec pools the years: one block
+    np.testing.assert_allclose(res.composite.to_numpy(), want.reindex(res.composite.index).to_numpy(), rtol=1e-9)
+    uspec = {"uncertainty_version": 1, "name": "t", "factors": [
+        {"name": "agg", "address": "aggregation.index.method", "options": [method, "arithmetic"]}]}
+    got = replicate(data, spec, uspec, [{"agg": method}])
+    np.testing.assert_allclose(got.iloc[0].to_numpy(), res.composite.reindex(got.columns).to_numpy(), rtol=1e-9)

@@ -159,8 +159,8 @@ def test_the_studio_offers_a_registered_method(toys, data):
     from toolkit.studio.app import Studio
 
     studio = Studio(data, DEFAULT, top_n=5)
-    assert "toy_spread" in studio.weight_method["dimension"].options
-    assert "toy_weakest" in studio.aggregation_method["index"].options
+    assert "toy_spread" in [v for _, v in studio.weight_method["dimension"].options]  # (label, method) pairs
+    assert "toy_weakest" in [v for _, v in studio.aggregation_method["index"].options]
     studio.aggregation_method["index"].value = "toy_weakest"
     assert studio.model.spec["aggregation"]["index"]["method"] == "toy_weakest"
 
@@ -204,3 +204,14 @@ def test_register_refuses_what_it_cannot_honour():
         toolkit.methods.register("aggregation", "toy_again", weakest_link, replace=True)
     finally:
         toolkit.methods.unregister("aggregation", "toy_again")
+
+
+def test_the_cli_lists_a_registered_method(toys, capsys):
+    from toolkit.cli import main
+
+    assert main(["methods", "--step", "aggregation", "--lang", "en"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:2] == ["step", "method"]
+    assert any("toy_weakest" in line and "the weakest child" in line for line in out)
+    assert main(["methods", "--step", "weighting", "--lang", "zh"]) == 0
+    assert any("toy_spread" in line and "离散度权重" in line for line in capsys.readouterr().out.splitlines())

@@ -52,3 +52,13 @@ def test_the_runnable_example_runs(monkeypatch):
 if __name__ == "__main__":
     PAGE.write_text(_page_with_table(PAGE.read_text("utf-8")), "utf-8")
     print(f"rewrote the table of {PAGE}")
+
+
+def test_notebook_02_reads_its_list_from_the_registry():
+    """Notebook 02 compares "every objective method": the list is the registry's, not typed in it."""
+    from toolkit.methods import methods_of
+
+    source = (ROOT / "notebooks" / "02_weights.py").read_text("utf-8")
+    assert 'methods_of("weighting", kind="objective")' in source
+    assert not re.search(r'methods = \[[^\]*]*"entropy"', source), "a hand-written list of methods is back"
+    assert methods_of("weighting", kind="objective") == ["entropy", "critic", "cv", "std", "pca"]

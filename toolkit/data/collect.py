@@ -111,6 +111,28 @@ def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
 
 
+def deeper_folders(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[str]:
+    """The folders two levels down (``city/county/``), whose files :func:`find_returns` does not
+    read: named in the status, so that nothing is left out silently.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "济南市" / "历下区").mkdir(parents=True)
+    >>> deeper_folders(d)
+    ['济南市/历下区']
+    """
+    folder = Path(folder)
+    skipped = {p.resolve() for p in skip}
+    out = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "~$"))):
+        if sub.resolve() in skipped:
+            continue
+        out += [f"{sub.name}/{p.name}" for p in sorted(sub.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    return out
+
+
 def file_sha256(path: Path) -> str:
     """The sha256 of a file's bytes, read in blocks."""
     h = hashlib.sha256()
@@ -198,7 +220,8 @@ class ReadCache:
         frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
 
         def write_json(tmp: Path) -> None:
-            tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False) + "\n", "utf-8")
+            text = json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False, default=str)
+            tmp.write_text(text + "\n", "utf-8")
 
         def write_parquet(tmp: Path) -> None:
             (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"_key": []})).to_parquet(tmp, index=False)

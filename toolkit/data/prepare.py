@@ -165,7 +165,7 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     """
     import pandas as pd
 
-    from ..framework.model import load_framework
+    from ..framework.loader import load_framework
     from .problems import Problem, ValidationError
 
     path = Path(path)

@@ -25,11 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ToolkitError, UsageError
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .collect import (
     SOURCE_COLUMNS,
     ReadCache,
     Return,
+    deeper_folders,
     find_returns,
     read_returns,
     resolve_corrections,
@@ -55,6 +57,7 @@ class Round:
     expected_source: str
     roster: str | None = None
     written: list[Path] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # folders two levels down (their files are not read)
 
     @property
     def problems(self) -> int:
@@ -97,6 +100,8 @@ def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
         table = pd.read_parquet(path.resolve())
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ToolkitError(f"{path} cannot be read ({str(exc)[:120]}): move it away or choose another --out") from exc
+    if table.empty:  # an earlier round that collected nothing
+        return None
     wanted = ["unit_id", "year", *framework.columns]
     if any(c not in table.columns for c in wanted):
         raise ToolkitError(f"{path} holds data of another framework: choose another --out")
@@ -169,7 +174,8 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
     years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
     expected, source = expected_units(roster_table, previous, years, fw)
     units = unit_status(expected, merged, returns, fw, source)
-    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None)
+    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
+                not_read=deeper_folders(folder, skip=(out,)))
     writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
     rnd.written = write_folder_atomic(out, writers)
     return rnd

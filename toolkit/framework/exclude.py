@@ -51,7 +51,7 @@ def without(fw, codes, where: str = "spec"):
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = without(load_framework("undp_hdi"), ["MYS"])
     >>> fw.node("EDUCATION").children, fw.columns, fw.excluded
     (('EYS',), ['LE', 'EYS', 'GNI'], ('MYS',))

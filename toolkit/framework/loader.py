@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FrameworkError
+from .groupings import parse_geography, parse_groupings
 from .model import (
     DEFAULT_FRAMEWORK,
     DIRECTIONS,
@@ -109,6 +110,22 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
 
         protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
+    return framework_from_bytes(raw, path)
+
+
+def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
+    """A framework from the bytes of its file, checked as :func:`load_framework` checks a file.
+
+    For a copy a run made itself (the framework file a results bundle carries): reading it does
+    not make it an input of the running command, so the run may publish the folder it is in.
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> raw = (resources.files("toolkit") / "frameworks" / "undp_hdi.yaml").read_bytes()
+    >>> framework_from_bytes(raw).id
+    'undp_hdi'
+    """
     from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
 
     if len(raw) > MAX_YAML_BYTES:
@@ -280,6 +297,9 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
         for side in ("left", "right"):
             if con.get(side) not in leaves:
                 raise FrameworkError(f"{where}: constraint {i + 1}: {side} {con.get(side)!r} is not a data column")
+    groupings = parse_groupings(doc.get("groupings"), unit_names, where)
+    parse_geography(doc.get("geography"), unit_names | {g.name for g in groupings},
+                    path.parent if path else None, where)
     meta = {k: v for k, v in doc.items() if k != "root"}
     meta["unit_rules"] = unit_rules
     wording = parse_wording(doc.get("reporting"), levels, {c.name: c for c in unit_columns}, where)

@@ -166,7 +166,7 @@ class IndexSpec:
         checked against (a user's file travels with the spec), else the one it names."""
         if self.fw is not None:
             return self.fw
-        from ..framework.model import load_framework
+        from ..framework.loader import load_framework
 
         return load_framework(self.data["framework"])
 
@@ -196,7 +196,8 @@ class IndexSpec:
         against; when it is given and ``doc`` names no framework, the spec takes its id. A
         ``framework:`` naming a ``.yaml`` file is read relative to the spec file (``source``).
         """
-        from ..framework.model import Framework, load_framework
+        from ..framework.loader import load_framework
+        from ..framework.model import Framework
 
         doc = dict(doc or {})
         where = source or "spec"
@@ -279,7 +280,7 @@ def _is_file(name: str) -> bool:
 
 
 def _shipped() -> list[str]:
-    from ..framework.model import available_frameworks
+    from ..framework.loader import available_frameworks
 
     return available_frameworks()
 
@@ -296,6 +297,6 @@ def check_spec(doc: Mapping, framework=None, where: str = "spec") -> None:
     ...
     toolkit.errors.SpecError: spec: aggregation.index.params: unknown parameter(s) ['p'] for aggregation method 'topsis'; it takes ['normalisation']
     """
-    from ..framework.model import load_framework
+    from ..framework.loader import load_framework
 
     check_sections(_thaw(doc), where, load_framework(framework or doc["framework"]))

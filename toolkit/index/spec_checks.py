@@ -35,8 +35,8 @@ def check_sections(s: dict, where: str, fw) -> None:
     """Every choice of the spec dict ``s`` (plain, every section present) against the registries
     (:mod:`toolkit.methods.registry`) and the framework ``fw``; raises :class:`SpecError` naming
     the key (``where``: the file or "spec")."""
+    from ..framework.tree import index_tree
     from ..methods import registry as reg
-    from .build import index_tree
 
     if s["spec_version"] != 1:
         raise SpecError(f"{where}: unsupported spec_version {s['spec_version']!r} (expected 1)")

@@ -16,6 +16,7 @@ from ..lazy import lazy_attributes
 _NAMES = {
     'screen_units': 'preparation.screen',
     'register': 'registry', 'unregister': 'registry', 'table': 'registry', 'registry_of': 'registry',
+    'methods_of': 'registry',
 }
 # short name → module, so ``toolkit.methods.weights`` still names ``toolkit.methods.weighting.weights``
 _STEP_MODULES = {

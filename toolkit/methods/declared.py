@@ -12,7 +12,7 @@ Per-indicator and per-node parameters (docs/methods-registry.md, "Per-indicator 
   method once per group (:func:`toolkit.index.params.column_groups`), so no method has a second
   implementation and one indicator's value cannot reach another column.
 * ``Param(per_node=True)`` (aggregation and data-driven weighting) may be a mapping node code →
-  value, resolved for each node of the level (:func:`toolkit.index.steps.node_choice`).
+  value, resolved for each node of the level (:func:`toolkit.index.plan.node_choice`).
 * Any other parameter takes one value for all: a mapping is a :class:`SpecError` that says why
   (``Param.shared``: e.g. kNN's ``n_neighbors``, one neighbourhood found over all indicators).
 
@@ -254,6 +254,9 @@ class Method:
         The method's name in English and Chinese, as menus show it (default: ``name``).
     doc, doc_zh : str
         One line on what the method does, in English and Chinese (menus, the docs table).
+    kind : str
+        A family within the step, for the menus and lists that show one family (weighting:
+        ``fixed``, ``subjective``, ``objective``, ``optimised``, ``combination``).
     plugin : bool
         Registered from outside the toolkit (:func:`toolkit.methods.registry.register`).
 
@@ -281,6 +284,7 @@ class Method:
     label_en: str = ""
     label_zh: str = ""
     doc_zh: str = ""
+    kind: str = ""
     plugin: bool = False
 
     def __post_init__(self):

@@ -166,7 +166,8 @@ def plugin_entry(step: str, name: str, function, *, kernel=None, params=(), labe
     params : tuple of Param
     label_en, label_zh, doc, doc_zh : str
     **declarations
-        ``min_rows``, ``columnwise``, ``directional``, ``grouped`` (imputation by groups).
+        ``min_rows``, ``columnwise``, ``directional``, ``grouped`` (imputation by groups), ``kind``
+        (a weighting's family; default ``objective``).
 
     Returns
     -------
@@ -187,10 +188,10 @@ def plugin_entry(step: str, name: str, function, *, kernel=None, params=(), labe
         raise ValueError(f"register: a method's name is a plain identifier (letters, digits, _), got {name!r}")
     if not callable(function):
         raise TypeError(f"register: the function of {step} method {name!r} is not callable")
-    unknown = set(declarations) - {"min_rows", "columnwise", "directional", "grouped"}
+    unknown = set(declarations) - {"min_rows", "columnwise", "directional", "grouped", "kind"}
     if unknown:
         raise TypeError(f"register: unknown declaration(s) {sorted(unknown)}; a method may declare min_rows, "
-                        "columnwise, directional, grouped")
+                        "columnwise, directional, grouped, kind")
     fields = {"params": tuple(params), "label_en": label_en, "label_zh": label_zh, "doc": doc, "doc_zh": doc_zh,
               "plugin": True}
     if step == "imputation":
@@ -204,6 +205,6 @@ def plugin_entry(step: str, name: str, function, *, kernel=None, params=(), labe
     if step == "weighting":
         weigh, loop = _weigher(name, function)
         return Method(name, "weighting", weigh, kernel or loop, True, min_rows=int(declarations.get("min_rows", 2)),
-                      **fields)
+                      kind=str(declarations.get("kind", "objective")), **fields)
     aggregate, loop = _aggregator(name, function)
     return Method(name, "aggregation", aggregate, kernel or loop, **fields)

@@ -47,7 +47,7 @@ from .weighting.weights import COMBINATION, WEIGHTING
 
 __all__ = ["AGGREGATION", "COMBINATION", "DENOMINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param",
            "REGISTRIES", "Registry", "SCREENING", "STEPS", "TREATMENT", "WEIGHTING", "as_number", "declared_params",
-           "markdown_table", "register", "registry_of", "table", "unregister"]
+           "markdown_table", "methods_of", "register", "registry_of", "table", "unregister"]
 
 #: spec root → registry of the method chosen there
 REGISTRIES = {"denomination": DENOMINATION, "imputation": IMPUTATION, "panel": PANEL, "screening": SCREENING,
@@ -75,7 +75,7 @@ def registry_of(step: str) -> Registry:
     >>> registry_of("weighting") is WEIGHTING, registry_of("weights") is WEIGHTING
     (True, True)
     """
-    reg = _PLUGGABLE.get(step) or REGISTRIES.get(step)
+    reg = _PLUGGABLE.get(step) or REGISTRIES.get(step) or next((r for r in REGISTRIES.values() if r.step == step), None)
     if reg is None:
         raise ValueError(f"no step {step!r}; the steps are {sorted(_PLUGGABLE)} (and the spec roots "
                          f"{sorted(REGISTRIES)})")
@@ -171,6 +171,29 @@ def unregister(step: str, name: str) -> None:
     if name in reg and not reg[name].plugin:
         raise ValueError(f"unregister: {step} method {name!r} is built in")
     reg.methods.pop(name, None)
+
+
+def methods_of(step: str, **declared) -> list[str]:
+    """The names of the methods of ``step`` whose declarations equal ``declared``, in registration
+    order (the lists notebooks and menus show are read here, never written by hand).
+
+    Parameters
+    ----------
+    step : str
+        A step or spec root (:func:`registry_of`).
+    **declared
+        :class:`Method` fields and their wanted values (``kind="objective"``, ``data_driven=True``).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> methods_of("weighting", kind="objective")
+    ['entropy', 'critic', 'cv', 'std', 'pca']
+    """
+    return [m.name for m in registry_of(step) if all(getattr(m, k) == v for k, v in declared.items())]
 
 
 def declared_params(root: str, method) -> dict[str, Param] | None:

@@ -25,8 +25,6 @@ from ..errors import ToolkitError
 
 #: the inputs of the running command: (st_dev, st_ino) -> the path as given (None: no command)
 _INPUTS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("toolkit_protected_inputs", default=None)
-#: True while the toolkit reads back its own outputs (:func:`own_outputs`): not inputs
-_OWN: contextvars.ContextVar[bool] = contextvars.ContextVar("toolkit_reading_own_outputs", default=False)
 
 
 class InputClash(ToolkitError):
@@ -133,7 +131,7 @@ def protect(*paths: str | Path | None) -> None:
     >>> protect("configs/default.yaml")  # no command running: nothing to do
     """
     registry = _INPUTS.get()
-    if registry is None or _OWN.get():
+    if registry is None:
         return
     for path in paths:
         if path is None or (isinstance(path, str) and not path):
@@ -141,33 +139,6 @@ def protect(*paths: str | Path | None) -> None:
         key = file_key(path)
         if key is not None:
             registry.setdefault(key, str(path))
-
-
-@contextlib.contextmanager
-def own_outputs() -> Iterator[None]:
-    """Read back the toolkit's own outputs in the block (a report bundle's copy of its framework,
-    in the staging copy the run is about to publish): what the readers read there is not added
-    to the inputs (:func:`protect`), so publishing it again is not refused.
-
-    Returns
-    -------
-    contextmanager
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "framework.yaml").write_text("x")
-    >>> with protected_inputs() as registry:
-    ...     with own_outputs():
-    ...         protect(d / "framework.yaml")
-    ...     len(registry)
-    0
-    """
-    token = _OWN.set(True)
-    try:
-        yield
-    finally:
-        _OWN.reset(token)
 
 
 def protected() -> dict:

@@ -21,7 +21,8 @@ import pandas as pd
 
 from .. import __version__
 from ..files import write_folder_atomic
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .scale import result_scale
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only
@@ -409,11 +410,11 @@ def load_bundle(folder: str | Path) -> Bundle:
     # the framework the bundle was computed with, from the copy of its file the bundle carries
     # (a bundle saved before the copy existed names a shipped framework)
     fw_file = folder / FRAMEWORK_FILE
-    from ..publish.guard import own_outputs
+    if fw_file.is_file():  # the run's own copy, not an input of the command (the run publishes its folder)
+        from ..framework.loader import framework_from_bytes
 
-    with own_outputs():  # the bundle's own copy: an output of the run, published again with it
-        fw = load_framework(fw_file if fw_file.is_file() else meta.get("framework"))
-    return Bundle(tables, meta, fw)
+        return Bundle(tables, meta, framework_from_bytes(fw_file.read_bytes(), fw_file))
+    return Bundle(tables, meta, load_framework(meta.get("framework")))
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:

@@ -184,6 +184,8 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
     body = [f"<h1>{esc('年度数据收集情况' if i == 0 else 'Collection status of the round')}</h1>",
             f'<p class="sub">{esc(str(rnd.folder))} → {esc(str(rnd.out))}</p>',
             f'<p class="note">{esc(expected_text(rnd, lang))}</p>', kpis(cells)]
+    if rnd.not_read:
+        body.append(f'<p class="notice">{esc(not_read_text(rnd, lang))}</p>')
     if any("SYNTHETIC" in n.upper() for r in rnd.returns for n in r.notes):  # the demo's notice, as the reports show it
         body.insert(1, f'<p class="synthetic">{esc("模拟数据：这些文件声明自己不是真实填报" if i == 0 else "Synthetic data: these files declare that they are not real returns")}</p>')
     shown = files.drop(columns=["_problem_row", _h("link", lang), _h("sha256", lang)])
@@ -211,8 +213,20 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
                      + "</div>")
     if parts:
         body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
+    from ..viz.fonts import font_face_css
+
     title = "年度数据收集情况" if i == 0 else "Collection status"
-    return document(title, "".join(body), lang)
+    text = "".join(body)
+    # the bundled CJK font, subset to the page's characters: it reads on a machine without a Chinese font
+    return document(title, text, lang, font_face_css(title + text))
+
+
+def not_read_text(rnd, lang: str) -> str:
+    """The folders two levels down whose files were not read, in words."""
+    names = ", ".join(rnd.not_read)
+    return (f"只读取文件夹及其下一级子文件夹；以下更深一级的文件夹中的文件未读取：{names}" if lang == "zh" else
+            f"only the folder and its sub-folders one level down are read; the files in these deeper folders "
+            f"were not: {names}")
 
 
 def _anchor(name: str) -> str:
@@ -241,6 +255,8 @@ def summary_lines(rnd, lang: str = "zh") -> tuple[list[str], list[str]]:
             f"(not merged), {int((u == 'not_expected').sum())} not in the roster; {len(rnd.revisions)} earlier values "
             "revised"),
            expected_text(rnd, lang)]
+    if rnd.not_read:
+        out.append(not_read_text(rnd, lang))
     missing = missing_by_region(rnd, lang)
     for row in missing[missing.iloc[:, 3] > 0].itertuples(index=False):
         out.append(f"  {'缺报' if zh else 'missing'} {row[0]}: {row[4]}")

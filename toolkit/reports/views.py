@@ -250,7 +250,7 @@ def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
         title = t("composite", lang) if code == root else fw.label(code, lang)
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
                                 mean=float(s[code].mean()), mean_label=mean, vmin=sc.lo, vmax=sc.hi,
-                                digits=sc.digits))
+                                digits=sc.digits, width=400))  # three to a row: drawn at the size shown
     return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
 
 

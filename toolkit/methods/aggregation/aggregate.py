@@ -32,6 +32,10 @@ from .aggregate_batch import grey_relational_batch, power_mean_batch, topsis_bat
 from .bod import ENTRY as bod_entry
 from .copeland import ENTRY as copeland_entry
 from .kernels import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
+from .mazziotta_pareto import ENTRY as mpi_entry
+from .mean_min import ENTRY as mean_min_entry
+from .order_m import ENTRY as robust_bod_entry
+from .wroclaw import ENTRY as wroclaw_entry
 
 __all__ = [
     "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",
@@ -274,6 +278,10 @@ for _entry in (
         doc="the weighted grey relational grade to the best (or a reference) unit", doc_zh="与最优（或参照）单位的加权灰色关联度"),
     bod_entry,
     copeland_entry,
+    mpi_entry,
+    mean_min_entry,
+    wroclaw_entry,
+    robust_bod_entry,
 ):
     AGGREGATION.register(_entry)
 

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
-from ..checks import BatchError, as_matrix, first_failing
+from ..checks import BatchError, as_matrix, first_failing, weighted_stack
+from ..declared import Method, Param
 
 __all__ = ["PENALTIES", "mpi", "mpi_kernel"]
 
@@ -51,21 +52,12 @@ def mpi_kernel(C, W, *, penalty: str = "minus", ddof: int = 0, excluded=None, in
     """
     if penalty not in PENALTIES:
         raise SpecError(f"mpi: penalty must be one of {list(PENALTIES)}, got {penalty!r}")
-    C = np.asarray(C, dtype=float)
-    W = np.asarray(W, dtype=float)
-    if excluded is not None:
-        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), "mpi: a missing value among the children; "
-                         "impute first")
+    C, W = weighted_stack(C, W, excluded, name="mpi")
     live = (W > 0).sum(axis=-1)
     if (live - ddof < 1).any():
         raise BatchError(first_failing(live - ddof < 1), f"mpi: {int(live.min())} child(ren) with positive weight "
                          f"leave no degree of freedom for the sd (ddof {ddof})")
     w = W / W.sum(axis=-1, keepdims=True)
-    G = max(C.shape[0], w.shape[0])
-    C, w = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(w, (G, w.shape[-1]))
-    live = np.broadcast_to(live, (G,))
     M = np.einsum("gmk,gk->gm", C, w)
     var = np.einsum("gmk,gk->gm", (C - M[..., None]) ** 2, w) * (live / (live - ddof))[:, None]
     S = np.sqrt(var)
@@ -117,3 +109,14 @@ def mpi(X, weights=None, penalty: str = "minus", ddof: int = 0) -> pd.Series:
         w = s.to_numpy()
     out = mpi_kernel(X.to_numpy()[None], w[None], penalty=penalty, ddof=ddof)[0]  # a BatchError is a DataError
     return pd.Series(out, index=X.index, name="mpi")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("mpi", "aggregation", mpi, mpi_kernel, params=(
+    Param("penalty", "choice", "minus", "subtract the imbalance penalty S·cv (higher = better) or add it",
+          choices=PENALTIES, per_node=True),
+    Param("ddof", "integer", 0, "0: population sd (Mazziotta & Pareto 2016); 1: sample sd (Compind)", low=0, high=1,
+          per_node=True)),
+    label_en="Mazziotta–Pareto index", label_zh="Mazziotta–Pareto 指数 (MPI)",
+    doc="the mean penalised by the unit's imbalance, M ∓ S·cv (De Muro et al. 2011; AMPI with ampi normalisation)",
+    doc_zh="以单位内各项的不均衡度惩罚均值：M ∓ S·cv（配合 ampi 标准化即 AMPI）")

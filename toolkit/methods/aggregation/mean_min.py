@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecError
-from ..checks import BatchError, as_matrix, first_failing
+from ..checks import as_matrix, weighted_stack
+from ..declared import Method, Param
 
 __all__ = ["mean_min", "mean_min_kernel"]
 
@@ -35,15 +36,7 @@ def mean_min_kernel(C, W, *, alpha: float = 0.5, beta: float = 0.0, excluded=Non
     """
     if not 0 <= float(alpha) <= 1 or float(beta) < 0:
         raise SpecError(f"mean_min: need 0 ≤ alpha ≤ 1 and beta ≥ 0, got alpha {alpha}, beta {beta}")
-    C = np.asarray(C, dtype=float)
-    W = np.asarray(W, dtype=float)
-    G = max(C.shape[0], W.shape[0])
-    C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
-    if excluded is not None:
-        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), "mean_min: a missing value among the "
-                         "children; impute first")
+    C, W = weighted_stack(C, W, excluded, name="mean_min")
     w = W / W.sum(axis=-1, keepdims=True)
     M = np.einsum("gmk,gk->gm", C, w)
     low = np.where((w > 0)[:, None, :], C, np.inf).min(axis=-1)
@@ -66,3 +59,13 @@ def mean_min(X, weights=None, alpha: float = 0.5, beta: float = 0.0) -> pd.Serie
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(mean_min_kernel(X.to_numpy()[None], w[None], alpha=alpha, beta=beta)[0], index=X.index,
                      name="mean_min")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("mean_min", "aggregation", mean_min, mean_min_kernel, params=(
+    Param("alpha", "number", 0.5, "penalisation of imbalance (0: the mean; 1 with beta 0: the minimum)", low=0, high=1,
+          per_node=True),
+    Param("beta", "number", 0.0, "complementarity of the children", low=0, per_node=True)),
+    label_en="mean–min function", label_zh="均值-最小值函数",
+    doc="between the weighted mean and the minimum (Casadio Tarabusi & Guarini 2013)",
+    doc_zh="介于加权均值与最小值之间（Casadio Tarabusi & Guarini 2013）")

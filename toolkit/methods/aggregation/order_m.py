@@ -29,6 +29,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ..checks import BatchError, as_matrix, first_failing
+from ..declared import Method, Param
 
 __all__ = ["peer_ratios", "robust_bod", "robust_bod_kernel"]
 
@@ -110,3 +111,13 @@ def robust_bod(X, weights=None, m: int = 20, draws: int = 200, seed: int = 0) ->
         raise DataError(f"robust_bod: m and draws must be ≥ 1, got m {m}, draws {draws}")
     return pd.Series(robust_bod_kernel(X.to_numpy()[None], m=m, draws=draws, seed=seed)[0], index=X.index,
                      name="robust_bod")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("robust_bod", "aggregation", robust_bod, robust_bod_kernel, params=(
+    Param("m", "integer", 20, "peers per draw (larger: closer to the full frontier)", low=1, per_node=True),
+    Param("draws", "integer", 200, "draws per unit", low=1, per_node=True),
+    Param("seed", "integer", 0, "seed of the draws", low=0, per_node=True)),
+    label_en="robust (order-m) benefit of the doubt", label_zh="稳健有利假设法（order-m）",
+    doc="each unit against m peers drawn at random, B times (Daraio & Simar 2007; Compind ci_rbod); the weights are "
+        "ignored", doc_zh="每个单位与随机抽取的 m 个同伴比较，重复 B 次（Daraio & Simar 2007）；不使用给定权重")

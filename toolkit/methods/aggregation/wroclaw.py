@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import BatchError, as_matrix, first_failing
+from ..checks import BatchError, as_matrix, weighted_stack
+from ..declared import Method
 
 __all__ = ["wroclaw", "wroclaw_kernel"]
 
@@ -33,15 +34,7 @@ def wroclaw_kernel(C, W, *, excluded=None, index=None) -> np.ndarray:
     >>> wroclaw_kernel(np.array([[[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]]]), np.ones((1, 2))).round(4).tolist()
     [[1.0, 0.3739, 0.5573]]
     """
-    C = np.asarray(C, dtype=float)
-    W = np.asarray(W, dtype=float)
-    G = max(C.shape[0], W.shape[0])
-    C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
-    if excluded is not None:
-        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), "wroclaw: a missing value among the "
-                         "children; impute first")
+    C, W = weighted_stack(C, W, excluded, name="wroclaw")
     if C.shape[1] < 2:
         raise BatchError(0, "wroclaw: needs at least two units (the sd of the distances)")
     w = W / W.sum(axis=-1, keepdims=True)
@@ -67,3 +60,10 @@ def wroclaw(X, weights=None) -> pd.Series:
     w = np.ones(X.shape[1]) if weights is None else pd.Series(weights, dtype=float).reindex(X.columns).to_numpy() \
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(wroclaw_kernel(X.to_numpy()[None], w[None])[0], index=X.index, name="wroclaw")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("wroclaw", "aggregation", wroclaw, wroclaw_kernel, label_en="Wroclaw taxonomy",
+               label_zh="Wroclaw 分类法（Hellwig 发展指数）",
+               doc="1 − distance to the ideal unit / (mean + 2 sd of the distances) (Hellwig 1968)",
+               doc_zh="1 − 到理想单位的距离 /（距离均值 + 2 倍标准差）（Hellwig 1968）")

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ..checks import as_directions, as_matrix
+from ..declared import Method, Param
 
 __all__ = ["ampi", "identity"]
 
@@ -107,3 +108,19 @@ def identity(X, directions=None) -> pd.DataFrame:
     X = as_matrix(X, name="none", allow_nan=True)
     d = as_directions(directions, X.columns).to_numpy(dtype=float)
     return X * d
+
+
+#: the registry entries (assembled by :data:`toolkit.methods.normalisation.normalise.NORMALISATION`)
+ENTRIES = (
+    Method("ampi", "normalisation", ampi, None, columnwise=True, params=(
+        Param("reference", "number", None, "the value mapped to 100 (default: the mean of reference_year)",
+              nullable=True, per_indicator=True),
+        Param("reference_year", "integer", None, "the base year whose mean is the reference (pooled panels)",
+              nullable=True)),
+        label_en="AMPI rescaling", label_zh="AMPI 标准化（70–130）",
+        doc="70 + 60·(x − (ref − Δ))/(2Δ), Δ = half the range: the reference → 100 (Mazziotta & Pareto 2016)",
+        doc_zh="70 + 60·(x − (参照值 − Δ))/(2Δ)，Δ 为极差的一半：参照值 → 100"),
+    Method("none", "normalisation", identity, None, columnwise=True, label_en="none (identity)", label_zh="不标准化",
+           doc="the values as they are (a cost indicator × −1), for indicators already on a common scale",
+           doc_zh="保持原值（成本型指标乘以 −1），用于已在同一尺度上的指标"),
+)

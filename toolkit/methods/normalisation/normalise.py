@@ -28,6 +28,7 @@ from scipy.stats import rankdata
 from ...errors import DataError, SpecError
 from ..checks import as_directions, as_matrix
 from ..declared import Method, Param, Registry
+from .ampi import ENTRIES as _ampi_entries
 
 __all__ = [
     "minmax", "zscore", "rank", "percentile_rank", "vector", "sum_", "sum_share", "goalposts",
@@ -454,6 +455,8 @@ for _name, _function, _kernel, _params, _validate, _en, _zh, _doc, _doc_zh in (
 ):
     NORMALISATION.register(Method(_name, "normalisation", _function, _kernel, params=_params, validate=_validate,
                                   columnwise=True, label_en=_en, label_zh=_zh, doc=_doc, doc_zh=_doc_zh))
+for _entry in _ampi_entries:  # Compind's family (toolkit.methods.normalisation.ampi)
+    NORMALISATION.register(_entry)
 
 
 def normalise(X, method: str = "minmax", directions=None, **params) -> pd.DataFrame:

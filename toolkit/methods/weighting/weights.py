@@ -13,6 +13,7 @@ An indicator that carries no information (constant across units) gets weight 0 a
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -333,6 +334,11 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
 # ----------------------------------------------------------------------------- the registry entries
 _ON = Param("on", "choice", "normalised", "weight the normalised or the treated (raw) values",
             choices=("normalised", "raw"))
+#: the family of each weighting method (``Method.kind``): lists of one family (notebook 02's
+#: objective methods) are read from the registry
+_KINDS = {"equal": "fixed", "framework": "fixed", "manual": "fixed", "file": "fixed", "ahp": "subjective",
+          "bwm": "subjective", "group_ahp": "subjective", "entropy": "objective", "critic": "objective",
+          "cv": "objective", "std": "objective", "pca": "objective", "optimal": "optimised", "combine": "combination"}
 #: the weighting step's registry (``weights.<level>.method``)
 WEIGHTING = Registry("weighting", "weights.<level>.method", "framework")
 #: how a ``combine`` choice combines its weight vectors (``weights.<level>.combine``)
@@ -417,4 +423,4 @@ for _entry in (
         min_rows=3, label_en="optimal", label_zh="最优权重",
         doc="COINr get_opt_weights: each child's correlation with the parent equal", doc_zh="使各子项与上级的相关相等"),
 ):
-    WEIGHTING.register(_entry)
+    WEIGHTING.register(replace(_entry, kind=_KINDS[_entry.name]))
