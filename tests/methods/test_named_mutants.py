@@ -148,3 +148,15 @@ def test_group_ahp_with_fractional_expert_weights():
     np.testing.assert_allclose(r.weights.to_numpy(), [g / (1 + g), 1 / (1 + g)])
     with pytest.raises(DataError, match="non-negative"):
         group_ahp({"e1": A1, "e2": A2}, labels=["a", "b"], expert_weights={"e1": -0.5, "e2": 1.5})
+
+
+def test_screening_by_zeros_drops_the_unit_with_too_few_non_zero_values():
+    """byzeros (COINr Screen(unit_screen = "byzeros")): C has one non-zero value of three (1/3 <
+    0.5) and is dropped; the removed list names exactly the dropped unit."""
+    from toolkit.methods.preparation.screen import screen_units
+
+    X = pd.DataFrame({"a": [1.0, 0.0, 0.0], "b": [2.0, 3.0, 0.0], "c": [1.0, 1.0, 5.0]}, index=list("ABC"))
+    r = screen_units(X, rule="byzeros", nonzero_thresh=0.5)
+    assert list(r.data.index) == ["A", "B"] and r.removed == ["C"]
+    assert r.log.loc["C", "non_zero"] == pytest.approx(1 / 3) and not r.log.loc["C", "included"]
+    assert screen_units(X, rule="byNA").removed == []
