@@ -37,6 +37,9 @@ KNOWN_CYCLES: list[set[str]] = [
 ]
 KNOWN_UPWARD = {
     ("toolkit.data.round", "toolkit.reports.collection"),  # #24 (collect): the round writes its status pages
+    # #21 (methods): the COINr coin adapter reads data and specs; it belongs above framework/ (data/ or index/)
+    ("toolkit.framework.coinr", "toolkit.data.read"),
+    ("toolkit.framework.coinr", "toolkit.index.spec"),
 }
 
 

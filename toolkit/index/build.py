@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import __version__
@@ -41,6 +42,7 @@ from ..framework.model import Framework
 from ..framework.tree import index_leaves, index_tree  # noqa: F401 (re-exported: the old place)
 from ..methods.registry import AGGREGATION
 from . import steps
+from .plan import Plan, compile_plan, rank_rows
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
@@ -337,9 +339,10 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     blocks = steps.blocks(treated, work)
     normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, work)
                             for idx in blocks.values()]).loc[raw.index]
+    plan = compile_plan(work, fw)  # the spec resolved once: tree, choices, na rule, ranking
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
-        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, work, name)
+        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, plan, name)
         scores_parts.append(s)
         weight_rows.append(w)
         eff_rows.append(e)
@@ -386,33 +389,29 @@ def rank_scores(scores: pd.DataFrame, decimals: int | None = None, groups: pd.Se
     >>> rank_scores(s)["HDI"].tolist(), rank_scores(s, 2)["HDI"].tolist()
     ([1, 2, 3], [1, 1, 3])
     """
-    values = scores if decimals is None else scores.round(decimals)
-    keys = [values.index.get_level_values("year")]
+    keys = pd.DataFrame({"year": scores.index.get_level_values("year")})
     if groups is not None:
-        keys.append(groups.reindex(values.index).to_numpy())
-    return values.groupby(keys).rank(ascending=False, method="min").astype("Int64")
+        keys["group"] = groups.reindex(scores.index).to_numpy()
+    positions = [np.asarray(rows) for _, rows in keys.groupby(list(keys.columns), dropna=True).indices.items()]
+    ranks = rank_rows(scores.to_numpy(dtype=float).T, positions, decimals).T  # the one ranking routine
+    return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
 
 
-def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):
-    """Bottom-up aggregation of one block. Returns scores, tidy weights, effective weights."""
-    tree = index_tree(fw)
+def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, plan: Plan, block):
+    """Bottom-up aggregation of one block, walking the plan. Returns scores, tidy weights,
+    effective weights."""
     values = {c: N[c] for c in N.columns}
     weights: dict[str, pd.Series] = {}
     rows = []
-    na = steps.na_rule(spec)
-    for parent in sorted(tree, key=lambda c: -fw.node(c).depth):
-        kids = tree[parent]
+    for node in plan.walk():
+        parent, kids = node.code, list(node.children)
         C = pd.DataFrame({k: values[k] for k in kids})
-        level = fw.node(parent).level
-        wchoice = steps.node_choice(spec, "weights", level, parent)
-        w = steps.weight_node(C, T, kids, parent, wchoice, fw)
-        achoice = steps.node_choice(spec, "aggregation", level, parent)
-        params = steps.aggregation_params(achoice, na)
-        values[parent] = AGGREGATION.get(achoice["method"]).function(C, w, **params).rename(parent)
+        w = steps.weight_node(C, T, kids, parent, node.weights, fw)
+        values[parent] = AGGREGATION.get(node.aggregation["method"]).function(C, w, **node.params).rename(parent)
         weights[parent] = w
-        rows += [{"block": block, "level": level, "parent": parent, "child": k, "weight": float(w[k]),
-                  "method": wchoice["method"], "aggregation": achoice["method"]} for k in kids]
-    scores = pd.DataFrame({p: values[p] for p in tree})[list(tree)[::-1]]
+        rows += [{"block": block, "level": node.level, "parent": parent, "child": k, "weight": float(w[k]),
+                  "method": node.weights["method"], "aggregation": node.aggregation["method"]} for k in kids]
+    scores = pd.DataFrame({p: values[p] for p in plan.tree})[list(plan.tree)[::-1]]
     eff = {}
     for leaf in N.columns:
         e, node = 1.0, leaf

@@ -12,7 +12,7 @@ Per-indicator and per-node parameters (docs/methods-registry.md, "Per-indicator 
   method once per group (:func:`toolkit.index.params.column_groups`), so no method has a second
   implementation and one indicator's value cannot reach another column.
 * ``Param(per_node=True)`` (aggregation and data-driven weighting) may be a mapping node code →
-  value, resolved for each node of the level (:func:`toolkit.index.steps.node_choice`).
+  value, resolved for each node of the level (:func:`toolkit.index.plan.node_choice`).
 * Any other parameter takes one value for all: a mapping is a :class:`SpecError` that says why
   (``Param.shared``: e.g. kNN's ``n_neighbors``, one neighbourhood found over all indicators).
 
