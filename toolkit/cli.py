@@ -324,7 +324,7 @@ def _run(args) -> int:
         # the spec's name is slugged and kept inside data/processed
         out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
         with output_lock(out):
-            write_results_with_workbook(result, out, lang=args.lang)
+            write_results_with_workbook(result, out, lang=args.lang, synthetic=data.is_synthetic)
         for y in result.years:
             top = result.summary(y).head(5)
             units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())

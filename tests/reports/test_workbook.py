@@ -88,3 +88,64 @@ def test_header_letters_follow_the_file():
     letters = header_letters(DEMO)
     assert letters["unit_id"] == "A" and letters["year"] == "G" and letters["L1P1"] == "H"
     assert np.all([len(v) <= 2 for v in letters.values()])
+
+
+def _first_sheet_rows(path):
+    wb = openpyxl.load_workbook(path)
+    return wb.sheetnames[0], list(wb.worksheets[0].iter_rows(values_only=True)), wb.worksheets[0]
+
+
+@pytest.mark.slow
+def test_synthetic_note_heads_the_first_sheet_of_the_demo_and_only_of_the_demo(demo_bundle, demo_rows, tmp_path):
+    from toolkit.reports.text import t
+    from toolkit.reports.workbook import write_workbook
+
+    from ..conftest import write_csv
+
+    # reports: the bundle of the bundled demo (synthetic, as its pages say)
+    assert demo_bundle.synthetic
+    title, rows, ws = _first_sheet_rows(write_workbook(demo_bundle, tmp_path / "r.xlsx", "zh"))
+    assert title == "得分与排名" and rows[0][0] == t("synthetic", "zh") and "模拟数据" in rows[0][0]
+    assert rows[1][:2] == ("编号", "产业大脑") and ws.freeze_panes == "A3"
+    assert len(rows) == 2 + len(demo_bundle.summary)
+    # index: the demo file says so; the same rows without its "# SYNTHETIC" line are a real return
+    real = write_csv(tmp_path / "real.csv", *demo_rows)
+    for src, out, synthetic in ((DEMO, tmp_path / "demo", True), (real, tmp_path / "real", False)):
+        assert main(["index", str(src), "--out", str(out), "--lang", "en"]) == 0
+        _, rows, ws = _first_sheet_rows(out / "results.xlsx")
+        flat = " ".join(str(v) for row in rows for v in row if v is not None)
+        assert ("SYNTHETIC DATA" in flat) is synthetic, src
+        assert rows[1 if synthetic else 0][0] == "Unit id" and ws.freeze_panes == ("A3" if synthetic else "A2")
+        for sheet in openpyxl.load_workbook(out / "results.xlsx").worksheets[1:]:  # the others start at the header
+            assert next(sheet.iter_rows(values_only=True))[0] != t("synthetic", "en")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_workbook_types_are_the_pages_types(demo_bundle, lang, tmp_path):
+    from toolkit.reports import facts
+    from toolkit.reports.workbook import write_workbook
+
+    path = write_workbook(demo_bundle, tmp_path / "r.xlsx", lang)
+    _, head, rows = _sheet(path, "类型" if lang == "zh" else "Types")
+    col = {h: i for i, h in enumerate(head)}
+    unit, year, typ = (col[k] for k in (("编号", "年度", "类型") if lang == "zh" else ("Unit id", "Year", "Type")))
+    assert len(rows) == len(demo_bundle.summary)
+    fw = demo_bundle.framework
+    dims = [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
+    for row in rows:
+        assert row[typ] == facts.type_label(demo_bundle, row[unit], lang, row[year])  # what the profile shows
+    if lang == "zh":  # and, independently: the top-quarter words are the dimensions at percentile >= 75
+        s = demo_bundle.summary
+        pct = s.groupby("year")[dims].rank(method="max", pct=True) * 100
+        checked = 0
+        for row in rows:
+            i = s.index[(s["unit_id"] == row[unit]) & (s["year"] == row[year])][0]
+            strong = {fw.node(d).short("zh") for d in dims if pct.loc[i, d] >= 75}
+            label = row[typ]
+            said = set(label.split("居前四分之一")[0].split("、")) if "居前四分之一" in label else set()
+            if strong and len(strong) < len(dims):
+                assert said == strong, row
+                checked += 1
+        assert checked > 10
+    assert not any("全面领先型" in str(v) for row in rows for v in row)  # the old cluster labels are gone

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import facts
 from .text import level_name, nc, peer_name, region_name, t, unit_name
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
@@ -29,7 +30,8 @@ H = {  # column headers (zh, en); the unit, region, peer and dimension headers a
     "obstacle": ("障碍度 (%)", "Obstacle degree (%)"), "obstacle_rank": ("障碍度排序", "Obstacle rank"),
     "C": ("耦合度 C", "Coupling C"), "T": ("综合发展水平 T", "Development T"), "D": ("耦合协调度 D", "Coordination D"),
     "grade": ("等级", "Grade"), "stage": ("阶段", "Stage"), "cluster": ("类别", "Cluster"), "type": ("类型", "Type"),
-    "note": ("说明", "Note"), "dim_rank": ("排名", "rank"),
+    "note": ("说明", "Note"), "dim_rank": ("排名", "rank"), "shape": ("相对自身", "Relative to itself"),
+    "basis": ("分类依据", "Basis"),
 }
 SHEETS = {"scores": ("得分与排名", "Scores and ranks"), "indicators": ("指标值", "Indicator values"),
           "weights": ("权重", "Weights"), "obstacles": ("障碍度", "Obstacles"), "coupling": ("耦合协调度", "Coupling"),
@@ -126,17 +128,7 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
                          _h("C", lang): cc["C"].to_numpy(float), _h("T", lang): cc["T"].to_numpy(float),
                          _h("D", lang): cc["D"].to_numpy(float), _h("grade", lang): cc[f"grade_{lang}"].to_numpy(),
                          _h("stage", lang): cc[f"stage_{lang}"].to_numpy() if f"stage_{lang}" in cc else ""})
-    typ = getattr(bundle, "tables", {}).get("typology")
-    if typ is not None and len(typ):
-        types = pd.DataFrame({_h("unit_id", lang): typ["unit_id"].to_numpy(), _h("cluster", lang): typ["cluster"],
-                              _h("type", lang): typ[f"label_{lang}"].to_numpy()})
-        for col, head in (("cluster_label", ("类别标签", "Cluster label")), ("basis", ("分类依据", "Basis")),
-                          ("shape", ("相对优势（按画像形状）", "Relative strengths (profile shape)"))):
-            if f"{col}_{lang}" in typ:
-                types[head[0 if lang == "zh" else 1]] = typ[f"{col}_{lang}"].to_numpy()
-    else:
-        reason = (bundle.meta.get("not_computed", {}) or {}).get("typology", "")
-        types = pd.DataFrame({_h("note", lang): [f"{nc(lang)}: {reason}".rstrip(": ")]})
+    types = type_sheet(bundle, s, lang)
     notes = list(bundle.meta.get("notes", []) or [])
     probs = pd.DataFrame({_h("note", lang): notes or ["未发现问题" if lang == "zh" else "no problems found"]})
     return {SHEETS["scores"][i]: (scores, fmts), SHEETS["indicators"][i]: (ind, ind_f),
@@ -145,7 +137,20 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
             SHEETS["types"][i]: (types, {}), SHEETS["problems"][i]: (probs, {})}
 
 
-def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path) -> Path:
+def type_sheet(bundle, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every unit's type in every year, by the one strong/weak rule the pages use
+    (:func:`toolkit.reports.facts.type_info`); "not computed" where there are too few units."""
+    fw = bundle.framework
+    rows = []
+    for r in summary.to_dict("records"):
+        info = facts.type_info(bundle, r["unit_id"], lang, int(r["year"])) or {}
+        rows.append([r["unit_id"], unit_name(r, lang, fw), r["year"], info.get("label") or nc(lang),
+                     info.get("shape", ""), info.get("basis", "")])
+    return pd.DataFrame(rows, columns=[_h("unit_id", lang), _w("brain", lang, fw), _h("year", lang), _h("type", lang),
+                                       _h("shape", lang), _h("basis", lang)])
+
+
+def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path, note: str | None = None) -> Path:
     """Write sheets to an .xlsx file: bold frozen header, number formats, column widths.
 
     Parameters
@@ -153,6 +158,7 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
     sheets : title → (DataFrame, {column: Excel number format}), or (DataFrame, formats, links)
         where links is {column: [a place in the workbook such as ``'Sheet'!A5``, or None, per row]}
     path : target file (written atomically, byte-reproducibly)
+    note : a line shown above the first sheet's header (e.g. the synthetic-data note), or None
 
     Returns
     -------
@@ -185,17 +191,22 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
     wb.properties.created = wb.properties.modified = fixed
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
     link_font = Font(color="1F6FB2", underline="single")
-    for title, (df, fmts, *links) in sheets.items():
+    for k, (title, (df, fmts, *links)) in enumerate(sheets.items()):
         links = links[0] if links else {}
+        top = 1 if (note and k == 0) else 0  # rows above the header
         df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
         ws = wb.create_sheet(title[:31])
         cols = list(df.columns)
         for j, c in enumerate(cols, start=1):
             sample = [str(c)] + [str(v) for v in df[c].head(200)]
             ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(_width(x) for x in sample) + 2))
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{2 + top}"
         if len(cols) > 2 and df.shape[0] > 0:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{df.shape[0] + 1}"
+            ws.auto_filter.ref = f"A{1 + top}:{get_column_letter(len(cols))}{df.shape[0] + 1 + top}"
+        if top:
+            cell = WriteOnlyCell(ws, value=neutralise_text(note))
+            cell.font = Font(bold=True, color="CC0000")
+            ws.append([cell])
         head = []
         for c in cols:
             cell = WriteOnlyCell(ws, value=neutralise_text(str(c)))
@@ -271,18 +282,20 @@ def write_workbook(bundle, path: str | Path, lang: str = "zh") -> Path:
     >>> write_workbook(compute_bundle(data, spec), "results.xlsx")  # doctest: +SKIP
     PosixPath('results.xlsx')
     """
-    return write_sheets(workbook_sheets(bundle, lang), path)
+    note = t("synthetic", lang) if getattr(bundle, "synthetic", False) else None  # as the pages decide
+    return write_sheets(workbook_sheets(bundle, lang), path, note=note)
 
 
 class _ResultTables:
     """An IndexResult seen as a bundle (no typology, no intervals), for ``index``'s workbook."""
 
-    def __init__(self, result, notes=()):
+    def __init__(self, result, notes=(), synthetic=False):
         from .bundle import index_tables
 
         self.tables = index_tables(result)
         self.framework = result.framework
-        self.meta = {"n_uncertainty": 0, "notes": list(notes),
+        self.synthetic = bool(synthetic)
+        self.meta = {"n_uncertainty": 0, "notes": list(notes), "synthetic": self.synthetic,
                      "not_computed": {"typology": "not part of `index` (run `reports`)"}}
 
     def __getattr__(self, name):
@@ -292,7 +305,7 @@ class _ResultTables:
         raise AttributeError(name)
 
 
-def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) -> Path:
+def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=(), synthetic: bool = False) -> Path:
     """``results.xlsx`` of an :class:`~toolkit.index.build.IndexResult` (what ``index`` writes).
 
     Parameters
@@ -301,6 +314,8 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) 
     path : target file
     lang : "zh" or "en"
     notes : validation notes of the data, shown in the problems sheet
+    synthetic : the data are the synthetic demo (:attr:`toolkit.data.read.IndicatorData.is_synthetic`):
+        the first sheet then carries the synthetic-data note, as the pages do
 
     Returns
     -------
@@ -314,10 +329,11 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) 
     >>> len(openpyxl.load_workbook(path).sheetnames) >= 5
     True
     """
-    return write_workbook(_ResultTables(result, notes), path, lang)
+    return write_workbook(_ResultTables(result, notes, synthetic), path, lang)
 
 
-def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
+def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = None,
+                                synthetic: bool = False) -> dict[str, Path]:
     """:func:`toolkit.index.export.write_results`, and with ``lang`` also ``results.xlsx`` in that
     language, in the same atomic folder (what ``python -m toolkit index --lang`` writes).
 
@@ -326,6 +342,7 @@ def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = 
     result : IndexResult
     out_dir : folder written into
     lang : "zh", "en" or None (no workbook)
+    synthetic : the data are the synthetic demo (the workbook's first sheet says so)
 
     Returns
     -------
@@ -342,7 +359,8 @@ def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = 
     """
     from ..index.export import write_results
 
-    extra = None if lang is None else {"results.xlsx": lambda tmp: write_result_workbook(result, tmp, lang)}
+    extra = None if lang is None else {"results.xlsx": lambda tmp: write_result_workbook(result, tmp, lang,
+                                                                                   synthetic=synthetic)}
     return write_results(result, out_dir, extra=extra)
 
 
