@@ -106,14 +106,13 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
         raw = path.read_bytes()
-    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text
+    from ..safe_yaml import MAX_YAML_BYTES, load_checked_yaml
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
         text = raw.decode("utf-8")
-        check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
-        doc = yaml.safe_load(text)
+        doc = load_checked_yaml(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())

@@ -12,7 +12,9 @@
    (:class:`toolkit.reports.render.NotebookRenderer`), with a progress bar; a failing report is
    recorded and the others go on;
 5. writes ``index.html`` (every report with its headline figures) and ``manifest.json``
-   (inputs, spec, versions, each report's status), atomically.
+   (inputs, spec, versions, each report's status), atomically, once: while the reports render,
+   each finished one is appended to a journal (:mod:`toolkit.reports.progress`), so a killed
+   run resumes where it stopped and the cost stays linear in the number of reports.
 
 File names are derived from a sanitised id plus a hash, so any unit name (``../../x``,
 ``<script>``, 300 Chinese characters) yields a file inside the run folder.
@@ -21,6 +23,7 @@ File names are derived from a sanitised id plus a hash, so any unit name (``../.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +35,7 @@ from pathlib import Path
 from .. import __version__
 from ..files import output_lock, safe_child, write_atomic
 from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
+from .progress import Journal, recorded
 from .workers import execute_jobs, render_job, run_font_css  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +77,9 @@ def _digest(*parts) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def _versions() -> dict:
+    """The versions the manifest records (read once per process: reading package metadata is slow)."""
     import importlib.metadata as md
 
     out = {"toolkit": __version__, "python": platform.python_version()}
@@ -177,7 +183,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     run_dir = open_staging(final_dir)
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
-    previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    previous = recorded(run_dir)  # the manifest, and the journal of a run killed before writing it
 
     wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
               "n_uncertainty": n_uncertainty, "seed": seed}
@@ -227,7 +233,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
                        "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
                        "synthetic": bundle.synthetic},
-            "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
+            "spec": spec.to_dict(), "versions": dict(_versions()), "bundle_digest": bdigest,
             "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
                         "n_uncertainty": n_uncertainty, "seed": seed},
             "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
@@ -235,9 +241,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             "reports": records,
         }
 
-    def save_manifest() -> None:
-        text = json.dumps(manifest_now(), ensure_ascii=False, indent=2, default=str) + "\n"
-        write_atomic(manifest_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    journal = Journal(run_dir, bdigest, records)
 
     def record(res: dict) -> None:
         records[res["key"]].update(res)
@@ -245,13 +249,14 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             summary.ok.append(res["key"])
         else:
             summary.failed[res["key"]] = res["error"]
-        save_manifest()  # after every report: a killed run resumes from here
+        journal.record({**records[res["key"]], "key": res["key"]})  # a killed run resumes from here
 
-    execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
+    with journal:
+        execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
     if pdf:
         from .pdf import print_pdfs
 
-        for key, err in print_pdfs([run_dir / records[k]["filename"] for k in summary.ok], workers).items():
+        for key, err in print_pdfs([run_dir / records[k]["filename"] for k in summary.ok]).items():
             summary.failed[f"pdf:{key}"] = err
     wb_key = f"{bdigest}:{lang}"
     if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
@@ -263,8 +268,11 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    # written once per run (the journal held the progress until now), without indentation:
+    # json's C encoder, so the cost is linear in the number of reports and small
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
+        json.dumps(manifest, ensure_ascii=False, default=str) + "\n", encoding="utf-8"))
+    journal.remove()
     _point_params_at(run_dir / "_params", final_dir / "_bundle")
     publish_staging(run_dir, final_dir)
     return summary
