@@ -1,7 +1,7 @@
 """Speed of the index engine (issue #3). Prints figures; asserts nothing.
 
 1. Entropy weights + TOPSIS for 1,000 perturbed copies of a 50 × 28 matrix: one vectorised
-   call (toolkit.methods.weight_kernels.entropy_kernel + toolkit.methods.aggregate.topsis_kernel,
+   call (toolkit.methods.weighting.weight_kernels.entropy_kernel + toolkit.methods.aggregation.aggregate.topsis_kernel,
    the kernels build_index and the uncertainty engine run) against a loop over
    scikit-criteria (EntropyWeighter → VectorScaler → TOPSIS), in the same run; both give the
    same closeness (checked), and the ratio is printed. Target: ≥ 20×.
@@ -23,8 +23,8 @@ import numpy as np
 
 import toolkit
 from toolkit.data.demo import generate
-from toolkit.methods.aggregate import topsis_kernel
-from toolkit.methods.weight_kernels import entropy_kernel
+from toolkit.methods.aggregation.aggregate import topsis_kernel
+from toolkit.methods.weighting.weight_kernels import entropy_kernel
 
 ROOT = Path(__file__).resolve().parents[1]
 

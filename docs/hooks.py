@@ -34,6 +34,7 @@ API_PAGES = {
     "api/index-engine.md": ("toolkit.index", "index"),
     "api/analysis.md": ("toolkit.analysis", "analysis"),
     "api/robustness.md": ("toolkit.robustness", "robustness"),
+    "api/dynamics.md": ("toolkit.dynamics", "dynamics"),
     "api/reports.md": ("toolkit.reports", "reports"),
     "api/viz.md": ("toolkit.viz", "viz"),
     "api/notebooks.md": ("toolkit.notebooks", "notebooks"),

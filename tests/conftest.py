@@ -25,6 +25,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_CSV = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
 DEMO_XLSX = ROOT / "data" / "raw" / "demo_synthetic_returns.xlsx"
+# the public data sets (HDI, COINr's ASEM) live beside the repository, never in it; a checkout
+# elsewhere (a git worktree) names them with TOOLKIT_SHARED_DATA
+SHARED_DATA = Path(os.environ.get("TOOLKIT_SHARED_DATA") or ROOT.parent / "shared" / "data")
+SHARED_DATA_MISSING = (f"{SHARED_DATA} not found: the public data sets (../shared/data/hdi, ../shared/data/asem) "
+                       "sit beside the repository; put them there or set TOOLKIT_SHARED_DATA to their folder")
 
 
 def pytest_collection_modifyitems(config, items):

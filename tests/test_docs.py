@@ -65,7 +65,8 @@ STILL_WITHOUT_EXAMPLE: set[str] = set()
 
 
 PACKAGES = ["toolkit", "toolkit.framework", "toolkit.data", "toolkit.methods", "toolkit.index",
-            "toolkit.analysis", "toolkit.robustness", "toolkit.reports", "toolkit.viz", "toolkit.publish"]
+            "toolkit.analysis", "toolkit.robustness", "toolkit.dynamics", "toolkit.reports", "toolkit.viz",
+            "toolkit.publish"]
 
 
 def test_public_names_have_numpydoc_docstrings_with_examples():

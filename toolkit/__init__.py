@@ -30,11 +30,12 @@ _NAMES = {
 }
 # short names of the step modules (the public API of the first releases), and the subpackages
 _MODULES = [
-    "aggregate=methods.aggregate", "diagnose=methods.diagnose", "normalise=methods.normalise",
-    "treat=methods.treat", "weights=methods.weights", "subjective=methods.subjective",
+    "aggregate=methods.aggregation.aggregate", "diagnose=methods.diagnose",
+    "normalise=methods.normalisation.normalise", "treat=methods.treatment.treat",
+    "weights=methods.weighting.weights", "subjective=methods.weighting.subjective",
     "audit=analysis.audit", "typology=analysis.typology", "demo=data.demo",
     "bundle=reports.bundle", "plots=viz.plots",
-    "framework", "data", "methods", "index", "analysis", "robustness", "reports", "viz", "notebooks",
+    "framework", "data", "methods", "index", "analysis", "robustness", "dynamics", "reports", "viz", "notebooks",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)

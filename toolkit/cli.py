@@ -1,6 +1,6 @@
 """``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``index``, ``compare``, ``reports``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``collect``, ``index``, ``compare``, ``reports``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
 report is printed), 2 usage error, 3 internal error (a bug: the message gives the path of a log
 file with the traceback; no exception reaches the user as a traceback). What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
@@ -67,16 +67,13 @@ def run_safely(args) -> int:
     report", with the traceback written to a log file, never to the screen.
     """
     lang = getattr(args, "lang", None) or "zh"
-    try:
-        try:
-            return _run(args)
-        except ValidationError as err:
-            _print_report(err, lang)
-            if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
-                from .reports.workbook import write_problems
+    from .publish.guard import argument_inputs, protected_inputs
 
-                print(write_problems(err, args.out, lang), file=sys.stderr)
-            return EXIT_INVALID
+    try:
+        # every file an argument names (but --out/--run) is an input: the publishing layer
+        # refuses to write over it (docs/safety.md, "Inputs are never written")
+        with protected_inputs(*argument_inputs(args)):
+            return _run_command(args, lang)
     except ToolkitError as err:
         print(message("error", lang, error=message_in(err, lang)), file=sys.stderr)
         return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
@@ -93,6 +90,18 @@ def run_safely(args) -> int:
         else:
             print(f"internal error, please report it. Details were written to: {log}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _run_command(args, lang: str) -> int:
+    try:
+        return _run(args)
+    except ValidationError as err:
+        _print_report(err, lang)
+        if getattr(args, "command", None) == "validate" and getattr(args, "out", None):
+            from .reports.workbook import write_problems
+
+            print(write_problems(err, args.out, lang), file=sys.stderr)
+        return EXIT_INVALID
 
 
 def _os_message(err: OSError, lang: str) -> str:
@@ -158,6 +167,13 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         else:
             p.add_argument("--out", default=None, help="also write the problem report to this .xlsx file "
                                                        "(with Excel column letters)")
+
+    p = sub.add_parser("collect", help="collect every return of a folder into one dataset, with its status")
+    p.add_argument("folder", help="folder of returns (and its sub-folders one level down)")
+    p.add_argument("--out", required=True, help="output folder (keeps earlier rounds and the cache)")
+    p.add_argument("--roster", default=None, help="CSV/XLSX of the units expected")
+    p.add_argument("--framework", default=None)
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("index", help="build the composite index of a return under a specification")
     p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
@@ -250,6 +266,16 @@ def _run(args) -> int:
 
         rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
         print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
+    elif args.command == "collect":
+        from .data.round import collect
+        from .reports.collection import summary_lines
+
+        rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang)
+        screen, errors = summary_lines(rnd, args.lang)
+        if errors:
+            print("\n".join(errors), file=sys.stderr)
+        print("\n".join(screen))
+        return rnd.exit_code
     elif args.command == "index":
         from .index.build import build_index
         from .index.export import write_results
@@ -276,7 +302,7 @@ def _run(args) -> int:
 
         first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
         for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
-                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n):
+                                  uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n, lang=args.lang):
             print(path)
     elif args.command == "reports":
         from .files import output_lock

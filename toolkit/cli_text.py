@@ -135,6 +135,31 @@ COMMANDS: dict[str, dict] = {
         "examples": [("python -m toolkit prepare my_office/return.xlsx --out my_office/processed",
                       "写到 my_office/processed/", "write into my_office/processed/")],
     },
+    "collect": {
+        "help": ("收集一个文件夹中的全部填报表，合并为一份数据并给出收集情况",
+                 "collect every return of a folder into one dataset, with the status of the round"),
+        "description": (
+            "读取文件夹（及其下一级子文件夹）中的每一份填报表（CSV/XLSX，任何编码），按 validate 的规则逐一校验；"
+            "有问题的文件单独列出，不影响其他文件。合格的行合并为一份整理好的数据（与 prepare 相同的格式，每行注明来源文件和校验码），"
+            "并写出收集情况 collection.xlsx 和 collection.html：每个文件的报送单位、时间、行数、问题；每个应报单位是否已报、"
+            "按城市列出缺报。同一单位同一年度在两个文件中数值不同即为冲突：列出两个文件、行和值，该单位不合并。"
+            "文件名以“更正”结尾（如 济南市_更正.xlsx）的文件替代同名原文件。未改动的文件不会重复读取；输入文件从不修改。",
+            "Read every return in a folder and its sub-folders one level down (CSV/XLSX, any encoding) and check "
+            "each with the rules of validate; a file with problems is listed and does not stop the others. The "
+            "valid rows are merged into one processed dataset (the format prepare writes, each row with its "
+            "source file and sha256), and the status is written to collection.xlsx and collection.html: each "
+            "file's office, time, rows and problems; each expected unit received or missing, missing ones by "
+            "city. The same unit and year with different values in two files is a conflict: both files, rows "
+            "and values are named and the unit is not merged. A file whose name ends in 'correction' (e.g. "
+            "jinan_correction.xlsx) replaces the file of the same name. Unchanged files are not read again; no "
+            "input is ever modified."),
+        "examples": [
+            ("python -m toolkit collect my_office/returns --out my_office/collected",
+             "收集 my_office/returns 中的全部填报表", "collect every return in my_office/returns"),
+            ("python -m toolkit collect returns_2025 --out collected --roster roster.xlsx",
+             "按名单检查缺报", "check who is missing against a roster"),
+        ],
+    },
     "index": {
         "help": ("按指数方案计算综合指数和排名", "build the composite index of a return under a specification"),
         "description": (
@@ -206,6 +231,12 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("demo", "formats"): ("文件格式：csv、xlsx 或两者（默认 csv,xlsx）", "file formats: csv, xlsx or both (default csv,xlsx)"),
     ("validate", "out"): ("把问题清单另存为文件（如 problems.xlsx）", "also write the problem report to this file (e.g. problems.xlsx)"),
     ("prepare", "out"): ("写入的文件夹（默认：data/processed）", "folder to write into (default: data/processed)"),
+    ("collect", "folder"): ("存放填报表的文件夹（包括其下一级子文件夹）", "the folder of returns (and its sub-folders one level down)"),
+    ("collect", "out"): ("输出文件夹：合并的数据、收集情况和缓存（保留往年数据）",
+                         "output folder: the merged data, the status and the cache (earlier years are kept)"),
+    ("collect", "roster"): ("应报单位名单（CSV/XLSX，含单位编号等列）；不给时以上一年度已收集的单位为应报",
+                            "roster of the units expected (CSV/XLSX with the unit columns); without it, the units "
+                            "collected for the previous year"),
     ("index", "file"): ("填报表（.csv/.xlsx）或整理好的数据（.parquet）", "a return (.csv/.xlsx) or processed data (.parquet)"),
     ("index", "out"): ("结果文件夹（默认：data/processed/<文件名>__<方案名>）",
                        "results folder (default: data/processed/<file stem>__<spec name>)"),

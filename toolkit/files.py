@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ToolkitError
+from .errors import DataError, ToolkitError
 from .publish import (  # noqa: F401 - re-exported: the writing primitives live in toolkit.publish
     JOURNAL_PREFIX,
     atomic_path,
@@ -85,7 +85,9 @@ def safe_child(base: str | Path, name: str) -> Path:
     child = base / slug(name)
     resolved, root = child.resolve(), base.resolve()
     if resolved != root and root not in resolved.parents:
-        raise ValueError(f"refusing to write outside {base}: {child} resolves to {resolved}")
+        # a DataError (a ValueError): the command line explains it instead of an internal error
+        raise DataError(f"refusing to write outside {base}: {child} resolves to {resolved}; "
+                        "choose another --out (or --run)")
     return child
 
 

@@ -241,6 +241,9 @@ def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> di
     path = Path(path)
     if not path.is_file():
         raise error(f"{what} file not found: {path}")
+    from .publish.guard import protect
+
+    protect(path)  # an input of the running command: never written over
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:

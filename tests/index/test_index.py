@@ -135,7 +135,7 @@ def test_topsis_and_grey_relational_levels(complete):
     r = build_index(complete, {**PLAIN, "aggregation": {"index": {"method": "topsis"},
                                                         "dimension": {"method": "grey_relational"}}})
     assert r.composite.between(0, 1).all()
-    expected = toolkit.methods.aggregate.topsis(r.dimension_scores, np.full(5, 0.2))
+    expected = toolkit.methods.aggregation.aggregate.topsis(r.dimension_scores, np.full(5, 0.2))
     np.testing.assert_allclose(r.composite, expected, atol=1e-12)
 
 
@@ -151,7 +151,7 @@ def test_ahp_weights_from_the_spec(complete):
     np.testing.assert_allclose(got, v / v.sum(), atol=1e-9)
     cyclic = [[1, 9, "1/9", 1, 1], ["1/9", 1, 9, 1, 1], [9, "1/9", 1, 1, 1], [1] * 5, [1] * 5]  # A>B>C>A
     inconsistent = {**PLAIN, "weights": {**PLAIN["weights"], "index": {"method": "ahp", "matrix": {"INDEX": cyclic}}}}
-    with pytest.raises(toolkit.methods.weights.InconsistentJudgementError, match="CR"):
+    with pytest.raises(toolkit.methods.weighting.weights.InconsistentJudgementError, match="CR"):
         build_index(complete, inconsistent)
     inconsistent["weights"]["index"]["allow_inconsistent"] = True
     assert build_index(complete, inconsistent).composite.notna().all()

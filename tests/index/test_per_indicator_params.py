@@ -216,7 +216,7 @@ def test_winsorisation_with_winmax_per_indicator_by_hand(fw):
     x = [1.0, 2, 3, 4, 5, 100]
     idx = pd.MultiIndex.from_tuples([(f"u{i}", 2020) for i in range(6)], names=["unit_id", "year"])
     T = pd.DataFrame({"A": x, "B": x, "C": [3.0, 1, 4, 1, 5, 9]}, index=idx)
-    from toolkit.methods.outliers import kurtosis, skewness
+    from toolkit.methods.treatment.outliers import kurtosis, skewness
 
     assert skewness(x) == pytest.approx(1.78373 * 30 ** 0.5 / 4, abs=1e-5)
     assert kurtosis(x) == pytest.approx((7 * 1.19084 + 6) * 5 / 12, abs=1e-4)

@@ -23,8 +23,10 @@ import pytest
 
 import toolkit as tk
 
+from ..conftest import SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data"
+DATA = SHARED_DATA
 HDI_CSV = DATA / "hdi" / "hdr2023_24_hdi_2022.csv"
 ASEM_CSV = DATA / "asem" / "iData.csv"
 

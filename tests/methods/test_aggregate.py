@@ -1,4 +1,4 @@
-"""Tests for toolkit.methods.aggregate: published worked examples, hand values, properties, peers."""
+"""Tests for toolkit.methods.aggregation.aggregate: published worked examples, hand values, properties, peers."""
 
 from __future__ import annotations
 

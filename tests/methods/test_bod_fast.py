@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import linprog
 
 from toolkit import build_index, read_indicators
-from toolkit.methods.bod import bod, bod_kernel
+from toolkit.methods.aggregation.bod import bod, bod_kernel
 
 from ..conftest import DEMO_CSV, ROOT
 

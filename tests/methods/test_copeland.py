@@ -4,7 +4,7 @@ tests/testthat/test-aggregate.R: outrankMatrix and a_copeland)."""
 import numpy as np
 import pandas as pd
 
-from toolkit.methods.copeland import copeland, outranking_matrix
+from toolkit.methods.aggregation.copeland import copeland, outranking_matrix
 
 X = pd.DataFrame({"x1": [1, 2, 3, 4], "x2": [3, 2, 1, 5], "x3": [2, 3, 1, 4]})
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import DataError
-from toolkit.methods.group_ahp import ahp_consensus, group_ahp
-from toolkit.methods.subjective import ahp
+from toolkit.methods.weighting.group_ahp import ahp_consensus, group_ahp
+from toolkit.methods.weighting.subjective import ahp
 
 A1 = [[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]]
 A2 = [[1, 1 / 2, 3], [2, 1, 4], [1 / 3, 1 / 4, 1]]
@@ -54,3 +54,43 @@ def test_inconsistent_expert_flagged_and_weights():
         group_ahp({"e1": A1, "x": [[1, 2], [0.5, 1]]}, labels=L)
     with pytest.raises(DataError, match="aggregation"):
         group_ahp({"e1": A1}, labels=L, aggregation="mean")
+
+
+# -- the aggregated matrix is gated too (issue 21) -------------------------------------------------
+CYCLE3 = [[1, 3, 1 / 3], [1 / 3, 1, 3], [3, 1 / 3, 1]]  # a > b > c > a, by 3
+CYCLE3_REVERSED = [[1, 1 / 3, 3], [3, 1, 1 / 3], [1 / 3, 3, 1]]
+CYCLE5 = [[1, 5, 1 / 5], [1 / 5, 1, 5], [5, 1 / 5, 1]]
+
+
+def test_group_cr_hand_derived():
+    """A circulant 3×3 matrix with off-diagonals g, 1/g has λmax = 1 + g + 1/g. AIJ of the
+    3-cycle and the 5-cycle is the √15-cycle: CR = (√15 + 1/√15 − 2)/2 / 0.58 (Saaty's RI)."""
+    r = group_ahp({"e1": CYCLE3, "e2": CYCLE5}, labels=list("abc"))
+    g = np.sqrt(15)
+    assert r.group_cr == pytest.approx((1 + g + 1 / g - 3) / 2 / 0.58)
+    assert not r.group_consistent and r.inconsistent == ["e1", "e2"]
+    # opposite cycles cancel: both experts inconsistent, the group matrix all ones (CR 0)
+    r = group_ahp({"e1": CYCLE3, "e2": CYCLE3_REVERSED}, labels=list("abc"))
+    assert r.group_cr == pytest.approx(0, abs=1e-12) and r.group_consistent
+    np.testing.assert_allclose(r.weights.to_numpy(), 1 / 3)
+    # AIP builds no group matrix
+    assert group_ahp({"e1": CYCLE3, "e2": CYCLE5}, labels=list("abc"), aggregation="aip_geometric").group_consistent
+
+
+def _weights(matrices, **extra):
+    from toolkit.methods.registry import WEIGHTING
+
+    choice = {"method": "group_ahp", "matrices": {"P": matrices}, **extra}
+    return WEIGHTING["group_ahp"].function(list("abc"), "P", choice, None)
+
+
+def test_the_spec_path_names_the_group_matrix_cr():
+    from toolkit.methods.weighting.subjective import InconsistentJudgementError
+
+    with pytest.raises(InconsistentJudgementError, match=r"aggregated \(AIJ\) matrix has CR 1.837"):
+        _weights({"e1": CYCLE3, "e2": CYCLE5})
+    with pytest.raises(InconsistentJudgementError, match="inconsistent expert matrices") as exc:
+        _weights({"e1": CYCLE3, "e2": CYCLE3_REVERSED})
+    assert "aggregated" not in str(exc.value)  # the group matrix is consistent here
+    w = _weights({"e1": CYCLE3, "e2": CYCLE5}, allow_inconsistent=True)
+    assert w == pytest.approx(dict.fromkeys("abc", 1 / 3))

@@ -1,4 +1,4 @@
-"""Tests for toolkit.methods.normalise: hand-derived values, COINr definitions, properties, peers."""
+"""Tests for toolkit.methods.normalisation.normalise: hand-derived values, COINr definitions, properties, peers."""
 
 from __future__ import annotations
 

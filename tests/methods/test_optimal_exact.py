@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from toolkit import build_index, read_indicators
-from toolkit.methods.optimal_weights import optimal_weights
+from toolkit.methods.weighting.optimal_weights import optimal_weights
 
 from ..conftest import DEMO_CSV, ROOT
 
@@ -25,7 +25,7 @@ def closed_forms(V):
 
 
 def nelder_mead(C, objective):
-    return optimal_weights(C, objective=objective, index_fn=lambda w: C @ w)
+    return optimal_weights(C, objective=objective, index_fn=lambda w: C @ w, starts=0)  # one start
 
 
 def cases():
@@ -78,10 +78,10 @@ def test_interior_optimum_equals_the_closed_form(blocks, objective):
 
 
 def test_demo_dimension_with_a_boundary_optimum_beats_the_capped_search(blocks):
-    # L1's 10 indicators: equal influence needs some weights at 0; Nelder–Mead stops at its
-    # iteration cap (not converged) with a larger objective
+    # L1's 10 indicators: equal influence needs some weights at 0; Nelder–Mead (even from a wide
+    # first simplex) stops at its iteration cap, not converged, with a larger objective
     L1 = blocks[1]
     new, old = optimal_weights(L1), nelder_mead(L1, "balance")
     assert not old.converged and new.converged
-    assert new.objective < old.objective - 0.05
+    assert new.objective < old.objective
     assert (new.weights == 0).sum() >= 1

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from toolkit.errors import SpecError
-from toolkit.methods.optimal_weights import optimal_weights
+from toolkit.methods.weighting.optimal_weights import optimal_weights
 
 
 def test_equal_influence_weights_inverse_sd():
@@ -35,3 +35,73 @@ def test_custom_index_function_and_infomax():
     assert i.importance["corr_after"].sum() >= i.importance["corr_before"].sum() - 1e-9
     with pytest.raises(SpecError, match="objective"):
         optimal_weights(C, objective="max")
+
+
+# -- Spearman: the search moves (issue 21) ---------------------------------------------------------
+from ..conftest import SHARED_DATA as DATA  # noqa: E402
+
+HDI_CSV = DATA / "hdi" / "hdr2023_24_hdi_2022.csv"
+
+
+def _random_search_best(C, n, seed):
+    """Independent reference: the best balance objective over n seeded Dirichlet weights, each
+    evaluated with pandas' Spearman correlation (importance())."""
+    from toolkit.methods.weighting.optimal_weights import importance
+
+    rng = np.random.default_rng(seed)
+    best = np.inf
+    for _ in range(n):
+        w = rng.dirichlet(np.ones(C.shape[1]))
+        r = importance(C, pd.Series(C.to_numpy() @ w, index=C.index), "spearman").to_numpy()
+        best = min(best, np.log(np.mean((1 / C.shape[1] - r / r.sum()) ** 2)))
+    return best
+
+
+def test_spearman_moves_off_the_targets_and_beats_random_weights():
+    """Spearman's objective is piecewise constant: a Nelder–Mead started at the targets with a
+    tiny first step never moved. Here three components with different spreads: equal weights
+    give unequal rank correlations, and the search must do at least as well as 300 random
+    weight vectors (an independent search)."""
+    rng = np.random.default_rng(7)
+    C = pd.DataFrame(rng.normal(size=(60, 3)) * [1.0, 3.0, 6.0], columns=list("abc"))
+    r = optimal_weights(C, correlation="spearman")
+    assert not np.allclose(r.weights.to_numpy(), 1 / 3, atol=0.02)  # it moved
+    assert r.objective <= _random_search_best(C, 300, seed=1) + 1e-12
+    # the reported objective is the one its weights give
+    from toolkit.methods.weighting.optimal_weights import importance
+
+    got = importance(C, pd.Series(C.to_numpy() @ r.weights.to_numpy(), index=C.index), "spearman").to_numpy()
+    assert r.objective == pytest.approx(np.log(np.mean((1 / 3 - got / got.sum()) ** 2)))
+    # seeded: the same call gives the same weights
+    np.testing.assert_array_equal(optimal_weights(C, correlation="spearman").weights, r.weights)
+
+
+@pytest.mark.skipif(not HDI_CSV.is_file(), reason=f"HDI data not found at {HDI_CSV}")
+def test_spearman_on_the_hdi_dimensions_beats_random_weights():
+    """The issue's case: on the HDI's three dimension indices the old search ended at −9.57
+    (equal weights) where random weights reach −13.76."""
+    import toolkit as tk
+
+    spec = tk.load_spec("configs/hdi.yaml")
+    res = tk.build_index(tk.read_indicators(HDI_CSV, spec.framework), spec)
+    C = res.scores[["HEALTH", "EDUCATION", "INCOME"]]
+    r = optimal_weights(C, correlation="spearman")
+    reference = _random_search_best(C, 300, seed=2)
+    assert reference < -12  # random weights do far better than equal weights …
+    assert r.objective <= reference + 1e-12  # … and the search at least as well
+    assert r.objective < -13
+
+
+def test_optimal_refuses_a_non_arithmetic_parent():
+    """optimal weights equalise correlations with the weighted *arithmetic* mean of the children;
+    under a geometric (or BoD, Copeland, …) parent they would optimise another index."""
+    import toolkit as tk
+
+    with pytest.raises(SpecError, match=r"weights.index.*optimal.*arithmetic.*geometric"):
+        tk.load_spec("configs/hdi.yaml").replace({"weights": {"index": {"method": "optimal"}}})
+    ok = tk.load_spec("configs/hdi.yaml").replace({"weights": {"index": {"method": "optimal"}},
+                                                    "aggregation": {"index": {"method": "arithmetic"}}})
+    assert ok["weights"]["index"]["method"] == "optimal"
+    with pytest.raises(SpecError, match="optimal"):
+        tk.load_spec("configs/hdi.yaml").replace({"weights": {"index": {
+            "method": "combine", "of": [{"method": "optimal"}, {"method": "equal"}]}}})

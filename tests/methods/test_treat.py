@@ -1,4 +1,4 @@
-"""Tests for toolkit.methods.treat: imputation and COINr-style outlier treatment."""
+"""Tests for toolkit.methods.treatment.treat: imputation and COINr-style outlier treatment."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from toolkit import treat as T
 from toolkit.errors import DataError, SpecError
-from toolkit.methods.impute import check_observed_unchanged
+from toolkit.methods.imputation.impute import check_observed_unchanged
 
 # ----------------------------------------------------------------------------------------
 # skewness / kurtosis

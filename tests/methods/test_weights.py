@@ -1,4 +1,4 @@
-"""Tests for toolkit.methods.weights (and toolkit.methods.subjective, re-exported through it).
+"""Tests for toolkit.methods.weighting.weights (and toolkit.methods.weighting.subjective, re-exported through it).
 
 Expected values come from (a) published worked examples, cited next to each test, (b) numbers
 derived by hand in the comments, (c) independent re-computations written here in plain Python /
@@ -20,7 +20,7 @@ from hypothesis.extra.numpy import arrays
 
 from toolkit import weights as W
 from toolkit.errors import DataError, SpecError
-from toolkit.methods.weights import DegenerateIndicatorWarning, InconsistentJudgementError
+from toolkit.methods.weighting.weights import DegenerateIndicatorWarning, InconsistentJudgementError
 
 # ----------------------------------------------------------------------------- fixtures / data
 

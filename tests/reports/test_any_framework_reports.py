@@ -11,10 +11,10 @@ import pytest
 
 from toolkit.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data"
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} not found (a bare clone has no ../shared/data)")]
+from ..conftest import ROOT, SHARED_DATA_MISSING
+from ..conftest import SHARED_DATA as DATA
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not DATA.is_dir(), reason=SHARED_DATA_MISSING)]
 
 
 def _text(path: Path) -> str:
@@ -57,3 +57,35 @@ def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys
                  "--no-progress", "--out", str(tmp_path)])
     assert code == 1
     assert "declares no region column (reporting: region: in its file); render --by unit" in capsys.readouterr().err
+
+
+def _own_framework(folder: Path) -> Path:
+    """A copy of the HDI framework under an id that is not shipped, with a spec beside it that
+    names it as ``framework: framework.yaml`` (as a user's own framework would be)."""
+    folder.mkdir()
+    text = (ROOT / "toolkit" / "frameworks" / "undp_hdi.yaml").read_text("utf-8")
+    assert "\nid: undp_hdi\n" in text
+    (folder / "framework.yaml").write_text(text.replace("\nid: undp_hdi\n", "\nid: my_own_hdi\n"), "utf-8")
+    spec = (ROOT / "configs" / "hdi.yaml").read_text("utf-8")
+    assert "framework: ../toolkit/frameworks/undp_hdi.yaml" in spec
+    (folder / "spec.yaml").write_text(spec.replace("framework: ../toolkit/frameworks/undp_hdi.yaml",
+                                                   "framework: framework.yaml"), "utf-8")
+    return folder / "spec.yaml"
+
+
+def test_a_framework_that_is_not_shipped_travels_by_its_file(tmp_path, capsys):
+    from toolkit.framework.model import available_frameworks
+    from toolkit.reports.bundle import load_bundle
+
+    assert "my_own_hdi" not in available_frameworks()
+    spec = _own_framework(tmp_path / "my_hdi")
+    out = tmp_path / "out"
+    code = main(["reports", "--data", str(DATA / "hdi/hdr2023_24_hdi_2022.csv"), "--spec", str(spec),
+                 "--only", "CHN", "--uncertainty", "0", "--executor", "serial", "--no-progress", "--lang", "en",
+                 "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    run = next(out.iterdir())
+    assert "China" in _text(next(run.glob("unit-CHN-*.html")))
+    bundle = load_bundle(run / "_bundle")  # the bundle carries the file: no lookup among shipped ones
+    assert bundle.framework.id == "my_own_hdi"
+    assert bundle.framework.sha256 == bundle.meta["framework_sha256"]

@@ -24,7 +24,8 @@ from toolkit.reports.text import T, t
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DATA = ROOT.parent / "shared" / "data"
+from ..conftest import SHARED_DATA as DATA  # noqa: E402
+
 UNITS = ("SD-B010", "SD-B003")  # a 菏泽 brain, and one alone in its industry
 CITY = "菏泽市"
 FORBIDDEN = (r"(?i)\bbrains?\b", "产业大脑", r"(?i)\bindustr(y|ies)\b", r"(?i)\bcit(y|ies)\b", "城市", "本市",
@@ -59,7 +60,7 @@ def masked_texts(bundle) -> dict[str, str]:
                     out[f"{name} {unit} {year} {lang}"] = getattr(v, name)(bundle, unit, year, lang).data
         for name in ("city_headline_html", "city_vs_province_html", "city_ranking_html", "city_obstacles_html"):
             out[f"{name} {lang}"] = getattr(cv, name)(bundle, CITY, 2025, lang).data
-        out[f"index {lang}"] = index_page.index_html(bundle, {}, lang).split("<footer>")[0]
+        out[f"index {lang}"] = index_page.index_html(bundle, {}, lang).split("<footer")[0]
         for title, (df, _) in workbook.workbook_sheets(bundle, lang).items():
             names = df.iloc[:, 1].astype(str) if df.shape[1] > 1 else df.iloc[:, 0].astype(str)
             out[f"sheet {title}"] = " | ".join(map(str, df.columns)) + " || " + " ".join(names.head(8))

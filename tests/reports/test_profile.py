@@ -146,19 +146,33 @@ def test_notices_name_what_was_not_computed_and_why(demo_bundle):
     assert "本次未运行蒙特卡洛模拟" in views.notices_html(off, YEAR, "zh").data
 
 
-def test_the_type_shown_is_true_of_the_brain(demo_bundle, demo_result):
-    """A brain below the mean in a dimension its cluster's label calls strong is not given that label."""
-    typ = demo_bundle.typology.set_index("unit_id")
-    ds = demo_result.dimension_scores.xs(YEAR, level="year")
-    assert "basis_zh" in typ and typ["basis_zh"].str.contains("水平").all()
-    misfits = typ[~typ["fits_cluster"].astype(bool)]
-    assert len(misfits) and (misfits["label_zh"] != misfits["cluster_label_zh"]).all()
-    for unit, row in typ.iterrows():
-        html = views.headline_html(demo_bundle, unit, YEAR, "zh").data
-        assert re.sub(r"<[^>]+>", "", html).count(row["label_zh"]) >= 1  # the brain's own label
-    # the issue's example: a brain of the "strong" cluster that is below the mean in a dimension
-    below = {u for u in typ.index if (ds.loc[u] < ds.mean()).any()}
-    for unit in below & set(typ.index[typ["cluster_label_zh"] == "数据资源强、价值释放强、运营保障强"]):
-        weak = [d for d in ("L2", "L3", "L5") if ds.at[unit, d] < ds[d].mean()]
-        if weak:
-            assert typ.at[unit, "label_zh"] != "数据资源强、价值释放强、运营保障强", unit
+def test_the_type_shown_follows_the_one_rule_and_names_the_best_dimensions(demo_bundle):
+    """The type is built from the framework's short names by one rule: a dimension is named
+    strong exactly when the brain is in its top quarter (percentile ≥ 75), weak exactly in its
+    bottom quarter; the profile ("relative to itself") names its best-placed dimension."""
+    from toolkit.reports.standing import dimension_standing
+
+    fw = demo_bundle.framework
+    short = {n.code: n.short("zh") for n in fw.nodes("dimension")}
+    s = demo_bundle.summary[demo_bundle.summary["year"] == YEAR]
+    dims = list(short)
+    for unit in s["unit_id"]:
+        html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", views.headline_html(demo_bundle, unit, YEAR, "zh").data))
+        label = re.search(r"类型 (\S+)", html).group(1)
+        me = s[s["unit_id"] == unit].iloc[0]
+        pct = {d: 100 * (s[d] <= me[d]).mean() for d in dims}  # share scoring no higher, by hand
+        strong_part = label.split("居前四分之一")[0] if "居前四分之一" in label else ""
+        for d in dims:
+            if pct[d] >= 75 and "各维度均居前四分之一" not in label:
+                assert short[d] in strong_part, (unit, d, pct[d], label)
+            if short[d] in strong_part:
+                assert pct[d] >= 75, (unit, d, pct[d], label)
+        st = dimension_standing(demo_bundle, unit, YEAR)
+        assert st["percentile"].round(6).to_dict() == {d: round(pct[d], 6) for d in dims}
+        best = max(dims, key=lambda d: (pct[d], me[d]))
+        if "较均衡" not in html:
+            assert f"相对自身 {short[best]}最强" in html, (unit, html)
+    # the #1 brain of the demo: the label names its best dimensions, with the framework's words
+    top = s.sort_values("rank")["unit_id"].iloc[0]
+    html = views.headline_html(demo_bundle, top, YEAR, "zh").data
+    assert "数据资源" not in html and "价值释放强" not in html

@@ -75,7 +75,7 @@ def test_spec_checks_the_new_methods(change, match):
 
 
 def test_inconsistent_judgements_are_errors_unless_allowed():
-    from toolkit.methods.subjective import InconsistentJudgementError
+    from toolkit.methods.weighting.subjective import InconsistentJudgementError
 
     data = read_indicators(DEMO_CSV)
     # best L1, worst L5 (a_BW = 9); L3: a_B3·a_3W = 81 vs 9 → CRᴵ = 72/72 = 1 > 0.3062 (a_BW = 9, n = 5)

@@ -5,7 +5,7 @@ Expected values are (a) published analytic results — the Ishigami function's S
 a = 7, b = 0.1: S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437), (b) independent
 recomputations — every replication checked is rebuilt with ``toolkit.build_index`` under the
 replication's own specification, SALib's ``analyze`` is called per output and compared, the
-batch weight kernels are compared with ``toolkit.methods.weights`` — and (c) properties that pin a
+batch weight kernels are compared with ``toolkit.methods.weighting.weights`` — and (c) properties that pin a
 number: a fixed specification gives p05 = median = p95 = nominal rank; a factor whose options
 give identical numbers has Sobol indices of exactly 0.
 """
@@ -142,7 +142,7 @@ def test_batch_aggregate_equals_toolkit_aggregate_and_excludes_columns():
                            ("generalised_mean", {"p": 0.5}), ("topsis", {}), ("topsis", {"normalisation": "minmax"}),
                            ("grey_relational", {"rho": 0.4})]:
         got = batch_aggregate(method, params, C, W)
-        want = [toolkit.methods.aggregate.aggregate(pd.DataFrame(C[g]), method, pd.Series(W[g]), **params).to_numpy()
+        want = [toolkit.methods.aggregation.aggregate.aggregate(pd.DataFrame(C[g]), method, pd.Series(W[g]), **params).to_numpy()
                 for g in range(3)]
         np.testing.assert_allclose(got, np.array(want), atol=1e-12, err_msg=method)
         # leaving column 2 out (weight 0, flagged) = aggregating the other four columns
@@ -152,7 +152,7 @@ def test_batch_aggregate_equals_toolkit_aggregate_and_excludes_columns():
         excl[:, 2] = True
         got = batch_aggregate(method, params, C, W0, excluded=excl)
         keep = [0, 1, 3, 4]
-        want = [toolkit.methods.aggregate.aggregate(pd.DataFrame(C[g][:, keep]), method, pd.Series(W[g][keep]),
+        want = [toolkit.methods.aggregation.aggregate.aggregate(pd.DataFrame(C[g][:, keep]), method, pd.Series(W[g][keep]),
                                             **params).to_numpy() for g in range(3)]
         np.testing.assert_allclose(got, np.array(want), atol=1e-12, err_msg=f"{method} without column 2")
     C[1, 3, 0] = -1.0

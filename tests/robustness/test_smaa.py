@@ -59,3 +59,49 @@ def test_sampling_moments_bounds_and_near():
     with pytest.raises(SpecError, match="no weights"):
         sample_weights(list("abc"), bounds={"a": (0.6, 1), "b": (0.6, 1)})
     assert meta_weights(4, "centroid")[0] == 1.0
+
+
+# -- smaa_index refuses an aggregation it cannot sample (issue 21) ---------------------------------
+@pytest.fixture(scope="module")
+def hdi_like(tmp_path_factory):
+    """A small synthetic index (the HDI framework, three dimensions, 12 made-up countries)."""
+    import toolkit as tk
+
+    rng = np.random.default_rng(4)
+    spec = tk.load_spec("configs/hdi.yaml")
+    fw = spec.framework
+    m = 12
+    raw = pd.DataFrame({"LE": rng.uniform(50, 84, m), "EYS": rng.uniform(5, 17, m), "MYS": rng.uniform(2, 14, m),
+                        "GNI": rng.uniform(800, 70000, m)})
+    raw.insert(0, "iso3", [f"C{i:02d}" for i in range(m)])
+    raw.insert(1, "country", [f"Country {i}" for i in range(m)])
+    path = tmp_path_factory.mktemp("smaa") / "synthetic_hdi.csv"
+    raw.to_csv(path, index=False)
+    return tk, spec, tk.read_indicators(path, fw)
+
+
+@pytest.mark.parametrize("method", ["bod", "copeland", "topsis"])
+def test_smaa_index_refuses_bod_copeland_topsis(hdi_like, method):
+    from toolkit.robustness.smaa import smaa_index
+
+    tk, spec, data = hdi_like
+    res = tk.build_index(data, spec.replace({"aggregation": {"index": {"method": method}}}))
+    with pytest.raises(SpecError, match=f"aggregated by '{method}'.*pass aggregation="):
+        smaa_index(res, n=100)
+    # explicit is not silent: the caller may ask for the arithmetic mean
+    r = smaa_index(res, n=200, seed=1, aggregation="arithmetic")
+    assert r.rank_acceptability.shape == (12, 12)
+
+
+def test_smaa_index_uses_the_geometric_mean_of_the_spec(hdi_like):
+    """The HDI's index level is geometric: smaa_index samples weights of the geometric mean —
+    checked against smaa() called with aggregation='geometric' on the same dimension scores."""
+    from toolkit.robustness.smaa import smaa_index
+
+    tk, spec, data = hdi_like
+    res = tk.build_index(data, spec)
+    got = smaa_index(res, n=300, seed=2)
+    want = smaa(res.dimension_scores.xs(2022, level="year"), n=300, seed=2, aggregation="geometric")
+    pd.testing.assert_frame_equal(got.rank_acceptability, want.rank_acceptability)
+    ari = smaa(res.dimension_scores.xs(2022, level="year"), n=300, seed=2, aggregation="arithmetic")
+    assert not got.rank_acceptability.equals(ari.rank_acceptability)

@@ -47,14 +47,22 @@ def test_cli_writes_a_self_contained_page(tmp_path, capsys):
     other.write_text(yaml.safe_dump(OTHER), encoding="utf-8")
     out = tmp_path / "cmp"
     assert main(["compare", "--data", str(DEMO_CSV), "--spec", str(DEFAULT), "--spec", str(other),
-                 "--out", str(out)]) == 0
+                 "--out", str(out), "--lang", "zh"]) == 0
     html = (out / "compare.html").read_text(encoding="utf-8")
     assert str(out / "compare.html") in capsys.readouterr().out
-    for part in ("Bump chart", "Rank agreement", "Units that move most", "Effective weights", "SYNTHETIC",
-                 "equal_geometric", "<svg"):
-        assert part in html
+    for part in ("排名变化", "排名一致性", "排名变动最大的产业大脑", "各维度有效权重", "模拟数据",
+                 "equal_geometric", "<svg", '<meta name="viewport"', "@media print", '<html lang="zh">'):
+        assert part in html, part
     assert not re.search(r"<script|<link|src=\"http|url\(http", html)
     assert "@font-face" in html
+    # names, not codes; weights as percentages; no raw pandas tables
+    assert "产业发展水平" in html and "<td>L1</td>" not in html and "20.0%" in html
+    for raw in ("unit_id", "spearman", "True", "False", "nominal_selected", 'class="dataframe"'):
+        assert raw not in html, raw
+    assert main(["compare", "--data", str(DEMO_CSV), "--spec", str(DEFAULT), "--spec", str(other),
+                 "--out", str(out), "--lang", "en"]) == 0
+    html = (out / "compare.html").read_text(encoding="utf-8")
+    assert "Rank agreement" in html and "Brains that move most" in html and "Industrial development level" in html
 
 
 @pytest.mark.slow
@@ -62,9 +70,14 @@ def test_selection_page(data, tmp_path):
     uspec = {"uncertainty_version": 1, "name": "sel", "factors": [
         {"name": "dimension_weights", "address": "weights.index", "options": [{"method": "equal"}, {"method": "critic"}]},
         {"name": "index_aggregation", "address": "aggregation.index.method", "options": ["arithmetic", "geometric"]}]}
-    paths = write_compare(data, [DEFAULT, OTHER], tmp_path, uspec=uspec, quota=5, by="industry", n=16)
+    paths = write_compare(data, [DEFAULT, OTHER], tmp_path, uspec=uspec, quota=5, by="industry", n=16, lang="en")
     assert [p.name for p in paths] == ["compare.html", "selection.html"]
     html = (tmp_path / "selection.html").read_text(encoding="utf-8")
-    assert "top 5 per industry" in html and "Probability of selection" in html
+    assert "top 5 per Industry" in html and "Probability of selection" in html and "(--n 16)" in html
+    for raw in ("nominal_selected", "True", "False", ">in<", ">out<"):
+        assert raw not in html, raw
+    write_compare(data, [DEFAULT, OTHER], tmp_path, uspec=uspec, quota=5, by="industry", n=16, lang="zh")
+    html = (tmp_path / "selection.html").read_text(encoding="utf-8")
+    assert "每个产业前 5 名" in html and "入选概率" in html and "稳入选" in html
     with pytest.raises(SpecError, match="both"):
         write_compare(data, [DEFAULT, OTHER], tmp_path, quota=5)

@@ -15,8 +15,8 @@ from toolkit.cli import main
 from toolkit.studio.compare import compare_specs
 
 from ..conftest import ROOT
+from ..conftest import SHARED_DATA as DATA  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
 HDI_CSV, ASEM_CSV = DATA / "hdi" / "hdr2023_24_hdi_2022.csv", DATA / "asem" / "iData.csv"
 needs_data = pytest.mark.skipif(not (HDI_CSV.is_file() and ASEM_CSV.is_file()),
                                 reason=f"published data not found under {DATA}")
@@ -30,10 +30,14 @@ def test_cli_compare_reads_the_data_with_the_specs_framework(tmp_path, capsys):
         "name: undp_hdi", "name: hdi_arithmetic").replace("../toolkit/frameworks", str(ROOT / "toolkit/frameworks"))
     other.write_text(text, "utf-8")
     assert main(["compare", "--data", str(HDI_CSV), "--spec", str(ROOT / "configs/hdi.yaml"), "--spec", str(other),
-                 "--out", str(tmp_path / "out")]) == 0
+                 "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
     page = (tmp_path / "out" / "compare.html").read_text("utf-8")
-    assert "Effective weights: dimension" in page and "193 units" in page
-    assert "Norway" in page and "brain" not in page.lower()
+    assert "Effective weight of each dimension" in page and "193 countries" in page
+    assert "Norway" in page and "brain" not in page.lower() and "A long and healthy life" in page
+    assert main(["compare", "--data", str(HDI_CSV), "--spec", str(ROOT / "configs/hdi.yaml"), "--spec", str(other),
+                 "--out", str(tmp_path / "zh"), "--lang", "zh"]) == 0
+    page = (tmp_path / "zh" / "compare.html").read_text("utf-8")
+    assert "各维度有效权重" in page and "193个国家" in page and "挪威" in page and "健康长寿" in page
 
 
 @needs_data

@@ -5,7 +5,7 @@ Tables for exploring data before any weighting (notebook ``01_data``): :func:`da
 (descriptive statistics and the COINr outlier flag per index leaf) and :func:`top_correlations`
 (the strongest pairs of a correlation matrix). Each is a thin reading of an
 :class:`~toolkit.index.build.IndexResult`; the statistics themselves are computed in
-:mod:`toolkit.methods.treat` and :mod:`toolkit.analysis.statistics`.
+:mod:`toolkit.methods.treatment.treat` and :mod:`toolkit.analysis.statistics`.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def indicator_overview(result, year: int | None = None, lang: str = "zh") -> pd.
     -------
     DataFrame indexed by indicator: dimension, name, type, observed n, missing, mean, sd, min,
     median, max, skewness, excess kurtosis and the COINr outlier flag (|skew| ≥ 2 and
-    kurtosis ≥ 3.5, :func:`toolkit.methods.treat.skew_kurt`).
+    kurtosis ≥ 3.5, :func:`toolkit.methods.treatment.treat.skew_kurt`).
 
     Examples
     --------
@@ -99,7 +99,7 @@ def indicator_overview(result, year: int | None = None, lang: str = "zh") -> pd.
     >>> ov.shape[0], list(ov.columns[:3]), int(ov["n"].max())
     (30, ['dimension', 'name', 'type'], 50)
     """
-    from ..methods.treat import skew_kurt
+    from ..methods.treatment.treat import skew_kurt
 
     fw = result.framework
     X = result.raw if year is None else result.raw.xs(year, level="year")

@@ -1,4 +1,5 @@
-"""Returns as offices fill them in: reading, parsing, validating, preparing, the blank template and the synthetic demo (step 2).
+"""Returns as offices fill them in: reading, parsing, validating, preparing, collecting a round of
+many returns, the blank template and the synthetic demo (step 2).
 
 Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
 not import the others.
@@ -19,8 +20,11 @@ _NAMES = {
     'generate': 'demo',
     'build_schema': 'validate',
     'check_frame': 'validate',
+    'collect': 'round',
+    'read_roster': 'roster',
 }
-_MODULES = ['sources', 'read', 'parsing', 'validate', 'problems', 'prepare', 'template', 'demo']
+_MODULES = ['sources', 'read', 'parsing', 'validate', 'problems', 'prepare', 'template', 'demo', 'collect', 'merge',
+            'roster', 'round']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -67,20 +67,56 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     ['demo_synthetic_returns.csv', 'demo_synthetic_returns.meta.json', 'demo_synthetic_returns.parquet']
     """
     from ..files import output_lock
+    from ..publish.guard import protected_inputs
 
-    with output_lock(out_dir):
+    with protected_inputs(path), output_lock(out_dir):  # the return is never written over
         return _prepare(path, out_dir, framework)
 
 
 def _prepare(path, out_dir, framework) -> dict[str, Path]:
-    from ..files import neutralise_formulas, publish_files
+    from ..files import publish_files
 
     data = read_indicators(path, framework)
     stem = Path(path).stem
-    out = Path(out_dir)
-    targets = {"parquet": out / f"{stem}.parquet", "csv": out / f"{stem}.csv", "meta": out / f"{stem}.meta.json"}
-    meta = provenance(data)
-    table = data.table
+    writers = processed_writers(data.table, provenance(data), Path(out_dir), stem)
+    publish_files(writers, group=stem)
+    return dict(zip(("parquet", "csv", "meta"), writers, strict=True))
+
+
+#: per-row provenance columns a processed file may carry (``collect`` writes them: the return
+#: each row came from, its sha256 and its spreadsheet row); :func:`load_processed` sets them aside
+PROVENANCE_COLUMNS = ("source_file", "source_sha256", "source_row")
+
+
+def processed_writers(table, meta: dict, out: Path, stem: str) -> dict[Path, object]:
+    """The writers of processed data: ``<stem>.parquet``, ``<stem>.csv`` and ``<stem>.meta.json``
+    in ``out``, for :mod:`toolkit.publish` (``prepare`` and ``collect`` write the same format).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The rows (unit columns, data columns, optionally :data:`PROVENANCE_COLUMNS`).
+    meta : dict
+        The provenance written as JSON.
+    out : Path
+        The folder.
+    stem : str
+        The file names' stem.
+
+    Returns
+    -------
+    dict
+        Target path → function writing it to the temporary path it is given (parquet, csv, meta in
+        that order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> w = processed_writers(pd.DataFrame({"a": [1]}), {}, Path("out"), "x")
+    >>> [p.name for p in w]
+    ['x.parquet', 'x.csv', 'x.meta.json']
+    """
+    from ..files import neutralise_formulas
 
     def parquet(tmp: Path) -> None:
         table.to_parquet(tmp, index=False)
@@ -92,8 +128,7 @@ def _prepare(path, out_dir, framework) -> dict[str, Path]:
     def meta_json(tmp: Path) -> None:
         tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    publish_files({targets["parquet"]: parquet, targets["csv"]: csv, targets["meta"]: meta_json}, group=stem)
-    return targets
+    return {out / f"{stem}.parquet": parquet, out / f"{stem}.csv": csv, out / f"{stem}.meta.json": meta_json}
 
 
 def load_processed(path: str | Path, framework: Framework | str | None = None) -> IndicatorData:
@@ -135,6 +170,9 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     # read the parquet and its .meta.json from one generation (prepare publishes them together)
     real = path.resolve() if path.is_symlink() else path
     meta_path = real.with_suffix(".meta.json")
+    from ..publish.guard import protect
+
+    protect(path, meta_path)  # inputs of the running command: never written over
     try:
         meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     except (OSError, ValueError):
@@ -157,6 +195,7 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise unreadable("不是有效的 parquet 文件（请用 prepare 生成）",
                          f"not a valid parquet file (write it with prepare): {str(exc)[:200]}") from exc
+    table = table.drop(columns=[c for c in PROVENANCE_COLUMNS if c in table.columns])
     ids = [c.name for c in fw.unit_columns if c.role in ("id", "year")] or ["unit_id", "year"]
     missing = [c for c in (*ids, *fw.columns) if c not in table.columns]
     if missing:

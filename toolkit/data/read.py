@@ -55,6 +55,8 @@ class IndicatorData:
         Hash of the file's bytes, for provenance.
     conversions : dict
         Column → (stated unit, factor) for headers whose unit was converted.
+    rows : tuple of int
+        The spreadsheet row number of each row of ``table`` (empty when not read from a return).
 
     Examples
     --------
@@ -75,6 +77,7 @@ class IndicatorData:
     sha256: str = ""
     conversions: dict = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    rows: tuple[int, ...] = ()
 
     @property
     def is_synthetic(self) -> bool:
@@ -150,10 +153,11 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         problems += check_frame(df, fw, file, skip)
     if problems:
         raise ValidationError(problems, file)
+    rows = tuple(int(r) for r in df.index)
     table = fw.rollup_raw(df.reset_index(drop=True))
     table["year"] = table["year"].astype(int)
     return IndicatorData(table, fw, file, hashlib.sha256(Path(path).read_bytes()).hexdigest(),
-                         conversions, notes)
+                         conversions, notes, rows)
 
 
 def interpret(raw: RawTable, fw: Framework):

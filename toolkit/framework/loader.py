@@ -105,6 +105,9 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
     else:
         if not path.is_file():
             raise FrameworkError(f"framework file not found: {path}")
+        from ..publish.guard import protect
+
+        protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
     from ..safe_yaml import MAX_YAML_BYTES, load_checked_yaml
 
@@ -236,6 +239,7 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
             rollup=rollup, note=str(raw.get("note", "")).strip(),
             aliases=tuple(str(a) for a in aliases), min=lo, max=hi,
             denominator=None if denominator is None else str(denominator), scale=scale or 1.0,
+            short_zh=str(raw.get("short_zh") or "").strip(), short_en=str(raw.get("short_en") or "").strip(),
         )
         for k in kids:
             visit(k, depth + 1, code)

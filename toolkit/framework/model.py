@@ -47,7 +47,7 @@ TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "descript
             "levels", "dimension_level", "unit_columns", "reporting", "constraints", "root")
 NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
              "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
-             "denominator", "scale", "note")
+             "denominator", "scale", "note", "short_zh", "short_en")
 #: rules between unit columns a framework may name in `constraints`, and the columns each needs. The
 #: one rule is Shandong's (a city and its GB/T 2260 code agree, checked against toolkit/framework/geo.py),
 #: so it names Shandong's columns: a framework that uses it must call them city and city_code.
@@ -94,6 +94,8 @@ class Node:
     max: float | None = None
     denominator: str | None = None
     scale: float = 1.0
+    short_zh: str = ""
+    short_en: str = ""
 
     @property
     def is_leaf(self) -> bool:
@@ -101,6 +103,17 @@ class Node:
 
     def name(self, lang: str = "zh") -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def short(self, lang: str = "zh") -> str:
+        """The short name in ``lang`` (``short_zh`` / ``short_en``, for labels such as a unit's
+        type), else the name.
+
+        >>> Node("L2", "数据支撑能力", "Data support", "dimension", 1, "L", short_zh="数据支撑").short("zh")
+        '数据支撑'
+        >>> Node("L2", "数据支撑能力", "Data support", "dimension", 1, "L").short("en")
+        'Data support'
+        """
+        return (self.short_zh if lang == "zh" else self.short_en) or self.name(lang)
 
 
 class Framework:
@@ -151,6 +164,25 @@ class Framework:
         """The unit column that names a unit (``brain_name``, ``country``…), or None."""
         names = self.unit_role("name")
         return names[0] if names else None
+
+    def name_columns(self, lang: str = "zh") -> list[str]:
+        """The name columns to try for a unit's name in ``lang``: the one declared in that
+        language, then those in no declared language, then the other language's.
+
+        Examples
+        --------
+        >>> from toolkit.framework.model import load_framework
+        >>> load_framework("undp_hdi").name_columns("zh")
+        ['country']
+        """
+        cols = [c for c in self.unit_columns if c.role == "name"]
+        order = {lang: 0, None: 1}
+        return [c.name for c in sorted(cols, key=lambda c: order.get(c.lang, 2))]
+
+    @property
+    def id_names(self) -> str | None:
+        """Where reports find a unit's name from its id (``iso3166``: country codes), or None."""
+        return next((c.names for c in self.unit_columns if c.role == "id"), None)
 
     @property
     def group_columns(self) -> list[str]:

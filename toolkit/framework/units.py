@@ -22,6 +22,13 @@ measure it. Each entry is a mapping:
 ``summary``
     whether :meth:`~toolkit.index.build.IndexResult.summary` shows the column beside the scores
     (default: true for the name and the group columns, false for the others).
+``lang``
+    on a ``name`` column: the language its names are in (``zh`` or ``en``). A framework may
+    give one name column per language; a report shows the one in its language, else the other.
+``names``
+    on the identifier: ``iso3166`` when the ids are ISO 3166 alpha-3 country codes; reports then
+    name a unit in its page's language from ``toolkit/reference/countries.yaml`` (Unicode CLDR)
+    where the data give no name column in that language.
 ``default``
     the value used when the column is absent. A column without a default must be present in
     every file (its cells may be empty unless it is required); a column with one may be left
@@ -46,7 +53,10 @@ from ..errors import FrameworkError
 
 ROLES = ("id", "name", "group", "year", "denominator", "attribute")
 REFERENCES = ("shandong_cities.zh", "shandong_cities.code")
-_KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default", "summary")
+_KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default", "summary",
+         "lang", "names")
+#: what an identifier's ``names:`` may say: where reports find a unit's name in each language
+NAME_SOURCES = ("iso3166",)
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,8 @@ class UnitColumn:
     default: object = None
     has_default: bool = False
     summary: bool | None = None
+    lang: str | None = None
+    names: str | None = None
 
     @property
     def in_summary(self) -> bool:
@@ -172,10 +184,17 @@ def parse_unit_columns(raw, where: str) -> tuple[UnitColumn, ...]:
         summary = entry.get("summary")
         if summary is not None and not isinstance(summary, bool):
             raise FrameworkError(f"{ctx}: summary must be true or false, got {summary!r}")
+        lang = entry.get("lang")
+        if lang is not None and (role != "name" or lang not in ("zh", "en")):
+            raise FrameworkError(f"{ctx}: lang is the language of a name column (role: name): zh or en, got {lang!r}")
+        names = entry.get("names")
+        if names is not None and (role != "id" or names not in NAME_SOURCES):
+            raise FrameworkError(f"{ctx}: names is said of the identifier (role: id) and must be one of "
+                                 f"{list(NAME_SOURCES)}, got {names!r}")
         out.append(UnitColumn(name, role, tuple(str(a) for a in aliases), str(entry.get("label_zh", "")),
                               str(entry.get("label_en", "")), required,
                               None if values is None else tuple(str(v) for v in values), ref, entry.get("default"),
-                              "default" in entry, summary))
+                              "default" in entry, summary, lang, names))
     names = [c.name for c in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

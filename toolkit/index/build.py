@@ -6,11 +6,11 @@ The steps, each taken from the specification (:mod:`toolkit.index.spec`):
    roll up inside the index (L2P1, L3P3) is replaced by its sub-measures; a raw-stage roll-up
    (L3P1's checklist score) is a leaf itself;
 2. **denominate** (COINr ``Denominate``: indicator / (denominator / scale), as the framework or
-   the spec declares; :mod:`toolkit.methods.denominate`);
+   the spec declares; :mod:`toolkit.methods.preparation.denominate`);
 3. **impute** (panel filling across years first, then a cross-sectional method, by any group
    column the framework declares);
 4. **screen** units (COINr ``Screen``: byNA, byzeros, byNAandzeros with force lists;
-   :mod:`toolkit.methods.screen`);
+   :mod:`toolkit.methods.preparation.screen`);
 5. **treat outliers** (COINr's winsorise-then-log rule; binary and ordinal columns skipped);
 6. **normalise**, direction-aware, per indicator if overridden, with per-indicator parameters
    (:mod:`toolkit.index.params`);

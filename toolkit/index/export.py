@@ -125,6 +125,9 @@ def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = N
 
         paths["xlsx"] = out / "results.xlsx"
         writers[paths["xlsx"]] = lambda tmp: write_result_workbook(result, tmp, lang)
-    with output_lock(out):
-        write_folder_atomic(out, writers)
+    from ..publish.guard import protected_inputs
+
+    sources = [result.provenance.get(k) for k in ("data_source", "spec_source")]
+    with protected_inputs(*(s for s in sources if isinstance(s, str | Path))), output_lock(out):
+        write_folder_atomic(out, writers)  # refuses to replace the data or the spec (the publishing layer)
     return paths

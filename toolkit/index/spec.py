@@ -67,11 +67,36 @@ def _thaw(obj):
     return obj
 
 
-def _merge(base: dict, over: Mapping) -> dict:
+def _kept_on_method_change(path: tuple, method) -> set:
+    """The keys of a block that outlive a change of its ``method``: everything else (``params``,
+    a weighting's settings) belonged to the old method, and the new one starts from its own
+    defaults (``spec.replace({"normalisation": {"method": "rank"}})`` drops min–max's bounds)."""
+    if path in (("weights",), ("aggregation",)) or (len(path) == 3 and path[1] == "overrides"):
+        return set()  # a parent level's choice, or one node's override: nothing outlives the method
+    if path[:1] in (("weights",), ("aggregation",)):
+        return {"overrides"}
+    if path == ("normalisation",):
+        return {"overrides"}
+    if path == ("imputation",):
+        return {"panel", "by"} if str(method).startswith("group_") else {"panel"}
+    if path == ("denomination",):
+        return set() if method == "none" else {"by"}
+    return None  # every other block merges key by key
+
+
+def _merge(base: dict, over: Mapping, path: tuple = ()) -> dict:
     out = copy.deepcopy(base)
+    method = over.get("method") if isinstance(over, Mapping) else None
+    if path and method is not None and "method" in out and method != out["method"]:
+        keep = _kept_on_method_change(path, method)
+        if keep is not None:
+            blank = {"normalisation": {"params": {}}, "imputation": {"by": None, "params": {}},
+                     "denomination": {"by": {}}}.get(path[0], {}) if len(path) == 1 else {}
+            out = {k: (v if k in keep or k == "method" else copy.deepcopy(blank[k])) for k, v in out.items()
+                   if k in keep or k in blank or k == "method"}
     for k, v in over.items():
         if isinstance(v, Mapping) and isinstance(out.get(k), dict) and k not in ("params", "overrides", "by"):
-            out[k] = _merge(out[k], v)
+            out[k] = _merge(out[k], v, (*path, k))
         else:
             out[k] = copy.deepcopy(_thaw(v))
     return out
@@ -138,6 +163,10 @@ class IndexSpec:
 
     def replace(self, changes: Mapping) -> IndexSpec:
         """A new spec with ``changes`` merged in (nested mappings merge key by key).
+
+        A block whose ``method`` changes starts from the new method's defaults: the old
+        method's ``params`` (and a weighting's settings) are dropped, while what does not belong
+        to the method stays (``overrides``, ``imputation.panel``).
 
         The framework the spec was checked against travels with it, so a spec for a user's
         framework file can be varied too.

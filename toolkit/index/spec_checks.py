@@ -116,6 +116,36 @@ def check_sections(s: dict, where: str, fw) -> None:
                 if "overrides" in o:
                     raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
                 check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
+    _check_optimal_parents(s, where, fw, tree)
+
+
+def _node_choice(section: Mapping, level: str, node: str) -> dict:
+    choice = dict(section.get(level) or {})
+    over = (choice.pop("overrides", None) or {}).get(node) or {}
+    return {**choice, **over}
+
+
+def _check_optimal_parents(s: dict, where: str, fw, tree) -> None:
+    """``optimal`` weights equalise each child's correlation with the weighted *arithmetic* mean
+    of the children; under another aggregation they would optimise an index that is not built."""
+    for node, kids in tree.items():
+        if len(kids) < 2:
+            continue
+        level = fw.node(node).level
+        w = _node_choice(s["weights"], level, node)
+        methods = [w.get("method")] + [sub.get("method") for sub in w.get("of") or [] if isinstance(sub, Mapping)]
+        if "optimal" not in methods:
+            continue
+        a = _node_choice(s["aggregation"], level, node)
+        method = a.get("method", "arithmetic")
+        p = (a.get("params") or {}).get("p", 1.0)
+        if isinstance(p, Mapping):
+            p = p.get(node, 1.0)
+        if method == "arithmetic" or (method == "generalised_mean" and p == 1):
+            continue
+        raise SpecError(f"{where}: weights.{level}: optimal weights for {node} equalise the children's correlations "
+                        f"with their weighted arithmetic mean, but aggregation.{level} is {method!r}; use "
+                        "arithmetic aggregation there, or another weighting")
 
 
 def _check_denomination(den, fw, where: str, reg) -> None:
@@ -210,6 +240,20 @@ def _check_aggregation(choice, what, where, reg, fw, tree, nodes, top) -> None:
     _keys(choice, {"method", "params"}, what, where)
     reg.AGGREGATION.check_params(entry.name, choice.get("params"), f"{where}: {what}.params")
     check_node_params(entry, choice.get("params") or {}, _choice_nodes(tree, fw, nodes, top), f"{where}: {what}.params")
+    if entry.name == "bod":
+        _check_bod_blocks(entry, choice.get("params") or {}, nodes, tree, what, where)
+
+
+def _check_bod_blocks(entry, params, nodes, tree, what, where) -> None:
+    """BoD's share bounds, parent by parent: k children can meet them only when
+    k·lower ≤ 1 ≤ k·upper (a parent with one child needs upper ≥ 1)."""
+    from ..methods.aggregation.bod import check_share_bounds
+    from .params import node_params
+
+    for node in nodes:
+        p = node_params(entry, params, node)
+        lo, hi = p.get("lower"), p.get("upper")
+        check_share_bounds(lo, hi, len(tree[node]), where=f"{where}: {what}.params (parent {node})")
 
 
 def _check_weights(choice, what, where, reg, fw, tree, nodes, top, nested=False) -> None:

@@ -35,11 +35,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, SpecError
-from ..methods import impute as imp
-from ..methods import normalise as norm
-from ..methods import weights as wts
 from ..methods.checks import BatchError
-from ..methods.denominate import denominate
+from ..methods.imputation import impute as imp
+from ..methods.normalisation import normalise as norm
+from ..methods.preparation.denominate import denominate
 from ..methods.registry import (
     AGGREGATION,
     COMBINATION,
@@ -48,8 +47,9 @@ from ..methods.registry import (
     TREATMENT,
     WEIGHTING,
 )
-from ..methods.subjective import combination_coefficients
-from ..methods.weight_kernels import run_quietly
+from ..methods.weighting import weights as wts
+from ..methods.weighting.subjective import combination_coefficients
+from ..methods.weighting.weight_kernels import run_quietly
 from .params import block_choice, column_groups, node_params, normalisation_blocks
 
 __all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
@@ -126,7 +126,7 @@ _DENOM_LOG = ["indicator", "denominator", "scale", "n_missing_denominator"]
 def denominate_step(raw: pd.DataFrame, units: pd.DataFrame, fw, spec):
     """Denomination (``denomination``, registry :data:`~toolkit.methods.registry.DENOMINATION`):
     each indicator the framework (or the spec's ``by``) gives a denominator is divided by
-    denominator / scale (:func:`toolkit.methods.denominate.denominate`). Returns (data, log).
+    denominator / scale (:func:`toolkit.methods.preparation.denominate.denominate`). Returns (data, log).
 
     Examples
     --------
@@ -213,7 +213,7 @@ def treat_step(X: pd.DataFrame, fw, spec):
 
     ``winmax``, ``skew_thresh``, ``kurt_thresh`` and ``log_transform`` may each be one value or
     a mapping indicator → value: the columns with equal settings are treated together, one call
-    of :func:`toolkit.methods.outliers.treat_outliers` per group.
+    of :func:`toolkit.methods.treatment.outliers.treat_outliers` per group.
 
     Examples
     --------

@@ -1,17 +1,30 @@
-"""The methods of each step, one small unit each: imputation, outliers, normalisation, weighting (objective and subjective), aggregation and diagnostics (step 3).
+"""The methods of each step, grouped by step: ``preparation/`` (denomination, screening),
+``imputation/``, ``treatment/`` (outliers), ``normalisation/``, ``weighting/`` and ``aggregation/``;
+beside them the registry that dispatches every step (:mod:`toolkit.methods.registry`), the
+declarations it is made of (:mod:`toolkit.methods.declared`), the shared input checks
+(:mod:`toolkit.methods.checks`) and the diagnostics (:mod:`toolkit.methods.diagnose`).
 
-Names are imported lazily (:mod:`toolkit.lazy`), so importing one module of this package does
-not import the others.
+The step modules stay reachable under their short names (``toolkit.methods.weights``,
+``toolkit.methods.aggregate`` …). Names are imported lazily (:mod:`toolkit.lazy`), so importing one
+module of this package does not import the others.
 """
 
 from ..lazy import lazy_attributes
 
 _NAMES = {
-    'screen_units': 'screen',
+    'screen_units': 'preparation.screen',
 }
-_MODULES = ['checks', 'changelog', 'denominate', 'impute', 'impute_panel', 'impute_result', 'screen', 'outliers', 'treat', 'normalise', 'weight_kernels', 'weights', 'subjective',
-            'aggregate', 'aggregate_batch', 'registry', 'diagnose',
-            'bod', 'copeland', 'bwm', 'group_ahp', 'optimal_weights']
+# short name → module, so ``toolkit.methods.weights`` still names ``toolkit.methods.weighting.weights``
+_STEP_MODULES = {
+    'preparation': ['denominate', 'screen'],
+    'imputation': ['impute', 'impute_panel', 'impute_result'],
+    'treatment': ['outliers', 'treat'],
+    'normalisation': ['normalise'],
+    'weighting': ['weights', 'weight_kernels', 'subjective', 'bwm', 'group_ahp', 'optimal_weights'],
+    'aggregation': ['aggregate', 'aggregate_batch', 'bod', 'copeland'],
+}
+_MODULES = ['checks', 'changelog', 'declared', 'registry', 'diagnose', *_STEP_MODULES,
+            *(f'{m}={step}.{m}' for step, mods in _STEP_MODULES.items() for m in mods)]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -1,7 +1,7 @@
-"""The change log shared by :mod:`toolkit.methods.impute` and :mod:`toolkit.methods.outliers`.
+"""The change log shared by :mod:`toolkit.methods.imputation.impute` and :mod:`toolkit.methods.treatment.outliers`.
 
 Both write a tidy log of every changed cell (``old`` and ``new`` as float); :func:`change_log`
-builds it. Not part of the public API (see :mod:`toolkit.methods.treat`).
+builds it. Not part of the public API (see :mod:`toolkit.methods.treatment.treat`).
 """
 
 from __future__ import annotations

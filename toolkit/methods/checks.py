@@ -44,7 +44,7 @@ def as_matrix(X, *, name: str = "X", allow_nan: bool = False, min_rows: int = 1)
         i, j = np.argwhere(np.isnan(values))[0]
         raise DataError(
             f"{name}: missing value at unit {X.index[i]!r}, indicator {X.columns[j]!r}; "
-            "impute or drop it first (toolkit.methods.treat)"
+            "impute or drop it first (toolkit.methods.treatment.treat)"
         )
     return X
 

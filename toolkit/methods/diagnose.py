@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import DataError
 from .checks import as_matrix, as_weights
-from .normalise import quiet
+from .normalisation.normalise import quiet
 
 __all__ = [
     "obstacle_degree", "top_obstacles", "coupling_coordination", "lagging_subsystem",
@@ -67,8 +67,8 @@ def obstacle_degree(X_normalised, weights=None, groups: Mapping | pd.Series | No
 
     Each unit's row sums to 100, except a unit that is best on every weighted indicator
     (Σ_j F_j I_ij = 0): it has no obstacle and its row is all zeros. ``X_normalised`` must lie in
-    [0, 1] with higher = better (e.g. :func:`toolkit.methods.normalise.minmax`) and have no missing
-    values; weights follow the rules of :mod:`toolkit.methods.aggregate` (scale does not matter).
+    [0, 1] with higher = better (e.g. :func:`toolkit.methods.normalisation.normalise.minmax`) and have no missing
+    values; weights follow the rules of :mod:`toolkit.methods.aggregation.aggregate` (scale does not matter).
 
     If ``groups`` maps each indicator code to a dimension, the result is the dimension-level
     obstacle degree U_i(dim) = Σ_{j ∈ dim} O_ij (columns in order of first appearance) instead

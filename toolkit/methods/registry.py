@@ -39,17 +39,17 @@ from functools import partial
 import pandas as pd
 
 from ..errors import DataError, SpecError
-from . import aggregate as agg
-from . import aggregate_batch as aggb
-from . import denominate as den
-from . import impute as imp
-from . import normalise as norm
-from . import outliers as out
-from . import screen as scr
-from . import weight_kernels as wk
-from . import weights as wts
+from .aggregation import aggregate as agg
+from .aggregation import aggregate_batch as aggb
 from .declared import Method, Param, Registry, as_number
-from .subjective import RI_TABLES, combine_kernel
+from .imputation import impute as imp
+from .normalisation import normalise as norm
+from .preparation import denominate as den
+from .preparation import screen as scr
+from .treatment import outliers as out
+from .weighting import weight_kernels as wk
+from .weighting import weights as wts
+from .weighting.subjective import RI_TABLES, combine_kernel
 
 __all__ = ["AGGREGATION", "COMBINATION", "DENOMINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param",
            "REGISTRIES", "Registry", "SCREENING", "TREATMENT", "WEIGHTING", "as_number"]
@@ -263,14 +263,15 @@ for _entry in (
 
 # ----------------------------------------------------------------------------- issue 14 (docs/studio.md)
 def _bwm_weights(kids, parent, choice, framework):
-    from .bwm import bwm
-    from .subjective import InconsistentJudgementError
+    from .weighting.bwm import bwm
+    from .weighting.subjective import InconsistentJudgementError
 
     b, o = (choice[key].get(parent) for key in ("best_to_others", "others_to_worst"))
     if b is None or o is None:
         raise SpecError(f"BWM weights: no best_to_others/others_to_worst vectors for {parent} (children {kids})")
     r = bwm({k: as_number(b[k]) if k in b else None for k in kids}, {k: as_number(o[k]) if k in o else None
-                                                                     for k in kids})
+                                                                     for k in kids},
+            model=choice.get("model", "linear"))
     if not r.consistent and not choice.get("allow_inconsistent", False):
         raise InconsistentJudgementError(
             f"BWM weights for {parent}: input-based CR = {r.cr:.4f} exceeds the threshold {r.threshold:g} "
@@ -280,8 +281,8 @@ def _bwm_weights(kids, parent, choice, framework):
 
 
 def _group_ahp_weights(kids, parent, choice, framework):
-    from .group_ahp import group_ahp
-    from .subjective import InconsistentJudgementError
+    from .weighting.group_ahp import group_ahp
+    from .weighting.subjective import InconsistentJudgementError
 
     panel = choice["matrices"].get(parent)
     if not panel:
@@ -289,10 +290,12 @@ def _group_ahp_weights(kids, parent, choice, framework):
     mats = {e: [[as_number(v) for v in row] for row in A] for e, A in panel.items()}
     r = group_ahp(mats, labels=kids, aggregation=choice.get("aggregation", "aij"),
                   expert_weights=choice.get("expert_weights"), ri=choice.get("ri", "saaty1980"))
-    if r.inconsistent and not choice.get("allow_inconsistent", False):
+    if (r.inconsistent or not r.group_consistent) and not choice.get("allow_inconsistent", False):
         crs = ", ".join(f"{e} (CR {r.experts.loc[e, 'cr']:.3f})" for e in r.inconsistent)
-        raise InconsistentJudgementError(f"group AHP weights for {parent}: inconsistent expert matrices: {crs}; "
-                                         "revise them or set allow_inconsistent: true")
+        group = "" if r.group_consistent else f"the aggregated (AIJ) matrix has CR {r.group_cr:.3f} ≥ {r.threshold:g}"
+        raise InconsistentJudgementError(f"group AHP weights for {parent}: "
+                                         + "; ".join(x for x in (crs and f"inconsistent expert matrices: {crs}", group)
+                                                     if x) + "; revise them or set allow_inconsistent: true")
     return r.weights.to_dict()
 
 
@@ -303,15 +306,17 @@ def _bod_bounds(params, where):
 
 
 def _register_issue14():
-    from . import bod as bod_mod
-    from . import copeland as cop
-    from . import optimal_weights as opt
+    from .aggregation import bod as bod_mod
+    from .aggregation import copeland as cop
+    from .weighting import optimal_weights as opt
 
     WEIGHTING.register(Method("bwm", "weighting", _bwm_weights, settings=(
         Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),
         Param("others_to_worst", "mapping", None, "per parent: {child code: a_jW} (1 for the worst)", required=True),
+        Param("model", "choice", "linear", "linear (Rezaei 2016, unique weights) or nonlinear (Rezaei 2015)",
+              choices=("linear", "nonlinear")),
         Param("allow_inconsistent", "boolean", False, "accept CRᴵ above the Liang et al. (2020) threshold")),
-        doc="Best–Worst Method, linear model (Rezaei 2016)"))
+        doc="Best–Worst Method, linear model (Rezaei 2016) by default, `model: nonlinear` for Rezaei (2015)"))
     WEIGHTING.register(Method("group_ahp", "weighting", _group_ahp_weights, settings=(
         Param("matrices", "mapping", None, "per parent: {expert: pairwise matrix}", required=True),
         Param("aggregation", "choice", "aij", "AIJ or AIP", choices=("aij", "aip_geometric", "aip_arithmetic")),

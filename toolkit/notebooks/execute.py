@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -71,15 +72,32 @@ def run(out: str | Path = "reports/analysis", only: Iterable[str] | None = None,
     file of its jupytext pair, so an edit of the ``.py`` alone is run too. Each pair is renamed into place only
     when the notebook ran through, so a failure leaves the previous results; the failing
     notebook is kept as ``<stem>.failed.ipynb``. Returns seconds per notebook; raises
-    ``SystemExit(1)`` after trying all of them if any failed."""
+    ``SystemExit(1)`` after trying all of them if any failed. No notebook runs when a file
+    it would write is one of the notebooks or a file a parameter names
+    (:class:`toolkit.publish.InputClash`)."""
+    from ..publish.guard import check_targets, protected_inputs
+
+    out = resolve(out)
+    stems = _select(only)
+    folder = paths.notebooks_dir()
+    sources = [folder / f"{stem}{suffix}" for stem in stems for suffix in (".py", ".ipynb")]
+    named = [p for v in (parameters or {}).values() if isinstance(v, str) for p in (v, folder / v)]
+    with protected_inputs(*sources, *named):
+        # the notebooks and the files named by parameters are never written over: checked for
+        # every notebook before the first one runs
+        check_targets(files=[out / f"{stem}{suffix}" for stem in stems
+                             for suffix in (".ipynb", ".html", ".failed.ipynb", ".partial.ipynb")])
+        return _run(out, stems, parameters, html_pages, echo)
+
+
+def _run(out: Path, stems: list[str], parameters, html_pages: bool, echo) -> dict[str, float]:
     import nbformat
 
     from ..files import write_many_atomic
 
-    out = resolve(out)
     out.mkdir(parents=True, exist_ok=True)
     seconds, failed = {}, []
-    for stem in _select(only):
+    for stem in stems:
         partial, failed_path = out / f".{stem}.partial.ipynb", out / f"{stem}.failed.ipynb"
         t0 = time.perf_counter()
         try:
@@ -186,8 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="list problems with the stored notebooks (exit 1 if any)")
     args = parser.parse_args(argv)
     if args.command == "run":
+        from ..errors import ToolkitError
+
         t0 = time.perf_counter()
-        run(args.out, args.only, _parameters(args.parameter), html_pages=not args.no_html)
+        try:
+            run(args.out, args.only, _parameters(args.parameter), html_pages=not args.no_html)
+        except ToolkitError as err:  # e.g. --out notebooks: the notebooks themselves would be overwritten
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         print(f"done in {time.perf_counter() - t0:.1f} s")
     elif args.command == "store":
         store(args.only, args.prefer)

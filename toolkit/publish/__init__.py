@@ -18,6 +18,9 @@ scheme:
   into the folder (or :func:`recover`) rolls a killed commit forward;
 - :mod:`~toolkit.publish.staging` — **a folder built over a long run** (the reports): a staging
   copy that survives a kill, so the next run resumes (:func:`open_staging`, :func:`publish_staging`);
+- :mod:`~toolkit.publish.guard` — **the write guard**: every scheme above first checks that no
+  target (nor any file of a folder it replaces) is one of the running command's inputs, declared
+  at the command's edge (:func:`protected_inputs`, :func:`check_targets`);
 - :mod:`~toolkit.publish.files` — **single files**, written to a temporary file beside the target
   and renamed (:func:`write_atomic`), and the basics the other modules share.
 
@@ -47,11 +50,16 @@ _NAMES = {
     'publish_files': 'links',
     'retire_pointer': 'links',
     'symlinks_work': 'links',
+    'InputClash': 'guard',
+    'argument_inputs': 'guard',
+    'check_targets': 'guard',
+    'protect': 'guard',
+    'protected_inputs': 'guard',
     'open_staging': 'staging',
     'publish_staging': 'staging',
     'resumable_staging': 'staging',
 }
-_MODULES = ['files', 'journal', 'folders', 'links', 'staging']
+_MODULES = ['guard', 'files', 'journal', 'folders', 'links', 'staging']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -251,6 +251,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     ('A', 1)
     """
     target = Path(target)
+    from .guard import check_targets
+
+    check_targets(files=[target])  # never over one of the command's inputs
     tmp_path = temp_beside(target)
     try:
         yield tmp_path

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .files import STAGED_NAME, carry_tree, kill_at, process_alive, random_token, remove_path
+from .guard import check_targets
 from .journal import JOURNAL_PREFIX, recover, roll_folder_forward, write_journal
 from .links import publish_files
 
@@ -174,6 +175,7 @@ def publish_folder(staged: str | Path, target: str | Path) -> Path:
     ('new', ['run'])
     """
     staged, target = Path(staged), Path(target)
+    check_targets(folders=[target])  # never replace a folder holding one of the command's inputs
     if not target.exists() and not target.is_symlink():
         kill_at("folder:before-rename")
         os.rename(staged, target)
@@ -242,6 +244,7 @@ def write_folder_atomic(folder: str | Path, writers: dict[Path, Callable[[Path],
     """
     folder = Path(folder)
     targets = [Path(t) for t in writers]
+    check_targets(files=targets)  # never over one of the command's inputs (nor through one: --out r.csv)
     if any(t.parent != folder for t in targets):
         raise ValueError(f"write_folder_atomic writes files of {folder} only")
     if folder.exists() and not folder.is_dir():
@@ -249,9 +252,10 @@ def write_folder_atomic(folder: str | Path, writers: dict[Path, Callable[[Path],
     names = {t.name for t in targets}
     if folder.is_dir() and not os.access(folder, os.W_OK):  # a read-only folder stays read-only
         raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-    folder.parent.mkdir(parents=True, exist_ok=True)
     if not _own_folder(folder, names):
         return publish_files(writers)
+    check_targets(folders=[folder])  # swapped whole: no input may be inside
+    folder.parent.mkdir(parents=True, exist_ok=True)
     recover_siblings(folder)
     recover(folder)
     staged = stage_path(folder)

@@ -201,6 +201,9 @@ def write_many_atomic(writers: dict[Path, Callable[[Path], None]]) -> list[Path]
     >>> sorted(p.name for p in d.iterdir())
     ['a.txt', 'b.txt']
     """
+    from .guard import check_targets
+
+    check_targets(files=list(writers))  # never over one of the command's inputs
     staged: list[tuple[Path, Path]] = []
     journal: Path | None = None
     for folder in {Path(t).parent for t in writers}:

@@ -147,6 +147,9 @@ def publish_files(writers: dict[Path, Callable[[Path], None]], group: str | None
     ('1', ['r.csv', 'r.meta.json'])
     """
     targets = [Path(t) for t in writers]
+    from .guard import check_targets
+
+    check_targets(files=targets)  # never over one of the command's inputs
     folders = {t.parent for t in targets}
     if len(folders) != 1 or len(targets) < 2:
         return write_many_atomic(writers)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .files import carry_tree, kill_at
 from .folders import publish_folder, recover_siblings, stage_path
+from .guard import check_targets
 from .journal import recover
 
 
@@ -62,6 +63,7 @@ def open_staging(target: str | Path) -> Path:
     (['a.html', 'b.html'], ['run'])
     """
     target = Path(target)
+    check_targets(folders=[target])  # the run folder will be replaced whole: no input may be inside
     staging = resumable_staging(target)
     if target.is_dir() and not os.access(target, os.W_OK):  # a read-only folder stays read-only
         raise PermissionError(errno.EACCES, "Permission denied", str(target))

@@ -157,7 +157,11 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     options = dict(by=by, only=only, lang=lang, year=year, workers=workers, executor=executor,
                    scheduler=scheduler, force=force, out=out, run=run, n_uncertainty=n_uncertainty, seed=seed,
                    notebook=notebook, progress=progress, pdf=pdf, framework=framework, workbook=workbook)
-    with output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
+    from ..publish.guard import protected_inputs
+
+    # the inputs are never written over (a run folder holding the data is refused before anything is written)
+    with protected_inputs(data_path, spec_path, notebook, framework if isinstance(framework, str | Path) else None), \
+            output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
         return _run_reports(data_path, spec_path, **options)
 
 
@@ -186,7 +190,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     previous = recorded(run_dir)  # the manifest, and the journal of a run killed before writing it
 
     wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
-              "n_uncertainty": n_uncertainty, "seed": seed}
+              "framework_sha256": spec.framework.sha256, "n_uncertainty": n_uncertainty, "seed": seed}
     meta_path = bundle_dir / "meta.json"
     meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
     if any(meta.get(k) != v for k, v in wanted.items()):  # --force re-renders; it need not recompute

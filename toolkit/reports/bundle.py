@@ -22,10 +22,12 @@ import pandas as pd
 from .. import __version__
 from ..files import write_folder_atomic
 from ..framework.model import Framework, load_framework
+from .scale import result_scale
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only
 # loads a bundle should not import scipy, scikit-learn and pandera
 
+FRAMEWORK_FILE = "framework.yaml"  # the bundle's copy of the framework file it was computed with
 TABLES = ("summary", "leaves", "obstacles", "coupling", "typology", "intervals", "dimension_weights")
 
 
@@ -127,7 +129,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
         "synthetic": bool(getattr(data, "is_synthetic", False)),
         "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
-        "framework": fw.id, "framework_version": fw.version,
+        "framework": fw.id, "framework_version": fw.version, "framework_sha256": fw.sha256,
         "toolkit_version": __version__,
         "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "years": years, "typology_year": typ.attrs.get("year"),
@@ -135,6 +137,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "not_computed": {k: v for k, v in (("intervals", intervals.attrs.get("reason")),
                                            ("typology", typ.attrs.get("reason"))) if v},
         "notes": list(getattr(data, "notes", ()) or ()),
+        "scale": result_scale(r).to_dict(),  # the axes and decimals every page shows scores with
     }
     tables.update(typology=typ, intervals=intervals)
     return Bundle(tables, meta, fw)
@@ -318,9 +321,10 @@ def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
     >>> bundle = Bundle(index_tables(r), {"synthetic": True, "framework": r.framework.id}, r.framework)
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     names = sorted(p.name for p in save_bundle(bundle, tmp).iterdir())
-    >>> names
-    ['coupling.parquet', 'dimension_weights.parquet', 'leaves.parquet', 'meta.json', 'obstacles.parquet',
-     'summary.parquet']
+    >>> names[:4]
+    ['coupling.parquet', 'dimension_weights.parquet', 'framework.yaml', 'leaves.parquet']
+    >>> names[4:]
+    ['meta.json', 'obstacles.parquet', 'summary.parquet']
     """
     folder = Path(folder)
     writers = {}
@@ -328,15 +332,44 @@ def save_bundle(bundle: Bundle, folder: str | Path) -> Path:
         writers[folder / f"{name}.parquet"] = (lambda frame: lambda tmp: frame.to_parquet(tmp, index=False))(df)
     text = json.dumps(bundle.meta, ensure_ascii=False, indent=2, default=str) + "\n"
     writers[folder / "meta.json"] = lambda tmp: tmp.write_text(text, encoding="utf-8")
+    fw_bytes = framework_bytes(bundle.framework)
+    if fw_bytes is not None:  # the framework travels by its file: a user's file need not be shipped
+        writers[folder / FRAMEWORK_FILE] = lambda tmp: tmp.write_bytes(fw_bytes)
     write_folder_atomic(folder, writers)
     return folder
+
+
+def framework_bytes(fw: Framework | None) -> bytes | None:
+    """The bytes of the file ``fw`` was loaded from, checked against its hash (None for a
+    framework with no file).
+
+    Raises
+    ------
+    FrameworkError
+        When the file changed since it was loaded (the bundle would describe another framework).
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> fw = load_framework("undp_hdi")
+    >>> hashlib.sha256(framework_bytes(fw)).hexdigest() == fw.sha256
+    True
+    """
+    if fw is None or fw.path is None or not Path(fw.path).is_file():
+        return None
+    raw = Path(fw.path).read_bytes()
+    if hashlib.sha256(raw).hexdigest() != fw.sha256:
+        from ..errors import FrameworkError
+
+        raise FrameworkError(f"{fw.path}: the framework file changed while the run was computing; run it again")
+    return raw
 
 
 def bundle_digest(folder: str | Path) -> str:
     """Hash of a saved bundle's files: a report is up to date when this has not changed."""
     h = hashlib.sha256()
     for p in sorted(Path(folder).glob("*")):
-        if p.suffix in (".parquet", ".json"):
+        if p.suffix in (".parquet", ".json", ".yaml"):
             h.update(p.name.encode())
             h.update(p.read_bytes())
     return h.hexdigest()
@@ -372,7 +405,10 @@ def load_bundle(folder: str | Path) -> Bundle:
     tables = {name: _plain_strings(pd.read_parquet(folder / f"{name}.parquet")) for name in TABLES
               if (folder / f"{name}.parquet").exists()}
     meta = json.loads((folder / "meta.json").read_text("utf-8"))
-    return Bundle(tables, meta, load_framework(meta.get("framework")))
+    # the framework the bundle was computed with, from the copy of its file the bundle carries
+    # (a bundle saved before the copy existed names a shipped framework)
+    fw_file = folder / FRAMEWORK_FILE
+    return Bundle(tables, meta, load_framework(fw_file if fw_file.is_file() else meta.get("framework")))
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:

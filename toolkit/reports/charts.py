@@ -37,8 +37,10 @@ def text_width(s: str, size: float = FONT) -> float:
 def wrap(s: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
     """Split ``s`` into at most ``lines`` lines of at most ``width`` (at spaces when it has any).
 
-    >>> wrap("Technological innovation capacity", 120, 12)
+    >>> wrap("Technological innovation capacity", 140, 12)
     ['Technological', 'innovation capacity']
+    >>> wrap("Sustainability: Economic and Financial (Sus)", 80, 11)
+    ['Sustainabil…', 'Economic an…']
     """
     s = str(s)
     if text_width(s, size) <= width:
@@ -54,14 +56,38 @@ def wrap(s: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
             out.append(cur)
             cur = w
     out.append(cur)
-    if len(out) > lines:
+    if len(out) > lines:  # the rest on the last line, cut to the width: a label never leaves its box
         out = out[:lines - 1] + [sep.join(out[lines - 1:])]
-    return out
+    return [line if text_width(line, size) <= width else _truncate(line, width, size) for line in out]
 
 
-def _svg(w: float, h: float, body: str, label: str) -> str:
+def frac(v, vmin: float = 0.0, vmax: float = 100.0) -> float:
+    """Where ``v`` lies on an axis from ``vmin`` to ``vmax``: 0 at the bottom, 1 at the top (clipped).
+
+    >>> frac(0.788, 0, 1), frac(150), frac(-1)
+    (0.788, 1.0, 0.0)
+    """
+    return min(max((float(v) - vmin) / (vmax - vmin), 0.0), 1.0)
+
+
+def tick(v: float) -> str:
+    """An axis tick: as short as the number allows (0.25, 50, 0).
+
+    >>> tick(0.25), tick(50.0), tick(0.30000000000000004)
+    ('0.25', '50', '0.3')
+    """
+    return f"{round(v, 6):g}"
+
+
+def _svg(w: float, h: float, body: str, label: str, axis=None, values=()) -> str:
+    """An ``<svg class="chart">``; ``axis`` (lo, hi) and the plotted ``values`` are written as
+    ``data-lo``, ``data-hi`` and ``data-values`` so a test can check every value against its axis."""
+    data = ""
+    if axis is not None:
+        shown = [f"{float(v):.6g}" for v in values if v == v]
+        data = f' data-lo="{axis[0]:g}" data-hi="{axis[1]:g}" data-values="{" ".join(shown)}"'
     return (f'<svg class="chart" viewBox="0 0 {w:g} {h:g}" width="100%" role="img" aria-label="{esc(label)}" '
-            f'xmlns="http://www.w3.org/2000/svg" style="max-width:{w:g}px">'
+            f'xmlns="http://www.w3.org/2000/svg" style="max-width:{w:g}px"{data}>'
             f'<title>{esc(label)}</title>{body}</svg>')
 
 
@@ -76,7 +102,7 @@ def _lines(x, y, parts, size=FONT, anchor="start", **kw) -> str:
 
 
 def bars(items, highlight=None, title: str = "", mean: float | None = None, mean_label: str = "",
-         vmax: float = 100.0, width: float = 600, height: float = 130) -> str:
+         vmax: float = 100.0, width: float = 600, height: float = 130, vmin: float = 0.0, digits: int = 1) -> str:
     """All units as thin vertical bars, sorted high to low, one of them highlighted.
 
     Parameters
@@ -95,31 +121,31 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     >>> s.count(HIGHLIGHT), s.count("<rect")
     (2, 4)
     """
-    base, pos, geom = _bars_base(tuple(items), vmax, width, height)
+    base, pos, geom = _bars_base(tuple(items), vmin, vmax, width, height)
     top, left, right, ph, bw, n = geom
     body = [_text(left, 16, title, 13, weight="bold"), base]
     if highlight in pos:  # drawn over the grey bars: the grey ones are shared by every report of a run
         i, v = pos[highlight]
-        h = max(0.5, ph * min(v, vmax) / vmax)
+        h = max(0.5, ph * frac(v, vmin, vmax))
         w = max(0.8 * bw, 2.0)
         body.append(f'<rect x="{left + (i + 0.5) * bw - w / 2:.2f}" y="{top + ph - h:.2f}" width="{w:.2f}" '
                     f'height="{h:.2f}" fill="{HIGHLIGHT}"/>')
         x = left + (i + 0.5) * bw
-        label = f"{v:.1f} ({i + 1}/{n})"
+        label = f"{v:.{digits}f} ({i + 1}/{n})"
         tw = text_width(label, 12)
         x = min(max(x, left + tw / 2), width - right - tw / 2)
         body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT))
     if mean is not None and mean == mean:
-        y = top + ph - ph * min(mean, vmax) / vmax
+        y = top + ph - ph * frac(mean, vmin, vmax)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.2f}" y2="{y:.2f}" stroke="{MEAN}" '
                     f'stroke-dasharray="4,3" stroke-width="1"/>')
-        body.append(_text(width - right, height - 3, f"{mean_label} {mean:.1f}", 11, "end", fill=MEAN))
+        body.append(_text(width - right, height - 3, f"{mean_label} {mean:.{digits}f}", 11, "end", fill=MEAN))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
-    return _svg(width, height, "".join(body), title)
+    return _svg(width, height, "".join(body), title, (vmin, vmax), [v for _, (_, v) in pos.items()])
 
 
 @lru_cache(maxsize=32)
-def _bars_base(items: tuple, vmax: float, width: float, height: float):
+def _bars_base(items: tuple, vmin: float, vmax: float, width: float, height: float):
     """The grey bars of :func:`bars` (the same for every unit of a run), with each key's place."""
     items = sorted(((k, float(v)) for k, v in items if v == v), key=lambda kv: -kv[1])
     top, left, right, bottom = 24, 4, 4, 16
@@ -130,18 +156,19 @@ def _bars_base(items: tuple, vmax: float, width: float, height: float):
     if n > MANY_BARS:  # one filled outline instead of thousands of rectangles: the page stays small
         pts = [f"{left:.1f},{top + ph:.1f}"]
         for i, (_, v) in enumerate(items):
-            y = top + ph - max(0.5, ph * min(v, vmax) / vmax)
+            y = top + ph - max(0.5, ph * frac(v, vmin, vmax))
             pts += [f"{left + i * bw:.2f},{y:.2f}", f"{left + (i + 1) * bw:.2f},{y:.2f}"]
         pts.append(f"{width - right:.1f},{top + ph:.1f}")
         base = f'<polygon points="{" ".join(pts)}" fill="{OTHER}"/>'
     else:
-        base = "".join(f'<rect x="{left + i * bw + 0.1 * bw:.2f}" y="{top + ph - max(0.5, ph * min(v, vmax) / vmax):.2f}" '
-                       f'width="{0.8 * bw:.2f}" height="{max(0.5, ph * min(v, vmax) / vmax):.2f}" fill="{OTHER}"/>'
+        base = "".join(f'<rect x="{left + i * bw + 0.1 * bw:.2f}" y="{top + ph - max(0.5, ph * frac(v, vmin, vmax)):.2f}" '
+                       f'width="{0.8 * bw:.2f}" height="{max(0.5, ph * frac(v, vmin, vmax)):.2f}" fill="{OTHER}"/>'
                        for i, (_, v) in enumerate(items))
     return base, pos, (top, left, right, ph, bw, n)
 
 
-def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 640) -> str:
+def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 640, vmin: float = 0.0,
+          digits: int = 1) -> str:
     """Grouped horizontal bars: one group per label, one bar per series, with a legend.
 
     Parameters
@@ -178,15 +205,16 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
             v = float(vals[i])
             if v != v:
                 continue
-            w = plot_w * min(max(v, 0), vmax) / vmax
+            w = plot_w * frac(v, vmin, vmax)
             y = gy + 4 + j * (bh + 2)
             body.append(f'<rect x="{lab_w:.1f}" y="{y:.1f}" width="{w:.2f}" height="{bh}" fill="{SERIES[j % 6]}"/>')
-            body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.1f}", 10, fill="#444"))
+            body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.{digits}f}", 10, fill="#444"))
     body.append(f'<line x1="{lab_w}" x2="{lab_w}" y1="{top}" y2="{h - 6}" stroke="#999"/>')
-    return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series))
+    return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
+                [float(v) for _, vals in series for v in vals])
 
 
-def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 560) -> str:
+def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 560, vmin: float = 0.0) -> str:
     """A radar of dimension scores with labels outside the circle (wrapped, never clipped).
 
     Examples
@@ -199,11 +227,11 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
     w, h = size, size * 0.74
     cx, cy, r = w / 2, h / 2, h * 0.33
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
-    for frac in (0.25, 0.5, 0.75, 1.0):
-        pts = " ".join(f"{cx + r * frac * math.sin(2 * math.pi * i / n):.1f},"
-                       f"{cy - r * frac * math.cos(2 * math.pi * i / n):.1f}" for i in range(n))
+    for ring in (0.25, 0.5, 0.75, 1.0):
+        pts = " ".join(f"{cx + r * ring * math.sin(2 * math.pi * i / n):.1f},"
+                       f"{cy - r * ring * math.cos(2 * math.pi * i / n):.1f}" for i in range(n))
         body.append(f'<polygon points="{pts}" fill="none" stroke="#ddd"/>')
-        body.append(_text(cx + 3, cy - r * frac + 11, f"{vmax * frac:g}", 9, fill="#999"))
+        body.append(_text(cx + 3, cy - r * ring + 11, tick(vmin + (vmax - vmin) * ring), 9, fill="#999"))
     for i, lab in enumerate(labels):
         a = 2 * math.pi * i / n
         sx, sy = math.sin(a), -math.cos(a)
@@ -215,8 +243,8 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
         ly += 4 if abs(sy) < 0.5 else (fs if sy > 0 else -(len(parts) - 1) * (fs + 2) - 2)
         body.append(_lines(lx, ly, parts, fs, anchor))
     for j, (_name, vals) in enumerate(series):
-        pts = " ".join(f"{cx + r * min(float(v), vmax) / vmax * math.sin(2 * math.pi * i / n):.1f},"
-                       f"{cy - r * min(float(v), vmax) / vmax * math.cos(2 * math.pi * i / n):.1f}"
+        pts = " ".join(f"{cx + r * frac(v, vmin, vmax) * math.sin(2 * math.pi * i / n):.1f},"
+                       f"{cy - r * frac(v, vmin, vmax) * math.cos(2 * math.pi * i / n):.1f}"
                        for i, v in enumerate(vals))
         fill = f'fill="{SERIES[0]}" fill-opacity="0.12"' if j == 0 else 'fill="none"'
         dash = f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else ""
@@ -227,10 +255,11 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
                     f'stroke-width="2"' + (f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else "") + "/>")
         body.append(_text(x + 22, h - 2, name, 12))
         x += 22 + text_width(name, 12) + 14
-    return _svg(w, h + 4, "".join(body), title or "radar")
+    return _svg(w, h + 4, "".join(body), title or "radar", (vmin, vmax), [float(v) for _, vals in series for v in vals])
 
 
-def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 600, height: float = 200) -> str:
+def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 600, height: float = 200,
+          vmin: float = 0.0) -> str:
     """Lines over years, one per series (the first drawn strongest).
 
     Examples
@@ -253,12 +282,12 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
         return left + (pw * i / (n - 1) if n > 1 else pw / 2)
 
     def py(v):
-        return top + ph - ph * min(max(float(v), 0), vmax) / vmax
+        return top + ph - ph * frac(v, vmin, vmax)
 
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
-    for v in (0, vmax / 2, vmax):
+    for v in (vmin, (vmin + vmax) / 2, vmax):
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#eee"/>')
-        body.append(_text(left - 4, py(v) + 4, f"{v:g}", 10, "end", fill="#777"))
+        body.append(_text(left - 4, py(v) + 4, tick(v), 10, "end", fill="#777"))
     for i, y in enumerate(years):
         body.append(_text(px(i), height - 8, str(y), 11, "middle", fill="#555"))
     x, ly = 0.0, (16 if title else 0) + 4
@@ -274,12 +303,13 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
         body.append(f'<rect x="{x:.1f}" y="{ly}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
         body.append(_text(x + 14, ly + 9, name, 12))
         x += w
-    return _svg(width, height, "".join(body), title or "trend")
+    return _svg(width, height, "".join(body), title or "trend", (vmin, vmax),
+                [float(v) for _, vals in series for v in vals])
 
 
 def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlabel: str = "", ylabel: str = "",
-              width: float = 600, height: float = 200) -> str:
-    """Counts of values in ``bins`` equal bins over [0, vmax].
+              width: float = 600, height: float = 200, vmin: float = 0.0) -> str:
+    """Counts of values in ``bins`` equal bins over [vmin, vmax].
 
     Examples
     --------
@@ -288,7 +318,8 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
     """
     counts = [0] * bins
     for v in values:
-        counts[min(bins - 1, max(0, int(float(v) / vmax * bins)))] += 1
+        if v == v:
+            counts[min(bins - 1, max(0, int(frac(v, vmin, vmax) * bins)))] += 1
     left, right, top, bottom = 34, 14, 14 + (20 if title else 0), 34
     pw, ph = width - left - right, height - top - bottom
     cmax = max(counts) or 1
@@ -302,14 +333,15 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
             body.append(_text(left + (i + 0.5) * bw, top + ph - h - 3, str(c), 10, "middle", fill="#333"))
     for i in range(bins + 1):
         if i % 2 == 0:
-            body.append(_text(left + i * bw, top + ph + 13, f"{vmax * i / bins:g}", 10, "middle", fill="#555"))
+            body.append(_text(left + i * bw, top + ph + 13, tick(vmin + (vmax - vmin) * i / bins), 10, "middle",
+                              fill="#555"))
     body.append(_text(left + pw / 2, height - 4, xlabel, 11, "middle", fill="#555"))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
     body.append(_text(2, top + 8, ylabel, 10, fill="#555"))
-    return _svg(width, height, "".join(body), title or "histogram")
+    return _svg(width, height, "".join(body), title or "histogram", (vmin, vmax), [float(v) for v in values])
 
 
-def colour(v: float, vmax: float = 100.0) -> str:
+def colour(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
     """A sequential colour (ColorBrewer YlGnBu: light yellow → teal → dark blue) for ``v`` in
     [0, vmax]; grey for NaN.
 
@@ -318,17 +350,18 @@ def colour(v: float, vmax: float = 100.0) -> str:
     """
     if v != v:
         return "#eeeeee"
-    f = min(max(float(v) / vmax, 0.0), 1.0)
+    f = frac(v, vmin, vmax)
     stops = ((0xFF, 0xFF, 0xD9), (0x41, 0xB6, 0xC4), (0x08, 0x1D, 0x58))
     lo, hi, g = (stops[0], stops[1], f * 2) if f <= 0.5 else (stops[1], stops[2], f * 2 - 1)
     return "#" + "".join(f"{round(a + (b - a) * g):02x}" for a, b in zip(lo, hi, strict=True))
 
 
-def ink(v: float, vmax: float = 100.0) -> str:
-    return "#fff" if v == v and float(v) / vmax > 0.55 else "#222"
+def ink(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
+    return "#fff" if v == v and frac(v, vmin, vmax) > 0.55 else "#222"
 
 
-def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = "", width: float = 640) -> str:
+def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = "", width: float = 640,
+            vmin: float = 0.0, digits: int = 0) -> str:
     """Units × dimensions as coloured cells with their values; row labels may link to reports.
 
     Examples
@@ -356,10 +389,10 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
         for j, v in enumerate(values[i]):
             v = float(v)
             body.append(f'<rect x="{lab_w + j * cw:.1f}" y="{y}" width="{cw - 1:.1f}" height="{rh - 1}" '
-                        f'fill="{colour(v, vmax)}"/>')
-            body.append(_text(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.0f}", 10, "middle",
-                              fill=ink(v, vmax)))
-    return _svg(width, h, "".join(body), title or "heatmap")
+                        f'fill="{colour(v, vmax, vmin)}"/>')
+            body.append(_text(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.{digits}f}", 10, "middle",
+                              fill=ink(v, vmax, vmin)))
+    return _svg(width, h, "".join(body), title or "heatmap", (vmin, vmax), [float(v) for row in values for v in row])
 
 
 def _truncate(s: str, width: float, size: float) -> str:
@@ -371,7 +404,8 @@ def _truncate(s: str, width: float, size: float) -> str:
     return out
 
 
-def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell: float = 84) -> str:
+def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell: float = 84, vmin: float = 0.0,
+             digits: int = 1) -> str:
     """A tile map: one square per region at its (column, row), coloured by its value.
 
     Parameters
@@ -390,16 +424,17 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for c, r, name, v, link in tiles:
         x, y = c * cell, top + r * cell
-        fill, fg = colour(v, vmax), ink(v, vmax)
+        fill, fg = colour(v, vmax, vmin), ink(v, vmax, vmin)
         parts = wrap(name, cell - 8, 12)
         cell_svg = (f'<rect x="{x + 2}" y="{y + 2}" width="{cell - 4}" height="{cell - 4}" rx="6" fill="{fill}" '
                     f'stroke="#fff"/>' + _lines(x + cell / 2, y + cell / 2 - 6 - (len(parts) - 1) * 7, parts, 12,
                                                 "middle", fill=fg)
-                    + _text(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.1f}", 14, "middle", "bold", fg))
+                    + _text(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.{digits}f}", 14, "middle", "bold", fg))
         body.append(f'<a href="{esc(link)}">{cell_svg}</a>' if link else cell_svg)
     y = top + rows * cell + 8
     for i in range(5):  # legend: five steps of the scale
-        body.append(f'<rect x="{i * 36}" y="{y}" width="34" height="10" fill="{colour(vmax * i / 4, vmax)}"/>')
-        body.append(_text(i * 36 + 17, y + 23, f"{vmax * i / 4:g}", 10, "middle", fill="#555"))
+        v = vmin + (vmax - vmin) * i / 4
+        body.append(f'<rect x="{i * 36}" y="{y}" width="34" height="10" fill="{colour(v, vmax, vmin)}"/>')
+        body.append(_text(i * 36 + 17, y + 23, tick(v), 10, "middle", fill="#555"))
     body.append(_text(5 * 36 + 6, y + 9, legend, 11, fill="#555"))
-    return _svg(w, h, "".join(body), title or "map")
+    return _svg(w, h, "".join(body), title or "map", (vmin, vmax), [float(v) for *_, v, _ in tiles])

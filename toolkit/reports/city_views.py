@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import FrameworkError
 from . import charts, facts
-from .text import esc, fmt_num, nc, peer_name, region_name, t, unit_name
+from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import block, dimension_of, dims, kpis, section, table_html
 
 
@@ -42,9 +42,10 @@ def city_headline_html(bundle, city: str, year: int, lang: str = "zh"):
     n = facts.n_units(bundle, year)
     allm = facts.year_rows(bundle, year).groupby(region_column(bundle))[root].mean().sort_values(ascending=False)
     pos = int((allm > allm[city]).sum() + 1)
+    sc = facts.scale(bundle)
     cells = [(t("n_brains", lang, bundle), str(len(s)), ""),
-             (t("mean_score", lang), f"{s[root].mean():.1f}", f"{t(facts.mean_key(bundle, year), lang, bundle)} "
-                                                              f"{facts.year_rows(bundle, year)[root].mean():.1f}"),
+             (t("mean_score", lang), sc.fmt(s[root].mean()), f"{t(facts.mean_key(bundle, year), lang, bundle)} "
+                                                             f"{sc.fmt(facts.year_rows(bundle, year)[root].mean())}"),
              (t("best_rank", lang), f"{int(s['rank'].min())} / {n}", ""),
              (t("rank", lang), f"{pos} / {len(allm)}", t("mean_score", lang))]
     title = f"{region_name(bundle.framework, city, lang)} · {t('year', lang)} {int(year)}"
@@ -68,7 +69,9 @@ def city_vs_province_html(bundle, city: str, year: int, lang: str = "zh"):
     series = [(t("city_mean", lang, bundle), [float(c[k].mean()) for k in codes]),
               (t(facts.mean_key(bundle, year), lang, bundle), [float(s[k].mean()) for k in codes]),
               (t("best", lang, bundle), [float(s[k].max()) for k in codes])]
-    return block(section(t("vs_province", lang, bundle), f"<figure>{charts.hbars(labels, series)}</figure>"))
+    sc = facts.scale(bundle)
+    chart = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits)
+    return block(section(t("vs_province", lang, bundle), f"<figure>{chart}</figure>"))
 
 
 def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dict | None = None):
@@ -79,23 +82,26 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
     s = city_rows(bundle, city, year)
     units = (links or {}).get("units", {})
     peer = fw.peer_column
+    sc = facts.scale(bundle)
     rows = []
     for r in s.to_dict("records"):
         name = esc(unit_name(r, lang, fw))
         if units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
         iv = facts.interval(bundle, r["unit_id"], year)
-        rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []), fmt_num(r[root]),
-                     int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in dims(bundle)],
-                     facts.type_label(bundle, r["unit_id"], lang) or nc(lang)])
+        rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []), sc.fmt(r[root]),
+                     int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dims(bundle)],
+                     facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     heads = [t("brain", lang, bundle), *([t("industry", lang, bundle)] if peer else []), t("composite", lang),
              t("rank", lang), t("interval", lang), *[f"{d} {fw.label(d, lang)}" for d in dims(bundle)], t("type", lang)]
     k = 1 if peer else 0
     tab = table_html(heads, rows, num_cols=[1 + k, 2 + k, 3 + k, *range(4 + k, 4 + k + len(dims(bundle)))])
     names = [unit_name(r, lang, fw) for r in s.to_dict("records")]
-    chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640)
+    chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640, vmin=sc.lo, vmax=sc.hi,
+                         digits=sc.digits)
     heat = charts.heatmap(names, [fw.label(d, lang) for d in dims(bundle)], np.asarray(s[dims(bundle)], float).tolist(),
-                          links=[units.get(u) for u in s["unit_id"]])
+                          links=[units.get(u) for u in s["unit_id"]], vmin=sc.lo, vmax=sc.hi,
+                          digits=max(0, sc.digits - 1))
     return block(section(t("brains_in_city", lang, bundle), f'<div class="row"><figure>{chart}</figure>'
                                                             f'<figure>{heat}</figure></div>{tab}'))
 

@@ -18,7 +18,7 @@ MIN_PERCENTILE = 5
 _CACHE: dict[tuple, tuple] = {}
 
 
-def _cached(bundle, key, make):
+def cached(bundle, key, make):
     """A value derived from ``bundle`` once (a report kernel shows many reports of one bundle)."""
     k = (id(bundle), *key)
     hit = _CACHE.get(k)
@@ -29,15 +29,33 @@ def _cached(bundle, key, make):
     return hit[1]
 
 
+def scale(bundle):
+    """The run's :class:`~toolkit.reports.scale.Scale`: the range every score axis spans and
+    the decimals every score is shown with (from the built index; a bundle saved without it:
+    from its scores)."""
+    from .scale import Scale, score_scale
+
+    def make():
+        saved = (bundle.meta or {}).get("scale")
+        if saved:
+            return Scale(float(saved["lo"]), float(saved["hi"]), int(saved["digits"]))
+        fw = bundle.framework
+        cols = [c for c in [fw.root.code, *[n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]]
+                if c in bundle.summary]
+        return score_scale(bundle.summary[cols].to_numpy(float).ravel())
+
+    return cached(bundle, ("scale",), make)
+
+
 def year_rows(bundle, year: int) -> pd.DataFrame:
     """The summary rows (one per unit) of ``year``."""
-    return _cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
+    return cached(bundle, ("year", year), lambda: bundle.summary[bundle.summary["year"] == year])
 
 
 def year_stats(bundle, year: int, cols) -> pd.DataFrame:
     """Mean and maximum of ``cols`` over the year's units (index: the columns)."""
     cols = list(cols)
-    return _cached(bundle, ("stats", year, tuple(cols)),
+    return cached(bundle, ("stats", year, tuple(cols)),
                    lambda: year_rows(bundle, year)[cols].agg(["mean", "max"]).T)
 
 
@@ -49,11 +67,11 @@ def group_sums(bundle, year: int, by: str, cols) -> tuple[pd.DataFrame, dict]:
         g = year_rows(bundle, year).groupby(by)
         return g[cols].sum(), g.size().to_dict()
 
-    return _cached(bundle, ("sums", year, by, tuple(cols)), make)
+    return cached(bundle, ("sums", year, by, tuple(cols)), make)
 
 
 def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
-    rows = _cached(bundle, ("rows",), lambda: {(r["unit_id"], int(r["year"])): pd.Series(r)
+    rows = cached(bundle, ("rows",), lambda: {(r["unit_id"], int(r["year"])): pd.Series(r)
                                                for r in bundle.summary.to_dict("records")})
     try:
         return rows[(unit_id, int(year))]
@@ -63,7 +81,7 @@ def unit_row(bundle, unit_id: str, year: int) -> pd.Series:
 
 def unit_table(bundle, name: str, unit_id: str, year: int) -> pd.DataFrame:
     """The rows of table ``name`` (leaves, obstacles, coupling, intervals) of one unit and year."""
-    groups = _cached(bundle, ("groups", name), lambda: {
+    groups = cached(bundle, ("groups", name), lambda: {
         (u, int(y)): g for (u, y), g in bundle.tables[name].groupby(["unit_id", "year"], sort=False)})
     empty = bundle.tables[name].iloc[:0]
     return groups.get((unit_id, int(year)), empty)
@@ -133,13 +151,12 @@ def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
     return int(iv["p05"].iloc[0]), int(iv["p95"].iloc[0])
 
 
-def type_label(bundle, unit_id: str, lang: str) -> str | None:
-    if not len(bundle.typology):
-        return None
-    labels = _cached(bundle, ("type", lang), lambda: dict(zip(bundle.typology["unit_id"],
-                                                              bundle.typology[f"label_{lang}"], strict=True)))
-    label = labels.get(unit_id)
-    return None if label is None else str(label)
+def type_label(bundle, unit_id: str, lang: str, year: int | None = None) -> str | None:
+    """The unit's type in ``year`` (default: the latest) by the one strong/weak rule
+    (:func:`toolkit.reports.standing.type_statement`), or None when there are too few units
+    for percentiles."""
+    info = type_info(bundle, unit_id, lang, year)
+    return None if info is None else info["label"]
 
 
 def previous_year(bundle, year: int) -> int | None:
@@ -187,16 +204,17 @@ def notice_keys(bundle, year: int) -> list[str]:
     return out
 
 
-def type_info(bundle, unit_id: str, lang: str) -> dict | None:
-    """The unit's type: ``label`` (true of this unit), ``basis`` (what the typology clusters on)
-    and ``shape`` (what it is relatively good at), or None when no typology was computed."""
-    typ = bundle.typology
-    if not len(typ):
+def type_info(bundle, unit_id: str, lang: str, year: int | None = None) -> dict | None:
+    """The unit's type: ``label`` (where it is strong and weak against all units), ``basis``
+    (what that means) and ``shape`` (its best and worst dimension relative to its own others),
+    or None when there are too few units for percentiles (see
+    :func:`toolkit.reports.standing.type_statement`)."""
+    from .standing import type_statement
+
+    year = bundle.years[-1] if year is None else year
+    if not percentiles_computed(bundle, year):
         return None
-    rows = _cached(bundle, ("typeinfo",), lambda: {r["unit_id"]: r for r in typ.to_dict("records")})
-    r = rows.get(unit_id)
-    if r is None:
+    try:
+        return type_statement(bundle, unit_id, year, lang)
+    except KeyError:
         return None
-    get = r.get
-    return {"label": get(f"label_{lang}"), "basis": get(f"basis_{lang}"), "shape": get(f"shape_{lang}"),
-            "cluster_label": get(f"cluster_label_{lang}")}

@@ -22,7 +22,7 @@ import yaml
 
 from . import charts, facts
 from .page import document
-from .text import esc, fmt_num, nc, peer_name, region_name, t, unit_name
+from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import kpis, section, table_html
 
 SCRIPT = """
@@ -75,6 +75,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
         year = max(years) if years else bundle.years[-1]
     s = facts.year_rows(bundle, year).sort_values("rank")
     mean_name = t(facts.mean_key(bundle, year), lang, fw)
+    sc = facts.scale(bundle)
 
     def link(rec, text):
         if rec and rec.get("status") == "ok":
@@ -93,8 +94,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
         if peer:
             groups.append(peer_name(fw, r[peer], lang))
         rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
-                     fmt_num(r[root]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[fmt_num(r[d]) for d in dim_codes],
-                     facts.type_label(bundle, r["unit_id"], lang) or nc(lang)])
+                     sc.fmt(r[root]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dim_codes],
+                     facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     k = (1 if region else 0) + (1 if peer else 0)
     heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
              *([t("industry", lang, fw)] if peer else []), t("composite", lang),
@@ -106,12 +107,13 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
 
     # figures
     hist = charts.histogram(list(s[root]), title=t("distribution", lang), xlabel=t("composite", lang),
-                            ylabel=t("count", lang))
+                            ylabel=t("count", lang), vmin=sc.lo, vmax=sc.hi)
     unit_links = [quote(unit_recs[u]["filename"]) if unit_recs.get(u, {}).get("status") == "ok" else None
                   for u in s["unit_id"]]
     heat = charts.heatmap([unit_name(r, lang, fw) for r in s.to_dict("records")],
                           [fw.label(d, lang) for d in dim_codes],
-                          np.asarray(s[dim_codes], float).tolist(), links=unit_links, width=720)
+                          np.asarray(s[dim_codes], float).tolist(), links=unit_links, width=720,
+                          vmin=sc.lo, vmax=sc.hi, digits=max(0, sc.digits - 1))
     figures = f"<figure>{hist}</figure>"
     if region and _has_tiles(fw):
         by_city = s.groupby(region)[root].agg(["mean", "size"])
@@ -123,7 +125,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
             rec = city_recs.get(zh)
             tiles.append((c, r, region_name(fw, zh, lang), v,
                           quote(rec["filename"]) if rec and rec.get("status") == "ok" else None))
-        tmap = charts.tile_map(tiles, title=t("map", lang, fw), legend=t("composite", lang))
+        tmap = charts.tile_map(tiles, title=t("map", lang, fw), legend=t("composite", lang), vmin=sc.lo, vmax=sc.hi,
+                               digits=sc.digits)
         figures = f"<figure>{tmap}</figure>" + figures
 
     # regions table
@@ -131,7 +134,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     if region:
         crow = []
         for c, g in s.groupby(region, sort=False):
-            crow.append([("html", link(city_recs.get(c), region_name(fw, c, lang))), len(g), fmt_num(g[root].mean()),
+            crow.append([("html", link(city_recs.get(c), region_name(fw, c, lang))), len(g), sc.fmt(g[root].mean()),
                          int(g["rank"].min())])
         crow.sort(key=lambda x: -float(x[2]))
         ctab = table_html([t("city", lang, fw), t("n_brains", lang, fw), t("mean_score", lang), t("best_rank", lang)],
@@ -142,18 +145,29 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     banner = f'<div class="synthetic">{esc(t("synthetic", lang))}</div>' if bundle.synthetic else ""
     notes = "".join(f'<p class="notice">{esc(t(k, lang, fw).format(n=len(s)))}</p>'
                     for k in facts.notice_keys(bundle, year))
-    cells = [(t("n_brains", lang, fw), str(len(s)), ""), (mean_name, fmt_num(s[root].mean()), t("composite", lang))]
+    cells = [(t("n_brains", lang, fw), str(len(s)), ""), (mean_name, sc.fmt(s[root].mean()), t("composite", lang))]
     if region:
         cells.append((t("city", lang, fw), str(s[region].nunique()), ""))
     meta = bundle.meta
-    foot = (f"spec {esc(meta.get('spec_name'))} · toolkit {esc(meta.get('toolkit_version'))} · "
-            f"data sha256 {esc(str(meta.get('source_sha256', ''))[:16])}… · {esc(meta.get('computed_at'))}")
-    body = (f"{banner}<h1>{esc(title)}</h1>{kpis(cells)}{notes}"
-            + section(t("all_brains", lang, fw), flt + tab, keep=False)
-            + f'<div class="row">{figures}</div>'
-            + section(t("heatmap", lang, fw), f"<figure>{heat}</figure>", keep=False)
-            + regions + f"<footer>{foot}</footer>")
+    foot = (f"{esc(t('spec', lang))} {esc(meta.get('spec_name'))} · {esc(t('toolkit', lang))} "
+            f"{esc(meta.get('toolkit_version'))} · {esc(t('source', lang))} sha256 "
+            f"{esc(str(meta.get('source_sha256', ''))[:16])}… · {esc(t('computed', lang))} {esc(meta.get('computed_at'))}")
+    parts = {"units": section(t("all_brains", lang, fw), flt + tab, keep=False),
+             "figures": f'<div class="row">{figures}</div>',
+             "heatmap": section(t("heatmap", lang, fw), f"<figure>{heat}</figure>", keep=False),
+             "regions": regions}
+    extra = "".join(make(bundle, year, lang) for make in OVERVIEW_SECTIONS)
+    body = (f"{banner}<h1>{esc(title)}</h1>{kpis(cells)}{notes}" + "".join(parts.values()) + extra
+            + f'<footer class="provenance">{foot}</footer>')
     return document(title, body, lang, head, SCRIPT)
+
+
+#: Sections the overview shows after its own (ranks, figures, heatmap, regions), in order: each a
+#: function ``(bundle, year, lang) -> str`` returning an HTML section (``views.section``), "" to
+#: show nothing. A new overview section (e.g. issue 23's 差距与收敛 / gaps and convergence) is one
+#: entry appended here by the module that builds it; the page and its print stylesheet take it as
+#: it is, and the run's font subset covers the text of that module (``workers.run_font_css``).
+OVERVIEW_SECTIONS: list = []
 
 
 def overview_title(fw, lang: str = "zh") -> str:

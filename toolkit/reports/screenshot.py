@@ -31,7 +31,12 @@ def find_chromium() -> str | None:
 
 def screenshot(html: str | Path, png: str | Path, width: int = 1100, height: int = 2400,
                timeout: int = 120) -> Path:
-    """Render ``html`` (a file) to ``png`` with headless Chromium; returns the PNG path."""
+    """Render ``html`` (a file) to ``png`` with headless Chromium; returns the PNG path. ``png``
+    naming ``html`` itself (or a link to it) is refused (:class:`toolkit.publish.InputClash`)."""
+    from ..publish.guard import check_targets, protected_inputs
+
+    with protected_inputs(html):  # Chromium writes the PNG itself: checked here, before it starts
+        check_targets(files=[png])
     exe = find_chromium()
     if exe is None:
         raise FileNotFoundError("no Chromium found; install it (make browser) to take screenshots")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import facts
+from .standing import STRONG, WEAK
 from .text import t, unit_name
 
 
@@ -54,38 +55,41 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
     n, rank, root = int(row["n_units"]), int(row["rank"]), fw.root.code
     zh = lang == "zh"
     w = fw.words(lang)
+    sc = facts.scale(bundle)
+    f = sc.fmt
+    pts = "分" if sc.hi - sc.lo >= 10 else ""  # "points" on a 0–100 scale; a 0–1 score is a bare number
     out = []
     iv = facts.interval(bundle, unit_id, year)
     name = unit_name(row, "zh", fw) if zh else t("this", lang, fw)
     if iv is None:
-        out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个{w['unit']}中排名第{rank}（排名区间未计算）。" if zh else
-                   f"{name} scores {row[root]:.1f} in {year}, rank {rank} of {n} (rank interval not computed).")
+        out.append(f"{name}{year}年综合指数为{f(row[root])}，在{n}个{w['unit']}中排名第{rank}（排名区间未计算）。" if zh else
+                   f"{name} scores {f(row[root])} in {year}, rank {rank} of {n} (rank interval not computed).")
     else:
         ok = robust(*iv, n)
         if zh:
             how = "排名较为稳健" if ok else "排名对方法选择较为敏感"
-            out.append(f"{name}{year}年综合指数为{row[root]:.1f}，在{n}个{w['unit']}中排名第{rank}；"
+            out.append(f"{name}{year}年综合指数为{f(row[root])}，在{n}个{w['unit']}中排名第{rank}；"
                        f"在各种合理的方法选择下，90%的情况排在第{iv[0]}至{iv[1]}名，{how}。")
         else:
             how = "a robust rank" if ok else "a rank that depends on the method choices"
-            out.append(f"{name} scores {row[root]:.1f} in {year}, rank {rank} of {n}; under plausible "
+            out.append(f"{name} scores {f(row[root])} in {year}, rank {rank} of {n}; under plausible "
                        f"alternative methods it ranks {iv[0]}–{iv[1]} in 90% of cases, {how}.")
     mean_name = t(facts.mean_key(bundle, year), lang, fw)
     gap = pd.Series({d: float(row[d]) - float(s[d].mean()) for d in _dims(bundle)})
     hi, lo = gap.idxmax(), gap.idxmin()
     lead = gap[hi] >= 0
     if zh:
-        first = (f"最突出的{w['dim']}是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）" if lead else
-                 f"各{w['dim']}均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{row[hi]:.1f}，{_signed(gap[hi], lang)}）")
-        out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，"
-                   f"{_signed(gap[lo], lang)}）。" if lead else
-                   f"{first}，最薄弱的是{fw.label(lo, lang)}（{row[lo]:.1f}，{_signed(gap[lo], lang)}）。")
+        first = (f"最突出的{w['dim']}是{fw.label(hi, lang)}（{f(row[hi])}，{_signed(gap[hi], lang, sc.digits, pts)}）" if lead else
+                 f"各{w['dim']}均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{f(row[hi])}，{_signed(gap[hi], lang, sc.digits, pts)}）")
+        out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{f(row[lo])}，"
+                   f"{_signed(gap[lo], lang, sc.digits, pts)}）。" if lead else
+                   f"{first}，最薄弱的是{fw.label(lo, lang)}（{f(row[lo])}，{_signed(gap[lo], lang, sc.digits, pts)}）。")
     else:
         first = (f"Against the {mean_name.lower()}, its strongest {w['dim']} is {fw.label(hi, lang)} "
-                 f"({row[hi]:.1f}, {_signed(gap[hi], lang)})" if lead else
+                 f"({f(row[hi])}, {_signed(gap[hi], lang, sc.digits, pts)})" if lead else
                  f"Every {w['dim']} is below the {mean_name.lower()}; the closest is {fw.label(hi, lang)} "
-                 f"({row[hi]:.1f}, {_signed(gap[hi], lang)})")
-        out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({row[lo]:.1f}, {_signed(gap[lo], lang)}).")
+                 f"({f(row[hi])}, {_signed(gap[hi], lang, sc.digits, pts)})")
+        out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({f(row[lo])}, {_signed(gap[lo], lang, sc.digits, pts)}).")
     prev = facts.previous_year(bundle, year)
     if prev is not None:
         try:
@@ -99,14 +103,14 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
             big = dd.abs().idxmax()
             if zh:
                 r = "保持不变" if d_rank == 0 else (f"上升{d_rank}位" if d_rank > 0 else f"下降{-d_rank}位")
-                out.append(f"与{prev}年相比，综合指数{'上升' if d_comp >= 0 else '下降'}{abs(d_comp):.1f}分，排名{r}；"
-                           f"变化最大的是{fw.label(big, lang)}（{'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.1f}分）。")
+                out.append(f"与{prev}年相比，综合指数{'上升' if d_comp >= 0 else '下降'}{abs(d_comp):.{sc.digits}f}{pts}，排名{r}；"
+                           f"变化最大的是{fw.label(big, lang)}（{'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.{sc.digits}f}{pts}）。")
             else:
                 r = "is unchanged" if d_rank == 0 else (f"rose {_places(d_rank)}" if d_rank > 0 else
                                                          f"fell {_places(-d_rank)}")
                 out.append(f"Since {prev} the composite has {'risen' if d_comp >= 0 else 'fallen'} by "
-                           f"{abs(d_comp):.1f} points and the rank {r}; the biggest change is in "
-                           f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.1f}).")
+                           f"{abs(d_comp):.{sc.digits}f} points and the rank {r}; the biggest change is in "
+                           f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.{sc.digits}f}).")
     ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(3)
     if len(ob):
         names = [indicator_label(fw, c, lang) for c in ob["code"]]
@@ -125,10 +129,10 @@ def _places(k: int) -> str:
     return f"{k} place" + ("" if k == 1 else "s")
 
 
-def _signed(x: float, lang: str) -> str:
+def _signed(x: float, lang: str, digits: int = 1, unit: str = "分") -> str:
     if lang == "zh":
-        return f"{'高' if x >= 0 else '低'}{abs(x):.1f}分"
-    return f"{abs(x):.1f} {'above' if x >= 0 else 'below'}"
+        return f"{'高' if x >= 0 else '低'}{abs(x):.{digits}f}{unit}"
+    return f"{abs(x):.{digits}f} {'above' if x >= 0 else 'below'}"
 
 
 def indicator_label(fw, code: str, lang: str) -> str:
@@ -148,7 +152,9 @@ def indicator_label(fw, code: str, lang: str) -> str:
 
 
 def strengths_weaknesses(bundle, unit_id: str, year: int, k: int = 5) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The ``k`` indicators with the highest and the lowest percentile for this unit.
+    """The unit's strengths and weaknesses: up to ``k`` indicators in the top quarter (percentile
+    ≥ 75, highest first) and in the bottom quarter (≤ 25, lowest first), the one rule of
+    :mod:`toolkit.reports.standing`; either may be empty.
 
     Yes/no measures are left out (a percentile of a 0/1 item says little). Returns None when
     there are too few units for percentiles (see :data:`toolkit.reports.facts.MIN_PERCENTILE`).
@@ -163,8 +169,8 @@ def strengths_weaknesses(bundle, unit_id: str, year: int, k: int = 5) -> tuple[p
     lv = facts.unit_table(bundle, "leaves", unit_id, year)
     lv = lv[[fw.node(c).type != "binary" for c in lv["code"]]]
     lv = lv.sort_values(["percentile", "code"], ascending=[False, True], kind="stable")
-    strong = lv.head(k)
-    weak = lv[~lv["code"].isin(strong["code"])].sort_values(["percentile", "code"], kind="stable").head(k)
+    strong = lv[lv["percentile"] >= STRONG].head(k)  # the one rule of every page (toolkit.reports.standing)
+    weak = lv[lv["percentile"] <= WEAK].sort_values(["percentile", "code"], kind="stable").head(k)
     cols = ["code", "raw", "percentile", "imputed"]
     return strong[cols].reset_index(drop=True), weak[cols].reset_index(drop=True)
 

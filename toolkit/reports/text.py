@@ -49,7 +49,9 @@ T = {  # interface text in both languages; {unit}, {region}, {dim}… are the fr
     "heatmap": ("各{unit}{dim}得分", "{Dim} scores of every {unit}"),
     "map": ("各{region_short}平均综合指数", "Mean composite score by {region}"), "filter": ("筛选", "Filter"),
     "count": ("数量", "Count"), "no_data": ("无数据", "no data"), "failed": ("生成失败", "failed"),
-    "shape": ("相对优势", "Relatively strong in"),
+    "shape": ("相对自身", "Relative to itself"),
+    "no_strengths": ("没有指标处于前四分之一。", "No indicator is in the top quarter."),
+    "no_weaknesses": ("没有指标处于后四分之一。", "No indicator is in the bottom quarter."),
     "type_basis": ("按{dim}得分水平聚类", "clustered on the level of the {dim} scores"),
     "meaning_obstacle": ("障碍度表示该指标与满分的差距在全部差距中所占的份额：数值越大，越是提升综合指数的主要制约。",
                          "The obstacle degree is the share of the {unit}'s total shortfall from full marks that "
@@ -57,8 +59,9 @@ T = {  # interface text in both languages; {unit}, {region}, {dim}… are the fr
     "meaning_coupling": ("耦合协调度 D 衡量{n_dims}个{dim}是否齐头并进（0–1，越高越协调）；C 为耦合度，T 为综合发展水平。",
                          "Coupling coordination D (0–1, higher is better) measures whether the {n_dims} {dims} "
                          "develop together; C is the coupling degree and T the overall development level."),
-    "meaning_percentile": ("百分位：在全部{unit}中不高于本{unit}的比例。", "Percentile: the share of {units} "
-                           "that score no higher than this one."),
+    "meaning_percentile": ("百分位：在全部{unit}中不高于本{unit}的比例；优势指标居前四分之一（≥75），短板指标居后四分之一（≤25）。",
+                           "Percentile: the share of {units} that score no higher than this one; strengths are in "
+                           "the top quarter (≥ 75), weaknesses in the bottom quarter (≤ 25)."),
     "weights_note": ("权重为各指标在综合指数中的有效权重。", "Weights are each indicator's effective weight in the "
                      "composite score."),
     "small_sample": ("本次数据仅含 {n} 个{unit}，低于部分方法所需的数量；相关部分标注为“未计算”。",
@@ -152,6 +155,21 @@ def _reference() -> tuple[dict, dict]:
     return city_en, {k: v for k, v in ind["industries"].items()}
 
 
+@lru_cache(maxsize=1)
+def countries() -> dict:
+    """ISO 3166 alpha-3 code → {"zh": name, "en": name}, from ``toolkit/reference/countries.yaml``.
+
+    >>> countries()["CHN"]
+    {'zh': '中国', 'en': 'China'}
+    """
+    root = resources.files("toolkit") / "reference"
+    return yaml.safe_load((root / "countries.yaml").read_text("utf-8"))["countries"]
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
 def city_name(name: str, lang: str) -> str:
     """A city's name in ``lang`` (the English name from ``cities.yaml``; unknown names unchanged).
 
@@ -203,8 +221,9 @@ def _translate(fw, column: str, value, lang: str) -> str:
 
 
 def unit_name(row, lang: str, fw) -> str:
-    """A unit's name: its framework's name column as in the data (the unit id when there is
-    none); in English composed by the framework's ``reporting.name_en`` template when every
+    """A unit's name in ``lang``: the framework's name column in that language; for country
+    codes (``names: iso3166``) the country's name in that language; else the name column as in
+    the data (the unit id when there is none); in English composed by the framework's ``reporting.name_en`` template when every
     column it names has an English name and the Chinese name ends with the unit noun (else the
     name as written).
 
@@ -215,11 +234,20 @@ def unit_name(row, lang: str, fw) -> str:
     >>> unit_name(row, "en", load_framework()), unit_name(row, "zh", load_framework())
     ('Qingdao Biomedicine Industrial Brain', '青岛市即墨区生物医药产业大脑')
     >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "zh", load_framework("undp_hdi"))
+    '挪威'
+    >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "en", load_framework("undp_hdi"))
     'Norway'
     """
-    col = fw.name_column
-    value = row.get(col) if col else None
-    name = str(value) if isinstance(value, str) else str(row["unit_id"])
+    declared = {c.name: c.lang for c in fw.unit_columns if c.role == "name"}
+    for col in fw.name_columns(lang):  # a name column in the page's language first
+        if declared[col] == lang and _present(row.get(col)):
+            return str(row[col])
+    if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR)
+        known = countries().get(str(row.get("unit_id")))
+        if known:
+            return known[lang]
+    col = next((c for c in fw.name_columns(lang) if _present(row.get(c))), None)
+    name = str(row[col]) if col else str(row["unit_id"])
     template = fw.wording.name_en
     if lang == "zh" or not template or not name.endswith(fw.wording.unit.zh):
         return name

@@ -23,7 +23,6 @@ from .text import (
     T,
     arrow,
     esc,
-    fmt_num,
     fmt_pct,
     fmt_raw,
     nc,
@@ -152,7 +151,7 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
             "peer": peer, "detail": detail, "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
             "interval": facts.interval(bundle, unit_id, year), "change": change,
-            "type": facts.type_label(bundle, unit_id, lang)}
+            "type": facts.type_label(bundle, unit_id, lang, year)}
 
 
 def kpis(cells) -> str:
@@ -166,19 +165,22 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     iv = f"{h['interval'][0]}–{h['interval'][1]}" if h["interval"] else nc(lang)
     if h["change"]:
         d, dr, prev = h["change"]
-        change = (arrow(d), f"{t('rank', lang)} {arrow(dr, 0, lower_is_better=True)} · {prev}→{h['year']}")
+        change = (arrow(d, facts.scale(bundle).digits), f"{t('rank', lang)} {arrow(dr, 0, lower_is_better=True)} · {prev}→{h['year']}")
     else:
         change = (t("none", lang), "")
     typ = h["type"] or nc(lang)
-    info = facts.type_info(bundle, unit_id, lang) or {}
-    cells = [(t("composite", lang), f"{h['composite']:.1f}", ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
+    info = facts.type_info(bundle, unit_id, lang, year) or {}
+    cells = [(t("composite", lang), facts.scale(bundle).fmt(h["composite"]), ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
              (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
              (t("type", lang), typ, (info.get("basis") or t("type_basis", lang, bundle)) if h["type"] else "")]
     if info and info.get("shape"):
         cells.append((t("shape", lang), info["shape"], ""))
     detail = h["detail"] if lang == "zh" or not has_cjk(h["detail"]) else None  # a county has no English name
     sub = " · ".join(esc(x) for x in (h["region"], detail, h["peer"], f"{t('year', lang)} {h['year']}") if x)
-    orig = f'<p class="sub">{esc(h["name_raw"])}</p>' if h["name"] != h["name_raw"] else ""
+    # an English name composed from a Chinese one shows the official name under it (not a country's
+    # name in the other language)
+    official = lang == "en" and h["name"] != h["name_raw"] and bundle.framework.id_names is None
+    orig = f'<p class="sub" lang="zh">{esc(h["name_raw"])}</p>' if official else ""
     return block(f'<h{level}>{esc(h["name"])}</h{level}>{orig}<p class="sub">{sub}</p>{kpis(cells)}')
 
 
@@ -223,10 +225,11 @@ def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     series = [(t("this", lang, bundle), f["score"]), (mean, f["mean"]), (t("best", lang, bundle), f["best"]),
               *[(t(key, lang, bundle), f[col]) for key, col in groups]]
     series = [(n, list(v)) for n, v in series if not np.isnan(np.asarray(v, float)).all()]
-    radar = charts.radar(labels, series[:3], title="")
-    bars = charts.hbars(labels, series)
+    sc = facts.scale(bundle)
+    radar = charts.radar(labels, series[:3], title="", vmin=sc.lo, vmax=sc.hi)
+    bars = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits)
     n = facts.n_units(bundle, year)
-    rows = [[lab, fmt_num(r["score"]), fmt_num(r["mean"]), fmt_num(r["best"]), *[fmt_num(r[col]) for _, col in groups],
+    rows = [[lab, sc.fmt(r["score"]), sc.fmt(r["mean"]), sc.fmt(r["best"]), *[sc.fmt(r[col]) for _, col in groups],
              f"{int(r['rank'])} / {n}"] for lab, (_, r) in zip(labels, f.iterrows(), strict=True)]
     tab = table_html([t("dimension", lang, bundle), t("score", lang), mean, t("best", lang, bundle),
                       *[t(key, lang, bundle) for key, _ in groups], t("rank", lang)], rows,
@@ -242,10 +245,12 @@ def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     root = fw.root.code
     mean = t(facts.mean_key(bundle, year), lang, bundle)
     figs = []
+    sc = facts.scale(bundle)
     for code in [root, *dims(bundle)]:
         title = t("composite", lang) if code == root else fw.label(code, lang)
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
-                                mean=float(s[code].mean()), mean_label=mean))
+                                mean=float(s[code].mean()), mean_label=mean, vmin=sc.lo, vmax=sc.hi,
+                                digits=sc.digits))
     return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
 
 
@@ -259,9 +264,10 @@ def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     root = fw.root.code
     s = s.sort_values("year")
     series = [(t("composite", lang), list(s[root]))] + [(fw.label(d, lang), list(s[d])) for d in dims(bundle)]
-    fig = charts.trend(list(s["year"]), series)
-    rows = [[t("composite", lang) if c == root else fw.label(c, lang), *[fmt_num(v) for v in s[c]],
-             arrow(float(s[c].iloc[-1] - s[c].iloc[-2]))] for c in [root, *dims(bundle)]]
+    sc = facts.scale(bundle)
+    fig = charts.trend(list(s["year"]), series, vmin=sc.lo, vmax=sc.hi)
+    rows = [[t("composite", lang) if c == root else fw.label(c, lang), *[sc.fmt(v) for v in s[c]],
+             arrow(float(s[c].iloc[-1] - s[c].iloc[-2]), sc.digits)] for c in [root, *dims(bundle)]]
     rows.append([t("rank", lang), *[str(int(v)) for v in s["rank"]],
                  arrow(float(s["rank"].iloc[-1] - s["rank"].iloc[-2]), 0, lower_is_better=True)])
     tab = table_html(["", *[str(int(y)) for y in s["year"]], t("change", lang)], rows,
@@ -290,9 +296,9 @@ def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     for key, df in zip(("strengths", "weaknesses"), sw, strict=True):
         rows = [[indicator_label(fw, r.code, lang), fw.label(dimension_of(fw, r.code), lang),
                  _value(fw, r.code, r.raw, r.imputed, lang), f"{r.percentile:.0f}"] for r in df.itertuples()]
-        parts.append(f'<div><h3>{esc(t(key, lang))}</h3>' + table_html(
-            [t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("percentile", lang)], rows,
-            num_cols=[2, 3]) + "</div>")
+        body = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("percentile", lang)],
+                          rows, num_cols=[2, 3]) if rows else f'<p class="note">{esc(t("no_" + key, lang))}</p>'
+        parts.append(f'<div><h3>{esc(t(key, lang))}</h3>{body}</div>')
     return block(section(title, '<div class="row">' + "".join(parts) + f'</div><p class="note">'
                          f'{esc(t("meaning_percentile", lang, bundle))}</p>'))
 
@@ -314,7 +320,8 @@ def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.Dat
 
 def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     f = indicator_frame(bundle, unit_id, year, lang)
-    rows = [[r.name, r.dimension, r.value, fmt_num(r.normalised),
+    sc = facts.scale(bundle)
+    rows = [[r.name, r.dimension, r.value, sc.fmt(r.normalised),
              f"{r.percentile:.0f}" if r.percentile == r.percentile else nc(lang), fmt_pct(r.weight)]
             for r in f.itertuples()]
     tab = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("normalised", lang),
@@ -391,6 +398,7 @@ def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | 
     fw = bundle.framework
     root = fw.root.code
     units = (links or {}).get("units", {})
+    sc = facts.scale(bundle)
     cols = [(c, name_of, key) for c, name_of, key in ((fw.region_column, region_name, "city"),
                                                       (fw.peer_column, peer_name, "industry")) if c]
     rows = []
@@ -401,7 +409,7 @@ def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | 
         elif units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
         rows.append([("html", name), *[name_of(fw, r[c], lang) for c, name_of, _ in cols],
-                     fmt_num(r[root]), int(r["rank"]), *[fmt_num(r[d]) for d in dims(bundle)]])
+                     sc.fmt(r[root]), int(r["rank"]), *[sc.fmt(r[d]) for d in dims(bundle)]])
     first = 1 + len(cols)
     tab = table_html([t("brain", lang, bundle), *[t(key, lang, bundle) for *_, key in cols], t("composite", lang),
                       t("rank", lang), *[fw.label(d, lang) for d in dims(bundle)]], rows,

@@ -150,7 +150,8 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
 
     Parameters
     ----------
-    sheets : title → (DataFrame, {column: Excel number format})
+    sheets : title → (DataFrame, {column: Excel number format}), or (DataFrame, formats, links)
+        where links is {column: [a place in the workbook such as ``'Sheet'!A5``, or None, per row]}
     path : target file (written atomically, byte-reproducibly)
 
     Returns
@@ -169,16 +170,23 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
 
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     from ..files import neutralise_formulas, neutralise_text, normalise_zip, write_atomic
+    from ..publish.guard import check_targets
+
+    check_targets(files=[path])  # before the workbook is built: never over one of the command's inputs
 
     wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
     fixed = dt.datetime(2024, 4, 8)
     wb.properties.created = wb.properties.modified = fixed
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
-    for title, (df, fmts) in sheets.items():
+    link_font = Font(color="1F6FB2", underline="single")
+    for title, (df, fmts, *links) in sheets.items():
+        links = links[0] if links else {}
         df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
         ws = wb.create_sheet(title[:31])
         cols = list(df.columns)
@@ -196,13 +204,21 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
             head.append(cell)
         ws.append(head)
         fmt = [fmts.get(c) for c in cols]
-        for row in df.itertuples(index=False):
+        targets = [links.get(c) for c in cols]
+        for i, row in enumerate(df.itertuples(index=False)):
             out = []
-            for v, f in zip(row, fmt, strict=True):
+            for v, f, where in zip(row, fmt, targets, strict=True):
                 v = None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v)
-                if f is not None and v is not None:
+                if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v):
+                    v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)  # a NUL byte typed in a return: shown, not a crash
+                place = where[i] if where is not None else None
+                if (f is not None or place) and v is not None:
                     cell = WriteOnlyCell(ws, value=v)
-                    cell.number_format = f
+                    if f is not None:
+                        cell.number_format = f
+                    if place:  # a link to another place of the workbook
+                        cell.hyperlink = Hyperlink(ref="", location=place)
+                        cell.font = link_font
                     v = cell
                 out.append(v)
             ws.append(out)
@@ -332,12 +348,11 @@ def problem_sheet(err, lang: str = "zh") -> pd.DataFrame:
     table = err.report_in(lang).drop(columns=["rule_code"])
     try:
         letters = header_letters(err.source)
-    except (OSError, ValueError, KeyError, StopIteration):
+    except Exception:  # noqa: BLE001 - the letters only help; a file the reader refused may be anything
         letters = {}
     col = table["column"].astype(object)
     letter = [letters.get(str(c), "") if c == c and c is not None else "" for c in col]
-    cell = [f"{x}{int(r)}" if x and r == r and r is not pd.NA else "" for x, r in zip(letter, table["row"],
-                                                                                       strict=True)]
+    cell = [f"{x}{int(r)}" if x and pd.notna(r) else "" for x, r in zip(letter, table["row"], strict=True)]
     names = {"zh": ["文件", "行", "列（代码）", "值", "规则", "说明"], "en": ["File", "Row", "Column (code)", "Value",
                                                                       "Rule", "Message"]}[lang]
     table = table.rename(columns=dict(zip(["file", "row", "column", "value", "rule", "message"], names, strict=True)))
@@ -370,5 +385,8 @@ def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
     >>> openpyxl.load_workbook(path).sheetnames
     ['Problems']
     """
+    from ..publish.guard import protected_inputs
+
     title = "校验问题" if lang == "zh" else "Problems"
-    return write_sheets({title: (problem_sheet(err, lang), {})}, path)
+    with protected_inputs(getattr(err, "source", None)):  # the return checked is never overwritten by its report
+        return write_sheets({title: (problem_sheet(err, lang), {})}, path)

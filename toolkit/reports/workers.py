@@ -89,6 +89,12 @@ def run_font_css(bundle, notebook: Path) -> str:
     parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "summary", "index_page",
                                                                   "text", "workbook")]
     parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
+    import inspect
+
+    from .index_page import OVERVIEW_SECTIONS
+
+    # the overview's added sections: the text of the modules that build them
+    parts += [Path(inspect.getsourcefile(make)).read_text("utf-8") for make in OVERVIEW_SECTIONS]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
     parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
     for df in bundle.tables.values():
@@ -96,6 +102,11 @@ def run_font_css(bundle, notebook: Path) -> str:
             if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
                 parts.append("".join(map(str, df[col].dropna().unique())))
     parts += [str(v) for v in bundle.meta.values()]
+    from .text import unit_name
+
+    # every unit's name in both languages (a country's Chinese name comes from reference data)
+    parts += [unit_name(r, lang, fw) for r in bundle.summary.drop_duplicates("unit_id").to_dict("records")
+              for lang in ("zh", "en")]
     return font_face_css("".join(sorted(set("".join(parts)))))
 
 

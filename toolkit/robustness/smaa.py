@@ -277,7 +277,10 @@ def smaa_index(result, year: int | None = None, n: int = 10_000, seed: int = 0, 
     """SMAA over the dimension weights of a built index (:func:`toolkit.build_index`).
 
     The dimension scores of ``year`` (default the latest) are the criteria; the aggregation of
-    the index level in the spec is used when it is arithmetic or geometric.
+    the index level in the spec is used when it is arithmetic or geometric (or a generalised mean
+    with p = 1 or 0). Any other (BoD, Copeland, TOPSIS, …) is refused with a
+    :class:`~toolkit.errors.SpecError` unless ``aggregation=`` is passed: SMAA would otherwise
+    rank another index than the one built.
 
     Parameters
     ----------
@@ -297,6 +300,14 @@ def smaa_index(result, year: int | None = None, n: int = 10_000, seed: int = 0, 
     """
     year = result.years[-1] if year is None else year
     D = result.dimension_scores.xs(year, level="year")
-    method = result.spec.level_choice("aggregation", result.framework.root.level).get("method", "arithmetic")
-    kwargs.setdefault("aggregation", method if method in AGGREGATIONS else "arithmetic")
+    choice = result.spec.level_choice("aggregation", result.framework.root.level)
+    method = choice.get("method", "arithmetic")
+    if method == "generalised_mean":  # p = 1 and p = 0 are the two means SMAA samples weights for
+        p = (choice.get("params") or {}).get("p", 1.0)
+        method = {1: "arithmetic", 0: "geometric"}.get(p, method) if not isinstance(p, dict) else method
+    if "aggregation" not in kwargs and method not in AGGREGATIONS:
+        raise SpecError(f"smaa_index: the index is aggregated by {method!r}, but SMAA samples the weights of an "
+                        f"arithmetic or geometric mean ({'BoD ignores the weights' if method == 'bod' else 'not this aggregation'}); "
+                        "pass aggregation='arithmetic' or 'geometric' to rank under that mean instead")
+    kwargs.setdefault("aggregation", method)
     return smaa(D, n=n, seed=seed, **kwargs)

@@ -1,7 +1,7 @@
 """AHP editor: a labelled pairwise matrix of Saaty-scale inputs with a live λmax, CI and CR, and
 the judgements that make it inconsistent pointed out.
 
-The numbers come from :func:`toolkit.methods.subjective.ahp`. The pairs pointed out are those
+The numbers come from :func:`toolkit.methods.weighting.subjective.ahp`. The pairs pointed out are those
 whose judgement departs most from the ratio the priorities imply, ``e_ij = a_ij · w_j / w_i``
 (1 for a consistent matrix), largest ``|ln e_ij|`` first (Saaty 2003, "Decision-making with
 the AHP: why is the principal eigenvector necessary", EJOR 145, 85–91, §4: revise the
@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..methods.subjective import ahp
+from ..methods.weighting.subjective import ahp
 
 __all__ = ["AHPEditor", "SAATY_SCALE", "inconsistent_pairs", "saaty_label"]
 

@@ -1,0 +1,315 @@
+"""``collect`` (issue #24) on a generated round: the demo split into 16 city files with realistic variety
+(tests/data/round_corpus.py). The merged data must equal the demo's values, the status must name every
+file, conflict, copy, correction and missing office, and no input may change (bytes and times)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from toolkit import load_framework, read_indicators
+from toolkit.cli import main
+from toolkit.data.collect import correction_base
+from toolkit.data.round import collect
+from toolkit.errors import UsageError
+
+from .round_corpus import DEMO_CSV, SILENT, _csv, demo, make_round, write_roster
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``folder`` with its bytes and modification time (ns)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def round_run(tmp_path_factory):
+    d = tmp_path_factory.mktemp("round")
+    facts = make_round(d / "returns")
+    roster = write_roster(d / "roster.xlsx", facts["rows"])
+    inputs = {**snapshot(d / "returns"), "roster.xlsx": (roster.read_bytes(), roster.stat().st_mtime_ns)}
+    rnd = collect(d / "returns", d / "out", roster=roster, lang="en")
+    return d, facts, rnd, inputs
+
+
+def sheet(path: Path, title: str) -> pd.DataFrame:
+    rows = list(openpyxl.load_workbook(path)[title].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_merged_data_equal_the_demo_values(round_run):
+    d, facts, rnd, _ = round_run
+    demo_table = read_indicators(DEMO_CSV).table
+    left_out = set(facts["silent_units"]) | {facts["conflict_unit"]}
+    want = demo_table[~demo_table["unit_id"].isin(left_out)].sort_values(["unit_id", "year"]).reset_index(drop=True)
+    got = pd.read_parquet(d / "out" / "collected.parquet")
+    assert len(got) == len(want) == 100 - 2 * len(left_out)
+    assert got[["unit_id", "year"]].equals(want[["unit_id", "year"]].astype(got[["unit_id", "year"]].dtypes))
+    fw = load_framework()
+    np.testing.assert_allclose(got[fw.columns].to_numpy(float), want[fw.columns].to_numpy(float), rtol=1e-12)
+    for c in ("brain_name", "city", "city_code", "industry"):
+        assert got[c].astype(str).tolist() == want[c].astype(str).tolist()
+    # provenance per row: the file and its sha256; the duplicate brain is kept once, from the first file
+    # in folder order (威海市.xlsx sorts before 日照市.xlsx)
+    assert set(got["source_file"]) >= {"济南市/济南市产业大脑填报.xlsx", "潍坊市_更正.csv", "青岛市.csv"}
+    assert "潍坊市.csv" not in set(got["source_file"]) and "淄博市（重发）.csv" not in set(got["source_file"])
+    dup = got[got["unit_id"] == facts["duplicate_unit"]]
+    assert dup["source_file"].unique().tolist() == ["威海市.xlsx"]
+    sha = {r.name: r.sha256 for r in rnd.returns}
+    assert all(sha[f] == s for f, s in zip(got["source_file"], got["source_sha256"], strict=True))
+    meta = json.loads((d / "out" / "collected.meta.json").read_text("utf-8"))
+    assert meta["synthetic"] is True and meta["rows"] == len(got) and len(meta["sources"]) == 16
+
+
+def test_the_collected_data_go_on_to_index_as_prepared_data(round_run):
+    from toolkit.data.prepare import load_processed
+
+    d, *_ = round_run
+    data = load_processed(d / "out" / "collected.parquet")
+    assert "source_file" not in data.table.columns and data.is_synthetic
+    assert data.values(2025).shape == (45, 46)
+
+
+def test_the_status_workbook_names_every_file_and_what_became_of_it(round_run):
+    d, facts, rnd, _ = round_run
+    files = sheet(d / "out" / "collection.xlsx", "Files")
+    assert len(files) == 16  # 14 offices, one file sent twice, one correction
+    status = dict(zip(files["File"], files["Status"], strict=True))
+    assert status["潍坊市.csv"] == "replaced by the correction 潍坊市_更正.csv"
+    assert status["潍坊市_更正.csv"] == "correction: replaces every row of 潍坊市.csv"
+    assert status["淄博市（重发）.csv"] == "byte-identical to 淄博市.csv (sent twice): read once"
+    assert status["济南市/济南市产业大脑填报.xlsx"] == "collected"
+    row = files.set_index("File").loc["济南市/济南市产业大脑填报.xlsx"]
+    assert (row["Office"], row["Rows"], row["Units"], row["Years"], row["Problems"]) == ("济南市", 12, 6, "2024, 2025", 0)
+    assert files.set_index("File").loc["青岛市.csv", "Rows"] == 14  # GBK
+    assert files.set_index("File").loc["滨州市.xlsx", "Rows"] == 6  # its 4 rows and 东营市's brain
+    assert files["Received (file time)"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
+    assert (files["SHA-256"].str.len() == 64).all()
+
+
+def test_the_conflict_is_named_with_both_files_rows_and_values(round_run, capsys):
+    d, facts, rnd, _ = round_run
+    conflicts = sheet(d / "out" / "collection.xlsx", "Conflicts")
+    uid = facts["conflict_unit"]
+    assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1"}
+    first = conflicts[conflicts["Year"] == 2024].iloc[0]
+    rows = [r for r in facts["rows"] if r[0] == uid and r[6] == "2024"]
+    assert (first["File A"], first["Row A"], first["File B"], first["Row B"]) == ("东营市.xlsx", 3, "滨州市.xlsx", 7)
+    assert first["Value A"] == pytest.approx(float(rows[0][7])) and first["Value B"] == pytest.approx(float(rows[0][7]) + 1)
+    units = sheet(d / "out" / "collection.xlsx", "Units").set_index("Unit id")
+    assert units.loc[uid, "Status"] == "conflict: not merged"
+    assert rnd.exit_code == 1
+    duplicates = sheet(d / "out" / "collection.xlsx", "Duplicates")
+    assert set(duplicates["Unit id"]) == {facts["duplicate_unit"]} and set(duplicates["File"]) == {"日照市.xlsx"}
+
+
+def test_the_missing_offices_are_listed_by_city(round_run):
+    d, facts, rnd, _ = round_run
+    missing = sheet(d / "out" / "collection.xlsx", "Missing by region").set_index("City")
+    assert missing.loc["Zaozhuang", "Missing"] == 2 and missing.loc["Liaocheng", "Missing"] == 2
+    assert missing["Missing"].sum() == 4
+    assert sorted(rnd.missing) == facts["silent_units"]
+    for uid in facts["silent_units"]:
+        assert uid in missing.loc["Zaozhuang", "Missing units"] + missing.loc["Liaocheng", "Missing units"]
+    units = sheet(d / "out" / "collection.xlsx", "Units")
+    assert len(units) == 50 and (units["Status"] == "missing").sum() == 4
+    complete = units[units["Status"] == "received"]
+    assert set(complete["Complete"]) <= {"yes", "no"} and (complete["Empty indicator cells"] >= 0).all()
+    html = (d / "out" / "collection.html").read_text("utf-8")
+    assert "Zaozhuang" in html and "SD-B033" in html and "滨州市.xlsx" in html
+
+
+def test_no_input_is_changed(round_run):
+    d, facts, rnd, inputs = round_run
+    after = {**snapshot(d / "returns"), "roster.xlsx": ((d / "roster.xlsx").read_bytes(),
+                                                       (d / "roster.xlsx").stat().st_mtime_ns)}
+    assert after == inputs
+
+
+def test_a_rerun_reads_nothing_again_and_gives_the_same_data(round_run, monkeypatch):
+    d, facts, rnd, inputs = round_run
+    import toolkit.data.read as read
+
+    calls = []
+    real = read.read_indicators
+    monkeypatch.setattr(read, "read_indicators", lambda *a, **k: calls.append(a) or real(*a, **k))
+    before = pd.read_parquet(d / "out" / "collected.parquet")
+    again = collect(d / "returns", d / "out", roster=d / "roster.xlsx", lang="en")
+    assert calls == [] and all(r.cached for r in again.returns if r.status != "copy")
+    after = pd.read_parquet(d / "out" / "collected.parquet")
+    pd.testing.assert_frame_equal(before, after)
+    assert again.revisions == []
+    assert snapshot(d / "returns") == {k: v for k, v in inputs.items() if k != "roster.xlsx"}
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:4])
+    collect(tmp_path / "r", tmp_path / "out")
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:6])
+    rnd = collect(tmp_path / "r", tmp_path / "out")
+    assert not rnd.returns[0].cached and len(rnd.table) == 6
+
+
+def test_one_bad_file_is_reported_and_the_others_collected(tmp_path):
+    """Every data-file class of the reader's hostile corpus (tests/hostile/corpus.py) dropped into one
+    folder beside a good return: each is reported with its problems; the good one is collected."""
+    from ..hostile.corpus import cases
+
+    folder = tmp_path / "round"
+    folder.mkdir()
+    header, notice, rows = demo()
+    good = [r for r in rows if r[0] in ("SD-B040", "SD-B041")]
+    _csv(folder / "good.csv", header, notice, good)
+    bad = {}
+    for i, case in enumerate(cases()):
+        scratch = tmp_path / f"case{i}"
+        scratch.mkdir()
+        (scratch / "outs").mkdir()
+        argv = case.build(scratch, scratch / "outs")
+        if argv[0] not in ("prepare", "validate") or case.exit != 1 or "--framework" in argv:
+            continue
+        src = Path(argv[1])
+        if not src.is_file() or scratch not in src.parents:  # the case's own file, not the bundled demo
+            continue
+        name = f"bad{i:02d}{src.suffix}"
+        shutil.copy(src, folder / name)
+        bad[name] = case.name
+    assert len(bad) >= 40
+    inputs = snapshot(folder)
+    rnd = collect(folder, tmp_path / "out", lang="en")
+    by_name = {r.name: r for r in rnd.returns}
+    for name, what in bad.items():
+        assert by_name[name].status == "invalid" and by_name[name].problems, what
+    assert by_name["good.csv"].status == "collected"
+    assert sorted(rnd.table["unit_id"].unique()) == ["SD-B040", "SD-B041"] and rnd.exit_code == 1
+    problems = sheet(tmp_path / "out" / "collection.xlsx", "Problems")
+    assert set(problems["File"]) == set(bad)
+    files = openpyxl.load_workbook(tmp_path / "out" / "collection.xlsx")["Files"]
+    links = [c.hyperlink.location for c in files["J"] if c.hyperlink]
+    assert len(links) == len(bad) and all(loc.startswith("'Problems'!A") for loc in links)
+    assert snapshot(folder) == inputs
+
+
+def test_years_accumulate_and_a_changed_earlier_value_is_a_reported_revision(tmp_path):
+    """2024 collected first; then the 2025 round, without a roster: the 2024 units are expected, a
+    brain sends a changed 2024 value with its 2025 return, and that change is reported."""
+    header, notice, rows = demo()
+    rows_2024 = [r for r in rows if r[6] == "2024"]
+    rows_2025 = [r for r in rows if r[6] == "2025"]
+    (tmp_path / "r2024").mkdir()
+    _csv(tmp_path / "r2024" / "all.csv", header, notice, rows_2024)
+    first = collect(tmp_path / "r2024", tmp_path / "out")
+    assert first.expected_source == "none" and first.missing == []
+    silent = {r[0] for r in rows if r[2] in SILENT}
+    (tmp_path / "r2025").mkdir()
+    late = [r for r in rows_2025 if r[0] not in silent]
+    revised = list(rows_2024[0])
+    revised[7] = "999.5"
+    _csv(tmp_path / "r2025" / "all.csv", header, notice, late + [revised])
+    rnd = collect(tmp_path / "r2025", tmp_path / "out", lang="en")
+    assert rnd.expected_source == "previous:2024"
+    assert sorted(rnd.missing) == sorted(silent)
+    got = pd.read_parquet(tmp_path / "out" / "collected.parquet")
+    assert sorted(got["year"].unique()) == [2024, 2025]
+    assert len(got) == len(rows_2024) + len(late)
+    assert [(r["unit_id"], r["year"], r["column"], r["new"]) for r in rnd.revisions] == \
+        [(revised[0], 2024, "L1P1", 999.5)]
+    assert rnd.revisions[0]["old"] == pytest.approx(float(rows_2024[0][7]))
+    revisions = sheet(tmp_path / "out" / "collection.xlsx", "Revisions")
+    assert revisions["Earlier file"].tolist() == ["all.csv"] and revisions["New value"].tolist() == [999.5]
+    # the 2024 rows of the silent offices stay as they were collected
+    assert set(got.loc[got["year"] == 2024, "unit_id"]) >= silent
+
+
+def test_a_correction_declared_by_a_column_replaces_the_file_it_names(tmp_path):
+    header, notice, rows = demo()
+    mine = [r for r in rows if r[2] == "烟台市"]
+    wrong = [list(r) for r in mine]
+    wrong[0][7] = str(float(wrong[0][7]) * 2)
+    (tmp_path / "r").mkdir()
+    _csv(tmp_path / "r" / "yantai_may.csv", header, notice, wrong)
+    _csv(tmp_path / "r" / "yantai_june.csv", [*header, "corrects 更正的文件"], notice,
+         [[*r, "yantai_may.csv"] for r in mine])
+    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    status = {r.name: (r.status, r.other) for r in rnd.returns}
+    assert status == {"yantai_june.csv": ("correction", "yantai_may.csv"),
+                      "yantai_may.csv": ("replaced", "yantai_june.csv")}
+    assert rnd.merged.conflicts == [] and "corrects" not in rnd.table.columns
+    assert rnd.table["L1P1"].iloc[0] == pytest.approx(float(mine[0][7]))
+
+
+def test_a_correction_with_problems_replaces_nothing(tmp_path):
+    header, notice, rows = demo()
+    mine = [r for r in rows if r[2] == "烟台市"]
+    broken = [list(r) for r in mine]
+    broken[0][7] = "abc"
+    (tmp_path / "r").mkdir()
+    _csv(tmp_path / "r" / "烟台市.csv", header, notice, mine)
+    _csv(tmp_path / "r" / "烟台市 (更正).csv", header, notice, broken)
+    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    status = {r.name: r.status for r in rnd.returns}
+    assert status == {"烟台市 (更正).csv": "invalid", "烟台市.csv": "collected"}
+    assert "not applied" in rnd.returns[0].remarks[0][1]
+    assert len(rnd.table) == len(mine)
+
+
+@pytest.mark.parametrize("stem, base", [("济南市_更正", "济南市"), ("济南市（更正）", "济南市"), ("jinan-correction", "jinan"),
+                                        ("jinan corrected 2", "jinan"), ("jinan (correction 2)", "jinan"),
+                                        ("济南市修正", "济南市"), ("更正", None), ("济南市", None), ("corrections_list", None)])
+def test_the_correction_name_rule(stem, base):
+    assert correction_base(stem) == base
+
+
+def test_units_in_no_roster_are_reported_and_kept(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:6])
+    write_roster(tmp_path / "roster.xlsx", rows[:2])
+    rnd = collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "roster.xlsx", lang="en")
+    status = dict(zip(rnd.units["unit_id"], rnd.units["status"], strict=True))
+    roster = {rows[0][0], rows[1][0]}
+    assert {u: s for u, s in status.items() if u in roster} == dict.fromkeys(roster, "received")
+    assert [s for u, s in status.items() if u not in roster] == ["not_expected"] * 4
+    assert len(rnd.table) == 6  # never dropped
+    units = sheet(tmp_path / "out" / "collection.xlsx", "Units")
+    assert (units["Status"] == "not in the roster (collected)").sum() == 4
+
+
+def test_inputs_inside_the_output_folder_are_refused(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:2])
+    with pytest.raises(UsageError):
+        collect(tmp_path / "r", tmp_path / "r")
+    with pytest.raises(UsageError):
+        collect(tmp_path / "r", tmp_path)
+    shutil.copy(tmp_path / "r" / "a.csv", tmp_path / "roster.csv")
+    (tmp_path / "out").mkdir()
+    shutil.copy(tmp_path / "r" / "a.csv", tmp_path / "out" / "roster.csv")
+    with pytest.raises(UsageError):
+        collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "out" / "roster.csv")
+    # an output folder inside the returns' folder is allowed, and never read as a return
+    first = collect(tmp_path / "r", tmp_path / "r" / "collected")
+    again = collect(tmp_path / "r", tmp_path / "r" / "collected")
+    assert [r.name for r in again.returns] == [r.name for r in first.returns] == ["a.csv"]
+
+
+def test_the_command_line(tmp_path, capsys, monkeypatch):
+    d = tmp_path
+    facts = make_round(d / "returns")
+    write_roster(d / "roster.xlsx", facts["rows"])
+    monkeypatch.chdir(d)
+    code = main(["collect", "returns", "--out", "out", "--roster", "roster.xlsx", "--lang", "zh"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "16 个文件" in out and "4 个缺报" in out and "缺报 枣庄市" in out
+    assert f"冲突：单位 {facts['conflict_unit']} 2024 年 L1P1：东营市.xlsx 第 3 行" in err
+    assert (d / "out" / "collection.html").exists()

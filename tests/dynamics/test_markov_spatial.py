@@ -1,0 +1,119 @@
+"""Markov chains against transitions counted by hand; Moran's I against its formula; LISA against esda."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from libpysal.weights import lat2W
+
+from toolkit.dynamics.markov import markov_chain, spatial_markov
+from toolkit.dynamics.spatial import adjacency_weights, lisa, moran, moran_panel
+from toolkit.errors import DataError
+
+
+def grid_weights(side):
+    w = lat2W(side, side, rook=False)
+    return adjacency_weights({f"r{k:03d}": [f"r{v:03d}" for v in vs] for k, vs in w.neighbors.items()})
+
+
+def smooth_panel(side=7, years=range(2016, 2024), seed=0):
+    """Values that drift and are correlated with the neighbours' (a smooth surface plus noise)."""
+    rng = np.random.default_rng(seed)
+    rows = {}
+    for k in range(side * side):
+        r, c = divmod(k, side)
+        base = 50 + 4 * r + 3 * c
+        for t in years:
+            rows[(f"r{k:03d}", t)] = base + (t - 2016) * 0.5 + rng.normal(0, 4)
+    s = pd.Series(rows)
+    s.index.names = ["unit_id", "year"]
+    return s
+
+
+def test_markov_counts_every_transition():
+    y = smooth_panel()
+    m = markov_chain(y, k=4)
+    W = y.unstack("year")
+    cut = np.quantile(W.to_numpy().ravel(), [0.25, 0.5, 0.75, 1.0])
+    cls = np.searchsorted(cut, W.to_numpy(), side="left")
+    counts = np.zeros((4, 4), int)
+    for row in cls:
+        for a, b in zip(row[:-1], row[1:], strict=True):
+            counts[a, b] += 1
+    assert (m.counts.to_numpy() == counts).all()
+    assert m.counts.to_numpy().sum() == 49 * 7
+    assert m.P.to_numpy() == pytest.approx(counts / counts.sum(axis=1, keepdims=True))
+    P = m.P.to_numpy()
+    pi = m.steady_state.to_numpy()
+    assert pi @ P == pytest.approx(pi) and pi.sum() == pytest.approx(1)
+    F = m.first_passage.to_numpy()
+    for i in range(4):                       # m_ii = 1/π_i; m_ij = 1 + Σ_{k≠j} P_ik m_kj
+        assert F[i, i] == pytest.approx(1 / pi[i])
+        for j in range(4):
+            if i != j:
+                assert F[i, j] == pytest.approx(1 + sum(P[i, k] * F[k, j] for k in range(4) if k != j))
+    assert 0 < m.mobility < 1
+
+
+def test_markov_per_year_classes_and_gaps():
+    y = smooth_panel().drop(("r000", 2019))
+    m = markov_chain(y, k=3, basis="per_year")
+    assert m.dropped == 1 and len(m.classes) == 48
+    # each year's classes are thirds of that year
+    assert (m.classes.apply(lambda c: c.value_counts().min()) >= 15).all()
+    with pytest.raises(ValueError, match="basis"):
+        markov_chain(y, basis="global")
+
+
+def test_spatial_markov_sums_to_the_classic_counts():
+    y = smooth_panel()
+    w = grid_weights(7)
+    sm = spatial_markov(y, w, k=4)
+    m = markov_chain(y, k=4)
+    total = sm.counts.groupby(level="from").sum().loc[m.counts.index]
+    assert (total.to_numpy() == m.counts.to_numpy()).all()
+    assert sm.P.shape == (16, 4)
+    assert set(sm.tests.index) == {"Q", "Q_p", "LR", "LR_p", "dof"}
+
+
+def test_moran_is_the_formula():
+    y = smooth_panel().xs(2020, level="year")
+    w = grid_weights(7)
+    r = moran(y, w, permutations=199, seed=1)
+    w.transform = "r"
+    Wd = w.full()[0]
+    z = y.loc[w.id_order].to_numpy() - y.mean()
+    expected = len(z) / Wd.sum() * (z @ Wd @ z) / (z @ z)
+    assert r["I"] == pytest.approx(expected)
+    assert r["I"] > 0.3 and r["p_sim"] < 0.01 and r["p_norm"] < 0.01
+    assert moran(y, w, permutations=199, seed=1)["p_sim"] == r["p_sim"]   # seeded
+    panel = moran_panel(smooth_panel(), w, permutations=99)
+    assert list(panel.index) == list(range(2016, 2024)) and (panel["I"] > 0).all()
+
+
+def test_moran_needs_every_region():
+    w = grid_weights(3)
+    with pytest.raises(DataError, match="no value for 1 region"):
+        moran(pd.Series({f"r{k:03d}": float(k) for k in range(8)}), w)
+
+
+@pytest.mark.slow
+def test_lisa_matches_esda():
+    import esda
+
+    y = smooth_panel().xs(2021, level="year")
+    w = grid_weights(7)
+    mine = lisa(y, w, permutations=9999, seed=3)
+    w.transform = "r"
+    ref = esda.Moran_Local(y.loc[w.id_order].to_numpy(), w, permutations=9999, seed=3)
+    assert mine["Is"].to_numpy() == pytest.approx(ref.Is)
+    assert (mine["quadrant"].to_numpy() == pd.Series(ref.q).map({1: "HH", 2: "LH", 3: "LL", 4: "HL"}).to_numpy()).all()
+    # the same test by conditional randomisation, different draws: p within Monte Carlo error
+    assert np.abs(mine["p_sim"].to_numpy() - ref.p_sim).max() < 0.03
+    assert (mine["cluster"] != "ns").sum() >= 5
+
+
+def test_adjacency_list_is_made_symmetric_and_checked():
+    w = adjacency_weights({"a": ["b", "c"], "b": [], "c": []})
+    assert sorted(w.neighbors["b"]) == ["a"]
+    with pytest.raises(DataError, match="not a unit"):
+        adjacency_weights({"a": ["z"]})

@@ -1,0 +1,299 @@
+"""Issue #19: no command writes to, replaces or removes a file that is one of its inputs.
+
+The cases are generated: every command that writes (``validate``, ``prepare``, ``index``,
+``compare``, ``reports``, ``template``, ``python -m toolkit.notebooks run`` and the screenshot
+tool) × each of its inputs (data, spec, framework, uncertainty file, notebook, page) × each way
+of meeting it:
+
+- ``self`` — ``--out`` names the input itself;
+- ``self-symlink`` / ``self-hardlink`` — ``--out`` names a symbolic / hard link to the input
+  (another path text, the same file);
+- ``folder`` — the input lies in the folder the command writes (its own folder, or the spec
+  inside ``--out``): the folder is replaced whole, or a file of the same name is written;
+- ``folder-input-symlink`` — the same, with the input given through a symbolic link from elsewhere;
+- ``folder-hardlink`` — the folder written holds a hard link to the input, which lies elsewhere;
+- ``folder-out-symlink`` — ``--out`` is a symbolic link to the folder holding the input.
+
+A clash must stop the run with exit 1 and a message naming the target and the input, before
+anything is written: the whole scratch tree (every name, link target and byte) is compared
+before and after, and the input's bytes, inode and mtime too. Where the command would not touch
+the input (files written beside it in a shared folder), the run must succeed and leave the
+input as it was: the guard refuses what would harm, not more.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from toolkit.cli import main
+from toolkit.publish import InputClash
+
+from .corpus import DEMO_CSV, DEMO_XLSX, FRAMEWORK, ROOT, SPEC
+
+UNCERTAINTY = ROOT / "configs" / "uncertainty.yaml"
+NOTEBOOK_STEM = "01_data"
+
+#: each command that writes, and the inputs it takes
+ROLES = {
+    "validate": ("data", "framework"),
+    "prepare": ("data", "framework"),
+    "index": ("data", "spec", "framework"),
+    "compare": ("data", "spec", "uncertainty", "framework"),
+    "reports": ("data", "spec", "framework"),
+    "template": ("framework",),
+    "notebooks": ("notebook",),
+    "screenshot": ("page",),
+}
+SELF_MODES = ("self", "self-symlink", "self-hardlink")
+FOLDER_MODES = ("folder", "folder-input-symlink", "folder-hardlink", "folder-out-symlink")
+#: commands whose --out is one file: only the self modes apply
+FILE_OUT = {"validate", "screenshot"}
+
+
+def _allowed(command: str, role: str, mode: str) -> str | None:
+    """Why the run may go ahead (the input is not touched), or None when it must be refused."""
+    if mode not in FOLDER_MODES:
+        return None
+    if command in ("template", "compare"):
+        return "writes only its own file names beside the input"
+    if command == "prepare" and role == "framework":
+        return "writes only <data stem>.* beside the framework"
+    if command == "index" and mode == "folder-out-symlink" and role != "spec":
+        return "a linked --out is a shared folder: only the index's own file names are written"
+    return None
+
+
+def _cases():
+    for command, roles in ROLES.items():
+        modes = SELF_MODES if command in FILE_OUT else SELF_MODES + FOLDER_MODES
+        if command == "notebooks":  # the notebooks are found in notebooks/, not given through a link
+            modes = tuple(m for m in modes if m != "folder-input-symlink")
+        for role in roles:
+            for mode in modes:
+                yield pytest.param(command, role, mode, id=f"{command}-{role}-{mode}")
+
+
+CASES = list(_cases())
+
+
+@dataclass
+class Case:
+    argv: list[str]
+    input: Path  # the real input file
+    named: tuple[str, ...]  # paths the message must name
+    runner: str = "cli"
+
+
+def _input_name(command: str, role: str) -> str:
+    if role == "data":
+        return "return.xlsx" if command == "validate" else "return.csv"
+    if role == "framework":
+        return "fw.xlsx" if command == "validate" else "fw.yaml"  # validate --out must end .xlsx
+    return {"spec": "spec.yaml", "uncertainty": "unc.yaml", "notebook": f"{NOTEBOOK_STEM}.ipynb",
+            "page": "page.html"}[role]
+
+
+def _fill(role: str, path: Path) -> None:
+    source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DEMO_CSV, "framework": FRAMEWORK,
+              "spec": SPEC, "uncertainty": UNCERTAINTY,
+              "notebook": ROOT / "notebooks" / f"{NOTEBOOK_STEM}.ipynb"}.get(role)
+    if source is None:
+        path.write_text("<html><body>a report</body></html>", encoding="utf-8")
+    else:
+        shutil.copyfile(source, path)
+
+
+def _build(command: str, role: str, mode: str, d: Path) -> Case:
+    """Lay out the scratch folder ``d`` (the working folder of the run) and the command line."""
+    src, links, out = d / "src", d / "links", d / "OUT"
+    for folder in (src, links, out):
+        folder.mkdir()
+    name = _input_name(command, role)
+    if command == "notebooks":  # a project of its own: the notebooks are read from <root>/notebooks
+        (d / "pyproject.toml").write_text('[project]\nname = "sd-brain-toolkit"\n', encoding="utf-8")
+        (d / "toolkit").mkdir()
+        src = d / "notebooks"
+        src.mkdir()
+        if mode != "folder-hardlink":  # the notebooks' own folder as --out
+            out = src
+        shutil.copyfile(ROOT / "notebooks" / f"{NOTEBOOK_STEM}.py", src / f"{NOTEBOOK_STEM}.py")
+    # where the real input lies, and the path given for it on the command line
+    real = (out if mode in ("folder", "folder-input-symlink", "folder-out-symlink") else src) / name
+    _fill(role, real)
+    given = real
+    if mode == "folder-input-symlink":
+        given = links / name
+        given.symlink_to(real)
+    if mode == "folder-hardlink":
+        os.link(real, out / name)
+    # --out
+    if mode == "self":
+        target = real
+    elif mode in ("self-symlink", "self-hardlink"):
+        target = links / ("o.png" if command == "screenshot" else "o.xlsx" if command == "validate" else name)
+        target.symlink_to(real) if mode == "self-symlink" else os.link(real, target)
+    elif mode == "folder-out-symlink":
+        target = links / "out"
+        target.symlink_to(out, target_is_directory=True)
+    else:
+        target = out
+    rel = lambda p: os.path.relpath(p, d)  # noqa: E731 - paths as a user types them
+    inputs = {"data": rel(DEMO_CSV), "spec": rel(SPEC), "framework": None, "uncertainty": rel(UNCERTAINTY)}
+    inputs[role] = rel(given)
+    fw = ["--framework", inputs["framework"]] if inputs["framework"] else []
+    named = (rel(given),) if mode == "folder-out-symlink" else (rel(given), rel(target))
+    if command == "validate":
+        data = inputs["data"] if role == "data" else rel(DEMO_XLSX)
+        return Case(["validate", data, *fw, "--out", rel(target), "--lang", "en"], real, named)
+    if command == "prepare":
+        return Case(["prepare", inputs["data"], *fw, "--out", rel(target), "--lang", "en"], real, named)
+    if command == "index":
+        return Case(["index", inputs["data"], "--spec", inputs["spec"], *fw, "--out", rel(target), "--lang", "en"],
+                    real, named)
+    if command == "compare":
+        return Case(["compare", "--data", inputs["data"], "--spec", inputs["spec"], "--spec", rel(SPEC), *fw,
+                     "--uncertainty", inputs["uncertainty"], "--quota", "5", "--n", "4", "--out", rel(target),
+                     "--lang", "en"], real, named)
+    if command == "reports":
+        # the run folder is --out/--run: the input's folder itself
+        where = ["--out", rel(target)] if mode.startswith("self") else ["--out", rel(out.parent), "--run", out.name]
+        if mode == "folder-out-symlink":  # --out a link to the folder holding the run folder
+            (links / "parent").symlink_to(d, target_is_directory=True)
+            where = ["--out", rel(links / "parent"), "--run", out.name]
+        return Case(["reports", "--data", inputs["data"], "--spec", inputs["spec"], *fw, *where, "--only", "SD-B001",
+                     "--uncertainty", "0", "--workers", "1", "--executor", "serial", "--no-progress",
+                     "--lang", "en"], real, named)
+    if command == "template":
+        return Case(["template", *fw, "--out", rel(target), "--lang", "en"], real, named)
+    if command == "notebooks":
+        return Case(["run", "--only", NOTEBOOK_STEM, "--no-html", "--out", rel(target)], real, named,
+                    runner="notebooks")
+    if command == "screenshot":
+        return Case([rel(given), rel(target)], real, named, runner="screenshot")
+    raise AssertionError(command)
+
+
+def _tree(d: Path) -> dict[str, tuple]:
+    """Every name under ``d`` (hidden ones too): a link's target, a file's bytes, inode and mtime."""
+    seen = {}
+    for root, dirs, files in os.walk(d):
+        for name in dirs + files:
+            p = Path(root) / name
+            st = os.lstat(p)
+            if p.is_symlink():
+                seen[str(p.relative_to(d))] = ("link", os.readlink(p))
+            elif p.is_file():
+                seen[str(p.relative_to(d))] = ("file", hashlib.sha256(p.read_bytes()).hexdigest(),
+                                               st.st_ino, st.st_mtime_ns)
+            else:
+                seen[str(p.relative_to(d))] = ("dir",)
+    return seen
+
+
+def _run(case: Case, cwd: Path) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                if case.runner == "cli":
+                    code = main(case.argv)
+                elif case.runner == "notebooks":
+                    from toolkit.notebooks.execute import main as notebooks_main
+
+                    code = notebooks_main(case.argv)
+                else:
+                    from toolkit.reports.screenshot import screenshot
+
+                    try:
+                        screenshot(*case.argv)
+                        code = 0
+                    except InputClash as exc:
+                        print(f"error: {exc}", file=sys.stderr)
+                        code = 1
+            except SystemExit as e:
+                code = e.code
+    finally:
+        os.chdir(old)
+    return code, out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize(("command", "role", "mode"), CASES)
+def test_no_command_writes_over_its_input(command, role, mode, tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
+    d = tmp_path / "work"
+    d.mkdir()
+    case = _build(command, role, mode, d)
+    st = os.stat(case.input)
+    before_bytes = case.input.read_bytes()
+    before = _tree(d)
+    code, text = _run(case, d)
+    assert "Traceback" not in text, text
+    after = os.stat(case.input)
+    assert case.input.read_bytes() == before_bytes, "the input's bytes changed"
+    assert (after.st_ino, after.st_mtime_ns) == (st.st_ino, st.st_mtime_ns), "the input was replaced"
+    reason = _allowed(command, role, mode)
+    if reason is None:
+        assert code == 1, f"exit {code}, expected a refusal:\n{text}"
+        assert "refusing to write" in text and "--out" in text, text
+        for path in case.named:
+            assert path in text, f"the message does not name {path}:\n{text}"
+        assert _tree(d) == before, "something was written before the refusal"
+    else:
+        assert code == 0, f"exit {code} ({reason}):\n{text}"
+        assert _tree(d) != before  # it did write, beside the input
+
+
+def test_every_command_that_writes_has_cases():
+    """A new command (e.g. ``collect``) must be added to ROLES: the guard is tested on every one."""
+    from toolkit.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    writes = {name for name, p in sub.choices.items() if any(a.dest == "out" for a in p._actions)}
+    assert writes - set(ROLES) == {"demo"}  # demo reads no file: there is nothing to protect
+    assert len(CASES) >= 100
+
+
+def test_issue_cases_named(tmp_path, monkeypatch):
+    """The three cases of the issue, word for word, with a message naming both paths."""
+    monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
+    (tmp_path / "office").mkdir()
+    shutil.copyfile(DEMO_CSV, tmp_path / "office" / "return.csv")
+    shutil.copyfile(DEMO_XLSX, tmp_path / "r.xlsx")
+    (tmp_path / "OUT").mkdir()
+    shutil.copyfile(SPEC, tmp_path / "OUT" / "spec.yaml")
+    before = _tree(tmp_path)
+    for argv, target in ((["prepare", "office/return.csv", "--out", "office"], "office/return.csv"),
+                         (["validate", "r.xlsx", "--out", "r.xlsx"], "r.xlsx"),
+                         (["index", "office/return.csv", "--spec", "OUT/spec.yaml", "--out", "OUT"], "OUT")):
+        code, text = _run(Case([*argv, "--lang", "en"], Path(), ()), tmp_path)
+        assert code == 1 and f"refusing to write {target}" in text, text
+        assert argv[1] in text or "OUT/spec.yaml" in text
+    after = _tree(tmp_path)
+    assert after == before, {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
+                             if before.get(k) != after.get(k)}
+
+
+def test_rerun_into_the_same_out_is_not_refused(tmp_path, monkeypatch):
+    """Earlier outputs are not inputs: running again into one --out still works."""
+    monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
+    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    for argv in (["validate", "r.csv", "--out", "p.xlsx"], ["prepare", "r.csv", "--out", "processed"],
+                 ["index", "processed/r.parquet", "--out", "idx"], ["template", "--out", "tpl"]):
+        for _ in range(2):
+            code, text = _run(Case([*argv, "--lang", "en"], Path(), ()), tmp_path)
+            assert code == 0, text
+    # the index's own dump is an output, not an input: given back as --spec into another folder it works
+    code, text = _run(Case(["index", "r.csv", "--spec", "idx/spec.yaml", "--out", "idx2", "--lang", "en"], Path(), ()),
+                      tmp_path)
+    assert code == 0, text

@@ -1,0 +1,334 @@
+"""The files of an annual round: every return in a folder, each read once, and which file corrects which.
+
+:func:`find_returns` lists the files of a folder and of its sub-folders one level down (an office
+may send a folder). :func:`read_returns` reads each with the shared reader
+(:func:`toolkit.data.read.read_indicators`: the same rules as ``validate``), catching the
+problems of each file so that one bad file never stops the others. A file whose bytes were read
+before (same sha256, same framework, same toolkit version) is taken from the cache kept in the
+output folder (:class:`ReadCache`) and not read again. :func:`resolve_corrections` applies the
+correction rule (docs/collect.md):
+
+- a file whose name ends in ``更正``, ``修正``, ``correction`` or ``corrected`` (after a space,
+  ``_``, ``-`` or in brackets, optionally followed by a number: ``济南市_更正.xlsx``,
+  ``jinan (correction 2).csv``) corrects the file of the same folder with the same name without
+  that ending (any format);
+- or a file has a column ``corrects`` (``更正``, ``更正的文件``) naming the file it corrects;
+- a valid correction replaces every row of the file it corrects; a correction with problems
+  replaces nothing (the earlier file stays, and both are shown).
+
+Byte-identical files (the same return sent twice) are read once; the later one is shown as a copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..framework.model import Framework
+from ..framework.units import UnitColumn
+from .problems import Problem, ValidationError
+
+#: what the reader reads; the other spreadsheets are listed so that the reader can say "save it as .xlsx"
+READ_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+REFUSED_SUFFIXES = (".xls", ".et", ".ods", ".numbers", ".wps")
+CORRECTION_NAME = re.compile(
+    r"^(?P<base>.*?)[\s_\-—.·]*[（(]?\s*(?:更正|修正|corrections?|corrected)\s*\d*\s*[)）]?$", re.IGNORECASE)
+#: the column by which a return names the file it corrects (accepted by ``collect`` only)
+CORRECTS = UnitColumn("corrects", "attribute", ("更正", "更正文件", "更正的文件", "correction of", "corrects file"),
+                      "更正的文件", "Corrects file", has_default=True, summary=False)
+#: provenance columns added to every row
+SOURCE_COLUMNS = ("source_file", "source_sha256", "source_row")
+
+
+def correction_base(stem: str) -> str | None:
+    """The name a file corrects by the name rule, or None.
+
+    Examples
+    --------
+    >>> correction_base("济南市_更正"), correction_base("jinan (correction 2)"), correction_base("济南市")
+    ('济南市', 'jinan', None)
+    """
+    m = CORRECTION_NAME.match(stem)
+    return m["base"] if m and m["base"] else None
+
+
+def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """The files of a round: ``folder``'s files and those of its sub-folders one level down.
+
+    Hidden files and folders (``.name``), Excel's lock files (``~$name``) and the folders in
+    ``skip`` (the output folder, when it is inside ``folder``) are left out. Files of any suffix
+    are listed except the reader's own outputs: a file the reader cannot read is reported, not
+    ignored.
+
+    Parameters
+    ----------
+    folder : str or Path
+    skip : tuple of Path
+        Folders not to enter.
+
+    Returns
+    -------
+    list of Path
+        Sorted by their path relative to ``folder``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "济南市").mkdir(); (d / "济南市" / "deep").mkdir()
+    >>> for name in ("a.csv", ".hidden.csv", "~$b.xlsx", "济南市/c.xlsx", "济南市/deep/d.csv"):
+    ...     _ = (d / name).write_text("x")
+    >>> [p.relative_to(d).as_posix() for p in find_returns(d)]
+    ['a.csv', '济南市/c.xlsx']
+    """
+    folder = Path(folder)
+    skipped = {p.resolve() for p in skip}
+
+    def listed(where: Path):
+        for entry in sorted(os.scandir(where), key=lambda e: e.name):
+            if entry.name.startswith((".", "~$")):
+                continue
+            yield entry
+
+    out = []
+    for entry in listed(folder):
+        path = Path(entry.path)
+        if entry.is_dir():
+            if path.resolve() in skipped:
+                continue
+            out += [Path(e.path) for e in listed(path) if e.is_file()]
+        elif entry.is_file():
+            out.append(path)
+    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class Return:
+    """One file of a round and what became of it.
+
+    ``status``: ``collected``, ``invalid`` (has problems), ``copy`` (byte-identical to ``other``),
+    ``replaced`` (by the correction ``other``) or ``correction`` (of ``other``).
+    """
+
+    path: Path
+    name: str  # relative to the round's folder, with /
+    sha256: str
+    received: str  # the file's modification time (local, to the minute)
+    office: str = ""
+    table: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    corrects: str | None = None
+    cached: bool = False
+    status: str = "collected"
+    other: str = ""
+    remarks: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+
+    @property
+    def valid(self) -> bool:
+        return self.table is not None and not self.problems
+
+    @property
+    def rows(self) -> int:
+        return 0 if self.table is None else len(self.table)
+
+    @property
+    def units(self) -> list[str]:
+        return [] if self.table is None else sorted(self.table["unit_id"].astype(str).unique())
+
+    @property
+    def years(self) -> list[int]:
+        return [] if self.table is None else sorted(int(y) for y in self.table["year"].unique())
+
+
+class ReadCache:
+    """What earlier runs read, kept in the output folder (``cache.json`` and ``cache.parquet``).
+
+    Entries are keyed by the file's sha256, the framework's sha256 and the toolkit's version, so a
+    changed file, framework or reader is read again. Only the entries of the files of the current
+    run are written back, so the cache never outgrows the round.
+    """
+
+    JSON, PARQUET = "cache.json", "cache.parquet"
+
+    def __init__(self, out: Path, framework: Framework):
+        self.salt = f"{framework.sha256}:{__version__}"
+        self.entries: dict[str, dict] = {}
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.used: dict[str, tuple[dict, pd.DataFrame | None]] = {}
+        try:
+            doc = json.loads((out / self.JSON).read_text("utf-8"))
+            if doc.get("salt") == self.salt:
+                self.entries = doc["entries"]
+                if any(e.get("valid") for e in self.entries.values()):
+                    rows = pd.read_parquet(out / self.PARQUET)
+                    self.tables = {k: t.drop(columns="_key").reset_index(drop=True) for k, t in rows.groupby("_key")}
+        except (OSError, ValueError, KeyError, TypeError, ImportError):
+            self.entries, self.tables = {}, {}  # no cache, or one that cannot be read: read everything
+
+    def get(self, sha: str):
+        entry = self.entries.get(sha)
+        if entry is None or (entry.get("valid") and sha not in self.tables):
+            return None
+        return entry, self.tables.get(sha)
+
+    def put(self, sha: str, entry: dict, table: pd.DataFrame | None) -> None:
+        self.used[sha] = (entry, table)
+
+    def writers(self, out: Path) -> dict:
+        entries = {k: e for k, (e, _) in self.used.items()}
+        frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
+
+        def write_json(tmp: Path) -> None:
+            tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False) + "\n", "utf-8")
+
+        def write_parquet(tmp: Path) -> None:
+            (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"_key": []})).to_parquet(tmp, index=False)
+
+        return {out / self.JSON: write_json, out / self.PARQUET: write_parquet}
+
+
+def reading_framework(framework: Framework) -> Framework:
+    """``framework`` with the :data:`CORRECTS` column added (optional, so a return without it reads as before)."""
+    fw = copy.copy(framework)
+    fw.unit_columns = (*framework.unit_columns, CORRECTS)
+    return fw
+
+
+def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
+    from .read import read_indicators
+
+    try:
+        data = read_indicators(path, fw)
+    except ValidationError as err:
+        return None, [replace(p, file=name) for p in err.problems], (), None
+    table = data.table
+    declared = [str(v).strip() for v in table.pop(CORRECTS.name).dropna().unique() if str(v).strip()]
+    if len(declared) > 1:
+        problem = Problem(name, None, CORRECTS.name, " / ".join(declared[:3]), "unit_value",
+                          f"更正列应只填一个文件名，而此文件填了 {len(declared)} 个", f"the corrects column must name one "
+                          f"file; this one names {len(declared)}")
+        return None, [problem], data.notes, None
+    table["source_row"] = list(data.rows)
+    return table, [], data.notes, (declared[0] if declared else None)
+
+
+def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache) -> list[Return]:
+    """Read every file of a round; a file's problems are kept with it and never stop the others.
+
+    Parameters
+    ----------
+    files : list of Path
+        From :func:`find_returns`.
+    folder : Path
+        The round's folder (names are relative to it).
+    framework : Framework
+    cache : ReadCache
+
+    Returns
+    -------
+    list of Return
+        In the order of ``files``; ``table`` carries :data:`SOURCE_COLUMNS`.
+    """
+    fw = reading_framework(framework)
+    out: list[Return] = []
+    first_of: dict[str, Return] = {}
+    for path in files:
+        name = path.relative_to(folder).as_posix()
+        try:
+            sha = file_sha256(path)
+            received = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(sep=" ", timespec="minutes")
+        except OSError as exc:
+            problem = Problem(name, None, None, None, "file_unreadable", f"无法读取文件：{exc.strerror or exc}",
+                              f"cannot read the file: {exc.strerror or exc}")
+            out.append(Return(path, name, "", "", _office(name, None, framework), problems=[problem], status="invalid"))
+            continue
+        ret = Return(path, name, sha, received)
+        if sha in first_of:  # the same bytes sent twice: read once
+            first = first_of[sha]
+            ret.status, ret.other, ret.table, ret.notes = "copy", first.name, first.table, first.notes
+            ret.problems = [replace(p, file=name) for p in first.problems]
+            ret.office = _office(name, first.table, framework)
+            out.append(ret)
+            continue
+        first_of[sha] = ret
+        hit = cache.get(sha)
+        if hit is not None:
+            entry, table = hit
+            ret.cached = True
+            ret.problems = [Problem(**{**p, "file": name}) for p in entry["problems"]]
+            ret.notes, ret.corrects = tuple(entry["notes"]), entry["corrects"]
+        else:
+            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw)
+            entry = {"valid": table is not None, "problems": [asdict(p) for p in ret.problems],
+                     "notes": list(ret.notes), "corrects": ret.corrects}
+        cache.put(sha, entry, table)
+        if table is not None:
+            table = table.copy()
+            table["source_file"], table["source_sha256"] = name, sha
+        ret.table = table
+        ret.status = "collected" if ret.valid else "invalid"
+        ret.office = _office(name, table, framework)
+        out.append(ret)
+    return out
+
+
+def _office(name: str, table: pd.DataFrame | None, framework: Framework) -> str:
+    """Who sent a file: its sub-folder, else the one region its rows are in, else its name."""
+    parts = name.split("/")
+    if len(parts) > 1:
+        return parts[0]
+    region = framework.region_column
+    if table is not None and region and region in table and table[region].nunique() == 1:
+        return str(table[region].iloc[0])
+    stem = Path(parts[-1]).stem
+    return correction_base(stem) or stem
+
+
+def resolve_corrections(returns: list[Return]) -> None:
+    """Apply the correction rule (module docstring) in place: set ``status``, ``other`` and remarks."""
+    by_dir: dict[str, list[Return]] = {}
+    for r in returns:
+        by_dir.setdefault(r.name.rpartition("/")[0], []).append(r)
+    for r in returns:
+        stem = Path(r.name).stem
+        base = correction_base(stem)
+        wanted = r.corrects or base
+        if not wanted or r.status == "copy":
+            continue
+        siblings = [s for s in by_dir[r.name.rpartition("/")[0]] if s is not r and s.status != "copy"]
+        if r.corrects:
+            targets = [s for s in returns if s is not r and wanted in (s.name, Path(s.name).name, Path(s.name).stem)]
+        else:
+            targets = [s for s in siblings if Path(s.name).stem == base]
+        if not targets:
+            r.remarks.append((f"声明为对 {wanted} 的更正，但文件夹中没有该文件：按普通文件收集",
+                              f"declares itself a correction of {wanted}, which is not in the folder: collected as "
+                              "an ordinary return"))
+            continue
+        if not r.valid:
+            r.remarks.append((f"对 {targets[0].name} 的更正有问题，未采用：仍使用原文件",
+                              f"correction of {targets[0].name} has problems and was not applied: the earlier file stays"))
+            continue
+        r.status, r.other = "correction", " / ".join(t.name for t in targets)
+        for t in targets:
+            if t.status != "copy":
+                t.status, t.other = "replaced", r.name

@@ -1,0 +1,28 @@
+"""Spatio-temporal dynamics of an index: are the gaps between regions closing?
+
+The chain of Chinese regional studies, run on a built index over a panel of units and years:
+the Dagum Gini decomposition by group (:mod:`~toolkit.dynamics.dagum`), Theil's T
+(:mod:`~toolkit.dynamics.theil`), kernel densities over the years (:mod:`~toolkit.dynamics.kde`),
+σ- and β-convergence (:mod:`~toolkit.dynamics.convergence`), Markov chains of rank classes
+(:mod:`~toolkit.dynamics.markov`), spatial weights and Moran's I (:mod:`~toolkit.dynamics.spatial`),
+and the panel of results that feeds them (:mod:`~toolkit.dynamics.panel`).
+
+Names are imported lazily (:mod:`toolkit.lazy`).
+"""
+
+from ..lazy import lazy_attributes
+
+_NAMES = {
+    "DagumResult": "dagum", "DagumPanel": "dagum", "dagum_gini": "dagum", "dagum_panel": "dagum",
+    "theil": "theil", "theil_panel": "theil",
+    "kde_by_year": "kde", "kde_features": "kde",
+    "SigmaConvergence": "convergence", "sigma_convergence": "convergence", "beta_convergence": "convergence",
+    "beta_conditional": "convergence", "gini": "convergence",
+    "MarkovResult": "markov", "markov_chain": "markov", "SpatialMarkovResult": "markov", "spatial_markov": "markov",
+    "queen_weights": "spatial", "adjacency_weights": "spatial", "moran": "spatial", "moran_panel": "spatial",
+    "lisa": "spatial",
+}
+_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "markov", "spatial"]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
+__all__ = sorted(_NAMES)

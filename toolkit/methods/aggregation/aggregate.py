@@ -1,0 +1,371 @@
+"""Aggregation: combine normalised indicators into one score per unit.
+
+Weighted power means (arithmetic, geometric, harmonic, generalised; COINr ``a_amean``,
+``a_gmean``, ``a_hmean``, ``a_genmean``), TOPSIS and grey relational analysis.
+
+Weights are a Series keyed by indicator code (``None`` = equal weights). They must be finite,
+non-negative, not all zero and cover every column of ``X``; they are renormalised to sum to 1
+over the columns of ``X`` (codes not in ``X`` are ignored). Missing values raise a
+:class:`DataError` unless ``na="skip"``, which drops the missing indicators of a unit and
+renormalises its remaining weights (COINr ``a_amean``).
+
+Every method has one public numpy kernel (:func:`generalised_mean_kernel`,
+:func:`topsis_kernel`, :func:`grey_relational_kernel`) whose input has (units, indicators) as its
+last two axes and whose weights have the indicators on their last axis: the pandas functions
+here call it on one matrix, the Monte Carlo engine on (replications × units × indicators) at once
+with one weight vector per replication (through :mod:`toolkit.methods.aggregation.aggregate_batch`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError, SpecError
+from ..checks import as_directions, as_matrix, as_weights
+from ..normalisation.normalise import minmax_kernel, quiet, vector_kernel
+
+__all__ = [
+    "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",
+    "TopsisResult", "GreyRelationalResult", "AGGREGATORS", "aggregate", "generalised_mean_kernel",
+    "topsis_kernel", "grey_relational_kernel",
+]
+
+
+# ---------------------------------------------------------------------------- numpy kernels
+def _w(w, a):
+    """Weights (..., n) → (..., 1, n), renormalised to sum to 1."""
+    w = np.asarray(w, dtype=float)[..., None, :]
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def _power_mean(a, w, p):
+    """M_p as one weighted sum when every term is finite (else None): a stack of children shared
+    by all weight vectors — (1, m, k) or a broadcast view — is transformed once."""
+    shared = a.ndim == 3 and w.ndim == 2 and (a.shape[0] == 1 or a.strides[0] == 0)
+    base = a[:1] if shared else a
+    if np.isnan(base).any():
+        return None
+    terms = base if p == 1 else (np.log(base) if p == 0 else np.power(base, p))
+    if not np.isfinite(terms).all():
+        return None
+    wn = w / w.sum(axis=-1, keepdims=True)
+    if shared:
+        s = np.einsum("mk,gk->gm", terms[0], wn)
+    elif a.ndim == 3 and w.ndim == 2:
+        s = np.einsum("gmk,gk->gm", terms, wn)
+    else:
+        s = (terms * wn[..., None, :]).sum(axis=-1)
+    if p == 1:
+        return s
+    return np.exp(s) if p == 0 else np.power(s, 1.0 / p)
+
+
+def generalised_mean_kernel(a, w, p=1.0, skip_na=False):
+    """Weighted power mean M_p = (Σ w_j x_j^p)^{1/p}; p = 0 → exp(Σ w_j ln x_j).
+
+    ``a`` is (..., m, k) (a stack of matrices, or one), ``w`` (..., k) (one weight vector per
+    matrix, or one for all); weights are rescaled to sum to 1. Zero weights contribute nothing
+    (even when x_j ≤ 0). With ``skip_na`` missing x_j are dropped and the remaining weights
+    rescaled to sum to 1; a unit with nothing left is NaN. p = 1, 0, −1 are the arithmetic,
+    geometric and harmonic means.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> generalised_mean_kernel(np.array([[1.0, 4.0]]), np.array([0.5, 0.5]), p=0.0)
+    array([2.])
+    """
+    a = np.asarray(a, dtype=float)
+    w = np.asarray(w, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        fast = _power_mean(a, w, p)
+        return fast if fast is not None else _general_mean(a, w, p, skip_na)
+
+
+def _general_mean(a, w, p, skip_na):
+    """The power mean with zero weights, missing values or non-finite terms handled one by one."""
+    a = np.broadcast_to(a, np.broadcast_shapes(a.shape, w.shape[:-1] + (1, w.shape[-1])))
+    w = np.broadcast_to(_w(w, a), a.shape)
+    miss = np.isnan(a)
+    use = w > 0
+    if skip_na:
+        use = use & ~miss
+        w = np.where(use, w, 0.0)
+        tot = w.sum(axis=-1, keepdims=True)
+        w = w / np.where(tot > 0, tot, 1.0)
+    if p == 0:
+        terms = np.log(a)
+    elif p == 1:
+        terms = a
+    else:
+        terms = np.power(a, p)
+    s = np.where(use, w * terms, 0.0).sum(axis=-1)
+    lost = ~use.any(axis=-1) if skip_na else (miss & (w > 0)).any(axis=-1)
+    s = np.where(lost, np.nan, s)
+    if p == 0:
+        return np.exp(s)
+    return s if p == 1 else np.power(s, 1.0 / p)
+
+
+@quiet
+def topsis_kernel(a, w, d=None, normalisation="vector"):
+    """TOPSIS on (..., m, n): returns (C, D+, D−, ideal, anti_ideal, weighted matrix).
+
+    ``vector``: r = x/√Σx², v = w·r, ideal = max v (benefit) / min v (cost), anti-ideal the
+    opposite. ``minmax``: r = direction-aware min–max on [0, 1], ideal = max, anti = min.
+    If D+ + D− = 0 (every unit identical) C is 0.5.
+    """
+    d = np.ones(a.shape[-1]) if d is None else np.asarray(d, dtype=float)
+    if normalisation == "vector":
+        r, sign = vector_kernel(a), d
+    else:
+        r, sign = minmax_kernel(a, d), np.ones_like(d)
+    v = _w(w, a) * r
+    hi, lo = v.max(axis=-2, keepdims=True), v.min(axis=-2, keepdims=True)
+    ideal, anti = np.where(sign > 0, hi, lo), np.where(sign > 0, lo, hi)
+    dp = np.sqrt(((v - ideal) ** 2).sum(axis=-1))
+    dm = np.sqrt(((v - anti) ** 2).sum(axis=-1))
+    tot = dp + dm
+    c = np.where(tot > 0, dm / np.where(tot > 0, tot, 1.0), 0.5)
+    return c, dp, dm, ideal[..., 0, :], anti[..., 0, :], v
+
+
+@quiet
+def grey_relational_kernel(r, w, rho=0.5, reference=None):
+    """Grey relational coefficients and grades of normalised data ``r`` (..., m, n).
+
+    x₀ = ``reference`` (..., n) or, if None, the column maximum of r. Δ = |x₀ − x|,
+    ξ = (Δmin + ρΔmax)/(Δ + ρΔmax) with the two-level min/max over all units and indicators;
+    grade = Σ w ξ. If Δmax = 0 every coefficient is 1. Returns (grade, ξ).
+    """
+    x0 = r.max(axis=-2, keepdims=True) if reference is None else np.asarray(reference)[..., None, :]
+    delta = np.abs(x0 - r)
+    dmin = delta.min(axis=(-2, -1), keepdims=True)
+    dmax = delta.max(axis=(-2, -1), keepdims=True)
+    xi = np.where(dmax > 0, (dmin + rho * dmax) / (delta + rho * dmax), 1.0)
+    return (_w(w, r) * xi).sum(axis=-1), xi
+
+
+# ---------------------------------------------------------------------------- validation
+def _prepare(X, weights, na="error"):
+    if na not in ("error", "skip"):
+        raise SpecError(f"na must be 'error' or 'skip', got {na!r}")
+    X = as_matrix(X, allow_nan=(na == "skip"))
+    return X, X.to_numpy(), as_weights(weights, X.columns)
+
+
+def _check_domain(X, a, w, rule, bad):
+    """Raise on the first value that breaks ``rule`` in a column with positive weight."""
+    mask = bad(a) & (w.to_numpy() > 0)[None, :]
+    if mask.any():
+        i, j = np.argwhere(mask)[0]
+        raise DataError(f"{rule}: unit {X.index[i]!r}, indicator {X.columns[j]!r} has value "
+                        f"{a[i, j]!r}")
+
+
+def _series(values, X, name):
+    if np.isnan(values).any():
+        i = int(np.flatnonzero(np.isnan(values))[0])
+        raise DataError(f"{name}: unit {X.index[i]!r} has no non-missing indicator with "
+                        "positive weight")
+    return pd.Series(values, index=X.index, name=name)
+
+
+def _is_unit(label, index) -> bool:
+    try:
+        return label in index
+    except TypeError:
+        return False
+
+
+# ---------------------------------------------------------------------------- means
+def generalised_mean(X, weights=None, p: float = 1.0, na: str = "error") -> pd.Series:
+    """Weighted generalised (power) mean M_p(x) = (Σ_j w_j x_j^p)^{1/p}, Σ w_j = 1.
+
+    p = 1 arithmetic, p = 0 geometric (limit), p = −1 harmonic; M_p rises with p, so
+    harmonic ≤ geometric ≤ arithmetic, and lower p means less compensability between
+    indicators. p ≤ 0 needs x > 0; non-integer p needs x ≥ 0. Reference: COINr ``a_genmean``;
+    OECD/JRC Handbook (2008) §6.
+    """
+    X, a, w = _prepare(X, weights, na)
+    p = float(p)
+    if p <= 0:
+        _check_domain(X, a, w, f"generalised_mean (p={p}) needs values > 0", lambda v: v <= 0)
+    elif p != round(p):
+        _check_domain(X, a, w, f"generalised_mean (p={p}) needs values >= 0", lambda v: v < 0)
+    return _series(generalised_mean_kernel(a, w.to_numpy(), p, na == "skip"), X, "score")
+
+
+def arithmetic(X, weights=None, na: str = "error") -> pd.Series:
+    """Weighted arithmetic mean S_i = Σ_j w_j x_ij (linear, fully compensatory).
+
+    With ``na="skip"`` a unit's missing indicators are dropped and its remaining weights rescaled
+    to sum to 1 (COINr ``a_amean``). Reference: OECD/JRC Handbook (2008) §6.2.
+    """
+    X, a, w = _prepare(X, weights, na)
+    return _series(generalised_mean_kernel(a, w.to_numpy(), 1.0, na == "skip"), X, "score")
+
+
+def geometric(X, weights=None, na: str = "error") -> pd.Series:
+    """Weighted geometric mean S_i = Π_j x_ij^{w_j} (partially compensatory, HDI aggregation).
+
+    Every value in a column with positive weight must be > 0, otherwise :class:`DataError`
+    names the unit and indicator (COINr ``a_gmean``); normalise to e.g. [1, 100] first.
+    """
+    X, a, w = _prepare(X, weights, na)
+    _check_domain(X, a, w, "geometric mean needs values > 0", lambda v: v <= 0)
+    return _series(generalised_mean_kernel(a, w.to_numpy(), 0.0, na == "skip"), X, "score")
+
+
+def harmonic(X, weights=None, na: str = "error") -> pd.Series:
+    """Weighted harmonic mean S_i = 1/Σ_j (w_j/x_ij); values must be > 0 (COINr ``a_hmean``)."""
+    X, a, w = _prepare(X, weights, na)
+    _check_domain(X, a, w, "harmonic mean needs values > 0", lambda v: v <= 0)
+    return _series(generalised_mean_kernel(a, w.to_numpy(), -1.0, na == "skip"), X, "score")
+
+
+# ---------------------------------------------------------------------------- TOPSIS / GRA
+@dataclass(frozen=True)
+class TopsisResult:
+    """TOPSIS output: closeness C, distances D+ / D−, ideal and anti-ideal points, weighted r."""
+
+    closeness: pd.Series
+    d_plus: pd.Series
+    d_minus: pd.Series
+    ideal: pd.Series
+    anti_ideal: pd.Series
+    weighted: pd.DataFrame
+
+
+def topsis(X, weights=None, directions=None, normalisation: str = "vector",
+           return_details: bool = False):
+    """TOPSIS relative closeness C_i = D_i⁻/(D_i⁺ + D_i⁻) ∈ [0, 1] (higher = better).
+
+    1. r_ij: ``"vector"`` x/√Σx² (classic, Hwang & Yoon 1981) or ``"minmax"`` (direction-aware
+       min–max, the default of pymcdm/pyrepo and common in 熵权-TOPSIS papers).
+    2. v_ij = w_j r_ij with Σ w = 1.
+    3. Ideal Z⁺_j = max_i v_ij for benefit, min_i v_ij for cost (vector); after min–max every
+       column is a benefit column. Anti-ideal Z⁻ is the opposite.
+    4. D_i^± = √Σ_j (v_ij − Z^±_j)²; C_i as above (0.5 if every unit is identical).
+
+    Parameters
+    ----------
+    X : DataFrame, units × indicators, raw or pre-treated, no missing values; ``"vector"``
+        needs a non-zero norm in every column.
+    weights : Series keyed by code (renormalised to sum 1) or None for equal weights.
+    directions : ±1 / "benefit" / "cost" per code; None = all benefit.
+    normalisation : "vector" or "minmax".
+    return_details : also return D⁺, D⁻, ideal, anti-ideal and the weighted matrix.
+
+    Returns
+    -------
+    Series ``closeness`` indexed by unit, or a :class:`TopsisResult`.
+    Reference: Hwang & Yoon (1981) *Multiple Attribute Decision Making*; ``methods.md`` §4.2.
+    """
+    if normalisation not in ("vector", "minmax"):
+        raise SpecError(f"topsis: normalisation must be 'vector' or 'minmax', got {normalisation!r}")
+    X, a, w = _prepare(X, weights)
+    d = as_directions(directions, X.columns).to_numpy(dtype=float)
+    if normalisation == "vector":
+        zero = [c for j, c in enumerate(X.columns) if not np.sum(a[:, j] ** 2) > 0]
+        if zero:
+            raise DataError(f"topsis: indicator(s) {zero} are all zero; vector norm is zero")
+    c, dp, dm, ideal, anti, v = topsis_kernel(a, w.to_numpy(), d, normalisation)
+    closeness = pd.Series(c, index=X.index, name="closeness")
+    if not return_details:
+        return closeness
+    return TopsisResult(
+        closeness=closeness,
+        d_plus=pd.Series(dp, index=X.index, name="d_plus"),
+        d_minus=pd.Series(dm, index=X.index, name="d_minus"),
+        ideal=pd.Series(ideal, index=X.columns, name="ideal"),
+        anti_ideal=pd.Series(anti, index=X.columns, name="anti_ideal"),
+        weighted=pd.DataFrame(v, index=X.index, columns=X.columns),
+    )
+
+
+@dataclass(frozen=True)
+class GreyRelationalResult:
+    """Grey relational output: grades, coefficient matrix ξ and the reference sequence x₀."""
+
+    grade: pd.Series
+    coefficients: pd.DataFrame
+    reference: pd.Series
+
+
+def grey_relational(X, weights=None, directions=None, rho: float = 0.5, reference="best",
+                    normalisation: str = "minmax", return_details: bool = False):
+    """Grey relational analysis (灰色关联分析, Deng 1982) grade r_i = Σ_k w_k ξ_i(k).
+
+    1. Normalise: ``"minmax"`` (区间化, direction-aware, [0, 1]) or ``"none"`` (X is already
+       normalised with higher = better).
+    2. Reference x₀(k): ``"best"`` = column maximum of the normalised data, or a unit label (that
+       unit's normalised row).
+    3. Δ_i(k) = |x₀(k) − x_i(k)|; Δmin, Δmax = min/max over all i and k.
+    4. ξ_i(k) = (Δmin + ρΔmax)/(Δ_i(k) + ρΔmax), ρ ∈ (0, 1), usually 0.5; all ξ = 1 if Δmax = 0.
+    5. r_i with weights renormalised to 1 (None = equal weights, the plain mean).
+
+    Parameters
+    ----------
+    X : DataFrame, units × indicators, no missing values.
+    weights : Series keyed by code or None (equal weights).
+    directions : per-code ±1, used by the min–max step.
+    rho : resolution coefficient ρ ∈ (0, 1).
+    reference : "best" or a unit label.
+    normalisation : "minmax" or "none".
+    return_details : also return the coefficient matrix ξ and x₀.
+
+    Returns
+    -------
+    Series ``grade`` indexed by unit, or a :class:`GreyRelationalResult`.
+    Reference: Deng J. (1982) Control problems of grey systems; ``methods.md`` §4.8.
+    """
+    if not 0 < rho < 1:
+        raise SpecError(f"grey_relational: rho must be in (0, 1), got {rho}")
+    if normalisation not in ("minmax", "none"):
+        raise SpecError(f"grey_relational: normalisation must be 'minmax' or 'none', got "
+                        f"{normalisation!r}")
+    X, a, w = _prepare(X, weights)
+    if normalisation == "minmax":
+        r = minmax_kernel(a, as_directions(directions, X.columns).to_numpy(dtype=float))
+    else:
+        r = a
+    if isinstance(reference, str) and reference == "best":
+        x0 = r.max(axis=0)
+    elif _is_unit(reference, X.index):
+        x0 = r[X.index.get_loc(reference)]
+        if np.ndim(x0) != 1:
+            raise DataError(f"grey_relational: reference unit {reference!r} is not unique")
+    else:
+        raise DataError(f"grey_relational: reference must be 'best' or a unit of X, got "
+                        f"{reference!r}")
+    grade, xi = grey_relational_kernel(r, w.to_numpy(), rho, x0)
+    grade = pd.Series(grade, index=X.index, name="grade")
+    if not return_details:
+        return grade
+    return GreyRelationalResult(grade=grade,
+                                coefficients=pd.DataFrame(xi, index=X.index, columns=X.columns),
+                                reference=pd.Series(x0, index=X.columns, name="reference"))
+
+
+AGGREGATORS = {
+    "arithmetic": arithmetic,
+    "geometric": geometric,
+    "harmonic": harmonic,
+    "generalised_mean": generalised_mean,
+    "topsis": topsis,
+    "grey_relational": grey_relational,
+}
+
+
+def aggregate(X, method: str = "arithmetic", weights=None, **params):
+    """Dispatch to ``AGGREGATORS[method](X, weights, **params)``."""
+    try:
+        func = AGGREGATORS[method]
+    except (KeyError, TypeError):
+        raise SpecError(f"aggregate: unknown method {method!r}; choose from "
+                        f"{sorted(AGGREGATORS)}") from None
+    return func(X, weights, **params)

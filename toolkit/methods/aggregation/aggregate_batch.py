@@ -1,0 +1,116 @@
+"""Aggregation of stacks: the kernels of :mod:`toolkit.methods.aggregation.aggregate` on (G, m, k) at once.
+
+The Monte Carlo engine aggregates a node for G distinct signatures at a time. These functions
+check the data of every matrix of the stack (domain, missing values) and raise
+:class:`~toolkit.methods.checks.BatchError` naming the first failing one, then call the same
+kernels as the pandas functions. Parameters have been checked when the specification was loaded
+(:mod:`toolkit.methods.registry`); ``excluded`` marks children left out of a replication.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..checks import BatchError, first_failing
+from ..normalisation.normalise import minmax_kernel
+from .aggregate import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
+
+__all__ = ["grey_relational_batch", "power_mean_batch", "topsis_batch"]
+
+
+def power_mean_batch(C, W, *, p: float = 1.0, na: str = "error", excluded=None, index=None, name="generalised_mean"):
+    """Weighted power means (G, m) of the children ``C`` (G, m, k) — or (1, m, k) or a broadcast
+    view, when every replication shares them — with weights ``W`` (G, k).
+
+    ``na="skip"`` drops a unit's missing children (COINr ``a_amean``); p ≤ 0 needs values > 0 and a
+    non-integer p values ≥ 0 wherever the weight is positive.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> power_mean_batch(np.array([[[1.0, 4.0]]]), np.array([[0.5, 0.5], [1.0, 0.0]]), p=0.0)
+    array([[2.],
+           [1.]])
+    """
+    C = np.asarray(C, dtype=float)
+    W = np.asarray(W, dtype=float)
+    ex = np.zeros(W.shape, dtype=bool) if excluded is None else np.asarray(excluded, dtype=bool)
+    p = float(p)
+    shared = C.shape[0] == 1 or C.strides[0] == 0
+    base = C[:1] if shared else C
+    nan = np.isnan(base)
+    if na == "error":
+        bad = nan.any(axis=-2) & ~ex if shared else (nan & ~ex[:, None, :]).any(axis=-2)
+        if bad.any():
+            raise BatchError(first_failing(bad), f"{name}: a missing value among the children "
+                             "(impute, or use imputation.method: none for na: skip)")
+    live = (W > 0) & ~ex
+    if p <= 0 or p != round(p):
+        with np.errstate(invalid="ignore"):
+            wrong = ((base <= 0) if p <= 0 else (base < 0)) & ~nan
+        bad = (wrong.any(axis=-2) & live) if shared else (wrong & live[:, None, :]).any(axis=-2)
+        if bad.any():
+            need = "> 0" if p <= 0 else ">= 0"
+            raise BatchError(first_failing(bad), f"{name} (p={p:g}) needs values {need}; normalise to "
+                             "a positive range such as minmax [1, 100] first")
+    out = generalised_mean_kernel(C[:1] if shared else C, W, p, na == "skip")
+    bad = np.isnan(out)
+    if bad.any():
+        raise BatchError(first_failing(bad), f"{name}: a unit has no non-missing child with positive weight")
+    return out
+
+
+def _complete(C, W, excluded, name):
+    G = W.shape[0]
+    C = np.broadcast_to(np.asarray(C, dtype=float), (G,) + np.shape(C)[1:])
+    if excluded is not None and np.any(excluded):
+        # a left-out child becomes a constant column: TOPSIS and GRA then behave as if it were absent
+        C = np.where(np.asarray(excluded, dtype=bool)[:, None, :], 1.0, C)
+    if np.isnan(C).any():
+        raise BatchError(first_failing(np.isnan(C)), f"{name}: missing values are not allowed; impute first")
+    return C
+
+
+def topsis_batch(C, W, *, normalisation: str = "vector", excluded=None, index=None):
+    """TOPSIS closeness (G, m) of a stack (children all benefit: they are normalised already).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> topsis_batch(np.array([[[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]]), np.array([[0.5, 0.5]])).round(3)
+    array([[0.309, 0.309, 1.   ]])
+    """
+    W = np.asarray(W, dtype=float)
+    C = _complete(C, W, excluded, "topsis")
+    if normalisation == "vector":
+        bad = ~((C ** 2).sum(axis=-2) > 0)
+        if bad.any():
+            raise BatchError(first_failing(bad), "topsis: a child is all zero; the vector norm is zero")
+    return topsis_kernel(C, W, None, normalisation)[0]
+
+
+def grey_relational_batch(C, W, *, rho: float = 0.5, reference="best", normalisation: str = "minmax",
+                          excluded=None, index=None):
+    """Grey relational grades (G, m) of a stack; ``reference`` is ``"best"`` or a unit label of
+    ``index`` (the block's row labels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> grey_relational_batch(np.array([[[1.0, 2.0], [2.0, 1.0], [3.0, 3.0]]]), np.array([[0.5, 0.5]]))
+    array([[0.41666667, 0.41666667, 1.        ]])
+    """
+    W = np.asarray(W, dtype=float)
+    C = _complete(C, W, excluded, "grey_relational")
+    r = minmax_kernel(C, np.ones(C.shape[-1])) if normalisation == "minmax" else C
+    x0 = None
+    if not (isinstance(reference, str) and reference == "best"):
+        try:
+            loc = index.get_loc(reference) if index is not None else None
+        except (KeyError, TypeError):
+            loc = None
+        if not isinstance(loc, int | np.integer):
+            raise BatchError(0, f"grey_relational: reference must be 'best' or a unit of the block, "
+                             f"got {reference!r}")
+        x0 = r[:, int(loc), :]
+    return grey_relational_kernel(r, W, rho, x0)[0]

@@ -1,0 +1,370 @@
+"""Imputation of missing values (OECD/JRC step 3, first half; re-exported by :mod:`toolkit.methods.treatment.treat`).
+
+Follows COINr (``R/impute.R``, v1.1.x) and returns a small frozen :class:`ImputeResult` whose
+``.data`` is the imputed DataFrame (same index and columns as the input) and whose ``.log`` is
+a tidy DataFrame listing **every cell that was changed** — unit, indicator, old value, new
+value and why — so that what was imputed is always recorded.
+
+* :func:`impute` — dispatcher: ``"none"``, ``"mean"``, ``"median"``, ``"group_mean"``,
+  ``"group_median"``, ``"knn"``, ``"iterative"`` and the panel methods of
+  :func:`impute_panel`.
+* :func:`impute_panel` — fills across years within each unit (COINr ``impute_panel``).
+
+Every imputer refuses an indicator with no observed value at all (:class:`DataError`) and
+checks, before returning, that no observed value was altered (COINr does the same); a
+violation is a bug in this module and raises :class:`RuntimeError`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError, SpecError
+from ..changelog import change_log
+from ..checks import as_matrix
+from .impute_panel import PANEL_METHODS, impute_panel
+from .impute_result import (
+    IMPUTE_LOG_COLUMNS,
+    ImputeResult,
+    check_observed_unchanged,
+    require_observed,
+)
+
+__all__ = [
+    "ImputeResult",
+    "IMPUTE_METHODS",
+    "PANEL_METHODS",
+    "impute",
+    "impute_none",
+    "impute_mean",
+    "impute_median",
+    "impute_group_mean",
+    "impute_group_median",
+    "impute_knn",
+    "impute_iterative",
+    "impute_panel",
+]
+
+IMPUTE_METHODS = (
+    "none", "mean", "median", "group_mean", "group_median", "knn", "iterative",
+) + PANEL_METHODS
+
+
+# ----------------------------------------------------------------------------------------
+# Column-wise imputation
+# ----------------------------------------------------------------------------------------
+
+
+def impute_none(X) -> ImputeResult:
+    """Return ``X`` unchanged with an empty log (switch imputation off, e.g. for sensitivity
+    analysis — COINr ``disable = TRUE``)."""
+    X = as_matrix(X, allow_nan=True)
+    return ImputeResult(X.copy(), change_log([], IMPUTE_LOG_COLUMNS), "none", {})
+
+
+def _impute_column_stat(X, stat: str) -> ImputeResult:
+    X = as_matrix(X, allow_nan=True)
+    require_observed(X, stat)
+    values = X.to_numpy().copy()
+    rows = []
+    for j, col in enumerate(X.columns):
+        s = X[col]
+        miss = s.isna().to_numpy()
+        if not miss.any():
+            continue
+        value = float(s.mean() if stat == "mean" else s.median())
+        n_obs = int((~miss).sum())
+        values[miss, j] = value
+        for i in np.flatnonzero(miss):
+            rows.append({"unit": X.index[i], "indicator": col, "old": np.nan, "new": value,
+                         "method": stat, "reason": f"column {stat} of {n_obs} observed values"})
+    out = pd.DataFrame(values, index=X.index, columns=X.columns)
+    check_observed_unchanged(X, out, stat)
+    return ImputeResult(out, change_log(rows, IMPUTE_LOG_COLUMNS), stat, {})
+
+
+def impute_mean(X) -> ImputeResult:
+    """Replace each missing value by the mean of the observed values of its indicator.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+
+    Returns
+    -------
+    ImputeResult
+
+    Raises
+    ------
+    DataError
+        If an indicator has no observed value.
+    """
+    return _impute_column_stat(X, "mean")
+
+
+def impute_median(X) -> ImputeResult:
+    """Replace each missing value by the median of the observed values of its indicator.
+
+    See :func:`impute_mean` for parameters, return value and errors.
+    """
+    return _impute_column_stat(X, "median")
+
+
+def _align_groups(groups, X: pd.DataFrame) -> pd.Series:
+    if groups is None:
+        raise DataError("group imputation needs `groups`: a Series of group labels indexed by unit")
+    if isinstance(groups, pd.Series):
+        if not X.index.isin(groups.index).all():
+            missing = list(X.index[~X.index.isin(groups.index)])
+            raise DataError(f"groups: no group label for unit(s) {missing[:10]}")
+        if groups.index.has_duplicates:
+            dup = list(groups.index[groups.index.duplicated()].unique())
+            raise DataError(f"groups: unit(s) {dup[:10]} appear more than once in the grouping")
+        groups = groups.reindex(X.index)
+    else:
+        groups = list(groups)
+        if len(groups) != len(X):
+            raise DataError(f"groups: {len(groups)} labels given for {len(X)} units")
+        groups = pd.Series(groups, index=X.index)
+    if groups.isna().any():
+        bad = list(groups.index[groups.isna()])
+        raise DataError(f"groups: missing group label for unit(s) {bad[:10]}")
+    return groups
+
+
+def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
+    method = f"group_{stat}"
+    X = as_matrix(X, allow_nan=True)
+    require_observed(X, method)
+    g = _align_groups(groups, X)
+    values = X.to_numpy().copy()
+    labels = g.to_numpy()
+    rows = []
+    unit_of = None  # index labels, materialised once (indexing a MultiIndex per cell is slow)
+    for j, col in enumerate(X.columns):
+        s = X[col]
+        miss = s.isna().to_numpy()
+        if not miss.any():
+            continue
+        if unit_of is None:
+            unit_of = X.index.tolist()
+        grouped = s.groupby(labels, sort=False)
+        gstat = (grouped.mean() if stat == "mean" else grouped.median()).to_dict()
+        gcount = grouped.count().to_dict()
+        overall = float(s.mean() if stat == "mean" else s.median())
+        n_all = int(s.notna().sum())
+        for i in np.flatnonzero(miss):
+            unit, label = unit_of[i], labels[i]
+            value = gstat[label]
+            if pd.isna(value):
+                value, used = overall, stat
+                reason = (f"fallback: group {label!r} has no observed value for {col!r}; "
+                          f"used column {stat} of {n_all} observed values")
+            else:
+                used = method
+                reason = f"{stat} of group {label!r} ({int(gcount[label])} observed values)"
+            values[i, j] = float(value)
+            rows.append({"unit": unit, "indicator": col, "old": np.nan, "new": float(value),
+                         "method": used, "reason": reason})
+    out = pd.DataFrame(values, index=X.index, columns=X.columns)
+    check_observed_unchanged(X, out, method)
+    return ImputeResult(out, change_log(rows, IMPUTE_LOG_COLUMNS), method, {})
+
+
+def impute_group_mean(X, groups) -> ImputeResult:
+    """Replace missing values by the mean of the unit's group (COINr ``i_mean_grp``).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+    groups : Series or array-like
+        Group label per unit (e.g. industry or city). A Series is aligned on ``X.index``;
+        anything else is taken in row order. Every unit needs a label.
+
+    Returns
+    -------
+    ImputeResult
+        When all members of a group are missing an indicator, the overall column mean is
+        used instead; such cells are logged with ``method="mean"`` and a ``reason``
+        starting with ``"fallback:"``.
+
+    Raises
+    ------
+    DataError
+        All-missing indicator, or a unit without a group label.
+    """
+    return _impute_group_stat(X, groups, "mean")
+
+
+def impute_group_median(X, groups) -> ImputeResult:
+    """Replace missing values by the median of the unit's group (COINr ``i_median_grp``).
+
+    Same fallback and errors as :func:`impute_group_mean` (fallback = column median).
+    """
+    return _impute_group_stat(X, groups, "median")
+
+
+def _standardise(X: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    mu = X.mean()
+    sd = X.std(ddof=0)
+    sd = sd.where((sd > 0) & sd.notna(), 1.0)
+    return (X - mu) / sd, mu, sd
+
+
+def _fill_from_model(X: pd.DataFrame, filled: np.ndarray, method: str, reason: str,
+                     mu: pd.Series | None, sd: pd.Series | None) -> ImputeResult:
+    filled = pd.DataFrame(filled, index=X.index, columns=X.columns)
+    if mu is not None:
+        filled = filled * sd + mu
+    out = X.where(X.notna(), filled)
+    if out.isna().any().any():
+        raise RuntimeError(f"internal error in impute({method!r}): model left missing values")
+    check_observed_unchanged(X, out, method)
+    miss = X.isna().to_numpy()
+    rows = [
+        {"unit": X.index[i], "indicator": X.columns[j], "old": np.nan,
+         "new": float(out.iat[i, j]), "method": method, "reason": reason}
+        for i, j in np.argwhere(miss)
+    ]
+    return ImputeResult(out, change_log(rows, IMPUTE_LOG_COLUMNS), method, {})
+
+
+def impute_knn(X, n_neighbors: int = 5, weights: str = "uniform", standardise: bool = True
+               ) -> ImputeResult:
+    """k-nearest-neighbour imputation (:class:`sklearn.impute.KNNImputer`).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+    n_neighbors : int, default 5
+        Number of donor units.
+    weights : {"uniform", "distance"}, default "uniform"
+        Donor weighting, as in scikit-learn.
+    standardise : bool, default True
+        Z-score each indicator (observed mean and population s.d.; a zero s.d. is replaced
+        by 1) before the neighbour search, then back-transform the imputed values.
+        Distances are scale-dependent: without this, an indicator measured in large units
+        (e.g. revenue in yuan) would decide on its own which units are "near", and
+        indicators in percent would be ignored. Standardising gives every indicator equal
+        say; the back-transform returns imputed values on the original scale.
+
+    Returns
+    -------
+    ImputeResult
+        Only missing cells change. A unit sharing no observed indicator with any donor
+        receives the column mean (scikit-learn's rule). Deterministic.
+    """
+    from sklearn.impute import KNNImputer
+
+    X = as_matrix(X, allow_nan=True)
+    require_observed(X, "knn")
+    params = {"n_neighbors": n_neighbors, "weights": weights, "standardise": standardise}
+    if not X.isna().any().any():
+        return ImputeResult(X.copy(), change_log([], IMPUTE_LOG_COLUMNS), "knn", params)
+    Z, mu, sd = _standardise(X) if standardise else (X, None, None)
+    imputer = KNNImputer(n_neighbors=n_neighbors, weights=weights, keep_empty_features=True)
+    filled = imputer.fit_transform(np.array(Z.to_numpy(), dtype=float))
+    reason = (f"{weights} mean of {n_neighbors} nearest units (nan-euclidean distance"
+              f"{' on standardised indicators' if standardise else ''})")
+    res = _fill_from_model(X, filled, "knn", reason, mu, sd)
+    return ImputeResult(res.data, res.log, "knn", params)
+
+
+def impute_iterative(X, max_iter: int = 10, seed: int = 0, standardise: bool = True,
+                     **kwargs) -> ImputeResult:
+    """Multivariate iterative imputation (:class:`sklearn.impute.IterativeImputer`, MICE-like
+    chained regressions with BayesianRidge by default).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+    max_iter : int, default 10
+        Imputation rounds.
+    seed : int, default 0
+        scikit-learn's ``random_state``, fixed so the result is reproducible;
+        ``sample_posterior`` is always False (a single
+        deterministic imputation, not a draw).
+    standardise : bool, default True
+        Z-score indicators before fitting and back-transform after, so the regression
+        priors and convergence tolerance do not depend on the indicators' units.
+    **kwargs
+        Passed to ``IterativeImputer`` (e.g. ``estimator``, ``tol``, ``n_nearest_features``).
+
+    Returns
+    -------
+    ImputeResult
+        Only missing cells change. Deterministic for a given ``seed``.
+    """
+    from sklearn.experimental import enable_iterative_imputer  # noqa: F401
+    from sklearn.impute import IterativeImputer
+
+    if "sample_posterior" in kwargs and kwargs["sample_posterior"]:
+        raise SpecError("impute_iterative: sample_posterior=True is not supported "
+                        "(single deterministic imputation)")
+    kwargs.pop("sample_posterior", None)
+    X = as_matrix(X, allow_nan=True)
+    require_observed(X, "iterative")
+    params = {"max_iter": max_iter, "seed": seed, "standardise": standardise,
+              **kwargs}
+    if not X.isna().any().any():
+        return ImputeResult(X.copy(), change_log([], IMPUTE_LOG_COLUMNS), "iterative", params)
+    Z, mu, sd = _standardise(X) if standardise else (X, None, None)
+    imputer = IterativeImputer(max_iter=max_iter, random_state=seed,
+                               sample_posterior=False, keep_empty_features=True, **kwargs)
+    filled = imputer.fit_transform(np.array(Z.to_numpy(), dtype=float))
+    estimator = type(imputer.estimator).__name__ if imputer.estimator is not None else "BayesianRidge"
+    reason = f"IterativeImputer ({estimator}, max_iter={max_iter}, seed={seed})"
+    res = _fill_from_model(X, filled, "iterative", reason, mu, sd)
+    return ImputeResult(res.data, res.log, "iterative", params)
+
+
+def impute(X, method: str, groups=None, **params) -> ImputeResult:
+    """Impute missing values with the named method.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators (a ``(unit_id, year)`` MultiIndex for panel methods).
+    method : str
+        ``"none"``, ``"mean"``, ``"median"``, ``"group_mean"``, ``"group_median"``,
+        ``"knn"``, ``"iterative"``, or a panel method (``"ffill"``, ``"bfill"``,
+        ``"ffill_bfill"``, ``"linear"``, ``"linear_constant"``; see :func:`impute_panel`).
+    groups : Series, optional
+        Group label per unit; required by, and only accepted for, the group methods.
+    **params
+        Passed to the method's function (e.g. ``n_neighbors`` for ``"knn"``,
+        ``max_gap`` for panel methods).
+
+    Returns
+    -------
+    ImputeResult
+
+    Raises
+    ------
+    SpecError
+        Unknown method, or ``groups`` given to a method that ignores it.
+    DataError
+        Bad data (e.g. an all-missing indicator).
+    """
+    if method not in IMPUTE_METHODS:
+        raise SpecError(f"impute: unknown method {method!r}; choose one of {list(IMPUTE_METHODS)}")
+    if groups is not None and method not in ("group_mean", "group_median"):
+        raise SpecError(f"impute: `groups` is only used by group_mean/group_median, not {method!r}")
+    if method in PANEL_METHODS:
+        return impute_panel(X, method=method, **params)
+    funcs = {
+        "none": impute_none,
+        "mean": impute_mean,
+        "median": impute_median,
+        "knn": impute_knn,
+        "iterative": impute_iterative,
+    }
+    if method in ("group_mean", "group_median"):
+        func = impute_group_mean if method == "group_mean" else impute_group_median
+        return func(X, groups, **params)
+    return funcs[method](X, **params)

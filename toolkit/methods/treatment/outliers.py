@@ -1,0 +1,432 @@
+"""Outlier treatment (OECD/JRC step 3, second half; re-exported by :mod:`toolkit.methods.treatment.treat`).
+
+Follows COINr (``R/treat.R``, v1.1.x) and returns a small frozen :class:`TreatResult` whose
+``.data`` is the treated DataFrame (same index and columns as the input) and whose ``.log`` is
+a tidy DataFrame listing **every cell that was changed** — unit, indicator, old value, new
+value and why — so that what was treated is always recorded.
+
+* :func:`skew_kurt` — bias-corrected skewness G1 and excess kurtosis G2 per indicator.
+* :func:`flag_outliers` — COINr's skew/kurtosis rule.
+* :func:`treat_outliers` — COINr ``Treat()`` defaults: winsorise up to 5 points, else a
+  log transform of the original values.
+* :func:`log_ct`, :func:`log_ct_orig` — the two log transforms (:data:`LOG_TRANSFORMS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...errors import DataError, SpecError
+from ..changelog import change_log
+from ..checks import as_matrix
+
+__all__ = [
+    "TreatResult",
+    "LOG_TRANSFORMS",
+    "skewness",
+    "kurtosis",
+    "skew_kurt",
+    "flag_outliers",
+    "treat_outliers",
+    "log_ct",
+    "log_ct_orig",
+]
+
+LOG_TRANSFORMS = ("log_CT", "log_CT_orig", "none")
+
+_TREAT_LOG_COLUMNS = ["unit", "indicator", "old", "new", "action", "reason"]
+
+
+# ----------------------------------------------------------------------------------------
+# Result objects
+# ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TreatResult:
+    """Outcome of :func:`treat_outliers`.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Treated data, same index and columns as the input; NaNs passed through.
+    log : DataFrame
+        One row per changed point: ``unit, indicator, old, new, action, reason`` where
+        ``action`` is ``"winhi"`` / ``"winlo"`` (winsorised at the high / low end) or
+        ``"log"`` (log transform; every observed point of the indicator is listed).
+    details : DataFrame
+        One row per indicator (index = indicator code): ``n``, ``skew_before``,
+        ``kurt_before``, ``flagged_before``, ``forced``, ``n_winsorised`` (points winsorised
+        by the first stage — as COINr's ``nwin``, also when that stage is then discarded in
+        favour of the log transform), ``action``
+        (``"none"``, ``"skipped"``, ``"winsorise"``, ``"log_CT"``, ``"log_CT_orig"``),
+        ``skew_after``, ``kurt_after``, ``flagged_after`` and a plain-language ``reason``.
+    params : dict
+        The parameters used.
+    """
+
+    data: pd.DataFrame
+    log: pd.DataFrame
+    details: pd.DataFrame
+    params: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------------------
+
+
+def _as_code_list(codes, columns: pd.Index, name: str) -> list:
+    if codes is None:
+        return []
+    if isinstance(codes, str) or not isinstance(codes, Iterable):
+        codes = [codes]
+    codes = list(codes)
+    unknown = [c for c in codes if c not in columns]
+    if unknown:
+        raise DataError(f"{name}: indicator(s) {unknown} not found in X (columns: {list(columns)})")
+    return codes
+
+
+# ----------------------------------------------------------------------------------------
+# Skewness / kurtosis
+# ----------------------------------------------------------------------------------------
+
+
+def _moments(x: np.ndarray):
+    """Central moment ratios of observed values, scaled to avoid overflow.
+
+    Returns (n, g1, g2) with g1 = m3/m2^1.5 and g2 = m4/m2^2 - 3, or NaN where undefined
+    (constant data).
+    """
+    n = x.size
+    if n == 0 or np.ptp(x) == 0:
+        return n, np.nan, np.nan
+    d = x - x.mean()
+    scale = np.max(np.abs(d))
+    d = d / scale
+    m2 = np.mean(d**2)
+    if m2 == 0:
+        return n, np.nan, np.nan
+    m3 = np.mean(d**3)
+    m4 = np.mean(d**4)
+    return n, m3 / m2**1.5, m4 / m2**2 - 3.0
+
+
+def skewness(x) -> float:
+    """Adjusted Fisher–Pearson skewness G1 of the non-NaN values (COINr ``skew``,
+    e1071 type 2, Excel ``SKEW``, ``scipy.stats.skew(bias=False)``).
+
+    ``G1 = g1 * sqrt(n (n - 1)) / (n - 2)`` with ``g1 = m3 / m2**1.5``. NaN if fewer than
+    3 observed values or if the values are constant.
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x)]
+    n, g1, _ = _moments(x)
+    if n < 3:
+        return np.nan
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def kurtosis(x) -> float:
+    """Bias-corrected *excess* kurtosis G2 of the non-NaN values (COINr ``kurt``, e1071
+    type 2, Excel ``KURT``, ``scipy.stats.kurtosis(fisher=True, bias=False)``).
+
+    ``G2 = ((n + 1) g2 + 6) (n - 1) / ((n - 2)(n - 3))`` with ``g2 = m4 / m2**2 - 3``.
+    NaN if fewer than 4 observed values or if the values are constant.
+    """
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x)]
+    n, _, g2 = _moments(x)
+    if n < 4:
+        return np.nan
+    return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def _fails(sk: float, ku: float, skew_thresh: float, kurt_thresh: float) -> bool:
+    """COINr check_SkewKurt negated: fail iff |skew| >= t_s and kurt >= t_k (NaN → pass)."""
+    if np.isnan(sk) or np.isnan(ku):
+        return False
+    return bool(abs(sk) >= skew_thresh and ku >= kurt_thresh)
+
+
+def _stat_reason(n: int, sk: float, ku: float, skew_thresh: float, kurt_thresh: float,
+                 constant: bool) -> str:
+    if n == 0:
+        return "all values missing: not assessed"
+    if n < 3:
+        return f"only {n} observed values: skew needs n >= 3, kurtosis n >= 4; not flagged"
+    if n < 4:
+        return "only 3 observed values: kurtosis needs n >= 4; not flagged"
+    if constant:
+        return "constant values: skew and kurtosis undefined; not flagged"
+    if _fails(sk, ku, skew_thresh, kurt_thresh):
+        return f"|skew| = {abs(sk):.4g} >= {skew_thresh} and kurt = {ku:.4g} >= {kurt_thresh}"
+    if abs(sk) < skew_thresh:
+        return f"passes: |skew| = {abs(sk):.4g} < {skew_thresh}"
+    return f"passes: kurt = {ku:.4g} < {kurt_thresh}"
+
+
+def skew_kurt(X, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> pd.DataFrame:
+    """Skewness, excess kurtosis and the COINr outlier flag of every indicator.
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators; NaNs are ignored (statistics use the observed values).
+    skew_thresh, kurt_thresh : float
+        Thresholds of the flag (see :func:`flag_outliers`).
+
+    Returns
+    -------
+    DataFrame
+        Index = indicator code; columns ``n`` (observed values), ``skew`` (G1, needs
+        n >= 3), ``kurt`` (excess G2, needs n >= 4), ``flagged`` (bool) and ``reason``.
+        Constant columns have undefined (NaN) skew and kurtosis and are not flagged;
+        all-missing columns are not flagged, with the reason given.
+    """
+    X = as_matrix(X, allow_nan=True)
+    recs = {}
+    for col in X.columns:
+        x = X[col].to_numpy()
+        x = x[~np.isnan(x)]
+        n = int(x.size)
+        sk, ku = skewness(x), kurtosis(x)
+        constant = n > 0 and np.ptp(x) == 0
+        recs[col] = {
+            "n": n, "skew": sk, "kurt": ku,
+            "flagged": _fails(sk, ku, skew_thresh, kurt_thresh),
+            "reason": _stat_reason(n, sk, ku, skew_thresh, kurt_thresh, constant),
+        }
+    table = pd.DataFrame.from_dict(recs, orient="index",
+                                   columns=["n", "skew", "kurt", "flagged", "reason"])
+    table.index.name = "indicator"
+    return table.astype({"n": int, "skew": float, "kurt": float, "flagged": bool})
+
+
+def flag_outliers(X, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> pd.Series:
+    """Which indicators have outliers by COINr's skew/kurtosis rule.
+
+    COINr ``check_SkewKurt`` *passes* an indicator when ``|skew| < skew_thresh`` OR
+    ``kurt < kurt_thresh``. Flagged is its exact negation:
+
+        flagged  ⇔  |skew| >= skew_thresh  AND  kurt >= kurt_thresh
+
+    so a value lying exactly on a threshold counts as failing (as in ``Treat()``; COINr's
+    descriptive ``get_stats`` uses strict ``>`` instead — the two differ only on the
+    boundary). Kurtosis is *excess* kurtosis (normal = 0). An indicator with fewer than 4
+    observed values, or constant values, is never flagged (statistics undefined).
+
+    Returns
+    -------
+    Series of bool indexed by indicator code (name ``"flagged"``).
+    """
+    return skew_kurt(X, skew_thresh, kurt_thresh)["flagged"].rename("flagged")
+
+
+# ----------------------------------------------------------------------------------------
+# Outlier treatment
+# ----------------------------------------------------------------------------------------
+
+
+def log_ct(x) -> np.ndarray:
+    """COINr ``log_CT``: ``ln(x - min(x) + 0.01 (max(x) - min(x)))`` (NaNs ignored, kept)."""
+    x = np.asarray(x, dtype=float)
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    return np.log(x - lo + 0.01 * (hi - lo))
+
+
+def log_ct_orig(x) -> np.ndarray:
+    """COINr ``log_CT_orig`` ("COIN Tool log"): ``ln(x - min(x) + 1)`` (NaNs kept)."""
+    x = np.asarray(x, dtype=float)
+    return np.log(x - np.nanmin(x) + 1.0)
+
+
+_LOG_FUNCS = {"log_CT": log_ct, "log_CT_orig": log_ct_orig}
+_LOG_FORMULAS = {"log_CT": "ln(x - min + 0.01*(max - min))", "log_CT_orig": "ln(x - min + 1)"}
+
+
+def _winsorise(v: np.ndarray, winmax: int, skew_thresh: float, kurt_thresh: float,
+               force: bool):
+    """COINr ``winsorise`` on observed values ``v`` (no NaN).
+
+    While the vector fails (or ``force``) and fewer than ``winmax`` points have been
+    changed: if skew >= 0 set all points equal to the current maximum to the next-highest
+    distinct value, else all points equal to the minimum to the next-lowest. Returns the
+    winsorised vector and a per-point side label ("" / "winhi" / "winlo").
+    """
+    w = v.copy()
+    side = np.full(w.size, "", dtype=object)
+    changed = np.zeros(w.size, dtype=bool)
+    while changed.sum() < winmax:
+        sk, ku = skewness(w), kurtosis(w)
+        if not (force or _fails(sk, ku, skew_thresh, kurt_thresh)) or np.isnan(sk):
+            break
+        if sk >= 0:
+            hit = w == w.max()
+            if hit.all():
+                break
+            w[hit] = w[~hit].max()
+            side[hit] = "winhi"
+        else:
+            hit = w == w.min()
+            if hit.all():
+                break
+            w[hit] = w[~hit].min()
+            side[hit] = "winlo"
+        changed |= hit
+    return w, side, changed
+
+
+def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5,
+                   log_transform: str = "log_CT", force=None, skip=None) -> TreatResult:
+    """Treat outliers with COINr's ``Treat()`` default two-stage procedure.
+
+    For each indicator (NaNs ignored in the statistics and passed through unchanged):
+
+    1. If it passes :func:`flag_outliers` (and is not in ``force``), leave it alone.
+    2. Winsorise (COINr ``winsorise``): while it fails and fewer than ``winmax`` points
+       have been winsorised, if skew >= 0 replace the current maximum value(s) — tied
+       points together — by the next-highest value (``"winhi"``), otherwise the minimum
+       value(s) by the next-lowest (``"winlo"``); re-test after each step. Because ties
+       move together the count can overshoot ``winmax`` (as in COINr).
+    3. If it still fails, discard the winsorisation and apply ``log_transform`` to the
+       **original** values (COINr ``combine_treat = FALSE``). The transform is kept even if
+       the indicator still fails afterwards (``details.flagged_after`` says so).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+    winmax : int, default 5
+        Maximum number of points to winsorise per indicator (>= 0).
+    skew_thresh, kurt_thresh : float, default 2 and 3.5
+        Thresholds of the fail rule ``|skew| >= skew_thresh and kurt >= kurt_thresh``
+        (excess kurtosis).
+    log_transform : {"log_CT", "log_CT_orig", "none"}, default "log_CT"
+        ``log_CT`` = ``ln(x - min + 0.01 (max - min))``; ``log_CT_orig`` =
+        ``ln(x - min + 1)``; ``"none"`` keeps the winsorised values even if still failing.
+        Both logs are increasing, so the direction of the indicator is preserved.
+    force : str or list of str, optional
+        Indicators to winsorise up to ``winmax`` points even if they pass (COINr
+        ``force_win = TRUE``, which in COINr's ``Treat()`` has no effect — issue #53; here it
+        does). If still failing after ``winmax`` points, step 3 applies.
+    skip : str or list of str, optional
+        Indicators left untouched (COINr ``indiv_specs = "none"``).
+
+    Returns
+    -------
+    TreatResult
+        ``data``, ``log`` (one row per changed point) and ``details`` (one row per
+        indicator).
+
+    Raises
+    ------
+    DataError
+        Unknown indicator in ``force``/``skip``, or an indicator in both.
+    SpecError
+        Bad ``winmax`` or ``log_transform``.
+    """
+    if log_transform not in LOG_TRANSFORMS:
+        raise SpecError(f"treat_outliers: log_transform must be one of {list(LOG_TRANSFORMS)}, "
+                        f"got {log_transform!r}")
+    if isinstance(winmax, bool) or not isinstance(winmax, int | np.integer) or winmax < 0:
+        raise SpecError(f"treat_outliers: winmax must be an integer >= 0, got {winmax!r}")
+    X = as_matrix(X, allow_nan=True)
+    force = _as_code_list(force, X.columns, "force")
+    skip = _as_code_list(skip, X.columns, "skip")
+    both = sorted(set(force) & set(skip), key=str)
+    if both:
+        raise DataError(f"treat_outliers: indicator(s) {both} are in both `force` and `skip`")
+
+    values = X.to_numpy().copy()
+    log_blocks: list[pd.DataFrame] = []  # one block per treated indicator, in column order
+    details = {}
+    for j, col in enumerate(X.columns):
+        s = X[col]
+        mask = s.notna().to_numpy()
+        v = s.to_numpy()[mask]
+        units = s.index[mask]
+        n = int(v.size)
+        sk0, ku0 = skewness(v), kurtosis(v)
+        failing0 = _fails(sk0, ku0, skew_thresh, kurt_thresh)
+        forced = col in force
+        rec = {"n": n, "skew_before": sk0, "kurt_before": ku0, "flagged_before": failing0,
+               "forced": forced, "n_winsorised": 0, "action": "none",
+               "skew_after": sk0, "kurt_after": ku0, "flagged_after": failing0}
+        if col in skip:
+            rec["action"] = "skipped"
+            rec["reason"] = "in skip list: left untouched"
+            details[col] = rec
+            continue
+        if not (failing0 or forced):
+            rec["reason"] = _stat_reason(n, sk0, ku0, skew_thresh, kurt_thresh,
+                                         n > 0 and np.ptp(v) == 0)
+            details[col] = rec
+            continue
+        if n < 3 or np.ptp(v) == 0:
+            rec["reason"] = "forced, but skew is undefined (n < 3 or constant): left untouched"
+            details[col] = rec
+            continue
+
+        w, side, changed = _winsorise(v, winmax, skew_thresh, kurt_thresh, forced)
+        sk1, ku1 = skewness(w), kurtosis(w)
+        failing1 = _fails(sk1, ku1, skew_thresh, kurt_thresh)
+        nwin = int(changed.sum())
+        why = "forced winsorisation" if forced and not failing0 else "flagged"
+        if failing1 and log_transform != "none":
+            new = _LOG_FUNCS[log_transform](v)
+            sk2, ku2 = skewness(new), kurtosis(new)
+            formula = _LOG_FORMULAS[log_transform]
+            # every point changes: log them as one block (a dict per point is slow at 10⁵ units)
+            log_blocks.append(pd.DataFrame({
+                "unit": units, "indicator": col, "old": v.astype(float), "new": new.astype(float),
+                "action": "log", "reason": f"{log_transform}: {formula} of original values"}))
+            values[mask, j] = new
+            rec.update(n_winsorised=nwin, action=log_transform, skew_after=sk2, kurt_after=ku2,
+                       flagged_after=_fails(sk2, ku2, skew_thresh, kurt_thresh),
+                       reason=(f"{why}; still failing after winsorising {nwin} point(s) "
+                               f"(winmax={winmax}); {log_transform} applied to original values"
+                               + ("; still flagged after transform"
+                                  if _fails(sk2, ku2, skew_thresh, kurt_thresh) else "")))
+        else:
+            log_rows = []
+            for idx in np.flatnonzero(changed):
+                log_rows.append({"unit": units[idx], "indicator": col, "old": float(v[idx]),
+                                 "new": float(w[idx]), "action": side[idx],
+                                 "reason": ("winsorised to next-highest value"
+                                            if side[idx] == "winhi"
+                                            else "winsorised to next-lowest value")})
+            if log_rows:
+                log_blocks.append(pd.DataFrame(log_rows))
+            values[mask, j] = w
+            if failing1:
+                reason = (f"{why}; still failing after winsorising {nwin} point(s) "
+                          "and log_transform='none': winsorised values kept")
+            else:
+                reason = f"{why}; winsorised {nwin} point(s)"
+            rec.update(n_winsorised=nwin, action="winsorise" if nwin else "none",
+                       skew_after=sk1, kurt_after=ku1, flagged_after=failing1, reason=reason)
+        details[col] = rec
+
+    out = pd.DataFrame(values, index=X.index, columns=X.columns)
+    # invariant: NaNs are passed through, no new NaN appears
+    if not np.array_equal(np.isnan(values), X.isna().to_numpy()):
+        raise RuntimeError("internal error in treat_outliers: the set of missing cells changed")
+    det = pd.DataFrame.from_dict(details, orient="index",
+                                 columns=["n", "skew_before", "kurt_before", "flagged_before",
+                                          "forced", "n_winsorised", "action", "skew_after",
+                                          "kurt_after", "flagged_after", "reason"])
+    det.index.name = "indicator"
+    det = det.astype({"n": int, "n_winsorised": int, "flagged_before": bool, "forced": bool,
+                      "flagged_after": bool, "skew_before": float, "kurt_before": float,
+                      "skew_after": float, "kurt_after": float})
+    params = {"winmax": winmax, "skew_thresh": skew_thresh, "kurt_thresh": kurt_thresh,
+              "log_transform": log_transform, "force": force, "skip": skip}
+    log = (pd.concat(log_blocks, ignore_index=True)[_TREAT_LOG_COLUMNS] if log_blocks
+           else pd.DataFrame(columns=_TREAT_LOG_COLUMNS))
+    return TreatResult(out, change_log(log, _TREAT_LOG_COLUMNS), det, params)

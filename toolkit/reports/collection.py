@@ -1,0 +1,258 @@
+"""The status of an annual round: ``collection.xlsx`` and ``collection.html`` (``collect``).
+
+One table per question the office asks: which files came in and what became of each (office,
+when, rows, units, years, problems with a link to them); which units were expected and which are
+missing, by region; which files disagree (conflicts), which rows came twice, which earlier values
+changed (revisions); and every problem, with the Excel cell to fix. The workbook is written with
+:func:`toolkit.reports.workbook.write_sheets` (the look of ``results.xlsx``), the page with
+:func:`toolkit.reports.page.document` (the look of the reports), in Chinese or English.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .page import document
+from .text import esc, region_name
+from .views import kpis, section, table_html
+from .workbook import problem_sheet, write_sheets
+
+SHEETS = {"files": ("文件", "Files"), "units": ("单位", "Units"), "missing": ("缺报（按地区）", "Missing by region"),
+          "conflicts": ("冲突", "Conflicts"), "duplicates": ("重复", "Duplicates"),
+          "revisions": ("修订", "Revisions"), "problems": ("校验问题", "Problems")}
+H = {"file": ("文件", "File"), "office": ("报送单位", "Office"), "received": ("收到时间（文件修改时间）", "Received (file time)"),
+     "rows": ("行数", "Rows"), "units": ("单位数", "Units"), "years": ("年份", "Years"),
+     "problems": ("问题数", "Problems"), "status": ("状态", "Status"), "remarks": ("说明", "Remarks"),
+     "link": ("问题清单", "Problem list"), "sha256": ("SHA-256", "SHA-256"), "unit_id": ("编号", "Unit id"),
+     "files": ("来源文件", "From file"), "missing_values": ("空缺指标数", "Empty indicator cells"),
+     "complete": ("数据完整", "Complete"), "expected": ("应报", "Expected"), "got": ("已收到", "Received"),
+     "missing": ("缺报", "Missing"), "missing_units": ("缺报单位", "Missing units"),
+     "year": ("年度", "Year"), "column": ("指标/列", "Column"), "file_a": ("文件 A", "File A"), "row_a": ("行 A", "Row A"),
+     "value_a": ("值 A", "Value A"), "file_b": ("文件 B", "File B"), "row_b": ("行 B", "Row B"),
+     "value_b": ("值 B", "Value B"), "kept_file": ("保留的文件", "Kept from"), "kept_row": ("保留的行", "Kept row"),
+     "row": ("重复的行", "Repeated row"), "old": ("原值", "Earlier value"), "new": ("新值", "New value"),
+     "old_file": ("原文件", "Earlier file"), "new_file": ("新文件", "New file"), "all": ("全部", "all")}
+FILE_STATUS = {"collected": ("已收集", "collected"), "invalid": ("有问题，未收集", "has problems: not collected"),
+               "copy": ("与 {other} 完全相同（重复发送），只读一次", "byte-identical to {other} (sent twice): read once"),
+               "replaced": ("已被更正文件 {other} 替代", "replaced by the correction {other}"),
+               "correction": ("更正文件：替代 {other} 的全部行", "correction: replaces every row of {other}")}
+UNIT_STATUS = {"received": ("已收到", "received"), "missing": ("缺报", "missing"),
+               "not_expected": ("不在名单中（已收集）", "not in the roster (collected)"),
+               "conflict": ("数据冲突，未合并", "conflict: not merged")}
+EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the roster {roster}"),
+            "none": ("没有名单，也没有往年数据：不判断缺报", "no roster and no earlier year: nobody is counted as missing"),
+            "previous": ("没有名单：应报单位为上一年度（{year}）已收集的单位", "no roster: the units collected for the previous "
+                                                                 "year ({year}) are expected")}
+
+
+def _h(key: str, lang: str) -> str:
+    return H[key][0 if lang == "zh" else 1]
+
+
+def _yes(value, lang: str) -> str:
+    if value is None or value != value:
+        return ""
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+def expected_text(rnd, lang: str) -> str:
+    """Where the list of expected units comes from, in words."""
+    i = 0 if lang == "zh" else 1
+    kind, _, year = rnd.expected_source.partition(":")
+    return EXPECTED[kind][i].format(roster=rnd.roster or "", year=year)
+
+
+def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The status of a round as tables (headers in ``lang``), keyed like :data:`SHEETS`.
+
+    Parameters
+    ----------
+    rnd : toolkit.data.round.Round
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    dict of str to DataFrame
+        ``files``, ``units``, ``missing``, ``conflicts``, ``duplicates``, ``revisions``, ``problems``.
+        ``files`` has a column ``_problem_row``: the position of each file's first problem in
+        ``problems`` (the workbook links to it; it is not written).
+    """
+    i = 0 if lang == "zh" else 1
+    fw = rnd.framework
+    problem_parts, first_row, n = [], {}, 0
+    for r in rnd.returns:
+        if r.problems:
+            from ..data.problems import ValidationError
+
+            first_row[r.name] = n
+            part = problem_sheet(ValidationError(r.problems, str(r.path)), lang)
+            problem_parts.append(part)
+            n += len(part)
+    problems = pd.concat(problem_parts, ignore_index=True) if problem_parts else \
+        pd.DataFrame({_h("remarks", lang): ["未发现问题" if lang == "zh" else "no problems found"]})
+    files = pd.DataFrame({
+        _h("file", lang): [r.name for r in rnd.returns], _h("office", lang): [r.office for r in rnd.returns],
+        _h("received", lang): [r.received for r in rnd.returns], _h("rows", lang): [r.rows for r in rnd.returns],
+        _h("units", lang): [len(r.units) for r in rnd.returns],
+        _h("years", lang): [", ".join(map(str, r.years)) for r in rnd.returns],
+        _h("problems", lang): [len(r.problems) for r in rnd.returns],
+        _h("status", lang): [FILE_STATUS[r.status][i].format(other=r.other) for r in rnd.returns],
+        _h("remarks", lang): ["；".join(m[i] for m in r.remarks) if lang == "zh" else "; ".join(m[i] for m in r.remarks)
+                              for r in rnd.returns],
+        _h("link", lang): [(f"{SHEETS['problems'][i]} ›" if r.name in first_row else "") for r in rnd.returns],
+        _h("sha256", lang): [r.sha256 for r in rnd.returns],
+        "_problem_row": [first_row.get(r.name) for r in rnd.returns],
+    })
+    u = rnd.units
+    labels = {c: fw.unit_column(c).label(lang) for c in u.columns if c not in
+              ("unit_id", "status", "files", "years", "missing_values", "complete")}
+    units = pd.DataFrame({_h("unit_id", lang): u["unit_id"]})
+    region = fw.region_column
+    for c, label in labels.items():
+        units[label] = [region_name(fw, v, lang) if c == region and v is not None else v for v in u[c]]
+    units[_h("status", lang)] = [UNIT_STATUS[s][i] for s in u["status"]]
+    units[_h("files", lang)] = u["files"].to_numpy()
+    units[_h("years", lang)] = u["years"].to_numpy()
+    units[_h("missing_values", lang)] = u["missing_values"].astype("Int64").to_numpy()
+    units[_h("complete", lang)] = [_yes(v, lang) for v in u["complete"]]
+    return {"files": files, "units": units, "missing": missing_by_region(rnd, lang),
+            "conflicts": _records(rnd.merged.conflicts, ["unit_id", "year", "column", "file_a", "row_a", "value_a",
+                                                         "file_b", "row_b", "value_b"], lang),
+            "duplicates": _records(rnd.merged.duplicates, ["unit_id", "year", "kept_file", "kept_row", "file", "row"],
+                                   lang),
+            "revisions": _records(rnd.revisions, ["unit_id", "year", "column", "old", "new", "old_file", "new_file"],
+                                  lang),
+            "problems": problems}
+
+
+def _records(records: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame([[rec[k] for k in keys] for rec in records], columns=[_h(k, lang) for k in keys])
+
+
+def missing_by_region(rnd, lang: str = "zh") -> pd.DataFrame:
+    """Expected, received and missing units per value of the framework's region column (Shandong: city)."""
+    u = rnd.units
+    region = rnd.framework.region_column
+    expected = u[u["status"] != "not_expected"]
+    keys = expected[region].fillna("") if region and region in u else pd.Series(_h("all", lang), index=expected.index)
+    rows = []
+    names = rnd.framework.name_column
+    for key, group in expected.groupby(keys, sort=True):
+        gone = group[group["status"] == "missing"]
+        listed = [f"{uid} {nm}".strip() if names and isinstance(nm, str) else str(uid)
+                  for uid, nm in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone), strict=True)]
+        rows.append([region_name(rnd.framework, key, lang) if region and key else key, len(group),
+                     int((group["status"] != "missing").sum()), len(gone), ", ".join(listed)])
+    head = rnd.framework.unit_column(region).label(lang) if region and region in u else _h("all", lang)
+    return pd.DataFrame(rows, columns=[head, _h("expected", lang), _h("got", lang), _h("missing", lang),
+                                       _h("missing_units", lang)])
+
+
+def write_status_workbook(tables: dict[str, pd.DataFrame], path: str | Path, lang: str = "zh") -> Path:
+    """``collection.xlsx``: one sheet per table of :func:`status_tables`; each file's problem count
+    links to its first row of the problem sheet."""
+    i = 0 if lang == "zh" else 1
+    files = tables["files"]
+    problems_title = SHEETS["problems"][i]
+    places = [None if pd.isna(p) else f"'{problems_title}'!A{int(p) + 2}" for p in files["_problem_row"]]
+    sheets = {}
+    for key, df in tables.items():
+        if key == "files":
+            sheets[SHEETS[key][i]] = (df.drop(columns="_problem_row"), {}, {_h("link", lang): places})
+        else:
+            sheets[SHEETS[key][i]] = (df, {})
+    return write_sheets(sheets, path)
+
+
+def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
+    """``collection.html``: the same tables on one self-contained page; each file's problem
+    count links to its problems further down."""
+    i = 0 if lang == "zh" else 1
+    files = tables["files"]
+    u = rnd.units
+    n_missing = int((u["status"] == "missing").sum())
+    cells = [(("文件" if i == 0 else "files"), len(rnd.returns), ""),
+             (("已收集" if i == 0 else "collected"), sum(r.status in ("collected", "correction") and r.valid
+                                                      for r in rnd.returns), ""),
+             (("有问题" if i == 0 else "with problems"), sum(bool(r.problems) for r in rnd.returns), ""),
+             (("已收到单位" if i == 0 else "units received"), int(u["status"].isin(["received", "not_expected"]).sum()), ""),
+             (("缺报单位" if i == 0 else "units missing"), n_missing, ""),
+             (("冲突单位" if i == 0 else "units in conflict"), len(rnd.merged.withheld), "")]
+    body = [f"<h1>{esc('年度数据收集情况' if i == 0 else 'Collection status of the round')}</h1>",
+            f'<p class="sub">{esc(str(rnd.folder))} → {esc(str(rnd.out))}</p>',
+            f'<p class="note">{esc(expected_text(rnd, lang))}</p>', kpis(cells)]
+    shown = files.drop(columns=["_problem_row", _h("link", lang), _h("sha256", lang)])
+    col = list(shown.columns).index(_h("problems", lang))
+    rows = shown.to_numpy(dtype=object).tolist()
+    for row, r in zip(rows, rnd.returns, strict=True):
+        if r.problems:
+            row[col] = ("html", f'<a href="#problems-{esc(_anchor(r.name))}">{len(r.problems)}</a>')
+    body.append(section(SHEETS["files"][i], table_html(list(shown.columns), rows, num_cols=[3, 4, 6]), keep=False))
+    order = ["missing", "conflicts", "duplicates", "revisions", "units"]
+    for key in order:
+        df = tables[key]
+        if df.empty:
+            continue
+        body.append(section(SHEETS[key][i], table_html(list(df.columns), df.astype(object).where(df.notna(), "")
+                                                         .to_numpy().tolist()), keep=False))
+    parts = []
+    for r in rnd.returns:
+        if not r.problems:
+            continue
+        err_table = tables["problems"]
+        mine = err_table[err_table.iloc[:, 0] == r.name].drop(columns=err_table.columns[0])
+        parts.append(f'<div id="problems-{esc(_anchor(r.name))}"><h3>{esc(r.name)}</h3>'
+                     + table_html(list(mine.columns), mine.astype(object).where(mine.notna(), "").to_numpy().tolist())
+                     + "</div>")
+    if parts:
+        body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
+    title = "年度数据收集情况" if i == 0 else "Collection status"
+    return document(title, "".join(body), lang)
+
+
+def _anchor(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
+def summary_lines(rnd, lang: str = "zh") -> tuple[list[str], list[str]]:
+    """What ``collect`` prints: (lines for the screen, lines for the error stream: files with
+    problems and every conflict, each naming both files, rows and values)."""
+    zh = lang == "zh"
+    count = {k: sum(r.status == k for r in rnd.returns) for k in FILE_STATUS}
+    u = rnd.units["status"]
+    received = int(u.isin(["received", "not_expected"]).sum())
+    out = [(f"{len(rnd.returns)} 个文件：{count['collected'] + count['correction']} 个已收集（其中更正 {count['correction']} 个），"
+            f"{count['invalid']} 个有问题，{count['replaced']} 个已被更正替代，{count['copy']} 个重复发送"
+            if zh else
+            f"{len(rnd.returns)} files: {count['collected'] + count['correction']} collected ({count['correction']} "
+            f"corrections), {count['invalid']} with problems, {count['replaced']} replaced by a correction, "
+            f"{count['copy']} sent twice"),
+           (f"单位：{received} 个已收到，{int((u == 'missing').sum())} 个缺报，{len(rnd.merged.withheld)} 个数据冲突未合并，"
+            f"{int((u == 'not_expected').sum())} 个不在名单中；修订往年数值 {len(rnd.revisions)} 处"
+            if zh else
+            f"units: {received} received, {int((u == 'missing').sum())} missing, {len(rnd.merged.withheld)} in conflict "
+            f"(not merged), {int((u == 'not_expected').sum())} not in the roster; {len(rnd.revisions)} earlier values "
+            "revised"),
+           expected_text(rnd, lang)]
+    missing = missing_by_region(rnd, lang)
+    for row in missing[missing.iloc[:, 3] > 0].itertuples(index=False):
+        out.append(f"  {'缺报' if zh else 'missing'} {row[0]}: {row[4]}")
+    out.append(f"数据：{rnd.out / 'collected.parquet'}（{len(rnd.table)} 行）；收集情况：{rnd.out / 'collection.html'}、"
+                f"{rnd.out / 'collection.xlsx'}" if zh else
+                f"data: {rnd.out / 'collected.parquet'} ({len(rnd.table)} rows); status: {rnd.out / 'collection.html'}, "
+                f"{rnd.out / 'collection.xlsx'}")
+    err = []
+    for r in rnd.returns:
+        if r.problems:
+            err.append(f"{r.name}：{len(r.problems)} 个问题，未收集" if zh else
+                       f"{r.name}: {len(r.problems)} problem{'s' if len(r.problems) != 1 else ''}, not collected")
+    for c in rnd.merged.conflicts:
+        err.append(f"冲突：单位 {c['unit_id']} {c['year']} 年 {c['column']}：{c['file_a']} 第 {c['row_a']} 行为 {c['value_a']}，"
+                    f"{c['file_b']} 第 {c['row_b']} 行为 {c['value_b']}；该单位未合并" if zh else
+                    f"conflict: unit {c['unit_id']} {c['year']} {c['column']}: {c['file_a']} row {c['row_a']} has "
+                    f"{c['value_a']}, {c['file_b']} row {c['row_b']} has {c['value_b']}; the unit was not merged")
+    return out, err
