@@ -14,10 +14,11 @@ printed with ``Page.printToPDF`` using the page's own CSS page size (the A4 prin
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
-import subprocess
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -61,16 +62,23 @@ class Browser:
         self._stderr = tempfile.TemporaryFile()
         to_child, self._out = os.pipe()  # we write commands, Chromium reads them on fd 3
         self._in, from_child = os.pipe()  # Chromium writes replies on fd 4, we read them
-        # the shell puts the two pipe ends on descriptors 3 and 4 and replaces itself by Chromium
-        argv = ["/bin/sh", "-c", f'exec "$@" 3<&{to_child} 4>&{from_child}', "sh",
-                exe, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
+        # the child's ends go onto descriptors 3 and 4 (posix_spawn: no shell, no preexec hook);
+        # copied above 9 first, so that dup2 never meets a descriptor already in place
+        low = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_child, from_child)]
+        for fd in (to_child, from_child):
+            os.close(fd)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        argv = [exe, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
                 "--run-all-compositor-stages-before-draw", "about:blank"]
         try:
-            self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=self._stderr, pass_fds=(to_child, from_child))
+            self._pid = os.posix_spawn(exe, argv, os.environ, file_actions=[
+                (os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+                (os.POSIX_SPAWN_DUP2, self._stderr.fileno(), 2),
+                (os.POSIX_SPAWN_DUP2, low[0], 3), (os.POSIX_SPAWN_DUP2, low[1], 4)])
         finally:
-            os.close(to_child)
-            os.close(from_child)
+            for fd in (*low, devnull):
+                os.close(fd)
+        self._code: int | None = None
         self._buf = b""
         self._next_id = 0
         self._events: list[dict] = []
@@ -131,7 +139,9 @@ class Browser:
             session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
             self.send("Page.enable", session=session)
             self._events.clear()
-            self.send("Page.navigate", {"url": url}, session=session)
+            nav = self.send("Page.navigate", {"url": url}, session=session)
+            if nav.get("errorText"):  # e.g. net::ERR_FILE_NOT_FOUND: never print Chromium's error page
+                raise BrowserError(f"Chromium could not open {html}: {nav['errorText']}")
             self._wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
                        f"the load of {Path(html).name}")
             self.send("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
@@ -144,20 +154,25 @@ class Browser:
 
     def alive(self) -> bool:
         """Whether Chromium is still running."""
-        return self._proc.poll() is None
+        if self._code is None:
+            pid, status = os.waitpid(self._pid, os.WNOHANG)
+            if pid:
+                self._code = os.waitstatus_to_exitcode(status)
+        return self._code is None
 
     def close(self) -> None:
         """Ask Chromium to quit; kill it if it has not within a few seconds."""
-        if self._proc.poll() is None:
+        if self.alive():
             try:
                 self.send("Browser.close")
             except (BrowserError, OSError):
                 pass
-            try:
-                self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            deadline = time.monotonic() + 5
+            while self.alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if self.alive():
+                os.kill(self._pid, signal.SIGKILL)
+                self._code = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
         for fd in (self._out, self._in):
             try:
                 os.close(fd)
