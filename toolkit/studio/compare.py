@@ -314,10 +314,11 @@ def write_compare(data, specs, out, *, year: int | None = None, uspec=None, quot
     with protected_inputs(*paths):  # the specifications are never written over
         # checked before the folder is made and anything computed
         check_targets(files=[out / "compare.html", out / "selection.html"])
-        return _write_compare(data, specs, out, year=year, uspec=uspec, quota=quota, by=by, n=n, seed=seed)
+        return _write_compare(data, specs, out, year=year, uspec=uspec, quota=quota, by=by, n=n, seed=seed,
+                              lang=lang)
 
 
-def _write_compare(data, specs, out: Path, *, year, uspec, quota, by, n, seed) -> list[Path]:
+def _write_compare(data, specs, out: Path, *, year, uspec, quota, by, n, seed, lang) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     c = compare_specs(data, specs, year=year)
     pages = {out / "compare.html": compare_html(c, lang)}
