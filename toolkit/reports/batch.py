@@ -78,7 +78,7 @@ def _digest(*parts) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _versions() -> dict:
+def package_versions() -> dict:
     """The versions the manifest records (read once per process: reading package metadata is slow)."""
     import importlib.metadata as md
 
@@ -237,7 +237,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
                        "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
                        "synthetic": bundle.synthetic},
-            "spec": spec.to_dict(), "versions": dict(_versions()), "bundle_digest": bdigest,
+            "spec": spec.to_dict(), "versions": dict(package_versions()), "bundle_digest": bdigest,
             "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
                         "n_uncertainty": n_uncertainty, "seed": seed},
             "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
