@@ -150,7 +150,7 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
         grouped = pd.DataFrame(values[:, cols]).groupby(codes, sort=True)
         gstat = (grouped.mean() if stat == "mean" else grouped.median()).reindex(range(len(uniques))).to_numpy()
         gcount = grouped.count().reindex(range(len(uniques)), fill_value=0).to_numpy()
-        unit_of = X.index.tolist()  # index labels, materialised once (indexing a MultiIndex per cell is slow)
+        unit_of = X.index.to_numpy()  # index labels, materialised once (and cached by the index)
         for jj, j in enumerate(cols):
             col, rows = X.columns[j], np.flatnonzero(miss[:, j])
             c = codes[rows]
@@ -168,7 +168,7 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
                 reasons[fallback] = [f"fallback: group {uniques[k]!r} has no observed value for {col!r}; "
                                      f"used column {stat} of {n_all} observed values" for k in c[fallback]]
             values[rows, j] = new
-            blocks.append(pd.DataFrame({"unit": [unit_of[i] for i in rows], "indicator": col, "old": np.nan,
+            blocks.append(pd.DataFrame({"unit": unit_of[rows], "indicator": col, "old": np.nan,
                                         "new": new, "method": used, "reason": reasons},
                                        columns=IMPUTE_LOG_COLUMNS))
     out = pd.DataFrame(values, index=X.index, columns=X.columns)

@@ -385,6 +385,7 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
     values = X.to_numpy(dtype=float, copy=True)
     observed = ~np.isnan(values)
     ns, sks, kus = column_skew_kurt(values)  # every column's statistics in one pass
+    labels = None  # the row labels as one array, made once (a MultiIndex materialises its tuples)
     log_blocks: list[pd.DataFrame] = []  # one block per treated indicator, in column order
     details = {}
     for j, col in enumerate(X.columns):
@@ -411,7 +412,9 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
             details[col] = rec
             continue
 
-        units = X.index[mask]
+        if labels is None:
+            labels = X.index.to_numpy()
+        units = labels[mask]
         w, side, changed = _winsorise(v, winmax, skew_thresh, kurt_thresh, forced)
         sk1, ku1 = _skew_kurt_1d(w)
         failing1 = _fails(sk1, ku1, skew_thresh, kurt_thresh)
