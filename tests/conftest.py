@@ -32,18 +32,6 @@ SHARED_DATA_MISSING = (f"{SHARED_DATA} not found: the public data sets (../share
                        "sit beside the repository; put them there or set TOOLKIT_SHARED_DATA to their folder")
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (``make test`` runs ``--dist loadgroup``), the tests of one file run on
-    one worker, in order, so a module's fixtures are built once and a notebook's cells share
-    their kernel; a file that sets ``SPREAD_OVER_WORKERS = True`` (independent, long tests, as
-    tests/test_faults.py) has its tests spread over the workers one by one."""
-    for item in items:
-        module = getattr(item, "module", None)
-        if getattr(module, "SPREAD_OVER_WORKERS", False) or item.get_closest_marker("xdist_group"):
-            continue
-        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 @pytest.fixture(scope="session")
 def fw():
     return load_framework()

@@ -31,7 +31,6 @@ from .conftest import ROOT
 from .forked_cli import ForkedCli
 
 TRIALS = 20
-SPREAD_OVER_WORKERS = True  # independent tests, a few long: spread one by one over xdist's workers (conftest.py)
 SPEC = ROOT / "configs" / "default.yaml"
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
