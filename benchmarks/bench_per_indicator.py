@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import toolkit
-from toolkit.index.build import index_leaves
+from toolkit.framework.tree import index_leaves
 from toolkit.robustness import uncertainty
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -64,7 +64,7 @@ nb.data_notice(data)
 # variation on the treated raw data, since it needs a ratio scale.
 
 # %%
-methods = ["equal", "entropy", "critic", "cv", "std", "pca"]
+methods = ["equal", *toolkit.methods.methods_of("weighting", kind="objective")]  # the registry's objective methods
 variants = {m: var.with_choice(spec, "weights", "dimension", {"method": m}) for m in methods}
 results = var.build_variants(data, variants)
 W = var.weight_table(results, level="dimension")

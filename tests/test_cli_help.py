@@ -30,7 +30,7 @@ def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPar
 def test_every_command_and_option_has_help_in_both_languages_with_examples(lang):
     parser = build_parser(lang)
     commands = _commands(parser)
-    assert {"template", "demo", "validate", "prepare", "index", "reports", "framework"} <= set(commands)
+    assert {"template", "demo", "validate", "prepare", "index", "reports", "framework", "collect"} <= set(commands)
     for name, sub in commands.items():
         text = sub.format_help()
         examples = [line.strip() for line in text.splitlines() if line.strip().startswith("python -m toolkit ")]
@@ -76,7 +76,7 @@ def test_no_command_prints_the_office_recipe(lang, capsys):
     out = capsys.readouterr().out
     commands = [line.strip() for line in out.splitlines() if line.strip().startswith("python -m toolkit ")]
     assert commands == [cmd for cmd, _, _ in RECIPE]
-    assert [c.split()[3] for c in commands] == ["template", "validate", "prepare", "index", "reports"]
+    assert [c.split()[3] for c in commands] == ["template", "validate", "prepare", "index", "reports", "collect"]
     assert ("五条命令" if lang == "zh" else "five commands") in out
 
 

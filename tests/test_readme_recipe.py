@@ -1,5 +1,6 @@
 """The README's office recipe works as written: its five commands, run in an empty folder on a return
-filled in from the template, each exit 0 and leave the reports behind.
+filled in from the template, each exit 0 and leave the reports behind; the sixth collects two filled-in
+templates from a folder into one dataset.
 
 The commands are parsed out of the README's recipe code block, so the test runs exactly what a newcomer
 copies; the return is the template filled in programmatically with rows of the bundled (synthetic) demo
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
 
 from toolkit.cli_text import RECIPE
@@ -36,7 +38,7 @@ def recipe_commands(text: str) -> list[list[str]]:
 def test_readme_recipe_is_the_one_the_command_line_prints():
     commands = recipe_commands(README.read_text("utf-8"))
     assert [" ".join(c) for c in commands] == [cmd for cmd, _, _ in RECIPE]
-    assert [c[3] for c in commands] == ["template", "validate", "prepare", "index", "reports"]
+    assert [c[3] for c in commands] == ["template", "validate", "prepare", "index", "reports", "collect"]
 
 
 def test_readme_points_to_nothing_outside_the_repository():
@@ -48,10 +50,10 @@ def test_readme_points_to_nothing_outside_the_repository():
     assert len(text.split()) < 1000  # five minutes of reading
 
 
-def _fill_template(template: Path, target: Path, demo_rows, n_units: int) -> int:
-    """Type the first ``n_units`` demo brains (both years) into the template, as an office would."""
+def _fill_template(template: Path, target: Path, demo_rows, n_units: int, skip: int = 0) -> int:
+    """Type ``n_units`` demo brains (both years, after the first ``skip``) into the template, as an office would."""
     header, rows = demo_rows
-    units = list(dict.fromkeys(r[0] for r in rows))[:n_units]
+    units = list(dict.fromkeys(r[0] for r in rows))[skip:skip + n_units]
     wb = openpyxl.load_workbook(template)
     ws = wb["填报表 Data"]
     assert [c.value for c in ws[1]] == header  # the template's header is the demo file's
@@ -94,3 +96,13 @@ def test_readme_office_recipe_runs_on_a_filled_template(tmp_path, demo_rows):
     pages = sorted(run_dir.glob("unit-*.html"))
     assert len(pages) == 16
     assert "生成 16 份" in out and "0 份失败" in out
+    # 6. an office that receives many returns: two offices' templates, filled in, in my_office/returns
+    (tmp_path / "my_office" / "returns").mkdir()
+    first = _fill_template(template, tmp_path / "my_office" / "returns" / "office_a.xlsx", demo_rows, n_units=10)
+    second = _fill_template(template, tmp_path / "my_office" / "returns" / "office_b.xlsx", demo_rows, n_units=6,
+                            skip=10)
+    out = run(commands[5]).stdout  # collect
+    assert "2 个文件：2 个已收集" in out
+    collected = tmp_path / "my_office" / "collected"
+    assert (collected / "collection.xlsx").exists() and (collected / "collection.html").exists()
+    assert pq.ParquetFile(collected / "collected.parquet").metadata.num_rows == first + second == 32

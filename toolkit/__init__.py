@@ -21,8 +21,8 @@ from .errors import DataError, FrameworkError, SpecError, ToolkitError  # noqa: 
 from .lazy import lazy_attributes  # noqa: E402
 
 _NAMES = {
-    "Framework": "framework.model", "available_frameworks": "framework.model",
-    "load_framework": "framework.model",
+    "Framework": "framework.model", "available_frameworks": "framework.loader",
+    "load_framework": "framework.loader",
     "IndicatorData": "data.read", "read_indicators": "data.read",
     "Problem": "data.problems", "ValidationError": "data.problems",
     "IndexSpec": "index.spec", "load_spec": "index.spec",

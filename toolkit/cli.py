@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .cli_help import detect_lang, localise
 from .cli_table import format_table
-from .cli_text import PROBLEM_COLUMNS, codebook, message, recipe
+from .cli_text import PROBLEM_COLUMNS, codebook, message, methods_table, recipe
 from .data.problems import ValidationError
 from .errors import ToolkitError, UsageError, message_in
 
@@ -44,6 +44,14 @@ def _print_report(err: ValidationError, lang: str) -> None:
     print(format_table(shown.rename(columns=PROBLEM_COLUMNS[lang]), max_width=200), file=sys.stderr)
     if len(table) > len(shown):
         print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
+
+
+def _print_notes(notes, lang: str) -> None:
+    """The reader's notes (what was read other than as typed, hidden sheets not read), each in
+    ``lang`` when it holds both languages (``zh | en``)."""
+    for n in notes:
+        zh, sep, en = str(n).partition(" | ")
+        print(f"  {'注' if lang == 'zh' else 'note'}: {(en if lang == 'en' else zh) if sep else n}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,6 +170,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         p.add_argument("file")
         p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
         p.add_argument("--framework", default=None)
+        p.add_argument("--wide", default=None, metavar="PATTERN",
+                       help="a wide file, one column per indicator and year, named like {code}_{year}")
         if name == "prepare":
             p.add_argument("--out", default="data/processed")
         else:
@@ -214,9 +224,23 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
+    p = sub.add_parser("methods", help="list the methods of every step (from the methods registry)")
+    p.add_argument("--step", default=None, choices=["denomination", "imputation", "panel", "screening", "outliers",
+                                                    "normalisation", "weighting", "combination", "aggregation"])
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     p = sub.add_parser("framework", help="print the codebook")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
+
+    p = sub.add_parser("coinr", help="COINr coins in and out")  # toolkit.framework.coinr
+    p.add_argument("action", choices=["import", "export"])
+    p.add_argument("tables", nargs="*", metavar="iData.csv iMeta.csv")
+    p.add_argument("--out", required=True)
+    p.add_argument("--framework", default=None)
+    p.add_argument("--data", default=None)
+    p.add_argument("--id", default="coinr_import")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     return localise(parser, lang)
 
@@ -247,25 +271,29 @@ def _run(args) -> int:
         if args.out and Path(args.out).suffix.lower() != ".xlsx":
             print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
             return 2
-        data = read_indicators(args.file, _framework(args.framework))
+        data = read_indicators(args.file, _framework(args.framework), wide=args.wide)
         if args.out:
             from .reports.workbook import write_problems
 
             write_problems(ValidationError([], args.file), args.out, args.lang)
         years = ", ".join(str(y) for y in data.years)
         print(message("valid", args.lang, file=args.file, rows=len(data.table), years=years))
+        _print_notes(data.notes, args.lang)
     elif args.command == "prepare":
         from .data.prepare import prepare
         from .files import output_lock
 
         with output_lock(args.out):  # a second run into the same folder stops with a message
-            written = prepare(args.file, args.out, _framework(args.framework))
+            written = prepare(args.file, args.out, _framework(args.framework), wide=args.wide)
         for path in written.values():
             print(path)
         import pyarrow.parquet as pq
 
         rows = pq.ParquetFile(written["parquet"]).metadata.num_rows
         print(message("prepared", args.lang, out=args.out, rows=rows, parquet=written["parquet"]))
+        import json
+
+        _print_notes(json.loads(Path(written["meta"]).read_text("utf-8")).get("notes", ()), args.lang)
     elif args.command == "collect":
         from .data.round import collect
         from .reports.collection import summary_lines
@@ -278,8 +306,8 @@ def _run(args) -> int:
         return rnd.exit_code
     elif args.command == "index":
         from .index.build import build_index
-        from .index.export import write_results
         from .index.spec import load_spec
+        from .reports.workbook import write_results_with_workbook
 
         spec = load_spec(args.spec, _framework(args.framework))
         data = _load_data(args.file, spec.framework)
@@ -290,7 +318,7 @@ def _run(args) -> int:
         # the spec's name is slugged and kept inside data/processed
         out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__{spec.name}")
         with output_lock(out):
-            write_results(result, out, lang=args.lang)
+            write_results_with_workbook(result, out, lang=args.lang)
         for y in result.years:
             top = result.summary(y).head(5)
             units = ", ".join(f"{i} ({v:.4g})" for i, v in top[result.framework.root.code].items())
@@ -323,12 +351,37 @@ def _run(args) -> int:
         if summary.failed:
             print(message("rerun_failed", args.lang), file=sys.stderr)
         return summary.exit_code
+    elif args.command == "methods":
+        print(format_table(methods_table(args.lang, args.step)))
     elif args.command == "framework":
         fw = _framework(args.framework)
-        from .framework.model import load_framework
+        from .framework.loader import load_framework
 
         fw = fw or load_framework()
         print(format_table(codebook(fw, args.lang)))
+    elif args.command == "coinr":
+        return _coinr(args)
+    return 0
+
+
+def _coinr(args) -> int:
+    """``coinr import iData.csv iMeta.csv --out DIR`` / ``coinr export --framework F [--data D] --out DIR``."""
+    from .framework.coinr import coinr_export, coinr_import
+
+    if args.action == "import":
+        if len(args.tables) != 2:
+            print("error: coinr import needs two files: iData.csv iMeta.csv", file=sys.stderr)
+            return 2
+        r = coinr_import(args.tables[0], args.tables[1], args.out, fid=args.id)
+        for path in r.paths.values():
+            print(path)
+        return 0
+    fw = _framework(args.framework)
+    data = _load_data(args.data, fw) if args.data else None
+    coinr_export(fw or "shandong_industrial_brain", data, args.out)
+    print(Path(args.out) / "iMeta.csv")
+    if data is not None:
+        print(Path(args.out) / "iData.csv")
     return 0
 
 
@@ -345,7 +398,7 @@ def _load_data(path: str, framework=None):
 def _framework(source):
     if source is None:
         return None
-    from .framework.model import load_framework
+    from .framework.loader import load_framework
 
     return load_framework(Path(source) if Path(source).suffix else source)
 

@@ -7,12 +7,13 @@ keeps the help written beside it in ``cli.py``.
 
 from __future__ import annotations
 
-__all__ = ["COMMANDS", "LANGS", "MESSAGES", "OPTIONS", "RECIPE", "codebook", "message", "recipe"]
+__all__ = ["COMMANDS", "LANGS", "MESSAGES", "OPTIONS", "RECIPE", "codebook", "message", "methods_table", "recipe"]
 
 LANGS = ("zh", "en")
 
 # ------------------------------------------------------------------ the office recipe
-#: the five commands an office runs on its own file (the README shows the same recipe)
+#: the five commands an office runs on its own file, and the sixth for an office that receives many
+#: (the README shows the same recipe)
 RECIPE = [
     ("python -m toolkit template --out my_office",
      "写出空白填报表 my_office/indicator_return_template.xlsx",
@@ -29,11 +30,15 @@ RECIPE = [
     ("python -m toolkit reports --data my_office/processed/return.parquet --out my_office/reports",
      "每个产业大脑一份 HTML 报告，打开 my_office/reports/…/index.html",
      "one HTML report per brain: open my_office/reports/…/index.html"),
+    ("python -m toolkit collect my_office/returns --out my_office/collected",
+     "收到多份填报表时：放进 my_office/returns，合并为一份数据，并列出谁没有报送（collection.html）",
+     "many returns: put them in my_office/returns; one dataset, and who is missing (collection.html)"),
 ]
 
 _RECIPE_HEAD = {
-    "zh": "产业大脑评价工具包 {version}\n\n用自己的填报表，五条命令得到报告：\n",
-    "en": "Industrial Brain evaluation toolkit {version}\n\nYour own return to reports, in five commands:\n",
+    "zh": "产业大脑评价工具包 {version}\n\n用自己的填报表，五条命令得到报告（收到多份填报表时，第六条命令先把它们合并）：\n",
+    "en": ("Industrial Brain evaluation toolkit {version}\n\nYour own return to reports, in five commands (a sixth "
+           "for an office that receives many returns):\n"),
 }
 _RECIPE_FOOT = {
     "zh": ("\n每条命令的说明和示例：python -m toolkit 命令 --help"
@@ -58,7 +63,7 @@ def recipe(lang: str, version: str = "") -> str:
     Returns
     -------
     str
-        The five commands, each with a numbered comment, between a heading and pointers to more help.
+        The six commands, each with a numbered comment, between a heading and pointers to more help.
 
     Examples
     --------
@@ -66,7 +71,7 @@ def recipe(lang: str, version: str = "") -> str:
     >>> text.splitlines()[0]
     'Industrial Brain evaluation toolkit 0.1.0'
     >>> sum(line.lstrip().startswith("python -m toolkit ") for line in text.splitlines())
-    5
+    6
     """
     _check(lang)
     lines = [_RECIPE_HEAD[lang].format(version=version).rstrip()]
@@ -198,6 +203,34 @@ COMMANDS: dict[str, dict] = {
         "examples": [("python -m toolkit framework", "中文", "in Chinese"),
                      ("python -m toolkit framework --lang en", "英文", "in English")],
     },
+    "coinr": {
+        "help": ("COINr 硬币（iData/iMeta）与指标体系、方案、数据互相转换", "convert a COINr coin (iData/iMeta) to a "
+                 "framework, a spec and data, and back"),
+        "description": (
+            "import：把 COINr 的 iData.csv 和 iMeta.csv 转换为指标体系文件、指数方案（COINr 默认流程）和长表数据，"
+            "一并写入 --out 文件夹；export：把指标体系（和数据）写回 COINr 的 iMeta.csv（和 iData.csv）。",
+            "import: turn COINr's iData.csv and iMeta.csv into a framework file, an index specification "
+            "(COINr's default pipeline) and long data, written together into --out; export: write a "
+            "framework (and data) back as COINr's iMeta.csv (and iData.csv)."),
+        "examples": [
+            ("python -m toolkit coinr import iData.csv iMeta.csv --out my_coin", "导入 COINr 硬币",
+             "import a COINr coin"),
+            ("python -m toolkit coinr export --framework my_coin/framework.yaml --data my_coin/data.csv --out back",
+             "导出为 COINr 表格", "export as COINr tables"),
+        ],
+    },
+    "methods": {
+        "help": ("列出每一步可选的方法（来自方法注册表）", "list the methods of every step (from the methods registry)"),
+        "description": (
+            "列出指数方案每一步可选的方法：名称、中文名和一句话说明。表格由方法注册表生成，"
+            "在笔记本中用 toolkit.methods.register 注册的方法也在其中。",
+            "List the methods a specification may choose at every step: name, label and one line on what "
+            "each does. The table is generated from the methods registry, so a method registered with "
+            "toolkit.methods.register appears too."),
+        "examples": [("python -m toolkit methods", "全部步骤", "every step"),
+                     ("python -m toolkit methods --step weighting --lang en", "赋权方法（英文）",
+                      "the weighting methods, in English")],
+    },
     "compare": {
         "help": ("把几个指数方案下的排名放在一起比较（HTML）", "set the ranks under several specifications side by side (HTML)"),
         "description": (
@@ -221,6 +254,16 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     "framework": ("指标体系：名称或 YAML 文件（默认：山东产业大脑指标体系）",
                   "framework: a name or a YAML file (default: the Shandong Industrial Brain framework)"),
     "file": ("填报表文件（.csv 或 .xlsx）", "the return (.csv or .xlsx)"),
+    ("coinr", "action"): ("import（COINr → 本工具）或 export（本工具 → COINr）", "import (COINr → toolkit) or "
+                          "export (toolkit → COINr)"),
+    ("coinr", "tables"): ("import 时：iData.csv 和 iMeta.csv", "for import: iData.csv and iMeta.csv"),
+    ("coinr", "out"): ("写入的文件夹", "folder to write into"),
+    ("coinr", "data"): ("export 时：数据文件（.csv、.xlsx 或 prepare 的 .parquet）", "for export: the data "
+                        "(.csv, .xlsx or prepare's .parquet)"),
+    ("coinr", "id"): ("import 时：指标体系的 id（默认 coinr_import）", "for import: the framework's id (default "
+                      "coinr_import)"),
+    "wide": ("宽表：每个指标每年一列，列名模式如 {code}_{year}", "a wide file, one column per indicator and year, "
+             "named like {code}_{year}"),
     "spec": ("指数方案（YAML，默认：configs/default.yaml）", "index specification (YAML; default: configs/default.yaml)"),
     "pdf": ("每份 HTML 报告旁边另存一份 PDF", "also write a PDF beside each HTML report"),
     ("template", "out"): ("写入的文件夹（默认：当前文件夹）", "folder to write into (default: the current folder)"),
@@ -268,6 +311,8 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
                         "quota per group: a group column the framework declares (Shandong: industry, city …)"),
     ("compare", "framework"): ("框架名称或 YAML 文件（默认：第一个方案所用的框架）",
                                "framework name or YAML file (default: the first spec's)"),
+    ("methods", "step"): ("只列这一步：imputation、normalisation、weighting、aggregation 等",
+                          "only this step: imputation, normalisation, weighting, aggregation …"),
     ("compare", "n"): ("入选概率页面的重复次数（默认 512）", "replications for the selection page (default 512)"),
 }
 
@@ -345,6 +390,41 @@ def codebook(framework, lang: str):
     table["type"] = [_TYPES.get(t, (t, t))[i] for t in table["type"]]
     table["direction"] = [_DIRECTIONS.get(d, (d, d))[i] for d in table["direction"]]
     return table.rename(columns=FRAMEWORK_COLUMNS[lang])
+
+
+METHOD_COLUMNS = {"zh": {"step": "步骤", "method": "方法", "label": "名称", "does": "说明"},
+                  "en": {"step": "step", "method": "method", "label": "name", "does": "what it does"}}
+
+
+def methods_table(lang: str, step: str | None = None):
+    """The table the ``methods`` command prints, generated from the methods registry
+    (:func:`toolkit.methods.registry.table`), in ``lang``.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+    step : str, optional
+        Only this step (a registry's step, or ``imputation``/``normalisation``/``weighting``/
+        ``aggregation``).
+
+    Returns
+    -------
+    DataFrame
+        Columns step, method, label, what it does (headings in ``lang``).
+
+    Examples
+    --------
+    >>> t = methods_table("zh", "weighting")
+    >>> t.set_index("方法").loc["entropy", "名称"]
+    '熵权法'
+    """
+    from .methods.registry import registry_of, table
+
+    _check(lang)
+    rows = table(lang)
+    if step is not None:
+        rows = rows[rows["step"] == registry_of(step).step]
+    return rows[["step", "method", "label", "does"]].rename(columns=METHOD_COLUMNS[lang]).reset_index(drop=True)
 
 
 def message(key: str, lang: str, **fields) -> str:

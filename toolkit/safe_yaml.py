@@ -221,6 +221,18 @@ def load_checked_yaml(text: str, path, what: str, error: type[Exception]):
         loader.dispose()
 
 
+def empty_message(path, what: str) -> str:
+    """The error for a YAML file that holds nothing: empty, blank, comments only, ``---`` only.
+
+    Examples
+    --------
+    >>> empty_message("my.yaml", "specification")
+    'my.yaml: the specification file is empty (no settings: blank, only comments or only ---); refused rather than run with the built-in defaults. Write its settings, or leave the option out to use the defaults'
+    """
+    return (f"{path}: the {what} file is empty (no settings: blank, only comments or only ---); refused rather "
+            "than run with the built-in defaults. Write its settings, or leave the option out to use the defaults")
+
+
 def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> dict:
     """Read a YAML file that must hold a mapping; any problem raises ``error`` naming the file.
 
@@ -253,10 +265,14 @@ def read_yaml_mapping(path: str | Path, what: str, error: type[Exception]) -> di
         raise error(f"{path}: cannot read the {what} file ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
         raise error(f"{path}: the {what} file is neither UTF-8 nor GBK/GB18030 text") from exc
+    if not text.strip():  # blank (tabs included, which YAML would call a syntax error)
+        raise error(empty_message(path, what))
     try:
-        doc = load_checked_yaml(text, path, what, error) or {}
+        doc = load_checked_yaml(text, path, what, error)
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc
+    if doc is None:  # never the built-in defaults in its place: the user meant this file to say something
+        raise error(empty_message(path, what))
     if not isinstance(doc, dict):
         raise error(f"{path}: a {what} must be a mapping")
     return doc

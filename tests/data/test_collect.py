@@ -5,6 +5,7 @@ file, conflict, copy, correction and missing office, and no input may change (by
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from toolkit.cli import main
 from toolkit.data.collect import correction_base
 from toolkit.data.round import collect
 from toolkit.errors import UsageError
+from toolkit.publish.guard import InputClash
 
 from .round_corpus import DEMO_CSV, SILENT, _csv, demo, make_round, write_roster
 
@@ -123,6 +125,7 @@ def test_the_missing_offices_are_listed_by_city(round_run):
     assert set(complete["Complete"]) <= {"yes", "no"} and (complete["Empty indicator cells"] >= 0).all()
     html = (d / "out" / "collection.html").read_text("utf-8")
     assert "Zaozhuang" in html and "SD-B033" in html and "滨州市.xlsx" in html
+    assert 'class="synthetic"' in html  # the demo says it is synthetic; so does its status page
 
 
 def test_no_input_is_changed(round_run):
@@ -283,22 +286,30 @@ def test_units_in_no_roster_are_reported_and_kept(tmp_path):
     assert (units["Status"] == "not in the roster (collected)").sum() == 4
 
 
-def test_inputs_inside_the_output_folder_are_refused(tmp_path):
+def test_an_output_folder_holding_an_input_is_refused(tmp_path):
+    """The returns' folder itself, a folder holding it, or one holding the roster: refused before
+    anything is read or written."""
     header, notice, rows = demo()
     (tmp_path / "r").mkdir()
     _csv(tmp_path / "r" / "a.csv", header, notice, rows[:2])
+    before = snapshot(tmp_path)
     with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path / "r")
     with pytest.raises(UsageError):
         collect(tmp_path / "r", tmp_path)
-    shutil.copy(tmp_path / "r" / "a.csv", tmp_path / "roster.csv")
+    assert snapshot(tmp_path) == before
     (tmp_path / "out").mkdir()
-    shutil.copy(tmp_path / "r" / "a.csv", tmp_path / "out" / "roster.csv")
+    write_roster(tmp_path / "out" / "roster.xlsx", rows[:2])
+    before = snapshot(tmp_path)
     with pytest.raises(UsageError):
-        collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "out" / "roster.csv")
-    # an output folder inside the returns' folder is allowed, and never read as a return
-    first = collect(tmp_path / "r", tmp_path / "r" / "collected")
-    again = collect(tmp_path / "r", tmp_path / "r" / "collected")
+        collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "out" / "roster.xlsx")
+    assert snapshot(tmp_path) == before
+    with pytest.raises(UsageError):
+        collect(tmp_path / "r" / "a.csv", tmp_path / "out2")
+    # an output folder (and a roster) inside the returns' folder are allowed, and never read as returns
+    write_roster(tmp_path / "r" / "roster.xlsx", rows[:2])
+    first = collect(tmp_path / "r", tmp_path / "r" / "collected", roster=tmp_path / "r" / "roster.xlsx")
+    again = collect(tmp_path / "r", tmp_path / "r" / "collected", roster=tmp_path / "r" / "roster.xlsx")
     assert [r.name for r in again.returns] == [r.name for r in first.returns] == ["a.csv"]
 
 
@@ -313,3 +324,64 @@ def test_the_command_line(tmp_path, capsys, monkeypatch):
     assert "16 个文件" in out and "4 个缺报" in out and "缺报 枣庄市" in out
     assert f"冲突：单位 {facts['conflict_unit']} 2024 年 L1P1：东营市.xlsx 第 3 行" in err
     assert (d / "out" / "collection.html").exists()
+
+
+def test_a_return_linked_into_the_output_folder_is_never_replaced(tmp_path):
+    """The write guard (toolkit.publish.guard) knows every return: a hard link to one inside the
+    output folder stops the run before anything is written, and the return is unchanged."""
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    ret = _csv(tmp_path / "r" / "a.csv", header, notice, rows[:2])
+    (tmp_path / "out").mkdir()
+    os.link(ret, tmp_path / "out" / "collected.csv")
+    before = snapshot(tmp_path / "r")
+    with pytest.raises(InputClash):
+        collect(tmp_path / "r", tmp_path / "out")
+    assert snapshot(tmp_path / "r") == before
+
+
+def test_any_framework_the_hdi_round(tmp_path):
+    """Nothing is Shandong's: a round of the UNDP HDI framework (unit columns iso3/country, no year
+    column, no region column) with a roster, an identical duplicate, a conflict and a missing country."""
+    head = "iso3,country,LE,EYS,MYS,GNI\n"
+    nor, che = "NOR,Norway,83.4,18.2,13.0,69190\n", "CHE,Switzerland,84.3,16.6,13.9,69433\n"
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "north.csv").write_text(head + nor + che, encoding="utf-8")
+    (tmp_path / "r" / "west.csv").write_text(head + nor + "DEU,Germany,80.6,17.3,14.3,55340\n", encoding="gbk")
+    (tmp_path / "r" / "zz.csv").write_text(head + "CHE,Switzerland,84.3,16.6,13.9,70000\n", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("iso3,country\nNOR,Norway\nCHE,Switzerland\nDEU,Germany\nITA,Italy\n",
+                                         encoding="utf-8")
+    fw = load_framework("undp_hdi")
+    rnd = collect(tmp_path / "r", tmp_path / "out", roster=tmp_path / "roster.csv", framework=fw, lang="en")
+    assert sorted(rnd.table["unit_id"]) == ["DEU", "NOR"] and set(rnd.table["year"]) == {2022}
+    assert [(c["unit_id"], c["column"], c["value_a"], c["value_b"]) for c in rnd.merged.conflicts] == \
+        [("CHE", "GNI", 69433.0, 70000.0)]
+    assert [(d["unit_id"], d["kept_file"], d["file"]) for d in rnd.merged.duplicates] == \
+        [("NOR", "north.csv", "west.csv")]
+    assert rnd.missing == ["ITA"]
+    missing = sheet(tmp_path / "out" / "collection.xlsx", "Missing by region")
+    assert missing.to_dict("records") == [{"Region": "all", "Expected": 4, "Received": 3, "Missing": 1,
+                                           "Missing units": "ITA Italy"}]
+    units = sheet(tmp_path / "out" / "collection.xlsx", "Units").set_index("Unit id")
+    assert units.loc["CHE", "Status"] == "conflict: not merged" and units.loc["DEU", "Complete"] == "yes"
+
+
+def test_a_round_where_nothing_is_valid_then_one_that_is(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "notes.txt").write_text("see attached", encoding="utf-8")
+    first = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert first.exit_code == 1 and len(first.table) == 0 and first.returns[0].status == "invalid"
+    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:4])
+    again = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert len(again.table) == 4 and again.returns[0].name == "a.csv" and again.returns[0].status == "collected"
+
+
+def test_folders_two_levels_down_are_named_not_read(tmp_path):
+    header, notice, rows = demo()
+    (tmp_path / "r" / "济南市" / "历下区").mkdir(parents=True)
+    _csv(tmp_path / "r" / "济南市" / "a.csv", header, notice, rows[:2])
+    _csv(tmp_path / "r" / "济南市" / "历下区" / "b.csv", header, notice, rows[2:4])
+    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
+    assert [r.name for r in rnd.returns] == ["济南市/a.csv"] and rnd.not_read == ["济南市/历下区"]
+    assert "济南市/历下区" in (tmp_path / "out" / "collection.html").read_text("utf-8")

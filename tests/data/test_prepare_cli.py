@@ -88,7 +88,7 @@ def test_template_reads_back_and_has_validation(tmp_path, fw, demo_rows):
 def test_a_rewritten_template_is_plain_files_with_the_new_content(tmp_path):
     """The template is handed to offices (e-mailed, zipped, committed): a rewrite for another
     framework leaves regular files with the new header, never links into a hidden generation."""
-    from toolkit.framework.model import load_framework
+    from toolkit.framework.loader import load_framework
 
     first = write_template(tmp_path)
     old = [p.read_bytes() for p in first]
@@ -100,7 +100,7 @@ def test_a_rewritten_template_is_plain_files_with_the_new_content(tmp_path):
         assert path.read_bytes() != before
     header = paths[1].read_text("utf-8-sig").splitlines()[0].split(",")
     assert header[0] == "unit_id 国家代码" and [h.split()[0] for h in header[-4:]] == ["LE", "EYS", "MYS", "GNI"]
-    assert len(header) == 9  # the HDI's 5 unit columns + 4 indicators (Shandong's template has 52)
+    assert len(header) == 11  # the HDI's 7 unit columns + 4 indicators (Shandong's template has 52)
     wb = openpyxl.load_workbook(paths[0])
     assert [c.value for c in wb["填报表 Data"][1]] == header
 

@@ -52,6 +52,9 @@ def test_markov_counts_every_transition():
             if i != j:
                 assert F[i, j] == pytest.approx(1 + sum(P[i, k] * F[k, j] for k in range(4) if k != j))
     assert 0 < m.mobility < 1
+    from giddy.markov import Markov  # PySAL's estimate from the same classes
+    g = Markov(m.classes.to_numpy(), classes=np.arange(4), summary=False)
+    assert (g.transitions == counts).all() and np.allclose(g.p, P) and np.allclose(g.steady_state, pi)
 
 
 def test_markov_per_year_classes_and_gaps():
@@ -86,6 +89,14 @@ def test_moran_is_the_formula():
     assert r["I"] == pytest.approx(expected)
     assert r["I"] > 0.3 and r["p_sim"] < 0.01 and r["p_norm"] < 0.01
     assert moran(y, w, permutations=199, seed=1)["p_sim"] == r["p_sim"]   # seeded
+    import esda
+    ref = esda.Moran(y.loc[w.id_order].to_numpy(), w, permutations=999)
+    assert r["I"] == pytest.approx(ref.I) and r["z_norm"] == pytest.approx(ref.z_norm)
+    # a weaker pattern, where the permutation p-value is not at its floor: the same test, other draws
+    noisy = y + np.random.default_rng(2).normal(0, 8, len(y))
+    mine = moran(noisy, w, permutations=9999, seed=4)
+    ref = esda.Moran(noisy.loc[w.id_order].to_numpy(), w, permutations=9999)
+    assert abs(mine["p_sim"] - ref.p_sim) < 0.02 and mine["z_sim"] == pytest.approx(ref.z_sim, abs=0.1)
     panel = moran_panel(smooth_panel(), w, permutations=99)
     assert list(panel.index) == list(range(2016, 2024)) and (panel["I"] > 0).all()
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from toolkit import FrameworkError, load_framework
-from toolkit.framework.model import available_frameworks
+from toolkit.framework.loader import available_frameworks
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "toolkit" / "frameworks" / "sources" / "shandong-industrial-brain-indicator-system.txt"

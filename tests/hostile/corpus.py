@@ -301,7 +301,7 @@ def cases() -> list[Case]:
         csv_case("GBK file with a bad cell", cell("L1P1", "abc"), ("L1P1",), encoding="gbk"),
         csv_case("formula injection in a name", cell("brain_name", "=cmd|' /C calc'!A0"), (), exit=0,
                  check=_neutralised),
-        csv_case("quoted newline in a name", cell("brain_name", "济南\n产业大脑"), (), exit=0),
+        csv_case("quoted newline in a name", cell("brain_name", "济南\n产业大脑"), ("brain_name", "line 2", "line 3")),
         raw_case("empty file", b"", ("empty",)),
         raw_case("UTF-16 tab-separated (Excel Unicode text) with a bad cell", _resaved("utf-16", "\t", "abc"),
                  ("L1P1",)),

@@ -19,6 +19,7 @@ import pytest
 from toolkit.cli import main
 
 from .corpus import DEMO_CSV, cases, demo_rows, write_csv
+from .corpus_reader import reader_cases
 
 CASES = cases()
 
@@ -101,4 +102,11 @@ def test_registry_spec_checks(case, tmp_path, outputs, request):
     failures = _check(case, tmp_path, outputs)
     if failures:
         request.applymarker(pytest.mark.xfail(reason="registry branch", strict=False))
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("case", reader_cases(), ids=lambda c: c.name)
+def test_reader_corpus(case, tmp_path, outputs):
+    """Issue #19: every class of silent misreading, its named case and variants."""
+    failures = _check(case, tmp_path, outputs)
     assert not failures, "\n".join(failures)

@@ -10,7 +10,7 @@ import yaml
 import toolkit
 from toolkit import SpecError, build_index, load_spec
 from toolkit.data.demo import generate
-from toolkit.index.build import index_leaves, index_tree
+from toolkit.framework.tree import index_leaves, index_tree
 
 from ..conftest import DEMO_CSV, ROOT
 

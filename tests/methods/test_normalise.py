@@ -179,14 +179,14 @@ def test_distance_to_reference_unit():
 
 # ---------------------------------------------------------------------------- registry, batch
 def test_registry_and_dispatcher():
-    assert set(N.NORMALISERS) >= {"minmax", "zscore", "rank", "percentile_rank", "vector", "sum",
+    assert set(N.NORMALISATION.names) >= {"minmax", "zscore", "rank", "percentile_rank", "vector", "sum",
                                   "goalposts", "distance_to_target", "distance_to_reference",
                                   "distance_to_best", "fraction_of_max"}
     pd.testing.assert_frame_equal(N.normalise(X, "minmax", DIRS, lower=1, upper=100),
                                   N.minmax(X, DIRS, 1, 100))
     pd.testing.assert_frame_equal(N.normalise(X, "goalposts", DIRS, lower=0, upper=50),
                                   N.goalposts(X, 0, 50, DIRS))
-    with pytest.raises(SpecError, match="unknown method"):
+    with pytest.raises(SpecError, match="method must be one of .*got 'softmax'"):
         N.normalise(X, "softmax")
 
 

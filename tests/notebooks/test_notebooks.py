@@ -35,7 +35,7 @@ def test_stored_notebook_is_clean_executed_and_paired(stem):
 def test_the_numbered_sequence_is_exactly_the_five_pairs():
     numbered = sorted(p.name for p in NOTEBOOKS.iterdir() if re.match(r"^\d{2}_", p.name))
     assert numbered == sorted(f"{s}.{ext}" for s in nb.NOTEBOOKS for ext in ("ipynb", "py"))
-    assert [s[:2] for s in nb.NOTEBOOKS] == ["01", "02", "03", "04", "05", "06"]
+    assert [s[:2] for s in nb.NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
 
 
 @pytest.mark.parametrize("stem", nb.NOTEBOOKS)

@@ -54,9 +54,14 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
 def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys):
     code = main(["reports", "--data", str(DATA / "hdi/hdr2023_24_hdi_2022.csv"), "--spec",
                  str(ROOT / "configs" / "hdi.yaml"), "--by", "city", "--uncertainty", "0", "--executor", "serial",
-                 "--no-progress", "--out", str(tmp_path)])
+                 "--no-progress", "--out", str(tmp_path), "--lang", "en"])
     assert code == 1
     assert "declares no region column (reporting: region: in its file); render --by unit" in capsys.readouterr().err
+    code = main(["reports", "--data", str(DATA / "hdi/hdr2023_24_hdi_2022.csv"), "--spec",
+                 str(ROOT / "configs" / "hdi.yaml"), "--by", "all", "--uncertainty", "0", "--executor", "serial",
+                 "--no-progress", "--out", str(tmp_path), "--lang", "zh"])
+    err = capsys.readouterr().err
+    assert code == 1 and "没有声明地区列" in err and "declares" not in err  # the message in the reader's language
 
 
 def _own_framework(folder: Path) -> Path:
@@ -74,7 +79,7 @@ def _own_framework(folder: Path) -> Path:
 
 
 def test_a_framework_that_is_not_shipped_travels_by_its_file(tmp_path, capsys):
-    from toolkit.framework.model import available_frameworks
+    from toolkit.framework.loader import available_frameworks
     from toolkit.reports.bundle import load_bundle
 
     assert "my_own_hdi" not in available_frameworks()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ from toolkit.reports.text import T, t
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-from ..conftest import SHARED_DATA as DATA  # noqa: E402
+DATA = Path(os.environ.get("TOOLKIT_SHARED_DATA") or ROOT.parent / "shared" / "data")  # as tests/conftest.py
 
 UNITS = ("SD-B010", "SD-B003")  # a 菏泽 brain, and one alone in its industry
 CITY = "菏泽市"

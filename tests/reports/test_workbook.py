@@ -10,7 +10,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.index.export import write_results
-from toolkit.reports.workbook import header_letters
+from toolkit.reports.workbook import header_letters, write_results_with_workbook
 
 from .conftest import DEMO
 
@@ -26,7 +26,7 @@ def _sheet(path, title):
 @pytest.mark.slow
 def test_index_writes_results_xlsx_with_the_numbers_of_build_index(demo_result, tmp_path):
     r = demo_result
-    paths = write_results(r, tmp_path, lang="zh")
+    paths = write_results_with_workbook(r, tmp_path, lang="zh")
     ws, head, rows = _sheet(paths["xlsx"], "得分与排名")
     assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width > 10
     col = {h: i for i, h in enumerate(head)}

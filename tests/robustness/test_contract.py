@@ -19,7 +19,7 @@ import pytest
 
 import toolkit
 from toolkit import SpecError, build_index
-from toolkit.index.build import index_tree
+from toolkit.framework.tree import index_tree
 from toolkit.methods import registry as R
 from toolkit.robustness import load_uncertainty_spec, replicate
 
@@ -62,9 +62,10 @@ def quiet_build(data, spec):
         return build_index(data, spec)
 
 
-def engine_composite(data, spec, fw):
+def engine_composite(data, spec, fw, ranks: bool = False):
     """The engine's replication of ``spec`` itself: factors that set every level to its nominal
-    choice, so that the level is computed by the engine (not copied from the static nominal)."""
+    choice, so that the level is computed by the engine (not copied from the static nominal).
+    With ``ranks`` also the engine's ranks."""
     doc = spec.to_dict()
     factors = [{"name": "outliers", "address": "outliers.method", "options": [doc["outliers"]["method"]]}]
     for section in ("weights", "aggregation"):
@@ -77,7 +78,8 @@ def engine_composite(data, spec, fw):
     values = {f.name: f.labels[0] for f in us.factors}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return replicate(data, spec, us, [values], framework=fw).iloc[0].to_numpy()
+        comp, rk = replicate(data, spec, us, [values], framework=fw, ranks=True)
+    return (comp.iloc[0].to_numpy(), rk.iloc[0].to_numpy()) if ranks else comp.iloc[0].to_numpy()
 
 
 # ------------------------------------------------------------------------------------- cases
@@ -181,7 +183,7 @@ CASES = {  # registry → [(id, spec changes)]
 
 def _fix_case(change, data, fw):
     """Fill in what depends on the data: the reference unit, cost targets."""
-    from toolkit.index.build import index_leaves
+    from toolkit.framework.tree import index_leaves
 
     norm = change.get("normalisation", {})
     params = norm.get("params", {})
@@ -197,11 +199,17 @@ def _fix_case(change, data, fw):
 
 
 def _contract(data, base, fw, change):
+    """build_index and the engine agree on the composites (1e-9) and on the ranks (exactly)."""
     spec = base.replace(change)
-    want = quiet_build(data, spec).composite.to_numpy()
-    got = engine_composite(data, spec, fw)
+    result = quiet_build(data, spec)
+    want = result.composite.to_numpy()
+    got, got_ranks = engine_composite(data, spec, fw, ranks=True)
     assert np.isfinite(want).all()
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    want_ranks = result.rank.to_numpy(dtype=float)
+    assert np.array_equal(got_ranks.astype(float), want_ranks), (
+        f"ranks differ at {np.flatnonzero(got_ranks != want_ranks)[:5].tolist()}: engine "
+        f"{got_ranks[got_ranks != want_ranks][:5].tolist()} vs build_index {want_ranks[got_ranks != want_ranks][:5].tolist()}")
 
 
 @pytest.mark.slow
@@ -357,7 +365,7 @@ def test_manual_weights_accept_simple_fractions(data, base):
 
 # ------------------------------------------------------------------------------ per-indicator mappings
 def _mapping_change(fw):
-    from toolkit.index.build import index_leaves
+    from toolkit.framework.tree import index_leaves
 
     leaves = index_leaves(fw)
     return {"outliers": {"method": "coinr", "winmax": {c: i % 3 for i, c in enumerate(leaves)},

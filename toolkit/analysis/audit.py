@@ -155,7 +155,7 @@ def indicator_frame(result, year: int | None = None, level: str = "indicator") -
     sub-measures (L2P1, L3P3). ``level="leaf"``: the normalised index leaves. Rows (unit_id,
     year), all years or ``year`` only.
     """
-    from ..index.build import index_tree
+    from ..framework.tree import index_tree
 
     fw = result.framework
     if level == "leaf":

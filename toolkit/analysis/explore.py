@@ -54,7 +54,7 @@ def data_summary(data, result) -> pd.Series:
     >>> s["units"], s["years"], s["synthetic"]
     (50, '2024, 2025', True)
     """
-    from ..notebooks import relpath
+    from ..repo_paths import relpath
 
     raw = result.raw
     return pd.Series({

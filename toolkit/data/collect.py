@@ -64,8 +64,8 @@ def correction_base(stem: str) -> str | None:
 def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     """The files of a round: ``folder``'s files and those of its sub-folders one level down.
 
-    Hidden files and folders (``.name``), Excel's lock files (``~$name``) and the folders in
-    ``skip`` (the output folder, when it is inside ``folder``) are left out. Files of any suffix
+    Hidden files and folders (``.name``), Excel's lock files (``~$name``) and the paths in
+    ``skip`` (the output folder and the roster, when they are inside ``folder``) are left out. Files of any suffix
     are listed except the reader's own outputs: a file the reader cannot read is reported, not
     ignored.
 
@@ -73,7 +73,7 @@ def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     ----------
     folder : str or Path
     skip : tuple of Path
-        Folders not to enter.
+        Folders not to enter and files not to list.
 
     Returns
     -------
@@ -102,13 +102,35 @@ def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
     out = []
     for entry in listed(folder):
         path = Path(entry.path)
+        if path.resolve() in skipped:
+            continue
         if entry.is_dir():
-            if path.resolve() in skipped:
-                continue
-            out += [Path(e.path) for e in listed(path) if e.is_file()]
+            out += [Path(e.path) for e in listed(path) if e.is_file() and Path(e.path).resolve() not in skipped]
         elif entry.is_file():
             out.append(path)
     return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def deeper_folders(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[str]:
+    """The folders two levels down (``city/county/``), whose files :func:`find_returns` does not
+    read: named in the status, so that nothing is left out silently.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "济南市" / "历下区").mkdir(parents=True)
+    >>> deeper_folders(d)
+    ['济南市/历下区']
+    """
+    folder = Path(folder)
+    skipped = {p.resolve() for p in skip}
+    out = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "~$"))):
+        if sub.resolve() in skipped:
+            continue
+        out += [f"{sub.name}/{p.name}" for p in sorted(sub.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    return out
 
 
 def file_sha256(path: Path) -> str:
@@ -198,7 +220,8 @@ class ReadCache:
         frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
 
         def write_json(tmp: Path) -> None:
-            tmp.write_text(json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False) + "\n", "utf-8")
+            text = json.dumps({"salt": self.salt, "entries": entries}, ensure_ascii=False, default=str)
+            tmp.write_text(text + "\n", "utf-8")
 
         def write_parquet(tmp: Path) -> None:
             (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"_key": []})).to_parquet(tmp, index=False)

@@ -21,7 +21,8 @@ import pandas as pd
 
 from ..files import normalise_zip, output_lock, write_many_atomic
 from ..framework.geo import cities
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from ..publish.links import retire_pointer
 from .parsing import UNIT_COLUMNS, header_for
 

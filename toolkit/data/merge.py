@@ -62,6 +62,28 @@ def differing(a: pd.Series, b: pd.Series, columns: list[str]) -> list[str]:
     return [c for c in columns if not same_value(a[c], b[c])]
 
 
+def differing_cells(a: pd.DataFrame, b: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """:func:`same_value` negated for two aligned tables at once: a boolean (rows × columns) array.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"x": [1.0, np.nan, 3.0], "t": ["A", None, "C"]})
+    >>> b = pd.DataFrame({"x": [1.0 + 1e-12, np.nan, 4.0], "t": ["A", None, "c"]})
+    >>> differing_cells(a, b, ["x", "t"]).tolist()
+    [[False, False], [False, False], [True, True]]
+    """
+    out = np.zeros((len(a), len(columns)), dtype=bool)
+    for j, c in enumerate(columns):
+        x, y = a[c], b[c]
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y) and \
+                not pd.api.types.is_bool_dtype(x):
+            xv, yv = x.to_numpy(dtype=float, na_value=np.nan), y.to_numpy(dtype=float, na_value=np.nan)
+            out[:, j] = ~np.isclose(xv, yv, rtol=RTOL, atol=0.0, equal_nan=True)
+        else:
+            out[:, j] = [not same_value(u, v) for u, v in zip(x.to_numpy(object), y.to_numpy(object), strict=True)]
+    return out
+
+
 @dataclass
 class Merged:
     """This round's rows merged: ``table`` (with provenance), and what was found on the way."""
@@ -159,12 +181,14 @@ def accumulate(previous: pd.DataFrame | None, current: pd.DataFrame) -> tuple[pd
     cur = current.set_index(KEY)
     both = prev.index.intersection(cur.index)
     cols = [c for c in compared_columns(current) if c in prev.columns]
+    a, b = prev.loc[both], cur.loc[both]
     revisions = []
-    for key in both:
-        a, b = prev.loc[key], cur.loc[key]
-        for c in differing(a, b, cols):
-            revisions.append({"unit_id": key[0], "year": int(key[1]), "column": c, "old": plain(a[c]), "new": plain(b[c]),
-                              "old_file": a.get("source_file", ""), "new_file": b.get("source_file", "")})
+    for i, j in zip(*np.nonzero(differing_cells(a, b, cols)), strict=True):
+        c = cols[j]
+        revisions.append({"unit_id": both[i][0], "year": int(both[i][1]), "column": c, "old": plain(a[c].iloc[i]),
+                          "new": plain(b[c].iloc[i]),
+                          "old_file": a["source_file"].iloc[i] if "source_file" in a else "",
+                          "new_file": b["source_file"].iloc[i] if "source_file" in b else ""})
     kept = previous[~prev.index.isin(both)]
     table = pd.concat([kept, current], ignore_index=True)
     return table.sort_values(KEY, kind="stable").reset_index(drop=True), revisions
@@ -208,26 +232,34 @@ def unit_status(expected: pd.DataFrame, merged: Merged, returns: list[Return], f
         round) and complete.
     """
     descriptors = [uc.name for uc in framework.unit_columns if uc.role not in ("id", "year")]
-    rows = {}
-    data_cols = [c for c in framework.columns if c in merged.table.columns]
-    received = merged.table.groupby("unit_id", sort=False) if len(merged.table) else None
-    seen = set(received.groups) if received is not None else set()
     conflicted = set(merged.withheld)
-    all_rows = [r.table for r in returns if r.valid and r.status in ("collected", "correction")]
-    pool = pd.concat(all_rows, ignore_index=True) if all_rows else pd.DataFrame(columns=["unit_id"])
-    units = list(dict.fromkeys([*map(str, expected.index), *sorted(seen), *sorted(conflicted)]))
-    for uid in units:
-        info = expected.loc[uid] if uid in expected.index else None
-        status = "conflict" if uid in conflicted else "received" if uid in seen else "missing"
-        if status != "missing" and info is None and source != "none":
-            status = "not_expected" if status == "received" else status
-        these = received.get_group(uid) if uid in seen else pool[pool["unit_id"] == uid]
-        desc = {c: (info[c] if info is not None and c in info.index and pd.notna(info[c])
-                    else (these[c].iloc[0] if c in these and len(these) else None)) for c in descriptors}
-        gaps = int(these[data_cols].isna().to_numpy().sum()) if uid in seen else None
-        rows[uid] = {"unit_id": uid, **desc, "status": status,
-                     "files": ", ".join(dict.fromkeys(these["source_file"])) if "source_file" in these else "",
-                     "years": ", ".join(str(int(y)) for y in sorted(these["year"].unique())) if len(these) else "",
-                     "missing_values": gaps, "complete": None if gaps is None else gaps == 0}
-    return pd.DataFrame(list(rows.values()), columns=["unit_id", *descriptors, "status", "files", "years",
-                                                      "missing_values", "complete"])
+    frames = [merged.table]
+    if conflicted:  # the rows held back, for their descriptors, files and years
+        frames += [r.table[r.table["unit_id"].isin(conflicted)] for r in returns
+                   if r.valid and r.status in ("collected", "correction")]
+    rows_of = pd.concat(frames, ignore_index=True) if len(merged.table) or conflicted else \
+        pd.DataFrame(columns=["unit_id", "year", "source_file", *descriptors])
+    by_unit = rows_of.groupby("unit_id", sort=False)
+    first = by_unit.first() if len(rows_of) else pd.DataFrame()
+    files_of = by_unit["source_file"].agg(lambda f: ", ".join(dict.fromkeys(f))).to_dict() if len(rows_of) else {}
+    years_of = by_unit["year"].agg(lambda y: ", ".join(str(int(v)) for v in sorted(set(y)))).to_dict() \
+        if len(rows_of) else {}
+    data_cols = [c for c in framework.columns if c in merged.table.columns]
+    gaps_of = merged.table[data_cols].isna().sum(axis=1).groupby(merged.table["unit_id"]).sum().to_dict() \
+        if len(merged.table) else {}
+    first_of = first[[c for c in descriptors if c in first.columns]].to_dict("index") if len(first) else {}
+    info_of = expected.to_dict("index")
+    received = set(merged.table["unit_id"]) if len(merged.table) else set()
+    rows = []
+    for uid in dict.fromkeys([*map(str, expected.index), *sorted(received), *sorted(conflicted)]):
+        info, seen = info_of.get(uid), first_of.get(uid, {})
+        status = "conflict" if uid in conflicted else "received" if uid in received else "missing"
+        if status == "received" and info is None and source != "none":
+            status = "not_expected"
+        desc = {c: info[c] if info is not None and c in info and pd.notna(info[c]) else seen.get(c) for c in descriptors}
+        gaps = int(gaps_of[uid]) if uid in received else None
+        rows.append({"unit_id": uid, **desc, "status": status, "files": files_of.get(uid, ""),
+                     "years": years_of.get(uid, ""), "missing_values": gaps,
+                     "complete": None if gaps is None else gaps == 0})
+    return pd.DataFrame(rows, columns=["unit_id", *descriptors, "status", "files", "years", "missing_values",
+                                       "complete"])

@@ -8,10 +8,12 @@ error, never a silent NaN.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -64,6 +66,54 @@ class CellError(ValueError):
 def normalise_text(value) -> str:
     """NFKC-normalise (full-width → ASCII digits, %, parentheses, commas) and trim."""
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+#: what a totals or averages row says in its id or name cell (compared squashed: NFKC, no spaces, case-folded)
+TOTAL_LABELS = frozenset({"合计", "总计", "小计", "总和", "共计", "全省合计", "平均", "平均值", "均值", "total", "totals",
+                          "subtotal", "grandtotal", "sum", "average", "mean"})
+
+
+def is_total_label(value) -> bool:
+    """True for the label of a totals or averages row (``合计``, ``总 计``, ``Total``).
+
+    >>> is_total_label("合 计"), is_total_label("Grand Total"), is_total_label("济南合计产业大脑")
+    (True, True, False)
+    """
+    return isinstance(value, str) and _squash(value).rstrip(":：") in TOTAL_LABELS
+
+
+#: characters that are not dashes (category Pd) yet are typed or autocorrected for one: minus signs
+MINUS_SIGNS = frozenset("\u2212\u2796\u02d7\u207b\u208b\u2043")
+
+
+def fold_id(text: str) -> str:
+    """An identifier as ids are matched: every Unicode dash (category Pd: hyphen U+2010, en dash,
+    em dash …) and minus sign (U+2212 …) becomes ``-``, and format characters (category Cf:
+    zero-width space, word joiner, soft hyphen, byte-order mark …) are dropped. Width and
+    case are left to :func:`normalise_text` and the id-variant check.
+
+    Examples
+    --------
+    >>> fold_id("SD\u2013B001"), fold_id("SD\u2212B001"), fold_id("SD-\u200bB001"), fold_id("SD-B\u2060001")
+    ('SD-B001', 'SD-B001', 'SD-B001', 'SD-B001')
+    >>> fold_id("SD-B001")
+    'SD-B001'
+    """
+    if text.isascii():
+        return text
+    return "".join("-" if ch in MINUS_SIGNS or unicodedata.category(ch) == "Pd" else ch
+                   for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def folded_chars(text: str) -> str:
+    """The characters :func:`fold_id` changes in ``text``, named (for a note).
+
+    >>> folded_chars("SD\u2013B\u200b001")
+    'U+2013 EN DASH, U+200B ZERO WIDTH SPACE'
+    """
+    seen = dict.fromkeys(ch for ch in text if ch in MINUS_SIGNS or unicodedata.category(ch) in ("Pd", "Cf")
+                         and ch != "-")
+    return ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in seen)
 
 
 def _squash(text: str) -> str:
@@ -155,7 +205,7 @@ def parse_amount(value, node, *, allow_percent: bool = False) -> tuple[float | N
 
     A unit that cannot be converted is an error asking to remove it, naming the indicator.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> node = load_framework().node("L1P1")
     >>> parse_amount("1,296亿元", node)
     (1296.0, True)
@@ -289,16 +339,39 @@ def _leading_code(text: str, codes: dict[str, str]) -> tuple[str | None, str]:
     return None, text
 
 
+#: header → HeaderMatch, per framework object (``collect`` reads hundreds of files with one header)
+_MATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MATCHES_PER_FRAMEWORK = 4096
+
+
 def match_header(header, framework: Framework) -> HeaderMatch:
     """Map one header cell to a canonical column, with the unit conversion it implies.
 
     A header may be a unit column's name, alias or label, or a node's code, name (zh or en) or
-    alias, optionally with the code in front and a unit in brackets behind.
+    alias, optionally with the code in front and a unit in brackets behind. Each header is
+    matched once per framework object; later files with the same header reuse the match.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> match_header("gnipc", load_framework("undp_hdi")).column
     'GNI'
     """
+    try:
+        memo = _MATCHES.setdefault(framework, {})
+    except TypeError:  # an object that cannot be weakly referenced: no memo
+        return _match_header(header, framework)
+    key = (type(header), header)
+    try:
+        return memo[key]
+    except (KeyError, TypeError):
+        pass
+    found = _match_header(header, framework)
+    if len(memo) < _MATCHES_PER_FRAMEWORK:
+        with contextlib.suppress(TypeError):
+            memo[key] = found
+    return found
+
+
+def _match_header(header, framework: Framework) -> HeaderMatch:
     raw = "" if header is None else str(header)
     text = normalise_text(raw)
     squashed = _squash(text)

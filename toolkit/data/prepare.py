@@ -32,7 +32,7 @@ def provenance(data: IndicatorData) -> dict:
 
 
 def prepare(path: str | Path, out_dir: str | Path = "data/processed",
-            framework: Framework | str | None = None) -> dict[str, Path]:
+            framework: Framework | str | None = None, *, wide: str | dict | None = None) -> dict[str, Path]:
     """Read and check ``path``; write ``<stem>.parquet``, ``<stem>.csv`` and ``<stem>.meta.json``.
 
     Nothing is written when the input is invalid (a :class:`ValidationError` is raised before
@@ -51,6 +51,8 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
         The folder written into.
     framework : Framework or str, optional
         The framework (default: the bundled Shandong framework).
+    wide : str or dict, optional
+        A wide file's column pattern (:func:`toolkit.read_indicators`).
 
     Returns
     -------
@@ -70,13 +72,13 @@ def prepare(path: str | Path, out_dir: str | Path = "data/processed",
     from ..publish.guard import protected_inputs
 
     with protected_inputs(path), output_lock(out_dir):  # the return is never written over
-        return _prepare(path, out_dir, framework)
+        return _prepare(path, out_dir, framework, wide)
 
 
-def _prepare(path, out_dir, framework) -> dict[str, Path]:
+def _prepare(path, out_dir, framework, wide=None) -> dict[str, Path]:
     from ..files import publish_files
 
-    data = read_indicators(path, framework)
+    data = read_indicators(path, framework, wide=wide)
     stem = Path(path).stem
     writers = processed_writers(data.table, provenance(data), Path(out_dir), stem)
     publish_files(writers, group=stem)
@@ -163,7 +165,7 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     """
     import pandas as pd
 
-    from ..framework.model import load_framework
+    from ..framework.loader import load_framework
     from .problems import Problem, ValidationError
 
     path = Path(path)

@@ -14,11 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .parsing import (
     EXCEL_ERRORS,
     CellError,
+    fold_id,
+    folded_chars,
     is_missing,
+    is_total_label,
     match_header,
     normalise_text,
     parse_amount,
@@ -33,6 +37,8 @@ from .problems import Problem, ValidationError
 from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
 from .validate import check_frame
 
+#: id spellings noted one by one (:func:`_folded_notes`); the rest are counted in one note
+MAX_ID_NOTES = 20
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
 PERCENT_TYPES = ("share", "ratio")
 
@@ -105,13 +111,19 @@ class IndicatorData:
         return t.set_index(["unit_id", "year"])[cols].astype(float)
 
     def units(self, year: int | None = None) -> pd.DataFrame:
-        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`."""
+        """Unit descriptors (name, groups, denominators…), indexed like :meth:`values`.
+
+        Denominator columns come back as numbers; every other column — groups, names and
+        attributes such as a published value (``hdi_published``, ``hdi_rank_2022``) — as
+        **text**, as read: convert with ``data.units()["hdi_published"].astype(float)`` where a
+        number is needed."""
         t = self.table if year is None else self.table[self.table["year"] == year]
         idx = "unit_id" if year is not None else ["unit_id", "year"]
         return t.set_index(idx)[[c for c in self.unit_columns if c not in ("unit_id", "year")]]
 
 
-def read_indicators(path: str | Path, framework: Framework | str | Path | None = None) -> IndicatorData:
+def read_indicators(path: str | Path, framework: Framework | str | Path | None = None, *,
+                    wide: str | dict | None = None) -> IndicatorData:
     """Read, convert and check an indicator return.
 
     Parameters
@@ -123,6 +135,10 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         the only visible sheet.
     framework : Framework, str or Path, optional
         The framework (default: the Shandong 产业大脑 framework) or its name or file.
+    wide : str or dict, optional
+        A wide file, one column per indicator and year: the column pattern (``"{code}_{year}"``)
+        or ``{"pattern": …, "other": "ignore"}`` (:mod:`toolkit.data.wide`). Default: the
+        framework's ``wide:`` entry, if any; else the file is long (one row per unit and year).
 
     Returns
     -------
@@ -144,10 +160,21 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     from .template import label_first_cells
 
     # the template's label rows are notes, recognised by their exact first cells for this framework
-    raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw))
+    try:
+        raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw))
+    except ValidationError as err:
+        raise _coded(err, fw) from None
     file = str(path)
-    df, problems, skip, conversions = interpret(raw, fw)
-    notes = raw.notes
+    sheet_problems = _sheet_problems(raw, fw, file)  # named by the columns as the file has them
+    wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
+    if wide:  # one column per indicator and year (toolkit.data.wide)
+        from .wide import melt_raw
+
+        raw = melt_raw(raw, fw, **wide)
+    changes: list[str] = []
+    df, problems, skip, conversions = interpret(raw, fw, changes)
+    problems = sheet_problems + problems
+    notes = raw.notes + tuple(changes)
     del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
         problems += check_frame(df, fw, file, skip)
@@ -160,11 +187,13 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
                          conversions, notes, rows)
 
 
-def interpret(raw: RawTable, fw: Framework):
+def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
     """Map headers, parse cells and convert units. Returns (frame indexed by spreadsheet row,
-    problems, cells already reported, conversions)."""
+    problems, cells already reported, conversions); what was read other than as typed (an id
+    whose look-alike dashes were folded, a unit typed in a cell) is added to ``notes``."""
     file = str(raw.path)
     problems: list[Problem] = []
+    notes = [] if notes is None else notes
     if not raw.header:
         return None, [Problem(file, None, None, None, "empty_file", "文件为空", "the file is empty")], set(), {}
     matches = [match_header(h, fw) for h in raw.header]
@@ -226,7 +255,15 @@ def interpret(raw: RawTable, fw: Framework):
         node = nodes.get(col)
         cells = np.ascontiguousarray(grid[:, j]) if j < grid.shape[1] else np.full(n_rows, None, dtype=object)
         percent_rows = np.array(sorted(i for i, jj in raw.percent_cells if jj == j), dtype=int)
-        values, errors = _read_column(cells, col, node, m.factor, percent_rows, units.get(col))
+        values, errors, converted = _read_column(cells, col, node, m.factor, percent_rows, units.get(col))
+        if len(converted):
+            notes.append(note(row_numbers[converted], col, cells[converted[0]], values[converted[0]],
+                              "a unit typed in the cell was converted", "单元格中的单位已换算"))
+        if getattr(units.get(col), "role", None) == "id":
+            notes += _folded_notes(cells, row_numbers, col)
+        if getattr(units.get(col), "role", None) in ("id", "name"):
+            problems += [_total_problem(file, int(row_numbers[i]), col, cells[i]) for i in
+                         np.nonzero([is_total_label(c) for c in cells])[0]]
         for i, err in errors:
             rn = int(row_numbers[i])
             problems.append(Problem(file, rn, col, shorten(cells[i]), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
@@ -290,7 +327,7 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
             errors += [(int(i), failed[int(codes[i])]) for i in bad]
             out[bad] = None
         errors.sort(key=lambda e: e[0])
-        return out.tolist(), errors
+        return out.tolist(), errors, np.empty(0, dtype=int)
     value = np.full(n, np.nan)
     scale = np.where(own_unit, 1.0, factor)  # a unit typed in the cell was converted already
     as_float = np.array([np.nan if v is None else float(v) for v in parsed], dtype=float) if m else np.empty(0)
@@ -306,7 +343,87 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
     if errors:
         value[[i for i, _ in errors]] = np.nan
     errors.sort(key=lambda e: e[0])
-    return value, errors
+    converted = np.nonzero(ok & own_unit[np.where(ok, codes, 0)] & np.isfinite(value))[0] if m else np.empty(0, int)
+    return value, errors, converted
+
+
+def _coded(err: ValidationError, fw: Framework) -> ValidationError:
+    """The same problems, each column named by its code (``L1P1``) when its header is the framework's."""
+    problems = []
+    for p in err.problems:
+        m = match_header(p.column, fw) if isinstance(p.column, str) else None
+        column = m.column if m is not None and m.column else p.column
+        problems.append(Problem(p.file, p.row, column, p.value, p.rule, p.message_zh, p.message_en))
+    return ValidationError(problems, err.source)
+
+
+def note(rows, column: str, typed, read, en: str, zh: str) -> str:
+    """A note on cells read other than as typed, naming the rows (the first five) and the column,
+    in Chinese then English, separated by `` | ``."""
+    rows = [int(r) for r in rows]
+    shown = ", ".join(map(str, rows[:5])) + (f" … ({len(rows)})" if len(rows) > 5 else "")
+    value = f"{shorten(typed)!r} → {read!r}" if not isinstance(read, float) else f"{shorten(typed)!r} → {read:g}"
+    return f"第 {shown} 行 {column}：{zh}（{value}） | row {shown}, column {column}: {en} ({value})"
+
+
+def _folded_notes(cells: np.ndarray, row_numbers: np.ndarray, col: str) -> list[str]:
+    """One note per id spelling read other than as typed: look-alike dashes and format
+    characters folded (:func:`~toolkit.data.parsing.fold_id`), full-width characters narrowed."""
+    out = []
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    for k, typed in enumerate(uniques):
+        if not isinstance(typed, str) or typed.isascii():
+            continue
+        text = normalise_text(typed)
+        read = fold_id(text)
+        if read == typed.strip():
+            continue
+        what = ", ".join(filter(None, [folded_chars(text), "full-width characters" if text != typed.strip() else ""]))
+        rows = row_numbers[np.nonzero(codes == k)[0]]
+        out.append(note(rows, col, typed, read, f"look-alike characters read as '-', ASCII or dropped: {what}",
+                        f"形似字符已按“-”或半角字符读取，或已删除：{what}"))
+    if len(out) > MAX_ID_NOTES:  # every id typed so: one note per spelling would bury the rest
+        more = len(out) - MAX_ID_NOTES
+        out = out[:MAX_ID_NOTES] + [f"另有 {more} 个单位编号的形似字符按同样方式读取 | {more} more unit ids were read "
+                                    "the same way (look-alike characters folded)"]
+    return out
+
+
+def _total_problem(file: str, row: int, col: str, value) -> Problem:
+    return Problem(file, row, col, shorten(value), "totals_row",
+                   f"“{shorten(value)}”行是合计或平均行，不是一个单位：请删除该行（合计由工具计算）",
+                   f"the row labelled {shorten(value)!r} is a totals or averages row, not a unit: delete it (the "
+                   "toolkit computes totals itself)")
+
+
+def _sheet_problems(raw: RawTable, fw: Framework, file: str) -> list[Problem]:
+    """(XLSX) formulas without a saved result — then nothing else is worth reporting until the
+    workbook has been calculated — and merged cells among the data."""
+    if not raw.formulas and not raw.merged:
+        return []
+    matches = [match_header(h, fw) for h in raw.header]
+    if raw.formulas:
+        raise ValidationError([_formula_problem(file, r, c, f, matches) for r, c, f in raw.formulas], file)
+    return [_merged_problem(file, ref, r, c, matches) for ref, r, c in raw.merged]
+
+
+def _formula_problem(file: str, row: int, c: int, formula: str, matches) -> Problem:
+    from openpyxl.utils import get_column_letter
+
+    ref = f"{get_column_letter(c + 1)}{row}"
+    column = (matches[c].column or matches[c].header) if c < len(matches) else None
+    return Problem(file, row, column or get_column_letter(c + 1), shorten(formula), "formula_not_calculated",
+                   f"单元格 {ref} 是公式（{shorten(formula, 40)}），但文件中没有保存计算结果：请用 Excel 打开并保存该文件后再提交",
+                   f"cell {ref} holds a formula ({shorten(formula, 40)}) with no saved result: open the file in Excel "
+                   "and save it, then submit it again")
+
+
+def _merged_problem(file: str, ref: str, row: int, c: int, matches) -> Problem:
+    column = (matches[c - 1].column or matches[c - 1].header) if c - 1 < len(matches) else None
+    return Problem(file, row, column or ref.split(":")[0], ref, "merged_cells",
+                   f"单元格 {ref} 是合并单元格：合并后 Excel 只保留左上角单元格的值。请取消合并，并在每个单元格中填写各自的值",
+                   f"cells {ref} are merged, and Excel keeps only the top-left cell's value: unmerge them and type "
+                   "each cell's own value")
 
 
 def _parse_cell(cell, col: str, node, unit=None) -> tuple[object, bool]:
@@ -318,6 +435,8 @@ def _parse_cell(cell, col: str, node, unit=None) -> tuple[object, bool]:
             return parse_year(cell), False
         if role == "denominator":
             return parse_number(cell), False
+        if role == "id" and isinstance(cell, str):
+            cell = fold_id(normalise_text(cell))
         if reference == "shandong_cities.code":
             return parse_city_code(cell), False
         if is_missing(cell):

@@ -10,8 +10,10 @@ step (:func:`toolkit.publish.write_folder_atomic`), the output folder:
 - ``collection.xlsx`` and ``collection.html``: the status (:mod:`toolkit.reports.collection`);
 - ``cache.json`` and ``cache.parquet``: what was read, so that an unchanged file is not read again.
 
-No input is ever written, moved or removed: the output folder may not be, or hold, the returns'
-folder, and the roster may not lie inside it.
+No input is ever written, moved or removed: an output folder that is or holds the returns' folder
+or the roster is refused first (:func:`check_paths`), and every return and the roster are declared
+to the publishing layer's write guard (:func:`toolkit.publish.guard.protected_inputs`), which
+refuses any other way of writing over one of them (a hard link to a return inside ``--out``).
 """
 
 from __future__ import annotations
@@ -23,11 +25,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ToolkitError, UsageError
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .collect import (
     SOURCE_COLUMNS,
     ReadCache,
     Return,
+    deeper_folders,
     find_returns,
     read_returns,
     resolve_corrections,
@@ -53,6 +57,7 @@ class Round:
     expected_source: str
     roster: str | None = None
     written: list[Path] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # folders two levels down (their files are not read)
 
     @property
     def problems(self) -> int:
@@ -69,9 +74,10 @@ class Round:
 
 
 def check_paths(folder: Path, out: Path, roster: Path | None) -> None:
-    """Refuse an output folder that would replace an input: the returns' folder itself, a folder
-    that holds it, or one that holds the roster (an output folder inside the returns' folder is
-    allowed: it is not read as a return)."""
+    """Refuse, before anything is read, an output folder that is or holds the returns' folder or the
+    roster (it would be replaced whole, and its outputs read back as returns next time). An output
+    folder inside the returns' folder is allowed: it is not read as a return. Every other clash (a
+    link to a return inside ``--out``) is the write guard's (:mod:`toolkit.publish.guard`)."""
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder of returns", f"{folder} 不是存放填报文件的文件夹")
     f, o = folder.resolve(), out.resolve()
@@ -94,6 +100,8 @@ def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
         table = pd.read_parquet(path.resolve())
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise ToolkitError(f"{path} cannot be read ({str(exc)[:120]}): move it away or choose another --out") from exc
+    if table.empty:  # an earlier round that collected nothing
+        return None
     wanted = ["unit_id", "year", *framework.columns]
     if any(c not in table.columns for c in wanted):
         raise ToolkitError(f"{path} holds data of another framework: choose another --out")
@@ -132,32 +140,44 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     (100, 0, ['cache.json', 'cache.parquet', 'collected.csv'])
     """
     from ..files import output_lock
-    from ..publish import write_folder_atomic
+    from ..publish.guard import protected_inputs
 
     folder, out = Path(folder), Path(out)
     roster = Path(roster) if roster is not None else None
     check_paths(folder, out, roster)
-    fw = framework if isinstance(framework, Framework) else load_framework(framework)
-    with output_lock(out):
-        roster_table = None
-        if roster is not None:
-            from .roster import read_roster
+    # the output folder (when it lies inside) and the roster are not returns; an --out naming a file is
+    # not skipped, so that the guard sees it is a return
+    files = find_returns(folder, skip=(*([out] if out.is_dir() else []), *([roster] if roster else [])))
+    # every return and the roster are inputs: the publishing layer refuses to write over any of them
+    with protected_inputs(*files, roster):
+        fw = framework if isinstance(framework, Framework) else load_framework(framework)
+        with output_lock(out):
+            return _collect(folder, out, roster, fw, files, lang)
 
-            roster_table = read_roster(roster, fw)
-        cache = ReadCache(out, fw)
-        returns = read_returns(find_returns(folder, skip=(out,)), folder, fw, cache)
-        resolve_corrections(returns)
-        merged = merge_returns(returns, fw)
-        previous = _previous(out, fw)
-        table, revisions = accumulate(previous, merged.table)
-        table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
-        years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
-        expected, source = expected_units(roster_table, previous, years, fw)
-        units = unit_status(expected, merged, returns, fw, source)
-        rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source,
-                    str(roster) if roster else None)
-        writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
-        rnd.written = write_folder_atomic(out, writers)
+
+def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], lang: str) -> Round:
+    """:func:`collect` once the inputs are declared and the output folder is locked."""
+    from ..publish import write_folder_atomic
+
+    roster_table = None
+    if roster is not None:
+        from .roster import read_roster
+
+        roster_table = read_roster(roster, fw)
+    cache = ReadCache(out, fw)
+    returns = read_returns(files, folder, fw, cache)
+    resolve_corrections(returns)
+    merged = merge_returns(returns, fw)
+    previous = _previous(out, fw)
+    table, revisions = accumulate(previous, merged.table)
+    table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
+    years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
+    expected, source = expected_units(roster_table, previous, years, fw)
+    units = unit_status(expected, merged, returns, fw, source)
+    rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
+                not_read=deeper_folders(folder, skip=(out,)))
+    writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
+    rnd.written = write_folder_atomic(out, writers)
     return rnd
 
 

@@ -81,6 +81,10 @@ class RawTable:
     sheet: str | None = None
     header_row: int = 1
     notes: tuple[str, ...] = ()  # text of the skipped # rows (e.g. the synthetic-data notice)
+    #: (XLSX) formula cells without a saved result: (row, 0-based column, formula)
+    formulas: tuple[tuple[int, int, str], ...] = ()
+    #: (XLSX) merged ranges below the header: (range, first row, first 1-based column)
+    merged: tuple[tuple[str, int, int], ...] = ()
 
     def grid(self) -> np.ndarray:
         """The data rows as one 2-D object array (short rows padded with None, empty text None).
@@ -146,6 +150,9 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> Raw
             return _read_csv(path, label_cells)
     except PermissionError as exc:
         raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
+    except MemoryError as exc:  # the archive checks should make this unreachable; never an internal error
+        raise _unreadable(path, "文件太大，内存不足以读取：请拆分后再提交", "the file is too large to be read in the memory "
+                          "available: split it and submit the parts") from exc
     except csv.Error as exc:  # a NUL byte, a cell longer than the CSV reader's limit
         raise _unreadable(path, f"不是有效的 CSV 文件：{shorten(exc, 120)}", f"not a valid CSV file: {shorten(exc, 120)}") from exc
     except OSError as exc:
@@ -159,27 +166,75 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> Raw
 def _encoding(path: Path) -> str:
     """The encoding that reads the whole file (UTF-16 with its byte-order mark; UTF-8 with or
     without BOM, else GB18030), found by decoding it in blocks, so the decoded text is never
-    held whole."""
+    held whole. A file whose first bytes claim UTF-8 (a UTF-8 byte-order mark) or whose header
+    is UTF-8 is refused when the rest is not UTF-8, saying which encoding it seems to be in."""
     import codecs
 
     with open(path, "rb") as fh:
-        bom = fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    if bom and _is_text(path, "utf-16"):
+        start = fh.read(4096)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and _is_text(path, "utf-16"):
         return "utf-16"  # Excel's "Unicode text": the byte-order mark says so
+    failed: dict[str, int] = {}
     for enc in ENCODINGS:
         decoder = codecs.getincrementaldecoder(enc)()
+        done = 0
         try:
             with open(path, "rb") as fh:
                 while block := fh.read(1 << 20):
                     decoder.decode(block)
+                    done += len(block)
             decoder.decode(b"", final=True)
-            return enc
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            failed[enc] = done + exc.start
             continue
+        if enc != ENCODINGS[0] and ENCODINGS[0] in failed:
+            _claims_utf8(path, start, failed[ENCODINGS[0]])
+        return enc
+    _claims_utf8(path, start, failed[ENCODINGS[0]])
     raise ValidationError([Problem(str(path), None, None, None, "encoding",
                                    "文件编码既不是UTF-8、带BOM的UTF-16，也不是GBK/GB18030",
                                    "file is neither UTF-8, UTF-16 with a byte-order mark, nor GBK/GB18030")],
                           str(path))
+
+
+def _claims_utf8(path: Path, start: bytes, bad_at: int) -> None:
+    """Refuse a file that says it is UTF-8 (a byte-order mark, or a header in UTF-8 with
+    characters beyond ASCII) but is not UTF-8 at byte ``bad_at``: it would be read as garbled
+    text under another encoding."""
+    import codecs
+
+    bom = start.startswith(codecs.BOM_UTF8)
+    first = start.split(b"\n", 1)[0]
+    header_utf8 = not first.isascii() and b"\n" in start and _decodes(first, "utf-8-sig")
+    if not bom and not header_utf8:
+        return
+    with open(path, "rb") as fh:
+        before = fh.read(bad_at)
+        line = before.count(b"\n") + 1
+        bad = (before.rsplit(b"\n", 1)[-1] + fh.read(1 << 16)).split(b"\n", 1)[0]
+    gbk = _decodes(bad.removeprefix(codecs.BOM_UTF8), "gb18030")
+    name, name_zh = ("GBK/GB18030", "GBK/GB18030") if gbk else ("an unknown encoding", "未知")
+    if bom and not _decodes(first, "utf-8-sig"):
+        zh = (f"文件开头有 UTF-8 标记（BOM），但表头（第 1 行）不是 UTF-8 文本，看起来是 {name_zh} 编码：请在 Excel 或 WPS 中打开后"
+              "“另存为”→“CSV UTF-8（逗号分隔）”，或用记事本“另存为”选择编码 UTF-8")
+        en = (f"the file starts with a UTF-8 byte-order mark, but its header (line 1) is not UTF-8: it seems to be "
+              f"{name}. Open it in Excel or WPS and Save As \"CSV UTF-8 (Comma delimited)\", or save it as UTF-8 in "
+              "a text editor")
+    else:
+        zh = (f"文件的表头是 UTF-8{'（带 BOM）' if bom else ''}，但第 {line} 行不是 UTF-8 文本，看起来是 {name_zh} 编码（两种编码混在一个文件中）："
+              "请在 Excel 或 WPS 中打开，检查该行后“另存为”→“CSV UTF-8（逗号分隔）”")
+        en = (f"the file's header is UTF-8{' (with a byte-order mark)' if bom else ''}, but line {line} is not UTF-8: "
+              f"it seems to be {name} (two encodings in one file). Open it in Excel or WPS, check that line, and "
+              "Save As \"CSV UTF-8 (Comma delimited)\"")
+    raise ValidationError([Problem(str(path), line, None, None, "encoding", zh, en)], str(path))
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _is_text(path: Path, encoding: str) -> bool:
@@ -285,84 +340,97 @@ def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable
 
 
 def _parse_csv(path: Path, reader, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
+    """The cells of a CSV, one record per physical line: a quoted field that runs on to a later
+    line (a stray ``"`` in front of a name swallows the lines after it) is an error naming the
+    line where the quote opens and the line where it closes; a row with fewer fields than the
+    header (a deleted cell: the values after it moved left) is an error naming its row; rows of
+    empty fields are skipped with a note, so every non-empty line is accounted for."""
     header, rows, numbers, header_row, notes, titles = None, _Rows(), [], 1, [], []
     intern = {}.setdefault
+    spans: list[tuple[int, int, int]] = []  # (opening line, closing line, field)
+    short: list[tuple[int, int]] = []  # (line, fields)
+    blank: list[int] = []
+    width, last = 0, 0
     for cells in reader:
+        first, last = last + 1, reader.line_num
+        if last > first:  # the csv module runs a record on only inside quotes
+            j = next((k for k, c in enumerate(cells) if "\n" in c or "\r" in c), len(cells) - 1)
+            spans.append((first + sum(c.count("\n") for c in cells[:j]), last, j))
+            if len(spans) > 20:
+                break
+            continue
         if header is None:
             if any(c.strip() for c in cells):
                 if is_title_row(cells) and len(titles) < MAX_TITLE_ROWS:
                     titles.append((reader.line_num, cells))
                 else:
                     header, header_row = cells, reader.line_num
+                    width = len(cells)
+                    while width and not cells[width - 1].strip():
+                        width -= 1
                     notes.extend(" ".join(c.strip() for c in t if c.strip()) for _, t in titles)
             continue
         if cells and cells[0][:1] in ("#", " ", "\t") and is_note_row(cells, label_cells):
             notes.append(" ".join(c for c in cells if c.strip()))
             continue
         if not "".join(cells).strip():
+            if cells:
+                blank.append(last)
             continue
+        if len(cells) < width:
+            short.append((last, len(cells)))
         # one object per distinct text: a 100,000-row return repeats most cells (0/1, cities);
         # empty cells become None when the block is built
         rows.append(list(map(intern, cells, cells)))
         numbers.append(reader.line_num)
+    if spans or short:
+        raise ValidationError(_span_problems(path, header, spans, reader.line_num) + _short_problems(path, header, width, short),
+                              str(path))
     if header is None and titles:  # nothing but one-cell rows: the first is the header after all
         (header_row, header), titles = titles[0], titles[1:]
         for n, cells in titles:
             rows.append(cells)
             numbers.append(n)
+    if blank:
+        shown = ", ".join(map(str, blank[:5])) + (f" … ({len(blank)})" if len(blank) > 5 else "")
+        notes.append(f"第 {shown} 行只有空字段，已跳过 | line {shown}: only empty fields, skipped")
     grid = rows.grid() if numbers else []
     return RawTable(path, header or [], grid, numbers, header_row=header_row, notes=tuple(notes))
 
 
-def _pick_sheet(path: Path, wb) -> str:
-    """The data sheet: the one the template names, else the only visible sheet, else stop."""
-    names = list(wb.sheetnames)
-    for n in DATA_SHEET_NAMES:
-        if n in names:
-            return n
-    visible = [n for n in names if getattr(wb[n], "sheet_state", "visible") == "visible"]
-    if len(visible) == 1:
-        return visible[0]
-    listed = ", ".join(f"“{n}”" + ("" if n in visible else "（隐藏）") for n in names)
-    listed_en = ", ".join(repr(n) + ("" if n in visible else " (hidden)") for n in names)
-    raise ValidationError([Problem(
-        str(path), None, None, None, "sheet_ambiguous",
-        f"无法确定哪个工作表是填报表：请将数据表命名为“{DATA_SHEET_NAMES[0]}”，或只保留一个可见工作表。工作表：{listed}",
-        f"cannot tell which sheet holds the data: name it {DATA_SHEET_NAMES[0]!r} or keep only one visible "
-        f"sheet. Sheets: {listed_en}")], str(path))
+def _column_name(header, j: int) -> str:
+    return str(header[j]).strip() if header and j < len(header) and str(header[j]).strip() else f"#{j + 1}"
 
 
-def _has_formulas(path: Path) -> bool:
-    import zipfile
-
-    with zipfile.ZipFile(path) as z:
-        return any(n.startswith("xl/worksheets/") and n.endswith(".xml") and b"<f" in z.read(n)
-                   for n in z.namelist())
-
-
-def _uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> list[tuple[int, int, str]]:
-    """(row, column, formula) of formula cells whose saved value is empty (a file written by a
-    program and never opened in Excel): such a cell is never read as missing."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+def _span_problems(path: Path, header, spans, end: int) -> list[Problem]:
     out = []
-    try:
-        for r_idx, row in enumerate(wb[name].iter_rows(), start=1):
-            cached = rows_seen.get(r_idx)
-            if cached is None:
-                continue
-            for c_idx, cell in enumerate(row):
-                if getattr(cell, "data_type", None) == "f" and (c_idx >= len(cached) or cached[c_idx] is None):
-                    out.append((r_idx, c_idx, str(cell.value)))
-    finally:
-        wb.close()
+    for opened, closed, j in spans:
+        col = _column_name(header, j)
+        zh_end = f"到文件末尾（第 {closed} 行）仍未结束" if closed == end else f"到第 {closed} 行才结束"
+        en_end = f"is never closed (the file ends on line {closed})" if closed == end else f"closes only on line {closed}"
+        out.append(Problem(
+            str(path), opened, col, None, "multiline_field",
+            f"第 {opened} 行 {col} 列以引号（\"）开始的字段{zh_end}，第 {opened}–{closed} 行被并成了一行：填报表的字段不能跨行。"
+            "多半是名称开头多了一个引号：请删除它（或补上配对的引号）后重新保存",
+            f"line {opened}, column {col}: the quote (\") that opens this field {en_end}, so lines {opened}–{closed} "
+            "were read as one record: a return's fields never span lines. Most likely a name starts with a stray "
+            "quote: remove it (or close it) and save again"))
     return out
+
+
+def _short_problems(path: Path, header, width: int, short) -> list[Problem]:
+    col = _column_name(header, width - 1)
+    return [Problem(str(path), line, col, n, "short_row",
+                    f"第 {line} 行只有 {n} 个字段，表头有 {width} 列：可能删除了一个单元格，其后的值向左移动了。请补回缺少的单元格（空值也要保留分隔符）",
+                    f"line {line} has {n} fields where the header has {width}: a cell was probably deleted and the "
+                    "values after it moved left. Put the missing cell back (an empty value keeps its separator)")
+            for line, n in short[:50]]
 
 
 def _read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
     import openpyxl
-    from openpyxl.utils import get_column_letter
+
+    from .xlsx import inspect_workbook, iter_sheet, merged_below, pick_sheet, uncached_formulas
 
     with open(path, "rb") as fh:
         if fh.read(8) == OLE_MAGIC:
@@ -370,6 +438,9 @@ def _read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTabl
             raise _unreadable(path, "该工作簿设置了打开密码（已加密），或是改名为 .xlsx 的旧版 .xls 文件：请在 Excel 中取消密码并另存为 .xlsx",
                               "the workbook is password-protected (encrypted), or an old .xls file renamed .xlsx: "
                               "remove the password in Excel and save it as .xlsx")
+    sheets = inspect_workbook(path)  # sizes, over-long cells, hidden sheets: before any XML is parsed
+    name, notes = pick_sheet(path, sheets, DATA_SHEET_NAMES)
+    info = next(s for s in sheets if s.name == name)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except PermissionError:
@@ -378,13 +449,11 @@ def _read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTabl
         msg = shorten(exc, 200)
         raise _unreadable(path, f"无法打开Excel文件：{msg}", f"cannot open the workbook: {msg}") from exc
     try:
-        name = _pick_sheet(path, wb)
-        ws = wb[name]
-        header, rows, numbers, percent, header_row, notes, titles = None, [], [], set(), 1, [], []
-        for r_idx, row in enumerate(ws.iter_rows(), start=1):
+        header, rows, numbers, percent, header_row, titles = None, [], [], set(), 1, []
+        for r_idx, row in iter_sheet(wb[name]):
             values = [c.value for c in row]
             if header is None:
-                if any(v not in (None, "") for v in values):
+                if values:
                     if is_title_row(values) and len(titles) < MAX_TITLE_ROWS:
                         titles.append((r_idx, values))
                     else:
@@ -405,26 +474,20 @@ def _read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTabl
             rows[:0], numbers[:0] = [t for _, t in titles], [n for n, _ in titles]
     finally:
         wb.close()
-    if _has_formulas(path):
+    formulas: list[tuple[int, int, str]] = []
+    if info.has_formulas:
         seen = dict(zip(numbers, rows, strict=True))
         if header is not None:
             seen[header_row] = header
-        bad = _uncached_formulas(path, name, seen)
-        if bad:
-            raise ValidationError([Problem(
-                str(path), r, (header[c] if header and c < len(header) and header[c] else get_column_letter(c + 1)),
-                shorten(f), "formula_not_calculated",
-                f"单元格 {get_column_letter(c + 1)}{r} 是公式（{shorten(f, 40)}），但文件中没有保存计算结果："
-                "请用 Excel 打开并保存该文件后再提交",
-                f"cell {get_column_letter(c + 1)}{r} holds a formula ({shorten(f, 40)}) with no saved result: "
-                "open the file in Excel and save it, then submit it again") for r, c, f in bad], str(path))
+        formulas = uncached_formulas(path, name, seen)
     # rows with nothing in them are dropped here, after the formula check (an uncalculated formula looks empty)
-    keep = [i for i, v in enumerate(rows) if not all(x is None or (isinstance(x, str) and not x.strip()) for x in v)]
+    keep = [i for i, v in enumerate(rows) if v]
     if len(keep) != len(rows):
         index = {old: new for new, old in enumerate(keep)}
         percent = {(index[i], j) for i, j in percent if i in index}
         rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
-    return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes))
+    return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes),
+                    tuple(formulas), tuple(merged_below(info.merged, header_row)))
 
 
 # -- interpreting --------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..files import neutralise_text, normalise_zip, output_lock, write_many_atomic
 from ..framework.geo import cities
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from ..publish.links import retire_pointer
 from .parsing import header_for
 

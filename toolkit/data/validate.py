@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from ..framework.geo import cities
 from ..framework.model import Framework
-from .parsing import shorten
+from .parsing import fold_id, shorten
 from .problems import Problem
 
 YEAR_RANGE = (2000, 2100)
@@ -113,8 +113,8 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
 
 
 def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
-    """Unit ids typed two ways: equal once case, character width (全角/半角) and spaces are
-    ignored, yet not equal as typed (``SD-B001`` and ``sd-b001``, ``ＳＤ-B001``). Whether they are
+    """Unit ids typed two ways: equal once case, character width (全角/半角), spaces and
+    look-alike dashes (:func:`~toolkit.data.parsing.fold_id`) are ignored, yet not equal as typed (``SD-B001`` and ``sd-b001``, ``ＳＤ-B001``). Whether they are
     one unit or two cannot be known from the file, so each later spelling is a problem that
     names its row and the first spelling's row; nothing is merged or renamed.
 
@@ -143,7 +143,7 @@ def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
     first_seen: dict[str, tuple[str, int]] = {}
     out = []
     for row, uid in ids.items():
-        key = unicodedata.normalize("NFKC", uid).casefold().replace(" ", "")
+        key = fold_id(unicodedata.normalize("NFKC", uid)).casefold().replace(" ", "")
         spelling, at = first_seen.setdefault(key, (uid, row))
         if uid != spelling:
             a, b = shorten(uid), shorten(spelling)

@@ -21,8 +21,10 @@ _NAMES = {
     "MarkovResult": "markov", "markov_chain": "markov", "SpatialMarkovResult": "markov", "spatial_markov": "markov",
     "queen_weights": "spatial", "adjacency_weights": "spatial", "moran": "spatial", "moran_panel": "spatial",
     "lisa": "spatial",
+    "IndexPanel": "panel", "build_panel": "panel",
+    "choropleth_svg": "maps", "read_polygons": "boundaries",
 }
-_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "markov", "spatial"]
+_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "markov", "spatial", "panel", "maps", "boundaries"]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

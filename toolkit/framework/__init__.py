@@ -11,12 +11,17 @@ _NAMES = {
     'Node': 'model',
     'available_frameworks': 'loader',
     'load_framework': 'loader',
+    'framework_from_bytes': 'loader',
     'UnitColumn': 'units',
     'cities': 'geo',
     'city_code': 'geo',
     'city_name': 'geo',
+    'index_tree': 'tree',
+    'index_leaves': 'tree',
+    'Grouping': 'groupings',
+    'with_groupings': 'groupings',
 }
-_MODULES = ['model', 'loader', 'units', 'wording', 'geo']
+_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'tree', 'groupings']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FrameworkError
+from .groupings import parse_geography, parse_groupings
 from .model import (
     DEFAULT_FRAMEWORK,
     DIRECTIONS,
@@ -109,15 +110,50 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
 
         protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
+<<<<<<< HEAD
     from ..safe_yaml import MAX_YAML_BYTES, load_checked_yaml
+=======
+    return framework_from_bytes(raw, path)
+
+
+def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
+    """A framework from the bytes of its file, checked as :func:`load_framework` checks a file.
+
+    For a copy a run made itself (the framework file a results bundle carries): reading it does
+    not make it an input of the running command, so the run may publish the folder it is in.
+
+    Examples
+    --------
+    >>> from importlib import resources
+    >>> raw = (resources.files("toolkit") / "frameworks" / "undp_hdi.yaml").read_bytes()
+    >>> framework_from_bytes(raw).id
+    'undp_hdi'
+    """
+    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
+>>>>>>> main
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
+<<<<<<< HEAD
         text = raw.decode("utf-8")
         doc = load_checked_yaml(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
+=======
+        text, _ = decode_text(raw)  # UTF-8 (with or without BOM), else GBK/GB18030, as a spec
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(f"{path}: the framework file is neither UTF-8 nor GBK/GB18030 text") from exc
+    if not text.strip():  # blank (tabs included, which YAML would call a syntax error)
+        raise FrameworkError(empty_message(path, "framework"))
+    try:
+        check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FrameworkError(f"{path}: not valid YAML ({exc})") from exc
+    if doc is None:  # only comments or ---: never the built-in framework in its place
+        raise FrameworkError(empty_message(path, "framework"))
+>>>>>>> main
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
 
 
@@ -163,6 +199,13 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
     if dim_level is not None and dim_level not in levels[1:]:
         raise FrameworkError(f"{where}: dimension_level {dim_level!r} is not one of the levels below the index "
                              f"{list(levels[1:])}{suggest(dim_level, levels)}")
+    wide = doc.get("wide")
+    if wide is not None and not (isinstance(wide, dict) and set(wide) <= {"pattern", "other", "years"}
+                                 and "{code}" in str(wide.get("pattern", "")) and "{year}" in str(wide.get("pattern", ""))
+                                 and wide.get("other", "error") in ("error", "ignore")):
+        raise FrameworkError(f"{where}: wide must be {{pattern: '<text with {{code}} and {{year}}>', other: error|ignore, "
+                             "years: [optional list]}, "
+                             f"got {wide!r}")
     unit_columns = parse_unit_columns(doc.get("unit_columns"), where)
     unit_names = {c.name for c in unit_columns}
     nodes: dict[str, Node] = {}
@@ -265,6 +308,9 @@ def _parse(doc, path: Path | None, sha256: str) -> Framework:
         for side in ("left", "right"):
             if con.get(side) not in leaves:
                 raise FrameworkError(f"{where}: constraint {i + 1}: {side} {con.get(side)!r} is not a data column")
+    groupings = parse_groupings(doc.get("groupings"), unit_names, where)
+    parse_geography(doc.get("geography"), unit_names | {g.name for g in groupings},
+                    path.parent if path else None, where)
     meta = {k: v for k, v in doc.items() if k != "root"}
     meta["unit_rules"] = unit_rules
     wording = parse_wording(doc.get("reporting"), levels, {c.name: c for c in unit_columns}, where)

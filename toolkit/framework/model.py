@@ -7,7 +7,7 @@ of any depth loads; the columns a data file must carry are the leaves of the tre
 read and checked by :mod:`toolkit.framework.loader`; :func:`load_framework` and
 :func:`available_frameworks` are importable from here too.
 
->>> from toolkit.framework.model import load_framework
+>>> from toolkit.framework.loader import load_framework
 >>> fw = load_framework()
 >>> fw.indicators.loc["L1P1", "unit"]
 '亿元'
@@ -44,7 +44,8 @@ _LANGS = ("zh", "en")
 #: direction spellings: benefit/cost and COINr's +1/−1
 DIRECTIONS = {"benefit": 1, "cost": -1, 1: 1, -1: -1, "1": 1, "-1": -1, "+1": 1}
 TOP_KEYS = ("schema_version", "id", "version", "title_zh", "title_en", "description", "source", "licence",
-            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "root")
+            "levels", "dimension_level", "unit_columns", "reporting", "constraints", "wide", "groupings",
+            "geography", "root")
 NODE_KEYS = ("code", "name_zh", "name_en", "aliases", "children", "weight", "definition_zh", "definition_en",
              "unit", "unit_en", "measured_unit", "direction", "type", "min", "max", "rubric", "rollup",
              "denominator", "scale", "note", "short_zh", "short_en")
@@ -62,7 +63,7 @@ class Node:
     --------
     Nodes come from a loaded framework, looked up by code:
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> node = fw.node("L1P1")
     >>> node.level, node.parent, node.unit, node.direction, node.is_leaf
@@ -124,7 +125,7 @@ class Framework:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> fw
     <Framework shandong_industrial_brain v2024.1-trial: levels ['index', 'dimension', 'indicator', 'measure'], 28 indicators, 45 data columns>
@@ -171,7 +172,7 @@ class Framework:
 
         Examples
         --------
-        >>> from toolkit.framework.model import load_framework
+        >>> from toolkit.framework.loader import load_framework
         >>> load_framework("undp_hdi").name_columns("zh")
         ['country']
         """
@@ -188,6 +189,23 @@ class Framework:
     def group_columns(self) -> list[str]:
         """Unit columns that group units (group imputation, reports)."""
         return self.unit_role("group")
+
+    @property
+    def groupings(self) -> tuple:
+        """Group columns derived from a unit column (``groupings``: Shandong's economic circles),
+        as :class:`~toolkit.framework.groupings.Grouping` objects."""
+        from .groupings import parse_groupings
+
+        return parse_groupings(self.meta.get("groupings"), {c.name for c in self.unit_columns}, self.id)
+
+    @property
+    def geography(self) -> tuple:
+        """Polygons and adjacency lists of unit columns or groupings (``geography``), as
+        :class:`~toolkit.framework.groupings.Geography` objects."""
+        from .groupings import parse_geography
+
+        cols = {c.name for c in self.unit_columns} | {g.name for g in self.groupings}
+        return parse_geography(self.meta.get("geography"), cols, self.path.parent if self.path else None, self.id)
 
     @property
     def summary_columns(self) -> list[str]:
@@ -213,7 +231,7 @@ class Framework:
 
         Examples
         --------
-        >>> from toolkit.framework.model import load_framework
+        >>> from toolkit.framework.loader import load_framework
         >>> w = load_framework().words("en")
         >>> w["Units"], w["dims"], w["n_dims"], w["region"], w["peer"]
         ('Brains', 'dimensions', 'five', 'city', 'industry')
@@ -437,12 +455,3 @@ class Framework:
         """Every node with every attribute: the codebook as one table."""
         return self._table(list(self._nodes.values()))
 
-
-def __getattr__(name: str):
-    """``load_framework`` and ``available_frameworks`` live in :mod:`toolkit.framework.loader`
-    (which imports this module); they are importable from here as they always were."""
-    if name in ("load_framework", "available_frameworks"):
-        from . import loader
-
-        return getattr(loader, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

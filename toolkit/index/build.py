@@ -29,41 +29,23 @@ years are normalised and weighted together, so scores are comparable across year
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..data.read import IndicatorData
 from ..errors import DataError, FrameworkError, SpecError
 from ..framework.model import Framework
+from ..framework.tree import index_leaves, index_tree  # noqa: F401 (re-exported: the old place)
 from ..methods.registry import AGGREGATION
 from . import steps
+from .plan import Plan, compile_plan, rank_rows
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
-
-
-def index_tree(fw: Framework) -> dict[str, list[str]]:
-    """Parent → children of the tree the index aggregates (raw-stage roll-ups are leaves)."""
-    tree: dict[str, list[str]] = {}
-
-    def visit(code: str) -> None:
-        node = fw.node(code)
-        if node.is_leaf or (node.rollup or {}).get("stage") == "raw":
-            return
-        tree[code] = list(node.children)
-        for c in node.children:
-            visit(c)
-
-    visit(fw.root.code)
-    return tree
-
-
-def index_leaves(fw: Framework) -> list[str]:
-    tree = index_tree(fw)
-    kids = [c for cs in tree.values() for c in cs]
-    return [c for c in kids if c not in tree]
 
 
 @dataclass(frozen=True)
@@ -215,6 +197,73 @@ class IndexResult:
 
 
 # -- the pipeline ----------------------------------------------------------------------------------
+def data_driven_weights(weights: Mapping, where: str = "weights") -> list[tuple[str, str]]:
+    """The data-driven weighting methods a spec's ``weights`` section uses, as (key, method),
+    combinations searched too.
+
+    Examples
+    --------
+    >>> data_driven_weights({"indicator": {"method": "framework"}, "dimension": {"method": "entropy"},
+    ...                      "index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}})
+    [('weights.dimension', 'entropy'), ('weights.index.of[1]', 'critic')]
+    """
+    from ..methods.registry import WEIGHTING
+
+    found = []
+    for key, choice in weights.items():
+        if not isinstance(choice, Mapping):
+            continue
+        method = choice.get("method")
+        if method in WEIGHTING and WEIGHTING.get(method).data_driven:
+            found.append((f"{where}.{key}", method))
+        for i, sub in enumerate(choice.get("of") or ()):
+            if isinstance(sub, Mapping):
+                found += data_driven_weights({f"{key}.of[{i}]": sub}, where)
+    return found
+
+
+def check_units_for_weights(index: pd.MultiIndex, spec, source: str) -> None:
+    """Refuse, before any step runs, data holding fewer than two units when the spec weighs with
+    the data (entropy, CRITIC, PCA …): such weights compare units, and one unit has nothing to
+    compare with. With ``panel.scope: per_year`` each year needs two.
+
+    Raises
+    ------
+    DataError
+        Naming the data, the unit, and the weights that need more.
+
+    Examples
+    --------
+    >>> import pandas as pd, toolkit
+    >>> one = pd.MultiIndex.from_tuples([("SD-B001", 2024), ("SD-B001", 2025)], names=["unit_id", "year"])
+    >>> check_units_for_weights(one, toolkit.load_spec("configs/default.yaml"), "one.csv")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: one.csv: the data hold one unit (SD-B001); data-driven weights need at least two units to compare: weights.dimension is 'entropy'. Add the other units' returns, or weigh with a method that does not look at the data (equal, framework, manual, ahp)
+    """
+    driven = data_driven_weights(spec["weights"])
+    if not driven:
+        return
+    ids = pd.Series(index.get_level_values("unit_id"))
+    if spec["panel"]["scope"] == "per_year":
+        groups = ids.groupby(index.get_level_values("year").to_numpy())
+        counts = {f"year {year}": sorted(g.unique()) for year, g in groups}
+        suffix = " (panel.scope is per_year: each year is weighed on its own)"
+    else:
+        counts, suffix = {"the data": sorted(ids.unique())}, ""
+    for what, units in counts.items():
+        if len(units) < 2:
+            held = f"one unit ({units[0]})" if units else "no unit"
+            uses = ", ".join(f"{key} is {method!r}" for key, method in driven)
+            err = DataError(f"{source}: {what} hold{'s' if what != 'the data' else ''} {held}{suffix}; data-driven "
+                            f"weights need at least two units to compare: {uses}. Add the other units' returns, or "
+                            "weigh with a method that does not look at the data (equal, framework, manual, ahp)")
+            err.zh = (f"{source}：{what.replace('the data', '数据').replace('year', '年份')}只有 {len(units)} 个单位"
+                      f"（{', '.join(units)}）；基于数据的赋权（{uses}）至少需要两个单位相互比较。"
+                      "请补充其他单位的填报，或改用不依赖数据的赋权方法（equal、framework、manual、ahp）")
+            raise err
+
+
 def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framework | None = None) -> IndexResult:
     """Build the composite index of ``data`` under ``spec``.
 
@@ -257,6 +306,12 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     spec = load_spec(spec, fw)
     if spec.framework.id != fw.id:
         raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")
+    work = spec  # what the steps run: the spec, less the settings of excluded codes
+    if spec.excluded:  # the spec's exclude: list — the index is built on the framework without them
+        from ..framework.exclude import gone_codes, scrub, without
+
+        full, fw = fw, without(fw, spec.excluded, spec.source or "spec")
+        work = IndexSpec.from_dict(scrub(spec.to_dict(), gone_codes(full, fw)), spec.source, fw)
     missing = [c for c in INDEX_KEYS if c not in table]
     if missing:
         raise DataError(f"build_index: data lack the unit column(s) {missing}")
@@ -272,9 +327,11 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     absent = [c for c in leaves if c not in keyed]
     if absent:
         raise DataError(f"build_index: data lack the framework column(s) {absent}")
+    check_units_for_weights(keyed.index, work, source)  # where the spec meets the data: before any step
     input_raw = keyed[leaves].astype(float)
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]
+<<<<<<< HEAD
     path = steps.data_path(input_raw, input_units, fw, spec)
     raw = steps.rows(input_raw, path.treated.index)
     units = steps.rows(input_units, path.treated.index)
@@ -286,6 +343,20 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
         s, w, e = _aggregate_block(steps.rows(normalised, idx), steps.rows(treated, idx), fw, spec, name)
+=======
+    path = steps.data_path(input_raw, input_units, fw, work)
+    raw = input_raw.loc[path.treated.index]
+    units = input_units.loc[path.treated.index]
+    imputed, treated, imp_log, tr_log, tr_details = (path.imputed, path.treated, path.imputation_log,
+                                                      path.treatment_log, path.treatment_details)
+    blocks = steps.blocks(treated, work)
+    normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, work)
+                            for idx in blocks.values()]).loc[raw.index]
+    plan = compile_plan(work, fw)  # the spec resolved once: tree, choices, na rule, ranking
+    scores_parts, weight_rows, eff_rows = [], [], []
+    for name, idx in blocks.items():
+        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, plan, name)
+>>>>>>> main
         scores_parts.append(s)
         weight_rows.append(w)
         eff_rows.append(e)
@@ -303,7 +374,8 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
         screening_log=path.screening_log, input_raw=input_raw, input_units=input_units,
         provenance={"data_source": source, "data_sha256": sha, "spec_name": spec.name, "spec_source": spec.source,
                     "spec_sha256": spec.sha256, "framework": fw.id, "framework_version": fw.version,
-                    "framework_sha256": fw.sha256, "toolkit_version": __version__},
+                    "framework_sha256": fw.sha256, "toolkit_version": __version__,
+                    "excluded": list(spec.excluded)},
     )
 
 
@@ -331,33 +403,29 @@ def rank_scores(scores: pd.DataFrame, decimals: int | None = None, groups: pd.Se
     >>> rank_scores(s)["HDI"].tolist(), rank_scores(s, 2)["HDI"].tolist()
     ([1, 2, 3], [1, 1, 3])
     """
-    values = scores if decimals is None else scores.round(decimals)
-    keys = [values.index.get_level_values("year")]
+    keys = pd.DataFrame({"year": scores.index.get_level_values("year")})
     if groups is not None:
-        keys.append(groups.reindex(values.index).to_numpy())
-    return values.groupby(keys).rank(ascending=False, method="min").astype("Int64")
+        keys["group"] = groups.reindex(scores.index).to_numpy()
+    positions = [np.asarray(rows) for _, rows in keys.groupby(list(keys.columns), dropna=True).indices.items()]
+    ranks = rank_rows(scores.to_numpy(dtype=float).T, positions, decimals).T  # the one ranking routine
+    return pd.DataFrame(ranks, index=scores.index, columns=scores.columns).astype("Int64")
 
 
-def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, spec: IndexSpec, block):
-    """Bottom-up aggregation of one block. Returns scores, tidy weights, effective weights."""
-    tree = index_tree(fw)
+def _aggregate_block(N: pd.DataFrame, T: pd.DataFrame, fw: Framework, plan: Plan, block):
+    """Bottom-up aggregation of one block, walking the plan. Returns scores, tidy weights,
+    effective weights."""
     values = {c: N[c] for c in N.columns}
     weights: dict[str, pd.Series] = {}
     rows = []
-    na = steps.na_rule(spec)
-    for parent in sorted(tree, key=lambda c: -fw.node(c).depth):
-        kids = tree[parent]
+    for node in plan.walk():
+        parent, kids = node.code, list(node.children)
         C = pd.DataFrame({k: values[k] for k in kids})
-        level = fw.node(parent).level
-        wchoice = steps.node_choice(spec, "weights", level, parent)
-        w = steps.weight_node(C, T, kids, parent, wchoice, fw)
-        achoice = steps.node_choice(spec, "aggregation", level, parent)
-        params = steps.aggregation_params(achoice, na)
-        values[parent] = AGGREGATION.get(achoice["method"]).function(C, w, **params).rename(parent)
+        w = steps.weight_node(C, T, kids, parent, node.weights, fw)
+        values[parent] = AGGREGATION.get(node.aggregation["method"]).function(C, w, **node.params).rename(parent)
         weights[parent] = w
-        rows += [{"block": block, "level": level, "parent": parent, "child": k, "weight": float(w[k]),
-                  "method": wchoice["method"], "aggregation": achoice["method"]} for k in kids]
-    scores = pd.DataFrame({p: values[p] for p in tree})[list(tree)[::-1]]
+        rows += [{"block": block, "level": node.level, "parent": parent, "child": k, "weight": float(w[k]),
+                  "method": node.weights["method"], "aggregation": node.aggregation["method"]} for k in kids]
+    scores = pd.DataFrame({p: values[p] for p in plan.tree})[list(plan.tree)[::-1]]
     eff = {}
     for leaf in N.columns:
         e, node = 1.0, leaf

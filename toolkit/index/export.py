@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -54,23 +55,25 @@ def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
+def write_results(result: IndexResult, out_dir: str | Path, extra: Mapping | None = None) -> dict[str, Path]:
     """Write ``scores.{csv,parquet}``, ``weights.csv``, ``effective_weights.csv``,
     ``normalised.parquet``, ``treated.parquet``, the logs, ``spec.yaml`` and ``meta.json`` into
     ``out_dir``. Either every file is replaced or none is: the folder is staged whole beside
     ``out_dir`` and swapped in with one atomic step (:func:`toolkit.publish.write_folder_atomic`),
     so even a killed run leaves the previous folder or the new one; files of ``out_dir`` this
     call does not write are kept. The call holds the output lock of ``out_dir``
-    (:func:`toolkit.files.output_lock`). With ``lang`` ("zh"/"en") also ``results.xlsx``
-    (:func:`toolkit.reports.workbook.write_result_workbook`).
+    (:func:`toolkit.files.output_lock`). ``extra`` adds files to the same atomic folder: file
+    name → ``writer(tmp_path)`` (``index --lang`` adds ``results.xlsx`` this way, through
+    :func:`toolkit.reports.workbook.write_results_with_workbook`; the index layer does not
+    import the reports).
 
     Parameters
     ----------
     result : IndexResult
     out_dir : str or Path
         Folder written into.
-    lang : {"zh", "en"}, optional
-        Also write the Excel workbook in that language.
+    extra : mapping of str to callable, optional
+        More files: name → a function writing the file at the path it is given.
 
     Returns
     -------
@@ -120,11 +123,9 @@ def write_results(result: IndexResult, out_dir: str | Path, lang: str | None = N
     writers[paths["spec"]] = lambda tmp: tmp.write_text(spec_text, encoding="utf-8")
     writers[paths["meta"]] = lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n",
                                                         encoding="utf-8")
-    if lang is not None:
-        from ..reports.workbook import write_result_workbook
-
-        paths["xlsx"] = out / "results.xlsx"
-        writers[paths["xlsx"]] = lambda tmp: write_result_workbook(result, tmp, lang)
+    for name, writer in (extra or {}).items():
+        paths[Path(name).suffix.lstrip(".") or name] = out / name
+        writers[out / name] = writer
     from ..publish.guard import protected_inputs
 
     sources = [result.provenance.get(k) for k in ("data_source", "spec_source")]

@@ -256,15 +256,15 @@ def check_indicator_params(doc: Mapping, fw, where_file: str = "spec") -> None:
     Examples
     --------
     >>> from toolkit.index.spec import DEFAULTS
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> check_indicator_params({**DEFAULTS, "outliers": {**DEFAULTS["outliers"], "winmax": {"L1P1": 0}}},
     ...                        load_framework("undp_hdi"))
     Traceback (most recent call last):
     ...
     toolkit.errors.SpecError: spec: outliers.winmax names ['L1P1'], which is not an indicator of this block; the block holds ['LE', 'EYS', 'MYS', 'GNI']
     """
+    from ..framework.tree import index_leaves
     from ..methods.registry import NORMALISATION, TREATMENT
-    from .build import index_leaves
 
     leaves = index_leaves(fw)
     out = doc["outliers"]

@@ -28,8 +28,10 @@ from .spec_checks import check_sections, denominators_for, suggest_key  # noqa: 
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
 
-_SECTIONS = {"spec_version", "name", "description", "framework", "years", "panel", "denomination", "imputation",
-             "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+_SECTIONS = {"spec_version", "name", "description", "framework", "years", "exclude", "panel", "denomination",
+             "imputation", "screening", "outliers", "normalisation", "weights", "aggregation", "ranking"}
+# ``exclude`` (indicators or aggregates left out, toolkit.framework.exclude) has no default entry, so
+# that a spec without it keeps the hash it always had
 
 DEFAULTS: dict = {
     "spec_version": 1,
@@ -78,7 +80,9 @@ def _kept_on_method_change(path: tuple, method) -> set:
     if path == ("normalisation",):
         return {"overrides"}
     if path == ("imputation",):
-        return {"panel", "by"} if str(method).startswith("group_") else {"panel"}
+        from ..methods.registry import IMPUTATION
+
+        return {"panel", "by"} if method in IMPUTATION and IMPUTATION[method].grouped else {"panel"}
     if path == ("denomination",):
         return set() if method == "none" else {"by"}
     return None  # every other block merges key by key
@@ -130,6 +134,11 @@ class IndexSpec:
     def name(self) -> str:
         return self.data["name"]
 
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """The codes the spec leaves out (``exclude:``; empty when it names none)."""
+        return tuple(self.data.get("exclude") or ())
+
     def to_dict(self) -> dict:
         return _thaw(self.data)
 
@@ -157,7 +166,7 @@ class IndexSpec:
         checked against (a user's file travels with the spec), else the one it names."""
         if self.fw is not None:
             return self.fw
-        from ..framework.model import load_framework
+        from ..framework.loader import load_framework
 
         return load_framework(self.data["framework"])
 
@@ -187,7 +196,8 @@ class IndexSpec:
         against; when it is given and ``doc`` names no framework, the spec takes its id. A
         ``framework:`` naming a ``.yaml`` file is read relative to the spec file (``source``).
         """
-        from ..framework.model import Framework, load_framework
+        from ..framework.loader import load_framework
+        from ..framework.model import Framework
 
         doc = dict(doc or {})
         where = source or "spec"
@@ -270,7 +280,7 @@ def _is_file(name: str) -> bool:
 
 
 def _shipped() -> list[str]:
-    from ..framework.model import available_frameworks
+    from ..framework.loader import available_frameworks
 
     return available_frameworks()
 
@@ -287,6 +297,6 @@ def check_spec(doc: Mapping, framework=None, where: str = "spec") -> None:
     ...
     toolkit.errors.SpecError: spec: aggregation.index.params: unknown parameter(s) ['p'] for aggregation method 'topsis'; it takes ['normalisation']
     """
-    from ..framework.model import load_framework
+    from ..framework.loader import load_framework
 
     check_sections(_thaw(doc), where, load_framework(framework or doc["framework"]))

@@ -35,8 +35,8 @@ def check_sections(s: dict, where: str, fw) -> None:
     """Every choice of the spec dict ``s`` (plain, every section present) against the registries
     (:mod:`toolkit.methods.registry`) and the framework ``fw``; raises :class:`SpecError` naming
     the key (``where``: the file or "spec")."""
+    from ..framework.tree import index_tree
     from ..methods import registry as reg
-    from .build import index_tree
 
     if s["spec_version"] != 1:
         raise SpecError(f"{where}: unsupported spec_version {s['spec_version']!r} (expected 1)")
@@ -56,12 +56,13 @@ def check_sections(s: dict, where: str, fw) -> None:
     imp = s["imputation"]
     _keys(imp, {"panel", "method", "by", "params"}, "imputation", where)
     reg.PANEL.get(imp["panel"], where, "imputation.panel")
-    reg.IMPUTATION.get(imp["method"], where, "imputation.method")
-    if imp["method"].startswith("group_"):
+    imputer = reg.IMPUTATION.get(imp["method"], where, "imputation.method")
+    if imputer.grouped:
         _one_of(imp["by"], tuple(fw.group_columns), f"imputation.by (needed by group methods; the group "
                 f"columns framework {fw.id} declares)", where)
     elif imp["by"] is not None:
-        raise SpecError(f"{where}: imputation.by is only used by group_mean/group_median, not {imp['method']!r}")
+        raise SpecError(f"{where}: imputation.by is only used by "
+                        f"{'/'.join(m.name for m in reg.IMPUTATION if m.grouped)}, not {imp['method']!r}")
     reg.IMPUTATION.check_params(imp["method"], imp["params"], f"{where}: imputation.params")
     _check_denomination(s["denomination"], fw, where, reg)
     scr = s["screening"]
@@ -87,6 +88,11 @@ def check_sections(s: dict, where: str, fw) -> None:
     for code in out["skip"]:
         if code not in fw:
             raise SpecError(f"{where}: outliers.skip names {code!r}, which is not in framework {fw.id}")
+    full, fw = fw, _without_excluded(s, fw, where)
+    if fw is not full:  # settings keyed by an excluded code have nothing left to set
+        from ..framework.exclude import gone_codes, scrub
+
+        s = scrub(s, gone_codes(full, fw))
     _check_normalisation(s["normalisation"], where, fw, reg)
     from .params import check_indicator_params
 
@@ -117,6 +123,18 @@ def check_sections(s: dict, where: str, fw) -> None:
                     raise SpecError(f"{where}: {what}.overrides.{node}: an override cannot have overrides")
                 check({**base, **o}, f"{what}.overrides.{node}", where, reg, fw, tree, [node], top=False)
     _check_optimal_parents(s, where, fw, tree)
+
+
+def _without_excluded(s: dict, fw, where: str):
+    """The framework the rest of the spec is checked against: without the ``exclude:`` codes."""
+    from ..framework.exclude import without
+
+    exclude = s.get("exclude")
+    if exclude is None:
+        return fw
+    if not isinstance(exclude, list) or not all(isinstance(c, str) for c in exclude):
+        raise SpecError(f"{where}: exclude must be a list of indicator or aggregate codes, got {exclude!r}")
+    return without(fw, exclude, where)
 
 
 def _node_choice(section: Mapping, level: str, node: str) -> dict:

@@ -36,13 +36,13 @@ import pandas as pd
 
 from ..errors import DataError, SpecError
 from ..methods.checks import BatchError
-from ..methods.imputation import impute as imp
-from ..methods.normalisation import normalise as norm
 from ..methods.preparation.denominate import denominate
 from ..methods.registry import (
     AGGREGATION,
     COMBINATION,
+    IMPUTATION,
     NORMALISATION,
+    PANEL,
     SCREENING,
     TREATMENT,
     WEIGHTING,
@@ -50,14 +50,13 @@ from ..methods.registry import (
 from ..methods.weighting import weights as wts
 from ..methods.weighting.subjective import combination_coefficients
 from ..methods.weighting.weight_kernels import run_quietly
-from .params import block_choice, column_groups, node_params, normalisation_blocks
+from .params import block_choice, column_groups, normalisation_blocks
+from .plan import DEFAULT_CHOICE, aggregation_params, na_rule, node_choice, plain  # noqa: F401 (re-exported)
 
 __all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
            "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
            "normalise_block", "screen_step", "treat_step", "weight_node", "weight_stack", "weights_input"]
 
-#: the choice of a node whose level the spec leaves out
-DEFAULT_CHOICE = {"weights": {"method": WEIGHTING.default}, "aggregation": {"method": AGGREGATION.default}}
 
 _IMPUTE_LOG = ["unit", "indicator", "old", "new", "method", "reason"]
 _TREAT_LOG = ["unit", "indicator", "old", "new", "action", "reason"]
@@ -114,17 +113,22 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     logs = []
     X = raw
     if choice["panel"] != "none":
-        res = imp.impute_panel(X, method=choice["panel"])
+        res = PANEL.get(choice["panel"]).function(X)
         X, logs = res.data, [res.log]
-    method = choice["method"]
-    if method.startswith("group_") and choice["by"] not in units:
+    entry = IMPUTATION.get(choice["method"])
+    if entry.grouped and choice["by"] not in units:
         raise DataError(f"imputation by {choice['by']!r}: the data have no such column; unit columns: {list(units)}")
-    groups = units[choice["by"]] if method.startswith("group_") else None
-    if method != "none":
+    groups = units[choice["by"]] if entry.grouped else None
+    if entry.name != "none":
         parts = []
         for idx in blocks(X, spec).values():
+<<<<<<< HEAD
             res = imp.impute(rows(X, idx), method, groups=None if groups is None else rows(groups, idx),
                              **dict(choice["params"]))
+=======
+            args = () if groups is None else (groups.loc[idx],)
+            res = entry.function(X.loc[idx], *args, **dict(choice["params"]))
+>>>>>>> main
             parts.append(res.data)
             logs.append(res.log)
         X = rows(parts[0] if len(parts) == 1 else pd.concat(parts), raw.index)
@@ -243,7 +247,7 @@ def treat_step(X: pd.DataFrame, fw, spec):
         return X, pd.DataFrame(columns=_TREAT_LOG), pd.DataFrame()
     entry = TREATMENT.get(choice["method"])
     skip = [c for c in X.columns if fw.node(c).type in choice["skip_types"] or c in choice["skip"]]
-    params = {p.name: _plain(choice.get(p.name, p.default)) for p in entry.params}
+    params = {p.name: plain(choice.get(p.name, p.default)) for p in entry.params}
     groups = column_groups(entry, params, list(X.columns), "outliers")
     results = [entry.function(X[cols], **scalars, skip=[c for c in skip if c in cols]) for scalars, cols in groups]
     if len(results) == 1:
@@ -284,7 +288,7 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
             continue
         method, params = block_choice(ns, where)
         others = [c for c in X.columns if c not in cols]
-        for scalars, gcols in column_groups(NORMALISATION.get(method), _plain(params), cols, f"{where}.params",
+        for scalars, gcols in column_groups(NORMALISATION.get(method), plain(params), cols, f"{where}.params",
                                             elsewhere=others):
             groups.append((method, scalars, gcols))
     parts = []
@@ -299,73 +303,12 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
             Xm = Xm.set_axis(units, axis=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # constant columns: documented midpoint
-            out = norm.normalise(Xm, method, directions=fw.directions.reindex(cols), **params)
+            out = NORMALISATION.get(method).function(Xm, directions=fw.directions.reindex(cols), **params)
         parts.append(out.set_axis(X.index, axis=0))
     return pd.concat(parts, axis=1)[list(X.columns)]
 
 
-# -- choices ------------------------------------------------------------------------------------
-def node_choice(sections, section: str, level: str, node: str | None = None) -> dict:
-    """The ``weights`` or ``aggregation`` choice of ``node`` at ``level``: the level's choice with
-    the node's override merged in, or the default (:data:`DEFAULT_CHOICE`). ``sections`` is an
-    :class:`~toolkit.index.spec.IndexSpec` or a plain spec dict.
-
-    Examples
-    --------
-    >>> spec = {"weights": {"index": {"method": "equal", "overrides": {"IDX": {"method": "entropy"}}}},
-    ...         "aggregation": {}}
-    >>> node_choice(spec, "weights", "index", "IDX"), node_choice(spec, "aggregation", "index", "IDX")
-    ({'method': 'entropy'}, {'method': 'arithmetic'})
-
-    A per-node parameter given as a mapping node → value is resolved for the node:
-
-    >>> spec = {"aggregation": {"dimension": {"method": "generalised_mean", "params": {"p": {"D1": 0.5}}}}}
-    >>> node_choice(spec, "aggregation", "dimension", "D1"), node_choice(spec, "aggregation", "dimension", "D2")
-    ({'method': 'generalised_mean', 'params': {'p': 0.5}}, {'method': 'generalised_mean', 'params': {'p': 1.0}})
-    """
-    sec = sections[section]
-    choice = {k: v for k, v in (sec.get(level) or {}).items()}
-    overrides = choice.pop("overrides", None) or {}
-    if node is not None and node in overrides:
-        choice = {**choice, **overrides[node]}
-    if not choice:
-        return dict(DEFAULT_CHOICE[section])
-    choice = _plain(choice)
-    registry = WEIGHTING if section == "weights" else AGGREGATION
-    if node is not None and choice.get("params") and choice.get("method") in registry:
-        choice["params"] = node_params(registry[choice["method"]], choice["params"], node)
-    return choice
-
-
-def _plain(obj):
-    if isinstance(obj, Mapping):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    return obj
-
-
-def na_rule(spec) -> str:
-    """``"skip"`` when the spec does not impute (``imputation.method: none``), else ``"error"``:
-    the ``na`` of power means that do not set it."""
-    return "skip" if spec["imputation"]["method"] == "none" else "error"
-
-
-def aggregation_params(choice: Mapping, na: str) -> dict:
-    """The parameters an aggregation choice runs with: its ``params``, and ``na`` from the na
-    rule when the method takes one and the choice leaves it unset.
-
-    Examples
-    --------
-    >>> aggregation_params({"method": "geometric"}, "skip"), aggregation_params({"method": "topsis"}, "skip")
-    ({'na': 'skip'}, {})
-    """
-    params = dict(choice.get("params") or {})
-    if AGGREGATION[choice["method"]].param("na") is not None and params.get("na") is None:
-        params["na"] = na
-    return params
-
-
+# -- choices (resolved by the plan: toolkit.index.plan) ---------------------------------------------
 def weights_input(choice: Mapping, kids, leaves) -> str:
     """``"raw"`` (the treated values) or ``"normalised"``: what a data-driven weighting choice is
     computed from. ``on`` defaults to the method's own default (``raw`` for cv); raw values exist
@@ -417,8 +360,8 @@ def weight_node(C: pd.DataFrame, T: pd.DataFrame, kids, parent: str, choice: Map
     if entry.name == "combine":
         labels = combine_labels(choice)
         vectors = {lab: weight_node(C, T, kids, parent, sub, fw) for lab, sub in zip(labels, choice["of"], strict=True)}
-        return wts.combine(vectors, method=choice.get("combine", COMBINATION.default),
-                           coefficients=choice.get("coefficients"))
+        return entry.function(vectors, method=choice.get("combine", COMBINATION.default),
+                              coefficients=choice.get("coefficients"))
     if not entry.data_driven:
         return fixed_weights(kids, parent, choice, fw)
     raw = weights_input(choice, kids, set(T.columns)) == "raw"

@@ -4,6 +4,8 @@ beside them the registry that dispatches every step (:mod:`toolkit.methods.regis
 declarations it is made of (:mod:`toolkit.methods.declared`), the shared input checks
 (:mod:`toolkit.methods.checks`) and the diagnostics (:mod:`toolkit.methods.diagnose`).
 
+A researcher adds a method of their own with :func:`toolkit.methods.register` (docs/methods-registry.md).
+
 The step modules stay reachable under their short names (``toolkit.methods.weights``,
 ``toolkit.methods.aggregate`` …). Names are imported lazily (:mod:`toolkit.lazy`), so importing one
 module of this package does not import the others.
@@ -13,6 +15,8 @@ from ..lazy import lazy_attributes
 
 _NAMES = {
     'screen_units': 'preparation.screen',
+    'register': 'registry', 'unregister': 'registry', 'table': 'registry', 'registry_of': 'registry',
+    'methods_of': 'registry',
 }
 # short name → module, so ``toolkit.methods.weights`` still names ``toolkit.methods.weighting.weights``
 _STEP_MODULES = {

@@ -145,3 +145,27 @@ def as_weights(weights, columns) -> pd.Series:
     if not w.sum() > 0:
         raise DataError("weights: all weights are zero")
     return w / w.sum()
+
+
+def weighted_stack(C, W, excluded=None, *, name: str = "aggregation"):
+    """The children C (G, m, k) and weights W (G, k) of a batch, broadcast to one G, excluded
+    children at weight 0; a missing child is a :class:`BatchError` naming the matrix. The common
+    entry of the aggregation kernels that need every child (mpi, mean_min, wroclaw).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> C, W = weighted_stack(np.ones((1, 2, 3)), np.ones((4, 3)), np.array([[0, 0, 1]] * 4, dtype=bool))
+    >>> C.shape, W[0].tolist()
+    ((4, 2, 3), [1.0, 1.0, 0.0])
+    """
+    C = np.asarray(C, dtype=float)
+    W = np.asarray(W, dtype=float)
+    G = max(C.shape[0], W.shape[0])
+    C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
+    if excluded is not None:
+        W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
+    if np.isnan(C).any():
+        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), f"{name}: a missing value among the children; "
+                         "impute first")
+    return C, W

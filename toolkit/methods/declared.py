@@ -12,7 +12,7 @@ Per-indicator and per-node parameters (docs/methods-registry.md, "Per-indicator 
   method once per group (:func:`toolkit.index.params.column_groups`), so no method has a second
   implementation and one indicator's value cannot reach another column.
 * ``Param(per_node=True)`` (aggregation and data-driven weighting) may be a mapping node code →
-  value, resolved for each node of the level (:func:`toolkit.index.steps.node_choice`).
+  value, resolved for each node of the level (:func:`toolkit.index.plan.node_choice`).
 * Any other parameter takes one value for all: a mapping is a :class:`SpecError` that says why
   (``Param.shared``: e.g. kNN's ``n_neighbors``, one neighbourhood found over all indicators).
 
@@ -248,6 +248,17 @@ class Method:
     columnwise : bool
         The method treats every column on its own (its result for one column depends on that
         column only), so its ``per_indicator`` parameters may be mappings indicator → value.
+    grouped : bool
+        An imputation that takes the units' groups (``imputation.by``) as its second argument.
+    label_en, label_zh : str
+        The method's name in English and Chinese, as menus show it (default: ``name``).
+    doc, doc_zh : str
+        One line on what the method does, in English and Chinese (menus, the docs table).
+    kind : str
+        A family within the step, for the menus and lists that show one family (weighting:
+        ``fixed``, ``subjective``, ``objective``, ``optimised``, ``combination``).
+    plugin : bool
+        Registered from outside the toolkit (:func:`toolkit.methods.registry.register`).
 
     Examples
     --------
@@ -269,12 +280,60 @@ class Method:
     validate: Callable | None = None
     doc: str = ""
     columnwise: bool = False
+    grouped: bool = False
+    label_en: str = ""
+    label_zh: str = ""
+    doc_zh: str = ""
+    kind: str = ""
+    plugin: bool = False
 
     def __post_init__(self):
         odd = [p.name for p in self.params if p.per_indicator and not self.columnwise]
         if odd:
             raise ValueError(f"{self.step} method {self.name}: per-indicator parameter(s) {odd} on a method "
                              "that is not columnwise")
+
+    def label(self, language: str = "en") -> str:
+        """The method's name as a menu shows it: ``label_zh`` or ``label_en`` (else ``name``)."""
+        return (self.label_zh if language == "zh" else self.label_en) or self.label_en or self.name
+
+    def summary(self, language: str = "en") -> str:
+        """One line on what the method does (``doc_zh`` or ``doc``; the other language when one is empty)."""
+        return (self.doc_zh if language == "zh" else self.doc) or self.doc or self.doc_zh
+
+    def check_params(self, params, where: str = "") -> None:
+        """Check ``params``: every key declared, every value in its range, the required ones
+        given, the cross-parameter rule kept. Raises :class:`SpecError` naming ``where``.
+
+        Examples
+        --------
+        >>> m = Method("m", "aggregation", print, params=(Param("p", "number", 1.0, low=0),))
+        >>> m.check_params({"q": 1}, "here")
+        Traceback (most recent call last):
+        ...
+        toolkit.errors.SpecError: here: unknown parameter(s) ['q'] for aggregation method 'm'; it takes ['p']
+        """
+        where = where or self.step
+        if params is None:
+            params = {}
+        if not isinstance(params, Mapping):
+            raise SpecError(f"{where}: params must be a mapping, got {params!r}")
+        declared = {p.name: p for p in self.params}
+        unknown = [k for k in params if k not in declared]
+        if unknown:
+            takes = f"it takes {sorted(declared)}" if declared else "it takes no params"
+            raise SpecError(f"{where}: unknown parameter(s) {unknown} for {self.step} method {self.name!r}; {takes}")
+        for p in self.params:
+            if p.name in params:
+                p.check(params[p.name], where, self.name)
+            elif p.required:
+                raise SpecError(f"{where}: {self.step} method {self.name!r} needs parameter {p.name!r} "
+                                f"({p.describe()})")
+        if self.validate is not None:
+            resolved = self.resolve(params)
+            if any(isinstance(resolved.get(p.name), Mapping) for p in self.params if p.mappable):
+                return  # checked per group of columns with equal values (toolkit.index.params)
+            self.validate(resolved, where)
 
     @property
     def defaults(self) -> dict:
@@ -332,27 +391,6 @@ class Registry:
         return self.methods[name]
 
     def check_params(self, name, params, where: str = "") -> None:
-        """Check ``params`` of method ``name``: every key declared, every value in its range,
-        the required ones given, the cross-parameter rule kept. Raises :class:`SpecError`."""
-        method = self.get(name, where)
-        where = where or self.address
-        if params is None:
-            params = {}
-        if not isinstance(params, Mapping):
-            raise SpecError(f"{where}: params must be a mapping, got {params!r}")
-        declared = {p.name: p for p in method.params}
-        unknown = [k for k in params if k not in declared]
-        if unknown:
-            takes = f"it takes {sorted(declared)}" if declared else "it takes no params"
-            raise SpecError(f"{where}: unknown parameter(s) {unknown} for {self.step} method {name!r}; {takes}")
-        for p in method.params:
-            if p.name in params:
-                p.check(params[p.name], where, name)
-            elif p.required:
-                raise SpecError(f"{where}: {self.step} method {name!r} needs parameter {p.name!r} "
-                                f"({p.describe()})")
-        if method.validate is not None:
-            resolved = method.resolve(params)
-            if any(isinstance(resolved.get(p.name), Mapping) for p in method.params if p.mappable):
-                return  # checked per group of columns with equal values (toolkit.index.params)
-            method.validate(resolved, where)
+        """Check ``params`` of method ``name`` (:meth:`Method.check_params`; an unknown method is a
+        :class:`SpecError` listing the known ones)."""
+        self.get(name, where).check_params(params, where or self.address)

@@ -36,6 +36,12 @@ class InputClash(ToolkitError):
         What the command would write (a file, or a folder it would replace).
     source : str
         The input, as it was given.
+
+    Examples
+    --------
+    >>> err = InputClash(Path("office/return.csv"), "office/return.csv")
+    >>> str(err).startswith("refusing to write office/return.csv: it is the input office/return.csv")
+    True
     """
 
     def __init__(self, target: Path, source: str, inside: Path | None = None):
@@ -172,10 +178,10 @@ def _clash_on_the_way(path: Path, registry: dict) -> tuple[Path, str] | None:
         key = file_key(here)
         if key is None:
             continue
+        if here.is_dir():  # an input folder (collect's returns) may hold outputs of their own
+            return None
         if key in registry:
             return here, registry[key]
-        if here.is_dir():
-            return None
     return None
 
 
@@ -242,7 +248,9 @@ OUTPUT_ARGUMENTS = ("out", "run")
 
 def argument_inputs(args, outputs: Iterable[str] = OUTPUT_ARGUMENTS) -> list[str]:
     """The input files a parsed command line names: every argument value (or item of a list
-    value) that names an existing file, except the arguments in ``outputs``.
+    value) that names an existing file, except the arguments in ``outputs``. An argument naming
+    a folder (``collect``'s folder of returns) gives the folder and the files in it and its
+    sub-folders (two levels; what lies under an output argument is skipped).
 
     A new command needs no list of its own: its file arguments are inputs unless they are
     named ``--out`` (or ``--run``); give ``outputs`` when a command names its outputs otherwise.
@@ -266,11 +274,33 @@ def argument_inputs(args, outputs: Iterable[str] = OUTPUT_ARGUMENTS) -> list[str
     """
     values = args if isinstance(args, dict) else vars(args)
     skip = set(outputs)
+    written = [os.path.realpath(v) for k, v in values.items() if k in skip and isinstance(v, str | Path) and str(v)]
     found = []
     for name, value in values.items():
         if name in skip:
             continue
         for item in value if isinstance(value, (list, tuple)) else [value]:
-            if isinstance(item, (str, Path)) and str(item) and os.path.isfile(item):
+            if not isinstance(item, (str, Path)) or not str(item):
+                continue
+            if os.path.isfile(item):
                 found.append(str(item))
+            elif os.path.isdir(item):
+                found += [str(item), *_files_below(Path(item), written)]
     return found
+
+
+def _files_below(folder: Path, written: list[str], depth: int = 2, limit: int = 10_000) -> list[str]:
+    """The files of ``folder`` and of its sub-folders down to ``depth`` levels, outside ``written``."""
+    found, level = [], [folder]
+    for _ in range(depth):
+        deeper = []
+        for here in level:
+            if os.path.realpath(here) in written:
+                continue
+            with contextlib.suppress(OSError):
+                for entry in os.scandir(here):
+                    (deeper if entry.is_dir() else found).append(Path(entry.path))
+            if len(found) > limit:
+                return [str(p) for p in found[:limit]]
+        level = deeper
+    return [str(p) for p in found if p.is_file()]

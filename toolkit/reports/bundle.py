@@ -21,7 +21,8 @@ import pandas as pd
 
 from .. import __version__
 from ..files import write_folder_atomic
-from ..framework.model import Framework, load_framework
+from ..framework.loader import load_framework
+from ..framework.model import Framework
 from .scale import result_scale
 
 # the computing side (index, io) is imported inside compute_bundle: a report kernel that only
@@ -129,6 +130,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
         "source_sha256": data.sha256 if isinstance(data, IndicatorData) else "",
         "synthetic": bool(getattr(data, "is_synthetic", False)),
         "spec_name": r.spec.name, "spec_sha256": r.spec.sha256, "spec_yaml": r.spec.to_yaml(),
+        "excluded": list(r.spec.excluded),
         "framework": fw.id, "framework_version": fw.version, "framework_sha256": fw.sha256,
         "toolkit_version": __version__,
         "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -408,7 +410,11 @@ def load_bundle(folder: str | Path) -> Bundle:
     # the framework the bundle was computed with, from the copy of its file the bundle carries
     # (a bundle saved before the copy existed names a shipped framework)
     fw_file = folder / FRAMEWORK_FILE
-    return Bundle(tables, meta, load_framework(fw_file if fw_file.is_file() else meta.get("framework")))
+    if fw_file.is_file():  # the run's own copy, not an input of the command (the run publishes its folder)
+        from ..framework.loader import framework_from_bytes
+
+        return Bundle(tables, meta, framework_from_bytes(fw_file.read_bytes(), fw_file))
+    return Bundle(tables, meta, load_framework(meta.get("framework")))
 
 
 def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:

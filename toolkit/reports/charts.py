@@ -79,14 +79,15 @@ def tick(v: float) -> str:
     return f"{round(v, 6):g}"
 
 
-def _svg(w: float, h: float, body: str, label: str, axis=None, values=()) -> str:
+def _svg(w: float, h: float, body: str, label: str, axis=None, values=(), wide: bool = False) -> str:
     """An ``<svg class="chart">``; ``axis`` (lo, hi) and the plotted ``values`` are written as
     ``data-lo``, ``data-hi`` and ``data-values`` so a test can check every value against its axis."""
     data = ""
     if axis is not None:
         shown = [f"{float(v):.6g}" for v in values if v == v]
         data = f' data-lo="{axis[0]:g}" data-hi="{axis[1]:g}" data-values="{" ".join(shown)}"'
-    return (f'<svg class="chart" viewBox="0 0 {w:g} {h:g}" width="100%" role="img" aria-label="{esc(label)}" '
+    cls = "chart wide" if wide else "chart"  # a wide chart scrolls sideways on a phone, never shrinks its text
+    return (f'<svg class="{cls}" viewBox="0 0 {w:g} {h:g}" width="100%" role="img" aria-label="{esc(label)}" '
             f'xmlns="http://www.w3.org/2000/svg" style="max-width:{w:g}px"{data}>'
             f'<title>{esc(label)}</title>{body}</svg>')
 
@@ -194,7 +195,7 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
     x = 0.0
     y_leg = top - 10
-    for j, (name, _) in enumerate(series):  # legend
+    for j, (name, _) in enumerate(series if any(n for n, _ in series) else ()):  # legend (none for one unnamed series)
         body.append(f'<rect x="{x:.1f}" y="{y_leg - 9}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
         body.append(_text(x + 14, y_leg, name, 12))
         x += 14 + text_width(name, 12) + 16
@@ -211,7 +212,7 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
             body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.{digits}f}", 10, fill="#444"))
     body.append(f'<line x1="{lab_w}" x2="{lab_w}" y1="{top}" y2="{h - 6}" stroke="#999"/>')
     return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
-                [float(v) for _, vals in series for v in vals])
+                [float(v) for _, vals in series for v in vals], wide=True)
 
 
 def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 560, vmin: float = 0.0) -> str:
@@ -231,7 +232,7 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
         pts = " ".join(f"{cx + r * ring * math.sin(2 * math.pi * i / n):.1f},"
                        f"{cy - r * ring * math.cos(2 * math.pi * i / n):.1f}" for i in range(n))
         body.append(f'<polygon points="{pts}" fill="none" stroke="#ddd"/>')
-        body.append(_text(cx + 3, cy - r * ring + 11, tick(vmin + (vmax - vmin) * ring), 9, fill="#999"))
+        body.append(_text(cx + 3, cy - r * ring + 11, tick(vmin + (vmax - vmin) * ring), 11, fill="#999"))
     for i, lab in enumerate(labels):
         a = 2 * math.pi * i / n
         sx, sy = math.sin(a), -math.cos(a)
@@ -273,7 +274,7 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
         if x + w > width and x > 0:
             rows, x = rows + 1, 0.0
         x += w
-    left, right, top, bottom = 34, 12, 12 + 18 * rows + (16 if title else 0), 26
+    left, right, top, bottom = 34, 20, 14 + 18 * rows + (16 if title else 0), 26
     height += 18 * (rows - 1)
     pw, ph = width - left - right, height - top - bottom
     n = len(years)
@@ -287,10 +288,10 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for v in (vmin, (vmin + vmax) / 2, vmax):
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#eee"/>')
-        body.append(_text(left - 4, py(v) + 4, tick(v), 10, "end", fill="#777"))
+        body.append(_text(left - 4, py(v) + 4, tick(v), 12, "end", fill="#777"))
     for i, y in enumerate(years):
-        body.append(_text(px(i), height - 8, str(y), 11, "middle", fill="#555"))
-    x, ly = 0.0, (16 if title else 0) + 4
+        body.append(_text(px(i), height - 8, str(y), 12, "middle", fill="#555"))
+    x, ly = 0.0, (16 if title else 0) + 6  # the legend text ascends above its baseline: room above
     for j, (name, vals) in enumerate(series):
         pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
         dash = f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else ""
@@ -330,14 +331,14 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
         body.append(f'<rect x="{left + i * bw + 1:.1f}" y="{top + ph - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
                     f'fill="#1f6fb2"/>')
         if c:
-            body.append(_text(left + (i + 0.5) * bw, top + ph - h - 3, str(c), 10, "middle", fill="#333"))
+            body.append(_text(left + (i + 0.5) * bw, top + ph - h - 3, str(c), 12, "middle", fill="#333"))
     for i in range(bins + 1):
         if i % 2 == 0:
-            body.append(_text(left + i * bw, top + ph + 13, tick(vmin + (vmax - vmin) * i / bins), 10, "middle",
+            body.append(_text(left + i * bw, top + ph + 13, tick(vmin + (vmax - vmin) * i / bins), 12, "middle",
                               fill="#555"))
-    body.append(_text(left + pw / 2, height - 4, xlabel, 11, "middle", fill="#555"))
+    body.append(_text(left + pw / 2, height - 4, xlabel, 12, "middle", fill="#555"))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
-    body.append(_text(2, top + 8, ylabel, 10, fill="#555"))
+    body.append(_text(2, top + 8, ylabel, 12, fill="#555"))
     return _svg(width, height, "".join(body), title or "histogram", (vmin, vmax), [float(v) for v in values])
 
 
@@ -372,7 +373,7 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
     size = 11
     lab_w = min(260.0, max((text_width(r, size) for r in rows), default=60) + 10)
     cw = (width - lab_w) / max(1, len(cols))
-    col_lines = [wrap(c, cw - 4, size) for c in cols]
+    col_lines = [wrap(c, cw - 4, size, lines=3) for c in cols]
     head = 6 + max((len(x) for x in col_lines), default=1) * (size + 2) + (22 if title else 0)
     rh = 16
     h = head + rh * len(rows) + 4
@@ -392,7 +393,8 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
                         f'fill="{colour(v, vmax, vmin)}"/>')
             body.append(_text(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.{digits}f}", 10, "middle",
                               fill=ink(v, vmax, vmin)))
-    return _svg(width, h, "".join(body), title or "heatmap", (vmin, vmax), [float(v) for row in values for v in row])
+    return _svg(width, h, "".join(body), title or "heatmap", (vmin, vmax), [float(v) for row in values for v in row],
+                wide=True)
 
 
 def _truncate(s: str, width: float, size: float) -> str:
@@ -420,7 +422,7 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     cols = max(c for c, *_ in tiles) + 1
     rows = max(r for _, r, *_ in tiles) + 1
     top = 26 if title else 4
-    w, h = cols * cell, top + rows * cell + 34
+    w, h = cols * cell, top + rows * cell + 38
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
     for c, r, name, v, link in tiles:
         x, y = c * cell, top + r * cell
@@ -435,6 +437,6 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     for i in range(5):  # legend: five steps of the scale
         v = vmin + (vmax - vmin) * i / 4
         body.append(f'<rect x="{i * 36}" y="{y}" width="34" height="10" fill="{colour(v, vmax, vmin)}"/>')
-        body.append(_text(i * 36 + 17, y + 23, tick(v), 10, "middle", fill="#555"))
-    body.append(_text(5 * 36 + 6, y + 9, legend, 11, fill="#555"))
+        body.append(_text(i * 36 + 17, y + 23, tick(v), 12, "middle", fill="#555"))
+    body.append(_text(5 * 36 + 6, y + 9, legend, 12, fill="#555"))
     return _svg(w, h, "".join(body), title or "map", (vmin, vmax), [float(v) for *_, v, _ in tiles])

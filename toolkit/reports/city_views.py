@@ -93,7 +93,7 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
                      int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dims(bundle)],
                      facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     heads = [t("brain", lang, bundle), *([t("industry", lang, bundle)] if peer else []), t("composite", lang),
-             t("rank", lang), t("interval", lang), *[f"{d} {fw.label(d, lang)}" for d in dims(bundle)], t("type", lang)]
+             t("rank", lang), t("interval", lang), *[fw.label(d, lang) for d in dims(bundle)], t("type", lang)]
     k = 1 if peer else 0
     tab = table_html(heads, rows, num_cols=[1 + k, 2 + k, 3 + k, *range(4 + k, 4 + k + len(dims(bundle)))])
     names = [unit_name(r, lang, fw) for r in s.to_dict("records")]

@@ -33,7 +33,8 @@ H = {"file": ("文件", "File"), "office": ("报送单位", "Office"), "received
      "value_a": ("值 A", "Value A"), "file_b": ("文件 B", "File B"), "row_b": ("行 B", "Row B"),
      "value_b": ("值 B", "Value B"), "kept_file": ("保留的文件", "Kept from"), "kept_row": ("保留的行", "Kept row"),
      "row": ("重复的行", "Repeated row"), "old": ("原值", "Earlier value"), "new": ("新值", "New value"),
-     "old_file": ("原文件", "Earlier file"), "new_file": ("新文件", "New file"), "all": ("全部", "all")}
+     "old_file": ("原文件", "Earlier file"), "new_file": ("新文件", "New file"), "all": ("全部", "all"),
+     "region": ("地区", "Region")}
 FILE_STATUS = {"collected": ("已收集", "collected"), "invalid": ("有问题，未收集", "has problems: not collected"),
                "copy": ("与 {other} 完全相同（重复发送），只读一次", "byte-identical to {other} (sent twice): read once"),
                "replaced": ("已被更正文件 {other} 替代", "replaced by the correction {other}"),
@@ -145,7 +146,7 @@ def missing_by_region(rnd, lang: str = "zh") -> pd.DataFrame:
                   for uid, nm in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone), strict=True)]
         rows.append([region_name(rnd.framework, key, lang) if region and key else key, len(group),
                      int((group["status"] != "missing").sum()), len(gone), ", ".join(listed)])
-    head = rnd.framework.unit_column(region).label(lang) if region and region in u else _h("all", lang)
+    head = rnd.framework.unit_column(region).label(lang) if region and region in u else _h("region", lang)
     return pd.DataFrame(rows, columns=[head, _h("expected", lang), _h("got", lang), _h("missing", lang),
                                        _h("missing_units", lang)])
 
@@ -183,6 +184,10 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
     body = [f"<h1>{esc('年度数据收集情况' if i == 0 else 'Collection status of the round')}</h1>",
             f'<p class="sub">{esc(str(rnd.folder))} → {esc(str(rnd.out))}</p>',
             f'<p class="note">{esc(expected_text(rnd, lang))}</p>', kpis(cells)]
+    if rnd.not_read:
+        body.append(f'<p class="notice">{esc(not_read_text(rnd, lang))}</p>')
+    if any("SYNTHETIC" in n.upper() for r in rnd.returns for n in r.notes):  # the demo's notice, as the reports show it
+        body.insert(1, f'<p class="synthetic">{esc("模拟数据：这些文件声明自己不是真实填报" if i == 0 else "Synthetic data: these files declare that they are not real returns")}</p>')
     shown = files.drop(columns=["_problem_row", _h("link", lang), _h("sha256", lang)])
     col = list(shown.columns).index(_h("problems", lang))
     rows = shown.to_numpy(dtype=object).tolist()
@@ -208,8 +213,20 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
                      + "</div>")
     if parts:
         body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
+    from ..viz.fonts import font_face_css
+
     title = "年度数据收集情况" if i == 0 else "Collection status"
-    return document(title, "".join(body), lang)
+    text = "".join(body)
+    # the bundled CJK font, subset to the page's characters: it reads on a machine without a Chinese font
+    return document(title, text, lang, font_face_css(title + text))
+
+
+def not_read_text(rnd, lang: str) -> str:
+    """The folders two levels down whose files were not read, in words."""
+    names = ", ".join(rnd.not_read)
+    return (f"只读取文件夹及其下一级子文件夹；以下更深一级的文件夹中的文件未读取：{names}" if lang == "zh" else
+            f"only the folder and its sub-folders one level down are read; the files in these deeper folders "
+            f"were not: {names}")
 
 
 def _anchor(name: str) -> str:
@@ -238,6 +255,8 @@ def summary_lines(rnd, lang: str = "zh") -> tuple[list[str], list[str]]:
             f"(not merged), {int((u == 'not_expected').sum())} not in the roster; {len(rnd.revisions)} earlier values "
             "revised"),
            expected_text(rnd, lang)]
+    if rnd.not_read:
+        out.append(not_read_text(rnd, lang))
     missing = missing_by_region(rnd, lang)
     for row in missing[missing.iloc[:, 3] > 0].itertuples(index=False):
         out.append(f"  {'缺报' if zh else 'missing'} {row[0]}: {row[4]}")

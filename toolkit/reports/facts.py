@@ -98,7 +98,7 @@ def n_regions(fw) -> int | None:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> n_regions(load_framework()), n_regions(load_framework("undp_hdi"))
     (16, None)
     """

@@ -176,7 +176,7 @@ def overview_title(fw, lang: str = "zh") -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> overview_title(load_framework(), "en"), overview_title(load_framework("undp_hdi"), "zh")
     ('Industrial Brain evaluation: overview', '人类发展指数总览')
     """

@@ -36,7 +36,8 @@ figure{margin:4px 0}svg.chart{display:block;height:auto}
 input.filter{padding:4px 8px;font-size:1em;margin:4px 0;max-width:100%}
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";color:#aaa}
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}
-.grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}}
+.grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}
+figure{overflow-x:auto;max-width:100%}svg.chart.wide{min-width:540px}}
 @page{size:A4;margin:14mm 12mm 14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:8.6pt;line-height:1.35}h1{font-size:15pt}
 h2{font-size:11.5pt;margin:.7em 0 .3em}h3{font-size:10pt}
@@ -73,6 +74,13 @@ def document(title: str, body: str, lang: str = "zh", head: str = "", script: st
     True
     """
     js = f"<script>{script}</script>" if script else ""
+    if '<div class="synthetic">' in body:  # the synthetic-data note at the top of every printed page
+        from .text import t
+
+        note = t("synthetic", lang).replace("\\", "").replace('"', "'")
+        head += (f'@page{{@top-center{{content:"{note}";color:#c00;font-size:7.5pt;font-weight:bold;'
+                 'font-family:"Noto Sans SC Embedded","Noto Sans SC",sans-serif}}')
+
     return (f'<!DOCTYPE html>\n<html lang="{esc(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{STYLE}{head}</style></head>"

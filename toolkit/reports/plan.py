@@ -56,8 +56,11 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
                                   or bundle.summary[region].isna().all()):
         from ..errors import SpecError
 
-        raise SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
+        err = SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
                         "(reporting: region: in its file); render --by unit")
+        err.zh = (f"reports --by {by}：指标体系 {bundle.framework.id} 没有声明地区列（在其文件的 reporting: region: 中），"
+                  "无法生成地区报告；请使用 --by unit")
+        raise err
     if by == "all":
         jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary[region]))
         jobs += plan(bundle, "city", None, lang, year)

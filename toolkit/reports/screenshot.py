@@ -1,7 +1,7 @@
 """Screenshots of HTML reports with headless Chromium, to check what a reader's browser shows.
 
 ``python -m toolkit.reports.screenshot REPORT.html OUT.png`` renders a report as a real browser does
-(fonts, layout, images); ``python -m toolkit.reports.screenshot --docs docs/img`` renders the demo
+(fonts, layout, images); ``python -m toolkit.reports.docs_shots docs/img`` renders the demo
 and writes the screenshots shown in ``docs/reports.md``. Chromium comes from the system (Debian: ``apt-get install chromium``,
 which ``make browser`` does); nothing is downloaded at run time.
 """
@@ -50,42 +50,9 @@ def screenshot(html: str | Path, png: str | Path, width: int = 1100, height: int
     return png
 
 
-def docs_screenshots(out: str | Path = "docs/img", data: str | Path | None = None, n_uncertainty: int = 100) -> list[Path]:
-    """Render the demo's reports and take the screenshots of ``docs/reports.md``: a brain
-    profile (1280 px and 390 px wide), a city report and the overview.
-
-    Parameters
-    ----------
-    out : folder for the PNG files
-    data : the return to render (default: the bundled synthetic demo)
-
-    Returns
-    -------
-    list of Path : the PNG files written
-    """
-    from .batch import ROOT, run_reports
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    data = Path(data) if data else ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
-    with tempfile.TemporaryDirectory() as tmp:
-        s = run_reports(data, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=tmp,
-                        n_uncertainty=n_uncertainty, progress=False)
-        if s.failed:
-            raise RuntimeError(f"reports failed: {s.failed}")
-        brain = next(s.run_dir.glob("unit-SD-B010-*.html"))
-        city = next(s.run_dir.glob("city-Heze-*.html"))
-        shots = [(brain, "report_profile.png", 1280, 2000), (brain, "report_profile_390.png", 390, 1600),
-                 (city, "report_city.png", 1280, 1500), (s.run_dir / "index.html", "report_overview.png", 1280, 1400)]
-        return [screenshot(page, out / name, width=w, height=h) for page, name, w, h in shots]
-
-
 if __name__ == "__main__":  # pragma: no cover
-    if len(sys.argv) == 3 and sys.argv[1] == "--docs":
-        for p in docs_screenshots(sys.argv[2]):
-            print(p)
-    elif len(sys.argv) == 3:
+    if len(sys.argv) == 3:
         print(screenshot(sys.argv[1], sys.argv[2]))
     else:
         sys.exit("usage: python -m toolkit.reports.screenshot REPORT.html OUT.png\n"
-                 "       python -m toolkit.reports.screenshot --docs docs/img")
+                 "       (the docs' screenshots: python -m toolkit.reports.docs_shots docs/img)")

@@ -68,12 +68,13 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
         ok = robust(*iv, n)
         if zh:
             how = "排名较为稳健" if ok else "排名对方法选择较为敏感"
+            where = f"第{iv[0]}名" if iv[0] == iv[1] else f"第{iv[0]}至{iv[1]}名"
             out.append(f"{name}{year}年综合指数为{f(row[root])}，在{n}个{w['unit']}中排名第{rank}；"
-                       f"在各种合理的方法选择下，90%的情况排在第{iv[0]}至{iv[1]}名，{how}。")
+                       f"在各种合理的方法选择下，90%的情况排在{where}，{how}。")
         else:
             how = "a robust rank" if ok else "a rank that depends on the method choices"
             out.append(f"{name} scores {f(row[root])} in {year}, rank {rank} of {n}; under plausible "
-                       f"alternative methods it ranks {iv[0]}–{iv[1]} in 90% of cases, {how}.")
+                       f"alternative methods it ranks {_span(iv)} in 90% of cases, {how}.")
     mean_name = t(facts.mean_key(bundle, year), lang, fw)
     gap = pd.Series({d: float(row[d]) - float(s[d].mean()) for d in _dims(bundle)})
     hi, lo = gap.idxmax(), gap.idxmin()
@@ -125,6 +126,10 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
     return out
 
 
+def _span(iv) -> str:
+    return str(iv[0]) if iv[0] == iv[1] else f"{iv[0]}–{iv[1]}"
+
+
 def _places(k: int) -> str:
     return f"{k} place" + ("" if k == 1 else "s")
 
@@ -140,7 +145,7 @@ def indicator_label(fw, code: str, lang: str) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> fw = load_framework()
     >>> indicator_label(fw, "L2P1_STORAGE", "zh"), indicator_label(fw, "L1P1", "en")
     ('存储与计算资源 · 存储资源', 'Industry scale')

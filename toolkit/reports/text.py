@@ -74,6 +74,7 @@ T = {  # interface text in both languages; {unit}, {region}, {dim}… are the fr
     "stable": ("持平", "unchanged"), "up": ("上升", "up"), "down": ("下降", "down"),
     "rank_change": ("排名变化", "Rank change"), "source": ("数据文件", "Input file"),
     "spec": ("评价方案", "Specification"), "framework": ("指标体系", "Framework"),
+    "excluded": ("未纳入的指标", "Left out (exclude:)"),
     "toolkit": ("工具包版本", "Toolkit version"), "computed": ("计算时间", "Computed at"),
     "intervals_src": ("排名区间", "Rank intervals"), "synthetic_flag": ("模拟数据", "Synthetic data"),
     "yes_demo": ("是（演示数据）", "yes — demo data"), "no": ("否", "no"),
@@ -90,6 +91,24 @@ FRAMEWORK_WORDS = ("unit", "units", "Unit", "Units", "region", "Region", "region
                    "peers", "whole", "Whole", "whole_adj", "Whole_adj", "dim", "dims", "Dim", "Dims", "n_dims")
 
 
+#: common level names in Chinese (a framework's own level names are English words)
+LEVEL_ZH = {"index": "指数", "sub-index": "分指数", "subindex": "分指数", "dimension": "维度", "pillar": "支柱",
+            "indicator": "指标", "measure": "测量项", "sub-indicator": "子指标"}
+
+
+def level_name(fw, level: str, lang: str) -> str:
+    """A framework level in ``lang``: the framework's own word for its dimension level, else the
+    common name (index → 指数), else the level as the framework names it.
+
+    >>> from toolkit.framework.model import load_framework
+    >>> level_name(load_framework(), "indicator", "zh"), level_name(load_framework("coinr_asem"), "pillar", "zh")
+    ('指标', '支柱')
+    """
+    if level == (fw.dimension_level or fw.levels[1]):
+        return fw.words(lang)["dim"]
+    return LEVEL_ZH.get(level, level) if lang == "zh" else level
+
+
 def _words(fw, lang: str) -> dict:
     fw = getattr(fw, "framework", fw)  # a bundle or a framework
     return {} if fw is None else fw.words(lang)
@@ -103,7 +122,7 @@ def t(key: str, lang: str, fw=None) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> t("rank", "en"), t("rank", "zh")
     ('Rank', '排名')
     >>> t("this", "en", load_framework()), t("this", "en", load_framework("undp_hdi"))
@@ -229,7 +248,7 @@ def unit_name(row, lang: str, fw) -> str:
 
     Examples
     --------
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework.loader import load_framework
     >>> row = {"unit_id": "SD-B001", "brain_name": "青岛市即墨区生物医药产业大脑", "city": "青岛市", "industry": "生物医药"}
     >>> unit_name(row, "en", load_framework()), unit_name(row, "zh", load_framework())
     ('Qingdao Biomedicine Industrial Brain', '青岛市即墨区生物医药产业大脑')

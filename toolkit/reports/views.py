@@ -250,7 +250,7 @@ def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
         title = t("composite", lang) if code == root else fw.label(code, lang)
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
                                 mean=float(s[code].mean()), mean_label=mean, vmin=sc.lo, vmax=sc.hi,
-                                digits=sc.digits))
+                                digits=sc.digits, width=400))  # three to a row: drawn at the size shown
     return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
 
 
@@ -425,6 +425,7 @@ def provenance_html(bundle, lang: str = "zh"):
     items = [(t("source", lang), f"{m.get('source')} (sha256 {str(m.get('source_sha256', ''))[:16]}…)"),
              (t("spec", lang), f"{m.get('spec_name')} (sha256 {str(m.get('spec_sha256', ''))[:16]}…)"),
              (t("framework", lang), f"{m.get('framework')} v{m.get('framework_version')}"),
+             *([(t("excluded", lang), ", ".join(m["excluded"]))] if m.get("excluded") else []),
              (t("toolkit", lang), m.get("toolkit_version")), (t("computed", lang), m.get("computed_at")),
              (t("intervals_src", lang), iv),
              (t("synthetic_flag", lang), t("yes_demo", lang) if m.get("synthetic") else t("no", lang))]

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .text import nc, peer_name, region_name, t, unit_name
+from .text import level_name, nc, peer_name, region_name, t, unit_name
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
     "unit_id": ("编号", "Unit id"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
@@ -103,11 +103,11 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     dw = bundle.dimension_weights
     first = lv.drop_duplicates("code")
     weights = pd.concat([
-        pd.DataFrame({_h("level", lang): fw.node(root).level, _h("code", lang): dw["dimension"].to_numpy(),
+        pd.DataFrame({_h("level", lang): level_name(fw, fw.node(root).level, lang), _h("code", lang): dw["dimension"].to_numpy(),
                       _h("indicator", lang): [fw.label(c, lang) for c in dw["dimension"]],
                       _h("weight", lang): dw["weight"].to_numpy(float),
                       _h("effective_weight", lang): dw["weight"].to_numpy(float)}),
-        pd.DataFrame({_h("level", lang): [nodes[c].level for c in first["code"]], _h("code", lang): first["code"].to_numpy(),
+        pd.DataFrame({_h("level", lang): [level_name(fw, nodes[c].level, lang) for c in first["code"]], _h("code", lang): first["code"].to_numpy(),
                       _h("indicator", lang): [nodes[c].name(lang) for c in first["code"]],
                       _h("weight", lang): [float(nodes[c].weight) for c in first["code"]],
                       _h("effective_weight", lang): first["weight"].to_numpy(float)}),
@@ -300,6 +300,35 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=()) 
     True
     """
     return write_workbook(_ResultTables(result, notes), path, lang)
+
+
+def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = None) -> dict[str, Path]:
+    """:func:`toolkit.index.export.write_results`, and with ``lang`` also ``results.xlsx`` in that
+    language, in the same atomic folder (what ``python -m toolkit index --lang`` writes).
+
+    Parameters
+    ----------
+    result : IndexResult
+    out_dir : folder written into
+    lang : "zh", "en" or None (no workbook)
+
+    Returns
+    -------
+    dict of str to Path
+        As :func:`~toolkit.index.export.write_results`, with ``xlsx`` when a workbook was written.
+
+    Examples
+    --------
+    >>> import tempfile, toolkit
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> paths = write_results_with_workbook(r, tempfile.mkdtemp(), "en")
+    >>> paths["xlsx"].name, paths["xlsx"].is_file()
+    ('results.xlsx', True)
+    """
+    from ..index.export import write_results
+
+    extra = None if lang is None else {"results.xlsx": lambda tmp: write_result_workbook(result, tmp, lang)}
+    return write_results(result, out_dir, extra=extra)
 
 
 def header_letters(source: str | Path) -> dict[str, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 
-from ..methods.registry import declared_params
+from ..methods.registry import IMPUTATION, declared_params
 
 __all__ = ["DATA_PATH_ROOTS", "METHOD_ROOTS", "apply_values", "get_at", "set_at"]
 
@@ -24,6 +24,11 @@ METHOD_ROOTS = ("weights", "aggregation")
 _KEEP_ON_SWITCH = {"imputation": {"panel", "by"}, "outliers": None, "normalisation": {"overrides"},
                    "denomination": None, "screening": None,
                    "panel": None, "weights": {"overrides"}, "aggregation": {"overrides"}}
+
+
+def _grouped(method) -> bool:
+    """Does the imputation ``method`` impute by groups (``imputation.by``)?"""
+    return method in IMPUTATION and IMPUTATION[method].grouped
 
 
 def apply_values(doc: dict, pairs) -> dict:
@@ -107,7 +112,7 @@ def set_at(doc: dict, address: str, value) -> dict:
             if "params" in parent or head[0] == "normalisation":
                 new["params"] = {}  # (an absent key would fall back to the spec defaults)
             if head[0] == "imputation":
-                new["by"] = parent.get("by") if str(value).startswith("group_") else None
+                new["by"] = parent.get("by") if _grouped(value) else None
                 new["params"] = {}
             parent.clear()
             parent.update(new)
@@ -117,7 +122,7 @@ def set_at(doc: dict, address: str, value) -> dict:
         if parts[0] in ("imputation", "outliers"):
             new = {**old, **copy.deepcopy(dict(value))}
             if parts[0] == "imputation" and "by" not in value:
-                new["by"] = old.get("by") if str(new["method"]).startswith("group_") else None
+                new["by"] = old.get("by") if _grouped(new["method"]) else None
             if parts[0] == "imputation" and "params" not in value and new["method"] != old["method"]:
                 new["params"] = {}
         else:

@@ -19,8 +19,9 @@ of :func:`toolkit.build_index`:
    depend on the data path only); combinations use :func:`~toolkit.index.steps.combine_stack`.
    Noise multiplies them (pre-drawn sets), exclusion zeroes them.
 4. Aggregation uses :func:`~toolkit.index.steps.aggregate_stack` (the registry's kernels, with
-   build_index's na rule); ranks use ``scipy.stats.rankdata(method="min")`` on the negated
-   composite within each year.
+   build_index's na rule); ranks use :func:`toolkit.index.plan.rank_rows`, build_index's one
+   ranking routine, within each year. The tree, the walk's order and each node's nominal
+   choices come from the plan build_index runs (:func:`toolkit.index.plan.compile_plan`).
 5. **Screening as an uncertain factor**: a data path whose screening drops units gives those
    units no composite (NaN) and no rank (NaN, never a made-up rank) in its replications; the
    others are ranked among the units it keeps, as :func:`toolkit.build_index` with that
@@ -37,11 +38,10 @@ import json
 
 import numpy as np
 from scipy.special import gammaincinv
-from scipy.stats import rankdata
 
 from ..errors import DataError
 from ..index import steps
-from ..index.build import index_leaves, index_tree
+from ..index.plan import compile_plan, na_rule, rank_rows
 from ..methods.checks import BatchError
 from ..methods.registry import WEIGHTING
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
@@ -87,19 +87,22 @@ class Engine:
         self.fw = fw = result.framework
         self.uspec = uspec
         self.factors = uspec.factors
-        self.tree = tree = index_tree(fw)
-        self.leaves = index_leaves(fw)
+        # the nominal spec compiled once, as build_index compiles it: the tree, the walk's order,
+        # each node's choices and the ranking precision all come from the plan
+        self.plan = plan = compile_plan(uspec.nominal, fw)
+        self.tree = tree = plan.tree
+        self.leaves = list(plan.leaves)
         self.leaf_set = set(self.leaves)
         self.directions = {c: float(d) for c, d in fw.directions.items()}
-        self.order = sorted(tree, key=lambda c: -fw.node(c).depth)
-        self.root = fw.root.code
-        self.level = {p: fw.node(p).level for p in tree}
+        self.order = list(plan.order)
+        self.root = plan.root
+        self.level = plan.levels
         self.parent_of = {c: p for p, cs in tree.items() for c in cs}
         self.input_rows = result.input_raw.index  # every unit read, before screening
         self._set_rows(result.raw.index)  # the nominal units, until prepare() adds the others
         self.complete = True  # every prepared data path keeps every unit of self.rows
         nom = uspec.nominal.to_dict()
-        self.rank_decimals = nom["ranking"]["round"]  # rank on rounded composites, as build_index does
+        self.rank_decimals = plan.rank_decimals  # rank on rounded composites, as build_index does
         self.nominal_sections = {k: nom[k] for k in METHOD_ROOTS}
         self.dp_idx = [j for j, f in enumerate(self.factors) if f.data_path]
         self.method_idx = [j for j, f in enumerate(self.factors) if f.kind == "choice" and not f.data_path]
@@ -159,10 +162,10 @@ class Engine:
         keys = _unique_rows(self._dp_keys(u))[0]
         tr_cache: dict = {}
         todo = []
-        for key in map(tuple, keys.tolist()):
-            if key in self.paths:
-                continue
-            spec = self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)})
+        specs = [(key, self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)}))
+                 for key in map(tuple, keys.tolist()) if key not in self.paths]
+        nas = {key: na_rule(spec) for key, spec in specs}  # the plan's missing-value rule of every path, at once
+        for key, spec in specs:
             tk = _canon([spec[k] for k in ("panel", "denomination", "imputation", "screening", "outliers")])
             if tk not in tr_cache:
                 # build_index's own data steps (denominate → impute → screen → treat) on every
@@ -178,7 +181,7 @@ class Engine:
         for key, spec, treated in todo:
             self.complete &= len(treated) == len(self.rows)
             blocks = steps.blocks(treated, spec)
-            na = steps.na_rule(spec)
+            na = nas[key]
             blist = []
             for idx in blocks.values():
                 normalised = steps.normalise_block(treated.loc[idx], self.fw, spec)
@@ -199,8 +202,8 @@ class Engine:
             if p not in self.static:
                 continue
             kids = self.tree[p]
-            w = self._intern_choice("weights", p, self._nominal_choice("weights", p))
-            a = self._intern_choice("aggregation", p, self._nominal_choice("aggregation", p))
+            w = self._intern_choice("weights", p, self.plan.nodes[p].weights)
+            a = self._intern_choice("aggregation", p, self.plan.nodes[p].aggregation)
             mk = self._intern_mask(p, (False,) * len(kids))
             one = np.ones(1, dtype=np.int64)
             W = self._weights(key, b, blk, p, np.zeros((1, len(kids)), dtype=np.int64), one * w, one * mk, None)
@@ -211,9 +214,6 @@ class Engine:
             except BatchError as exc:
                 raise DataError(f"{p}: {exc}") from None
             assert blk["V"][p].shape == (m,)
-
-    def _nominal_choice(self, section: str, p: str) -> dict:
-        return steps.node_choice(self.nominal_sections, section, self.level[p], p)
 
     def _precompute(self, u) -> None:
         """Data-driven weights of every node whose children are static, for every (data path,
@@ -285,10 +285,8 @@ class Engine:
             if key not in self._cache:
                 doc = apply_values(json.loads(json.dumps(self.nominal_sections)),
                                    [(self.factors[j], v) for j, v in zip(self.method_idx, row, strict=True)])
-                self._cache[key] = {p: (
-                    self._intern_choice("weights", p, steps.node_choice(doc, "weights", self.level[p], p)),
-                    self._intern_choice("aggregation", p, steps.node_choice(doc, "aggregation", self.level[p], p)))
-                    for p in self.tree}
+                self._cache[key] = {p: (self._intern_choice("weights", p, w), self._intern_choice("aggregation", p, a))
+                                    for p, (w, a) in self.plan.choices(doc).items()}
             for p, (w, a) in self._cache[key].items():
                 wids[p][r], aids[p][r] = w, a
         return {p: wids[p][inv] for p in self.tree}, {p: aids[p][inv] for p in self.tree}
@@ -344,16 +342,9 @@ class Engine:
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
             raise self._named(u, start, r, "the composite is not finite for some unit")
-        ranked = comp if self.rank_decimals is None else np.round(comp, self.rank_decimals)
-        if self.complete:
-            ranks = np.empty(comp.shape, dtype=np.int32)
-            for _, cols in self.year_cols:
-                ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1).astype(np.int32)
-        else:  # screened-out units: no rank; the others ranked among the kept units
-            ranks = np.full(comp.shape, np.nan)
-            for _, cols in self.year_cols:
-                ranks[:, cols] = rankdata(-ranked[:, cols], method="min", axis=1, nan_policy="omit")
-        return comp, ranks
+        # the one ranking routine (build_index's too); screened-out units have no rank
+        ranks = rank_rows(comp, [cols for _, cols in self.year_cols], self.rank_decimals)
+        return comp, (ranks.astype(np.int32) if self.complete else ranks)
 
     def _named(self, u, start, r, message) -> DataError:
         vals = ", ".join(f"{f.name}={f.value_labels(f.decode(u[r:r + 1, j]))[0]}"

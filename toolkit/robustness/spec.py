@@ -277,7 +277,7 @@ def load_uncertainty_spec(source, spec=None, framework=None) -> UncertaintySpec:
     >>> load_uncertainty_spec("configs/uncertainty.yaml").names[-1]
     'exclude_indicator'
     """
-    from ..framework.model import load_framework
+    from ..framework.loader import load_framework
 
     if isinstance(source, UncertaintySpec):
         if spec is None or (isinstance(spec, IndexSpec) and spec.sha256 == source.nominal.sha256):
@@ -340,7 +340,7 @@ def _factors_to_docs(factors) -> list[dict]:
 
 
 def _parse_factor(doc, i: int, where: str, nominal: IndexSpec, fw) -> Factor:
-    from ..index.build import index_tree
+    from ..framework.tree import index_tree
 
     if not isinstance(doc, Mapping):
         raise SpecError(f"{where}: factors[{i}] must be a mapping, got {doc!r}")

@@ -416,7 +416,7 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
               "spec_sha256": res.spec.sha256})
 
 
-def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
+def replicate(data, spec, uspec, values, framework=None, *, ranks: bool = False):
     """Composite scores of chosen replications: ``values`` is a list of ``{factor: value}``
     (option, label, noise set or excluded code; factors not named take their nominal value).
     Returns replications × (unit_id, year). Used to check the engine against build_index. A unit
@@ -430,11 +430,14 @@ def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
     values : dict or list of dict
         One ``{factor name: value}`` per replication wanted.
     framework : Framework, optional
+    ranks : bool
+        Also return the engine's ranks (the contract test compares them with build_index's).
 
     Returns
     -------
     pandas.DataFrame
-        One row per replication, one column per (unit_id, year): the composite scores.
+        One row per replication, one column per (unit_id, year): the composite scores; with
+        ``ranks=True`` a pair (composites, ranks).
 
     Examples
     --------
@@ -457,5 +460,6 @@ def replicate(data, spec, uspec, values, framework=None) -> pd.DataFrame:
     u = np.array([us.encode(v) for v in values]).reshape(len(values), len(us.factors))
     engine = Engine(res, us, seed_streams(0)[1])
     engine.prepare(u)
-    comp, _ = engine.run(u)
-    return pd.DataFrame(comp, columns=engine.rows)
+    comp, rk = engine.run(u)
+    comp = pd.DataFrame(comp, columns=engine.rows)
+    return (comp, pd.DataFrame(rk, columns=engine.rows)) if ranks else comp

@@ -18,20 +18,45 @@ from .ahp_editor import AHPEditor
 from .model import StudioModel
 from .rankings import bump_svg
 
-__all__ = ["AGGREGATION_CHOICES", "Studio", "WEIGHT_CHOICES"]
+__all__ = ["Studio", "method_choices"]
 
-#: Weighting methods offered per level (those that need only the data or the studio's inputs).
-WEIGHT_CHOICES = ("framework", "equal", "manual", "entropy", "critic", "pca", "ahp", "optimal")
-#: Aggregation methods offered per level (filtered by what the registry holds).
-AGGREGATION_CHOICES = ("arithmetic", "geometric", "harmonic", "topsis", "bod", "copeland")
+#: fixed weighting methods whose inputs the studio itself provides (sliders, the AHP editor)
+STUDIO_FIXED_WEIGHTS = ("framework", "equal", "manual", "ahp")
 
 
-def _accepted(section: str, methods) -> list[str]:
-    """The offered methods that the registry of ``section`` knows."""
+def method_choices(section: str, language: str = "en") -> list[tuple[str, str, str]]:
+    """The methods a level's selector offers, read from the registry when the studio opens (so a
+    method registered from a notebook appears): ``(name, label, one line on what it does)``.
+
+    Weighting: the fixed methods whose inputs the studio provides (framework, equal, manual
+    sliders, the AHP editor) and every data-driven method that needs no setting; aggregation:
+    every method that needs no parameter.
+
+    Parameters
+    ----------
+    section : {"weights", "aggregation"}
+    language : {"en", "zh"}
+        The language of the labels and lines.
+
+    Returns
+    -------
+    list of (name, label, summary)
+
+    Examples
+    --------
+    >>> [n for n, _, _ in method_choices("aggregation")][:3]
+    ['arithmetic', 'geometric', 'harmonic']
+    >>> dict((n, label) for n, label, _ in method_choices("weights", "zh"))["entropy"]
+    '熵权法'
+    """
     from ..methods.registry import AGGREGATION, WEIGHTING
 
-    reg = WEIGHTING if section == "weights" else AGGREGATION
-    return [m for m in methods if m in reg]
+    if section == "weights":
+        offered = [m for m in WEIGHTING if m.name in STUDIO_FIXED_WEIGHTS or (
+            m.data_driven and not any(p.required for p in (*m.params, *m.settings)))]
+    else:
+        offered = [m for m in AGGREGATION if not any(p.required for p in (*m.params, *m.settings))]
+    return [(m.name, m.label(language), m.summary(language)) for m in offered]
 
 
 @lru_cache(maxsize=8)
@@ -121,7 +146,8 @@ class Studio:
         self._build_indicator_sliders()
 
         self.weight_method, self.aggregation_method = {}, {}
-        wopts, aopts = _accepted("weights", WEIGHT_CHOICES), _accepted("aggregation", AGGREGATION_CHOICES)
+        wopts = [name for name, _, _ in method_choices("weights")]
+        aopts = [name for name, _, _ in method_choices("aggregation")]
         rows = []
         for level in self.levels:
             wm = m.weights_choice(level).get("method", "framework")

@@ -61,11 +61,14 @@ class CompareResult:
 
 
 def _names(specs) -> list[str]:
-    names = []
+    """A distinct column name per spec: its name, else its file's stem, else the name numbered."""
+    names: list[str] = []
     for s in specs:
-        base = s.name if s.name not in names else f"{s.name}_{len(names) + 1}"
-        if s.source and s.name in names:
+        base = s.name
+        if base in names and s.source and not str(s.source).startswith("<"):
             base = Path(s.source).stem
+        if base in names:
+            base = f"{s.name}_{len(names) + 1}"
         names.append(base)
     return names
 
@@ -168,7 +171,10 @@ def _page(title: str, body: str, synthetic: bool, lang: str = "zh") -> str:
 
     note = f'<div class="synthetic">{escape(_w("synthetic", lang))}</div>' if synthetic else ""
     body = f"{note}<h1>{escape(title)}</h1>{body}"
-    return document(title, body, lang, font_face_css(title + body + "0123456789") + _CSS)
+    from ..reports.text import t
+
+    # the subset covers the page and the synthetic note printed at the top of every page
+    return document(title, body, lang, font_face_css(title + body + t("synthetic", lang) + "0123456789") + _CSS)
 
 
 def _name(c, unit, lang: str) -> str:
@@ -319,11 +325,10 @@ def write_compare(data, specs, out, *, year: int | None = None, uspec=None, quot
 
 
 def _write_compare(data, specs, out: Path, *, year, uspec, quota, by, n, seed, lang) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    if (uspec is None) != (quota is None):  # before anything is computed; the folder is made when written
+        raise SpecError("compare: the selection page needs both --uncertainty and --quota")
     c = compare_specs(data, specs, year=year)
     pages = {out / "compare.html": compare_html(c, lang)}
-    if (uspec is None) != (quota is None):
-        raise SpecError("compare: the selection page needs both --uncertainty and --quota")
     if uspec is not None:
         from ..robustness.selection import selection
 

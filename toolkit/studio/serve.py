@@ -23,15 +23,47 @@ def voila_command(port: int = 8866, notebook: str | Path | None = None, root: st
 
     Examples
     --------
-    >>> voila_command(9000)[-4:]
-    ['--no-browser', '--port=9000', '--Voila.ip=127.0.0.1', '--show_tracebacks=False']
+    >>> voila_command(9000)[4:7], voila_command(9000)[-1]
+    (['--no-browser', '--port=9000', '--Voila.ip=127.0.0.1'], '--show_tracebacks=False')
     """
     from ..notebooks import repo_root
 
     root = Path(root) if root is not None else repo_root()
     nb = Path(notebook) if notebook is not None else root / NOTEBOOK
     return [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={int(port)}", "--Voila.ip=127.0.0.1",
-            "--show_tracebacks=False"]
+            *server_options(), "--show_tracebacks=False"]
+
+
+#: seconds a visitor's kernel may sit idle (its tab closed) before the server shuts it down
+CULL_IDLE_SECONDS = 120
+
+
+def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = None) -> list[str]:
+    """The Voilà options that keep a long-running studio server small and its log quiet.
+
+    * Each visit starts a kernel of a few hundred MB; a kernel idle for ``cull_idle`` seconds
+      with no browser connected is shut down (checked every ``interval`` seconds), so the
+      server's memory follows the visitors who are there, not every visit since it started.
+    * Kernels talk over IPC (Unix sockets in a private temporary folder) where the platform has
+      them: no TCP port, no "running over TCP without encryption" warning on each visit.
+
+    Examples
+    --------
+    >>> server_options(60)[:3]
+    ['--MappingKernelManager.cull_idle_timeout=60', '--MappingKernelManager.cull_interval=20', \
+'--MappingKernelManager.cull_connected=False']
+    """
+    import tempfile
+
+    from ..reports.render import ipc_supported
+
+    interval = interval or max(1, cull_idle // 3)
+    out = [f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
+           f"--MappingKernelManager.cull_interval={int(interval)}", "--MappingKernelManager.cull_connected=False"]
+    if ipc_supported():
+        folder = tempfile.mkdtemp(prefix="studio-kernels-")
+        out += ["--KernelManager.transport=ipc", f"--KernelManager.ip={folder}/k"]
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

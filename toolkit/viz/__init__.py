@@ -9,7 +9,7 @@ from ..lazy import lazy_attributes
 _NAMES = {
     'register_cjk_font': 'fonts',
 }
-_MODULES = ['plots', 'typology_plots', 'robustness_plots', 'canvas', 'distributions', 'fonts']
+_MODULES = ['plots', 'typology_plots', 'robustness_plots', 'dynamics_plots', 'canvas', 'distributions', 'fonts']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

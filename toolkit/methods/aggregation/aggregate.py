@@ -19,134 +19,29 @@ with one weight vector per replication (through :mod:`toolkit.methods.aggregatio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
 from ..checks import as_directions, as_matrix, as_weights
-from ..normalisation.normalise import minmax_kernel, quiet, vector_kernel
+from ..declared import Method, Param, Registry
+from ..normalisation.normalise import minmax_kernel
+from .aggregate_batch import grey_relational_batch, power_mean_batch, topsis_batch
+from .bod import ENTRY as bod_entry
+from .copeland import ENTRY as copeland_entry
+from .kernels import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
+from .mazziotta_pareto import ENTRY as mpi_entry
+from .mean_min import ENTRY as mean_min_entry
+from .order_m import ENTRY as robust_bod_entry
+from .wroclaw import ENTRY as wroclaw_entry
 
 __all__ = [
     "arithmetic", "geometric", "harmonic", "generalised_mean", "topsis", "grey_relational",
-    "TopsisResult", "GreyRelationalResult", "AGGREGATORS", "aggregate", "generalised_mean_kernel",
+    "TopsisResult", "GreyRelationalResult", "AGGREGATION", "aggregate", "generalised_mean_kernel",
     "topsis_kernel", "grey_relational_kernel",
 ]
-
-
-# ---------------------------------------------------------------------------- numpy kernels
-def _w(w, a):
-    """Weights (..., n) → (..., 1, n), renormalised to sum to 1."""
-    w = np.asarray(w, dtype=float)[..., None, :]
-    return w / w.sum(axis=-1, keepdims=True)
-
-
-def _power_mean(a, w, p):
-    """M_p as one weighted sum when every term is finite (else None): a stack of children shared
-    by all weight vectors — (1, m, k) or a broadcast view — is transformed once."""
-    shared = a.ndim == 3 and w.ndim == 2 and (a.shape[0] == 1 or a.strides[0] == 0)
-    base = a[:1] if shared else a
-    if np.isnan(base).any():
-        return None
-    terms = base if p == 1 else (np.log(base) if p == 0 else np.power(base, p))
-    if not np.isfinite(terms).all():
-        return None
-    wn = w / w.sum(axis=-1, keepdims=True)
-    if shared:
-        s = np.einsum("mk,gk->gm", terms[0], wn)
-    elif a.ndim == 3 and w.ndim == 2:
-        s = np.einsum("gmk,gk->gm", terms, wn)
-    else:
-        s = (terms * wn[..., None, :]).sum(axis=-1)
-    if p == 1:
-        return s
-    return np.exp(s) if p == 0 else np.power(s, 1.0 / p)
-
-
-def generalised_mean_kernel(a, w, p=1.0, skip_na=False):
-    """Weighted power mean M_p = (Σ w_j x_j^p)^{1/p}; p = 0 → exp(Σ w_j ln x_j).
-
-    ``a`` is (..., m, k) (a stack of matrices, or one), ``w`` (..., k) (one weight vector per
-    matrix, or one for all); weights are rescaled to sum to 1. Zero weights contribute nothing
-    (even when x_j ≤ 0). With ``skip_na`` missing x_j are dropped and the remaining weights
-    rescaled to sum to 1; a unit with nothing left is NaN. p = 1, 0, −1 are the arithmetic,
-    geometric and harmonic means.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> generalised_mean_kernel(np.array([[1.0, 4.0]]), np.array([0.5, 0.5]), p=0.0)
-    array([2.])
-    """
-    a = np.asarray(a, dtype=float)
-    w = np.asarray(w, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        fast = _power_mean(a, w, p)
-        return fast if fast is not None else _general_mean(a, w, p, skip_na)
-
-
-def _general_mean(a, w, p, skip_na):
-    """The power mean with zero weights, missing values or non-finite terms handled one by one."""
-    a = np.broadcast_to(a, np.broadcast_shapes(a.shape, w.shape[:-1] + (1, w.shape[-1])))
-    w = np.broadcast_to(_w(w, a), a.shape)
-    miss = np.isnan(a)
-    use = w > 0
-    if skip_na:
-        use = use & ~miss
-        w = np.where(use, w, 0.0)
-        tot = w.sum(axis=-1, keepdims=True)
-        w = w / np.where(tot > 0, tot, 1.0)
-    if p == 0:
-        terms = np.log(a)
-    elif p == 1:
-        terms = a
-    else:
-        terms = np.power(a, p)
-    s = np.where(use, w * terms, 0.0).sum(axis=-1)
-    lost = ~use.any(axis=-1) if skip_na else (miss & (w > 0)).any(axis=-1)
-    s = np.where(lost, np.nan, s)
-    if p == 0:
-        return np.exp(s)
-    return s if p == 1 else np.power(s, 1.0 / p)
-
-
-@quiet
-def topsis_kernel(a, w, d=None, normalisation="vector"):
-    """TOPSIS on (..., m, n): returns (C, D+, D−, ideal, anti_ideal, weighted matrix).
-
-    ``vector``: r = x/√Σx², v = w·r, ideal = max v (benefit) / min v (cost), anti-ideal the
-    opposite. ``minmax``: r = direction-aware min–max on [0, 1], ideal = max, anti = min.
-    If D+ + D− = 0 (every unit identical) C is 0.5.
-    """
-    d = np.ones(a.shape[-1]) if d is None else np.asarray(d, dtype=float)
-    if normalisation == "vector":
-        r, sign = vector_kernel(a), d
-    else:
-        r, sign = minmax_kernel(a, d), np.ones_like(d)
-    v = _w(w, a) * r
-    hi, lo = v.max(axis=-2, keepdims=True), v.min(axis=-2, keepdims=True)
-    ideal, anti = np.where(sign > 0, hi, lo), np.where(sign > 0, lo, hi)
-    dp = np.sqrt(((v - ideal) ** 2).sum(axis=-1))
-    dm = np.sqrt(((v - anti) ** 2).sum(axis=-1))
-    tot = dp + dm
-    c = np.where(tot > 0, dm / np.where(tot > 0, tot, 1.0), 0.5)
-    return c, dp, dm, ideal[..., 0, :], anti[..., 0, :], v
-
-
-@quiet
-def grey_relational_kernel(r, w, rho=0.5, reference=None):
-    """Grey relational coefficients and grades of normalised data ``r`` (..., m, n).
-
-    x₀ = ``reference`` (..., n) or, if None, the column maximum of r. Δ = |x₀ − x|,
-    ξ = (Δmin + ρΔmax)/(Δ + ρΔmax) with the two-level min/max over all units and indicators;
-    grade = Σ w ξ. If Δmax = 0 every coefficient is 1. Returns (grade, ξ).
-    """
-    x0 = r.max(axis=-2, keepdims=True) if reference is None else np.asarray(reference)[..., None, :]
-    delta = np.abs(x0 - r)
-    dmin = delta.min(axis=(-2, -1), keepdims=True)
-    dmax = delta.max(axis=(-2, -1), keepdims=True)
-    xi = np.where(dmax > 0, (dmin + rho * dmax) / (delta + rho * dmax), 1.0)
-    return (_w(w, r) * xi).sum(axis=-1), xi
 
 
 # ---------------------------------------------------------------------------- validation
@@ -351,21 +246,70 @@ def grey_relational(X, weights=None, directions=None, rho: float = 0.5, referenc
                                 reference=pd.Series(x0, index=X.columns, name="reference"))
 
 
-AGGREGATORS = {
-    "arithmetic": arithmetic,
-    "geometric": geometric,
-    "harmonic": harmonic,
-    "generalised_mean": generalised_mean,
-    "topsis": topsis,
-    "grey_relational": grey_relational,
-}
+# ---------------------------------------------------------------------------- the registry entries
+#: the aggregation step's registry (``aggregation.<level>.method``)
+AGGREGATION = Registry("aggregation", "aggregation.<level>.method", "arithmetic")
+_NA = Param("na", "choice", None, "missing children: error, or skip (default: skip when imputation is none)",
+            choices=("error", "skip"), nullable=True, per_node=True)
+for _entry in (
+    Method("arithmetic", "aggregation", arithmetic, partial(power_mean_batch, p=1.0, name="arithmetic"),
+           params=(_NA,), label_en="arithmetic mean", label_zh="加权算术平均",
+           doc="Σ w x: fully compensatory", doc_zh="Σ w x：完全可补偿"),
+    Method("geometric", "aggregation", geometric, partial(power_mean_batch, p=0.0, name="geometric"),
+           params=(_NA,), label_en="geometric mean", label_zh="加权几何平均",
+           doc="Π x^w: a weak indicator is compensated less (needs x > 0)", doc_zh="Π x^w：弱项较难被补偿（需 x > 0）"),
+    Method("harmonic", "aggregation", harmonic, partial(power_mean_batch, p=-1.0, name="harmonic"),
+           params=(_NA,), label_en="harmonic mean", label_zh="加权调和平均",
+           doc="1 / Σ (w / x): the least compensatory power mean", doc_zh="1 / Σ (w / x)：补偿性最弱的幂平均"),
+    Method("generalised_mean", "aggregation", generalised_mean, power_mean_batch, params=(
+        Param("p", "number", 1.0, "power (1 arithmetic, 0 geometric, −1 harmonic)", per_node=True), _NA),
+        label_en="generalised mean", label_zh="广义幂平均", doc="(Σ w x^p)^(1/p)", doc_zh="(Σ w x^p)^(1/p)"),
+    Method("topsis", "aggregation", topsis, topsis_batch, params=(
+        Param("normalisation", "choice", "vector", "TOPSIS's own normalisation", choices=("vector", "minmax"),
+              per_node=True),), label_en="TOPSIS", label_zh="TOPSIS 逼近理想解法",
+        doc="relative closeness to the ideal and away from the anti-ideal unit", doc_zh="与正理想解的相对贴近度"),
+    Method("grey_relational", "aggregation", grey_relational, grey_relational_batch, params=(
+        Param("rho", "number", 0.5, "resolution coefficient", low=0, high=1, low_open=True, high_open=True,
+              per_node=True),
+        Param("reference", "label", "best", "'best' or a reference unit", per_node=True),
+        Param("normalisation", "choice", "minmax", "min–max first, or none", choices=("minmax", "none"),
+              per_node=True)),
+        label_en="grey relational analysis", label_zh="灰色关联分析",
+        doc="the weighted grey relational grade to the best (or a reference) unit", doc_zh="与最优（或参照）单位的加权灰色关联度"),
+    bod_entry,
+    copeland_entry,
+    mpi_entry,
+    mean_min_entry,
+    wroclaw_entry,
+    robust_bod_entry,
+):
+    AGGREGATION.register(_entry)
 
 
-def aggregate(X, method: str = "arithmetic", weights=None, **params):
-    """Dispatch to ``AGGREGATORS[method](X, weights, **params)``."""
-    try:
-        func = AGGREGATORS[method]
-    except (KeyError, TypeError):
-        raise SpecError(f"aggregate: unknown method {method!r}; choose from "
-                        f"{sorted(AGGREGATORS)}") from None
-    return func(X, weights, **params)
+def aggregate(X, method: str = "arithmetic", weights=None, **params) -> pd.Series:
+    """Aggregate ``X`` with the registered method ``method`` (:data:`AGGREGATION`, which also holds
+    the methods registered from outside the toolkit).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × children, higher = better.
+    method : str
+        A name in :data:`AGGREGATION`.
+    weights : Series, optional
+        A weight per column (default equal).
+    **params
+        The method's declared parameters.
+
+    Returns
+    -------
+    Series
+        One score per unit.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": [1.0, 4.0], "b": [4.0, 1.0]})
+    >>> aggregate(X, "geometric", pd.Series({"a": 0.5, "b": 0.5})).tolist()
+    [2.0, 2.0]
+    """
+    return AGGREGATION.get(method, "aggregate", "method").function(X, weights, **params)

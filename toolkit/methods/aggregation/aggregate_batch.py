@@ -1,4 +1,4 @@
-"""Aggregation of stacks: the kernels of :mod:`toolkit.methods.aggregation.aggregate` on (G, m, k) at once.
+"""Aggregation of stacks: the kernels of :mod:`toolkit.methods.aggregation.kernels` on (G, m, k) at once.
 
 The Monte Carlo engine aggregates a node for G distinct signatures at a time. These functions
 check the data of every matrix of the stack (domain, missing values) and raise
@@ -13,7 +13,7 @@ import numpy as np
 
 from ..checks import BatchError, first_failing
 from ..normalisation.normalise import minmax_kernel
-from .aggregate import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
+from .kernels import generalised_mean_kernel, grey_relational_kernel, topsis_kernel
 
 __all__ = ["grey_relational_batch", "power_mean_batch", "topsis_batch"]
 

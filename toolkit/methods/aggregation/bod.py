@@ -34,6 +34,7 @@ from scipy.optimize import linprog
 
 from ...errors import DataError, SpecError
 from ..checks import BatchError, as_matrix
+from ..declared import Method, Param
 
 __all__ = ["BoDResult", "BoDZeroShareWarning", "bod", "bod_kernel", "bod_scores", "check_share_bounds"]
 
@@ -351,3 +352,20 @@ def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
     check_share_bounds(lower, upper, X.shape[1])
     return pd.Series(bod_kernel(X.to_numpy(dtype=float)[None], lower=lower, upper=upper)[0], index=X.index,
                      name="bod")
+
+
+def _share_bounds(params, where):
+    lo, hi = params.get("lower"), params.get("upper")
+    if lo is not None and hi is not None and not lo <= hi:
+        raise SpecError(f"{where}: lower share bound ({lo}) must not exceed upper ({hi})")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("bod", "aggregation", bod_scores, bod_kernel, params=(
+    Param("lower", "number", None, "each unit's minimum weight share per child", low=0, high=1, nullable=True,
+          per_node=True),
+    Param("upper", "number", None, "each unit's maximum weight share per child", low=0, high=1, nullable=True,
+          per_node=True)),
+    validate=_share_bounds, label_en="benefit of the doubt", label_zh="有利假设法 (BoD)",
+    doc="Benefit of the Doubt (Cherchye et al. 2007): each unit's own most favourable weights; the weights are ignored",
+    doc_zh="有利假设法（Cherchye 等 2007）：每个单位取对自己最有利的权重；不使用给定权重")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ...errors import DataError
 from ..checks import BatchError, as_matrix
+from ..declared import Method
 
 __all__ = ["copeland", "copeland_kernel", "outranking_kernel", "outranking_matrix"]
 
@@ -153,3 +154,9 @@ def copeland(X, weights=None) -> pd.Series:
     X = as_matrix(X, name="copeland", allow_nan=True, min_rows=2)
     w = _weights(weights, list(X.columns))
     return pd.Series(copeland_kernel(X.to_numpy(dtype=float)[None], w[None])[0], index=X.index, name="copeland")
+
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+ENTRY = Method("copeland", "aggregation", copeland, copeland_kernel, label_en="Copeland", label_zh="Copeland 排序法",
+               doc="pairwise outranking: majority wins minus losses (COINr a_copeland)",
+               doc_zh="两两比较：多数胜场减负场（COINr a_copeland）")

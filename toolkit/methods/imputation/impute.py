@@ -17,12 +17,15 @@ violation is a bug in this module and raises :class:`RuntimeError`.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
 from ..changelog import change_log
 from ..checks import as_matrix
+from ..declared import Method, Param, Registry
 from .impute_panel import PANEL_METHODS, impute_panel
 from .impute_result import (
     IMPUTE_LOG_COLUMNS,
@@ -32,8 +35,9 @@ from .impute_result import (
 )
 
 __all__ = [
+    "IMPUTATION",
     "ImputeResult",
-    "IMPUTE_METHODS",
+    "PANEL",
     "PANEL_METHODS",
     "impute",
     "impute_none",
@@ -46,9 +50,6 @@ __all__ = [
     "impute_panel",
 ]
 
-IMPUTE_METHODS = (
-    "none", "mean", "median", "group_mean", "group_median", "knn", "iterative",
-) + PANEL_METHODS
 
 
 # ----------------------------------------------------------------------------------------
@@ -327,6 +328,52 @@ def impute_iterative(X, max_iter: int = 10, seed: int = 0, standardise: bool = T
     return ImputeResult(res.data, res.log, "iterative", params)
 
 
+# ----------------------------------------------------------------------------------------
+# The registry entries
+# ----------------------------------------------------------------------------------------
+
+#: imputation across units (``imputation.method``)
+IMPUTATION = Registry("imputation", "imputation.method", "median")
+#: panel imputation across years within each unit (``imputation.panel``)
+PANEL = Registry("panel imputation", "imputation.panel", "none")
+for _name, _function, _en, _zh, _doc, _doc_zh in (
+    ("none", impute_none, "none", "不插补", "leave missing values missing", "保留缺失值"),
+    ("mean", impute_mean, "mean", "均值插补", "the indicator's mean over the observed units", "该指标观测值的均值"),
+    ("median", impute_median, "median", "中位数插补", "the indicator's median over the observed units",
+     "该指标观测值的中位数"),
+):
+    IMPUTATION.register(Method(_name, "imputation", _function, columnwise=True, label_en=_en, label_zh=_zh,
+                               doc=_doc, doc_zh=_doc_zh))
+for _name, _function, _en, _zh in (("group_mean", impute_group_mean, "group mean", "组内均值插补"),
+                                   ("group_median", impute_group_median, "group median", "组内中位数插补")):
+    IMPUTATION.register(Method(_name, "imputation", _function, columnwise=True, grouped=True, label_en=_en,
+                               label_zh=_zh, doc=f"the {_en} of the unit's group (needs `imputation.by`)",
+                               doc_zh=f"所在组的{_zh[2:-2]}（需要 `imputation.by`）"))
+# kNN and the chained regressions look at every indicator at once: their settings are one per run
+_KNN = "kNN finds each unit's donors by its distance over all indicators at once, so one neighbourhood serves every column"
+_ITER = ("the chained regressions predict each indicator from all the others in one model, so its settings "
+         "apply to every column together")
+IMPUTATION.register(Method("knn", "imputation", impute_knn, params=(
+    Param("n_neighbors", "integer", 5, "donor units (one value: " + _KNN + ")", low=1, shared=_KNN),
+    Param("weights", "choice", "uniform", "donor weighting", choices=("uniform", "distance"), shared=_KNN),
+    Param("standardise", "boolean", True, "z-score before the neighbour search", shared=_KNN)),
+    label_en="k nearest neighbours", label_zh="K 近邻插补", doc="the mean of the k most similar units",
+    doc_zh="最相近的 k 个单位的均值"))
+IMPUTATION.register(Method("iterative", "imputation", impute_iterative, params=(
+    Param("max_iter", "integer", 10, "imputation rounds", low=1, shared=_ITER),
+    Param("seed", "integer", 0, "seed of the chained regressions", low=0, shared=_ITER),
+    Param("standardise", "boolean", True, "z-score before fitting", shared=_ITER),
+    Param("tol", "number", 1e-3, "convergence tolerance", low=0, low_open=True, shared=_ITER)),
+    label_en="chained regressions", label_zh="链式回归插补", doc="each indicator predicted from the others (MICE)",
+    doc_zh="由其他指标回归预测（MICE）"))
+PANEL.register(Method("none", "panel imputation", impute_none, columnwise=True, label_zh="不插补",
+                      doc="no filling across years", doc_zh="不跨年份填补"))
+for _name, _zh in zip(PANEL_METHODS, ("向前填补", "向后填补", "先向前后向后填补", "线性插值", "线性插值并外推常数"), strict=True):
+    PANEL.register(Method(_name, "panel imputation", partial(impute_panel, method=_name), columnwise=True,
+                          label_zh=_zh, doc=f"{_name} within each unit across years (COINr impute_panel)",
+                          doc_zh=f"每个单位跨年份{_zh}"))
+
+
 def impute(X, method: str, groups=None, **params) -> ImputeResult:
     """Impute missing values with the named method.
 
@@ -355,20 +402,15 @@ def impute(X, method: str, groups=None, **params) -> ImputeResult:
     DataError
         Bad data (e.g. an all-missing indicator).
     """
-    if method not in IMPUTE_METHODS:
-        raise SpecError(f"impute: unknown method {method!r}; choose one of {list(IMPUTE_METHODS)}")
-    if groups is not None and method not in ("group_mean", "group_median"):
-        raise SpecError(f"impute: `groups` is only used by group_mean/group_median, not {method!r}")
-    if method in PANEL_METHODS:
-        return impute_panel(X, method=method, **params)
-    funcs = {
-        "none": impute_none,
-        "mean": impute_mean,
-        "median": impute_median,
-        "knn": impute_knn,
-        "iterative": impute_iterative,
-    }
-    if method in ("group_mean", "group_median"):
-        func = impute_group_mean if method == "group_mean" else impute_group_median
-        return func(X, groups, **params)
-    return funcs[method](X, **params)
+    if method in PANEL and method not in IMPUTATION:
+        return PANEL[method].function(X, **params)
+    if method not in IMPUTATION:
+        raise SpecError(f"impute: unknown method {method!r}; choose one of "
+                        f"{list(IMPUTATION.names) + [m for m in PANEL.names if m not in IMPUTATION]}")
+    entry = IMPUTATION[method]
+    if groups is not None and not entry.grouped:
+        raise SpecError(f"impute: `groups` is only used by "
+                        f"{'/'.join(m.name for m in IMPUTATION if m.grouped)}, not {method!r}")
+    if entry.grouped:
+        return entry.function(X, groups, **params)
+    return entry.function(X, **params)

@@ -27,11 +27,13 @@ from scipy.stats import rankdata
 
 from ...errors import DataError, SpecError
 from ..checks import as_directions, as_matrix
+from ..declared import Method, Param, Registry
+from .ampi import ENTRIES as _ampi_entries
 
 __all__ = [
     "minmax", "zscore", "rank", "percentile_rank", "vector", "sum_", "sum_share", "goalposts",
     "distance_to_target", "distance_to_reference", "distance_to_best", "fraction_of_max",
-    "NORMALISERS", "normalise",
+    "NORMALISATION", "normalise",
 ]
 
 
@@ -217,8 +219,7 @@ def minmax(X, directions=None, lower=0.0, upper=1.0) -> pd.DataFrame:
     DataFrame with the labels of ``X``. Reference: OECD/JRC Handbook (2008) §5.2; COINr
     ``n_minmax``; ``methods.md`` §4.0.
     """
-    if not upper > lower:
-        raise SpecError(f"minmax: upper ({upper}) must be greater than lower ({lower})")
+    NORMALISATION["minmax"].check_params({"lower": lower, "upper": upper}, "minmax")
     X, a, d = _prepare(X, directions)
     rng = _column_stat(np.nanmax, a) - _column_stat(np.nanmin, a)
     flat = [c for c, r in zip(X.columns, rng, strict=True) if r == 0]
@@ -238,8 +239,7 @@ def zscore(X, directions=None, mean=0.0, sd=1.0, ddof=1) -> pd.DataFrame:
 
     A constant column maps to ``mean`` with a warning. Reference: COINr ``n_zscore`` (ddof = 1).
     """
-    if not sd > 0:
-        raise SpecError(f"zscore: target sd must be positive, got {sd}")
+    NORMALISATION["zscore"].check_params({"mean": mean, "sd": sd, "ddof": ddof}, "zscore")
     X, a, d = _prepare(X, directions)
     few = [c for j, c in enumerate(X.columns) if np.sum(~np.isnan(a[:, j])) <= ddof]
     if few:
@@ -401,26 +401,92 @@ def fraction_of_max(X, directions=None) -> pd.DataFrame:
     return _frame(fraction_of_max_kernel(a, d), X)
 
 
-NORMALISERS = {
-    "minmax": minmax,
-    "zscore": zscore,
-    "rank": rank,
-    "percentile_rank": percentile_rank,
-    "vector": vector,
-    "sum": sum_,
-    "goalposts": goalposts,
-    "distance_to_target": distance_to_target,
-    "distance_to_reference": distance_to_reference,
-    "distance_to_best": distance_to_best,
-    "fraction_of_max": fraction_of_max,
-}
+# ---------------------------------------------------------------------------- the registry entries
+def _lower_upper(params, where):
+    lo, hi = params.get("lower"), params.get("upper")
+    if isinstance(lo, int | float) and isinstance(hi, int | float) and not hi > lo:
+        raise SpecError(f"{where}: upper ({hi}) must be greater than lower ({lo})")
+
+
+#: the normalisation step's registry (``normalisation.method``): every normaliser treats each column
+#: on its own, so all their parameters may vary by indicator
+NORMALISATION = Registry("normalisation", "normalisation.method", "minmax")
+_CAP = Param("cap", "boolean", True, "truncate to the target range", per_indicator=True)
+for _name, _function, _kernel, _params, _validate, _en, _zh, _doc, _doc_zh in (
+    ("minmax", minmax, minmax_kernel, (
+        Param("lower", "number", 0.0, "bottom of the target range", per_indicator=True),
+        Param("upper", "number", 1.0, "top of the target range", per_indicator=True)), _lower_upper,
+     "min–max", "极差标准化", "(x − min)/(max − min), rescaled to [lower, upper]",
+     "(x − 最小值)/(最大值 − 最小值)，缩放到 [lower, upper]"),
+    ("zscore", zscore, zscore_kernel, (
+        Param("mean", "number", 0.0, "target mean", per_indicator=True),
+        Param("sd", "number", 1.0, "target standard deviation", low=0, low_open=True, per_indicator=True),
+        Param("ddof", "integer", 1, "delta degrees of freedom", low=0, per_indicator=True)), None,
+     "z-score", "Z 分数标准化", "(x − mean)/sd, rescaled to the target mean and sd", "(x − 均值)/标准差"),
+    ("rank", rank, rank_kernel, (), None, "rank", "排序", "the rank among units (ties share the mean rank)",
+     "各单位的名次（并列取平均名次）"),
+    ("percentile_rank", percentile_rank, percentile_rank_kernel, (), None, "percentile rank", "百分位排名",
+     "the share of units ranked below (COINr n_prank)", "排在其后的单位比例（COINr n_prank）"),
+    ("vector", vector, vector_kernel, (
+        Param("reverse_cost", "boolean", False, "cost columns become 1 − r", per_indicator=True),), None,
+     "vector", "向量归一化", "x / √Σx² (TOPSIS's normalisation)", "x / √Σx²（TOPSIS 的归一化）"),
+    ("sum", sum_, sum_kernel, (), None, "share of the sum", "比重法", "x / Σx", "x / Σx"),
+    ("goalposts", goalposts, goalposts_kernel, (
+        Param("lower", "number", None, "lower goalpost", required=True, per_indicator=True),
+        Param("upper", "number", None, "upper goalpost", required=True, per_indicator=True),
+        _CAP,
+        Param("log", "boolean", False, "take logs first", per_indicator=True),
+        Param("scale", "number", 1.0, "multiply the result", low=0, low_open=True, per_indicator=True)),
+     _lower_upper, "goalposts", "目标值区间法", "(x − lower)/(upper − lower) between fixed goalposts (UNDP HDI)",
+     "固定上下限之间的 (x − 下限)/(上限 − 下限)（UNDP 人类发展指数）"),
+    ("distance_to_target", distance_to_target, distance_to_target_kernel, (
+        Param("target", "number", None, "target value", required=True, per_indicator=True), _CAP), None,
+     "distance to target", "距目标值", "progress from the worst value to a target (COINr n_dist2targ)",
+     "从最差值到目标值的进度（COINr n_dist2targ）"),
+    ("distance_to_reference", distance_to_reference, distance_to_reference_kernel, (
+        Param("reference_unit", "label", None, "the reference unit", required=True, per_indicator=True),
+        Param("cap", "boolean", False, "truncate at 1", per_indicator=True)), None,
+     "distance to a reference unit", "距参照单位", "the value relative to a reference unit (COINr n_dist2ref)",
+     "相对参照单位的水平（COINr n_dist2ref）"),
+    ("distance_to_best", distance_to_best, minmax_kernel, (), None, "distance to the best", "距最优值",
+     "1 − (best − x)/(best − worst) (COINr n_dist2max)", "1 − (最优 − x)/(最优 − 最差)（COINr n_dist2max）"),
+    ("fraction_of_max", fraction_of_max, fraction_of_max_kernel, (), None, "fraction of the best",
+     "最优值比例", "x / max x (cost: min x / x; COINr n_fracmax)", "x / 最大值（成本型：最小值 / x；COINr n_fracmax）"),
+):
+    NORMALISATION.register(Method(_name, "normalisation", _function, _kernel, params=_params, validate=_validate,
+                                  columnwise=True, label_en=_en, label_zh=_zh, doc=_doc, doc_zh=_doc_zh))
+for _entry in _ampi_entries:  # Compind's family (toolkit.methods.normalisation.ampi)
+    NORMALISATION.register(_entry)
 
 
 def normalise(X, method: str = "minmax", directions=None, **params) -> pd.DataFrame:
-    """Dispatch to ``NORMALISERS[method](X, directions=directions, **params)``."""
-    try:
-        func = NORMALISERS[method]
-    except (KeyError, TypeError):
-        raise SpecError(f"normalise: unknown method {method!r}; choose from "
-                        f"{sorted(NORMALISERS)}") from None
-    return func(X, directions=directions, **params)
+    """Normalise ``X`` with the registered method ``method`` (:data:`NORMALISATION`, which also
+    holds the methods registered from outside the toolkit).
+
+    Parameters
+    ----------
+    X : DataFrame
+        Units × indicators.
+    method : str
+        A name in :data:`NORMALISATION`.
+    directions : Series, optional
+        +1 (benefit) or −1 (cost) per indicator.
+    **params
+        The method's declared parameters.
+
+    Returns
+    -------
+    DataFrame
+        Same labels as ``X``, higher = better.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
+    >>> normalise(X, "minmax", upper=10)["a"].tolist()
+    [0.0, 5.0, 10.0]
+    >>> normalise(X, "softmax")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.SpecError: normalise: method must be one of [...], got 'softmax'
+    """
+    return NORMALISATION.get(method, "normalise", "method").function(X, directions=directions, **params)

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
+from ..declared import Method, Param, Registry
 
-__all__ = ["DenominateResult", "denominate"]
+__all__ = ["DENOMINATION", "DenominateResult", "denominate"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,20 @@ def denominate(X: pd.DataFrame, denominators: pd.DataFrame, by: Mapping) -> Deno
         out[codes] = out[codes].to_numpy() / np.column_stack(dens)
     log = pd.DataFrame(rows, columns=["indicator", "denominator", "scale", "n_missing_denominator"])
     return DenominateResult(out, log)
+
+
+def _undenominated(X, *_args, **_kwargs):
+    return X
+
+
+#: the denomination step's registry (``denomination.method``)
+DENOMINATION = Registry("denomination", "denomination.method", "none")
+_BY = Param("by", "mapping", None, "indicator → denominator column, {denominator, scale}, or null (none)",
+            nullable=True)
+DENOMINATION.register(Method("none", "denomination", _undenominated, doc="no denomination", label_zh="不分母化",
+                             doc_zh="不做分母化"))
+DENOMINATION.register(Method("framework", "denomination", denominate, settings=(_BY,), label_zh="按框架分母化",
+                             doc="the denominators the framework declares, `by` overriding them",
+                             doc_zh="框架声明的分母，`by` 可覆盖"))
+DENOMINATION.register(Method("spec", "denomination", denominate, settings=(_BY,), label_zh="按设定分母化",
+                             doc="only the denominators given in `by`", doc_zh="仅用 `by` 给出的分母"))

@@ -18,13 +18,15 @@ engine alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
+from ..declared import Method, Param, Registry
 
-__all__ = ["SCREEN_RULES", "ScreenResult", "screen_units"]
+__all__ = ["SCREENING", "SCREEN_RULES", "ScreenResult", "screen_units"]
 
 SCREEN_RULES = ("none", "byNA", "byzeros", "byNAandzeros")
 
@@ -130,4 +132,25 @@ def screen_units(X: pd.DataFrame, rule: str = "byNA", dat_thresh: float = 2 / 3,
     if not keep.any():
         raise DataError(f"screening ({rule}, dat_thresh={dat_thresh}, nonzero_thresh={nonzero_thresh}) "
                         "leaves no unit")
+<<<<<<< HEAD
     return ScreenResult(X if keep.all() else X[keep], log, list(X.index[~keep]))
+=======
+    return ScreenResult(X[keep], log, list(X.index[~keep]))
+
+
+#: the unit-screening step's registry (``screening.method``)
+SCREENING = Registry("unit screening", "screening.method", "none")
+_SCREEN = "screening judges each unit on its values over all indicators together (a share of them)"
+_SCREEN_PARAMS = (
+    Param("dat_thresh", "number", 2 / 3, "least share of indicators observed", low=0, high=1, shared=_SCREEN),
+    Param("nonzero_thresh", "number", 0.05, "least share of non-zero observed values", low=0, high=1,
+          shared=_SCREEN),
+    Param("force_include", "list", [], "unit ids kept whatever the rule"),
+    Param("force_exclude", "list", [], "unit ids dropped whatever the rule"))
+for _name, _zh, _doc in (("none", "不筛选", "keep every unit"),
+                         ("byNA", "按缺失筛选", "drop units with too few observed indicators (COINr byNA)"),
+                         ("byzeros", "按零值筛选", "drop units with too many zeros (COINr byzeros)"),
+                         ("byNAandzeros", "按缺失和零值筛选", "both rules (COINr byNAandzeros)")):
+    SCREENING.register(Method(_name, "unit screening", partial(screen_units, rule=_name), label_zh=_zh, doc=_doc,
+                              params=() if _name == "none" else _SCREEN_PARAMS))
+>>>>>>> main

@@ -23,8 +23,10 @@ import pandas as pd
 from ...errors import DataError, SpecError
 from ..changelog import change_log
 from ..checks import as_matrix
+from ..declared import Method, Param, Registry
 
 __all__ = [
+    "TREATMENT",
     "TreatResult",
     "LOG_TRANSFORMS",
     "skewness",
@@ -472,3 +474,22 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
     log = (pd.concat(log_blocks, ignore_index=True)[_TREAT_LOG_COLUMNS] if log_blocks
            else pd.DataFrame(columns=_TREAT_LOG_COLUMNS))
     return TreatResult(out, change_log(log, _TREAT_LOG_COLUMNS), det, params)
+
+
+def _untreated(X, **_params):
+    return X
+
+
+#: the outlier-treatment step's registry (``outliers.method``)
+TREATMENT = Registry("outlier treatment", "outliers.method", "coinr")
+TREATMENT.register(Method("none", "outlier treatment", _untreated, columnwise=True, label_zh="不处理",
+                          doc="leave outliers as they are", doc_zh="不处理离群值"))
+TREATMENT.register(Method("coinr", "outlier treatment", treat_outliers, columnwise=True, params=(
+    Param("winmax", "integer", 5, "maximum points winsorised per indicator", low=0, per_indicator=True),
+    Param("skew_thresh", "number", 2.0, "|skewness| threshold", low=0, low_open=True, per_indicator=True),
+    Param("kurt_thresh", "number", 3.5, "excess kurtosis threshold", low=0, low_open=True, per_indicator=True),
+    Param("log_transform", "choice", "log_CT", "transform when winsorising fails",
+          choices=("log_CT", "log_CT_orig", "none"), per_indicator=True)),
+    label_en="COINr winsorise-then-log", label_zh="COINr 缩尾后取对数",
+    doc="winsorise up to winmax points while |skew| and kurtosis are high, else log-transform (COINr Treat)",
+    doc_zh="偏度和峰度过高时缩尾至多 winmax 个点，否则取对数（COINr Treat）"))

@@ -13,18 +13,30 @@ An indicator that carries no information (constant across units) gets weight 0 a
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ...errors import DataError
 from ..checks import as_directions, as_matrix
+from ..declared import Method, Param, Registry
+from . import fixed
 from . import weight_kernels as kernels
-from .subjective import RI_TABLES, AHPResult, InconsistentJudgementError, ahp, combine
+from .fixed import from_file
+from .optimal_weights import CORRELATIONS, OBJECTIVES, optimal, optimal_kernel
+from .subjective import (
+    RI_TABLES,
+    AHPResult,
+    InconsistentJudgementError,
+    ahp,
+    combine,
+    combine_kernel,
+)
 
 __all__ = [
-    "AHPResult", "DegenerateIndicatorWarning", "InconsistentJudgementError", "RI_TABLES", "ahp",
+    "AHPResult", "COMBINATION", "DegenerateIndicatorWarning", "WEIGHTING", "InconsistentJudgementError", "RI_TABLES", "ahp",
     "combine", "critic", "cv", "entropy", "entropy_minmax", "equal", "from_file", "pca", "std",
     "varimax",
 ]
@@ -57,10 +69,8 @@ def _constant(V: np.ndarray, columns, method: str) -> np.ndarray:
 
 
 def _params(name: str, params: dict) -> None:
-    """Check parameters against the registry's declaration (SpecError naming the bad one)."""
-    from ..registry import WEIGHTING
-
-    WEIGHTING.check_params(name, params, where=name)
+    """Check parameters against the method's declaration below (SpecError naming the bad one)."""
+    WEIGHTING[name].check_params(params, where=name)
 
 
 def _run(kernel, X: pd.DataFrame, directions=None, **params):
@@ -80,63 +90,6 @@ def equal(X_or_columns) -> pd.Series:
     if columns.has_duplicates:
         raise DataError(f"equal: duplicate indicator codes {list(columns[columns.duplicated()])}")
     return pd.Series(1.0 / len(columns), index=columns, name="weight")
-
-
-def from_file(path, columns=None) -> pd.Series:
-    """Read manual (expert) weights from CSV or YAML and rescale them to sum to 1.
-
-    CSV: columns ``code`` and ``weight``. YAML: a mapping ``code: weight``, a list of
-    ``{code, weight}`` records, or either of these under a top-level ``weights:`` key.
-    If ``columns`` (indicator codes, or a DataFrame) is given, codes not in it and indicators
-    without a weight raise :class:`DataError`, and the result follows its order.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"from_file: no such file {str(path)!r}")
-    from ...publish.guard import protect
-
-    protect(path)  # an input of the running command: never written over
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table = pd.read_csv(path, dtype={"code": str}, encoding="utf-8-sig")
-        if not {"code", "weight"} <= set(table.columns):
-            raise DataError(f"from_file: {path.name} needs columns 'code' and 'weight', found {list(table.columns)}")
-        codes, values = table["code"].tolist(), table["weight"].tolist()
-    elif suffix in (".yaml", ".yml"):
-        import yaml
-
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "weights" in data and isinstance(data["weights"], (dict, list)):
-            data = data["weights"]
-        if isinstance(data, dict):
-            codes, values = list(data), list(data.values())
-        elif isinstance(data, list) and all(isinstance(r, dict) and {"code", "weight"} <= set(r) for r in data):
-            codes, values = [r["code"] for r in data], [r["weight"] for r in data]
-        else:
-            raise DataError(f"from_file: {path.name} must hold a mapping code → weight or a list of {{code, weight}}")
-    else:
-        raise DataError(f"from_file: unsupported file type {suffix!r}; use .csv, .yaml or .yml")
-    codes = [str(c).strip() for c in codes]
-    weights = pd.Series(pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float),
-                        index=pd.Index(codes), name="weight")
-    if weights.empty:
-        raise DataError(f"from_file: {path.name} holds no weights")
-    if weights.index.has_duplicates:
-        raise DataError(f"from_file: indicator(s) {list(weights.index[weights.index.duplicated()])} listed twice")
-    for code, w in weights.items():
-        if not np.isfinite(w) or w < 0:
-            raise DataError(f"from_file: indicator {code!r} has weight {w:g}; weights must be finite and ≥ 0")
-    if columns is not None:
-        columns = pd.Index(columns.columns if isinstance(columns, pd.DataFrame) else list(columns)).astype(str)
-        unknown, missing = weights.index.difference(columns), columns.difference(weights.index)
-        if len(unknown):
-            raise DataError(f"from_file: unknown indicator code(s) {list(unknown)} (not among the data columns)")
-        if len(missing):
-            raise DataError(f"from_file: no weight given for indicator(s) {list(missing)}")
-        weights = weights.reindex(columns)
-    if weights.sum() <= 0:
-        raise DataError(f"from_file: weights in {path.name} sum to 0")
-    return weights / weights.sum()
 
 
 # ----------------------------------------------------------------------------- entropy
@@ -376,3 +329,98 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
                        assignment=pd.Series([factors[a] for a in det["assignment"][0]], index=cols, name="factor"),
                        factor_variance=pd.Series(det["factor_variance"][0], index=factors))
     return w, details
+
+
+# ----------------------------------------------------------------------------- the registry entries
+_ON = Param("on", "choice", "normalised", "weight the normalised or the treated (raw) values",
+            choices=("normalised", "raw"))
+#: the family of each weighting method (``Method.kind``): lists of one family (notebook 02's
+#: objective methods) are read from the registry
+_KINDS = {"equal": "fixed", "framework": "fixed", "manual": "fixed", "file": "fixed", "ahp": "subjective",
+          "bwm": "subjective", "group_ahp": "subjective", "entropy": "objective", "critic": "objective",
+          "cv": "objective", "std": "objective", "pca": "objective", "optimal": "optimised", "combine": "combination"}
+#: the weighting step's registry (``weights.<level>.method``)
+WEIGHTING = Registry("weighting", "weights.<level>.method", "framework")
+#: how a ``combine`` choice combines its weight vectors (``weights.<level>.combine``)
+COMBINATION = Registry("combination", "weights.<level>.combine", "linear")
+for _name, _zh, _doc in (("linear", "线性组合", "Σ β_l w_l"), ("multiplicative", "乘法组合", "Π w_l, rescaled"),
+                         ("min_info", "最小鉴别信息", "minimum discrimination information: ∝ Π w_l^(1/L)"),
+                         ("game_theory", "博弈论组合", "the game-theory combination (Nash equilibrium of the vectors)")):
+    COMBINATION.register(Method(_name, "combination", partial(combine, method=_name),
+                                partial(combine_kernel, method=_name), label_zh=_zh, doc=_doc))
+for _entry in (
+    Method("equal", "weighting", fixed.equal_weights, label_zh="等权", doc="every child the same weight",
+           doc_zh="各子项权重相同"),
+    Method("framework", "weighting", fixed.framework_weights, label_en="the framework's", label_zh="框架权重",
+           doc="the weights written in the framework file", doc_zh="框架文件中写明的权重"),
+    Method("manual", "weighting", fixed.manual_weights, settings=(
+        Param("values", "mapping", None, "code → weight (a number or a fraction such as 1/3)", required=True),),
+        label_zh="手动赋权", doc="weights given in the specification", doc_zh="设定中给出的权重"),
+    Method("file", "weighting", fixed.file_weights, settings=(
+        Param("path", "text", None, "CSV or YAML file of code, weight", required=True),),
+        label_en="from a file", label_zh="文件权重", doc="weights read from a CSV or YAML file", doc_zh="从 CSV 或 YAML 文件读取"),
+    Method("ahp", "weighting", fixed.ahp_weights, settings=(
+        Param("matrix", "mapping", None, "a pairwise matrix per parent: {parent code: [[…], …]}",
+              required=True),
+        Param("ri", "choice", "saaty1980", "random consistency index table", choices=tuple(RI_TABLES)),
+        Param("allow_inconsistent", "boolean", False, "accept CR ≥ 0.1")),
+        label_en="AHP", label_zh="层次分析法", doc="priorities of a pairwise comparison matrix (Saaty)",
+        doc_zh="两两比较判断矩阵的特征向量（Saaty）"),
+    Method("entropy", "weighting", entropy_minmax, kernels.entropy_kernel, True, params=(
+        Param("shift", "number", 0.0, "added after min–max (avoids ln 0)", low=0, per_node=True),),
+        settings=(_ON,), directional=True, min_rows=2, label_zh="熵权法",
+        doc="more weight to indicators whose values differ more (Shannon entropy)", doc_zh="信息熵越小、差异越大，权重越高"),
+    Method("critic", "weighting", critic, kernels.critic_kernel, True, params=(
+        Param("normalise", "boolean", True, "min–max first (as in the paper)", per_node=True),),
+        settings=(_ON,), directional=True, min_rows=2, label_en="CRITIC", label_zh="CRITIC 法",
+        doc="contrast (sd) times conflict (1 − correlation) (Diakoulaki et al. 1995)", doc_zh="对比强度 × 冲突性"),
+    Method("cv", "weighting", cv, kernels.cv_kernel, True, settings=(
+        Param("on", "choice", "raw", _ON.doc, choices=_ON.choices),), on="raw", min_rows=2,
+        label_en="coefficient of variation", label_zh="变异系数法", doc="∝ sd / mean of the raw values",
+        doc_zh="∝ 原始值的标准差 / 均值"),
+    Method("std", "weighting", std, kernels.std_kernel, True, params=(
+        Param("normalise", "boolean", True, "min–max first", per_node=True),), settings=(_ON,), directional=True,
+        min_rows=2, label_en="standard deviation", label_zh="标准差法", doc="∝ the standard deviation",
+        doc_zh="∝ 标准差"),
+    Method("pca", "weighting", pca, kernels.pca_kernel, True, params=(
+        Param("method", "choice", "nicoletti", "Nicoletti factor weights or |PC1|",
+              choices=("nicoletti", "first_component"), per_node=True),
+        Param("min_eigenvalue", "number", 1.0, "Kaiser threshold", low=0, per_node=True),
+        Param("min_share", "number", None, "each factor's minimum share of variance", low=0, high=1,
+              high_open=True, nullable=True, per_node=True),
+        Param("min_cumulative", "number", None, "cumulative share to reach", low=0, high=1, low_open=True,
+              nullable=True, per_node=True),
+        Param("n_factors", "integer", None, "fixed number of factors", low=1, nullable=True, per_node=True)),
+        settings=(_ON,), min_rows=3, label_en="PCA", label_zh="主成分分析法",
+        doc="factor loadings of the principal components (Nicoletti et al. 2000)", doc_zh="主成分因子载荷（Nicoletti 等 2000）"),
+    Method("combine", "weighting", combine, combine_kernel, settings=(
+        Param("of", "list", None, "the weight choices to combine (at least two)", required=True),
+        Param("combine", "choice", "linear", "combination rule", choices=COMBINATION.names),
+        Param("coefficients", "coefficients", None, "β of a linear combination", nullable=True)),
+        label_en="combination", label_zh="组合赋权", doc="several weight vectors combined (e.g. AHP + entropy)",
+        doc_zh="多种权重的组合（如 AHP + 熵权）"),
+    Method("bwm", "weighting", fixed.bwm_weights, settings=(
+        Param("best_to_others", "mapping", None, "per parent: {child code: a_Bj} (1 for the best)", required=True),
+        Param("others_to_worst", "mapping", None, "per parent: {child code: a_jW} (1 for the worst)", required=True),
+        Param("model", "choice", "linear", "linear (Rezaei 2016, unique weights) or nonlinear (Rezaei 2015)",
+              choices=("linear", "nonlinear")),
+        Param("allow_inconsistent", "boolean", False, "accept CRᴵ above the Liang et al. (2020) threshold")),
+        label_en="Best–Worst Method", label_zh="最优最劣法 (BWM)",
+        doc="Best–Worst Method, linear model (Rezaei 2016) by default, `model: nonlinear` for Rezaei (2015)",
+        doc_zh="最优最劣法线性模型（Rezaei 2016）"),
+    Method("group_ahp", "weighting", fixed.group_ahp_weights, settings=(
+        Param("matrices", "mapping", None, "per parent: {expert: pairwise matrix}", required=True),
+        Param("aggregation", "choice", "aij", "AIJ or AIP", choices=("aij", "aip_geometric", "aip_arithmetic")),
+        Param("expert_weights", "mapping", None, "expert → weight (default equal)", nullable=True),
+        Param("ri", "choice", "saaty1980", "random consistency index table", choices=tuple(RI_TABLES)),
+        Param("allow_inconsistent", "boolean", False, "accept experts with CR ≥ 0.1")),
+        label_en="group AHP", label_zh="群组层次分析法",
+        doc="several experts' AHP matrices combined (Forman & Peniwati 1998)", doc_zh="多位专家判断矩阵的集结"),
+    Method("optimal", "weighting", optimal, optimal_kernel, True, params=(
+        Param("objective", "choice", "balance", "equal influence, or the largest total correlation",
+              choices=OBJECTIVES, per_node=True),
+        Param("correlation", "choice", "pearson", "importance measure", choices=CORRELATIONS, per_node=True)),
+        min_rows=3, label_en="optimal", label_zh="最优权重",
+        doc="COINr get_opt_weights: each child's correlation with the parent equal", doc_zh="使各子项与上级的相关相等"),
+):
+    WEIGHTING.register(replace(_entry, kind=_KINDS[_entry.name]))

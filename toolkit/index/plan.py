@@ -1,0 +1,259 @@
+"""A specification compiled once into a plan, which :func:`toolkit.build_index` and the Monte Carlo
+engine (:mod:`toolkit.robustness.engine`) both run.
+
+The plan resolves, once, what both callers used to re-derive from the spec at every step: the
+tree the index aggregates (:func:`toolkit.framework.tree.index_tree`), its leaves, the order of
+the walk (bottom-up), each node's weighting and aggregation choice (the level's choice with the
+node's override and per-node parameters, or the defaults), the missing-value rule (``na``) and the
+aggregation parameters it implies, the blocks (``panel.scope``) and the ranking precision.
+A replication of the engine changes some choices: :meth:`Plan.choices` resolves a changed spec
+for every node the same way :func:`compile_plan` does (:func:`node_choice`, :func:`na_rule`,
+:func:`aggregation_params`, the rules that used to live in the steps).
+
+Ranks come from one routine, :func:`rank_rows` (1 = highest, ties share the best rank, a missing
+score has no rank), which ``build_index`` (:func:`toolkit.index.build.rank_scores`) and the engine
+both call.
+
+Examples
+--------
+>>> from toolkit.index.spec import load_spec
+>>> plan = compile_plan(load_spec({"framework": "undp_hdi", "aggregation": {"index": {"method": "geometric"}}}))
+>>> [node.code for node in plan.walk()]
+['HEALTH', 'EDUCATION', 'INCOME', 'HDI']
+>>> plan.nodes["HDI"].aggregation, plan.nodes["HDI"].params
+({'method': 'geometric'}, {'na': 'error'})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import rankdata
+
+from ..framework.tree import index_leaves, index_tree
+from ..methods.registry import AGGREGATION, WEIGHTING
+from .params import node_params
+
+__all__ = ["DEFAULT_CHOICE", "NodePlan", "Plan", "aggregation_params", "compile_plan", "na_rule", "node_choice", "plain",
+           "rank_rows"]
+
+#: the choice of a node whose level the spec leaves out
+DEFAULT_CHOICE = {"weights": {"method": WEIGHTING.default}, "aggregation": {"method": AGGREGATION.default}}
+
+
+def node_choice(sections, section: str, level: str, node: str | None = None) -> dict:
+    """The ``weights`` or ``aggregation`` choice of ``node`` at ``level``: the level's choice with
+    the node's override merged in, or the default (:data:`DEFAULT_CHOICE`). ``sections`` is an
+    :class:`~toolkit.index.spec.IndexSpec` or a plain spec dict.
+
+    Examples
+    --------
+    >>> spec = {"weights": {"index": {"method": "equal", "overrides": {"IDX": {"method": "entropy"}}}},
+    ...         "aggregation": {}}
+    >>> node_choice(spec, "weights", "index", "IDX"), node_choice(spec, "aggregation", "index", "IDX")
+    ({'method': 'entropy'}, {'method': 'arithmetic'})
+
+    A per-node parameter given as a mapping node → value is resolved for the node:
+
+    >>> spec = {"aggregation": {"dimension": {"method": "generalised_mean", "params": {"p": {"D1": 0.5}}}}}
+    >>> node_choice(spec, "aggregation", "dimension", "D1"), node_choice(spec, "aggregation", "dimension", "D2")
+    ({'method': 'generalised_mean', 'params': {'p': 0.5}}, {'method': 'generalised_mean', 'params': {'p': 1.0}})
+    """
+    sec = sections[section]
+    choice = {k: v for k, v in (sec.get(level) or {}).items()}
+    overrides = choice.pop("overrides", None) or {}
+    if node is not None and node in overrides:
+        choice = {**choice, **overrides[node]}
+    if not choice:
+        return dict(DEFAULT_CHOICE[section])
+    choice = plain(choice)
+    registry = WEIGHTING if section == "weights" else AGGREGATION
+    if node is not None and choice.get("params") and choice.get("method") in registry:
+        choice["params"] = node_params(registry[choice["method"]], choice["params"], node)
+    return choice
+
+
+def plain(obj):
+    """``obj`` with every mapping a dict and every sequence a list (a spec's frozen parts thawed).
+
+    Examples
+    --------
+    >>> from types import MappingProxyType
+    >>> plain(MappingProxyType({"a": (1, 2)}))
+    {'a': [1, 2]}
+    """
+    if isinstance(obj, Mapping):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [plain(v) for v in obj]
+    return obj
+
+
+def na_rule(spec) -> str:
+    """``"skip"`` when the spec does not impute (``imputation.method: none``), else ``"error"``:
+    the ``na`` of power means that do not set it."""
+    return "skip" if spec["imputation"]["method"] == "none" else "error"
+
+
+def aggregation_params(choice: Mapping, na: str) -> dict:
+    """The parameters an aggregation choice runs with: its ``params``, and ``na`` from the na
+    rule when the method takes one and the choice leaves it unset.
+
+    Examples
+    --------
+    >>> aggregation_params({"method": "geometric"}, "skip"), aggregation_params({"method": "topsis"}, "skip")
+    ({'na': 'skip'}, {})
+    """
+    params = dict(choice.get("params") or {})
+    if AGGREGATION[choice["method"]].param("na") is not None and params.get("na") is None:
+        params["na"] = na
+    return params
+
+
+@dataclass(frozen=True)
+class NodePlan:
+    """One aggregate node of the plan: its children and the choices that combine them.
+
+    Attributes
+    ----------
+    code, level : str
+    children : tuple of str
+    weights, aggregation : dict
+        The node's weighting and aggregation choices, resolved (defaults, overrides, per-node
+        parameters).
+    params : dict
+        The aggregation's parameters, with the missing-value rule applied (``na``).
+    """
+
+    code: str
+    level: str
+    children: tuple[str, ...]
+    weights: dict
+    aggregation: dict
+    params: dict
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A specification compiled for one framework (:func:`compile_plan`).
+
+    Attributes
+    ----------
+    tree : dict
+        Parent → children (:func:`~toolkit.framework.tree.index_tree`).
+    leaves : tuple of str
+    order : tuple of str
+        The parents, bottom-up: the one order of the walk.
+    root : str
+    nodes : dict of str to NodePlan
+    levels : dict of str to str
+        Parent → its level.
+    na : {"skip", "error"}
+        Missing children of power means: skipped when the spec does not impute.
+    scope : {"pooled", "per_year"}
+        The blocks normalised and weighted together.
+    rank_decimals : int or None
+        Scores are rounded to this many decimals before ranking (``ranking.round``).
+    """
+
+    tree: dict
+    leaves: tuple[str, ...]
+    order: tuple[str, ...]
+    root: str
+    nodes: dict
+    levels: dict
+    na: str
+    scope: str
+    rank_decimals: int | None
+
+    def walk(self) -> Iterator[NodePlan]:
+        """The aggregate nodes, bottom-up (children before their parent)."""
+        return (self.nodes[p] for p in self.order)
+
+    def choices(self, sections: Mapping) -> dict[str, tuple[dict, dict]]:
+        """Each parent's (weighting, aggregation) choice under ``sections`` (a spec, or a spec
+        dict a replication changed), resolved as :func:`compile_plan` resolves the spec's."""
+        return {p: (node_choice(sections, "weights", self.levels[p], p),
+                    node_choice(sections, "aggregation", self.levels[p], p)) for p in self.order}
+
+
+def compile_plan(spec, framework=None) -> Plan:
+    """Compile ``spec`` (an :class:`~toolkit.index.spec.IndexSpec`) for ``framework`` (default: the
+    spec's) into the :class:`Plan` that ``build_index`` and the engine run.
+
+    Parameters
+    ----------
+    spec : IndexSpec
+    framework : Framework, optional
+        The framework the index is built on (``build_index`` passes the framework less the
+        spec's excluded codes).
+
+    Returns
+    -------
+    Plan
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import load_spec
+    >>> plan = compile_plan(load_spec("configs/default.yaml"))
+    >>> plan.root, len(plan.leaves), plan.order[-1], plan.nodes["L1"].weights, plan.rank_decimals
+    ('INDEX', 30, 'INDEX', {'method': 'entropy'}, None)
+    """
+    fw = framework if framework is not None else spec.framework
+    tree = index_tree(fw)
+    order = tuple(sorted(tree, key=lambda c: -fw.node(c).depth))  # stable: siblings in the framework's order
+    levels = {p: fw.node(p).level for p in tree}
+    na = na_rule(spec)
+    nodes = {}
+    for p in order:
+        w = node_choice(spec, "weights", levels[p], p)
+        a = node_choice(spec, "aggregation", levels[p], p)
+        nodes[p] = NodePlan(p, levels[p], tuple(tree[p]), w, a, aggregation_params(a, na))
+    return Plan(tree=tree, leaves=tuple(index_leaves(fw)), order=order, root=fw.root.code, nodes=nodes,
+                levels=levels, na=na, scope=spec["panel"]["scope"], rank_decimals=spec["ranking"]["round"])
+
+
+def rank_rows(values, groups: Sequence, decimals: int | None = None) -> np.ndarray:
+    """Rank the values of each row within each group of columns: 1 = highest, ties share the best
+    rank (``min``), a missing value has no rank (NaN). With ``decimals`` the values are rounded
+    first, so values equal at the published precision tie (the HDR ranks its 3-decimal HDI so).
+
+    The one ranking routine of the toolkit: ``build_index`` ranks every node's scores within each
+    year with it, the engine every replication's composites.
+
+    Parameters
+    ----------
+    values : array (n, m)
+        One row per thing ranked separately (a replication, a node), one column per unit.
+    groups : sequence of integer arrays
+        Column positions ranked together (the units of one year, of one group).
+    decimals : int, optional
+
+    Returns
+    -------
+    ndarray of float (n, m)
+        NaN for a missing value, and for a column in no group.
+
+    Examples
+    --------
+    >>> rank_rows([[0.8124, 0.8116, 0.5, np.nan]], [np.arange(4)]).tolist()
+    [[1.0, 2.0, 3.0, nan]]
+    >>> rank_rows([[0.8124, 0.8116, 0.5]], [np.arange(3)], decimals=2).tolist()
+    [[1.0, 1.0, 3.0]]
+    """
+    v = np.asarray(values, dtype=float)
+    if decimals is not None:
+        v = np.round(v, decimals)
+    out = np.full(v.shape, np.nan)
+    for cols in groups:
+        cols = np.asarray(cols)
+        if not cols.size:
+            continue
+        block = -v[:, cols]
+        if np.isnan(block).any():
+            out[:, cols] = rankdata(block, method="min", axis=1, nan_policy="omit")
+        else:
+            out[:, cols] = rankdata(block, method="min", axis=1)
+    return out
