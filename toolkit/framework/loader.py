@@ -110,9 +110,6 @@ def load_framework(source: str | Path | Framework | None = None) -> Framework:
 
         protect(path)  # an input of the running command: never written over
         raw = path.read_bytes()
-<<<<<<< HEAD
-    from ..safe_yaml import MAX_YAML_BYTES, load_checked_yaml
-=======
     return framework_from_bytes(raw, path)
 
 
@@ -129,31 +126,22 @@ def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
     >>> framework_from_bytes(raw).id
     'undp_hdi'
     """
-    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
->>>>>>> main
+    from ..safe_yaml import MAX_YAML_BYTES, decode_text, empty_message, load_checked_yaml
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
     try:
-<<<<<<< HEAD
-        text = raw.decode("utf-8")
-        doc = load_checked_yaml(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FrameworkError(f"{path}: not valid UTF-8 YAML ({exc})") from exc
-=======
         text, _ = decode_text(raw)  # UTF-8 (with or without BOM), else GBK/GB18030, as a spec
     except UnicodeDecodeError as exc:
         raise FrameworkError(f"{path}: the framework file is neither UTF-8 nor GBK/GB18030 text") from exc
     if not text.strip():  # blank (tabs included, which YAML would call a syntax error)
         raise FrameworkError(empty_message(path, "framework"))
     try:
-        check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
-        doc = yaml.safe_load(text)
+        doc = load_checked_yaml(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{path}: not valid YAML ({exc})") from exc
     if doc is None:  # only comments or ---: never the built-in framework in its place
         raise FrameworkError(empty_message(path, "framework"))
->>>>>>> main
     return _parse(doc, path, hashlib.sha256(raw).hexdigest())
 
 

@@ -122,13 +122,8 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     if entry.name != "none":
         parts = []
         for idx in blocks(X, spec).values():
-<<<<<<< HEAD
-            res = imp.impute(rows(X, idx), method, groups=None if groups is None else rows(groups, idx),
-                             **dict(choice["params"]))
-=======
-            args = () if groups is None else (groups.loc[idx],)
-            res = entry.function(X.loc[idx], *args, **dict(choice["params"]))
->>>>>>> main
+            args = () if groups is None else (rows(groups, idx),)
+            res = entry.function(rows(X, idx), *args, **dict(choice["params"]))
             parts.append(res.data)
             logs.append(res.log)
         X = rows(parts[0] if len(parts) == 1 else pd.concat(parts), raw.index)

@@ -255,17 +255,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             summary.failed[res["key"]] = res["error"]
         journal.record({**records[res["key"]], "key": res["key"]})  # a killed run resumes from here
 
-<<<<<<< HEAD
     with journal:
         execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
-    if pdf:
-        from .pdf import print_pdfs
-
-        for key, err in print_pdfs([run_dir / records[k]["filename"] for k in summary.ok]).items():
-            summary.failed[f"pdf:{key}"] = err
-=======
-    execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
->>>>>>> main
     wb_key = f"{bdigest}:{lang}"
     if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
         from .workbook import write_workbook  # a few seconds: only when the results changed
@@ -275,20 +266,16 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     from .index_page import index_html
 
     page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
-<<<<<<< HEAD
-    write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
-    # written once per run (the journal held the progress until now), without indentation:
-    # json's C encoder, so the cost is linear in the number of reports and small
-=======
     index = run_dir / "index.html"
     if not index.is_file() or index.read_text("utf-8") != page:  # unchanged: its PDF stays up to date
         write_atomic(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     if pdf:  # every page of the run whose PDF is missing or older than it, the overview too
         pages = [run_dir / rec["filename"] for rec in records.values()
                  if rec.get("status") == "ok" and rec.get("lang", lang) == lang] + [run_dir / "index.html"]
-        for key, err in _print_pdfs(missing_pdfs(pages), workers, progress).items():
+        for key, err in _print_pdfs(missing_pdfs(pages), progress).items():
             summary.failed[f"pdf:{key}"] = err
->>>>>>> main
+    # written once per run (the journal held the progress until now), without indentation:
+    # json's C encoder, so the cost is linear in the number of reports and small
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
         json.dumps(manifest, ensure_ascii=False, default=str) + "\n", encoding="utf-8"))
     journal.remove()
@@ -323,20 +310,14 @@ def missing_pdfs(pages) -> list[Path]:
     return out
 
 
-def _print_pdfs(pages: list[Path], workers: int, progress: bool) -> dict[str, str]:
+def _print_pdfs(pages: list[Path], progress: bool) -> dict[str, str]:
     """Print ``pages`` to PDF with a progress bar of its own (the PDF phase is the slow one)."""
     from tqdm.auto import tqdm
 
     from .pdf import print_pdfs
 
-    failed: dict[str, str] = {}
-    step = max(1, workers)
     with tqdm(total=len(pages), desc="PDF", unit="page", disable=not progress or not pages) as bar:
-        for i in range(0, len(pages), step):
-            chunk = pages[i:i + step]
-            failed.update(print_pdfs(chunk, workers))
-            bar.update(len(chunk))
-    return failed
+        return print_pdfs(pages, on_page=lambda _: bar.update())  # one Chromium for the whole run
 
 
 def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:

@@ -55,9 +55,10 @@ def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 
     return write_atomic(pdf, lambda tmp: tmp.write_bytes(data))
 
 
-def print_pdfs(pages, timeout: int = 120) -> dict[str, str]:
+def print_pdfs(pages, timeout: int = 120, on_page=None) -> dict[str, str]:
     """Print every page to a PDF beside it, all with one Chromium; returns {page name: error}
-    for those that failed (one failing page does not stop the others)."""
+    for those that failed (one failing page does not stop the others). ``on_page(page)`` is
+    called after each page (a progress bar)."""
     failed: dict[str, str] = {}
     pages = list(pages)
     if not pages:
@@ -74,6 +75,8 @@ def print_pdfs(pages, timeout: int = 120) -> dict[str, str]:
                 if browser is not None and not browser.alive():
                     browser.close()
                     browser = None
+            if on_page is not None:
+                on_page(p)
     finally:
         if browser is not None:
             browser.close()

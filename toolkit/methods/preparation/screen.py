@@ -132,10 +132,7 @@ def screen_units(X: pd.DataFrame, rule: str = "byNA", dat_thresh: float = 2 / 3,
     if not keep.any():
         raise DataError(f"screening ({rule}, dat_thresh={dat_thresh}, nonzero_thresh={nonzero_thresh}) "
                         "leaves no unit")
-<<<<<<< HEAD
     return ScreenResult(X if keep.all() else X[keep], log, list(X.index[~keep]))
-=======
-    return ScreenResult(X[keep], log, list(X.index[~keep]))
 
 
 #: the unit-screening step's registry (``screening.method``)
@@ -153,4 +150,3 @@ for _name, _zh, _doc in (("none", "不筛选", "keep every unit"),
                          ("byNAandzeros", "按缺失和零值筛选", "both rules (COINr byNAandzeros)")):
     SCREENING.register(Method(_name, "unit screening", partial(screen_units, rule=_name), label_zh=_zh, doc=_doc,
                               params=() if _name == "none" else _SCREEN_PARAMS))
->>>>>>> main
