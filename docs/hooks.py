@@ -47,7 +47,10 @@ def api_page(root: Path, title: str, package: str) -> str:
     """Markdown of one API page: the package's docstring, then one ``:::`` block per module."""
     base = root / "toolkit" / package if package else root / "toolkit"
     prefix = "toolkit." + (package + "." if package else "")
-    modules = sorted(p.stem for p in base.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    # the package's modules, and those of its subpackages (methods/ is grouped by step)
+    files = base.glob("*.py") if not package else base.rglob("*.py")
+    modules = sorted(".".join(p.relative_to(base).with_suffix("").parts) for p in files
+                     if p.stem not in ("__init__", "__main__"))
     lines = [f"# {title}", ""]
     if package:
         lines += [f"::: toolkit.{package}", "    options:", "      members: false", "      show_root_heading: false", ""]

@@ -52,7 +52,7 @@ from toolkit.studio import Studio
 
 data, spec = nb.load(data_path, spec_path)
 year = nb.latest_year(data, year)
-studio = Studio(data, spec, year=year, top_n=top_n, save_path="configs/studio.yaml")
+studio = Studio(data, spec, year=year, top_n=top_n, save_path="configs/studio.yaml", lang=lang)
 nb.data_notice(data)
 
 # %%

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import os
 import sys
 import tempfile
@@ -86,7 +87,7 @@ def run_safely(args) -> int:
         print(message("error", lang, error=message_in(err, lang)), file=sys.stderr)
         return EXIT_USAGE if isinstance(err, UsageError) else EXIT_INVALID
     except OSError as err:
-        print(_os_message(err, lang), file=sys.stderr)
+        print(_os_message(err, lang, getattr(args, "out", None)), file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
@@ -112,8 +113,13 @@ def _run_command(args, lang: str) -> int:
         return EXIT_INVALID
 
 
-def _os_message(err: OSError, lang: str) -> str:
-    path = err.filename or ""
+def _os_message(err: OSError, lang: str, out=None) -> str:
+    path = err.filename or out or "--out"  # a write on a full disk raises without a path: the folder written
+    if err.errno == errno.ENOSPC:
+        return (f"磁盘空间不足：无法写入 {path}。已有的输出保持不变；请释放磁盘空间（或换一个 --out）后重新运行"
+                if lang == "zh" else
+                f"no space left on the disk holding {path}: nothing was replaced (the earlier outputs are kept); "
+                "free some space (or choose another --out) and run again")
     if isinstance(err, PermissionError):
         return (f"没有权限访问 {path}：请检查文件或 --out 文件夹是否可读写" if lang == "zh"
                 else f"permission denied: {path} (check that the file can be read and the --out folder written)")

@@ -53,7 +53,7 @@ def test_an_empty_file_is_an_error(kind, variant, tmp_path, monkeypatch):
 
 
 def test_the_library_refuses_too(tmp_path):
-    from toolkit.framework.model import load_framework
+    from toolkit.framework.loader import load_framework
     from toolkit.index.spec import load_spec
     from toolkit.robustness.spec import load_uncertainty_spec
 

@@ -118,3 +118,45 @@ def test_copeland_on_a_matrix_larger_than_one_chunk():
     got = copeland(pd.DataFrame({"x": x}))
     rank = x.argsort().argsort() + 1
     np.testing.assert_array_equal(got.to_numpy(), 2 * rank - 1501)
+
+
+def test_fraction_of_max_with_a_maximum_below_one_and_a_zero_column():
+    """x / max x for a benefit column whose maximum is 0.5 (a mutant testing max > 1 survived),
+    and a column whose maximum is 0 is an error naming it."""
+    from toolkit.errors import DataError
+    from toolkit.methods.normalisation.normalise import fraction_of_max
+
+    X = pd.DataFrame({"a": [0.1, 0.5, 0.25], "b": [2.0, 4.0, 1.0]})
+    got = fraction_of_max(X, directions=[1, -1])
+    np.testing.assert_allclose(got["a"].to_numpy(), [0.2, 1.0, 0.5])
+    np.testing.assert_allclose(got["b"].to_numpy(), [0.5, 0.25, 1.0])  # cost: min x / x
+    with pytest.raises(DataError, match=r"\['a'\] have maximum 0"):
+        fraction_of_max(X.assign(a=[0.0, 0.0, 0.0]))
+
+
+def test_group_ahp_with_fractional_expert_weights():
+    """AIJ with expert weights 0.25 / 0.75 (summing to 1, each below 1): the group matrix is the
+    weighted geometric mean of the judgements, entry by entry (hand-derived: 3^0.25 · 2^0.75)."""
+    from toolkit.errors import DataError
+    from toolkit.methods.weighting.group_ahp import group_ahp
+
+    A1 = [[1, 3], [1 / 3, 1]]
+    A2 = [[1, 2], [1 / 2, 1]]
+    r = group_ahp({"e1": A1, "e2": A2}, labels=["a", "b"], expert_weights={"e1": 0.25, "e2": 0.75})
+    g = 3 ** 0.25 * 2 ** 0.75
+    assert r.matrix.loc["a", "b"] == pytest.approx(g)
+    np.testing.assert_allclose(r.weights.to_numpy(), [g / (1 + g), 1 / (1 + g)])
+    with pytest.raises(DataError, match="non-negative"):
+        group_ahp({"e1": A1, "e2": A2}, labels=["a", "b"], expert_weights={"e1": -0.5, "e2": 1.5})
+
+
+def test_screening_by_zeros_drops_the_unit_with_too_few_non_zero_values():
+    """byzeros (COINr Screen(unit_screen = "byzeros")): C has one non-zero value of three (1/3 <
+    0.5) and is dropped; the removed list names exactly the dropped unit."""
+    from toolkit.methods.preparation.screen import screen_units
+
+    X = pd.DataFrame({"a": [1.0, 0.0, 0.0], "b": [2.0, 3.0, 0.0], "c": [1.0, 1.0, 5.0]}, index=list("ABC"))
+    r = screen_units(X, rule="byzeros", nonzero_thresh=0.5)
+    assert list(r.data.index) == ["A", "B"] and r.removed == ["C"]
+    assert r.log.loc["C", "non_zero"] == pytest.approx(1 / 3) and not r.log.loc["C", "included"]
+    assert screen_units(X, rule="byNA").removed == []

@@ -159,8 +159,8 @@ def test_the_studio_offers_a_registered_method(toys, data):
     from toolkit.studio.app import Studio
 
     studio = Studio(data, DEFAULT, top_n=5)
-    assert "toy_spread" in studio.weight_method["dimension"].options
-    assert "toy_weakest" in studio.aggregation_method["index"].options
+    assert "toy_spread" in [v for _, v in studio.weight_method["dimension"].options]  # (label, method) pairs
+    assert "toy_weakest" in [v for _, v in studio.aggregation_method["index"].options]
     studio.aggregation_method["index"].value = "toy_weakest"
     assert studio.model.spec["aggregation"]["index"]["method"] == "toy_weakest"
 

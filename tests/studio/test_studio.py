@@ -34,6 +34,30 @@ def test_initial_state_is_the_nominal_index(studio, data):
     assert "SYNTHETIC" in studio.widget.children[0].children[0].value
 
 
+def test_the_studio_speaks_its_language_with_the_registry_names(data):
+    """Method names and one line each come from the registry in the studio's language; the rank
+    table and the bump chart name the brains; no English interface word in the Chinese studio."""
+    import re
+
+    from toolkit.studio.app import method_choices
+
+    studio = Studio(data, ROOT / "configs" / "default.yaml", top_n=10, lang="zh")
+    zh = dict((n, lab) for n, lab, _ in method_choices("weights", "zh"))
+    assert dict(studio.weight_method["index"].options)[zh["entropy"]] == "entropy"
+    studio.weight_method["index"].value = "entropy"
+    line = dict((n, ln) for n, _, ln in method_choices("weights", "zh"))["entropy"]
+    assert line and line in studio.method_help["index"].value
+    table = studio.table.value
+    assert "<th>基准排名</th>" in table and "青岛市黄岛区物流商贸产业大脑" in studio.bump.value
+    assert "SD-B0" not in table and "SD-B0" not in studio.bump.value and "brain_name" not in table
+    texts = [c.value for c in studio.widget.children[0].children if type(c).__name__ == "HTML"]
+    visible = re.sub(r"<style.*?</style>|<[^>]+>", " ", " ".join(texts), flags=re.S)
+    assert not set(re.findall(r"[A-Za-z]{4,}", visible)) - {"python", "toolkit", "demo", "default", "YAML"}
+    en = Studio(data, ROOT / "configs" / "default.yaml", top_n=10, lang="en")
+    assert "<th>nominal rank</th>" in en.table.value and "Qingdao Logistics and trade Industrial Brain" in en.table.value
+    assert "SYNTHETIC" in en.widget.children[0].children[0].value
+
+
 def test_dimension_slider_changes_ranks_like_build_index(studio, data):
     before = studio.current_ranks().copy()
     studio.dimension_sliders["L1"].value = 1.0
@@ -70,7 +94,7 @@ def test_method_selector(studio, data, method):
 
 @pytest.mark.parametrize("method", ["bod", "copeland"])
 def test_new_aggregations_in_the_selector(studio, data, method):
-    assert method in studio.aggregation_method["index"].options
+    assert method in [v for _, v in studio.aggregation_method["index"].options]  # (label, method) pairs
     studio.aggregation_method["index"].value = method
     expected = ranks_of(data, studio.model.spec, studio.model.year)
     assert (studio.current_ranks().sort_index() == expected.sort_index()).all()

@@ -119,6 +119,18 @@ def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
     For a copy a run made itself (the framework file a results bundle carries): reading it does
     not make it an input of the running command, so the run may publish the folder it is in.
 
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (UTF-8, or GBK/GB18030).
+    path : Path, optional
+        Where they came from, for messages and ``Framework.path``.
+
+    Returns
+    -------
+    Framework
+        As :func:`load_framework` returns it; its ``sha256`` is the hash of ``raw``.
+
     Examples
     --------
     >>> from importlib import resources

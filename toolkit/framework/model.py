@@ -455,3 +455,4 @@ class Framework:
         """Every node with every attribute: the codebook as one table."""
         return self._table(list(self._nodes.values()))
 
+

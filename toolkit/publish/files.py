@@ -226,6 +226,41 @@ def carry_tree(src: Path, dst: Path, skip=()) -> None:
 
 
 @contextlib.contextmanager
+def naming(folder: str | Path) -> Iterator[None]:
+    """Give an operating-system error raised in the block without a path (a writer's ``write``
+    on a full disk: "No space left on device"), or naming hidden work in progress (a staged
+    copy, a temporary file), the folder being written, so the message names what the user knows.
+
+    Parameters
+    ----------
+    folder : str or Path
+
+    Returns
+    -------
+    contextmanager
+
+    Examples
+    --------
+    >>> import errno
+    >>> try:
+    ...     with naming("reports/run"):
+    ...         raise OSError(errno.ENOSPC, "No space left on device")
+    ... except OSError as exc:
+    ...     print(exc.filename)
+    reports/run
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno is None:  # an error made with a message only: its text is kept as it is
+            raise
+        if not exc.filename or any(part.startswith(".") and part not in (".", "..")
+                                   for part in Path(os.fsdecode(exc.filename)).parts):
+            exc.filename = str(folder)
+        raise
+
+
+@contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` if the block succeeds.
 
@@ -254,13 +289,14 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     from .guard import check_targets
 
     check_targets(files=[target])  # never over one of the command's inputs
-    tmp_path = temp_beside(target)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    with naming(target.parent):
+        tmp_path = temp_beside(target)
+        try:
+            yield tmp_path
+            os.replace(tmp_path, target)
+        finally:
+            if tmp_path.exists():
+                tmp_path.unlink()
 
 
 def write_atomic(target: str | Path, writer: Callable[[Path], None]) -> Path:

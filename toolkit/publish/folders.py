@@ -19,7 +19,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import STAGED_NAME, carry_tree, kill_at, process_alive, random_token, remove_path
+from .files import (
+    STAGED_NAME,
+    carry_tree,
+    kill_at,
+    naming,
+    process_alive,
+    random_token,
+    remove_path,
+)
 from .guard import check_targets
 from .journal import JOURNAL_PREFIX, recover, roll_folder_forward, write_journal
 from .links import publish_files
@@ -264,11 +272,12 @@ def write_folder_atomic(folder: str | Path, writers: dict[Path, Callable[[Path],
     except PermissionError:
         return publish_files(writers)
     try:
-        for target, writer in writers.items():
-            writer(staged / target.name)
-        if folder.is_dir():
-            carry_tree(folder, staged, skip=names)
-        publish_folder(staged, folder)
+        with naming(folder):  # a full disk names the folder
+            for target, writer in writers.items():
+                writer(staged / target.name)
+            if folder.is_dir():
+                carry_tree(folder, staged, skip=names)
+            publish_folder(staged, folder)
     finally:
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)

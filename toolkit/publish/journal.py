@@ -16,7 +16,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import GENERATION_NAME, STAGED_NAME, kill_at, process_alive, remove_path, temp_beside
+from .files import (
+    GENERATION_NAME,
+    STAGED_NAME,
+    kill_at,
+    naming,
+    process_alive,
+    remove_path,
+    temp_beside,
+)
 
 JOURNAL_PREFIX = ".toolkit-commit."
 
@@ -211,16 +219,19 @@ def write_many_atomic(writers: dict[Path, Callable[[Path], None]]) -> list[Path]
     try:
         for target, writer in writers.items():
             target = Path(target)
-            tmp = temp_beside(target)
-            staged.append((tmp, target))
-            writer(tmp)
+            with naming(target.parent):
+                tmp = temp_beside(target)
+                staged.append((tmp, target))
+                writer(tmp)
         folders = {t.parent for _, t in staged}
         if len(folders) == 1 and len(staged) > 1:
             folder = folders.pop()
             journal = folder / f"{JOURNAL_PREFIX}{os.getpid()}.json"
-            write_journal(journal, [[tmp.name, target.name] for tmp, target in staged])
+            with naming(folder):
+                write_journal(journal, [[tmp.name, target.name] for tmp, target in staged])
         for i, (tmp, target) in enumerate(staged):
-            os.replace(tmp, target)
+            with naming(target.parent):
+                os.replace(tmp, target)
             if i == 0:
                 kill_at("journal:renamed-one")
         return [t for _, t in staged]

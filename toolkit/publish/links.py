@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import carry_tree, kill_at, link_or_copy, random_token
+from .files import carry_tree, kill_at, link_or_copy, naming, random_token
 from .journal import recover, write_many_atomic
 
 _SYMLINKS: dict[str, bool] = {}
@@ -163,10 +163,11 @@ def publish_files(writers: dict[Path, Callable[[Path], None]], group: str | None
     if pointer.exists() and not pointer.is_symlink():  # not ours (a copy made following links)
         return write_many_atomic(writers)
     new = folder / f".{group}.gen-{os.getpid()}-{random_token()}"
-    new.mkdir()
     try:
-        for target, writer in writers.items():
-            writer(new / target.name)
+        with naming(folder):  # a full disk names the folder
+            new.mkdir()
+            for target, writer in writers.items():
+                writer(new / target.name)
         if all(_same_file(t, new / t.name) for t in targets):
             return targets  # nothing would change (e.g. prepare re-run on the same return)
         current = _current(pointer)

@@ -9,7 +9,8 @@ import errno
 import os
 from pathlib import Path
 
-from .files import carry_tree, kill_at
+from ..errors import ToolkitError
+from .files import carry_tree, kill_at, naming, remove_path
 from .folders import publish_folder, recover_siblings, stage_path
 from .guard import check_targets
 from .journal import recover
@@ -75,11 +76,16 @@ def open_staging(target: str | Path) -> Path:
             recover(folder)
         return staging
     tmp = stage_path(staging)
-    if target.is_dir():
-        carry_tree(target, tmp)
-    else:
-        tmp.mkdir()
-    os.rename(tmp, staging)
+    with naming(target.parent):  # a full disk names the folder
+        try:
+            if target.is_dir():
+                carry_tree(target, tmp)
+            else:
+                tmp.mkdir()
+            os.rename(tmp, staging)
+        except OSError:  # a half-made copy is never left behind (on a full disk it holds space)
+            remove_path(tmp)
+            raise
     return staging
 
 
@@ -110,3 +116,73 @@ def publish_staging(staging: str | Path, target: str | Path) -> Path:
     os.rename(staging, final)
     kill_at("staging:renamed")
     return publish_folder(final, target)
+
+
+def own_bytes(folder: str | Path) -> int:
+    """Bytes held by the files of ``folder`` that no other name shares (one hard link): what
+    removing the folder frees. A staging copy's files carried from the published folder are
+    hard links, so they do not count.
+
+    Parameters
+    ----------
+    folder : str or Path
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import os, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a").write_bytes(b"12345")
+    >>> os.link(d / "a", d.parent / f"{d.name}-link"); _ = (d / "b").write_bytes(b"123")
+    >>> own_bytes(d)
+    3
+    """
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(root, name))
+            except OSError:
+                continue
+            if st.st_nlink == 1:
+                total += st.st_size
+    return total
+
+
+def discard_on_full_disk(exc: OSError, staging: str | Path, target: str | Path) -> ToolkitError:
+    """The error for a long run stopped by a full disk: its staging copy is removed (it holds
+    space the disk lacks, and resuming would need more), the published ``target`` is unchanged.
+
+    Parameters
+    ----------
+    exc : OSError
+        The ``ENOSPC`` error.
+    staging, target : str or Path
+        The staging copy (removed) and the published folder.
+
+    Returns
+    -------
+    ToolkitError
+        To raise, naming the folder, the staging copy and the space freed.
+
+    Examples
+    --------
+    >>> import errno, tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); s = d / ".run.staging"; s.mkdir(); _ = (s / "a.html").write_bytes(b"x" * 2048)
+    >>> err = discard_on_full_disk(OSError(errno.ENOSPC, "No space left on device"), s, d / "run")
+    >>> s.exists(), "2.0 KB" in str(err)
+    (False, True)
+    """
+    staging, target = Path(staging), Path(target)
+    size = own_bytes(staging) if staging.exists() else 0
+    remove_path(staging)
+    shown = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.1f} KB"
+    err = ToolkitError(
+        f"no space left on the disk holding {target.parent} ({exc.filename or target}): the run stopped; its "
+        f"staging copy {staging} was removed ({shown} freed), and {target} is unchanged. Free some space "
+        "(or choose another --out) and run again")
+    err.zh = (f"磁盘空间不足（{exc.filename or target}）：运行已停止；其暂存副本 {staging} 已删除（释放 {shown}），"
+              f"{target} 保持不变。请释放磁盘空间（或换一个 --out）后重新运行")
+    return err

@@ -23,6 +23,7 @@ File names are derived from a sanitised id plus a hash, so any unit name (``../.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import json
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..files import output_lock, safe_child, write_atomic
+from ..publish.staging import resumable_staging
 from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
 from .progress import Journal, recorded
 from .workers import execute_jobs, render_job, run_font_css  # noqa: F401 (re-exported)
@@ -162,11 +164,19 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
     # the inputs are never written over (a run folder holding the data is refused before anything is written)
     with protected_inputs(data_path, spec_path, notebook, framework if isinstance(framework, str | Path) else None), \
             output_lock(out):  # one run at a time into ``out``, from a notebook or the command line
-        return _run_reports(data_path, spec_path, **options)
+        opened: list[Path] = []  # the run folder, once its staging copy is opened
+        try:
+            return _run_reports(data_path, spec_path, **options, opened=opened)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC or not opened:
+                raise
+            from ..publish.staging import discard_on_full_disk
+
+            raise discard_on_full_disk(exc, resumable_staging(opened[0]), opened[0]) from exc
 
 
 def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executor, scheduler, force, out, run,
-                 n_uncertainty, seed, notebook, progress, pdf, framework, workbook) -> RunSummary:
+                 n_uncertainty, seed, notebook, progress, pdf, framework, workbook, opened) -> RunSummary:
     from ..data.prepare import load_processed
     from ..data.read import read_indicators
     from ..index.spec import load_spec
@@ -184,6 +194,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     final_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
     # everything is written into a staging copy of the run folder (the one a killed run left is
     # resumed), swapped in whole at the end: the run folder is never a mix of two runs
+    opened.append(final_dir)  # a full disk from here on removes the staging copy (run_reports)
     run_dir = open_staging(final_dir)
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"

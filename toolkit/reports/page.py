@@ -29,6 +29,7 @@ vertical-align:top}th{background:#f2f4f7;white-space:nowrap}
 td:first-child{min-width:8em}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 table.provenance th{background:none;white-space:nowrap}
 table.sortable td{white-space:nowrap}
+table.indicators td:nth-child(2){white-space:nowrap}table.ranking td:last-child{min-width:14em}
 figure{margin:4px 0}svg.chart{display:block;height:auto}
 .row{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start}.row>*{flex:1 1 380px;min-width:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 18px}

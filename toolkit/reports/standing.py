@@ -45,13 +45,8 @@ def _dims(bundle) -> list[str]:
     return [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
 
 
-def dimension_standing(bundle, unit_id: str, year: int) -> pd.DataFrame:
-    """Per dimension: the unit's score, rank, percentile (share of units scoring no higher) and side.
-
-    Examples
-    --------
-    A unit ranked 43rd of 193 is in the top quarter: 151 of 193 score no higher (78 %).
-    """
+def _year_table(bundle, year: int) -> dict:
+    """unit → (scores, ranks, percentiles) per dimension for ``year``, computed once per bundle."""
     def make():
         s = facts.year_rows(bundle, year)
         d = _dims(bundle)
@@ -61,13 +56,22 @@ def dimension_standing(bundle, unit_id: str, year: int) -> pd.DataFrame:
         order = np.sort(values, axis=0)
         pct = np.column_stack([np.searchsorted(order[:, j], values[:, j], side="right") for j in range(len(d))])
         rank = np.column_stack([(values[:, j][None, :] > values[:, j][:, None]).sum(axis=1) + 1 for j in range(len(d))])
-        return {u: (values[i], rank[i], 100.0 * pct[i] / n) for i, u in enumerate(s["unit_id"])}
+        return {u: (values[i].tolist(), rank[i].tolist(), (100.0 * pct[i] / n).tolist())
+                for i, u in enumerate(s["unit_id"])}
 
-    table = facts.cached(bundle, ("standing", year), make)
-    score, rank, pct = table[unit_id]
-    d = _dims(bundle)
+    return facts.cached(bundle, ("standing", int(year)), make)
+
+
+def dimension_standing(bundle, unit_id: str, year: int) -> pd.DataFrame:
+    """Per dimension: the unit's score, rank, percentile (share of units scoring no higher) and side.
+
+    Examples
+    --------
+    A unit ranked 43rd of 193 is in the top quarter: 151 of 193 score no higher (78 %).
+    """
+    score, rank, pct = _year_table(bundle, year)[unit_id]
     return pd.DataFrame({"score": score, "rank": rank, "percentile": pct,
-                         "side": [side(p) for p in pct]}, index=d)
+                         "side": [side(p) for p in pct]}, index=_dims(bundle))
 
 
 def _join(names: list[str], lang: str) -> str:
@@ -87,14 +91,21 @@ def type_statement(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
     heading 相对自身 / "Relative to itself".
     """
     fw = bundle.framework
-    st = dimension_standing(bundle, unit_id, year)
+    return facts.cached(bundle, ("type", unit_id, int(year), lang), lambda: _statement(bundle, fw, unit_id, year, lang))
+
+
+def _statement(bundle, fw, unit_id, year, lang) -> dict:
+    score, _, pct = _year_table(bundle, year)[unit_id]
+    codes = _dims(bundle)
     words = fw.words(lang)
-    name = {c: fw.node(c).short(lang) for c in st.index}
-    by_pct = st.sort_values(["percentile", "score"], ascending=False, kind="stable")
-    strong = [name[c] for c in by_pct.index if st.at[c, "side"] == "strong"]
-    weak = [name[c] for c in by_pct.index[::-1] if st.at[c, "side"] == "weak"]
+    name = {c: fw.node(c).short(lang) for c in codes}
+    # best first: by percentile, then score (plain Python: the overview asks this of every unit)
+    order = sorted(range(len(codes)), key=lambda i: (-pct[i], -score[i]))
+    sides = [side(x) for x in pct]
+    strong = [name[codes[i]] for i in order if sides[i] == "strong"]
+    weak = [name[codes[i]] for i in reversed(order) if sides[i] == "weak"]
     zh = lang == "zh"
-    n = len(st)
+    n = len(codes)
     if len(strong) == n:
         label = f"各{words['dim']}均居前四分之一" if zh else f"top quarter in every {words['dim']}"
     elif len(weak) == n:
@@ -108,8 +119,8 @@ def type_statement(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
         if weak:
             parts.append(f"{_join(weak, lang)}居后四分之一" if zh else f"bottom quarter in {_join(weak, lang)}")
         label = "，".join(parts) if zh else "; ".join(parts)
-    best, worst = by_pct.index[0], by_pct.index[-1]
-    if st.at[best, "percentile"] - st.at[worst, "percentile"] < 10:
+    best, worst = codes[order[0]], codes[order[-1]]
+    if pct[order[0]] - pct[order[-1]] < 10:
         shape = f"各{words['dim']}较均衡" if zh else f"balanced across {words['dims']}"
     else:
         shape = (f"{name[best]}最强，{name[worst]}最弱" if zh else

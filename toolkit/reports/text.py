@@ -100,7 +100,7 @@ def level_name(fw, level: str, lang: str) -> str:
     """A framework level in ``lang``: the framework's own word for its dimension level, else the
     common name (index → 指数), else the level as the framework names it.
 
-    >>> from toolkit.framework.model import load_framework
+    >>> from toolkit.framework import load_framework
     >>> level_name(load_framework(), "indicator", "zh"), level_name(load_framework("coinr_asem"), "pillar", "zh")
     ('指标', '支柱')
     """

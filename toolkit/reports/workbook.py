@@ -224,10 +224,25 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path)
             ws.append(out)
 
     def save(tmp):
-        wb.save(tmp)
+        try:
+            wb.save(tmp)
+        except BaseException:  # e.g. a full disk: end the sheets' row streams now, quietly, or Python
+            _abandon(wb)       # prints "Exception ignored … Traceback" when it collects them
+            raise
         normalise_zip(tmp)
 
     return write_atomic(Path(path), save)
+
+
+def _abandon(wb) -> None:
+    """Close the row streams of a write-only workbook whose save failed."""
+    import contextlib
+
+    for ws in getattr(wb, "_sheets", []):
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            with contextlib.suppress(Exception):
+                rows.close()
 
 
 def _width(s: str) -> float:

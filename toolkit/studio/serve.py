@@ -44,12 +44,13 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
     * Each visit starts a kernel of a few hundred MB; a kernel idle for ``cull_idle`` seconds
       with no browser connected is shut down (checked every ``interval`` seconds), so the
       server's memory follows the visitors who are there, not every visit since it started.
+    * The log shows errors only: a kernel started or culled, an unsigned notebook, are expected.
     * Kernels talk over IPC (Unix sockets in a private temporary folder) where the platform has
       them: no TCP port, no "running over TCP without encryption" warning on each visit.
 
     Examples
     --------
-    >>> server_options(60)[:3]
+    >>> server_options(60)[1:4]
     ['--MappingKernelManager.cull_idle_timeout=60', '--MappingKernelManager.cull_interval=20', \
 '--MappingKernelManager.cull_connected=False']
     """
@@ -58,7 +59,9 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
     from ..reports.render import ipc_supported
 
     interval = interval or max(1, cull_idle // 3)
-    out = [f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
+    out = ["--Voila.log_level=ERROR",  # each visit's expected events (kernel started, culled, an
+           # unsigned notebook) are not news; errors still are
+           f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
            f"--MappingKernelManager.cull_interval={int(interval)}", "--MappingKernelManager.cull_connected=False"]
     if ipc_supported():
         folder = tempfile.mkdtemp(prefix="studio-kernels-")
