@@ -41,6 +41,11 @@ def test_shandong_declares_the_three_circles_over_all_16_cities():
     assert geo.column == "city_code" and geo.polygons == REFERENCE / "shandong_cities.geojson"
 
 
+def test_a_copy_of_the_shipped_framework_keeps_its_map(tmp_path):
+    (tmp_path / "fw.yaml").write_bytes((ROOT / "toolkit" / "frameworks" / "shandong_industrial_brain.yaml").read_bytes())
+    assert toolkit.load_framework(tmp_path / "fw.yaml").geography[0].polygons == REFERENCE / "shandong_cities.geojson"
+
+
 def test_a_city_in_no_circle_is_named():
     fw = toolkit.load_framework()
     with pytest.raises(DataError, match=r"\['莱芜市'\] belong to no group"):

@@ -72,7 +72,8 @@ def choropleth_svg(polygons, values: pd.Series, id_column: str, title: str = "",
     Returns
     -------
     str
-        A standalone ``<svg>`` element (UTF-8 text, Chinese labels allowed).
+        A standalone ``<svg>`` element (UTF-8 text, Chinese labels allowed; its text takes the page's
+        font), as wide as the page up to ``width`` pixels.
 
     Examples
     --------
@@ -97,7 +98,7 @@ def choropleth_svg(polygons, values: pd.Series, id_column: str, title: str = "",
         return (pad + (c[:, 0] - x0) * kx * scale, top + (y1 - c[:, 1]) * scale)
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-           f'role="img" aria-label="{html.escape(title)}" font-family="sans-serif" font-size="12">']
+           f'style="max-width:{width}px" role="img" aria-label="{html.escape(title)}" font-size="12">']
     if title:
         out.append(f'<text x="{pad}" y="20" font-size="15" font-weight="bold">{html.escape(title)}</text>')
     for (_, row), rid in zip(polygons.iterrows(), ids, strict=True):
@@ -113,7 +114,7 @@ def choropleth_svg(polygons, values: pd.Series, id_column: str, title: str = "",
         for _, row in polygons.iterrows():
             pt = row.geometry.representative_point()
             px, py = xy(np.array([[pt.x, pt.y]]))
-            out.append(f'<text x="{px[0]:.1f}" y="{py[0]:.1f}" text-anchor="middle" font-size="10" '
+            out.append(f'<text x="{px[0]:.1f}" y="{py[0]:.1f}" text-anchor="middle" font-size="12" '
                        f'fill="#222">{html.escape(str(row[label_column]))}</text>')
     ly = top + map_h + pad
     for i, (colour, text) in enumerate(legend):

@@ -179,7 +179,7 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
         # one-sided in the direction of the observed I), all permutations in one sparse product
         rng = np.random.default_rng(seed)
         z = np.asarray(m.z, float)
-        Z = z[np.argsort(rng.random((permutations, len(z))), axis=1)]
+        Z = rng.permuted(np.broadcast_to(z, (permutations, len(z))), axis=1)   # each row a shuffle of z
         A = w.sparse.tocsr()
         sims = len(z) / A.sum() * np.einsum("pi,pi->p", Z, (A @ Z.T).T) / float(z @ z)
         larger = int((sims >= m.I).sum())
@@ -284,7 +284,8 @@ def lisa(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0,
     kmax = int(card.max()) if n else 0
     rng = np.random.default_rng(seed)
     # one set of permuted ids (rows: replications) into the n − 1 other sites, shared by every site
-    ids = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :kmax] if kmax else np.zeros((permutations, 0), int)
+    ids = (rng.permuted(np.broadcast_to(np.arange(n - 1), (permutations, n - 1)), axis=1)[:, :kmax] if kmax
+           else np.zeros((permutations, 0), int))
     p = np.ones(n)
     for k in np.unique(card[card > 0]):
         sites = np.flatnonzero(card == k)

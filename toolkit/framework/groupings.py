@@ -134,8 +134,10 @@ def parse_groupings(raw, unit_names: set[str], where: str) -> tuple[Grouping, ..
 def parse_geography(raw, columns: set[str], base: Path | None, where: str) -> tuple[Geography, ...]:
     """Check and read a framework's ``geography`` list (polygon paths resolved against ``base``).
 
-    A polygons file is not opened here (a framework file copied elsewhere still loads); reading
-    it (:func:`toolkit.dynamics.boundaries.read_polygons`) names a missing or broken file.
+    A polygons file is not opened here (a framework file copied elsewhere still loads; a relative
+    path that is not there but names a file of ``toolkit/reference/`` is that file, so the copy of a
+    shipped framework a report run saves keeps its map); reading it
+    (:func:`toolkit.dynamics.boundaries.read_polygons`) names a missing or broken file.
 
     Parameters
     ----------
@@ -177,6 +179,9 @@ def parse_geography(raw, columns: set[str], base: Path | None, where: str) -> tu
             poly = Path(g["polygons"])
             if not poly.is_absolute() and base is not None:
                 poly = (base / poly).resolve()
+                shipped = Path(__file__).resolve().parent.parent / "reference" / poly.name
+                if not poly.is_file() and shipped.is_file():   # a copy of a shipped framework (a run's bundle)
+                    poly = shipped
         adj = g.get("adjacency") or {}
         if not isinstance(adj, dict):
             raise FrameworkError(f"{ctx}: adjacency must map each value to the list of its neighbours")

@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from . import charts, facts
+from .gaps import gaps_section
 from .page import document
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import kpis, section, table_html
@@ -168,6 +169,10 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
 #: entry appended here by the module that builds it; the page and its print stylesheet take it as
 #: it is, and the run's font subset covers the text of that module (``workers.run_font_css``).
 OVERVIEW_SECTIONS: list = []
+
+
+# issue 23's section (its module imports toolkit.dynamics, scipy and PySAL only when a page is built)
+OVERVIEW_SECTIONS.append(gaps_section)
 
 
 def overview_title(fw, lang: str = "zh") -> str:

@@ -96,6 +96,7 @@ def run_font_css(bundle, notebook: Path) -> str:
     # the overview's added sections: the text of the modules that build them
     parts += [Path(inspect.getsourcefile(make)).read_text("utf-8") for make in OVERVIEW_SECTIONS]
     parts += [f"{n.name_zh}{n.name_en}{n.unit}" for n in fw.nodes()]
+    parts += [g.label("zh") + "".join(g.groups) for g in fw.groupings]   # the overview's gaps section
     parts += [" ".join(fw.words(lang).values()) + "".join(fw.wording.title or ()) for lang in ("zh", "en")]
     for df in bundle.tables.values():
         for col in df.columns:
