@@ -57,8 +57,8 @@ browser:          ## headless Chromium (screenshots, PDF) and poppler-utils (PDF
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null ; } || \
 	  echo "note: poppler-utils is not installed; the PDF page tests will be skipped"
 
-test: setup browser   ## the test suite (CI runs exactly this)
-	$(BIN)/python -m pytest
+test: setup browser   ## the test suite on every core (CI runs exactly this), the 15 slowest tests listed
+	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --durations=15
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks notebooks/[0-9][0-9]_*.py notebooks/conftest.py

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import fcntl
 import os
 from pathlib import Path
 
@@ -73,3 +75,26 @@ def demo_table() -> pd.DataFrame:
     from toolkit import read_indicators
 
     return read_indicators(DEMO_CSV).table
+
+
+def session_root(tmp_path_factory) -> Path:
+    """The folder shared by every worker of this test session: under pytest-xdist each worker has
+    its own base temp folder inside the run's, so the run's is the parent; a plain run's is its own
+    (never the parent, which other sessions on the machine share)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def built_once(tmp_path_factory, name: str):
+    """Build something once per test session, however many xdist workers need it.
+
+    Yields ``done``: the block builds only when it is False, and ``name`` is recorded as built
+    when the block completes without an error. Workers wait for each other on a file lock, so
+    the second finds what the first built."""
+    root = session_root(tmp_path_factory)
+    stamp = root / f"built-{name}.done"
+    with open(root / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield stamp.exists()
+        stamp.touch()

@@ -25,8 +25,10 @@ import pytest
 
 from toolkit.files import recover_siblings
 from toolkit.publish import FAULT_ENV, resumable_staging
+from toolkit.reports.progress import recorded
 
 from .conftest import ROOT
+from .forked_cli import ForkedCli
 
 TRIALS = 20
 SPEC = ROOT / "configs" / "default.yaml"
@@ -45,15 +47,6 @@ def _run(*argv, timeout=600) -> subprocess.CompletedProcess:
     r = subprocess.run(_cmd(*argv), capture_output=True, text=True, env=_env(), timeout=timeout, cwd=ROOT)
     assert "Traceback" not in r.stderr, r.stderr
     return r
-
-
-def _kill_after(argv, seconds: float) -> None:
-    p = subprocess.Popen(_cmd(*argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(), cwd=ROOT)
-    try:
-        p.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        p.send_signal(signal.SIGKILL)
-        p.wait()
 
 
 def _state(folder: Path, volatile=("prepared_at", "written_at")) -> dict[str, object]:
@@ -87,36 +80,49 @@ def _returns(tmp: Path) -> tuple[Path, Path]:
 def _kill_trials(tmp, argv_old, argv_new, out: Path, hidden):
     """Run ``argv_old`` to completion, then ``argv_new`` killed at random moments, restoring the
     old outputs after each trial. Every trial must leave the old or the new outputs, complete,
-    as the kill left them. ``hidden(out)`` checks what a completed run legitimately keeps."""
+    as the kill left them. ``hidden(out)`` checks what a completed run legitimately keeps.
+
+    The killed runs are forked from a warm interpreter (:mod:`tests.forked_cli`), so every kill
+    lands in the command's own work rather than in Python's start-up, where nothing is written."""
     ref = tmp / "ref"
     assert _run(*argv_new(ref)).returncode == 0
     new = _state(ref)
-    t0 = time.perf_counter()
-    assert _run(*argv_old(out)).returncode == 0
-    full = time.perf_counter() - t0
-    old = _state(out)
-    assert old.keys() == new.keys() and old != new
-    backup = tmp / "backup"
-    shutil.copytree(out, backup, symlinks=True)
-    rng = random.Random(11)
-    seen = {"old": 0, "new": 0}
-    for k in range(TRIALS):
-        _kill_after(argv_new(out), rng.uniform(0.0, full * 1.2))
-        state = _state(out)  # exactly as the kill left it: no recover() first
-        assert state in (old, new), f"a mix of old and new outputs: {sorted(state)}"
-        seen["old" if state == old else "new"] += 1
-        shutil.rmtree(out)
-        if k % 2 == 0:  # the folder as published (links and all)
-            shutil.copytree(backup, out, symlinks=True)
-        else:  # plain files only, as an older toolkit (or a user's copy) leaves them
-            out.mkdir()
-            for p in backup.iterdir():
-                if not p.name.startswith("."):
-                    shutil.copy(p, out / p.name)
+    with ForkedCli() as cli:
+        code, full = cli.run(argv_old(out))
+        assert code == 0
+        old = _state(out)
+        assert old.keys() == new.keys() and old != new
+        backup = tmp / "backup"
+        shutil.copytree(out, backup, symlinks=True)
+        rng = random.Random(11)
+        seen = {"old": 0, "new": 0}
+        for k in range(TRIALS):
+            cli.run(argv_new(out), kill_after=rng.uniform(0.0, full * 1.2))
+            seen["old" if _trial_state(out, old, new) == old else "new"] += 1
+            _restore(out, backup, plain=k % 2 == 1)
     r = _run(*argv_new(out))
     assert r.returncode == 0 and _state(out) == new
     hidden(out)  # nothing left behind
     return seen
+
+
+def _trial_state(out: Path, old: dict, new: dict) -> dict:
+    state = _state(out)  # exactly as the kill left it: no recover() first
+    assert state in (old, new), f"a mix of old and new outputs: {sorted(state)}"
+    return state
+
+
+def _restore(out: Path, backup: Path, plain: bool) -> None:
+    """Put the old outputs back: the folder as published (links and all), or ``plain`` files
+    only, as an older toolkit (or a user's copy) leaves them."""
+    shutil.rmtree(out)
+    if not plain:
+        shutil.copytree(backup, out, symlinks=True)
+        return
+    out.mkdir()
+    for p in backup.iterdir():
+        if not p.name.startswith("."):
+            shutil.copy(p, out / p.name)
 
 
 def _prepare_keeps(out: Path) -> None:
@@ -177,13 +183,13 @@ def _reports_complete(run_dir: Path) -> None:
 def test_reports_killed_at_random_moments_and_resumed(tmp_path):
     data, _ = _returns(tmp_path)
     out = tmp_path / "reports"
-    t0 = time.perf_counter()
-    assert _run(*_reports(data, tmp_path / "timing")).returncode == 0
-    full = time.perf_counter() - t0
-    rng = random.Random(7)
-    for k in range(TRIALS):
-        _kill_after(_reports(data, out, *(["--force"] if k % 2 else [])), rng.uniform(0.0, full * 1.1))
-        _reports_complete(out / "r")  # exactly as the kill left it
+    with ForkedCli() as cli:  # every kill lands in the command's work (see _kill_trials)
+        code, full = cli.run(_reports(data, tmp_path / "timing"))
+        assert code == 0
+        rng = random.Random(7)
+        for k in range(TRIALS):
+            cli.run(_reports(data, out, *(["--force"] if k % 2 else [])), kill_after=rng.uniform(0.0, full * 1.1))
+            _reports_complete(out / "r")  # exactly as the kill left it
     r = _run(*_reports(data, out))
     assert r.returncode == 0, r.stderr
     _reports_complete(out / "r")
@@ -199,13 +205,9 @@ def test_reports_pick_up_where_they_stopped(tmp_path):
                          env=_env(), cwd=ROOT)
     deadline = time.time() + 600
     # the run writes into its staging copy; the published folder appears only when it completes
-    manifest, done = resumable_staging(out / "r") / "manifest.json", []
+    staging, done = resumable_staging(out / "r"), []
     while time.time() < deadline and p.poll() is None:  # kill as soon as one report is recorded as done
-        try:
-            done = [k for k, rec in json.loads(manifest.read_text("utf-8"))["reports"].items()
-                    if rec.get("status") == "ok"]
-        except (OSError, ValueError, KeyError):
-            done = []
+        done = [k for k, rec in recorded(staging)["reports"].items() if rec.get("status") == "ok"]
         if done:
             break
         time.sleep(0.05)

@@ -1,7 +1,7 @@
 """Issue #19: no command writes to, replaces or removes a file that is one of its inputs.
 
 The cases are generated: every command that writes (``validate``, ``prepare``, ``index``,
-``compare``, ``reports``, ``template``, ``python -m toolkit.notebooks run`` and the screenshot
+``compare``, ``reports``, ``template``, ``collect``, ``coinr import``, ``python -m toolkit.notebooks run`` and the screenshot
 tool) × each of its inputs (data, spec, framework, uncertainty file, notebook, page) × each way
 of meeting it:
 
@@ -51,6 +51,7 @@ ROLES = {
     "reports": ("data", "spec", "framework"),
     "template": ("framework",),
     "collect": ("return", "roster", "framework"),
+    "coinr": ("idata", "imeta"),  # coinr import iData.csv iMeta.csv --out DIR
     "notebooks": ("notebook",),
     "screenshot": ("page",),
 }
@@ -66,6 +67,8 @@ def _allowed(command: str, role: str, mode: str) -> str | None:
         return None
     if command in ("template", "compare"):
         return "writes only its own file names beside the input"
+    if command == "coinr" and role == "imeta":
+        return "writes only framework.yaml, spec.yaml and data.csv beside iMeta.csv"
     if command == "prepare" and role == "framework":
         return "writes only <data stem>.* beside the framework"
     if command in ("index", "collect") and mode == "folder-out-symlink" and role == "framework":
@@ -110,13 +113,24 @@ def _input_name(command: str, role: str) -> str:
         return "return.xlsx" if command == "validate" else "return.csv"
     if role == "roster":
         return "roster.csv"
+    if role in ("idata", "imeta"):  # iData under the name coinr import writes its data as
+        return "data.csv" if role == "idata" else "iMeta.csv"
     if role == "framework":
         return "fw.xlsx" if command == "validate" else "fw.yaml"  # validate --out must end .xlsx
     return {"spec": "spec.yaml", "uncertainty": "unc.yaml", "notebook": f"{NOTEBOOK_STEM}.ipynb",
             "page": "page.html"}[role]
 
 
+#: a two-indicator coin (COINr's iData and iMeta layout), enough for ``coinr import``
+COIN = {"idata": "uCode,a,b\nX,1,3\nY,2,1\nZ,3,2\n",
+        "imeta": "Level,iCode,iName,Direction,Weight,Parent,Type\n1,a,A,1,1,I,Indicator\n"
+                 "1,b,B,-1,1,I,Indicator\n2,I,Index,,1,,Aggregate\n"}
+
+
 def _fill(role: str, path: Path) -> None:
+    if role in COIN:
+        path.write_text(COIN[role], encoding="utf-8")
+        return
     if role == "roster":  # the units expected: the demo's 50 brains
         rows = sorted({",".join(line.split(",")[:3:2]) for line in DEMO_CSV.read_text("utf-8").splitlines()[1:]
                        if line.startswith("SD-")})  # id and city
@@ -213,6 +227,17 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
             shutil.copyfile(DEMO_CSV, returns / "return.csv")
         roster = ["--roster", inputs["roster"]] if inputs["roster"] else []
         return Case(["collect", rel(returns), *roster, *fw, "--out", rel(target), "--lang", "en"], real, named)
+    if command == "coinr":
+        tables = {}
+        for r in ("idata", "imeta"):
+            if r == role:
+                tables[r] = rel(given)
+            else:
+                other = d / f"other-{_input_name(command, r)}"
+                _fill(r, other)
+                tables[r] = rel(other)
+        return Case(["coinr", "import", tables["idata"], tables["imeta"], "--out", rel(target), "--lang", "en"],
+                    real, named)
     if command == "notebooks":
         return Case(["run", "--only", NOTEBOOK_STEM, "--no-html", "--out", rel(target)], real, named,
                     runner="notebooks")
@@ -301,9 +326,8 @@ def test_every_command_that_writes_has_cases():
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     writes = {name for name, p in sub.choices.items() if any(a.dest == "out" for a in p._actions)}
-    # demo reads no file: there is nothing to protect. coinr (landed at the end of #19's session)
-    # is guarded through argument_inputs like every command, but has no generated cases yet
-    assert writes - set(ROLES) == {"demo", "coinr"}
+    # demo reads no file: there is nothing to protect
+    assert writes - set(ROLES) == {"demo"}
     assert set(ROLES) - writes == {"notebooks", "screenshot"}  # the two tools outside python -m toolkit
     assert len(CASES) >= 100
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,8 @@ import pytest
 import toolkit
 from toolkit.data.demo import generate
 from toolkit.data.parsing import header_for
+
+from ..conftest import built_once, session_root
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
@@ -54,25 +57,36 @@ def demo_result():
 
 @pytest.fixture(scope="session")
 def demo_out(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo_run")
+    """The parent folder of the demo runs, shared by the xdist workers (the tests only read it)."""
+    out = session_root(tmp_path_factory) / "demo_run"
+    out.mkdir(exist_ok=True)
+    return out
 
 
-def _demo_run(out, lang):
-    from toolkit.reports.batch import run_reports
+def _demo_run(tmp_path_factory, out, lang):
+    """Rendered once per session: the first worker that needs it renders, the others wait for
+    it and read the published run folder (``summary`` as its manifest records it)."""
+    from toolkit.reports.batch import RunSummary, run_reports
 
-    s = run_reports(DEMO, SPEC, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=out,
-                    n_uncertainty=16, progress=False, lang=lang)
-    assert s.exit_code == 0, s.failed
-    return s
+    with built_once(tmp_path_factory, f"demo_run-{lang}") as done:
+        if done:
+            run_dir = next(p for p in out.iterdir() if not p.name.startswith(".")
+                           and json.loads((p / "manifest.json").read_text("utf-8"))["options"]["lang"] == lang)
+            reports = json.loads((run_dir / "manifest.json").read_text("utf-8"))["reports"]
+            return RunSummary(run_dir, ok=[k for k, rec in reports.items() if rec["status"] == "ok"])
+        s = run_reports(DEMO, SPEC, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=out,
+                        n_uncertainty=16, progress=False, lang=lang)
+        assert s.exit_code == 0, s.failed
+        return s
 
 
 @pytest.fixture(scope="session")
-def demo_run(demo_out):
+def demo_run(tmp_path_factory, demo_out):
     """One brain profile, its city report and the overview of the demo, rendered by the batch."""
-    return _demo_run(demo_out, "zh")
+    return _demo_run(tmp_path_factory, demo_out, "zh")
 
 
 @pytest.fixture(scope="session")
-def demo_run_en(demo_out, demo_run):
+def demo_run_en(tmp_path_factory, demo_out, demo_run):
     """The same in English (its own run folder; the bundle of the Chinese run is reused)."""
-    return _demo_run(demo_out, "en")
+    return _demo_run(tmp_path_factory, demo_out, "en")

@@ -108,3 +108,46 @@ def test_brain_profile_prints_to_two_or_three_a4_pages(demo_run, tmp_path):
         for i, pg in enumerate(text.split("\f")[:-1]):
             lines = [ln.strip() for ln in pg.splitlines() if ln.strip()]
             assert lines and lines[-1] not in headings, (i + 1, lines[-1])  # no heading stranded at a page foot
+
+
+def _pdf_pages(pdf: Path) -> tuple[int, str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    size = re.search(r"^Page size:\s+(.*)$", info, re.M).group(1)
+    return pages, size
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed (make browser)")
+def test_one_browser_prints_the_batch_as_chromium_prints_each_page(demo_run, demo_run_en, tmp_path):
+    """The batch prints every page in one Chromium over the DevTools pipe; each PDF has the page
+    count, the A4 size and the text of the PDF Chromium's own ``--print-to-pdf`` writes."""
+    from toolkit.reports.pdf import print_pdfs
+
+    pages = []
+    for run in (demo_run, demo_run_en):
+        for page in _pages(run.run_dir):
+            copy = tmp_path / f"{run.run_dir.name}-{page.name}"
+            shutil.copy(page, copy)
+            pages.append(copy)
+    assert print_pdfs(pages) == {}
+    for page in pages:
+        ref = tmp_path / f"{page.stem}.cli.pdf"
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                            "--run-all-compositor-stages-before-draw", f"--print-to-pdf={ref}", page.as_uri()],
+                           capture_output=True, timeout=120)
+        got, want = _pdf_pages(page.with_suffix(".pdf")), _pdf_pages(ref)
+        assert got == want and "(A4)" in got[1], (page.name, got, want)
+        if shutil.which("pdftotext"):
+            text = [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True).stdout
+                    for p in (page.with_suffix(".pdf"), ref)]
+            assert text[0] == text[1], page.name
+
+
+def test_a_page_that_cannot_print_is_reported_and_the_others_still_print(demo_run, tmp_path):
+    from toolkit.reports.pdf import print_pdfs
+
+    good = tmp_path / "good.html"
+    shutil.copy(_pages(demo_run.run_dir)[1], good)
+    failed = print_pdfs([tmp_path / "missing" / "nope.html", good])
+    assert list(failed) == ["nope.html"] and good.with_suffix(".pdf").stat().st_size > 0

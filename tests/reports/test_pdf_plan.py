@@ -14,10 +14,12 @@ from .conftest import SPEC
 def test_pdfs_missing_after_an_up_to_date_run_are_written(three_return, tmp_path, monkeypatch):
     printed: list[str] = []
 
-    def fake_print(pages, workers=2):
+    def fake_print(pages, timeout=120, on_page=None):
         for p in pages:
             printed.append(Path(p).name)
             Path(p).with_suffix(".pdf").write_bytes(b"%PDF-1.4 stub")
+            if on_page is not None:
+                on_page(p)
         return {}
 
     monkeypatch.setattr("toolkit.reports.pdf.print_pdfs", fake_print)

@@ -200,11 +200,13 @@ def coinr_import(idata, imeta, out_dir=None, *, fid: str = "coinr_import", title
         spec = load_spec(staged / "spec.yaml", framework=fw)
         ind = read_indicators(staged / "data.csv", fw)
         if out_dir is not None:
+            from ..publish.guard import check_targets
             from ..publish.journal import write_many_atomic
 
             out = Path(out_dir)
-            out.mkdir(parents=True, exist_ok=True)
             writers = {out / name: (lambda p, t=text: Path(p).write_text(t, "utf-8")) for name, text in texts.items()}
+            check_targets(files=writers)  # before the folder is made: --out may name an input
+            out.mkdir(parents=True, exist_ok=True)
             written = write_many_atomic(writers)
             paths = {k: p for k, p in zip(("framework", "spec", "data"), written, strict=True)}
     return CoinrImport(framework=fw, spec=spec, data=ind, paths=paths)
@@ -259,12 +261,14 @@ def coinr_export(framework, data=None, out_dir=None) -> tuple[pd.DataFrame | Non
         keep = [c for c in [*ids, *[c.name for c in fw.unit_columns if c.name not in ids]] if c in table]
         idata = table[keep + [c for c in fw.columns if c in table]].rename(columns=ids)
     if out_dir is not None:
+        from ..publish.guard import check_targets
         from ..publish.journal import write_many_atomic
 
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
         writers = {out / "iMeta.csv": lambda p: meta.to_csv(p, index=False)}
         if idata is not None:
             writers[out / "iData.csv"] = lambda p: idata.to_csv(p, index=False)
+        check_targets(files=writers)  # before the folder is made: --out may name an input
+        out.mkdir(parents=True, exist_ok=True)
         write_many_atomic(writers)
     return idata, meta

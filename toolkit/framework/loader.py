@@ -138,7 +138,7 @@ def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
     >>> framework_from_bytes(raw).id
     'undp_hdi'
     """
-    from ..safe_yaml import MAX_YAML_BYTES, check_yaml_text, decode_text, empty_message
+    from ..safe_yaml import MAX_YAML_BYTES, decode_text, empty_message, load_checked_yaml
 
     if len(raw) > MAX_YAML_BYTES:
         raise FrameworkError(f"{path}: a framework file of {len(raw):,} bytes is too large (at most {MAX_YAML_BYTES:,})")
@@ -149,8 +149,7 @@ def framework_from_bytes(raw: bytes, path: Path | None = None) -> Framework:
     if not text.strip():  # blank (tabs included, which YAML would call a syntax error)
         raise FrameworkError(empty_message(path, "framework"))
     try:
-        check_yaml_text(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
-        doc = yaml.safe_load(text)
+        doc = load_checked_yaml(text, path, "framework", FrameworkError)  # billion laughs, keys given twice
     except yaml.YAMLError as exc:
         raise FrameworkError(f"{path}: not valid YAML ({exc})") from exc
     if doc is None:  # only comments or ---: never the built-in framework in its place

@@ -440,7 +440,7 @@ class Framework:
         when any item is missing (a partly filled checklist is not scored as unticked).
         Returns a new DataFrame; ``data`` is not modified.
         """
-        out = data.copy()
+        out = data.copy(deep=False)  # new columns go to the copy only; the data are not copied
         for n in self._nodes.values():
             if not n.rollup or n.rollup.get("stage") != "raw":
                 continue

@@ -332,21 +332,21 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]
     path = steps.data_path(input_raw, input_units, fw, work)
-    raw = input_raw.loc[path.treated.index]
-    units = input_units.loc[path.treated.index]
+    raw = steps.rows(input_raw, path.treated.index)
+    units = steps.rows(input_units, path.treated.index)
     imputed, treated, imp_log, tr_log, tr_details = (path.imputed, path.treated, path.imputation_log,
                                                       path.treatment_log, path.treatment_details)
     blocks = steps.blocks(treated, work)
-    normalised = pd.concat([steps.normalise_block(treated.loc[idx], fw, work)
-                            for idx in blocks.values()]).loc[raw.index]
+    normalised = steps.rows(pd.concat([steps.normalise_block(steps.rows(treated, idx), fw, work)
+                                       for idx in blocks.values()]), raw.index)
     plan = compile_plan(work, fw)  # the spec resolved once: tree, choices, na rule, ranking
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
-        s, w, e = _aggregate_block(normalised.loc[idx], treated.loc[idx], fw, plan, name)
+        s, w, e = _aggregate_block(steps.rows(normalised, idx), steps.rows(treated, idx), fw, plan, name)
         scores_parts.append(s)
         weight_rows.append(w)
         eff_rows.append(e)
-    scores = pd.concat(scores_parts).loc[raw.index]
+    scores = steps.rows(pd.concat(scores_parts), raw.index)
     root = fw.root.code
     composite = scores[root].rename("composite")
     ranks = rank_scores(scores, spec["ranking"]["round"])

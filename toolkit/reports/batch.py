@@ -12,7 +12,9 @@
    (:class:`toolkit.reports.render.NotebookRenderer`), with a progress bar; a failing report is
    recorded and the others go on;
 5. writes ``index.html`` (every report with its headline figures) and ``manifest.json``
-   (inputs, spec, versions, each report's status), atomically.
+   (inputs, spec, versions, each report's status), atomically, once: while the reports render,
+   each finished one is appended to a journal (:mod:`toolkit.reports.progress`), so a killed
+   run resumes where it stopped and the cost stays linear in the number of reports.
 
 File names are derived from a sanitised id plus a hash, so any unit name (``../../x``,
 ``<script>``, 300 Chinese characters) yields a file inside the run folder.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +37,7 @@ from .. import __version__
 from ..files import output_lock, safe_child, write_atomic
 from ..publish.staging import resumable_staging
 from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
+from .progress import Journal, recorded
 from .workers import execute_jobs, render_job, run_font_css  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +79,9 @@ def _digest(*parts) -> str:
     return h.hexdigest()
 
 
-def _versions() -> dict:
+@functools.lru_cache(maxsize=1)
+def package_versions() -> dict:
+    """The versions the manifest records (read once per process: reading package metadata is slow)."""
     import importlib.metadata as md
 
     out = {"toolkit": __version__, "python": platform.python_version()}
@@ -192,7 +198,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     run_dir = open_staging(final_dir)
     bundle_dir = run_dir / "_bundle"
     manifest_path = run_dir / "manifest.json"
-    previous = json.loads(manifest_path.read_text("utf-8")) if manifest_path.exists() else {}
+    previous = recorded(run_dir)  # the manifest, and the journal of a run killed before writing it
 
     wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
               "framework_sha256": spec.framework.sha256, "n_uncertainty": n_uncertainty, "seed": seed}
@@ -242,7 +248,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
                        "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
                        "synthetic": bundle.synthetic},
-            "spec": spec.to_dict(), "versions": _versions(), "bundle_digest": bdigest,
+            "spec": spec.to_dict(), "versions": dict(package_versions()), "bundle_digest": bdigest,
             "options": {"by": by, "lang": lang, "year": year, "workers": workers, "executor": executor,
                         "n_uncertainty": n_uncertainty, "seed": seed},
             "summary": {"ok": len(summary.ok), "skipped": len(summary.skipped), "failed": len(summary.failed),
@@ -250,9 +256,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             "reports": records,
         }
 
-    def save_manifest() -> None:
-        text = json.dumps(manifest_now(), ensure_ascii=False, indent=2, default=str) + "\n"
-        write_atomic(manifest_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    journal = Journal(run_dir, bdigest, records)
 
     def record(res: dict) -> None:
         records[res["key"]].update(res)
@@ -260,9 +264,10 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             summary.ok.append(res["key"])
         else:
             summary.failed[res["key"]] = res["error"]
-        save_manifest()  # after every report: a killed run resumes from here
+        journal.record({**records[res["key"]], "key": res["key"]})  # a killed run resumes from here
 
-    execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
+    with journal:
+        execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
     wb_key = f"{bdigest}:{lang}"
     if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
         from .workbook import write_workbook  # a few seconds: only when the results changed
@@ -278,10 +283,13 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     if pdf:  # every page of the run whose PDF is missing or older than it, the overview too
         pages = [run_dir / rec["filename"] for rec in records.values()
                  if rec.get("status") == "ok" and rec.get("lang", lang) == lang] + [run_dir / "index.html"]
-        for key, err in _print_pdfs(missing_pdfs(pages), workers, progress).items():
+        for key, err in _print_pdfs(missing_pdfs(pages), progress).items():
             summary.failed[f"pdf:{key}"] = err
+    # written once per run (the journal held the progress until now), without indentation:
+    # json's C encoder, so the cost is linear in the number of reports and small
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"))
+        json.dumps(manifest, ensure_ascii=False, default=str) + "\n", encoding="utf-8"))
+    journal.remove()
     _point_params_at(run_dir / "_params", final_dir / "_bundle")
     publish_staging(run_dir, final_dir)
     return summary
@@ -313,20 +321,14 @@ def missing_pdfs(pages) -> list[Path]:
     return out
 
 
-def _print_pdfs(pages: list[Path], workers: int, progress: bool) -> dict[str, str]:
+def _print_pdfs(pages: list[Path], progress: bool) -> dict[str, str]:
     """Print ``pages`` to PDF with a progress bar of its own (the PDF phase is the slow one)."""
     from tqdm.auto import tqdm
 
     from .pdf import print_pdfs
 
-    failed: dict[str, str] = {}
-    step = max(1, workers)
     with tqdm(total=len(pages), desc="PDF", unit="page", disable=not progress or not pages) as bar:
-        for i in range(0, len(pages), step):
-            chunk = pages[i:i + step]
-            failed.update(print_pdfs(chunk, workers))
-            bar.update(len(chunk))
-    return failed
+        return print_pdfs(pages, on_page=lambda _: bar.update())  # one Chromium for the whole run
 
 
 def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:

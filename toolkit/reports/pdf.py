@@ -3,26 +3,29 @@
 The page's print stylesheet (:mod:`toolkit.reports.page`) sets A4 and keeps headings with what
 follows; Chromium lays the page out exactly as a reader's browser would, so the PDF shows the
 same fonts (embedded) and figures (inline SVG). Chromium comes from the system
-(``make browser``); nothing is downloaded. Each PDF is written atomically beside its HTML.
+(``make browser``); nothing is downloaded. A batch starts one Chromium and prints a page per
+report through the DevTools protocol (:class:`toolkit.reports.browser.Browser`), instead of one
+Chromium per report; each PDF is written atomically beside its HTML.
 """
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .screenshot import FLAGS, find_chromium
+from .browser import Browser
 
 
-def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 120) -> Path:
+def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 120,
+                browser: Browser | None = None) -> Path:
     """Print ``html`` to ``pdf`` (default: beside it, ``.pdf``) with headless Chromium.
 
     Parameters
     ----------
     html : an HTML file
     pdf : the PDF to write
+    timeout : seconds to wait for the page to load and print
+    browser : a running :class:`~toolkit.reports.browser.Browser` to print with (default: one
+        started for this page and closed after it)
 
     Returns
     -------
@@ -41,34 +44,40 @@ def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 
     """
     from ..files import write_atomic
 
-    exe = find_chromium()
-    if exe is None:
-        raise FileNotFoundError("no Chromium found; install it (make browser) to write PDFs")
     html = Path(html).resolve()
     pdf = Path(pdf) if pdf is not None else html.with_suffix(".pdf")
-
-    def run(tmp: Path) -> None:
-        with tempfile.TemporaryDirectory() as profile:
-            cmd = [exe, *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-                   "--run-all-compositor-stages-before-draw", f"--print-to-pdf={tmp}", html.as_uri()]
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            raise RuntimeError(f"Chromium wrote no PDF for {html.name} (exit {proc.returncode}): "
-                               f"{proc.stderr[-400:]}")
-
-    return write_atomic(pdf, run)
+    if browser is None:
+        with Browser(timeout=timeout) as own:
+            return html_to_pdf(html, pdf, timeout, own)
+    data = browser.pdf(html)
+    if not data:
+        raise RuntimeError(f"Chromium printed an empty PDF for {html.name}")
+    return write_atomic(pdf, lambda tmp: tmp.write_bytes(data))
 
 
-def print_pdfs(pages, workers: int = 2) -> dict[str, str]:
-    """Print every page to a PDF beside it; returns {page name: error} for those that failed."""
+def print_pdfs(pages, timeout: int = 120, on_page=None) -> dict[str, str]:
+    """Print every page to a PDF beside it, all with one Chromium; returns {page name: error}
+    for those that failed (one failing page does not stop the others). ``on_page(page)`` is
+    called after each page (a progress bar)."""
     failed: dict[str, str] = {}
-
-    def one(p: Path):
-        try:
-            html_to_pdf(p)
-        except Exception as exc:  # one failing PDF must not stop the others
-            failed[Path(p).name] = f"{type(exc).__name__}: {exc}"[:500]
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        list(pool.map(one, list(pages)))
+    pages = list(pages)
+    if not pages:
+        return failed
+    browser = None
+    try:
+        for p in pages:
+            try:
+                if browser is None:  # started again if a page brought it down
+                    browser = Browser(timeout=timeout)
+                html_to_pdf(p, timeout=timeout, browser=browser)
+            except Exception as exc:  # noqa: BLE001 (recorded against the page)
+                failed[Path(p).name] = f"{type(exc).__name__}: {exc}"[:500]
+                if browser is not None and not browser.alive():
+                    browser.close()
+                    browser = None
+            if on_page is not None:
+                on_page(p)
+    finally:
+        if browser is not None:
+            browser.close()
     return failed

@@ -140,38 +140,42 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
     X = as_matrix(X, allow_nan=True)
     require_observed(X, method)
     g = _align_groups(groups, X)
-    values = X.to_numpy().copy()
-    labels = g.to_numpy()
-    rows = []
-    unit_of = None  # index labels, materialised once (indexing a MultiIndex per cell is slow)
-    for j, col in enumerate(X.columns):
-        s = X[col]
-        miss = s.isna().to_numpy()
-        if not miss.any():
-            continue
-        if unit_of is None:
-            unit_of = X.index.tolist()
-        grouped = s.groupby(labels, sort=False)
-        gstat = (grouped.mean() if stat == "mean" else grouped.median()).to_dict()
-        gcount = grouped.count().to_dict()
-        overall = float(s.mean() if stat == "mean" else s.median())
-        n_all = int(s.notna().sum())
-        for i in np.flatnonzero(miss):
-            unit, label = unit_of[i], labels[i]
-            value = gstat[label]
-            if pd.isna(value):
-                value, used = overall, stat
-                reason = (f"fallback: group {label!r} has no observed value for {col!r}; "
-                          f"used column {stat} of {n_all} observed values")
-            else:
-                used = method
-                reason = f"{stat} of group {label!r} ({int(gcount[label])} observed values)"
-            values[i, j] = float(value)
-            rows.append({"unit": unit, "indicator": col, "old": np.nan, "new": float(value),
-                         "method": used, "reason": reason})
+    values = X.to_numpy(dtype=float, copy=True)
+    miss = np.isnan(values)
+    cols = np.flatnonzero(miss.any(axis=0))
+    blocks = []
+    if len(cols):
+        # every column with a gap grouped at once (one factorisation); the statistics are
+        # pandas' per-column group reductions, as a column-by-column groupby gives them
+        codes, uniques = pd.factorize(g.to_numpy(), sort=False)
+        grouped = pd.DataFrame(values[:, cols]).groupby(codes, sort=True)
+        gstat = (grouped.mean() if stat == "mean" else grouped.median()).reindex(range(len(uniques))).to_numpy()
+        gcount = grouped.count().reindex(range(len(uniques)), fill_value=0).to_numpy()
+        unit_of = X.index.to_numpy()  # index labels, materialised once (and cached by the index)
+        for jj, j in enumerate(cols):
+            col, rows = X.columns[j], np.flatnonzero(miss[:, j])
+            c = codes[rows]
+            new = gstat[c, jj]
+            fallback = np.isnan(new)
+            reason_of = {k: f"{stat} of group {uniques[k]!r} ({int(gcount[k, jj])} observed values)"
+                         for k in np.unique(c[~fallback])}
+            reasons = np.array([reason_of.get(k, "") for k in c], dtype=object)
+            used = np.full(len(rows), method, dtype=object)
+            if fallback.any():
+                s = X[col]
+                overall = float(s.mean() if stat == "mean" else s.median())
+                n_all = int(s.notna().sum())
+                new[fallback], used[fallback] = overall, stat
+                reasons[fallback] = [f"fallback: group {uniques[k]!r} has no observed value for {col!r}; "
+                                     f"used column {stat} of {n_all} observed values" for k in c[fallback]]
+            values[rows, j] = new
+            blocks.append(pd.DataFrame({"unit": unit_of[rows], "indicator": col, "old": np.nan,
+                                        "new": new, "method": used, "reason": reasons},
+                                       columns=IMPUTE_LOG_COLUMNS))
     out = pd.DataFrame(values, index=X.index, columns=X.columns)
     check_observed_unchanged(X, out, method)
-    return ImputeResult(out, change_log(rows, IMPUTE_LOG_COLUMNS), method, {})
+    log = pd.concat(blocks, ignore_index=True) if blocks else []
+    return ImputeResult(out, change_log(log, IMPUTE_LOG_COLUMNS), method, {})
 
 
 def impute_group_mean(X, groups) -> ImputeResult:

@@ -161,6 +161,9 @@ def impute_panel(X, method: str = "ffill", unit_level: str = "unit_id", time_lev
                         f"for interpolation, got dtype {times.dtype}")
     require_observed(X, method)
 
+    if units.is_unique:  # one row per unit (a single year): nothing to carry or interpolate
+        return ImputeResult(X, change_log([], PANEL_LOG_COLUMNS), method,
+                            {"unit_level": unit_level, "time_level": time_level, "max_gap": max_gap})
     if method in ("ffill", "bfill", "ffill_bfill") and max_gap is None:
         out, log = _carry_panel(X, method, units, times)
         check_observed_unchanged(X, out, method)

@@ -41,10 +41,6 @@ class ScreenResult:
     removed: list
 
 
-def _unit_of(label):
-    return label[0] if isinstance(label, tuple) else label
-
-
 def screen_units(X: pd.DataFrame, rule: str = "byNA", dat_thresh: float = 2 / 3,
                  nonzero_thresh: float = 0.05, force_include=(), force_exclude=()) -> ScreenResult:
     """Screen the rows of ``X`` by data availability and/or the share of non-zero values.
@@ -90,11 +86,15 @@ def screen_units(X: pd.DataFrame, rule: str = "byNA", dat_thresh: float = 2 / 3,
         if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t <= 1:
             raise SpecError(f"screening: {name} must be a number within [0, 1], got {t!r}")
     include, exclude = [str(u) for u in force_include or ()], [str(u) for u in force_exclude or ()]
-    units = {str(_unit_of(i)) for i in X.index}
-    for name, lst in (("force_include", include), ("force_exclude", exclude)):
-        absent = sorted(set(lst) - units)
-        if absent:
-            raise SpecError(f"screening: {name} names unit(s) {absent} that are not in the data")
+    labels = None
+    if include or exclude:  # the units' names only when a force list needs them
+        level = X.index.get_level_values(0) if isinstance(X.index, pd.MultiIndex) else X.index
+        labels = np.asarray(level.astype(str))
+        units = set(labels)
+        for name, lst in (("force_include", include), ("force_exclude", exclude)):
+            absent = sorted(set(lst) - units)
+            if absent:
+                raise SpecError(f"screening: {name} names unit(s) {absent} that are not in the data")
     both = sorted(set(include) & set(exclude))
     if both:
         raise SpecError(f"screening: unit(s) {both} are in both force_include and force_exclude")
@@ -109,27 +109,30 @@ def screen_units(X: pd.DataFrame, rule: str = "byNA", dat_thresh: float = 2 / 3,
     low_nonzero = nonzero < nonzero_thresh  # NaN (no observed value) compares False, as in R's NA
     keep = {"none": np.ones(len(a), bool), "byNA": ~low_data, "byzeros": ~low_nonzero,
             "byNAandzeros": ~(low_data | low_nonzero)}[rule]
-    reasons = []
-    for i, label in enumerate(X.index):
-        unit = str(_unit_of(label))
+    why_na = low_data if rule in ("byNA", "byNAandzeros") else np.zeros(len(a), bool)
+    why_zero = low_nonzero if rule in ("byzeros", "byNAandzeros") else np.zeros(len(a), bool)
+    reasons = np.full(len(a), "kept", dtype=object)
+    forced_in = np.isin(labels, include) if labels is not None else np.zeros(len(a), bool)
+    forced_out = np.isin(labels, exclude) if labels is not None else np.zeros(len(a), bool)
+    for i in np.flatnonzero(why_na | why_zero | forced_in | forced_out):  # only the units with a reason
         why = []
-        if rule in ("byNA", "byNAandzeros") and low_data[i]:
+        if why_na[i]:
             why.append(f"data availability {avail[i]:.3g} < {dat_thresh:.3g}")
-        if rule in ("byzeros", "byNAandzeros") and low_nonzero[i]:
+        if why_zero[i]:
             why.append(f"non-zero share {nonzero[i]:.3g} < {nonzero_thresh:.3g}")
-        if unit in include:
+        if forced_in[i]:
             keep[i] = True
             why = ["forced in" + (f" (would be dropped: {'; '.join(why)})" if why else "")]
-        elif unit in exclude:
+        elif forced_out[i]:
             keep[i] = False
             why = ["forced out"]
-        reasons.append("; ".join(why) if why else "kept")
+        reasons[i] = "; ".join(why) if why else "kept"
     log = pd.DataFrame({"n_missing": n_missing, "n_zero": n_zero, "availability": avail,
                         "non_zero": nonzero, "included": keep, "reason": reasons}, index=X.index)
     if not keep.any():
         raise DataError(f"screening ({rule}, dat_thresh={dat_thresh}, nonzero_thresh={nonzero_thresh}) "
                         "leaves no unit")
-    return ScreenResult(X[keep], log, list(X.index[~keep]))
+    return ScreenResult(X if keep.all() else X[keep], log, list(X.index[~keep]))
 
 
 #: the unit-screening step's registry (``screening.method``)

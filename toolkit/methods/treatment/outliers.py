@@ -32,6 +32,7 @@ __all__ = [
     "skewness",
     "kurtosis",
     "skew_kurt",
+    "column_skew_kurt",
     "flag_outliers",
     "treat_outliers",
     "log_ct",
@@ -99,24 +100,71 @@ def _as_code_list(codes, columns: pd.Index, name: str) -> list:
 # ----------------------------------------------------------------------------------------
 
 
-def _moments(x: np.ndarray):
-    """Central moment ratios of observed values, scaled to avoid overflow.
+def _row_moments(rows: np.ndarray):
+    """Central moment ratios of each row of a 2-D array without NaN, in one vectorised pass
+    (each row scaled by its largest deviation, to avoid overflow).
 
-    Returns (n, g1, g2) with g1 = m3/m2^1.5 and g2 = m4/m2^2 - 3, or NaN where undefined
-    (constant data).
+    Returns (g1, g2) arrays with g1 = m3/m2^1.5 and g2 = m4/m2^2 - 3, NaN where undefined
+    (constant rows).
     """
-    n = x.size
-    if n == 0 or np.ptp(x) == 0:
-        return n, np.nan, np.nan
-    d = x - x.mean()
-    scale = np.max(np.abs(d))
-    d = d / scale
-    m2 = np.mean(d**2)
-    if m2 == 0:
-        return n, np.nan, np.nan
-    m3 = np.mean(d**3)
-    m4 = np.mean(d**4)
-    return n, m3 / m2**1.5, m4 / m2**2 - 3.0
+    k, n = rows.shape
+    g1, g2 = np.full(k, np.nan), np.full(k, np.nan)
+    if n == 0:
+        return g1, g2
+    d = rows - rows.mean(axis=1, keepdims=True)
+    scale = np.abs(d).max(axis=1)
+    ok = scale > 0  # constant rows have no defined moments
+    if not ok.any():
+        return g1, g2
+    d = d[ok] / scale[ok, None]
+    d2 = d * d
+    m2 = d2.mean(axis=1)
+    m3 = np.einsum("ij,ij->i", d2, d) / n
+    m4 = np.einsum("ij,ij->i", d2, d2) / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g1[ok] = np.where(m2 > 0, m3 / m2**1.5, np.nan)
+        g2[ok] = np.where(m2 > 0, m4 / m2**2 - 3.0, np.nan)
+    return g1, g2
+
+
+def _corrected(n, g1, g2):
+    """COINr's (e1071 type 2) bias corrections: G1 needs n >= 3, G2 n >= 4 (NaN otherwise)."""
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sk = np.where(n >= 3, g1 * np.sqrt(n * (n - 1)) / (n - 2), np.nan)
+        ku = np.where(n >= 4, ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)), np.nan)
+    return sk, ku
+
+
+def _skew_kurt_1d(x: np.ndarray) -> tuple[float, float]:
+    """(G1, G2) of observed values ``x`` (no NaN), both from one pass."""
+    g1, g2 = _row_moments(x[None, :])
+    sk, ku = _corrected(x.size, g1[0], g2[0])
+    return float(sk), float(ku)
+
+
+def column_skew_kurt(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Observed count, skewness G1 and excess kurtosis G2 of every column of a 2-D array,
+    NaNs ignored: the columns without NaN in one vectorised pass, the others one by one.
+
+    Examples
+    --------
+    >>> n, sk, ku = column_skew_kurt(np.array([[1.0, 1], [2, np.nan], [3, 1], [10, 1]]))  # scipy.stats.skew/kurtosis(bias=False) agree
+    >>> n.tolist(), round(float(sk[0]), 4), round(float(ku[0]), 4), bool(np.isnan(sk[1]))
+    ([4, 3], 1.7636, 3.228, True)
+    """
+    values = np.asarray(values, dtype=float)
+    observed = ~np.isnan(values)
+    n = observed.sum(axis=0)
+    g1, g2 = np.full(values.shape[1], np.nan), np.full(values.shape[1], np.nan)
+    full = n == values.shape[0]
+    if full.any():
+        g1[full], g2[full] = _row_moments(np.ascontiguousarray(values[:, full].T))
+    for j in np.flatnonzero(~full):
+        x = values[observed[:, j], j]
+        g1[j], g2[j] = (v[0] for v in _row_moments(x[None, :]))
+    sk, ku = _corrected(n, g1, g2)
+    return n, sk, ku
 
 
 def skewness(x) -> float:
@@ -127,11 +175,7 @@ def skewness(x) -> float:
     3 observed values or if the values are constant.
     """
     x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n, g1, _ = _moments(x)
-    if n < 3:
-        return np.nan
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    return _skew_kurt_1d(x[~np.isnan(x)])[0]
 
 
 def kurtosis(x) -> float:
@@ -142,11 +186,7 @@ def kurtosis(x) -> float:
     NaN if fewer than 4 observed values or if the values are constant.
     """
     x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n, _, g2 = _moments(x)
-    if n < 4:
-        return np.nan
-    return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _skew_kurt_1d(x[~np.isnan(x)])[1]
 
 
 def _fails(sk: float, ku: float, skew_thresh: float, kurt_thresh: float) -> bool:
@@ -192,13 +232,12 @@ def skew_kurt(X, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> pd.DataF
         all-missing columns are not flagged, with the reason given.
     """
     X = as_matrix(X, allow_nan=True)
+    values = X.to_numpy(dtype=float)
+    ns, sks, kus = column_skew_kurt(values)
     recs = {}
-    for col in X.columns:
-        x = X[col].to_numpy()
-        x = x[~np.isnan(x)]
-        n = int(x.size)
-        sk, ku = skewness(x), kurtosis(x)
-        constant = n > 0 and np.ptp(x) == 0
+    for j, col in enumerate(X.columns):
+        n, sk, ku = int(ns[j]), float(sks[j]), float(kus[j])
+        constant = n > 0 and np.nanmin(values[:, j]) == np.nanmax(values[:, j])
         recs[col] = {
             "n": n, "skew": sk, "kurt": ku,
             "flagged": _fails(sk, ku, skew_thresh, kurt_thresh),
@@ -265,7 +304,7 @@ def _winsorise(v: np.ndarray, winmax: int, skew_thresh: float, kurt_thresh: floa
     side = np.full(w.size, "", dtype=object)
     changed = np.zeros(w.size, dtype=bool)
     while changed.sum() < winmax:
-        sk, ku = skewness(w), kurtosis(w)
+        sk, ku = _skew_kurt_1d(w)
         if not (force or _fails(sk, ku, skew_thresh, kurt_thresh)) or np.isnan(sk):
             break
         if sk >= 0:
@@ -345,16 +384,16 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
     if both:
         raise DataError(f"treat_outliers: indicator(s) {both} are in both `force` and `skip`")
 
-    values = X.to_numpy().copy()
+    values = X.to_numpy(dtype=float, copy=True)
+    observed = ~np.isnan(values)
+    ns, sks, kus = column_skew_kurt(values)  # every column's statistics in one pass
+    labels = None  # the row labels as one array, made once (a MultiIndex materialises its tuples)
     log_blocks: list[pd.DataFrame] = []  # one block per treated indicator, in column order
     details = {}
     for j, col in enumerate(X.columns):
-        s = X[col]
-        mask = s.notna().to_numpy()
-        v = s.to_numpy()[mask]
-        units = s.index[mask]
-        n = int(v.size)
-        sk0, ku0 = skewness(v), kurtosis(v)
+        mask = observed[:, j]
+        v = values[mask, j].copy()
+        n, sk0, ku0 = int(ns[j]), float(sks[j]), float(kus[j])
         failing0 = _fails(sk0, ku0, skew_thresh, kurt_thresh)
         forced = col in force
         rec = {"n": n, "skew_before": sk0, "kurt_before": ku0, "flagged_before": failing0,
@@ -375,14 +414,17 @@ def treat_outliers(X, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: fl
             details[col] = rec
             continue
 
+        if labels is None:
+            labels = X.index.to_numpy()
+        units = labels[mask]
         w, side, changed = _winsorise(v, winmax, skew_thresh, kurt_thresh, forced)
-        sk1, ku1 = skewness(w), kurtosis(w)
+        sk1, ku1 = _skew_kurt_1d(w)
         failing1 = _fails(sk1, ku1, skew_thresh, kurt_thresh)
         nwin = int(changed.sum())
         why = "forced winsorisation" if forced and not failing0 else "flagged"
         if failing1 and log_transform != "none":
             new = _LOG_FUNCS[log_transform](v)
-            sk2, ku2 = skewness(new), kurtosis(new)
+            sk2, ku2 = _skew_kurt_1d(new)
             formula = _LOG_FORMULAS[log_transform]
             # every point changes: log them as one block (a dict per point is slow at 10⁵ units)
             log_blocks.append(pd.DataFrame({

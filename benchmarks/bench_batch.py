@@ -1,0 +1,199 @@
+"""The report batch's own mechanics (issue #25): the manifest, the batch against its kernels, PDF.
+Prints figures and ratios against baselines computed in the same run; asserts nothing.
+
+* **manifest**: the cost per report of recording N finished reports, for N = 100, 500, 2,000:
+  the journal (one appended line per report, one compact manifest at the end, package versions
+  read once) against the writer it replaced, re-implemented here as the baseline (the whole
+  manifest rewritten with ``indent=2`` after every report, versions read every time). Linear
+  means the cost per report stays flat as N grows.
+* **batch vs kernels**: ``run_reports(force=True)`` on ``--units`` synthetic brains with the bundle
+  reused, wall clock against the kernels' own time (the sum of the reports' render seconds over the
+  workers): the target is ≤ 1.2×.
+* **PDF**: seconds per report printed by one Chromium for the batch (DevTools pipe,
+  :mod:`toolkit.reports.browser`) against a fresh ``chromium --print-to-pdf`` per report, medians of
+  interleaved rounds, with the page counts of both (target ≤ 0.3 s per report).
+
+The machine may be shared: every ratio is against a baseline measured in the same run, and the
+medians come from interleaved rounds.
+
+Run: .venv/bin/python benchmarks/bench_batch.py [--units 200] [--workers 2] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata as md
+import json
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "configs" / "default.yaml"
+
+
+# -- the manifest --------------------------------------------------------------------------------
+def _versions_every_time() -> dict:
+    out = {"python": platform.python_version()}
+    for pkg in ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "nbconvert", "nbclient", "SALib"):
+        try:
+            out[pkg] = md.version(pkg)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def _record(i: int) -> dict:
+    return {"key": f"unit:SD-{i:05d}", "by": "unit", "target": f"SD-{i:05d}", "lang": "zh", "year": 2025,
+            "title": f"济南市某区产业大脑 {i}", "filename": f"unit-SD-{i:05d}-0123456789.html",
+            "digest": "ab" * 32, "status": "ok", "seconds": 0.05}
+
+
+def old_writer(folder: Path, n: int) -> float:
+    """The replaced writer: every report rewrites the whole manifest (indent=2, versions read)."""
+    from toolkit.files import write_atomic
+
+    records, t0 = {}, time.perf_counter()
+    for i in range(n):
+        records[f"unit:SD-{i:05d}"] = _record(i)
+        doc = {"run": "bench", "versions": _versions_every_time(), "reports": records}
+        text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+        write_atomic(folder / "manifest.json", lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
+    return time.perf_counter() - t0
+
+
+def journal_writer(folder: Path, n: int) -> float:
+    """The toolkit's: one journal line per report, one compact manifest at the end."""
+    from toolkit.files import write_atomic
+    from toolkit.reports.batch import package_versions
+    from toolkit.reports.progress import Journal
+
+    records, t0 = {}, time.perf_counter()
+    with Journal(folder, "bench", {}) as journal:
+        for i in range(n):
+            records[f"unit:SD-{i:05d}"] = rec = _record(i)
+            journal.record(rec)
+    doc = {"run": "bench", "versions": dict(package_versions()), "reports": records}
+    text = json.dumps(doc, ensure_ascii=False, default=str) + "\n"
+    write_atomic(folder / "manifest.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    journal.remove()
+    return time.perf_counter() - t0
+
+
+def bench_manifest(tmp: Path, sizes=(100, 400, 2000), baseline_up_to: int = 400) -> None:
+    """Per-report cost of each writer; the quadratic baseline only up to ``baseline_up_to`` reports."""
+    for n in sizes:
+        rows = {"old": [], "journal": []}
+        for r in range(3):  # interleaved
+            for name, fn in (("old", old_writer), ("journal", journal_writer)):
+                if name == "old" and n > baseline_up_to:
+                    continue
+                folder = tmp / f"m-{name}-{n}-{r}"
+                folder.mkdir()
+                rows[name].append(fn(folder, n) / n * 1000)
+        new = statistics.median(rows["journal"])
+        line = f"MANIFEST {n:>5} reports: journal {new:.3f} ms per report"
+        if rows["old"]:
+            old = statistics.median(rows["old"])
+            line += f", rewrite-per-report baseline {old:.3f} ms per report ({old / new:.0f}×)"
+        print(line)
+
+
+# -- the batch against its kernels ---------------------------------------------------------------
+def bench_batch(tmp: Path, units: int, workers: int) -> None:
+    from toolkit.data.demo import write_demo
+    from toolkit.reports.batch import run_reports
+
+    data = write_demo(tmp / "demo", n_units=units, seed=3, years=(2024, 2025), formats=("csv",))[0]
+    opts = dict(by="unit", workers=workers, out=tmp / "runs", n_uncertainty=0, progress=False, workbook=False)
+    s = run_reports(data, SPEC, **opts)  # computes the bundle
+    assert not s.failed, s.failed
+    t0 = time.perf_counter()
+    s = run_reports(data, SPEC, force=True, **opts)
+    wall = time.perf_counter() - t0
+    assert not s.failed, s.failed
+    manifest = json.loads((s.run_dir / "manifest.json").read_text("utf-8"))
+    kernels = sum(rec["seconds"] for rec in manifest["reports"].values()) / workers
+    print(f"BATCH   {len(s.ok)} reports, {workers} workers, bundle reused: {wall:.1f} s wall clock, kernels' own "
+          f"time {kernels:.1f} s: {wall / kernels:.2f}× (target ≤ 1.2)")
+    return s.run_dir
+
+
+# -- PDF -----------------------------------------------------------------------------------------
+def _pages(pdf: Path) -> int | None:
+    if not shutil.which("pdfinfo"):
+        return None
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    return int(m.group(1)) if m else None
+
+
+def fresh_chromium(pages, out: Path) -> float:
+    """The baseline: one ``chromium --print-to-pdf`` per report (what the toolkit did before)."""
+    from toolkit.reports.screenshot import FLAGS, find_chromium
+
+    t0 = time.perf_counter()
+    for p in pages:
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                            "--run-all-compositor-stages-before-draw", f"--print-to-pdf={out / (p.stem + '.pdf')}",
+                            p.as_uri()], capture_output=True, timeout=300)
+    return (time.perf_counter() - t0) / len(pages)
+
+
+def one_browser(pages, out: Path) -> float:
+    from toolkit.reports.pdf import print_pdfs
+
+    copies = []
+    for p in pages:
+        shutil.copy(p, out / p.name)
+        copies.append(out / p.name)
+    t0 = time.perf_counter()
+    failed = print_pdfs(copies)
+    assert not failed, failed
+    return (time.perf_counter() - t0) / len(pages)
+
+
+def bench_pdf(run_dir: Path, tmp: Path, n: int, rounds: int) -> None:
+    from toolkit.reports.screenshot import find_chromium
+
+    if find_chromium() is None:
+        print("PDF     skipped: no Chromium (make browser)")
+        return
+    pages = sorted(run_dir.glob("unit-*.html"))[:n]
+    rows = {"fresh": [], "one": []}
+    for r in range(rounds):
+        for name, fn in (("fresh", fresh_chromium), ("one", one_browser)):
+            out = tmp / f"pdf-{name}-{r}"
+            out.mkdir()
+            rows[name].append(fn(pages, out))
+    fresh, one = statistics.median(rows["fresh"]), statistics.median(rows["one"])
+    same = [(_pages(tmp / "pdf-one-0" / f"{p.stem}.pdf"), _pages(tmp / "pdf-fresh-0" / f"{p.stem}.pdf")) for p in pages]
+    print(f"PDF     {len(pages)} reports × {rounds} interleaved rounds: one browser {one:.2f} s per report "
+          f"(target ≤ 0.3), a fresh Chromium per report {fresh:.2f} s ({fresh / one:.1f}×); page counts "
+          f"{'identical' if all(a == b for a, b in same) else 'DIFFER'}: {[a for a, _ in same]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--units", type=int, default=200, help="synthetic brains in the batch measurement")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--pdf", type=int, default=8, help="reports printed per PDF round")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_batch_"))
+    try:
+        bench_manifest(tmp)
+        run_dir = bench_batch(tmp, args.units, args.workers)
+        bench_pdf(run_dir, tmp, args.pdf, args.rounds)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""A helper for the kill tests: command lines run in processes forked from one warm interpreter.
+
+Starting Python and importing the toolkit takes a second or more (five on a busy machine), and
+nothing is written in that time, so a kill that lands there proves nothing. :class:`ForkedCli`
+starts one interpreter that has imported the command line and what its commands use; each
+:meth:`ForkedCli.start` forks a child of it that runs ``toolkit.cli.main(argv)`` with its output
+going to /dev/null, exactly as ``python -m toolkit`` would once imported. The child is a process
+of its own: SIGKILL stops it, and only it, at any moment of its work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.index", "toolkit.index.build",
+           "toolkit.reports.batch", "toolkit.reports.bundle", "toolkit.reports.workbook", "toolkit.publish",
+           "jupyter_client", "nbformat")
+
+# the warm interpreter: reads one JSON argv per line, forks a child that runs it, prints the
+# child's pid, waits for it and prints its exit status
+_SERVER = r"""
+import importlib, json, os, sys
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+from toolkit.cli import main
+print("ready", flush=True)
+for line in sys.stdin:
+    argv = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        break
+    print(pid, flush=True)
+    _, status = os.waitpid(pid, 0)
+    print(os.waitstatus_to_exitcode(status), flush=True)
+else:
+    sys.exit(0)
+sys.stdin = open(os.devnull)
+sys.exit(main(argv))  # the child: the command, then the interpreter's normal exit
+"""
+
+
+class ForkedCli:
+    """One warm interpreter forking a child per command line; a context manager.
+
+    Examples
+    --------
+    >>> with ForkedCli() as cli:  # doctest: +SKIP
+    ...     cli.run(["prepare", "r.csv", "--out", "out"])       # the exit code, and the seconds taken
+    (0, 0.8)
+    ...     cli.run(["prepare", "r.csv", "--out", "out"], kill_after=0.3)  # killed after 0.3 s
+    (-9, 0.3)
+    """
+
+    def __init__(self, env: dict | None = None):
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENBLAS_NUM_THREADS": "1", **(env or {})}
+        self._p = subprocess.Popen([sys.executable, "-c", _SERVER, *PRELOAD], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, env=env, cwd=ROOT, bufsize=0)
+        self._buf = b""
+        assert self._line(600) == "ready"
+
+    def _line(self, timeout: float) -> str | None:
+        """The server's next line, or None if none comes within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._p.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self._p.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError("the forking interpreter stopped")
+            self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line.decode().strip()
+
+    def run(self, argv, kill_after: float | None = None, timeout: float = 600) -> tuple[int, float]:
+        """Run ``argv`` in a forked child; SIGKILL it after ``kill_after`` seconds if it is still
+        running. Returns the child's exit code (``-9`` when killed) and the seconds it ran."""
+        self._p.stdin.write((json.dumps([str(a) for a in argv]) + "\n").encode())
+        pid = int(self._line(600))
+        t0 = time.perf_counter()
+        code = self._line(timeout if kill_after is None else kill_after)
+        if code is None:  # still running: the child is not reaped yet, so its pid is still its own
+            if kill_after is None:
+                raise TimeoutError(f"{argv} ran for more than {timeout} s")
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:  # it ended just now
+                pass
+            code = self._line(600)
+        return int(code), time.perf_counter() - t0
+
+    def close(self) -> None:
+        self._p.stdin.close()
+        self._p.wait(timeout=60)
+        self._p.stdout.close()
+
+    def __enter__(self) -> ForkedCli:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
