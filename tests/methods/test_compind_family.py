@@ -23,7 +23,7 @@ import pytest
 from toolkit.errors import DataError, SpecError
 from toolkit.methods.aggregation.mazziotta_pareto import mpi, mpi_kernel
 from toolkit.methods.aggregation.mean_min import mean_min
-from toolkit.methods.aggregation.order_m import peer_ratios, robust_bod
+from toolkit.methods.aggregation.order_m import peer_ratios, robust_bod, robust_bod_kernel
 from toolkit.methods.aggregation.wroclaw import wroclaw
 from toolkit.methods.normalisation.ampi import ampi, identity
 
@@ -165,6 +165,13 @@ def test_robust_bod_matches_the_exact_order_m_expectation():
     a = robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=3)
     pd.testing.assert_series_equal(a, robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=3))
     assert not a.equals(robust_bod(pd.DataFrame(Y), m=5, draws=50, seed=4))
+    # a stack of matrices (the engine's batch of replications): each scored as if alone, so a
+    # matrix's scores never depend on its place in the batch
+    Y2 = rng.uniform(0.1, 1, (15, 3))
+    stacked = robust_bod_kernel(np.stack([Y2, Y, Y]), m=5, draws=50, seed=3)
+    np.testing.assert_array_equal(stacked[1], a.to_numpy())
+    np.testing.assert_array_equal(stacked[2], a.to_numpy())
+    np.testing.assert_array_equal(stacked[0], robust_bod(pd.DataFrame(Y2), m=5, draws=50, seed=3).to_numpy())
 
 
 @needs_compind

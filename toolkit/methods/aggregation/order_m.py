@@ -65,7 +65,9 @@ def robust_bod_kernel(C, W=None, *, m: int = 20, draws: int = 200, seed: int = 0
     C = np.asarray(C, dtype=float)
     G = C.shape[0]
     out = np.empty((G, C.shape[1]))
-    rng = np.random.default_rng(seed)
+    # one draw for the whole batch: a group's scores depend on the seed, never on its place in the
+    # batch (build_index runs a batch of one, the Monte Carlo engine stacks replications)
+    picks = np.random.default_rng(seed).integers(0, C.shape[1], size=(draws, int(m)))
     for g in range(G):
         Y = C[g]
         if excluded is not None:
@@ -73,8 +75,6 @@ def robust_bod_kernel(C, W=None, *, m: int = 20, draws: int = 200, seed: int = 0
         if np.isnan(Y).any() or (Y < 0).any():
             raise BatchError(g, "robust_bod: needs non-negative children without missing values")
         R = peer_ratios(Y)
-        n = len(Y)
-        picks = rng.integers(0, n, size=(draws, int(m)))  # the same draws for every unit (as one sample)
         lam = R[:, picks].max(axis=-1).mean(axis=-1)  # R[i, picks] → (n, draws, m)
         out[g] = 1.0 / lam
     if not np.isfinite(out).all():
