@@ -95,8 +95,11 @@ def test_moran_is_the_formula():
     # a weaker pattern, where the permutation p-value is not at its floor: the same test, other draws
     noisy = y + np.random.default_rng(2).normal(0, 8, len(y))
     mine = moran(noisy, w, permutations=9999, seed=4)
+    np.random.seed(0)  # esda draws from numpy's global generator: seeded, the test is the same every run
     ref = esda.Moran(noisy.loc[w.id_order].to_numpy(), w, permutations=9999)
-    assert abs(mine["p_sim"] - ref.p_sim) < 0.02 and mine["z_sim"] == pytest.approx(ref.z_sim, abs=0.1)
+    # two independent sets of P draws: the z scores' relative difference has a standard error of
+    # about 1/sqrt(P) (the permutation sd's own error, from both sides) = 1 %; allow 4 of them
+    assert abs(mine["p_sim"] - ref.p_sim) < 0.02 and mine["z_sim"] == pytest.approx(ref.z_sim, rel=0.04)
     panel = moran_panel(smooth_panel(), w, permutations=99)
     assert list(panel.index) == list(range(2016, 2024)) and (panel["I"] > 0).all()
 

@@ -75,6 +75,8 @@ CASES = {
         "target": st.floats(100, 1000), "cap": st.booleans()}),
     ("normalisation", "distance_to_reference"): ({"reference_unit": REF, "cap": False}, {
         "reference_unit": st.sampled_from(["u1", "u2", "u3", "u4", "u6"]), "cap": st.booleans()}),
+    # Mazziotta & Pareto's AMPI: the value mapped to 100, per indicator (Compind's gp)
+    ("normalisation", "ampi"): ({"reference": 10.0}, {"reference": st.floats(-50, 150)}),
 }
 REGISTRY = {"outliers": R.TREATMENT, "normalisation": R.NORMALISATION}
 PARAMS = [(step, method, name) for (step, method), (_, strategies) in CASES.items() for name in strategies]
