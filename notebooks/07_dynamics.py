@@ -40,7 +40,6 @@ group = "circle"  # any group column: circle, city, industry
 k = 4  # Markov classes (quantiles)
 
 # %%
-import pandas as pd
 from IPython.display import SVG, display
 
 from toolkit import dynamics
@@ -71,7 +70,7 @@ print(d.overall.round(4).to_string())
 print(d.groups.round(4).to_string())
 
 # %%
-dynamics_plots.dagum_lines(d.overall, lang);
+_ = dynamics_plots.dagum_lines(d.overall, lang)
 
 # %% [markdown]
 # ## 2 核密度 · Kernel density
@@ -88,7 +87,7 @@ print(density.attrs["rule"])
 dynamics.kde_features(density).round(3)
 
 # %%
-dynamics_plots.kde_ridge(density, lang);
+_ = dynamics_plots.kde_ridge(density, lang)
 
 # %% [markdown]
 # ## 3 σ 与 β 收敛 · σ- and β-convergence
@@ -120,7 +119,7 @@ print(m.counts.to_string())
 print(f"mobility {m.mobility:.3f}")
 
 # %%
-dynamics_plots.transition_heatmap(m.P, lang);
+_ = dynamics_plots.transition_heatmap(m.P, lang)
 
 # %% [markdown]
 # ## 5 空间自相关 · Spatial autocorrelation
