@@ -65,5 +65,5 @@ def hdr_panel(path: str | Path, years: range | list[int] | None = None) -> pd.Da
         part.insert(4, "year", y)
         frames.append(part)
     out = pd.concat(frames, ignore_index=True)
-    out["region"] = out["region"].fillna("OTHER")
+    out["region"] = out["region"].astype(object).where(out["region"].notna(), "OTHER")
     return out.sort_values(["unit_id", "year"], kind="stable").reset_index(drop=True)
