@@ -140,17 +140,23 @@ def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
     if "unit_id" not in df:
         return []
     ids = df["unit_id"].dropna().astype(str)
-    first_seen: dict[str, tuple[str, int]] = {}
+    codes, spellings = pd.factorize(ids.to_numpy(dtype=object))
+    # each distinct spelling folded once; a key whose rows show one spelling has no problem
+    keys = [fold_id(unicodedata.normalize("NFKC", u)).casefold().replace(" ", "") for u in spellings]
+    key_codes, _ = pd.factorize(np.asarray(keys, dtype=object))
+    per_row_key = key_codes[codes] if len(codes) else np.empty(0, dtype=int)
+    if len(pd.unique(key_codes)) == len(spellings):
+        return []
+    first = pd.Series(np.arange(len(codes))).groupby(per_row_key).transform("first").to_numpy()
+    rows = ids.index.to_numpy()
     out = []
-    for row, uid in ids.items():
-        key = fold_id(unicodedata.normalize("NFKC", uid)).casefold().replace(" ", "")
-        spelling, at = first_seen.setdefault(key, (uid, row))
-        if uid != spelling:
-            a, b = shorten(uid), shorten(spelling)
-            out.append(Problem(file, int(row), "unit_id", f"{a} / {b}", "unit_id_variant",
-                               f"单位编号“{a}”与第 {at} 行的“{b}”仅大小写、全半角或空格不同：请在各行填写完全相同的编号",
-                               f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
-                               "type the id the same way in every row"))
+    for i in np.nonzero(codes != codes[first])[0]:
+        uid, spelling, at = spellings[codes[i]], spellings[codes[first[i]]], rows[first[i]]
+        a, b = shorten(uid), shorten(spelling)
+        out.append(Problem(file, int(rows[i]), "unit_id", f"{a} / {b}", "unit_id_variant",
+                           f"单位编号“{a}”与第 {at} 行的“{b}”仅大小写、全半角或空格不同：请在各行填写完全相同的编号",
+                           f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
+                           "type the id the same way in every row"))
     return out
 
 
@@ -218,7 +224,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     problems += id_variants(df, file)
     schema = build_schema(framework)
     try:
-        schema.validate(df, lazy=True)
+        schema.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
         return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
