@@ -21,7 +21,7 @@ _NAMES = {
     'document': 'page',
 }
 _MODULES = ['batch', 'plan', 'workers', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
-            'page', 'pdf', 'region_trend', 'summary', 'text', 'workbook']
+            'page', 'pdf', 'region_trend', 'summary', 'text', 'workbook', 'workbook_dynamics', 'chain']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -20,6 +20,8 @@ from . import facts
 MARKOV_K = 4
 #: seed of every permutation test shown (the same numbers on every page and sheet of a run)
 SEED = 0
+#: random permutations of every Moran test shown
+PERMUTATIONS = 999
 
 
 def panel(bundle):
@@ -132,7 +134,7 @@ def moran(bundle) -> pd.DataFrame | None:
 
     def make():
         try:
-            return moran_panel(r[0], r[1], seed=SEED)
+            return moran_panel(r[0], r[1], permutations=PERMUTATIONS, seed=SEED)
         except DataError:                  # a year in which every region has the same mean
             return None
 
@@ -150,6 +152,6 @@ def lisa(bundle, year: int) -> pd.DataFrame | None:
     def make():
         v = r[0].xs(year, level="year")
         wts = spatial.weights_among(r[1], list(v.index))
-        return spatial.lisa(v, wts, seed=SEED) if len(wts.id_order) >= 4 else None
+        return spatial.lisa(v, wts, permutations=PERMUTATIONS, seed=SEED) if len(wts.id_order) >= 4 else None
 
     return facts.cached(bundle, ("chain", "lisa", int(year)), make)
