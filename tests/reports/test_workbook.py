@@ -124,7 +124,7 @@ def test_synthetic_note_heads_the_first_sheet_of_the_demo_and_only_of_the_demo(d
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_workbook_types_are_the_pages_types(demo_bundle, lang, tmp_path):
-    from toolkit.reports import facts
+    from toolkit.reports import standing
     from toolkit.reports.workbook import write_workbook
 
     path = write_workbook(demo_bundle, tmp_path / "r.xlsx", lang)
@@ -135,7 +135,7 @@ def test_workbook_types_are_the_pages_types(demo_bundle, lang, tmp_path):
     fw = demo_bundle.framework
     dims = [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
     for row in rows:
-        assert row[typ] == facts.type_label(demo_bundle, row[unit], lang, row[year])  # what the profile shows
+        assert row[typ] == standing.type_label(demo_bundle, row[unit], lang, row[year])  # what the profile shows
     if lang == "zh":  # and, independently: the top-quarter words are the dimensions at percentile >= 75
         s = demo_bundle.summary
         pct = s.groupby("year")[dims].rank(method="max", pct=True) * 100

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import facts
+from . import standing
 from .text import level_name, nc, peer_name, region_name, t, unit_name
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
@@ -140,11 +140,11 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
 
 def type_sheet(bundle, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every unit's type in every year, by the one strong/weak rule the pages use
-    (:func:`toolkit.reports.facts.type_info`); "not computed" where there are too few units."""
+    (:func:`toolkit.reports.standing.type_info`); "not computed" where there are too few units."""
     fw = bundle.framework
     rows = []
     for r in summary.to_dict("records"):
-        info = facts.type_info(bundle, r["unit_id"], lang, int(r["year"])) or {}
+        info = standing.type_info(bundle, r["unit_id"], lang, int(r["year"])) or {}
         rows.append([r["unit_id"], unit_name(r, lang, fw), r["year"], info.get("label") or nc(lang),
                      info.get("shape", ""), info.get("basis", "")])
     return pd.DataFrame(rows, columns=[_h("unit_id", lang), _w("brain", lang, fw), _h("year", lang), _h("type", lang),
