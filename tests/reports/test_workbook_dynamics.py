@@ -14,7 +14,7 @@ from toolkit.dynamics.spatial import moran, queen_weights, weights_among
 from toolkit.framework.groupings import with_groupings
 from toolkit.reports.bundle import Bundle
 from toolkit.reports.text import t
-from toolkit.reports.workbook import write_workbook
+from toolkit.reports.workbook import write_sheets
 from toolkit.reports.workbook_dynamics import dynamics_sheets
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -24,8 +24,10 @@ SHEETS = {"zh": ["基尼系数分解", "σ收敛", "β收敛", "等级转移矩�
 
 @pytest.fixture(scope="module")
 def book(panel_bundle, tmp_path_factory):
-    """The English workbook, written (the Chinese sheets are checked as the DataFrames written)."""
-    return openpyxl.load_workbook(write_workbook(panel_bundle, tmp_path_factory.mktemp("xlsx") / "results.xlsx", "en"))
+    """The English dynamics sheets, written as ``write_workbook`` writes them after the index sheets
+    (which tests/reports/test_workbook.py checks; the Chinese sheets are checked as DataFrames)."""
+    path = tmp_path_factory.mktemp("xlsx") / "results.xlsx"
+    return openpyxl.load_workbook(write_sheets(dynamics_sheets(panel_bundle, "en"), path, note=t("synthetic", "en")))
 
 
 def _table(ws, top: int):
@@ -40,8 +42,8 @@ def direct(panel_bundle):
     return s["INDEX"].astype(float), s
 
 
-def test_the_sheets_come_after_the_index_sheets_with_their_notes(book, panel_bundle):
-    assert book.sheetnames[-5:] == SHEETS["en"]
+def test_every_dynamics_sheet_opens_with_the_note_and_what_it_holds(book, panel_bundle):
+    assert book.sheetnames == SHEETS["en"]
     for title in SHEETS["en"]:
         ws = book[title]
         assert ws["A1"].value == t("synthetic", "en") and ws["A1"].font.color.rgb.endswith("CC0000")
