@@ -57,7 +57,7 @@ def test_the_sentence_states_the_gap_at_both_ends(panel_bundle, lang):
     side = {"zh": ("高于", "低于"), "en": ("above", "below")}[lang]
     assert side[0 if gap.iloc[-1] > 0 else 1] in text
     cg = f["region"] - f["circle"]
-    assert f"{cg.iloc[0]:+.{sc.digits}f}" in text and f"{cg.iloc[-1]:+.{sc.digits}f}" in text
+    assert f"{cg.iloc[0]:+.{sc.digits}f} " in text and f"{cg.iloc[-1]:+.{sc.digits}f}" in text
     # the chart: three lines (city, circle, province) on the run's axis, every value inside it
     (lo, hi, vals), = _charts(html)
     assert (lo, hi) == (sc.lo, sc.hi) and len(vals) == 3 * 5 and all(lo <= v <= hi for v in vals)
@@ -120,4 +120,9 @@ def test_hdi_region_reports_get_the_trend_by_undp_region(tmp_path):
         assert (lo, hi) == (0.0, 1.0) and len(vals) == 2 * 5 and all(0 <= v <= 1 for v in vals)
         assert f"{abs(f['region'] - f['whole']).iloc[-1]:.3f}" in html
         assert ("样本平均" if lang == "zh" else "sample mean") in html
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<title>.*?</title>", "", html))   # what a reader sees
+        if lang == "en":   # the countries in English, nothing in Chinese
+            assert "Sri Lanka" in text and not re.search(r"[\u2E80-\u9fff]", text)
+        else:              # the countries in Chinese (Unicode CLDR), no English word
+            assert "斯里兰卡" in text and not re.search(r"[A-Za-z]{3,}", text)
     assert "circle" not in f   # the HDI derives no grouping from its region: no wider group

@@ -171,7 +171,7 @@ def region_trend_html(bundle, region: str, year: int, lang: str = "zh"):
         gg = f["region"] - f[g]
         label = next(x for x in fw.groupings if x.name == g).label(lang)
         text.append(w("vs_group", lang).format(g=groups[g], label=label[0].lower() + label[1:] if lang == "en" else label,
-                                               g0=f"{gg.iloc[0]:+.{sc.digits}f}", g1=f"{gg.iloc[-1]:+.{sc.digits}f}"))
+                                               g0=signed(gg.iloc[0], sc), g1=signed(gg.iloc[-1], sc)))
     units = [c for c in f.columns if c not in ("region", "whole", *groups)]
     if facts.percentiles_computed(bundle, a) and facts.percentiles_computed(bundle, b):
         counts = {}
@@ -198,4 +198,17 @@ def _change(values: pd.Series, sc) -> str:
     """Last minus first value shown, signed, at the run's precision ("—" when either is missing)."""
     if values.iloc[0] != values.iloc[0] or values.iloc[-1] != values.iloc[-1]:
         return "—"
-    return f"{float(values.iloc[-1] - values.iloc[0]):+.{sc.digits}f}"
+    return signed(float(values.iloc[-1] - values.iloc[0]), sc)
+
+
+def signed(x: float, sc) -> str:
+    """A difference at the run's precision with its sign; one that rounds to zero has none.
+
+    Examples
+    --------
+    >>> from toolkit.reports.scale import Scale
+    >>> signed(2.34, Scale(0, 100, 1)), signed(-0.0004, Scale(0, 1, 3)), signed(0.0004, Scale(0, 1, 3))
+    ('+2.3', '0.000', '0.000')
+    """
+    shown = f"{x:+.{sc.digits}f}"
+    return shown[1:] if float(shown) == 0 else shown
