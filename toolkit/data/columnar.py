@@ -28,6 +28,8 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
+
 #: encodings whose bytes for ``,`` ``;`` TAB and LF never occur inside another character
 COLUMNAR_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 #: at most this many lines may stand before the header (title rows, notes, blank lines)
@@ -63,21 +65,29 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
         return None
     if data.startswith(codecs.BOM_UTF8) and encoding.startswith("utf-8"):
         data = data[len(codecs.BOM_UTF8):]
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":  # the last line's line feed ends it; it starts no record
-        lines.pop()
-    if b"\r" in data:
-        lines = [ln.removesuffix(b"\r") for ln in lines]
-    if max(map(len, lines), default=0) >= csv.field_size_limit():
+    sep = ord(delimiter)
+    if sep > 0x7F:
         return None
-    sep = delimiter.encode("ascii")
+    # the lines, as positions in the bytes: [start, end) without the line feed, and without the
+    # carriage return before it (``size``); the last line's line feed starts no record
+    b = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(b == 0x0A)
+    if len(b) and b[-1] != 0x0A:
+        ends = np.append(ends, len(b))
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.intp)
+    size = ends - starts - ((ends > starts) & (b[np.maximum(ends - 1, 0)] == 0x0D) if len(b) else 0)
+    if len(size) and size.max() >= csv.field_size_limit():
+        return None
 
-    def cells(line: bytes) -> list[str]:  # what csv.reader gives for a line without quotes
-        return line.decode(encoding).split(delimiter) if line else []
+    def line(i: int) -> bytes:
+        return data[starts[i]:starts[i] + size[i]]
+
+    def cells(raw: bytes) -> list[str]:  # what csv.reader gives for a line without quotes
+        return raw.decode(encoding).split(delimiter) if raw else []
 
     head, titles = None, 0  # the header: the first filled line that is not one of three titles
-    for i, line in enumerate(lines[:MAX_HEAD_LINES]):
-        c = cells(line)
+    for i in range(min(len(starts), MAX_HEAD_LINES)):
+        c = cells(line(i))
         if any(x.strip() for x in c):
             if is_title_row(c) and titles < 3:
                 titles += 1
@@ -88,37 +98,49 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
         return None
     from .sources import parse_csv_lines  # the exact reader, on the lines up to the header
 
-    top = parse_csv_lines(path, [ln.decode(encoding) for ln in lines[:head + 1]], delimiter, label_cells)
+    top = parse_csv_lines(path, [line(i).decode(encoding) for i in range(head + 1)], delimiter, label_cells)
     if top.header_row != head + 1 or len(top.row_numbers) or not top.header:
         return None
     width = len(top.header)
-    notes, blank, numbers, body = list(top.notes), [], [], []
-    space = b" \t\r\n\x0b\x0c" + sep
-    for n, line in enumerate(lines[head + 1:], start=head + 2):
-        if not line:
-            continue  # csv.reader yields no fields for an empty line: nothing to account for
-        if line[:1] in (b"#", b" ", b"\t"):
-            c = cells(line)
-            if is_note_row(c, label_cells):
-                notes.append(" ".join(x for x in c if x.strip()))
-                continue
-        rest = line.translate(None, space)  # a byte above the ASCII blanks: a filled row, surely
-        if not rest or (rest[0] <= 0x20 or rest[0] >= 0x7F) and not rest.decode(encoding).strip():
-            blank.append(n)
-            continue
-        if line.count(sep) != width - 1:
-            return None  # a row shorter or longer than the header: the exact reader names it
-        numbers.append(n)
-        body.append(line)
+
+    def per_line(mask: np.ndarray) -> np.ndarray:  # how many bytes of each line are in ``mask``
+        total = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+        return total[starts + size] - total[starts]
+
+    separators = per_line(b == sep)
+    # a byte that is printable ASCII and no separator makes the row surely filled (str.strip
+    # removes no such character); any other row is looked at as the line-by-line reader does
+    filled = per_line((b > 0x20) & (b < 0x7F) & (b != sep)) > 0
+    first = b[np.minimum(starts, max(len(b) - 1, 0))] if len(b) else np.zeros(0, np.uint8)
+    maybe_note = (first == ord("#")) | (first == 0x20) | (first == 0x09)
+    body = np.zeros(len(starts), dtype=bool)
+    body[head + 1:] = size[head + 1:] > 0  # an empty line: csv.reader yields no fields, nothing to note
+    notes, blank = list(top.notes), []
+    for i in np.flatnonzero(body & (maybe_note | ~filled)):
+        raw = line(i)
+        if maybe_note[i] and is_note_row(c := cells(raw), label_cells):
+            notes.append(" ".join(x for x in c if x.strip()))
+            body[i] = False
+        elif not filled[i] and not raw.replace(delimiter.encode(), b"").decode(encoding).strip():
+            blank.append(int(i) + 1)
+            body[i] = False
+    rows = np.flatnonzero(body)
+    if (separators[rows] != width - 1).any():
+        return None  # a row shorter or longer than the header: the exact reader names it
     if blank:
         shown = ", ".join(map(str, blank[:5])) + (f" … ({len(blank)})" if len(blank) > 5 else "")
         notes.append(f"第 {shown} 行只有空字段，已跳过 | line {shown}: only empty fields, skipped")
-    table = _arrow_cells(b"\n".join(body), encoding, delimiter, width) if body else None
-    if table is not None and table.num_rows != len(numbers):
+    # the data rows' bytes, one slice per run of consecutive data lines
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    runs = [(r[0], r[-1]) for r in np.split(rows, breaks)] if len(rows) else []
+    text = b"\n".join(data[starts[a]:starts[z] + size[z]] for a, z in runs)
+    table = _arrow_cells(text, encoding, delimiter, width) if len(rows) else None
+    if table is not None and table.num_rows != len(rows):
         return None
+    numbers = (rows + 1).tolist()
     from .sources import RawTable
 
-    return RawTable(path, top.header, None if body else [], numbers, header_row=top.header_row,
+    return RawTable(path, top.header, None if len(rows) else [], numbers, header_row=top.header_row,
                     notes=tuple(notes), columns=table)
 
 

@@ -41,6 +41,8 @@ from .validate import check_frame
 
 #: id spellings noted one by one (:func:`_folded_notes`); the rest are counted in one note
 MAX_ID_NOTES = 20
+#: what pandas infers for values among which there is surely no bool
+_NO_BOOLS = ("string", "empty", "floating", "integer", "mixed-integer-float")
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
 PERCENT_TYPES = ("share", "ratio")
 
@@ -182,7 +184,7 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         problems += check_frame(df, fw, file, skip)
     if problems:
         raise ValidationError(problems, file)
-    rows = tuple(int(r) for r in df.index)
+    rows = tuple(df.index.tolist())
     table = fw.rollup_raw(df.reset_index(drop=True))
     table["year"] = table["year"].astype(int)
     return IndicatorData(table, fw, file, hashlib.sha256(Path(path).read_bytes()).hexdigest(),
@@ -241,7 +243,7 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
         return None, problems, set(), {}
     nodes = {n.code: n for n in fw.leaves()}
     n_rows = raw.n_rows
-    data: dict[str, object] = {col: [None] * n_rows for col in required}
+    data: dict[str, object] = dict.fromkeys(required)  # a column the file lacks: filled with None below
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
     units = {uc.name: uc for uc in fw.unit_columns}
@@ -276,6 +278,9 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
     for col, value in defaults.items():
         if col not in seen:
             data[col] = [value] * n_rows
+    for col in required:
+        if data[col] is None:
+            data[col] = [None] * n_rows
     for col in fw.unit_role("denominator"):
         if col in data:
             data[col] = pd.to_numeric(pd.Series(data[col], dtype=object), errors="raise").to_numpy(float)
@@ -307,7 +312,8 @@ def _read_column(codes: np.ndarray, uniques: np.ndarray, col: str, node, factor:
     if node is not None and m:
         numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(float)
         plain = np.isfinite(numbers)
-        if any(type(v) is bool for v in uniques):  # XLSX: TRUE is not the number 1
+        if pd.api.types.infer_dtype(uniques, skipna=True) not in _NO_BOOLS and \
+                any(type(v) is bool for v in uniques):  # XLSX: TRUE is not the number 1
             plain &= np.array([type(v) is not bool for v in uniques])
         parsed[plain] = numbers[plain]
         todo &= ~plain

@@ -135,14 +135,13 @@ def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
     >>> [(p.row, p.value) for p in id_variants(d, "r.csv")]
     [(5, 'sd-b001 / SD-B001')]
     """
-    import unicodedata
 
     if "unit_id" not in df:
         return []
     ids = df["unit_id"].dropna().astype(str)
     codes, spellings = pd.factorize(ids.to_numpy(dtype=object))
     # each distinct spelling folded once; a key whose rows show one spelling has no problem
-    keys = [fold_id(unicodedata.normalize("NFKC", u)).casefold().replace(" ", "") for u in spellings]
+    keys = _id_keys(list(spellings))
     key_codes, _ = pd.factorize(np.asarray(keys, dtype=object))
     per_row_key = key_codes[codes] if len(codes) else np.empty(0, dtype=int)
     if len(pd.unique(key_codes)) == len(spellings):
@@ -158,6 +157,19 @@ def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
                            f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
                            "type the id the same way in every row"))
     return out
+
+
+def _id_keys(ids: list[str]) -> list[str]:
+    """Each id as :func:`id_variants` compares them (NFKC, look-alike dashes folded, case-folded,
+    spaces dropped), with one NFKC and one case-folding pass over all of them (NUL keeps them
+    apart: nothing composes with it, normalises or folds to it)."""
+    import unicodedata
+
+    joined = "\0".join(ids)
+    if joined.count("\0") != max(len(ids) - 1, 0):
+        return [fold_id(unicodedata.normalize("NFKC", u)).casefold().replace(" ", "") for u in ids]
+    folded = "\0".join(map(fold_id, unicodedata.normalize("NFKC", joined).split("\0")))
+    return folded.casefold().replace(" ", "").split("\0") if ids else []
 
 
 def _unique_unit_year(d: pd.DataFrame) -> pd.Series:
