@@ -85,6 +85,8 @@ def test_any_file_is_read_alike_or_declined(tmp_path_factory, header, rows, top,
     "unit_id,year\nSD-B001\n",                  # a short row
     "unit_id,year\nSD-B001,2024,7\n",           # a long row
     "unit_id,year\nSD-B001,20\r24\n",           # a lone carriage return
+    "",                                         # nothing at all
+    "\n\n",                                     # empty lines only
 ])
 def test_files_the_columnar_reader_leaves_to_the_exact_one(tmp_path, text):
     path = tmp_path / "r.csv"

@@ -74,8 +74,10 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
     ends = np.flatnonzero(b == 0x0A)
     if len(b) and b[-1] != 0x0A:
         ends = np.append(ends, len(b))
+    if not len(ends):
+        return None  # an empty file: the line-by-line reader says so
     starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.intp)
-    size = ends - starts - ((ends > starts) & (b[np.maximum(ends - 1, 0)] == 0x0D) if len(b) else 0)
+    size = ends - starts - ((ends > starts) & (b[np.maximum(ends - 1, 0)] == 0x0D))
     if len(size) and size.max() >= csv.field_size_limit():
         return None
 
@@ -111,7 +113,7 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
     # a byte that is printable ASCII and no separator makes the row surely filled (str.strip
     # removes no such character); any other row is looked at as the line-by-line reader does
     filled = per_line((b > 0x20) & (b < 0x7F) & (b != sep)) > 0
-    first = b[np.minimum(starts, max(len(b) - 1, 0))] if len(b) else np.zeros(0, np.uint8)
+    first = b[np.minimum(starts, len(b) - 1)]
     maybe_note = (first == ord("#")) | (first == 0x20) | (first == 0x09)
     body = np.zeros(len(starts), dtype=bool)
     body[head + 1:] = size[head + 1:] > 0  # an empty line: csv.reader yields no fields, nothing to note
