@@ -157,7 +157,7 @@ def _arrow_cells(body: bytes, encoding: str, delimiter: str, width: int):
     names = [f"c{j}" for j in range(width)]
     return pacsv.read_csv(
         io.BytesIO(body),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
                                          double_quote=False, newlines_in_values=False, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[""],
