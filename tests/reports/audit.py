@@ -84,11 +84,12 @@ def chromium():
 
 
 def load_page(browser, page_url, width: int, height: int = 900, wait=None, media: str = "screen",
-              script: str = AUDIT_JS) -> tuple[dict, list]:
+              script: str = AUDIT_JS, timeout: float = 30_000) -> tuple[dict, list]:
     """Load a page (a path or a URL) at ``width`` px with the network off; return what ``script``
     collects (:data:`AUDIT_JS`) and the outside requests that were refused. ``wait(page)`` runs
     before the collection (a server page waits for its content there); local servers
-    (``http://127.0.0.1``, ``localhost``) count as the page's own."""
+    (``http://127.0.0.1``, ``localhost``) count as the page's own. ``timeout`` (ms) bounds the
+    page's loading (a server page may first wait for its kernel)."""
     url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
     ctx = browser.new_context(viewport={"width": width, "height": height})
     external = []
@@ -106,7 +107,7 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
     try:
         page = ctx.new_page()
         page.emulate_media(media=media)
-        page.goto(url)
+        page.goto(url, timeout=timeout)
         page.evaluate("document.fonts.ready")
         if wait is not None:
             wait(page)

@@ -189,6 +189,10 @@ def _present(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
+def _has_cjk(value) -> bool:
+    return any(ord(ch) >= 0x2E80 for ch in str(value))
+
+
 def city_name(name: str, lang: str) -> str:
     """A city's name in ``lang`` (the English name from ``cities.yaml``; unknown names unchanged).
 
@@ -256,11 +260,13 @@ def unit_name(row, lang: str, fw) -> str:
     '挪威'
     >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "en", load_framework("undp_hdi"))
     'Norway'
+    >>> unit_name({"unit_id": "CIV", "country": "C魌e d'Ivoire"}, "en", load_framework("undp_hdi"))  # the HDR file's
+    'Côte d’Ivoire'
     """
     declared = {c.name: c.lang for c in fw.unit_columns if c.role == "name"}
     for col in fw.name_columns(lang):  # a name column in the page's language first
-        if declared[col] == lang and _present(row.get(col)):
-            return str(row[col])
+        if declared[col] == lang and _present(row.get(col)) and not (lang == "en" and _has_cjk(row[col])):
+            return str(row[col])  # (an "English" name in Chinese characters is a mis-encoded one: C魌e d'Ivoire)
     if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR)
         known = countries().get(str(row.get("unit_id")))
         if known:

@@ -117,12 +117,15 @@ def movers(ranks: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     return out.head(k)
 
 
-def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 14, max_units: int = 60) -> str:
+def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 14, max_units: int = 60,
+             axis: bool = False) -> str:
     """A bump chart of ranks (units × specs) as an inline ``<svg>`` string.
 
     Each unit is a line from its rank under the first spec to its rank under each next one;
     lines of units that move by more than 3 places, or are named in ``highlight``, are drawn
-    in colour, the rest in grey.
+    in colour, the rest in grey. With ``axis``, the ``<svg>`` is a ``chart`` that declares its
+    axis and the values it plots (``data-lo="1"``, ``data-hi`` the number of units,
+    ``data-values`` every rank drawn), as the report charts do, for the page audit.
 
     Examples
     --------
@@ -141,8 +144,11 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
     h = top + row * m + 10
     xs = [left + (inner * j / (k - 1) if k > 1 else inner / 2) for j in range(k)]
     palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    drawn = R.to_numpy(dtype=float, na_value=np.nan).ravel()
+    declared = (f' data-lo="1" data-hi="{m}" data-values="{" ".join(str(int(v)) for v in drawn[~np.isnan(drawn)])}"'
+                if axis else "")
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-           'font-family="sans-serif" font-size="11" class="bump">']
+           f'font-family="sans-serif" font-size="11" class="bump{" chart" if axis else ""}"{declared}>']
     for j, c in enumerate(ranks.columns):
         out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold">{escape(str(c))}</text>')
     colour_i = 0
