@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import FrameworkError
 from . import charts, facts, standing
+from .region_trend import region_trend_html as city_trend_html  # noqa: F401 - the report notebook calls it here
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import block, dimension_of, dims, kpis, section, table_html
 
