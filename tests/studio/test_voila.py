@@ -22,7 +22,9 @@ from ..conftest import ROOT
 pytestmark = pytest.mark.slow
 
 VISITS = 20
-CULL_IDLE, CULL_INTERVAL = 2, 1  # seconds: short, so that the test does not wait for the culler
+# seconds: short, so that the test does not wait long for the culler; not shorter, since a kernel the
+# server has just started is idle until Voilà sends its first cell, which on a loaded machine takes seconds
+CULL_IDLE, CULL_INTERVAL = 10, 2
 
 
 def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
@@ -62,19 +64,23 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
                 for t in pair:
                     t.join()
             visited = len(samples)
-            for _ in range(60):  # the visitors gone: only the kernel waiting for the next one stays
+            for _ in range(120):  # the visitors gone: only the kernel waiting for the next one stays
                 time.sleep(0.5)
                 if samples and samples[-1][0] <= 1:
                     break
+            # the log while serving (stopping the server below kills the waiting kernel mid-cell)
+            text = log.read_text("utf-8", errors="replace")
         finally:
             stop.set()
             watcher.join()
     assert visited and samples, "nothing sampled"
     most = max(n for n, _ in samples)
     peak = max(mb for _, mb in samples)
-    # one kernel waits for the next visitor, two serve the two visitors, one may be starting
-    assert most <= 4, samples[::10]
-    assert peak <= 1800, (peak, samples[::10])
+    # without culling, 20 visits leave 21 kernels of about 270 MB each (5.7 GB); with it, the kernels
+    # alive are the waiting one, the visitors of the last ~10 s and one starting
+    assert most <= 6, samples[::10]
+    assert peak <= 2500, (peak, samples[::10])
     assert samples[-1][0] <= 1, samples[-10:]  # no visitor's kernel is left
-    text = log.read_text("utf-8", errors="replace")
+    print(f"{VISITS} visits: at most {most} kernels alive, peak {peak:.0f} MB (server and kernels), "
+          f"{samples[-1][1]:.0f} MB after")
     assert "WARNING" not in text and "without encryption" not in text and "Traceback" not in text, text[-2000:]
