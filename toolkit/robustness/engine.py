@@ -263,7 +263,7 @@ class Engine:
             C = np.column_stack([blk["V"][c] for c in kids])[None]
             choice = self._choices[("aggregation", p)][a]
             try:
-                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"])[0]
+                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"], columns=kids)[0]
             except BatchError as exc:
                 raise DataError(f"{p}: {exc}") from None
             assert blk["V"][p].shape == (m,)
@@ -441,7 +441,8 @@ class Engine:
                     excl = masks[usig[sel, k + 1]]
                     try:
                         out[sel] = steps.aggregate_stack(choice, gather(usig[sel, :k]), W[sel], na=na,
-                                                         excluded=excl if excl.any() else None, index=blk["index"])
+                                                         excluded=excl if excl.any() else None, index=blk["index"],
+                                                         columns=kids)
                     except BatchError as exc:
                         raise _RepError(int(sel[exc.g]), f"{p}: {exc}") from None
             except _RepError as exc:
@@ -555,7 +556,8 @@ class Engine:
         if kk == 1:
             np.put_along_axis(out, idx, 1.0, axis=1)
         else:
-            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions), axis=1)
+            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions,
+                                                           columns=np.asarray(kids, dtype=object)[idx]), axis=1)
         return out
 
     def _noise(self, p, W, nids):
