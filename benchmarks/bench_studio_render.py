@@ -47,13 +47,16 @@ def bare_notebook(folder: Path) -> Path:
     return path
 
 
-def settle(proc, quiet: float = 0.1, limit: float = 120) -> float:
-    """Wait until the server's kernels use under ``quiet`` of a core (the pre-executed kernel is
-    made and waits); returns the seconds waited."""
+def settle(proc, quiet: float = 0.15, calm: int = 3, limit: float = 180) -> float:
+    """Wait until the server's kernels use under ``quiet`` of a core for ``calm`` seconds in a row
+    (the pre-executed kernel is made and waits: Voilà starts it a second after a visit); returns
+    the seconds waited."""
     import psutil
 
     t0 = time.monotonic()
-    while time.monotonic() - t0 < limit:
+    time.sleep(2)
+    still = 0
+    while time.monotonic() - t0 < limit and still < calm:
         kids = psutil.Process(proc.pid).children(recursive=True)
         for k in kids:
             k.cpu_percent(None)
@@ -64,8 +67,7 @@ def settle(proc, quiet: float = 0.1, limit: float = 120) -> float:
                 busy += k.cpu_percent(None) / 100
             except psutil.NoSuchProcess:
                 pass
-        if busy < quiet:
-            break
+        still = still + 1 if busy < quiet else 0
     return time.monotonic() - t0
 
 

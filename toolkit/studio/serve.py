@@ -60,8 +60,8 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
       server's memory follows the visitors who are there, not every visit since it started.
       The pre-executed kernel is not idle (it is waiting for its visitor), so it is kept.
     * The log shows errors only: a kernel started or culled, an unsigned notebook, are expected.
-    * Kernels talk over IPC (Unix sockets in a private temporary folder) where the platform has
-      them: no TCP port, no "running over TCP without encryption" warning on each visit.
+    * Kernels talk over IPC (Unix sockets beside each kernel's connection file) where the platform
+      has them: no TCP port, no "running over TCP without encryption" warning on each visit.
 
     Examples
     --------
@@ -76,9 +76,9 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
            # unsigned notebook) are not news; errors still are
            f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
            f"--MappingKernelManager.cull_interval={int(interval)}", "--MappingKernelManager.cull_connected=False"]
-    if ipc_supported():
-        folder = tempfile.mkdtemp(prefix="studio-kernels-")
-        out += ["--KernelManager.transport=ipc", f"--KernelManager.ip={folder}/k"]
+    if ipc_supported():  # each kernel's sockets are named after its own connection file: two kernels
+        # started at once (the waiting one and a visitor's) never share a socket
+        out += ["--KernelManager.transport=ipc"]
     return out
 
 
