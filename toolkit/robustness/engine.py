@@ -237,7 +237,7 @@ class Engine(NodeWeights):
             C = np.column_stack([blk["V"][c] for c in kids])[None]
             choice = self._choices[("aggregation", p)][a]
             try:
-                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"])[0]
+                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"], columns=kids)[0]
             except BatchError as exc:
                 raise DataError(f"{p}: {exc}") from None
             assert blk["V"][p].shape == (m,)
@@ -415,7 +415,8 @@ class Engine(NodeWeights):
                     excl = masks[usig[sel, k + 1]]
                     try:
                         out[sel] = steps.aggregate_stack(choice, gather(usig[sel, :k]), W[sel], na=na,
-                                                         excluded=excl if excl.any() else None, index=blk["index"])
+                                                         excluded=excl if excl.any() else None, index=blk["index"],
+                                                         columns=kids)
                     except BatchError as exc:
                         raise ReplicationError(int(sel[exc.g]), f"{p}: {exc}") from None
             except ReplicationError as exc:

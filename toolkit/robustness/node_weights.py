@@ -169,7 +169,8 @@ class NodeWeights:
         if kk == 1:
             np.put_along_axis(out, idx, 1.0, axis=1)
         else:
-            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions), axis=1)
+            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions,
+                                                           columns=np.asarray(kids, dtype=object)[idx]), axis=1)
         return out
 
     def _noise(self, p, W, nids):
