@@ -44,6 +44,8 @@ CASES = {
                                        _agg("generalised_mean", p=2.0, na="error")),
     ("generalised_mean", "positive"): (ZEROS, "aggregation.dimension", _agg("generalised_mean", p=-1.0)),
     ("generalised_mean", "non_negative"): (ZSCORE, "aggregation.dimension", _agg("generalised_mean", p=0.5)),
+    ("bod", "complete"): (NO_IMPUTATION, "aggregation.dimension", _agg("bod")),
+    ("bod", "non_negative"): (ZSCORE, "aggregation.dimension", _agg("bod")),
     ("cv", "positive_mean"): (NEGATIVE, "weights.dimension", {"method": "cv", "on": "normalised"}),
 }
 #: ``min_rows`` (declared once per entry): PCA needs three units, each year of the data holds two
