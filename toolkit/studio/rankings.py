@@ -141,10 +141,13 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
     h = top + row * m + 10
     xs = [left + (inner * j / (k - 1) if k > 1 else inner / 2) for j in range(k)]
     palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    shown = " ".join(f"{v:g}" for v in R.to_numpy(dtype=float, na_value=np.nan).ravel() if v == v)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-           'font-family="sans-serif" font-size="11" class="bump">']
-    for j, c in enumerate(ranks.columns):
-        out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold">{escape(str(c))}</text>')
+           f'font-family="sans-serif" font-size="11" class="bump" data-lo="1" data-hi="{max(m, 1)}" '
+           f'data-values="{shown}">']  # its axis and values, as the reports' charts (the page audit)
+    for j, c in enumerate(ranks.columns):  # a specification's name: an identifier
+        out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold" class="code">'
+                   f'{escape(str(c))}</text>')
     colour_i = 0
     for unit, r in R.iterrows():
         vals = r.to_numpy(dtype=float, na_value=np.nan)
