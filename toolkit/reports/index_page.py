@@ -20,7 +20,7 @@ from urllib.parse import quote
 import numpy as np
 import yaml
 
-from . import charts, facts
+from . import charts, facts, standing
 from .gaps import gaps_section
 from .marks import cell
 from .marks import key as mk
@@ -99,7 +99,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
         rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
                      cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), f"{iv[0]}–{iv[1]}" if iv else nc(lang),
                      *[cell(mk(r["unit_id"], d, year), sc.fmt(r[d])) for d in dim_codes],
-                     facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
+                     standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     k = (1 if region else 0) + (1 if peer else 0)
     heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
              *([t("industry", lang, fw)] if peer else []), t("composite", lang),

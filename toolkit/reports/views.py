@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import charts, facts
+from . import charts, facts, standing
 from .marks import MARK, cell, change, unmark
 from .marks import key as mk
 from .summary import indicator_label, sentences, strengths_weaknesses
@@ -152,7 +152,7 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
             "peer": peer, "detail": detail, "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
             "interval": facts.interval(bundle, unit_id, year), "change": change,
-            "type": facts.type_label(bundle, unit_id, lang, year)}
+            "type": standing.type_label(bundle, unit_id, lang, year)}
 
 
 def _html(v) -> str:
@@ -178,7 +178,7 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     else:
         change_ = (t("none", lang), "")
     typ = h["type"] or nc(lang)
-    info = facts.type_info(bundle, unit_id, lang, year) or {}
+    info = standing.type_info(bundle, unit_id, lang, year) or {}
     composite = cell(mk(unit_id, bundle.framework.root.code, year), facts.scale(bundle).fmt(h["composite"]))
     cells = [(t("composite", lang), composite, ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
              (t("interval", lang), iv, ""), (t("change", lang), change_[0], change_[1]),
