@@ -29,7 +29,7 @@ from toolkit.reports.screenshot import find_chromium
 
 __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
-           "check_plotted", "bundle_values"]
+           "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values"]
 
 #: what one evaluation of a loaded page collects for the checks
 AUDIT_JS = r"""() => {
@@ -51,8 +51,8 @@ document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => {
                    keys: svg.dataset.keys ? JSON.parse(svg.dataset.keys) : null,
                    has_axis: svg.hasAttribute('data-lo')});
   const vb = svg.viewBox.baseVal, scale = svg.getScreenCTM().a;
-  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(t.getAttribute('font-size') || 13) * scale;
-    if (t.textContent.trim() && px < 7) out.tiny.push(i + ':' + t.textContent + ':' + px.toFixed(1) + 'px'); });
+  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (t.textContent.trim() && px < 9.4) out.tiny.push({i, text: t.textContent, px}); });
   svg.querySelectorAll('text').forEach(t => { const b = t.getBBox();
     if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
       out.clipped.push(i + ':' + t.textContent); });
@@ -63,7 +63,8 @@ document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClie
   if (r.width && r.right > vw + 1 && !scrolls(el)) out.overflow.push(el.tagName + '.' + el.className + ':' +
     (el.textContent || '').slice(0, 40) + ':' + Math.round(r.right)); });
 document.querySelectorAll('[data-score]').forEach(el => { const r = el.getBoundingClientRect();
-  out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width}); });
+  out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width,
+                   in_table: !!el.closest('table')}); });
 // the visible text, one text node at a time (SVG labels are separate words), without the
 // provenance (file names, hashes), identifiers the page defines (<code>: a specification's name)
 // and text marked as another language (an official name)
@@ -103,9 +104,10 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
 
 
 def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=None, media: str = "screen",
-                script: str = AUDIT_JS) -> tuple[dict, list]:
+                script: str = AUDIT_JS, print_width: int | None = None) -> tuple[dict, list]:
     """:func:`load_page` at several widths with one load (the viewport is resized between the
-    collections): ``({width: collection}, refused requests)``."""
+    collections): ``({width: collection}, refused requests)``; with ``print_width`` also the
+    page in print media at that width (an A4 page: :data:`A4_WIDTH`), under the key ``"print"``."""
     url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
     ctx = browser.new_context(viewport={"width": widths[0], "height": height})
     external = []
@@ -132,6 +134,10 @@ def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=N
             if w != widths[0]:
                 page.set_viewport_size({"width": w, "height": height})
             got[w] = page.evaluate(script)
+        if print_width:
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": print_width, "height": height})
+            got["print"] = page.evaluate(script)
         return got, external
     finally:
         ctx.close()
@@ -184,8 +190,24 @@ def check_charts(where, got: dict, need_chart: bool = True) -> list:
         problems.append((where, "figure draws nothing", empty[:3]))
     if got["clipped"]:
         problems.append((where, "chart text clipped", got["clipped"][:3]))
-    if got["tiny"]:
-        problems.append((where, "chart text under 7 px", got["tiny"][:3]))
+    tiny = [f"{t['i']}:{t['text']}:{t['px']:.1f}px" for t in got["tiny"] if t["px"] < 7]
+    if tiny:
+        problems.append((where, "chart text under 7 px", tiny[:3]))
+    return problems
+
+
+#: the printable width of an A4 page with the reports' 12 mm side margins, in CSS px (186 mm)
+A4_WIDTH = 703
+#: the smallest printed chart label, in CSS px (7 pt; 1 pt = 4/3 px)
+PRINT_MIN_PX = 7 * 4 / 3
+
+
+def check_print(where, got: dict) -> list:
+    """Printed (print media at :data:`A4_WIDTH`), every chart label is drawn at 7 pt or more."""
+    problems = []
+    small = [f"{t['i']}:{t['text']}:{t['px'] * 0.75:.1f}pt" for t in got["tiny"] if t["px"] < PRINT_MIN_PX - 0.01]
+    if small:
+        problems.append((where, "printed chart text under 7 pt", len(small), small[:3]))
     return problems
 
 
@@ -242,6 +264,17 @@ def check_scores(where, got: dict, built, fmt) -> list:
                 "~" in s["score"] and float(want) == 0 and "0" in s["text"]):
             problems.append((where, "score differs from the built value", s["score"], s["text"], want))
     return problems
+
+
+def check_score_column_on_screen(where, got: dict, node: str) -> list:
+    """Every unit's score of ``node`` shown in a table lies inside the viewport as loaded (a
+    phone reader sees it beside the name without scrolling the table)."""
+    cells = [s for s in got["scores"] if s["in_table"] and not s["score"].startswith("@")
+             and s["score"].split("|")[1:2] == [node]]
+    if not cells:
+        return [(where, f"no {node} score in a table")]
+    off = [s["score"] for s in cells if s["right"] > got["vw"] + 1 or s["width"] == 0]
+    return [(where, f"{node} scores off-screen", len(off), off[:3])] if off else []
 
 
 def _value(built, key: str):

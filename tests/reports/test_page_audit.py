@@ -33,13 +33,16 @@ from toolkit.reports.screenshot import find_chromium
 
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from .audit import (
+    A4_WIDTH,
     bundle_values,
     check_charts,
     check_glyphs,
     check_language,
     check_layout,
     check_plotted,
+    check_print,
     check_requests,
+    check_score_column_on_screen,
     check_scores,
     chromium,
     font_cmap,
@@ -130,13 +133,16 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
     cmap = font_cmap(html)
     built = bundle_values(bundle, ranks)
     problems = []
-    seen, external = load_widths(browser, path, widths)
+    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH)
     problems += check_requests(f"{name}/{lang}/{fname}", external)
+    problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
     for width, got in seen.items():
         where = f"{name}/{lang}/{fname}@{width}"
         problems += (check_charts(where, got, not fname.startswith("compare/"))
                      + check_layout(where, got, width) + check_language(where, got["text"], fw, lang)
                      + check_glyphs(where, got["text"], cmap))
+        if fname == "index.html" and width <= 480:  # the overview's scores beside the names on a phone
+            problems += check_score_column_on_screen(where, got, fw.root.code)
     problems += check_scores(where, got, built, sc.fmt) + check_plotted(where, got, built)
     problems += _scores_shown(bundle, fname, lang, got["tables"], f"{name}/{lang}/{fname}")
     if fname.startswith("unit-"):  # the headline's composite is one of the scores checked
@@ -211,8 +217,9 @@ def _planted(html: str, fw) -> str:
     # a code instead of a name: the first dimension's name in a table cell
     dim = next(iter(fw.nodes(fw.dimension_level or fw.levels[1])))
     html = html.replace(f"<td>{dim.name('zh')}</td>", f"<td>{dim.code}</td>", 1)
-    # a word of the other language, a glyph the font lacks, and a box wider than a phone
-    return html.replace("<h2>概要</h2>", "<h2>Summary 龘</h2><div style='width:600px'>-</div>", 1)
+    # a word of the other language, a glyph the font lacks, a box wider than a phone, printed labels at 4.5 pt
+    return html.replace("<h2>概要</h2>", "<h2>Summary 龘</h2><div style='width:600px'>-</div>", 1).replace(
+        "</style>", "@media print{svg.chart text{font-size:6px !important}}</style>", 1)
 
 
 def test_the_audit_catches_planted_defects(built, browser):
@@ -227,10 +234,18 @@ def test_the_audit_catches_planted_defects(built, browser):
     fw = load_bundle(path.parent / "_bundle").framework
     bad = path.with_name(path.name.replace(".html", "-planted.html"))
     bad.write_text(_planted(path.read_text("utf-8"), fw), encoding="utf-8")
+    # the overview with its names too wide for the scores to show beside them on a phone
+    overview = path.with_name("index.html")
+    wide = overview.with_name("index-planted.html")
+    wide.write_text(overview.read_text("utf-8").replace(
+        "</style>", "table.units td:nth-child(2){min-width:400px !important}</style>", 1), encoding="utf-8")
     try:
         found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
+        found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
     finally:
         bad.unlink()
+        wide.unlink()
     assert {"score differs from the built value", "values outside the axis", "plotted values differ from the built values",
             "framework codes shown", "English on a Chinese page", "glyphs missing from the embedded font",
-            "overflows the body at 390 px"} <= found, found
+            "overflows the body at 390 px", "printed chart text under 7 pt"} <= found, found
+    assert found_overview == {f"{fw.root.code} scores off-screen"}, found_overview

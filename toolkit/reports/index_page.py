@@ -96,16 +96,18 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
             groups.append(("html", link(city_recs.get(r[region]), region_name(fw, r[region], lang))))
         if peer:
             groups.append(peer_name(fw, r[peer], lang))
-        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
-                     cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), f"{iv[0]}–{iv[1]}" if iv else nc(lang),
+        # the score beside the name: on a phone both are on screen without scrolling the table
+        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))),
+                     cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), *groups,
+                     f"{iv[0]}–{iv[1]}" if iv else nc(lang),
                      *[cell(mk(r["unit_id"], d, year), sc.fmt(r[d])) for d in dim_codes],
                      standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     k = (1 if region else 0) + (1 if peer else 0)
-    heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
-             *([t("industry", lang, fw)] if peer else []), t("composite", lang),
+    heads = [t("rank", lang), t("brain", lang, fw), t("composite", lang), *([t("city", lang, fw)] if region else []),
+             *([t("industry", lang, fw)] if peer else []),
              t("interval", lang), *[fw.label(d, lang) for d in dim_codes], t("type", lang)]
-    tab = table_html(heads, rows, num_cols=[0, 2 + k, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable")
-    tab = tab.replace('<table class="sortable">', '<table class="sortable" id="units">', 1)
+    tab = table_html(heads, rows, num_cols=[0, 2, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable units")
+    tab = tab.replace('<table class="sortable units">', '<table class="sortable units" id="units">', 1)
     flt = (f'<input class="filter" type="search" data-table="units" placeholder="{esc(t("filter", lang))}…" '
            f'aria-label="{esc(t("filter", lang))}">')
 
