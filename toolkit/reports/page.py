@@ -35,7 +35,7 @@ table.indicators td:nth-child(2){white-space:nowrap}table.ranking td:last-child{
 figure{margin:4px 0}svg.chart{display:block;height:auto}
 .row{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start}.row>*{flex:1 1 380px;min-width:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 18px}
-.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}
+.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}code{font-family:inherit;color:#1f4e79}
 input.filter{padding:4px 8px;font-size:1em;margin:4px 0;max-width:100%}
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";color:#aaa}
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}

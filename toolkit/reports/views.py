@@ -251,7 +251,8 @@ def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
                       *[t(key, lang, bundle) for key, _ in groups], t("rank", lang)], rows,
                      num_cols=range(1, 5 + len(groups)))
     return block(section(t("dim_scores", lang, bundle),
-                         f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}'))
+                         f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}',
+                         keep=False))  # printed, its figures take the page's width: it may span two pages
 
 
 def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -267,7 +268,8 @@ def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
                                 mean=float(s[code].mean()), mean_label=mean, vmin=sc.lo, vmax=sc.hi,
                                 digits=sc.digits, width=400, mark=(code, year)))  # three to a row: drawn at the size shown
-    return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
+    return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs)
+                         + "</div>", keep=False))
 
 
 def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
