@@ -72,6 +72,7 @@ const skip = 'style,script,title,code,.code,.provenance,body [lang]';
 const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 const parts = [];
 for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.textContent);
+document.querySelectorAll('input[placeholder]').forEach(i => parts.push(i.placeholder));  // drawn in the page's font
 out.text = parts.join(' ');
 return out; }"""
 
@@ -337,6 +338,14 @@ def bundle_values(bundle, ranks: dict | None = None):
             return float(rows[node].max())
         if group == "region":
             g = rows[rows[fw.region_column] == arg][node]
+            return float(g.mean()) if len(g) else None
+        if group == "grouping":  # the units of the regions a grouping maps to one value
+            name, _, value = arg.partition(":")
+            g = next((g for g in fw.groupings if g.name == name), None)
+            if g is None:
+                return None
+            regions = [k for k, v in g.mapping.items() if v == value]
+            g = rows[rows[fw.region_column].isin(regions)][node]
             return float(g.mean()) if len(g) else None
         if group in ("others-region", "others-peer"):
             col = fw.region_column if group == "others-region" else fw.peer_column

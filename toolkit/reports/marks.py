@@ -5,7 +5,8 @@ plotted values (``data-keys``, beside ``data-values``), so a test can compare wh
 sees with the built index (``tests/reports/audit.py``). A key is ``unit|node|year``:
 
 * ``unit`` is a unit id, or a group of units: ``@mean`` / ``@max`` (all units of the year),
-  ``@region=VALUE`` (the mean of the units of one region), ``@others-region=UNIT`` and
+  ``@region=VALUE`` (the mean of the units of one region), ``@grouping=NAME:VALUE`` (of the
+  regions a grouping of the framework maps to VALUE), ``@others-region=UNIT`` and
   ``@others-peer=UNIT`` (the mean of the *other* units of the unit's region or peer group);
 * ``node`` is a code of the framework (the composite, a dimension: the unit's score; a leaf:
   its normalised value) or ``rank``;

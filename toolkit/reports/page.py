@@ -35,12 +35,12 @@ table.indicators td:nth-child(2){white-space:nowrap}table.ranking td:last-child{
 figure{margin:4px 0}svg.chart{display:block;height:auto}
 .row{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start}.row>*{flex:1 1 380px;min-width:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 18px}
-.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}code{font-family:inherit;color:#1f4e79}
-input.filter{padding:4px 8px;font-size:1em;margin:4px 0;max-width:100%}
+.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}code{font-family:inherit;color:#1f4e79}.synthetic code{color:inherit}
+input.filter{padding:4px 8px;font:inherit;margin:4px 0;max-width:100%}
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";color:#aaa}
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}
 .grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}
-table.units td:first-child{min-width:0}table.units td:nth-child(2){white-space:normal;min-width:7em;max-width:11em}
+table.units td:first-child{min-width:0}table.units td:nth-child(2){white-space:normal;min-width:9em;max-width:11em}
 figure{overflow-x:auto;max-width:100%}svg.chart.wide{min-width:540px}}
 @page{size:A4;margin:14mm 12mm 14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:8.6pt;line-height:1.35}h1{font-size:15pt}

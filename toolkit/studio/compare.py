@@ -253,8 +253,9 @@ def compare_html(c: CompareResult, lang: str = "zh") -> str:
     lw = [[_label(fw, d, lang), *[fmt_pct(v) for v in row]] for d, row in c.leaf_weights.iterrows()]
     rk = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs]] for u, row in ranks.iterrows()]
     nums = range(1, len(specs) + 1)
+    # the bump chart at a width an A4 page prints at full size (long names cut)
     body = [f'<p class="sub">{intro}</p>',
-            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=700)}</div>', keep=False),
+            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=700, max_label=190)}</div>', keep=False),
             section(_w("agreement", lang), table_html([_w("spec_a", lang), _w("spec_b", lang), _w("spearman", lang),
                                                        _w("kendall", lang), _w("n_units", lang, fw)], agree,
                                                       num_cols=[2, 3, 4])),
