@@ -33,7 +33,7 @@ from ..reports.audit import (
     check_requests,
     check_scores,
     font_cmap,
-    load_page,
+    load_widths,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: "
@@ -152,13 +152,9 @@ def test_the_served_studio_passes_the_page_audit(framework, no_cjk_browser):
                     page.keyboard.press("ArrowRight")
                 page.wait_for_function("b => document.querySelector('.studio-ranks tbody').innerText !== b",
                                        arg=before, timeout=120_000)
-            # the page's own <html lang> marks no text as another language (the audit skips [lang])
-            page.evaluate("document.documentElement.removeAttribute('lang')")
-            page.set_viewport_size({"width": 1280, "height": 900})
-            views[1280] = page.evaluate(AUDIT_JS)
-            page.set_viewport_size({"width": 390, "height": 900})
 
-        views[390], external = load_page(browser, f"{url}?lang={lang}", 390, wait=wait, timeout=300_000)
+        got, external = load_widths(browser, f"{url}?lang={lang}", (390, 1280), wait=wait, timeout=300_000)
+        views.update(got)
         for width in (390, 1280):
             where, v = f"{name}/{lang}@{width}", views[width]
             problems += check_requests(where, external) + check_charts(where, v) + check_layout(where, v, width)

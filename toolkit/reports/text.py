@@ -189,10 +189,6 @@ def _present(value) -> bool:
     return isinstance(value, str) and value.strip() != ""
 
 
-def _has_cjk(value) -> bool:
-    return any(ord(ch) >= 0x2E80 for ch in str(value))
-
-
 def city_name(name: str, lang: str) -> str:
     """A city's name in ``lang`` (the English name from ``cities.yaml``; unknown names unchanged).
 
@@ -244,8 +240,9 @@ def _translate(fw, column: str, value, lang: str) -> str:
 
 
 def unit_name(row, lang: str, fw) -> str:
-    """A unit's name in ``lang``: the framework's name column in that language; for country
-    codes (``names: iso3166``) the country's name in that language; else the name column as in
+    """A unit's name in ``lang``: for country codes (``names: iso3166``) the country's name in
+    that language (Unicode CLDR: a data file's own spelling may be garbled, as the HDR file's
+    Côte d'Ivoire is); the framework's name column in that language; else the name column as in
     the data (the unit id when there is none); in English composed by the framework's ``reporting.name_en`` template when every
     column it names has an English name and the Chinese name ends with the unit noun (else the
     name as written).
@@ -260,17 +257,15 @@ def unit_name(row, lang: str, fw) -> str:
     '挪威'
     >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "en", load_framework("undp_hdi"))
     'Norway'
-    >>> unit_name({"unit_id": "CIV", "country": "C魌e d'Ivoire"}, "en", load_framework("undp_hdi"))  # the HDR file's
-    'Côte d’Ivoire'
     """
-    declared = {c.name: c.lang for c in fw.unit_columns if c.role == "name"}
-    for col in fw.name_columns(lang):  # a name column in the page's language first
-        if declared[col] == lang and _present(row.get(col)) and not (lang == "en" and _has_cjk(row[col])):
-            return str(row[col])  # (an "English" name in Chinese characters is a mis-encoded one: C魌e d'Ivoire)
-    if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR)
-        known = countries().get(str(row.get("unit_id")))
+    if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR),
+        known = countries().get(str(row.get("unit_id")))  # the same on every page, whatever the data wrote
         if known:
             return known[lang]
+    declared = {c.name: c.lang for c in fw.unit_columns if c.role == "name"}
+    for col in fw.name_columns(lang):  # a name column in the page's language first
+        if declared[col] == lang and _present(row.get(col)):
+            return str(row[col])
     col = next((c for c in fw.name_columns(lang) if _present(row.get(c))), None)
     name = str(row[col]) if col else str(row["unit_id"])
     template = fw.wording.name_en

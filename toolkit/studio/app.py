@@ -371,7 +371,7 @@ class Studio:
         ranks = comp.table[["nominal", "current"]].sort_values("nominal")
         ranks = ranks.set_axis([name.get(u, u) for u in ranks.index]).rename(
             columns={"nominal": _t("nominal", lang), "current": _t("current", lang)})
-        self.bump.value = f"<div style='overflow-x:auto'>{bump_svg(ranks, width=560, row=11, axis=True)}</div>"
+        self.bump.value = f"<div style='overflow-x:auto'>{bump_svg(ranks, width=560, row=11)}</div>"
         self.table.value = self.rank_table_html(comp.table)
         self.last_seconds = time.perf_counter() - t0
 
