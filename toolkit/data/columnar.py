@@ -113,6 +113,8 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
     # a byte that is printable ASCII and no separator makes the row surely filled (str.strip
     # removes no such character); any other row is looked at as the line-by-line reader does
     filled = per_line((b > 0x20) & (b < 0x7F) & (b != sep)) > 0
+    if not encoding.startswith("utf-8"):  # GB18030 uses ASCII bytes inside characters: every row looked at
+        filled[:] = False
     first = b[np.minimum(starts, len(b) - 1)]
     maybe_note = (first == ord("#")) | (first == 0x20) | (first == 0x09)
     body = np.zeros(len(starts), dtype=bool)

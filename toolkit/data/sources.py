@@ -8,6 +8,7 @@ formulas without a cached value; turning cells into typed values is :mod:`toolki
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +144,10 @@ class RawTable:
         >>> RawTable(Path("r.csv"), ["a", "b"], [["1"], ["2", ""]], [2, 3]).grid().tolist()
         [['1', None], ['2', None]]
         """
+        return self._cells
+
+    @functools.cached_property
+    def _cells(self) -> np.ndarray:  # built once: interpret asks for one column after another
         if self.columns is not None:
             return _grid([[list(r) for r in zip(*(c.to_pylist() for c in self.columns.columns), strict=True)]])
         return self.rows if isinstance(self.rows, np.ndarray) else _grid([self.rows])
