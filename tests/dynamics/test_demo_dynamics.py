@@ -2,7 +2,6 @@
 (GROWTH − CATCH_UP × level, CATCH_UP > 0: σ falls and β < 0) and the one-year shock to one circle
 (SHOCK: amounts × 0.75, counts × 0.80 in 2023, then growth resumes from the unshocked values)."""
 
-import numpy as np
 import pytest
 
 import toolkit
