@@ -27,7 +27,7 @@ from pathlib import Path
 
 from toolkit import read_indicators
 from toolkit.data.demo import write_demo
-from toolkit.data.round import collect
+from toolkit.reports.collection import collect
 
 
 def split(one: Path, folder: Path, files: int, rows: int) -> None:

@@ -98,3 +98,16 @@ def built_once(tmp_path_factory, name: str):
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         yield stamp.exists()
         stamp.touch()
+
+
+@pytest.fixture(scope="session")
+def panel_bundle():
+    """A five-year synthetic panel (50 brains, 2021–2025) as a report bundle, built once: what the
+    dynamics sections of the pages and the workbook are tested on (the bundled demo may hold fewer years)."""
+    import toolkit
+    from toolkit.data.demo import generate
+    from toolkit.reports.bundle import Bundle, index_tables
+
+    r = toolkit.build_index(generate(n_units=50, years=tuple(range(2021, 2026)), seed=7),
+                            ROOT / "configs" / "default.yaml")
+    return Bundle(index_tables(r), {"synthetic": True}, r.framework)

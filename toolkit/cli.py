@@ -239,7 +239,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
     p.add_argument("--framework", default=None)
 
-    p = sub.add_parser("coinr", help="COINr coins in and out")  # toolkit.framework.coinr
+    p = sub.add_parser("coinr", help="COINr coins in and out")  # toolkit.index.coinr
     p.add_argument("action", choices=["import", "export"])
     p.add_argument("tables", nargs="*", metavar="iData.csv iMeta.csv")
     p.add_argument("--out", required=True)
@@ -301,8 +301,7 @@ def _run(args) -> int:
 
         _print_notes(json.loads(Path(written["meta"]).read_text("utf-8")).get("notes", ()), args.lang)
     elif args.command == "collect":
-        from .data.round import collect
-        from .reports.collection import summary_lines
+        from .reports.collection import collect, summary_lines
 
         rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang)
         screen, errors = summary_lines(rnd, args.lang)
@@ -372,7 +371,7 @@ def _run(args) -> int:
 
 def _coinr(args) -> int:
     """``coinr import iData.csv iMeta.csv --out DIR`` / ``coinr export --framework F [--data D] --out DIR``."""
-    from .framework.coinr import coinr_export, coinr_import
+    from .index.coinr import coinr_export, coinr_import
 
     if args.action == "import":
         if len(args.tables) != 2:

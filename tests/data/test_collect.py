@@ -17,9 +17,9 @@ import pytest
 from toolkit import load_framework, read_indicators
 from toolkit.cli import main
 from toolkit.data.collect import correction_base
-from toolkit.data.round import collect
 from toolkit.errors import UsageError
 from toolkit.publish.guard import InputClash
+from toolkit.reports.collection import collect
 
 from .round_corpus import DEMO_CSV, SILENT, _csv, demo, make_round, write_roster
 

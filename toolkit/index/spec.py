@@ -24,7 +24,7 @@ from types import MappingProxyType
 import yaml
 
 from ..errors import SpecError
-from .spec_checks import check_sections, denominators_for, suggest_key  # noqa: F401 (denominators_for: re-exported)
+from .spec_checks import check_sections, suggest_key
 
 # The methods of each step, their parameters and defaults are declared in toolkit.methods.registry.
 
@@ -130,6 +130,11 @@ class IndexSpec:
     def __getitem__(self, key):
         return self.data[key]
 
+    def __reduce__(self):
+        # the frozen mappings do not pickle: a spec travels as its plain dict and is frozen again
+        # (already checked: not re-checked), so a plan holding it reaches worker processes
+        return (_refreeze, (self.to_dict(), self.source, self.fw))
+
     @property
     def name(self) -> str:
         return self.data["name"]
@@ -169,6 +174,23 @@ class IndexSpec:
         from ..framework.loader import load_framework
 
         return load_framework(self.data["framework"])
+
+    @property
+    def index_framework(self):
+        """The framework the index is built on: :attr:`framework` less the codes the spec
+        leaves out (``exclude:``; :func:`toolkit.framework.exclude.without`).
+
+        Examples
+        --------
+        >>> spec = load_spec({"framework": "undp_hdi", "exclude": ["MYS"]})
+        >>> spec.framework.node("EDUCATION").children, spec.index_framework.node("EDUCATION").children
+        (('EYS', 'MYS'), ('EYS',))
+        """
+        if not self.excluded:
+            return self.framework
+        from ..framework.exclude import without
+
+        return without(self.framework, self.excluded, self.source or "spec")
 
     def replace(self, changes: Mapping) -> IndexSpec:
         """A new spec with ``changes`` merged in (nested mappings merge key by key).
@@ -227,6 +249,10 @@ class IndexSpec:
         fw = framework or load_framework(merged["framework"])
         check_sections(merged, where, fw)
         return cls(_freeze(merged), source, fw)
+
+
+def _refreeze(doc: dict, source: str, fw) -> IndexSpec:
+    return IndexSpec(_freeze(doc), source, fw)
 
 
 def load_spec(source: str | Path | Mapping | IndexSpec | None = None, framework=None) -> IndexSpec:

@@ -188,34 +188,6 @@ def _check_denomination(den, fw, where: str, reg) -> None:
             raise SpecError(f"{where}: denomination.by.{code}.scale must be a positive number, got {scale!r}")
 
 
-def denominators_for(spec, fw) -> dict:
-    """Indicator → (denominator column, scale) that the spec's ``denomination`` asks for:
-    the framework's declarations (method ``framework``) with ``by`` overriding them (a null
-    entry turns one off), or ``by`` alone (method ``spec``).
-
-    Examples
-    --------
-    >>> from toolkit.index.spec import load_spec
-    >>> spec = load_spec({"framework": "coinr_asem", "denomination": {"method": "framework",
-    ...                   "by": {"Bord": None, "LPI": {"denominator": "GDP", "scale": 1000}}}})
-    >>> d = denominators_for(spec, spec.framework)
-    >>> len(d), d["Flights"], d["LPI"], "Bord" in d
-    (17, ('Population', 1.0), ('GDP', 1000.0), False)
-    """
-    den = spec["denomination"]
-    if den["method"] == "none":
-        return {}
-    out = dict(fw.denominators) if den["method"] == "framework" else {}
-    for code, d in (den["by"] or {}).items():
-        if d is None:
-            out.pop(code, None)
-        elif isinstance(d, Mapping):
-            out[code] = (d["denominator"], float(d.get("scale", 1.0)))
-        else:
-            out[code] = (d, 1.0)
-    return out
-
-
 def _check_normalisation(norm: Mapping, where: str, fw, reg) -> None:
     _keys(norm, {"method", "params", "overrides"}, "normalisation", where)
 

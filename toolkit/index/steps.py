@@ -1,5 +1,7 @@
 """The steps of :func:`toolkit.build_index`, one public function each, shared with the Monte Carlo
-engine (:mod:`toolkit.robustness.engine`).
+engine (:mod:`toolkit.robustness.engine`). They run a compiled plan
+(:func:`toolkit.index.plan.compile_plan`), never the spec: what the spec asks of each step is
+resolved once, in the plan (:class:`~toolkit.index.plan.DataPlan` for the data steps).
 
 They own the pipeline's rules, so that the two callers cannot drift apart:
 
@@ -51,7 +53,7 @@ from ..methods.weighting import weights as wts
 from ..methods.weighting.subjective import combination_coefficients
 from ..methods.weighting.weight_kernels import run_quietly
 from .params import block_choice, column_groups, normalisation_blocks
-from .plan import DEFAULT_CHOICE, aggregation_params, na_rule, node_choice, plain  # noqa: F401 (re-exported)
+from .plan import DEFAULT_CHOICE, Plan, aggregation_params, na_rule, node_choice, plain  # noqa: F401 (re-exported)
 
 __all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
            "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
@@ -76,25 +78,25 @@ def rows(frame: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     return frame if frame.index.equals(index) else frame.loc[index]
 
 
-def blocks(X: pd.DataFrame, spec) -> dict:
-    """Row labels of each block: ``{"pooled": all rows}`` or ``{year: rows}`` with ``panel.scope:
-    per_year``.
+def blocks(X: pd.DataFrame, scope: str) -> dict:
+    """Row labels of each block: ``{"pooled": all rows}``, or ``{year: rows}`` with ``scope``
+    ``"per_year"`` (the plan's ``panel.scope``, :attr:`~toolkit.index.plan.Plan.scope`).
 
     Examples
     --------
     >>> import pandas as pd
     >>> X = pd.DataFrame({"a": [1, 2, 3]}, index=pd.MultiIndex.from_tuples(
     ...     [("u1", 2024), ("u1", 2025), ("u2", 2025)], names=["unit_id", "year"]))
-    >>> {k: len(v) for k, v in blocks(X, {"panel": {"scope": "per_year"}}).items()}
+    >>> {k: len(v) for k, v in blocks(X, "per_year").items()}
     {2024: 1, 2025: 2}
     """
-    if spec["panel"]["scope"] == "pooled":
+    if scope == "pooled":
         return {"pooled": X.index}
     years = X.index.get_level_values("year")
     return {int(y): X.index[years == y] for y in sorted(years.unique())}
 
 
-def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
+def impute_step(raw: pd.DataFrame, units: pd.DataFrame, plan: Plan):
     """Panel filling across years (``imputation.panel``), then the cross-sectional method
     (``imputation.method`` with its ``params``; group methods by ``imputation.by``) in each block.
     Returns the imputed leaves and the log of every filled cell.
@@ -104,12 +106,13 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     >>> import numpy as np, pandas as pd
     >>> raw = pd.DataFrame({"a": [1.0, np.nan, 3.0]}, index=pd.MultiIndex.from_tuples(
     ...     [("u1", 2025), ("u2", 2025), ("u3", 2025)], names=["unit_id", "year"]))
-    >>> spec = {"panel": {"scope": "pooled"}, "imputation": {"panel": "none", "method": "mean", "by": None,
-    ...                                                      "params": {}}}
-    >>> impute_step(raw, pd.DataFrame(index=raw.index), spec)[0]["a"].tolist()
+    >>> from toolkit.index.plan import compile_plan
+    >>> from toolkit.index.spec import load_spec
+    >>> plan = compile_plan(load_spec({"framework": "undp_hdi", "imputation": {"method": "mean"}}))
+    >>> impute_step(raw, pd.DataFrame(index=raw.index), plan)[0]["a"].tolist()
     [1.0, 2.0, 3.0]
     """
-    choice = spec["imputation"]
+    choice = plan.data.imputation
     logs = []
     X = raw
     if choice["panel"] != "none":
@@ -121,7 +124,7 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
     groups = units[choice["by"]] if entry.grouped else None
     if entry.name != "none":
         parts = []
-        for idx in blocks(X, spec).values():
+        for idx in blocks(X, plan.scope).values():
             args = () if groups is None else (rows(groups, idx),)
             res = entry.function(rows(X, idx), *args, **dict(choice["params"]))
             parts.append(res.data)
@@ -135,38 +138,38 @@ def impute_step(raw: pd.DataFrame, units: pd.DataFrame, spec):
 _DENOM_LOG = ["indicator", "denominator", "scale", "n_missing_denominator"]
 
 
-def denominate_step(raw: pd.DataFrame, units: pd.DataFrame, fw, spec):
+def denominate_step(raw: pd.DataFrame, units: pd.DataFrame, plan: Plan):
     """Denomination (``denomination``, registry :data:`~toolkit.methods.registry.DENOMINATION`):
-    each indicator the framework (or the spec's ``by``) gives a denominator is divided by
-    denominator / scale (:func:`toolkit.methods.preparation.denominate.denominate`). Returns (data, log).
+    each indicator the framework (or the spec's ``by``) gives a denominator
+    (:attr:`DataPlan.denominators <toolkit.index.plan.DataPlan>`) is divided by denominator / scale
+    (:func:`toolkit.methods.preparation.denominate.denominate`). Returns (data, log).
 
     Examples
     --------
+    >>> from toolkit.index.plan import compile_plan
     >>> from toolkit.index.spec import load_spec
-    >>> spec = load_spec({"framework": "coinr_asem", "denomination": {"method": "spec", "by": {"Pat": "GDP"}}})
+    >>> plan = compile_plan(load_spec({"framework": "coinr_asem", "denomination": {"method": "spec",
+    ...                                                                              "by": {"Pat": "GDP"}}}))
     >>> idx = pd.MultiIndex.from_tuples([("A", 2018)], names=["unit_id", "year"])
     >>> X, log = denominate_step(pd.DataFrame({"Pat": [30.0]}, index=idx), pd.DataFrame({"GDP": [3.0]}, index=idx),
-    ...                          spec.framework, spec)
+    ...                          plan)
     >>> float(X.iloc[0, 0]), log["denominator"].tolist()
     (10.0, ['GDP'])
     """
-    from .spec import denominators_for
-
-    by = {c: d for c, d in denominators_for(spec, fw).items() if c in raw.columns}
+    by = {c: d for c, d in plan.data.denominators.items() if c in raw.columns}
     if not by:
         return raw, pd.DataFrame(columns=_DENOM_LOG)
     res = denominate(raw, units, by)
     return res.data, res.log
 
 
-def screen_step(X: pd.DataFrame, spec):
+def screen_step(X: pd.DataFrame, plan: Plan):
     """Unit screening (``screening``, registry :data:`~toolkit.methods.registry.SCREENING`):
     COINr's byNA / byzeros / byNAandzeros with the force lists. Returns (kept rows, log of every
     unit: availability, non-zero share, kept or not and why)."""
-    choice = spec["screening"]
-    entry = SCREENING.get(choice["method"])
-    params = {p.name: choice.get(p.name, p.default) for p in entry.params}
-    res = entry.function(X, **{k: list(v) if isinstance(v, list | tuple) else v for k, v in params.items()})
+    params = dict(plan.data.screening)
+    entry = SCREENING.get(params.pop("method"))
+    res = entry.function(X, **params)
     return res.data, res.log
 
 
@@ -184,7 +187,7 @@ class DataPath:
     treatment_details: pd.DataFrame
 
 
-def data_path(raw: pd.DataFrame, units: pd.DataFrame, fw, spec) -> DataPath:
+def data_path(raw: pd.DataFrame, units: pd.DataFrame, plan: Plan) -> DataPath:
     """Denominate → impute → screen → treat: the data steps of :func:`toolkit.build_index`, in
     COINr's order (``build_example_coin``), which the uncertainty engine runs too.
 
@@ -192,8 +195,8 @@ def data_path(raw: pd.DataFrame, units: pd.DataFrame, fw, spec) -> DataPath:
     ----------
     raw : DataFrame, index (unit_id, year), the index leaves as read
     units : DataFrame, same index, the unit columns (groups, denominators…)
-    fw : Framework
-    spec : IndexSpec
+    plan : Plan
+        The compiled spec (:func:`toolkit.index.plan.compile_plan`).
 
     Returns
     -------
@@ -205,21 +208,22 @@ def data_path(raw: pd.DataFrame, units: pd.DataFrame, fw, spec) -> DataPath:
     >>> idx = pd.MultiIndex.from_tuples([("a", 1), ("b", 1), ("c", 1)], names=["unit_id", "year"])
     >>> raw = pd.DataFrame({"LE": [70.0, 60.0, None], "EYS": [12.0, 10.0, None],
     ...                     "MYS": [9.0, 7.0, 5.0], "GNI": [900.0, 800.0, 700.0]}, index=idx)
+    >>> from toolkit.index.plan import compile_plan
     >>> from toolkit.index.spec import load_spec
-    >>> spec = load_spec({"framework": "undp_hdi", "imputation": {"method": "none"},
-    ...                   "outliers": {"method": "none"}, "screening": {"method": "byNA", "dat_thresh": 0.9}})
-    >>> path = data_path(raw, pd.DataFrame(index=idx), spec.framework, spec)
+    >>> plan = compile_plan(load_spec({"framework": "undp_hdi", "imputation": {"method": "none"},
+    ...                     "outliers": {"method": "none"}, "screening": {"method": "byNA", "dat_thresh": 0.9}}))
+    >>> path = data_path(raw, pd.DataFrame(index=idx), plan)
     >>> list(path.treated.index.get_level_values("unit_id")), path.screening_log["reason"].iloc[2]
     (['a', 'b'], 'data availability 0.5 < 0.9')
     """
-    denominated, den_log = denominate_step(raw, units, fw, spec)
-    imputed, imp_log = impute_step(denominated, units, spec)
-    screened, scr_log = screen_step(imputed, spec)
-    treated, tr_log, tr_details = treat_step(screened, fw, spec)
+    denominated, den_log = denominate_step(raw, units, plan)
+    imputed, imp_log = impute_step(denominated, units, plan)
+    screened, scr_log = screen_step(imputed, plan)
+    treated, tr_log, tr_details = treat_step(screened, plan)
     return DataPath(denominated, screened, treated, den_log, imp_log, scr_log, tr_log, tr_details)
 
 
-def treat_step(X: pd.DataFrame, fw, spec):
+def treat_step(X: pd.DataFrame, plan: Plan):
     """Outlier treatment (``outliers``): COINr's winsorise-then-log rule, binary/ordinal
     indicators (``skip_types``) and ``skip`` left alone. Returns (data, log, details).
 
@@ -229,21 +233,21 @@ def treat_step(X: pd.DataFrame, fw, spec):
 
     Examples
     --------
+    >>> from toolkit.index.plan import compile_plan
     >>> from toolkit.index.spec import load_spec
-    >>> spec = load_spec({"framework": "undp_hdi", "outliers": {"method": "coinr", "winmax": {"LE": 0}}})
+    >>> plan = compile_plan(load_spec({"framework": "undp_hdi", "outliers": {"method": "coinr", "winmax": {"LE": 0}}}))
     >>> idx = pd.MultiIndex.from_tuples([(f"u{i}", 1) for i in range(6)], names=["unit_id", "year"])
     >>> X = pd.DataFrame({c: [1.0, 1, 1, 1, 2, 50] for c in ["LE", "EYS", "MYS", "GNI"]}, index=idx)
-    >>> T, log, details = treat_step(X, spec.framework, spec)
+    >>> T, log, details = treat_step(X, plan)
     >>> details["n_winsorised"].to_dict()  # LE: winmax 0, so it is logged instead; the others winsorised once
     {'LE': 0, 'EYS': 1, 'MYS': 1, 'GNI': 1}
     """
-    choice = spec["outliers"]
+    choice = plan.data.outliers
     if choice["method"] == "none":
         return X, pd.DataFrame(columns=_TREAT_LOG), pd.DataFrame()
     entry = TREATMENT.get(choice["method"])
-    skip = [c for c in X.columns if fw.node(c).type in choice["skip_types"] or c in choice["skip"]]
-    params = {p.name: plain(choice.get(p.name, p.default)) for p in entry.params}
-    groups = column_groups(entry, params, list(X.columns), "outliers")
+    skip = [c for c in X.columns if c in choice["skip"]]
+    groups = column_groups(entry, choice["params"], list(X.columns), "outliers")
     results = [entry.function(X[cols], **scalars, skip=[c for c in skip if c in cols]) for scalars, cols in groups]
     if len(results) == 1:
         res = results[0]
@@ -259,7 +263,7 @@ def treat_step(X: pd.DataFrame, fw, spec):
     return data, log, details
 
 
-def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
+def normalise_block(X: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Normalise one block, direction-aware: ``normalisation`` with its per-indicator
     ``overrides`` (an override with a different method starts from that method's defaults)
     and per-indicator parameters (a mapping indicator → value: the columns with equal
@@ -268,14 +272,16 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from toolkit.index.plan import compile_plan
     >>> from toolkit.index.spec import load_spec
-    >>> spec = load_spec({"framework": "undp_hdi", "normalisation": {"method": "minmax",
-    ...                   "params": {"lower": 0, "upper": {"LE": 1, "EYS": 10, "MYS": 100, "GNI": 1}}}})
+    >>> plan = compile_plan(load_spec({"framework": "undp_hdi", "normalisation": {"method": "minmax",
+    ...                     "params": {"lower": 0, "upper": {"LE": 1, "EYS": 10, "MYS": 100, "GNI": 1}}}}))
     >>> X = pd.DataFrame({c: [0.0, 5.0, 10.0] for c in ["LE", "EYS", "MYS", "GNI"]})
-    >>> normalise_block(X, spec.framework, spec).iloc[1].tolist()
+    >>> normalise_block(X, plan).iloc[1].tolist()
     [0.5, 5.0, 50.0, 0.5]
     """
-    ns = spec["normalisation"]
+    ns = plan.data.normalisation
+    fw = plan.framework
     groups: list[tuple[str, dict, list[str]]] = []
     blocks_ = normalisation_blocks(ns, list(X.columns))
     for where, cols in blocks_.items():
@@ -283,7 +289,7 @@ def normalise_block(X: pd.DataFrame, fw, spec) -> pd.DataFrame:
             continue
         method, params = block_choice(ns, where)
         others = [c for c in X.columns if c not in cols]
-        for scalars, gcols in column_groups(NORMALISATION.get(method), plain(params), cols, f"{where}.params",
+        for scalars, gcols in column_groups(NORMALISATION.get(method), params, cols, f"{where}.params",
                                             elsewhere=others):
             groups.append((method, scalars, gcols))
     parts = []

@@ -47,7 +47,8 @@ from .weighting.weights import COMBINATION, WEIGHTING
 
 __all__ = ["AGGREGATION", "COMBINATION", "DENOMINATION", "IMPUTATION", "Method", "NORMALISATION", "PANEL", "Param",
            "REGISTRIES", "Registry", "SCREENING", "STEPS", "TREATMENT", "WEIGHTING", "as_number", "declared_params",
-           "markdown_table", "methods_of", "register", "registry_of", "table", "unregister"]
+           "install_plugins", "markdown_table", "methods_of", "pack_plugins", "register", "registry_of", "table",
+           "unregister"]
 
 #: spec root → registry of the method chosen there
 REGISTRIES = {"denomination": DENOMINATION, "imputation": IMPUTATION, "panel": PANEL, "screening": SCREENING,
@@ -171,6 +172,74 @@ def unregister(step: str, name: str) -> None:
     if name in reg and not reg[name].plugin:
         raise ValueError(f"unregister: {step} method {name!r} is built in")
     reg.methods.pop(name, None)
+
+
+def pack_plugins() -> bytes | None:
+    """The methods registered with :func:`register`, pickled by value with cloudpickle (what
+    joblib's loky workers and Dask pickle with: installed with them), or None when there are none.
+
+    A spawned worker process (loky, ``multiprocessing`` with ``spawn``, Dask) starts from a
+    fresh import of the toolkit, whose registries hold the built-in methods only; a method
+    defined in a notebook or in a script's ``__main__`` cannot even be imported there by name.
+    Whatever runs in a worker ships these bytes with its work and calls :func:`install_plugins`
+    on arrival (:class:`toolkit.robustness.engine.Engine` does, when it is unpickled).
+
+    Returns
+    -------
+    bytes or None
+
+    Examples
+    --------
+    >>> pack_plugins() is None  # only built-in methods
+    True
+    >>> _ = register("aggregation", "doc_example_max", lambda X, weights, **_: X.max(axis=1))
+    >>> blob = pack_plugins()
+    >>> unregister("aggregation", "doc_example_max")
+    >>> install_plugins(blob)
+    ['doc_example_max']
+    >>> AGGREGATION["doc_example_max"].plugin
+    True
+    >>> unregister("aggregation", "doc_example_max")
+    """
+    entries = [m for reg in _PLUGGABLE.values() for m in reg if m.plugin]
+    if not entries:
+        return None
+    import cloudpickle
+
+    return cloudpickle.dumps(entries)
+
+
+def install_plugins(blob: bytes | None) -> list[str]:
+    """Register the methods :func:`pack_plugins` shipped (in a worker process). A plugin of the
+    same name is replaced (the parent may have re-registered it with ``replace=True``); a built-in
+    method is never replaced.
+
+    Parameters
+    ----------
+    blob : bytes or None
+
+    Returns
+    -------
+    list of str
+        The names installed.
+
+    Examples
+    --------
+    >>> install_plugins(None)
+    []
+    """
+    if blob is None:
+        return []
+    import pickle
+
+    installed = []
+    for entry in pickle.loads(blob):  # noqa: S301 - bytes this process's parent made (pack_plugins)
+        reg = registry_of(entry.step)
+        if entry.name in reg and not reg[entry.name].plugin:
+            continue
+        reg.methods[entry.name] = entry
+        installed.append(entry.name)
+    return installed
 
 
 def methods_of(step: str, **declared) -> list[str]:

@@ -19,9 +19,11 @@ _NAMES = {
     'write_problems': 'workbook',
     'html_to_pdf': 'pdf',
     'document': 'page',
+    'collect': 'collection',
 }
 _MODULES = ['batch', 'plan', 'workers', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
-            'page', 'pdf', 'summary', 'text', 'workbook']
+            'page', 'pdf', 'region_trend', 'summary', 'text', 'workbook', 'workbook_dynamics', 'chain',
+            'collection']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

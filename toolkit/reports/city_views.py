@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import FrameworkError
-from . import charts, facts
+from . import charts, facts, standing
+from .region_trend import region_trend_html as city_trend_html  # noqa: F401 - the report notebook calls it here
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import block, dimension_of, dims, kpis, section, table_html
 
@@ -91,7 +92,7 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
         iv = facts.interval(bundle, r["unit_id"], year)
         rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []), sc.fmt(r[root]),
                      int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dims(bundle)],
-                     facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
+                     standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     heads = [t("brain", lang, bundle), *([t("industry", lang, bundle)] if peer else []), t("composite", lang),
              t("rank", lang), t("interval", lang), *[fw.label(d, lang) for d in dims(bundle)], t("type", lang)]
     k = 1 if peer else 0

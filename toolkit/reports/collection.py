@@ -1,4 +1,8 @@
-"""The status of an annual round: ``collection.xlsx`` and ``collection.html`` (``collect``).
+"""The status of an annual round: ``collection.xlsx`` and ``collection.html`` (:func:`collect`).
+
+:func:`collect` is the round with its status: the data layer's
+:func:`toolkit.data.round.collect` reads, merges and publishes the data, and this module hands it
+the status pages to publish in the same atomic step (the data layer does not import the reports).
 
 One table per question the office asks: which files came in and what became of each (office,
 when, rows, units, years, problems with a link to them); which units were expected and which are
@@ -14,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.round import STATUS, Round
+from ..data.round import collect as collect_data
 from .page import document
 from .text import esc, region_name
 from .views import kpis, section, table_html
@@ -46,6 +52,43 @@ EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the
             "none": ("没有名单，也没有往年数据：不判断缺报", "no roster and no earlier year: nobody is counted as missing"),
             "previous": ("没有名单：应报单位为上一年度（{year}）已收集的单位", "no roster: the units collected for the previous "
                                                                  "year ({year}) are expected")}
+
+
+def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round:
+    """Collect a round (:func:`toolkit.data.round.collect`) and publish its status with the data:
+    ``collection.xlsx`` and ``collection.html`` in ``lang``.
+
+    Parameters
+    ----------
+    folder, out, roster, framework
+        As for :func:`toolkit.data.round.collect`.
+    lang : {"zh", "en"}
+        Language of the status workbook and page.
+
+    Returns
+    -------
+    Round
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> (d / "returns").mkdir()
+    >>> _ = shutil.copy("data/raw/demo_synthetic_returns.csv", d / "returns" / "all.csv")
+    >>> rnd = collect(d / "returns", d / "collected", lang="en")
+    >>> sorted(p.name for p in (d / "collected").iterdir() if p.stem == "collection")
+    ['collection.html', 'collection.xlsx']
+    """
+    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang))
+
+
+def status_writers(rnd: Round, lang: str = "zh") -> dict:
+    """``{path: writer}`` of the status workbook and page of ``rnd`` (published by
+    :func:`toolkit.data.round.collect` with the data)."""
+    tables = status_tables(rnd, lang)
+    html = status_html(rnd, tables, lang)
+    return {rnd.out / f"{STATUS}.xlsx": lambda tmp: write_status_workbook(tables, tmp, lang),
+            rnd.out / f"{STATUS}.html": lambda tmp: tmp.write_text(html, encoding="utf-8")}
 
 
 def _h(key: str, lang: str) -> str:

@@ -151,14 +151,6 @@ def interval(bundle, unit_id: str, year: int) -> tuple[int, int] | None:
     return int(iv["p05"].iloc[0]), int(iv["p95"].iloc[0])
 
 
-def type_label(bundle, unit_id: str, lang: str, year: int | None = None) -> str | None:
-    """The unit's type in ``year`` (default: the latest) by the one strong/weak rule
-    (:func:`toolkit.reports.standing.type_statement`), or None when there are too few units
-    for percentiles."""
-    info = type_info(bundle, unit_id, lang, year)
-    return None if info is None else info["label"]
-
-
 def previous_year(bundle, year: int) -> int | None:
     earlier = [y for y in bundle.years if y < year]
     return earlier[-1] if earlier else None
@@ -202,19 +194,3 @@ def notice_keys(bundle, year: int) -> list[str]:
     if n_regions(bundle.framework) is not None and not whole_province(bundle, year):
         out.append("sample_scope")
     return out
-
-
-def type_info(bundle, unit_id: str, lang: str, year: int | None = None) -> dict | None:
-    """The unit's type: ``label`` (where it is strong and weak against all units), ``basis``
-    (what that means) and ``shape`` (its best and worst dimension relative to its own others),
-    or None when there are too few units for percentiles (see
-    :func:`toolkit.reports.standing.type_statement`)."""
-    from .standing import type_statement
-
-    year = bundle.years[-1] if year is None else year
-    if not percentiles_computed(bundle, year):
-        return None
-    try:
-        return type_statement(bundle, unit_id, year, lang)
-    except KeyError:
-        return None

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
 from . import charts
 from .text import esc
 from .views import section, table_html
@@ -107,25 +106,21 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     >>> html.startswith("<section") and "Dagum" in html and "Moran" in html
     True
     """
-    from ..dynamics import dagum, kde, markov, spatial
-    from ..dynamics.boundaries import read_polygons
+    from ..dynamics import kde
     from ..dynamics.maps import choropleth_svg
-    from ..framework.groupings import with_groupings
+    from . import chain
 
-    fw = bundle.framework
-    s = bundle.summary
-    if fw is None or not fw.groupings or fw.groupings[0].source not in s or s["year"].nunique() < 2:
+    p = chain.panel(bundle)
+    if p is None:
         return ""
-    root = fw.root.code
-    grouping = fw.groupings[0]
-    frame = with_groupings(s, [grouping]).set_index(["unit_id", "year"])
-    y = frame[root].astype(float)
-    years = sorted(frame.index.get_level_values("year").unique())
+    _, grouping, years = p
+    fw = bundle.framework
+    y = chain.scores(bundle)
     zh = lang == "zh"
     words = fw.words(lang)
     blocks = []
 
-    d = dagum.dagum_panel(y, frame[grouping.name]).overall
+    d = chain.dagum(bundle).overall
     row = d.loc[year]
     part = max(("within", "between", "transvariation"), key=lambda k: row[f"share_{k}"])
     sentence = w("s_dagum", lang).format(a=years[0], b=years[-1], g0=d["gini"].iloc[0], g1=d["gini"].iloc[-1], y=year,
@@ -143,27 +138,20 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     kde_text = w("s_kde", lang).format(a=years[0], b=years[-1], p0=f["peak_at"].iloc[0], p1=f["peak_at"].iloc[-1])
     blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
 
-    geo = next((g for g in fw.geography if g.polygons is not None and g.column in frame), None)
-    try:
-        polys = read_polygons(geo.polygons, geo.id_property) if geo is not None else None
-    except DataError:                  # the polygons file is not where the framework says: no map
-        polys = None
-    if polys is not None:
-        wts = spatial.queen_weights(polys, geo.id_property)
-        regional = frame[frame.index.get_level_values("year") == year].groupby(geo.column)[root].mean()
-        regional.index = regional.index.astype(str)
-        wts = spatial.weights_among(wts, list(regional.index))
-        if len(wts.id_order) >= 4:
-            glob = spatial.moran(regional, wts, seed=0)
-            local = spatial.lisa(regional, wts, seed=0)
-            names = polys.set_index(geo.id_property)["zh" if zh else "en"] if ("zh" if zh else "en") in polys else None
-            svg = choropleth_svg(polys, local["cluster"], geo.id_property, width=480,
-                                 label_column=("zh" if zh else "en") if names is not None else None)
-            text = w("s_lisa", lang).format(i=glob["I"], p=glob["p_sim"], n=int((local["cluster"] != "ns").sum()),
-                                            region=words.get("regions", words.get("region", "")))
-            blocks.append(section(w("lisa", lang).format(y=year), f"{para(text, lang)}<figure>{svg}</figure>", level=3))
+    regions = chain.regions(bundle)
+    glob = chain.moran(bundle)
+    local = chain.lisa(bundle, year) if glob is not None and year in glob.index else None
+    if local is not None:
+        _, _, polys, geo = regions
+        glob = glob.loc[year]
+        label = "zh" if zh else "en"
+        svg = choropleth_svg(polys, local["cluster"], geo.id_property, width=480,
+                             label_column=label if label in polys else None)
+        text = w("s_lisa", lang).format(i=glob["I"], p=glob["p_sim"], n=int((local["cluster"] != "ns").sum()),
+                                        region=words.get("regions", words.get("region", "")))
+        blocks.append(section(w("lisa", lang).format(y=year), f"{para(text, lang)}<figure>{svg}</figure>", level=3))
 
-    m = markov.markov_chain(y, k=4)
+    m = chain.markov(bundle)
     rows = [[c, *(f"{v:.2f}" for v in m.P.loc[c])] for c in m.P.index]
     text = w("s_markov", lang).format(m=m.mobility, unit=words.get("units", words.get("unit", "")))
     blocks.append(section(w("markov", lang), para(text, lang)

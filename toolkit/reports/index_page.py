@@ -20,7 +20,7 @@ from urllib.parse import quote
 import numpy as np
 import yaml
 
-from . import charts, facts
+from . import charts, facts, standing
 from .gaps import gaps_section
 from .page import document
 from .text import esc, nc, peer_name, region_name, t, unit_name
@@ -96,7 +96,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
             groups.append(peer_name(fw, r[peer], lang))
         rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
                      sc.fmt(r[root]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dim_codes],
-                     facts.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
+                     standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     k = (1 if region else 0) + (1 if peer else 0)
     heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
              *([t("industry", lang, fw)] if peer else []), t("composite", lang),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import facts
 
-__all__ = ["STRONG", "WEAK", "side", "dimension_standing", "type_statement"]
+__all__ = ["STRONG", "WEAK", "side", "dimension_standing", "type_info", "type_label", "type_statement"]
 
 #: percentile at or above which a unit is strong in a dimension or indicator (its top quarter)
 STRONG = 75.0
@@ -128,3 +128,25 @@ def _statement(bundle, fw, unit_id, year, lang) -> dict:
     basis = (f"按各{words['dim']}在全部{words['unit']}中的百分位：前四分之一为强，后四分之一为弱" if zh else
              f"by each {words['dim']}'s percentile among all {words['units']}: top quarter strong, bottom quarter weak")
     return {"label": label, "shape": shape, "basis": basis}
+
+
+def type_info(bundle, unit_id: str, lang: str, year: int | None = None) -> dict | None:
+    """The unit's type: ``label`` (where it is strong and weak against all units), ``basis``
+    (what that means) and ``shape`` (its best and worst dimension relative to its own others),
+    or None when there are too few units for percentiles (see
+    :func:`type_statement`)."""
+    year = bundle.years[-1] if year is None else year
+    if not facts.percentiles_computed(bundle, year):
+        return None
+    try:
+        return type_statement(bundle, unit_id, year, lang)
+    except KeyError:
+        return None
+
+
+def type_label(bundle, unit_id: str, lang: str, year: int | None = None) -> str | None:
+    """The unit's type in ``year`` (default: the latest) by the one strong/weak rule
+    (:func:`type_statement`), or None when there are too few units
+    for percentiles."""
+    info = type_info(bundle, unit_id, lang, year)
+    return None if info is None else info["label"]

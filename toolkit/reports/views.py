@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import charts, facts
+from . import charts, facts, standing
 from .summary import indicator_label, sentences, strengths_weaknesses
 from .text import (
     T,
@@ -151,7 +151,7 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
             "peer": peer, "detail": detail, "year": int(year),
             "composite": float(row[root]), "rank": int(row["rank"]), "n": int(row["n_units"]),
             "interval": facts.interval(bundle, unit_id, year), "change": change,
-            "type": facts.type_label(bundle, unit_id, lang, year)}
+            "type": standing.type_label(bundle, unit_id, lang, year)}
 
 
 def kpis(cells) -> str:
@@ -169,7 +169,7 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     else:
         change = (t("none", lang), "")
     typ = h["type"] or nc(lang)
-    info = facts.type_info(bundle, unit_id, lang, year) or {}
+    info = standing.type_info(bundle, unit_id, lang, year) or {}
     cells = [(t("composite", lang), facts.scale(bundle).fmt(h["composite"]), ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
              (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
              (t("type", lang), typ, (info.get("basis") or t("type_basis", lang, bundle)) if h["type"] else "")]

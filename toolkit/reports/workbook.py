@@ -3,7 +3,8 @@
 Sheets: scores and ranks (composite and every dimension, with the rank interval where it was
 computed), indicator values (raw and normalised, percentile, imputed flag), weights (dimension
 weights and each indicator's effective weight), obstacles, coupling coordination, types and
-the validation notes. Headers are in the run's language with codes kept in their own column,
+the validation notes; and, when the run holds a panel with a grouping, the dynamics chain's tables
+(:mod:`toolkit.reports.workbook_dynamics`: Dagum, σ, β, Markov, Moran's I). Headers are in the run's language with codes kept in their own column,
 numbers carry Excel number formats (not rounded values), the header row is frozen and columns
 are sized to their content. Written with openpyxl, atomically, and re-zipped with fixed
 timestamps so the same results give the same bytes.
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import facts
+from . import standing
 from .text import level_name, nc, peer_name, region_name, t, unit_name
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
@@ -139,11 +140,11 @@ def workbook_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
 
 def type_sheet(bundle, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every unit's type in every year, by the one strong/weak rule the pages use
-    (:func:`toolkit.reports.facts.type_info`); "not computed" where there are too few units."""
+    (:func:`toolkit.reports.standing.type_info`); "not computed" where there are too few units."""
     fw = bundle.framework
     rows = []
     for r in summary.to_dict("records"):
-        info = facts.type_info(bundle, r["unit_id"], lang, int(r["year"])) or {}
+        info = standing.type_info(bundle, r["unit_id"], lang, int(r["year"])) or {}
         rows.append([r["unit_id"], unit_name(r, lang, fw), r["year"], info.get("label") or nc(lang),
                      info.get("shape", ""), info.get("basis", "")])
     return pd.DataFrame(rows, columns=[_h("unit_id", lang), _w("brain", lang, fw), _h("year", lang), _h("type", lang),
@@ -155,10 +156,13 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path,
 
     Parameters
     ----------
-    sheets : title → (DataFrame, {column: Excel number format}), or (DataFrame, formats, links)
-        where links is {column: [a place in the workbook such as ``'Sheet'!A5``, or None, per row]}
+    sheets : title → (DataFrame, {column: Excel number format}), or (DataFrame, formats, links), or
+        (DataFrame, formats, links, remark) where links is {column: [a place in the workbook such as
+        ``'Sheet'!A5``, or None, per row]} and remark a line saying what the sheet holds, shown above
+        its header
     path : target file (written atomically, byte-reproducibly)
-    note : a line shown above the first sheet's header (e.g. the synthetic-data note), or None
+    note : a line shown above the first sheet's header and above every sheet with a remark (e.g.
+        the synthetic-data note), or None
 
     Returns
     -------
@@ -191,9 +195,12 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path,
     wb.properties.created = wb.properties.modified = fixed
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
     link_font = Font(color="1F6FB2", underline="single")
-    for k, (title, (df, fmts, *links)) in enumerate(sheets.items()):
-        links = links[0] if links else {}
-        top = 1 if (note and k == 0) else 0  # rows above the header
+    for k, (title, (df, fmts, *extra)) in enumerate(sheets.items()):
+        links = extra[0] if extra else {}
+        remark = extra[1] if len(extra) > 1 else None
+        lines = [(note, Font(bold=True, color="CC0000"))] if note and (k == 0 or remark) else []
+        lines += [(remark, Font(italic=True, color="555555"))] if remark else []
+        top = len(lines)  # rows above the header
         df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
         ws = wb.create_sheet(title[:31])
         cols = list(df.columns)
@@ -203,9 +210,9 @@ def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path,
         ws.freeze_panes = f"A{2 + top}"
         if len(cols) > 2 and df.shape[0] > 0:
             ws.auto_filter.ref = f"A{1 + top}:{get_column_letter(len(cols))}{df.shape[0] + 1 + top}"
-        if top:
-            cell = WriteOnlyCell(ws, value=neutralise_text(note))
-            cell.font = Font(bold=True, color="CC0000")
+        for text, font in lines:
+            cell = WriteOnlyCell(ws, value=neutralise_text(text))
+            cell.font = font
             ws.append([cell])
         head = []
         for c in cols:
@@ -282,8 +289,10 @@ def write_workbook(bundle, path: str | Path, lang: str = "zh") -> Path:
     >>> write_workbook(compute_bundle(data, spec), "results.xlsx")  # doctest: +SKIP
     PosixPath('results.xlsx')
     """
+    from .workbook_dynamics import dynamics_sheets
+
     note = t("synthetic", lang) if getattr(bundle, "synthetic", False) else None  # as the pages decide
-    return write_sheets(workbook_sheets(bundle, lang), path, note=note)
+    return write_sheets({**workbook_sheets(bundle, lang), **dynamics_sheets(bundle, lang)}, path, note=note)
 
 
 class _ResultTables:

@@ -86,8 +86,8 @@ def run_font_css(bundle, notebook: Path) -> str:
     here = Path(__file__).parent
     # every literal the pages can show: the notebook, the view and index modules' own text
     parts = [notebook.read_text("utf-8"), " ".join(a + b for a, b in T.values())]
-    parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "summary", "index_page",
-                                                                  "text", "workbook")]
+    parts += [(here / f"{m}.py").read_text("utf-8") for m in ("views", "city_views", "region_trend", "summary",
+                                                                  "index_page", "text", "workbook")]
     parts += [(here.parent / "reference" / f).read_text("utf-8") for f in ("cities.yaml", "industries.yaml")]
     import inspect
 

@@ -4,10 +4,11 @@ A replication is the index rebuilt under one draw of the uncertain factors. It i
 of :func:`toolkit.build_index`:
 
 1. The **data path** (imputation × outliers × normalisation × panel scope) has few distinct
-   values. Each one present in the design is run once, up front, through build_index's own
-   public steps (:func:`~toolkit.index.steps.impute_step`, :func:`~toolkit.index.steps.treat_step`,
-   :func:`~toolkit.index.steps.blocks`, :func:`~toolkit.index.steps.normalise_block`): the
-   normalised and treated leaf matrices of every block.
+   values. Each one present in the design is compiled once into a plan
+   (:func:`toolkit.index.plan.compile_plan`) and run once, up front, through build_index's own
+   public steps (:func:`~toolkit.index.steps.data_path`, :func:`~toolkit.index.steps.blocks`,
+   :func:`~toolkit.index.steps.normalise_block`): the normalised and treated leaf matrices of
+   every block. No step reads a spec.
 2. The replications sharing a data path are then aggregated bottom-up through ``index_tree``,
    as arrays. Each node is held as (distinct value rows U × units, replication → row), so a node
    is computed once per distinct *signature* — its children's rows, weighting choice, exclusion
@@ -21,7 +22,7 @@ of :func:`toolkit.build_index`:
 4. Aggregation uses :func:`~toolkit.index.steps.aggregate_stack` (the registry's kernels, with
    build_index's na rule); ranks use :func:`toolkit.index.plan.rank_rows`, build_index's one
    ranking routine, within each year. The tree, the walk's order and each node's nominal
-   choices come from the plan build_index runs (:func:`toolkit.index.plan.compile_plan`).
+   choices come from the plan the nominal build_index ran (``result.plan``).
 5. **Screening as an uncertain factor**: a data path whose screening drops units gives those
    units no composite (NaN) and no rank (NaN, never a made-up rank) in its replications; the
    others are ranked among the units it keeps, as :func:`toolkit.build_index` with that
@@ -29,7 +30,9 @@ of :func:`toolkit.build_index`:
    units the nominal index keeps and those any prepared data path keeps, in the order of the
    data; ranks are ``int32`` when every path keeps every unit, else ``float64`` with NaN.
 
-The engine is a plain picklable object; executors ship it to worker processes.
+The engine is a plain picklable object; executors ship it to worker processes, with the methods
+registered in the parent process (:func:`toolkit.methods.registry.pack_plugins`): a method a
+researcher registers in a notebook is seen by a spawned worker too.
 """
 
 from __future__ import annotations
@@ -41,9 +44,9 @@ from scipy.special import gammaincinv
 
 from ..errors import DataError
 from ..index import steps
-from ..index.plan import compile_plan, na_rule, rank_rows
+from ..index.plan import compile_plan, rank_rows
 from ..methods.checks import BatchError
-from ..methods.registry import WEIGHTING
+from ..methods.registry import WEIGHTING, install_plugins, pack_plugins
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
 
 __all__ = ["Engine"]
@@ -87,9 +90,9 @@ class Engine:
         self.fw = fw = result.framework
         self.uspec = uspec
         self.factors = uspec.factors
-        # the nominal spec compiled once, as build_index compiles it: the tree, the walk's order,
-        # each node's choices and the ranking precision all come from the plan
-        self.plan = plan = compile_plan(uspec.nominal, fw)
+        # the nominal spec compiled once, by build_index: the tree, the walk's order, each node's
+        # choices and the ranking precision all come from the plan it ran
+        self.plan = plan = result.plan
         self.tree = tree = plan.tree
         self.leaves = list(plan.leaves)
         self.leaf_set = set(self.leaves)
@@ -129,8 +132,15 @@ class Engine:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_result"] = None  # the weights cached by prepare() travel with the engine
-        state["uspec"] = None  # (its IndexSpec holds mapping proxies, which plain pickle refuses)
+        state["uspec"] = None  # (not needed once prepared)
+        # methods registered in the parent (a notebook, a script's __main__) travel by value: a
+        # spawned worker imports a toolkit whose registries hold the built-in methods only
+        state["_plugins"] = pack_plugins()
         return state
+
+    def __setstate__(self, state):
+        install_plugins(state.pop("_plugins", None))
+        self.__dict__.update(state)
 
     def _set_rows(self, rows) -> None:
         self.rows = rows
@@ -162,29 +172,31 @@ class Engine:
         keys = _unique_rows(self._dp_keys(u))[0]
         tr_cache: dict = {}
         todo = []
-        specs = [(key, self.uspec.spec_for({self.factors[j].name: k for j, k in zip(self.dp_idx, key, strict=True)}))
+        # every data path's spec compiled once, into the plan its steps run
+        plans = [(key, compile_plan(self.uspec.spec_for({self.factors[j].name: k
+                                                         for j, k in zip(self.dp_idx, key, strict=True)})))
                  for key in map(tuple, keys.tolist()) if key not in self.paths]
-        nas = {key: na_rule(spec) for key, spec in specs}  # the plan's missing-value rule of every path, at once
-        for key, spec in specs:
-            tk = _canon([spec[k] for k in ("panel", "denomination", "imputation", "screening", "outliers")])
+        for key, plan in plans:
+            d = plan.data
+            tk = _canon([plan.scope, d.denominators, d.imputation, d.screening, d.outliers])
             if tk not in tr_cache:
                 # build_index's own data steps (denominate → impute → screen → treat) on every
                 # unit read: the units this path's screening keeps
-                tr_cache[tk] = steps.data_path(res.input_raw, res.input_units, self.fw, spec).treated
-            todo.append((key, spec, tr_cache[tk]))
+                tr_cache[tk] = steps.data_path(res.input_raw, res.input_units, plan).treated
+            todo.append((key, plan, tr_cache[tk]))
         kept = self.rows.append([t.index for _, _, t in todo]).unique() if todo else self.rows
         if len(kept) > len(self.rows):
             if self.paths:
                 raise DataError("Engine.prepare: these data paths keep units the paths prepared before do not; "
                                 "prepare the whole design at once")
             self._set_rows(self.input_rows[self.input_rows.isin(kept)])  # the union, in the data's order
-        for key, spec, treated in todo:
+        for key, plan, treated in todo:
             self.complete &= len(treated) == len(self.rows)
-            blocks = steps.blocks(treated, spec)
-            na = nas[key]
+            blocks = steps.blocks(treated, plan.scope)
+            na = plan.na
             blist = []
             for idx in blocks.values():
-                normalised = steps.normalise_block(treated.loc[idx], self.fw, spec)
+                normalised = steps.normalise_block(treated.loc[idx], plan)
                 N = normalised[self.leaves].to_numpy(dtype=float)
                 T = treated.loc[idx, self.leaves].to_numpy(dtype=float)
                 blk = {"rows": self.rows.get_indexer(idx), "index": idx,

@@ -309,7 +309,7 @@ def load_uncertainty_spec(source, spec=None, framework=None) -> UncertaintySpec:
         if found is None:
             raise SpecError(f"{where}: spec {doc['spec']!r} not found (looked in {[str(c) for c in cands]})")
         spec = found
-    nominal = load_spec(spec, framework)
+    nominal = spec if isinstance(spec, IndexSpec) else load_spec(spec, framework)  # loaded once, by the caller
     fw = framework or load_framework(nominal["framework"])
     raw = doc.get("factors")
     if not isinstance(raw, list) or not raw:

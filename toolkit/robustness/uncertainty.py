@@ -52,7 +52,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SpecError
-from ..index.build import build_index
+from ..index.build import data_framework, run_plan
+from ..index.plan import compile_plan
+from ..index.spec import load_spec
 from .engine import Engine
 from .rank_stats import rank_statistics, sobol_ranks
 from .sensitivity import base_size, saltelli_design, sobol_indices
@@ -251,12 +253,18 @@ def _dask(engine, args, workers, scheduler, batch_size, keep_scores):
 
 def _prepare(data, spec, uspec, framework):
     """The nominal build and the uncertainty spec bound to it. With ``spec=None`` the nominal
-    specification is the uncertainty file's ``spec:`` entry (else the built-in defaults)."""
+    specification is the uncertainty file's ``spec:`` entry (else the built-in defaults).
+
+    The nominal spec is loaded once, the uncertainty spec checked against it, the spec compiled
+    once into a plan and the plan run (:func:`toolkit.index.build.run_plan`): after this, the
+    engine runs plans (the nominal one and one per data path), never the spec."""
     if spec is None:
-        spec = load_uncertainty_spec(uspec, framework=framework).nominal
-    res = build_index(data, spec, framework=framework)
-    us = load_uncertainty_spec(uspec, spec=res.spec, framework=res.framework)
-    return res, us
+        us = load_uncertainty_spec(uspec, framework=framework)
+        nominal = load_spec(us.nominal, data_framework(data, us.nominal, framework))
+    else:
+        nominal = load_spec(spec, data_framework(data, spec, framework))
+        us = load_uncertainty_spec(uspec, spec=nominal, framework=nominal.index_framework)
+    return run_plan(data, compile_plan(nominal)), us
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def framework_doc(imeta: pd.DataFrame, fid: str = "coinr_import", title: str = "
                 col.update(required=False, default=None)
             unit_columns.append(col)
     doc = {"schema_version": 1, "id": fid, "version": "COINr import", "title_en": title or f"{fid} (from COINr)",
-           "source": {"note": "imported from a COINr coin's iData/iMeta by toolkit.framework.coinr"},
+           "source": {"note": "imported from a COINr coin's iData/iMeta by toolkit.index.coinr"},
            "levels": names, "unit_columns": unit_columns, "root": node(roots.iloc[0])}
     if top > 2:
         doc["dimension_level"] = names[-2]
@@ -183,7 +183,7 @@ def coinr_import(idata, imeta, out_dir=None, *, fid: str = "coinr_import", title
 
     from ..data.read import read_indicators
     from ..framework.loader import load_framework
-    from ..index.spec import load_spec
+    from .spec import load_spec
 
     meta, data = _table(imeta, "iMeta"), _table(idata, "iData")
     fdoc = framework_doc(meta, fid, title, data)

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import toolkit as tk
-from toolkit.framework.coinr import coinr_export, coinr_import
+from toolkit.index.coinr import coinr_export, coinr_import
 
 from ..conftest import ROOT, SHARED_DATA
 

@@ -1,0 +1,212 @@
+"""The page audit's checks (issue 22), importable by every test that audits a page a reader sees.
+
+A page is loaded once per width in a headless Chromium with every request that leaves the page
+refused (:func:`load_page`); :data:`AUDIT_JS` collects what the checks need in one evaluation.
+Each ``check_*`` function takes that collection (and what it needs of the framework) and returns
+a list of problems, empty when the page passes; a problem is a tuple whose first item says where.
+
+    with chromium() as browser:
+        got, external = load_page(browser, "file:///…/unit-CHN-….html", 390)
+        problems = (check_requests(where, external) + check_charts(where, got)
+                    + check_layout(where, got, 390) + check_language(where, got["text"], fw, "zh")
+                    + check_glyphs(where, got["text"], font_cmap(html)))
+
+:func:`check_scores` compares every element a page marks as score-bearing (``data-score``:
+the unit, the node and the built value) with its text at the page's precision.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from toolkit.reports.screenshot import find_chromium
+
+__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "framework_words", "framework_codes", "font_cmap",
+           "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores"]
+
+#: what one evaluation of a loaded page collects for the checks
+AUDIT_JS = r"""() => {
+const out = {charts: [], overflow: [], clipped: [], tiny: [], tables: [], scores: [], text: '',
+             width: document.documentElement.scrollWidth, vw: window.innerWidth};
+document.querySelectorAll('table').forEach(tb => out.tables.push(
+  Array.from(tb.rows).slice(0, 400).map(r => Array.from(r.cells).map(c => c.innerText.trim()))));
+const vw = window.innerWidth;
+document.querySelectorAll('svg.chart').forEach((svg, i) => {
+  const lo = parseFloat(svg.dataset.lo), hi = parseFloat(svg.dataset.hi);
+  const vals = (svg.dataset.values || '').split(' ').filter(s => s).map(Number);
+  out.charts.push({i, title: (svg.querySelector('title') || {}).textContent, lo, hi, vals,
+                   has_axis: svg.hasAttribute('data-lo')});
+  const vb = svg.viewBox.baseVal, scale = svg.getScreenCTM().a;
+  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(t.getAttribute('font-size') || 13) * scale;
+    if (t.textContent.trim() && px < 7) out.tiny.push(i + ':' + t.textContent + ':' + px.toFixed(1) + 'px'); });
+  svg.querySelectorAll('text').forEach(t => { const b = t.getBBox();
+    if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
+      out.clipped.push(i + ':' + t.textContent); });
+});
+function scrolls(el) { for (let p = el.parentElement; p; p = p.parentElement) {
+  const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; }
+document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClientRect();
+  if (r.width && r.right > vw + 1 && !scrolls(el)) out.overflow.push(el.tagName + '.' + el.className + ':' +
+    (el.textContent || '').slice(0, 40) + ':' + Math.round(r.right)); });
+document.querySelectorAll('[data-score]').forEach(el => { const r = el.getBoundingClientRect();
+  out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width}); });
+// the visible text, one text node at a time (SVG labels are separate words), without the
+// provenance (file names, hashes) and text marked as another language (an official name)
+const skip = 'style,script,title,.provenance,[lang]';
+const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const parts = [];
+for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.textContent);
+out.text = parts.join(' ');
+return out; }"""
+
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
+CJK = 0x2E80  # the first code point counted as Chinese
+
+
+@contextlib.contextmanager
+def chromium():
+    """One headless Chromium (Playwright driving the system browser), skipping the test without it."""
+    if find_chromium() is None:
+        pytest.skip("Chromium not installed: run `make browser`")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def load_page(browser, page_url, width: int, height: int = 900, wait=None, media: str = "screen",
+              script: str = AUDIT_JS) -> tuple[dict, list]:
+    """Load a page (a path or a URL) at ``width`` px with the network off; return what ``script``
+    collects (:data:`AUDIT_JS`) and the outside requests that were refused. ``wait(page)`` runs
+    before the collection (a server page waits for its content there); local servers
+    (``http://127.0.0.1``, ``localhost``) count as the page's own."""
+    url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    external = []
+    own = ("file:", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost", "ws://127.0.0.1",
+           "ws://localhost")
+
+    def route(r):
+        if r.request.url.startswith(own):
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    try:
+        page = ctx.new_page()
+        page.emulate_media(media=media)
+        page.goto(url)
+        page.evaluate("document.fonts.ready")
+        if wait is not None:
+            wait(page)
+        return page.evaluate(script), external
+    finally:
+        ctx.close()
+
+
+def framework_words(fw, lang: str) -> str:
+    """Every name and unit the framework gives in ``lang`` (a name falls back to the other
+    language's): the words a page may show as they are."""
+    return " ".join(f"{n.name(lang)} {n.short(lang)} {n.unit if lang == 'zh' else n.unit_en}" for n in fw.nodes())
+
+
+def framework_codes(fw, lang: str) -> set[str]:
+    """The framework's codes that are not also words of its names in ``lang`` (ASEM's CO2)."""
+    words = set(re.findall(r"[\w-]+", framework_words(fw, lang)))
+    return {n.code for n in fw.nodes() if n.code not in words}
+
+
+def font_cmap(html: str) -> dict:
+    """The character map of the first font embedded in a page (``data:`` URL), empty without one."""
+    from fontTools.ttLib import TTFont
+
+    m = re.search(r"base64,([A-Za-z0-9+/=]+)", html)
+    return TTFont(io.BytesIO(base64.b64decode(m.group(1)))).getBestCmap() if m else {}
+
+
+def check_requests(where, external: list) -> list:
+    """No request left the page."""
+    return [(where, "requests left the page", external[:3])] if external else []
+
+
+def check_charts(where, got: dict, need_chart: bool = True) -> list:
+    """Every plotted value lies inside its chart's axis (``data-lo``/``data-hi``), no chart is
+    empty, the values use the axis (the largest reaches at least a fifth of it: a 0–1 index on a
+    0–100 axis is a row of slivers), no chart text is clipped or drawn under 7 px."""
+    problems = []
+    charts = [c for c in got["charts"] if c["has_axis"]]
+    if not charts and need_chart:
+        problems.append((where, "no chart"))
+    for c in charts:
+        if not c["vals"]:
+            problems.append((where, "empty chart", c["title"]))
+            continue
+        outside = [v for v in c["vals"] if not c["lo"] - 1e-9 <= v <= c["hi"] + 1e-9]
+        if outside:
+            problems.append((where, "values outside the axis", c["title"], c["lo"], c["hi"], outside[:3]))
+        if (max(c["vals"]) - c["lo"]) < 0.2 * (c["hi"] - c["lo"]):
+            problems.append((where, "values squashed at the bottom of the axis", c["title"], c["hi"], max(c["vals"])))
+    if got["clipped"]:
+        problems.append((where, "chart text clipped", got["clipped"][:3]))
+    if got["tiny"]:
+        problems.append((where, "chart text under 7 px", got["tiny"][:3]))
+    return problems
+
+
+def check_layout(where, got: dict, width: int) -> list:
+    """Nothing overflows the body at a phone's width except inside a scroll box."""
+    if width <= 480 and (got["overflow"] or got["width"] > width + 1):
+        return [(where, f"overflows the body at {width} px", got["width"], got["overflow"][:3])]
+    return []
+
+
+def check_language(where, text: str, fw, lang: str, allowed: set[str] | None = None) -> list:
+    """No framework code where the framework gives a name; no word of the other language (on a
+    Chinese page a Latin word is allowed when it is a word of the framework's names or units, or
+    in ``allowed``)."""
+    problems = []
+    codes = [c for c in framework_codes(fw, lang) if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
+    if codes:
+        problems.append((where, "framework codes shown", sorted(codes)[:6]))
+    if lang == "en":
+        cjk = sorted({ch for ch in text if ord(ch) >= CJK})
+        if cjk:
+            problems.append((where, "Chinese on an English page", "".join(cjk[:20])))
+    else:
+        ok = set(LATIN_WORD.findall(framework_words(fw, "zh"))) | set(allowed or ())
+        words = sorted(set(LATIN_WORD.findall(text)) - ok)
+        if words:
+            problems.append((where, "English on a Chinese page", words[:12]))
+    return problems
+
+
+def check_glyphs(where, text: str, cmap: dict) -> list:
+    """Every CJK character shown has a glyph in the embedded font."""
+    missing = sorted({ch for ch in text if ord(ch) >= CJK and ord(ch) not in cmap})
+    return [(where, "glyphs missing from the embedded font", "".join(missing[:20]))] if missing else []
+
+
+def check_scores(where, got: dict, built, fmt) -> list:
+    """Every element marked ``data-score="unit|node|year"`` shows ``fmt(built(unit, node, year))``:
+    the built value at the page's precision. ``built`` returns None for a key the index does
+    not hold (itself a problem)."""
+    problems = []
+    for s in got["scores"]:
+        unit, node, year = (s["score"].split("|") + ["", ""])[:3]
+        value = built(unit, node, year)
+        if value is None:
+            problems.append((where, "score of nothing built", s["score"], s["text"]))
+        elif fmt(value) not in s["text"].replace("\u2212", "-"):
+            problems.append((where, "score differs from the built value", s["score"], s["text"], fmt(value)))
+    return problems
