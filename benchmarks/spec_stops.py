@@ -9,7 +9,7 @@ in one file count as one *visit*; a *return* is a visit to a file the spec had a
 issue's figures before the plan: 27 stops in 14 files, 13 returns (and 16 stops in 7 files one
 release earlier); with the plan on the steps' side only: 77 stops in 7 files, 6 returns,
 ``index/steps.py`` entered 4 times. Since the steps and the engine run compiled plans
-(``toolkit.index.plan.compile_plan``): 4 files, each entered once, no return (n = 8: 77 stops, most
+(``toolkit.index.plan.compile_plan``): 5 files, each entered once, no return (n = 8: 77 stops, most
 of them the plan compiling each data path's spec). ``tests/robustness/test_spec_stops.py`` fails
 when a module is entered again.
 

@@ -377,5 +377,19 @@ def rank_rows(values, groups: Sequence, decimals: int | None = None) -> np.ndarr
         if np.isnan(block).any():
             out[:, cols] = rankdata(block, method="min", axis=1, nan_policy="omit")
         else:
-            out[:, cols] = rankdata(block, method="min", axis=1)
+            out[:, cols] = _min_ranks(block)
+    return out
+
+
+def _min_ranks(block: np.ndarray) -> np.ndarray:
+    """``rankdata(block, method="min", axis=1)`` of a block without NaN, with one unstable argsort
+    per row (rankdata sorts stably, which the ``min`` method does not need: about 2× faster)."""
+    order = np.argsort(block, axis=1)
+    s = np.take_along_axis(block, order, axis=1)
+    pos = np.empty(s.shape, dtype=np.int64)
+    pos[:, :1] = 1
+    pos[:, 1:] = np.where(s[:, 1:] != s[:, :-1], np.arange(2, s.shape[1] + 1), 0)  # a new value starts
+    np.maximum.accumulate(pos, axis=1, out=pos)  # a tie keeps the rank where its value started
+    out = np.empty(s.shape)
+    np.put_along_axis(out, order, pos, axis=1)
     return out

@@ -375,13 +375,16 @@ def weight_node(C: pd.DataFrame, T: pd.DataFrame, kids, parent: str, choice: Map
         return entry.function(X, **params)
 
 
-def weight_stack(choice: Mapping, X: np.ndarray, directions=None) -> np.ndarray:
-    """Weights (G, k) of a data-driven choice for each matrix of ``X`` (G, m, k) — the kernel of
-    the registry entry. ``directions`` (±1 per child) are passed when the input is raw
-    (:func:`weights_input`), else the children are normalised already (all benefit).
-    Raises :class:`~toolkit.methods.checks.BatchError` naming the failing matrix."""
+def weight_stack(choice: Mapping, X: np.ndarray, directions=None, *, units=None, columns=None) -> np.ndarray:
+    """Weights (G, k) of a data-driven choice for each matrix of ``X`` (G, m, k): the entry's
+    declared data checks and ``min_rows`` (``Method.check_data``, as its pandas function runs
+    them), then its kernel. ``directions`` (±1 per child) are passed when the input is raw
+    (:func:`weights_input`), else the children are normalised already (all benefit); ``units``
+    and ``columns`` label the messages. Raises :class:`~toolkit.methods.checks.BatchError`
+    naming the failing matrix."""
     entry = WEIGHTING.get(choice["method"])
     params = dict(choice.get("params") or {})
+    entry.check_data(X, params, units=units, columns=columns)
     if entry.directional:
         return run_quietly(entry.kernel, X, directions, **params)
     return run_quietly(entry.kernel, X, **params)
@@ -402,9 +405,14 @@ def combine_stack(choice: Mapping, subs: list[np.ndarray]) -> np.ndarray:
 
 
 def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = "error", excluded=None,
-                    index=None) -> np.ndarray:
+                    index=None, columns=None) -> np.ndarray:
     """Scores (G, m) of the children ``C`` (G, m, k; or (1, m, k) shared) with weights ``W`` (G, k)
-    under an aggregation choice — the registry entry's batch kernel, with the na rule applied.
-    ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit labels."""
+    under an aggregation choice: the entry's declared data checks (``Method.check_data``, the
+    checks its pandas function runs, with the same message), then its batch kernel, with the na
+    rule applied. ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit
+    labels and ``columns`` the children's codes (named in the messages)."""
     entry = AGGREGATION.get(choice["method"])
-    return entry.kernel(C, W, excluded=excluded, index=index, **aggregation_params(choice, na))
+    params = aggregation_params(choice, na)
+    if entry.checks:
+        entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)
+    return entry.kernel(C, W, excluded=excluded, index=index, **params)

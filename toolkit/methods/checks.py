@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -169,3 +170,123 @@ def weighted_stack(C, W, excluded=None, *, name: str = "aggregation"):
         raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), f"{name}: a missing value among the children; "
                          "impute first")
     return C, W
+
+
+# -- the data checks a method declares ------------------------------------------------------------
+@dataclass(frozen=True)
+class DataCheck:
+    """A rule the data of a method must keep, declared once in its registry entry
+    (``Method(checks=...)``) and run by both paths through :meth:`Method.check_data
+    <toolkit.methods.declared.Method.check_data>`: the pandas function on its one matrix, the Monte
+    Carlo engine on every matrix of a stack (:mod:`toolkit.index.steps`), so that both stop on the
+    same value with the same words.
+
+    Parameters
+    ----------
+    name : str
+    rule : str
+        What the data must be, the end of the message; ``{value}`` is the offending value (or the
+        column's statistic) and the method's parameters can be named too (``{p}``).
+    bad : callable
+        ``bad(values, params)`` → a boolean mask: of the values (G, m, k) that break the rule
+        (``per="value"``), or of the columns' statistics (G, k) (``per="column"``).
+    per : {"value", "column"}
+    stat : callable, optional
+        ``stat(values)`` → (G, k): the column statistic a ``per="column"`` rule is about.
+    weighted : bool
+        Only children with a positive weight count (an aggregation's domain).
+    applies : callable, optional
+        ``applies(params)``: whether the rule applies under these parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> positive = DataCheck("positive", "needs values > 0", lambda v, p: v <= 0)
+    >>> check_data("m", (positive,), np.array([[[1.0, 2.0], [0.0, 3.0]]]), units=["a", "b"], columns=["x", "y"])
+    Traceback (most recent call last):
+    ...
+    toolkit.methods.checks.BatchError: m: unit 'b', indicator 'x' has value 0; needs values > 0
+    """
+
+    name: str
+    rule: str
+    bad: Callable
+    per: str = "value"
+    stat: Callable | None = None
+    weighted: bool = False
+    applies: Callable | None = None
+
+
+def _label(labels, g: int, j: int):
+    """Label ``j`` of ``labels``: one sequence for the stack, or one per matrix (a list of
+    Index, or an array (G, k))."""
+    if labels is None:
+        return f"#{j}"
+    if isinstance(labels, np.ndarray) and labels.ndim == 2:
+        return labels[min(g, len(labels) - 1), j]
+    if isinstance(labels, list) and labels and isinstance(labels[0], pd.Index):
+        return labels[min(g, len(labels) - 1)][j]
+    return labels[j]
+
+
+def _shown(label) -> str:
+    """A row label as a message shows it: ``'SD-B001' (2024)`` for (unit_id, year)."""
+    if isinstance(label, tuple):
+        return f"{str(label[0])!r} ({', '.join(str(x) for x in label[1:])})"
+    return repr(label)
+
+
+def check_data(method: str, checks, values, params=None, *, min_rows: int = 1, weights=None, excluded=None,
+               units=None, columns=None) -> None:
+    """Run a method's declared data checks (and its ``min_rows``) on a stack; raise a
+    :class:`BatchError` naming the first failing matrix, unit, indicator and value.
+
+    Parameters
+    ----------
+    method : str
+        Named first in the message.
+    checks : tuple of DataCheck
+    values : array (G, m, k)
+        The stack (a single matrix is a stack of one; G may be 1 for children every matrix shares).
+    params : dict, optional
+        The method's parameters (for ``applies`` and the message).
+    min_rows : int
+        Units the method needs (the entry's ``min_rows``).
+    weights : array (G, k), optional
+        A ``weighted`` rule counts the children with a positive weight only.
+    excluded : array (G, k) of bool, optional
+        Children a replication leaves out (never checked).
+    units, columns : labels, optional
+        The rows' labels (an Index, or one per matrix), the columns' (a sequence, or (G, k)).
+    """
+    params = dict(params or {})
+    V = np.asarray(values, dtype=float)
+    if V.shape[-2] < min_rows:
+        raise BatchError(0, f"{method}: needs at least {min_rows} units (rows), got {V.shape[-2]}")
+    G = max([V.shape[0], *(np.shape(a)[0] for a in (weights, excluded) if a is not None)])
+    live = np.ones((G, V.shape[-1]), dtype=bool)
+    if excluded is not None:
+        live &= ~np.asarray(excluded, dtype=bool)
+    for check in checks:
+        if check.applies is not None and not check.applies(params):
+            continue
+        ok = live & (np.asarray(weights) > 0) if check.weighted and weights is not None else live
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if check.per == "value":
+                mask = check.bad(V, params) & ok[:, None, :]
+            else:
+                stat = check.stat(V)
+                mask = check.bad(stat, params) & ok
+        if not mask.any():
+            continue
+        if check.per == "value":
+            g, i, j = (int(x) for x in np.argwhere(mask)[0])
+            value = V[min(g, len(V) - 1), i, j]
+            unit = _label(units, g, i)
+            where = f"unit {_shown(unit)}, indicator {_label(columns, g, j)!r} has value {value:g}"
+        else:
+            g, j = (int(x) for x in np.argwhere(mask)[0])
+            value = stat[min(g, len(stat) - 1), j]
+            where = f"indicator {_label(columns, g, j)!r}"
+        sep = "; " if check.per == "value" else " "
+        raise BatchError(g, f"{method}: {where}{sep}{check.rule.format(value=value, **params)}")

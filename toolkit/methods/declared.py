@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..errors import SpecError
+from .checks import check_data
 
 __all__ = ["Method", "Param", "Registry", "as_number"]
 
@@ -259,6 +260,10 @@ class Method:
         ``fixed``, ``subjective``, ``objective``, ``optimised``, ``combination``).
     plugin : bool
         Registered from outside the toolkit (:func:`toolkit.methods.registry.register`).
+    checks : tuple of DataCheck
+        The rules the data must keep (:class:`toolkit.methods.checks.DataCheck`), declared here
+        once and run by the pandas function and by the engine's stacks alike
+        (:meth:`check_data`), with ``min_rows``.
 
     Examples
     --------
@@ -286,6 +291,7 @@ class Method:
     doc_zh: str = ""
     kind: str = ""
     plugin: bool = False
+    checks: tuple = ()
 
     def __post_init__(self):
         odd = [p.name for p in self.params if p.per_indicator and not self.columnwise]
@@ -334,6 +340,25 @@ class Method:
             if any(isinstance(resolved.get(p.name), Mapping) for p in self.params if p.mappable):
                 return  # checked per group of columns with equal values (toolkit.index.params)
             self.validate(resolved, where)
+
+    def check_data(self, values, params=None, **labels) -> None:
+        """Run the declared data checks and ``min_rows`` on ``values`` (a stack (G, m, k); a
+        single matrix is ``X[None]``): the one call both paths make, so that build_index and the
+        engine stop on the same value with the same message
+        (:func:`toolkit.methods.checks.check_data`; ``labels``: ``weights``, ``excluded``,
+        ``units``, ``columns``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from toolkit.methods.registry import AGGREGATION
+        >>> AGGREGATION["geometric"].check_data(np.array([[[1.0, 0.0]]]), {"na": "error"}, units=["u"],
+        ...                                     columns=["a", "b"])
+        Traceback (most recent call last):
+        ...
+        toolkit.methods.checks.BatchError: geometric: unit 'u', indicator 'b' has value 0; needs values > 0: normalise to a positive range such as minmax [1, 100] first
+        """
+        check_data(self.name, self.checks, values, params, min_rows=self.min_rows, **labels)
 
     @property
     def defaults(self) -> dict:

@@ -6,9 +6,12 @@ Starting Chromium costs about a second; printing a report costs a fraction of th
 writes replies to descriptor 4, each message one JSON text ended by a NUL byte. No port is opened
 and nothing beyond the standard library is needed (playwright is a test-only dependency).
 
-Each page gets a tab of its own: it is opened, loaded (``load`` fired and every web font ready),
-printed with ``Page.printToPDF`` using the page's own CSS page size (the A4 print stylesheet of
-:mod:`toolkit.reports.page`) and closed.
+:meth:`Browser.pdfs` prints a batch through a few tabs at once (each tab has a renderer process
+of its own, so one page is laid out while another is printed), each tab reused for page after
+page. A page is printed once it is ready: its own ``load`` lifecycle event (matched by the
+navigation's ``loaderId``, so an earlier page's event never counts) and every web font loaded;
+there is no fixed sleep. ``Page.printToPDF`` uses the page's own CSS page size (the A4 print
+stylesheet of :mod:`toolkit.reports.page`), as ``chromium --print-to-pdf`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import select
 import signal
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 from .screenshot import FLAGS, find_chromium
@@ -28,6 +32,13 @@ from .screenshot import FLAGS, find_chromium
 # what Chromium's own ``--print-to-pdf --no-pdf-header-footer`` asks for (the CSS page size, the
 # backgrounds, no header or footer), so a PDF printed here is the one the command line prints
 PRINT = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+# tabs in flight: one lays a page out while another prints (measured in benchmarks/bench_batch.py)
+TABS = 2
+# tabs that are not in front are neither throttled nor deprioritised: every tab of a batch works
+BATCH_FLAGS = ("--remote-debugging-pipe", "--run-all-compositor-stages-before-draw",
+               "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+               "--disable-backgrounding-occluded-windows")
+READY = "document.fonts.ready.then(() => document.fonts.size)"
 
 
 class BrowserError(RuntimeError):
@@ -40,7 +51,7 @@ class Browser:
     Parameters
     ----------
     timeout : float
-        Seconds to wait for any one answer (a page load, a print).
+        Seconds to wait for any one answer, and for any one page to load and print.
     exe : str, optional
         The Chromium program (default: the first found by :func:`find_chromium`).
 
@@ -49,8 +60,8 @@ class Browser:
     Chromium is a system program that may be missing, so this does not run as a doctest:
 
     >>> with Browser() as b:  # doctest: +SKIP
-    ...     for page in ["a.html", "b.html"]:
-    ...         Path(page).with_suffix(".pdf").write_bytes(b.pdf(page))
+    ...     for page, pdf in b.pdfs(["a.html", "b.html"]):
+    ...         page.with_suffix(".pdf").write_bytes(pdf)
     """
 
     def __init__(self, timeout: float = 120, exe: str | None = None):
@@ -68,8 +79,7 @@ class Browser:
         for fd in (to_child, from_child):
             os.close(fd)
         devnull = os.open(os.devnull, os.O_RDWR)
-        argv = [exe, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe",
-                "--run-all-compositor-stages-before-draw", "about:blank"]
+        argv = [exe, *FLAGS, f"--user-data-dir={self._profile.name}", *BATCH_FLAGS, "about:blank"]
         try:
             self._pid = os.posix_spawn(exe, argv, os.environ, file_actions=[
                 (os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
@@ -79,13 +89,12 @@ class Browser:
             for fd in (*low, devnull):
                 os.close(fd)
         self._code: int | None = None
-        self._buf = b""
+        self._buf = bytearray()
         self._next_id = 0
-        self._events: list[dict] = []
 
     # -- the protocol ----------------------------------------------------------------------------
-    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        """Send one command and return its result (raises :class:`BrowserError` on an error)."""
+    def post(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        """Send one command without waiting; returns its id (its reply carries the same id)."""
         self._next_id += 1
         msg = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
@@ -96,34 +105,40 @@ class Browser:
                 data = data[os.write(self._out, data):]
         except OSError as exc:
             raise BrowserError(f"Chromium stopped ({exc}): {self._tail()}") from exc
-        reply = self._wait(lambda m: m.get("id") == self._next_id, method)
-        if "error" in reply:
-            raise BrowserError(f"{method}: {reply['error'].get('message', reply['error'])}")
-        return reply.get("result", {})
+        return self._next_id
 
-    def _wait(self, match, what: str) -> dict:
-        """The first message (kept events first) for which ``match`` is true."""
-        for i, m in enumerate(self._events):
-            if match(m):
-                return self._events.pop(i)
+    def messages(self, wait: float) -> list[dict]:
+        """The messages (replies and events) Chromium sends within ``wait`` seconds: those
+        already arrived, or the first that arrive (an empty list if none does)."""
+        ready, _, _ = select.select([self._in], [], [], max(wait, 0))
+        if not ready:
+            return []
+        chunk = os.read(self._in, 1 << 20)
+        if not chunk:
+            raise BrowserError(f"Chromium stopped: {self._tail()}")
+        start = len(self._buf)  # a reply of a megabyte comes in many chunks: only the new one is searched
+        self._buf += chunk
+        out, end = [], self._buf.find(b"\0", start)
+        while end >= 0:
+            out.append(json.loads(self._buf[:end]))
+            del self._buf[:end + 1]
+            end = self._buf.find(b"\0")
+        return out
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        """Send one command and return its result (raises :class:`BrowserError` on an error);
+        other messages arriving meanwhile are dropped."""
+        wanted = self.post(method, params, session)
         deadline = time.monotonic() + self.timeout
         while True:
-            while b"\0" in self._buf:
-                raw, self._buf = self._buf.split(b"\0", 1)
-                m = json.loads(raw)
-                if match(m):
-                    return m
-                if "method" in m:  # an event someone may wait for later
-                    self._events.append(m)
             left = deadline - time.monotonic()
             if left <= 0:
-                raise BrowserError(f"Chromium did not answer {what} within {self.timeout:g} s")
-            ready, _, _ = select.select([self._in], [], [], min(left, 1.0))
-            if ready:
-                chunk = os.read(self._in, 1 << 20)
-                if not chunk:
-                    raise BrowserError(f"Chromium stopped while waiting for {what}: {self._tail()}")
-                self._buf += chunk
+                raise BrowserError(f"Chromium did not answer {method} within {self.timeout:g} s")
+            for m in self.messages(min(left, 1.0)):
+                if m.get("id") == wanted:
+                    if "error" in m:
+                        raise BrowserError(f"{method}: {m['error'].get('message', m['error'])}")
+                    return m.get("result", {})
 
     def _tail(self) -> str:
         self._stderr.seek(0)
@@ -133,24 +148,19 @@ class Browser:
     def pdf(self, html: str | Path, **options) -> bytes:
         """The PDF of the HTML file ``html``, printed as Chromium's ``--print-to-pdf`` does;
         ``options`` are further ``Page.printToPDF`` parameters."""
-        url = Path(html).resolve().as_uri()
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        try:
-            session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            self.send("Page.enable", session=session)
-            self._events.clear()
-            nav = self.send("Page.navigate", {"url": url}, session=session)
-            if nav.get("errorText"):  # e.g. net::ERR_FILE_NOT_FOUND: never print Chromium's error page
-                raise BrowserError(f"Chromium could not open {html}: {nav['errorText']}")
-            self._wait(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
-                       f"the load of {Path(html).name}")
-            self.send("Runtime.evaluate", {"expression": "document.fonts.ready.then(() => true)",
-                                           "awaitPromise": True}, session=session)
-            data = self.send("Page.printToPDF", {**PRINT, **options}, session=session)["data"]
-        finally:
-            self.send("Target.closeTarget", {"targetId": target})
-            self._events = [m for m in self._events if m.get("sessionId") is None]
-        return base64.b64decode(data)
+        ((_, got),) = self.pdfs([html], tabs=1, **options)
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    def pdfs(self, pages, tabs: int = TABS, **options):
+        """Print the HTML files ``pages``, ``tabs`` at a time; yields ``(page, pdf bytes)`` as each
+        is printed, or ``(page, BrowserError)`` for a page that failed (the others go on).
+
+        If Chromium itself stops, the pages in flight are yielded with the error and the
+        generator ends early: the pages never yielded were not tried (start a new Browser).
+        """
+        return _Batch(self, [Path(p) for p in pages], max(1, tabs), {**PRINT, **options}).run()
 
     def alive(self) -> bool:
         """Whether Chromium is still running."""
@@ -164,12 +174,12 @@ class Browser:
         """Ask Chromium to quit; kill it if it has not within a few seconds."""
         if self.alive():
             try:
-                self.send("Browser.close")
+                self.post("Browser.close")
             except (BrowserError, OSError):
                 pass
             deadline = time.monotonic() + 5
             while self.alive() and time.monotonic() < deadline:
-                time.sleep(0.05)
+                time.sleep(0.02)
             if self.alive():
                 os.kill(self._pid, signal.SIGKILL)
                 self._code = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
@@ -186,3 +196,130 @@ class Browser:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Tab:
+    """One tab of a batch: its target, session, the page it holds and the step it waits on."""
+
+    def __init__(self, timeout: float):
+        self.target = self.session = self.page = self.loader = None
+        self.step = "create"
+        self.loaded: set[str] = set()  # the loaderIds whose ``load`` fired
+        self.deadline = time.monotonic() + timeout  # to open; then, to load and print its page
+
+
+class _Batch:
+    """The pages of :meth:`Browser.pdfs`, moved through their tabs by the replies and events
+    that come back: navigate → load (of this navigation) → fonts ready → printToPDF."""
+
+    def __init__(self, browser: Browser, pages: list[Path], tabs: int, options: dict):
+        self.b, self.todo, self.options = browser, deque(pages), options
+        self.tabs = [_Tab(browser.timeout) for _ in range(min(tabs, len(pages)))]
+        self.waiting: dict[int, _Tab] = {}  # command id → the tab whose step it answers
+        self.sessions: dict[str, _Tab] = {}
+        self.done: list[tuple[Path, bytes | BrowserError]] = []
+
+    def run(self):
+        for tab in self.tabs:
+            self._post(tab, "Target.createTarget", {"url": "about:blank"})
+        try:
+            while self.todo or any(t.page for t in self.tabs):
+                try:
+                    wait = min(t.deadline for t in self.tabs) - time.monotonic()
+                    for m in self.b.messages(min(wait, 1.0)):
+                        self._on(m)
+                except BrowserError as exc:  # Chromium stopped: the pages in flight failed with it
+                    lost = [t.page for t in self.tabs if t.page]
+                    if not lost:
+                        raise
+                    yield from ((p, exc) for p in lost)
+                    return
+                for t in list(self.tabs):
+                    if time.monotonic() > t.deadline:
+                        if t.page is None:
+                            raise BrowserError(f"Chromium did not open a tab within {self.b.timeout:g} s")
+                        self._fail(t, f"{t.page.name} did not load and print within {self.b.timeout:g} s")
+                yield from self.done
+                self.done.clear()
+        finally:
+            for t in self.tabs:
+                if t.target and self.b.alive():
+                    try:
+                        self.b.post("Target.closeTarget", {"targetId": t.target})
+                    except BrowserError:
+                        pass
+
+    def _post(self, tab: _Tab, method: str, params: dict | None = None, session: bool = False) -> None:
+        self.waiting[self.b.post(method, params, tab.session if session else None)] = tab
+
+    def _next(self, tab: _Tab) -> None:
+        tab.page = None
+        tab.deadline = float("inf")
+        if self.todo:
+            tab.page = self.todo.popleft()
+            tab.deadline = time.monotonic() + self.b.timeout
+            tab.loader, tab.step = None, "navigate"
+            self._post(tab, "Page.navigate", {"url": tab.page.resolve().as_uri()}, session=True)
+
+    def _fail(self, tab: _Tab, why: str) -> None:
+        """The tab's page failed: recorded, and the tab replaced by a fresh one (its state is unknown)."""
+        self.done.append((tab.page, BrowserError(why)))
+        self.waiting = {k: t for k, t in self.waiting.items() if t is not tab}
+        self.sessions.pop(tab.session, None)
+        self.b.post("Target.closeTarget", {"targetId": tab.target})
+        fresh = _Tab(self.b.timeout)
+        self.tabs[self.tabs.index(tab)] = fresh
+        self._post(fresh, "Target.createTarget", {"url": "about:blank"})
+
+    def _on(self, m: dict) -> None:
+        if "id" in m:
+            tab = self.waiting.pop(m["id"], None)
+            if tab is not None:
+                self._reply(tab, m)
+            return
+        tab = self.sessions.get(m.get("sessionId"))
+        if tab is None:
+            return
+        if m.get("method") == "Page.lifecycleEvent" and m["params"].get("name") == "load":
+            tab.loaded.add(m["params"].get("loaderId"))
+            if tab.step == "load" and tab.loader in tab.loaded:
+                self._ready(tab)
+        elif m.get("method") == "Inspector.targetCrashed" and tab.page:
+            self._fail(tab, f"Chromium's renderer crashed on {tab.page.name}")
+
+    def _ready(self, tab: _Tab) -> None:
+        tab.step = "fonts"
+        self._post(tab, "Runtime.evaluate", {"expression": READY, "awaitPromise": True}, session=True)
+
+    def _reply(self, tab: _Tab, m: dict) -> None:
+        step, result = tab.step, m.get("result", {})
+        if "error" in m:
+            why = f"{step}: {m['error'].get('message', m['error'])}"
+            if tab.page is None:  # opening a tab failed: the browser is not usable
+                raise BrowserError(why)
+            return self._fail(tab, f"{tab.page.name}: {why}")
+        if step == "create":
+            tab.target, tab.step = result["targetId"], "attach"
+            self._post(tab, "Target.attachToTarget", {"targetId": tab.target, "flatten": True})
+        elif step == "attach":
+            tab.session, tab.step = result["sessionId"], "enable"
+            self.sessions[tab.session] = tab
+            self._post(tab, "Page.enable", session=True)
+        elif step == "enable":
+            tab.step = "lifecycle"
+            self._post(tab, "Page.setLifecycleEventsEnabled", {"enabled": True}, session=True)
+        elif step == "lifecycle":
+            self._next(tab)
+        elif step == "navigate":
+            if result.get("errorText"):  # e.g. net::ERR_FILE_NOT_FOUND: never print Chromium's error page
+                return self._fail(tab, f"Chromium could not open {tab.page}: {result['errorText']}")
+            tab.loader, tab.step = result.get("loaderId"), "load"
+            if tab.loader in tab.loaded:
+                self._ready(tab)
+        elif step == "fonts":
+            tab.step = "print"
+            self._post(tab, "Page.printToPDF", self.options, session=True)
+        elif step == "print":
+            tab.loaded.clear()
+            self.done.append((tab.page, base64.b64decode(result["data"])))
+            self._next(tab)

@@ -3,16 +3,17 @@
 The page's print stylesheet (:mod:`toolkit.reports.page`) sets A4 and keeps headings with what
 follows; Chromium lays the page out exactly as a reader's browser would, so the PDF shows the
 same fonts (embedded) and figures (inline SVG). Chromium comes from the system
-(``make browser``); nothing is downloaded. A batch starts one Chromium and prints a page per
-report through the DevTools protocol (:class:`toolkit.reports.browser.Browser`), instead of one
-Chromium per report; each PDF is written atomically beside its HTML.
+(``make browser``); nothing is downloaded. A batch starts one Chromium and prints its pages
+through a few reused tabs at once over the DevTools protocol
+(:meth:`toolkit.reports.browser.Browser.pdfs`), instead of one Chromium per report; each PDF is
+written atomically beside its HTML.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .browser import Browser
+from .browser import TABS, Browser
 
 
 def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 120,
@@ -42,42 +43,49 @@ def html_to_pdf(html: str | Path, pdf: str | Path | None = None, timeout: int = 
     >>> html_to_pdf("reports/demo_synthetic_returns__default/SD-B001.html")  # doctest: +SKIP
     PosixPath('reports/demo_synthetic_returns__default/SD-B001.pdf')
     """
-    from ..files import write_atomic
-
     html = Path(html).resolve()
     pdf = Path(pdf) if pdf is not None else html.with_suffix(".pdf")
     if browser is None:
         with Browser(timeout=timeout) as own:
             return html_to_pdf(html, pdf, timeout, own)
-    data = browser.pdf(html)
+    return _write(html, pdf, browser.pdf(html))
+
+
+def _write(html: Path, pdf: Path, data: bytes) -> Path:
+    from ..files import write_atomic
+
     if not data:
         raise RuntimeError(f"Chromium printed an empty PDF for {html.name}")
     return write_atomic(pdf, lambda tmp: tmp.write_bytes(data))
 
 
-def print_pdfs(pages, timeout: int = 120, on_page=None) -> dict[str, str]:
-    """Print every page to a PDF beside it, all with one Chromium; returns {page name: error}
-    for those that failed (one failing page does not stop the others). ``on_page(page)`` is
-    called after each page (a progress bar)."""
+def print_pdfs(pages, timeout: int = 120, on_page=None, tabs: int = TABS) -> dict[str, str]:
+    """Print every page to a PDF beside it, all with one Chromium, ``tabs`` pages at a time;
+    returns {page name: error} for those that failed (one failing page does not stop the
+    others; a Chromium that stops is started again for the pages it had not printed).
+    ``on_page(page)`` is called after each page (a progress bar)."""
     failed: dict[str, str] = {}
-    pages = list(pages)
-    if not pages:
-        return failed
-    browser = None
-    try:
-        for p in pages:
-            try:
-                if browser is None:  # started again if a page brought it down
-                    browser = Browser(timeout=timeout)
-                html_to_pdf(p, timeout=timeout, browser=browser)
-            except Exception as exc:  # noqa: BLE001 (recorded against the page)
-                failed[Path(p).name] = f"{type(exc).__name__}: {exc}"[:500]
-                if browser is not None and not browser.alive():
-                    browser.close()
-                    browser = None
-            if on_page is not None:
-                on_page(p)
-    finally:
-        if browser is not None:
-            browser.close()
+    left = [Path(p) for p in pages]
+    while left:
+        done: set[Path] = set()
+        try:
+            with Browser(timeout=timeout) as browser:
+                for page, got in browser.pdfs(left, tabs=tabs):
+                    done.add(page)
+                    try:
+                        if isinstance(got, Exception):
+                            raise got
+                        _write(page, page.with_suffix(".pdf"), got)
+                    except Exception as exc:  # noqa: BLE001 (recorded against the page)
+                        failed[page.name] = f"{type(exc).__name__}: {exc}"[:500]
+                    if on_page is not None:
+                        on_page(page)
+        except Exception as exc:  # noqa: BLE001 (Chromium would not start or open a tab: every page left fails)
+            for page in left:
+                if page not in done:
+                    failed[page.name] = f"{type(exc).__name__}: {exc}"[:500]
+                    if on_page is not None:
+                        on_page(page)
+            return failed
+        left = [p for p in left if p not in done]
     return failed

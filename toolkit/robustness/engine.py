@@ -49,7 +49,15 @@ from ..methods.checks import BatchError
 from ..methods.registry import WEIGHTING, install_plugins, pack_plugins
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
 
-__all__ = ["Engine"]
+__all__ = ["BATCH_BYTES", "Engine"]
+
+BATCH_BYTES = 64 * 2**20
+"""The default memory budget of one batch of replications (and of one stack of weights computed
+up front), in bytes: :meth:`Engine.batch_size` turns it into replications per batch."""
+
+# temporaries of a node's (replications × units × children) stack while it is weighted and
+# aggregated (the gathered stack, the kernel's min–max, shares, logs), measured with tracemalloc
+_STACK_COPIES = 4
 
 
 def _canon(obj) -> str:
@@ -165,9 +173,15 @@ class Engine:
         return static
 
     # -- data paths (parent process) -------------------------------------------------------------
-    def prepare(self, u: np.ndarray) -> None:
+    def prepare(self, u: np.ndarray, stack_bytes: int = BATCH_BYTES) -> None:
         """Run every data path that ``u`` uses through build_index's treatment and normalisation,
-        compute the static nodes of each, and the data-driven weights the design needs."""
+        compute the static nodes of each, and the data-driven weights the design needs.
+
+        The weights of nodes whose children are static are computed here, stacked across data
+        paths and left-out variants in stacks of at most ``stack_bytes``, when at least 16
+        matrices fit in one stack (small data: one call for many matrices pays); otherwise
+        (large data) each batch computes the ones it needs, once, in whichever process runs it.
+        Either way the weights are the same numbers (each matrix is weighted on its own)."""
         res = self._result
         keys = _unique_rows(self._dp_keys(u))[0]
         tr_cache: dict = {}
@@ -205,7 +219,34 @@ class Engine:
                 self._static_values(key, len(blist), blk, na)
                 blist.append(blk)
             self.paths[key] = {"blocks": blist, "na": na}
-        self._precompute(u)
+        kmax = max(len(c) for c in self.tree.values())
+        per_matrix = _STACK_COPIES * 8 * len(self.rows) * kmax
+        if 16 * per_matrix <= stack_bytes:
+            self._precompute(u, max(1, stack_bytes // per_matrix))
+
+    def batch_size(self, batch_bytes: int = BATCH_BYTES) -> int:
+        """Replications per batch within ``batch_bytes``: each replication holds its composites and
+        ranks and, at every node it does not share with others, a stack of (units × children)
+        values and its temporaries (:data:`BATCH_BYTES`).
+
+        Examples
+        --------
+        A replication of 2,800 units on a tree of 8 parents (at most 10 children) takes
+        8 · 2,800 · (4 · 10 + 8 + 3) bytes ≈ 1.1 MB, so 64 MiB hold 58 of them.
+        """
+        kmax = max(len(c) for c in self.tree.values())
+        per_rep = 8 * len(self.rows) * (_STACK_COPIES * kmax + len(self.tree) + 3)
+        return int(max(1, batch_bytes // per_rep))
+
+    def run_order(self, u: np.ndarray) -> np.ndarray:
+        """The order in which to run the design rows ``u``: grouped by data path, then by the other
+        factors' values, so that a batch holds few data paths and many shared signatures. Each
+        replication's numbers do not depend on its batch, so the order changes speed only."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
+        codes = [self._dp_keys(u)] + [f.decode(u[:, j])[:, None] for j, f in enumerate(self.factors)
+                                      if not f.data_path]
+        keys = np.column_stack(codes) if codes else np.zeros((len(u), 0))
+        return np.lexsort(keys.T[::-1]) if keys.shape[1] else np.arange(len(u))
 
     def _static_values(self, key, b, blk, na) -> None:
         """Values of the static parents of one block (nominal choices, nothing left out)."""
@@ -222,15 +263,16 @@ class Engine:
             C = np.column_stack([blk["V"][c] for c in kids])[None]
             choice = self._choices[("aggregation", p)][a]
             try:
-                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"])[0]
+                blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"], columns=kids)[0]
             except BatchError as exc:
                 raise DataError(f"{p}: {exc}") from None
             assert blk["V"][p].shape == (m,)
 
-    def _precompute(self, u) -> None:
+    def _precompute(self, u, per_stack: int) -> None:
         """Data-driven weights of every node whose children are static, for every (data path,
-        weighting choice, exclusion mask) the design uses, stacked across paths and masks so that
-        each method runs as a few large batch calls instead of many small ones."""
+        weighting choice, exclusion mask) the design uses, stacked across paths and masks (at most
+        ``per_stack`` matrices a call) so that each method runs as a few large batch calls instead
+        of many small ones."""
         keys = self._dp_keys(u)
         wid, _ = self._method_ids(u)
         mid = self._mask_ids_of(u)
@@ -248,16 +290,20 @@ class Engine:
                 for b, blk in enumerate(self.paths[key]["blocks"]):
                     group = (w, int((~masks[mk]).sum()), len(blk["rows"]))
                     todo.setdefault(group, []).append((key, b, mk, r0))
-            for (w, _, _), items in todo.items():
+            for (w, _, _), all_items in todo.items():
                 choice = self._choices[("weights", p)][w]
-                blks = [self.paths[key]["blocks"][b] for key, b, _, _ in items]
-                try:
-                    Wg = self._data(p, kids, choice, masks[[mk for _, _, mk, _ in items]], blks, None)
-                except DataError as exc:
-                    r0 = items[getattr(exc, "g", 0)][3]
-                    raise self._named(u, 0, r0, f"weights of {p} ({choice['method']}): {exc}") from None
-                for (key, b, mk, _), row in zip(items, Wg, strict=True):
-                    self._cache[("static", key, b, p, w, mk)] = row
+                for i0 in range(0, len(all_items), per_stack):
+                    self._precompute_stack(u, p, kids, w, choice, masks, all_items[i0:i0 + per_stack])
+
+    def _precompute_stack(self, u, p, kids, w, choice, masks, items) -> None:
+        blks = [self.paths[key]["blocks"][b] for key, b, _, _ in items]
+        try:
+            Wg = self._data(p, kids, choice, masks[[mk for _, _, mk, _ in items]], blks, None)
+        except DataError as exc:
+            r0 = items[getattr(exc, "g", 0)][3]
+            raise self._named(u, 0, r0, f"weights of {p} ({choice['method']}): {exc}") from None
+        for (key, b, mk, _), row in zip(items, Wg, strict=True):
+            self._cache[("static", key, b, p, w, mk)] = row
 
     def _dp_keys(self, u):
         if not self.dp_idx:
@@ -322,12 +368,13 @@ class Engine:
         return out
 
     # -- evaluation ---------------------------------------------------------------------------------
-    def run(self, u: np.ndarray, start: int = 0):
+    def run(self, u: np.ndarray, start: int = 0, ids=None):
         """Composite (B × rows, float64) and ranks (B × rows) of design rows ``u``.
 
         A unit the replication's screening drops has a NaN composite and a NaN rank; the others
         are ranked among the units kept (within each year). Ranks are int32 when every prepared
-        data path keeps every unit (:attr:`complete`), float64 otherwise."""
+        data path keeps every unit (:attr:`complete`), float64 otherwise. An error names the
+        replication ``start + r`` of row r, or ``ids[r]`` when the rows are a selection."""
         u = np.atleast_2d(np.asarray(u, dtype=float))
         n = len(u)
         wid, aid = self._method_ids(u)
@@ -349,19 +396,20 @@ class Engine:
                     comp[np.ix_(reps, blk["rows"])] = self._block(key, b, blk, path["na"], ctx, len(reps))
                     kept[np.ix_(reps, blk["rows"])] = True
                 except _RepError as exc:
-                    raise self._named(u, start, reps[exc.row], str(exc)) from None
+                    raise self._named(u, start, reps[exc.row], str(exc), ids) from None
         bad = (~np.isfinite(comp) & kept).any(axis=1)
         if bad.any():
             r = int(np.flatnonzero(bad)[0])
-            raise self._named(u, start, r, "the composite is not finite for some unit")
+            raise self._named(u, start, r, "the composite is not finite for some unit", ids)
         # the one ranking routine (build_index's too); screened-out units have no rank
         ranks = rank_rows(comp, [cols for _, cols in self.year_cols], self.rank_decimals)
         return comp, (ranks.astype(np.int32) if self.complete else ranks)
 
-    def _named(self, u, start, r, message) -> DataError:
+    def _named(self, u, start, r, message, ids=None) -> DataError:
         vals = ", ".join(f"{f.name}={f.value_labels(f.decode(u[r:r + 1, j]))[0]}"
                          for j, f in enumerate(self.factors))
-        return DataError(f"replication {start + int(r)} ({vals}): {message}")
+        which = start + int(r) if ids is None else int(ids[int(r)])
+        return DataError(f"replication {which} ({vals}): {message}")
 
     def _block(self, key, b, blk, na, ctx, n):
         m = len(blk["rows"])
@@ -393,7 +441,8 @@ class Engine:
                     excl = masks[usig[sel, k + 1]]
                     try:
                         out[sel] = steps.aggregate_stack(choice, gather(usig[sel, :k]), W[sel], na=na,
-                                                         excluded=excl if excl.any() else None, index=blk["index"])
+                                                         excluded=excl if excl.any() else None, index=blk["index"],
+                                                         columns=kids)
                     except BatchError as exc:
                         raise _RepError(int(sel[exc.g]), f"{p}: {exc}") from None
             except _RepError as exc:
@@ -507,7 +556,8 @@ class Engine:
         if kk == 1:
             np.put_along_axis(out, idx, 1.0, axis=1)
         else:
-            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions), axis=1)
+            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions,
+                                                           columns=np.asarray(kids, dtype=object)[idx]), axis=1)
         return out
 
     def _noise(self, p, W, nids):

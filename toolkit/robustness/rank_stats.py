@@ -10,6 +10,8 @@ import pandas as pd
 
 __all__ = ["rank_statistics", "sobol_ranks"]
 
+_CHUNK = 2**22  # ranks (4 Mi) summarised at a time
+
 
 def rank_statistics(ranks: np.ndarray, nominal) -> tuple[pd.DataFrame, np.ndarray]:
     """Per-unit rank statistics and the per-replication mean absolute rank shift, with the
@@ -37,19 +39,31 @@ def rank_statistics(ranks: np.ndarray, nominal) -> tuple[pd.DataFrame, np.ndarra
     ([1.0, 2.0, 3.0], [0.0, 0.0, 0.5], [0.0, 0.0])
     """
     nom = nominal.to_numpy(dtype=float, na_value=np.nan)
-    if np.issubdtype(ranks.dtype, np.integer) and not np.isnan(nom).any():
-        shift = np.abs(ranks - nom.astype(np.int32)[None, :])
-        q = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-        mean, per_unit, out = ranks.mean(axis=0), shift.mean(axis=0), np.zeros(ranks.shape[1])
-        rank_shift = shift.mean(axis=1)
-    else:
-        R = ranks.astype(float)
-        shift = np.abs(R - nom[None, :])  # NaN unless ranked in both
+    n, m = ranks.shape
+    q, mean, per_unit, out = np.empty((3, m)), np.empty(m), np.empty(m), np.zeros(m)
+    shift_sum, shift_count = np.zeros(n), np.zeros(n)
+    step = max(1, _CHUNK // max(n, 1))  # columns at a time: the temporaries stay near 8 · _CHUNK bytes
+    for c0 in range(0, m, step):
+        cols = slice(c0, c0 + step)
+        if np.issubdtype(ranks.dtype, np.integer) and not np.isnan(nom).any():
+            R = ranks[:, cols]
+            shift = np.abs(R - nom[cols].astype(np.int32)[None, :])
+            q[:, cols] = np.quantile(R, [0.05, 0.5, 0.95], axis=0)
+            mean[cols], per_unit[cols] = R.mean(axis=0), shift.mean(axis=0)
+            shift_sum += shift.sum(axis=1)
+            shift_count += shift.shape[1]
+            continue
+        R = ranks[:, cols].astype(float)
+        shift = np.abs(R - nom[None, cols])  # NaN unless ranked in both
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a unit no replication ranks: NaN
-            q = np.nanquantile(R, [0.05, 0.5, 0.95], axis=0)
-            mean, per_unit, rank_shift = np.nanmean(R, axis=0), np.nanmean(shift, axis=0), np.nanmean(shift, axis=1)
-        out = np.isnan(R).mean(axis=0)
+            q[:, cols] = np.nanquantile(R, [0.05, 0.5, 0.95], axis=0)
+            mean[cols], per_unit[cols] = np.nanmean(R, axis=0), np.nanmean(shift, axis=0)
+        shift_sum += np.nansum(shift, axis=1)
+        shift_count += (~np.isnan(shift)).sum(axis=1)
+        out[cols] = np.isnan(R).mean(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rank_shift = shift_sum / shift_count  # NaN for a replication that ranks no nominal unit
     stats = pd.DataFrame({"nominal": nominal.to_numpy(), "median": q[1], "mean": mean, "p05": q[0], "p95": q[2],
                           "mean_abs_shift": per_unit, "screened_out": out, "nominal_kept": ~np.isnan(nom)},
                          index=nominal.index)

@@ -4,7 +4,8 @@
 (:mod:`toolkit.robustness.spec`, ``configs/uncertainty.yaml``) once, up front, from ``seed`` —
 by default as a Saltelli design (:mod:`toolkit.robustness.sensitivity`) so that the same runs give both the
 rank intervals and the Sobol indices — evaluates every replication with the vectorised engine
-(:mod:`toolkit.robustness.engine`) in deterministic batches, serially, with joblib, or on Dask,
+(:mod:`toolkit.robustness.engine`) in batches sized by memory, serially, with joblib, or on Dask
+(:mod:`toolkit.robustness.executors`; by default whichever of serial and joblib pays),
 and returns an :class:`UncertaintyResult`:
 
 * per unit (and year): nominal rank, median, mean, 5th and 95th percentile rank, mean absolute
@@ -43,8 +44,6 @@ explicitly:
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -55,14 +54,14 @@ from ..errors import SpecError
 from ..index.build import data_framework, run_plan
 from ..index.plan import compile_plan
 from ..index.spec import load_spec
-from .engine import Engine
+from .engine import BATCH_BYTES, Engine
+from .executors import EXECUTORS, Execution, run_replications
 from .rank_stats import rank_statistics, sobol_ranks
 from .sensitivity import base_size, saltelli_design, sobol_indices
 from .spec import UncertaintySpec, load_uncertainty_spec
 
 __all__ = ["EXECUTORS", "Execution", "SobolOptions", "UncertaintyResult", "replicate", "uncertainty"]
 
-EXECUTORS = ("serial", "joblib", "dask")
 SUMMARY_TARGET = "mean_abs_rank_shift"
 
 
@@ -183,74 +182,6 @@ def seed_streams(seed: int) -> tuple[int, int, int]:
     return a, b, c | 1
 
 
-def _default_batch(n_rows: int, kmax: int) -> int:
-    """Replications per batch: bounded so one batch's largest stack stays near 40 MB."""
-    return int(max(8, min(2000, 4e7 // (max(n_rows, 1) * max(kmax, 1) * 8))))
-
-
-def _run_chunk(engine: Engine, u: np.ndarray, starts: list[int], batch: int, keep_scores: bool):
-    comps, ranks = [], []
-    for s in starts:
-        c, r = engine.run(u[s - starts[0]: s - starts[0] + batch], s)
-        ranks.append(r)
-        if keep_scores:
-            comps.append(c)
-    return (np.concatenate(comps) if keep_scores else None), np.concatenate(ranks)
-
-
-def _execute(engine: Engine, u: np.ndarray, executor: str, n_jobs, scheduler, batch_size: int,
-             keep_scores: bool):
-    n = len(u)
-    starts = list(range(0, n, batch_size))
-    if executor == "serial":
-        workers = 1
-    elif executor in ("joblib", "dask"):
-        workers = int(n_jobs) if n_jobs and n_jobs > 0 else (os.cpu_count() or 1)
-    else:
-        raise SpecError(f"executor must be one of {list(EXECUTORS)}, got {executor!r}")
-    n_chunks = 1 if executor == "serial" else max(1, min(len(starts), 4 * workers))
-    per = -(-len(starts) // n_chunks)
-    chunks = [starts[i:i + per] for i in range(0, len(starts), per)]
-    args = [(u[c[0]: min(c[-1] + batch_size, n)], c) for c in chunks]
-    if executor == "serial":
-        parts = [_run_chunk(engine, a, c, batch_size, keep_scores) for a, c in args]
-    elif executor == "joblib":
-        from joblib import Parallel, delayed
-
-        parts = Parallel(n_jobs=workers, backend="loky")(
-            delayed(_run_chunk)(engine, a, c, batch_size, keep_scores) for a, c in args)
-    else:
-        parts = _dask(engine, args, workers, scheduler, batch_size, keep_scores)
-    ranks = np.concatenate([p[1] for p in parts])
-    comps = np.concatenate([p[0] for p in parts]) if keep_scores else None
-    return comps, ranks
-
-
-def _dask(engine, args, workers, scheduler, batch_size, keep_scores):
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise SpecError("executor='dask' needs dask[distributed] (pip install 'dask[distributed]')") from exc
-    own_cluster = own_client = None
-    if isinstance(scheduler, Client):
-        client = scheduler
-    elif scheduler is None:
-        own_cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
-        client = own_client = Client(own_cluster)
-    else:
-        client = own_client = Client(scheduler)
-    try:
-        eng = client.scatter(engine, broadcast=True)
-        futures = [client.submit(_run_chunk, eng, a, c, batch_size, keep_scores, pure=False) for a, c in args]
-        return client.gather(futures)
-    finally:
-        if own_client is not None:
-            own_client.close()
-        if own_cluster is not None:
-            own_cluster.close()
-
-
 def _prepare(data, spec, uspec, framework):
     """The nominal build and the uncertainty spec bound to it. With ``spec=None`` the nominal
     specification is the uncertainty file's ``spec:`` entry (else the built-in defaults).
@@ -265,22 +196,6 @@ def _prepare(data, spec, uspec, framework):
         nominal = load_spec(spec, data_framework(data, spec, framework))
         us = load_uncertainty_spec(uspec, spec=nominal, framework=nominal.index_framework)
     return run_plan(data, compile_plan(nominal)), us
-
-
-@dataclass(frozen=True)
-class Execution:
-    """Where and how the replications run (:func:`uncertainty`'s ``execution=``).
-
-    Examples
-    --------
-    >>> Execution("joblib", n_jobs=2)
-    Execution(executor='joblib', n_jobs=2, scheduler=None, batch_size=None)
-    """
-
-    executor: str = "serial"
-    n_jobs: int | None = None
-    scheduler: object = None
-    batch_size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -317,7 +232,7 @@ def _options(given: dict, group, cls, names: dict):
 def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str = "sobol",
                 execution: Execution | None = None, sobol: SobolOptions | None = None,
                 keep_scores: bool = False, framework=None, executor=_UNSET, n_jobs=_UNSET, scheduler=_UNSET,
-                batch_size=_UNSET, sobol_targets=_UNSET, num_resamples=_UNSET, conf_level=_UNSET
+                batch_size=_UNSET, batch_bytes=_UNSET, sobol_targets=_UNSET, num_resamples=_UNSET, conf_level=_UNSET
                 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks, with Sobol sensitivity indices.
 
@@ -332,18 +247,24 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
         ``N·(d + 2)`` replications, N the smallest power of two that reaches ``n`` (d factors);
         with ``design="montecarlo"`` exactly ``n`` independent uniform draws (no Sobol indices).
     seed : the design, the weight-noise sets and the bootstrap all derive from it.
-    executor : ``"serial"``, ``"joblib"`` (processes on this machine) or ``"dask"`` (a
-        LocalCluster of ``n_jobs`` workers, or the cluster at ``scheduler``: an address such as
-        ``"tcp://host:8786"`` or a ``dask.distributed.Client``).
+    executor : ``"auto"`` (the default: the first batch runs serially and is timed, and the rest
+        go to joblib workers only when that pays on the CPUs that are free; ``info["executor"]``
+        and ``info["executor_reason"]`` say which ran and why), ``"serial"``, ``"joblib"``
+        (processes on this machine) or ``"dask"`` (a LocalCluster of ``n_jobs`` workers, or the
+        cluster at ``scheduler``: an address such as ``"tcp://host:8786"`` or a
+        ``dask.distributed.Client``). :mod:`toolkit.robustness.executors`.
     n_jobs : workers for joblib/Dask (default: the number of CPUs).
-    batch_size : replications per batch (default: from the data size only, so that the batches
-        — and the numbers — do not depend on the executor).
+    batch_bytes : memory budget of one batch in bytes (default 64 MiB,
+        :data:`toolkit.robustness.engine.BATCH_BYTES`), turned into replications per batch from the
+        number of units and the widest node; each worker holds one batch at a time.
+    batch_size : replications per batch (overrides ``batch_bytes``). The numbers depend neither
+        on the batch size nor on the executor.
     sobol_targets : ``"all"`` (the mean absolute rank shift and every unit's rank),
         ``"summary"`` (the shift only), or a list of unit ids.
     num_resamples, conf_level : bootstrap of the Sobol intervals.
     execution : :class:`Execution`, optional
-        ``executor``, ``n_jobs``, ``scheduler`` and ``batch_size`` as one object (instead of the
-        four keywords).
+        ``executor``, ``n_jobs``, ``scheduler``, ``batch_size`` and ``batch_bytes`` as one object
+        (instead of the five keywords).
     sobol : :class:`SobolOptions`, optional
         ``targets`` (= ``sobol_targets``), ``num_resamples`` and ``conf_level`` as one object.
     keep_scores : also keep every replication's composite scores (``scores``).
@@ -357,14 +278,13 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
     >>> ua = uncertainty(data, "configs/default.yaml", "configs/uncertainty.yaml", n=1000, seed=1,
     ...                  execution=Execution("joblib", n_jobs=2))                 # doctest: +SKIP
     """
-    given = dict(executor=executor, n_jobs=n_jobs, scheduler=scheduler, batch_size=batch_size,
+    given = dict(executor=executor, n_jobs=n_jobs, scheduler=scheduler, batch_size=batch_size, batch_bytes=batch_bytes,
                  sobol_targets=sobol_targets, num_resamples=num_resamples, conf_level=conf_level)
     execution = _options(given, execution, Execution, {"executor": "executor", "n_jobs": "n_jobs",
-                                                       "scheduler": "scheduler", "batch_size": "batch_size"})
+                                                       "scheduler": "scheduler", "batch_size": "batch_size",
+                                                       "batch_bytes": "batch_bytes"})
     sobol = _options(given, sobol, SobolOptions, {"sobol_targets": "targets", "num_resamples": "num_resamples",
                                                   "conf_level": "conf_level"})
-    executor, n_jobs, scheduler, batch_size = (execution.executor, execution.n_jobs, execution.scheduler,
-                                               execution.batch_size)
     sobol_targets, num_resamples, conf_level = sobol.targets, sobol.num_resamples, sobol.conf_level
     t0 = time.perf_counter()
     res, us = _prepare(data, spec, uspec, framework)
@@ -381,13 +301,10 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
     else:
         raise SpecError(f"design must be 'sobol' or 'montecarlo', got {design!r}")
     engine = Engine(res, us, s_noise)
-    engine.prepare(u)
+    engine.prepare(u, BATCH_BYTES if execution.batch_bytes is None else max(1, int(execution.batch_bytes)))
     t_prep = time.perf_counter()
-    kmax = max(len(c) for c in engine.tree.values())
-    batch = int(batch_size) if batch_size else _default_batch(len(engine.rows), kmax)
-    if batch < 1:
-        raise SpecError(f"batch_size must be positive, got {batch_size}")
-    comps, ranks = _execute(engine, u, executor, n_jobs, scheduler, batch, keep_scores)
+    run = run_replications(engine, u, execution, keep_scores)
+    comps, ranks = run.scores, run.ranks
     t_run = time.perf_counter()
     units = engine.rows  # the nominal units, and any unit a replication's screening keeps besides
     nominal_rank = res.rank.reindex(units)
@@ -417,7 +334,9 @@ def uncertainty(data, spec, uspec, n: int = 1000, seed: int = 0, *, design: str 
         units=units, nominal_rank=nominal_rank, nominal_composite=res.composite.reindex(units), uspec=us,
         seed=int(seed),
         n_base=n_base, scores=comps,
-        info={"executor": executor, "batch_size": batch, "n_paths": len(engine.paths),
+        info={"executor": run.executor, "executor_reason": run.reason, "workers": run.workers,
+              "batch_size": run.batch_size, "n_batches": run.n_batches, "n_paths": len(engine.paths),
+              **run.info,
               "seconds_prepare": t_prep - t0, "seconds_replications": t_run - t_prep,
               "seconds_statistics": t_stats - t_run, "seconds_sobol": t_end - t_stats,
               "screening_varies": not engine.complete,

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
-from ..checks import as_directions, as_matrix, as_weights
+from ..checks import DataCheck, as_directions, as_matrix, as_weights
 from ..declared import Method, Param, Registry
 from ..normalisation.normalise import minmax_kernel
 from .aggregate_batch import grey_relational_batch, power_mean_batch, topsis_batch
@@ -52,13 +52,49 @@ def _prepare(X, weights, na="error"):
     return X, X.to_numpy(), as_weights(weights, X.columns)
 
 
-def _check_domain(X, a, w, rule, bad):
-    """Raise on the first value that breaks ``rule`` in a column with positive weight."""
-    mask = bad(a) & (w.to_numpy() > 0)[None, :]
-    if mask.any():
-        i, j = np.argwhere(mask)[0]
-        raise DataError(f"{rule}: unit {X.index[i]!r}, indicator {X.columns[j]!r} has value "
-                        f"{a[i, j]!r}")
+# -- the data checks of the power means, declared in their entries below (``Method.checks``) and
+# run through ``Method.check_data`` by the functions here and by the engine's stacks alike
+def _missing(v, params):
+    return np.isnan(v)
+
+
+def _not_positive(v, params):
+    return v <= 0
+
+
+def _negative(v, params):
+    return v < 0
+
+
+def _power(params) -> float:
+    return float(params.get("p", 1.0))
+
+
+#: na: error — a missing child is an error (with imputation none the na rule is skip)
+COMPLETE = DataCheck("complete", "a missing value: impute first (or skip missing children: na: skip)", _missing,
+                     applies=lambda params: params.get("na") in (None, "error"))
+_POSITIVE_RULE = "needs values > 0: normalise to a positive range such as minmax [1, 100] first"
+#: the geometric and harmonic means: every child with a positive weight > 0
+POSITIVE = DataCheck("positive", _POSITIVE_RULE, _not_positive, weighted=True)
+#: a power mean with p ≤ 0 needs values > 0, with a non-integer p > 0 values ≥ 0
+POWER_DOMAIN = (
+    DataCheck("positive", "p = {p:g} " + _POSITIVE_RULE, _not_positive, weighted=True,
+              applies=lambda params: _power(params) <= 0),
+    DataCheck("non_negative", "p = {p:g} needs values >= 0: normalise to a non-negative range first", _negative,
+              weighted=True, applies=lambda params: _power(params) > 0 and _power(params) != round(_power(params))),
+)
+
+
+def _power_mean(X, weights, p: float, na: str, method: str) -> pd.Series:
+    """The pandas side of the power means: the data checked by the entry's declared checks, then
+    the one kernel."""
+    if na not in ("error", "skip"):
+        raise SpecError(f"na must be 'error' or 'skip', got {na!r}")
+    X = as_matrix(X, allow_nan=True)  # a missing value: the entry's declared check says what it means
+    a, w = X.to_numpy(), as_weights(weights, X.columns)
+    params = {"na": na, **({"p": p} if method == "generalised_mean" else {})}
+    AGGREGATION[method].check_data(a[None], params, weights=w.to_numpy()[None], units=X.index, columns=X.columns)
+    return _series(generalised_mean_kernel(a, w.to_numpy(), p, na == "skip"), X, "score")
 
 
 def _series(values, X, name):
@@ -85,13 +121,7 @@ def generalised_mean(X, weights=None, p: float = 1.0, na: str = "error") -> pd.S
     indicators. p ≤ 0 needs x > 0; non-integer p needs x ≥ 0. Reference: COINr ``a_genmean``;
     OECD/JRC Handbook (2008) §6.
     """
-    X, a, w = _prepare(X, weights, na)
-    p = float(p)
-    if p <= 0:
-        _check_domain(X, a, w, f"generalised_mean (p={p}) needs values > 0", lambda v: v <= 0)
-    elif p != round(p):
-        _check_domain(X, a, w, f"generalised_mean (p={p}) needs values >= 0", lambda v: v < 0)
-    return _series(generalised_mean_kernel(a, w.to_numpy(), p, na == "skip"), X, "score")
+    return _power_mean(X, weights, float(p), na, "generalised_mean")
 
 
 def arithmetic(X, weights=None, na: str = "error") -> pd.Series:
@@ -100,8 +130,7 @@ def arithmetic(X, weights=None, na: str = "error") -> pd.Series:
     With ``na="skip"`` a unit's missing indicators are dropped and its remaining weights rescaled
     to sum to 1 (COINr ``a_amean``). Reference: OECD/JRC Handbook (2008) §6.2.
     """
-    X, a, w = _prepare(X, weights, na)
-    return _series(generalised_mean_kernel(a, w.to_numpy(), 1.0, na == "skip"), X, "score")
+    return _power_mean(X, weights, 1.0, na, "arithmetic")
 
 
 def geometric(X, weights=None, na: str = "error") -> pd.Series:
@@ -110,16 +139,12 @@ def geometric(X, weights=None, na: str = "error") -> pd.Series:
     Every value in a column with positive weight must be > 0, otherwise :class:`DataError`
     names the unit and indicator (COINr ``a_gmean``); normalise to e.g. [1, 100] first.
     """
-    X, a, w = _prepare(X, weights, na)
-    _check_domain(X, a, w, "geometric mean needs values > 0", lambda v: v <= 0)
-    return _series(generalised_mean_kernel(a, w.to_numpy(), 0.0, na == "skip"), X, "score")
+    return _power_mean(X, weights, 0.0, na, "geometric")
 
 
 def harmonic(X, weights=None, na: str = "error") -> pd.Series:
     """Weighted harmonic mean S_i = 1/Σ_j (w_j/x_ij); values must be > 0 (COINr ``a_hmean``)."""
-    X, a, w = _prepare(X, weights, na)
-    _check_domain(X, a, w, "harmonic mean needs values > 0", lambda v: v <= 0)
-    return _series(generalised_mean_kernel(a, w.to_numpy(), -1.0, na == "skip"), X, "score")
+    return _power_mean(X, weights, -1.0, na, "harmonic")
 
 
 # ---------------------------------------------------------------------------- TOPSIS / GRA
@@ -253,17 +278,17 @@ _NA = Param("na", "choice", None, "missing children: error, or skip (default: sk
             choices=("error", "skip"), nullable=True, per_node=True)
 for _entry in (
     Method("arithmetic", "aggregation", arithmetic, partial(power_mean_batch, p=1.0, name="arithmetic"),
-           params=(_NA,), label_en="arithmetic mean", label_zh="加权算术平均",
+           params=(_NA,), checks=(COMPLETE,), label_en="arithmetic mean", label_zh="加权算术平均",
            doc="Σ w x: fully compensatory", doc_zh="Σ w x：完全可补偿"),
     Method("geometric", "aggregation", geometric, partial(power_mean_batch, p=0.0, name="geometric"),
-           params=(_NA,), label_en="geometric mean", label_zh="加权几何平均",
+           params=(_NA,), checks=(COMPLETE, POSITIVE), label_en="geometric mean", label_zh="加权几何平均",
            doc="Π x^w: a weak indicator is compensated less (needs x > 0)", doc_zh="Π x^w：弱项较难被补偿（需 x > 0）"),
     Method("harmonic", "aggregation", harmonic, partial(power_mean_batch, p=-1.0, name="harmonic"),
-           params=(_NA,), label_en="harmonic mean", label_zh="加权调和平均",
+           params=(_NA,), checks=(COMPLETE, POSITIVE), label_en="harmonic mean", label_zh="加权调和平均",
            doc="1 / Σ (w / x): the least compensatory power mean", doc_zh="1 / Σ (w / x)：补偿性最弱的幂平均"),
     Method("generalised_mean", "aggregation", generalised_mean, power_mean_batch, params=(
         Param("p", "number", 1.0, "power (1 arithmetic, 0 geometric, −1 harmonic)", per_node=True), _NA),
-        label_en="generalised mean", label_zh="广义幂平均", doc="(Σ w x^p)^(1/p)", doc_zh="(Σ w x^p)^(1/p)"),
+        checks=(COMPLETE, *POWER_DOMAIN), label_en="generalised mean", label_zh="广义幂平均", doc="(Σ w x^p)^(1/p)", doc_zh="(Σ w x^p)^(1/p)"),
     Method("topsis", "aggregation", topsis, topsis_batch, params=(
         Param("normalisation", "choice", "vector", "TOPSIS's own normalisation", choices=("vector", "minmax"),
               per_node=True),), label_en="TOPSIS", label_zh="TOPSIS 逼近理想解法",

@@ -1,9 +1,10 @@
 """Aggregation of stacks: the kernels of :mod:`toolkit.methods.aggregation.kernels` on (G, m, k) at once.
 
-The Monte Carlo engine aggregates a node for G distinct signatures at a time. These functions
-check the data of every matrix of the stack (domain, missing values) and raise
-:class:`~toolkit.methods.checks.BatchError` naming the first failing one, then call the same
-kernels as the pandas functions. Parameters have been checked when the specification was loaded
+The Monte Carlo engine aggregates a node for G distinct signatures at a time, with the same
+kernels as the pandas functions. The data checks an entry declares (``Method.checks``: the power
+means' missing values and domain) are run before, by the engine's dispatch
+(:func:`toolkit.index.steps.aggregate_stack`), as the pandas functions run them; what is left
+here raises :class:`~toolkit.methods.checks.BatchError` naming the first failing matrix. Parameters have been checked when the specification was loaded
 (:mod:`toolkit.methods.registry`); ``excluded`` marks children left out of a replication.
 """
 
@@ -22,8 +23,9 @@ def power_mean_batch(C, W, *, p: float = 1.0, na: str = "error", excluded=None, 
     """Weighted power means (G, m) of the children ``C`` (G, m, k) — or (1, m, k) or a broadcast
     view, when every replication shares them — with weights ``W`` (G, k).
 
-    ``na="skip"`` drops a unit's missing children (COINr ``a_amean``); p ≤ 0 needs values > 0 and a
-    non-integer p values ≥ 0 wherever the weight is positive.
+    ``na="skip"`` drops a unit's missing children (COINr ``a_amean``). The data checks (a missing
+    child with ``na="error"``, the domain of p) are the entries' declared checks, which the engine
+    runs before this kernel (:meth:`toolkit.methods.declared.Method.check_data`).
 
     Examples
     --------
@@ -34,25 +36,8 @@ def power_mean_batch(C, W, *, p: float = 1.0, na: str = "error", excluded=None, 
     """
     C = np.asarray(C, dtype=float)
     W = np.asarray(W, dtype=float)
-    ex = np.zeros(W.shape, dtype=bool) if excluded is None else np.asarray(excluded, dtype=bool)
     p = float(p)
     shared = C.shape[0] == 1 or C.strides[0] == 0
-    base = C[:1] if shared else C
-    nan = np.isnan(base)
-    if na == "error":
-        bad = nan.any(axis=-2) & ~ex if shared else (nan & ~ex[:, None, :]).any(axis=-2)
-        if bad.any():
-            raise BatchError(first_failing(bad), f"{name}: a missing value among the children "
-                             "(impute, or use imputation.method: none for na: skip)")
-    live = (W > 0) & ~ex
-    if p <= 0 or p != round(p):
-        with np.errstate(invalid="ignore"):
-            wrong = ((base <= 0) if p <= 0 else (base < 0)) & ~nan
-        bad = (wrong.any(axis=-2) & live) if shared else (wrong & live[:, None, :]).any(axis=-2)
-        if bad.any():
-            need = "> 0" if p <= 0 else ">= 0"
-            raise BatchError(first_failing(bad), f"{name} (p={p:g}) needs values {need}; normalise to "
-                             "a positive range such as minmax [1, 100] first")
     out = generalised_mean_kernel(C[:1] if shared else C, W, p, na == "skip")
     bad = np.isnan(out)
     if bad.any():

@@ -56,13 +56,13 @@ def normalise_weights(scores, method: str) -> np.ndarray:
     return scores / total
 
 
-def check_stack(a, method: str, min_rows: int = 2) -> np.ndarray:
-    """The stack as a float array (G, m, k), finite, with at least ``min_rows`` units."""
+def check_stack(a, method: str) -> np.ndarray:
+    """The stack as a float array (G, m, k), finite. (The units a method needs and its other
+    data checks are declared in its registry entry and run before the kernel, by both paths:
+    ``Method.check_data``.)"""
     a = np.asarray(a, dtype=float)
     if a.ndim == 2:
         a = a[None]
-    if a.shape[-2] < min_rows:
-        raise BatchError(0, f"{method}: needs at least {min_rows} units (rows), got {a.shape[-2]}")
     bad = ~np.isfinite(a)
     if bad.any():
         raise BatchError(first_failing(bad), f"{method}: missing or infinite value among the indicators "
@@ -162,7 +162,8 @@ def critic_kernel(a, directions=None, *, normalise: bool = True, details: bool =
 
 def cv_kernel(a, directions=None):
     """Coefficient-of-variation weights ``w_j ∝ σ_j / x̄_j`` on raw, ratio-scale data (directions
-    are not used: the CV of a cost indicator is its CV). A mean ≤ 0 is an error.
+    are not used: the CV of a cost indicator is its CV). A mean ≤ 0 is refused by the entry's
+    declared check before the kernel runs.
 
     Examples
     --------
@@ -171,11 +172,7 @@ def cv_kernel(a, directions=None):
     array([[0.5, 0.5]])
     """
     a = check_stack(a, "cv")
-    mean = a.mean(axis=-2)
-    bad = mean <= 0
-    if bad.any():
-        raise BatchError(first_failing(bad), "cv: an indicator has mean ≤ 0; the coefficient of variation "
-                         "needs positive, ratio-scale data")
+    mean = a.mean(axis=-2)  # > 0: the entry's declared check (toolkit.methods.weighting.weights.POSITIVE_MEAN)
     const = constant_columns(a)
     return normalise_weights(np.where(const, 0.0, a.std(axis=-2) / mean), "cv")
 
@@ -347,7 +344,7 @@ def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue:
     >>> bool(np.isclose(w.sum(), 1.0))
     True
     """
-    a = check_stack(a, "pca", min_rows=3)
+    a = check_stack(a, "pca")
     G, m, n = a.shape
     out = np.zeros((G, n))
     info: dict = {}

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from ..checks import as_directions, as_matrix
+from ..checks import DataCheck, as_directions, as_matrix
 from ..declared import Method, Param, Registry
 from . import fixed
 from . import weight_kernels as kernels
@@ -47,14 +47,19 @@ class DegenerateIndicatorWarning(UserWarning):
 
 
 # ----------------------------------------------------------------------------- helpers
-def _matrix(X, method: str, min_rows: int = 2) -> pd.DataFrame:
-    X = as_matrix(X, name=method, allow_nan=True, min_rows=min_rows)
+def _matrix(X, method: str, entry: str | None = None) -> pd.DataFrame:
+    """``X`` checked: numbers, distinct codes, no empty or missing column, then the registry
+    entry's declared data checks and ``min_rows`` (``Method.check_data``, what the engine runs
+    on its stacks too)."""
+    X = as_matrix(X, name=method, allow_nan=True)
     if X.columns.has_duplicates:
         raise DataError(f"{method}: duplicate indicator code(s) {list(X.columns[X.columns.duplicated()])}")
     empty = X.columns[X.isna().all().to_numpy()]
     if len(empty):
         raise DataError(f"{method}: indicator(s) {list(empty)} have no data (every value is missing)")
-    return as_matrix(X, name=method)  # any remaining NaN: names unit and indicator, says impute
+    X = as_matrix(X, name=method)  # any remaining NaN: names unit and indicator, says impute
+    WEIGHTING[entry or method].check_data(X.to_numpy()[None], units=X.index, columns=X.columns)
+    return X
 
 
 def _constant(V: np.ndarray, columns, method: str) -> np.ndarray:
@@ -149,7 +154,7 @@ def entropy_minmax(X, directions=None, shift: float = 0.0, *, return_details: bo
     [0.533, 0.467]
     """
     _params("entropy", {"shift": shift})
-    X = _matrix(X, "entropy_minmax")
+    X = _matrix(X, "entropy_minmax", "entropy")
     dirs = as_directions(directions, X.columns).to_numpy()
     _constant(X.to_numpy(), X.columns, "entropy")
     w, det = _run(kernels.entropy_kernel, X, dirs, shift=shift, details=True)
@@ -213,14 +218,8 @@ def cv(X, directions=None) -> pd.Series:
     >>> cv(pd.DataFrame({"a": [1.0, 3.0], "b": [10.0, 30.0]})).tolist()
     [0.5, 0.5]
     """
-    X = _matrix(X, "cv")
-    V = X.to_numpy()
-    mean = V.mean(axis=0)
-    if (mean <= 0).any():
-        j = int(np.argmax(mean <= 0))
-        raise DataError(f"cv: indicator {X.columns[j]!r} has mean {mean[j]:g} ≤ 0; the coefficient of "
-                        "variation needs positive, ratio-scale data")
-    _constant(V, X.columns, "cv")
+    X = _matrix(X, "cv")  # a mean ≤ 0: the entry's declared check (POSITIVE_MEAN)
+    _constant(X.to_numpy(), X.columns, "cv")
     return pd.Series(_run(kernels.cv_kernel, X)[0], index=X.columns, name="weight")
 
 
@@ -307,7 +306,7 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
     """
     _params("pca", {"method": method, "min_eigenvalue": min_eigenvalue, "min_share": min_share,
                     "min_cumulative": min_cumulative, "n_factors": n_factors})
-    X = _matrix(X, "pca", min_rows=3)
+    X = _matrix(X, "pca")
     const = _constant(X.to_numpy(), X.columns, "pca")
     if int((~const).sum()) < 2:
         raise DataError("pca: needs at least 2 non-constant indicators")
@@ -339,6 +338,12 @@ _ON = Param("on", "choice", "normalised", "weight the normalised or the treated 
 _KINDS = {"equal": "fixed", "framework": "fixed", "manual": "fixed", "file": "fixed", "ahp": "subjective",
           "bwm": "subjective", "group_ahp": "subjective", "entropy": "objective", "critic": "objective",
           "cv": "objective", "std": "objective", "pca": "objective", "optimal": "optimised", "combine": "combination"}
+#: cv's data check, declared in its entry (``Method.checks``): run by :func:`cv` and, on the
+#: engine's stacks, by :func:`toolkit.index.steps.weight_stack`
+POSITIVE_MEAN = DataCheck("positive_mean", "has mean {value:g} ≤ 0; the coefficient of variation needs positive, "
+                          "ratio-scale data", lambda mean, params: mean <= 0, per="column",
+                          stat=lambda values: values.mean(axis=-2))
+
 #: the weighting step's registry (``weights.<level>.method``)
 WEIGHTING = Registry("weighting", "weights.<level>.method", "framework")
 #: how a ``combine`` choice combines its weight vectors (``weights.<level>.combine``)
@@ -375,7 +380,7 @@ for _entry in (
         settings=(_ON,), directional=True, min_rows=2, label_en="CRITIC", label_zh="CRITIC 法",
         doc="contrast (sd) times conflict (1 − correlation) (Diakoulaki et al. 1995)", doc_zh="对比强度 × 冲突性"),
     Method("cv", "weighting", cv, kernels.cv_kernel, True, settings=(
-        Param("on", "choice", "raw", _ON.doc, choices=_ON.choices),), on="raw", min_rows=2,
+        Param("on", "choice", "raw", _ON.doc, choices=_ON.choices),), on="raw", min_rows=2, checks=(POSITIVE_MEAN,),
         label_en="coefficient of variation", label_zh="变异系数法", doc="∝ sd / mean of the raw values",
         doc_zh="∝ 原始值的标准差 / 均值"),
     Method("std", "weighting", std, kernels.std_kernel, True, params=(

@@ -1,0 +1,92 @@
+"""Issue 20: each data check is declared once, in its method's registry entry (``Method.checks``,
+with ``min_rows``), and both paths run it through ``Method.check_data``: the pandas function that
+``build_index`` calls, and the engine's stacks (``steps.aggregate_stack``, ``steps.weight_stack``).
+So a check fires with the same message through ``build_index`` and through the engine (where it
+is prefixed by the replication and the node).
+
+Every declared check has a case here (the first test fails when a check is declared without
+one); each case builds data that break the rule (minmax onto [0, 100] gives zeros, a z-score or a
+negative range gives negative values, no imputation leaves the demo's missing cells, two units
+are fewer than PCA's three).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import toolkit
+from toolkit import build_index, load_spec, read_indicators
+from toolkit.methods.registry import REGISTRIES
+from toolkit.robustness.uncertainty import replicate
+
+from ..conftest import DEMO_CSV, ROOT
+
+DEFAULT = ROOT / "configs" / "default.yaml"
+EQUAL = {"weights": {"dimension": {"method": "equal"}}}
+ZSCORE = {"normalisation": {"method": "zscore"}, **EQUAL}
+NO_IMPUTATION = {"imputation": {"method": "none"}, **EQUAL}
+ZEROS = {"normalisation": {"method": "minmax", "params": {"lower": 0, "upper": 100}}, **EQUAL}
+NEGATIVE = {"normalisation": {"method": "minmax", "params": {"lower": -100, "upper": 0}}, **EQUAL}
+
+
+def _agg(method, **params):
+    return {"method": method, **({"params": params} if params else {})}
+
+
+#: (method, declared check) → (nominal spec changes, spec address, the option that breaks the rule)
+CASES = {
+    ("arithmetic", "complete"): (NO_IMPUTATION, "aggregation.dimension", _agg("arithmetic", na="error")),
+    ("geometric", "complete"): (NO_IMPUTATION, "aggregation.dimension", _agg("geometric", na="error")),
+    ("geometric", "positive"): (ZEROS, "aggregation.dimension", _agg("geometric")),
+    ("harmonic", "complete"): (NO_IMPUTATION, "aggregation.dimension", _agg("harmonic", na="error")),
+    ("harmonic", "positive"): (ZEROS, "aggregation.dimension", _agg("harmonic")),
+    ("generalised_mean", "complete"): (NO_IMPUTATION, "aggregation.dimension",
+                                       _agg("generalised_mean", p=2.0, na="error")),
+    ("generalised_mean", "positive"): (ZEROS, "aggregation.dimension", _agg("generalised_mean", p=-1.0)),
+    ("generalised_mean", "non_negative"): (ZSCORE, "aggregation.dimension", _agg("generalised_mean", p=0.5)),
+    ("cv", "positive_mean"): (NEGATIVE, "weights.dimension", {"method": "cv", "on": "normalised"}),
+}
+#: ``min_rows`` (declared once per entry): PCA needs three units, each year of the data holds two
+MIN_ROWS = ({"outliers": {"method": "none"}, "panel": {"scope": "per_year"}, **EQUAL}, "weights.dimension", {"method": "pca"})
+
+
+def declared_checks() -> set[tuple[str, str]]:
+    return {(entry.name, check.name) for reg in REGISTRIES.values() for entry in reg if not entry.plugin
+            for check in entry.checks}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return read_indicators(DEMO_CSV)
+
+
+def test_every_declared_check_has_a_case():
+    assert declared_checks() == set(CASES)
+
+
+def _messages(data, nominal_changes, address, option):
+    nominal = load_spec(DEFAULT).replace(nominal_changes)
+    section, level = address.split(".")
+    with pytest.raises(toolkit.DataError) as built:
+        build_index(data, nominal.replace({section: {level: option}}))
+    uspec = {"name": "check", "factors": [{"name": "f", "address": address, "options": [option], "labels": ["bad"]}]}
+    with pytest.raises(toolkit.DataError) as engine:
+        replicate(data, nominal, uspec, [{"f": "bad"}])
+    return str(built.value), str(engine.value)
+
+
+@pytest.mark.parametrize("case", sorted(CASES), ids=lambda c: f"{c[0]}-{c[1]}")
+def test_a_check_fires_with_the_same_message_in_build_index_and_the_engine(data, case):
+    method, check = case
+    built, engine = _messages(data, *CASES[case])
+    assert built.startswith(f"{method}: "), built
+    assert " unit " in built or " indicator " in built, built  # the value is located
+    assert engine.startswith("replication 0 (f=bad): "), engine
+    assert engine.endswith(built), (built, engine)  # the same words, after the replication and the node
+
+
+def test_min_rows_fires_with_the_same_message_in_build_index_and_the_engine(data):
+    two = data.table[data.table["unit_id"].isin(["SD-B001", "SD-B002"])]
+    built, engine = _messages(two, *MIN_ROWS)
+    assert built == "pca: needs at least 3 units (rows), got 2"
+    assert engine.endswith(built), engine
