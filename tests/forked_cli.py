@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,8 +25,9 @@ PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.
            "toolkit.reports.batch", "toolkit.reports.bundle", "toolkit.reports.workbook", "toolkit.publish",
            "jupyter_client", "nbformat")
 
-# the warm interpreter: reads one JSON argv per line, forks a child that runs it, prints the
-# child's pid, waits for it and prints its exit status
+# the warm interpreter: reads one JSON request per line ({"argv", "env", "patch", "stderr"}),
+# forks a child that sets ``env``, runs ``patch`` (Python source) and then the command line, prints the child's
+# pid, waits for it and prints its exit status
 _SERVER = r"""
 import importlib, json, os, sys
 for name in sys.argv[1:]:
@@ -36,12 +38,16 @@ for name in sys.argv[1:]:
 from toolkit.cli import main
 print("ready", flush=True)
 for line in sys.stdin:
-    argv = json.loads(line)
+    req = json.loads(line)
     pid = os.fork()
     if pid == 0:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        if req["stderr"]:
+            os.dup2(os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 2)
+        os.environ.update(req["env"])
+        exec(req["patch"])
         break
     print(pid, flush=True)
     _, status = os.waitpid(pid, 0)
@@ -49,7 +55,7 @@ for line in sys.stdin:
 else:
     sys.exit(0)
 sys.stdin = open(os.devnull)
-sys.exit(main(argv))  # the child: the command, then the interpreter's normal exit
+sys.exit(main(req["argv"]))  # the child: the command, then the interpreter's normal exit
 """
 
 
@@ -86,15 +92,26 @@ class ForkedCli:
         line, self._buf = self._buf.split(b"\n", 1)
         return line.decode().strip()
 
-    def run(self, argv, kill_after: float | None = None, timeout: float = 600) -> tuple[int, float]:
-        """Run ``argv`` in a forked child; SIGKILL it after ``kill_after`` seconds if it is still
-        running. Returns the child's exit code (``-9`` when killed) and the seconds it ran."""
-        self._p.stdin.write((json.dumps([str(a) for a in argv]) + "\n").encode())
+    def run(self, argv, kill_after: float | None = None, timeout: float = 600, *,
+            kill_when: Callable[[], bool] | None = None, env: dict | None = None,
+            patch: str = "", stderr: Path | None = None) -> tuple[int, float]:
+        """Run ``argv`` in a forked child; SIGKILL it after ``kill_after`` seconds, or as soon as
+        ``kill_when()`` (polled every 5 ms) is true, if it is still running. ``env`` is set and
+        ``patch`` (Python source, e.g. a patch of the toolkit) runs in the child before the command;
+        ``stderr``: a file that receives the child's standard error (else /dev/null).
+        Returns the child's exit code (``-9`` when killed) and the seconds it ran."""
+        req = {"argv": [str(a) for a in argv], "env": env or {}, "patch": patch, "stderr": stderr and str(stderr)}
+        self._p.stdin.write((json.dumps(req) + "\n").encode())
         pid = int(self._line(600))
         t0 = time.perf_counter()
-        code = self._line(timeout if kill_after is None else kill_after)
+        if kill_when is None:
+            code = self._line(timeout if kill_after is None else kill_after)
+        else:
+            deadline = t0 + (timeout if kill_after is None else kill_after)
+            while (code := self._line(0.005)) is None and not kill_when() and time.perf_counter() < deadline:
+                pass
         if code is None:  # still running: the child is not reaped yet, so its pid is still its own
-            if kill_after is None:
+            if kill_after is None and kill_when is None:
                 raise TimeoutError(f"{argv} ran for more than {timeout} s")
             try:
                 os.kill(pid, signal.SIGKILL)

@@ -1,6 +1,7 @@
 """``python -m toolkit <command>``: the command line of the toolkit.
 
-Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``collect``, ``index``, ``compare``, ``reports``, ``framework``.
+Commands: ``template``, ``demo``, ``validate``, ``prepare``, ``collect``, ``index``, ``compare``, ``reports``,
+``uncertainty``, ``framework``.
 Without a command it prints the office recipe. Exit codes: 0 success, 1 invalid input (the problem
 report is printed), 2 usage error, 3 internal error (a bug: the message gives the path of a log
 file with the traceback; no exception reaches the user as a traceback). What it says, in Chinese or English, is in :mod:`toolkit.cli_text`
@@ -230,6 +231,21 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--framework", default=None, help="framework name or YAML file (default: the spec's)")
 
+    p = sub.add_parser("uncertainty", help="Monte Carlo rank intervals and Sobol indices (docs/steps/robustness.md)")
+    p.add_argument("file", help="a return (.csv/.xlsx) or processed data (.parquet)")
+    p.add_argument("--spec", default=DEFAULT_SPEC)
+    p.add_argument("--uncertainty", default=str(ROOT / "configs" / "uncertainty.yaml"), metavar="YAML",
+                   help="uncertainty spec")
+    p.add_argument("--n", type=int, default=1000, help="replications wanted (Saltelli: N·(d + 2))")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--executor", choices=["auto", "serial", "joblib", "dask"], default="auto")
+    p.add_argument("--jobs", type=int, default=None, help="workers (default: the CPUs)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--batch-mb", type=float, default=64, help="memory budget of one batch, in MiB")
+    p.add_argument("--out", default=None, help="folder (default: data/processed/<file stem>__uncertainty)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--framework", default=None)
+
     p = sub.add_parser("methods", help="list the methods of every step (from the methods registry)")
     p.add_argument("--step", default=None, choices=["denomination", "imputation", "panel", "screening", "outliers",
                                                     "normalisation", "weighting", "combination", "aggregation"])
@@ -356,6 +372,8 @@ def _run(args) -> int:
         if summary.failed:
             print(message("rerun_failed", args.lang), file=sys.stderr)
         return summary.exit_code
+    elif args.command == "uncertainty":
+        return _uncertainty(args)
     elif args.command == "methods":
         print(format_table(methods_table(args.lang, args.step)))
     elif args.command == "framework":
@@ -366,6 +384,27 @@ def _run(args) -> int:
         print(format_table(codebook(fw, args.lang)))
     elif args.command == "coinr":
         return _coinr(args)
+    return 0
+
+
+def _uncertainty(args) -> int:
+    """``uncertainty FILE``: the analysis, then one line on how it ran (executor and why), then the files."""
+    from .files import output_lock, safe_child
+    from .index.spec import load_spec
+    from .robustness.outputs import how_it_ran, write_uncertainty
+    from .robustness.uncertainty import Execution, uncertainty
+
+    spec = load_spec(args.spec, _framework(args.framework))
+    data = _load_data(args.file, spec.framework)
+    execution = Execution(args.executor, n_jobs=args.jobs, scheduler=args.scheduler,
+                          batch_bytes=max(1, int(args.batch_mb * 2**20)))
+    out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__uncertainty")
+    with output_lock(out):
+        result = uncertainty(data, spec, args.uncertainty, n=args.n, seed=args.seed, execution=execution,
+                             sobol_targets="summary")
+        print(how_it_ran(result.info))
+        for path in write_uncertainty(result, out):
+            print(path)
     return 0
 
 

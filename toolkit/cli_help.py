@@ -224,7 +224,7 @@ def _localise_one(parser, command: str, lang: str, formatter) -> None:
 _METAVARS = {"data": "FILE", "spec": "SPEC", "out": "DIR", "workers": "N", "uncertainty": "N",
              "units": "N", "seed": "N", "only": "ID", "framework": "FRAMEWORK", "run": "NAME",
              "scheduler": "ADDRESS", "years": "YEARS", "formats": "FORMATS", "quota": "N", "n": "N",
-             "year": "YEAR"}
+             "year": "YEAR", "jobs": "N", "batch_mb": "MIB"}
 
 
 def wrap(text: str, width: int = 78) -> str:

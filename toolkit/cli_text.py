@@ -180,6 +180,26 @@ COMMANDS: dict[str, dict] = {
              "自己的方案", "your own specification"),
         ],
     },
+    "uncertainty": {
+        "help": ("蒙特卡洛排名区间和 Sobol 敏感性指数", "Monte Carlo rank intervals and Sobol sensitivity indices"),
+        "description": (
+            "按不确定性方案（configs/uncertainty.yaml）多次重算指数，写出每个单位的排名区间和各因素的 Sobol 指数。"
+            "默认 --executor auto：先串行跑一批并计时，只有多进程确实更快时才用多进程，并打印所选方式及原因。"
+            "数据量超出一台机器时用 --executor dask --scheduler tcp://主机:8786 连接 Dask 集群"
+            "（集群各节点需安装同一版本的本工具）。",
+            "Rebuild the index under the choices of an uncertainty specification (configs/uncertainty.yaml) "
+            "and write each unit's rank interval and each factor's Sobol indices. The default --executor "
+            "auto times one batch serially and uses worker processes only when they are faster, and prints "
+            "which it chose and why. When one machine is not enough, --executor dask --scheduler "
+            "tcp://host:8786 runs the replications on a Dask cluster (every worker needs the same toolkit "
+            "version installed)."),
+        "examples": [
+            ("python -m toolkit uncertainty data/raw/demo_synthetic_returns.csv --n 2000",
+             "本机，自动选择串行或多进程", "on this machine, serial or parallel as pays"),
+            ("python -m toolkit uncertainty big.parquet --executor dask --scheduler tcp://10.0.0.5:8786",
+             "在 Dask 集群上运行", "on a Dask cluster"),
+        ],
+    },
     "reports": {
         "help": ("为每个产业大脑或城市生成一份 HTML 报告", "render one HTML report per brain or city"),
         "description": (
@@ -280,6 +300,23 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("collect", "roster"): ("应报单位名单（CSV/XLSX，含单位编号等列）；不给时以上一年度已收集的单位为应报",
                             "roster of the units expected (CSV/XLSX with the unit columns); without it, the units "
                             "collected for the previous year"),
+    ("uncertainty", "file"): ("填报表（.csv/.xlsx）或整理好的数据（.parquet）", "a return (.csv/.xlsx) or processed data (.parquet)"),
+    ("uncertainty", "uncertainty"): ("不确定性方案（YAML，默认：configs/uncertainty.yaml）",
+                                     "uncertainty specification (YAML; default: configs/uncertainty.yaml)"),
+    ("uncertainty", "n"): ("想要的重复次数（Saltelli 设计取 N·(d + 2)，默认 1000）",
+                           "replications wanted (a Saltelli design runs N·(d + 2); default 1000)"),
+    ("uncertainty", "seed"): ("随机种子（默认 0；同一种子结果相同，与执行方式无关）",
+                              "random seed (default 0; the same seed gives the same numbers on any executor)"),
+    ("uncertainty", "executor"): ("执行方式：auto（默认，串行或多进程中更快者）、serial、joblib（本机多进程）、dask",
+                                  "auto (default: serial or worker processes, whichever is faster), serial, "
+                                  "joblib (processes on this machine) or dask"),
+    ("uncertainty", "jobs"): ("进程数（默认：CPU 个数）", "worker processes (default: the number of CPUs)"),
+    ("uncertainty", "scheduler"): ("Dask 调度器地址，如 tcp://主机:8786（默认：本机 LocalCluster）",
+                                   "Dask scheduler address such as tcp://host:8786 (default: a LocalCluster)"),
+    ("uncertainty", "batch_mb"): ("每批的内存预算（MiB，默认 64），据此决定每批的重复次数",
+                                  "memory budget of one batch in MiB (default 64): sets the replications per batch"),
+    ("uncertainty", "out"): ("结果文件夹（默认：data/processed/<文件名>__uncertainty）",
+                             "results folder (default: data/processed/<file stem>__uncertainty)"),
     ("index", "file"): ("填报表（.csv/.xlsx）或整理好的数据（.parquet）", "a return (.csv/.xlsx) or processed data (.parquet)"),
     ("index", "out"): ("结果文件夹（默认：data/processed/<文件名>__<方案名>）",
                        "results folder (default: data/processed/<file stem>__<spec name>)"),

@@ -27,8 +27,9 @@ import pytest
 
 from toolkit.reports.screenshot import find_chromium
 
-__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "framework_words", "framework_codes", "font_cmap",
-           "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores"]
+__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
+           "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
+           "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values"]
 
 #: what one evaluation of a loaded page collects for the checks
 AUDIT_JS = r"""() => {
@@ -37,14 +38,21 @@ const out = {charts: [], overflow: [], clipped: [], tiny: [], tables: [], scores
 document.querySelectorAll('table').forEach(tb => out.tables.push(
   Array.from(tb.rows).slice(0, 400).map(r => Array.from(r.cells).map(c => c.innerText.trim()))));
 const vw = window.innerWidth;
-document.querySelectorAll('svg.chart').forEach((svg, i) => {
+// every figure drawn on the page: how many marks it draws (an empty one draws none)
+document.body.querySelectorAll('svg').forEach(svg => { if (svg.closest('svg') !== svg) return;
+  const r = svg.getBoundingClientRect(); if (r.width < 24 && r.height < 24) return;  // an icon
+  out.figures = out.figures || [];
+  out.figures.push({label: svg.getAttribute('aria-label') || svg.getAttribute('class') || '',
+                    marks: svg.querySelectorAll('rect,path,polyline,polygon,circle').length}); });
+document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => {
   const lo = parseFloat(svg.dataset.lo), hi = parseFloat(svg.dataset.hi);
   const vals = (svg.dataset.values || '').split(' ').filter(s => s).map(Number);
   out.charts.push({i, title: (svg.querySelector('title') || {}).textContent, lo, hi, vals,
+                   keys: svg.dataset.keys ? JSON.parse(svg.dataset.keys) : null,
                    has_axis: svg.hasAttribute('data-lo')});
   const vb = svg.viewBox.baseVal, scale = svg.getScreenCTM().a;
-  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(t.getAttribute('font-size') || 13) * scale;
-    if (t.textContent.trim() && px < 7) out.tiny.push(i + ':' + t.textContent + ':' + px.toFixed(1) + 'px'); });
+  svg.querySelectorAll('text').forEach(t => { const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    if (t.textContent.trim() && px < 9.4) out.tiny.push({i, text: t.textContent, px}); });
   svg.querySelectorAll('text').forEach(t => { const b = t.getBBox();
     if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
       out.clipped.push(i + ':' + t.textContent); });
@@ -55,13 +63,16 @@ document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClie
   if (r.width && r.right > vw + 1 && !scrolls(el)) out.overflow.push(el.tagName + '.' + el.className + ':' +
     (el.textContent || '').slice(0, 40) + ':' + Math.round(r.right)); });
 document.querySelectorAll('[data-score]').forEach(el => { const r = el.getBoundingClientRect();
-  out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width}); });
+  out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width,
+                   in_table: !!el.closest('table')}); });
 // the visible text, one text node at a time (SVG labels are separate words), without the
-// provenance (file names, hashes) and text marked as another language (an official name)
-const skip = 'style,script,title,.provenance,[lang]';
+// provenance (file names, hashes), identifiers the page defines (<code>: a specification's name)
+// and text marked as another language (an official name)
+const skip = 'style,script,title,code,.code,.provenance,body [lang]';
 const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 const parts = [];
 for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.textContent);
+document.querySelectorAll('input[placeholder]').forEach(i => parts.push(i.placeholder));  // drawn in the page's font
 out.text = parts.join(' ');
 return out; }"""
 
@@ -89,8 +100,17 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
     collects (:data:`AUDIT_JS`) and the outside requests that were refused. ``wait(page)`` runs
     before the collection (a server page waits for its content there); local servers
     (``http://127.0.0.1``, ``localhost``) count as the page's own."""
+    got, external = load_widths(browser, page_url, (width,), height, wait, media, script)
+    return got[width], external
+
+
+def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=None, media: str = "screen",
+                script: str = AUDIT_JS, print_width: int | None = None) -> tuple[dict, list]:
+    """:func:`load_page` at several widths with one load (the viewport is resized between the
+    collections): ``({width: collection}, refused requests)``; with ``print_width`` also the
+    page in print media at that width (an A4 page: :data:`A4_WIDTH`), under the key ``"print"``."""
     url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
-    ctx = browser.new_context(viewport={"width": width, "height": height})
+    ctx = browser.new_context(viewport={"width": widths[0], "height": height})
     external = []
     own = ("file:", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost", "ws://127.0.0.1",
            "ws://localhost")
@@ -110,7 +130,16 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
         page.evaluate("document.fonts.ready")
         if wait is not None:
             wait(page)
-        return page.evaluate(script), external
+        got = {}
+        for w in widths:
+            if w != widths[0]:
+                page.set_viewport_size({"width": w, "height": height})
+            got[w] = page.evaluate(script)
+        if print_width:
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": print_width, "height": height})
+            got["print"] = page.evaluate(script)
+        return got, external
     finally:
         ctx.close()
 
@@ -157,10 +186,29 @@ def check_charts(where, got: dict, need_chart: bool = True) -> list:
             problems.append((where, "values outside the axis", c["title"], c["lo"], c["hi"], outside[:3]))
         if (max(c["vals"]) - c["lo"]) < 0.2 * (c["hi"] - c["lo"]):
             problems.append((where, "values squashed at the bottom of the axis", c["title"], c["hi"], max(c["vals"])))
+    empty = [f["label"] for f in got.get("figures", []) if f["marks"] == 0]
+    if empty:
+        problems.append((where, "figure draws nothing", empty[:3]))
     if got["clipped"]:
         problems.append((where, "chart text clipped", got["clipped"][:3]))
-    if got["tiny"]:
-        problems.append((where, "chart text under 7 px", got["tiny"][:3]))
+    tiny = [f"{t['i']}:{t['text']}:{t['px']:.1f}px" for t in got["tiny"] if t["px"] < 7]
+    if tiny:
+        problems.append((where, "chart text under 7 px", tiny[:3]))
+    return problems
+
+
+#: the printable width of an A4 page with the reports' 12 mm side margins, in CSS px (186 mm)
+A4_WIDTH = 703
+#: the smallest printed chart label, in CSS px (7 pt; 1 pt = 4/3 px)
+PRINT_MIN_PX = 7 * 4 / 3
+
+
+def check_print(where, got: dict) -> list:
+    """Printed (print media at :data:`A4_WIDTH`), every chart label is drawn at 7 pt or more."""
+    problems = []
+    small = [f"{t['i']}:{t['text']}:{t['px'] * 0.75:.1f}pt" for t in got["tiny"] if t["px"] < PRINT_MIN_PX - 0.01]
+    if small:
+        problems.append((where, "printed chart text under 7 pt", len(small), small[:3]))
     return problems
 
 
@@ -185,7 +233,9 @@ def check_language(where, text: str, fw, lang: str, allowed: set[str] | None = N
             problems.append((where, "Chinese on an English page", "".join(cjk[:20])))
     else:
         ok = set(LATIN_WORD.findall(framework_words(fw, "zh"))) | set(allowed or ())
-        words = sorted(set(LATIN_WORD.findall(text)) - ok)
+        cut = set(re.findall(r"([A-Za-z][A-Za-z'-]{2,})…", text))  # a label cut to its box
+        words = sorted(w for w in set(LATIN_WORD.findall(text)) - ok
+                       if not (w in cut and any(o.startswith(w) for o in ok)))
         if words:
             problems.append((where, "English on a Chinese page", words[:12]))
     return problems
@@ -198,15 +248,112 @@ def check_glyphs(where, text: str, cmap: dict) -> list:
 
 
 def check_scores(where, got: dict, built, fmt) -> list:
-    """Every element marked ``data-score="unit|node|year"`` shows ``fmt(built(unit, node, year))``:
-    the built value at the page's precision. ``built`` returns None for a key the index does
-    not hold (itself a problem)."""
+    """Every element marked ``data-score`` (:mod:`toolkit.reports.marks`) shows the built value
+    at the page's precision, ``fmt(built(key))``; a change (``a~b``) shows its size,
+    ``fmt(abs(built(a) - built(b)))``. ``built`` returns None for a key the index does not hold
+    (itself a problem)."""
     problems = []
     for s in got["scores"]:
-        unit, node, year = (s["score"].split("|") + ["", ""])[:3]
-        value = built(unit, node, year)
+        value = _value(built, s["score"])
         if value is None:
             problems.append((where, "score of nothing built", s["score"], s["text"]))
-        elif fmt(value) not in s["text"].replace("\u2212", "-"):
-            problems.append((where, "score differs from the built value", s["score"], s["text"], fmt(value)))
+            continue
+        node = s["score"].split("|")[1] if s["score"].count("|") >= 2 else ""
+        show = (lambda v: str(int(round(v)))) if node == "rank" or node.startswith("rank@") else fmt
+        want = show(abs(value)) if "~" in s["score"] else show(value)
+        if not re.search(rf"(?<![\d.]){re.escape(want)}(?![\d])", s["text"]) and not (
+                "~" in s["score"] and float(want) == 0 and "0" in s["text"]):
+            problems.append((where, "score differs from the built value", s["score"], s["text"], want))
     return problems
+
+
+def check_score_column_on_screen(where, got: dict, node: str) -> list:
+    """Every unit's score of ``node`` shown in a table lies inside the viewport as loaded (a
+    phone reader sees it beside the name without scrolling the table)."""
+    cells = [s for s in got["scores"] if s["in_table"] and not s["score"].startswith("@")
+             and s["score"].split("|")[1:2] == [node]]
+    if not cells:
+        return [(where, f"no {node} score in a table")]
+    off = [s["score"] for s in cells if s["right"] > got["vw"] + 1 or s["width"] == 0]
+    return [(where, f"{node} scores off-screen", len(off), off[:3])] if off else []
+
+
+def _value(built, key: str):
+    parts = [built(*(k.split("|") + ["", ""])[:3]) for k in key.split("~")]
+    if any(p is None for p in parts):
+        return None
+    return parts[0] - parts[1] if len(parts) == 2 else parts[0]
+
+
+def check_plotted(where, got: dict, built) -> list:
+    """Every chart that names its values (``data-keys``) plots the built values (to the 6
+    significant digits it writes)."""
+    problems = []
+    for c in got["charts"]:
+        if c.get("keys") is None:
+            continue
+        if len(c["keys"]) != len(c["vals"]):
+            problems.append((where, "chart keys and values differ in number", c["title"]))
+            continue
+        wrong = [(k, v, b) for k, v in zip(c["keys"], c["vals"], strict=True)
+                 if (b := _value(built, k)) is None or abs(v - b) > 1e-5 * max(abs(b), 1e-9) + 1e-12]
+        if wrong:
+            problems.append((where, "plotted values differ from the built values", c["title"], wrong[:3]))
+    return problems
+
+
+def bundle_values(bundle, ranks: dict | None = None):
+    """``built(unit, node, year)`` of a report run's bundle: a unit's score of a level (its
+    normalised value of a leaf, its rank), or the mean, maximum, a region's mean or the mean of a
+    unit's other region or peer-group members (the groups of :mod:`toolkit.reports.marks`),
+    computed here from the bundle's tables, independently of the pages' code. ``ranks`` (spec
+    name → ranks indexed by unit and year, e.g. ``build_index(...).rank``) gives ``rank@spec``."""
+    import pandas as pd
+
+    fw = bundle.framework
+    summary = bundle.summary
+    leaves = bundle.tables["leaves"].set_index(["unit_id", "year", "code"])["normalised"]
+    by_unit = summary.set_index(["unit_id", "year"])
+
+    def built(unit: str, node: str, year: str):
+        try:
+            y = int(year)
+        except ValueError:
+            return None
+        rows = summary[summary["year"] == y]
+        if node.startswith("rank@"):
+            r = (ranks or {}).get(node[5:])
+            return None if r is None or (unit, y) not in r.index else float(r.loc[(unit, y)])
+        if node not in rows.columns:
+            if unit.startswith("@"):
+                return None
+            v = leaves.get((unit, y, node))
+            return None if v is None or pd.isna(v) else float(v)
+        if not unit.startswith("@"):
+            return float(by_unit.loc[(unit, y), node]) if (unit, y) in by_unit.index else None
+        group, _, arg = unit[1:].partition("=")
+        if group == "mean":
+            return float(rows[node].mean())
+        if group == "max":
+            return float(rows[node].max())
+        if group == "region":
+            g = rows[rows[fw.region_column] == arg][node]
+            return float(g.mean()) if len(g) else None
+        if group == "grouping":  # the units of the regions a grouping maps to one value
+            name, _, value = arg.partition(":")
+            g = next((g for g in fw.groupings if g.name == name), None)
+            if g is None:
+                return None
+            regions = [k for k, v in g.mapping.items() if v == value]
+            g = rows[rows[fw.region_column].isin(regions)][node]
+            return float(g.mean()) if len(g) else None
+        if group in ("others-region", "others-peer"):
+            col = fw.region_column if group == "others-region" else fw.peer_column
+            me = rows[rows["unit_id"] == arg]
+            if me.empty:
+                return None
+            g = rows[(rows[col] == me[col].iloc[0]) & (rows["unit_id"] != arg)][node]
+            return float(g.mean()) if len(g) else None
+        return None
+
+    return built

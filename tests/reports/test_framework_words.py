@@ -35,6 +35,7 @@ FORBIDDEN = (r"(?i)\bbrains?\b", "产业大脑", r"(?i)\bindustr(y|ies)\b", r"(?
 
 def _visible(html: str) -> str:
     html = re.sub(r"<style.*?</style>|<script.*?</script>", "", html, flags=re.S)
+    html = re.sub(r'</span>|<span data-score="[^"]*">', "", html)  # a score's mark is inline: no word break
     text = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -33,14 +33,20 @@ from toolkit.reports.screenshot import find_chromium
 
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from .audit import (
+    A4_WIDTH,
+    bundle_values,
     check_charts,
     check_glyphs,
     check_language,
     check_layout,
+    check_plotted,
+    check_print,
     check_requests,
+    check_score_column_on_screen,
+    check_scores,
     chromium,
     font_cmap,
-    load_page,
+    load_widths,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -55,38 +61,56 @@ CASES = {  # data, spec, targets rendered, by
 WIDTHS = (1280, 390)
 
 
-def _build(tmp_root: Path) -> dict:
+def _build(tmp_root: Path) -> tuple[dict, dict]:
+    """Every page of every case in both languages, and each case's ranks by specification
+    (computed here by ``build_index``, for the compare page's marks)."""
     from toolkit.data.read import read_indicators
+    from toolkit.index.build import build_index
     from toolkit.index.spec import load_spec
     from toolkit.reports.batch import run_reports
-    from toolkit.studio.compare import write_compare
+    from toolkit.robustness.selection import selection
+    from toolkit.studio.compare import compare_html, compare_specs, selection_html
 
-    pages = {}
+    pages, ranks = {}, {}
     for name, (data, spec, only, by) in CASES.items():
         if name != "shandong" and not SHARED_DATA.is_dir():
             continue
+        # compare (and, for the demo, selection): the nominal spec against equal weights at the top,
+        # computed once and shown in both languages
+        data_obj = read_indicators(data, load_spec(spec).framework)
+        nominal = load_spec(spec, data_obj.framework)
+        top = data_obj.framework.levels[0]
+        other = nominal.replace({"name": "variant",
+                                 "weights": {top: {"method": "entropy" if name == "hdi" else "equal"}}})
+        ranks[name] = {s.name: build_index(data_obj, s).rank for s in (nominal, other)}
+        c = compare_specs(data_obj, [nominal, other])
+        sel = (selection(data_obj, nominal, ROOT / "configs" / "uncertainty.yaml", quota=10, year=c.year, n=16)
+               if name == "shandong" else None)
         for lang in ("zh", "en"):
             s = run_reports(data, spec, by=by, only=only, lang=lang, workers=1, executor="serial",
                             out=tmp_root / name, n_uncertainty=8, progress=False, workbook=False)
             assert s.exit_code == 0, s.failed
             for p in sorted(s.run_dir.glob("*.html")):
                 pages[(name, lang, p.name)] = p
-            # compare (and, for the demo, selection): the nominal spec against equal weights at the top
-            data_obj = read_indicators(data, load_spec(spec).framework)
-            nominal = load_spec(spec, data_obj.framework)
-            top = data_obj.framework.levels[0]
-            other = nominal.replace({"name": "variant",
-                                     "weights": {top: {"method": "entropy" if name == "hdi" else "equal"}}})
             folder = s.run_dir / "compare"
-            extra = {"uspec": ROOT / "configs" / "uncertainty.yaml", "quota": 10, "n": 16} if name == "shandong" else {}
-            for p in write_compare(data_obj, [nominal, other], folder, lang=lang, **extra):
-                pages[(name, lang, f"compare/{p.name}")] = p
-    return pages
+            folder.mkdir()
+            shown = {"compare.html": compare_html(c, lang)}
+            if sel is not None:
+                shown["selection.html"] = selection_html(sel, c.names, c.synthetic, lang, c, 16)
+            for fname, html in shown.items():
+                (folder / fname).write_text(html, encoding="utf-8")
+                pages[(name, lang, f"compare/{fname}")] = folder / fname
+    return pages, ranks
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory):
+def built(tmp_path_factory):
     return _build(tmp_path_factory.mktemp("audit"))
+
+
+@pytest.fixture(scope="module")
+def pages(built):
+    return built[0]
 
 
 @pytest.fixture(scope="module")
@@ -95,32 +119,36 @@ def browser():
         yield b
 
 
-def page_problems(browser, key, path: Path) -> list:
+def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WIDTHS) -> list:
     """What the audit finds wrong with one page (empty when it passes)."""
     from toolkit.reports import facts
     from toolkit.reports.bundle import load_bundle
 
     name, lang, fname = key
     run_dir = path.parent.parent if path.parent.name == "compare" else path.parent
-    bundle = load_bundle(run_dir / "_bundle")
+    bundle = load_bundle(run_dir / "_bundle")  # cached by folder
     fw = bundle.framework
     sc = facts.scale(bundle)
     html = path.read_text("utf-8")
     cmap = font_cmap(html)
+    built = bundle_values(bundle, ranks)
     problems = []
-    for width in WIDTHS:
-        got, external = load_page(browser, path, width)
+    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH)
+    problems += check_requests(f"{name}/{lang}/{fname}", external)
+    problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
+    for width, got in seen.items():
         where = f"{name}/{lang}/{fname}@{width}"
-        problems += (check_requests(where, external) + check_charts(where, got, not fname.startswith("compare/"))
+        problems += (check_charts(where, got, not fname.startswith("compare/"))
                      + check_layout(where, got, width) + check_language(where, got["text"], fw, lang)
                      + check_glyphs(where, got["text"], cmap))
+        if fname == "index.html" and width <= 480:  # the overview's scores beside the names on a phone
+            problems += check_score_column_on_screen(where, got, fw.root.code)
+    problems += check_scores(where, got, built, sc.fmt) + check_plotted(where, got, built)
     problems += _scores_shown(bundle, fname, lang, got["tables"], f"{name}/{lang}/{fname}")
-    if fname.startswith("unit-"):  # the composite shown is the built value at the run's precision
+    if fname.startswith("unit-"):  # the headline's composite is one of the scores checked
         unit = next(u for u in bundle.summary["unit_id"] if fname.startswith(f"unit-{u}-"))
-        row = facts.unit_row(bundle, unit, bundle.years[-1])
-        shown = re.search(r'<div class="k">[^<]*</div><div class="v">([^<]*)</div>', html).group(1)
-        if shown != sc.fmt(row[fw.root.code]):
-            problems.append((name, lang, fname, "composite shown", shown, "built", row[fw.root.code]))
+        if f"{unit}|{fw.root.code}|{bundle.years[-1]}" not in {s["score"] for s in got["scores"]}:
+            problems.append((where, "the headline's composite is not marked"))
     return problems
 
 
@@ -156,11 +184,12 @@ def _scores_shown(bundle, fname: str, lang: str, tables: list, where: str) -> li
     return out
 
 
-def test_every_page_passes_the_audit(pages, browser):
+def test_every_page_passes_the_audit(built, browser):
+    pages, ranks = built
     assert pages, "no pages rendered"
     kinds = {f.split("-")[0].split("/")[-1].split(".")[0] for _, _, f in pages}
     assert {"unit", "city", "index", "compare", "selection"} <= kinds, kinds
-    problems = [p for key, path in pages.items() for p in page_problems(browser, key, path)]
+    problems = [p for key, path in pages.items() for p in page_problems(browser, key, path, ranks.get(key[0]))]
     assert not problems, "\n".join(map(str, problems))
 
 
@@ -170,6 +199,53 @@ def test_hdi_shows_three_decimals_on_a_unit_axis(pages):
         pytest.skip(SHARED_DATA_MISSING)
     page = next(p for (name, lang, f), p in pages.items() if name == "hdi" and lang == "zh" and f.startswith("unit-CHN"))
     html = page.read_text("utf-8")
-    assert '<div class="v">0.788</div>' in html and "75 / 193" in html
+    assert '<div class="v"><span data-score="CHN|HDI|2022">0.788</span></div>' in html and "75 / 193" in html
     assert 'data-lo="0" data-hi="1"' in html and 'data-hi="100"' not in html
     assert "中国" in html and "China" not in re.sub(r"<style.*?</style>", "", html, flags=re.S)
+
+
+def _planted(html: str, fw) -> str:
+    """The page with one of each defect the audit exists to catch."""
+    # a wrong rounding: the first marked score one step off in its last digit
+    m = re.search(r'(<span data-score="[^"]+">)(-?\d+(?:\.\d+)?)(</span>)', html)
+    digits = len(m.group(2).partition(".")[2])
+    wrong = f"{float(m.group(2)) + 10 ** -digits:.{digits}f}"
+    html = html[:m.start()] + m.group(1) + wrong + m.group(3) + html[m.end():]
+    # a value outside its axis: the first chart's first value far above the top
+    m = re.search(r'data-hi="([^"]+)" data-values="([^" ]+)', html)
+    html = html[:m.start(2)] + str(float(m.group(1)) * 3 + 1) + html[m.end(2):]
+    # a code instead of a name: the first dimension's name in a table cell
+    dim = next(iter(fw.nodes(fw.dimension_level or fw.levels[1])))
+    html = html.replace(f"<td>{dim.name('zh')}</td>", f"<td>{dim.code}</td>", 1)
+    # a word of the other language, a glyph the font lacks, a box wider than a phone, printed labels at 4.5 pt
+    return html.replace("<h2>概要</h2>", "<h2>Summary 龘</h2><div style='width:600px'>-</div>", 1).replace(
+        "</style>", "@media print{svg.chart text{font-size:6px !important}}</style>", 1)
+
+
+def test_the_audit_catches_planted_defects(built, browser):
+    """The audit can fail: a copy of the demo's Chinese profile with a wrong rounding, a value
+    outside its axis, a code for a name, an English word, a missing glyph and a box that
+    overflows a 390 px phone is caught on each count (and the page as built passes)."""
+    from toolkit.reports.bundle import load_bundle
+
+    pages, _ = built
+    path = next(p for (name, lang, f), p in pages.items()
+                if name == "shandong" and lang == "zh" and f.startswith("unit-"))
+    fw = load_bundle(path.parent / "_bundle").framework
+    bad = path.with_name(path.name.replace(".html", "-planted.html"))
+    bad.write_text(_planted(path.read_text("utf-8"), fw), encoding="utf-8")
+    # the overview with its names too wide for the scores to show beside them on a phone
+    overview = path.with_name("index.html")
+    wide = overview.with_name("index-planted.html")
+    wide.write_text(overview.read_text("utf-8").replace(
+        "</style>", "table.units td:nth-child(2){min-width:400px !important}</style>", 1), encoding="utf-8")
+    try:
+        found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
+        found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
+    finally:
+        bad.unlink()
+        wide.unlink()
+    assert {"score differs from the built value", "values outside the axis", "plotted values differ from the built values",
+            "framework codes shown", "English on a Chinese page", "glyphs missing from the embedded font",
+            "overflows the body at 390 px", "printed chart text under 7 pt"} <= found, found
+    assert found_overview == {f"{fw.root.code} scores off-screen"}, found_overview

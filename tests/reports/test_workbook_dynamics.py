@@ -110,3 +110,23 @@ def test_no_dynamics_sheets_for_one_year_or_without_a_grouping(panel_bundle):
                  {}, panel_bundle.framework)
     hdi = Bundle(panel_bundle.tables, {}, toolkit.load_framework("undp_hdi"))
     assert dynamics_sheets(one, "en") == {} and dynamics_sheets(hdi, "zh") == {}
+
+
+def test_a_statistic_undefined_for_the_scores_leaves_out_its_sheet_and_block_only(panel_bundle):
+    """z-scores (negative composites): no Dagum Gini (it needs values ≥ 0) and no Gini in σ; β on the
+    units positive in both years only (the others counted as left out); the transition matrix and
+    Moran's I are still there, on the workbook and on the overview."""
+    import numpy as np
+
+    from toolkit.reports.gaps import gaps_section
+
+    s = panel_bundle.summary.copy()
+    s["INDEX"] = (s["INDEX"] - s["INDEX"].mean()) / s["INDEX"].std()
+    z = Bundle({**panel_bundle.tables, "summary": s}, {}, panel_bundle.framework)
+    sheets = dynamics_sheets(z, "en")
+    assert list(sheets) == ["Sigma convergence", "Beta convergence", "Markov transitions", "Moran's I"]
+    assert np.isnan(sheets["Sigma convergence"][0]["Gini"]).all()
+    beta = dict(sheets["Beta convergence"][0].to_numpy())
+    assert beta["Units left out"] > 0 and beta["Units"] + beta["Units left out"] == 50
+    html = gaps_section(z, 2025, "en")
+    assert "Transition matrix" in html and "Moran" in html and "Dagum" not in html

@@ -117,3 +117,19 @@ def test_rank_rows_equals_scipy_min_ranks_with_ties():
     for g in groups:
         np.testing.assert_array_equal(got[:, g], rankdata(-v[:, g], method="min", axis=1))
     assert got[0, :120].min() == 1 and got.dtype == float
+
+
+def test_the_command_line_says_which_executor_ran_and_writes_the_tables(tmp_path, capsys):
+    from toolkit.cli import main
+
+    out = tmp_path / "ua"
+    code = main(["uncertainty", str(DEMO_CSV), "--n", "16", "--seed", "3", "--executor", "serial",
+                 "--batch-mb", "1", "--out", str(out), "--lang", "en"])
+    printed = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert re.match(r"executor serial \(1 worker; asked for\); \d+ batches of ≤ \d+ replications; prepare", printed[0])
+    assert printed[1:] == [str(out / name) for name in ("rank_stats.csv", "sobol.csv", "run.json")]
+    stats = pd.read_csv(out / "rank_stats.csv")
+    assert len(stats) == 100 and stats["p05"].le(stats["p95"]).all()  # 50 units × 2 years
+    run = pd.read_json(out / "run.json", typ="series")
+    assert run["replications"] == 4 * (9 + 2) and run["info"]["executor"] == "serial"

@@ -189,10 +189,12 @@ class DataCheck:
         column's statistic) and the method's parameters can be named too (``{p}``).
     bad : callable
         ``bad(values, params)`` → a boolean mask: of the values (G, m, k) that break the rule
-        (``per="value"``), or of the columns' statistics (G, k) (``per="column"``).
-    per : {"value", "column"}
+        (``per="value"``), of the columns' statistics (G, k) (``per="column"``), or of the
+        matrices' statistics (G,) (``per="matrix"``).
+    per : {"value", "column", "matrix"}
     stat : callable, optional
-        ``stat(values)`` → (G, k): the column statistic a ``per="column"`` rule is about.
+        ``stat(values)`` → (G, k) or (G,): the statistic a ``per="column"`` or ``per="matrix"``
+        rule is about.
     weighted : bool
         Only children with a positive weight count (an aggregation's domain).
     applies : callable, optional
@@ -274,11 +276,17 @@ def check_data(method: str, checks, values, params=None, *, min_rows: int = 1, w
         with np.errstate(invalid="ignore", divide="ignore"):
             if check.per == "value":
                 mask = check.bad(V, params) & ok[:, None, :]
-            else:
+            elif check.per == "column":
                 stat = check.stat(V)
                 mask = check.bad(stat, params) & ok
+            else:
+                stat = check.stat(V)
+                mask = check.bad(stat, params)
         if not mask.any():
             continue
+        if check.per == "matrix":
+            g = int(np.flatnonzero(mask)[0])
+            raise BatchError(g, f"{method}: {check.rule.format(value=stat[g], **params)}")
         if check.per == "value":
             g, i, j = (int(x) for x in np.argwhere(mask)[0])
             value = V[min(g, len(V) - 1), i, j]

@@ -33,7 +33,7 @@ GENERATION_NAME = re.compile(r"^\.(?P<group>.+)\.gen-(?P<pid>\d+)-[0-9a-f]+$")
 
 def kill_at(point: str) -> None:
     """Kill this process (SIGKILL) at ``point`` when the test hook :data:`FAULT_ENV` names it
-    (see ``tests/test_faults.py``); otherwise do nothing.
+    (see ``tests/faults/``); otherwise do nothing.
 
     Parameters
     ----------

@@ -3,7 +3,9 @@
 (:mod:`toolkit.reports.workbook_dynamics`) writes, from the same calls of :mod:`toolkit.dynamics`.
 
 Every function takes the run's bundle and returns None when the run cannot support the chain: a
-framework without a grouping (the decompositions' group column), or a single year. The scores are
+framework without a grouping (the decompositions' group column), or a single year; and each returns
+None when its statistic is undefined for the run's scores (the Dagum Gini of negative z-scores, a
+missing composite) instead of failing the page or the workbook that shows the others. The scores are
 the composite of every unit and year (``bundle.summary``); the regional values of the spatial
 statistics are the means of the units of each region of the framework's first geography with
 polygons (Shandong: the city, by its GB/T 2260 code).
@@ -47,6 +49,17 @@ def scores(bundle) -> pd.Series | None:
     return None if p is None else p[0][bundle.framework.root.code].astype(float)
 
 
+def defined(make):
+    """``make()``, or None when the statistic is undefined for these scores (a DataError)."""
+    def run():
+        try:
+            return make()
+        except DataError:
+            return None
+
+    return run
+
+
 def dagum(bundle):
     """:func:`toolkit.dynamics.dagum.dagum_panel` of the composite by the first grouping (a DagumPanel)."""
     from ..dynamics.dagum import dagum_panel
@@ -54,7 +67,15 @@ def dagum(bundle):
     p = panel(bundle)
     if p is None:
         return None
-    return facts.cached(bundle, ("chain", "dagum"), lambda: dagum_panel(scores(bundle), p[0][p[1].name]))
+    return facts.cached(bundle, ("chain", "dagum"), defined(lambda: dagum_panel(scores(bundle), p[0][p[1].name])))
+
+
+def density(bundle) -> pd.DataFrame | None:
+    """:func:`toolkit.dynamics.kde.kde_by_year` of the composite (Gaussian kernel, Scott's bandwidth)."""
+    from ..dynamics.kde import kde_by_year
+
+    y = scores(bundle)
+    return None if y is None else facts.cached(bundle, ("chain", "kde"), defined(lambda: kde_by_year(y)))
 
 
 def sigma(bundle):
@@ -62,7 +83,7 @@ def sigma(bundle):
     from ..dynamics.convergence import sigma_convergence
 
     y = scores(bundle)
-    return None if y is None else facts.cached(bundle, ("chain", "sigma"), lambda: sigma_convergence(y))
+    return None if y is None else facts.cached(bundle, ("chain", "sigma"), defined(lambda: sigma_convergence(y)))
 
 
 def beta(bundle) -> pd.Series | None:
@@ -74,13 +95,7 @@ def beta(bundle) -> pd.Series | None:
     if y is None:
         return None
 
-    def make():
-        try:
-            return beta_convergence(y)
-        except DataError:
-            return None
-
-    return facts.cached(bundle, ("chain", "beta"), make)
+    return facts.cached(bundle, ("chain", "beta"), defined(lambda: beta_convergence(y)))
 
 
 def markov(bundle):
@@ -88,7 +103,7 @@ def markov(bundle):
     from ..dynamics.markov import markov_chain
 
     y = scores(bundle)
-    return None if y is None else facts.cached(bundle, ("chain", "markov"), lambda: markov_chain(y, k=MARKOV_K))
+    return None if y is None else facts.cached(bundle, ("chain", "markov"), defined(lambda: markov_chain(y, k=MARKOV_K)))
 
 
 def regions(bundle):
@@ -132,13 +147,8 @@ def moran(bundle) -> pd.DataFrame | None:
     if r is None:
         return None
 
-    def make():
-        try:
-            return moran_panel(r[0], r[1], permutations=PERMUTATIONS, seed=SEED)
-        except DataError:                  # a year in which every region has the same mean
-            return None
-
-    return facts.cached(bundle, ("chain", "moran"), make)
+    return facts.cached(bundle, ("chain", "moran"), defined(lambda: moran_panel(r[0], r[1], permutations=PERMUTATIONS,
+                                                                               seed=SEED)))
 
 
 def lisa(bundle, year: int) -> pd.DataFrame | None:
@@ -154,4 +164,4 @@ def lisa(bundle, year: int) -> pd.DataFrame | None:
         wts = spatial.weights_among(r[1], list(v.index))
         return spatial.lisa(v, wts, permutations=PERMUTATIONS, seed=SEED) if len(wts.id_order) >= 4 else None
 
-    return facts.cached(bundle, ("chain", "lisa", int(year)), make)
+    return facts.cached(bundle, ("chain", "lisa", int(year)), defined(make))

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import json
 import math
 from functools import lru_cache
 
@@ -41,11 +42,14 @@ def wrap(s: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
     ['Technological', 'innovation capacity']
     >>> wrap("Sustainability: Economic and Financial (Sus)", 80, 11)
     ['Sustainabil…', 'Economic an…']
+    >>> wrap("Environmental", 60, 11)
+    ['Environm…']
     """
     s = str(s)
     if text_width(s, size) <= width:
         return [s]
-    words = s.split(" ") if " " in s else list(s)
+    # words at spaces; Chinese at any character; a Latin word is never broken, only cut ("Environm…")
+    words = s.split(" ") if " " in s else list(s) if any(ord(c) >= 0x2E80 for c in s) else [s]
     sep = " " if " " in s else ""
     out, cur = [], ""
     for w in words:
@@ -79,21 +83,27 @@ def tick(v: float) -> str:
     return f"{round(v, 6):g}"
 
 
-def _svg(w: float, h: float, body: str, label: str, axis=None, values=(), wide: bool = False) -> str:
+def _svg(w: float, h: float, body: str, label: str, axis=None, values=(), wide: bool = False, keys=None) -> str:
     """An ``<svg class="chart">``; ``axis`` (lo, hi) and the plotted ``values`` are written as
-    ``data-lo``, ``data-hi`` and ``data-values`` so a test can check every value against its axis."""
+    ``data-lo``, ``data-hi`` and ``data-values`` so a test can check every value against its axis;
+    ``keys`` (one per value, :mod:`toolkit.reports.marks`) as ``data-keys``, so it can check each
+    plotted value against the built index."""
     data = ""
     if axis is not None:
-        shown = [f"{float(v):.6g}" for v in values if v == v]
+        values = [float(v) for v in values]
+        shown = [f"{v:.6g}" for v in values if v == v]
         data = f' data-lo="{axis[0]:g}" data-hi="{axis[1]:g}" data-values="{" ".join(shown)}"'
+        if keys is not None:
+            kept = [k for k, v in zip(keys, values, strict=True) if v == v]
+            data += f" data-keys='{esc(json.dumps(kept, ensure_ascii=False))}'"
     cls = "chart wide" if wide else "chart"  # a wide chart scrolls sideways on a phone, never shrinks its text
     return (f'<svg class="{cls}" viewBox="0 0 {w:g} {h:g}" width="100%" role="img" aria-label="{esc(label)}" '
             f'xmlns="http://www.w3.org/2000/svg" style="max-width:{w:g}px"{data}>'
             f'<title>{esc(label)}</title>{body}</svg>')
 
 
-def _text(x, y, s, size=FONT, anchor="start", weight="normal", fill="#222", cls="") -> str:
-    c = f' class="{cls}"' if cls else ""
+def _text(x, y, s, size=FONT, anchor="start", weight="normal", fill="#222", cls="", key=None) -> str:
+    c = (f' class="{cls}"' if cls else "") + (f' data-score="{esc(key)}"' if key else "")
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
             f'fill="{fill}"{c}>{esc(s)}</text>')
 
@@ -103,7 +113,8 @@ def _lines(x, y, parts, size=FONT, anchor="start", **kw) -> str:
 
 
 def bars(items, highlight=None, title: str = "", mean: float | None = None, mean_label: str = "",
-         vmax: float = 100.0, width: float = 600, height: float = 130, vmin: float = 0.0, digits: int = 1) -> str:
+         vmax: float = 100.0, width: float = 600, height: float = 130, vmin: float = 0.0, digits: int = 1,
+         mark=None) -> str:
     """All units as thin vertical bars, sorted high to low, one of them highlighted.
 
     Parameters
@@ -111,6 +122,8 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     items : list of (key, value)
     highlight : key of the bar to draw in colour (annotated with its value and position).
     mean : draws a dashed line at this value, labelled ``mean_label``.
+    mark : (node, year): the items' keys are unit ids, and every value is marked as that unit's
+        score of ``node`` (:mod:`toolkit.reports.marks`), the mean as the mean of all units.
 
     Returns
     -------
@@ -122,8 +135,11 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     >>> s.count(HIGHLIGHT), s.count("<rect")
     (2, 4)
     """
+    from .marks import key
+
     base, pos, geom = _bars_base(tuple(items), vmin, vmax, width, height)
     top, left, right, ph, bw, n = geom
+    mk = (lambda unit: key(unit, *mark)) if mark else (lambda unit: None)
     body = [_text(left, 16, title, 13, weight="bold"), base]
     if highlight in pos:  # drawn over the grey bars: the grey ones are shared by every report of a run
         i, v = pos[highlight]
@@ -135,14 +151,17 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
         label = f"{v:.{digits}f} ({i + 1}/{n})"
         tw = text_width(label, 12)
         x = min(max(x, left + tw / 2), width - right - tw / 2)
-        body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT))
+        body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT,
+                          key=mk(highlight)))
     if mean is not None and mean == mean:
         y = top + ph - ph * frac(mean, vmin, vmax)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.2f}" y2="{y:.2f}" stroke="{MEAN}" '
                     f'stroke-dasharray="4,3" stroke-width="1"/>')
-        body.append(_text(width - right, height - 3, f"{mean_label} {mean:.{digits}f}", 11, "end", fill=MEAN))
+        body.append(_text(width - right, height - 3, f"{mean_label} {mean:.{digits}f}", 11, "end", fill=MEAN,
+                          key=mk("@mean")))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
-    return _svg(width, height, "".join(body), title, (vmin, vmax), [v for _, (_, v) in pos.items()])
+    return _svg(width, height, "".join(body), title, (vmin, vmax), [v for _, (_, v) in pos.items()],
+                keys=[mk(u) for u in pos] if mark else None)
 
 
 @lru_cache(maxsize=32)
@@ -169,13 +188,14 @@ def _bars_base(items: tuple, vmin: float, vmax: float, width: float, height: flo
 
 
 def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 640, vmin: float = 0.0,
-          digits: int = 1) -> str:
+          digits: int = 1, keys=None) -> str:
     """Grouped horizontal bars: one group per label, one bar per series, with a legend.
 
     Parameters
     ----------
     labels : list of str (the groups, e.g. dimensions)
     series : list of (name, values) with one value per label (NaN: no bar)
+    keys : optional, one list per series of the values' keys (:mod:`toolkit.reports.marks`)
 
     Examples
     --------
@@ -209,13 +229,16 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
             w = plot_w * frac(v, vmin, vmax)
             y = gy + 4 + j * (bh + 2)
             body.append(f'<rect x="{lab_w:.1f}" y="{y:.1f}" width="{w:.2f}" height="{bh}" fill="{SERIES[j % 6]}"/>')
-            body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.{digits}f}", 10, fill="#444"))
+            body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.{digits}f}", 10, fill="#444",
+                              key=keys[j][i] if keys else None))
     body.append(f'<line x1="{lab_w}" x2="{lab_w}" y1="{top}" y2="{h - 6}" stroke="#999"/>')
     return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
-                [float(v) for _, vals in series for v in vals], wide=True)
+                [float(v) for _, vals in series for v in vals], wide=True,
+                keys=[k for ks in keys for k in ks] if keys else None)
 
 
-def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 560, vmin: float = 0.0) -> str:
+def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 560, vmin: float = 0.0,
+          keys=None) -> str:
     """A radar of dimension scores with labels outside the circle (wrapped, never clipped).
 
     Examples
@@ -256,11 +279,12 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
                     f'stroke-width="2"' + (f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else "") + "/>")
         body.append(_text(x + 22, h - 2, name, 12))
         x += 22 + text_width(name, 12) + 14
-    return _svg(w, h + 4, "".join(body), title or "radar", (vmin, vmax), [float(v) for _, vals in series for v in vals])
+    return _svg(w, h + 4, "".join(body), title or "radar", (vmin, vmax), [float(v) for _, vals in series for v in vals],
+                keys=[k for ks in keys for k in ks] if keys else None)
 
 
 def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 600, height: float = 200,
-          vmin: float = 0.0) -> str:
+          vmin: float = 0.0, keys=None) -> str:
     """Lines over years, one per series (the first drawn strongest).
 
     Examples
@@ -305,12 +329,12 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
         body.append(_text(x + 14, ly + 9, name, 12))
         x += w
     return _svg(width, height, "".join(body), title or "trend", (vmin, vmax),
-                [float(v) for _, vals in series for v in vals])
+                [float(v) for _, vals in series for v in vals], keys=[k for ks in keys for k in ks] if keys else None)
 
 
 def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlabel: str = "", ylabel: str = "",
-              width: float = 600, height: float = 200, vmin: float = 0.0) -> str:
-    """Counts of values in ``bins`` equal bins over [vmin, vmax].
+              width: float = 600, height: float = 200, vmin: float = 0.0, keys=None) -> str:
+    """Counts of values in ``bins`` equal bins over [vmin, vmax] (``keys``: the values' keys).
 
     Examples
     --------
@@ -339,7 +363,7 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
     body.append(_text(left + pw / 2, height - 4, xlabel, 12, "middle", fill="#555"))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
     body.append(_text(2, top + 8, ylabel, 12, fill="#555"))
-    return _svg(width, height, "".join(body), title or "histogram", (vmin, vmax), [float(v) for v in values])
+    return _svg(width, height, "".join(body), title or "histogram", (vmin, vmax), [float(v) for v in values], keys=keys)
 
 
 def colour(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
@@ -362,8 +386,9 @@ def ink(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
 
 
 def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = "", width: float = 640,
-            vmin: float = 0.0, digits: int = 0) -> str:
-    """Units × dimensions as coloured cells with their values; row labels may link to reports.
+            vmin: float = 0.0, digits: int = 0, keys=None) -> str:
+    """Units × dimensions as coloured cells with their values; row labels may link to reports
+    (``keys``: the cells' keys, rows × columns).
 
     Examples
     --------
@@ -392,9 +417,9 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
             body.append(f'<rect x="{lab_w + j * cw:.1f}" y="{y}" width="{cw - 1:.1f}" height="{rh - 1}" '
                         f'fill="{colour(v, vmax, vmin)}"/>')
             body.append(_text(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.{digits}f}", 10, "middle",
-                              fill=ink(v, vmax, vmin)))
+                              fill=ink(v, vmax, vmin), key=keys[i][j] if keys and v == v else None))
     return _svg(width, h, "".join(body), title or "heatmap", (vmin, vmax), [float(v) for row in values for v in row],
-                wide=True)
+                wide=True, keys=[k for ks in keys for k in ks] if keys else None)
 
 
 def _truncate(s: str, width: float, size: float) -> str:
@@ -407,12 +432,13 @@ def _truncate(s: str, width: float, size: float) -> str:
 
 
 def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell: float = 84, vmin: float = 0.0,
-             digits: int = 1) -> str:
+             digits: int = 1, keys=None) -> str:
     """A tile map: one square per region at its (column, row), coloured by its value.
 
     Parameters
     ----------
     tiles : list of (col, row, name, value, link or None)
+    keys : optional, the tiles' keys (:mod:`toolkit.reports.marks`)
 
     Examples
     --------
@@ -424,14 +450,15 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     top = 26 if title else 4
     w, h = cols * cell, top + rows * cell + 38
     body = [_text(2, 16, title, 13, weight="bold")] if title else []
-    for c, r, name, v, link in tiles:
+    for i, (c, r, name, v, link) in enumerate(tiles):
         x, y = c * cell, top + r * cell
         fill, fg = colour(v, vmax, vmin), ink(v, vmax, vmin)
         parts = wrap(name, cell - 8, 12)
         cell_svg = (f'<rect x="{x + 2}" y="{y + 2}" width="{cell - 4}" height="{cell - 4}" rx="6" fill="{fill}" '
                     f'stroke="#fff"/>' + _lines(x + cell / 2, y + cell / 2 - 6 - (len(parts) - 1) * 7, parts, 12,
                                                 "middle", fill=fg)
-                    + _text(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.{digits}f}", 14, "middle", "bold", fg))
+                    + _text(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.{digits}f}", 14, "middle", "bold", fg,
+                            key=keys[i] if keys and v == v else None))
         body.append(f'<a href="{esc(link)}">{cell_svg}</a>' if link else cell_svg)
     y = top + rows * cell + 8
     for i in range(5):  # legend: five steps of the scale
@@ -439,4 +466,4 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
         body.append(f'<rect x="{i * 36}" y="{y}" width="34" height="10" fill="{colour(v, vmax, vmin)}"/>')
         body.append(_text(i * 36 + 17, y + 23, tick(v), 12, "middle", fill="#555"))
     body.append(_text(5 * 36 + 6, y + 9, legend, 12, fill="#555"))
-    return _svg(w, h, "".join(body), title or "map", (vmin, vmax), [float(v) for *_, v, _ in tiles])
+    return _svg(w, h, "".join(body), title or "map", (vmin, vmax), [float(v) for *_, v, _ in tiles], keys=keys)

@@ -11,6 +11,8 @@ import numpy as np
 
 from ..errors import FrameworkError
 from . import charts, facts, standing
+from .marks import cell
+from .marks import key as mk
 from .region_trend import region_trend_html as city_trend_html  # noqa: F401 - the report notebook calls it here
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import block, dimension_of, dims, kpis, section, table_html
@@ -44,9 +46,9 @@ def city_headline_html(bundle, city: str, year: int, lang: str = "zh"):
     allm = facts.year_rows(bundle, year).groupby(region_column(bundle))[root].mean().sort_values(ascending=False)
     pos = int((allm > allm[city]).sum() + 1)
     sc = facts.scale(bundle)
+    mean = f"{t(facts.mean_key(bundle, year), lang, bundle)} {sc.fmt(facts.year_rows(bundle, year)[root].mean())}"
     cells = [(t("n_brains", lang, bundle), str(len(s)), ""),
-             (t("mean_score", lang), sc.fmt(s[root].mean()), f"{t(facts.mean_key(bundle, year), lang, bundle)} "
-                                                             f"{sc.fmt(facts.year_rows(bundle, year)[root].mean())}"),
+             (t("mean_score", lang), cell(mk(f"@region={city}", root, year), sc.fmt(s[root].mean())), mean),
              (t("best_rank", lang), f"{int(s['rank'].min())} / {n}", ""),
              (t("rank", lang), f"{pos} / {len(allm)}", t("mean_score", lang))]
     title = f"{region_name(bundle.framework, city, lang)} · {t('year', lang)} {int(year)}"
@@ -70,8 +72,9 @@ def city_vs_province_html(bundle, city: str, year: int, lang: str = "zh"):
     series = [(t("city_mean", lang, bundle), [float(c[k].mean()) for k in codes]),
               (t(facts.mean_key(bundle, year), lang, bundle), [float(s[k].mean()) for k in codes]),
               (t("best", lang, bundle), [float(s[k].max()) for k in codes])]
+    keys = [[mk(who, k, year) for k in codes] for who in (f"@region={city}", "@mean", "@max")]
     sc = facts.scale(bundle)
-    chart = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits)
+    chart = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits, keys=keys)
     return block(section(t("vs_province", lang, bundle), f"<figure>{chart}</figure>"))
 
 
@@ -90,8 +93,10 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
         if units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
         iv = facts.interval(bundle, r["unit_id"], year)
-        rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []), sc.fmt(r[root]),
-                     int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dims(bundle)],
+        u = r["unit_id"]
+        rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []),
+                     cell(mk(u, root, year), sc.fmt(r[root])), int(r["rank"]), f"{iv[0]}–{iv[1]}" if iv else nc(lang),
+                     *[cell(mk(u, d, year), sc.fmt(r[d])) for d in dims(bundle)],
                      standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     heads = [t("brain", lang, bundle), *([t("industry", lang, bundle)] if peer else []), t("composite", lang),
              t("rank", lang), t("interval", lang), *[fw.label(d, lang) for d in dims(bundle)], t("type", lang)]
@@ -99,11 +104,12 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
     tab = table_html(heads, rows, num_cols=[1 + k, 2 + k, 3 + k, *range(4 + k, 4 + k + len(dims(bundle)))],
                      cls="ranking")  # the type column keeps its width on a phone (the table scrolls)
     names = [unit_name(r, lang, fw) for r in s.to_dict("records")]
+    ids = list(s["unit_id"])
     chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640, vmin=sc.lo, vmax=sc.hi,
-                         digits=sc.digits)
+                         digits=sc.digits, keys=[[mk(u, root, year) for u in ids]])
     heat = charts.heatmap(names, [fw.label(d, lang) for d in dims(bundle)], np.asarray(s[dims(bundle)], float).tolist(),
-                          links=[units.get(u) for u in s["unit_id"]], vmin=sc.lo, vmax=sc.hi,
-                          digits=max(0, sc.digits - 1))
+                          links=[units.get(u) for u in ids], vmin=sc.lo, vmax=sc.hi, digits=sc.digits,
+                          keys=[[mk(u, d, year) for d in dims(bundle)] for u in ids])
     return block(section(t("brains_in_city", lang, bundle), f'<div class="row"><figure>{chart}</figure>'
                                                             f'<figure>{heat}</figure></div>{tab}'))
 

@@ -115,28 +115,18 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
         return ""
     _, grouping, years = p
     fw = bundle.framework
-    y = chain.scores(bundle)
     zh = lang == "zh"
     words = fw.words(lang)
     blocks = []
 
-    d = chain.dagum(bundle).overall
-    row = d.loc[year]
-    part = max(("within", "between", "transvariation"), key=lambda k: row[f"share_{k}"])
-    sentence = w("s_dagum", lang).format(a=years[0], b=years[-1], g0=d["gini"].iloc[0], g1=d["gini"].iloc[-1], y=year,
-                                         part=w("parts", lang)[part], share=row[f"share_{part}"])
-    cols = ["gini", "within", "between", "transvariation"]
-    table = table_html([w("year", lang), w("G", lang), w("Gw", lang), w("Gnb", lang), w("Gt", lang)],
-                       [[str(t), *(f"{d.loc[t, c]:.4f}" for c in cols)] for t in d.index], num_cols=[1, 2, 3, 4])
-    chart = charts.trend(years, [(w(k, lang), list(d[c])) for k, c in zip(("G", "Gw", "Gnb", "Gt"), cols, strict=True)],
-                         vmax=float(np.ceil(d["gini"].max() * 1.25 * 20) / 20))   # a multiple of 0.05: short ticks
-    blocks.append(section(w("dagum", lang).format(g=grouping.label(lang)),
-                          f"{para(sentence, lang)}<figure>{chart}</figure>{table}", level=3))
-
-    density = kde.kde_by_year(y)
-    f = kde.kde_features(density)
-    kde_text = w("s_kde", lang).format(a=years[0], b=years[-1], p0=f["peak_at"].iloc[0], p1=f["peak_at"].iloc[-1])
-    blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
+    dag = chain.dagum(bundle)
+    if dag is not None:
+        blocks.append(dagum_block(dag.overall, grouping, years, year, lang))
+    density = chain.density(bundle)
+    if density is not None:
+        f = kde.kde_features(density)
+        kde_text = w("s_kde", lang).format(a=years[0], b=years[-1], p0=f["peak_at"].iloc[0], p1=f["peak_at"].iloc[-1])
+        blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
 
     regions = chain.regions(bundle)
     glob = chain.moran(bundle)
@@ -152,8 +142,24 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
         blocks.append(section(w("lisa", lang).format(y=year), f"{para(text, lang)}<figure>{svg}</figure>", level=3))
 
     m = chain.markov(bundle)
-    rows = [[c, *(f"{v:.2f}" for v in m.P.loc[c])] for c in m.P.index]
-    text = w("s_markov", lang).format(m=m.mobility, unit=words.get("units", words.get("unit", "")))
-    blocks.append(section(w("markov", lang), para(text, lang)
-                          + table_html([w("from", lang), *m.P.columns], rows, num_cols=[1, 2, 3, 4]), level=3))
-    return section(w("title", lang), "".join(blocks), keep=False)
+    if m is not None:
+        rows = [[c, *(f"{v:.2f}" for v in m.P.loc[c])] for c in m.P.index]
+        text = w("s_markov", lang).format(m=m.mobility, unit=words.get("units", words.get("unit", "")))
+        blocks.append(section(w("markov", lang), para(text, lang)
+                              + table_html([w("from", lang), *m.P.columns], rows, num_cols=[1, 2, 3, 4]), level=3))
+    return section(w("title", lang), "".join(blocks), keep=False) if blocks else ""
+
+
+def dagum_block(d: pd.DataFrame, grouping, years: list, year: int, lang: str) -> str:
+    """The Dagum block: its sentence, the four coefficients over the years (a chart) and their table."""
+    row = d.loc[year]
+    part = max(("within", "between", "transvariation"), key=lambda k: row[f"share_{k}"])
+    sentence = w("s_dagum", lang).format(a=years[0], b=years[-1], g0=d["gini"].iloc[0], g1=d["gini"].iloc[-1], y=year,
+                                         part=w("parts", lang)[part], share=row[f"share_{part}"])
+    cols = ["gini", "within", "between", "transvariation"]
+    table = table_html([w("year", lang), w("G", lang), w("Gw", lang), w("Gnb", lang), w("Gt", lang)],
+                       [[str(t), *(f"{d.loc[t, c]:.4f}" for c in cols)] for t in d.index], num_cols=[1, 2, 3, 4])
+    chart = charts.trend(years, [(w(k, lang), list(d[c])) for k, c in zip(("G", "Gw", "Gnb", "Gt"), cols, strict=True)],
+                         vmax=float(np.ceil(d["gini"].max() * 1.25 * 20) / 20))   # a multiple of 0.05: short ticks
+    return section(w("dagum", lang).format(g=grouping.label(lang)),
+                   f"{para(sentence, lang)}<figure>{chart}</figure>{table}", level=3)

@@ -22,6 +22,8 @@ import yaml
 
 from . import charts, facts, standing
 from .gaps import gaps_section
+from .marks import cell
+from .marks import key as mk
 from .page import document
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import kpis, section, table_html
@@ -94,40 +96,46 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
             groups.append(("html", link(city_recs.get(r[region]), region_name(fw, r[region], lang))))
         if peer:
             groups.append(peer_name(fw, r[peer], lang))
-        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))), *groups,
-                     sc.fmt(r[root]), f"{iv[0]}–{iv[1]}" if iv else nc(lang), *[sc.fmt(r[d]) for d in dim_codes],
+        # the score beside the name: on a phone both are on screen without scrolling the table
+        rows.append([r["rank"], ("html", link(unit_recs.get(r["unit_id"]), unit_name(r, lang, fw))),
+                     cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), *groups,
+                     f"{iv[0]}–{iv[1]}" if iv else nc(lang),
+                     *[cell(mk(r["unit_id"], d, year), sc.fmt(r[d])) for d in dim_codes],
                      standing.type_label(bundle, r["unit_id"], lang, year) or nc(lang)])
     k = (1 if region else 0) + (1 if peer else 0)
-    heads = [t("rank", lang), t("brain", lang, fw), *([t("city", lang, fw)] if region else []),
-             *([t("industry", lang, fw)] if peer else []), t("composite", lang),
+    heads = [t("rank", lang), t("brain", lang, fw), t("composite", lang), *([t("city", lang, fw)] if region else []),
+             *([t("industry", lang, fw)] if peer else []),
              t("interval", lang), *[fw.label(d, lang) for d in dim_codes], t("type", lang)]
-    tab = table_html(heads, rows, num_cols=[0, 2 + k, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable")
-    tab = tab.replace('<table class="sortable">', '<table class="sortable" id="units">', 1)
+    tab = table_html(heads, rows, num_cols=[0, 2, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable units")
+    tab = tab.replace('<table class="sortable units">', '<table class="sortable units" id="units">', 1)
     flt = (f'<input class="filter" type="search" data-table="units" placeholder="{esc(t("filter", lang))}…" '
            f'aria-label="{esc(t("filter", lang))}">')
 
     # figures
+    ids = list(s["unit_id"])
     hist = charts.histogram(list(s[root]), title=t("distribution", lang), xlabel=t("composite", lang),
-                            ylabel=t("count", lang), vmin=sc.lo, vmax=sc.hi)
+                            ylabel=t("count", lang), vmin=sc.lo, vmax=sc.hi, keys=[mk(u, root, year) for u in ids])
     unit_links = [quote(unit_recs[u]["filename"]) if unit_recs.get(u, {}).get("status") == "ok" else None
                   for u in s["unit_id"]]
     heat = charts.heatmap([unit_name(r, lang, fw) for r in s.to_dict("records")],
                           [fw.label(d, lang) for d in dim_codes],
                           np.asarray(s[dim_codes], float).tolist(), links=unit_links, width=720,
-                          vmin=sc.lo, vmax=sc.hi, digits=max(0, sc.digits - 1))
+                          vmin=sc.lo, vmax=sc.hi, digits=sc.digits,
+                          keys=[[mk(u, d, year) for d in dim_codes] for u in ids])
     figures = f"<figure>{hist}</figure>"
     if region and _has_tiles(fw):
         by_city = s.groupby(region)[root].agg(["mean", "size"])
         code_to_zh = dict(zip(_cities().index, _cities()["zh"], strict=True))
-        tiles = []
+        tiles, keys = [], []
         for code, (c, r) in city_tiles().items():
             zh = code_to_zh[code]
             v = float(by_city.loc[zh, "mean"]) if zh in by_city.index else float("nan")
             rec = city_recs.get(zh)
+            keys.append(mk(f"@region={zh}", root, year))
             tiles.append((c, r, region_name(fw, zh, lang), v,
                           quote(rec["filename"]) if rec and rec.get("status") == "ok" else None))
         tmap = charts.tile_map(tiles, title=t("map", lang, fw), legend=t("composite", lang), vmin=sc.lo, vmax=sc.hi,
-                               digits=sc.digits)
+                               digits=sc.digits, keys=keys)
         figures = f"<figure>{tmap}</figure>" + figures
 
     # regions table
@@ -135,9 +143,11 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     if region:
         crow = []
         for c, g in s.groupby(region, sort=False):
-            crow.append([("html", link(city_recs.get(c), region_name(fw, c, lang))), len(g), sc.fmt(g[root].mean()),
-                         int(g["rank"].min())])
-        crow.sort(key=lambda x: -float(x[2]))
+            crow.append([("html", link(city_recs.get(c), region_name(fw, c, lang))), len(g),
+                         cell(mk(f"@region={c}", root, year), sc.fmt(g[root].mean())), int(g["rank"].min()),
+                         float(g[root].mean())])
+        crow.sort(key=lambda x: -x[4])
+        crow = [x[:4] for x in crow]
         ctab = table_html([t("city", lang, fw), t("n_brains", lang, fw), t("mean_score", lang), t("best_rank", lang)],
                           crow, num_cols=[1, 2, 3], cls="sortable")
         regions = section(t("city", lang, fw), ctab)
@@ -146,7 +156,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     banner = f'<div class="synthetic">{esc(t("synthetic", lang))}</div>' if bundle.synthetic else ""
     notes = "".join(f'<p class="notice">{esc(t(k, lang, fw).format(n=len(s)))}</p>'
                     for k in facts.notice_keys(bundle, year))
-    cells = [(t("n_brains", lang, fw), str(len(s)), ""), (mean_name, sc.fmt(s[root].mean()), t("composite", lang))]
+    cells = [(t("n_brains", lang, fw), str(len(s)), ""),
+             (mean_name, cell(mk("@mean", root, year), sc.fmt(s[root].mean())), t("composite", lang))]
     if region:
         cells.append((t("city", lang, fw), str(s[region].nunique()), ""))
     meta = bundle.meta

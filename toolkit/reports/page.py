@@ -4,6 +4,8 @@ Every page is self-contained: no script, font or stylesheet from the network (th
 embedded as a data: URL, the figures are inline SVG). It has a viewport meta so it reads on a
 phone at 390 px (wide tables scroll inside their box), its ``<title>`` is "name · year", and
 its print stylesheet sets A4, keeps headings with what follows and never splits a table row.
+Printed, a figure takes the page's width up to its own (``max-width``: the size it is drawn
+at) and the "position" charts go two to a row, so no chart label is smaller than 7 pt.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ table.indicators td:nth-child(2){white-space:nowrap}table.ranking td:last-child{
 figure{margin:4px 0}svg.chart{display:block;height:auto}
 .row{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start}.row>*{flex:1 1 380px;min-width:0}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 18px}
-.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}
-input.filter{padding:4px 8px;font-size:1em;margin:4px 0;max-width:100%}
+.failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}code{font-family:inherit;color:#1f4e79}.synthetic code{color:inherit}
+input.filter{padding:4px 8px;font:inherit;margin:4px 0;max-width:100%}
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";color:#aaa}
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}
 .grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}
+table.units td:first-child{min-width:0}table.units td:nth-child(2){white-space:normal;min-width:9em;max-width:11em}
 figure{overflow-x:auto;max-width:100%}svg.chart.wide{min-width:540px}}
 @page{size:A4;margin:14mm 12mm 14mm 12mm}
 @media print{body{max-width:none;padding:0;font-size:8.6pt;line-height:1.35}h1{font-size:15pt}
@@ -47,7 +50,8 @@ section.keep{break-inside:avoid;page-break-inside:avoid}
 tr,figure,.kpis,.summary,.notice{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}.tbl{overflow:visible}.nav,input.filter{display:none}
 table{font-size:.95em}td,th{padding:1px 5px}td:first-child{min-width:8em}
-.grid{grid-template-columns:repeat(3,1fr);gap:0 10px}.row{flex-wrap:nowrap}.row>*{flex:1 1 48%}
+.grid{grid-template-columns:repeat(2,1fr);gap:0 14px}.row>*{flex:1 1 48%}.row>figure{flex-basis:100%}
+svg.chart{margin:0 auto}svg.bump{max-width:100%;height:auto}
 figure.narrow{max-width:62%}.kpi .v{font-size:1.3em}
 a{color:inherit;text-decoration:none}}
 """

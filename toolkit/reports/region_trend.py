@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from . import charts, facts
+from .marks import cell, change
+from .marks import key as mk
 from .standing import side
 from .text import esc, t, unit_name
 from .views import block, section, table_html
@@ -162,7 +164,14 @@ def region_trend_html(bundle, region: str, year: int, lang: str = "zh"):
         return w("group_mean", lang).format(g=groups[name], label=g.label(lang))
 
     lines = [("region", t("city_mean", lang, bundle)), *[(g, group_label(g)) for g in groups], ("whole", whole)]
-    chart = charts.trend(years, [(name, [float(v) for v in f[c]]) for c, name in lines], vmin=sc.lo, vmax=sc.hi)
+    root = fw.root.code
+    who = {"region": f"@region={region}", "whole": "@mean", **{g: f"@grouping={g}:{groups[g]}" for g in groups}}
+
+    def keys(c):  # the marks of one line's values (toolkit.reports.marks)
+        return [mk(who.get(c, c), root, y) for y in years]
+
+    chart = charts.trend(years, [(name, [float(v) for v in f[c]]) for c, name in lines], vmin=sc.lo, vmax=sc.hi,
+                         keys=[keys(c) for c, _ in lines])
 
     ref = whole if lang == "zh" else whole[0].lower() + whole[1:]
     gap = f["region"] - f["whole"]
@@ -186,8 +195,13 @@ def region_trend_html(bundle, region: str, year: int, lang: str = "zh"):
 
     names = {r["unit_id"]: unit_name(r, lang, fw) for r in bundle.summary[bundle.summary["unit_id"].isin(units)]
              .drop_duplicates("unit_id", keep="last").to_dict("records")}
-    rows = [[name, *[sc.fmt(v) for v in f[c]], _change(f[c], sc)] for c, name in lines]
-    rows += [[names[u], *[sc.fmt(v) for v in f[u]], _change(f[u], sc)] for u in units]
+    def row(c, name):
+        ks = keys(c)
+        shown = [cell(k, sc.fmt(v)) if v == v else sc.fmt(v) for k, v in zip(ks, f[c], strict=True)]
+        moved = _change(f[c], sc)
+        return [name, *shown, cell(change(ks[-1], ks[0]), moved) if moved != "—" else moved]
+
+    rows = [row(c, name) for c, name in lines] + [row(u, names[u]) for u in units]
     tab = table_html([w("series", lang), *[str(y) for y in years], w("change", lang).format(a=a, b=b)], rows,
                      num_cols=range(1, len(years) + 2))
     return block(section(title, f'<p class="summary">{esc(sep.join(text))}</p>'

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import facts
+from .marks import change, key
 from .standing import STRONG, WEAK
 from .text import t, unit_name
 
@@ -34,7 +35,7 @@ def robust(p05: int, p95: int, n: int) -> bool:
     return (p95 - p05) <= max(2, round(0.1 * n))
 
 
-def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
+def sentences(bundle, unit_id: str, year: int, lang: str = "zh", mark=None) -> list[str]:
     """The generated summary of a unit in ``lang``, as a list of 3–5 sentences.
 
     Parameters
@@ -42,6 +43,8 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
     bundle : Bundle
     unit_id, year : the unit and the year
     lang : "zh" or "en"
+    mark : optional ``mark(key, text)`` wrapped around every score quoted (its key as in
+        :mod:`toolkit.reports.marks`); the page passes ``marks.MARK.format``.
 
     Returns
     -------
@@ -56,41 +59,48 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
     zh = lang == "zh"
     w = fw.words(lang)
     sc = facts.scale(bundle)
-    f = sc.fmt
+    m = mark or (lambda k, text: text)
+
+    def f(code):  # the unit's score of ``code``, marked with its key
+        return m(key(unit_id, code, year), sc.fmt(row[code]))
     pts = "分" if sc.hi - sc.lo >= 10 else ""  # "points" on a 0–100 scale; a 0–1 score is a bare number
     out = []
     iv = facts.interval(bundle, unit_id, year)
     name = unit_name(row, "zh", fw) if zh else t("this", lang, fw)
     if iv is None:
-        out.append(f"{name}{year}年综合指数为{f(row[root])}，在{n}个{w['unit']}中排名第{rank}（排名区间未计算）。" if zh else
-                   f"{name} scores {f(row[root])} in {year}, rank {rank} of {n} (rank interval not computed).")
+        out.append(f"{name}{year}年综合指数为{f(root)}，在{n}个{w['unit']}中排名第{rank}（排名区间未计算）。" if zh else
+                   f"{name} scores {f(root)} in {year}, rank {rank} of {n} (rank interval not computed).")
     else:
         ok = robust(*iv, n)
         if zh:
             how = "排名较为稳健" if ok else "排名对方法选择较为敏感"
             where = f"第{iv[0]}名" if iv[0] == iv[1] else f"第{iv[0]}至{iv[1]}名"
-            out.append(f"{name}{year}年综合指数为{f(row[root])}，在{n}个{w['unit']}中排名第{rank}；"
+            out.append(f"{name}{year}年综合指数为{f(root)}，在{n}个{w['unit']}中排名第{rank}；"
                        f"在各种合理的方法选择下，90%的情况排在{where}，{how}。")
         else:
             how = "a robust rank" if ok else "a rank that depends on the method choices"
-            out.append(f"{name} scores {f(row[root])} in {year}, rank {rank} of {n}; under plausible "
+            out.append(f"{name} scores {f(root)} in {year}, rank {rank} of {n}; under plausible "
                        f"alternative methods it ranks {_span(iv)} in 90% of cases, {how}.")
     mean_name = t(facts.mean_key(bundle, year), lang, fw)
     gap = pd.Series({d: float(row[d]) - float(s[d].mean()) for d in _dims(bundle)})
     hi, lo = gap.idxmax(), gap.idxmin()
     lead = gap[hi] >= 0
+
+    def gap_text(code):  # the gap to the mean, marked
+        mag = m(change(key(unit_id, code, year), key("@mean", code, year)), f"{abs(gap[code]):.{sc.digits}f}")
+        return _signed(gap[code], lang, mag, pts)
     if zh:
-        first = (f"最突出的{w['dim']}是{fw.label(hi, lang)}（{f(row[hi])}，{_signed(gap[hi], lang, sc.digits, pts)}）" if lead else
-                 f"各{w['dim']}均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{f(row[hi])}，{_signed(gap[hi], lang, sc.digits, pts)}）")
-        out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{f(row[lo])}，"
-                   f"{_signed(gap[lo], lang, sc.digits, pts)}）。" if lead else
-                   f"{first}，最薄弱的是{fw.label(lo, lang)}（{f(row[lo])}，{_signed(gap[lo], lang, sc.digits, pts)}）。")
+        first = (f"最突出的{w['dim']}是{fw.label(hi, lang)}（{f(hi)}，{gap_text(hi)}）" if lead else
+                 f"各{w['dim']}均低于{mean_name}，差距最小的是{fw.label(hi, lang)}（{f(hi)}，{gap_text(hi)}）")
+        out.append(f"相对{mean_name}，{first}，最薄弱的是{fw.label(lo, lang)}（{f(lo)}，"
+                   f"{gap_text(lo)}）。" if lead else
+                   f"{first}，最薄弱的是{fw.label(lo, lang)}（{f(lo)}，{gap_text(lo)}）。")
     else:
         first = (f"Against the {mean_name.lower()}, its strongest {w['dim']} is {fw.label(hi, lang)} "
-                 f"({f(row[hi])}, {_signed(gap[hi], lang, sc.digits, pts)})" if lead else
+                 f"({f(hi)}, {gap_text(hi)})" if lead else
                  f"Every {w['dim']} is below the {mean_name.lower()}; the closest is {fw.label(hi, lang)} "
-                 f"({f(row[hi])}, {_signed(gap[hi], lang, sc.digits, pts)})")
-        out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({f(row[lo])}, {_signed(gap[lo], lang, sc.digits, pts)}).")
+                 f"({f(hi)}, {gap_text(hi)})")
+        out.append(f"{first} and its weakest is {fw.label(lo, lang)} ({f(lo)}, {gap_text(lo)}).")
     prev = facts.previous_year(bundle, year)
     if prev is not None:
         try:
@@ -102,16 +112,19 @@ def sentences(bundle, unit_id: str, year: int, lang: str = "zh") -> list[str]:
             d_rank = int(a["rank"]) - rank
             dd = pd.Series({d: float(row[d]) - float(a[d]) for d in _dims(bundle)})
             big = dd.abs().idxmax()
+
+            def moved(code, x):  # a change since ``prev``, marked
+                return m(change(key(unit_id, code, year), key(unit_id, code, prev)), f"{abs(x):.{sc.digits}f}")
             if zh:
                 r = "保持不变" if d_rank == 0 else (f"上升{d_rank}位" if d_rank > 0 else f"下降{-d_rank}位")
-                out.append(f"与{prev}年相比，综合指数{'上升' if d_comp >= 0 else '下降'}{abs(d_comp):.{sc.digits}f}{pts}，排名{r}；"
-                           f"变化最大的是{fw.label(big, lang)}（{'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.{sc.digits}f}{pts}）。")
+                out.append(f"与{prev}年相比，综合指数{'上升' if d_comp >= 0 else '下降'}{moved(root, d_comp)}{pts}，排名{r}；"
+                           f"变化最大的是{fw.label(big, lang)}（{'+' if dd[big] >= 0 else '−'}{moved(big, dd[big])}{pts}）。")
             else:
                 r = "is unchanged" if d_rank == 0 else (f"rose {_places(d_rank)}" if d_rank > 0 else
                                                          f"fell {_places(-d_rank)}")
                 out.append(f"Since {prev} the composite has {'risen' if d_comp >= 0 else 'fallen'} by "
-                           f"{abs(d_comp):.{sc.digits}f} points and the rank {r}; the biggest change is in "
-                           f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{abs(dd[big]):.{sc.digits}f}).")
+                           f"{moved(root, d_comp)} points and the rank {r}; the biggest change is in "
+                           f"{fw.label(big, lang)} ({'+' if dd[big] >= 0 else '−'}{moved(big, dd[big])}).")
     ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(3)
     if len(ob):
         names = [indicator_label(fw, c, lang) for c in ob["code"]]
@@ -134,10 +147,11 @@ def _places(k: int) -> str:
     return f"{k} place" + ("" if k == 1 else "s")
 
 
-def _signed(x: float, lang: str, digits: int = 1, unit: str = "分") -> str:
+def _signed(x: float, lang: str, mag: str, unit: str = "分") -> str:
+    """A gap ``x`` in words, its size written as ``mag``."""
     if lang == "zh":
-        return f"{'高' if x >= 0 else '低'}{abs(x):.{digits}f}{unit}"
-    return f"{abs(x):.{digits}f} {'above' if x >= 0 else 'below'}"
+        return f"{'高' if x >= 0 else '低'}{mag}{unit}"
+    return f"{mag} {'above' if x >= 0 else 'below'}"
 
 
 def indicator_label(fw, code: str, lang: str) -> str:

@@ -240,8 +240,9 @@ def _translate(fw, column: str, value, lang: str) -> str:
 
 
 def unit_name(row, lang: str, fw) -> str:
-    """A unit's name in ``lang``: the framework's name column in that language; for country
-    codes (``names: iso3166``) the country's name in that language; else the name column as in
+    """A unit's name in ``lang``: for country codes (``names: iso3166``) the country's name in
+    that language (Unicode CLDR: a data file's own spelling may be garbled, as the HDR file's
+    Côte d'Ivoire is); the framework's name column in that language; else the name column as in
     the data (the unit id when there is none); in English composed by the framework's ``reporting.name_en`` template when every
     column it names has an English name and the Chinese name ends with the unit noun (else the
     name as written).
@@ -257,14 +258,14 @@ def unit_name(row, lang: str, fw) -> str:
     >>> unit_name({"unit_id": "NOR", "country": "Norway"}, "en", load_framework("undp_hdi"))
     'Norway'
     """
+    if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR),
+        known = countries().get(str(row.get("unit_id")))  # the same on every page, whatever the data wrote
+        if known:
+            return known[lang]
     declared = {c.name: c.lang for c in fw.unit_columns if c.role == "name"}
     for col in fw.name_columns(lang):  # a name column in the page's language first
         if declared[col] == lang and _present(row.get(col)):
             return str(row[col])
-    if fw.id_names == "iso3166":  # country codes: the name in the page's language (Unicode CLDR)
-        known = countries().get(str(row.get("unit_id")))
-        if known:
-            return known[lang]
     col = next((c for c in fw.name_columns(lang) if _present(row.get(c))), None)
     name = str(row[col]) if col else str(row["unit_id"])
     template = fw.wording.name_en

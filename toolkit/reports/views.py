@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from . import charts, facts, standing
+from .marks import MARK, cell, change, unmark
+from .marks import key as mk
 from .summary import indicator_label, sentences, strengths_weaknesses
 from .text import (
     T,
@@ -83,8 +85,7 @@ def table_html(headers, rows, num_cols=(), cls: str = "") -> str:
     """
     def cell(tag, v, j):
         c = ' class="num"' if j in num_cols else ""
-        body = v[1] if isinstance(v, tuple) and len(v) == 2 and v[0] == "html" else esc(v)
-        return f"<{tag}{c}>{body}</{tag}>"
+        return f"<{tag}{c}>{_html(v)}</{tag}>"
     head = "".join(cell("th", h, j) for j, h in enumerate(headers))
     body = "".join("<tr>" + "".join(cell("td", v, j) for j, v in enumerate(r)) + "</tr>" for r in rows)
     c = f' class="{cls}"' if cls else ""
@@ -154,9 +155,15 @@ def headline(bundle, unit_id: str, year: int, lang: str = "zh") -> dict:
             "type": standing.type_label(bundle, unit_id, lang, year)}
 
 
+def _html(v) -> str:
+    """A value escaped, or inserted as is when given as ``("html", s)``."""
+    return v[1] if isinstance(v, tuple) and len(v) == 2 and v[0] == "html" else esc(v)
+
+
 def kpis(cells) -> str:
+    """Key figures: (label, value, small print); a value given as ``("html", s)`` is inserted as is."""
     return '<div class="kpis">' + "".join(
-        f'<div class="kpi"><div class="k">{esc(k)}</div><div class="v">{esc(v)}</div>'
+        f'<div class="kpi"><div class="k">{esc(k)}</div><div class="v">{_html(v)}</div>'
         + (f'<div class="s">{esc(s)}</div>' if s else "") + "</div>" for k, v, s in cells) + "</div>"
 
 
@@ -165,13 +172,16 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
     iv = f"{h['interval'][0]}–{h['interval'][1]}" if h["interval"] else nc(lang)
     if h["change"]:
         d, dr, prev = h["change"]
-        change = (arrow(d, facts.scale(bundle).digits), f"{t('rank', lang)} {arrow(dr, 0, lower_is_better=True)} · {prev}→{h['year']}")
+        root = bundle.framework.root.code
+        moved = cell(change(mk(unit_id, root, year), mk(unit_id, root, prev)), arrow(d, facts.scale(bundle).digits))
+        change_ = (moved, f"{t('rank', lang)} {arrow(dr, 0, lower_is_better=True)} · {prev}→{h['year']}")
     else:
-        change = (t("none", lang), "")
+        change_ = (t("none", lang), "")
     typ = h["type"] or nc(lang)
     info = standing.type_info(bundle, unit_id, lang, year) or {}
-    cells = [(t("composite", lang), facts.scale(bundle).fmt(h["composite"]), ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
-             (t("interval", lang), iv, ""), (t("change", lang), change[0], change[1]),
+    composite = cell(mk(unit_id, bundle.framework.root.code, year), facts.scale(bundle).fmt(h["composite"]))
+    cells = [(t("composite", lang), composite, ""), (t("rank", lang), f"{h['rank']} / {h['n']}", ""),
+             (t("interval", lang), iv, ""), (t("change", lang), change_[0], change_[1]),
              (t("type", lang), typ, (info.get("basis") or t("type_basis", lang, bundle)) if h["type"] else "")]
     if info and info.get("shape"):
         cells.append((t("shape", lang), info["shape"], ""))
@@ -185,8 +195,8 @@ def headline_html(bundle, unit_id: str, year: int, lang: str = "zh", level: int 
 
 
 def summary_html(bundle, unit_id: str, year: int, lang: str = "zh"):
-    text = ("" if lang == "zh" else " ").join(sentences(bundle, unit_id, year, lang))
-    return block(section(t("summary", lang), f'<p class="summary">{esc(text)}</p>'))
+    text = ("" if lang == "zh" else " ").join(sentences(bundle, unit_id, year, lang, mark=MARK.format))
+    return block(section(t("summary", lang), f'<p class="summary">{unmark(esc(text))}</p>'))
 
 
 # -- dimensions ----------------------------------------------------------------------------------
@@ -224,18 +234,25 @@ def dimension_html(bundle, unit_id: str, year: int, lang: str = "zh"):
               if (fw.peer_column if col == "peers" else fw.region_column)]  # the columns the framework has
     series = [(t("this", lang, bundle), f["score"]), (mean, f["mean"]), (t("best", lang, bundle), f["best"]),
               *[(t(key, lang, bundle), f[col]) for key, col in groups]]
-    series = [(n, list(v)) for n, v in series if not np.isnan(np.asarray(v, float)).all()]
+    who = {"score": unit_id, "mean": "@mean", "best": "@max", "peers": f"@others-peer={unit_id}",
+           "region": f"@others-region={unit_id}"}
+    cols = ["score", "mean", "best", *[col for _, col in groups]]
+    keys = {col: [mk(who[col], d, year) for d in f.index] for col in cols}
+    kept = [(nm, v, keys[col]) for (nm, v), col in zip(series, cols, strict=True)
+            if not np.isnan(np.asarray(v, float)).all()]
+    series = [(nm, list(v)) for nm, v, _ in kept]
     sc = facts.scale(bundle)
-    radar = charts.radar(labels, series[:3], title="", vmin=sc.lo, vmax=sc.hi)
-    bars = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits)
+    radar = charts.radar(labels, series[:3], title="", vmin=sc.lo, vmax=sc.hi, keys=[k for *_, k in kept[:3]])
+    bars = charts.hbars(labels, series, vmin=sc.lo, vmax=sc.hi, digits=sc.digits, keys=[k for *_, k in kept])
     n = facts.n_units(bundle, year)
-    rows = [[lab, sc.fmt(r["score"]), sc.fmt(r["mean"]), sc.fmt(r["best"]), *[sc.fmt(r[col]) for _, col in groups],
-             f"{int(r['rank'])} / {n}"] for lab, (_, r) in zip(labels, f.iterrows(), strict=True)]
+    rows = [[lab, *[cell(keys[col][i], sc.fmt(r[col])) for col in cols], f"{int(r['rank'])} / {n}"]
+            for i, (lab, (_, r)) in enumerate(zip(labels, f.iterrows(), strict=True))]
     tab = table_html([t("dimension", lang, bundle), t("score", lang), mean, t("best", lang, bundle),
                       *[t(key, lang, bundle) for key, _ in groups], t("rank", lang)], rows,
                      num_cols=range(1, 5 + len(groups)))
     return block(section(t("dim_scores", lang, bundle),
-                         f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}'))
+                         f'<div class="row"><figure>{radar}</figure><figure>{bars}</figure></div>{tab}',
+                         keep=False))  # printed, its figures take the page's width: it may span two pages
 
 
 def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -250,8 +267,9 @@ def position_html(bundle, unit_id: str, year: int, lang: str = "zh"):
         title = t("composite", lang) if code == root else fw.label(code, lang)
         figs.append(charts.bars(list(zip(s["unit_id"], s[code], strict=True)), highlight=unit_id, title=title,
                                 mean=float(s[code].mean()), mean_label=mean, vmin=sc.lo, vmax=sc.hi,
-                                digits=sc.digits, width=400))  # three to a row: drawn at the size shown
-    return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs) + "</div>"))
+                                digits=sc.digits, width=400, mark=(code, year)))  # three to a row: drawn at the size shown
+    return block(section(t("position", lang, bundle), '<div class="grid">' + "".join(f"<figure>{f}</figure>" for f in figs)
+                         + "</div>", keep=False))
 
 
 def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
@@ -265,9 +283,13 @@ def trend_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     s = s.sort_values("year")
     series = [(t("composite", lang), list(s[root]))] + [(fw.label(d, lang), list(s[d])) for d in dims(bundle)]
     sc = facts.scale(bundle)
-    fig = charts.trend(list(s["year"]), series, vmin=sc.lo, vmax=sc.hi)
-    rows = [[t("composite", lang) if c == root else fw.label(c, lang), *[sc.fmt(v) for v in s[c]],
-             arrow(float(s[c].iloc[-1] - s[c].iloc[-2]), sc.digits)] for c in [root, *dims(bundle)]]
+    ys = [int(y) for y in s["year"]]
+    codes = [root, *dims(bundle)]
+    fig = charts.trend(ys, series, vmin=sc.lo, vmax=sc.hi, keys=[[mk(unit_id, c, y) for y in ys] for c in codes])
+    rows = [[t("composite", lang) if c == root else fw.label(c, lang),
+             *[cell(mk(unit_id, c, y), sc.fmt(v)) for y, v in zip(ys, s[c], strict=True)],
+             cell(change(mk(unit_id, c, ys[-1]), mk(unit_id, c, ys[-2])),
+                  arrow(float(s[c].iloc[-1] - s[c].iloc[-2]), sc.digits))] for c in codes]
     rows.append([t("rank", lang), *[str(int(v)) for v in s["rank"]],
                  arrow(float(s["rank"].iloc[-1] - s["rank"].iloc[-2]), 0, lower_is_better=True)])
     tab = table_html(["", *[str(int(y)) for y in s["year"]], t("change", lang)], rows,
@@ -321,7 +343,7 @@ def indicator_frame(bundle, unit_id: str, year: int, lang: str = "zh") -> pd.Dat
 def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     f = indicator_frame(bundle, unit_id, year, lang)
     sc = facts.scale(bundle)
-    rows = [[r.name, r.dimension, r.value, sc.fmt(r.normalised),
+    rows = [[r.name, r.dimension, r.value, cell(mk(unit_id, r.code, year), sc.fmt(r.normalised)),
              f"{r.percentile:.0f}" if r.percentile == r.percentile else nc(lang), fmt_pct(r.weight)]
             for r in f.itertuples()]
     tab = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("normalised", lang),
@@ -409,7 +431,8 @@ def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | 
         elif units.get(r["unit_id"]):
             name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
         rows.append([("html", name), *[name_of(fw, r[c], lang) for c, name_of, _ in cols],
-                     sc.fmt(r[root]), int(r["rank"]), *[sc.fmt(r[d]) for d in dims(bundle)]])
+                     cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), int(r["rank"]),
+                     *[cell(mk(r["unit_id"], d, year), sc.fmt(r[d])) for d in dims(bundle)]])
     first = 1 + len(cols)
     tab = table_html([t("brain", lang, bundle), *[t(key, lang, bundle) for *_, key in cols], t("composite", lang),
                       t("rank", lang), *[fw.label(d, lang) for d in dims(bundle)]], rows,

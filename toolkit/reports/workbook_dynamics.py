@@ -72,7 +72,8 @@ def dynamics_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     Returns
     -------
     dict
-        Empty when the run does not support the chain (no grouping, one year).
+        Empty when the run does not support the chain (no grouping, one year); a sheet whose statistic
+        is undefined for the run's scores (the Dagum Gini of negative z-scores) is left out.
 
     Examples
     --------
@@ -93,21 +94,25 @@ def dynamics_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
     i = 0 if lang == "zh" else 1
     out = {}
 
-    d = chain.dagum(bundle).overall
-    cols = ["gini", "within", "between", "transvariation"]
-    shares = ["share_within", "share_between", "share_transvariation"]
-    df = pd.DataFrame({_h("year", lang): d.index.astype(int),
-                       **{_h(c, lang): d[c].to_numpy(float) for c in cols + shares}})
-    out[SHEETS["dagum"][i]] = (df, {**{_h(c, lang): FMT["g"] for c in cols}, **{_h(c, lang): FMT["share"] for c in shares}},
-                               {}, NOTES["dagum"][i].format(g=grouping.label(lang)))
+    dag = chain.dagum(bundle)
+    if dag is not None:
+        d = dag.overall
+        cols = ["gini", "within", "between", "transvariation"]
+        shares = ["share_within", "share_between", "share_transvariation"]
+        df = pd.DataFrame({_h("year", lang): d.index.astype(int),
+                           **{_h(c, lang): d[c].to_numpy(float) for c in cols + shares}})
+        out[SHEETS["dagum"][i]] = (df, {**{_h(c, lang): FMT["g"] for c in cols},
+                                        **{_h(c, lang): FMT["share"] for c in shares}},
+                                   {}, NOTES["dagum"][i].format(g=grouping.label(lang)))
 
     s = chain.sigma(bundle)
-    tab = s.table
-    df = pd.DataFrame({_h("year", lang): tab.index.astype(int),
-                       **{_h("gini_sigma" if c == "gini" else c, lang): tab[c].to_numpy(float)
-                          for c in ("n", "mean", "sd", "cv", "gini", "sd_log")}})
-    out[SHEETS["sigma"][i]] = (df, {_h(c, lang): FMT["num"] for c in ("mean", "sd", "cv", "gini_sigma", "sd_log")}
-                               | {_h("n", lang): FMT["int"]}, {}, NOTES["sigma"][i])
+    if s is not None:
+        tab = s.table
+        df = pd.DataFrame({_h("year", lang): tab.index.astype(int),
+                           **{_h("gini_sigma" if c == "gini" else c, lang): tab[c].to_numpy(float)
+                              for c in ("n", "mean", "sd", "cv", "gini", "sd_log")}})
+        out[SHEETS["sigma"][i]] = (df, {_h(c, lang): FMT["num"] for c in ("mean", "sd", "cv", "gini_sigma", "sd_log")}
+                                   | {_h("n", lang): FMT["int"]}, {}, NOTES["sigma"][i])
 
     b = chain.beta(bundle)
     if b is not None:
@@ -118,12 +123,14 @@ def dynamics_sheets(bundle, lang: str = "zh") -> dict[str, tuple[pd.DataFrame, d
                                   NOTES["beta"][i].format(a=years[0], b=years[-1]))
 
     m = chain.markov(bundle)
-    df = pd.DataFrame({_h("from", lang): list(m.P.index),
-                       **{c: m.P[c].to_numpy(float) for c in m.P.columns},
-                       _h("count", lang): m.counts.sum(axis=1).to_numpy(int),
-                       _h("steady", lang): m.steady_state.to_numpy(float)})
-    out[SHEETS["markov"][i]] = (df, {**{c: FMT["num"] for c in m.P.columns}, _h("count", lang): FMT["int"],
-                                     _h("steady", lang): FMT["num"]}, {}, NOTES["markov"][i].format(k=chain.MARKOV_K))
+    if m is not None:
+        df = pd.DataFrame({_h("from", lang): list(m.P.index),
+                           **{c: m.P[c].to_numpy(float) for c in m.P.columns},
+                           _h("count", lang): m.counts.sum(axis=1).to_numpy(int),
+                           _h("steady", lang): m.steady_state.to_numpy(float)})
+        out[SHEETS["markov"][i]] = (df, {**{c: FMT["num"] for c in m.P.columns}, _h("count", lang): FMT["int"],
+                                         _h("steady", lang): FMT["num"]}, {},
+                                    NOTES["markov"][i].format(k=chain.MARKOV_K))
 
     mo = chain.moran(bundle)
     if mo is not None:

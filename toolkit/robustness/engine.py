@@ -13,7 +13,7 @@ of :func:`toolkit.build_index`:
    as arrays. Each node is held as (distinct value rows U × units, replication → row), so a node
    is computed once per distinct *signature* — its children's rows, weighting choice, exclusion
    mask, noise set and aggregation choice — not once per replication.
-3. Weights per node: fixed methods (equal, framework, manual, file, AHP) come from
+3. Weights per node (:mod:`toolkit.robustness.node_weights`): fixed methods (equal, framework, manual, file, AHP) come from
    :func:`~toolkit.index.steps.fixed_weights` once and are cached; data-driven methods run the
    registry's batch kernels (:func:`~toolkit.index.steps.weight_stack`, the same kernels
    build_index runs on a batch of one), cached too when the children are leaves (their values
@@ -40,13 +40,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from scipy.special import gammaincinv
 
 from ..errors import DataError
 from ..index import steps
 from ..index.plan import compile_plan, rank_rows
 from ..methods.checks import BatchError
-from ..methods.registry import WEIGHTING, install_plugins, pack_plugins
+from ..methods.registry import install_plugins, pack_plugins
+from .node_weights import NodeWeights, ReplicationError, canonical, unique_rows
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
 
 __all__ = ["BATCH_BYTES", "Engine"]
@@ -55,38 +55,12 @@ BATCH_BYTES = 64 * 2**20
 """The default memory budget of one batch of replications (and of one stack of weights computed
 up front), in bytes: :meth:`Engine.batch_size` turns it into replications per batch."""
 
-# temporaries of a node's (replications × units × children) stack while it is weighted and
-# aggregated (the gathered stack, the kernel's min–max, shares, logs), measured with tracemalloc
+# an estimate of the copies of a node's (replications × units × children) stack alive while it is
+# weighted and aggregated (the gathered stack, the kernel's min–max, shares, logs)
 _STACK_COPIES = 4
 
 
-def _canon(obj) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _unique_rows(a: np.ndarray):
-    """``np.unique(a, axis=0, return_index=True, return_inverse=True)`` for small non-negative
-    int rows, through one int64 key per row (much faster than the structured sort)."""
-    a = np.asarray(a, dtype=np.int64)
-    if a.shape[1] == 0:
-        return a[:1], np.zeros(len(a), dtype=np.int64), np.zeros(min(len(a), 1), dtype=np.int64)
-    lo = a.min(axis=0)
-    dims = a.max(axis=0) - lo + 1
-    if float(np.prod(dims.astype(float))) < 2.0 ** 62:
-        keys = np.ravel_multi_index((a - lo).T, dims)
-        _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
-    else:
-        _, first, inv = np.unique(a, axis=0, return_index=True, return_inverse=True)
-    return a[first], inv.ravel(), first
-
-
-class _RepError(Exception):
-    def __init__(self, row: int, message: str):
-        super().__init__(message)
-        self.row = row
-
-
-class Engine:
+class Engine(NodeWeights):
     """Evaluates design rows u (replications × factors) into composites and ranks.
 
     Build it with the nominal :class:`~toolkit.index.build.IndexResult` and the uncertainty spec, call
@@ -183,7 +157,7 @@ class Engine:
         (large data) each batch computes the ones it needs, once, in whichever process runs it.
         Either way the weights are the same numbers (each matrix is weighted on its own)."""
         res = self._result
-        keys = _unique_rows(self._dp_keys(u))[0]
+        keys = unique_rows(self._dp_keys(u))[0]
         tr_cache: dict = {}
         todo = []
         # every data path's spec compiled once, into the plan its steps run
@@ -192,7 +166,7 @@ class Engine:
                  for key in map(tuple, keys.tolist()) if key not in self.paths]
         for key, plan in plans:
             d = plan.data
-            tk = _canon([plan.scope, d.denominators, d.imputation, d.screening, d.outliers])
+            tk = canonical([plan.scope, d.denominators, d.imputation, d.screening, d.outliers])
             if tk not in tr_cache:
                 # build_index's own data steps (denominate → impute → screen → treat) on every
                 # unit read: the units this path's screening keeps
@@ -279,7 +253,7 @@ class Engine:
         for p, kids in self.tree.items():
             if p in self.static or len(kids) == 1 or not all(c in self.static for c in kids):
                 continue
-            combos, _, first = _unique_rows(np.column_stack([keys, wid[p], mid[p]]))
+            combos, _, first = unique_rows(np.column_stack([keys, wid[p], mid[p]]))
             masks = np.asarray(self._masks[p])
             todo: dict[tuple, list] = {}
             for row, r0 in zip(combos.tolist(), first.tolist(), strict=True):
@@ -314,7 +288,7 @@ class Engine:
     def _intern_choice(self, section: str, parent: str, choice: dict) -> int:
         key = (section, parent)
         ids = self._choice_ids.setdefault(key, {})
-        c = _canon(choice)
+        c = canonical(choice)
         if c not in ids:
             ids[c] = len(ids)
             self._choices.setdefault(key, []).append(choice)
@@ -354,7 +328,7 @@ class Engine:
         if not self.excl_idx:
             combos, inv = np.zeros((1, 0), dtype=np.int64), np.zeros(n, dtype=np.int64)
         else:
-            combos, inv, _ = _unique_rows(np.column_stack([self.factors[j].decode(u[:, j]) for j in self.excl_idx]))
+            combos, inv, _ = unique_rows(np.column_stack([self.factors[j].decode(u[:, j]) for j in self.excl_idx]))
         out = {}
         for p, kids in self.tree.items():
             ids = np.empty(len(combos), dtype=np.int64)
@@ -383,7 +357,7 @@ class Engine:
                    else np.full(n, -1, dtype=np.int64)) for p in self.tree}
         comp = np.full((n, len(self.rows)), np.nan)
         kept = np.zeros(comp.shape, dtype=bool)
-        ukeys, kinv, _ = _unique_rows(self._dp_keys(u))
+        ukeys, kinv, _ = unique_rows(self._dp_keys(u))
         for g, key in enumerate(map(tuple, ukeys.tolist())):
             if key not in self.paths:
                 raise DataError(f"data path {key} was not prepared; call Engine.prepare first")
@@ -395,7 +369,7 @@ class Engine:
                 try:
                     comp[np.ix_(reps, blk["rows"])] = self._block(key, b, blk, path["na"], ctx, len(reps))
                     kept[np.ix_(reps, blk["rows"])] = True
-                except _RepError as exc:
+                except ReplicationError as exc:
                     raise self._named(u, start, reps[exc.row], str(exc), ids) from None
         bad = (~np.isfinite(comp) & kept).any(axis=1)
         if bad.any():
@@ -422,7 +396,7 @@ class Engine:
             k = len(kids)
             sig = np.column_stack([vals[c][1] for c in kids] + [ctx["w"][p], ctx["m"][p], ctx["n"][p] + 1,
                                                                 ctx["a"][p]])
-            usig, inv, _ = _unique_rows(sig)
+            usig, inv, _ = unique_rows(sig)
 
             def gather(child_rows, kids=kids):
                 if (child_rows == child_rows[0]).all():
@@ -444,133 +418,9 @@ class Engine:
                                                          excluded=excl if excl.any() else None, index=blk["index"],
                                                          columns=kids)
                     except BatchError as exc:
-                        raise _RepError(int(sel[exc.g]), f"{p}: {exc}") from None
-            except _RepError as exc:
-                raise _RepError(int(np.flatnonzero(inv == exc.row)[0]), str(exc)) from None
+                        raise ReplicationError(int(sel[exc.g]), f"{p}: {exc}") from None
+            except ReplicationError as exc:
+                raise ReplicationError(int(np.flatnonzero(inv == exc.row)[0]), str(exc)) from None
             vals[p] = (out, inv)
         arr, inv = vals[self.root]
         return np.broadcast_to(arr[0], (n, m)) if self.root in self.static else arr[inv]
-
-    # -- weights ----------------------------------------------------------------------------------
-    def _depends(self, choice, kids) -> str:
-        """What a weighting choice is computed from: 'none' (fixed weights), 'static' (children
-        whose values depend on the data path only) or 'children' (values of the replication)."""
-        method = choice["method"]
-        if method == "combine":
-            deps = {self._depends(s, kids) for s in choice["of"]}
-            return "children" if "children" in deps else ("static" if deps - {"none"} else "none")
-        if not WEIGHTING.get(method).data_driven:
-            return "none"
-        return "static" if all(c in self.static for c in kids) else "children"
-
-    def _weights(self, key, b, blk, p, child_rows, wids, mids, gather):
-        """Weights (U, k) of the distinct signatures of node ``p``: fixed methods once, data-driven
-        ones once per data path and mask (static children) or per distinct children's values, in
-        stacks of equal kept-children count so that every left-out variant is one batch call."""
-        kids = self.tree[p]
-        W = np.empty((len(wids), len(kids)))
-        if len(kids) == 1:
-            W[:] = 1.0
-            return W
-        masks = np.asarray(self._masks[p])
-        for w in np.unique(wids):
-            selw = np.flatnonzero(wids == w)
-            choice = self._choices[("weights", p)][int(w)]
-            dep = self._depends(choice, kids)
-            try:
-                if dep == "none":
-                    for mk in np.unique(mids[selw]):
-                        W[selw[mids[selw] == mk]] = self._fixed(p, kids, choice, masks[mk])
-                elif dep == "static":
-                    mks = np.unique(mids[selw])
-                    todo = np.array([mk for mk in mks if ("static", key, b, p, int(w), int(mk)) not in self._cache],
-                                    dtype=np.int64)
-                    for grp in self._by_kept(masks[todo]):
-                        try:
-                            Wg = self._data(p, kids, choice, masks[todo[grp]], [blk] * len(grp), None)
-                        except BatchError as exc:
-                            raise _RepError(int(selw[mids[selw] == todo[grp][exc.g]][0]), str(exc)) from None
-                        for mk, row in zip(todo[grp], Wg, strict=True):
-                            self._cache[("static", key, b, p, int(w), int(mk))] = row
-                    for mk in mks:
-                        W[selw[mids[selw] == mk]] = self._cache[("static", key, b, p, int(w), int(mk))]
-                else:
-                    uc, cinv, _ = _unique_rows(np.column_stack([child_rows[selw], mids[selw]]))
-                    Wu = np.empty((len(uc), len(kids)))
-                    for grp in self._by_kept(masks[uc[:, -1]]):
-                        try:
-                            Wu[grp] = self._data(p, kids, choice, masks[uc[grp, -1]], None, gather(uc[grp, :-1]))
-                        except BatchError as exc:
-                            raise _RepError(int(selw[np.flatnonzero(cinv == grp[exc.g])[0]]), str(exc)) from None
-                    W[selw] = Wu[cinv]
-            except _RepError as exc:
-                raise _RepError(exc.row, f"weights of {p} ({choice['method']}): {exc}") from None
-            except DataError as exc:
-                raise _RepError(int(selw[0]), f"weights of {p} ({choice['method']}): {exc}") from None
-        return W
-
-    @staticmethod
-    def _by_kept(masks):
-        """Positions of ``masks`` grouped by their number of kept children."""
-        counts = (~masks).sum(axis=1)
-        return [np.flatnonzero(counts == c) for c in np.unique(counts)]
-
-    def _fixed(self, p, kids, choice, mask):
-        key = ("fixed", p, _canon(choice), mask.tobytes())
-        if key in self._cache:
-            return self._cache[key]
-        w = steps.fixed_weights(kids, p, choice, self.fw).to_numpy(dtype=float)
-        if mask.any():
-            w = np.where(mask, 0.0, w)
-            if not w.sum() > 0:
-                raise DataError(f"{p}: every remaining child has weight 0 after the exclusion")
-            w = w / w.sum()
-        self._cache[key] = w
-        return w
-
-    def _data(self, p, kids, choice, masks, blks, C):
-        """Weights (G, k) of a data-driven (or combined) choice, one row per mask (all masks keep
-        the same number of children). ``C`` (G, m, k) holds the children's values, or is None
-        when they are static: then row g takes them from block ``blks[g]`` — normalised values,
-        or treated ones for ``on: raw`` when every child is a leaf (as build_index does)."""
-        G, k = masks.shape
-        kk = int((~masks[0]).sum())
-        idx = np.argsort(masks, axis=1, kind="stable")[:, :kk]  # kept positions, in order
-        method = choice["method"]
-        out = np.zeros((G, k))
-        if method == "combine":
-            subs = [self._data(p, kids, s, masks, blks, C) if self._depends(s, kids) != "none"
-                    else np.stack([self._fixed(p, kids, s, mk) for mk in masks]) for s in choice["of"]]
-            kept = [np.take_along_axis(np.broadcast_to(s, (G, k)), idx, axis=1) for s in subs]
-            np.put_along_axis(out, idx, steps.combine_stack(choice, kept), axis=1)
-            return out
-        if not WEIGHTING.get(method).data_driven:
-            return np.stack([self._fixed(p, kids, choice, mk) for mk in masks])
-        raw = C is None and steps.weights_input(choice, kids, self.leaf_set) == "raw"
-        directions = np.array([self.directions[c] for c in kids])[idx] if raw else None  # (G, kept)
-        if C is None:
-            src = "T" if raw else "V"
-            X = np.stack([np.column_stack([blk[src][kids[j]] for j in row]) for blk, row in zip(blks, idx, strict=True)])
-        else:
-            X = np.take_along_axis(C, idx[:, None, :], axis=2)
-        if kk == 1:
-            np.put_along_axis(out, idx, 1.0, axis=1)
-        else:
-            np.put_along_axis(out, idx, steps.weight_stack(choice, X, directions,
-                                                           columns=np.asarray(kids, dtype=object)[idx]), axis=1)
-        return out
-
-    def _noise(self, p, W, nids):
-        if p not in self.noise_of or len(self.tree[p]) == 1:
-            return W
-        f = self.factors[self.noise_of[p]]
-        U = self.noise_u[(self.noise_of[p], p)][nids]
-        if f.distribution == "uniform":
-            W = W * (1.0 + f.amount * (2.0 * U - 1.0))
-        else:
-            with np.errstate(all="ignore"):
-                W = np.where(W > 0, gammaincinv(np.where(W > 0, f.amount * W, 1.0), U), 0.0)
-        tot = W.sum(axis=1, keepdims=True)
-        if not (tot > 0).all():
-            raise DataError(f"weight noise left every weight of {p} at 0")
-        return W / tot

@@ -153,7 +153,9 @@ def run_replications(engine: Engine, u: np.ndarray, execution: Execution, keep_s
         parallel_rest = WORKER_START_SECONDS + serial_rest / useful
         info.update(calibration_seconds=first, estimated_serial_seconds=serial_rest,
                     estimated_parallel_seconds=parallel_rest, free_cpus=free)
-        if _in_worker():
+        if not batches:
+            executor, reason = "serial", "auto: a single batch"
+        elif _in_worker():
             executor, reason = "serial", "auto: already in a worker process"
         elif workers < 2 or useful < 1.5:
             executor, reason = "serial", f"auto: {useful:.1f} free CPU(s) of {workers} (load average)"

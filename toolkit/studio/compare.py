@@ -147,7 +147,7 @@ WORDS = {
     "in": ("稳入选", "robustly in"), "borderline": ("待定", "borderline"), "out": ("稳落选", "robustly out"),
     "yes": ("是", "yes"), "no": ("否", "no"),
     "deciding": ("决定待定{unit}的因素", "What decides the borderline cases"),
-    "deciding_note": ("每个待定{unit}入选与否（入选为 1）的总效应（ST）与一阶（S1）Sobol 指数，各列最大的三个因素。",
+    "deciding_note": ("每个待定{unit}入选与否（入选为 1）的总效应（ST）与一阶（S1）\x00Sobol\x01 指数，各列最大的三个因素。",
                       "Total (ST) and first-order (S1) Sobol indices of each borderline unit's selection indicator "
                       "(1 = selected), the three largest factors per unit."),
     "factor": ("因素", "Factor"),
@@ -157,10 +157,35 @@ WORDS = {
 }
 
 
+#: the factors of the shipped uncertainty specification (configs/uncertainty.yaml) by name; a
+#: factor not listed is shown by its name, as an identifier (``<code>``)
+FACTORS = {
+    "imputation": ("缺失值插补方法", "Imputation method"), "outliers": ("异常值处理", "Outlier treatment"),
+    "normalisation": ("标准化方法", "Normalisation"), "indicator_weights": ("指标权重方法", "Indicator weights"),
+    "dimension_weights": ("维度权重方法", "Dimension weights"), "weight_noise": ("权重扰动", "Weight noise"),
+    "dimension_aggregation": ("维度聚合方法", "Dimension aggregation"),
+    "index_aggregation": ("指数聚合方法", "Index aggregation"), "exclude_indicator": ("剔除一项指标", "One indicator left out"),
+}
+
+
+def _factor(name: str, lang: str) -> tuple[str, str]:
+    """A factor of the uncertainty specification by its name in ``lang`` (a table cell)."""
+    known = FACTORS.get(str(name))
+    return ("html", escape(known[0 if lang == "zh" else 1]) if known else f"<code>{escape(str(name))}</code>")
+
+
+def _specs_html(names) -> list[tuple[str, str]]:
+    """Specification names as the identifiers they are (``<code>``: the user's own names)."""
+    return [("html", f"<code>{escape(str(n))}</code>") for n in names]
+
+
 def _w(key: str, lang: str, fw=None, **kw) -> str:
     text = WORDS[key][0 if lang == "zh" else 1]
     words = fw.words(lang) if fw is not None else {}
     return text.format(**{**words, **kw}) if "{" in text else text
+
+
+CMD = "python -m toolkit demo"
 
 
 def _page(title: str, body: str, synthetic: bool, lang: str = "zh") -> str:
@@ -169,7 +194,8 @@ def _page(title: str, body: str, synthetic: bool, lang: str = "zh") -> str:
     from ..reports.page import document
     from ..viz.fonts import font_face_css
 
-    note = f'<div class="synthetic">{escape(_w("synthetic", lang))}</div>' if synthetic else ""
+    note = (f'<div class="synthetic">{escape(_w("synthetic", lang)).replace(CMD, f"<code>{CMD}</code>")}</div>'
+            if synthetic else "")
     body = f"{note}<h1>{escape(title)}</h1>{body}"
     from ..reports.text import t
 
@@ -189,9 +215,15 @@ def _label(fw, code, lang: str) -> str:
     return fw.label(code, lang) if fw is not None and code in fw else str(code)
 
 
-def _rank(r) -> str:
-    """A rank, or "—" for a unit the specification does not rank (screened out)."""
-    return "—" if pd.isna(r) else str(int(r))
+def _rank(r, unit=None, spec=None, year=None):
+    """A rank, or "—" for a unit the specification does not rank (screened out); with ``unit``,
+    ``spec`` and ``year`` a table cell marked as that unit's rank under ``spec``
+    (:mod:`toolkit.reports.marks`: ``unit|rank@spec|year``)."""
+    from ..reports.marks import cell, key
+
+    if pd.isna(r):
+        return "—"
+    return str(int(r)) if unit is None else cell(key(unit, f"rank@{spec}", year), str(int(r)))
 
 
 def compare_html(c: CompareResult, lang: str = "zh") -> str:
@@ -211,25 +243,29 @@ def compare_html(c: CompareResult, lang: str = "zh") -> str:
     specs = list(ranks.columns)
     named = ranks.set_axis([_name(c, u, lang) for u in ranks.index])
     sep = "、" if lang == "zh" else ", "
-    intro = _w("intro", lang, fw, year=c.year, n=len(ranks), specs=sep.join(specs))
-    agree = [[a, b, f"{sp:.3f}", f"{kt:.3f}", int(n)] for a, b, sp, kt, n in
+    intro = escape(_w("intro", lang, fw, year=c.year, n=len(ranks), specs="\x00")).replace(
+        "\x00", sep.join(h[1] for h in _specs_html(specs)))
+    agree = [[*_specs_html([a, b]), f"{sp:.3f}", f"{kt:.3f}", int(n)] for a, b, sp, kt, n in
              c.agreement[["a", "b", "spearman", "kendall", "units"]].itertuples(index=False)]
-    mv = [[_name(c, u, lang), *[_rank(r) for r in row[specs]], _rank(row["spread"])] for u, row in c.movers.iterrows()]
+    mv = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs], _rank(row["spread"])]
+          for u, row in c.movers.iterrows()]
     dw = [[_label(fw, d, lang), *[fmt_pct(v) for v in row]] for d, row in c.dimension_weights.iterrows()]
     lw = [[_label(fw, d, lang), *[fmt_pct(v) for v in row]] for d, row in c.leaf_weights.iterrows()]
-    rk = [[_name(c, u, lang), *[_rank(r) for r in row]] for u, row in ranks.iterrows()]
+    rk = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs]] for u, row in ranks.iterrows()]
     nums = range(1, len(specs) + 1)
-    body = [f'<p class="sub">{escape(intro)}</p>',
-            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=900)}</div>', keep=False),
+    # the bump chart at a width an A4 page prints at full size (long names cut)
+    body = [f'<p class="sub">{intro}</p>',
+            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=700, max_label=190)}</div>', keep=False),
             section(_w("agreement", lang), table_html([_w("spec_a", lang), _w("spec_b", lang), _w("spearman", lang),
                                                        _w("kendall", lang), _w("n_units", lang, fw)], agree,
                                                       num_cols=[2, 3, 4])),
-            section(_w("movers", lang, fw), table_html([_w("name", lang, fw), *specs, _w("spread", lang)], mv,
+            section(_w("movers", lang, fw), table_html([_w("name", lang, fw), *_specs_html(specs), _w("spread", lang)], mv,
                                                        num_cols=range(1, len(specs) + 2))),
-            section(_w("weights", lang, fw), table_html(["", *specs], dw,
+            section(_w("weights", lang, fw), table_html(["", *_specs_html(specs)], dw,
                                                         num_cols=nums)),
-            section(_w("leaf_weights", lang), table_html(["", *specs], lw, num_cols=nums), keep=False),
-            section(_w("ranks", lang), table_html([_w("name", lang, fw), *specs], rk, num_cols=nums), keep=False)]
+            section(_w("leaf_weights", lang), table_html(["", *_specs_html(specs)], lw, num_cols=nums), keep=False),
+            section(_w("ranks", lang), table_html([_w("name", lang, fw), *_specs_html(specs)], rk, num_cols=nums),
+                    keep=False)]
     return _page(_w("compare_title", lang), "".join(body), c.synthetic, lang)
 
 
@@ -270,7 +306,8 @@ def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False,
                     f"<li><b>{escape(_w(s, lang))}</b> ({len(v)}): {escape(sep.join(name(u) for u in v)) or '—'}</li>"
                     for s, v in lists.items())
     prob = t["probability"][t["probability"] > 0].head(60)
-    rows = [[name(u), "—" if r["nominal_rank"] != r["nominal_rank"] else int(r["nominal_rank"]),
+    nominal = c.ranks.columns[0] if c is not None else None
+    rows = [[name(u), _rank(r["nominal_rank"], *((u, nominal, sel.year) if nominal is not None else ())),
              _w("yes" if r["nominal_selected"] else "no", lang), f"{r['probability']:.3f}",
              f"{100 * r.get('screened_out', 0.0):.0f}%", ("html", f"<span class='{escape(str(r['status']))}'>"
                                                            f"{escape(_w(str(r['status']), lang))}</span>")]
@@ -283,8 +320,10 @@ def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False,
                                                       num_cols=[1, 3, 4]), keep=False)]
     if sel.sobol is not None:
         top = sel.sobol.sort_values("ST", ascending=False).groupby("target").head(3)
-        srows = [[name(r.target), r.factor, f"{r.ST:.3f}", f"{r.S1:.3f}"] for r in top.itertuples()]
-        body.append(section(_w("deciding", lang, fw), f'<p class="note">{escape(_w("deciding_note", lang, fw))}</p>'
+        srows = [[name(r.target), _factor(r.factor, lang), f"{r.ST:.3f}", f"{r.S1:.3f}"] for r in top.itertuples()]
+        note = escape(_w("deciding_note", lang, fw))
+        note = note.replace("\x00", '<span lang="en">' if lang == "zh" else "").replace("\x01", "</span>" if lang == "zh" else "")
+        body.append(section(_w("deciding", lang, fw), f'<p class="note">{note}</p>'
                             + table_html([_w("name", lang, fw) if fw else "", _w("factor", lang), "ST", "S1"], srows,
                                          num_cols=[2, 3])))
     return _page(_w("selection_title", lang), "".join(body), synthetic, lang)

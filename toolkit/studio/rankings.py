@@ -117,12 +117,14 @@ def movers(ranks: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     return out.head(k)
 
 
-def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 14, max_units: int = 60) -> str:
+def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 14, max_units: int = 60,
+             max_label: float | None = None) -> str:
     """A bump chart of ranks (units × specs) as an inline ``<svg>`` string.
 
     Each unit is a line from its rank under the first spec to its rank under each next one;
     lines of units that move by more than 3 places, or are named in ``highlight``, are drawn
-    in colour, the rest in grey.
+    in colour, the rest in grey. ``max_label`` (px) cuts longer names, so the chart keeps its
+    width (a printed page).
 
     Examples
     --------
@@ -133,7 +135,19 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
     """
     R = ranks.head(max_units) if len(ranks) > max_units else ranks
     m, k = len(ranks), ranks.shape[1]
-    longest = max((sum(11.0 if ord(ch) > 255 else 6.5 for ch in f"{len(ranks)}. {u}") for u in R.index), default=60)
+
+    def size(s):
+        return sum(11.0 if ord(ch) > 255 else 6.5 for ch in s)
+
+    def cut(u):  # a name longer than ``max_label`` px is cut ("…"); the line's tooltip keeps it whole
+        u = str(u)
+        if max_label is None or size(u) <= max_label:
+            return u
+        while u and size(u + "…") > max_label:
+            u = u[:-1]
+        return u.rstrip() + "…"
+
+    longest = max((size(f"{len(ranks)}. {cut(u)}") for u in R.index), default=60)
     left = right = int(longest) + 12
     top = 28
     inner = max(width - left - right, 60 * max(k - 1, 1))
@@ -141,10 +155,13 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
     h = top + row * m + 10
     xs = [left + (inner * j / (k - 1) if k > 1 else inner / 2) for j in range(k)]
     palette = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    shown = " ".join(f"{v:g}" for v in R.to_numpy(dtype=float, na_value=np.nan).ravel() if v == v)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-           'font-family="sans-serif" font-size="11" class="bump">']
-    for j, c in enumerate(ranks.columns):
-        out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold">{escape(str(c))}</text>')
+           f'font-family="sans-serif" font-size="11" class="bump" data-lo="1" data-hi="{max(m, 1)}" '
+           f'data-values="{shown}">']  # its axis and values, as the reports' charts (the page audit)
+    for j, c in enumerate(ranks.columns):  # a specification's name: an identifier
+        out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold" class="code">'
+                   f'{escape(str(c))}</text>')
     colour_i = 0
     for unit, r in R.iterrows():
         vals = r.to_numpy(dtype=float, na_value=np.nan)
@@ -161,8 +178,9 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
         out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="{2 if moved else 1}">'
                    f'<title>{label}: {path}</title></polyline>')
         first, last = np.flatnonzero(ok)[[0, -1]]
+        short = escape(cut(unit))
         out.append(f'<text x="{xs[first] - 6:.1f}" y="{ys[first] + 4:.1f}" text-anchor="end">'
-                   f'{int(vals[first])}. {label}</text>')
-        out.append(f'<text x="{xs[last] + 6:.1f}" y="{ys[last] + 4:.1f}">{int(vals[last])}. {label}</text>')
+                   f'{int(vals[first])}. {short}</text>')
+        out.append(f'<text x="{xs[last] + 6:.1f}" y="{ys[last] + 4:.1f}">{int(vals[last])}. {short}</text>')
     out.append("</svg>")
     return "".join(out)

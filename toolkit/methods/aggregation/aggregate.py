@@ -85,6 +85,13 @@ POWER_DOMAIN = (
 )
 
 
+#: TOPSIS's vector normalisation divides each child by its norm: a child 0 for every unit has none
+NONZERO_NORM = DataCheck("nonzero_norm", "is all zero: the vector normalisation divides by its norm "
+                         "(use normalisation: minmax)", lambda norm, params: ~(norm > 0), per="column",
+                         stat=lambda values: np.sqrt((values ** 2).sum(axis=-2)),
+                         applies=lambda params: params.get("normalisation", "vector") == "vector")
+
+
 def _power_mean(X, weights, p: float, na: str, method: str) -> pd.Series:
     """The pandas side of the power means: the data checked by the entry's declared checks, then
     the one kernel."""
@@ -189,10 +196,7 @@ def topsis(X, weights=None, directions=None, normalisation: str = "vector",
         raise SpecError(f"topsis: normalisation must be 'vector' or 'minmax', got {normalisation!r}")
     X, a, w = _prepare(X, weights)
     d = as_directions(directions, X.columns).to_numpy(dtype=float)
-    if normalisation == "vector":
-        zero = [c for j, c in enumerate(X.columns) if not np.sum(a[:, j] ** 2) > 0]
-        if zero:
-            raise DataError(f"topsis: indicator(s) {zero} are all zero; vector norm is zero")
+    AGGREGATION["topsis"].check_data(a[None], {"normalisation": normalisation}, units=X.index, columns=X.columns)
     c, dp, dm, ideal, anti, v = topsis_kernel(a, w.to_numpy(), d, normalisation)
     closeness = pd.Series(c, index=X.index, name="closeness")
     if not return_details:
@@ -291,7 +295,7 @@ for _entry in (
         checks=(COMPLETE, *POWER_DOMAIN), label_en="generalised mean", label_zh="广义幂平均", doc="(Σ w x^p)^(1/p)", doc_zh="(Σ w x^p)^(1/p)"),
     Method("topsis", "aggregation", topsis, topsis_batch, params=(
         Param("normalisation", "choice", "vector", "TOPSIS's own normalisation", choices=("vector", "minmax"),
-              per_node=True),), label_en="TOPSIS", label_zh="TOPSIS 逼近理想解法",
+              per_node=True),), checks=(NONZERO_NORM,), label_en="TOPSIS", label_zh="TOPSIS 逼近理想解法",
         doc="relative closeness to the ideal and away from the anti-ideal unit", doc_zh="与正理想解的相对贴近度"),
     Method("grey_relational", "aggregation", grey_relational, grey_relational_batch, params=(
         Param("rho", "number", 0.5, "resolution coefficient", low=0, high=1, low_open=True, high_open=True,

@@ -66,11 +66,7 @@ def topsis_batch(C, W, *, normalisation: str = "vector", excluded=None, index=No
     array([[0.309, 0.309, 1.   ]])
     """
     W = np.asarray(W, dtype=float)
-    C = _complete(C, W, excluded, "topsis")
-    if normalisation == "vector":
-        bad = ~((C ** 2).sum(axis=-2) > 0)
-        if bad.any():
-            raise BatchError(first_failing(bad), "topsis: a child is all zero; the vector norm is zero")
+    C = _complete(C, W, excluded, "topsis")  # a child 0 for every unit: the entry's declared check
     return topsis_kernel(C, W, None, normalisation)[0]
 
 

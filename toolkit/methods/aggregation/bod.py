@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ...errors import DataError, SpecError
-from ..checks import BatchError, as_matrix
+from ..checks import BatchError, DataCheck, as_matrix
 from ..declared import Method, Param
 
 __all__ = ["BoDResult", "BoDZeroShareWarning", "bod", "bod_kernel", "bod_scores", "check_share_bounds"]
@@ -216,11 +216,7 @@ def bod_kernel(C, W=None, *, lower=None, upper=None, excluded=None, index=None) 
             check_share_bounds(lower, upper, Y.shape[1])
         except SpecError as exc:
             raise BatchError(g, str(exc)) from None
-        if np.isnan(Y).any():
-            raise BatchError(g, "bod: missing values among the children; impute first")
-        if (Y < 0).any():
-            raise BatchError(g, f"bod: a negative child value ({Y.min():g}); BoD needs non-negative values "
-                                "(normalise with min–max, not z-scores)")
+        # missing and negative children: the entry's declared checks (CHECKS), run before the kernel
         Y = Y[:, Y.max(axis=0) > 0]  # a child that is 0 for every unit cannot add to any score
         if Y.shape[1] == 0:
             continue
@@ -296,12 +292,9 @@ def bod(X, lower=None, upper=None) -> BoDResult:
     >>> bod(X, lower=0.4, upper=0.6).scores.round(6).tolist()
     [0.909091, 0.909091, 0.8, 0.333333]
     """
-    X = as_matrix(X, name="bod")
+    X = as_matrix(X, name="bod", allow_nan=True)
     Y = X.to_numpy(dtype=float)
-    if (Y < 0).any():
-        i, j = map(int, np.argwhere(Y < 0)[0])
-        raise DataError(f"bod: unit {X.index[i]!r}, indicator {X.columns[j]!r} = {Y[i, j]:g}; BoD needs "
-                        "non-negative indicators (normalise with min–max, not z-scores)")
+    ENTRY.check_data(Y[None], units=X.index, columns=X.columns)  # missing or negative: the declared checks
     zero = X.columns[(Y.max(axis=0) <= 0)]
     if len(zero):
         raise DataError(f"bod: indicator(s) {list(zero)} are 0 for every unit; the weights are unbounded")
@@ -346,9 +339,8 @@ def bod_scores(X, weights=None, lower=None, upper=None) -> pd.Series:
     >>> bod_scores(pd.DataFrame({"a": [1.0, 0.5], "b": [0.5, 0.25]})).tolist()
     [1.0, 0.5]
     """
-    X = as_matrix(X, name="bod")
-    if (X.to_numpy() < 0).any():
-        return bod(X, lower=lower, upper=upper).scores  # the error names the unit and indicator
+    X = as_matrix(X, name="bod", allow_nan=True)
+    ENTRY.check_data(X.to_numpy(dtype=float)[None], units=X.index, columns=X.columns)  # as the engine does
     check_share_bounds(lower, upper, X.shape[1])
     return pd.Series(bod_kernel(X.to_numpy(dtype=float)[None], lower=lower, upper=upper)[0], index=X.index,
                      name="bod")
@@ -361,11 +353,16 @@ def _share_bounds(params, where):
 
 
 #: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+#: BoD's data checks, declared once in its entry and run by :func:`bod_scores` and, on the
+#: engine's stacks, by :func:`toolkit.index.steps.aggregate_stack` (``Method.check_data``)
+CHECKS = (DataCheck("complete", "a missing value: impute first", lambda v, params: np.isnan(v)),
+          DataCheck("non_negative", "BoD needs non-negative values (normalise with min–max, not z-scores)",
+                    lambda v, params: v < 0))
 ENTRY = Method("bod", "aggregation", bod_scores, bod_kernel, params=(
     Param("lower", "number", None, "each unit's minimum weight share per child", low=0, high=1, nullable=True,
           per_node=True),
     Param("upper", "number", None, "each unit's maximum weight share per child", low=0, high=1, nullable=True,
           per_node=True)),
-    validate=_share_bounds, label_en="benefit of the doubt", label_zh="有利假设法 (BoD)",
+    validate=_share_bounds, checks=CHECKS, label_en="benefit of the doubt", label_zh="有利假设法 (BoD)",
     doc="Benefit of the Doubt (Cherchye et al. 2007): each unit's own most favourable weights; the weights are ignored",
     doc_zh="有利假设法（Cherchye 等 2007）：每个单位取对自己最有利的权重；不使用给定权重")

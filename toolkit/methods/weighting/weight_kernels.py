@@ -351,9 +351,7 @@ def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue:
     patterns, inv = np.unique(constant_columns(a), axis=0, return_inverse=True)
     for pi, const in enumerate(patterns):
         gs = np.flatnonzero(inv.ravel() == pi)
-        cols = np.flatnonzero(~const)
-        if cols.size < 2:
-            raise BatchError(gs[0], "pca: needs at least 2 non-constant indicators")
+        cols = np.flatnonzero(~const)  # at least two: the entry's declared check (weights.VARYING)
         Z = a[gs][:, :, cols]
         Z = (Z - Z.mean(axis=-2, keepdims=True)) / Z.std(axis=-2, ddof=1, keepdims=True)
         # the correlation matrix, rounded to 12 decimals: data that differ only by rounding noise

@@ -306,10 +306,8 @@ def pca(X, method: str = "nicoletti", *, min_eigenvalue: float = 1.0, min_share:
     """
     _params("pca", {"method": method, "min_eigenvalue": min_eigenvalue, "min_share": min_share,
                     "min_cumulative": min_cumulative, "n_factors": n_factors})
-    X = _matrix(X, "pca")
-    const = _constant(X.to_numpy(), X.columns, "pca")
-    if int((~const).sum()) < 2:
-        raise DataError("pca: needs at least 2 non-constant indicators")
+    X = _matrix(X, "pca")  # fewer than two non-constant indicators: the entry's declared check
+    _constant(X.to_numpy(), X.columns, "pca")
     w, det = _run(kernels.pca_kernel, X, method=method, min_eigenvalue=min_eigenvalue, min_share=min_share,
                   min_cumulative=min_cumulative, n_factors=n_factors, details=True)
     w = pd.Series(w[0], index=X.columns, name="weight")
@@ -343,6 +341,10 @@ _KINDS = {"equal": "fixed", "framework": "fixed", "manual": "fixed", "file": "fi
 POSITIVE_MEAN = DataCheck("positive_mean", "has mean {value:g} ≤ 0; the coefficient of variation needs positive, "
                           "ratio-scale data", lambda mean, params: mean <= 0, per="column",
                           stat=lambda values: values.mean(axis=-2))
+#: PCA's: correlations need at least two indicators that vary across the units
+VARYING = DataCheck("varying", "needs at least 2 non-constant indicators, got {value:g}",
+                    lambda count, params: count < 2, per="matrix",
+                    stat=lambda values: (~kernels.constant_columns(values)).sum(axis=-1))
 
 #: the weighting step's registry (``weights.<level>.method``)
 WEIGHTING = Registry("weighting", "weights.<level>.method", "framework")
@@ -396,7 +398,7 @@ for _entry in (
         Param("min_cumulative", "number", None, "cumulative share to reach", low=0, high=1, low_open=True,
               nullable=True, per_node=True),
         Param("n_factors", "integer", None, "fixed number of factors", low=1, nullable=True, per_node=True)),
-        settings=(_ON,), min_rows=3, label_en="PCA", label_zh="主成分分析法",
+        settings=(_ON,), min_rows=3, checks=(VARYING,), label_en="PCA", label_zh="主成分分析法",
         doc="factor loadings of the principal components (Nicoletti et al. 2000)", doc_zh="主成分因子载荷（Nicoletti 等 2000）"),
     Method("combine", "weighting", combine, combine_kernel, settings=(
         Param("of", "list", None, "the weight choices to combine (at least two)", required=True),

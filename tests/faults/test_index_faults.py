@@ -1,0 +1,86 @@
+"""Issue #11, faults of ``index``: killed with SIGKILL at random moments (seeded) and precisely
+inside the publish step, with and without ``renameat2``.
+
+An index run folder is a folder of its own: it is staged whole beside the old one and swapped in
+with one ``renameat2(RENAME_EXCHANGE)`` (or, where that is refused, the journaled pair of renames
+that the next run rolls forward). After every kill the folder holds the complete previous outputs
+or the complete new ones, exactly as the kill left it; a re-run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.files import recover_siblings
+
+from .kills import (
+    NO_EXCHANGE,
+    SPEC,
+    TRIALS,
+    folder_keeps,
+    folder_state,
+    kill_trials,
+    killed_at,
+    needs_exchange,
+    run_cli,
+    run_forked,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+
+
+def index_argv(data, out, spec):
+    return ("index", data, "--spec", spec, "--out", out)
+
+
+def rank_spec(tmp_path: Path) -> Path:
+    """A second spec (rank normalisation): its outputs have the same names, other contents."""
+    other = tmp_path / "rank.yaml"
+    other.write_text("name: rank\nnormalisation: {method: rank, params: {}}\n", "utf-8")
+    return other
+
+
+def test_index_killed_at_random_moments(cli, returns, tmp_path):
+    a, _ = returns
+    other = rank_spec(tmp_path)
+    seen = kill_trials(cli, tmp_path, lambda o: index_argv(a, o, SPEC), lambda o: index_argv(a, o, other),
+                       tmp_path / "out", folder_keeps)
+    assert sum(seen.values()) == TRIALS
+
+
+def index_old_and_new(cli, a, tmp_path: Path):
+    """A second spec and an index folder holding the default spec's outputs; ``tmp_path/ref``
+    holds the second spec's (the new state a publish brings)."""
+    other = rank_spec(tmp_path)
+    out = tmp_path / "out"
+    run_forked(cli, *index_argv(a, tmp_path / "ref", other))
+    run_forked(cli, *index_argv(a, out, SPEC))
+    return other, out
+
+
+@pytest.mark.parametrize("point, expected", [("folder:before-exchange", "old"), ("folder:exchanged", "new")])
+def test_index_killed_inside_the_publish(cli, returns, tmp_path, point, expected):
+    needs_exchange(tmp_path, point)
+    a, _ = returns
+    other, out = index_old_and_new(cli, a, tmp_path)
+    states = {"old": folder_state(out), "new": folder_state(tmp_path / "ref")}
+    killed_at(cli, point, *index_argv(a, out, other))
+    assert folder_state(out) == states[expected]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # the kill left a copy beside it
+    assert run_cli(*index_argv(a, out, other)).returncode == 0 and folder_state(out) == states["new"]
+    folder_keeps(out)
+
+
+def test_index_publish_without_renameat2_is_rolled_forward(cli, returns, tmp_path):
+    a, _ = returns
+    other, out = index_old_and_new(cli, a, tmp_path)
+    old, new = folder_state(out), folder_state(tmp_path / "ref")
+    killed_at(cli, "folder:before-exchange", *index_argv(a, out, other), patch=NO_EXCHANGE)
+    assert folder_state(out) == old  # killed before the journal: the old folder
+    killed_at(cli, "folder:moved-aside", *index_argv(a, out, other), patch=NO_EXCHANGE)
+    assert not out.exists()  # the fallback's window: between its two renames
+    recover_siblings(out)  # what the next run into the folder does first: the journal rolls forward
+    assert folder_state(out) == new
+    folder_keeps(out)
