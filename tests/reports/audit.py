@@ -32,10 +32,11 @@ __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "fr
            "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values"]
 
 #: what one evaluation of a loaded page collects for the checks
-AUDIT_JS = r"""() => {
+AUDIT_JS = r"""(opts) => {
+opts = opts || {};  // {charts_only: true}: the chart checks alone (a printed page); {tables: false}: no table text
 const out = {charts: [], overflow: [], clipped: [], tiny: [], tables: [], scores: [], text: '',
              width: document.documentElement.scrollWidth, vw: window.innerWidth};
-document.querySelectorAll('table').forEach(tb => out.tables.push(
+if (!opts.charts_only && opts.tables !== false) document.querySelectorAll('table').forEach(tb => out.tables.push(
   Array.from(tb.rows).slice(0, 400).map(r => Array.from(r.cells).map(c => c.innerText.trim()))));
 const vw = window.innerWidth;
 // every figure drawn on the page: how many marks it draws (an empty one draws none)
@@ -57,6 +58,7 @@ document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => {
     if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
       out.clipped.push(i + ':' + t.textContent); });
 });
+if (opts.charts_only) return out;
 function scrolls(el) { for (let p = el.parentElement; p; p = p.parentElement) {
   const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; }
 document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClientRect();
@@ -105,10 +107,11 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
 
 
 def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=None, media: str = "screen",
-                script: str = AUDIT_JS, print_width: int | None = None) -> tuple[dict, list]:
+                script: str = AUDIT_JS, print_width: int | None = None, timeout: float = 30_000) -> tuple[dict, list]:
     """:func:`load_page` at several widths with one load (the viewport is resized between the
     collections): ``({width: collection}, refused requests)``; with ``print_width`` also the
-    page in print media at that width (an A4 page: :data:`A4_WIDTH`), under the key ``"print"``."""
+    page in print media at that width (an A4 page: :data:`A4_WIDTH`), under the key ``"print"``.
+    ``timeout`` (ms) bounds the loading (a server page may first wait for its kernel)."""
     url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
     ctx = browser.new_context(viewport={"width": widths[0], "height": height})
     external = []
@@ -126,19 +129,19 @@ def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=N
     try:
         page = ctx.new_page()
         page.emulate_media(media=media)
-        page.goto(url)
+        page.goto(url, timeout=timeout)
         page.evaluate("document.fonts.ready")
         if wait is not None:
             wait(page)
         got = {}
-        for w in widths:
+        for w in widths:  # the tables' text does not depend on the width: collected once
             if w != widths[0]:
                 page.set_viewport_size({"width": w, "height": height})
-            got[w] = page.evaluate(script)
+            got[w] = page.evaluate(script, {"tables": w == widths[0]})
         if print_width:
             page.emulate_media(media="print")
             page.set_viewport_size({"width": print_width, "height": height})
-            got["print"] = page.evaluate(script)
+            got["print"] = page.evaluate(script, {"charts_only": True})
         return got, external
     finally:
         ctx.close()

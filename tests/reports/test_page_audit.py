@@ -144,7 +144,7 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
         if fname == "index.html" and width <= 480:  # the overview's scores beside the names on a phone
             problems += check_score_column_on_screen(where, got, fw.root.code)
     problems += check_scores(where, got, built, sc.fmt) + check_plotted(where, got, built)
-    problems += _scores_shown(bundle, fname, lang, got["tables"], f"{name}/{lang}/{fname}")
+    problems += _scores_shown(bundle, fname, lang, seen[widths[0]]["tables"], f"{name}/{lang}/{fname}")
     if fname.startswith("unit-"):  # the headline's composite is one of the scores checked
         unit = next(u for u in bundle.summary["unit_id"] if fname.startswith(f"unit-{u}-"))
         if f"{unit}|{fw.root.code}|{bundle.years[-1]}" not in {s["score"] for s in got["scores"]}:

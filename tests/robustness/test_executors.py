@@ -24,16 +24,6 @@ USPEC = ROOT / "configs" / "uncertainty.yaml"
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return toolkit.read_indicators(DEMO_CSV)
-
-
-@pytest.fixture(scope="module")
-def spec2025():
-    return toolkit.load_spec(ROOT / "configs" / "default.yaml").replace({"years": [2025]})
-
-
-@pytest.fixture(scope="module")
 def serial(demo, spec2025):
     """The reference: the full uncertainty file (18 data paths, every factor kind), serially, one
     replication per batch."""

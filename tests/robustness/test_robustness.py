@@ -34,19 +34,9 @@ from toolkit.robustness import (
     uncertainty,
 )
 
-from ..conftest import DEMO_CSV, ROOT
+from ..conftest import ROOT
 
 USPEC = ROOT / "configs" / "uncertainty.yaml"
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return toolkit.read_indicators(DEMO_CSV)
-
-
-@pytest.fixture(scope="module")
-def spec2025():
-    return toolkit.load_spec(ROOT / "configs" / "default.yaml").replace({"years": [2025]})
 
 
 @pytest.fixture(scope="module")

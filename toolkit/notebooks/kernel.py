@@ -88,11 +88,13 @@ def data_notice(data) -> Notice:
 
 def load(data_path: str | Path, spec_path: str | Path):
     """Read a return and a specification, paths relative to the repository root:
-    ``(IndicatorData, IndexSpec)``."""
+    ``(IndicatorData, IndexSpec)``. The return is read against the specification's framework
+    (the HDI's, ASEM's…), not the default one."""
     from ..data.read import read_indicators
     from ..index.spec import load_spec
 
-    return read_indicators(resolve(data_path)), load_spec(resolve(spec_path))
+    data = read_indicators(resolve(data_path), load_spec(resolve(spec_path)).framework)
+    return data, load_spec(resolve(spec_path), data.framework)
 
 
 def latest_year(data_or_result, year: int | None = None) -> int:

@@ -178,18 +178,21 @@ class Engine(NodeWeights):
                 raise DataError("Engine.prepare: these data paths keep units the paths prepared before do not; "
                                 "prepare the whole design at once")
             self._set_rows(self.input_rows[self.input_rows.isin(kept)])  # the union, in the data's order
+        shared_t: dict = {}  # the treated leaves, one set per treatment (paths differ by normalisation)
         for key, plan, treated in todo:
             self.complete &= len(treated) == len(self.rows)
             blocks = steps.blocks(treated, plan.scope)
             na = plan.na
             blist = []
-            for idx in blocks.values():
+            for bi, idx in enumerate(blocks.values()):
                 normalised = steps.normalise_block(treated.loc[idx], plan)
                 N = normalised[self.leaves].to_numpy(dtype=float)
-                T = treated.loc[idx, self.leaves].to_numpy(dtype=float)
+                if (id(treated), bi) not in shared_t:
+                    T = treated.loc[idx, self.leaves].to_numpy(dtype=float)
+                    shared_t[(id(treated), bi)] = {c: T[:, j] for j, c in enumerate(self.leaves)}
                 blk = {"rows": self.rows.get_indexer(idx), "index": idx,
                        "V": {c: N[:, j] for j, c in enumerate(self.leaves)},
-                       "T": {c: T[:, j] for j, c in enumerate(self.leaves)}}
+                       "T": shared_t[(id(treated), bi)]}
                 self._static_values(key, len(blist), blk, na)
                 blist.append(blk)
             self.paths[key] = {"blocks": blist, "na": na}

@@ -46,7 +46,8 @@ EXECUTORS = ("auto", "serial", "joblib", "dask")
 
 WORKER_START_SECONDS = 3.0
 """What ``auto`` charges for starting joblib workers (a Python with numpy, pandas and the toolkit
-imported, and the prepared engine mapped): measured at 1.5–3 s on a 2-core machine."""
+imported, and the prepared engine mapped): an allowance, not measured per run; on the 2-core
+machine of ``benchmarks/bench_engine.py`` two workers cost about 7 CPU s more than serial in all."""
 
 
 @dataclass(frozen=True)

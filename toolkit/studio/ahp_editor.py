@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..methods.weighting.subjective import ahp
+from .words import say
 
 __all__ = ["AHPEditor", "SAATY_SCALE", "inconsistent_pairs", "saaty_label"]
 
@@ -84,9 +85,12 @@ class AHPEditor:
     ----------
     labels : sequence of criterion codes
     names : mapping code → display name, optional
+        What the rows, columns and messages show (the code where a name is missing).
     matrix : initial matrix (default all 1)
     on_change : callable(editor), optional
         Called after every edit.
+    lang : {"en", "zh"}
+        The language of the editor's words.
 
     Attributes
     ----------
@@ -102,11 +106,14 @@ class AHPEditor:
     ('1/3', 0.46)
     """
 
-    def __init__(self, labels, names=None, matrix=None, on_change=None):
+    def __init__(self, labels, names=None, matrix=None, on_change=None, lang: str = "en"):
+        import html
+
         import ipywidgets as w
 
         self.labels = list(labels)
-        self.names = dict(names or {})
+        self.names = {c: str((names or {}).get(c) or c) for c in self.labels}
+        self.lang = lang
         n = len(self.labels)
         A = np.ones((n, n)) if matrix is None else np.asarray(
             [[float(Fraction(str(v))) for v in row] for row in matrix], dtype=float)
@@ -114,12 +121,12 @@ class AHPEditor:
         options = [(lab, v) for lab, v in SAATY_SCALE]
         self.cells: dict[tuple[int, int], w.Dropdown] = {}
         grid = []
-        head = [w.HTML("<b>row ≻ column</b>", layout=w.Layout(width="120px"))]
-        head += [w.HTML(f"<b title='{self.names.get(c, c)}'>{c}</b>", layout=w.Layout(width="70px"))
-                 for c in self.labels]
+        label = {c: html.escape(n) for c, n in self.names.items()}
+        head = [w.HTML(f"<b>{html.escape(say('ahp_corner', lang))}</b>", layout=w.Layout(width="120px"))]
+        head += [w.HTML(f"<b class='ahp-head'>{label[c]}</b>", layout=w.Layout(width="70px")) for c in self.labels]
         grid.append(w.HBox(head))
         for i, r in enumerate(self.labels):
-            row = [w.HTML(f"<b title='{self.names.get(r, r)}'>{r}</b>", layout=w.Layout(width="120px"))]
+            row = [w.HTML(f"<b>{label[r]}</b>", layout=w.Layout(width="120px"))]
             for j in range(n):
                 if j > i:
                     value = min(options, key=lambda o: abs(np.log(o[1]) - np.log(A[i, j])))[1]
@@ -131,8 +138,10 @@ class AHPEditor:
                 else:
                     row.append(w.HTML("1" if i == j else "", layout=w.Layout(width="70px")))
             grid.append(w.HBox(row))
-        self.status = w.HTML()
-        self.widget = w.VBox(grid + [self.status])
+        self.status = w.HTML(layout=w.Layout(max_width="100%"))
+        # the matrix scrolls sideways on a narrow screen (a phone); the status wraps
+        self.widget = w.VBox([w.VBox(grid, layout=w.Layout(overflow_x="auto", max_width="100%")), self.status],
+                             layout=w.Layout(max_width="100%"))
         self._update_status()
 
     @property
@@ -162,18 +171,25 @@ class AHPEditor:
         return ahp(self.matrix, labels=self.labels, allow_inconsistent=True)
 
     def _update_status(self) -> None:
+        import html
+
         r = self.result()
         ok = r.cr < 0.1
         colour = "#2ca02c" if ok else "#d62728"
-        parts = [f"<span style='color:{colour}'>λmax = {r.lambda_max:.4f} · CI = {r.ci:.4f} · "
-                 f"CR = {r.cr:.4f} {'(consistent, CR < 0.10)' if ok else '(inconsistent: CR ≥ 0.10)'}</span>"]
+        verdict = say("ahp_consistent" if ok else "ahp_inconsistent", self.lang)
+        parts = [f"<span style='color:{colour}'>" + html.escape(say("ahp_stats", self.lang, lam=r.lambda_max, ci=r.ci,
+                                                                   cr=r.cr, verdict=verdict)) + "</span>"]
         if len(self.labels) > 2:
             pairs = inconsistent_pairs(self.matrix, self.labels, top=3)
             if not ok:
-                items = "".join(f"<li>{p.row} vs {p.column}: judged {saaty_label(p.judgement)}, the priorities "
-                                f"imply {p.implied:.2f}</li>" for p in pairs.itertuples())
-                parts.append(f"<div class='ahp-pairs'>Revise first:<ul>{items}</ul></div>")
-        parts.append("weights: " + ", ".join(f"{k} {v:.3f}" for k, v in r.weights.items()))
+                items = "".join("<li>" + html.escape(say("ahp_pair", self.lang, row=self.names[p.row],
+                                                         column=self.names[p.column],
+                                                         judged=saaty_label(p.judgement), implied=p.implied))
+                                + "</li>" for p in pairs.itertuples())
+                parts.append(f"<div class='ahp-pairs'>{html.escape(say('ahp_revise', self.lang))}<ul>{items}</ul></div>")
+        sep = "、" if self.lang == "zh" else ", "
+        parts.append(html.escape(say("ahp_weights", self.lang) + sep.join(
+            f"{self.names[k]} {v:.3f}" for k, v in r.weights.items())))
         self.status.value = "<br>".join(parts)
 
     def _changed(self, _change) -> None:

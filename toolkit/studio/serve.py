@@ -1,25 +1,42 @@
 """Serve the studio notebook as a web app with Voilà on localhost (``make studio``).
 
 Voilà runs ``notebooks/06_weighting_studio.ipynb`` in a kernel per visitor and shows its outputs
-and widgets only — no code cells — so officials can use the studio in a browser without
-Jupyter. It listens on 127.0.0.1 only.
+and widgets only — no code cells, no Markdown — so officials can use the studio in a browser
+without Jupyter. It listens on 127.0.0.1 only.
+
+* ``--data`` and ``--spec`` choose the framework the page shows (default the notebook's: the
+  Shandong demo); the visitor chooses the language with ``?lang=en`` or ``?lang=zh``.
+* One kernel is kept pre-executed up to the visitor's language (:mod:`toolkit.studio.page`), so a
+  visitor waits for the studio's widgets only, not for the imports, the data and the index.
+* The page makes no request outside the server (:func:`write_template`) and says what is
+  loading in the page's language.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-__all__ = ["NOTEBOOK", "voila_command", "main"]
+__all__ = ["NOTEBOOK", "CULL_IDLE_SECONDS", "voila_command", "server_options", "server_env", "write_template",
+           "running", "free_port", "main"]
 
 NOTEBOOK = Path("notebooks") / "06_weighting_studio.ipynb"
+TEMPLATE = "studio"
+
+#: seconds a visitor's kernel may sit idle (its tab closed) before the server shuts it down
+CULL_IDLE_SECONDS = 120
 
 
-def voila_command(port: int = 8866, notebook: str | Path | None = None, root: str | Path | None = None) -> list[str]:
-    """The Voilà command line that serves the studio on ``127.0.0.1:port``.
+def voila_command(port: int = 8866, notebook: str | Path | None = None, root: str | Path | None = None,
+                  pool: int = 1, **options) -> list[str]:
+    """The Voilà command line that serves the studio on ``127.0.0.1:port`` (``options`` go to
+    :func:`server_options`); run it with :func:`server_env`'s environment.
 
     Examples
     --------
@@ -30,12 +47,9 @@ def voila_command(port: int = 8866, notebook: str | Path | None = None, root: st
 
     root = Path(root) if root is not None else repo_root()
     nb = Path(notebook) if notebook is not None else root / NOTEBOOK
+    preheat = ["--preheat_kernel=True", f"--pool_size={int(pool)}"] if pool > 0 else []
     return [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={int(port)}", "--Voila.ip=127.0.0.1",
-            *server_options(), "--show_tracebacks=False"]
-
-
-#: seconds a visitor's kernel may sit idle (its tab closed) before the server shuts it down
-CULL_IDLE_SECONDS = 120
+            f"--template={TEMPLATE}", *preheat, *server_options(**options), "--show_tracebacks=False"]
 
 
 def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = None) -> list[str]:
@@ -44,9 +58,10 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
     * Each visit starts a kernel of a few hundred MB; a kernel idle for ``cull_idle`` seconds
       with no browser connected is shut down (checked every ``interval`` seconds), so the
       server's memory follows the visitors who are there, not every visit since it started.
+      The pre-executed kernel is not idle (it is waiting for its visitor), so it is kept.
     * The log shows errors only: a kernel started or culled, an unsigned notebook, are expected.
-    * Kernels talk over IPC (Unix sockets in a private temporary folder) where the platform has
-      them: no TCP port, no "running over TCP without encryption" warning on each visit.
+    * Kernels talk over IPC (Unix sockets beside each kernel's connection file) where the platform
+      has them: no TCP port, no "running over TCP without encryption" warning on each visit.
 
     Examples
     --------
@@ -54,8 +69,6 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
     ['--MappingKernelManager.cull_idle_timeout=60', '--MappingKernelManager.cull_interval=20', \
 '--MappingKernelManager.cull_connected=False']
     """
-    import tempfile
-
     from ..reports.render import ipc_supported
 
     interval = interval or max(1, cull_idle // 3)
@@ -63,21 +76,116 @@ def server_options(cull_idle: int = CULL_IDLE_SECONDS, interval: int | None = No
            # unsigned notebook) are not news; errors still are
            f"--MappingKernelManager.cull_idle_timeout={int(cull_idle)}",
            f"--MappingKernelManager.cull_interval={int(interval)}", "--MappingKernelManager.cull_connected=False"]
-    if ipc_supported():
-        folder = tempfile.mkdtemp(prefix="studio-kernels-")
-        out += ["--KernelManager.transport=ipc", f"--KernelManager.ip={folder}/k"]
+    if ipc_supported():  # each kernel's sockets are named after its own connection file: two kernels
+        # started at once (the waiting one and a visitor's) never share a socket
+        out += ["--KernelManager.transport=ipc"]
     return out
+
+
+def write_template(folder: str | Path) -> Path:
+    """Write the studio's Voilà template under ``folder`` (a Jupyter data folder:
+    ``voila/templates/studio``), with its progress words in both languages and the glyphs of the
+    Chinese ones embedded (the page's own font comes later, with the kernel's output)."""
+    from ..viz.fonts import font_face_css
+    from .words import say
+
+    words = {lang: {"loading": say("loading", lang), "title": say("title", lang)} for lang in ("zh", "en")}
+    words["default"] = "zh"
+    text = "".join(w["loading"] + w["title"] for lang, w in words.items() if lang != "default")
+    font = font_face_css(text, family="Studio Loading").split("\n")[0]  # the @font-face rule alone
+    source = (Path(__file__).parent / "voila" / "index.html.j2").read_text("utf-8")
+    page = source.replace("/*STUDIO_FONT*/", font).replace("/*STUDIO_WORDS*/", json.dumps(words, ensure_ascii=False))
+    out = Path(folder) / "voila" / "templates" / TEMPLATE
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "conf.json").write_text(json.dumps({"base_template": "lab"}), "utf-8")
+    (out / "index.html.j2").write_text(page, "utf-8")
+    return out
+
+
+def server_env(root: str | Path | None = None, data: str | Path | None = None, spec: str | Path | None = None,
+               template_folder: str | Path | None = None) -> dict:
+    """The environment of the server (and so of its kernels): the repository on ``PYTHONPATH``,
+    the template on ``JUPYTER_PATH`` (written by :func:`write_template` into
+    ``template_folder``, default a new temporary folder), and the framework's data and
+    specification for :func:`toolkit.studio.page.framework_paths`."""
+    from ..notebooks import repo_root
+    from .page import ENV_DATA, ENV_SPEC
+
+    root = Path(root) if root is not None else repo_root()
+    folder = Path(template_folder) if template_folder is not None else Path(tempfile.mkdtemp(prefix="studio-voila-"))
+    write_template(folder)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("JUPYTER_PATH")]))}
+    for name, value in ((ENV_DATA, data), (ENV_SPEC, spec)):
+        if value is not None:
+            env[name] = str(Path(value).resolve())
+    return env
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running(data=None, spec=None, *, port: int | None = None, root=None, notebook=None, log=None,
+            timeout: float = 120, pool: int = 1, **options):
+    """A studio server for the time of a ``with`` block (tests, benchmarks): yields its
+    ``(url, process)`` once it answers, and stops it after.
+
+    ``log`` is a file to write the server's output to (default: discarded); ``options`` go to
+    :func:`server_options` (``cull_idle``, ``interval``).
+    """
+    import time
+    import urllib.request
+
+    from ..notebooks import repo_root
+
+    root = Path(root) if root is not None else repo_root()
+    port = port or free_port()
+    out = open(log, "w") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    with tempfile.TemporaryDirectory(prefix="studio-voila-") as folder:
+        env = server_env(root, data, spec, template_folder=folder)
+        proc = subprocess.Popen(voila_command(port, notebook=notebook, root=root, pool=pool, **options), cwd=root,
+                                env=env, stdout=out, stderr=out)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(url + "voila/static/voila.js", timeout=2)  # noqa: S310 - localhost
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the studio server did not start within {timeout:.0f} s") from None
+                    time.sleep(0.25)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if log is not None:
+                out.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toolkit.studio.serve", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--data", help="the return or data file the studio shows (default: the demo)")
+    parser.add_argument("--spec", help="its specification (default: configs/default.yaml)")
     args = parser.parse_args(argv)
     from ..notebooks import repo_root
 
     root = repo_root()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
-    print(f"weighting studio: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)")
+    env = server_env(root, args.data, args.spec)
+    print(f"weighting studio: http://127.0.0.1:{args.port}/  (?lang=en for English; Ctrl-C to stop)")
     return subprocess.call(voila_command(args.port, root=root), cwd=root, env=env)
 
 

@@ -1,0 +1,137 @@
+"""The studio as a served page (Voilà, ``make studio``): its framework, its language, its words.
+
+Notebook 06 is both a research notebook (JupyterLab, papermill, nbval) and the page the studio
+server shows. Served, it differs in three ways, all decided here:
+
+* **the framework** is the server's (``python -m toolkit.studio.serve --data … --spec …`` puts
+  the paths in :data:`ENV_DATA` and :data:`ENV_SPEC`, which every kernel inherits);
+* **the language** is the visitor's: ``?lang=en`` or ``?lang=zh`` in the address, else the
+  notebook's ``lang``. The server pre-executes the notebook in a waiting kernel up to
+  :func:`language` (the data read, the nominal index built, the font subset, the studio made in
+  each language: :func:`studio`), which then waits for the visitor's request;
+* **the page is the studio alone**: the template shows no Markdown (the narrative comes from
+  :mod:`toolkit.studio.words` in the page's language), and the research sections (SMAA,
+  selection) are skipped (:func:`served`).
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from urllib.parse import parse_qs
+
+__all__ = ["ENV_DATA", "ENV_SPEC", "LANGUAGES", "served", "framework_paths", "language", "studio", "intro",
+           "paragraph"]
+
+ENV_DATA, ENV_SPEC = "TOOLKIT_STUDIO_DATA", "TOOLKIT_STUDIO_SPEC"
+LANGUAGES = ("zh", "en")
+
+
+def served() -> bool:
+    """True in a kernel the studio server started (Voilà sets ``VOILA_PREHEAT`` in every kernel
+    it starts: ``True`` for one pre-executed before its visitor comes, else ``False``)."""
+    return "VOILA_PREHEAT" in os.environ
+
+
+def framework_paths(data_path, spec_path) -> tuple:
+    """The data and specification a page shows: the server's (:data:`ENV_DATA`, :data:`ENV_SPEC`)
+    when served, else the notebook's parameters.
+
+    Examples
+    --------
+    >>> framework_paths("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")  # doctest: +SKIP
+    ('data/raw/demo_synthetic_returns.csv', 'configs/default.yaml')
+    """
+    if not served():
+        return data_path, spec_path
+    return os.environ.get(ENV_DATA) or data_path, os.environ.get(ENV_SPEC) or spec_path
+
+
+def language(default: str = "zh") -> str:
+    """The page's language: the visitor's ``?lang=`` when served, else ``default``.
+
+    In a kernel the server pre-executed, this waits for the visitor's request (Voilà's
+    ``wait_for_request``: the cells above ran before anyone came; the cells below run for them).
+    """
+    if not served():
+        return default
+    if os.environ.get("VOILA_PREHEAT") == "True" and not os.environ.get("QUERY_STRING"):
+        from voila.utils import wait_for_request
+
+        wait_for_request()
+    asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [default])[0]
+    return asked if asked in LANGUAGES else default
+
+
+def studio(data, spec, *, year=None, top_n: int = 10, lang: str = "zh", save_path: str = "configs/studio.yaml"):
+    """The page's studio in the page's language (:func:`language`), made before the visitor comes.
+
+    In a notebook this is ``Studio(…, lang=lang)``. Served, everything a visitor would wait for
+    is made in the pre-executed kernel before they come: the model with the nominal index, the
+    font subset, and the studio in each language; once the visitor's language is known, the
+    studios in the other languages are closed (their widgets never reach the page). The font is
+    then carried by the page (:func:`intro`), not by the widget.
+    """
+    from .app import Studio, studio_text
+    from .glyphs import font_style
+    from .model import StudioModel
+
+    model = StudioModel(data, spec, year=year, top_n=top_n)
+    if not served():
+        return Studio(data, spec, year=year, top_n=top_n, save_path=save_path, lang=lang, model=model)
+    font_style(studio_text(model))
+    made = {code: Studio(data, spec, year=year, top_n=top_n, save_path=save_path, lang=code, model=model,
+                         embed_font=False) for code in LANGUAGES}
+    lang = language(lang)
+    for code, other in made.items():
+        if code != lang:
+            _close(other.widget)
+    return made[lang]
+
+
+def _close(widget) -> None:
+    """Close a widget and every widget it holds (children, layout, style): its comms go, so the
+    page's widget manager never fetches them."""
+    from ipywidgets import Widget
+
+    for name in widget.keys:
+        value = getattr(widget, name, None)
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, Widget) and item is not widget:
+                _close(item)
+    widget.close()
+
+
+def _html(text: str):
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def intro(studio):
+    """The page's opening paragraph in ``lang``, a progress line in ``lang`` shown until the
+    studio's widgets are drawn (a served page loads them after its text) and, served, the font
+    subset to every character the studio may show (:func:`toolkit.studio.app.studio_text`), so
+    that the progress line is drawn too (in a notebook the studio's widget carries the font; a
+    stored notebook keeps no font)."""
+    from .app import studio_text
+    from .glyphs import font_style
+    from .words import say
+
+    model, lang = studio.model, studio.lang
+    fw = model.framework
+    dim = fw.words(lang)["dim"]
+    loading = escape(say("loading", lang))
+    return _html(
+        (font_style(studio_text(model)) if served() else "") +
+        "<style>body:has(.toolkit-studio) .studio-loading{display:none}"
+        ".studio-loading{font-size:16px;color:#1c4a8a;margin:8px 0}</style>"
+        f"<p class='studio-intro'>{escape(say('intro', lang, dim=dim))}</p>"
+        f"<p class='studio-loading' role='status'>{loading}</p>")
+
+
+def paragraph(key: str, fw, lang: str):
+    """One of the narrative paragraphs of :mod:`toolkit.studio.words` in ``lang``."""
+    from .words import say
+
+    return _html(f"<p>{escape(say(key, lang, dim=fw.words(lang)['dim']))}</p>")
