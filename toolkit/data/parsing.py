@@ -82,6 +82,23 @@ def is_total_label(value) -> bool:
     return isinstance(value, str) and _squash(value).rstrip(":：") in TOTAL_LABELS
 
 
+def total_labels(values) -> list[bool]:
+    """:func:`is_total_label` of each value, with one normalisation pass over all of them (a
+    100,000-row return has 100,000 ids and names to look at).
+
+    >>> total_labels(["合 计", None, "SD-B001", "Grand Total", "平均："])
+    [True, False, False, True, True]
+    """
+    texts = [v if isinstance(v, str) else "" for v in values]
+    joined = "\0".join(texts)
+    if joined.count("\0") != max(len(texts) - 1, 0):  # a value holding NUL itself: one by one
+        return [is_total_label(v) for v in values]
+    # NUL is a starter no character composes with or normalises to, and not whitespace: the
+    # values stay apart through NFKC, the removal of whitespace and lower-casing
+    squashed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", joined)).lower().split("\0")
+    return [isinstance(v, str) and t.rstrip(":：") in TOTAL_LABELS for v, t in zip(values, squashed, strict=True)]
+
+
 #: characters that are not dashes (category Pd) yet are typed or autocorrected for one: minus signs
 MINUS_SIGNS = frozenset("\u2212\u2796\u02d7\u207b\u208b\u2043")
 

@@ -8,6 +8,7 @@ collects every problem — headers, cells, schema, cross-field rules — and rai
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +19,11 @@ from ..framework.loader import load_framework
 from ..framework.model import Framework
 from .parsing import (
     EXCEL_ERRORS,
+    MISSING_TOKENS,
     CellError,
     fold_id,
     folded_chars,
     is_missing,
-    is_total_label,
     match_header,
     normalise_text,
     parse_amount,
@@ -32,6 +33,7 @@ from .parsing import (
     parse_number,
     parse_year,
     shorten,
+    total_labels,
 )
 from .problems import Problem, ValidationError
 from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw  # noqa: F401 (is_note_row: re-exported)
@@ -39,6 +41,8 @@ from .validate import check_frame
 
 #: id spellings noted one by one (:func:`_folded_notes`); the rest are counted in one note
 MAX_ID_NOTES = 20
+#: what pandas infers for values among which there is surely no bool
+_NO_BOOLS = ("string", "empty", "floating", "integer", "mixed-integer-float")
 #: value types whose cells may be typed or formatted as a percentage ("12%" is 12)
 PERCENT_TYPES = ("share", "ratio")
 
@@ -160,13 +164,13 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     from .template import label_first_cells
 
     # the template's label rows are notes, recognised by their exact first cells for this framework
-    try:
-        raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw))
+    wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
+    try:  # a long CSV without quotes is read column by column (toolkit.data.columnar)
+        raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw), columnar=not wide)
     except ValidationError as err:
         raise _coded(err, fw) from None
     file = str(path)
     sheet_problems = _sheet_problems(raw, fw, file)  # named by the columns as the file has them
-    wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
     if wide:  # one column per indicator and year (toolkit.data.wide)
         from .wide import melt_raw
 
@@ -180,7 +184,7 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
         problems += check_frame(df, fw, file, skip)
     if problems:
         raise ValidationError(problems, file)
-    rows = tuple(int(r) for r in df.index)
+    rows = tuple(df.index.tolist())
     table = fw.rollup_raw(df.reset_index(drop=True))
     table["year"] = table["year"].astype(int)
     return IndicatorData(table, fw, file, hashlib.sha256(Path(path).read_bytes()).hexdigest(),
@@ -200,7 +204,7 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
     seen: dict[str, int] = {}
     keep: list[tuple[int, object]] = []
     for j, m in enumerate(matches):
-        if m.header.strip() == "" and all(j >= len(r) or is_missing(r[j]) for r in raw.rows):
+        if m.header.strip() == "" and all(is_missing(v) for v in raw.factorized(j)[1]):
             continue  # a trailing blank column, as spreadsheets leave behind
         if m.error:
             rule, zh, en = m.error
@@ -234,44 +238,49 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
             label = fw.label(col, "zh") if col in fw else col
             problems.append(Problem(file, None, col, None, "missing_column",
                                     f"缺少必填列 {col}（{label}）", f"required column {col} is missing"))
-    if not len(raw.rows):
+    if not raw.n_rows:
         problems.append(Problem(file, None, None, None, "empty_file", "文件没有数据行", "the file has no data rows"))
         return None, problems, set(), {}
     nodes = {n.code: n for n in fw.leaves()}
-    n_rows = len(raw.rows)
-    data: dict[str, object] = {col: [None] * n_rows for col in required}
+    n_rows = raw.n_rows
+    data: dict[str, object] = dict.fromkeys(required)  # a column the file lacks: filled with None below
     skip: set[tuple[int, str]] = set()
     conversions = {m.column: (m.stated_unit, m.factor) for _, m in keep if m.factor != 1.0}
     units = {uc.name: uc for uc in fw.unit_columns}
-    grid = raw.grid()
     row_numbers = np.asarray(raw.row_numbers)
-    for j in range(len(raw.header), grid.shape[1]):  # cells right of the last header: never ignored
-        for i in np.nonzero([not is_missing(v) for v in grid[:, j]])[0]:
-            problems.append(Problem(file, int(row_numbers[i]), f"#{j + 1}", shorten(grid[i, j]), "unknown_column",
+    for j in range(len(raw.header), raw.width):  # cells right of the last header: never ignored
+        codes, uniques = raw.factorized(j)
+        filled = [not is_missing(v) for v in uniques]
+        for i in _rows_where(codes, filled):
+            problems.append(Problem(file, int(row_numbers[i]), f"#{j + 1}", shorten(uniques[codes[i]]), "unknown_column",
                                     f"第 {j + 1} 列没有列名，但该行在此填了数据", f"column {j + 1} has no header but this row has "
                                     "data in it"))
     for j, m in keep:
         col = m.column
         node = nodes.get(col)
-        cells = np.ascontiguousarray(grid[:, j]) if j < grid.shape[1] else np.full(n_rows, None, dtype=object)
+        codes, uniques = raw.factorized(j)
         percent_rows = np.array(sorted(i for i, jj in raw.percent_cells if jj == j), dtype=int)
-        values, errors, converted = _read_column(cells, col, node, m.factor, percent_rows, units.get(col))
+        values, errors, converted = _read_column(codes, uniques, col, node, m.factor, percent_rows, units.get(col))
         if len(converted):
-            notes.append(note(row_numbers[converted], col, cells[converted[0]], values[converted[0]],
+            notes.append(note(row_numbers[converted], col, uniques[codes[converted[0]]], values[converted[0]],
                               "a unit typed in the cell was converted", "单元格中的单位已换算"))
         if getattr(units.get(col), "role", None) == "id":
-            notes += _folded_notes(cells, row_numbers, col)
+            notes += _folded_notes(codes, uniques, row_numbers, col)
         if getattr(units.get(col), "role", None) in ("id", "name"):
-            problems += [_total_problem(file, int(row_numbers[i]), col, cells[i]) for i in
-                         np.nonzero([is_total_label(c) for c in cells])[0]]
+            problems += [_total_problem(file, int(row_numbers[i]), col, uniques[codes[i]]) for i in
+                         _rows_where(codes, total_labels(uniques))]
         for i, err in errors:
             rn = int(row_numbers[i])
-            problems.append(Problem(file, rn, col, shorten(cells[i]), err.rule, f"{col}：{err.zh}", f"{col}: {err.en}"))
+            problems.append(Problem(file, rn, col, shorten(uniques[codes[i]]), err.rule, f"{col}：{err.zh}",
+                                    f"{col}: {err.en}"))
             skip.add((rn, col))
         data[col] = values
     for col, value in defaults.items():
         if col not in seen:
             data[col] = [value] * n_rows
+    for col in required:
+        if data[col] is None:
+            data[col] = [None] * n_rows
     for col in fw.unit_role("denominator"):
         if col in data:
             data[col] = pd.to_numeric(pd.Series(data[col], dtype=object), errors="raise").to_numpy(float)
@@ -283,23 +292,18 @@ def interpret(raw: RawTable, fw: Framework, notes: list[str] | None = None):
     return df, problems, skip, conversions
 
 
-def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows: np.ndarray, unit=None):
-    """Parse one column: each distinct cell text once (the per-cell rules of :func:`_parse_cell`),
-    plain numbers in one vectorised pass. Returns (values, [(row index, CellError)])."""
+def _read_column(codes: np.ndarray, uniques: np.ndarray, col: str, node, factor: float, percent_rows: np.ndarray,
+                 unit=None):
+    """Parse one column given as its distinct cells and each cell's code (:meth:`RawTable.factorized
+    <toolkit.data.sources.RawTable.factorized>`): each distinct cell text once (the per-cell
+    rules of :func:`_parse_cell`), plain numbers in one vectorised pass. Returns (values,
+    [(row index, CellError)], rows whose unit typed in the cell was converted)."""
     errors: list[tuple[int, CellError]] = []
-    n = len(cells)
+    n = len(codes)
     if node is not None and len(percent_rows) and node.type not in PERCENT_TYPES:
         err = CellError("percent_not_allowed", "该指标不是比例，单元格不能设为百分比格式（Excel 显示为 %）",
                         "this indicator is not a share or a ratio; the cell must not be formatted as a percentage")
         errors += [(int(i), err) for i in percent_rows]
-    kind = pd.api.types.infer_dtype(cells, skipna=True) if n else "empty"
-    has_bool = kind not in ("string", "empty", "floating", "integer", "mixed-integer-float") and \
-        any(type(v) is bool for v in cells)
-    if has_bool:  # True == 1 for hashing: bools (rare, XLSX) are read cell by cell
-        codes, uniques = np.arange(n), cells
-    else:
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
     m = len(uniques)
     parsed = np.empty(m, dtype=object)
     own_unit = np.zeros(m, dtype=bool)
@@ -308,10 +312,19 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
     if node is not None and m:
         numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(float)
         plain = np.isfinite(numbers)
-        if has_bool:
+        if pd.api.types.infer_dtype(uniques, skipna=True) not in _NO_BOOLS and \
+                any(type(v) is bool for v in uniques):  # XLSX: TRUE is not the number 1
             plain &= np.array([type(v) is not bool for v in uniques])
         parsed[plain] = numbers[plain]
         todo &= ~plain
+    texts = _texts(uniques, unit) if node is None else None
+    if texts is not None:  # ids and names: every distinct cell normalised in one pass
+        for k, text in enumerate(texts):
+            if isinstance(text, CellError):
+                failed[k] = text
+            else:
+                parsed[k] = text
+        todo[:] = False
     for k in np.nonzero(todo)[0]:
         try:
             parsed[k], own_unit[k] = _parse_cell(uniques[k], col, node, unit)
@@ -347,6 +360,12 @@ def _read_column(cells: np.ndarray, col: str, node, factor: float, percent_rows:
     return value, errors, converted
 
 
+def _rows_where(codes: np.ndarray, flags) -> np.ndarray:
+    """The rows whose distinct cell is flagged (``flags[k]`` for cell ``k``; a missing cell, code
+    -1, never is)."""
+    return np.nonzero(np.append(np.asarray(flags, dtype=bool), False)[codes])[0]
+
+
 def _coded(err: ValidationError, fw: Framework) -> ValidationError:
     """The same problems, each column named by its code (``L1P1``) when its header is the framework's."""
     problems = []
@@ -366,11 +385,10 @@ def note(rows, column: str, typed, read, en: str, zh: str) -> str:
     return f"第 {shown} 行 {column}：{zh}（{value}） | row {shown}, column {column}: {en} ({value})"
 
 
-def _folded_notes(cells: np.ndarray, row_numbers: np.ndarray, col: str) -> list[str]:
+def _folded_notes(codes: np.ndarray, uniques: np.ndarray, row_numbers: np.ndarray, col: str) -> list[str]:
     """One note per id spelling read other than as typed: look-alike dashes and format
     characters folded (:func:`~toolkit.data.parsing.fold_id`), full-width characters narrowed."""
     out = []
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     for k, typed in enumerate(uniques):
         if not isinstance(typed, str) or typed.isascii():
             continue
@@ -426,6 +444,36 @@ def _merged_problem(file: str, ref: str, row: int, c: int, matches) -> Problem:
                    "each cell's own value")
 
 
+def _texts(uniques: np.ndarray, unit) -> list | None:
+    """What :func:`_parse_cell` makes of each cell of an id or name column without a reference
+    list (the text, None for a missing cell, or the CellError), with one NFKC pass over all the
+    cells; None when the column is of another kind or holds anything but text."""
+    if getattr(unit, "role", None) not in ("id", "name") or getattr(unit, "reference", None) is not None:
+        return None
+    if not all(isinstance(u, str) for u in uniques):
+        return None
+    normed = _normalise_all(list(uniques))
+    if normed is not None and unit.role == "id":
+        normed = _normalise_all([fold_id(t) for t in normed])  # fold_id(normalise_text(cell)), normalised again
+    if normed is None:
+        return None
+    return [None if t in MISSING_TOKENS else _excel_error(t) if t.upper() in EXCEL_ERRORS else t for t in normed]
+
+
+def _normalise_all(texts: list[str]) -> list[str] | None:
+    """:func:`~toolkit.data.parsing.normalise_text` of each text, in one pass (NUL keeps them
+    apart: nothing composes with it or normalises to it); None if a text holds NUL."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != max(len(texts) - 1, 0):
+        return None
+    return [t.strip() for t in unicodedata.normalize("NFKC", joined).split("\0")] if texts else []
+
+
+def _excel_error(text: str) -> CellError:
+    return CellError("excel_error", f"单元格是 Excel 公式错误 {text}：请在 Excel 中修正公式后再提交",
+                     f"the cell holds Excel's formula error {text}: fix the formula in Excel and submit again")
+
+
 def _parse_cell(cell, col: str, node, unit=None) -> tuple[object, bool]:
     """One cell of column ``col``: (value, whether a unit typed in the cell was converted)."""
     if node is None:
@@ -443,8 +491,7 @@ def _parse_cell(cell, col: str, node, unit=None) -> tuple[object, bool]:
             return None, False
         text = normalise_text(cell)
         if text.upper() in EXCEL_ERRORS:
-            raise CellError("excel_error", f"单元格是 Excel 公式错误 {text}：请在 Excel 中修正公式后再提交",
-                            f"the cell holds Excel's formula error {text}: fix the formula in Excel and submit again")
+            raise _excel_error(text)
         if reference == "shandong_cities.zh" and text and not text.endswith("市"):
             from ..framework.geo import city_code, city_name
             code = city_code(text)

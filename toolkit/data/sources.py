@@ -85,6 +85,50 @@ class RawTable:
     formulas: tuple[tuple[int, int, str], ...] = ()
     #: (XLSX) merged ranges below the header: (range, first row, first 1-based column)
     merged: tuple[tuple[str, int, int], ...] = ()
+    #: (CSV, :mod:`toolkit.data.columnar`) the cells as Arrow string columns, one per header
+    #: cell, an empty cell null; ``rows`` is then None (:meth:`grid` builds them when asked)
+    columns: object = None
+
+    @property
+    def n_rows(self) -> int:
+        """The number of data rows."""
+        return len(self.row_numbers)
+
+    @property
+    def width(self) -> int:
+        """The number of columns of :meth:`grid` (the widest row's)."""
+        if self.columns is not None:
+            return self.columns.num_columns
+        return self.grid().shape[1] if self.n_rows else 0
+
+    def factorized(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``j`` as (codes, distinct cells): ``cells == uniques[codes]``, code -1 for a
+        missing cell. Cells of an XLSX column holding booleans are not merged with 0 and 1
+        (each cell is its own entry then).
+
+        Examples
+        --------
+        >>> raw = RawTable(Path("r.csv"), ["a"], [["x"], [""], ["y"], ["x"]], [2, 3, 4, 5])
+        >>> codes, uniques = raw.factorized(0)
+        >>> codes.tolist(), uniques.tolist()
+        ([0, -1, 1, 0], ['x', 'y'])
+        """
+        import pandas as pd
+
+        if self.columns is not None:
+            import pyarrow.compute as pc
+
+            enc = pc.dictionary_encode(self.columns.column(j).combine_chunks())
+            return (enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp),
+                    np.asarray(enc.dictionary.to_pylist(), dtype=object))
+        grid = self.grid()
+        cells = np.ascontiguousarray(grid[:, j]) if j < grid.shape[1] else np.full(self.n_rows, None, dtype=object)
+        kind = pd.api.types.infer_dtype(cells, skipna=True) if len(cells) else "empty"
+        if kind not in ("string", "empty", "floating", "integer", "mixed-integer-float") and \
+                any(type(v) is bool for v in cells):  # True == 1 for hashing: bools (XLSX) cell by cell
+            return np.arange(len(cells)), cells
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        return codes, np.asarray(uniques, dtype=object)
 
     def grid(self) -> np.ndarray:
         """The data rows as one 2-D object array (short rows padded with None, empty text None).
@@ -99,6 +143,8 @@ class RawTable:
         >>> RawTable(Path("r.csv"), ["a", "b"], [["1"], ["2", ""]], [2, 3]).grid().tolist()
         [['1', None], ['2', None]]
         """
+        if self.columns is not None:
+            return _grid([[list(r) for r in zip(*(c.to_pylist() for c in self.columns.columns), strict=True)]])
         return self.rows if isinstance(self.rows, np.ndarray) else _grid([self.rows])
 
 
@@ -107,13 +153,18 @@ def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
     return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
 
 
-def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
+def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar: bool = False) -> RawTable:
     """Read a CSV or XLSX file's cells without interpreting them.
 
     Parameters
     ----------
     path : str or Path
         A ``.csv`` / ``.txt`` or ``.xlsx`` / ``.xlsm`` file.
+    label_cells : frozenset
+        First cells of the template's label rows (skipped as notes).
+    columnar : bool
+        A plain CSV may come back with its cells as Arrow columns (``columns``, ``rows`` None:
+        :mod:`toolkit.data.columnar`); the same cells, read without a Python object per cell.
 
     Returns
     -------
@@ -147,7 +198,7 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> Raw
         if suffix in (".xlsx", ".xlsm"):
             return _read_xlsx(path, label_cells)
         if suffix in (".csv", ".txt"):
-            return _read_csv(path, label_cells)
+            return _read_csv(path, label_cells, columnar)
     except PermissionError as exc:
         raise _unreadable(path, "没有读取该文件的权限", "permission denied: the file cannot be read") from exc
     except MemoryError as exc:  # the archive checks should make this unreachable; never an internal error
@@ -331,12 +382,24 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best if widths[best] > 1 else ","
 
 
-def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
+def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar: bool = False) -> RawTable:
     encoding = _encoding(path)
     with open(path, encoding=encoding, newline="") as fh:
         head = [ln for _, ln in zip(range(50), fh, strict=False)]
+        delimiter = sniff_delimiter(head)
+        if columnar:
+            from .columnar import read_columnar
+
+            raw = read_columnar(path, encoding, delimiter, label_cells)
+            if raw is not None:
+                return raw
         fh.seek(0)
-        return _parse_csv(path, csv.reader(fh, delimiter=sniff_delimiter(head)), label_cells)
+        return _parse_csv(path, csv.reader(fh, delimiter=delimiter), label_cells)
+
+
+def parse_csv_lines(path: Path, lines: list[str], delimiter: str, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
+    """The line-by-line reader on ``lines`` (decoded, without line ends) of the file ``path``."""
+    return _parse_csv(path, csv.reader(lines, delimiter=delimiter), label_cells)
 
 
 def _parse_csv(path: Path, reader, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:

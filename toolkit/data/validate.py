@@ -135,23 +135,41 @@ def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
     >>> [(p.row, p.value) for p in id_variants(d, "r.csv")]
     [(5, 'sd-b001 / SD-B001')]
     """
-    import unicodedata
 
     if "unit_id" not in df:
         return []
     ids = df["unit_id"].dropna().astype(str)
-    first_seen: dict[str, tuple[str, int]] = {}
+    codes, spellings = pd.factorize(ids.to_numpy(dtype=object))
+    # each distinct spelling folded once; a key whose rows show one spelling has no problem
+    keys = _id_keys(list(spellings))
+    key_codes, _ = pd.factorize(np.asarray(keys, dtype=object))
+    per_row_key = key_codes[codes] if len(codes) else np.empty(0, dtype=int)
+    if len(pd.unique(key_codes)) == len(spellings):
+        return []
+    first = pd.Series(np.arange(len(codes))).groupby(per_row_key).transform("first").to_numpy()
+    rows = ids.index.to_numpy()
     out = []
-    for row, uid in ids.items():
-        key = fold_id(unicodedata.normalize("NFKC", uid)).casefold().replace(" ", "")
-        spelling, at = first_seen.setdefault(key, (uid, row))
-        if uid != spelling:
-            a, b = shorten(uid), shorten(spelling)
-            out.append(Problem(file, int(row), "unit_id", f"{a} / {b}", "unit_id_variant",
-                               f"单位编号“{a}”与第 {at} 行的“{b}”仅大小写、全半角或空格不同：请在各行填写完全相同的编号",
-                               f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
-                               "type the id the same way in every row"))
+    for i in np.nonzero(codes != codes[first])[0]:
+        uid, spelling, at = spellings[codes[i]], spellings[codes[first[i]]], rows[first[i]]
+        a, b = shorten(uid), shorten(spelling)
+        out.append(Problem(file, int(rows[i]), "unit_id", f"{a} / {b}", "unit_id_variant",
+                           f"单位编号“{a}”与第 {at} 行的“{b}”仅大小写、全半角或空格不同：请在各行填写完全相同的编号",
+                           f"unit id {a!r} differs from {b!r} (row {at}) only in case, width or spaces: "
+                           "type the id the same way in every row"))
     return out
+
+
+def _id_keys(ids: list[str]) -> list[str]:
+    """Each id as :func:`id_variants` compares them (NFKC, look-alike dashes folded, case-folded,
+    spaces dropped), with one NFKC and one case-folding pass over all of them (NUL keeps them
+    apart: nothing composes with it, normalises or folds to it)."""
+    import unicodedata
+
+    joined = "\0".join(ids)
+    if joined.count("\0") != max(len(ids) - 1, 0):
+        return [fold_id(unicodedata.normalize("NFKC", u)).casefold().replace(" ", "") for u in ids]
+    folded = "\0".join(map(fold_id, unicodedata.normalize("NFKC", joined).split("\0")))
+    return folded.casefold().replace(" ", "").split("\0") if ids else []
 
 
 def _unique_unit_year(d: pd.DataFrame) -> pd.Series:
@@ -218,7 +236,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     problems += id_variants(df, file)
     schema = build_schema(framework)
     try:
-        schema.validate(df, lazy=True)
+        schema.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
         return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases

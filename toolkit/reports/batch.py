@@ -30,7 +30,7 @@ import json
 import os
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .. import __version__
@@ -64,6 +64,9 @@ class RunSummary:
     skipped: list = field(default_factory=list)
     failed: dict = field(default_factory=dict)
     seconds: float = 0.0
+    #: the kernels' own time: their notebook executions, and their starts
+    render_seconds: float = 0.0
+    kernel_seconds: float = 0.0
 
     @property
     def exit_code(self) -> int:
@@ -71,6 +74,27 @@ class RunSummary:
 
 
 # -- the run -------------------------------------------------------------------------------------
+def params_json(bundle_name: str):
+    """``job -> json.dumps(job.params(bundle_name), sort_keys=True)``, the text each report's
+    digest covers. Every report of a run links to the same list of unit reports: its text is
+    made once per list, not once per report (that made planning quadratic in the reports)."""
+    cache: dict[int, tuple[tuple, str]] = {}
+    marker = "\0units\0"
+
+    def text(job: Job) -> str:
+        links = dict(job.links)
+        units = links.get("units")
+        if units is None:
+            return json.dumps(job.params(bundle_name), sort_keys=True)
+        if id(units) not in cache:
+            cache[id(units)] = (units, json.dumps(dict(units), sort_keys=True))  # the tuple kept: its id stays its own
+        params = replace(job, links=tuple((k, () if k == "units" else v) for k, v in job.links)).params(bundle_name)
+        params["links"]["units"] = marker
+        return json.dumps(params, sort_keys=True).replace(json.dumps(marker), cache[id(units)][1], 1)
+
+    return text
+
+
 def _digest(*parts) -> str:
     h = hashlib.sha256()
     for p in parts:
@@ -233,13 +257,15 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     jobs = [] if only == ["__none__"] else plan(bundle, by, only, lang, year, city_reports=done_cities)
     records = dict(previous.get("reports", {})) if previous.get("bundle_digest") == bdigest else {}
     todo, summary = [], RunSummary(final_dir)
+    params_text = params_json(bundle_dir.name)
     for j in jobs:
-        d = _digest(bdigest, nb_digest, json.dumps(j.params(bundle_dir.name), sort_keys=True), __version__)
+        d = _digest(bdigest, nb_digest, params_text(j), __version__)
         rec = records.get(j.key, {})
         if not force and rec.get("digest") == d and rec.get("status") == "ok" and (run_dir / j.filename).exists():
             summary.skipped.append(j.key)
             continue
-        records[j.key] = {**{k: v for k, v in asdict(j).items() if k != "links"}, "digest": d, "status": "pending"}
+        records[j.key] = {**{f.name: getattr(j, f.name) for f in fields(j) if f.name != "links"}, "digest": d,
+                          "status": "pending"}
         todo.append(j)
     def manifest_now() -> dict:
         summary.seconds = time.perf_counter() - t0
@@ -259,6 +285,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     journal = Journal(run_dir, bdigest, records)
 
     def record(res: dict) -> None:
+        summary.render_seconds += res.pop("render_seconds", 0.0)
+        summary.kernel_seconds += res.pop("kernel_seconds", 0.0)
         records[res["key"]].update(res)
         if res["status"] == "ok":
             summary.ok.append(res["key"])
@@ -267,7 +295,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
         journal.record({**records[res["key"]], "key": res["key"]})  # a killed run resumes from here
 
     with journal:
-        execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record)
+        execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record,
+                     published=str(final_dir.resolve() / "_bundle"))
     wb_key = f"{bdigest}:{lang}"
     if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
         from .workbook import write_workbook  # a few seconds: only when the results changed

@@ -94,17 +94,19 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
         targets = [(t, n) for t, n in targets if t in wanted]
     unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
     cities = city_reports or set()
+    # each unit's region, looked up once (not one pass over the year's rows per report)
+    region_of = dict(zip(s["unit_id"], s[region], strict=True)) if region in s else {}
     jobs = []
     for t, name in targets:
         links = [("index", "index.html")]
         if by == "unit":
-            c = s.loc[s["unit_id"] == t, region].iloc[0] if region in s else None
+            c = region_of.get(t)
             if c in cities:
                 links.append(("city", safe_filename("city", c, region_name(fw, c, "en"))))
             links.append(("units", unit_files))
             fname = safe_filename(by, str(t))
         else:
-            links.append(("units", tuple((u, f) for u, f in unit_files if u in set(s.loc[s[region] == t, "unit_id"]))))
+            links.append(("units", tuple((u, f) for u, f in unit_files if region_of.get(u) == t)))
             fname = safe_filename(by, str(t), region_name(fw, str(t), "en"))
         jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
     return jobs

@@ -17,17 +17,20 @@ _RENDERERS: dict[tuple[int, str], object] = {}
 
 
 def _renderer(notebook: str):
-    """This process's renderer (one kernel per worker process, reused for all its reports)."""
+    """This process's renderer (one kernel per worker process, reused for all its reports) and
+    the seconds its kernel took to start (0 once it has started)."""
     key = (os.getpid(), notebook)  # a forked child must never reuse its parent's kernel
     if key not in _RENDERERS:
         import atexit
 
         from .render import NotebookRenderer
 
+        t0 = time.perf_counter()
         r = NotebookRenderer(notebook)
         _RENDERERS[key] = r
         atexit.register(lambda: os.getpid() == key[0] and r.close())
-    return _RENDERERS[key]
+        return r, time.perf_counter() - t0
+    return _RENDERERS[key], 0.0
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -40,31 +43,60 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
-def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True) -> dict:
-    """Render one report (in a worker). Returns a status record; never raises."""
+def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True, published: str | None = None) -> dict:
+    """Render one report (in a worker). Returns a status record; never raises.
+
+    The report's parameter file names ``published`` (the bundle's folder once the run is
+    published; default: the run folder's own), so it never has to be rewritten after the run;
+    the kernel reads a copy that names the bundle where it is now. The record's
+    ``render_seconds`` is the kernel's own time (the notebook's execution), ``kernel_seconds``
+    the time its kernel took to start, for the report that started it."""
     t0 = time.perf_counter()
     run = Path(run_dir)
     params_path = run / "_params" / (job.filename[:-5] + ".json")
+    kernel_params = None
+    render_s = kernel_s = 0.0
     try:
         params_path.parent.mkdir(parents=True, exist_ok=True)
+        here = job.params(run / "_bundle")
         write_atomic(params_path, lambda tmp: tmp.write_text(
-            json.dumps(job.params(run / "_bundle"), ensure_ascii=False), encoding="utf-8"))
+            json.dumps({**here, "bundle_dir": published} if published else here, ensure_ascii=False),
+            encoding="utf-8"))
+        if published:  # the kernel's copy, outside the run: where the bundle is while the run is staged
+            import tempfile
+
+            fd, name = tempfile.mkstemp(prefix="sdb-params-", suffix=".json")
+            kernel_params = Path(name)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(here, ensure_ascii=False))
         head = _font_css(run / "_bundle" / "fontface.css")
+        source = kernel_params if published else params_path
         if reuse_kernel:
-            html = _renderer(notebook).render(params_path, job.title, head, job.lang)
+            renderer, kernel_s = _renderer(notebook)
+            t1 = time.perf_counter()
+            html = renderer.render(source, job.title, head, job.lang)
+            render_s = time.perf_counter() - t1
         else:
             from .render import NotebookRenderer
 
+            t1 = time.perf_counter()
             with NotebookRenderer(notebook) as r:
-                html = r.render(params_path, job.title, head, job.lang)
+                t2 = time.perf_counter()
+                html = r.render(source, job.title, head, job.lang)
+                render_s = time.perf_counter() - t2
+            kernel_s = t2 - t1
         target = (run / job.filename).resolve()
         if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
             raise RuntimeError(f"refusing to write outside the run folder: {target}")
         write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
-        return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3)}
+        return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3),
+                "render_seconds": render_s, "kernel_seconds": kernel_s}
     except Exception as exc:  # one failing report must not stop the others
         return {"key": job.key, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000],
-                "seconds": round(time.perf_counter() - t0, 3)}
+                "seconds": round(time.perf_counter() - t0, 3), "render_seconds": render_s, "kernel_seconds": kernel_s}
+    finally:
+        if kernel_params is not None:
+            kernel_params.unlink(missing_ok=True)
 
 
 _CSS: dict[str, str] = {}
@@ -118,7 +150,10 @@ def _lost(job: Job, exc: BaseException) -> dict:
 
 
 def execute_jobs(jobs, run_dir: Path, notebook: Path, workers: int, executor: str, scheduler, progress: bool,
-             on_result=None):
+                 on_result=None, published: str | None = None):
+    """Render ``jobs`` on ``workers`` kernels (``executor``: local processes, serial, or Dask),
+    calling ``on_result(record)`` as each finishes; ``published``: the bundle folder the
+    reports' parameter files name (:func:`render_job`)."""
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(jobs), desc="reports", unit="report", disable=not progress)
@@ -135,7 +170,8 @@ def execute_jobs(jobs, run_dir: Path, notebook: Path, workers: int, executor: st
                                    dashboard_address=None)
         client = Client(scheduler or cluster)
         try:
-            futures = {client.submit(render_job, j, str(run_dir), str(notebook), pure=False): j for j in jobs}
+            futures = {client.submit(render_job, j, str(run_dir), str(notebook), True, published, pure=False): j
+                       for j in jobs}
             for fut in _dask_as_completed(list(futures)):
                 try:
                     results.append(fut.result())
@@ -148,11 +184,11 @@ def execute_jobs(jobs, run_dir: Path, notebook: Path, workers: int, executor: st
                 cluster.close()
     elif workers <= 1 or executor == "serial":
         for j in jobs:
-            results.append(render_job(j, str(run_dir), str(notebook)))
+            results.append(render_job(j, str(run_dir), str(notebook), True, published))
             bar.update()
     else:
         with _pool(workers) as pool:
-            futures = {pool.submit(render_job, j, str(run_dir), str(notebook)): j for j in jobs}
+            futures = {pool.submit(render_job, j, str(run_dir), str(notebook), True, published): j for j in jobs}
             for fut in as_completed(futures):
                 try:
                     results.append(fut.result())
