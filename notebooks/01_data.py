@@ -134,11 +134,11 @@ overview.round(2)
 # %% [markdown]
 # ## 4 偏度与异常值 · Skew and outliers
 #
-# 先列出所选年份中被判为含异常值的指标；再看指数实际如何处理：处理在合并的两年数据上进行，
+# 先列出所选年份中被判为含异常值的指标；再看指数实际如何处理：处理在合并的各年数据上进行，
 # 先缩尾（至多 5 个点），仍不达标则对原值取对数（`log_CT`）。二元与序数指标跳过。
 #
 # First the indicators that the rule flags in the chosen year; then what the index actually does.
-# Treatment runs on both years pooled: winsorise up to 5 points, and if that is not enough,
+# Treatment runs on all years pooled: winsorise up to 5 points, and if that is not enough,
 # log-transform the original values (`log_CT`). Binary and ordinal indicators are skipped.
 
 # %%

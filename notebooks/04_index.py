@@ -74,10 +74,10 @@ result.weights.query("level == 'index'").set_index("child")[["weight", "method",
 # %% [markdown]
 # ## 2 维度与综合得分 · Dimension and composite scores
 #
-# 得分在两年合并的数据上归一化（`panel.scope: pooled`），因此可以跨年比较。排名 1 为最好。
+# 得分在各年合并的数据上归一化（`panel.scope: pooled`），因此可以跨年比较。排名 1 为最好。
 # 热图是所选年份各维度得分与综合得分之间的相关。
 #
-# Scores are normalised over both years pooled (`panel.scope: pooled`), so they compare across years.
+# Scores are normalised over all years pooled (`panel.scope: pooled`), so they compare across years.
 # Rank 1 is the best. The heatmap shows the correlations between the dimension scores and the
 # composite in the chosen year.
 

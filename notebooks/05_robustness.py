@@ -125,11 +125,11 @@ bars.round(3)
 # %% [markdown]
 # ## 4 逐一剔除 · Leave one out
 #
-# 每次剔除一个指标（或维度），其余选择保持名义值，数据驱动的权重在剩余指标上重算。表中为两年全部单元的平均与最大排名变动，
+# 每次剔除一个指标（或维度），其余选择保持名义值，数据驱动的权重在剩余指标上重算。表中为各年全部单元的平均与最大排名变动，
 # 以及排名发生变化的单元数。
 #
 # One indicator (or dimension) is left out at a time, every other choice nominal, data-driven weights
-# recomputed on the rest. The tables give the mean and largest rank shift over all units of both years
+# recomputed on the rest. The tables give the mean and largest rank shift over all units of all years
 # and how many units moved.
 
 # %%

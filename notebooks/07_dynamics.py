@@ -19,6 +19,9 @@
 # > **⚠ 模拟数据 · SYNTHETIC DATA.** 默认数据由 `python -m toolkit demo` 生成，不是真实填报；下文的差距与收敛
 # > 不评价任何真实的产业大脑。The default data are synthetic (`python -m toolkit demo`), not real returns;
 # > the gaps and convergence below do not assess any real 产业大脑.
+# > 模拟数据（2021–2025）中预置了增长、后进者追赶和 2023 年胶东经济圈的一次冲击（见 `data/raw/README.md`），
+# > 下面的分析应能发现它们。The demo (2021–2025) has growth, a catch-up of the laggards and a one-year shock
+# > to 胶东经济圈 in 2023 planted in it (see `data/raw/README.md`); the chain below should find them.
 #
 # 指数建成之后的下一个问题：差距在缩小吗？按三大经济圈做 Dagum 基尼系数分解，看各年核密度、σ 与 β 收敛、
 # 等级的马尔可夫转移，以及城市之间的空间自相关（Moran's I、LISA，16 市真实边界的邻接关系）。

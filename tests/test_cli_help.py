@@ -107,9 +107,9 @@ def test_validate_success_and_problem_lines_are_in_the_chosen_language(make_retu
 
     good = make_return(n=4)
     assert main(["validate", str(good), "--lang", "zh"]) == 0
-    assert capsys.readouterr().out.strip() == f"{good}：通过校验 — 4 行，年份 2024"
+    assert capsys.readouterr().out.strip() == f"{good}：通过校验 — 4 行，年份 2021"
     assert main(["validate", str(good), "--lang", "en"]) == 0
-    assert capsys.readouterr().out.strip() == f"{good}: valid — 4 rows, years 2024"
+    assert capsys.readouterr().out.strip() == f"{good}: valid — 4 rows, years 2021"
 
     def edit(header, rows):
         rows[0][col(header, "L1P7")] = "-2"

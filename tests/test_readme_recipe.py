@@ -51,8 +51,12 @@ def test_readme_points_to_nothing_outside_the_repository():
 
 
 def _fill_template(template: Path, target: Path, demo_rows, n_units: int, skip: int = 0) -> int:
-    """Type ``n_units`` demo brains (both years, after the first ``skip``) into the template, as an office would."""
+    """Type ``n_units`` demo brains (their last two years, after the first ``skip``) into the template, as an
+    office would."""
     header, rows = demo_rows
+    year = header.index(next(h for h in header if h.split()[0] == "year"))
+    last_two = sorted({r[year] for r in rows})[-2:]
+    rows = [r for r in rows if r[year] in last_two]
     units = list(dict.fromkeys(r[0] for r in rows))[skip:skip + n_units]
     wb = openpyxl.load_workbook(template)
     ws = wb["填报表 Data"]

@@ -168,7 +168,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/raw")
     p.add_argument("--units", type=int, default=50, help="number of brains (e.g. 100000 for scale tests)")
     p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--years", default="2024,2025", help="comma-separated years")
+    p.add_argument("--years", default="2021,2022,2023,2024,2025", help="comma-separated years (default 2021–2025)")
     p.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both")
 
     for name, helptext in (("validate", "check a return and print every problem"),
@@ -280,8 +280,8 @@ def _run(args) -> int:
         try:
             years = tuple(int(y) for y in args.years.split(","))
         except ValueError:
-            raise UsageError(f"--years must be comma-separated years such as 2024,2025, got {args.years!r}",
-                             f"--years 应为逗号分隔的年份，例如 2024,2025，而不是 {args.years!r}") from None
+            raise UsageError(f"--years must be comma-separated years such as 2021,2022,2023, got {args.years!r}",
+                             f"--years 应为逗号分隔的年份，例如 2021,2022,2023，而不是 {args.years!r}") from None
         formats = tuple(f.strip() for f in args.formats.split(","))
         seed = DEFAULT_SEED if args.seed is None else args.seed
         for path in write_demo(args.out, n_units=args.units, seed=seed, years=years, formats=formats):

@@ -290,7 +290,7 @@ OPTIONS: dict[tuple[str, str] | str, tuple[str, str]] = {
     ("demo", "out"): ("写入的文件夹（默认：data/raw）", "folder to write into (default: data/raw)"),
     ("demo", "units"): ("产业大脑个数（默认 50；规模测试可用 100000）", "number of brains (default 50; e.g. 100000 for a scale test)"),
     ("demo", "seed"): ("随机种子（默认：固定种子，文件逐字节相同）", "random seed (default: the fixed seed of the bundled files)"),
-    ("demo", "years"): ("年份，逗号分隔（默认 2024,2025）", "years, comma-separated (default 2024,2025)"),
+    ("demo", "years"): ("年份，逗号分隔（默认 2021,2022,2023,2024,2025）", "years, comma-separated (default 2021,2022,2023,2024,2025)"),
     ("demo", "formats"): ("文件格式：csv、xlsx 或两者（默认 csv,xlsx）", "file formats: csv, xlsx or both (default csv,xlsx)"),
     ("validate", "out"): ("把问题清单另存为文件（如 problems.xlsx）", "also write the problem report to this file (e.g. problems.xlsx)"),
     ("prepare", "out"): ("写入的文件夹（默认：data/processed）", "folder to write into (default: data/processed)"),

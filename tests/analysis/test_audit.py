@@ -60,7 +60,7 @@ def test_correlations_match_scipy_with_pairwise_missing_values(result, method, r
 def test_correlations_tidy_and_rectangular(X, result):
     tidy = A.correlations(X, tidy=True)
     assert len(tidy) == 28 * 27 // 2 and list(tidy.columns) == ["x", "y", "r", "p", "n"]
-    assert (tidy["n"] == 100).all()
+    assert (tidy["n"] == 250).all()  # 50 brains × 5 years
     R, _ = A.correlations(X, result.scores[["L1", "INDEX"]])
     assert R.shape == (28, 2)
     assert R.at["L1P1", "INDEX"] == pytest.approx(np.corrcoef(X["L1P1"], result.composite)[0, 1])
@@ -101,7 +101,7 @@ def test_cronbach_alpha_matches_pingouin_on_demo(X, blocks):
         tot = X[blocks[d]].sum(axis=1).var()
         k = len(blocks[d])
         assert ours.at[d, "alpha"] == pytest.approx(k / (k - 1) * (1 - X[blocks[d]].var().sum() / tot))
-    assert ours.at["L1", "alpha"] == pytest.approx(0.9033, abs=5e-5)
+    assert ours.at["L1", "alpha"] == pytest.approx(0.9076, abs=5e-5)
 
 
 def test_cronbach_alpha_pairwise_matches_published_psych_example():
@@ -131,8 +131,8 @@ def test_kmo_and_bartlett_match_factor_analyzer(X, blocks):
         assert ours.overall == pytest.approx(total, abs=1e-10), d
         np.testing.assert_allclose(ours.msa.to_numpy(), per_item, atol=1e-10)
         assert bart.chi2 == pytest.approx(chi2, rel=1e-9) and bart.p == pytest.approx(p, rel=1e-9)
-        assert bart.df == len(cols) * (len(cols) - 1) / 2 and bart.n == 100
-    assert A.kmo(X).overall == pytest.approx(0.8398, abs=5e-5)
+        assert bart.df == len(cols) * (len(cols) - 1) / 2 and bart.n == 250
+    assert A.kmo(X).overall == pytest.approx(0.8246, abs=5e-5)
     assert A.kmo(X[blocks["L4"]]).overall == pytest.approx(0.5)  # two variables: 0.5 always
 
 
@@ -167,8 +167,8 @@ def test_pca_summary_matches_scikit_learn(X, blocks):
         assert ours.n_cumulative == int(np.argmax(cum >= 0.6) + 1)
         assert (ours.eigenvectors.sum() >= 0).all()
     full = A.pca_summary(X)
-    assert (full.n_kaiser, full.n_cumulative) == (5, 3)
-    assert full.table.at["PC1", "explained"] == pytest.approx(0.3676, abs=5e-5)
+    assert (full.n_kaiser, full.n_cumulative) == (6, 3)
+    assert full.table.at["PC1", "explained"] == pytest.approx(0.3476, abs=5e-5)
     assert A.pca_summary(X, cumulative=0.85).n_cumulative > full.n_cumulative
     # loadings are the indicator–component correlations
     assert full.loadings.at["L1P1", "PC1"] == pytest.approx(np.corrcoef(X["L1P1"], full.scores["PC1"])[0, 1])
@@ -202,7 +202,7 @@ def test_coverage_screening_rule_hand_built():
 def test_coverage_of_indicator_data_and_result(result):
     data = toolkit.read_indicators(DEMO_CSV)
     table, failing = A.coverage(data)
-    assert table.shape[0] == 100 and failing == []
+    assert table.shape[0] == 250 and failing == []
     assert table["n_present"].sum() == result.raw.notna().sum().sum()
     pd.testing.assert_frame_equal(table.sort_index(), A.coverage(result).table.sort_index())
 
@@ -253,7 +253,7 @@ def test_audit_report_on_demo(result, report, X, blocks):
     flags = report.flags
     got = {(r.check, r.item) for r in flags.itertuples()}
     assert got == {("collinear", "L1P5"), ("multidimensional", "L1")}
-    assert flags.set_index("check").at["collinear", "value"] == pytest.approx(0.9085, abs=5e-5)
+    assert flags.set_index("check").at["collinear", "value"] == pytest.approx(0.9102, abs=5e-5)
     assert report.dimensions.at["L1", "n_kaiser"] == 2
     summary = report.summary("zh")
     assert summary.at["L1", "name"] == "产业发展水平" and summary.at["L1", "flags"] == 2

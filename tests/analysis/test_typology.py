@@ -305,7 +305,8 @@ def test_features_spaces(blobs):
 def test_demo_typology_is_stable_under_reseeding(demo_typologies):
     """Seeds 0, 1, 2 (k-means restarts, gap reference sets, bootstrap) give the same k, the
     identical partition with identical cluster numbers (ARI = 1 exactly) and the same
-    profiles and labels; only the gap values and the bootstrap numbers move."""
+    profiles and labels; only the gap values, the bootstrap numbers and Davies–Bouldin's pick
+    among the larger k (k-means restarts at k = 6…8 differ by seed on the five-year demo) move."""
     base = demo_typologies[0]
     for seed in (1, 2):
         other = demo_typologies[seed]
@@ -314,19 +315,21 @@ def test_demo_typology_is_stable_under_reseeding(demo_typologies):
         assert adjusted_rand_score(base.assignments, other.assignments) == 1.0
         pd.testing.assert_frame_equal(other.profiles, base.profiles)
         pd.testing.assert_frame_equal(other.labels, base.labels)
-        assert other.evidence["choices"] == base.evidence["choices"]
+        stable = ("silhouette", "calinski_harabasz", "gap")
+        assert {c: other.evidence["choices"][c] for c in stable} == {c: base.evidence["choices"][c] for c in stable}
+        assert other.evidence["choices"]["davies_bouldin"] > base.k
 
 
 def test_demo_typology_numbers(demo_typologies, demo_index):
     res = demo_typologies[0]
-    # observed: silhouette, Calinski–Harabasz and the gap rule pick k = 2, Davies–Bouldin k = 5
+    # observed: silhouette, Calinski–Harabasz and the gap rule pick k = 2, Davies–Bouldin a larger k
     assert res.k == 2 and res.evidence["agree"] == ["silhouette", "calinski_harabasz", "gap"]
     assert res.evidence["gap_rule_at_1"] is True   # weak structure: gap does not reject k = 1
     X = features(demo_index.dimension_scores.xs(2025, level="year"))
     pd.testing.assert_frame_equal(res.features, X)
     np.testing.assert_allclose(res.silhouette, silhouette_samples(X, res.assignments))
     assert res.silhouette.mean() == pytest.approx(res.k_table.at[res.k, "silhouette"])
-    assert res.k_table.at[2, "silhouette"] == pytest.approx(0.312, abs=5e-4)
+    assert res.k_table.at[2, "silhouette"] == pytest.approx(0.2724, abs=5e-4)
     # cluster 1 is the strongest by mean composite
     comp = demo_index.composite.xs(2025, level="year")
     assert res.profiles["composite"].is_monotonic_decreasing
@@ -404,7 +407,7 @@ def test_typology_with_fixed_k_and_summary(demo_index):
 
 def test_validation_errors(demo_index, blobs):
     X, _ = blobs
-    with pytest.raises(DataError, match=r"year= one of \[2024, 2025\]"):
+    with pytest.raises(DataError, match=r"year= one of \[2021, 2022, 2023, 2024, 2025\]"):
         typology(demo_index, n_boot=0, n_ref=2)
     with pytest.raises(SpecError, match="method 'dbscan' is unknown"):
         typology(X, method="dbscan")

@@ -51,7 +51,7 @@ def test_merged_data_equal_the_demo_values(round_run):
     left_out = set(facts["silent_units"]) | {facts["conflict_unit"]}
     want = demo_table[~demo_table["unit_id"].isin(left_out)].sort_values(["unit_id", "year"]).reset_index(drop=True)
     got = pd.read_parquet(d / "out" / "collected.parquet")
-    assert len(got) == len(want) == 100 - 2 * len(left_out)
+    assert len(got) == len(want) == 5 * (50 - len(left_out))  # 50 brains × 5 years
     assert got[["unit_id", "year"]].equals(want[["unit_id", "year"]].astype(got[["unit_id", "year"]].dtypes))
     fw = load_framework()
     np.testing.assert_allclose(got[fw.columns].to_numpy(float), want[fw.columns].to_numpy(float), rtol=1e-12)
@@ -88,9 +88,9 @@ def test_the_status_workbook_names_every_file_and_what_became_of_it(round_run):
     assert status["淄博市（重发）.csv"] == "byte-identical to 淄博市.csv (sent twice): read once"
     assert status["济南市/济南市产业大脑填报.xlsx"] == "collected"
     row = files.set_index("File").loc["济南市/济南市产业大脑填报.xlsx"]
-    assert (row["Office"], row["Rows"], row["Units"], row["Years"], row["Problems"]) == ("济南市", 12, 6, "2024, 2025", 0)
-    assert files.set_index("File").loc["青岛市.csv", "Rows"] == 14  # GBK
-    assert files.set_index("File").loc["滨州市.xlsx", "Rows"] == 6  # its 4 rows and 东营市's brain
+    assert (row["Office"], row["Rows"], row["Units"], row["Years"], row["Problems"]) == ("济南市", 30, 6, "2021, 2022, 2023, 2024, 2025", 0)
+    assert files.set_index("File").loc["青岛市.csv", "Rows"] == 35  # GBK: 7 brains × 5 years
+    assert files.set_index("File").loc["滨州市.xlsx", "Rows"] == 15  # its 2 brains × 5 years and 东营市's brain
     assert files["Received (file time)"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
     assert (files["SHA-256"].str.len() == 64).all()
 
@@ -102,7 +102,10 @@ def test_the_conflict_is_named_with_both_files_rows_and_values(round_run, capsys
     assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1"}
     first = conflicts[conflicts["Year"] == 2024].iloc[0]
     rows = [r for r in facts["rows"] if r[0] == uid and r[6] == "2024"]
-    assert (first["File A"], first["Row A"], first["File B"], first["Row B"]) == ("东营市.xlsx", 3, "滨州市.xlsx", 7)
+    # the rows run year by year from row 3: 东营市 and 滨州市 have 2 brains each (5 years), 东营市's brain
+    # follows 滨州市's own 10 rows; 2024 is the 4th year
+    assert (first["File A"], first["Row A"], first["File B"], first["Row B"]) == \
+        ("东营市.xlsx", 3 + 3 * 2, "滨州市.xlsx", 3 + 2 * 5 + 3)
     assert first["Value A"] == pytest.approx(float(rows[0][7])) and first["Value B"] == pytest.approx(float(rows[0][7]) + 1)
     units = sheet(d / "out" / "collection.xlsx", "Units").set_index("Unit id")
     assert units.loc[uid, "Status"] == "conflict: not merged"
@@ -322,7 +325,7 @@ def test_the_command_line(tmp_path, capsys, monkeypatch):
     out, err = capsys.readouterr()
     assert code == 1
     assert "16 个文件" in out and "4 个缺报" in out and "缺报 枣庄市" in out
-    assert f"冲突：单位 {facts['conflict_unit']} 2024 年 L1P1：东营市.xlsx 第 3 行" in err
+    assert f"冲突：单位 {facts['conflict_unit']} 2021 年 L1P1：东营市.xlsx 第 3 行" in err
     assert (d / "out" / "collection.html").exists()
 
 

@@ -38,7 +38,7 @@ def _same(exact, fast):
 def test_the_demo_is_read_column_by_column_as_line_by_line():
     exact, fast = _both(DEMO)
     assert fast is not None and fast.columns is not None and fast.rows is None
-    assert len(fast.row_numbers) == 100 and fast.row_numbers[:2] == [3, 4]  # line 2 is the synthetic notice
+    assert len(fast.row_numbers) == 250 and fast.row_numbers[:2] == [3, 4]  # line 2 is the synthetic notice
     _same(exact, fast)
 
 

@@ -26,7 +26,7 @@ def test_demo_says_it_is_synthetic():
 
 def test_demo_shape_and_coverage(demo_table, fw):
     t = demo_table
-    assert sorted(t["year"].unique()) == [2024, 2025]
+    assert sorted(t["year"].unique()) == [2021, 2022, 2023, 2024, 2025]
     assert t["unit_id"].nunique() == 50
     assert t["city_code"].nunique() == 16
     assert "371200" not in set(t["city_code"])
@@ -126,3 +126,42 @@ def test_a_demo_left_as_links_by_the_pointer_scheme_becomes_plain_files(tmp_path
     assert all(p.is_file() and not p.is_symlink() for p in paths)
     assert _visible(tmp_path) == ["d.csv", "d.xlsx"]  # the pointer and its generation removed
     assert "SYNTHETIC" in paths[0].read_text("utf-8").splitlines()[1]
+
+
+@pytest.fixture(scope="module")
+def five_years(fw):
+    """The default demo as generated (the committed files' frame), with each brain's circle."""
+    from toolkit.framework.groupings import with_groupings
+
+    df = generate()
+    return with_groupings(df, fw.groupings), df.attrs["level"]
+
+
+def test_amounts_grow_by_growth_less_catch_up_times_the_level(five_years):
+    """Yearly growth of an amount is GROWTH − CATCH_UP × level plus noise: regressed on the level over
+    2021–2025 (no shock at either end), the line has intercept ≈ GROWTH and slope ≈ −CATCH_UP."""
+    from toolkit.data.demo import CATCH_UP, GROWTH
+
+    t, level = five_years
+    for code in ("L1P1", "L1P5", "L2P4"):
+        w = t.pivot(index="unit_id", columns="year", values=code)
+        g = ((w[2025] / w[2021]) ** 0.25 - 1).dropna()
+        slope, intercept = np.polyfit(level[g.index], g, 1)
+        assert slope == pytest.approx(-CATCH_UP, abs=0.012), code
+        assert intercept == pytest.approx(GROWTH, abs=0.012), code
+
+
+def test_the_shock_cuts_one_circles_amounts_for_one_year(five_years):
+    """In SHOCK["year"] the circle's amounts are × SHOCK["amount"] on top of the year's growth (≈ 1 + GROWTH);
+    the next year's growth starts from the unshocked values, so it shows as ≈ (1 + GROWTH) / SHOCK["amount"]."""
+    from toolkit.data.demo import GROWTH, SHOCK
+
+    t, _ = five_years
+    year, hit = SHOCK["year"], t.drop_duplicates("unit_id").set_index("unit_id")["circle"] == SHOCK["circle"]
+    w = t.pivot(index="unit_id", columns="year", values="L1P1")
+    drop, rebound = w[year] / w[year - 1], w[year + 1] / w[year]
+    assert drop[hit].median() == pytest.approx(SHOCK["amount"] * (1 + GROWTH), abs=0.05)
+    assert drop[~hit].median() == pytest.approx(1 + GROWTH, abs=0.03)
+    assert rebound[hit].median() == pytest.approx((1 + GROWTH) / SHOCK["amount"], abs=0.08)
+    counts = t.pivot(index="unit_id", columns="year", values="L1P5")
+    assert (counts[year] / counts[year - 1])[hit].median() == pytest.approx(SHOCK["count"] * (1 + GROWTH), abs=0.05)

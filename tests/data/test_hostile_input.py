@@ -387,7 +387,7 @@ def test_a_unit_id_typed_two_ways_is_reported_not_merged(tmp_path, spelling, sam
     import csv
 
     rows = list(csv.reader(DEMO_CSV.read_text("utf-8-sig").splitlines()))
-    first = rows[2]                                       # SD-B001, 2024, spreadsheet row 3
+    first = rows[2]                                       # SD-B001, 2021, spreadsheet row 3
     j = next(i for i, r in enumerate(rows) if r[0] == first[0] and r != first) if not same_year else 3
     rows[j][0] = spelling
     path = tmp_path / "r.csv"

@@ -80,7 +80,7 @@ def test_bad_headers(fw, header, rule):
 def test_demo_csv_and_xlsx_read_to_the_same_table():
     a = read_indicators(DEMO_CSV)
     b = read_indicators(DEMO_XLSX)
-    assert a.table.shape == (100, 7 + 45 + 1)
+    assert a.table.shape == (250, 7 + 45 + 1)  # 50 brains × 5 years
     assert a.is_synthetic and b.is_synthetic
     np.testing.assert_allclose(a.values().to_numpy(), b.values().to_numpy(), equal_nan=True)
     assert (a.table["city_code"] == b.table["city_code"]).all()

@@ -56,7 +56,7 @@ def test_the_screen_shows_at_most_max_printed_problems_and_counts_the_rest(tmp_p
     j = col(rows[0], "L1P1")
     data = [r for r in rows[1:] if not r[0].startswith("#")]
     for r in data:
-        r[j] = "n/a?"  # 100 bad cells
+        r[j] = "n/a?"  # 250 bad cells (50 brains × 5 years)
     other = col(rows[0], "L1P2")
     for r in data[:30]:
         r[other] = "x"  # 30 more
@@ -65,7 +65,7 @@ def test_the_screen_shows_at_most_max_printed_problems_and_counts_the_rest(tmp_p
         csv.writer(fh).writerows([rows[0], *data])
     assert main(["validate", str(path), "--lang", "en"]) == 1
     err = capsys.readouterr().err
-    assert f"{130} problems found" in err
+    assert f"{250 + 30} problems found" in err
     body = [ln for ln in err.splitlines() if ln.lstrip()[:1].isdigit()]
     assert len(body) == MAX_PRINTED
-    assert f"… and {130 - MAX_PRINTED} more problems not shown" in err and "--out problems.xlsx" in err
+    assert f"… and {280 - MAX_PRINTED} more problems not shown" in err and "--out problems.xlsx" in err

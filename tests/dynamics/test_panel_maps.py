@@ -81,7 +81,7 @@ def test_panel_pooled_is_build_index_pooled(demo):
     assert p.basis.startswith("pooled") and p.table.attrs["basis"] == p.basis
     assert set(t["circle"]) == set(CIRCLES)
     assert (t["circle"] == t["city"].map({c: k for k, v in CIRCLES.items() for c in v})).all()
-    assert len(p.table) == 100 and p.values().index.names == ["unit_id", "year"]
+    assert len(p.table) == 50 * 5 and p.values().index.names == ["unit_id", "year"]
 
 
 def test_panel_reference_year_reproduces_its_own_year_and_fixes_the_posts(demo):

@@ -286,7 +286,7 @@ def cases() -> list[Case]:
         csv_case("unit id typed in lower case", _set_id(1, "sd-b001"), ("unit_id", "3")),
         csv_case("unit id with a stray space", _set_id(1, "SD-B 001"), ("unit_id", "3")),
         csv_case("duplicate unit-year", _dup_unit_year, ("unit_id", "4")),
-        csv_case("cross-field rule", cell("L1P6", "99999"), ("L1P6",)),
+        csv_case("cross-field rule", cell("L1P6", "99999", row=1), ("L1P6",)),  # row 0 leaves L1P5 blank
         csv_case("missing required value", cell("brain_name", ""), ("brain_name", "2")),
         # -- data files: headers and structure --------------------------------------------------
         csv_case("unknown column", lambda h, r: (h.append("备注"), [x.append("") for x in r]), ("备注",)),

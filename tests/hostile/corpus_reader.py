@@ -20,7 +20,7 @@ BOMB_CHARS = 10**9
 
 
 def demo_lines(edit) -> bytes:
-    """The demo CSV (its 100 rows) after ``edit(list of lines)``."""
+    """The demo CSV (its 250 rows, lines 3–252) after ``edit(list of lines)``."""
     lines = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)
     edit(lines)
     return "".join(lines).encode("utf-8")
@@ -163,7 +163,7 @@ def reader_cases() -> list[Case]:
         # -- 1. a stray quote merges rows ---------------------------------------------------------
         raw_case("stray quote merges rows (named)", demo_lines(quote_name(6, closing=9)),
                  ("spans lines", "line 6", "closes only on line 9", "brain_name")),
-        raw_case("stray quote never closed", demo_lines(quote_name(99)), ("line 99", "never closed", "line 102")),
+        raw_case("stray quote never closed", demo_lines(quote_name(249)), ("line 249", "never closed", "line 252")),
         raw_case("stray quote in a GBK file",
                  demo_lines(quote_name(10, closing=11)).decode("utf-8").encode("gbk"), ("line 10", "line 11")),
         # -- a deleted cell in a CSV: the values after it move left ---------------------------------

@@ -87,7 +87,9 @@ def _fill(disk: Path, leave: int) -> None:
 @pytest.mark.parametrize("command", ["index", "prepare"])
 def test_a_real_full_disk(command, small_disk, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    lines = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)  # the demo's last two years fit 4 MB
+    (tmp_path / "r.csv").write_text("".join(ln for ln in lines if ln.split(",")[6:7] not in (["2021"], ["2022"], ["2023"])),
+                                    "utf-8")
     out = small_disk / "out"
     argv = [command, str(tmp_path / "r.csv"), "--out", str(out), "--lang", "en"]
     code, text = _run(Case(argv, Path(), ()), tmp_path)

@@ -47,16 +47,16 @@ def test_the_issue_case_three_rows_merged_is_an_error_naming_both_lines(tmp_path
 
 
 def test_every_non_empty_line_is_one_record(tmp_path):
-    # the demo: 102 non-empty lines = header + the synthetic notice + 100 rows
+    # the demo: 252 non-empty lines = header + the synthetic notice + 250 rows
     raw = read_raw(DEMO_CSV)
-    assert _physical(DEMO_CSV.read_bytes()) == 1 + len(raw.notes) + len(raw.rows) == 102
+    assert _physical(DEMO_CSV.read_bytes()) == 1 + len(raw.notes) + len(raw.rows) == 252
     # a line of empty fields is not silently lost: it is skipped and a note says which
     text = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)
     text.insert(10, "," * 51 + "\n")
     path = tmp_path / "r.csv"
     path.write_text("".join(text), "utf-8")
     data = read_indicators(path)
-    assert len(data.table) == 100
+    assert len(data.table) == 250
     assert [n for n in data.notes if "line 11" in n and "skipped" in n]
 
 
@@ -95,15 +95,15 @@ LOOKALIKES = ["\u2013", "\u2010", "\u2011", "\u2212", "\u2014", "\ufe63", "\uff0
 
 @pytest.mark.parametrize("dash", LOOKALIKES, ids=[f"U+{ord(d[0]) if d[0] != '-' else ord(d[1]):04X}" for d in LOOKALIKES])
 def test_lookalike_ids_fold_to_one_unit_with_one_note(tmp_path, dash):
-    # the issue's case: 2025's ids typed with look-alikes gave 53 units instead of 50
+    # the issue's case: a year's ids typed with look-alikes gave 53 units instead of 50
     lines = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)
-    for i in range(52, 55):  # three 2025 rows (SD-B001..SD-B003 of 2025)
+    for i in range(52, 55):  # three 2022 rows (SD-B001..SD-B003 of 2022)
         lines[i] = lines[i].replace("SD-B", f"SD{dash}B", 1)
     path = tmp_path / "r.csv"
     path.write_text("".join(lines), "utf-8")
     data = read_indicators(path)
     assert data.table["unit_id"].nunique() == 50
-    assert data.table.groupby("unit_id").size().eq(2).all()
+    assert data.table.groupby("unit_id").size().eq(5).all()  # five years each
     folded = [n for n in data.notes if "look-alike" in n]
     assert len(folded) == 3 and all(f"row {i + 1}," in n for i, n in zip(range(52, 55), folded, strict=True))
 
@@ -169,7 +169,7 @@ def test_gbk_and_utf8_files_without_a_claim_still_read(tmp_path):
     for enc, bom in (("gbk", b""), ("utf-8", codecs.BOM_UTF8), ("gb18030", b"")):
         path = tmp_path / f"r-{enc}.csv"
         path.write_bytes(bom + DEMO_CSV.read_text("utf-8").encode(enc))
-        assert read_indicators(path).table.shape == (100, 53)
+        assert read_indicators(path).table.shape == (250, 53)
 
 
 # -- 6. Problem.column of an uncalculated formula ---------------------------------------------------

@@ -125,7 +125,7 @@ def test_each_toy_is_an_uncertain_factor_of_the_engine(toys, data):
         np.testing.assert_allclose(got.iloc[i].to_numpy(), want.reindex(got.columns).to_numpy(), rtol=1e-9,
                                    atol=1e-12, err_msg=str(row))
     res = uncertainty(data, DEFAULT, uspec, n=8, seed=1, design="montecarlo")
-    assert res.ranks.shape == (8, 100) and (res.ranks >= 1).all()
+    assert res.ranks.shape == (8, 250) and (res.ranks >= 1).all()
 
 
 def test_each_toy_in_compare(toys, data):

@@ -3,8 +3,8 @@ HDI's and ASEM's never mention a brain, a city, an industry or five dimensions.
 
 ``shandong_labels.json`` holds every interface text of :data:`toolkit.reports.text.T` as the
 reports showed it before the words came from the framework (commit 7120c98), and
-``shandong_words.json`` the visible text of one brain profile (two brains, both years, both
-languages), a city report, the overview page and the workbook's headers of the demo, numbers
+``shandong_words.json`` the visible text of one brain profile (two brains, the first and the latest
+year, both languages), a city report, the overview page and the workbook's headers of the demo, numbers
 masked as ``#``. Regenerate the second (only when the wording is meant to change) with
 ``python tests/reports/test_framework_words.py``.
 """
@@ -56,7 +56,7 @@ def masked_texts(bundle) -> dict[str, str]:
         out[f"nav {lang}"] = v.nav_html({"index": "i.html", "city": "c.html"}, lang, *nav_args).data
         out[f"notices {lang}"] = v.notices_html(bundle, 2025, lang).data
         for unit in UNITS:
-            for year in bundle.years:
+            for year in dict.fromkeys((bundle.years[0], bundle.years[-1])):  # no previous year; the latest
                 for name in ("headline_html", "summary_html", "dimension_html", "position_html", "trend_html",
                              "strengths_html", "indicator_html", "obstacle_html", "coupling_html", "peers_html"):
                     out[f"{name} {unit} {year} {lang}"] = getattr(v, name)(bundle, unit, year, lang).data

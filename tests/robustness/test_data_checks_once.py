@@ -24,7 +24,7 @@ from ..conftest import DEMO_CSV, ROOT
 DEFAULT = ROOT / "configs" / "default.yaml"
 EQUAL = {"weights": {"dimension": {"method": "equal"}}}
 ZSCORE = {"normalisation": {"method": "zscore"}, **EQUAL}
-NO_IMPUTATION = {"imputation": {"method": "none"}, **EQUAL}
+NO_IMPUTATION = {"imputation": {"panel": "none", "method": "none"}, **EQUAL}  # nothing filled, across years either
 ZEROS = {"normalisation": {"method": "minmax", "params": {"lower": 0, "upper": 100}}, **EQUAL}
 NEGATIVE = {"normalisation": {"method": "minmax", "params": {"lower": -100, "upper": 0}}, **EQUAL}
 

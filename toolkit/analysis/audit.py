@@ -107,7 +107,7 @@ class AuditReport:
     >>> report.dimensions.index.tolist()
     ['L1', 'L2', 'L3', 'L4', 'L5', 'all']
     >>> int(report.dimensions.loc["all", "k"]), round(float(report.dimensions.loc["all", "alpha"]), 2)
-    (28, 0.92)
+    (28, 0.88)
     """
 
     correlations: pd.DataFrame

@@ -52,7 +52,7 @@ def data_summary(data, result) -> pd.Series:
     >>> data, spec = load("data/raw/demo_synthetic_returns.csv", "configs/default.yaml")
     >>> s = data_summary(data, toolkit.build_index(data, spec))
     >>> s["units"], s["years"], s["synthetic"]
-    (50, '2024, 2025', True)
+    (50, '2021, 2022, 2023, 2024, 2025', True)
     """
     from ..repo_paths import relpath
 

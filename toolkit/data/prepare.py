@@ -161,7 +161,7 @@ def load_processed(path: str | Path, framework: Framework | str | None = None) -
     >>> sorted(written)
     ['csv', 'meta', 'parquet']
     >>> data.table.shape, data.is_synthetic
-    ((100, 53), True)
+    ((250, 53), True)
     """
     import pandas as pd
 

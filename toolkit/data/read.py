@@ -70,11 +70,11 @@ class IndicatorData:
 
     Examples
     --------
-    :func:`read_indicators` returns one (here the synthetic demo, 50 brains × 2 years):
+    :func:`read_indicators` returns one (here the synthetic demo, 50 brains × 5 years):
 
     >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
     >>> data.table.shape, data.years, data.is_synthetic
-    ((100, 53), [2024, 2025], True)
+    ((250, 53), [2021, 2022, 2023, 2024, 2025], True)
     >>> data.values(2024).shape  # 50 units × 46 indicator columns
     (50, 46)
     >>> data.units(2024).columns.tolist()
@@ -158,7 +158,7 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     >>> import toolkit
     >>> data = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv")
     >>> data.is_synthetic, data.years, data.values(2025).shape
-    (True, [2024, 2025], (50, 46))
+    (True, [2021, 2022, 2023, 2024, 2025], (50, 46))
     """
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
     from .template import label_first_cells

@@ -140,7 +140,7 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     >>> _ = shutil.copy("data/raw/demo_synthetic_returns.csv", d / "returns" / "all.csv")
     >>> rnd = collect(d / "returns", d / "collected")
     >>> len(rnd.table), rnd.exit_code, sorted(p.name for p in (d / "collected").iterdir())[:3]
-    (100, 0, ['cache.json', 'cache.parquet', 'collected.csv'])
+    (250, 0, ['cache.json', 'cache.parquet', 'collected.csv'])
     """
     from ..files import output_lock
     from ..publish.guard import protected_inputs

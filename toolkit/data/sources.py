@@ -187,7 +187,7 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS, column
     --------
     >>> raw = read_raw("data/raw/demo_synthetic_returns.csv")
     >>> len(raw.header), len(raw.rows), raw.row_numbers[:2]
-    (52, 100, [3, 4])
+    (52, 250, [3, 4])
     >>> raw.header[0]
     'unit_id 单位编号'
     >>> raw.notes[0].startswith("# SYNTHETIC DEMO DATA")

@@ -138,11 +138,11 @@ def build_panel(data, spec=None, basis: str | int = "pooled", groups: list[str] 
     >>> data = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv")
     >>> p = build_panel(data, "configs/default.yaml")
     >>> p.basis
-    'pooled: normalisation and weights computed on all 100 unit-years of 2024–2025 together'
+    'pooled: normalisation and weights computed on all 250 unit-years of 2021–2025 together'
     >>> list(p.table.columns[:6])
     ['unit_id', 'year', 'city', 'city_code', 'county', 'industry']
     >>> "circle" in p.table and "L1" in p.table and p.table["year"].nunique()
-    2
+    5
     """
     spec = load_spec(spec)
     if basis == "pooled":

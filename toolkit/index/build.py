@@ -82,12 +82,12 @@ class IndexResult:
 
     Examples
     --------
-    :func:`build_index` returns one (the synthetic demo: 50 brains × 2 years):
+    :func:`build_index` returns one (the synthetic demo: 50 brains × 5 years):
 
     >>> from toolkit import build_index, read_indicators
     >>> result = build_index(read_indicators("data/raw/demo_synthetic_returns.csv"))
     >>> result.years, result.composite.shape, result.dimension_scores.shape
-    ([2024, 2025], (100,), (100, 5))
+    ([2021, 2022, 2023, 2024, 2025], (250,), (250, 5))
     >>> sorted(result.rank.xs(2025, level="year").tolist()) == list(range(1, 51))
     True
     >>> round(float(result.effective_weights.sum(axis=1).iloc[0]), 6)  # the leaves' weights sum to 1

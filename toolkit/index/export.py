@@ -35,8 +35,8 @@ def result_tables(result: IndexResult) -> dict[str, pd.DataFrame]:
     >>> tables = result_tables(result)
     >>> list(tables)
     ['scores', 'weights', 'effective_weights', 'normalised', 'treated', 'imputation_log', 'treatment_log']
-    >>> len(tables["scores"]), len(tables["effective_weights"])  # 50 units × 2 years; 30 leaves
-    (100, 30)
+    >>> len(tables["scores"]), len(tables["effective_weights"])  # 50 units × 5 years; 30 leaves
+    (250, 30)
     """
     scores = pd.concat([result.units, result.scores, result.composite, result.rank], axis=1).reset_index()
     order = [n.code for n in result.framework.nodes() if n.code in scores.columns]  # the framework's order
@@ -93,7 +93,7 @@ def write_results(result: IndexResult, out_dir: str | Path, extra: Mapping | Non
     ['effective_weights', 'imputation_log', 'meta', 'normalised', 'scores', 'scores_parquet', 'spec',
      'treated', 'treatment_log', 'weights']
     >>> scores.shape[0], int(scores["rank"].min())
-    (100, 1)
+    (250, 1)
     """
     out = Path(out_dir)
     tables = result_tables(result)

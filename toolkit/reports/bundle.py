@@ -44,8 +44,8 @@ class Bundle:
     >>> import toolkit
     >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
     >>> bundle = Bundle(index_tables(r), {"synthetic": True, "framework": r.framework.id}, r.framework)
-    >>> bundle.years, bundle.synthetic, len(bundle.summary)  # 50 brains × 2 years
-    ([2024, 2025], True, 100)
+    >>> bundle.years, bundle.synthetic, len(bundle.summary)  # 50 brains × 5 years
+    ([2021, 2022, 2023, 2024, 2025], True, 250)
     >>> bundle.summary is bundle.tables["summary"]
     True
     """
@@ -112,7 +112,7 @@ def compute_bundle(data, spec=None, *, uncertainty_spec=None, n_uncertainty: int
     >>> bundle = compute_bundle(data, "configs/default.yaml", n_uncertainty=0)  # doctest: +SKIP
     >>> sorted(bundle.tables), bundle.years, bundle.synthetic  # doctest: +SKIP
     (['coupling', 'dimension_weights', 'intervals', 'leaves', 'obstacles', 'summary', 'typology'],
-     [2024, 2025], True)
+     [2021, 2022, 2023, 2024, 2025], True)
     """
     from ..data.read import IndicatorData
     from ..index.build import build_index
@@ -168,8 +168,8 @@ def index_tables(r, top_obstacles: int = 5) -> dict[str, pd.DataFrame]:
     >>> import toolkit
     >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
     >>> tables = index_tables(r)
-    >>> len(tables["summary"]), int(tables["summary"]["n_units"].iloc[0])   # 50 brains × 2 years
-    (100, 50)
+    >>> len(tables["summary"]), int(tables["summary"]["n_units"].iloc[0])   # 50 brains × 5 years
+    (250, 50)
     """
     fw = r.framework
     root = fw.root.code
@@ -399,7 +399,7 @@ def load_bundle(folder: str | Path) -> Bundle:
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     loaded = load_bundle(save_bundle(saved, tmp))
     >>> loaded.years, loaded.synthetic, loaded.summary.shape == saved.summary.shape
-    ([2024, 2025], True, True)
+    ([2021, 2022, 2023, 2024, 2025], True, True)
     >>> loaded.framework.id
     'shandong_industrial_brain'
     """

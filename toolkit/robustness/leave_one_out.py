@@ -32,8 +32,8 @@ class LeaveOneOutResult:
     >>> from toolkit import read_indicators
     >>> data = read_indicators("data/raw/demo_synthetic_returns.csv")
     >>> loo = leave_one_out(data, "configs/default.yaml", level="dimension")
-    >>> loo.shift.shape, loo.summary.index.tolist()  # 100 (unit, year) × 5 dimensions left out
-    ((100, 5), ['L1', 'L2', 'L3', 'L4', 'L5'])
+    >>> loo.shift.shape, loo.summary.index.tolist()  # 250 (unit, year) × 5 dimensions left out
+    ((250, 5), ['L1', 'L2', 'L3', 'L4', 'L5'])
     >>> bool((loo.ranks.sub(loo.nominal_rank, axis=0) == loo.shift).all().all())
     True
     """

@@ -108,8 +108,8 @@ class UncertaintyResult:
     ...     {"name": "indicator_weights", "address": "weights.dimension.method",
     ...      "options": ["equal", "entropy"]}]}
     >>> ua = uncertainty(data, "configs/default.yaml", small, n=8, seed=1)
-    >>> ua.n, ua.ranks.shape  # 4 · (2 + 2) replications × 100 (unit, year)
-    (16, (16, 100))
+    >>> ua.n, ua.ranks.shape  # 4 · (2 + 2) replications × 250 (unit, year)
+    (16, (16, 250))
     >>> ua.rank_stats.columns.tolist()
     ['nominal', 'median', 'mean', 'p05', 'p95', 'mean_abs_shift', 'screened_out', 'nominal_kept']
     >>> ua.caterpillar(2025)["nominal"].tolist()[:3]
@@ -377,7 +377,7 @@ def replicate(data, spec, uspec, values, framework=None, *, ranks: bool = False)
     >>> runs = replicate(data, "configs/default.yaml", small,
     ...                  [{"index_aggregation": "arithmetic"}, {"index_aggregation": "geometric"}])
     >>> runs.shape
-    (2, 100)
+    (2, 250)
     >>> nominal = build_index(data, "configs/default.yaml").composite
     >>> bool(np.allclose(runs.iloc[0].to_numpy(), nominal.to_numpy()))
     True
