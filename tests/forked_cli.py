@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.index", "toolkit.index.build",
            "toolkit.reports.batch", "toolkit.reports.bundle", "toolkit.reports.workbook", "toolkit.publish",
+           "toolkit.reports.workbook_dynamics", "toolkit.reports.chain",
            "jupyter_client", "nbformat")
 
 # the warm interpreter: reads one JSON request per line ({"argv", "env", "patch", "stderr"}),

@@ -391,6 +391,7 @@ def _uncertainty(args) -> int:
     """``uncertainty FILE``: the analysis, then one line on how it ran (executor and why), then the files."""
     from .files import output_lock, safe_child
     from .index.spec import load_spec
+    from .publish.guard import check_targets
     from .robustness.outputs import how_it_ran, write_uncertainty
     from .robustness.uncertainty import Execution, uncertainty
 
@@ -399,6 +400,8 @@ def _uncertainty(args) -> int:
     execution = Execution(args.executor, n_jobs=args.jobs, scheduler=args.scheduler,
                           batch_bytes=max(1, int(args.batch_mb * 2**20)))
     out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__uncertainty")
+    # checked before anything is computed: --out (or a folder on its path) may not be an input
+    check_targets(files=[out / name for name in ("rank_stats.csv", "sobol.csv", "run.json")])
     with output_lock(out):
         result = uncertainty(data, spec, args.uncertainty, n=args.n, seed=args.seed, execution=execution,
                              sobol_targets="summary")

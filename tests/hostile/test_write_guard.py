@@ -1,7 +1,7 @@
 """Issue #19: no command writes to, replaces or removes a file that is one of its inputs.
 
 The cases are generated: every command that writes (``validate``, ``prepare``, ``index``,
-``compare``, ``reports``, ``template``, ``collect``, ``coinr import``, ``python -m toolkit.notebooks run`` and the screenshot
+``compare``, ``uncertainty``, ``reports``, ``template``, ``collect``, ``coinr import``, ``python -m toolkit.notebooks run`` and the screenshot
 tool) × each of its inputs (data, spec, framework, uncertainty file, notebook, page) × each way
 of meeting it:
 
@@ -48,6 +48,7 @@ ROLES = {
     "prepare": ("data", "framework"),
     "index": ("data", "spec", "framework"),
     "compare": ("data", "spec", "uncertainty", "framework"),
+    "uncertainty": ("data", "spec", "uncertainty", "framework"),
     "reports": ("data", "spec", "framework"),
     "template": ("framework",),
     "collect": ("return", "roster", "framework"),
@@ -65,7 +66,7 @@ def _allowed(command: str, role: str, mode: str) -> str | None:
     """Why the run may go ahead (the input is not touched), or None when it must be refused."""
     if mode not in FOLDER_MODES:
         return None
-    if command in ("template", "compare"):
+    if command in ("template", "compare", "uncertainty"):
         return "writes only its own file names beside the input"
     if command == "coinr" and role == "imeta":
         return "writes only framework.yaml, spec.yaml and data.csv beside iMeta.csv"
@@ -198,6 +199,10 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
         return Case(["compare", "--data", inputs["data"], "--spec", inputs["spec"], "--spec", rel(SPEC), *fw,
                      "--uncertainty", inputs["uncertainty"], "--quota", "5", "--n", "4", "--out", rel(target),
                      "--lang", "en"], real, named)
+    if command == "uncertainty":
+        return Case(["uncertainty", inputs["data"], "--spec", inputs["spec"], *fw, "--uncertainty",
+                     inputs["uncertainty"], "--n", "4", "--executor", "serial", "--out", rel(target), "--lang", "en"],
+                    real, named)
     if command == "reports":
         # the run folder is --out/--run: the input's folder itself
         where = ["--out", rel(target)] if mode.startswith("self") else ["--out", rel(out.parent), "--run", out.name]
