@@ -255,7 +255,7 @@ def test_load_processed_reads_one_generation(tmp_path):
     written = prepare(DEMO_CSV, tmp_path)
     assert written["parquet"].is_symlink()
     data = load_processed(written["parquet"])
-    assert data.source == str(written["parquet"]) and data.is_synthetic and len(data.table) == 100
+    assert data.source == str(written["parquet"]) and data.is_synthetic and len(data.table) == 250
 
 
 # -- the output lock: taken by the library itself --------------------------------------------------------

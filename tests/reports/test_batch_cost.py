@@ -29,7 +29,7 @@ def test_parameter_files_name_the_published_bundle_and_the_kernel_copies_are_gon
         assert json.loads(p.read_text("utf-8"))["bundle_dir"] == str(s.run_dir.resolve() / "_bundle")
     assert set(Path(tempfile.gettempdir()).glob("sdb-params-*.json")) <= before  # the kernel's copies removed
     # the kernels' own time: three notebook executions and one kernel start, each a positive time
-    assert 0 < s.render_seconds < s.seconds and 0 < s.kernel_seconds < s.seconds
+    assert 0 < s.render_seconds < s.seconds and 0 <= s.kernel_seconds < s.seconds  # 0 when a warm kernel is reused
     manifest = json.loads((s.run_dir / "manifest.json").read_text("utf-8"))
     assert all("render_seconds" not in r for r in manifest["reports"].values())  # not part of the record
     again = run_reports(three_return, SPEC, workers=1, executor="serial", out=tmp_path, n_uncertainty=0,

@@ -120,6 +120,6 @@ def test_the_command_line_says_which_executor_ran_and_writes_the_tables(tmp_path
     assert re.match(r"executor serial \(1 worker; asked for\); \d+ batches of ≤ \d+ replications; prepare", printed[0])
     assert printed[1:] == [str(out / name) for name in ("rank_stats.csv", "sobol.csv", "run.json")]
     stats = pd.read_csv(out / "rank_stats.csv")
-    assert len(stats) == 100 and stats["p05"].le(stats["p95"]).all()  # 50 units × 2 years
+    assert len(stats) == 250 and stats["p05"].le(stats["p95"]).all()  # 50 units × 5 years
     run = pd.read_json(out / "run.json", typ="series")
     assert run["replications"] == 4 * (9 + 2) and run["info"]["executor"] == "serial"

@@ -161,12 +161,13 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     (True, [2021, 2022, 2023, 2024, 2025], (50, 46))
     """
     fw = framework if isinstance(framework, Framework) else load_framework(framework)
+    from .columnar import read_columnar
     from .template import label_first_cells
 
     # the template's label rows are notes, recognised by their exact first cells for this framework
     wide = fw.meta.get("wide") if wide is None else ({"pattern": wide} if isinstance(wide, str) else wide)
     try:  # a long CSV without quotes is read column by column (toolkit.data.columnar)
-        raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw), columnar=not wide)
+        raw = read_raw(path, NOTE_FIRST_CELLS | label_first_cells(fw), columnar=None if wide else read_columnar)
     except ValidationError as err:
         raise _coded(err, fw) from None
     file = str(path)

@@ -158,7 +158,7 @@ def _unreadable(path: Path, zh: str, en: str, value=None) -> ValidationError:
     return ValidationError([Problem(str(path), None, None, value, "file_unreadable", zh, en)], str(path))
 
 
-def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar: bool = False) -> RawTable:
+def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar=None) -> RawTable:
     """Read a CSV or XLSX file's cells without interpreting them.
 
     Parameters
@@ -167,9 +167,12 @@ def read_raw(path: str | Path, label_cells: frozenset = NOTE_FIRST_CELLS, column
         A ``.csv`` / ``.txt`` or ``.xlsx`` / ``.xlsm`` file.
     label_cells : frozenset
         First cells of the template's label rows (skipped as notes).
-    columnar : bool
-        A plain CSV may come back with its cells as Arrow columns (``columns``, ``rows`` None:
-        :mod:`toolkit.data.columnar`); the same cells, read without a Python object per cell.
+    columnar : callable, optional
+        ``columnar(path, encoding, delimiter, label_cells) -> RawTable or None``
+        (:func:`toolkit.data.columnar.read_columnar`, handed in by the caller so that this module
+        does not import it): a plain CSV may come back with its cells as Arrow columns
+        (``columns``, ``rows`` None); the same cells, read without a Python object per cell. None
+        (the reader declines) falls back to the line-by-line reader.
 
     Returns
     -------
@@ -387,15 +390,13 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best if widths[best] > 1 else ","
 
 
-def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar: bool = False) -> RawTable:
+def _read_csv(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS, columnar=None) -> RawTable:
     encoding = _encoding(path)
     with open(path, encoding=encoding, newline="") as fh:
         head = [ln for _, ln in zip(range(50), fh, strict=False)]
         delimiter = sniff_delimiter(head)
-        if columnar:
-            from .columnar import read_columnar
-
-            raw = read_columnar(path, encoding, delimiter, label_cells)
+        if columnar is not None:
+            raw = columnar(path, encoding, delimiter, label_cells)
             if raw is not None:
                 return raw
         fh.seek(0)
