@@ -120,7 +120,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench_read_"))
     try:
         subprocess.run([sys.executable, "-m", "toolkit", "demo", "--units", str(args.units), "--formats", "csv",
-                        "--out", str(tmp)], check=True, capture_output=True, env={"PYTHONPATH": str(ROOT),
+                        "--years", "2024,2025", "--out", str(tmp)], check=True, capture_output=True, env={"PYTHONPATH": str(ROOT),
                                                                                   "PATH": "/usr/bin:/bin"})
         path = next(tmp.glob("*.csv"))
         fw = load_framework()

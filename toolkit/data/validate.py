@@ -23,6 +23,12 @@ from .problems import Problem
 YEAR_RANGE = (2000, 2100)
 
 
+def schema_check(fn, name: str) -> pa.Check:
+    """A vectorised check that passes missing values itself: pandera hands it the whole column
+    (or frame), without dropping the missing values first (a copy of each column per check)."""
+    return pa.Check(fn, name=name, ignore_na=False)
+
+
 def _fmt(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -35,20 +41,20 @@ def _column_checks(node) -> list[pa.Check]:
         return lambda s: s.isna() | fn(s)
 
     t = node.type
-    checks = [pa.Check(ok(lambda s: s >= 0), name="non_negative")] if t in ("amount", "count", "ratio") else []
+    checks = [schema_check(ok(lambda s: s >= 0), name="non_negative")] if t in ("amount", "count", "ratio") else []
     if t == "count":
-        checks.append(pa.Check(ok(lambda s: np.isclose(s, np.round(s))), name="not_integer"))
+        checks.append(schema_check(ok(lambda s: np.isclose(s, np.round(s))), name="not_integer"))
     elif t == "share":
-        checks.append(pa.Check(ok(lambda s: (s >= 0) & (s <= 100)), name="share_range"))
+        checks.append(schema_check(ok(lambda s: (s >= 0) & (s <= 100)), name="share_range"))
     elif t == "ordinal":
         allowed = [lv[0] for lv in node.rubric]
-        checks.append(pa.Check(ok(lambda s: s.isin(allowed)), name="rubric_level"))
+        checks.append(schema_check(ok(lambda s: s.isin(allowed)), name="rubric_level"))
     elif t == "binary":
-        checks.append(pa.Check(ok(lambda s: s.isin([0, 1])), name="binary"))
+        checks.append(schema_check(ok(lambda s: s.isin([0, 1])), name="binary"))
     if node.min is not None:
-        checks.append(pa.Check(ok(lambda s, lo=node.min: s >= lo), name="below_min"))
+        checks.append(schema_check(ok(lambda s, lo=node.min: s >= lo), name="below_min"))
     if node.max is not None:
-        checks.append(pa.Check(ok(lambda s, hi=node.max: s <= hi), name="above_max"))
+        checks.append(schema_check(ok(lambda s, hi=node.max: s <= hi), name="above_max"))
     return checks
 
 
@@ -56,18 +62,18 @@ def _unit_checks(uc) -> list[pa.Check]:
     """Checks for one declared unit column (required, reference set, fixed values, year)."""
     checks = []
     if uc.required:
-        checks.append(pa.Check(lambda s: s.notna(), name="required_value", ignore_na=False))
+        checks.append(schema_check(lambda s: s.notna(), name="required_value"))
     if uc.reference == "shandong_cities.code":
         valid_codes = list(cities().index)
-        checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_codes), name="city_code"))
+        checks.append(schema_check(lambda s: s.isna() | s.isin(valid_codes), name="city_code"))
     if uc.reference == "shandong_cities.zh":
         valid_names = list(cities()["zh"])
-        checks.append(pa.Check(lambda s: s.isna() | s.isin(valid_names), name="city_name"))
+        checks.append(schema_check(lambda s: s.isna() | s.isin(valid_names), name="city_name"))
     if uc.values is not None:
         allowed = list(uc.values)
-        checks.append(pa.Check(lambda s: s.isna() | s.astype(str).isin(allowed), name=f"unit_value:{uc.name}"))
+        checks.append(schema_check(lambda s: s.isna() | s.astype(str).isin(allowed), name=f"unit_value:{uc.name}"))
     if uc.role == "year":
-        checks.append(pa.Check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
+        checks.append(schema_check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
     return checks
 
 
@@ -101,12 +107,12 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
         cols[uc.name] = pa.Column(dtype, _unit_checks(uc), nullable=True, coerce=False)
     for node in framework.leaves():
         cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
-    frame_checks = [pa.Check(_unique_unit_year, name="duplicate_unit_year")]
+    frame_checks = [schema_check(_unique_unit_year, name="duplicate_unit_year")]
     if "city_matches_code" in framework.unit_rules:
-        frame_checks.append(pa.Check(_city_matches_code, name="city_mismatch"))
+        frame_checks.append(schema_check(_city_matches_code, name="city_mismatch"))
     for i, con in enumerate(framework.constraints):
         left, right = con["left"], con["right"]
-        frame_checks.append(pa.Check(
+        frame_checks.append(schema_check(
             lambda d, a=left, b=right: d[a].isna() | d[b].isna() | (d[a] <= d[b] + 1e-9),
             name=f"cross_field:{i}"))
     return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)

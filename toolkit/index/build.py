@@ -226,12 +226,13 @@ def check_units_for_weights(index: pd.MultiIndex, plan: Plan, source: str) -> No
     ids = pd.Series(index.get_level_values("unit_id"))
     if plan.scope == "per_year":
         groups = ids.groupby(index.get_level_values("year").to_numpy())
-        counts = {f"year {year}": sorted(g.unique()) for year, g in groups}
+        counts = {f"year {year}": g.unique() for year, g in groups}
         suffix = " (panel.scope is per_year: each year is weighed on its own)"
     else:
-        counts, suffix = {"the data": sorted(ids.unique())}, ""
+        counts, suffix = {"the data": ids.unique()}, ""
     for what, units in counts.items():
         if len(units) < 2:
+            units = sorted(units)
             held = f"one unit ({units[0]})" if units else "no unit"
             uses = ", ".join(f"{key} is {method!r}" for key, method in driven)
             err = DataError(f"{source}: {what} hold{'s' if what != 'the data' else ''} {held}{suffix}; data-driven "
@@ -346,6 +347,8 @@ def run_plan(data: IndicatorData | pd.DataFrame, plan: Plan) -> IndexResult:
         raise DataError(f"build_index: data lack the framework column(s) {absent}")
     check_units_for_weights(keyed.index, plan, source)  # where the spec meets the data: before any step
     input_raw = keyed[leaves].astype(float)
+    # one block of floats: every step's to_numpy is then a view, not a copy gathered column by column
+    input_raw = pd.DataFrame(input_raw.to_numpy(), index=input_raw.index, columns=input_raw.columns)
     unit_cols = [c.name for c in fw.unit_columns if c.name not in INDEX_KEYS and c.name in keyed]
     input_units = keyed[unit_cols]
     path = steps.data_path(input_raw, input_units, plan)

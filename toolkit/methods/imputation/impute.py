@@ -143,7 +143,7 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
     values = X.to_numpy(dtype=float, copy=True)
     miss = np.isnan(values)
     cols = np.flatnonzero(miss.any(axis=0))
-    blocks = []
+    parts: list[tuple] = []  # per column with a gap: (rows, new values, method, reason)
     if len(cols):
         # every column with a gap grouped at once (one factorisation); the statistics are
         # pandas' per-column group reductions, as a column-by-column groupby gives them
@@ -151,15 +151,15 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
         grouped = pd.DataFrame(values[:, cols]).groupby(codes, sort=True)
         gstat = (grouped.mean() if stat == "mean" else grouped.median()).reindex(range(len(uniques))).to_numpy()
         gcount = grouped.count().reindex(range(len(uniques)), fill_value=0).to_numpy()
-        unit_of = X.index.to_numpy()  # index labels, materialised once (and cached by the index)
         for jj, j in enumerate(cols):
             col, rows = X.columns[j], np.flatnonzero(miss[:, j])
             c = codes[rows]
             new = gstat[c, jj]
             fallback = np.isnan(new)
-            reason_of = {k: f"{stat} of group {uniques[k]!r} ({int(gcount[k, jj])} observed values)"
-                         for k in np.unique(c[~fallback])}
-            reasons = np.array([reason_of.get(k, "") for k in c], dtype=object)
+            reason_of = np.full(len(uniques), "", dtype=object)  # each group's reason, written once
+            for k in np.unique(c[~fallback]):
+                reason_of[k] = f"{stat} of group {uniques[k]!r} ({int(gcount[k, jj])} observed values)"
+            reasons = reason_of[c]
             used = np.full(len(rows), method, dtype=object)
             if fallback.any():
                 s = X[col]
@@ -169,12 +169,17 @@ def _impute_group_stat(X, groups, stat: str) -> ImputeResult:
                 reasons[fallback] = [f"fallback: group {uniques[k]!r} has no observed value for {col!r}; "
                                      f"used column {stat} of {n_all} observed values" for k in c[fallback]]
             values[rows, j] = new
-            blocks.append(pd.DataFrame({"unit": unit_of[rows], "indicator": col, "old": np.nan,
-                                        "new": new, "method": used, "reason": reasons},
-                                       columns=IMPUTE_LOG_COLUMNS))
+            parts.append((rows, new, used, reasons))
     out = pd.DataFrame(values, index=X.index, columns=X.columns)
     check_observed_unchanged(X, out, method)
-    log = pd.concat(blocks, ignore_index=True) if blocks else []
+    log = []
+    if parts:  # one frame for every filled cell, column by column (the row labels materialised once)
+        rows = np.concatenate([p[0] for p in parts])
+        log = pd.DataFrame({"unit": X.index.to_numpy()[rows],
+                            "indicator": X.columns.take(np.repeat(cols, [len(p[0]) for p in parts])),
+                            "old": np.nan, "new": np.concatenate([p[1] for p in parts]),
+                            "method": np.concatenate([p[2] for p in parts]),
+                            "reason": np.concatenate([p[3] for p in parts])}, columns=IMPUTE_LOG_COLUMNS)
     return ImputeResult(out, change_log(log, IMPUTE_LOG_COLUMNS), method, {})
 
 
