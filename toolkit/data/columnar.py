@@ -1,5 +1,5 @@
 """A plain CSV return read column by column, in C++ (pyarrow), when that cannot read it
-differently from the line-by-line reader of :mod:`toolkit.data.sources`.
+differently from the line-by-line reader of :mod:`toolkit.data.csv_reader`.
 
 Python's ``csv`` module turns each of the five million cells of a 100,000-row return into a
 Python string; most of a read was spent there. Here the cells stay in Arrow's buffers, and
@@ -30,6 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .csv_reader import parse_csv_lines
+from .raw import RawTable, is_note_row, is_title_row
+
 #: encodings whose bytes for ``,`` ``;`` TAB and LF never occur inside another character
 COLUMNAR_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 #: at most this many lines may stand before the header (title rows, notes, blank lines)
@@ -37,7 +40,7 @@ MAX_HEAD_LINES = 50
 
 
 def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozenset):
-    """The return at ``path`` as a :class:`~toolkit.data.sources.RawTable` whose cells are
+    """The return at ``path`` as a :class:`~toolkit.data.raw.RawTable` whose cells are
     Arrow string columns, or ``None`` when the line-by-line reader must read it (see the
     module docstring).
 
@@ -55,13 +58,11 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
     >>> read_columnar(p, "utf-8-sig", ",", frozenset()) is None  # a quote: read line by line
     True
     """
-    from .sources import is_note_row, is_title_row
-
     if encoding not in COLUMNAR_ENCODINGS or len(delimiter) != 1:
         return None
     path = Path(path)
     data = path.read_bytes()
-    if b'"' in data or b"\0" in data or data.count(b"\r") != data.count(b"\r\n"):
+    if b'"' in data or b"\0" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
     if data.startswith(codecs.BOM_UTF8) and encoding.startswith("utf-8"):
         data = data[len(codecs.BOM_UTF8):]
@@ -98,21 +99,20 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
             break
     if head is None:
         return None
-    from .sources import parse_csv_lines  # the exact reader, on the lines up to the header
-
+    # the exact reader, on the lines up to the header
     top = parse_csv_lines(path, [line(i).decode(encoding) for i in range(head + 1)], delimiter, label_cells)
     if top.header_row != head + 1 or len(top.row_numbers) or not top.header:
         return None
     width = len(top.header)
 
-    def per_line(mask: np.ndarray) -> np.ndarray:  # how many bytes of each line are in ``mask``
-        total = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
-        return total[starts + size] - total[starts]
+    # a printable ASCII byte that is no separator makes a row surely filled (str.strip removes no
+    # such character): its first or last byte is looked at; any other row is looked at as the
+    # line-by-line reader does. A row as wide as the header is left to Arrow, which refuses any other
+    def good(at: np.ndarray) -> np.ndarray:
+        c = b[np.clip(at, 0, len(b) - 1)]
+        return (c > 0x20) & (c < 0x7F) & (c != sep)
 
-    separators = per_line(b == sep)
-    # a byte that is printable ASCII and no separator makes the row surely filled (str.strip
-    # removes no such character); any other row is looked at as the line-by-line reader does
-    filled = per_line((b > 0x20) & (b < 0x7F) & (b != sep)) > 0
+    filled = (size > 0) & (good(starts) | good(starts + size - 1))
     if not encoding.startswith("utf-8"):  # GB18030 uses ASCII bytes inside characters: every row looked at
         filled[:] = False
     first = b[np.minimum(starts, len(b) - 1)]
@@ -129,8 +129,6 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
             blank.append(int(i) + 1)
             body[i] = False
     rows = np.flatnonzero(body)
-    if (separators[rows] != width - 1).any():
-        return None  # a row shorter or longer than the header: the exact reader names it
     if blank:
         shown = ", ".join(map(str, blank[:5])) + (f" … ({len(blank)})" if len(blank) > 5 else "")
         notes.append(f"第 {shown} 行只有空字段，已跳过 | line {shown}: only empty fields, skipped")
@@ -139,28 +137,29 @@ def read_columnar(path: Path, encoding: str, delimiter: str, label_cells: frozen
     runs = [(r[0], r[-1]) for r in np.split(rows, breaks)] if len(rows) else []
     text = b"\n".join(data[starts[a]:starts[z] + size[z]] for a, z in runs)
     table = _arrow_cells(text, encoding, delimiter, width) if len(rows) else None
-    if table is not None and table.num_rows != len(rows):
-        return None
+    if table is False or (table is not None and table.num_rows != len(rows)):
+        return None  # a row shorter or longer than the header: the exact reader names it
     numbers = (rows + 1).tolist()
-    from .sources import RawTable
-
     return RawTable(path, top.header, None if len(rows) else [], numbers, header_row=top.header_row,
                     notes=tuple(notes), columns=table)
 
 
 def _arrow_cells(body: bytes, encoding: str, delimiter: str, width: int):
-    """Every field of ``body`` (lines of exactly ``width`` fields) as an Arrow string; an
-    empty field is null, as the line-by-line reader makes it None."""
+    """Every field of ``body`` as an Arrow string; an empty field is null, as the line-by-line
+    reader makes it None. False when a line has not exactly ``width`` fields."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     if not encoding.startswith("utf-8"):
         body = body.decode(encoding).encode("utf-8")
     names = [f"c{j}" for j in range(width)]
-    return pacsv.read_csv(
-        io.BytesIO(body),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
-                                         double_quote=False, newlines_in_values=False, ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[""],
-                                             strings_can_be_null=True, quoted_strings_can_be_null=True))
+    try:
+        return pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
+                                             double_quote=False, newlines_in_values=False, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid:  # "Expected 52 columns, got 51"
+        return False

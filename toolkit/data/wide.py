@@ -49,7 +49,7 @@ def pattern_regex(pattern: str) -> re.Pattern:
 
 
 def melt_raw(raw, fw, pattern: str = "{code}_{year}", other: str = "error", years=None):
-    """The long form of a wide :class:`~toolkit.data.sources.RawTable`.
+    """The long form of a wide :class:`~toolkit.data.raw.RawTable`.
 
     Parameters
     ----------

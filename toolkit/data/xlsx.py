@@ -11,7 +11,7 @@ An XLSX file is a zip archive of XML files. Before openpyxl parses anything,
   10⁹-character cell is refused naming its sheet and cell;
 - which sheets are hidden, which hold formulas and which cells are merged.
 
-The workbook's cells are then read by :mod:`toolkit.data.sources` with openpyxl in read-only
+The workbook's cells are then read (:func:`read_xlsx`) with openpyxl in read-only
 mode, row by row, trailing empty cells dropped: the cost follows the cells that hold data,
 never the sheet's declared dimension (a space typed in column XFD no longer makes every row
 16,384 cells wide).
@@ -25,7 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .parsing import shorten
 from .problems import Problem, ValidationError
+from .raw import (
+    DATA_SHEET_NAMES,
+    MAX_TITLE_ROWS,
+    NOTE_FIRST_CELLS,
+    RawTable,
+    is_note_row,
+    is_title_row,
+    unreadable,
+)
 
 #: the largest uncompressed size of one member of an XLSX archive (a 100,000-row return's sheet is ~250 MB)
 MAX_MEMBER_BYTES = 512 * 2**20
@@ -316,3 +326,71 @@ def uncached_formulas(path: Path, name: str, rows_seen: dict[int, list]) -> list
     finally:
         wb.close()
     return out
+
+
+#: the first bytes of an OLE compound file: encrypted XLSX and the old binary .xls
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_xlsx(path: Path, label_cells: frozenset = NOTE_FIRST_CELLS) -> RawTable:
+    """The cells of the data sheet of the workbook at ``path`` (see :func:`toolkit.data.sources.read_raw`):
+    the sheet picked, title and note rows set apart, percent-formatted cells and merged ranges
+    noted, formulas without a saved result listed."""
+    import openpyxl
+
+    with open(path, "rb") as fh:
+        if fh.read(8) == OLE_MAGIC:
+            # an OLE container: a password-protected workbook, or the old binary .xls renamed
+            raise unreadable(path, "该工作簿设置了打开密码（已加密），或是改名为 .xlsx 的旧版 .xls 文件：请在 Excel 中取消密码并另存为 .xlsx",
+                              "the workbook is password-protected (encrypted), or an old .xls file renamed .xlsx: "
+                              "remove the password in Excel and save it as .xlsx")
+    sheets = inspect_workbook(path)  # sizes, over-long cells, hidden sheets: before any XML is parsed
+    name, notes = pick_sheet(path, sheets, DATA_SHEET_NAMES)
+    info = next(s for s in sheets if s.name == name)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except PermissionError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        msg = shorten(exc, 200)
+        raise unreadable(path, f"无法打开Excel文件：{msg}", f"cannot open the workbook: {msg}") from exc
+    try:
+        header, rows, numbers, percent, header_row, titles = None, [], [], set(), 1, []
+        for r_idx, row in iter_sheet(wb[name]):
+            values = [c.value for c in row]
+            if header is None:
+                if values:
+                    if is_title_row(values) and len(titles) < MAX_TITLE_ROWS:
+                        titles.append((r_idx, values))
+                    else:
+                        header, header_row = values, r_idx
+                        notes.extend(" ".join(str(v).strip() for v in t if v not in (None, "")) for _, t in titles)
+                continue
+            if is_note_row(values, label_cells):
+                notes.append(" ".join(str(v) for v in values if v not in (None, "")))
+                continue
+            for c_idx, cell in enumerate(row):
+                fmt = getattr(cell, "number_format", "") or ""
+                if "%" in fmt and isinstance(cell.value, (int, float)):
+                    percent.add((len(rows), c_idx))
+            rows.append(values)
+            numbers.append(r_idx)
+        if header is None and titles:  # nothing but one-cell rows: the first is the header after all
+            (header_row, header), titles = titles[0], titles[1:]
+            rows[:0], numbers[:0] = [t for _, t in titles], [n for n, _ in titles]
+    finally:
+        wb.close()
+    formulas: list[tuple[int, int, str]] = []
+    if info.has_formulas:
+        seen = dict(zip(numbers, rows, strict=True))
+        if header is not None:
+            seen[header_row] = header
+        formulas = uncached_formulas(path, name, seen)
+    # rows with nothing in them are dropped here, after the formula check (an uncalculated formula looks empty)
+    keep = [i for i, v in enumerate(rows) if v]
+    if len(keep) != len(rows):
+        index = {old: new for new, old in enumerate(keep)}
+        percent = {(index[i], j) for i, j in percent if i in index}
+        rows, numbers = [rows[i] for i in keep], [numbers[i] for i in keep]
+    return RawTable(path, header or [], rows, numbers, percent, name, header_row, tuple(notes),
+                    tuple(formulas), tuple(merged_below(info.merged, header_row)))

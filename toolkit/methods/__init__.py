@@ -22,8 +22,8 @@ _NAMES = {
 _STEP_MODULES = {
     'preparation': ['denominate', 'screen'],
     'imputation': ['impute', 'impute_panel', 'impute_result'],
-    'treatment': ['outliers', 'treat'],
-    'normalisation': ['normalise'],
+    'treatment': ['moments', 'outliers', 'treat'],
+    'normalisation': ['normalise', 'normalise_kernels'],
     'weighting': ['weights', 'weight_kernels', 'subjective', 'bwm', 'group_ahp', 'optimal_weights'],
     'aggregation': ['aggregate', 'aggregate_batch', 'bod', 'copeland'],
 }

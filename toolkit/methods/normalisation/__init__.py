@@ -5,7 +5,7 @@ Modules are imported lazily (:mod:`toolkit.lazy`), so importing one does not imp
 
 from ...lazy import lazy_attributes
 
-_MODULES = ['normalise']
+_MODULES = ['normalise', 'normalise_kernels']
 
 __getattr__, __dir__ = lazy_attributes(__name__, {}, _MODULES)
 __all__: list[str] = []
