@@ -7,8 +7,10 @@ one, ``a[None]`` — and returns weights of shape (G, indicators), non-negative 
 of one); the Monte Carlo engine (:mod:`toolkit.robustness.engine`) calls them on large stacks.
 Formulas: ``methods.md`` §4.1, 4.5–4.7 and the OECD/JRC Handbook (2008) §6.1.
 
-Kernels validate only what the data decide (finite values, enough units, an indicator with
-information); a problem raises :class:`~toolkit.methods.checks.BatchError`, a
+Kernels validate only what the computation decides (an indicator with information, indicators
+not perfectly correlated); what the data must be (finite values, enough units, the methods' own
+rules) is declared in each registry entry and checked before the kernel runs, by both paths
+(``Method.check_data``). A problem raises :class:`~toolkit.methods.checks.BatchError`, a
 :class:`~toolkit.errors.DataError` that records which matrix of the stack (``g``) failed.
 Parameters are checked once, where a specification is loaded (:mod:`toolkit.methods.registry`).
 
@@ -57,18 +59,11 @@ def normalise_weights(scores, method: str) -> np.ndarray:
 
 
 def check_stack(a, method: str) -> np.ndarray:
-    """The stack as a float array (G, m, k), finite. (The units a method needs and its other
-    data checks are declared in its registry entry and run before the kernel, by both paths:
-    ``Method.check_data``.)"""
+    """The stack as a float array (G, m, k). (That its values are finite, the units a method needs
+    and its other data checks are declared in its registry entry — :data:`toolkit.methods.checks.FINITE`,
+    ``min_rows`` — and run before the kernel, by both paths: ``Method.check_data``.)"""
     a = np.asarray(a, dtype=float)
-    if a.ndim == 2:
-        a = a[None]
-    bad = ~np.isfinite(a)
-    if bad.any():
-        raise BatchError(first_failing(bad), f"{method}: missing or infinite value among the indicators "
-                         "being weighted; impute first (imputation.method: none cannot be combined with "
-                         "data-driven weights)")
-    return a
+    return a[None] if a.ndim == 2 else a
 
 
 def _directions(directions, k):
