@@ -146,3 +146,35 @@ def test_every_data_driven_weighting_declares_the_finite_check_once():
     assert sorted(driven) == ["critic", "cv", "entropy", "optimal", "pca", "std"]
     for name in driven:
         assert [c for c in WEIGHTING[name].checks if c.name == "finite"] == [FINITE], name
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_shared_stack_is_checked_once_and_fails_as_the_materialised_one(seed):
+    """The engine hands the kernels one matrix broadcast over G weight vectors (static children):
+    ``check_data`` then checks its values once. Whatever the exclusions and the zero weights, it
+    stops on the same (matrix, unit, indicator) with the same message as on the G copies."""
+    import numpy as np
+
+    from toolkit.methods.checks import BatchError
+    from toolkit.methods.registry import AGGREGATION
+
+    rng = np.random.default_rng(seed)
+    G, m, k = 7, 5, 4
+    one = rng.uniform(0.5, 2.0, (m, k))
+    one[rng.random((m, k)) < 0.15] = 0.0  # zeros: geometric's "positive" rule
+    weights = (rng.random((G, k)) < 0.7) * rng.uniform(0.1, 1.0, (G, k))
+    excluded = rng.random((G, k)) < 0.2
+    entry = AGGREGATION["geometric"]
+    outcomes = []
+    for C in (np.broadcast_to(one, (G, m, k)), one[None], np.repeat(one[None], G, axis=0)):
+        try:
+            entry.check_data(C, {"na": "error"}, weights=weights, excluded=excluded,
+                             units=[f"u{i}" for i in range(m)], columns=list("abcd"))
+            outcomes.append(None)
+        except BatchError as exc:
+            outcomes.append((exc.g, str(exc)))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    live = (weights > 0) & ~excluded & (one == 0).any(axis=0)
+    assert (outcomes[2] is None) == (not live.any())  # it fails exactly when a checked child has a zero
+    if outcomes[2] is not None:
+        assert outcomes[2][0] == int(np.flatnonzero(live.any(axis=1))[0])

@@ -273,7 +273,16 @@ def check_data(method: str, checks, values, params=None, *, min_rows: int = 1, w
             continue
         ok = live & (np.asarray(weights) > 0) if check.weighted and weights is not None else live
         with np.errstate(invalid="ignore", divide="ignore"):
-            if check.per == "value":
+            if check.per == "value" and (len(V) == 1 or V.strides[0] == 0):
+                # one matrix (shared by every weight vector): its values are checked once
+                bad = check.bad(V[:1], params)[0]
+                hit = bad.any(axis=0) & ok
+                if not hit.any():
+                    continue
+                g = int(np.flatnonzero(hit.any(axis=1))[0])
+                mask = np.zeros((G,) + bad.shape, dtype=bool)
+                mask[g] = bad & ok[g]  # the first failing matrix: the message names its first value
+            elif check.per == "value":
                 mask = check.bad(V, params) & ok[:, None, :]
             elif check.per == "unit":
                 w = np.where(ok, 1.0 if weights is None else np.asarray(weights, dtype=float), 0.0)
