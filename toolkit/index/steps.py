@@ -187,6 +187,23 @@ class DataPath:
     treatment_details: pd.DataFrame
 
 
+def share_row_labels(frame: pd.DataFrame) -> None:
+    """Materialise the row labels of ``frame`` once, before the steps take views of it: a
+    MultiIndex builds its (unit_id, year) tuples when asked (100,000 of them for 100,000 rows),
+    and pandas hands that cache on to every view of the index, so the imputation and the
+    treatment logs share one array.
+
+    Examples
+    --------
+    >>> X = pd.DataFrame({"a": [1.0]}, index=pd.MultiIndex.from_tuples([("u1", 2025)], names=["unit_id", "year"]))
+    >>> share_row_labels(X)
+    >>> X.astype(float).index.to_numpy().tolist()
+    [('u1', 2025)]
+    """
+    if isinstance(frame.index, pd.MultiIndex):
+        frame.index.to_numpy()
+
+
 def data_path(raw: pd.DataFrame, units: pd.DataFrame, plan: Plan) -> DataPath:
     """Denominate → impute → screen → treat: the data steps of :func:`toolkit.build_index`, in
     COINr's order (``build_example_coin``), which the uncertainty engine runs too.
@@ -216,6 +233,7 @@ def data_path(raw: pd.DataFrame, units: pd.DataFrame, plan: Plan) -> DataPath:
     >>> list(path.treated.index.get_level_values("unit_id")), path.screening_log["reason"].iloc[2]
     (['a', 'b'], 'data availability 0.5 < 0.9')
     """
+    share_row_labels(raw)
     denominated, den_log = denominate_step(raw, units, plan)
     imputed, imp_log = impute_step(denominated, units, plan)
     screened, scr_log = screen_step(imputed, plan)
