@@ -293,13 +293,14 @@ def test_the_audit_catches_planted_defects(built, browser):
 
 def _planted_marks(html: str) -> str:
     """A profile with one of each defect the marks' checks exist to catch: a chart label that is
-    not the rounded value, a number drawn in a chart unmarked, Chinese in an element whose font
-    has no Chinese glyph (no system CJK font to fall back on) and an English accessible name."""
+    not the rounded value, a number drawn in a chart unmarked, a character in a monospace element
+    that neither the embedded subset nor a system font has (the browser sees no CJK font; it
+    draws the embedded font's empty glyph) and an English accessible name."""
     m = re.search(r'(<text [^>]*data-score="[^"]+"[^>]*>)(-?\d+(?:\.\d+)?)', html)
     digits = len(m.group(2).partition(".")[2])
     html = html[:m.start(2)] + f"{float(m.group(2)) + 2 * 10 ** -digits:.{digits}f}" + html[m.end(2):]
     html = re.sub(r'(<svg class="chart[^>]*>)', r'\1<text x="40" y="40">42.0</text>', html, count=1)
-    html = html.replace("<h2>概要</h2>", "<h2>概要</h2><p style='font-family:monospace'>数据大脑</p>", 1)
+    html = html.replace("<h2>概要</h2>", "<h2>概要</h2><p style='font-family:monospace'>数据大脑龘</p>", 1)
     return re.sub(r'(<svg class="chart[^>]*)aria-label="[^"]*"', r'\1aria-label="trend"', html, count=1)
 
 
