@@ -415,8 +415,8 @@ def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = 
     checks only ever look at fewer children), so they are not run again."""
     entry = AGGREGATION.get(choice["method"])
     params = aggregation_params(choice, na)
-    if entry.checks and not checked:
-        entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)
+    if not checked:
+        entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)  # and min_rows
     return entry.kernel(C, W, excluded=excluded, index=index, **params)
 
 
@@ -426,10 +426,8 @@ def aggregation_checks(choice: Mapping, C: np.ndarray, *, na: str = "error") -> 
     a check only ever looks at fewer children (the engine checks a node's static children once
     per data path, then aggregates them with ``checked=True``)."""
     entry = AGGREGATION.get(choice["method"])
-    if not entry.checks:
-        return True
     try:
-        entry.check_data(C, aggregation_params(choice, na))
+        entry.check_data(C, aggregation_params(choice, na))  # and min_rows
     except BatchError:
         return False
     return True
