@@ -424,8 +424,11 @@ def aggregation_checks(choice: Mapping, C: np.ndarray, *, na: str = "error") -> 
     """True when the children ``C`` (G, m, k) pass the data checks an aggregation choice declares
     with every child live and weighted: then they pass under any exclusion and any weights, since
     a check only ever looks at fewer children (the engine checks a node's static children once
-    per data path, then aggregates them with ``checked=True``)."""
+    per data path, then aggregates them with ``checked=True``). False for an entry with a check
+    on the units' weighted statistics (``per="unit"``): fewer children can fail it."""
     entry = AGGREGATION.get(choice["method"])
+    if any(check.per == "unit" for check in entry.checks):
+        return False
     try:
         entry.check_data(C, aggregation_params(choice, na))  # and min_rows
     except BatchError:
