@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -14,8 +15,9 @@ import toolkit
 import toolkit.data.read as read_module
 from toolkit.data.demo import generate
 from toolkit.data.problems import ValidationError
-from toolkit.reports import facts, index_page, standing
+from toolkit.reports import facts, index_page, standing, views
 from toolkit.reports.batch import run_reports
+from toolkit.reports.plan import plan, unit_file
 
 from .conftest import SPEC, THREE, write_return
 
@@ -124,3 +126,18 @@ def test_a_bundles_derived_values_are_kept_for_all_its_units(demo_bundle):
         raise AssertionError("the year's standings were computed again")
 
     assert units.iloc[0] in facts.cached(demo_bundle, ("standing", int(year)), again)
+
+
+def test_a_unit_reports_parameters_do_not_grow_with_the_run_and_link_each_peer_to_its_own_report(demo_bundle):
+    """Each unit report used to carry the file names of every unit (a run of N reports wrote,
+    pickled and parsed N² names); the link now follows the rule the files are named by."""
+    jobs = plan(demo_bundle, "unit")
+    assert len(jobs) == 50
+    sizes = [len(json.dumps(j.params("_bundle"), ensure_ascii=False)) for j in jobs]
+    assert max(sizes) < 700  # 50 names alone took ~2,500 characters
+    own = {j.target: j.filename for j in jobs}
+    links = jobs[0].params("_bundle")["links"]
+    assert {u: unit_file(links, u) for u in own} == own  # every link is the file that unit's report is written to
+    html = views.peers_html(demo_bundle, jobs[0].target, jobs[0].year, "en", links).data
+    linked = set(re.findall(r'href="([^"]+)"', html))
+    assert linked and linked <= set(own.values()) - {jobs[0].filename}  # its peers, never itself

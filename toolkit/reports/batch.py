@@ -30,7 +30,7 @@ import json
 import os
 import platform
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .. import __version__
@@ -79,23 +79,9 @@ class RunSummary:
 # -- the run -------------------------------------------------------------------------------------
 def params_json(bundle_name: str):
     """``job -> json.dumps(job.params(bundle_name), sort_keys=True)``, the text each report's
-    digest covers. Every report of a run links to the same list of unit reports: its text is
-    made once per list, not once per report (that made planning quadratic in the reports)."""
-    cache: dict[int, tuple[tuple, str]] = {}
-    marker = "\0units\0"
-
-    def text(job: Job) -> str:
-        links = dict(job.links)
-        units = links.get("units")
-        if units is None:
-            return json.dumps(job.params(bundle_name), sort_keys=True)
-        if id(units) not in cache:
-            cache[id(units)] = (units, json.dumps(dict(units), sort_keys=True))  # the tuple kept: its id stays its own
-        params = replace(job, links=tuple((k, () if k == "units" else v) for k, v in job.links)).params(bundle_name)
-        params["links"]["units"] = marker
-        return json.dumps(params, sort_keys=True).replace(json.dumps(marker), cache[id(units)][1], 1)
-
-    return text
+    digest covers. Its size does not grow with the run: a unit report links to the other units'
+    reports by a rule (:data:`toolkit.reports.plan.EVERY_UNIT`), a region report to its own units."""
+    return lambda job: json.dumps(job.params(bundle_name), sort_keys=True)
 
 
 def _digest(*parts) -> str:
