@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from pathlib import Path
 
 from toolkit import read_indicators
 from toolkit.reports.batch import params_json, run_reports
