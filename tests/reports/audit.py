@@ -29,7 +29,8 @@ from toolkit.reports.screenshot import find_chromium
 
 __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
-           "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values"]
+           "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values",
+           "PRINT_FIT_JS", "load_print", "check_print_fit"]
 
 #: what one evaluation of a loaded page collects for the checks
 AUDIT_JS = r"""(opts) => {
@@ -360,3 +361,42 @@ def bundle_values(bundle, ranks: dict | None = None):
         return None
 
     return built
+
+
+# -- printed pages (issue 22: nothing clipped on A4) ----------------------------------------------
+#: what a page shows of its tables and boxes, collected once on screen and once printed
+PRINT_FIT_JS = r"""() => {
+const vw = window.innerWidth, out = {over: [], width: document.documentElement.scrollWidth, headers: []};
+const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClientRect();
+  if (!r.width || (r.right <= vw + 1 && r.left >= -1)) return;
+  const p = el.parentElement.getBoundingClientRect();  // the outermost box past the edge only
+  if (el.parentElement !== document.body && (p.right > vw + 1 || p.left < -1)) return;
+  out.over.push(el.tagName + '.' + el.className + ':' + (el.innerText || el.textContent || '').trim().slice(0, 30)
+                + ':' + Math.round(r.left) + '–' + Math.round(r.right)); });
+document.querySelectorAll('table').forEach(tb => { if (!shown(tb)) return;
+  const row = tb.tHead ? tb.tHead.rows[0] : tb.rows[0];
+  if (row) out.headers.push(Array.from(row.cells).filter(shown).map(c => c.innerText.trim())); });
+return out; }"""
+
+
+def load_print(browser, page_url, width: int = A4_WIDTH) -> tuple[dict, dict]:
+    """A page's tables on screen (at 1280 px) and its boxes and tables printed (print media at
+    ``width``, the printable width of A4), with the network off: ``(screen, printed)``
+    collections of :data:`PRINT_FIT_JS`."""
+    got, _ = load_widths(browser, page_url, (1280,), script=PRINT_FIT_JS, print_width=width)
+    return got[1280], got["print"]
+
+
+def check_print_fit(where, screen: dict, printed: dict, width: int = A4_WIDTH) -> list:
+    """Printed, no box passes the edges of the printable width (Chromium would shrink the page
+    or cut it off at the paper's edge), and every column a table shows on screen is printed
+    (a table too wide for the page is printed in parts: :mod:`toolkit.reports.printing`)."""
+    problems = []
+    if printed["over"] or printed["width"] > width + 1:
+        problems.append((where, f"printed page wider than A4's {width} px", printed["width"], printed["over"][:3]))
+    on_paper = {h for row in printed["headers"] for h in row}
+    lost = [h for row in screen["headers"] for h in row if h not in on_paper]
+    if lost:
+        problems.append((where, "table columns lost in print", lost[:6]))
+    return problems

@@ -41,11 +41,13 @@ from .audit import (
     check_layout,
     check_plotted,
     check_print,
+    check_print_fit,
     check_requests,
     check_score_column_on_screen,
     check_scores,
     chromium,
     font_cmap,
+    load_print,
     load_widths,
 )
 
@@ -136,6 +138,7 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
     seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH)
     problems += check_requests(f"{name}/{lang}/{fname}", external)
     problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
+    problems += check_print_fit(f"{name}/{lang}/{fname}@print", *load_print(browser, path))
     for width, got in seen.items():
         where = f"{name}/{lang}/{fname}@{width}"
         problems += (check_charts(where, got, not fname.startswith("compare/"))
@@ -238,7 +241,7 @@ def test_the_audit_catches_planted_defects(built, browser):
     overview = path.with_name("index.html")
     wide = overview.with_name("index-planted.html")
     wide.write_text(overview.read_text("utf-8").replace(
-        "</style>", "table.units td:nth-child(2){min-width:400px !important}</style>", 1), encoding="utf-8")
+        "</style>", "@media screen{table.units td:nth-child(2){min-width:400px !important}}</style>", 1), encoding="utf-8")
     try:
         found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
         found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
@@ -249,3 +252,25 @@ def test_the_audit_catches_planted_defects(built, browser):
             "framework codes shown", "English on a Chinese page", "glyphs missing from the embedded font",
             "overflows the body at 390 px", "printed chart text under 7 pt"} <= found, found
     assert found_overview == {f"{fw.root.code} scores off-screen"}, found_overview
+
+
+def test_the_print_check_catches_planted_defects(built, browser):
+    """The print check can fail: the demo's overview with a table too wide for A4 and a
+    column hidden in print is caught on both counts (and the overview as built passes)."""
+    pages, _ = built
+    path = pages[("shandong", "zh", "index.html")]
+    html = path.read_text("utf-8")
+    wide = "<table><thead><tr>" + "".join(f"<th>列{j}</th>" for j in range(16)) + "</tr></thead><tbody><tr>" + "".join(
+        '<td class="num">1,234,567.8</td>' for _ in range(16)) + "</tr></tbody></table>"
+    bad = path.with_name("index-print-planted.html")
+    bad.write_text(html.replace("</body>", f"{wide}</body>", 1).replace(
+        "</style>", "@media print{table.part th:nth-child(3),table.part td:nth-child(3),"
+                    "#units th:nth-child(3),#units td:nth-child(3){display:none}}</style>", 1), encoding="utf-8")
+    try:
+        assert check_print_fit("as built", *load_print(browser, path)) == []
+        found = check_print_fit("planted", *load_print(browser, bad))
+    finally:
+        bad.unlink()
+    assert {p[1] for p in found} == {"printed page wider than A4's 703 px", "table columns lost in print"}, found
+    lost = next(p[2] for p in found if p[1] == "table columns lost in print")
+    assert "综合指数" in lost, lost
