@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from . import charts, facts, standing
-from .printing import column_widths, parts, plain, unmarked
 from .marks import MARK, cell, change, unmark
 from .marks import key as mk
+from .printing import column_widths, parts, plain, unmarked
 from .summary import indicator_label, sentences, strengths_weaknesses
 from .text import (
     T,
