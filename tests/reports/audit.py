@@ -366,14 +366,14 @@ def bundle_values(bundle, ranks: dict | None = None):
 # -- printed pages (issue 22: nothing clipped on A4) ----------------------------------------------
 #: what a page shows of its tables and boxes, collected once on screen and once printed
 PRINT_FIT_JS = r"""() => {
-const vw = window.innerWidth, out = {over: [], width: document.documentElement.scrollWidth, headers: []};
+const vw = window.innerWidth, out = {over: [], headers: []};
 const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClientRect();
-  if (!r.width || (r.right <= vw + 1 && r.left >= -1)) return;
-  const p = el.parentElement.getBoundingClientRect();  // the outermost box past the edge only
-  if (el.parentElement !== document.body && (p.right > vw + 1 || p.left < -1)) return;
+const past = el => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > vw + 1 || r.left < -1); };
+document.body.querySelectorAll('*').forEach(el => {
+  if (!past(el) || (el.parentElement !== document.body && past(el.parentElement))) return;  // the outermost only
+  const r = el.getBoundingClientRect();
   out.over.push(el.tagName + '.' + el.className + ':' + (el.innerText || el.textContent || '').trim().slice(0, 30)
-                + ':' + Math.round(r.left) + '–' + Math.round(r.right)); });
+                + ':' + Math.round(r.left) + '–' + Math.round(r.right) + ' of ' + vw); });
 document.querySelectorAll('table').forEach(tb => { if (!shown(tb)) return;
   const row = tb.tHead ? tb.tHead.rows[0] : tb.rows[0];
   if (row) out.headers.push(Array.from(row.cells).filter(shown).map(c => c.innerText.trim())); });
@@ -388,13 +388,14 @@ def load_print(browser, page_url, width: int = A4_WIDTH) -> tuple[dict, dict]:
     return got[1280], got["print"]
 
 
-def check_print_fit(where, screen: dict, printed: dict, width: int = A4_WIDTH) -> list:
+def check_print_fit(where, screen: dict, printed: dict) -> list:
     """Printed, no box passes the edges of the printable width (Chromium would shrink the page
-    or cut it off at the paper's edge), and every column a table shows on screen is printed
-    (a table too wide for the page is printed in parts: :mod:`toolkit.reports.printing`)."""
+    and cut it off at the paper's edge: main's overview did both), and every column a table shows on
+    screen is printed (a table too wide for the page is printed in parts:
+    :mod:`toolkit.reports.printing`)."""
     problems = []
-    if printed["over"] or printed["width"] > width + 1:
-        problems.append((where, f"printed page wider than A4's {width} px", printed["width"], printed["over"][:3]))
+    if printed["over"]:
+        problems.append((where, "printed box past the page's edge", len(printed["over"]), printed["over"][:3]))
     on_paper = {h for row in printed["headers"] for h in row}
     lost = [h for row in screen["headers"] for h in row if h not in on_paper]
     if lost:

@@ -271,6 +271,6 @@ def test_the_print_check_catches_planted_defects(built, browser):
         found = check_print_fit("planted", *load_print(browser, bad))
     finally:
         bad.unlink()
-    assert {p[1] for p in found} == {"printed page wider than A4's 703 px", "table columns lost in print"}, found
+    assert {p[1] for p in found} == {"printed box past the page's edge", "table columns lost in print"}, found
     lost = next(p[2] for p in found if p[1] == "table columns lost in print")
     assert "综合指数" in lost, lost

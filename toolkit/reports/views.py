@@ -73,9 +73,10 @@ def _present(value) -> bool:
 def table_html(headers, rows, num_cols=(), cls: str = "", keep=(0,), lang: str | None = None) -> str:
     """An escaped HTML table inside a box that scrolls sideways on a narrow screen.
 
-    A table wider than the printed A4 page (:mod:`toolkit.reports.printing`) also gets a
-    print-only copy in parts, each repeating the ``keep`` columns, with a line saying so (in
-    ``lang``; by default Chinese when a header is); the screen shows the one table.
+    Printed, its headers and text cells wrap; a table still too wide for the A4 page
+    (:mod:`toolkit.reports.printing`) also gets a print-only copy in parts, each repeating the
+    ``keep`` columns, with a line saying so (in ``lang``; by default Chinese when a header is);
+    the screen shows the one table.
 
     Parameters
     ----------
@@ -97,8 +98,7 @@ def table_html(headers, rows, num_cols=(), cls: str = "", keep=(0,), lang: str |
     head = [_html(h) for h in headers]
     body = [[_html(v) for v in r] for r in rows]
     screen = _table(head, body, num_cols, f' class="{cls}"' if cls else "")
-    widths = column_widths([plain(h) for h in head], [[plain(v) for v in r] for r in body], num_cols)
-    split = parts(widths, keep)
+    split = parts(column_widths([plain(h) for h in head], [[plain(v) for v in r] for r in body], num_cols), keep)
     if len(split) == 1:
         return f'<div class="tbl">{screen}</div>'
     return f'<div class="tbl screen-only">{screen}</div>' + _print_parts(head, body, num_cols, split, lang)
