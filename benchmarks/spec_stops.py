@@ -32,8 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = str(ROOT / "toolkit")
 
 
-def follow(n: int) -> list[tuple[str, str]]:
-    """(file, function) of every stop, in call order (distinct call sites only once per frame)."""
+DEFAULT_SPEC = ROOT / "configs" / "default.yaml"
+
+
+def follow(n: int, spec=DEFAULT_SPEC) -> list[tuple[str, str]]:
+    """(file, function) of every stop, in call order (distinct call sites only once per frame).
+
+    ``spec=None`` follows the other way in: the nominal spec is the uncertainty file's ``spec:``
+    entry (here the same default.yaml), read where the uncertainty spec is read."""
     stops: list[tuple[str, str]] = []
 
     def profile(frame, event, arg):
@@ -50,11 +56,13 @@ def follow(n: int) -> list[tuple[str, str]]:
         {"name": "norm", "address": "normalisation.method", "options": ["minmax", "rank"]},
         {"name": "dim_w", "address": "weights.dimension.method", "options": ["entropy", "equal"]},
         {"name": "agg", "address": "aggregation.index.method", "options": ["arithmetic", "geometric"]}]}
+    if spec is None:
+        uspec["spec"] = str(DEFAULT_SPEC)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         sys.setprofile(profile)
         try:
-            uncertainty(data, ROOT / "configs" / "default.yaml", uspec, n=n, seed=1, design="montecarlo")
+            uncertainty(data, spec, uspec, n=n, seed=1, design="montecarlo")
         finally:
             sys.setprofile(None)
     return stops
@@ -74,8 +82,10 @@ def summary(stops) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--from-uncertainty-file", action="store_true",
+                        help="spec=None: the nominal spec is the uncertainty file's `spec:` entry")
     args = parser.parse_args()
-    stops = follow(args.n)
+    stops = follow(args.n, None if args.from_uncertainty_file else DEFAULT_SPEC)
     s = summary(stops)
     for key in ("stops", "distinct call sites", "files", "visits", "returns"):
         print(f"{key:>20}: {s[key]}")

@@ -31,6 +31,12 @@ YEAR = 2025
 NOTE = "（模拟数据 · synthetic data）"
 
 
+def _span(result) -> str:
+    """The years a pooled figure draws, as its title says them (2021–2025 for the five-year demo)."""
+    years = sorted(result.raw.index.get_level_values("year").unique())
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
 def _context():
     data = toolkit.read_indicators(DEMO)
     spec = toolkit.load_spec(SPEC)
@@ -64,7 +70,7 @@ def treatment(data, spec, result):
     axes[0].set_title(f"{code} 处理前 · before")
     axes[1].hist(result.treated[code].dropna(), bins=25, color="#3f51b5")
     axes[1].set_title(f"{code} 处理后 · after (COINr rule)")
-    fig.suptitle(f"异常值处理 · outlier treatment {NOTE}")
+    fig.suptitle(f"{_span(result)} 年异常值处理 · outlier treatment {NOTE}")
     return fig
 
 
@@ -83,7 +89,7 @@ def normalisation(data, spec, result):
     ax.set_xlabel(f"{code} 处理后原值 · treated value (亿元)")
     ax.set_ylabel("标准化值（缩放到 0–100）· normalised, rescaled")
     ax.legend()
-    ax.set_title(f"三种标准化 · three normalisations {NOTE}")
+    ax.set_title(f"{_span(result)} 三种标准化 · three normalisations {NOTE}")
     return fig
 
 
@@ -96,7 +102,7 @@ def weights(data, spec, result):
     fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
     table.plot.bar(ax=ax, width=0.8)
     ax.set_ylabel("权重 · weight")
-    ax.set_title(f"L1 维度内的指标权重 · indicator weights within L1 {NOTE}")
+    ax.set_title(f"{_span(result)} L1 维度内的指标权重 · indicator weights within L1 {NOTE}")
     return fig
 
 

@@ -1,7 +1,7 @@
 """MkDocs hooks of the documentation site (``hooks:`` in mkdocs.yml).
 
 - ``<!-- cli-reference -->`` in a page becomes the ``--help`` of every command, in English and in
-  Chinese, taken from :func:`toolkit.cli.build_parser`: the reference cannot drift from the code.
+  Chinese, taken from :func:`toolkit.cli_parser.build_parser`: the reference cannot drift from the code.
 - The API reference pages ``api/<subpackage>.md`` are generated from the package tree: one
   mkdocstrings block (``::: toolkit.x.y``) per module, so a new module appears without an edit.
 - A link to one of :data:`PENDING` (pages other issues add) is shown as plain text while that page is
@@ -95,8 +95,8 @@ def cli_reference() -> str:
     """Markdown of every command's help in English, then in Chinese."""
     import os
 
-    from toolkit.cli import build_parser
-    from toolkit.cli_text import COMMANDS
+    from toolkit.cli_help_text import COMMANDS
+    from toolkit.cli_parser import build_parser
 
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; the page should not depend on it
     out = []

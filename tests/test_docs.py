@@ -93,9 +93,9 @@ def test_public_names_have_numpydoc_docstrings_with_examples():
 
 
 def test_cli_words_are_documented_with_examples():
-    from toolkit import cli_help, cli_table, cli_text
+    from toolkit import cli_commands, cli_help, cli_help_text, cli_listings, cli_table, cli_text
 
-    for module in (cli_text, cli_help, cli_table):
+    for module in (cli_text, cli_help_text, cli_listings, cli_commands, cli_help, cli_table):
         for name in module.__all__:
             obj = getattr(module, name)
             if callable(obj):

@@ -21,7 +21,7 @@ PACKAGE = ROOT / "toolkit"
 
 #: the flow, lowest first; a module may import its own layer and the layers below
 LAYERS = [
-    {"errors", "lazy", "files", "safe_yaml", "repo_paths", "publish", "reference", "frameworks"},
+    {"errors", "lazy", "files", "safe_yaml", "repo_paths", "examples", "publish", "reference", "frameworks"},
     {"framework"},
     {"data"},
     {"methods"},
@@ -29,7 +29,8 @@ LAYERS = [
     {"analysis", "robustness", "dynamics"},
     {"viz"},
     {"reports", "studio", "notebooks"},
-    {"cli", "cli_help", "cli_table", "cli_text", "__main__"},
+    {"cli", "cli_commands", "cli_help", "cli_help_text", "cli_listings", "cli_parser", "cli_table", "cli_text",
+     "__main__"},
 ]
 #: known exceptions, each with the issue that owns it; empty since issue 20 (reports.facts ↔ standing:
 #: the type lives in standing; data.round → reports.collection: the status pages are handed in by

@@ -4,8 +4,8 @@ The language is ``--lang`` when the command line gives it, otherwise the locale 
 ``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` → Chinese, ``en_GB.UTF-8`` → English); a neutral locale
 (``C``, ``POSIX`` or none) means Chinese, the language of the offices that fill in the returns.
 
-:func:`localise` puts the words of :mod:`toolkit.cli_text` on a parser built by
-:func:`toolkit.cli.build_parser`: the description and examples of every command, the help of every
+:func:`localise` puts the words of :mod:`toolkit.cli_help_text` on a parser built by
+:func:`toolkit.cli_parser.build_parser`: the description and examples of every command, the help of every
 option, argparse's own headings, and the default of ``--lang``.
 """
 
@@ -19,8 +19,9 @@ import textwrap
 import types
 from collections.abc import Mapping, Sequence
 
+from .cli_help_text import COMMANDS, OPTIONS, PROGRAM
 from .cli_table import display_width
-from .cli_text import COMMANDS, LANGS, OPTIONS, PROGRAM, RECIPE
+from .cli_text import LANGS, RECIPE
 
 __all__ = ["detect_lang", "localise", "translate_usage_error", "wrap"]
 
@@ -100,7 +101,7 @@ def localise(parser: argparse.ArgumentParser, lang: str) -> argparse.ArgumentPar
     Parameters
     ----------
     parser : argparse.ArgumentParser
-        The parser of :func:`toolkit.cli.build_parser`, with its commands.
+        The parser of :func:`toolkit.cli_parser.build_parser`, with its commands.
     lang : {"zh", "en"}
         The language.
 

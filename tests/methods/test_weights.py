@@ -423,7 +423,7 @@ def test_bad_input_raises_data_error(name, fn):
         fn(SAMPLE.iloc[:1])
     with pytest.raises(DataError, match=r"\['rd'\] have no data"):
         fn(SAMPLE.assign(rd=np.nan))
-    with pytest.raises(DataError, match=r"missing value at unit 'zibo', indicator 'rd'.*impute"):
+    with pytest.raises(DataError, match=r"indicator 'rd' has 1 missing or infinite value\(s\).*impute"):
         fn(SAMPLE.assign(rd=SAMPLE["rd"].where(SAMPLE.index != "zibo")))
     with pytest.raises(DataError, match=r"duplicate indicator code\(s\) \['rd'\]"):
         fn(pd.concat([SAMPLE, SAMPLE[["rd"]]], axis=1))

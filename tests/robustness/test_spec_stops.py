@@ -5,12 +5,15 @@ data path (:func:`toolkit.index.plan.compile_plan`), and from then on ``build_in
 (:func:`toolkit.index.build.run_plan`) and the engine run plans. The measurement is the
 benchmark's (``benchmarks/spec_stops.py``, which prints the figures): a *stop* is a toolkit call
 that receives the spec; consecutive stops in one file are one visit; a module visited twice
-means the spec went back to it.
+means the spec went back to it. Both ways in are followed: the spec given to ``uncertainty()``,
+and ``spec=None``, where the nominal spec is the uncertainty file's ``spec:`` entry.
 """
 
 from __future__ import annotations
 
 import importlib.util
+
+import pytest
 
 from ..conftest import ROOT
 
@@ -29,9 +32,10 @@ def test_the_measure_sees_a_module_entered_twice():
     assert dict(s["visits per file"]) == {"a.py": 2, "b.py": 1}
 
 
-def test_the_spec_enters_each_module_at_most_once():
+@pytest.mark.parametrize("given", [True, False], ids=["spec-given", "spec-from-uncertainty-file"])
+def test_the_spec_enters_each_module_at_most_once(given):
     bench = _benchmark()
-    stops = bench.follow(4)
+    stops = bench.follow(4, bench.DEFAULT_SPEC if given else None)
     s = bench.summary(stops)
     again = {f: k for f, k in s["visits per file"] if k > 1}
     assert not again, f"modules the spec entered more than once: {again}; call sites: {list(dict.fromkeys(stops))}"
@@ -40,3 +44,5 @@ def test_the_spec_enters_each_module_at_most_once():
     # the spec is compiled in the plan, and neither the steps nor the engine see it
     assert "toolkit/index/plan.py" in files
     assert not files & {"toolkit/index/steps.py", "toolkit/robustness/engine.py", "toolkit/index/spec_checks.py"}
+    # the uncertainty spec is checked against the nominal spec, whichever way it came in
+    assert "toolkit/robustness/factors.py" in files

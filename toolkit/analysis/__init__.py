@@ -9,10 +9,10 @@ from ..lazy import lazy_attributes
 
 _NAMES = {
     'AuditReport': 'audit',
-    'TypologyOptions': 'typology',
-    'TypologyResult': 'typology',
+    'TypologyOptions': 'typology_options',
+    'TypologyResult': 'typology_result',
 }
-_MODULES = ['audit', 'statistics', 'flags', 'explore', 'variants', 'results', 'typology', 'labels', 'clustering', 'stability']
+_MODULES = ['audit', 'statistics', 'flags', 'explore', 'variants', 'results', 'typology', 'typology_options', 'typology_result', 'labels', 'clustering', 'stability']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -28,15 +28,18 @@
    :meth:`TypologyResult.describe`): a member below the mean in a dimension its cluster's label
    calls strong is not described as strong there.
 
-All options are grouped in :class:`TypologyOptions`; ``typology(result, year, method="ward",
-k=4)`` sets them by keyword as well.
+All options are grouped in :class:`~toolkit.analysis.typology_options.TypologyOptions`;
+``typology(result, year, method="ward", k=4)`` sets them by keyword as well. This module is the
+clustering (features, then the one call); what a typology found and how to read it — the result,
+each unit's description, the choice of k in words, the other methods' partitions — is
+:mod:`toolkit.analysis.typology_result`. The options, the result, :func:`method_agreement` and
+:func:`ward_linkage` are importable from here too.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
@@ -47,29 +50,26 @@ from sklearn.metrics import silhouette_samples
 from ..errors import DataError, SpecError
 from ..index.build import IndexResult
 from ..methods.checks import as_matrix
-from .clustering import GAP_MODES, METHODS, choose_k, cluster
+from .clustering import choose_k, cluster
 from .labels import (
     BASES,
     DIMENSION_PHRASES,
     SPECIAL_LABELS,
     Z_THRESHOLD,
-    as_phrases,
-    basis_name,
-    check_lang,
     member_labels,
     profile_label,
     profiles,
     standing,
 )
 from .stability import Stability, cluster_stability
+from .typology_options import SPACES, TypologyOptions
+from .typology_result import TypologyResult, k_choice_note, method_agreement, ward_linkage
 
 __all__ = [
     "BASES", "DIMENSION_PHRASES", "SPECIAL_LABELS", "Z_THRESHOLD", "SPACES", "TypologyOptions",
     "TypologyResult", "features", "method_agreement", "profile_label", "profiles", "typology",
     "ward_linkage",
 ]
-
-SPACES = ("z", "pca", "raw")
 
 
 # ---------------------------------------------------------------------------- features
@@ -117,223 +117,6 @@ def features(scores, space: str = "z", n_components: int | None = None, basis: s
         raise DataError(f"n_components={n_components} must lie in 1…{min(p, len(Z))}")
     pcs = PCA(n_components=int(n_components), svd_solver="full").fit_transform(Z.to_numpy())
     return pd.DataFrame(pcs, index=S.index, columns=[f"PC{i + 1}" for i in range(pcs.shape[1])])
-
-
-_NAMES = {"silhouette": ("轮廓系数", "silhouette"), "calinski_harabasz": ("CH 指数", "Calinski-Harabasz"),
-          "davies_bouldin": ("DB 指数", "Davies-Bouldin"), "gap": ("Gap 统计量", "gap statistic")}
-_READING_ZH = {"strong": "强", "reasonable": "较明显", "weak": "弱（可能是人为划分）",
-               "no substantial structure": "无实质聚类结构"}
-
-
-def _notes(k: int, ev: dict, sil: float) -> dict:
-    """One-sentence summary of the choice of k, in English and Chinese."""
-    others = {c: v for c, v in ev["choices"].items() if v != k}
-    en = (f"k = {k}: {', '.join(_NAMES[c][1] for c in ev['agree'])} agree "
-          f"({len(ev['agree'])} of 4 votes{', tie broken by silhouette' if ev['tie_break'] else ''})")
-    zh = f"k = {k}：{'、'.join(_NAMES[c][0] for c in ev['agree'])}一致（4 票中 {len(ev['agree'])} 票）"
-    if others:
-        en += "; " + ", ".join(f"{_NAMES[c][1]} prefers {v}" for c, v in others.items())
-        zh += "；" + "，".join(f"{_NAMES[c][0]}倾向 {v}" for c, v in others.items())
-    en += f". Mean silhouette {sil:.2f}: {ev['silhouette_reading']} structure"
-    zh += f"。平均轮廓系数 {sil:.2f}，聚类结构{_READING_ZH[ev['silhouette_reading']]}"
-    if ev["gap_rule_at_1"]:
-        en += "; the gap statistic does not reject k = 1 (no clear cluster structure)"
-        zh += "；Gap 统计量不拒绝 k = 1（无明显聚类结构）"
-    return {"note_en": en + ".", "note_zh": zh + "。"}
-
-
-# ---------------------------------------------------------------------------- options
-@dataclass(frozen=True)
-class TypologyOptions:
-    """Every choice of a typology, with its default (one object instead of fifteen arguments).
-
-    Attributes
-    ----------
-    method : {"kmeans", "ward", "gmm"}
-    k : int, optional; None uses the k recommended by the vote of
-        :func:`~toolkit.analysis.clustering.choose_k` (the criteria are computed either way).
-    k_range : (k_min, k_max), inclusive, default (2, 8).
-    basis : {"level", "shape"}, what the types describe (module docstring).
-    space, n_components : the feature space (:func:`features`); default the basis' z-scores.
-    n_boot : int, bootstrap replicates for stability (0 skips it).
-    n_ref : int, gap reference sets B; reference : {"pca", "uniform"} their distribution.
-    gap : {"decide", "full"}, compute the gap statistic only as far as its vote needs (the
-        same decision, cheaper), or for every k (for a full table).
-    threshold : float, |z| of a strong/weak dimension in the labels (default 0.5).
-    unstable_below : float, mean Jaccard under which a cluster is flagged unstable (default 0.6).
-    phrases, max_terms : label vocabulary and length (:func:`~toolkit.analysis.labels.profile_label`).
-
-    Examples
-    --------
-    >>> opts = TypologyOptions(method="ward", k=3)
-    >>> opts.replace(basis="shape").basis, opts.k_range
-    ('shape', (2, 8))
-    >>> TypologyOptions(method="dbscan")
-    Traceback (most recent call last):
-    ...
-    toolkit.errors.SpecError: clustering method 'dbscan' is unknown; use one of ['kmeans', 'ward', 'gmm']
-    """
-
-    method: str = "kmeans"
-    k: int | None = None
-    k_range: tuple = (2, 8)
-    basis: str = "level"
-    space: str = "z"
-    n_components: int | None = None
-    n_boot: int = 100
-    n_ref: int = 50
-    reference: str = "pca"
-    gap: str = "decide"
-    threshold: float = Z_THRESHOLD
-    unstable_below: float = 0.6
-    phrases: Mapping | None = None
-    max_terms: int = 3
-
-    def __post_init__(self):
-        for name, allowed in (("method", METHODS), ("basis", BASES), ("space", SPACES),
-                              ("reference", ("pca", "uniform")), ("gap", GAP_MODES)):
-            value = getattr(self, name)
-            if value not in allowed:
-                what = {"method": "clustering method", "basis": "typology basis", "space": "feature space",
-                        "reference": "gap reference", "gap": "gap mode"}[name]
-                raise SpecError(f"{what} {value!r} is unknown; use one of {list(allowed)}")
-        for name in ("n_boot", "n_ref", "max_terms"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise SpecError(f"typology: {name} must be a non-negative integer, got {value!r}")
-        object.__setattr__(self, "k_range", tuple(self.k_range))
-        as_phrases(self.phrases)
-
-    def replace(self, **changes) -> TypologyOptions:
-        """A copy with ``changes`` applied (unknown names raise :class:`~toolkit.errors.SpecError`)."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise SpecError(f"typology: unknown option(s) {unknown}; known: {sorted(known)}")
-        return replace(self, **changes)
-
-
-# ---------------------------------------------------------------------------- the result
-@dataclass(frozen=True, eq=False)
-class TypologyResult:
-    """Everything :func:`typology` computed, labelled by unit id and cluster number (1 = strongest).
-
-    Attributes
-    ----------
-    assignments : Series, unit → cluster (1…k).
-    k, recommended_k : the k used and the k the criteria recommend (equal unless k was given).
-    evidence : dict, each criterion's choice, the votes, which criteria agree, the rule, the
-        silhouette reading, the ``basis``, and ``note_en`` / ``note_zh``: the choice in one sentence.
-    k_table : DataFrame, per k: silhouette, calinski_harabasz, davies_bouldin, within_ss,
-        log_W, log_W_ref, sd_ref, s_k, gap, gap_rule (gap columns NaN beyond what
-        ``gap="decide"`` needed).
-    profiles : DataFrame, per cluster (see :func:`~toolkit.analysis.labels.profiles`).
-    labels : DataFrame, per cluster: ``zh`` and ``en`` (what distinguishes the cluster).
-    member_labels : DataFrame, per unit: a label true of that unit and how it relates to its
-        cluster's (:func:`~toolkit.analysis.labels.member_labels`).
-    stability : DataFrame, per cluster: bootstrap Jaccard summary and verdict (empty if n_boot=0).
-    bootstrap : DataFrame, per replicate: distinct units, ARI and each cluster's Jaccard.
-    silhouette : Series, unit → silhouette width (for a silhouette plot).
-    linkage : ndarray or None, the Ward linkage matrix of the features (for a dendrogram).
-    scores, features : DataFrame, the dimension scores and the matrix that was clustered.
-    standing : DataFrame, each unit's standing per dimension on the basis.
-    overall : Series, per dimension and composite: the mean over all units.
-    units : DataFrame, unit descriptors (brain name, city, industry) when known.
-    basis : str, "level" or "shape".
-    options : TypologyOptions, every choice of the call.
-    params : dict, the arguments of the call (year, seed and the options).
-
-    Examples
-    --------
-    :func:`typology` returns one (here on six hand-made units, two clear groups):
-
-    >>> S = pd.DataFrame({"L1": [9., 8, 7, 1, 0, 1], "L2": [9., 9, 3, 2, 2, 1]}, index=list("abcdef"))
-    >>> ty = typology(S, k=2, n_boot=0, n_ref=2, k_range=(2, 3))
-    >>> ty.k, ty.assignments.to_dict()
-    (2, {'a': 1, 'b': 1, 'c': 1, 'd': 2, 'e': 2, 'f': 2})
-    >>> ty.k_table.index.tolist(), ty.labels.columns.tolist()
-    ([2, 3], ['zh', 'en'])
-    >>> round(float(ty.silhouette["d"]), 2)
-    0.89
-    """
-
-    assignments: pd.Series
-    k: int
-    recommended_k: int
-    evidence: dict
-    k_table: pd.DataFrame
-    profiles: pd.DataFrame
-    labels: pd.DataFrame
-    member_labels: pd.DataFrame
-    stability: pd.DataFrame
-    bootstrap: pd.DataFrame
-    silhouette: pd.Series
-    linkage: np.ndarray | None
-    scores: pd.DataFrame
-    features: pd.DataFrame
-    standing: pd.DataFrame
-    overall: pd.Series
-    units: pd.DataFrame = field(default_factory=pd.DataFrame)
-    basis: str = "level"
-    options: TypologyOptions = field(default_factory=TypologyOptions)
-    params: dict = field(default_factory=dict)
-
-    @property
-    def unstable(self) -> list:
-        """Clusters whose mean bootstrap Jaccard is below the threshold."""
-        return [] if self.stability.empty else list(self.stability.index[self.stability["unstable"]])
-
-    @property
-    def ari_mean(self) -> float:
-        """Mean adjusted Rand index between the partition and its bootstrap re-clusterings."""
-        return float(self.bootstrap["ari"].mean()) if len(self.bootstrap) else float("nan")
-
-    def members(self, cluster: int) -> list:
-        """The units of ``cluster``, in the order of the scores."""
-        return list(self.assignments.index[self.assignments == cluster])
-
-    def describe(self, unit, lang: str = "zh") -> dict:
-        """What is true of one unit: its type, in words a report can show.
-
-        Parameters
-        ----------
-        unit : a unit id of the typology.
-        lang : "zh" or "en"
-
-        Returns
-        -------
-        dict with ``unit``, ``cluster``, ``label`` (true of this unit), ``cluster_label``,
-        ``fits_cluster_label``, ``exceptions`` (dimensions of the cluster's label not true of
-        the unit), ``strong``, ``weak`` (dimension codes), ``basis`` and ``basis_name`` (what the
-        basis means, to print beside the label).
-
-        Examples
-        --------
-        >>> S = pd.DataFrame({"L1": [9., 8, 7, 1, 0, 1], "L2": [9., 9, 3, 2, 2, 1]}, index=list("abcdef"))
-        >>> ty = typology(S, k=2, n_boot=0, n_ref=2, k_range=(2, 3))
-        >>> d = ty.describe("c", "en")
-        >>> d["label"], d["cluster_label"], d["fits_cluster_label"]
-        ('industry-strong (but below average in data resources)', 'all-round leader', False)
-        """
-        lang = check_lang(lang)
-        if unit not in self.member_labels.index:
-            raise DataError(f"typology: no unit {unit!r}; the typology has {len(self.member_labels)} units")
-        row = self.member_labels.loc[unit]
-        return {"unit": unit, "cluster": int(row["cluster"]), "label": row[f"label_{lang}"],
-                "cluster_label": row[f"cluster_label_{lang}"], "fits_cluster_label": bool(row["fits_cluster_label"]),
-                "exceptions": tuple(row["exceptions"]), "strong": tuple(row["strong"]),
-                "weak": tuple(row["weak"]), "basis": self.basis, "basis_name": basis_name(self.basis, lang)}
-
-    def summary(self, lang: str = "zh") -> pd.DataFrame:
-        """One row per unit: descriptors, cluster, the cluster's ``label``, the unit's own
-        ``description`` (true of it) and ``fits_label``, silhouette — sorted by cluster."""
-        lang = check_lang(lang)
-        label = self.assignments.map(self.labels[lang]).rename("label")
-        own = self.member_labels[f"label_{lang}"].rename("description")
-        fits = self.member_labels["fits_cluster_label"].rename("fits_label")
-        out = pd.concat([self.units, self.assignments, label, self.silhouette.rename("silhouette"), own, fits],
-                        axis=1)
-        return out.sort_values(["cluster", "silhouette"], ascending=[True, False], kind="stable")
 
 
 def _scores_of(source, year):
@@ -410,7 +193,7 @@ def typology(result_or_scores, year: int | None = None, options: TypologyOptions
     prof = profiles(scores, assignments, order, opts.threshold, opts.phrases, opts.max_terms, opts.basis)
     members = member_labels(scores, assignments, prof, opts.phrases, opts.max_terms, opts.basis)
     evidence = {**choice.evidence, "k_given": opts.k is not None, "basis": opts.basis,
-                **_notes(choice.k, choice.evidence, float(choice.table.at[choice.k, "silhouette"]))}
+                **k_choice_note(choice.k, choice.evidence, float(choice.table.at[choice.k, "silhouette"]))}
     sil = pd.Series(silhouette_samples(X.to_numpy(), assignments.to_numpy()), index=X.index, name="silhouette")
     overall_mean = pd.concat([scores.mean(), pd.Series({"composite": float(order.mean())})])
     params = {"year": year, "seed": seed, **{k: v for k, v in asdict(opts).items() if k != "phrases"}}
@@ -425,46 +208,3 @@ def typology(result_or_scores, year: int | None = None, options: TypologyOptions
     )
 
 
-# ---------------------------------------------------------------------------- reading a typology
-def method_agreement(ty: TypologyResult, methods: Iterable[str] = ("kmeans", "ward", "gmm")
-                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Re-cluster a typology's features with each method at the same k and seed.
-
-    Parameters
-    ----------
-    ty : TypologyResult
-    methods : iterable of {"kmeans", "ward", "gmm"}
-
-    Returns
-    -------
-    (ari, assignments)
-        The adjusted Rand index between every pair of partitions (methods × methods), and the
-        assignments (units × methods, clusters numbered as in :func:`typology`).
-
-    Examples
-    --------
-    >>> S = pd.DataFrame({"L1": [9., 8, 7, 1, 0, 1], "L2": [9., 9, 8, 2, 2, 1]}, index=list("abcdef"))
-    >>> ari, by = method_agreement(typology(S, k=2, n_boot=0, n_ref=2, k_range=(2, 3)), ["kmeans", "ward"])
-    >>> float(ari.at["kmeans", "ward"]), by["ward"].tolist()
-    (1.0, [1, 1, 1, 2, 2, 2])
-    """
-    from sklearn.metrics import adjusted_rand_score
-
-    order = ty.scores.mean(axis=1)
-    seed = ty.params.get("seed", 0)
-    A = pd.DataFrame({m: cluster(ty.features, ty.k, m, seed, order_by=order) for m in methods})
-    ari = pd.DataFrame({a: {b: adjusted_rand_score(A[a], A[b]) for b in A} for a in A})
-    return ari.loc[list(A.columns), list(A.columns)], A
-
-
-def ward_linkage(ty: TypologyResult) -> np.ndarray:
-    """The Ward linkage of a typology's features (for a dendrogram or a clustered heatmap),
-    whatever the method: the typology's own when it is Ward, else computed (scipy).
-
-    Examples
-    --------
-    >>> S = pd.DataFrame({"L1": [9., 8, 7, 1, 0, 1], "L2": [9., 9, 8, 2, 2, 1]}, index=list("abcdef"))
-    >>> ward_linkage(typology(S, k=2, n_boot=0, n_ref=2, k_range=(2, 3))).shape
-    (5, 4)
-    """
-    return ty.linkage if ty.linkage is not None else linkage(ty.features.to_numpy(), method="ward")

@@ -134,10 +134,8 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
 
     Examples
     --------
-    >>> import shutil, tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> (d / "returns").mkdir()
-    >>> _ = shutil.copy("data/raw/demo_synthetic_returns.csv", d / "returns" / "all.csv")
+    >>> from toolkit.examples import returns_folder
+    >>> d = returns_folder()  # a temporary folder: returns/all.csv, the demo return
     >>> rnd = collect(d / "returns", d / "collected")
     >>> len(rnd.table), rnd.exit_code, sorted(p.name for p in (d / "collected").iterdir())[:3]
     (250, 0, ['cache.json', 'cache.parquet', 'collected.csv'])

@@ -8,7 +8,7 @@ from ..lazy import lazy_attributes
 
 _NAMES = {
     'Framework': 'model',
-    'Node': 'model',
+    'Node': 'schema',
     'available_frameworks': 'loader',
     'load_framework': 'loader',
     'framework_from_bytes': 'loader',
@@ -21,7 +21,7 @@ _NAMES = {
     'Grouping': 'groupings',
     'with_groupings': 'groupings',
 }
-_MODULES = ['model', 'loader', 'units', 'wording', 'geo', 'tree', 'groupings']
+_MODULES = ['model', 'schema', 'loader', 'units', 'wording', 'geo', 'tree', 'groupings']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -19,7 +19,8 @@ import yaml
 
 from ..errors import FrameworkError
 from .groupings import parse_geography, parse_groupings
-from .model import (
+from .model import Framework
+from .schema import (
     DEFAULT_FRAMEWORK,
     DIRECTIONS,
     MEASUREMENT_TYPES,
@@ -27,7 +28,6 @@ from .model import (
     ROLLUP_METHODS,
     TOP_KEYS,
     UNIT_RULES,
-    Framework,
     Node,
 )
 from .units import check_keys, parse_unit_columns, suggest

@@ -413,6 +413,5 @@ def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = 
     labels and ``columns`` the children's codes (named in the messages)."""
     entry = AGGREGATION.get(choice["method"])
     params = aggregation_params(choice, na)
-    if entry.checks:
-        entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)
+    entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)  # and min_rows
     return entry.kernel(C, W, excluded=excluded, index=index, **params)

@@ -150,8 +150,9 @@ def as_weights(weights, columns) -> pd.Series:
 
 def weighted_stack(C, W, excluded=None, *, name: str = "aggregation"):
     """The children C (G, m, k) and weights W (G, k) of a batch, broadcast to one G, excluded
-    children at weight 0; a missing child is a :class:`BatchError` naming the matrix. The common
-    entry of the aggregation kernels that need every child (mpi, mean_min, wroclaw).
+    children at weight 0. The common entry of the aggregation kernels that need every child (mpi,
+    mean_min, wroclaw); that every child is there is their entries' declared check
+    (:data:`COMPLETE`, run by both paths before the kernel).
 
     Examples
     --------
@@ -166,9 +167,6 @@ def weighted_stack(C, W, excluded=None, *, name: str = "aggregation"):
     C, W = np.broadcast_to(C, (G, *C.shape[1:])), np.broadcast_to(W, (G, W.shape[-1]))
     if excluded is not None:
         W = np.where(np.asarray(excluded, dtype=bool), 0.0, W)
-    if np.isnan(C).any():
-        raise BatchError(first_failing(np.isnan(C).any(axis=(-1, -2))), f"{name}: a missing value among the children; "
-                         "impute first")
     return C, W
 
 
@@ -189,12 +187,13 @@ class DataCheck:
         column's statistic) and the method's parameters can be named too (``{p}``).
     bad : callable
         ``bad(values, params)`` → a boolean mask: of the values (G, m, k) that break the rule
-        (``per="value"``), of the columns' statistics (G, k) (``per="column"``), or of the
-        matrices' statistics (G,) (``per="matrix"``).
-    per : {"value", "column", "matrix"}
+        (``per="value"``), of the units' statistics (G, m) (``per="unit"``), of the columns'
+        statistics (G, k) (``per="column"``), or of the matrices' statistics (G,) (``per="matrix"``).
+    per : {"value", "unit", "column", "matrix"}
     stat : callable, optional
         ``stat(values)`` → (G, k) or (G,): the statistic a ``per="column"`` or ``per="matrix"``
-        rule is about.
+        rule is about; ``stat(values, weights)`` → (G, m) for ``per="unit"``, with the children's
+        weights (G, k) (0 for a child left out; all 1 when no weights are given).
     weighted : bool
         Only children with a positive weight count (an aggregation's domain).
     applies : callable, optional
@@ -274,8 +273,21 @@ def check_data(method: str, checks, values, params=None, *, min_rows: int = 1, w
             continue
         ok = live & (np.asarray(weights) > 0) if check.weighted and weights is not None else live
         with np.errstate(invalid="ignore", divide="ignore"):
-            if check.per == "value":
+            if check.per == "value" and (len(V) == 1 or V.strides[0] == 0):
+                # one matrix (shared by every weight vector): its values are checked once
+                bad = check.bad(V[:1], params)[0]
+                hit = bad.any(axis=0) & ok
+                if not hit.any():
+                    continue
+                g = int(np.flatnonzero(hit.any(axis=1))[0])
+                mask = np.zeros((G,) + bad.shape, dtype=bool)
+                mask[g] = bad & ok[g]  # the first failing matrix: the message names its first value
+            elif check.per == "value":
                 mask = check.bad(V, params) & ok[:, None, :]
+            elif check.per == "unit":
+                w = np.where(ok, 1.0 if weights is None else np.asarray(weights, dtype=float), 0.0)
+                stat = check.stat(V, w)
+                mask = check.bad(stat, params)
             elif check.per == "column":
                 stat = check.stat(V)
                 mask = check.bad(stat, params) & ok
@@ -292,9 +304,26 @@ def check_data(method: str, checks, values, params=None, *, min_rows: int = 1, w
             value = V[min(g, len(V) - 1), i, j]
             unit = _label(units, g, i)
             where = f"unit {_shown(unit)}, indicator {_label(columns, g, j)!r} has value {value:g}"
+        elif check.per == "unit":
+            g, i = (int(x) for x in np.argwhere(mask)[0])
+            value = stat[g, i]
+            where = f"unit {_shown(_label(units, g, i))}"
         else:
             g, j = (int(x) for x in np.argwhere(mask)[0])
             value = stat[min(g, len(stat) - 1), j]
             where = f"indicator {_label(columns, g, j)!r}"
         sep = "; " if check.per == "value" else " "
         raise BatchError(g, f"{method}: {where}{sep}{check.rule.format(value=value, **params)}")
+
+
+# -- checks several methods declare (each declared once, here) -------------------------------------
+#: every child present: the aggregations that need every child (BoD, robust BoD, MPI, mean–min,
+#: Wrocław); the power means declare their own, which says how to skip a missing child instead
+COMPLETE = DataCheck("complete", "a missing value: impute first", lambda v, params: np.isnan(v))
+#: finite values: the data-driven weights (entropy, CRITIC, CV, std, PCA, optimal), on the
+#: pandas path and on the engine's stacks alike. Per indicator, with the count: the engine's
+#: weight stacks are labelled by indicator only
+FINITE = DataCheck("finite", "has {value:g} missing or infinite value(s) among the units being weighted; impute "
+                   "first (imputation.method: none cannot be combined with data-driven weights)",
+                   lambda count, params: count > 0, per="column",
+                   stat=lambda values: (~np.isfinite(values)).sum(axis=-2))

@@ -16,13 +16,13 @@ _NAMES = {
     'index_tables': 'bundle',
     'write_workbook': 'workbook',
     'write_result_workbook': 'workbook',
-    'write_problems': 'workbook',
+    'write_problems': 'problem_workbook',
     'html_to_pdf': 'pdf',
     'document': 'page',
     'collect': 'collection',
 }
 _MODULES = ['batch', 'plan', 'workers', 'bundle', 'render', 'views', 'city_views', 'index_page', 'screenshot', 'charts', 'facts',
-            'page', 'pdf', 'region_trend', 'summary', 'text', 'workbook', 'workbook_dynamics', 'chain',
+            'page', 'pdf', 'region_trend', 'summary', 'text', 'workbook', 'xlsx', 'problem_workbook', 'workbook_dynamics', 'chain',
             'collection']
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)

@@ -260,7 +260,7 @@ def _nominal_framework(uncertainty_file: Path) -> str | None:
     """The framework named by the nominal spec of an uncertainty file (``spec:`` → ``framework:``)."""
     import yaml
 
-    from ..framework.model import DEFAULT_FRAMEWORK
+    from ..framework.schema import DEFAULT_FRAMEWORK
 
     doc = yaml.safe_load(uncertainty_file.read_text("utf-8")) or {}
     spec = uncertainty_file.parent / str(doc.get("spec", ""))

@@ -8,7 +8,7 @@ One table per question the office asks: which files came in and what became of e
 when, rows, units, years, problems with a link to them); which units were expected and which are
 missing, by region; which files disagree (conflicts), which rows came twice, which earlier values
 changed (revisions); and every problem, with the Excel cell to fix. The workbook is written with
-:func:`toolkit.reports.workbook.write_sheets` (the look of ``results.xlsx``), the page with
+:func:`toolkit.reports.xlsx.write_sheets` (the look of ``results.xlsx``), the page with
 :func:`toolkit.reports.page.document` (the look of the reports), in Chinese or English.
 """
 
@@ -21,9 +21,10 @@ import pandas as pd
 from ..data.round import STATUS, Round
 from ..data.round import collect as collect_data
 from .page import document
+from .problem_workbook import problem_sheet
 from .text import esc, region_name
 from .views import kpis, section, table_html
-from .workbook import problem_sheet, write_sheets
+from .xlsx import write_sheets
 
 SHEETS = {"files": ("文件", "Files"), "units": ("单位", "Units"), "missing": ("缺报（按地区）", "Missing by region"),
           "conflicts": ("冲突", "Conflicts"), "duplicates": ("重复", "Duplicates"),
@@ -71,10 +72,8 @@ def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round
 
     Examples
     --------
-    >>> import shutil, tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> (d / "returns").mkdir()
-    >>> _ = shutil.copy("data/raw/demo_synthetic_returns.csv", d / "returns" / "all.csv")
+    >>> from toolkit.examples import returns_folder
+    >>> d = returns_folder()  # a temporary folder: returns/all.csv, the demo return
     >>> rnd = collect(d / "returns", d / "collected", lang="en")
     >>> sorted(p.name for p in (d / "collected").iterdir() if p.stem == "collection")
     ['collection.html', 'collection.xlsx']

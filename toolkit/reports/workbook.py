@@ -7,7 +7,9 @@ the validation notes; and, when the run holds a panel with a grouping, the dynam
 (:mod:`toolkit.reports.workbook_dynamics`: Dagum, σ, β, Markov, Moran's I). Headers are in the run's language with codes kept in their own column,
 numbers carry Excel number formats (not rounded values), the header row is frozen and columns
 are sized to their content. Written with openpyxl, atomically, and re-zipped with fixed
-timestamps so the same results give the same bytes.
+timestamps so the same results give the same bytes (:func:`toolkit.reports.xlsx.write_sheets`).
+The problem report of a return is :mod:`toolkit.reports.problem_workbook`; :func:`write_sheets`,
+:func:`write_problems`, :func:`problem_sheet` and :func:`header_letters` are importable from here too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ import numpy as np
 import pandas as pd
 
 from . import standing
+from .problem_workbook import header_letters as header_letters
+from .problem_workbook import problem_sheet as problem_sheet
+from .problem_workbook import write_problems as write_problems
 from .text import level_name, nc, peer_name, region_name, t, unit_name
+from .xlsx import write_sheets
 
 H = {  # column headers (zh, en); the unit, region, peer and dimension headers are the framework's words
     "unit_id": ("编号", "Unit id"), "year": ("年度", "Year"), "composite": ("综合指数", "Composite score"),
@@ -151,122 +157,6 @@ def type_sheet(bundle, summary: pd.DataFrame, lang: str) -> pd.DataFrame:
                                        _h("shape", lang), _h("basis", lang)])
 
 
-def write_sheets(sheets: dict[str, tuple[pd.DataFrame, dict]], path: str | Path, note: str | None = None) -> Path:
-    """Write sheets to an .xlsx file: bold frozen header, number formats, column widths.
-
-    Parameters
-    ----------
-    sheets : title → (DataFrame, {column: Excel number format}), or (DataFrame, formats, links), or
-        (DataFrame, formats, links, remark) where links is {column: [a place in the workbook such as
-        ``'Sheet'!A5``, or None, per row]} and remark a line saying what the sheet holds, shown above
-        its header
-    path : target file (written atomically, byte-reproducibly)
-    note : a line shown above the first sheet's header and above every sheet with a remark (e.g.
-        the synthetic-data note), or None
-
-    Returns
-    -------
-    Path
-
-    Examples
-    --------
-    >>> import tempfile, openpyxl
-    >>> p = write_sheets({"S": (pd.DataFrame({"a": [1.5]}), {"a": "0.00"})}, tempfile.mkdtemp() + "/x.xlsx")
-    >>> ws = openpyxl.load_workbook(p)["S"]
-    >>> ws["A2"].value, ws["A2"].number_format, ws.freeze_panes
-    (1.5, '0.00', 'A2')
-    """
-    import datetime as dt
-
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
-    from ..files import neutralise_formulas, neutralise_text, normalise_zip, write_atomic
-    from ..publish.guard import check_targets
-
-    check_targets(files=[path])  # before the workbook is built: never over one of the command's inputs
-
-    wb = Workbook(write_only=True)  # streamed: several times faster for tens of thousands of rows
-    fixed = dt.datetime(2024, 4, 8)
-    wb.properties.created = wb.properties.modified = fixed
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F4F7")
-    link_font = Font(color="1F6FB2", underline="single")
-    for k, (title, (df, fmts, *extra)) in enumerate(sheets.items()):
-        links = extra[0] if extra else {}
-        remark = extra[1] if len(extra) > 1 else None
-        lines = [(note, Font(bold=True, color="CC0000"))] if note and (k == 0 or remark) else []
-        lines += [(remark, Font(italic=True, color="555555"))] if remark else []
-        top = len(lines)  # rows above the header
-        df = neutralise_formulas(df)  # text Excel would run as a formula (=, +, -, @ …) is neutralised
-        ws = wb.create_sheet(title[:31])
-        cols = list(df.columns)
-        for j, c in enumerate(cols, start=1):
-            sample = [str(c)] + [str(v) for v in df[c].head(200)]
-            ws.column_dimensions[get_column_letter(j)].width = min(60, max(8, max(_width(x) for x in sample) + 2))
-        ws.freeze_panes = f"A{2 + top}"
-        if len(cols) > 2 and df.shape[0] > 0:
-            ws.auto_filter.ref = f"A{1 + top}:{get_column_letter(len(cols))}{df.shape[0] + 1 + top}"
-        for text, font in lines:
-            cell = WriteOnlyCell(ws, value=neutralise_text(text))
-            cell.font = font
-            ws.append([cell])
-        head = []
-        for c in cols:
-            cell = WriteOnlyCell(ws, value=neutralise_text(str(c)))
-            cell.font, cell.fill = bold, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            head.append(cell)
-        ws.append(head)
-        fmt = [fmts.get(c) for c in cols]
-        targets = [links.get(c) for c in cols]
-        for i, row in enumerate(df.itertuples(index=False)):
-            out = []
-            for v, f, where in zip(row, fmt, targets, strict=True):
-                v = None if (isinstance(v, float) and np.isnan(v)) else (v.item() if hasattr(v, "item") else v)
-                if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v):
-                    v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)  # a NUL byte typed in a return: shown, not a crash
-                place = where[i] if where is not None else None
-                if (f is not None or place) and v is not None:
-                    cell = WriteOnlyCell(ws, value=v)
-                    if f is not None:
-                        cell.number_format = f
-                    if place:  # a link to another place of the workbook
-                        cell.hyperlink = Hyperlink(ref="", location=place)
-                        cell.font = link_font
-                    v = cell
-                out.append(v)
-            ws.append(out)
-
-    def save(tmp):
-        try:
-            wb.save(tmp)
-        except BaseException:  # e.g. a full disk: end the sheets' row streams now, quietly, or Python
-            _abandon(wb)       # prints "Exception ignored … Traceback" when it collects them
-            raise
-        normalise_zip(tmp)
-
-    return write_atomic(Path(path), save)
-
-
-def _abandon(wb) -> None:
-    """Close the row streams of a write-only workbook whose save failed."""
-    import contextlib
-
-    for ws in getattr(wb, "_sheets", []):
-        rows = getattr(ws, "_rows", None)
-        if rows is not None:
-            with contextlib.suppress(Exception):
-                rows.close()
-
-
-def _width(s: str) -> float:
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in s[:80])
-
-
 def write_workbook(bundle, path: str | Path, lang: str = "zh") -> Path:
     """Write a run's ``results.xlsx`` (see the module docstring).
 
@@ -371,93 +261,3 @@ def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = 
     extra = None if lang is None else {"results.xlsx": lambda tmp: write_result_workbook(result, tmp, lang,
                                                                                    synthetic=synthetic)}
     return write_results(result, out_dir, extra=extra)
-
-
-def header_letters(source: str | Path) -> dict[str, str]:
-    """Excel column letter of each column of a return, keyed by its code (a header such as
-    ``L1P2 产业布局（个）`` belongs to code ``L1P2``) and by its full header text.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = p.write_text("unit_id 单位编号,year 年份,L1P2 产业布局（个）\\n", encoding="utf-8")
-    >>> header_letters(p)["L1P2"]
-    'C'
-    """
-    import csv
-
-    from openpyxl.utils import get_column_letter
-
-    source = Path(source)
-    header: list = []
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(source, read_only=True, data_only=True)
-        for row in wb.worksheets[0].iter_rows(max_row=20, values_only=True):
-            if any(str(v or "").startswith("unit_id") for v in row):
-                header = list(row)
-                break
-        wb.close()
-    else:
-        with open(source, encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), [])
-    out = {}
-    for j, h in enumerate(header, start=1):
-        if h is None or str(h).strip() == "":
-            continue
-        letter = get_column_letter(j)
-        out[str(h)] = letter
-        out.setdefault(str(h).split()[0], letter)
-    return out
-
-
-def problem_sheet(err, lang: str = "zh") -> pd.DataFrame:
-    """The problems of a :class:`~toolkit.data.problems.ValidationError` with the Excel column
-    letter of each problem's column, so an office can find the cell (e.g. ``C5``)."""
-    table = err.report_in(lang).drop(columns=["rule_code"])
-    try:
-        letters = header_letters(err.source)
-    except Exception:  # noqa: BLE001 - the letters only help; a file the reader refused may be anything
-        letters = {}
-    col = table["column"].astype(object)
-    letter = [letters.get(str(c), "") if c == c and c is not None else "" for c in col]
-    cell = [f"{x}{int(r)}" if x and pd.notna(r) else "" for x, r in zip(letter, table["row"], strict=True)]
-    names = {"zh": ["文件", "行", "列（代码）", "值", "规则", "说明"], "en": ["File", "Row", "Column (code)", "Value",
-                                                                      "Rule", "Message"]}[lang]
-    table = table.rename(columns=dict(zip(["file", "row", "column", "value", "rule", "message"], names, strict=True)))
-    table.insert(2, "Excel 列" if lang == "zh" else "Excel column", letter)
-    table.insert(3, "单元格" if lang == "zh" else "Cell", cell)
-    table[names[1]] = table[names[1]].astype(object).where(table[names[1]].notna(), None)
-    return table
-
-
-def write_problems(err, path: str | Path, lang: str = "zh") -> Path:
-    """Write a validation error's problem report to ``path`` (.xlsx), one row per problem.
-
-    Parameters
-    ----------
-    err : ValidationError
-    path : the .xlsx file to write
-    lang : "zh" or "en"
-
-    Returns
-    -------
-    Path
-
-    Examples
-    --------
-    >>> import tempfile, openpyxl
-    >>> from toolkit.data.problems import Problem, ValidationError
-    >>> p = Problem("r.csv", 4, "L1P1", "abc", "not_a_number", "不是数字", "not a number")
-    >>> err = ValidationError([p], "r.csv")
-    >>> path = write_problems(err, Path(tempfile.mkdtemp()) / "problems.xlsx", lang="en")
-    >>> openpyxl.load_workbook(path).sheetnames
-    ['Problems']
-    """
-    from ..publish.guard import protected_inputs
-
-    title = "校验问题" if lang == "zh" else "Problems"
-    with protected_inputs(getattr(err, "source", None)):  # the return checked is never overwritten by its report
-        return write_sheets({title: (problem_sheet(err, lang), {})}, path)

@@ -46,7 +46,7 @@ from ..index import steps
 from ..index.plan import compile_plan, rank_rows
 from ..methods.checks import BatchError
 from ..methods.registry import install_plugins, pack_plugins
-from .node_weights import NodeWeights, ReplicationError, canonical, unique_rows
+from .node_weights import NodeWeights, ReplicationError, canonical, stack_columns, unique_rows
 from .spec import METHOD_ROOTS, UncertaintySpec, apply_values
 
 __all__ = ["BATCH_BYTES", "Engine"]
@@ -237,7 +237,7 @@ class Engine(NodeWeights):
             mk = self._intern_mask(p, (False,) * len(kids))
             one = np.ones(1, dtype=np.int64)
             W = self._weights(key, b, blk, p, np.zeros((1, len(kids)), dtype=np.int64), one * w, one * mk, None)
-            C = np.column_stack([blk["V"][c] for c in kids])[None]
+            C = stack_columns([blk["V"][c] for c in kids])[None]
             choice = self._choices[("aggregation", p)][a]
             try:
                 blk["V"][p] = steps.aggregate_stack(choice, C, W, na=na, index=blk["index"], columns=kids)[0]
@@ -332,17 +332,20 @@ class Engine(NodeWeights):
             combos, inv = np.zeros((1, 0), dtype=np.int64), np.zeros(n, dtype=np.int64)
         else:
             combos, inv, _ = unique_rows(np.column_stack([self.factors[j].decode(u[:, j]) for j in self.excl_idx]))
-        out = {}
-        for p, kids in self.tree.items():
-            ids = np.empty(len(combos), dtype=np.int64)
-            for r, row in enumerate(combos.tolist()):
+        ids = np.empty((len(self.tree), len(combos)), dtype=np.int64)
+        for r, row in enumerate(map(tuple, combos.tolist())):
+            key = ("masks", row)  # each combination's masks once per engine, not once per batch
+            if key not in self._cache:
                 gone = {self.factors[j].options[v] for j, v in zip(self.excl_idx, row, strict=True)}
-                mask = tuple(k in gone for k in kids)
-                if all(mask):
-                    raise DataError(f"exclusion leaves {p} with no children ({sorted(map(str, gone))})")
-                ids[r] = self._intern_mask(p, mask)
-            out[p] = ids[inv]
-        return out
+                masks = []
+                for p, kids in self.tree.items():
+                    mask = tuple(k in gone for k in kids)
+                    if all(mask):
+                        raise DataError(f"exclusion leaves {p} with no children ({sorted(map(str, gone))})")
+                    masks.append(self._intern_mask(p, mask))
+                self._cache[key] = masks
+            ids[:, r] = self._cache[key]
+        return {p: ids[i][inv] for i, p in enumerate(self.tree)}
 
     # -- evaluation ---------------------------------------------------------------------------------
     def run(self, u: np.ndarray, start: int = 0, ids=None):
@@ -402,10 +405,12 @@ class Engine(NodeWeights):
             usig, inv, _ = unique_rows(sig)
 
             def gather(child_rows, kids=kids):
+                """The children's values (G, m, k), units contiguous (stack_columns); one matrix
+                broadcast when every signature shares the children's rows."""
                 if (child_rows == child_rows[0]).all():
-                    one = np.stack([vals[c][0][child_rows[0, j]] for j, c in enumerate(kids)], axis=-1)
+                    one = stack_columns([vals[c][0][child_rows[0, j]] for j, c in enumerate(kids)])
                     return np.broadcast_to(one, (len(child_rows),) + one.shape)
-                return np.stack([vals[c][0][child_rows[:, j]] for j, c in enumerate(kids)], axis=-1)
+                return stack_columns([vals[c][0][child_rows[:, j]] for j, c in enumerate(kids)])
 
             try:
                 W = self._weights(key, b, blk, p, usig[:, :k], usig[:, k], usig[:, k + 1], gather)

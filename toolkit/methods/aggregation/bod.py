@@ -33,7 +33,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ...errors import DataError, SpecError
-from ..checks import BatchError, DataCheck, as_matrix
+from ..checks import COMPLETE, BatchError, DataCheck, as_matrix
 from ..declared import Method, Param
 
 __all__ = ["BoDResult", "BoDZeroShareWarning", "bod", "bod_kernel", "bod_scores", "check_share_bounds"]
@@ -355,7 +355,8 @@ def _share_bounds(params, where):
 #: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
 #: BoD's data checks, declared once in its entry and run by :func:`bod_scores` and, on the
 #: engine's stacks, by :func:`toolkit.index.steps.aggregate_stack` (``Method.check_data``)
-CHECKS = (DataCheck("complete", "a missing value: impute first", lambda v, params: np.isnan(v)),
+#: (robust BoD, :mod:`toolkit.methods.aggregation.order_m`, declares the same two)
+CHECKS = (COMPLETE,
           DataCheck("non_negative", "BoD needs non-negative values (normalise with min–max, not z-scores)",
                     lambda v, params: v < 0))
 ENTRY = Method("bod", "aggregation", bod_scores, bod_kernel, params=(

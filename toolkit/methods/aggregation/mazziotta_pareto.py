@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError, SpecError
-from ..checks import BatchError, as_matrix, first_failing, weighted_stack
+from ..checks import COMPLETE, BatchError, DataCheck, as_matrix, first_failing, weighted_stack
 from ..declared import Method, Param
 
 __all__ = ["PENALTIES", "mpi", "mpi_kernel"]
@@ -60,10 +60,7 @@ def mpi_kernel(C, W, *, penalty: str = "minus", ddof: int = 0, excluded=None, in
     w = W / W.sum(axis=-1, keepdims=True)
     M = np.einsum("gmk,gk->gm", C, w)
     var = np.einsum("gmk,gk->gm", (C - M[..., None]) ** 2, w) * (live / (live - ddof))[:, None]
-    S = np.sqrt(var)
-    if (M <= 0).any():
-        raise BatchError(first_failing(M <= 0), "mpi: a unit's mean is ≤ 0, so its coefficient of variation is "
-                         "undefined; rescale first (z-scores to mean 100, sd 10, or the AMPI's 70–130)")
+    S = np.sqrt(var)  # M > 0 for every unit: the entry's declared check (POSITIVE_MEAN), run before the kernel
     pen = S * S / M  # S·cv
     return M - pen if penalty == "minus" else M + pen
 
@@ -96,7 +93,7 @@ def mpi(X, weights=None, penalty: str = "minus", ddof: int = 0) -> pd.Series:
     >>> mpi(X).tolist(), mpi(X, penalty="plus").tolist()
     ([100.0, 99.0], [100.0, 101.0])
     """
-    X = as_matrix(X, name="mpi")
+    X = as_matrix(X, name="mpi", allow_nan=True)
     if weights is None:
         w = np.ones(X.shape[1])
     else:
@@ -107,16 +104,28 @@ def mpi(X, weights=None, penalty: str = "minus", ddof: int = 0) -> pd.Series:
                 raise DataError(f"mpi: no weight for {missing}")
             s = s.reindex(X.columns)
         w = s.to_numpy()
+    ENTRY.check_data(X.to_numpy()[None], weights=w[None], units=X.index, columns=X.columns)  # as the engine does
     out = mpi_kernel(X.to_numpy()[None], w[None], penalty=penalty, ddof=ddof)[0]  # a BatchError is a DataError
     return pd.Series(out, index=X.index, name="mpi")
 
 
-#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
+def _unit_means(values, weights):
+    """Each unit's weighted mean of its children (G, m)."""
+    return (values * weights[:, None, :]).sum(axis=-1) / weights.sum(axis=-1)[:, None]
+
+
+#: the MPI's penalty divides by each unit's mean: it must be positive
+POSITIVE_MEAN = DataCheck("positive_mean", "has mean {value:g} ≤ 0, so its coefficient of variation is undefined; "
+                          "rescale first (z-scores to mean 100, sd 10, or the AMPI's 70–130)",
+                          lambda mean, params: ~(mean > 0), per="unit", stat=_unit_means)
+
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`); its
+#: data checks run in :func:`mpi` and, on the engine's stacks, in :func:`toolkit.index.steps.aggregate_stack`
 ENTRY = Method("mpi", "aggregation", mpi, mpi_kernel, params=(
     Param("penalty", "choice", "minus", "subtract the imbalance penalty S·cv (higher = better) or add it",
           choices=PENALTIES, per_node=True),
     Param("ddof", "integer", 0, "0: population sd (Mazziotta & Pareto 2016); 1: sample sd (Compind)", low=0, high=1,
           per_node=True)),
-    label_en="Mazziotta–Pareto index", label_zh="Mazziotta–Pareto 指数 (MPI)",
+    checks=(COMPLETE, POSITIVE_MEAN), label_en="Mazziotta–Pareto index", label_zh="Mazziotta–Pareto 指数 (MPI)",
     doc="the mean penalised by the unit's imbalance, M ∓ S·cv (De Muro et al. 2011; AMPI with ampi normalisation)",
     doc_zh="以单位内各项的不均衡度惩罚均值：M ∓ S·cv（配合 ampi 标准化即 AMPI）")

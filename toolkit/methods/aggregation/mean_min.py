@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import SpecError
-from ..checks import as_matrix, weighted_stack
+from ..checks import COMPLETE, as_matrix, weighted_stack
 from ..declared import Method, Param
 
 __all__ = ["mean_min", "mean_min_kernel"]
@@ -54,7 +54,8 @@ def mean_min(X, weights=None, alpha: float = 0.5, beta: float = 0.0) -> pd.Serie
     >>> mean_min(pd.DataFrame({"a": [2.0], "b": [8.0]}), alpha=0.5, beta=4.0).tolist()
     [4.5]
     """
-    X = as_matrix(X, name="mean_min")
+    X = as_matrix(X, name="mean_min", allow_nan=True)
+    ENTRY.check_data(X.to_numpy()[None], units=X.index, columns=X.columns)  # as the engine does
     w = np.ones(X.shape[1]) if weights is None else pd.Series(weights, dtype=float).reindex(X.columns).to_numpy() \
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(mean_min_kernel(X.to_numpy()[None], w[None], alpha=alpha, beta=beta)[0], index=X.index,
@@ -66,6 +67,6 @@ ENTRY = Method("mean_min", "aggregation", mean_min, mean_min_kernel, params=(
     Param("alpha", "number", 0.5, "penalisation of imbalance (0: the mean; 1 with beta 0: the minimum)", low=0, high=1,
           per_node=True),
     Param("beta", "number", 0.0, "complementarity of the children", low=0, per_node=True)),
-    label_en="mean–min function", label_zh="均值-最小值函数",
+    checks=(COMPLETE,), label_en="mean–min function", label_zh="均值-最小值函数",
     doc="between the weighted mean and the minimum (Casadio Tarabusi & Guarini 2013)",
     doc_zh="介于加权均值与最小值之间（Casadio Tarabusi & Guarini 2013）")

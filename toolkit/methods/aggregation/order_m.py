@@ -30,6 +30,7 @@ import pandas as pd
 from ...errors import DataError
 from ..checks import BatchError, as_matrix, first_failing
 from ..declared import Method, Param
+from .bod import CHECKS
 
 __all__ = ["peer_ratios", "robust_bod", "robust_bod_kernel"]
 
@@ -72,8 +73,6 @@ def robust_bod_kernel(C, W=None, *, m: int = 20, draws: int = 200, seed: int = 0
         Y = C[g]
         if excluded is not None:
             Y = Y[:, ~np.asarray(excluded, dtype=bool)[g]]
-        if np.isnan(Y).any() or (Y < 0).any():
-            raise BatchError(g, "robust_bod: needs non-negative children without missing values")
         R = peer_ratios(Y)
         lam = R[:, picks].max(axis=-1).mean(axis=-1)  # R[i, picks] → (n, draws, m)
         out[g] = 1.0 / lam
@@ -106,7 +105,8 @@ def robust_bod(X, weights=None, m: int = 20, draws: int = 200, seed: int = 0) ->
     >>> robust_bod(X, m=200, draws=50).round(3).tolist()   # m ≫ n: the FDH scores, all 1 here
     [1.0, 1.0, 1.0]
     """
-    X = as_matrix(X, name="robust_bod")
+    X = as_matrix(X, name="robust_bod", allow_nan=True)
+    ENTRY.check_data(X.to_numpy(dtype=float)[None], units=X.index, columns=X.columns)  # as the engine does
     if int(m) < 1 or int(draws) < 1:
         raise DataError(f"robust_bod: m and draws must be ≥ 1, got m {m}, draws {draws}")
     return pd.Series(robust_bod_kernel(X.to_numpy()[None], m=m, draws=draws, seed=seed)[0], index=X.index,
@@ -118,6 +118,6 @@ ENTRY = Method("robust_bod", "aggregation", robust_bod, robust_bod_kernel, param
     Param("m", "integer", 20, "peers per draw (larger: closer to the full frontier)", low=1, per_node=True),
     Param("draws", "integer", 200, "draws per unit", low=1, per_node=True),
     Param("seed", "integer", 0, "seed of the draws", low=0, per_node=True)),
-    label_en="robust (order-m) benefit of the doubt", label_zh="稳健有利假设法（order-m）",
+    checks=CHECKS, label_en="robust (order-m) benefit of the doubt", label_zh="稳健有利假设法（order-m）",
     doc="each unit against m peers drawn at random, B times (Daraio & Simar 2007; Compind ci_rbod); the weights are "
         "ignored", doc_zh="每个单位与随机抽取的 m 个同伴比较，重复 B 次（Daraio & Simar 2007）；不使用给定权重")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..checks import BatchError, as_matrix, weighted_stack
+from ..checks import COMPLETE, as_matrix, weighted_stack
 from ..declared import Method
 
 __all__ = ["wroclaw", "wroclaw_kernel"]
@@ -34,9 +34,7 @@ def wroclaw_kernel(C, W, *, excluded=None, index=None) -> np.ndarray:
     >>> wroclaw_kernel(np.array([[[1.0, 1.0], [0.0, 0.0], [1.0, 0.0]]]), np.ones((1, 2))).round(4).tolist()
     [[1.0, 0.3739, 0.5573]]
     """
-    C, W = weighted_stack(C, W, excluded, name="wroclaw")
-    if C.shape[1] < 2:
-        raise BatchError(0, "wroclaw: needs at least two units (the sd of the distances)")
+    C, W = weighted_stack(C, W, excluded, name="wroclaw")  # two units at least (the sd): the entry's min_rows
     w = W / W.sum(axis=-1, keepdims=True)
     ideal = C.max(axis=1, keepdims=True)
     c = np.sqrt(np.einsum("gmk,gk->gm", (C - ideal) ** 2, w))
@@ -56,14 +54,17 @@ def wroclaw(X, weights=None) -> pd.Series:
     >>> wroclaw(pd.DataFrame({"a": [1.0, 0.0, 1.0], "b": [1.0, 0.0, 0.0]})).round(4).tolist()
     [1.0, 0.3739, 0.5573]
     """
-    X = as_matrix(X, name="wroclaw")
+    X = as_matrix(X, name="wroclaw", allow_nan=True)
+    ENTRY.check_data(X.to_numpy()[None], units=X.index, columns=X.columns)  # as the engine does
     w = np.ones(X.shape[1]) if weights is None else pd.Series(weights, dtype=float).reindex(X.columns).to_numpy() \
         if isinstance(weights, dict | pd.Series) else np.asarray(weights, dtype=float)
     return pd.Series(wroclaw_kernel(X.to_numpy()[None], w[None])[0], index=X.index, name="wroclaw")
 
 
-#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`)
-ENTRY = Method("wroclaw", "aggregation", wroclaw, wroclaw_kernel, label_en="Wroclaw taxonomy",
+#: the registry entry (assembled by :data:`toolkit.methods.aggregation.aggregate.AGGREGATION`): every
+#: child present, two units at least (the sd of the distances), checked by both paths
+ENTRY = Method("wroclaw", "aggregation", wroclaw, wroclaw_kernel, min_rows=2, checks=(COMPLETE,),
+               label_en="Wroclaw taxonomy",
                label_zh="Wroclaw 分类法（Hellwig 发展指数）",
                doc="1 − distance to the ideal unit / (mean + 2 sd of the distances) (Hellwig 1968)",
                doc_zh="1 − 到理想单位的距离 /（距离均值 + 2 倍标准差）（Hellwig 1968）")

@@ -36,7 +36,8 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from ...errors import DataError, SpecError
-from ..checks import BatchError, as_matrix
+from ..checks import FINITE, BatchError, as_matrix
+from ..declared import Method, Param
 
 __all__ = ["OptimalWeightsResult", "importance", "optimal", "optimal_kernel", "optimal_weights"]
 
@@ -316,7 +317,8 @@ def optimal(X, objective: str = "balance", correlation: str = "pearson") -> pd.S
     >>> optimal(pd.DataFrame({"a": [1.0, -1, 1, -1], "b": [2.0, 2, -2, -2], "c": 1.0})).round(4).tolist()
     [0.6667, 0.3333, 0.0]
     """
-    X = as_matrix(X, name="optimal", min_rows=3)
+    X = as_matrix(X, name="optimal", allow_nan=True)
+    ENTRY.check_data(X.to_numpy(dtype=float)[None], units=X.index, columns=X.columns)  # as the engine does
     return pd.Series(optimal_kernel(X.to_numpy(dtype=float)[None], objective=objective,
                                     correlation=correlation)[0], index=X.columns, name="weight")
 
@@ -328,9 +330,7 @@ def optimal_kernel(a, directions=None, *, objective: str = "balance", correlatio
     a = np.asarray(a, dtype=float)
     out = np.zeros((a.shape[0], a.shape[2]))
     for g in range(a.shape[0]):
-        V = a[g]
-        if not np.isfinite(V).all():
-            raise BatchError(g, "optimal: missing or infinite values; impute first")
+        V = a[g]  # finite, at least 3 units: the entry's declared checks (ENTRY), run before the kernel
         live = np.ptp(V, axis=0) > 0
         if live.sum() == 0:
             raise BatchError(g, "optimal: every child is constant; weights are undefined")
@@ -341,3 +341,14 @@ def optimal_kernel(a, directions=None, *, objective: str = "balance", correlatio
         r = optimal_weights(pd.DataFrame(V[:, live], columns=cols), objective=objective, correlation=correlation)
         out[g, live] = r.weights.to_numpy()
     return out
+
+
+#: the registry entry (registered by :data:`toolkit.methods.weighting.weights.WEIGHTING`): declared
+#: here, beside its function, so that :func:`optimal` runs its data checks and ``min_rows`` through
+#: it (``Method.check_data``) as the engine's stacks do, without importing the registry
+ENTRY = Method("optimal", "weighting", optimal, optimal_kernel, True, params=(
+    Param("objective", "choice", "balance", "equal influence, or the largest total correlation",
+          choices=OBJECTIVES, per_node=True),
+    Param("correlation", "choice", "pearson", "importance measure", choices=CORRELATIONS, per_node=True)),
+    min_rows=3, checks=(FINITE,), label_en="optimal", label_zh="最优权重",
+    doc="COINr get_opt_weights: each child's correlation with the parent equal", doc_zh="使各子项与上级的相关相等")

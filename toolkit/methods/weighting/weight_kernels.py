@@ -7,8 +7,10 @@ one, ``a[None]`` — and returns weights of shape (G, indicators), non-negative 
 of one); the Monte Carlo engine (:mod:`toolkit.robustness.engine`) calls them on large stacks.
 Formulas: ``methods.md`` §4.1, 4.5–4.7 and the OECD/JRC Handbook (2008) §6.1.
 
-Kernels validate only what the data decide (finite values, enough units, an indicator with
-information); a problem raises :class:`~toolkit.methods.checks.BatchError`, a
+Kernels validate only what the computation decides (an indicator with information, indicators
+not perfectly correlated); what the data must be (finite values, enough units, the methods' own
+rules) is declared in each registry entry and checked before the kernel runs, by both paths
+(``Method.check_data``). A problem raises :class:`~toolkit.methods.checks.BatchError`, a
 :class:`~toolkit.errors.DataError` that records which matrix of the stack (``g``) failed.
 Parameters are checked once, where a specification is loaded (:mod:`toolkit.methods.registry`).
 
@@ -56,19 +58,12 @@ def normalise_weights(scores, method: str) -> np.ndarray:
     return scores / total
 
 
-def check_stack(a, method: str) -> np.ndarray:
-    """The stack as a float array (G, m, k), finite. (The units a method needs and its other
-    data checks are declared in its registry entry and run before the kernel, by both paths:
-    ``Method.check_data``.)"""
+def as_stack(a) -> np.ndarray:
+    """The stack as a float array (G, m, k). (That its values are finite, the units a method needs
+    and its other data checks are declared in its registry entry — :data:`toolkit.methods.checks.FINITE`,
+    ``min_rows`` — and run before the kernel, by both paths: ``Method.check_data``.)"""
     a = np.asarray(a, dtype=float)
-    if a.ndim == 2:
-        a = a[None]
-    bad = ~np.isfinite(a)
-    if bad.any():
-        raise BatchError(first_failing(bad), f"{method}: missing or infinite value among the indicators "
-                         "being weighted; impute first (imputation.method: none cannot be combined with "
-                         "data-driven weights)")
-    return a
+    return a[None] if a.ndim == 2 else a
 
 
 def _directions(directions, k):
@@ -111,7 +106,7 @@ def entropy_kernel(a, directions=None, *, shift: float = 0.0, minmax: bool = Tru
     >>> entropy_kernel(np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])).round(3)
     array([[0.73, 0.27]])
     """
-    a = check_stack(a, "entropy")
+    a = as_stack(a)
     if minmax:
         a = minmax_kernel(a, _directions(directions, a.shape[-1])) + shift
     const = constant_columns(a)
@@ -137,7 +132,7 @@ def critic_kernel(a, directions=None, *, normalise: bool = True, details: bool =
     >>> critic_kernel(np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 3.0], [3.0, 3.0, 2.0]])).round(4)
     array([[0.2, 0.4, 0.4]])
     """
-    a = check_stack(a, "critic")
+    a = as_stack(a)
     k = a.shape[-1]
     if k < 2:
         raise BatchError(0, "critic: needs at least 2 indicators (the conflict term needs correlations)")
@@ -171,7 +166,7 @@ def cv_kernel(a, directions=None):
     >>> cv_kernel(np.array([[1.0, 10.0], [3.0, 30.0]])).round(3)
     array([[0.5, 0.5]])
     """
-    a = check_stack(a, "cv")
+    a = as_stack(a)
     mean = a.mean(axis=-2)  # > 0: the entry's declared check (toolkit.methods.weighting.weights.POSITIVE_MEAN)
     const = constant_columns(a)
     return normalise_weights(np.where(const, 0.0, a.std(axis=-2) / mean), "cv")
@@ -187,7 +182,7 @@ def std_kernel(a, directions=None, *, normalise: bool = True):
     >>> std_kernel(np.array([[0.0, 0.0], [1.0, 2.0]]), normalise=False).round(3)
     array([[0.333, 0.667]])
     """
-    a = check_stack(a, "std")
+    a = as_stack(a)
     const = constant_columns(a)
     scores = (minmax_kernel(a, _directions(directions, a.shape[-1])) if normalise else a).std(axis=-2)
     return normalise_weights(np.where(const, 0.0, scores), "std")
@@ -344,7 +339,7 @@ def pca_kernel(a, directions=None, *, method: str = "nicoletti", min_eigenvalue:
     >>> bool(np.isclose(w.sum(), 1.0))
     True
     """
-    a = check_stack(a, "pca")
+    a = as_stack(a)
     G, m, n = a.shape
     out = np.zeros((G, n))
     info: dict = {}

@@ -20,12 +20,11 @@ import numpy as np
 import pandas as pd
 
 from ...errors import DataError
-from ..checks import DataCheck, as_directions, as_matrix
+from ..checks import FINITE, DataCheck, as_directions, as_matrix
 from ..declared import Method, Param, Registry
-from . import fixed
+from . import fixed, optimal_weights
 from . import weight_kernels as kernels
 from .fixed import from_file
-from .optimal_weights import CORRELATIONS, OBJECTIVES, optimal, optimal_kernel
 from .subjective import (
     RI_TABLES,
     AHPResult,
@@ -57,7 +56,7 @@ def _matrix(X, method: str, entry: str | None = None) -> pd.DataFrame:
     empty = X.columns[X.isna().all().to_numpy()]
     if len(empty):
         raise DataError(f"{method}: indicator(s) {list(empty)} have no data (every value is missing)")
-    X = as_matrix(X, name=method)  # any remaining NaN: names unit and indicator, says impute
+    # a missing value: the entry's declared FINITE check names unit and indicator, as in the engine
     WEIGHTING[entry or method].check_data(X.to_numpy()[None], units=X.index, columns=X.columns)
     return X
 
@@ -375,19 +374,19 @@ for _entry in (
         doc_zh="两两比较判断矩阵的特征向量（Saaty）"),
     Method("entropy", "weighting", entropy_minmax, kernels.entropy_kernel, True, params=(
         Param("shift", "number", 0.0, "added after min–max (avoids ln 0)", low=0, per_node=True),),
-        settings=(_ON,), directional=True, min_rows=2, label_zh="熵权法",
+        settings=(_ON,), directional=True, min_rows=2, checks=(FINITE,), label_zh="熵权法",
         doc="more weight to indicators whose values differ more (Shannon entropy)", doc_zh="信息熵越小、差异越大，权重越高"),
     Method("critic", "weighting", critic, kernels.critic_kernel, True, params=(
         Param("normalise", "boolean", True, "min–max first (as in the paper)", per_node=True),),
-        settings=(_ON,), directional=True, min_rows=2, label_en="CRITIC", label_zh="CRITIC 法",
+        settings=(_ON,), directional=True, min_rows=2, checks=(FINITE,), label_en="CRITIC", label_zh="CRITIC 法",
         doc="contrast (sd) times conflict (1 − correlation) (Diakoulaki et al. 1995)", doc_zh="对比强度 × 冲突性"),
     Method("cv", "weighting", cv, kernels.cv_kernel, True, settings=(
-        Param("on", "choice", "raw", _ON.doc, choices=_ON.choices),), on="raw", min_rows=2, checks=(POSITIVE_MEAN,),
+        Param("on", "choice", "raw", _ON.doc, choices=_ON.choices),), on="raw", min_rows=2, checks=(FINITE, POSITIVE_MEAN),
         label_en="coefficient of variation", label_zh="变异系数法", doc="∝ sd / mean of the raw values",
         doc_zh="∝ 原始值的标准差 / 均值"),
     Method("std", "weighting", std, kernels.std_kernel, True, params=(
         Param("normalise", "boolean", True, "min–max first", per_node=True),), settings=(_ON,), directional=True,
-        min_rows=2, label_en="standard deviation", label_zh="标准差法", doc="∝ the standard deviation",
+        min_rows=2, checks=(FINITE,), label_en="standard deviation", label_zh="标准差法", doc="∝ the standard deviation",
         doc_zh="∝ 标准差"),
     Method("pca", "weighting", pca, kernels.pca_kernel, True, params=(
         Param("method", "choice", "nicoletti", "Nicoletti factor weights or |PC1|",
@@ -398,7 +397,7 @@ for _entry in (
         Param("min_cumulative", "number", None, "cumulative share to reach", low=0, high=1, low_open=True,
               nullable=True, per_node=True),
         Param("n_factors", "integer", None, "fixed number of factors", low=1, nullable=True, per_node=True)),
-        settings=(_ON,), min_rows=3, checks=(VARYING,), label_en="PCA", label_zh="主成分分析法",
+        settings=(_ON,), min_rows=3, checks=(FINITE, VARYING), label_en="PCA", label_zh="主成分分析法",
         doc="factor loadings of the principal components (Nicoletti et al. 2000)", doc_zh="主成分因子载荷（Nicoletti 等 2000）"),
     Method("combine", "weighting", combine, combine_kernel, settings=(
         Param("of", "list", None, "the weight choices to combine (at least two)", required=True),
@@ -423,11 +422,6 @@ for _entry in (
         Param("allow_inconsistent", "boolean", False, "accept experts with CR ≥ 0.1")),
         label_en="group AHP", label_zh="群组层次分析法",
         doc="several experts' AHP matrices combined (Forman & Peniwati 1998)", doc_zh="多位专家判断矩阵的集结"),
-    Method("optimal", "weighting", optimal, optimal_kernel, True, params=(
-        Param("objective", "choice", "balance", "equal influence, or the largest total correlation",
-              choices=OBJECTIVES, per_node=True),
-        Param("correlation", "choice", "pearson", "importance measure", choices=CORRELATIONS, per_node=True)),
-        min_rows=3, label_en="optimal", label_zh="最优权重",
-        doc="COINr get_opt_weights: each child's correlation with the parent equal", doc_zh="使各子项与上级的相关相等"),
+    optimal_weights.ENTRY,  # declared beside its function (optimal_weights.py), which runs its checks
 ):
     WEIGHTING.register(replace(_entry, kind=_KINDS[_entry.name]))
