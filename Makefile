@@ -58,7 +58,7 @@ browser:          ## headless Chromium (screenshots, PDF) and poppler-utils (PDF
 	  echo "note: poppler-utils is not installed; the PDF page tests will be skipped"
 
 test: setup browser   ## the test suite on every core (CI runs exactly this), the 15 slowest tests listed
-	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks notebooks/[0-9][0-9]_*.py notebooks/conftest.py

@@ -111,3 +111,28 @@ def panel_bundle():
     r = toolkit.build_index(generate(n_units=50, years=tuple(range(2021, 2026)), seed=7),
                             ROOT / "configs" / "default.yaml")
     return Bundle(index_tables(r), {"synthetic": True}, r.framework)
+
+
+#: the test files that take longest on 2 cores, longest first (``--durations=0``, summed per file).
+#: ``make test`` hands whole files to its workers in collection order (``--dist loadfile
+#: --no-loadscope-reorder``); putting these first means the long files start at once and the
+#: short ones fill the end, where otherwise one long file could run alone while the other worker
+#: idles (xdist's default order, by number of tests, puts one-test files like the Voilà test last)
+SLOW_FIRST = (
+    "tests/studio/test_voila.py",
+    "tests/test_readme_recipe.py",
+    "tests/faults/test_index_faults.py",
+    "tests/faults/test_reports_faults.py",
+    "tests/reports/test_page_audit.py",
+    "tests/studio/test_studio_audit.py",
+    "tests/hostile/test_write_guard.py",
+    "tests/hostile/test_corpus.py",
+    "tests/test_docs.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The files of :data:`SLOW_FIRST` first, in its order; the others, and the tests within every
+    file, keep their order (the sort is stable)."""
+    rank = {path: k for k, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

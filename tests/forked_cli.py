@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.index", "toolkit.index.build",
            "toolkit.reports.batch", "toolkit.reports.bundle", "toolkit.reports.workbook", "toolkit.publish",
            "toolkit.reports.workbook_dynamics", "toolkit.reports.chain",
+           # what the chain imports when it runs (a run of two years or more): giddy alone takes seconds
+           # to import, and a kill that lands in it proves nothing
+           "toolkit.dynamics.dagum", "toolkit.dynamics.convergence", "toolkit.dynamics.markov",
+           "toolkit.dynamics.spatial", "toolkit.dynamics.boundaries", "toolkit.dynamics.kde",
            "jupyter_client", "nbformat")
 
 # the warm interpreter: reads one JSON request per line ({"argv", "env", "patch", "stderr"}),

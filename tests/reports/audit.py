@@ -30,7 +30,10 @@ from toolkit.reports.screenshot import find_chromium
 __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
            "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values",
-           "PRINT_FIT_JS", "load_print", "check_print_fit"]
+           "PRINT_FIT_JS", "load_print", "check_print_fit",
+           "MARKS_JS", "VALUE_FORMATS", "check_values", "check_unmarked", "check_chart_labels", "check_labels_language",
+           "compare_values", "bundle_results", "system_fonts_without_cjk", "chromium_without_cjk", "platform_fonts",
+           "check_platform_fonts"]
 
 #: what one evaluation of a loaded page collects for the checks
 AUDIT_JS = r"""(opts) => {
@@ -68,6 +71,7 @@ document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClie
 document.querySelectorAll('[data-score]').forEach(el => { const r = el.getBoundingClientRect();
   out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width,
                    in_table: !!el.closest('table')}); });
+/*MARKS*/
 // the visible text, one text node at a time (SVG labels are separate words), without the
 // provenance (file names, hashes), identifiers the page defines (<code>: a specification's name)
 // and text marked as another language (an official name)
@@ -78,6 +82,35 @@ for (let n = walk.nextNode(); n; n = walk.nextNode()) if (!n.parentElement.close
 document.querySelectorAll('input[placeholder]').forEach(i => parts.push(i.placeholder));  // drawn in the page's font
 out.text = parts.join(' ');
 return out; }"""
+
+#: what the marks' checks collect (:func:`check_values`, :func:`check_unmarked`,
+#: :func:`check_chart_labels`, :func:`check_labels_language`): every element marked as a result
+#: (``data-value``), every chart label marked as a score or result, every number shown outside
+#: any mark (``data-score``, ``data-value`` or a declared ``data-plain``), every accessible name
+#: (``aria-label``, ``title``, an SVG's ``<title>``)
+MARKS_JS = r"""
+out.values = []; out.chart_labels = []; out.unmarked = []; out.labels = []; out.plain = [];
+document.querySelectorAll('[data-value]').forEach(el => out.values.push({value: el.dataset.value,
+  text: el.textContent.trim(), in_chart: !!el.closest('svg')}));
+document.querySelectorAll('[data-plain]').forEach(el => out.plain.push({kind: el.dataset.plain, text: el.textContent.trim()}));
+document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => svg.querySelectorAll('[data-score],[data-value]')
+  .forEach(el => out.chart_labels.push({i, score: el.dataset.score || null, value: el.dataset.value || null,
+                                        text: el.textContent.trim()})));
+const marked = '[data-score],[data-value],[data-plain]';
+const notShown = 'style,script,title,code,.code,.provenance';
+const num = /(?<![A-Za-z0-9_.-])[-+−]?\d+(?:[.,]\d+)*%?(?![A-Za-z0-9])/g;
+const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = tw.nextNode(); n; n = tw.nextNode()) {
+  const el = n.parentElement; if (el.closest(notShown) || el.closest(marked)) continue;
+  const found = n.textContent.match(num); if (!found) continue;
+  out.unmarked.push({text: n.textContent.trim().slice(0, 60), numbers: found,
+                     in_chart: !!el.closest('svg.chart, svg[data-lo]')}); }
+document.querySelectorAll('[aria-label],[title]').forEach(el => ['aria-label', 'title'].forEach(a => {
+  if (el.hasAttribute(a)) out.labels.push(el.getAttribute(a)); }));
+document.querySelectorAll('svg title').forEach(el => out.labels.push(el.textContent));
+document.title && out.labels.push(document.title);
+"""
+AUDIT_JS = AUDIT_JS.replace("/*MARKS*/", MARKS_JS)
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 CJK = 0x2E80  # the first code point counted as Chinese
@@ -361,6 +394,251 @@ def bundle_values(bundle, ranks: dict | None = None):
         return None
 
     return built
+
+
+# --- the marks of every number (issue 22): results other than scores, chart labels, unmarked numbers ---
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.1f}%"
+
+
+#: the precision each kind of result is shown at (:mod:`toolkit.reports.marks`), fixed here and
+#: not read from the page: a page that shows a weight as 0.2 or 22% fails
+VALUE_FORMATS = {"weight": _pct, "probability": _pct, "screened": _pct, "agreement": "{:.3f}".format,
+                 "sobol": "{:.3f}".format, "coupling": "{:.3f}".format, "spread": lambda v: str(int(round(v)))}
+
+
+def _shows(text: str, want: str) -> bool:
+    """``text`` shows the number ``want`` (not as part of a longer number)."""
+    return re.search(rf"(?<![\d.]){re.escape(want)}(?![\d]|\.\d)", text.replace("−", "-")) is not None
+
+
+def check_values(where, got: dict, values) -> list:
+    """Every element marked ``data-value="SOURCE|KEY…"`` shows the result ``values(SOURCE, *KEY)``
+    (recomputed by the test from the results, None for a result that does not exist) at the
+    precision :data:`VALUE_FORMATS` gives its source; every ``data-plain`` is a declared kind."""
+    from toolkit.reports.marks import PLAIN
+
+    problems = []
+    for v in got.get("values", []):
+        source, *keys = v["value"].split("|")
+        fmt = VALUE_FORMATS.get(source)
+        built = values(source, *keys) if fmt else None
+        if built is None:
+            problems.append((where, "value of nothing built", v["value"], v["text"]))
+        elif not _shows(v["text"], fmt(built)):
+            problems.append((where, "value differs from the result", v["value"], v["text"], fmt(built)))
+    odd = sorted({p["kind"] for p in got.get("plain", [])} - set(PLAIN))
+    if odd:
+        problems.append((where, "numbers declared plain of an unknown kind", odd))
+    return problems
+
+
+def check_unmarked(where, got: dict, charts_only: bool = False) -> list:
+    """No number is shown unmarked: each is a score (``data-score``), a result (``data-value``) or
+    declared not to be one (``data-plain``: a year, a count, a tick…); ``charts_only``: the
+    numbers drawn in charts alone."""
+    found = [u for u in got.get("unmarked", []) if u["in_chart"] or not charts_only]
+    return [(where, "numbers shown unmarked", len(found), [u["text"] for u in found[:4]])] if found else []
+
+
+def check_chart_labels(where, got: dict, built, fmt, values=None) -> list:
+    """Every value label drawn in a chart (bars, heatmap cells, tiles, bump ranks…) shows the
+    built value at the page's precision: a score's label ``fmt(built(key))`` (a rank: the whole
+    number), a result's label :data:`VALUE_FORMATS`; the numbers a chart draws unmarked are
+    :func:`check_unmarked`'s."""
+    problems = []
+    for lab in got.get("chart_labels", []):
+        if lab["score"]:
+            bad = check_scores(where, {"scores": [{"score": lab["score"], "text": lab["text"]}]}, built, fmt)
+        else:
+            bad = check_values(where, {"values": [{"value": lab["value"], "text": lab["text"]}]},
+                               values or (lambda *a: None))
+        problems += [(where, "chart label differs from the built value", *p[2:]) for p in bad]
+    return problems
+
+
+def check_labels_language(where, got: dict, fw, lang: str, allowed: set[str] | None = None) -> list:
+    """Every accessible name (``aria-label``, ``title``, an SVG's ``<title>``, the page's title)
+    is in the page's language (:func:`check_language` on them)."""
+    text = " ".join(got.get("labels", []))
+    return [(where, f"accessible names: {p[1]}", *p[2:]) for p in check_language(where, text, fw, lang, allowed)]
+
+
+def compare_values(results: dict, year: int, sel=None):
+    """``values(source, *key)`` of a comparison's and a selection's pages, recomputed here from
+    the built indexes (``results``: spec name → :func:`toolkit.build_index`'s result) and the
+    selection's replications, independently of the pages' code: a specification's effective
+    weight of a node (the sum over its leaves), the rank agreement of two specifications
+    (scipy's Spearman ρ and Kendall τ-b over the units both rank), a unit's spread of ranks, its
+    selection probability (the share of replications that select it), its screened-out share and
+    the Sobol indices of the selection's table (``sel``)."""
+    import numpy as np
+    from scipy.stats import kendalltau, spearmanr
+
+    def ranks(spec):
+        r = results[spec].rank
+        return r.xs(year, level="year") if year in r.index.get_level_values("year") else None
+
+    def values(source, *key):
+        try:
+            if source == "weight":
+                spec, node = key
+                r = results[spec]
+                e = r.effective_weights
+                e = e.loc[year] if year in e.index else e.iloc[0]
+                leaves = [c for c in e.index if node in _lineage(r.framework, c)]
+                return float(e[leaves].sum()) if leaves else None
+            if source == "agreement":
+                a, b, stat = key
+                both = np.array([[x, y] for x, y in zip(ranks(a), ranks(b).reindex(ranks(a).index), strict=True)
+                                 if x == x and y == y], float)
+                f = spearmanr if stat == "spearman" else kendalltau
+                return float(f(both[:, 0], both[:, 1]).statistic)
+            if source == "spread":
+                (unit,) = key
+                got = [float(ranks(s).get(unit, np.nan)) for s in results]
+                got = [g for g in got if g == g]
+                return max(got) - min(got) if got else None
+            if sel is not None and source == "probability":
+                (unit,) = key
+                return float(np.asarray(sel.selected)[:, list(sel.units).index(unit)].mean())
+            if sel is not None and source == "screened":
+                return float(sel.table.loc[key[0], "screened_out"])
+            if sel is not None and source == "sobol":
+                unit, factor, stat = key
+                s = sel.sobol
+                row = s[(s["target"].astype(str) == unit) & (s["factor"].astype(str) == factor)]
+                return float(row[stat].iloc[0]) if len(row) == 1 else None
+        except (KeyError, ValueError, IndexError, TypeError):
+            return None
+        return None
+
+    return values
+
+
+def _lineage(fw, code: str) -> list[str]:
+    """``code`` and the codes of its parents up to the index (the framework's tree)."""
+    out = [code]
+    while (p := fw.parent(out[-1])) is not None:
+        out.append(p.code)
+    return out
+
+
+def bundle_results(bundle):
+    """``values(source, *key)`` of a report run, read from the bundle's tables (the run's results
+    files): a unit's coupling coordination ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``)."""
+    cc = bundle.tables["coupling"]
+
+    def values(source, *key):
+        if source == "coupling" and len(key) == 3:
+            unit, year, stat = key
+            row = cc[(cc["unit_id"].astype(str) == unit) & (cc["year"].astype(str) == year)]
+            return float(row[stat].iloc[0]) if len(row) == 1 and stat in row else None
+        return None
+
+    return values
+
+
+# --- every glyph drawn by a font that has it (issue 22): Chromium's platform fonts per text node ---
+
+
+def system_fonts_without_cjk(folder: Path) -> tuple[Path, dict]:
+    """A fontconfig file that shows Chromium only the system fonts with no Chinese, and the
+    character map of each (by family name): what the browser can draw without the page's font."""
+    import subprocess
+
+    from fontTools.ttLib import TTCollection, TTFont
+
+    listed = subprocess.run(["fc-list", ":", "file", "lang"], capture_output=True, text=True).stdout.splitlines()
+    fonts = folder / "fonts"
+    fonts.mkdir()
+    cmaps: dict = {}
+    for line in listed:
+        file, _, langs = line.partition(":")
+        if re.search(r"\b(zh|ja|ko)\b", langs) or not file.lower().endswith((".ttf", ".otf", ".ttc")):
+            continue
+        if not (fonts / Path(file).name).exists():
+            (fonts / Path(file).name).symlink_to(file)
+        faces = TTCollection(file).fonts if file.lower().endswith(".ttc") else [TTFont(file, lazy=True)]
+        for face in faces:
+            family = face["name"].getBestFamilyName()
+            cmaps.setdefault(family, {}).update(face.getBestCmap() or {})
+    conf = folder / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
+                    f'<cachedir>{folder / "cache"}</cachedir></fontconfig>\n', "utf-8")
+    return conf, cmaps
+
+
+@contextlib.contextmanager
+def chromium_without_cjk(folder: Path):
+    """A headless Chromium that sees no system CJK font (``FONTCONFIG_FILE``), and the character
+    maps of the system fonts it sees, by family (:func:`system_fonts_without_cjk`)."""
+    import os
+
+    if find_chromium() is None:
+        pytest.skip("Chromium not installed: run `make browser`")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+    conf, cmaps = system_fonts_without_cjk(folder)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"],
+                              env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+        try:
+            yield b, cmaps
+        finally:
+            b.close()
+
+
+def platform_fonts(page) -> list:
+    """Every element of a loaded page with text of its own, with the fonts Chromium drew that
+    text with (DevTools ``CSS.getPlatformFontsForNode``): ``[(tag, text, [font, …])]``, a font
+    being ``{familyName, isCustomFont, glyphCount}``. Text not drawn (hidden, a ``<title>``) has
+    no font."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]
+        out, todo = [], [root]
+        while todo:
+            n = todo.pop()
+            kids = n.get("children", [])
+            todo.extend(kids)
+            text = "".join(k.get("nodeValue", "") for k in kids if k["nodeType"] == 3)
+            if n["nodeType"] != 1 or not text.strip() or n.get("localName") in ("style", "script", "title", "head"):
+                continue
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": n["nodeId"]})["fonts"]
+            out.append((n["localName"], text, fonts))
+        return out
+    finally:
+        cdp.detach()
+
+
+def check_platform_fonts(where, drawn: list, embedded: dict, system: dict) -> list:
+    """Every character of every text node is drawn by a font that has its glyph: the fonts
+    Chromium drew the node with (:func:`platform_fonts`) — the page's embedded font (``embedded``,
+    its character map) or a system font (``system``: character maps by family) — hold it; a
+    Chinese character is drawn by the embedded font."""
+    problems = []
+    for tag, text, fonts in drawn:
+        if not fonts:
+            continue
+        have: set = set()
+        custom = False
+        for f in fonts:
+            if f.get("isCustomFont"):
+                custom = True
+                have |= set(embedded)
+            else:
+                have |= set(system.get(f["familyName"], {}))
+        missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in have})
+        if missing:
+            problems.append((where, "glyphs drawn by a font without them", tag, "".join(missing[:10]),
+                             [f["familyName"] for f in fonts]))
+        elif any(ord(ch) >= CJK for ch in text) and not custom:
+            problems.append((where, "Chinese drawn without the embedded font", tag, text.strip()[:20],
+                             [f["familyName"] for f in fonts]))
 
 
 # -- printed pages (issue 22: nothing clipped on A4) ----------------------------------------------

@@ -119,11 +119,26 @@ def _pdf_pages(pdf: Path) -> tuple[int, str]:
     return pages, size
 
 
+def _pdf_links(pdf: Path) -> list[str]:
+    out = subprocess.run(["pdfinfo", "-url", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return out.splitlines()[1:]
+
+
+def _cli_pdf(page: Path, ref: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                        "--run-all-compositor-stages-before-draw", f"--print-to-pdf={ref}", page.as_uri()],
+                       capture_output=True, timeout=120)
+
+
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed (make browser)")
-def test_one_browser_prints_the_batch_as_chromium_prints_each_page(demo_run, demo_run_en, tmp_path):
+@pytest.mark.parametrize("tabs", [1, 2])
+def test_one_browser_prints_the_batch_as_chromium_prints_each_page(demo_run, demo_run_en, tmp_path, tabs):
     """The batch prints every page in one Chromium over the DevTools pipe; each PDF has the page
-    count, the A4 size and the text of the PDF Chromium's own ``--print-to-pdf`` writes."""
-    from toolkit.reports.pdf import print_pdfs
+    count, the A4 size, the title, the text and the links of the PDF Chromium's own
+    ``--print-to-pdf`` writes, whether its tab navigated to it or wrote it into the document of
+    an earlier page of the folder (the pages without a script)."""
+    from toolkit.reports.browser import Browser
 
     pages = []
     for run in (demo_run, demo_run_en):
@@ -131,19 +146,41 @@ def test_one_browser_prints_the_batch_as_chromium_prints_each_page(demo_run, dem
             copy = tmp_path / f"{run.run_dir.name}-{page.name}"
             shutil.copy(page, copy)
             pages.append(copy)
-    assert print_pdfs(pages) == {}
+    with Browser() as browser:
+        for page, got in browser.pdfs(pages, tabs=tabs):
+            page.with_suffix(".pdf").write_bytes(got)
+    assert browser.written >= 6 - 2 - tabs  # the two overview pages have a script: navigated to
     for page in pages:
         ref = tmp_path / f"{page.stem}.cli.pdf"
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-                            "--run-all-compositor-stages-before-draw", f"--print-to-pdf={ref}", page.as_uri()],
-                           capture_output=True, timeout=120)
+        _cli_pdf(page, ref)
         got, want = _pdf_pages(page.with_suffix(".pdf")), _pdf_pages(ref)
         assert got == want and "(A4)" in got[1], (page.name, got, want)
+        info = [subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True).stdout for p in
+                (page.with_suffix(".pdf"), ref)]
+        titles = [re.search(r"^Title:\s*(.*)$", i, re.M).group(1) for i in info]
+        assert titles == [_title(page)] * 2, (page.name, titles)
+        assert _pdf_links(page.with_suffix(".pdf")) == _pdf_links(ref), page.name
         if shutil.which("pdftotext"):
             text = [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True).stdout
                     for p in (page.with_suffix(".pdf"), ref)]
             assert text[0] == text[1], page.name
+
+
+def _title(page: Path) -> str:
+    import html
+
+    return html.unescape(re.search(r"<title>(.*?)</title>", page.read_text("utf-8")).group(1))
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed (make browser)")
+def test_print_pdfs_writes_each_pdf_beside_its_page(demo_run, tmp_path):
+    from toolkit.reports.pdf import print_pdfs
+
+    pages = [tmp_path / f"{i}-{p.name}" for i, p in enumerate(_pages(demo_run.run_dir))]
+    for page, src in zip(pages, _pages(demo_run.run_dir), strict=True):
+        shutil.copy(src, page)
+    assert print_pdfs(pages) == {}
+    assert all(_pdf_pages(p.with_suffix(".pdf"))[1].endswith("(A4)") for p in pages)
 
 
 def test_a_page_that_cannot_print_is_reported_and_the_others_still_print(demo_run, tmp_path):

@@ -34,21 +34,29 @@ from toolkit.reports.screenshot import find_chromium
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from .audit import (
     A4_WIDTH,
+    bundle_results,
     bundle_values,
+    check_chart_labels,
     check_charts,
     check_glyphs,
+    check_labels_language,
     check_language,
     check_layout,
+    check_platform_fonts,
     check_plotted,
     check_print,
     check_print_fit,
     check_requests,
     check_score_column_on_screen,
     check_scores,
-    chromium,
+    check_unmarked,
+    check_values,
+    chromium_without_cjk,
+    compare_values,
     font_cmap,
     load_print,
     load_widths,
+    platform_fonts,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -73,7 +81,7 @@ def _build(tmp_root: Path) -> tuple[dict, dict]:
     from toolkit.robustness.selection import selection
     from toolkit.studio.compare import compare_html, compare_specs, selection_html
 
-    pages, ranks = {}, {}
+    pages, ranks, values = {}, {}, {}
     for name, (data, spec, only, by) in CASES.items():
         if name != "shandong" and not SHARED_DATA.is_dir():
             continue
@@ -84,10 +92,12 @@ def _build(tmp_root: Path) -> tuple[dict, dict]:
         top = data_obj.framework.levels[0]
         other = nominal.replace({"name": "variant",
                                  "weights": {top: {"method": "entropy" if name == "hdi" else "equal"}}})
-        ranks[name] = {s.name: build_index(data_obj, s).rank for s in (nominal, other)}
+        results = {s.name: build_index(data_obj, s) for s in (nominal, other)}
+        ranks[name] = {k: r.rank for k, r in results.items()}
         c = compare_specs(data_obj, [nominal, other])
         sel = (selection(data_obj, nominal, ROOT / "configs" / "uncertainty.yaml", quota=10, year=c.year, n=16)
                if name == "shandong" else None)
+        values[name] = compare_values(results, c.year, sel)
         for lang in ("zh", "en"):
             s = run_reports(data, spec, by=by, only=only, lang=lang, workers=1, executor="serial",
                             out=tmp_root / name, n_uncertainty=8, progress=False, workbook=False)
@@ -102,7 +112,7 @@ def _build(tmp_root: Path) -> tuple[dict, dict]:
             for fname, html in shown.items():
                 (folder / fname).write_text(html, encoding="utf-8")
                 pages[(name, lang, f"compare/{fname}")] = folder / fname
-    return pages, ranks
+    return pages, ranks, values
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +126,19 @@ def pages(built):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+def no_cjk(tmp_path_factory):
+    """Chromium with no system CJK font, and the character maps of the fonts it has."""
+    with chromium_without_cjk(tmp_path_factory.mktemp("fonts")) as got:
+        yield got
 
 
-def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WIDTHS) -> list:
+@pytest.fixture(scope="module")
+def browser(no_cjk):
+    return no_cjk[0]
+
+
+def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WIDTHS, values=None,
+                  system: dict | None = None) -> list:
     """What the audit finds wrong with one page (empty when it passes)."""
     from toolkit.reports import facts
     from toolkit.reports.bundle import load_bundle
@@ -135,7 +152,9 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
     cmap = font_cmap(html)
     built = bundle_values(bundle, ranks)
     problems = []
-    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH)
+    drawn = []
+    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH,
+                                 wait=lambda page: drawn.extend(platform_fonts(page)))
     problems += check_requests(f"{name}/{lang}/{fname}", external)
     problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
     problems += check_print_fit(f"{name}/{lang}/{fname}@print", *load_print(browser, path))
@@ -148,11 +167,30 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
             problems += check_score_column_on_screen(where, got, fw.root.code)
     problems += check_scores(where, got, built, sc.fmt) + check_plotted(where, got, built)
     problems += _scores_shown(bundle, fname, lang, seen[widths[0]]["tables"], f"{name}/{lang}/{fname}")
+    problems += marks_problems(f"{name}/{lang}/{fname}", seen[widths[0]], bundle, sc.fmt, built, values, lang)
+    problems += check_platform_fonts(f"{name}/{lang}/{fname}", drawn, cmap, system or {})
     if fname.startswith("unit-"):  # the headline's composite is one of the scores checked
         unit = next(u for u in bundle.summary["unit_id"] if fname.startswith(f"unit-{u}-"))
         if f"{unit}|{fw.root.code}|{bundle.years[-1]}" not in {s["score"] for s in got["scores"]}:
             problems.append((where, "the headline's composite is not marked"))
     return problems
+
+
+def marks_problems(where, got: dict, bundle, fmt, built, values, lang: str) -> list:
+    """The marks' checks of one page: every number marked (a comparison or selection page: every
+    number it shows; a report: every number its charts draw), every marked result and chart label
+    the value recomputed from the results at the page's precision, every accessible name in the
+    page's language."""
+    on_compare = "compare/" in where
+    run = bundle_results(bundle)
+
+    def both(source, *k):
+        got = values(source, *k) if values is not None else None
+        return got if got is not None else run(source, *k)
+
+    return (check_unmarked(where, got, charts_only=not on_compare) + check_values(where, got, both)
+            + check_chart_labels(where, got, built, fmt, both)
+            + check_labels_language(where, got, bundle.framework, lang))
 
 
 def _scores_shown(bundle, fname: str, lang: str, tables: list, where: str) -> list:
@@ -187,12 +225,14 @@ def _scores_shown(bundle, fname: str, lang: str, tables: list, where: str) -> li
     return out
 
 
-def test_every_page_passes_the_audit(built, browser):
-    pages, ranks = built
+def test_every_page_passes_the_audit(built, browser, no_cjk):
+    pages, ranks, values = built
     assert pages, "no pages rendered"
     kinds = {f.split("-")[0].split("/")[-1].split(".")[0] for _, _, f in pages}
     assert {"unit", "city", "index", "compare", "selection"} <= kinds, kinds
-    problems = [p for key, path in pages.items() for p in page_problems(browser, key, path, ranks.get(key[0]))]
+    system = no_cjk[1]
+    problems = [p for key, path in pages.items()
+                for p in page_problems(browser, key, path, ranks.get(key[0]), values=values.get(key[0]), system=system)]
     assert not problems, "\n".join(map(str, problems))
 
 
@@ -231,7 +271,7 @@ def test_the_audit_catches_planted_defects(built, browser):
     overflows a 390 px phone is caught on each count (and the page as built passes)."""
     from toolkit.reports.bundle import load_bundle
 
-    pages, _ = built
+    pages = built[0]
     path = next(p for (name, lang, f), p in pages.items()
                 if name == "shandong" and lang == "zh" and f.startswith("unit-"))
     fw = load_bundle(path.parent / "_bundle").framework
@@ -252,6 +292,56 @@ def test_the_audit_catches_planted_defects(built, browser):
             "framework codes shown", "English on a Chinese page", "glyphs missing from the embedded font",
             "overflows the body at 390 px", "printed chart text under 7 pt"} <= found, found
     assert found_overview == {f"{fw.root.code} scores off-screen"}, found_overview
+
+
+def _planted_marks(html: str) -> str:
+    """A profile with one of each defect the marks' checks exist to catch: a chart label that is
+    not the rounded value, a number drawn in a chart unmarked, a character in a monospace element
+    that neither the embedded subset nor a system font has (the browser sees no CJK font; it
+    draws the embedded font's empty glyph) and an English accessible name."""
+    m = re.search(r'(<text [^>]*data-score="[^"]+"[^>]*>)(-?\d+(?:\.\d+)?)', html)
+    digits = len(m.group(2).partition(".")[2])
+    html = html[:m.start(2)] + f"{float(m.group(2)) + 2 * 10 ** -digits:.{digits}f}" + html[m.end(2):]
+    html = re.sub(r'(<svg class="chart[^>]*>)', r'\1<text x="40" y="40">42.0</text>', html, count=1)
+    html = html.replace("<h2>概要</h2>", "<h2>概要</h2><p style='font-family:monospace'>数据大脑龘</p>", 1)
+    return re.sub(r'(<svg class="chart[^>]*)aria-label="[^"]*"', r'\1aria-label="trend"', html, count=1)
+
+
+def _planted_compare(html: str) -> str:
+    """A comparison page with a weight one step off, a weight at another precision, a weight of
+    a node nobody built and a number shown unmarked ("704 replications")."""
+    spans = list(re.finditer(r'(<span data-value="weight\|[^"]+">)([\d.]+)%', html))
+    a, b = spans[0], spans[1]
+    html = (html[:a.start(2)] + f"{float(a.group(2)) + 2:.1f}" + html[a.end(2):b.start(2)]
+            + f"{float(b.group(2)) / 100:.1f}" + html[b.end():])  # "0.2" without its "%"
+    return html.replace("</h1>", "</h1><p>共 704 次</p><p><span data-value=\"weight|none|L9\">1.0%</span></p>", 1)
+
+
+def test_the_marks_catch_planted_defects(built, browser, no_cjk):
+    """The marks' checks can fail: a wrong chart label, a number drawn unmarked, Chinese in a
+    font without its glyphs and an English aria-label on the demo's Chinese profile; a wrong
+    weight percentage, a weight at the wrong precision, a weight of nothing and an unmarked
+    number on its Chinese comparison page — each is caught (and the pages as built pass)."""
+    pages, ranks, values = built
+    found = {}
+    for kind, plant in (("unit-", _planted_marks), ("compare/compare", _planted_compare)):
+        key, path = next((k, p) for k, p in pages.items()
+                         if k[0] == "shandong" and k[1] == "zh" and k[2].startswith(kind))
+        bad = path.with_name(path.name.replace(".html", "-planted.html"))
+        bad.write_text(plant(path.read_text("utf-8")), encoding="utf-8")
+        try:
+            found[kind] = page_problems(browser, (*key[:2], key[2].replace(".html", "-planted.html")), bad,
+                                        ranks.get("shandong"), widths=(1280,), values=values.get("shandong"),
+                                        system=no_cjk[1])
+        finally:
+            bad.unlink()
+    said = {k: {p[1] for p in v} for k, v in found.items()}
+    assert {"chart label differs from the built value", "numbers shown unmarked", "glyphs drawn by a font without them",
+            "accessible names: English on a Chinese page"} <= said["unit-"], found["unit-"]
+    assert said["compare/compare"] == {"value differs from the result", "value of nothing built",
+                                       "numbers shown unmarked"}, found["compare/compare"]
+    wrong = [p[2:] for p in found["compare/compare"] if p[1] == "value differs from the result"]
+    assert [w[1][-1] != "%" for w in wrong] == [False, True], wrong  # 22.0% for 20.0%, then 0.2 for 20.0%
 
 
 def test_the_print_check_catches_planted_defects(built, browser):

@@ -16,8 +16,6 @@ slider and checks that the ranks change and the new words are drawn too.
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -34,6 +32,7 @@ from ..reports.audit import (
     check_scores,
     font_cmap,
     load_widths,
+    system_fonts_without_cjk,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: "
@@ -46,36 +45,14 @@ FRAMEWORKS = {  # data, spec
 }
 
 
-def system_fonts_without_cjk(folder: Path) -> tuple[Path, dict]:
-    """A fontconfig file that shows Chromium only the system fonts with no Chinese, and the
-    union of their character maps (what the browser can draw without the page's own font)."""
-    from fontTools.ttLib import TTCollection, TTFont
-
-    listed = subprocess.run(["fc-list", ":", "file", "lang"], capture_output=True, text=True).stdout.splitlines()
-    fonts = folder / "fonts"
-    fonts.mkdir()
-    cmap: dict = {}
-    for line in listed:
-        file, _, langs = line.partition(":")
-        if re.search(r"\b(zh|ja|ko)\b", langs) or not file.lower().endswith((".ttf", ".otf", ".ttc")):
-            continue
-        (fonts / Path(file).name).symlink_to(file)
-        faces = TTCollection(file).fonts if file.lower().endswith(".ttc") else [TTFont(file, lazy=True)]
-        for face in faces:
-            cmap.update(face.getBestCmap() or {})
-    conf = folder / "fonts.conf"
-    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
-                    f'<cachedir>{folder / "cache"}</cachedir></fontconfig>\n', "utf-8")
-    return conf, cmap
-
-
 @pytest.fixture(scope="module")
 def no_cjk_browser(tmp_path_factory):
     """Chromium with no system CJK font (and the character map of the fonts it has)."""
     import os
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
-    conf, cmap = system_fonts_without_cjk(tmp_path_factory.mktemp("fonts"))
+    conf, cmaps = system_fonts_without_cjk(tmp_path_factory.mktemp("fonts"))
+    cmap = {k: v for m in cmaps.values() for k, v in m.items()}
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"],
                               env={**os.environ, "FONTCONFIG_FILE": str(conf)})

@@ -12,6 +12,14 @@ page. A page is printed once it is ready: its own ``load`` lifecycle event (matc
 navigation's ``loaderId``, so an earlier page's event never counts) and every web font loaded;
 there is no fixed sleep. ``Page.printToPDF`` uses the page's own CSS page size (the A4 print
 stylesheet of :mod:`toolkit.reports.page`), as ``chromium --print-to-pdf`` does.
+
+A navigation costs Chromium about 70 ms of CPU whatever the page (a new document, its frame
+and script context: measured in ``benchmarks/bench_pdf.py``), a fifth of a brain profile's
+whole print. So a tab navigates once to the first page of a folder, and the next pages of the
+same folder that hold no script are written into that document (``Page.setDocumentContent``:
+``document.open``/``write``/``close``, the embedded font's data URL already decoded): their
+relative links resolve as before (same folder), no script state can carry over (none runs),
+and the PDF has the page's own title, page count and text (tests/reports/test_browser.py).
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ BATCH_FLAGS = ("--remote-debugging-pipe", "--run-all-compositor-stages-before-dr
                "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                "--disable-backgrounding-occluded-windows")
 READY = "document.fonts.ready.then(() => document.fonts.size)"
+# a written document: its load event (images) if it has not fired yet, then its fonts
+WRITTEN = ("new Promise(r => document.readyState === 'complete' ? r() : addEventListener('load', r, {once: true}))"
+           ".then(() => document.fonts.ready).then(f => f.size)")
 
 
 class BrowserError(RuntimeError):
@@ -91,6 +102,7 @@ class Browser:
         self._code: int | None = None
         self._buf = bytearray()
         self._next_id = 0
+        self.written = 0  # pages written into a tab's document rather than navigated to
 
     # -- the protocol ----------------------------------------------------------------------------
     def post(self, method: str, params: dict | None = None, session: str | None = None) -> int:
@@ -153,14 +165,16 @@ class Browser:
             raise got
         return got
 
-    def pdfs(self, pages, tabs: int = TABS, **options):
+    def pdfs(self, pages, tabs: int = TABS, write: bool = True, **options):
         """Print the HTML files ``pages``, ``tabs`` at a time; yields ``(page, pdf bytes)`` as each
         is printed, or ``(page, BrowserError)`` for a page that failed (the others go on).
+        ``write=False`` navigates to every page (else the pages without a script after the first
+        of their folder are written into their tab's document: the module's docstring).
 
         If Chromium itself stops, the pages in flight are yielded with the error and the
         generator ends early: the pages never yielded were not tried (start a new Browser).
         """
-        return _Batch(self, [Path(p) for p in pages], max(1, tabs), {**PRINT, **options}).run()
+        return _Batch(self, [Path(p) for p in pages], max(1, tabs), {**PRINT, **options}, write).run()
 
     def alive(self) -> bool:
         """Whether Chromium is still running."""
@@ -203,6 +217,7 @@ class _Tab:
 
     def __init__(self, timeout: float):
         self.target = self.session = self.page = self.loader = None
+        self.folder: Path | None = None  # the folder of the document the tab navigated to
         self.step = "create"
         self.loaded: set[str] = set()  # the loaderIds whose ``load`` fired
         self.deadline = time.monotonic() + timeout  # to open; then, to load and print its page
@@ -212,8 +227,8 @@ class _Batch:
     """The pages of :meth:`Browser.pdfs`, moved through their tabs by the replies and events
     that come back: navigate → load (of this navigation) → fonts ready → printToPDF."""
 
-    def __init__(self, browser: Browser, pages: list[Path], tabs: int, options: dict):
-        self.b, self.todo, self.options = browser, deque(pages), options
+    def __init__(self, browser: Browser, pages: list[Path], tabs: int, options: dict, write: bool = True):
+        self.b, self.todo, self.options, self.write = browser, deque(pages), options, write
         self.tabs = [_Tab(browser.timeout) for _ in range(min(tabs, len(pages)))]
         self.waiting: dict[int, _Tab] = {}  # command id → the tab whose step it answers
         self.sessions: dict[str, _Tab] = {}
@@ -258,8 +273,15 @@ class _Batch:
         if self.todo:
             tab.page = self.todo.popleft()
             tab.deadline = time.monotonic() + self.b.timeout
-            tab.loader, tab.step = None, "navigate"
-            self._post(tab, "Page.navigate", {"url": tab.page.resolve().as_uri()}, session=True)
+            tab.loader = None
+            html = _writable(tab.page) if self.write and tab.folder == tab.page.resolve().parent else None
+            if html is not None:  # the tab's document, same folder: rewritten, not navigated
+                tab.step = "write"
+                self.b.written += 1
+                self._post(tab, "Page.setDocumentContent", {"frameId": tab.target, "html": html}, session=True)
+            else:
+                tab.step, tab.folder = "navigate", None
+                self._post(tab, "Page.navigate", {"url": tab.page.resolve().as_uri()}, session=True)
 
     def _fail(self, tab: _Tab, why: str) -> None:
         """The tab's page failed: recorded, and the tab replaced by a fresh one (its state is unknown)."""
@@ -314,8 +336,12 @@ class _Batch:
             if result.get("errorText"):  # e.g. net::ERR_FILE_NOT_FOUND: never print Chromium's error page
                 return self._fail(tab, f"Chromium could not open {tab.page}: {result['errorText']}")
             tab.loader, tab.step = result.get("loaderId"), "load"
+            tab.folder = tab.page.resolve().parent
             if tab.loader in tab.loaded:
                 self._ready(tab)
+        elif step == "write":
+            tab.step = "fonts"
+            self._post(tab, "Runtime.evaluate", {"expression": WRITTEN, "awaitPromise": True}, session=True)
         elif step == "fonts":
             tab.step = "print"
             self._post(tab, "Page.printToPDF", self.options, session=True)
@@ -323,3 +349,13 @@ class _Batch:
             tab.loaded.clear()
             self.done.append((tab.page, base64.b64decode(result["data"])))
             self._next(tab)
+
+
+def _writable(page: Path) -> str | None:
+    """The page's HTML if it can be written into a tab's document instead of navigated to:
+    UTF-8 text with no script (a script's globals would outlive its page); else None."""
+    try:
+        html = page.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # navigated to: Chromium reports what is wrong with it
+    return None if "<script" in html.lower() else html

@@ -13,103 +13,30 @@ True
 
 from __future__ import annotations
 
-import json
 import math
 from functools import lru_cache
 
+from .chart_parts import (
+    colour,
+    frac,
+    ink,
+    lines_el,
+    svg_root,
+    text_el,
+    text_width,
+    tick,
+    truncate,
+    wrap,
+)
 from .text import esc
+
+__all__ = ["bars", "hbars", "radar", "trend", "histogram", "heatmap", "tile_map", "colour", "frac", "text_width",
+           "tick", "wrap"]
 
 HIGHLIGHT, OTHER, MEAN = "#c0392b", "#c9ced6", "#333"
 SERIES = ("#c0392b", "#333333", "#2e7d32", "#1f6fb2", "#b7791f", "#6a3d9a")
 DASH = ("", "5,3", "2,3", "8,3,2,3", "1,2", "6,2")
-FONT = 13
 MANY_BARS = 150
-
-
-def text_width(s: str, size: float = FONT) -> float:
-    """Approximate drawn width of ``s``: CJK characters are one em, others about 0.56 em.
-
-    >>> text_width("ab", 10), text_width("产业", 10)
-    (11.2, 20)
-    """
-    return round(sum(size if ord(c) >= 0x2E80 else 0.56 * size for c in str(s)), 2)
-
-
-def wrap(s: str, width: float, size: float = FONT, lines: int = 2) -> list[str]:
-    """Split ``s`` into at most ``lines`` lines of at most ``width`` (at spaces when it has any).
-
-    >>> wrap("Technological innovation capacity", 140, 12)
-    ['Technological', 'innovation capacity']
-    >>> wrap("Sustainability: Economic and Financial (Sus)", 80, 11)
-    ['Sustainabil…', 'Economic an…']
-    >>> wrap("Environmental", 60, 11)
-    ['Environm…']
-    """
-    s = str(s)
-    if text_width(s, size) <= width:
-        return [s]
-    # words at spaces; Chinese at any character; a Latin word is never broken, only cut ("Environm…")
-    words = s.split(" ") if " " in s else list(s) if any(ord(c) >= 0x2E80 for c in s) else [s]
-    sep = " " if " " in s else ""
-    out, cur = [], ""
-    for w in words:
-        trial = (cur + sep + w) if cur else w
-        if text_width(trial, size) <= width or not cur:
-            cur = trial
-        else:
-            out.append(cur)
-            cur = w
-    out.append(cur)
-    if len(out) > lines:  # the rest on the last line, cut to the width: a label never leaves its box
-        out = out[:lines - 1] + [sep.join(out[lines - 1:])]
-    return [line if text_width(line, size) <= width else _truncate(line, width, size) for line in out]
-
-
-def frac(v, vmin: float = 0.0, vmax: float = 100.0) -> float:
-    """Where ``v`` lies on an axis from ``vmin`` to ``vmax``: 0 at the bottom, 1 at the top (clipped).
-
-    >>> frac(0.788, 0, 1), frac(150), frac(-1)
-    (0.788, 1.0, 0.0)
-    """
-    return min(max((float(v) - vmin) / (vmax - vmin), 0.0), 1.0)
-
-
-def tick(v: float) -> str:
-    """An axis tick: as short as the number allows (0.25, 50, 0).
-
-    >>> tick(0.25), tick(50.0), tick(0.30000000000000004)
-    ('0.25', '50', '0.3')
-    """
-    return f"{round(v, 6):g}"
-
-
-def _svg(w: float, h: float, body: str, label: str, axis=None, values=(), wide: bool = False, keys=None) -> str:
-    """An ``<svg class="chart">``; ``axis`` (lo, hi) and the plotted ``values`` are written as
-    ``data-lo``, ``data-hi`` and ``data-values`` so a test can check every value against its axis;
-    ``keys`` (one per value, :mod:`toolkit.reports.marks`) as ``data-keys``, so it can check each
-    plotted value against the built index."""
-    data = ""
-    if axis is not None:
-        values = [float(v) for v in values]
-        shown = [f"{v:.6g}" for v in values if v == v]
-        data = f' data-lo="{axis[0]:g}" data-hi="{axis[1]:g}" data-values="{" ".join(shown)}"'
-        if keys is not None:
-            kept = [k for k, v in zip(keys, values, strict=True) if v == v]
-            data += f" data-keys='{esc(json.dumps(kept, ensure_ascii=False))}'"
-    cls = "chart wide" if wide else "chart"  # a wide chart scrolls sideways on a phone, never shrinks its text
-    return (f'<svg class="{cls}" viewBox="0 0 {w:g} {h:g}" width="100%" role="img" aria-label="{esc(label)}" '
-            f'xmlns="http://www.w3.org/2000/svg" style="max-width:{w:g}px"{data}>'
-            f'<title>{esc(label)}</title>{body}</svg>')
-
-
-def _text(x, y, s, size=FONT, anchor="start", weight="normal", fill="#222", cls="", key=None) -> str:
-    c = (f' class="{cls}"' if cls else "") + (f' data-score="{esc(key)}"' if key else "")
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" font-weight="{weight}" '
-            f'fill="{fill}"{c}>{esc(s)}</text>')
-
-
-def _lines(x, y, parts, size=FONT, anchor="start", **kw) -> str:
-    return "".join(_text(x, y + i * (size + 2), p, size, anchor, **kw) for i, p in enumerate(parts))
 
 
 def bars(items, highlight=None, title: str = "", mean: float | None = None, mean_label: str = "",
@@ -140,7 +67,7 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
     base, pos, geom = _bars_base(tuple(items), vmin, vmax, width, height)
     top, left, right, ph, bw, n = geom
     mk = (lambda unit: key(unit, *mark)) if mark else (lambda unit: None)
-    body = [_text(left, 16, title, 13, weight="bold"), base]
+    body = [text_el(left, 16, title, 13, weight="bold"), base]
     if highlight in pos:  # drawn over the grey bars: the grey ones are shared by every report of a run
         i, v = pos[highlight]
         h = max(0.5, ph * frac(v, vmin, vmax))
@@ -151,16 +78,16 @@ def bars(items, highlight=None, title: str = "", mean: float | None = None, mean
         label = f"{v:.{digits}f} ({i + 1}/{n})"
         tw = text_width(label, 12)
         x = min(max(x, left + tw / 2), width - right - tw / 2)
-        body.append(_text(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT,
+        body.append(text_el(x, max(top + ph - h - 4, top + 10), label, 12, "middle", "bold", HIGHLIGHT,
                           key=mk(highlight)))
     if mean is not None and mean == mean:
         y = top + ph - ph * frac(mean, vmin, vmax)
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.2f}" y2="{y:.2f}" stroke="{MEAN}" '
                     f'stroke-dasharray="4,3" stroke-width="1"/>')
-        body.append(_text(width - right, height - 3, f"{mean_label} {mean:.{digits}f}", 11, "end", fill=MEAN,
+        body.append(text_el(width - right, height - 3, f"{mean_label} {mean:.{digits}f}", 11, "end", fill=MEAN,
                           key=mk("@mean")))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
-    return _svg(width, height, "".join(body), title, (vmin, vmax), [v for _, (_, v) in pos.items()],
+    return svg_root(width, height, "".join(body), title, (vmin, vmax), [v for _, (_, v) in pos.items()],
                 keys=[mk(u) for u in pos] if mark else None)
 
 
@@ -188,7 +115,7 @@ def _bars_base(items: tuple, vmin: float, vmax: float, width: float, height: flo
 
 
 def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 640, vmin: float = 0.0,
-          digits: int = 1, keys=None) -> str:
+          digits: int = 1, keys=None, marks=None, label=None) -> str:
     """Grouped horizontal bars: one group per label, one bar per series, with a legend.
 
     Parameters
@@ -196,6 +123,9 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
     labels : list of str (the groups, e.g. dimensions)
     series : list of (name, values) with one value per label (NaN: no bar)
     keys : optional, one list per series of the values' keys (:mod:`toolkit.reports.marks`)
+    marks : optional, one list per series of the value labels' marks, ``("value", KEY)`` for
+        results that are not scores (:func:`toolkit.reports.chart_parts.text_el`)
+    label : optional, the value label's text of a value (default: ``digits`` decimals)
 
     Examples
     --------
@@ -212,16 +142,16 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
     top = 30 + (18 if title else 0)
     plot_w = width - lab_w - 50
     h = top + gh * len(labels) + 6
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     x = 0.0
     y_leg = top - 10
     for j, (name, _) in enumerate(series if any(n for n, _ in series) else ()):  # legend (none for one unnamed series)
         body.append(f'<rect x="{x:.1f}" y="{y_leg - 9}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
-        body.append(_text(x + 14, y_leg, name, 12))
+        body.append(text_el(x + 14, y_leg, name, 12))
         x += 14 + text_width(name, 12) + 16
     for i, parts in enumerate(lines):
         gy = top + i * gh
-        body.append(_lines(lab_w - 8, gy + gh / 2 - (len(parts) - 1) * (size + 2) / 2 + 4, parts, size, "end"))
+        body.append(lines_el(lab_w - 8, gy + gh / 2 - (len(parts) - 1) * (size + 2) / 2 + 4, parts, size, "end"))
         for j, (_, vals) in enumerate(series):
             v = float(vals[i])
             if v != v:
@@ -229,10 +159,10 @@ def hbars(labels, series, vmax: float = 100.0, title: str = "", width: float = 6
             w = plot_w * frac(v, vmin, vmax)
             y = gy + 4 + j * (bh + 2)
             body.append(f'<rect x="{lab_w:.1f}" y="{y:.1f}" width="{w:.2f}" height="{bh}" fill="{SERIES[j % 6]}"/>')
-            body.append(_text(lab_w + w + 4, y + bh - 1, f"{v:.{digits}f}", 10, fill="#444",
-                              key=keys[j][i] if keys else None))
+            body.append(text_el(lab_w + w + 4, y + bh - 1, label(v) if label else f"{v:.{digits}f}", 10,
+                                fill="#444", key=keys[j][i] if keys else None, mark=marks[j][i] if marks else None))
     body.append(f'<line x1="{lab_w}" x2="{lab_w}" y1="{top}" y2="{h - 6}" stroke="#999"/>')
-    return _svg(width, h, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
+    return svg_root(width, h, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
                 [float(v) for _, vals in series for v in vals], wide=True,
                 keys=[k for ks in keys for k in ks] if keys else None)
 
@@ -250,12 +180,13 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
     fs = 13
     w, h = size, size * 0.74
     cx, cy, r = w / 2, h / 2, h * 0.33
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     for ring in (0.25, 0.5, 0.75, 1.0):
         pts = " ".join(f"{cx + r * ring * math.sin(2 * math.pi * i / n):.1f},"
                        f"{cy - r * ring * math.cos(2 * math.pi * i / n):.1f}" for i in range(n))
         body.append(f'<polygon points="{pts}" fill="none" stroke="#ddd"/>')
-        body.append(_text(cx + 3, cy - r * ring + 11, tick(vmin + (vmax - vmin) * ring), 11, fill="#999"))
+        body.append(text_el(cx + 3, cy - r * ring + 11, tick(vmin + (vmax - vmin) * ring), 11, fill="#999",
+                            mark=("plain", "tick")))
     for i, lab in enumerate(labels):
         a = 2 * math.pi * i / n
         sx, sy = math.sin(a), -math.cos(a)
@@ -265,7 +196,7 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
         room = (w - lx - 4) if anchor == "start" else (lx - 4) if anchor == "end" else w * 0.45
         parts = wrap(lab, min(room, w * 0.34), fs)
         ly += 4 if abs(sy) < 0.5 else (fs if sy > 0 else -(len(parts) - 1) * (fs + 2) - 2)
-        body.append(_lines(lx, ly, parts, fs, anchor))
+        body.append(lines_el(lx, ly, parts, fs, anchor))
     for j, (_name, vals) in enumerate(series):
         pts = " ".join(f"{cx + r * frac(v, vmin, vmax) * math.sin(2 * math.pi * i / n):.1f},"
                        f"{cy - r * frac(v, vmin, vmax) * math.cos(2 * math.pi * i / n):.1f}"
@@ -277,9 +208,9 @@ def radar(labels, series, vmax: float = 100.0, title: str = "", size: float = 56
     for j, (name, _) in enumerate(series):
         body.append(f'<line x1="{x:.1f}" x2="{x + 18:.1f}" y1="{h - 6}" y2="{h - 6}" stroke="{SERIES[j % 6]}" '
                     f'stroke-width="2"' + (f' stroke-dasharray="{DASH[j % 6]}"' if DASH[j % 6] else "") + "/>")
-        body.append(_text(x + 22, h - 2, name, 12))
+        body.append(text_el(x + 22, h - 2, name, 12))
         x += 22 + text_width(name, 12) + 14
-    return _svg(w, h + 4, "".join(body), title or "radar", (vmin, vmax), [float(v) for _, vals in series for v in vals],
+    return svg_root(w, h + 4, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax), [float(v) for _, vals in series for v in vals],
                 keys=[k for ks in keys for k in ks] if keys else None)
 
 
@@ -309,12 +240,12 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
     def py(v):
         return top + ph - ph * frac(v, vmin, vmax)
 
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     for v in (vmin, (vmin + vmax) / 2, vmax):
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#eee"/>')
-        body.append(_text(left - 4, py(v) + 4, tick(v), 12, "end", fill="#777"))
+        body.append(text_el(left - 4, py(v) + 4, tick(v), 12, "end", fill="#777", mark=("plain", "tick")))
     for i, y in enumerate(years):
-        body.append(_text(px(i), height - 8, str(y), 12, "middle", fill="#555"))
+        body.append(text_el(px(i), height - 8, str(y), 12, "middle", fill="#555", mark=("plain", "year")))
     x, ly = 0.0, (16 if title else 0) + 6  # the legend text ascends above its baseline: room above
     for j, (name, vals) in enumerate(series):
         pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(vals))
@@ -326,9 +257,9 @@ def trend(years, series, title: str = "", vmax: float = 100.0, width: float = 60
         if x + w > width and x > 0:
             x, ly = 0.0, ly + 18
         body.append(f'<rect x="{x:.1f}" y="{ly}" width="10" height="10" fill="{SERIES[j % 6]}"/>')
-        body.append(_text(x + 14, ly + 9, name, 12))
+        body.append(text_el(x + 14, ly + 9, name, 12))
         x += w
-    return _svg(width, height, "".join(body), title or "trend", (vmin, vmax),
+    return svg_root(width, height, "".join(body), title or " / ".join(n for n, _ in series), (vmin, vmax),
                 [float(v) for _, vals in series for v in vals], keys=[k for ks in keys for k in ks] if keys else None)
 
 
@@ -349,40 +280,22 @@ def histogram(values, bins: int = 10, vmax: float = 100.0, title: str = "", xlab
     pw, ph = width - left - right, height - top - bottom
     cmax = max(counts) or 1
     bw = pw / bins
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     for i, c in enumerate(counts):
         h = ph * c / cmax
         body.append(f'<rect x="{left + i * bw + 1:.1f}" y="{top + ph - h:.1f}" width="{bw - 2:.1f}" height="{h:.1f}" '
                     f'fill="#1f6fb2"/>')
         if c:
-            body.append(_text(left + (i + 0.5) * bw, top + ph - h - 3, str(c), 12, "middle", fill="#333"))
+            body.append(text_el(left + (i + 0.5) * bw, top + ph - h - 3, str(c), 12, "middle", fill="#333",
+                                        mark=("plain", "count")))
     for i in range(bins + 1):
         if i % 2 == 0:
-            body.append(_text(left + i * bw, top + ph + 13, tick(vmin + (vmax - vmin) * i / bins), 12, "middle",
-                              fill="#555"))
-    body.append(_text(left + pw / 2, height - 4, xlabel, 12, "middle", fill="#555"))
+            body.append(text_el(left + i * bw, top + ph + 13, tick(vmin + (vmax - vmin) * i / bins), 12, "middle",
+                              fill="#555", mark=("plain", "tick")))
+    body.append(text_el(left + pw / 2, height - 4, xlabel, 12, "middle", fill="#555"))
     body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + ph}" y2="{top + ph}" stroke="#999"/>')
-    body.append(_text(2, top + 8, ylabel, 12, fill="#555"))
-    return _svg(width, height, "".join(body), title or "histogram", (vmin, vmax), [float(v) for v in values], keys=keys)
-
-
-def colour(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
-    """A sequential colour (ColorBrewer YlGnBu: light yellow → teal → dark blue) for ``v`` in
-    [0, vmax]; grey for NaN.
-
-    >>> colour(0), colour(100), colour(float("nan"))
-    ('#ffffd9', '#081d58', '#eeeeee')
-    """
-    if v != v:
-        return "#eeeeee"
-    f = frac(v, vmin, vmax)
-    stops = ((0xFF, 0xFF, 0xD9), (0x41, 0xB6, 0xC4), (0x08, 0x1D, 0x58))
-    lo, hi, g = (stops[0], stops[1], f * 2) if f <= 0.5 else (stops[1], stops[2], f * 2 - 1)
-    return "#" + "".join(f"{round(a + (b - a) * g):02x}" for a, b in zip(lo, hi, strict=True))
-
-
-def ink(v: float, vmax: float = 100.0, vmin: float = 0.0) -> str:
-    return "#fff" if v == v and frac(v, vmin, vmax) > 0.55 else "#222"
+    body.append(text_el(2, top + 8, ylabel, 12, fill="#555"))
+    return svg_root(width, height, "".join(body), title or xlabel, (vmin, vmax), [float(v) for v in values], keys=keys)
 
 
 def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = "", width: float = 640,
@@ -396,19 +309,20 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
     1
     """
     size = 11
-    lab_w = min(260.0, max((text_width(r, size) for r in rows), default=60) + 10)
+    # room for the estimated width and 8 % more: a font's hinted advances run wider than 1 em
+    lab_w = min(260.0, max((text_width(r, size) for r in rows), default=60) * 1.08 + 10)
     cw = (width - lab_w) / max(1, len(cols))
     col_lines = [wrap(c, cw - 4, size, lines=3) for c in cols]
     head = 6 + max((len(x) for x in col_lines), default=1) * (size + 2) + (22 if title else 0)
     rh = 16
     h = head + rh * len(rows) + 4
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     for j, parts in enumerate(col_lines):
-        body.append(_lines(lab_w + (j + 0.5) * cw, head - 4 - (len(parts) - 1) * (size + 2), parts, size, "middle"))
+        body.append(lines_el(lab_w + (j + 0.5) * cw, head - 4 - (len(parts) - 1) * (size + 2), parts, size, "middle"))
     for i, r in enumerate(rows):
         y = head + i * rh
-        label = r if text_width(r, size) <= lab_w - 8 else _truncate(r, lab_w - 8, size)
-        t = _text(lab_w - 6, y + rh - 4, label, size, "end")
+        label = r if text_width(r, size) <= lab_w - 8 else truncate(r, lab_w - 8, size)
+        t = text_el(lab_w - 6, y + rh - 4, label, size, "end")
         if links and links[i]:
             t = f'<a href="{esc(links[i])}">{t}</a>'
         body.append(t)
@@ -416,19 +330,10 @@ def heatmap(rows, cols, values, links=None, vmax: float = 100.0, title: str = ""
             v = float(v)
             body.append(f'<rect x="{lab_w + j * cw:.1f}" y="{y}" width="{cw - 1:.1f}" height="{rh - 1}" '
                         f'fill="{colour(v, vmax, vmin)}"/>')
-            body.append(_text(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.{digits}f}", 10, "middle",
+            body.append(text_el(lab_w + (j + 0.5) * cw, y + rh - 4, "—" if v != v else f"{v:.{digits}f}", 10, "middle",
                               fill=ink(v, vmax, vmin), key=keys[i][j] if keys and v == v else None))
-    return _svg(width, h, "".join(body), title or "heatmap", (vmin, vmax), [float(v) for row in values for v in row],
+    return svg_root(width, h, "".join(body), title or " / ".join(map(str, cols)), (vmin, vmax), [float(v) for row in values for v in row],
                 wide=True, keys=[k for ks in keys for k in ks] if keys else None)
-
-
-def _truncate(s: str, width: float, size: float) -> str:
-    out = ""
-    for c in str(s):
-        if text_width(out + c + "…", size) > width:
-            return out + "…"
-        out += c
-    return out
 
 
 def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell: float = 84, vmin: float = 0.0,
@@ -449,21 +354,21 @@ def tile_map(tiles, vmax: float = 100.0, title: str = "", legend: str = "", cell
     rows = max(r for _, r, *_ in tiles) + 1
     top = 26 if title else 4
     w, h = cols * cell, top + rows * cell + 38
-    body = [_text(2, 16, title, 13, weight="bold")] if title else []
+    body = [text_el(2, 16, title, 13, weight="bold")] if title else []
     for i, (c, r, name, v, link) in enumerate(tiles):
         x, y = c * cell, top + r * cell
         fill, fg = colour(v, vmax, vmin), ink(v, vmax, vmin)
         parts = wrap(name, cell - 8, 12)
         cell_svg = (f'<rect x="{x + 2}" y="{y + 2}" width="{cell - 4}" height="{cell - 4}" rx="6" fill="{fill}" '
-                    f'stroke="#fff"/>' + _lines(x + cell / 2, y + cell / 2 - 6 - (len(parts) - 1) * 7, parts, 12,
+                    f'stroke="#fff"/>' + lines_el(x + cell / 2, y + cell / 2 - 6 - (len(parts) - 1) * 7, parts, 12,
                                                 "middle", fill=fg)
-                    + _text(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.{digits}f}", 14, "middle", "bold", fg,
+                    + text_el(x + cell / 2, y + cell / 2 + 18, "—" if v != v else f"{v:.{digits}f}", 14, "middle", "bold", fg,
                             key=keys[i] if keys and v == v else None))
         body.append(f'<a href="{esc(link)}">{cell_svg}</a>' if link else cell_svg)
     y = top + rows * cell + 8
     for i in range(5):  # legend: five steps of the scale
         v = vmin + (vmax - vmin) * i / 4
         body.append(f'<rect x="{i * 36}" y="{y}" width="34" height="10" fill="{colour(v, vmax, vmin)}"/>')
-        body.append(_text(i * 36 + 17, y + 23, tick(v), 12, "middle", fill="#555"))
-    body.append(_text(5 * 36 + 6, y + 9, legend, 12, fill="#555"))
-    return _svg(w, h, "".join(body), title or "map", (vmin, vmax), [float(v) for *_, v, _ in tiles], keys=keys)
+        body.append(text_el(i * 36 + 17, y + 23, tick(v), 12, "middle", fill="#555", mark=("plain", "tick")))
+    body.append(text_el(5 * 36 + 6, y + 9, legend, 12, fill="#555"))
+    return svg_root(w, h, "".join(body), title or legend, (vmin, vmax), [float(v) for *_, v, _ in tiles], keys=keys)

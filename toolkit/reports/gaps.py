@@ -45,13 +45,14 @@ def w(key: str, lang: str):
     return WORDS[key][0 if lang == "zh" else 1]
 
 
-def kde_svg(density: pd.DataFrame, width: float = 480, height: float = 180) -> str:
-    """The densities as lines on one axis (inline SVG, one polyline per year, the latest strongest)."""
+def kde_svg(density: pd.DataFrame, width: float = 480, height: float = 180, label: str = "") -> str:
+    """The densities as lines on one axis (inline SVG, one polyline per year, the latest strongest);
+    ``label``: its accessible name, in the page's language."""
     x = density.index.to_numpy(float)
     top = float(density.to_numpy().max()) or 1.0
     px = 40 + (x - x.min()) / (np.ptp(x) or 1) * (width - 60)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 40}" width="100%" '
-             f'style="max-width:{width}px" role="img" aria-label="density" font-size="12">',
+             f'style="max-width:{width}px" role="img" aria-label="{esc(label)}" font-size="12">',
              f'<line x1="40" y1="{height}" x2="{width - 20}" y2="{height}" stroke="#999"/>']
     years = list(density.columns)
     for i, t in enumerate(years):
@@ -126,7 +127,7 @@ def gaps_section(bundle, year: int, lang: str = "zh") -> str:
     if density is not None:
         f = kde.kde_features(density)
         kde_text = w("s_kde", lang).format(a=years[0], b=years[-1], p0=f["peak_at"].iloc[0], p1=f["peak_at"].iloc[-1])
-        blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density)}</figure>", level=3))
+        blocks.append(section(w("kde", lang), para(kde_text, lang) + f"<figure>{kde_svg(density, label=w('kde', lang))}</figure>", level=3))
 
     regions = chain.regions(bundle)
     glob = chain.moran(bundle)

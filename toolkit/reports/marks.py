@@ -12,12 +12,27 @@ sees with the built index (``tests/reports/audit.py``). A key is ``unit|node|yea
   its normalised value) or ``rank``;
 * a change is two keys joined by ``~`` (the first minus the second); the page shows its size.
 
+Every other number a page shows is marked too, so a number cannot slip in unchecked:
+
+* ``data-value="SOURCE|KEY…"`` (:func:`value`, :func:`vspan`, :func:`vcell`) is a value of one of
+  the run's results other than a score: ``weight|SPEC|NODE`` (a specification's effective weight
+  of a node, shown as a percentage), ``agreement|A|B|spearman`` (or ``kendall``),
+  ``spread|UNIT`` (the places a unit moves across the specifications), ``probability|UNIT`` and
+  ``screened|UNIT`` (its selection probability, the share of replications that screen it out),
+  ``sobol|UNIT|FACTOR|ST`` (or ``S1``), ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``); the audit
+  recomputes it from the results and knows the precision it is shown at;
+* ``data-plain="KIND"`` (:func:`plain`) declares a number that is not a result: a ``year``, a
+  ``count``, an axis ``tick``, a ``quota``, a number of ``runs``, a ``threshold`` the page
+  states, a number in a ``label`` ("1 = selected").
+
 Examples
 --------
 >>> key("CHN", "HDI", 2022), change(key("CHN", "HDI", 2022), key("@mean", "HDI", 2022))
 ('CHN|HDI|2022', 'CHN|HDI|2022~@mean|HDI|2022')
 >>> score(key("a<b", "L1", 2025), "45.1")
 '<span data-score="a&lt;b|L1|2025">45.1</span>'
+>>> vspan(value("weight", "nominal", "L1"), "20.0%"), plain("year", 2025)
+('<span data-value="weight|nominal|L1">20.0%</span>', '<span data-plain="year">2025</span>')
 """
 
 from __future__ import annotations
@@ -26,7 +41,7 @@ import re
 
 from .text import esc
 
-__all__ = ["key", "change", "score", "cell", "MARK", "unmark"]
+__all__ = ["key", "change", "score", "cell", "MARK", "unmark", "value", "vspan", "vcell", "plain", "PLAIN"]
 
 
 def key(unit, node, year) -> str:
@@ -47,6 +62,32 @@ def score(k: str, text: str) -> str:
 def cell(k: str, text: str) -> tuple[str, str]:
     """A table cell (:func:`toolkit.reports.views.table_html`) marked as showing key ``k``."""
     return ("html", score(k, text))
+
+
+def value(source: str, *keys) -> str:
+    """The key of a result that is not a score (see the module's docstring)."""
+    return "|".join([source, *map(str, keys)])
+
+
+def vspan(k: str, text: str) -> str:
+    """``text`` (escaped) marked as showing result ``k`` (:func:`value`)."""
+    return f'<span data-value="{esc(k)}">{esc(text)}</span>'
+
+
+def vcell(k: str, text: str) -> tuple[str, str]:
+    """A table cell marked as showing result ``k`` (:func:`value`)."""
+    return ("html", vspan(k, text))
+
+
+#: the kinds of number a page may show that are not results
+PLAIN = ("year", "count", "tick", "quota", "runs", "threshold", "label")
+
+
+def plain(kind: str, text) -> str:
+    """``text`` declared as a number that is not a result (one of :data:`PLAIN`)."""
+    if kind not in PLAIN:
+        raise ValueError(f"plain: kind {kind!r} is not one of {PLAIN}")
+    return f'<span data-plain="{kind}">{esc(str(text))}</span>'
 
 
 #: a mark inside plain text (sentences written before they are escaped): ``MARK.format(k, text)``

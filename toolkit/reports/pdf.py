@@ -59,18 +59,19 @@ def _write(html: Path, pdf: Path, data: bytes) -> Path:
     return write_atomic(pdf, lambda tmp: tmp.write_bytes(data))
 
 
-def print_pdfs(pages, timeout: int = 120, on_page=None, tabs: int = TABS) -> dict[str, str]:
+def print_pdfs(pages, timeout: int = 120, on_page=None, tabs: int = TABS, write: bool = True) -> dict[str, str]:
     """Print every page to a PDF beside it, all with one Chromium, ``tabs`` pages at a time;
     returns {page name: error} for those that failed (one failing page does not stop the
     others; a Chromium that stops is started again for the pages it had not printed).
-    ``on_page(page)`` is called after each page (a progress bar)."""
+    ``on_page(page)`` is called after each page (a progress bar); ``write=False`` navigates to
+    every page (:meth:`toolkit.reports.browser.Browser.pdfs`)."""
     failed: dict[str, str] = {}
     left = [Path(p) for p in pages]
     while left:
         done: set[Path] = set()
         try:
             with Browser(timeout=timeout) as browser:
-                for page, got in browser.pdfs(left, tabs=tabs):
+                for page, got in browser.pdfs(left, tabs=tabs, write=write):
                     done.add(page)
                     try:
                         if isinstance(got, Exception):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import charts, facts, standing
-from .marks import MARK, cell, change, unmark
+from .marks import MARK, cell, change, unmark, value, vcell
 from .marks import key as mk
 from .printing import column_widths, parts, plain, unmarked
 from .summary import indicator_label, sentences, strengths_weaknesses
@@ -418,8 +418,9 @@ def coupling_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     stage = row.get("stage_zh" if lang == "zh" else "stage_en")
     all_d = cc[cc["year"] == year]["D"]
     pos = int((all_d > row["D"]).sum() + 1)
-    cells = [("D", f"{row['D']:.3f}", f"{t('rank', lang)} {pos} / {len(all_d)}"), ("C", f"{row['C']:.3f}", ""),
-             ("T", f"{row['T']:.3f}", ""), (t("grade", lang), str(grade), str(stage or ""))]
+    cells = [(s, vcell(value("coupling", unit_id, year, s), f"{row[s]:.3f}"), "") for s in ("D", "C", "T")]
+    cells[0] = (*cells[0][:2], f"{t('rank', lang)} {pos} / {len(all_d)}")
+    cells.append((t("grade", lang), str(grade), str(stage or "")))
     return block(section(t("coupling", lang), kpis(cells)
                          + f'<p class="note">{esc(t("meaning_coupling", lang, bundle))}</p>'))
 

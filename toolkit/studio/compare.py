@@ -137,9 +137,9 @@ WORDS = {
     "weights": ("各{dim}有效权重", "Effective weight of each {dim}"),
     "leaf_weights": ("各指标有效权重", "Effective weight of every indicator"),
     "ranks": ("各方案下的排名", "Ranks under each specification"), "name": ("{unit}", "{Unit}"),
-    "quota": ("名额：{quota}；{year}年；不确定性设定共运行 {runs} 次（--n {n}）。概率 ≥ 0.9 为稳入选，≤ 0.1 为稳落选。",
+    "quota": ("名额：{quota}；{year}年；不确定性设定共运行 {runs} 次（--n {n}）。概率 ≥ {hi} 为稳入选，≤ {lo} 为稳落选。",
               "Quota: {quota}; year {year}; {runs} runs of the uncertainty specification (--n {n}). Robustly in: "
-              "probability ≥ 0.9; robustly out: ≤ 0.1."),
+              "probability ≥ {hi}; robustly out: ≤ {lo}."),
     "top_overall": ("全部{unit}中前 {k} 名", "top {k} overall"), "top_per": ("每个{group}前 {k} 名", "top {k} per {group}"),
     "probability": ("入选概率", "Probability of selection"), "shortlist": ("入选名单", "Shortlist"),
     "nominal_rank": ("基准排名", "Nominal rank"), "nominal_selected": ("基准方案入选", "Selected nominally"),
@@ -147,9 +147,9 @@ WORDS = {
     "in": ("稳入选", "robustly in"), "borderline": ("待定", "borderline"), "out": ("稳落选", "robustly out"),
     "yes": ("是", "yes"), "no": ("否", "no"),
     "deciding": ("决定待定{unit}的因素", "What decides the borderline cases"),
-    "deciding_note": ("每个待定{unit}入选与否（入选为 1）的总效应（ST）与一阶（S1）\x00Sobol\x01 指数，各列最大的三个因素。",
+    "deciding_note": ("每个待定{unit}入选与否（入选为 {one}）的总效应（ST）与一阶（S1）\x00Sobol\x01 指数，各列最大的三个因素。",
                       "Total (ST) and first-order (S1) Sobol indices of each borderline unit's selection indicator "
-                      "(1 = selected), the three largest factors per unit."),
+                      "({one} = selected), the three largest factors per unit."),
     "factor": ("因素", "Factor"),
     "synthetic": ("模拟数据：本页基于合成的演示数据（python -m toolkit demo 生成），并非真实填报结果，不得引用。",
                   "SYNTHETIC DATA: this page uses synthetic demo data (python -m toolkit demo), not real returns; "
@@ -183,6 +183,19 @@ def _w(key: str, lang: str, fw=None, **kw) -> str:
     text = WORDS[key][0 if lang == "zh" else 1]
     words = fw.words(lang) if fw is not None else {}
     return text.format(**{**words, **kw}) if "{" in text else text
+
+
+def _marked(key: str, lang: str, fw=None, **kw) -> str:
+    """The page's words ``key`` escaped, each number in ``kw`` given as ``(kind, value)`` marked
+    as the plain number it is (:func:`toolkit.reports.marks.plain`: a year, a count, …) and each
+    given as ``("html", s)`` inserted as is."""
+    from ..reports.marks import plain
+
+    slots = {k: f"\x00{i}\x01" for i, k in enumerate(kw)}
+    text = escape(_w(key, lang, fw, **slots))
+    for k, (kind, v) in kw.items():
+        text = text.replace(slots[k], v if kind == "html" else plain(kind, v))
+    return text
 
 
 CMD = "python -m toolkit demo"
@@ -235,6 +248,7 @@ def compare_html(c: CompareResult, lang: str = "zh") -> str:
     >>> compare_html(compare_specs(data, specs), "en").startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
+    from ..reports.marks import key, plain, value, vcell
     from ..reports.text import fmt_pct
     from ..reports.views import section, table_html
 
@@ -242,20 +256,25 @@ def compare_html(c: CompareResult, lang: str = "zh") -> str:
     ranks = c.ranks
     specs = list(ranks.columns)
     named = ranks.set_axis([_name(c, u, lang) for u in ranks.index])
+    keys = pd.DataFrame([[key(u, f"rank@{sp}", c.year) for sp in specs] for u in ranks.index], columns=specs)
     sep = "、" if lang == "zh" else ", "
-    intro = escape(_w("intro", lang, fw, year=c.year, n=len(ranks), specs="\x00")).replace(
-        "\x00", sep.join(h[1] for h in _specs_html(specs)))
-    agree = [[*_specs_html([a, b]), f"{sp:.3f}", f"{kt:.3f}", int(n)] for a, b, sp, kt, n in
-             c.agreement[["a", "b", "spearman", "kendall", "units"]].itertuples(index=False)]
-    mv = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs], _rank(row["spread"])]
+    intro = _marked("intro", lang, fw, year=("year", c.year), n=("count", len(ranks)),
+                    specs=("html", sep.join(h[1] for h in _specs_html(specs))))
+    agree = [[*_specs_html([a, b]), vcell(value("agreement", a, b, "spearman"), f"{sp:.3f}"),
+              vcell(value("agreement", a, b, "kendall"), f"{kt:.3f}"), ("html", plain("count", int(n)))]
+             for a, b, sp, kt, n in c.agreement[["a", "b", "spearman", "kendall", "units"]].itertuples(index=False)]
+    mv = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs],
+           "—" if pd.isna(row["spread"]) else vcell(value("spread", u), str(int(row["spread"])))]
           for u, row in c.movers.iterrows()]
-    dw = [[_label(fw, d, lang), *[fmt_pct(v) for v in row]] for d, row in c.dimension_weights.iterrows()]
-    lw = [[_label(fw, d, lang), *[fmt_pct(v) for v in row]] for d, row in c.leaf_weights.iterrows()]
+    dw = [[_label(fw, d, lang), *[vcell(value("weight", sp, d), fmt_pct(v)) for sp, v in row.items()]]
+          for d, row in c.dimension_weights.iterrows()]
+    lw = [[_label(fw, d, lang), *[vcell(value("weight", sp, d), fmt_pct(v)) for sp, v in row.items()]]
+          for d, row in c.leaf_weights.iterrows()]
     rk = [[_name(c, u, lang), *[_rank(row[sp], u, sp, c.year) for sp in specs]] for u, row in ranks.iterrows()]
     nums = range(1, len(specs) + 1)
     # the bump chart at a width an A4 page prints at full size (long names cut)
     body = [f'<p class="sub">{intro}</p>',
-            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=700, max_label=190)}</div>', keep=False),
+            section(_w("bump", lang), f'<div class="tbl">{bump_svg(named, width=700, max_label=190, keys=keys)}</div>', keep=False),
             section(_w("agreement", lang), table_html([_w("spec_a", lang), _w("spec_b", lang), _w("spearman", lang),
                                                        _w("kendall", lang), _w("n_units", lang, fw)], agree,
                                                       num_cols=[2, 3, 4])),
@@ -269,11 +288,15 @@ def compare_html(c: CompareResult, lang: str = "zh") -> str:
     return _page(_w("compare_title", lang), "".join(body), c.synthetic, lang)
 
 
-def _bars(p: pd.Series, width: int = 640, row: int = 14) -> str:
-    """Horizontal bars of probabilities (0–1) with their labels, as a chart of the reports."""
+def _bars(p: pd.Series, names: list, width: int = 640) -> str:
+    """Horizontal bars of the probabilities ``p`` (0–1, by unit id) labelled by ``names``, as a
+    chart of the reports; each label a percentage marked as the unit's probability."""
     from ..reports.charts import hbars
+    from ..reports.marks import value
+    from ..reports.text import fmt_pct
 
-    return hbars(list(p.index), [("", list(p.to_numpy(float)))], vmin=0.0, vmax=1.0, digits=2, width=width)
+    return hbars(names, [("", list(p.to_numpy(float)))], vmin=0.0, vmax=1.0, width=width, label=fmt_pct,
+                 marks=[[("value", value("probability", u)) for u in p.index]])
 
 
 def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False, lang: str = "zh",
@@ -286,6 +309,8 @@ def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False,
     >>> selection_html(sel, names, synthetic=True).count("<svg")  # doctest: +SKIP
     1
     """
+    from ..reports.marks import plain, value, vcell
+    from ..reports.text import fmt_pct
     from ..reports.views import section, table_html
 
     fw = c.framework if c is not None else None
@@ -298,30 +323,34 @@ def selection_html(sel, names: pd.Series | None = None, synthetic: bool = False,
     group = fw.unit_column(sel.by).label(lang) if fw is not None and sel.by else (sel.by or "")
     quota = _w("top_per", lang, fw, k=k, group=group) if sel.by else _w("top_overall", lang, fw, k=k)
     runs = int(sel.selected.shape[0])
-    intro = _w("quota", lang, quota=quota, year=sel.year, runs=runs, n=n if n is not None else runs)
+    quota = escape(quota).replace(escape(str(k)), plain("quota", k), 1)
+    intro = _marked("quota", lang, quota=("html", quota), year=("year", sel.year), runs=("runs", runs),
+                    n=("runs", n if n is not None else runs), hi=("threshold", fmt_pct(0.9, 0)),
+                    lo=("threshold", fmt_pct(0.1, 0)))
     lists = sel.shortlist()
     sep = "、" if lang == "zh" else ", "
-    short = "".join(f"<li><b>{escape(_w(s, lang))}</b>（{len(v)}）：{escape(sep.join(name(u) for u in v)) or '—'}</li>"
+    short = "".join(f"<li><b>{escape(_w(s, lang))}</b>（{plain('count', len(v))}）：{escape(sep.join(name(u) for u in v)) or '—'}</li>"
                     if lang == "zh" else
-                    f"<li><b>{escape(_w(s, lang))}</b> ({len(v)}): {escape(sep.join(name(u) for u in v)) or '—'}</li>"
+                    f"<li><b>{escape(_w(s, lang))}</b> ({plain('count', len(v))}): {escape(sep.join(name(u) for u in v)) or '—'}</li>"
                     for s, v in lists.items())
     prob = t["probability"][t["probability"] > 0].head(60)
     nominal = c.ranks.columns[0] if c is not None else None
     rows = [[name(u), _rank(r["nominal_rank"], *((u, nominal, sel.year) if nominal is not None else ())),
-             _w("yes" if r["nominal_selected"] else "no", lang), f"{r['probability']:.3f}",
-             f"{100 * r.get('screened_out', 0.0):.0f}%", ("html", f"<span class='{escape(str(r['status']))}'>"
+             _w("yes" if r["nominal_selected"] else "no", lang), vcell(value("probability", u), fmt_pct(r["probability"])),
+             vcell(value("screened", u), fmt_pct(r.get("screened_out", 0.0))), ("html", f"<span class='{escape(str(r['status']))}'>"
                                                            f"{escape(_w(str(r['status']), lang))}</span>")]
             for u, r in t.iterrows()]
-    body = [f'<p class="sub">{escape(intro)}</p><ul>{short}</ul>',
-            section(_w("probability", lang), f"<figure>{_bars(prob.set_axis([name(u) for u in prob.index]))}</figure>"),
+    body = [f'<p class="sub">{intro}</p><ul>{short}</ul>',
+            section(_w("probability", lang), f"<figure>{_bars(prob, [name(u) for u in prob.index])}</figure>"),
             section(_w("shortlist", lang), table_html([_w("name", lang, fw) if fw else "", _w("nominal_rank", lang),
                                                        _w("nominal_selected", lang), _w("probability", lang),
                                                        _w("screened_out", lang), _w("status", lang)], rows,
                                                       num_cols=[1, 3, 4]), keep=False)]
     if sel.sobol is not None:
         top = sel.sobol.sort_values("ST", ascending=False).groupby("target").head(3)
-        srows = [[name(r.target), _factor(r.factor, lang), f"{r.ST:.3f}", f"{r.S1:.3f}"] for r in top.itertuples()]
-        note = escape(_w("deciding_note", lang, fw))
+        srows = [[name(r.target), _factor(r.factor, lang), vcell(value("sobol", r.target, r.factor, "ST"), f"{r.ST:.3f}"),
+                  vcell(value("sobol", r.target, r.factor, "S1"), f"{r.S1:.3f}")] for r in top.itertuples()]
+        note = _marked("deciding_note", lang, fw, one=("label", 1))
         note = note.replace("\x00", '<span lang="en">' if lang == "zh" else "").replace("\x01", "</span>" if lang == "zh" else "")
         body.append(section(_w("deciding", lang, fw), f'<p class="note">{note}</p>'
                             + table_html([_w("name", lang, fw) if fw else "", _w("factor", lang), "ST", "S1"], srows,

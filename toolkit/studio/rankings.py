@@ -118,13 +118,14 @@ def movers(ranks: pd.DataFrame, k: int = 10) -> pd.DataFrame:
 
 
 def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 14, max_units: int = 60,
-             max_label: float | None = None) -> str:
+             max_label: float | None = None, keys: pd.DataFrame | None = None) -> str:
     """A bump chart of ranks (units × specs) as an inline ``<svg>`` string.
 
     Each unit is a line from its rank under the first spec to its rank under each next one;
     lines of units that move by more than 3 places, or are named in ``highlight``, are drawn
     in colour, the rest in grey. ``max_label`` (px) cuts longer names, so the chart keeps its
-    width (a printed page).
+    width (a printed page). ``keys`` (the shape of ``ranks``) marks each rank drawn as the score
+    it shows (:mod:`toolkit.reports.marks`).
 
     Examples
     --------
@@ -163,7 +164,7 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
         out.append(f'<text x="{xs[j]:.1f}" y="14" text-anchor="middle" font-weight="bold" class="code">'
                    f'{escape(str(c))}</text>')
     colour_i = 0
-    for unit, r in R.iterrows():
+    for pos, (unit, r) in enumerate(R.iterrows()):
         vals = r.to_numpy(dtype=float, na_value=np.nan)
         ok = ~np.isnan(vals)  # a spec that does not rank the unit: no point there
         if not ok.any():
@@ -179,8 +180,9 @@ def bump_svg(ranks: pd.DataFrame, *, highlight=(), width: int = 640, row: int = 
                    f'<title>{label}: {path}</title></polyline>')
         first, last = np.flatnonzero(ok)[[0, -1]]
         short = escape(cut(unit))
-        out.append(f'<text x="{xs[first] - 6:.1f}" y="{ys[first] + 4:.1f}" text-anchor="end">'
-                   f'{int(vals[first])}. {short}</text>')
-        out.append(f'<text x="{xs[last] + 6:.1f}" y="{ys[last] + 4:.1f}">{int(vals[last])}. {short}</text>')
+        at = [f"{int(vals[j])}" if keys is None else
+              f'<tspan data-score="{escape(str(keys.iloc[pos, j]))}">{int(vals[j])}</tspan>' for j in (first, last)]
+        out.append(f'<text x="{xs[first] - 6:.1f}" y="{ys[first] + 4:.1f}" text-anchor="end">{at[0]}. {short}</text>')
+        out.append(f'<text x="{xs[last] + 6:.1f}" y="{ys[last] + 4:.1f}">{at[1]}. {short}</text>')
     out.append("</svg>")
     return "".join(out)
