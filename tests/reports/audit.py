@@ -639,6 +639,7 @@ def check_platform_fonts(where, drawn: list, embedded: dict, system: dict) -> li
         elif any(ord(ch) >= CJK for ch in text) and not custom:
             problems.append((where, "Chinese drawn without the embedded font", tag, text.strip()[:20],
                              [f["familyName"] for f in fonts]))
+    return problems
 
 
 # -- printed pages (issue 22: nothing clipped on A4) ----------------------------------------------
