@@ -406,7 +406,8 @@ def _pct(v: float) -> str:
 #: the precision each kind of result is shown at (:mod:`toolkit.reports.marks`), fixed here and
 #: not read from the page: a page that shows a weight as 0.2 or 22% fails
 VALUE_FORMATS = {"weight": _pct, "probability": _pct, "screened": _pct, "agreement": "{:.3f}".format,
-                 "sobol": "{:.3f}".format, "coupling": "{:.3f}".format, "spread": lambda v: str(int(round(v)))}
+                 "sobol": "{:.3f}".format, "coupling": "{:.3f}".format, "spread": lambda v: str(int(round(v))),
+                 "percentile": "{:.0f}".format, "indicator_weight": _pct, "obstacle": "{:.1f}%".format}
 
 
 def _shows(text: str, want: str) -> bool:
@@ -528,15 +529,23 @@ def _lineage(fw, code: str) -> list[str]:
 
 def bundle_results(bundle):
     """``values(source, *key)`` of a report run, read from the bundle's tables (the run's results
-    files): a unit's coupling coordination ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``)."""
-    cc = bundle.tables["coupling"]
+    files): a unit's coupling coordination ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``), an
+    indicator's ``percentile|UNIT|CODE|YEAR``, ``indicator_weight|…`` (its effective weight) and
+    ``obstacle|…`` (its obstacle degree, in %)."""
+    tables = {"coupling": "coupling", "percentile": "leaves", "indicator_weight": "leaves", "obstacle": "obstacles"}
+    column = {"percentile": "percentile", "indicator_weight": "weight", "obstacle": "obstacle"}
 
     def values(source, *key):
-        if source == "coupling" and len(key) == 3:
-            unit, year, stat = key
-            row = cc[(cc["unit_id"].astype(str) == unit) & (cc["year"].astype(str) == year)]
-            return float(row[stat].iloc[0]) if len(row) == 1 and stat in row else None
-        return None
+        if source not in tables or len(key) != 3:
+            return None
+        df = bundle.tables[tables[source]]
+        unit, a, b = key
+        if source == "coupling":  # UNIT|YEAR|STAT
+            row, col = df[(df["unit_id"].astype(str) == unit) & (df["year"].astype(str) == a)], b
+        else:  # UNIT|CODE|YEAR
+            row = df[(df["unit_id"].astype(str) == unit) & (df["code"].astype(str) == a) & (df["year"].astype(str) == b)]
+            col = column[source]
+        return float(row[col].iloc[0]) if len(row) == 1 and col in row and row[col].iloc[0] == row[col].iloc[0] else None
 
     return values
 

@@ -19,7 +19,8 @@ Every other number a page shows is marked too, so a number cannot slip in unchec
   of a node, shown as a percentage), ``agreement|A|B|spearman`` (or ``kendall``),
   ``spread|UNIT`` (the places a unit moves across the specifications), ``probability|UNIT`` and
   ``screened|UNIT`` (its selection probability, the share of replications that screen it out),
-  ``sobol|UNIT|FACTOR|ST`` (or ``S1``), ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``); the audit
+  ``sobol|UNIT|FACTOR|ST`` (or ``S1``), ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``), an
+  indicator's ``percentile|UNIT|CODE|YEAR``, ``indicator_weight|…`` and ``obstacle|…``; the audit
   recomputes it from the results and knows the precision it is shown at;
 * ``data-plain="KIND"`` (:func:`plain`) declares a number that is not a result: a ``year``, a
   ``count``, an axis ``tick``, a ``quota``, a number of ``runs``, a ``threshold`` the page

@@ -358,7 +358,8 @@ def strengths_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     parts = []
     for key, df in zip(("strengths", "weaknesses"), sw, strict=True):
         rows = [[indicator_label(fw, r.code, lang), fw.label(dimension_of(fw, r.code), lang),
-                 _value(fw, r.code, r.raw, r.imputed, lang), f"{r.percentile:.0f}"] for r in df.itertuples()]
+                 _value(fw, r.code, r.raw, r.imputed, lang),
+                 vcell(value("percentile", unit_id, r.code, year), f"{r.percentile:.0f}")] for r in df.itertuples()]
         body = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("percentile", lang)],
                           rows, num_cols=[2, 3]) if rows else f'<p class="note">{esc(t("no_" + key, lang))}</p>'
         parts.append(f'<div><h3>{esc(t(key, lang))}</h3>{body}</div>')
@@ -385,7 +386,8 @@ def indicator_html(bundle, unit_id: str, year: int, lang: str = "zh"):
     f = indicator_frame(bundle, unit_id, year, lang)
     sc = facts.scale(bundle)
     rows = [[r.name, r.dimension, r.value, cell(mk(unit_id, r.code, year), sc.fmt(r.normalised)),
-             f"{r.percentile:.0f}" if r.percentile == r.percentile else nc(lang), fmt_pct(r.weight)]
+             vcell(value("percentile", unit_id, r.code, year), f"{r.percentile:.0f}") if r.percentile == r.percentile
+             else nc(lang), vcell(value("indicator_weight", unit_id, r.code, year), fmt_pct(r.weight))]
             for r in f.itertuples()]
     tab = table_html([t("indicator", lang), t("dimension", lang, bundle), t("raw", lang), t("normalised", lang),
                       t("percentile", lang), t("weight", lang)], rows, num_cols=[2, 3, 4, 5], cls="indicators")
@@ -401,7 +403,7 @@ def obstacle_html(bundle, unit_id: str, year: int, lang: str = "zh", k: int = 5)
     fw = bundle.framework
     ob = facts.unit_table(bundle, "obstacles", unit_id, year).sort_values("rank").head(k)
     rows = [[int(r.rank), indicator_label(fw, r.code, lang), fw.label(dimension_of(fw, r.code), lang),
-             f"{r.obstacle:.1f}%"] for r in ob.itertuples()]
+             vcell(value("obstacle", unit_id, r.code, year), f"{r.obstacle:.1f}%")] for r in ob.itertuples()]
     tab = table_html(["#", t("indicator", lang), t("dimension", lang, bundle), t("obstacle", lang)], rows,
                      num_cols=[0, 3])
     title = "主要障碍因素" if lang == "zh" else "Main obstacles"
