@@ -97,7 +97,7 @@ document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => svg.que
   .forEach(el => out.chart_labels.push({i, score: el.dataset.score || null, value: el.dataset.value || null,
                                         text: el.textContent.trim()})));
 const marked = '[data-score],[data-value],[data-plain]';
-const notShown = 'style,script,title,code,.code,.provenance';
+const notShown = 'style,script,title,code,.code,.provenance,.print-only';  // .print-only: a wide table's printed copy (its cells are the screen table's)
 const num = /(?<![A-Za-z0-9_.-])[-+−]?\d+(?:[.,]\d+)*%?(?![A-Za-z0-9])/g;
 const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = tw.nextNode(); n; n = tw.nextNode()) {

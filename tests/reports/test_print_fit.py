@@ -64,6 +64,10 @@ def test_wide_table_prints_in_parts_and_the_screen_keeps_one_table():
     assert all(h[:2] == ["排名", "国家"] for h in got)
     assert [h for tb in got for h in tb[2:]] == heads[2:]
     assert "data-score" not in printed
+    cells = lambda h: re.findall(r"<td(?: [^>]*)?>(.*?)</td>", h)  # noqa: E731
+    shown = [re.findall(r"<td(?: [^>]*)?>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", screen.split("<tbody>")[1])]
+    copied = [[c for tb in tables for c in cells(tb.split("<tbody>")[1].split("</tr>")[i])] for i in range(len(rows))]
+    assert [sorted(set(r)) for r in copied] == [sorted(set(r)) for r in shown]  # every cell printed, as on screen
     widths = column_widths(heads, rows, [0, *range(2, 12)])
     assert sum(widths) > PRINT_WIDTH  # the whole would not fit
 
