@@ -19,14 +19,13 @@ The machine may be shared: every ratio is against a baseline measured in the sam
 medians come from interleaved rounds.
 
 Run: .venv/bin/python benchmarks/bench_batch.py [--units 16 200 2000] [--workers 2] [--pdf 24] [--rounds 3]
+     [--no-manifest]  (``--pdf 0``: no PDF rounds)
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.metadata as md
 import json
-import platform
 import re
 import shutil
 import statistics
@@ -40,16 +39,6 @@ SPEC = ROOT / "configs" / "default.yaml"
 
 
 # -- the manifest --------------------------------------------------------------------------------
-def _versions_every_time() -> dict:
-    out = {"python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "nbconvert", "nbclient", "SALib"):
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            pass
-    return out
-
-
 def _record(i: int) -> dict:
     return {"key": f"unit:SD-{i:05d}", "by": "unit", "target": f"SD-{i:05d}", "lang": "zh", "year": 2025,
             "title": f"济南市某区产业大脑 {i}", "filename": f"unit-SD-{i:05d}-0123456789.html",
@@ -59,11 +48,12 @@ def _record(i: int) -> dict:
 def old_writer(folder: Path, n: int) -> float:
     """The replaced writer: every report rewrites the whole manifest (indent=2, versions read)."""
     from toolkit.files import write_atomic
+    from toolkit.reports.batch import read_package_versions
 
     records, t0 = {}, time.perf_counter()
     for i in range(n):
         records[f"unit:SD-{i:05d}"] = _record(i)
-        doc = {"run": "bench", "versions": _versions_every_time(), "reports": records}
+        doc = {"run": "bench", "versions": read_package_versions(), "reports": records}
         text = json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
         write_atomic(folder / "manifest.json", lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
     return time.perf_counter() - t0
@@ -112,25 +102,39 @@ def bench_batch(tmp: Path, units: int, workers: int) -> Path:
     report's notebook execution in its worker's kernel (``render_seconds``, timed around the
     kernel's render only) plus each kernel's start, summed and divided by the workers. What is
     left is the batch's own cost: planning, pickling jobs, parameter and HTML files, the
-    journal, the manifest, the overview page and the publication of the run folder."""
+    journal, the manifest, the overview page and the publication of the run folder; its phases
+    (``RunSummary.phases``) are printed beside it, with the load average."""
+    import os
+
     from toolkit.data.demo import write_demo
     from toolkit.reports.batch import run_reports
 
     data = write_demo(tmp / f"demo{units}", n_units=units, seed=3, years=(2024, 2025), formats=("csv",))[0]
     opts = dict(by="unit", workers=workers, out=tmp / f"runs{units}", n_uncertainty=0, progress=False,
                 workbook=False)
-    s = run_reports(data, SPEC, **opts)  # computes the bundle
+    first = _first_unit(data)
+    s = run_reports(data, SPEC, only=[first], **opts)  # computes the bundle (and one report)
     assert not s.failed, s.failed
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     s = run_reports(data, SPEC, force=True, **opts)
     wall = time.perf_counter() - t0
-    assert not s.failed, s.failed
+    assert not s.failed and len(s.ok) == units, s.failed
     kernels = (s.render_seconds + s.kernel_seconds) / workers
+    phases = ", ".join(f"{k} {v:.2f}" for k, v in s.phases.items())
     print(f"BATCH   {len(s.ok):>5} reports, {workers} workers, bundle reused: {wall:6.1f} s wall clock; kernels' own "
           f"time {kernels:6.1f} s ({s.render_seconds / len(s.ok) * 1000:.0f} ms per report + {s.kernel_seconds:.1f} s "
           f"of kernel starts, over {workers} workers): {wall / kernels:.2f}× (target ≤ 1.2); "
-          f"{wall / len(s.ok) * 1000:.0f} ms per report")
+          f"{wall / len(s.ok) * 1000:.0f} ms per report; load average {load:.1f} → {os.getloadavg()[0]:.1f}")
+    print(f"        phases (s): {phases}; the batch's own time outside rendering "
+          f"{wall - s.phases.get('render', 0.0):.2f} s, inside it {s.phases.get('render', 0.0) - kernels:.2f} s")
     return s.run_dir
+
+
+def _first_unit(data: Path) -> str:
+    from toolkit import read_indicators
+
+    return str(read_indicators(data).table["unit_id"].iloc[0])
 
 
 # -- PDF -----------------------------------------------------------------------------------------
@@ -204,14 +208,17 @@ def main() -> None:
     ap.add_argument("--units", type=int, nargs="+", default=[16, 200, 2000],
                     help="synthetic brains in each batch measured")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--pdf", type=int, default=24, help="reports printed per PDF round")
+    ap.add_argument("--pdf", type=int, default=24, help="reports printed per PDF round (0: no PDF rounds)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--no-manifest", action="store_true", help="skip the manifest writers' rounds")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:
-        bench_manifest(tmp)
+        if not args.no_manifest:
+            bench_manifest(tmp)
         run_dirs = [bench_batch(tmp, n, args.workers) for n in args.units]
-        bench_pdf(max(run_dirs, key=lambda d: len(list(d.glob("unit-*.html")))), tmp, args.pdf, args.rounds)
+        if args.pdf > 0:  # --pdf 0: the batch only
+            bench_pdf(max(run_dirs, key=lambda d: len(list(d.glob("unit-*.html")))), tmp, args.pdf, args.rounds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from pathlib import Path
 
 from toolkit import read_indicators
 from toolkit.reports.batch import params_json, run_reports
@@ -18,21 +17,26 @@ from toolkit.reports.plan import plan
 from .conftest import SPEC
 
 
-def test_parameter_files_name_the_published_bundle_and_the_kernel_copies_are_gone(three_return, tmp_path):
-    before = set(Path(tempfile.gettempdir()).glob("sdb-params-*.json"))
-    s = run_reports(three_return, SPEC, workers=1, executor="serial", out=tmp_path, n_uncertainty=0,
+def test_parameter_files_name_the_published_bundle_and_the_kernel_copies_are_gone(three_return, tmp_path,
+                                                                                   monkeypatch):
+    # a temporary folder of this test's own: other runs' parameter files in the shared /tmp cannot race it
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    before = set(own_tmp.glob("sdb-params-*.json"))
+    s = run_reports(three_return, SPEC, workers=1, executor="serial", out=tmp_path / "out", n_uncertainty=0,
                     progress=False, workbook=False)
     assert s.exit_code == 0 and len(s.ok) == 3
     params = sorted((s.run_dir / "_params").glob("*.json"))
     assert len(params) == 3
     for p in params:
         assert json.loads(p.read_text("utf-8"))["bundle_dir"] == str(s.run_dir.resolve() / "_bundle")
-    assert set(Path(tempfile.gettempdir()).glob("sdb-params-*.json")) <= before  # the kernel's copies removed
+    assert set(own_tmp.glob("sdb-params-*.json")) <= before  # the kernel's copies removed
     # the kernels' own time: three notebook executions and one kernel start, each a positive time
     assert 0 < s.render_seconds < s.seconds and 0 <= s.kernel_seconds < s.seconds  # 0 when a warm kernel is reused
     manifest = json.loads((s.run_dir / "manifest.json").read_text("utf-8"))
     assert all("render_seconds" not in r for r in manifest["reports"].values())  # not part of the record
-    again = run_reports(three_return, SPEC, workers=1, executor="serial", out=tmp_path, n_uncertainty=0,
+    again = run_reports(three_return, SPEC, workers=1, executor="serial", out=tmp_path / "out", n_uncertainty=0,
                         progress=False, workbook=False)
     assert again.skipped and not again.ok  # the digests still match: nothing re-rendered
 

@@ -178,3 +178,19 @@ def test_a_shared_stack_is_checked_once_and_fails_as_the_materialised_one(seed):
     assert (outcomes[2] is None) == (not live.any())  # it fails exactly when a checked child has a zero
     if outcomes[2] is not None:
         assert outcomes[2][0] == int(np.flatnonzero(live.any(axis=1))[0])
+
+
+def test_static_children_are_certified_once_only_when_fewer_children_cannot_fail():
+    """``steps.aggregation_checks`` certifies a node's static children when they pass with every
+    child live and weighted (a value, column or matrix rule only looks at fewer children after an
+    exclusion); never for a rule on the units' weighted statistics (MPI's positive unit means),
+    which a left-out child can break."""
+    import numpy as np
+
+    from toolkit.index import steps
+
+    C = np.array([[[1.0, 2.0], [3.0, 4.0], [2.0, 1.0]]])
+    assert steps.aggregation_checks({"method": "geometric"}, C)
+    assert not steps.aggregation_checks({"method": "geometric"}, np.where(C == 4.0, 0.0, C))  # a zero
+    assert not steps.aggregation_checks({"method": "arithmetic"}, np.where(C == 4.0, np.nan, C))  # na: error
+    assert not steps.aggregation_checks({"method": "mpi"}, C)  # per unit, weighted: checked every time

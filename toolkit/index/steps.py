@@ -55,8 +55,8 @@ from ..methods.weighting.weight_kernels import run_quietly
 from .params import block_choice, column_groups, normalisation_blocks
 from .plan import DEFAULT_CHOICE, Plan, aggregation_params, na_rule, node_choice, plain  # noqa: F401 (re-exported)
 
-__all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_params", "blocks", "combine_labels",
-           "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
+__all__ = ["DEFAULT_CHOICE", "DataPath", "aggregate_stack", "aggregation_checks", "aggregation_params", "blocks",
+           "combine_labels", "combine_stack", "data_path", "denominate_step", "fixed_weights", "impute_step", "na_rule", "node_choice",
            "normalise_block", "screen_step", "treat_step", "weight_node", "weight_stack", "weights_input"]
 
 
@@ -405,13 +405,32 @@ def combine_stack(choice: Mapping, subs: list[np.ndarray]) -> np.ndarray:
 
 
 def aggregate_stack(choice: Mapping, C: np.ndarray, W: np.ndarray, *, na: str = "error", excluded=None,
-                    index=None, columns=None) -> np.ndarray:
+                    index=None, columns=None, checked: bool = False) -> np.ndarray:
     """Scores (G, m) of the children ``C`` (G, m, k; or (1, m, k) shared) with weights ``W`` (G, k)
     under an aggregation choice: the entry's declared data checks (``Method.check_data``, the
     checks its pandas function runs, with the same message), then its batch kernel, with the na
     rule applied. ``excluded`` (G, k) marks children left out; ``index`` holds the block's unit
-    labels and ``columns`` the children's codes (named in the messages)."""
+    labels and ``columns`` the children's codes (named in the messages). ``checked``: these
+    children passed :func:`aggregation_checks` with every child live and weighted already (the
+    checks only ever look at fewer children), so they are not run again."""
     entry = AGGREGATION.get(choice["method"])
     params = aggregation_params(choice, na)
-    entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)  # and min_rows
+    if not checked:
+        entry.check_data(C, params, weights=W, excluded=excluded, units=index, columns=columns)  # and min_rows
     return entry.kernel(C, W, excluded=excluded, index=index, **params)
+
+
+def aggregation_checks(choice: Mapping, C: np.ndarray, *, na: str = "error") -> bool:
+    """True when the children ``C`` (G, m, k) pass the data checks an aggregation choice declares
+    with every child live and weighted: then they pass under any exclusion and any weights, since
+    a check only ever looks at fewer children (the engine checks a node's static children once
+    per data path, then aggregates them with ``checked=True``). False for an entry with a check
+    on the units' weighted statistics (``per="unit"``): fewer children can fail it."""
+    entry = AGGREGATION.get(choice["method"])
+    if any(check.per == "unit" for check in entry.checks):
+        return False
+    try:
+        entry.check_data(C, aggregation_params(choice, na))  # and min_rows
+    except BatchError:
+        return False
+    return True

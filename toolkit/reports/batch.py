@@ -30,7 +30,7 @@ import json
 import os
 import platform
 import time
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .. import __version__
@@ -38,7 +38,7 @@ from ..files import output_lock, safe_child, write_atomic
 from ..publish.staging import resumable_staging
 from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
 from .progress import Journal, recorded
-from .workers import execute_jobs, render_job, run_font_css  # noqa: F401 (re-exported)
+from .workers import execute_jobs, render_job, run_font_css, write_if_changed  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "region_report.ipynb"
@@ -67,6 +67,9 @@ class RunSummary:
     #: the kernels' own time: their notebook executions, and their starts
     render_seconds: float = 0.0
     kernel_seconds: float = 0.0
+    #: the run's own seconds by phase, in order (inputs, bundle, plan, render, workbook, overview,
+    #: pdf, publish): what profiling a batch starts from
+    phases: dict = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -76,23 +79,9 @@ class RunSummary:
 # -- the run -------------------------------------------------------------------------------------
 def params_json(bundle_name: str):
     """``job -> json.dumps(job.params(bundle_name), sort_keys=True)``, the text each report's
-    digest covers. Every report of a run links to the same list of unit reports: its text is
-    made once per list, not once per report (that made planning quadratic in the reports)."""
-    cache: dict[int, tuple[tuple, str]] = {}
-    marker = "\0units\0"
-
-    def text(job: Job) -> str:
-        links = dict(job.links)
-        units = links.get("units")
-        if units is None:
-            return json.dumps(job.params(bundle_name), sort_keys=True)
-        if id(units) not in cache:
-            cache[id(units)] = (units, json.dumps(dict(units), sort_keys=True))  # the tuple kept: its id stays its own
-        params = replace(job, links=tuple((k, () if k == "units" else v) for k, v in job.links)).params(bundle_name)
-        params["links"]["units"] = marker
-        return json.dumps(params, sort_keys=True).replace(json.dumps(marker), cache[id(units)][1], 1)
-
-    return text
+    digest covers. Its size does not grow with the run: a unit report links to the other units'
+    reports by a rule (:data:`toolkit.reports.plan.EVERY_UNIT`), a region report to its own units."""
+    return lambda job: json.dumps(job.params(bundle_name), sort_keys=True)
 
 
 def _digest(*parts) -> str:
@@ -103,18 +92,35 @@ def _digest(*parts) -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
-def package_versions() -> dict:
-    """The versions the manifest records (read once per process: reading package metadata is slow)."""
+#: the packages whose versions a run's manifest records
+VERSIONED_PACKAGES = ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "nbconvert", "nbclient", "SALib")
+
+
+def read_package_versions() -> dict:
+    """The versions the manifest records, read from the packages' metadata now (slow: a run
+    reads them once, through :func:`package_versions`).
+
+    Examples
+    --------
+    >>> v = read_package_versions()
+    >>> v["toolkit"] == __version__ and "numpy" in v
+    True
+    """
     import importlib.metadata as md
 
     out = {"toolkit": __version__, "python": platform.python_version()}
-    for pkg in ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "nbconvert", "nbclient", "SALib"):
+    for pkg in VERSIONED_PACKAGES:
         try:
             out[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             pass
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def package_versions() -> dict:
+    """:func:`read_package_versions`, read once per process."""
+    return read_package_versions()
 
 
 def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" / "default.yaml", *,
@@ -201,21 +207,46 @@ def run_reports(data_path: str | Path, spec_path: str | Path = ROOT / "configs" 
 
 def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executor, scheduler, force, out, run,
                  n_uncertainty, seed, notebook, progress, pdf, framework, workbook, opened) -> RunSummary:
-    from ..data.prepare import load_processed
-    from ..data.read import read_indicators
     from ..index.spec import load_spec
     from ..publish import open_staging, publish_folder, publish_staging, stage_path
     from .bundle import bundle_digest, compute_bundle, load_bundle, save_bundle
 
     t0 = time.perf_counter()
+    phases, mark = {}, [t0]
+
+    def lap(name: str) -> None:  # the seconds since the previous lap are phase ``name``'s
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - mark[0]
+        mark[0] = now
+
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
-    fw = load_spec(spec_path, framework).framework  # ``framework``: a Framework, name or file (default: the spec's)
-    data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
-    spec = load_spec(spec_path, data.framework)
-    # a typo in --only/--year stops before any computing
-    check_targets(data.table, by, only, year, data.framework.region_column)
+    spec = load_spec(spec_path, framework)  # ``framework``: a Framework, name or file (default: the spec's)
+    fw = spec.framework
+    data = None
+
+    def read_data():  # read and checked in full: for computing a bundle, never to re-use one
+        nonlocal data
+        if data is None:  # (pandera and the readers imported only then)
+            from ..data.prepare import load_processed
+            from ..data.read import read_indicators
+
+            data = load_processed(data_path, fw) if data_path.suffix == ".parquet" else read_indicators(data_path, fw)
+        return data
+
     # a name from the spec or --run never leaves --out
     final_dir = safe_child(Path(out), run or default_run_name(data_path, spec.name, lang))
+    source_sha = source_digest(data_path)  # a raw return's bytes (a parquet file: read to learn its source)
+    if source_sha is None:
+        source_sha = read_data().sha256
+    wanted = {"source_sha256": source_sha, "spec_sha256": spec.sha256, "toolkit_version": __version__,
+              "framework_sha256": fw.sha256, "n_uncertainty": n_uncertainty, "seed": seed}
+    # the data were read and checked when the bundle was computed from these very bytes: a bundle
+    # recorded for them is used as it is (any other input, or a changed byte, reads them in full)
+    known = None if data is not None else up_to_date_bundle(final_dir, Path(out), wanted)
+    # a typo in --only/--year stops before any computing
+    check_targets(read_data().table if known is None else bundle_targets(known, fw.region_column),
+                  by, only, year, fw.region_column)
+    lap("inputs")
     # everything is written into a staging copy of the run folder (the one a killed run left is
     # resumed), swapped in whole at the end: the run folder is never a mix of two runs
     opened.append(final_dir)  # a full disk from here on removes the staging copy (run_reports)
@@ -224,11 +255,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     manifest_path = run_dir / "manifest.json"
     previous = recorded(run_dir)  # the manifest, and the journal of a run killed before writing it
 
-    wanted = {"source_sha256": data.sha256, "spec_sha256": spec.sha256, "toolkit_version": __version__,
-              "framework_sha256": spec.framework.sha256, "n_uncertainty": n_uncertainty, "seed": seed}
     meta_path = bundle_dir / "meta.json"
-    meta = json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {}
-    if any(meta.get(k) != v for k, v in wanted.items()):  # --force re-renders; it need not recompute
+    if not bundle_matches(bundle_dir, wanted):  # --force re-renders; it need not recompute
         twin = _matching_bundle(Path(out), wanted)  # e.g. the city run reuses the brain run's bundle
         if twin is not None:
             import shutil
@@ -237,7 +265,9 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
             shutil.copytree(twin, tmp)
             publish_folder(tmp, bundle_dir)
         else:
-            save_bundle(compute_bundle(data, spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
+            check_targets(read_data().table, by, only, year, fw.region_column)
+            source_sha = data.sha256  # what the bundle records (the bytes read, were the file replaced meanwhile)
+            save_bundle(compute_bundle(read_data(), spec, n_uncertainty=n_uncertainty, seed=seed), bundle_dir)
         load_bundle.cache_clear()
     bundle = load_bundle(bundle_dir)
     css_path = bundle_dir / "fontface.css"
@@ -246,6 +276,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
         write_atomic(css_path, lambda tmp: tmp.write_text(css, encoding="utf-8"))
     bdigest = bundle_digest(bundle_dir)
     nb_digest = hashlib.sha256(notebook.read_bytes()).hexdigest()
+    lap("bundle")
 
     if only == ["failed"] or only == ("failed",):
         only = [rec["target"] for rec in previous.get("reports", {}).values()
@@ -267,11 +298,14 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
         records[j.key] = {**{f.name: getattr(j, f.name) for f in fields(j) if f.name != "links"}, "digest": d,
                           "status": "pending"}
         todo.append(j)
+    summary.phases = phases
+    lap("plan")
+
     def manifest_now() -> dict:
         summary.seconds = time.perf_counter() - t0
         return {
             "run": final_dir.name, "written_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "inputs": {"data": str(data_path), "data_sha256": data.sha256, "spec": str(spec_path),
+            "inputs": {"data": str(data_path), "data_sha256": source_sha, "spec": str(spec_path),
                        "spec_sha256": spec.sha256, "notebook": str(notebook), "notebook_sha256": nb_digest,
                        "synthetic": bundle.synthetic},
             "spec": spec.to_dict(), "versions": dict(package_versions()), "bundle_digest": bdigest,
@@ -297,23 +331,27 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     with journal:
         execute_jobs(todo, run_dir, notebook, workers, executor, scheduler, progress, on_result=record,
                      published=str(final_dir.resolve() / "_bundle"))
+    lap("render")
     wb_key = f"{bdigest}:{lang}"
     if workbook and (previous.get("workbook") != wb_key or not (run_dir / "results.xlsx").exists()):
         from .workbook import write_workbook  # a few seconds: only when the results changed
 
         write_workbook(bundle, run_dir / "results.xlsx", lang)
+    lap("workbook")
     manifest = {**manifest_now(), "workbook": wb_key if workbook and (run_dir / "results.xlsx").exists() else None}
     from .index_page import index_html
 
-    page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"))
-    index = run_dir / "index.html"
-    if not index.is_file() or index.read_text("utf-8") != page:  # unchanged: its PDF stays up to date
-        write_atomic(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    # the overview's added sections (gaps and convergence) are kept in the run folder per bundle
+    page = index_html(bundle, records, lang, head=css_path.read_text("utf-8"),
+                      store=run_dir / "_overview" / f"sections-{lang}.json", bundle_digest=bdigest)
+    write_if_changed(run_dir / "index.html", page)  # unchanged: its PDF stays up to date
+    lap("overview")
     if pdf:  # every page of the run whose PDF is missing or older than it, the overview too
         pages = [run_dir / rec["filename"] for rec in records.values()
                  if rec.get("status") == "ok" and rec.get("lang", lang) == lang] + [run_dir / "index.html"]
         for key, err in _print_pdfs(missing_pdfs(pages), progress).items():
             summary.failed[f"pdf:{key}"] = err
+        lap("pdf")
     # written once per run (the journal held the progress until now), without indentation:
     # json's C encoder, so the cost is linear in the number of reports and small
     write_atomic(manifest_path, lambda tmp: tmp.write_text(
@@ -321,6 +359,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     journal.remove()
     _point_params_at(run_dir / "_params", final_dir / "_bundle")
     publish_staging(run_dir, final_dir)
+    lap("publish")
     return summary
 
 
@@ -374,16 +413,68 @@ def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:
             write_atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
 
 
+def source_digest(data_path: Path) -> str | None:
+    """The sha256 of a raw return's bytes, as its bundle records it (``None`` for a processed
+    parquet file, whose source is named inside it, or a file that cannot be read: reading it in
+    full says why)."""
+    if data_path.suffix == ".parquet":
+        return None
+    from ..data.collect import file_sha256
+
+    try:
+        return file_sha256(data_path)
+    except OSError:
+        return None
+
+
+def bundle_matches(bundle_dir: Path, wanted: dict) -> bool:
+    """True when the bundle in ``bundle_dir`` records exactly ``wanted`` (its source's sha256,
+    the spec's and the framework's, the toolkit's version, the replications and the seed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "meta.json").write_text('{"source_sha256": "ab", "seed": 1, "spec": "x"}')
+    >>> bundle_matches(d, {"source_sha256": "ab", "seed": 1}), bundle_matches(d, {"source_sha256": "cd", "seed": 1})
+    (True, False)
+    >>> bundle_matches(d / "missing", {"seed": 1})
+    False
+    """
+    try:
+        meta = json.loads((bundle_dir / "meta.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and all(meta.get(k) == v for k, v in wanted.items())
+
+
+def up_to_date_bundle(final_dir: Path, out: Path, wanted: dict) -> Path | None:
+    """The bundle a run into ``final_dir`` will use without computing, if one records ``wanted``:
+    its own (in the staging copy a killed run left, else in the published run folder), else
+    another run's in ``out`` (:func:`_matching_bundle`)."""
+    staging = resumable_staging(final_dir)
+    own = (staging if staging.is_dir() else final_dir) / "_bundle"
+    if bundle_matches(own, wanted):
+        return own
+    return _matching_bundle(out, wanted)
+
+
+def bundle_targets(bundle_dir: Path, region: str | None):
+    """The ids, years and regions of a saved bundle's summary (what ``--only`` and ``--year``
+    are checked against), read without the rest of the bundle."""
+    import pyarrow.parquet as pq
+
+    path = bundle_dir / "summary.parquet"
+    names = set(pq.read_schema(path).names)
+    return pq.read_table(path, columns=[c for c in ("unit_id", "year", region) if c in names]).to_pandas()
+
+
 def _matching_bundle(out: Path, wanted: dict) -> Path | None:
     """A bundle of another run in ``out`` computed from the same inputs, if there is one."""
     for meta_path in sorted(out.glob("*/_bundle/meta.json")):
         if meta_path.parts[-3].startswith("."):  # a staging copy, not a run
             continue
-        try:
-            meta = json.loads(meta_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            continue
-        if all(meta.get(k) == v for k, v in wanted.items()):
+        if bundle_matches(meta_path.parent, wanted):
             return meta_path.parent
     return None
 

@@ -13,6 +13,7 @@ from ..errors import FrameworkError
 from . import charts, facts, standing
 from .marks import cell
 from .marks import key as mk
+from .plan import unit_file
 from .region_trend import region_trend_html as city_trend_html  # noqa: F401 - the report notebook calls it here
 from .text import esc, nc, peer_name, region_name, t, unit_name
 from .views import block, dimension_of, dims, kpis, section, table_html
@@ -84,14 +85,13 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
     fw = bundle.framework
     root = fw.root.code
     s = city_rows(bundle, city, year)
-    units = (links or {}).get("units", {})
     peer = fw.peer_column
     sc = facts.scale(bundle)
     rows = []
     for r in s.to_dict("records"):
         name = esc(unit_name(r, lang, fw))
-        if units.get(r["unit_id"]):
-            name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
+        if unit_file(links, r["unit_id"]):
+            name = f'<a href="{esc(unit_file(links, r["unit_id"]))}">{name}</a>'
         iv = facts.interval(bundle, r["unit_id"], year)
         u = r["unit_id"]
         rows.append([("html", name), *([peer_name(fw, r[peer], lang)] if peer else []),
@@ -108,7 +108,7 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
     chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640, vmin=sc.lo, vmax=sc.hi,
                          digits=sc.digits, keys=[[mk(u, root, year) for u in ids]])
     heat = charts.heatmap(names, [fw.label(d, lang) for d in dims(bundle)], np.asarray(s[dims(bundle)], float).tolist(),
-                          links=[units.get(u) for u in ids], vmin=sc.lo, vmax=sc.hi, digits=sc.digits,
+                          links=[unit_file(links, u) for u in ids], vmin=sc.lo, vmax=sc.hi, digits=sc.digits,
                           keys=[[mk(u, d, year) for d in dims(bundle)] for u in ids])
     return block(section(t("brains_in_city", lang, bundle), f'<div class="row"><figure>{chart}</figure>'
                                                             f'<figure>{heat}</figure></div>{tab}'))

@@ -9,24 +9,56 @@ the allowed values of the region column (Shandong: its 16 cities).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import pandas as pd
 
 #: fewest units for percentiles and strengths/weaknesses to mean anything
 MIN_PERCENTILE = 5
 
 
-_CACHE: dict[tuple, tuple] = {}
+#: bundles whose derived values are kept (the most recently used): a kernel shows the reports of
+#: one run's bundle at a time, the main process one run's overview
+BUNDLES = 2
+
+# id(bundle) → (the bundle, {key: value}), least recently used first
+_CACHE: OrderedDict[int, tuple[object, dict]] = OrderedDict()
+_MISSING = object()
 
 
 def cached(bundle, key, make):
-    """A value derived from ``bundle`` once (a report kernel shows many reports of one bundle)."""
-    k = (id(bundle), *key)
-    hit = _CACHE.get(k)
-    if hit is None or hit[0] is not bundle:
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        hit = _CACHE[k] = (bundle, make())
-    return hit[1]
+    """A value derived from ``bundle`` once (a report kernel shows many reports of one bundle).
+
+    The values are kept per bundle, for the last :data:`BUNDLES` bundles used, and all of a
+    bundle's values are kept while it is: the memory is bounded by what the bundle can yield
+    (a few tables, and one short statement per unit, year and language), so it grows with the
+    batch and nothing is computed twice, however many reports a kernel renders. (A cap of 64
+    entries made a kernel, and the overview, recompute every table after every 64 units: the
+    per-unit statements filled it.)
+
+    Examples
+    --------
+    >>> from toolkit.reports.bundle import Bundle
+    >>> b, calls = Bundle({}, {}), []
+    >>> [cached(b, ("x",), lambda: calls.append(1) or len(calls)) for _ in range(3)], len(calls)
+    ([1, 1, 1], 1)
+    >>> others = [Bundle({}, {}) for _ in range(BUNDLES)]
+    >>> for o in others:
+    ...     _ = cached(o, ("x",), lambda: 0)
+    >>> cached(b, ("x",), lambda: "again")  # the least recently used bundle's values were dropped
+    'again'
+    """
+    slot = _CACHE.get(id(bundle))
+    if slot is None or slot[0] is not bundle:  # a new bundle (or a dead one's id reused)
+        slot = _CACHE[id(bundle)] = (bundle, {})
+        while len(_CACHE) > BUNDLES:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(id(bundle))
+    values = slot[1]
+    hit = values.get(key, _MISSING)
+    if hit is _MISSING:
+        hit = values[key] = make()
+    return hit
 
 
 def scale(bundle):
@@ -88,7 +120,9 @@ def unit_table(bundle, name: str, unit_id: str, year: int) -> pd.DataFrame:
 
 
 def n_units(bundle, year: int) -> int:
-    return int((bundle.summary["year"] == year).sum())
+    """How many units the year's data hold (asked once per unit by the overview: from the year's
+    rows, selected once)."""
+    return len(year_rows(bundle, year))
 
 
 def n_regions(fw) -> int | None:

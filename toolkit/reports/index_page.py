@@ -13,8 +13,11 @@ chosen by :func:`toolkit.reports.batch.safe_filename`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
@@ -65,8 +68,10 @@ def _cities():
     return cities()
 
 
-def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: int | None = None) -> str:
-    """The run's overview page (a complete HTML document)."""
+def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: int | None = None,
+               store: Path | None = None, bundle_digest: str = "") -> str:
+    """The run's overview page (a complete HTML document); ``store`` and ``bundle_digest``: where
+    its added sections are kept between runs of one bundle (:func:`overview_sections`)."""
     fw = bundle.framework
     region, peer = fw.region_column, fw.peer_column
     dim_codes = [n.code for n in fw.nodes(fw.dimension_level or fw.levels[1])]
@@ -169,7 +174,7 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
              "figures": f'<div class="row">{figures}</div>',
              "heatmap": section(t("heatmap", lang, fw), f"<figure>{heat}</figure>", keep=False),
              "regions": regions}
-    extra = "".join(make(bundle, year, lang) for make in OVERVIEW_SECTIONS)
+    extra = overview_sections(bundle, year, lang, store, bundle_digest)
     body = (f"{banner}<h1>{esc(title)}</h1>{kpis(cells)}{notes}" + "".join(parts.values()) + extra
             + f'<footer class="provenance">{foot}</footer>')
     return document(title, body, lang, head, SCRIPT)
@@ -185,6 +190,66 @@ OVERVIEW_SECTIONS: list = []
 
 # issue 23's section (its module imports toolkit.dynamics, scipy and PySAL only when a page is built)
 OVERVIEW_SECTIONS.append(gaps_section)
+
+
+def overview_sections(bundle, year: int, lang: str = "zh", store: Path | None = None, bundle_digest: str = "") -> str:
+    """The HTML of the overview's added sections (:data:`OVERVIEW_SECTIONS`) for ``year`` and ``lang``.
+
+    With ``store`` (a file of the run folder) and the bundle's digest, the sections are kept
+    there under a key of everything they are made of: the bundle, the year, the language, the
+    toolkit's version, the code of the modules that build them and the files the framework's
+    geography names (its polygons). A run whose bundle is unchanged reads them back instead of
+    importing the dynamics stack (PySAL, giddy, mapclassify's compiled classifiers: seconds in
+    a fresh process) and running the chain again; any change makes them anew.
+
+    Examples
+    --------
+    >>> import tempfile, toolkit
+    >>> from toolkit.reports.bundle import Bundle, index_tables
+    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> b = Bundle(index_tables(r), {"synthetic": True}, r.framework)
+    >>> store = Path(tempfile.mkdtemp()) / "sections.json"
+    >>> html = overview_sections(b, 2025, "en", store, "digest-1")
+    >>> html == overview_sections(b, 2025, "en") and store.is_file()
+    True
+    >>> overview_sections(b, 2025, "zh", store, "digest-1") == html  # another key: made anew
+    False
+    """
+    def make() -> str:
+        return "".join(section(bundle, year, lang) for section in OVERVIEW_SECTIONS)
+
+    if store is None or not bundle_digest:
+        return make()
+    key = _sections_key(bundle, year, lang, bundle_digest)
+    try:
+        doc = json.loads(Path(store).read_text("utf-8"))
+        if isinstance(doc, dict) and doc.get("key") == key and isinstance(doc.get("html"), str):
+            return doc["html"]
+    except (OSError, ValueError):
+        pass
+    html = make()
+    from ..files import write_atomic
+
+    Path(store).parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"key": key, "html": html}, ensure_ascii=False)
+    write_atomic(store, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return html
+
+
+def _sections_key(bundle, year: int, lang: str, bundle_digest: str) -> str:
+    """What the added sections are made of, hashed (see :func:`overview_sections`)."""
+    import inspect
+
+    from .. import __version__
+
+    h = hashlib.sha256(json.dumps([bundle_digest, int(year), lang, __version__]).encode())
+    for make in OVERVIEW_SECTIONS:
+        h.update(Path(inspect.getsourcefile(make)).read_bytes())
+    for geo in getattr(bundle.framework, "geography", ()) or ():
+        polygons = getattr(geo, "polygons", None)
+        if polygons is not None and Path(polygons).is_file():
+            h.update(Path(polygons).read_bytes())
+    return h.hexdigest()
 
 
 def overview_title(fw, lang: str = "zh") -> str:

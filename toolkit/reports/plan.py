@@ -10,7 +10,12 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-__all__ = ["Job", "check_targets", "plan", "safe_filename"]
+__all__ = ["EVERY_UNIT", "Job", "check_targets", "plan", "safe_filename", "unit_file"]
+
+#: a unit report's ``units`` link: every unit of the year has its report at
+#: ``safe_filename("unit", id)`` (a list of them all made each report's parameters, and the batch,
+#: grow with the square of the number of units)
+EVERY_UNIT = "every unit of the year"
 
 
 @dataclass(frozen=True)
@@ -22,12 +27,30 @@ class Job:
     lang: str
     filename: str
     title: str
-    links: tuple = ()  # (("index", "index.html"), ("city", ...), ("units", ((id, file), ...)))
+    links: tuple = ()  # (("index", "index.html"), ("city", ...), ("units", ((id, file), ...) or EVERY_UNIT))
 
     def params(self, bundle_dir: Path) -> dict:
-        links = {k: (dict(v) if k == "units" else v) for k, v in self.links}
+        links = {k: (dict(v) if k == "units" and v != EVERY_UNIT else v) for k, v in self.links}
         return {"by": self.by, "target": self.target, "year": self.year, "lang": self.lang,
                 "bundle_dir": str(bundle_dir), "links": links}
+
+
+def unit_file(links: dict | None, unit_id) -> str | None:
+    """The file of ``unit_id``'s report that a page links to, from its ``links`` (a report's
+    parameters): named in its ``units`` map, or by :func:`safe_filename` when the map is
+    :data:`EVERY_UNIT`; None when the page has no report to link to.
+
+    Examples
+    --------
+    >>> unit_file({"units": EVERY_UNIT}, "SD-B001") == safe_filename("unit", "SD-B001")
+    True
+    >>> unit_file({"units": {"SD-B001": "a.html"}}, "SD-B001"), unit_file({"units": {}}, "SD-B001"), unit_file(None, "x")
+    ('a.html', None, None)
+    """
+    units = (links or {}).get("units") or {}
+    if units == EVERY_UNIT:
+        return safe_filename("unit", str(unit_id))
+    return units.get(unit_id)
 
 
 def safe_filename(by: str, target: str, label: str | None = None) -> str:
@@ -92,7 +115,7 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             raise UsageError(f"--only names unknown {by}(s): {shown}",
                              f"--only 中有数据里不存在的{'单位' if by == 'unit' else '城市'}：{shown}")
         targets = [(t, n) for t, n in targets if t in wanted]
-    unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"])
+    unit_files = tuple((u, safe_filename("unit", str(u))) for u in s["unit_id"]) if by == "city" else ()
     cities = city_reports or set()
     # each unit's region, looked up once (not one pass over the year's rows per report)
     region_of = dict(zip(s["unit_id"], s[region], strict=True)) if region in s else {}
@@ -103,7 +126,7 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             c = region_of.get(t)
             if c in cities:
                 links.append(("city", safe_filename("city", c, region_name(fw, c, "en"))))
-            links.append(("units", unit_files))
+            links.append(("units", EVERY_UNIT))  # the year's units, each at safe_filename("unit", id)
             fname = safe_filename(by, str(t))
         else:
             links.append(("units", tuple((u, f) for u, f in unit_files if region_of.get(u) == t)))

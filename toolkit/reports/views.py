@@ -20,6 +20,7 @@ import pandas as pd
 from . import charts, facts, standing
 from .marks import MARK, cell, change, unmark, value, vcell
 from .marks import key as mk
+from .plan import unit_file
 from .printing import column_widths, parts, plain, unmarked
 from .summary import indicator_label, sentences, strengths_weaknesses
 from .text import (
@@ -463,7 +464,6 @@ def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | 
     kind, p = peers_frame(bundle, unit_id, year)
     fw = bundle.framework
     root = fw.root.code
-    units = (links or {}).get("units", {})
     sc = facts.scale(bundle)
     cols = [(c, name_of, key) for c, name_of, key in ((fw.region_column, region_name, "city"),
                                                       (fw.peer_column, peer_name, "industry")) if c]
@@ -472,8 +472,8 @@ def peers_html(bundle, unit_id: str, year: int, lang: str = "zh", links: dict | 
         name = esc(unit_name(r, lang, fw))
         if r["unit_id"] == unit_id:
             name = f"<b>{name}</b>"
-        elif units.get(r["unit_id"]):
-            name = f'<a href="{esc(units[r["unit_id"]])}">{name}</a>'
+        elif unit_file(links, r["unit_id"]):
+            name = f'<a href="{esc(unit_file(links, r["unit_id"]))}">{name}</a>'
         rows.append([("html", name), *[name_of(fw, r[c], lang) for c, name_of, _ in cols],
                      cell(mk(r["unit_id"], root, year), sc.fmt(r[root])), int(r["rank"]),
                      *[cell(mk(r["unit_id"], d, year), sc.fmt(r[d])) for d in dims(bundle)]])

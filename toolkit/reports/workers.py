@@ -59,9 +59,8 @@ def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True,
     try:
         params_path.parent.mkdir(parents=True, exist_ok=True)
         here = job.params(run / "_bundle")
-        write_atomic(params_path, lambda tmp: tmp.write_text(
-            json.dumps({**here, "bundle_dir": published} if published else here, ensure_ascii=False),
-            encoding="utf-8"))
+        write_if_changed(params_path, json.dumps({**here, "bundle_dir": published} if published else here,
+                                                 ensure_ascii=False))
         if published:  # the kernel's copy, outside the run: where the bundle is while the run is staged
             import tempfile
 
@@ -88,7 +87,7 @@ def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True,
         target = (run / job.filename).resolve()
         if run.resolve() not in target.parents:  # cannot happen with safe_filename; checked anyway
             raise RuntimeError(f"refusing to write outside the run folder: {target}")
-        write_atomic(target, lambda tmp: tmp.write_text(html, encoding="utf-8"))
+        write_if_changed(target, html)
         return {"key": job.key, "status": "ok", "seconds": round(time.perf_counter() - t0, 3),
                 "render_seconds": render_s, "kernel_seconds": kernel_s}
     except Exception as exc:  # one failing report must not stop the others
@@ -97,6 +96,34 @@ def render_job(job: Job, run_dir: str, notebook: str, reuse_kernel: bool = True,
     finally:
         if kernel_params is not None:
             kernel_params.unlink(missing_ok=True)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically (:func:`toolkit.files.write_atomic`) unless the file
+    holds exactly that text already; True when it was written.
+
+    A page re-rendered to the same bytes is left as it is: its PDF stays up to date (PDFs are
+    printed for pages newer than them), and in a run's staging copy it stays a hard link to the
+    published page, so publishing the run has no old copy of it to free (on a disk mounted with
+    ``discard``, freeing a written file's blocks costs milliseconds each).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.html"
+    >>> write_if_changed(p, "<p>1</p>"), write_if_changed(p, "<p>1</p>"), write_if_changed(p, "<p>2</p>")
+    (True, False, True)
+    >>> p.read_text()
+    '<p>2</p>'
+    """
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, lambda tmp: tmp.write_bytes(data))
+    return True
 
 
 _CSS: dict[str, str] = {}

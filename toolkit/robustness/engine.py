@@ -385,6 +385,15 @@ class Engine(NodeWeights):
         ranks = rank_rows(comp, [cols for _, cols in self.year_cols], self.rank_decimals)
         return comp, (ranks.astype(np.int32) if self.complete else ranks)
 
+    def _clean(self, ck, choice, C, na) -> bool:
+        """Whether a node's static children (one matrix per data path and block) pass the
+        aggregation's data checks with every child live: checked once, then every batch skips
+        the checks (:func:`~toolkit.index.steps.aggregation_checks`); when they fail, each
+        batch runs them, and the first replication they stop is named."""
+        if ck not in self._cache:
+            self._cache[ck] = steps.aggregation_checks(choice, C[:1], na=na)
+        return self._cache[ck]
+
     def _named(self, u, start, r, message, ids=None) -> DataError:
         vals = ", ".join(f"{f.name}={f.value_labels(f.decode(u[r:r + 1, j]))[0]}"
                          for j, f in enumerate(self.factors))
@@ -400,6 +409,7 @@ class Engine(NodeWeights):
                 continue
             kids = self.tree[p]
             k = len(kids)
+            static_kids = all(c in self.static for c in kids)
             sig = np.column_stack([vals[c][1] for c in kids] + [ctx["w"][p], ctx["m"][p], ctx["n"][p] + 1,
                                                                 ctx["a"][p]])
             usig, inv, _ = unique_rows(sig)
@@ -421,10 +431,12 @@ class Engine(NodeWeights):
                     sel = np.flatnonzero(usig[:, k + 3] == a)
                     choice = self._choices[("aggregation", p)][int(a)]
                     excl = masks[usig[sel, k + 1]]
+                    C = gather(usig[sel, :k])
                     try:
-                        out[sel] = steps.aggregate_stack(choice, gather(usig[sel, :k]), W[sel], na=na,
+                        out[sel] = steps.aggregate_stack(choice, C, W[sel], na=na,
                                                          excluded=excl if excl.any() else None, index=blk["index"],
-                                                         columns=kids)
+                                                         columns=kids, checked=static_kids and self._clean(
+                                                             ("clean", key, b, p, int(a)), choice, C, na))
                     except BatchError as exc:
                         raise ReplicationError(int(sel[exc.g]), f"{p}: {exc}") from None
             except ReplicationError as exc:

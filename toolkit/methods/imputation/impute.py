@@ -68,7 +68,8 @@ def _impute_column_stat(X, stat: str) -> ImputeResult:
     X = as_matrix(X, allow_nan=True)
     require_observed(X, stat)
     values = X.to_numpy().copy()
-    rows = []
+    unit_of = X.index.to_numpy()  # index labels, materialised once (indexing a MultiIndex per cell is slow)
+    blocks = []
     for j, col in enumerate(X.columns):
         s = X[col]
         miss = s.isna().to_numpy()
@@ -77,12 +78,13 @@ def _impute_column_stat(X, stat: str) -> ImputeResult:
         value = float(s.mean() if stat == "mean" else s.median())
         n_obs = int((~miss).sum())
         values[miss, j] = value
-        for i in np.flatnonzero(miss):
-            rows.append({"unit": X.index[i], "indicator": col, "old": np.nan, "new": value,
-                         "method": stat, "reason": f"column {stat} of {n_obs} observed values"})
+        blocks.append(pd.DataFrame({"unit": unit_of[miss], "indicator": col, "old": np.nan, "new": value,
+                                    "method": stat, "reason": f"column {stat} of {n_obs} observed values"},
+                                   columns=IMPUTE_LOG_COLUMNS))
     out = pd.DataFrame(values, index=X.index, columns=X.columns)
     check_observed_unchanged(X, out, stat)
-    return ImputeResult(out, change_log(rows, IMPUTE_LOG_COLUMNS), stat, {})
+    log = pd.concat(blocks, ignore_index=True) if blocks else []
+    return ImputeResult(out, change_log(log, IMPUTE_LOG_COLUMNS), stat, {})
 
 
 def impute_mean(X) -> ImputeResult:
