@@ -30,6 +30,7 @@ from toolkit.reports.screenshot import find_chromium
 __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
            "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values",
+           "PRINT_FIT_JS", "load_print", "check_print_fit",
            "MARKS_JS", "VALUE_FORMATS", "check_values", "check_unmarked", "check_chart_labels", "check_labels_language",
            "compare_values", "bundle_results", "system_fonts_without_cjk", "chromium_without_cjk", "platform_fonts",
            "check_platform_fonts"]
@@ -96,7 +97,7 @@ document.querySelectorAll('svg.chart, svg[data-lo]').forEach((svg, i) => svg.que
   .forEach(el => out.chart_labels.push({i, score: el.dataset.score || null, value: el.dataset.value || null,
                                         text: el.textContent.trim()})));
 const marked = '[data-score],[data-value],[data-plain]';
-const notShown = 'style,script,title,code,.code,.provenance';
+const notShown = 'style,script,title,code,.code,.provenance,.print-only';  // .print-only: a wide table's printed copy (its cells are the screen table's)
 const num = /(?<![A-Za-z0-9_.-])[-+−]?\d+(?:[.,]\d+)*%?(?![A-Za-z0-9])/g;
 const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 for (let n = tw.nextNode(); n; n = tw.nextNode()) {
@@ -647,4 +648,44 @@ def check_platform_fonts(where, drawn: list, embedded: dict, system: dict) -> li
         elif any(ord(ch) >= CJK for ch in text) and not custom:
             problems.append((where, "Chinese drawn without the embedded font", tag, text.strip()[:20],
                              [f["familyName"] for f in fonts]))
+    return problems
+
+
+# -- printed pages (issue 22: nothing clipped on A4) ----------------------------------------------
+#: what a page shows of its tables and boxes, collected once on screen and once printed
+PRINT_FIT_JS = r"""() => {
+const vw = window.innerWidth, out = {over: [], headers: []};
+const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+const past = el => { const r = el.getBoundingClientRect(); return r.width > 0 && (r.right > vw + 1 || r.left < -1); };
+document.body.querySelectorAll('*').forEach(el => {
+  if (!past(el) || (el.parentElement !== document.body && past(el.parentElement))) return;  // the outermost only
+  const r = el.getBoundingClientRect();
+  out.over.push(el.tagName + '.' + el.className + ':' + (el.innerText || el.textContent || '').trim().slice(0, 30)
+                + ':' + Math.round(r.left) + '–' + Math.round(r.right) + ' of ' + vw); });
+document.querySelectorAll('table').forEach(tb => { if (!shown(tb)) return;
+  const row = tb.tHead ? tb.tHead.rows[0] : tb.rows[0];
+  if (row) out.headers.push(Array.from(row.cells).filter(shown).map(c => c.innerText.trim())); });
+return out; }"""
+
+
+def load_print(browser, page_url, width: int = A4_WIDTH) -> tuple[dict, dict]:
+    """A page's tables on screen (at 1280 px) and its boxes and tables printed (print media at
+    ``width``, the printable width of A4), with the network off: ``(screen, printed)``
+    collections of :data:`PRINT_FIT_JS`."""
+    got, _ = load_widths(browser, page_url, (1280,), script=PRINT_FIT_JS, print_width=width)
+    return got[1280], got["print"]
+
+
+def check_print_fit(where, screen: dict, printed: dict) -> list:
+    """Printed, no box passes the edges of the printable width (Chromium would shrink the page
+    and cut it off at the paper's edge: main's overview did both), and every column a table shows on
+    screen is printed (a table too wide for the page is printed in parts:
+    :mod:`toolkit.reports.printing`)."""
+    problems = []
+    if printed["over"]:
+        problems.append((where, "printed box past the page's edge", len(printed["over"]), printed["over"][:3]))
+    on_paper = {h for row in printed["headers"] for h in row}
+    lost = [h for row in screen["headers"] for h in row if h not in on_paper]
+    if lost:
+        problems.append((where, "table columns lost in print", lost[:6]))
     return problems

@@ -45,6 +45,7 @@ from .audit import (
     check_platform_fonts,
     check_plotted,
     check_print,
+    check_print_fit,
     check_requests,
     check_score_column_on_screen,
     check_scores,
@@ -53,6 +54,7 @@ from .audit import (
     chromium_without_cjk,
     compare_values,
     font_cmap,
+    load_print,
     load_widths,
     platform_fonts,
 )
@@ -155,6 +157,7 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
                                  wait=lambda page: drawn.extend(platform_fonts(page)))
     problems += check_requests(f"{name}/{lang}/{fname}", external)
     problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
+    problems += check_print_fit(f"{name}/{lang}/{fname}@print", *load_print(browser, path))
     for width, got in seen.items():
         where = f"{name}/{lang}/{fname}@{width}"
         problems += (check_charts(where, got, not fname.startswith("compare/"))
@@ -278,7 +281,7 @@ def test_the_audit_catches_planted_defects(built, browser):
     overview = path.with_name("index.html")
     wide = overview.with_name("index-planted.html")
     wide.write_text(overview.read_text("utf-8").replace(
-        "</style>", "table.units td:nth-child(2){min-width:400px !important}</style>", 1), encoding="utf-8")
+        "</style>", "@media screen{table.units td:nth-child(2){min-width:400px !important}}</style>", 1), encoding="utf-8")
     try:
         found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
         found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
@@ -339,3 +342,25 @@ def test_the_marks_catch_planted_defects(built, browser, no_cjk):
                                        "numbers shown unmarked"}, found["compare/compare"]
     wrong = [p[2:] for p in found["compare/compare"] if p[1] == "value differs from the result"]
     assert [w[1][-1] != "%" for w in wrong] == [False, True], wrong  # 22.0% for 20.0%, then 0.2 for 20.0%
+
+
+def test_the_print_check_catches_planted_defects(built, browser):
+    """The print check can fail: the demo's overview with a table too wide for A4 and a
+    column hidden in print is caught on both counts (and the overview as built passes)."""
+    pages = built[0]
+    path = pages[("shandong", "zh", "index.html")]
+    html = path.read_text("utf-8")
+    wide = "<table><thead><tr>" + "".join(f"<th>列{j}</th>" for j in range(16)) + "</tr></thead><tbody><tr>" + "".join(
+        '<td class="num">1,234,567.8</td>' for _ in range(16)) + "</tr></tbody></table>"
+    bad = path.with_name("index-print-planted.html")
+    bad.write_text(html.replace("</body>", f"{wide}</body>", 1).replace(
+        "</style>", "@media print{table.part th:nth-child(3),table.part td:nth-child(3),"
+                    "#units th:nth-child(3),#units td:nth-child(3){display:none}}</style>", 1), encoding="utf-8")
+    try:
+        assert check_print_fit("as built", *load_print(browser, path)) == []
+        found = check_print_fit("planted", *load_print(browser, bad))
+    finally:
+        bad.unlink()
+    assert {p[1] for p in found} == {"printed box past the page's edge", "table columns lost in print"}, found
+    lost = next(p[2] for p in found if p[1] == "table columns lost in print")
+    assert "综合指数" in lost, lost

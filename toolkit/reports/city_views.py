@@ -102,7 +102,7 @@ def city_ranking_html(bundle, city: str, year: int, lang: str = "zh", links: dic
              t("rank", lang), t("interval", lang), *[fw.label(d, lang) for d in dims(bundle)], t("type", lang)]
     k = 1 if peer else 0
     tab = table_html(heads, rows, num_cols=[1 + k, 2 + k, 3 + k, *range(4 + k, 4 + k + len(dims(bundle)))],
-                     cls="ranking")  # the type column keeps its width on a phone (the table scrolls)
+                     cls="ranking", lang=lang)  # the type column keeps its width on a phone (the table scrolls)
     names = [unit_name(r, lang, fw) for r in s.to_dict("records")]
     ids = list(s["unit_id"])
     chart = charts.hbars(names, [(t("composite", lang), list(s[root]))], width=640, vmin=sc.lo, vmax=sc.hi,

@@ -111,7 +111,8 @@ def index_html(bundle, records: dict, lang: str = "zh", head: str = "", year: in
     heads = [t("rank", lang), t("brain", lang, fw), t("composite", lang), *([t("city", lang, fw)] if region else []),
              *([t("industry", lang, fw)] if peer else []),
              t("interval", lang), *[fw.label(d, lang) for d in dim_codes], t("type", lang)]
-    tab = table_html(heads, rows, num_cols=[0, 2, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable units")
+    tab = table_html(heads, rows, num_cols=[0, 2, *range(4 + k, 4 + k + len(dim_codes))], cls="sortable units",
+                     keep=(0, 1), lang=lang)  # printed in parts, each with the rank and the name
     tab = tab.replace('<table class="sortable units">', '<table class="sortable units" id="units">', 1)
     flt = (f'<input class="filter" type="search" data-table="units" placeholder="{esc(t("filter", lang))}…" '
            f'aria-label="{esc(t("filter", lang))}">')

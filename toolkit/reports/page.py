@@ -37,6 +37,7 @@ figure{margin:4px 0}svg.chart{display:block;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 18px}
 .failed{color:#c00}footer{color:#666;font-size:.85em;margin-top:2em}code{font-family:inherit;color:#1f4e79}.synthetic code{color:inherit}
 input.filter{padding:4px 8px;font:inherit;margin:4px 0;max-width:100%}
+.print-only{display:none}caption{caption-side:top;text-align:left;color:#555;font-size:.9em}
 th.sortable{cursor:pointer;white-space:nowrap}th.sortable:after{content:" ⇅";color:#aaa}
 @media (max-width:600px){body{padding:10px;font-size:14px}.row>*{flex-basis:100%}
 .grid{grid-template-columns:1fr}.kpi .v{font-size:1.3em}
@@ -49,7 +50,10 @@ h1,h2,h3{break-after:avoid;page-break-after:avoid}section>h2+*{break-before:avoi
 section.keep{break-inside:avoid;page-break-inside:avoid}
 tr,figure,.kpis,.summary,.notice{break-inside:avoid;page-break-inside:avoid}
 thead{display:table-header-group}.tbl{overflow:visible}.nav,input.filter{display:none}
-table{font-size:.95em}td,th{padding:1px 5px}td:first-child{min-width:8em}
+table{font-size:8pt}td,th{padding:1px 5px}
+.screen-only{display:none}.print-only{display:block}th,th.num{white-space:normal}
+td{white-space:normal !important}td.num{white-space:nowrap !important}td:first-child{min-width:0}
+td:first-child:not(.num){min-width:8em}table.ranking td:last-child{min-width:0}.row>*{min-width:auto}
 .grid{grid-template-columns:repeat(2,1fr);gap:0 14px}.row>*{flex:1 1 48%}.row>figure{flex-basis:100%}
 svg.chart{margin:0 auto}svg.bump{max-width:100%;height:auto}
 figure.narrow{max-width:62%}.kpi .v{font-size:1.3em}
