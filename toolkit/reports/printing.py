@@ -98,6 +98,8 @@ def column_widths(headers: list[str], rows: list[list[str]], num_cols=(), pt: fl
     least ``first_em`` em when it is text (the print stylesheet's
     ``td:first-child:not(.num){min-width:8em}``). ``headers`` and ``rows`` are plain text.
 
+    Examples
+    --------
     >>> [round(w) for w in column_widths(["Country", "排名"], [["Norway", "1"], ["China", "75"]], num_cols=[1])]
     [96, 23]
     >>> [round(w) for w in column_widths(["Indicator"], [["Logistics Performance Index"]], first_em=0)]
