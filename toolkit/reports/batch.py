@@ -38,6 +38,7 @@ from ..files import output_lock, safe_child, write_atomic
 from ..publish.staging import resumable_staging
 from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
 from .progress import Journal, recorded
+from .reuse import bundle_matches, bundle_targets, matching_bundle, source_digest, up_to_date_bundle
 from .workers import execute_jobs, render_job, run_font_css, write_if_changed  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,7 +258,7 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
 
     meta_path = bundle_dir / "meta.json"
     if not bundle_matches(bundle_dir, wanted):  # --force re-renders; it need not recompute
-        twin = _matching_bundle(Path(out), wanted)  # e.g. the city run reuses the brain run's bundle
+        twin = matching_bundle(Path(out), wanted)  # e.g. the city run reuses the brain run's bundle
         if twin is not None:
             import shutil
 
@@ -411,72 +412,6 @@ def _point_params_at(params_dir: Path, bundle_dir: Path) -> None:
             doc["bundle_dir"] = str(bundle_dir)
             text = json.dumps(doc, ensure_ascii=False)
             write_atomic(path, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"))
-
-
-def source_digest(data_path: Path) -> str | None:
-    """The sha256 of a raw return's bytes, as its bundle records it (``None`` for a processed
-    parquet file, whose source is named inside it, or a file that cannot be read: reading it in
-    full says why)."""
-    if data_path.suffix == ".parquet":
-        return None
-    from ..data.collect import file_sha256
-
-    try:
-        return file_sha256(data_path)
-    except OSError:
-        return None
-
-
-def bundle_matches(bundle_dir: Path, wanted: dict) -> bool:
-    """True when the bundle in ``bundle_dir`` records exactly ``wanted`` (its source's sha256,
-    the spec's and the framework's, the toolkit's version, the replications and the seed).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> d = Path(tempfile.mkdtemp())
-    >>> _ = (d / "meta.json").write_text('{"source_sha256": "ab", "seed": 1, "spec": "x"}')
-    >>> bundle_matches(d, {"source_sha256": "ab", "seed": 1}), bundle_matches(d, {"source_sha256": "cd", "seed": 1})
-    (True, False)
-    >>> bundle_matches(d / "missing", {"seed": 1})
-    False
-    """
-    try:
-        meta = json.loads((bundle_dir / "meta.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(meta, dict) and all(meta.get(k) == v for k, v in wanted.items())
-
-
-def up_to_date_bundle(final_dir: Path, out: Path, wanted: dict) -> Path | None:
-    """The bundle a run into ``final_dir`` will use without computing, if one records ``wanted``:
-    its own (in the staging copy a killed run left, else in the published run folder), else
-    another run's in ``out`` (:func:`_matching_bundle`)."""
-    staging = resumable_staging(final_dir)
-    own = (staging if staging.is_dir() else final_dir) / "_bundle"
-    if bundle_matches(own, wanted):
-        return own
-    return _matching_bundle(out, wanted)
-
-
-def bundle_targets(bundle_dir: Path, region: str | None):
-    """The ids, years and regions of a saved bundle's summary (what ``--only`` and ``--year``
-    are checked against), read without the rest of the bundle."""
-    import pyarrow.parquet as pq
-
-    path = bundle_dir / "summary.parquet"
-    names = set(pq.read_schema(path).names)
-    return pq.read_table(path, columns=[c for c in ("unit_id", "year", region) if c in names]).to_pandas()
-
-
-def _matching_bundle(out: Path, wanted: dict) -> Path | None:
-    """A bundle of another run in ``out`` computed from the same inputs, if there is one."""
-    for meta_path in sorted(out.glob("*/_bundle/meta.json")):
-        if meta_path.parts[-3].startswith("."):  # a staging copy, not a run
-            continue
-        if bundle_matches(meta_path.parent, wanted):
-            return meta_path.parent
-    return None
 
 
 def default_run_name(data_path: str | Path, spec_name: str, lang: str = "zh") -> str:
