@@ -149,8 +149,9 @@ def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
         "_problem_row": [first_row.get(r.name) for r in rnd.returns],
     })
     u = rnd.units
+    # the unit columns that say something: one empty for every unit (the HDI's published rank) is left out
     labels = {c: fw.unit_column(c).label(lang) for c in u.columns if c not in
-              ("unit_id", "status", "files", "years", "missing_values", "complete")}
+              ("unit_id", "status", "files", "years", "missing_values", "complete") and u[c].notna().any()}
     units = pd.DataFrame({_h("unit_id", lang): u["unit_id"]})
     region = fw.region_column
     for c, label in labels.items():
@@ -158,7 +159,9 @@ def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
     units[_h("status", lang)] = [UNIT_STATUS[s][i] for s in u["status"]]
     units[_h("files", lang)] = u["files"].to_numpy()
     units[_h("years", lang)] = u["years"].to_numpy()
-    units[_h("missing_values", lang)] = u["missing_values"].astype("Int64").to_numpy()
+    # whole numbers, empty for a unit with no rows merged (a float column would show 7.0 on the page)
+    units[_h("missing_values", lang)] = pd.Series([None if pd.isna(v) else int(v) for v in u["missing_values"]],
+                                                  index=units.index, dtype=object)
     units[_h("complete", lang)] = [_yes(v, lang) for v in u["complete"]]
     return {"files": files, "units": units, "missing": missing_by_region(rnd, lang),
             "conflicts": _records(rnd.merged.conflicts, ["unit_id", "year", "column", "file_a", "row_a", "value_a",
@@ -232,7 +235,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         body.insert(1, f'<p class="synthetic">{esc("模拟数据：这些文件声明自己不是真实填报" if i == 0 else "Synthetic data: these files declare that they are not real returns")}</p>')
     shown = files.drop(columns=["_problem_row", _h("link", lang), _h("sha256", lang)])
     col = list(shown.columns).index(_h("problems", lang))
-    rows = shown.to_numpy(dtype=object).tolist()
+    rows = page_cells(shown)
     for row, r in zip(rows, rnd.returns, strict=True):
         if r.problems:
             row[col] = ("html", f'<a href="#problems-{esc(_anchor(r.name))}">{len(r.problems)}</a>')
@@ -242,8 +245,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         df = tables[key]
         if df.empty:
             continue
-        body.append(section(SHEETS[key][i], table_html(list(df.columns), df.astype(object).where(df.notna(), "")
-                                                         .to_numpy().tolist()), keep=False))
+        body.append(section(SHEETS[key][i], table_html(list(df.columns), page_cells(df)), keep=False))
     parts = []
     for r in rnd.returns:
         if not r.problems:
@@ -251,7 +253,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         err_table = tables["problems"]
         mine = err_table[err_table.iloc[:, 0] == r.name].drop(columns=err_table.columns[0])
         parts.append(f'<div id="problems-{esc(_anchor(r.name))}"><h3>{esc(r.name)}</h3>'
-                     + table_html(list(mine.columns), mine.astype(object).where(mine.notna(), "").to_numpy().tolist())
+                     + table_html(list(mine.columns), page_cells(mine))
                      + "</div>")
     if parts:
         body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
@@ -261,6 +263,27 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
     text = "".join(body)
     # the bundled CJK font, subset to the page's characters: it reads on a machine without a Chinese font
     return document(title, text, lang, font_face_css(title + text))
+
+
+def cell_text(value) -> str:
+    """A cell as the page shows it, as Excel's General format shows the workbook's cell: empty for
+    a missing value, a whole number without a decimal point.
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (None, float("nan"), pd.NA, 7, 7.0, 69433.0, 729.15, "济南市", True)]
+    ['', '', '', '7', '7', '69433', '729.15', '济南市', 'True']
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def page_cells(df: pd.DataFrame) -> list[list[str]]:
+    """The rows of a status table as the page shows them (:func:`cell_text`)."""
+    return [[cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
 
 
 def not_read_text(rnd, lang: str) -> str:
