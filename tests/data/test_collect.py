@@ -16,7 +16,6 @@ import pytest
 
 from toolkit import load_framework, read_indicators
 from toolkit.cli import main
-from toolkit.data.collect import correction_base
 from toolkit.errors import UsageError
 from toolkit.publish.guard import InputClash
 from toolkit.reports.collection import collect
@@ -256,45 +255,6 @@ def test_years_accumulate_and_a_changed_earlier_value_is_a_reported_revision(tmp
     assert revisions["Earlier file"].tolist() == ["all.csv"] and revisions["New value"].tolist() == [999.5]
     # the 2024 rows of the silent offices stay as they were collected
     assert set(got.loc[got["year"] == 2024, "unit_id"]) >= silent
-
-
-def test_a_correction_declared_by_a_column_replaces_the_file_it_names(tmp_path):
-    header, notice, rows = demo()
-    mine = [r for r in rows if r[2] == "烟台市"]
-    wrong = [list(r) for r in mine]
-    wrong[0][7] = str(float(wrong[0][7]) * 2)
-    (tmp_path / "r").mkdir()
-    _csv(tmp_path / "r" / "yantai_may.csv", header, notice, wrong)
-    _csv(tmp_path / "r" / "yantai_june.csv", [*header, "corrects 更正的文件"], notice,
-         [[*r, "yantai_may.csv"] for r in mine])
-    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
-    status = {r.name: (r.status, r.other) for r in rnd.returns}
-    assert status == {"yantai_june.csv": ("correction", "yantai_may.csv"),
-                      "yantai_may.csv": ("replaced", "yantai_june.csv")}
-    assert rnd.merged.conflicts == [] and "corrects" not in rnd.table.columns
-    assert rnd.table["L1P1"].iloc[0] == pytest.approx(float(mine[0][7]))
-
-
-def test_a_correction_with_problems_replaces_nothing(tmp_path):
-    header, notice, rows = demo()
-    mine = [r for r in rows if r[2] == "烟台市"]
-    broken = [list(r) for r in mine]
-    broken[0][7] = "abc"
-    (tmp_path / "r").mkdir()
-    _csv(tmp_path / "r" / "烟台市.csv", header, notice, mine)
-    _csv(tmp_path / "r" / "烟台市 (更正).csv", header, notice, broken)
-    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
-    status = {r.name: r.status for r in rnd.returns}
-    assert status == {"烟台市 (更正).csv": "invalid", "烟台市.csv": "collected"}
-    assert "not applied" in rnd.returns[0].remarks[0][1]
-    assert len(rnd.table) == len(mine)
-
-
-@pytest.mark.parametrize("stem, base", [("济南市_更正", "济南市"), ("济南市（更正）", "济南市"), ("jinan-correction", "jinan"),
-                                        ("jinan corrected 2", "jinan"), ("jinan (correction 2)", "jinan"),
-                                        ("济南市修正", "济南市"), ("更正", None), ("济南市", None), ("corrections_list", None)])
-def test_the_correction_name_rule(stem, base):
-    assert correction_base(stem) == base
 
 
 def test_units_in_no_roster_are_reported_and_kept(tmp_path):
