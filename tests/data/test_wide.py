@@ -100,15 +100,14 @@ def test_a_bad_wide_declaration_is_a_framework_error(tmp_path):
 
 
 def test_the_cli_reads_a_wide_file(tmp_path):
-    import subprocess
-    import sys
+    """``prepare --wide``, in-process through ``toolkit.cli.main`` (the command line's argv path)."""
+    from toolkit.cli import main
 
     fw = tmp_path / "fw.yaml"
     fw.write_text(FRAMEWORK.format(wide=""), "utf-8")
     path = _small(tmp_path, ["geo", "employ_2010", "employ_2011", "finalenergy_2010"], [["AT", "70", "71", "28"]])
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "toolkit", "prepare", str(path), "--framework", str(fw), "--wide",
-                        "{code}_{year}", "--out", str(out), "--lang", "en"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    assert main(["prepare", str(path), "--framework", str(fw), "--wide", "{code}_{year}", "--out", str(out),
+                 "--lang", "en"]) == 0
     tidy = pd.read_csv(out / "wide.csv")
     assert sorted(tidy["year"]) == [2010, 2011] and tidy["employ"].tolist() == [70, 71]
