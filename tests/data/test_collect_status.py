@@ -124,7 +124,14 @@ def test_the_page_shows_what_the_workbook_holds(hdi_round, lang):
     conflicts = by_heading[SHEETS["conflicts"][i]]
     assert conflicts[1] == ["CHE", "2022", "GNI", "north.csv", "3", "69433", "zz.csv", "2", "70000"]
     missing = by_heading[SHEETS["missing"][i]]
-    assert missing[1][1:] == ["5", "3", "2", "ITA Italy, FRA France"]
+    flagged = "（文件有问题）" if lang == "zh" else " (file has problems)"
+    assert missing[1][1:] == ["5", "3", "2", f"ITA Italy{flagged}, FRA France"]
+    # ITA was sent, in a file the reader refused: not "missing" (the office did reply), and its file named
+    status = head.index("状态" if lang == "zh" else "Status")
+    assert units["ITA"][status:status + 2] == ["已报送，但文件有问题：未收集" if lang == "zh" else
+                                               "sent in a file with problems: not collected", "bad.csv"]
+    assert units["FRA"][status:status + 2] == ["缺报" if lang == "zh" else "missing", ""]
+    assert rounds[lang].missing == ["FRA"]
     problems = [rows for heading, rows in tables if heading == SHEETS["problems"][i]]
     assert len(problems) == 1 and problems[0][1][:5] == ["2", "C", "C2", "LE", "abc"]
 
@@ -159,3 +166,24 @@ def test_a_failed_publication_changes_nothing(tmp_path):
                      status=lambda rnd: {rnd.out / "collection.html": full_disk})
     assert snapshot() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "r"]  # no staging folder left behind
+
+
+def test_the_units_of_a_refused_file_come_from_the_cache_on_a_rerun(tmp_path, monkeypatch):
+    """The ids a refused file names are kept with its cache entry: a re-run reads no file again
+    (read_raw counted) and still says ITA was sent in a file with problems."""
+    import toolkit.data.roster as roster
+
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "bad.csv").write_text(HEAD + "ITA,Italy,abc,16.0,12.0,40000\n", encoding="utf-8")
+    (tmp_path / "roster.csv").write_text("iso3,country\nITA,Italy\nFRA,France\n", encoding="utf-8")
+    calls = []
+    real = roster.read_raw
+    monkeypatch.setattr(roster, "read_raw", lambda path, *a, **k: calls.append(Path(path).name) or real(path, *a, **k))
+    fw = load_framework("undp_hdi")
+    runs = []
+    for _ in range(2):
+        calls.clear()
+        rnd = collect_data(tmp_path / "r", tmp_path / "out", roster=tmp_path / "roster.csv", framework=fw)
+        runs.append((sorted(calls), rnd.returns[0].cached, dict(zip(rnd.units["unit_id"], rnd.units["status"], strict=True))))
+    want = {"ITA": "invalid", "FRA": "missing"}
+    assert runs == [(["bad.csv", "roster.csv"], False, want), (["roster.csv"], True, want)]

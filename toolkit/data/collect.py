@@ -141,6 +141,7 @@ class Return:
     status: str = "collected"
     other: str = ""
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    named: tuple[str, ...] = ()  # a file the reader refused: the unit ids it names (toolkit.data.roster.units_named)
 
     @property
     def valid(self) -> bool:
@@ -266,6 +267,7 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
         if sha in first_of:  # the same bytes sent twice: read once
             first = first_of[sha]
             ret.status, ret.other, ret.table, ret.notes = "copy", first.name, first.table, first.notes
+            ret.named = first.named
             ret.problems = [replace(p, file=name) for p in first.problems]
             ret.office = _office(name, first.table, framework)
             out.append(ret)
@@ -277,10 +279,15 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
             ret.cached = True
             ret.problems = [Problem(**{**p, "file": name}) for p in entry["problems"]]
             ret.notes, ret.corrects = tuple(entry["notes"]), entry["corrects"]
+            ret.named = tuple(entry.get("named", ()))
         else:
             table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw)
+            if table is None:  # refused: which units it names, so that they are not reported as never sent
+                from .roster import units_named
+
+                ret.named = tuple(units_named(path, framework))
             entry = {"valid": table is not None, "problems": [asdict(p) for p in ret.problems],
-                     "notes": list(ret.notes), "corrects": ret.corrects}
+                     "notes": list(ret.notes), "corrects": ret.corrects, "named": list(ret.named)}
         cache.put(sha, entry, table)
         if table is not None:
             table = table.copy()

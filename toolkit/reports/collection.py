@@ -48,7 +48,8 @@ FILE_STATUS = {"collected": ("已收集", "collected"), "invalid": ("有问题�
                "correction": ("更正文件：替代 {other} 的全部行", "correction: replaces every row of {other}")}
 UNIT_STATUS = {"received": ("已收到", "received"), "missing": ("缺报", "missing"),
                "not_expected": ("不在名单中（已收集）", "not in the roster (collected)"),
-               "conflict": ("数据冲突，未合并", "conflict: not merged")}
+               "conflict": ("数据冲突，未合并", "conflict: not merged"),
+               "invalid": ("已报送，但文件有问题：未收集", "sent in a file with problems: not collected")}
 EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the roster {roster}"),
             "none": ("没有名单，也没有往年数据：不判断缺报", "no roster and no earlier year: nobody is counted as missing"),
             "previous": ("没有名单：应报单位为上一年度（{year}）已收集的单位", "no roster: the units collected for the previous "
@@ -178,19 +179,25 @@ def _records(records: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
 
 
 def missing_by_region(rnd, lang: str = "zh") -> pd.DataFrame:
-    """Expected, received and missing units per value of the framework's region column (Shandong: city)."""
+    """Expected, received and missing units per value of the framework's region column (Shandong: city).
+
+    A unit counts as missing when nothing of it was collected: never sent, or sent only in files
+    with problems (listed with a note saying so)."""
     u = rnd.units
     region = rnd.framework.region_column
     expected = u[u["status"] != "not_expected"]
     keys = expected[region].fillna("") if region and region in u else pd.Series(_h("all", lang), index=expected.index)
     rows = []
     names = rnd.framework.name_column
+    flagged = "（文件有问题）" if lang == "zh" else " (file has problems)"
     for key, group in expected.groupby(keys, sort=True):
-        gone = group[group["status"] == "missing"]
-        listed = [f"{uid} {nm}".strip() if names and isinstance(nm, str) else str(uid)
-                  for uid, nm in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone), strict=True)]
+        gone = group[group["status"].isin(["missing", "invalid"])]  # not received: never sent, or refused
+        listed = [(f"{uid} {nm}".strip() if names and isinstance(nm, str) else str(uid)) +
+                  (flagged if status == "invalid" else "")
+                  for uid, nm, status in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone),
+                                             gone["status"], strict=True)]
         rows.append([region_name(rnd.framework, key, lang) if region and key else key, len(group),
-                     int((group["status"] != "missing").sum()), len(gone), ", ".join(listed)])
+                     len(group) - len(gone), len(gone), ", ".join(listed)])
     head = rnd.framework.unit_column(region).label(lang) if region and region in u else _h("region", lang)
     return pd.DataFrame(rows, columns=[head, _h("expected", lang), _h("got", lang), _h("missing", lang),
                                        _h("missing_units", lang)])
@@ -320,6 +327,11 @@ def summary_lines(rnd, lang: str = "zh") -> tuple[list[str], list[str]]:
             f"(not merged), {int((u == 'not_expected').sum())} not in the roster; {len(rnd.revisions)} earlier values "
             "revised"),
            expected_text(rnd, lang)]
+    refused = int((u == "invalid").sum())
+    if refused:
+        out.insert(2, f"另有 {refused} 个应报单位已报送，但所在文件有问题，未收集" if zh else
+                   f"{refused} more expected unit{'s' if refused != 1 else ''} sent only in files with problems: not "
+                   "collected")
     if rnd.not_read:
         out.append(not_read_text(rnd, lang))
     missing = missing_by_region(rnd, lang)
