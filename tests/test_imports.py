@@ -21,7 +21,7 @@ PACKAGE = ROOT / "toolkit"
 
 #: the flow, lowest first; a module may import its own layer and the layers below
 LAYERS = [
-    {"errors", "lazy", "files", "safe_yaml", "repo_paths", "examples", "publish", "reference", "frameworks"},
+    {"errors", "lazy", "callable_module", "files", "safe_yaml", "repo_paths", "examples", "publish", "reference", "frameworks"},
     {"framework"},
     {"data"},
     {"methods"},

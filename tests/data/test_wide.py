@@ -85,7 +85,16 @@ def test_errors_name_the_wide_row(tmp_path):
     with pytest.raises(ValidationError) as exc:
         tk.read_indicators(path, fw, wide="{code}_{year}")
     p = exc.value.problems[0]
-    assert p.row == 3 and p.column == "employ" and p.value == "abc"
+    # named by the file's own cell: row 3, column employ_2010 (the checks ran on the melted column employ)
+    assert p.row == 3 and p.column == "employ_2010" and p.value == "abc"
+    # two years in a row: only the year whose cell holds the value is named; a year outside the
+    # reader's range names that year's columns
+    path = _small(tmp_path, ["geo", "employ_2010", "employ_2011", "finalenergy2011", "employ_1995"],
+                  [["AT", "70", "-5", "28", ""], ["BE", "67", "68", "37", "60"]])
+    with pytest.raises(ValidationError) as exc:
+        tk.read_indicators(path, fw, wide="{code}_?{year}")
+    got = {(p.row, p.column, p.rule) for p in exc.value.problems}
+    assert got == {(2, "employ_2011", "share_range"), (3, "employ_1995", "year_range")}
     path = _small(tmp_path, ["geo", "year", "employ_2010"], [["AT", "2010", "70"]])
     with pytest.raises(ValidationError, match="cannot also have a year column"):
         tk.read_indicators(path, fw, wide="{code}_{year}")
@@ -100,15 +109,14 @@ def test_a_bad_wide_declaration_is_a_framework_error(tmp_path):
 
 
 def test_the_cli_reads_a_wide_file(tmp_path):
-    import subprocess
-    import sys
+    """``prepare --wide``, in-process through ``toolkit.cli.main`` (the command line's argv path)."""
+    from toolkit.cli import main
 
     fw = tmp_path / "fw.yaml"
     fw.write_text(FRAMEWORK.format(wide=""), "utf-8")
     path = _small(tmp_path, ["geo", "employ_2010", "employ_2011", "finalenergy_2010"], [["AT", "70", "71", "28"]])
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "toolkit", "prepare", str(path), "--framework", str(fw), "--wide",
-                        "{code}_{year}", "--out", str(out), "--lang", "en"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    assert main(["prepare", str(path), "--framework", str(fw), "--wide", "{code}_{year}", "--out", str(out),
+                 "--lang", "en"]) == 0
     tidy = pd.read_csv(out / "wide.csv")
     assert sorted(tidy["year"]) == [2010, 2011] and tidy["employ"].tolist() == [70, 71]

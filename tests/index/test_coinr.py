@@ -103,20 +103,27 @@ def test_import_errors_name_the_problem():
 
 
 @needs_asem
-def test_the_cli_imports_and_exports(tmp_path):
-    import subprocess
-    import sys
+def test_the_cli_imports_and_exports(tmp_path, capsys):
+    """``python -m toolkit coinr import|export``, run in-process through ``toolkit.cli.main`` (the
+    same argv path as the command line, without a subprocess per call)."""
+    from toolkit.cli import main
 
     def run(*a):
-        return subprocess.run([sys.executable, "-m", "toolkit", "coinr", *a, "--lang", "en"], capture_output=True,
-                              text=True, cwd=ROOT)
+        try:
+            return main(["coinr", *a, "--lang", "en"])
+        except SystemExit as exc:  # argparse's usage errors
+            return exc.code
 
-    r = run("import", str(ASEM / "iData.csv"), str(ASEM / "iMeta.csv"), "--out", str(tmp_path / "coin"))
-    assert r.returncode == 0, r.stderr
+    assert run("import", str(ASEM / "iData.csv"), str(ASEM / "iMeta.csv"), "--out", str(tmp_path / "coin")) == 0
     assert sorted(p.name for p in (tmp_path / "coin").iterdir()) == ["data.csv", "framework.yaml", "spec.yaml"]
-    r = run("export", "--framework", str(tmp_path / "coin" / "framework.yaml"), "--data",
-            str(tmp_path / "coin" / "data.csv"), "--out", str(tmp_path / "back"))
-    assert r.returncode == 0, r.stderr
+    assert run("export", "--framework", str(tmp_path / "coin" / "framework.yaml"), "--data",
+               str(tmp_path / "coin" / "data.csv"), "--out", str(tmp_path / "back")) == 0
     assert len(pd.read_csv(tmp_path / "back" / "iData.csv")) == 51
-    r = run("import", str(ASEM / "iData.csv"), "--out", str(tmp_path / "x"))
-    assert r.returncode == 2 and "needs two files" in r.stderr
+    # the round trip: the exported pair imports again to the same tree
+    assert run("import", str(tmp_path / "back" / "iData.csv"), str(tmp_path / "back" / "iMeta.csv"),
+               "--out", str(tmp_path / "again")) == 0
+    assert _tree(tk.load_framework(tmp_path / "again" / "framework.yaml")) == _tree(
+        tk.load_framework(tmp_path / "coin" / "framework.yaml"))
+    capsys.readouterr()
+    assert run("import", str(ASEM / "iData.csv"), "--out", str(tmp_path / "x")) == 2
+    assert "needs two files" in capsys.readouterr().err

@@ -105,3 +105,23 @@ def test_smaa_index_uses_the_geometric_mean_of_the_spec(hdi_like):
     pd.testing.assert_frame_equal(got.rank_acceptability, want.rank_acceptability)
     ari = smaa(res.dimension_scores.xs(2022, level="year"), n=300, seed=2, aggregation="arithmetic")
     assert not got.rank_acceptability.equals(ari.rank_acceptability)
+
+
+def test_the_smaa_and_selection_modules_are_not_hidden():
+    """Issue 21: the package re-exported the functions under their modules' names, so
+    ``import toolkit.robustness.smaa as m`` gave the function. Now the attribute is the module,
+    and calling it calls the function of the same name (same result, same signature)."""
+    import inspect
+    import types
+
+    import toolkit.robustness as R
+    import toolkit.robustness.selection as sel_module
+    import toolkit.robustness.smaa as smaa_module
+
+    for module, name in ((smaa_module, "smaa"), (sel_module, "selection")):
+        assert isinstance(module, types.ModuleType) and getattr(R, name) is module
+        assert inspect.signature(module) == inspect.signature(getattr(module, name))
+    assert R.smaa.smaa_index.__name__ == "smaa_index" and R.selection.selection_from.__name__ == "selection_from"
+    X = pd.DataFrame([[0.9, 0.1], [0.5, 0.5], [0.2, 0.7]], columns=["a", "b"])
+    pd.testing.assert_frame_equal(R.smaa(X, n=200, seed=3).rank_acceptability,
+                                  smaa(X, n=200, seed=3).rank_acceptability)

@@ -153,7 +153,8 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     if wide:  # one column per indicator and year (toolkit.data.wide)
         from .wide import melt_raw
 
-        raw = melt_raw(raw, fw, **wide)
+        wide_header, raw = raw.header, melt_raw(raw, fw, **wide)
+        long_raw = raw
     changes: list[str] = []
     df, problems, skip, conversions = interpret(raw, fw, changes)
     problems = sheet_problems + problems
@@ -161,6 +162,10 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
         problems += check_frame(df, fw, file, skip)
+    if problems and wide:  # named by the wide file's own columns (employ_2010, not employ)
+        from .wide import name_wide_cells
+
+        problems = name_wide_cells(problems, long_raw, wide_header, fw, wide.get("pattern", "{code}_{year}"))
     if problems:
         raise ValidationError(problems, file)
     rows = tuple(df.index.tolist())

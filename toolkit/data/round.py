@@ -35,8 +35,8 @@ from .collect import (
     deeper_folders,
     find_returns,
     read_returns,
-    resolve_corrections,
 )
+from .corrections import resolve_corrections
 from .merge import Merged, accumulate, expected_units, merge_returns, unit_status
 
 STEM = "collected"
@@ -70,8 +70,9 @@ class Round:
 
     @property
     def exit_code(self) -> int:
-        """0 when every file was collected and nothing conflicts; 1 otherwise (the outputs are written either way)."""
-        return 1 if self.problems or self.merged.conflicts else 0
+        """0 when every file was collected (or replaced by a valid correction) and nothing conflicts; 1
+        otherwise (the outputs are written either way)."""
+        return 1 if any(r.status == "invalid" for r in self.returns) or self.merged.conflicts else 0
 
 
 def check_paths(folder: Path, out: Path, roster: Path | None) -> None:

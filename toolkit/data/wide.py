@@ -27,7 +27,7 @@ import numpy as np
 
 from .problems import Problem, ValidationError
 
-__all__ = ["OTHER", "melt_raw", "pattern_regex"]
+__all__ = ["OTHER", "indicator_year", "melt_raw", "name_wide_cells", "pattern_regex"]
 
 OTHER = ("error", "ignore")
 
@@ -46,6 +46,24 @@ def pattern_regex(pattern: str) -> re.Pattern:
         raise ValueError(f"a wide pattern needs {{code}} and {{year}}, got {pattern!r}")
     out = re.escape(pattern).replace(r"\{code\}", "(?P<code>.+?)").replace(r"\{year\}", r"(?P<year>\d{4})")
     return re.compile("^" + out.replace(r"_\?", "_?") + "$")
+
+
+def indicator_year(header, fw, rx: re.Pattern) -> tuple[str, int] | None:
+    """(indicator code, year) of a wide header cell, or None when it names no indicator-year.
+
+    Examples
+    --------
+    >>> from toolkit import load_framework
+    >>> indicator_year("L1P1_2024", load_framework(), pattern_regex("{code}_{year}"))
+    ('L1P1', 2024)
+    >>> indicator_year("note", load_framework(), pattern_regex("{code}_{year}")) is None
+    True
+    """
+    from .parsing import match_header
+
+    m = rx.match("" if header is None else str(header).strip())
+    code = match_header(m["code"], fw).column if m else None
+    return (code, int(m["year"])) if m and code in set(fw.columns) else None
 
 
 def melt_raw(raw, fw, pattern: str = "{code}_{year}", other: str = "error", years=None):
@@ -80,17 +98,15 @@ def melt_raw(raw, fw, pattern: str = "{code}_{year}", other: str = "error", year
     if other not in OTHER:
         raise ValueError(f"wide: other must be one of {list(OTHER)}, got {other!r}")
     rx = pattern_regex(pattern)
-    leaves = set(fw.columns)
     units = {uc.name for uc in fw.unit_columns}
     ids, wide, dropped, skipped_years = [], {}, [], 0
     years = None if years is None else {int(y) for y in years}
     for j, h in enumerate(raw.header):
         text = "" if h is None else str(h).strip()
-        m = rx.match(text)
-        code = match_header(m["code"], fw).column if m else None
-        if m and code in leaves:
-            if years is None or int(m["year"]) in years:
-                wide[j] = (code, int(m["year"]))
+        cell = indicator_year(h, fw, rx)
+        if cell is not None:
+            if years is None or cell[1] in years:
+                wide[j] = cell
             else:
                 skipped_years += 1
             continue
@@ -134,3 +150,58 @@ def melt_raw(raw, fw, pattern: str = "{code}_{year}", other: str = "error", year
                      + ", ".join(dropped[:12]) + (" …" if len(dropped) > 12 else ""))
     return replace(raw, header=header, rows=np.array(rows, dtype=object).reshape(len(rows), len(header)),
                    row_numbers=numbers, percent_cells=set(), notes=tuple(notes))
+
+
+def name_wide_cells(problems, long_raw, header, fw, pattern: str) -> list:
+    """The problems found in the long form, each named by the wide file's own column.
+
+    The checks run on the melted table, whose columns are the indicator codes and ``year``; a
+    problem in row 3, column ``employ`` is in one of the file's ``employ_2010``, ``employ_2011``
+    … cells. The cell is the one of that row whose value is the problem's value; where several
+    years hold it (or none does, the value having been converted), all of that row's cells of
+    the indicator are named. A problem of the year column names the columns of that year.
+
+    Parameters
+    ----------
+    problems : list of Problem
+    long_raw : RawTable
+        :func:`melt_raw`'s result (its ``year`` column and row numbers).
+    header : list
+        The wide file's header row.
+    fw : Framework
+    pattern : str
+
+    Returns
+    -------
+    list of Problem
+    """
+    from dataclasses import replace as with_column
+
+    rx = pattern_regex(pattern)
+    cells = {c: str(h).strip() for h in header if (c := indicator_year(h, fw, rx)) is not None}
+    position = {h: j for j, h in enumerate(long_raw.header)}
+    grid = long_raw.grid()
+    rows: dict[int, list[int]] = {}
+    for i, number in enumerate(long_raw.row_numbers):
+        rows.setdefault(number, []).append(i)
+
+    def same(a, b) -> bool:
+        try:
+            return a is not None and (str(a).strip() == str(b).strip() or float(a) == float(b))
+        except (TypeError, ValueError):
+            return False
+
+    out = []
+    for p in problems:
+        at = rows.get(p.row, [])
+        if not at or p.column not in position:
+            out.append(p)
+            continue
+        year_of = {i: int(grid[i, position["year"]]) for i in at}
+        if p.column == "year":
+            names = [h for (c, y), h in cells.items() if same(y, p.value) and any(year_of[i] == y for i in at)]
+        else:
+            hit = [year_of[i] for i in at if same(grid[i, position[p.column]], p.value)]
+            names = [cells[(p.column, y)] for y in (hit or year_of.values()) if (p.column, y) in cells]
+        out.append(with_column(p, column=", ".join(dict.fromkeys(names))) if names else p)
+    return out

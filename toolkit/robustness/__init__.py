@@ -24,10 +24,11 @@ The work is split over four modules; this one re-exports their public API:
 
 from __future__ import annotations
 
+from . import selection, smaa  # callable modules: selection(...) and smaa(...) call their functions
 from .leave_one_out import LeaveOneOutResult, leave_one_out
-from .selection import SelectionResult, selection
+from .selection import SelectionResult
 from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
-from .smaa import SMAAResult, smaa, smaa_index
+from .smaa import SMAAResult, smaa_index
 from .spec import Factor, UncertaintySpec, load_uncertainty_spec
 from .uncertainty import (
     EXECUTORS,

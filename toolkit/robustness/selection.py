@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..callable_module import make_callable
 from ..errors import SpecError
 from .sensitivity import sobol_indices
 
@@ -236,3 +237,6 @@ def selection(data, spec, uspec, quota: int, *, by: str | None = None, year: int
     if by is not None:
         units = build_index(data, res.uspec.nominal, framework=framework).units
     return selection_from(res, quota, by=by, year=year, band=band, units=units)
+
+
+make_callable(__name__)  # toolkit.robustness.selection is this module, and calling it calls selection()

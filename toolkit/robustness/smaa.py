@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..callable_module import make_callable
 from ..errors import DataError, SpecError
 
 __all__ = ["SMAAResult", "meta_weights", "sample_weights", "smaa", "smaa_index"]
@@ -311,3 +312,6 @@ def smaa_index(result, year: int | None = None, n: int = 10_000, seed: int = 0, 
                         "pass aggregation='arithmetic' or 'geometric' to rank under that mean instead")
     kwargs.setdefault("aggregation", method)
     return smaa(D, n=n, seed=seed, **kwargs)
+
+
+make_callable(__name__)  # toolkit.robustness.smaa is this module, and calling it calls smaa()
