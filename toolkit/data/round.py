@@ -34,6 +34,7 @@ from .collect import (
     Return,
     deeper_folders,
     find_returns,
+    name_refused_units,
     read_returns,
 )
 from .corrections import resolve_corrections
@@ -175,6 +176,8 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
     table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
     years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
     expected, source = expected_units(roster_table, previous, years, fw)
+    if len(expected):  # who was expected and sent only a file with problems (not "missing")
+        name_refused_units(returns, fw, cache)
     units = unit_status(expected, merged, returns, fw, source)
     rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
                 not_read=deeper_folders(folder, skip=(out,)))
