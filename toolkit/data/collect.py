@@ -163,15 +163,15 @@ class Return:
 class ReadCache:
     """What earlier runs read, kept in the output folder (``cache.json`` and ``cache.parquet``).
 
-    Entries are keyed by the file's sha256, the framework's sha256 and the toolkit's version, so a
-    changed file, framework or reader is read again. Only the entries of the files of the current
+    Entries are keyed by the file's sha256, the framework's sha256, the toolkit's version and the
+    wide pattern asked for, so a changed file, framework, reader or layout is read again. Only the entries of the files of the current
     run are written back, so the cache never outgrows the round.
     """
 
     JSON, PARQUET = "cache.json", "cache.parquet"
 
-    def __init__(self, out: Path, framework: Framework):
-        self.salt = f"{framework.sha256}:{__version__}"
+    def __init__(self, out: Path, framework: Framework, wide: str | dict | None = None):
+        self.salt = f"{framework.sha256}:{__version__}" + ("" if wide is None else f":{json.dumps(wide, sort_keys=True)}")
         self.entries: dict[str, dict] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.used: dict[str, tuple[dict, pd.DataFrame | None]] = {}
@@ -220,11 +220,12 @@ def reading_framework(framework: Framework) -> Framework:
     return fw
 
 
-def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
+def _read_one(path: Path, name: str, fw: Framework,
+              wide=None) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
     from .read import read_indicators
 
     try:
-        data = read_indicators(path, fw)
+        data = read_indicators(path, fw, wide=wide)
     except ValidationError as err:
         return None, [replace(p, file=name) for p in err.problems], (), None
     table = data.table
@@ -238,7 +239,8 @@ def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None
     return table, [], data.notes, (declared[0] if declared else None)
 
 
-def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache) -> list[Return]:
+def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache,
+                 wide: str | dict | None = None) -> list[Return]:
     """Read every file of a round; a file's problems are kept with it and never stop the others.
 
     Parameters
@@ -249,6 +251,8 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
         The round's folder (names are relative to it).
     framework : Framework
     cache : ReadCache
+    wide : str or dict, optional
+        Wide returns: the column pattern (:func:`toolkit.data.read.read_indicators`).
 
     Returns
     -------
@@ -285,7 +289,7 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
             ret.notes, ret.corrects = tuple(entry["notes"]), entry["corrects"]
             ret.named = None if entry.get("named") is None else tuple(entry["named"])
         else:
-            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw)
+            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw, wide)
             entry = {"valid": table is not None, "problems": [asdict(p) for p in ret.problems],
                      "notes": list(ret.notes), "corrects": ret.corrects, "named": None}
         cache.put(sha, entry, table)
