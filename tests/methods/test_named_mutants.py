@@ -160,3 +160,43 @@ def test_screening_by_zeros_drops_the_unit_with_too_few_non_zero_values():
     assert list(r.data.index) == ["A", "B"] and r.removed == ["C"]
     assert r.log.loc["C", "non_zero"] == pytest.approx(1 / 3) and not r.log.loc["C", "included"]
     assert screen_units(X, rule="byNA").removed == []
+
+
+# -- survivors of the seed-2 sample on main (7 Dec 2026, 17:00 UTC; docs/development.md) ----------
+def test_sum_share_refuses_a_benefit_column_summing_to_zero_and_takes_one_summing_below_one():
+    """sum_'s zero-sum rule: an all-zero benefit column has no shares (it would divide by 0);
+    a column summing to 0.5 is fine — shares 0.2/0.5 and 0.3/0.5 (hand-derived)."""
+    from toolkit.errors import DataError
+    from toolkit.methods.normalisation.normalise import sum_
+
+    with pytest.raises(DataError, match=r"\['a'\] sum to zero"):
+        sum_(pd.DataFrame({"a": [0.0, 0.0], "b": [1.0, 2.0]}))
+    np.testing.assert_allclose(sum_(pd.DataFrame({"a": [0.2, 0.3]}))["a"].to_numpy(), [0.4, 0.6])
+
+
+def test_a_bounded_parameter_describes_both_bounds():
+    """The rule in a spec error: a number with both bounds reads 'in [low, high]' (or open)."""
+    from toolkit.methods.declared import Param
+
+    assert Param("p", "number", low=0, high=1).describe() == "a number in [0, 1]"
+    assert Param("p", "number", low=0, high=1, low_open=True).describe() == "a number in (0, 1]"
+    assert Param("p", "integer", low=1).describe() == "an integer ≥ 1"
+    assert Param("p", "number", high=5, high_open=True).describe() == "a number < 5"
+
+
+def test_unregister_refuses_a_built_in_method_and_ignores_an_unknown_name():
+    from toolkit.methods.registry import AGGREGATION, unregister
+
+    with pytest.raises(ValueError, match="'arithmetic' is built in"):
+        unregister("aggregation", "arithmetic")
+    assert "arithmetic" in AGGREGATION
+    assert unregister("aggregation", "no_such_method") is None
+
+
+def test_wroclaw_of_identical_units_is_one_for_all():
+    """Every unit is the ideal: every distance is 0, and so is mean + 2 sd; the score is 1 − 0 = 1
+    (not 0/0)."""
+    from toolkit.methods.aggregation.wroclaw import wroclaw
+
+    got = wroclaw(pd.DataFrame({"a": [0.5, 0.5, 0.5], "b": [0.2, 0.2, 0.2]}))
+    np.testing.assert_array_equal(got.to_numpy(), [1.0, 1.0, 1.0])
