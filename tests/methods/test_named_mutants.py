@@ -200,3 +200,26 @@ def test_wroclaw_of_identical_units_is_one_for_all():
 
     got = wroclaw(pd.DataFrame({"a": [0.5, 0.5, 0.5], "b": [0.2, 0.2, 0.2]}))
     np.testing.assert_array_equal(got.to_numpy(), [1.0, 1.0, 1.0])
+
+
+def test_the_registry_table_names_each_kernel():
+    """docs/methods-registry.md's kernel column: arithmetic runs power_mean_batch, BoD bod_kernel."""
+    from toolkit.methods.registry import table
+
+    t = table().set_index(["step", "method"])["kernel"]
+    assert t[("aggregation", "arithmetic")] == "power_mean_batch"
+    assert t[("aggregation", "bod")] == "bod_kernel"
+
+
+def test_a_column_check_names_the_matrix_where_only_a_later_one_keeps_the_column():
+    """One matrix shared by two replications; the first leaves indicator a out, the second keeps
+    it: the error is the second's (g = 1) and quotes a's statistic (mean −2) from the shared matrix."""
+    from toolkit.methods.checks import BatchError, DataCheck, check_data
+
+    rule = DataCheck("positive_mean", "has mean {value:g}", lambda mean, params: mean <= 0, per="column",
+                     stat=lambda V: V.mean(axis=1))
+    V = np.array([[[-1.0, 2.0], [-3.0, 4.0]]])
+    with pytest.raises(BatchError, match="m: indicator 'a' has mean -2") as exc:
+        check_data("m", (rule,), V, excluded=np.array([[True, False], [False, False]]), columns=["a", "b"])
+    assert exc.value.g == 1
+    check_data("m", (rule,), V, excluded=np.array([[True, False], [True, False]]), columns=["a", "b"])  # left out
