@@ -223,3 +223,60 @@ def test_a_column_check_names_the_matrix_where_only_a_later_one_keeps_the_column
         check_data("m", (rule,), V, excluded=np.array([[True, False], [False, False]]), columns=["a", "b"])
     assert exc.value.g == 1
     check_data("m", (rule,), V, excluded=np.array([[True, False], [True, False]]), columns=["a", "b"])  # left out
+
+
+def test_copeland_chunks_of_a_stack_share_one_weight_row():
+    """Two matrices past the chunk size (one per chunk) and one weight row for both: each chunk
+    takes that row (a mutant indexing the weights by the chunk survived). Scores as in the test
+    above: 2·rank − (m + 1), for x and for −x."""
+    from toolkit.methods.aggregation.copeland import copeland_kernel
+
+    x = np.random.default_rng(1).permutation(1500).astype(float)
+    got = copeland_kernel(np.stack([x[:, None], -x[:, None]]), np.array([[1.0]]))
+    rank = x.argsort().argsort() + 1
+    np.testing.assert_array_equal(got, [2 * rank - 1501, 1501 - 2 * rank])
+
+
+def test_a_feasible_lower_share_bound_is_accepted_at_spec_load():
+    """k·lower ≤ 1 is feasible: {lower: 0.1} over the HDI's three dimensions (0.3 ≤ 1) loads, and
+    so does lower = 1/3 exactly (equal shares); 0.4 is refused, the message naming the largest
+    feasible bound 1/3."""
+    import toolkit as tk
+    from toolkit.errors import SpecError
+
+    with pytest.raises(SpecError, match=r"3 × 0.4 = 1.2 > 1 .*lower lower to at most 0.3333"):
+        tk.load_spec("configs/hdi.yaml").replace({"aggregation": {"index": {"method": "bod", "params": {"lower": 0.4}}}})
+    for lower in (0.1, 1 / 3):
+        spec = tk.load_spec("configs/hdi.yaml").replace(
+            {"aggregation": {"index": {"method": "bod", "params": {"lower": lower}}}})
+        assert spec["aggregation"]["index"]["params"]["lower"] == lower
+
+
+def test_bod_shares_of_a_unit_scoring_zero_are_zero():
+    """A unit that is 0 on every child scores 0; its shares w·y/score are 0 (not 0/0), while a
+    frontier unit's shares sum to 1."""
+    from toolkit.methods.aggregation.bod import bod
+
+    r = bod(pd.DataFrame({"a": [1.0, 0.5, 0.0], "b": [0.5, 1.0, 0.0]}, index=list("ABZ")))
+    assert r.scores["Z"] == 0
+    np.testing.assert_array_equal(r.shares.loc["Z"].to_numpy(), [0.0, 0.0])
+    assert r.shares.loc["A"].sum() == pytest.approx(1.0)
+
+
+def test_vector_normalisation_of_a_column_with_a_norm_below_one():
+    """x / ‖x‖ for (0.3, 0.4): ‖x‖ = 0.5, so (0.6, 0.8) — a mutant refusing norms² ≤ 1 survived."""
+    from toolkit.methods.normalisation.normalise import vector
+
+    np.testing.assert_allclose(vector(pd.DataFrame({"a": [0.3, 0.4]}))["a"].to_numpy(), [0.6, 0.8])
+
+
+def test_a_plugin_imputer_is_neither_grouped_nor_columnwise_unless_it_says_so():
+    from toolkit.methods.plugins import plugin_entry
+
+    def fill(X):
+        return X.fillna(0.0)
+
+    entry = plugin_entry("imputation", "zero_fill", fill)
+    assert entry.grouped is False and entry.columnwise is False
+    entry = plugin_entry("imputation", "zero_fill", fill, grouped=True, columnwise=True)
+    assert entry.grouped is True and entry.columnwise is True
