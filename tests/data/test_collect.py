@@ -16,12 +16,11 @@ import pytest
 
 from toolkit import load_framework, read_indicators
 from toolkit.cli import main
-from toolkit.data.collect import correction_base
 from toolkit.errors import UsageError
 from toolkit.publish.guard import InputClash
 from toolkit.reports.collection import collect
 
-from .round_corpus import DEMO_CSV, SILENT, _csv, demo, make_round, write_roster
+from .round_corpus import DEMO_CSV, SILENT, _csv, col, demo, make_round, write_roster
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -99,7 +98,7 @@ def test_the_conflict_is_named_with_both_files_rows_and_values(round_run, capsys
     d, facts, rnd, _ = round_run
     conflicts = sheet(d / "out" / "collection.xlsx", "Conflicts")
     uid = facts["conflict_unit"]
-    assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1"}
+    assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1 Industry scale"}  # the code and the framework's name
     first = conflicts[conflicts["Year"] == 2024].iloc[0]
     rows = [r for r in facts["rows"] if r[0] == uid and r[6] == "2024"]
     # the rows run year by year from row 3: 东营市 and 滨州市 have 2 brains each (5 years), 东营市's brain
@@ -124,10 +123,19 @@ def test_the_missing_offices_are_listed_by_city(round_run):
         assert uid in missing.loc["Zaozhuang", "Missing units"] + missing.loc["Liaocheng", "Missing units"]
     units = sheet(d / "out" / "collection.xlsx", "Units")
     assert len(units) == 50 and (units["Status"] == "missing").sum() == 4
-    complete = units[units["Status"] == "received"]
-    assert set(complete["Complete"]) <= {"yes", "no"} and (complete["Empty indicator cells"] >= 0).all()
+    # empty indicator cells per unit, counted independently in the demo CSV's rows (SD-B001: 7)
+    fw = load_framework()
+    cols = [col(facts["header"], c) for c in fw.columns]
+    gaps = {}
+    for r in facts["rows"]:
+        gaps[r[0]] = gaps.get(r[0], 0) + sum(r[j] == "" for j in cols)
+    received = units[units["Status"] == "received"].set_index("Unit id")
+    assert len(received) == 45 and received["Empty indicator cells"].to_dict() == {u: gaps[u] for u in received.index}
+    assert received.loc["SD-B001", "Empty indicator cells"] == 7
+    assert received["Complete"].to_dict() == {u: "yes" if gaps[u] == 0 else "no" for u in received.index}
     html = (d / "out" / "collection.html").read_text("utf-8")
     assert "Zaozhuang" in html and "SD-B033" in html and "滨州市.xlsx" in html
+    assert "<td>7</td><td>no</td>" in html and "<td>7.0</td>" not in html  # SD-B001's empty cells, whole
     assert 'class="synthetic"' in html  # the demo says it is synthetic; so does its status page
 
 
@@ -154,14 +162,28 @@ def test_a_rerun_reads_nothing_again_and_gives_the_same_data(round_run, monkeypa
     assert snapshot(d / "returns") == {k: v for k, v in inputs.items() if k != "roster.xlsx"}
 
 
-def test_a_changed_file_is_read_again(tmp_path):
+def test_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    """Reads counted at the reader: two files read cold, none again unchanged, only the changed one after."""
+    import toolkit.data.read as read
+    from toolkit.data.round import collect as collect_data
+
+    read_paths = []
+    real = read.read_indicators
+    monkeypatch.setattr(read, "read_indicators", lambda path, *a, **k: read_paths.append(Path(path).name) or
+                        real(path, *a, **k))
     header, notice, rows = demo()
     (tmp_path / "r").mkdir()
     _csv(tmp_path / "r" / "a.csv", header, notice, rows[:4])
-    collect(tmp_path / "r", tmp_path / "out")
-    _csv(tmp_path / "r" / "a.csv", header, notice, rows[:6])
-    rnd = collect(tmp_path / "r", tmp_path / "out")
-    assert not rnd.returns[0].cached and len(rnd.table) == 6
+    _csv(tmp_path / "r" / "b.csv", header, notice, rows[10:12])
+    reads = []
+    for change in (None, None, rows[:6]):
+        if change:
+            _csv(tmp_path / "r" / "a.csv", header, notice, change)
+        read_paths.clear()
+        rnd = collect_data(tmp_path / "r", tmp_path / "out")
+        reads.append(sorted(read_paths))
+    assert reads == [["a.csv", "b.csv"], [], ["a.csv"]]
+    assert [r.cached for r in rnd.returns] == [False, True] and len(rnd.table) == 8
 
 
 def test_one_bad_file_is_reported_and_the_others_collected(tmp_path):
@@ -233,45 +255,6 @@ def test_years_accumulate_and_a_changed_earlier_value_is_a_reported_revision(tmp
     assert revisions["Earlier file"].tolist() == ["all.csv"] and revisions["New value"].tolist() == [999.5]
     # the 2024 rows of the silent offices stay as they were collected
     assert set(got.loc[got["year"] == 2024, "unit_id"]) >= silent
-
-
-def test_a_correction_declared_by_a_column_replaces_the_file_it_names(tmp_path):
-    header, notice, rows = demo()
-    mine = [r for r in rows if r[2] == "烟台市"]
-    wrong = [list(r) for r in mine]
-    wrong[0][7] = str(float(wrong[0][7]) * 2)
-    (tmp_path / "r").mkdir()
-    _csv(tmp_path / "r" / "yantai_may.csv", header, notice, wrong)
-    _csv(tmp_path / "r" / "yantai_june.csv", [*header, "corrects 更正的文件"], notice,
-         [[*r, "yantai_may.csv"] for r in mine])
-    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
-    status = {r.name: (r.status, r.other) for r in rnd.returns}
-    assert status == {"yantai_june.csv": ("correction", "yantai_may.csv"),
-                      "yantai_may.csv": ("replaced", "yantai_june.csv")}
-    assert rnd.merged.conflicts == [] and "corrects" not in rnd.table.columns
-    assert rnd.table["L1P1"].iloc[0] == pytest.approx(float(mine[0][7]))
-
-
-def test_a_correction_with_problems_replaces_nothing(tmp_path):
-    header, notice, rows = demo()
-    mine = [r for r in rows if r[2] == "烟台市"]
-    broken = [list(r) for r in mine]
-    broken[0][7] = "abc"
-    (tmp_path / "r").mkdir()
-    _csv(tmp_path / "r" / "烟台市.csv", header, notice, mine)
-    _csv(tmp_path / "r" / "烟台市 (更正).csv", header, notice, broken)
-    rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
-    status = {r.name: r.status for r in rnd.returns}
-    assert status == {"烟台市 (更正).csv": "invalid", "烟台市.csv": "collected"}
-    assert "not applied" in rnd.returns[0].remarks[0][1]
-    assert len(rnd.table) == len(mine)
-
-
-@pytest.mark.parametrize("stem, base", [("济南市_更正", "济南市"), ("济南市（更正）", "济南市"), ("jinan-correction", "jinan"),
-                                        ("jinan corrected 2", "jinan"), ("jinan (correction 2)", "jinan"),
-                                        ("济南市修正", "济南市"), ("更正", None), ("济南市", None), ("corrections_list", None)])
-def test_the_correction_name_rule(stem, base):
-    assert correction_base(stem) == base
 
 
 def test_units_in_no_roster_are_reported_and_kept(tmp_path):

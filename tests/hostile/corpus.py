@@ -30,7 +30,7 @@ class Case:
     build: Callable[[Path, Path], list[str]]  # (case folder, shared outputs folder) → argv
     exit: int
     named: tuple[str, ...] = ()
-    registry: bool = False  # a spec check owned by the registry branch (toolkit/index/spec.py)
+    registry: bool = False  # a spec check of the methods registry (its own parametrised test)
     writes: str | None = None  # the outputs folder the command writes into ("prepare" / "index")
     check: Callable[[Path, Path], None] | None = field(default=None, repr=False)
 

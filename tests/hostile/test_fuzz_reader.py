@@ -11,6 +11,7 @@ regression cases. Derandomised in CI (the ``ci`` profile of tests/conftest.py).
 from __future__ import annotations
 
 import codecs
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ OPERATORS = {
     "extra_header": FORMATS,
     "totals_row": FORMATS,
     "merged_cell": ("xlsx",),
-    "deleted_cell": ("utf-8", "utf-8-sig", "gbk"),  # a workbook: see test_deleted_cell_in_a_workbook_is_not_seen
+    "deleted_cell": ("utf-8", "utf-8-sig", "gbk"),  # a workbook: see test_a_deleted_last_cell_in_a_workbook_is_a_blank_cell
     "swapped_column": FORMATS,
     "shifted_row": FORMATS,
 }
@@ -202,7 +203,9 @@ def _field(text: str) -> str:
 
 
 def _typed(text: str):
-    """A cell as Excel stores what was typed: numbers as numbers, the rest as text."""
+    """A cell as Excel stores what was typed: numbers as numbers, the rest as text (None: no cell)."""
+    if text is None:
+        return None
     try:
         f = float(text)
     except ValueError:
@@ -266,13 +269,32 @@ def test_reader_fuzz(tmp_path_factory, case):
     check(ret, write(ret, fmt, tmp_path_factory.mktemp("fuzz")))
 
 
-@pytest.mark.xfail(strict=True, reason="a cell deleted with 'shift cells left' in a workbook leaves the row one "
-                   "cell short, which a blank last cell also does: seen only when a moved value breaks a rule")
-def test_deleted_cell_in_a_workbook_is_not_seen(tmp_path):
-    # the last cell (GNI) deleted: nothing moves, and an empty last cell is a missing value
+def test_a_deleted_last_cell_in_a_workbook_is_a_blank_cell(tmp_path):
+    """The limit the fuzz leaves out (``deleted_cell`` is not drawn for XLSX): a cell deleted with
+    *shift cells left* leaves the row one cell short, and a workbook stores a row one cell
+    short exactly as a row whose last cell is blank — the same bytes. So it reads as a missing
+    value, like a cleared cell; a deleted cell further left moves values into the wrong columns,
+    seen only when a moved value breaks a rule. (A CSV row one field short is an error.)"""
     ret = valid_return("undp_hdi", 3, 1, 0)
-    corrupt(ret, "deleted_cell", 3)
-    check(ret, write(ret, "xlsx", tmp_path))
+    cleared = valid_return("undp_hdi", 3, 1, 0)
+    corrupt(ret, "deleted_cell", 3)  # 3 % 4 indicators: GNI, the last cell of the first row
+    assert len(ret.rows[0]) == len(ret.header) - 1 and ret.rows[0] == cleared.rows[0][:-1]
+    cleared.rows[0][-1] = None  # the same cell cleared (Excel writes no cell)
+    (tmp_path / "deleted").mkdir()
+    (tmp_path / "cleared").mkdir()
+    paths = [write(r, "xlsx", tmp_path / name) for r, name in ((ret, "deleted"), (cleared, "cleared"))]
+    sheets = [zipfile.ZipFile(p).read("xl/worksheets/sheet1.xml") for p in paths]
+    assert sheets[0] == sheets[1]  # indistinguishable in the file
+    a, b = (read_indicators(p, ret.framework).table for p in paths)
+    assert a.equals(b)
+    assert np.isnan(a.loc[0, "GNI"]) and a.loc[0, "LE"] == pytest.approx(ret.expected[("U-001", 2024)]["LE"])
+
+
+def test_the_fuzz_runs_derandomised_in_ci():
+    # CI runs .ci/run, which sets CI; with CI set the profile is derandomised (tests/test_hypothesis_profile.py)
+    ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text("utf-8")
+    assert 'export CI="${CI:-true}"' in ci and ci.index("export CI") < ci.index("make test")
+    assert settings.get_profile("ci").derandomize
 
 
 def test_the_generated_returns_are_valid_in_every_format(tmp_path):

@@ -1,9 +1,10 @@
 """Issue #19: no command writes to, replaces or removes a file that is one of its inputs.
 
 The cases are generated: every command that writes (``validate``, ``prepare``, ``index``,
-``compare``, ``uncertainty``, ``reports``, ``template``, ``collect``, ``coinr import``, ``python -m toolkit.notebooks run`` and the screenshot
-tool) × each of its inputs (data, spec, framework, uncertainty file, notebook, page) × each way
-of meeting it:
+``compare``, ``uncertainty``, ``reports``, ``template``, ``collect``, ``coinr import``,
+``coinr export``, ``python -m toolkit.notebooks run`` and the screenshot tool) × each of its
+inputs (data, spec, framework, a weights file a spec names, uncertainty file, notebook, page)
+× each way of meeting it:
 
 - ``self`` — ``--out`` names the input itself;
 - ``self-symlink`` / ``self-hardlink`` — ``--out`` names a symbolic / hard link to the input
@@ -46,13 +47,14 @@ NOTEBOOK_STEM = "01_data"
 ROLES = {
     "validate": ("data", "framework"),
     "prepare": ("data", "framework"),
-    "index": ("data", "spec", "framework"),
+    "index": ("data", "spec", "framework", "weights"),  # weights: a file the spec names
     "compare": ("data", "spec", "uncertainty", "framework"),
     "uncertainty": ("data", "spec", "uncertainty", "framework"),
     "reports": ("data", "spec", "framework"),
     "template": ("framework",),
     "collect": ("return", "roster", "framework"),
     "coinr": ("idata", "imeta"),  # coinr import iData.csv iMeta.csv --out DIR
+    "coinr-export": ("data", "framework"),  # coinr export --framework F --data D --out DIR
     "notebooks": ("notebook",),
     "screenshot": ("page",),
 }
@@ -70,6 +72,8 @@ def _allowed(command: str, role: str, mode: str) -> str | None:
         return "writes only its own file names beside the input"
     if command == "coinr" and role == "imeta":
         return "writes only framework.yaml, spec.yaml and data.csv beside iMeta.csv"
+    if command == "coinr-export" and role == "framework":
+        return "writes only iMeta.csv and iData.csv beside the framework"
     if command == "prepare" and role == "framework":
         return "writes only <data stem>.* beside the framework"
     if command in ("index", "collect") and mode == "folder-out-symlink" and role == "framework":
@@ -110,12 +114,16 @@ class Case:
 
 
 def _input_name(command: str, role: str) -> str:
+    if command == "coinr-export" and role == "data":  # the data under the name coinr export writes
+        return "iData.csv"
     if role in ("data", "return"):
         return "return.xlsx" if command == "validate" else "return.csv"
     if role == "roster":
         return "roster.csv"
     if role in ("idata", "imeta"):  # iData under the name coinr import writes its data as
         return "data.csv" if role == "idata" else "iMeta.csv"
+    if role == "weights":  # the name the index writes its own weights as
+        return "weights.csv"
     if role == "framework":
         return "fw.xlsx" if command == "validate" else "fw.yaml"  # validate --out must end .xlsx
     return {"spec": "spec.yaml", "uncertainty": "unc.yaml", "notebook": f"{NOTEBOOK_STEM}.ipynb",
@@ -131,6 +139,9 @@ COIN = {"idata": "uCode,a,b\nX,1,3\nY,2,1\nZ,3,2\n",
 def _fill(role: str, path: Path) -> None:
     if role in COIN:
         path.write_text(COIN[role], encoding="utf-8")
+        return
+    if role == "weights":  # equal weights of the five dimensions, as index writes them
+        path.write_text("code,weight\n" + "".join(f"L{k},0.2\n" for k in range(1, 6)), encoding="utf-8")
         return
     if role == "roster":  # the units expected: the demo's 50 brains
         rows = sorted({",".join(line.split(",")[:3:2]) for line in DEMO_CSV.read_text("utf-8").splitlines()[1:]
@@ -193,8 +204,12 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
     if command == "prepare":
         return Case(["prepare", inputs["data"], *fw, "--out", rel(target), "--lang", "en"], real, named)
     if command == "index":
-        return Case(["index", inputs["data"], "--spec", inputs["spec"], *fw, "--out", rel(target), "--lang", "en"],
-                    real, named)
+        spec = inputs["spec"]
+        if role == "weights":  # a spec of the user's naming the weights file (relative to the working folder)
+            (d / "wspec.yaml").write_text(f"name: w\nweights:\n  index: {{method: file, path: {inputs['weights']}}}\n",
+                                          encoding="utf-8")
+            spec = "wspec.yaml"
+        return Case(["index", inputs["data"], "--spec", spec, *fw, "--out", rel(target), "--lang", "en"], real, named)
     if command == "compare":
         return Case(["compare", "--data", inputs["data"], "--spec", inputs["spec"], "--spec", rel(SPEC), *fw,
                      "--uncertainty", inputs["uncertainty"], "--quota", "5", "--n", "4", "--out", rel(target),
@@ -242,6 +257,9 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
                 _fill(r, other)
                 tables[r] = rel(other)
         return Case(["coinr", "import", tables["idata"], tables["imeta"], "--out", rel(target), "--lang", "en"],
+                    real, named)
+    if command == "coinr-export":
+        return Case(["coinr", "export", *fw, "--data", inputs["data"], "--out", rel(target), "--lang", "en"],
                     real, named)
     if command == "notebooks":
         return Case(["run", "--only", NOTEBOOK_STEM, "--no-html", "--out", rel(target)], real, named,
@@ -332,8 +350,9 @@ def test_every_command_that_writes_has_cases():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     writes = {name for name, p in sub.choices.items() if any(a.dest == "out" for a in p._actions)}
     # demo reads no file: there is nothing to protect
-    assert writes - set(ROLES) == {"demo"}
-    assert set(ROLES) - writes == {"notebooks", "screenshot"}  # the two tools outside python -m toolkit
+    commands = {name.split("-")[0] for name in ROLES}  # coinr-export: the coinr command's other action
+    assert writes - commands == {"demo"}
+    assert commands - writes == {"notebooks", "screenshot"}  # the two tools outside python -m toolkit
     assert len(CASES) >= 100
 
 

@@ -5,16 +5,8 @@ may send a folder). :func:`read_returns` reads each with the shared reader
 (:func:`toolkit.data.read.read_indicators`: the same rules as ``validate``), catching the
 problems of each file so that one bad file never stops the others. A file whose bytes were read
 before (same sha256, same framework, same toolkit version) is taken from the cache kept in the
-output folder (:class:`ReadCache`) and not read again. :func:`resolve_corrections` applies the
-correction rule (docs/collect.md):
-
-- a file whose name ends in ``更正``, ``修正``, ``correction`` or ``corrected`` (after a space,
-  ``_``, ``-`` or in brackets, optionally followed by a number: ``济南市_更正.xlsx``,
-  ``jinan (correction 2).csv``) corrects the file of the same folder with the same name without
-  that ending (any format);
-- or a file has a column ``corrects`` (``更正``, ``更正的文件``) naming the file it corrects;
-- a valid correction replaces every row of the file it corrects; a correction with problems
-  replaces nothing (the earlier file stays, and both are shown).
+output folder (:class:`ReadCache`) and not read again. Which file corrects which is
+:mod:`toolkit.data.corrections` (the correction rule, docs/collect.md).
 
 Byte-identical files (the same return sent twice) are read once; the later one is shown as a copy.
 """
@@ -26,7 +18,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -35,30 +26,17 @@ import pandas as pd
 from .. import __version__
 from ..framework.model import Framework
 from ..framework.units import UnitColumn
+from .corrections import CORRECTION_NAME, correction_base, resolve_corrections  # noqa: F401 (old paths)
 from .problems import Problem, ValidationError
 
 #: what the reader reads; the other spreadsheets are listed so that the reader can say "save it as .xlsx"
 READ_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 REFUSED_SUFFIXES = (".xls", ".et", ".ods", ".numbers", ".wps")
-CORRECTION_NAME = re.compile(
-    r"^(?P<base>.*?)[\s_\-—.·]*[（(]?\s*(?:更正|修正|corrections?|corrected)\s*\d*\s*[)）]?$", re.IGNORECASE)
 #: the column by which a return names the file it corrects (accepted by ``collect`` only)
 CORRECTS = UnitColumn("corrects", "attribute", ("更正", "更正文件", "更正的文件", "correction of", "corrects file"),
                       "更正的文件", "Corrects file", has_default=True, summary=False)
 #: provenance columns added to every row
 SOURCE_COLUMNS = ("source_file", "source_sha256", "source_row")
-
-
-def correction_base(stem: str) -> str | None:
-    """The name a file corrects by the name rule, or None.
-
-    Examples
-    --------
-    >>> correction_base("济南市_更正"), correction_base("jinan (correction 2)"), correction_base("济南市")
-    ('济南市', 'jinan', None)
-    """
-    m = CORRECTION_NAME.match(stem)
-    return m["base"] if m and m["base"] else None
 
 
 def find_returns(folder: str | Path, skip: tuple[Path, ...] = ()) -> list[Path]:
@@ -163,6 +141,7 @@ class Return:
     status: str = "collected"
     other: str = ""
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    named: tuple[str, ...] | None = None  # refused by the reader: the unit ids it names (None: not looked at)
 
     @property
     def valid(self) -> bool:
@@ -184,15 +163,15 @@ class Return:
 class ReadCache:
     """What earlier runs read, kept in the output folder (``cache.json`` and ``cache.parquet``).
 
-    Entries are keyed by the file's sha256, the framework's sha256 and the toolkit's version, so a
-    changed file, framework or reader is read again. Only the entries of the files of the current
+    Entries are keyed by the file's sha256, the framework's sha256, the toolkit's version and the
+    wide pattern asked for, so a changed file, framework, reader or layout is read again. Only the entries of the files of the current
     run are written back, so the cache never outgrows the round.
     """
 
     JSON, PARQUET = "cache.json", "cache.parquet"
 
-    def __init__(self, out: Path, framework: Framework):
-        self.salt = f"{framework.sha256}:{__version__}"
+    def __init__(self, out: Path, framework: Framework, wide: str | dict | None = None):
+        self.salt = f"{framework.sha256}:{__version__}" + ("" if wide is None else f":{json.dumps(wide, sort_keys=True)}")
         self.entries: dict[str, dict] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.used: dict[str, tuple[dict, pd.DataFrame | None]] = {}
@@ -215,6 +194,11 @@ class ReadCache:
     def put(self, sha: str, entry: dict, table: pd.DataFrame | None) -> None:
         self.used[sha] = (entry, table)
 
+    def note(self, sha: str, key: str, value) -> None:
+        """Add what was learnt about a file after its reading (``named``) to its entry."""
+        if sha in self.used:
+            self.used[sha][0][key] = value
+
     def writers(self, out: Path) -> dict:
         entries = {k: e for k, (e, _) in self.used.items()}
         frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
@@ -236,11 +220,12 @@ def reading_framework(framework: Framework) -> Framework:
     return fw
 
 
-def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
+def _read_one(path: Path, name: str, fw: Framework,
+              wide=None) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
     from .read import read_indicators
 
     try:
-        data = read_indicators(path, fw)
+        data = read_indicators(path, fw, wide=wide)
     except ValidationError as err:
         return None, [replace(p, file=name) for p in err.problems], (), None
     table = data.table
@@ -254,7 +239,8 @@ def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None
     return table, [], data.notes, (declared[0] if declared else None)
 
 
-def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache) -> list[Return]:
+def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache,
+                 wide: str | dict | None = None) -> list[Return]:
     """Read every file of a round; a file's problems are kept with it and never stop the others.
 
     Parameters
@@ -265,6 +251,8 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
         The round's folder (names are relative to it).
     framework : Framework
     cache : ReadCache
+    wide : str or dict, optional
+        Wide returns: the column pattern (:func:`toolkit.data.read.read_indicators`).
 
     Returns
     -------
@@ -299,10 +287,11 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
             ret.cached = True
             ret.problems = [Problem(**{**p, "file": name}) for p in entry["problems"]]
             ret.notes, ret.corrects = tuple(entry["notes"]), entry["corrects"]
+            ret.named = None if entry.get("named") is None else tuple(entry["named"])
         else:
-            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw)
+            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw, wide)
             entry = {"valid": table is not None, "problems": [asdict(p) for p in ret.problems],
-                     "notes": list(ret.notes), "corrects": ret.corrects}
+                     "notes": list(ret.notes), "corrects": ret.corrects, "named": None}
         cache.put(sha, entry, table)
         if table is not None:
             table = table.copy()
@@ -326,32 +315,15 @@ def _office(name: str, table: pd.DataFrame | None, framework: Framework) -> str:
     return correction_base(stem) or stem
 
 
-def resolve_corrections(returns: list[Return]) -> None:
-    """Apply the correction rule (module docstring) in place: set ``status``, ``other`` and remarks."""
-    by_dir: dict[str, list[Return]] = {}
+def name_refused_units(returns: list[Return], framework: Framework, cache: ReadCache) -> None:
+    """For every file the reader refused (status ``invalid``), the unit ids it names
+    (:func:`toolkit.data.roster.units_named`), so that the status says its units were sent in a
+    file with problems rather than never sent. A file is opened again for this only once: the
+    ids are kept in its cache entry. Called only when some units are expected.
+    """
+    from .roster import units_named
+
     for r in returns:
-        by_dir.setdefault(r.name.rpartition("/")[0], []).append(r)
-    for r in returns:
-        stem = Path(r.name).stem
-        base = correction_base(stem)
-        wanted = r.corrects or base
-        if not wanted or r.status == "copy":
-            continue
-        siblings = [s for s in by_dir[r.name.rpartition("/")[0]] if s is not r and s.status != "copy"]
-        if r.corrects:
-            targets = [s for s in returns if s is not r and wanted in (s.name, Path(s.name).name, Path(s.name).stem)]
-        else:
-            targets = [s for s in siblings if Path(s.name).stem == base]
-        if not targets:
-            r.remarks.append((f"声明为对 {wanted} 的更正，但文件夹中没有该文件：按普通文件收集",
-                              f"declares itself a correction of {wanted}, which is not in the folder: collected as "
-                              "an ordinary return"))
-            continue
-        if not r.valid:
-            r.remarks.append((f"对 {targets[0].name} 的更正有问题，未采用：仍使用原文件",
-                              f"correction of {targets[0].name} has problems and was not applied: the earlier file stays"))
-            continue
-        r.status, r.other = "correction", " / ".join(t.name for t in targets)
-        for t in targets:
-            if t.status != "copy":
-                t.status, t.other = "replaced", r.name
+        if r.status == "invalid" and r.named is None and r.sha256:
+            r.named = tuple(units_named(r.path, framework))
+            cache.note(r.sha256, "named", list(r.named))

@@ -222,14 +222,16 @@ def expected_units(roster: pd.DataFrame | None, previous: pd.DataFrame | None, y
 
 def unit_status(expected: pd.DataFrame, merged: Merged, returns: list[Return], framework: Framework,
                 source: str) -> pd.DataFrame:
-    """One row per expected or received unit: received, missing, not expected, or held back by a conflict.
+    """One row per expected or received unit: received, missing, not expected, held back by a
+    conflict, or named only by files the reader refused.
 
     Returns
     -------
     DataFrame
         Columns unit_id, the descriptors, status (``received``, ``missing``, ``not_expected``,
-        ``conflict``), files, years, missing_values (empty indicator cells in its rows of this
-        round) and complete.
+        ``conflict``, ``invalid``: an expected unit not received whose id a file with problems
+        names; its files are those files), files, years, missing_values (empty indicator cells in
+        its rows of this round) and complete.
     """
     descriptors = [uc.name for uc in framework.unit_columns if uc.role not in ("id", "year")]
     conflicted = set(merged.withheld)
@@ -250,12 +252,20 @@ def unit_status(expected: pd.DataFrame, merged: Merged, returns: list[Return], f
     first_of = first[[c for c in descriptors if c in first.columns]].to_dict("index") if len(first) else {}
     info_of = expected.to_dict("index")
     received = set(merged.table["unit_id"]) if len(merged.table) else set()
+    refused: dict[str, list[str]] = {}  # unit -> the files with problems that name it
+    for r in returns:
+        if r.status == "invalid":
+            for uid in r.named or ():
+                refused.setdefault(uid, []).append(r.name)
     rows = []
     for uid in dict.fromkeys([*map(str, expected.index), *sorted(received), *sorted(conflicted)]):
         info, seen = info_of.get(uid), first_of.get(uid, {})
         status = "conflict" if uid in conflicted else "received" if uid in received else "missing"
         if status == "received" and info is None and source != "none":
             status = "not_expected"
+        if status == "missing" and uid in refused:
+            status = "invalid"
+            files_of[uid] = ", ".join(refused[uid])
         desc = {c: info[c] if info is not None and c in info and pd.notna(info[c]) else seen.get(c) for c in descriptors}
         gaps = int(gaps_of[uid]) if uid in received else None
         rows.append({"unit_id": uid, **desc, "status": status, "files": files_of.get(uid, ""),

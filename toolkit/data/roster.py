@@ -34,6 +34,44 @@ def _cell_text(value, reference: str | None) -> str | None:
     return text
 
 
+def unit_columns_of(raw, framework: Framework) -> dict[str, int]:
+    """The framework's unit columns (the year apart) found in a file's header: name -> position,
+    matched as the reader matches them (any header spelling a return may use)."""
+    units = {uc.name for uc in framework.unit_columns if uc.role != "year"}
+    columns: dict[str, int] = {}
+    for j, header in enumerate(raw.header):
+        m = match_header(header, framework)
+        if m.column in units and m.column not in columns:
+            columns[m.column] = j
+    return columns
+
+
+def units_named(path: str | Path, framework: Framework) -> list[str]:
+    """The unit identifiers a file names, read as the roster is: for a return the reader refused,
+    so that the status can say its units were sent (in a file with problems) rather than missing.
+
+    Returns an empty list when the file cannot be opened or has no identifier column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from toolkit import load_framework
+    >>> p = Path(tempfile.mkdtemp()) / "bad.csv"
+    >>> _ = p.write_text("单位编号,年份,L1P1\\nSD-B001,2025,abc\\nSD-B001,2024,1\\n,2024,2\\n", encoding="gbk")
+    >>> units_named(p, load_framework())
+    ['SD-B001']
+    """
+    try:
+        raw = read_raw(path)
+        j = unit_columns_of(raw, framework).get("unit_id")
+        grid = raw.grid() if j is not None else None
+        if grid is None or j >= grid.shape[1]:
+            return []
+        return sorted({text for v in grid[:, j] if (text := _cell_text(v, None))})
+    except Exception:  # a hint for the status, never a reason to stop the round: the reader reported the file
+        return []
+
+
 def read_roster(path: str | Path, framework: Framework) -> pd.DataFrame:
     """The units a round expects, one row per unit.
 
@@ -67,11 +105,7 @@ def read_roster(path: str | Path, framework: Framework) -> pd.DataFrame:
     raw = read_raw(path)
     file = str(path)
     units = {uc.name: uc for uc in framework.unit_columns if uc.role != "year"}
-    columns: dict[str, int] = {}
-    for j, header in enumerate(raw.header):
-        m = match_header(header, framework)
-        if m.column in units and m.column not in columns:
-            columns[m.column] = j
+    columns = unit_columns_of(raw, framework)
     if "unit_id" not in columns:
         raise ValidationError([Problem(file, raw.header_row, None, None, "missing_column",
                                        "名单缺少单位编号列（unit_id）", "the roster has no unit id column (unit_id)")], file)
@@ -80,11 +114,11 @@ def read_roster(path: str | Path, framework: Framework) -> pd.DataFrame:
     for name, j in columns.items():
         cells = grid[:, j] if j < grid.shape[1] else [None] * len(grid)
         data[name] = [_cell_text(v, units[name].reference) for v in cells]
-    table = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
+    table = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"), dtype=object)  # an empty id stays None
     problems = []
     first: dict[str, int] = {}
     for row, uid in table["unit_id"].items():
-        if uid is None:
+        if is_missing(uid):
             problems.append(Problem(file, int(row), "unit_id", None, "required_value",
                                     "名单中的单位编号为空", "a unit id of the roster is empty"))
         elif uid in first:

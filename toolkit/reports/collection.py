@@ -48,20 +48,21 @@ FILE_STATUS = {"collected": ("已收集", "collected"), "invalid": ("有问题�
                "correction": ("更正文件：替代 {other} 的全部行", "correction: replaces every row of {other}")}
 UNIT_STATUS = {"received": ("已收到", "received"), "missing": ("缺报", "missing"),
                "not_expected": ("不在名单中（已收集）", "not in the roster (collected)"),
-               "conflict": ("数据冲突，未合并", "conflict: not merged")}
+               "conflict": ("数据冲突，未合并", "conflict: not merged"),
+               "invalid": ("已报送，但文件有问题：未收集", "sent in a file with problems: not collected")}
 EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the roster {roster}"),
             "none": ("没有名单，也没有往年数据：不判断缺报", "no roster and no earlier year: nobody is counted as missing"),
             "previous": ("没有名单：应报单位为上一年度（{year}）已收集的单位", "no roster: the units collected for the previous "
                                                                  "year ({year}) are expected")}
 
 
-def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round:
+def collect(folder, out, roster=None, framework=None, lang: str = "zh", wide=None) -> Round:
     """Collect a round (:func:`toolkit.data.round.collect`) and publish its status with the data:
     ``collection.xlsx`` and ``collection.html`` in ``lang``.
 
     Parameters
     ----------
-    folder, out, roster, framework
+    folder, out, roster, framework, wide
         As for :func:`toolkit.data.round.collect`.
     lang : {"zh", "en"}
         Language of the status workbook and page.
@@ -78,7 +79,7 @@ def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round
     >>> sorted(p.name for p in (d / "collected").iterdir() if p.stem == "collection")
     ['collection.html', 'collection.xlsx']
     """
-    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang))
+    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang), wide=wide)
 
 
 def status_writers(rnd: Round, lang: str = "zh") -> dict:
@@ -149,8 +150,9 @@ def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
         "_problem_row": [first_row.get(r.name) for r in rnd.returns],
     })
     u = rnd.units
+    # the unit columns that say something: one empty for every unit (the HDI's published rank) is left out
     labels = {c: fw.unit_column(c).label(lang) for c in u.columns if c not in
-              ("unit_id", "status", "files", "years", "missing_values", "complete")}
+              ("unit_id", "status", "files", "years", "missing_values", "complete") and u[c].notna().any()}
     units = pd.DataFrame({_h("unit_id", lang): u["unit_id"]})
     region = fw.region_column
     for c, label in labels.items():
@@ -158,16 +160,43 @@ def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
     units[_h("status", lang)] = [UNIT_STATUS[s][i] for s in u["status"]]
     units[_h("files", lang)] = u["files"].to_numpy()
     units[_h("years", lang)] = u["years"].to_numpy()
-    units[_h("missing_values", lang)] = u["missing_values"].astype("Int64").to_numpy()
+    # whole numbers, empty for a unit with no rows merged (a float column would show 7.0 on the page)
+    units[_h("missing_values", lang)] = pd.Series([None if pd.isna(v) else int(v) for v in u["missing_values"]],
+                                                  index=units.index, dtype=object)
     units[_h("complete", lang)] = [_yes(v, lang) for v in u["complete"]]
     return {"files": files, "units": units, "missing": missing_by_region(rnd, lang),
-            "conflicts": _records(rnd.merged.conflicts, ["unit_id", "year", "column", "file_a", "row_a", "value_a",
-                                                         "file_b", "row_b", "value_b"], lang),
+            "conflicts": _records(named_columns(rnd.merged.conflicts, fw, lang),
+                                  ["unit_id", "year", "column", "file_a", "row_a", "value_a", "file_b", "row_b",
+                                   "value_b"], lang),
             "duplicates": _records(rnd.merged.duplicates, ["unit_id", "year", "kept_file", "kept_row", "file", "row"],
                                    lang),
-            "revisions": _records(rnd.revisions, ["unit_id", "year", "column", "old", "new", "old_file", "new_file"],
-                                  lang),
+            "revisions": _records(named_columns(rnd.revisions, fw, lang),
+                                  ["unit_id", "year", "column", "old", "new", "old_file", "new_file"], lang),
             "problems": problems}
+
+
+def column_name(fw, column: str, lang: str = "zh") -> str:
+    """A column of the data as the status names it: an indicator by its code and name (the code is
+    what the return's header starts with), a unit column by its label.
+
+    Examples
+    --------
+    >>> from toolkit import load_framework
+    >>> fw = load_framework()
+    >>> column_name(fw, "L1P1", "zh"), column_name(fw, "L1P1", "en"), column_name(fw, "brain_name", "en")
+    ('L1P1 产业规模', 'L1P1 Industry scale', 'Brain name')
+    """
+    if column in fw.columns:
+        return f"{column} {fw.node(column).name(lang)}"
+    try:
+        return fw.unit_column(column).label(lang)
+    except (KeyError, ValueError, AttributeError):
+        return column
+
+
+def named_columns(records: list[dict], fw, lang: str) -> list[dict]:
+    """``records`` (conflicts, revisions) with their ``column`` named by :func:`column_name`."""
+    return [{**r, "column": column_name(fw, r["column"], lang)} for r in records]
 
 
 def _records(records: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
@@ -175,19 +204,25 @@ def _records(records: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
 
 
 def missing_by_region(rnd, lang: str = "zh") -> pd.DataFrame:
-    """Expected, received and missing units per value of the framework's region column (Shandong: city)."""
+    """Expected, received and missing units per value of the framework's region column (Shandong: city).
+
+    A unit counts as missing when nothing of it was collected: never sent, or sent only in files
+    with problems (listed with a note saying so)."""
     u = rnd.units
     region = rnd.framework.region_column
     expected = u[u["status"] != "not_expected"]
     keys = expected[region].fillna("") if region and region in u else pd.Series(_h("all", lang), index=expected.index)
     rows = []
     names = rnd.framework.name_column
+    flagged = "（文件有问题）" if lang == "zh" else " (file has problems)"
     for key, group in expected.groupby(keys, sort=True):
-        gone = group[group["status"] == "missing"]
-        listed = [f"{uid} {nm}".strip() if names and isinstance(nm, str) else str(uid)
-                  for uid, nm in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone), strict=True)]
+        gone = group[group["status"].isin(["missing", "invalid"])]  # not received: never sent, or refused
+        listed = [(f"{uid} {nm}".strip() if names and isinstance(nm, str) else str(uid)) +
+                  (flagged if status == "invalid" else "")
+                  for uid, nm, status in zip(gone["unit_id"], gone[names] if names in gone else [None] * len(gone),
+                                             gone["status"], strict=True)]
         rows.append([region_name(rnd.framework, key, lang) if region and key else key, len(group),
-                     int((group["status"] != "missing").sum()), len(gone), ", ".join(listed)])
+                     len(group) - len(gone), len(gone), ", ".join(listed)])
     head = rnd.framework.unit_column(region).label(lang) if region and region in u else _h("region", lang)
     return pd.DataFrame(rows, columns=[head, _h("expected", lang), _h("got", lang), _h("missing", lang),
                                        _h("missing_units", lang)])
@@ -232,7 +267,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         body.insert(1, f'<p class="synthetic">{esc("模拟数据：这些文件声明自己不是真实填报" if i == 0 else "Synthetic data: these files declare that they are not real returns")}</p>')
     shown = files.drop(columns=["_problem_row", _h("link", lang), _h("sha256", lang)])
     col = list(shown.columns).index(_h("problems", lang))
-    rows = shown.to_numpy(dtype=object).tolist()
+    rows = page_cells(shown)
     for row, r in zip(rows, rnd.returns, strict=True):
         if r.problems:
             row[col] = ("html", f'<a href="#problems-{esc(_anchor(r.name))}">{len(r.problems)}</a>')
@@ -242,8 +277,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         df = tables[key]
         if df.empty:
             continue
-        body.append(section(SHEETS[key][i], table_html(list(df.columns), df.astype(object).where(df.notna(), "")
-                                                         .to_numpy().tolist()), keep=False))
+        body.append(section(SHEETS[key][i], table_html(list(df.columns), page_cells(df)), keep=False))
     parts = []
     for r in rnd.returns:
         if not r.problems:
@@ -251,7 +285,7 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
         err_table = tables["problems"]
         mine = err_table[err_table.iloc[:, 0] == r.name].drop(columns=err_table.columns[0])
         parts.append(f'<div id="problems-{esc(_anchor(r.name))}"><h3>{esc(r.name)}</h3>'
-                     + table_html(list(mine.columns), mine.astype(object).where(mine.notna(), "").to_numpy().tolist())
+                     + table_html(list(mine.columns), page_cells(mine))
                      + "</div>")
     if parts:
         body.append(section(SHEETS["problems"][i], "".join(parts), keep=False))
@@ -261,6 +295,27 @@ def status_html(rnd, tables: dict[str, pd.DataFrame], lang: str = "zh") -> str:
     text = "".join(body)
     # the bundled CJK font, subset to the page's characters: it reads on a machine without a Chinese font
     return document(title, text, lang, font_face_css(title + text))
+
+
+def cell_text(value) -> str:
+    """A cell as the page shows it, as Excel's General format shows the workbook's cell: empty for
+    a missing value, a whole number without a decimal point.
+
+    Examples
+    --------
+    >>> [cell_text(v) for v in (None, float("nan"), pd.NA, 7, 7.0, 69433.0, 729.15, "济南市", True)]
+    ['', '', '', '7', '7', '69433', '729.15', '济南市', 'True']
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def page_cells(df: pd.DataFrame) -> list[list[str]]:
+    """The rows of a status table as the page shows them (:func:`cell_text`)."""
+    return [[cell_text(v) for v in row] for row in df.itertuples(index=False, name=None)]
 
 
 def not_read_text(rnd, lang: str) -> str:
@@ -297,6 +352,11 @@ def summary_lines(rnd, lang: str = "zh") -> tuple[list[str], list[str]]:
             f"(not merged), {int((u == 'not_expected').sum())} not in the roster; {len(rnd.revisions)} earlier values "
             "revised"),
            expected_text(rnd, lang)]
+    refused = int((u == "invalid").sum())
+    if refused:
+        out.insert(2, f"另有 {refused} 个应报单位已报送，但所在文件有问题，未收集" if zh else
+                   f"{refused} more expected unit{'s' if refused != 1 else ''} sent only in files with problems: not "
+                   "collected")
     if rnd.not_read:
         out.append(not_read_text(rnd, lang))
     missing = missing_by_region(rnd, lang)
