@@ -11,7 +11,6 @@ from html import escape
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, spearmanr
 
 from ..errors import DataError
 
@@ -78,6 +77,9 @@ def agreement(ranks: pd.DataFrame) -> pd.DataFrame:
     >>> agreement(pd.DataFrame({"A": [1, 2, 3, 4], "B": [1, 2, 3, None]}))[["spearman", "units"]].values.tolist()
     [[1.0, 3.0]]
     """
+    # scipy.stats takes ~1 s of CPU to import: only when a comparison is shown
+    from scipy.stats import kendalltau, spearmanr
+
     rows = []
     cols = list(ranks.columns)
     for i, a in enumerate(cols):
