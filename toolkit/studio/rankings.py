@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from .correlation import kendall_tau_b, spearman
 
 __all__ = ["agreement", "bump_svg", "movers", "rank_table", "top_n_kept"]
 
@@ -77,16 +78,13 @@ def agreement(ranks: pd.DataFrame) -> pd.DataFrame:
     >>> agreement(pd.DataFrame({"A": [1, 2, 3, 4], "B": [1, 2, 3, None]}))[["spearman", "units"]].values.tolist()
     [[1.0, 3.0]]
     """
-    # scipy.stats takes ~1 s of CPU to import: only when a comparison is shown
-    from scipy.stats import kendalltau, spearmanr
-
     rows = []
     cols = list(ranks.columns)
     for i, a in enumerate(cols):
         for b in cols[i + 1:]:
             both = ranks[[a, b]].dropna().astype(float)
-            rows.append({"a": a, "b": b, "spearman": float(spearmanr(both[a], both[b]).statistic),
-                         "kendall": float(kendalltau(both[a], both[b]).statistic), "units": len(both)})
+            rows.append({"a": a, "b": b, "spearman": spearman(both[a], both[b]),
+                         "kendall": kendall_tau_b(both[a], both[b]), "units": len(both)})
     return pd.DataFrame(rows, columns=["a", "b", "spearman", "kendall", "units"])
 
 
