@@ -98,7 +98,7 @@ def test_the_conflict_is_named_with_both_files_rows_and_values(round_run, capsys
     d, facts, rnd, _ = round_run
     conflicts = sheet(d / "out" / "collection.xlsx", "Conflicts")
     uid = facts["conflict_unit"]
-    assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1"}
+    assert set(conflicts["Unit id"]) == {uid} and set(conflicts["Column"]) == {"L1P1 Industry scale"}  # the code and the framework's name
     first = conflicts[conflicts["Year"] == 2024].iloc[0]
     rows = [r for r in facts["rows"] if r[0] == uid and r[6] == "2024"]
     # the rows run year by year from row 3: 东营市 and 滨州市 have 2 brains each (5 years), 东营市's brain

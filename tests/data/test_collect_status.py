@@ -122,7 +122,8 @@ def test_the_page_shows_what_the_workbook_holds(hdi_round, lang):
     # country here: not shown
     assert len(head) == 7 and head[1] == ("国家" if lang == "zh" else "Country")
     conflicts = by_heading[SHEETS["conflicts"][i]]
-    assert conflicts[1] == ["CHE", "2022", "GNI", "north.csv", "3", "69433", "zz.csv", "2", "70000"]
+    gni = "GNI 人均国民总收入" if lang == "zh" else "GNI GNI per capita"  # the code, then the framework's name
+    assert conflicts[1] == ["CHE", "2022", gni, "north.csv", "3", "69433", "zz.csv", "2", "70000"]
     missing = by_heading[SHEETS["missing"][i]]
     flagged = "（文件有问题）" if lang == "zh" else " (file has problems)"
     assert missing[1][1:] == ["5", "3", "2", f"ITA Italy{flagged}, FRA France"]

@@ -56,13 +56,13 @@ EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the
                                                                  "year ({year}) are expected")}
 
 
-def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round:
+def collect(folder, out, roster=None, framework=None, lang: str = "zh", wide=None) -> Round:
     """Collect a round (:func:`toolkit.data.round.collect`) and publish its status with the data:
     ``collection.xlsx`` and ``collection.html`` in ``lang``.
 
     Parameters
     ----------
-    folder, out, roster, framework
+    folder, out, roster, framework, wide
         As for :func:`toolkit.data.round.collect`.
     lang : {"zh", "en"}
         Language of the status workbook and page.
@@ -79,7 +79,7 @@ def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round
     >>> sorted(p.name for p in (d / "collected").iterdir() if p.stem == "collection")
     ['collection.html', 'collection.xlsx']
     """
-    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang))
+    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang), wide=wide)
 
 
 def status_writers(rnd: Round, lang: str = "zh") -> dict:
@@ -165,13 +165,38 @@ def status_tables(rnd, lang: str = "zh") -> dict[str, pd.DataFrame]:
                                                   index=units.index, dtype=object)
     units[_h("complete", lang)] = [_yes(v, lang) for v in u["complete"]]
     return {"files": files, "units": units, "missing": missing_by_region(rnd, lang),
-            "conflicts": _records(rnd.merged.conflicts, ["unit_id", "year", "column", "file_a", "row_a", "value_a",
-                                                         "file_b", "row_b", "value_b"], lang),
+            "conflicts": _records(named_columns(rnd.merged.conflicts, fw, lang),
+                                  ["unit_id", "year", "column", "file_a", "row_a", "value_a", "file_b", "row_b",
+                                   "value_b"], lang),
             "duplicates": _records(rnd.merged.duplicates, ["unit_id", "year", "kept_file", "kept_row", "file", "row"],
                                    lang),
-            "revisions": _records(rnd.revisions, ["unit_id", "year", "column", "old", "new", "old_file", "new_file"],
-                                  lang),
+            "revisions": _records(named_columns(rnd.revisions, fw, lang),
+                                  ["unit_id", "year", "column", "old", "new", "old_file", "new_file"], lang),
             "problems": problems}
+
+
+def column_name(fw, column: str, lang: str = "zh") -> str:
+    """A column of the data as the status names it: an indicator by its code and name (the code is
+    what the return's header starts with), a unit column by its label.
+
+    Examples
+    --------
+    >>> from toolkit import load_framework
+    >>> fw = load_framework()
+    >>> column_name(fw, "L1P1", "zh"), column_name(fw, "L1P1", "en"), column_name(fw, "brain_name", "en")
+    ('L1P1 产业规模', 'L1P1 Industry scale', 'Brain name')
+    """
+    if column in fw.columns:
+        return f"{column} {fw.node(column).name(lang)}"
+    try:
+        return fw.unit_column(column).label(lang)
+    except (KeyError, ValueError, AttributeError):
+        return column
+
+
+def named_columns(records: list[dict], fw, lang: str) -> list[dict]:
+    """``records`` (conflicts, revisions) with their ``column`` named by :func:`column_name`."""
+    return [{**r, "column": column_name(fw, r["column"], lang)} for r in records]
 
 
 def _records(records: list[dict], keys: list[str], lang: str) -> pd.DataFrame:
