@@ -280,3 +280,15 @@ def test_a_plugin_imputer_is_neither_grouped_nor_columnwise_unless_it_says_so():
     assert entry.grouped is False and entry.columnwise is False
     entry = plugin_entry("imputation", "zero_fill", fill, grouped=True, columnwise=True)
     assert entry.grouped is True and entry.columnwise is True
+
+
+def test_combination_coefficients_refuse_text_and_a_scalar_as_not_a_sequence():
+    """A string is a Sequence but not a list of coefficients, and a scalar is neither: both get
+    the 'mapping or a sequence' message (a mutant turning the `and` into `or` survived)."""
+    from toolkit.errors import DataError
+    from toolkit.methods.weighting.subjective import combination_coefficients
+
+    for bad in ("0.5,0.5", 5):
+        with pytest.raises(DataError, match="must be a mapping or a sequence"):
+            combination_coefficients(["a", "b"], bad)
+    assert combination_coefficients(["a", "b"], np.array([1.0, 3.0])).tolist() == [0.25, 0.75]
