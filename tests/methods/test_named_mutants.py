@@ -330,3 +330,25 @@ def test_optimal_weights_report_the_nominal_weights_rescaled_to_one():
     C = pd.DataFrame(np.random.default_rng(3).normal(size=(30, 3)) * [1.0, 2.0, 4.0], columns=list("abc"))
     r = optimal_weights(C, weights=pd.Series({"a": 2.0, "b": 2.0, "c": 2.0}))
     np.testing.assert_allclose(r.importance["weight_before"].to_numpy(), 1 / 3)
+
+
+def test_pca_details_name_the_factors_from_f1():
+    """Nicoletti's factors are F1, F2 … (as the components are PC1, PC2 …), in every table."""
+    from toolkit.methods.weighting.weights import pca
+
+    rng = np.random.default_rng(0)
+    f1, f2 = rng.normal(size=(2, 80))
+    X = pd.DataFrame({"a0": f1 + 0.2 * rng.normal(size=80), "a1": f1 + 0.5 * rng.normal(size=80),
+                      "b0": f2 + 0.2 * rng.normal(size=80), "b1": f2 + 0.6 * rng.normal(size=80)})
+    _, det = pca(X, return_details=True)
+    assert det["n_factors"] == 2
+    assert list(det["rotated_loadings"].columns) == ["F1", "F2"] == list(det["factor_variance"].index)
+    assert set(det["assignment"]) == {"F1", "F2"} and list(det["eigenvalues"].index[:2]) == ["PC1", "PC2"]
+
+
+def test_logged_goalposts_with_a_lower_goalpost_of_one():
+    """log goalposts need lower > 0, so 1 is fine: (ln 10 − ln 1)/(ln 100 − ln 1) = 0.5."""
+    from toolkit.methods.normalisation.normalise import goalposts
+
+    got = goalposts(pd.DataFrame({"a": [10.0, 100.0]}), lower=1.0, upper=100.0, log=True)
+    np.testing.assert_allclose(got["a"].to_numpy(), [0.5, 1.0])
