@@ -41,6 +41,9 @@ from toolkit.publish import InputClash
 from .corpus import DEMO_CSV, DEMO_XLSX, FRAMEWORK, ROOT, SPEC
 
 UNCERTAINTY = ROOT / "configs" / "uncertainty.yaml"
+#: the return every case reads (set by :func:`small_demo`): what the guard refuses does not depend on
+#: the data's size, and the cases that may go ahead run whole commands (``compare``, ``reports`` …)
+DATA = DEMO_CSV
 NOTEBOOK_STEM = "01_data"
 
 #: each command that writes, and the inputs it takes
@@ -105,6 +108,24 @@ def _cases():
 CASES = list(_cases())
 
 
+@pytest.fixture(scope="module", autouse=True)
+def small_demo(tmp_path_factory):
+    """The demo's first ten brains in its last two years (20 rows, its header and note lines), as
+    :data:`DATA`: enough for every command (compare's quota of 5, data-driven weights, a trend)."""
+    global DATA
+    lines = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)
+    head = [x for x in lines if not x.startswith("SD-")]
+    rows = [x for x in lines if x.startswith("SD-")]
+    ids = sorted({x.split(",")[0] for x in rows})[:10]
+    years = sorted({x.split(",")[6] for x in rows})[-2:]
+    keep = [x for x in rows if x.split(",")[0] in ids and x.split(",")[6] in years]
+    assert len(keep) == 20, len(keep)
+    DATA = tmp_path_factory.mktemp("guard-data") / "demo_small.csv"
+    DATA.write_text("".join(head + keep), "utf-8")
+    yield DATA
+    DATA = DEMO_CSV
+
+
 @dataclass
 class Case:
     argv: list[str]
@@ -143,12 +164,12 @@ def _fill(role: str, path: Path) -> None:
     if role == "weights":  # equal weights of the five dimensions, as index writes them
         path.write_text("code,weight\n" + "".join(f"L{k},0.2\n" for k in range(1, 6)), encoding="utf-8")
         return
-    if role == "roster":  # the units expected: the demo's 50 brains
-        rows = sorted({",".join(line.split(",")[:3:2]) for line in DEMO_CSV.read_text("utf-8").splitlines()[1:]
+    if role == "roster":  # the units expected: the brains of DATA
+        rows = sorted({",".join(line.split(",")[:3:2]) for line in DATA.read_text("utf-8").splitlines()[1:]
                        if line.startswith("SD-")})  # id and city
         path.write_text("单位编号,城市\n" + "\n".join(rows) + "\n", encoding="utf-8")
         return
-    source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DEMO_CSV, "return": DEMO_CSV,
+    source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DATA, "return": DATA,
               "framework": FRAMEWORK,
               "spec": SPEC, "uncertainty": UNCERTAINTY,
               "notebook": ROOT / "notebooks" / f"{NOTEBOOK_STEM}.ipynb"}.get(role)
@@ -193,7 +214,7 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
     else:
         target = out
     rel = lambda p: os.path.relpath(p, d)  # noqa: E731 - paths as a user types them
-    inputs = {"data": rel(DEMO_CSV), "spec": rel(SPEC), "framework": None, "uncertainty": rel(UNCERTAINTY),
+    inputs = {"data": rel(DATA), "spec": rel(SPEC), "framework": None, "uncertainty": rel(UNCERTAINTY),
               "roster": None}
     inputs[role] = rel(given)
     fw = ["--framework", inputs["framework"]] if inputs["framework"] else []
@@ -244,7 +265,7 @@ def _build(command: str, role: str, mode: str, d: Path) -> Case:
                 named = (rel(out), rel(target))
         else:
             returns.mkdir()
-            shutil.copyfile(DEMO_CSV, returns / "return.csv")
+            shutil.copyfile(DATA, returns / "return.csv")
         roster = ["--roster", inputs["roster"]] if inputs["roster"] else []
         return Case(["collect", rel(returns), *roster, *fw, "--out", rel(target), "--lang", "en"], real, named)
     if command == "coinr":
@@ -379,7 +400,7 @@ def test_issue_cases_named(tmp_path, monkeypatch):
 def test_rerun_into_the_same_out_is_not_refused(tmp_path, monkeypatch):
     """Earlier outputs are not inputs: running again into one --out still works."""
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    shutil.copyfile(DATA, tmp_path / "r.csv")
     for argv in (["validate", "r.csv", "--out", "p.xlsx"], ["prepare", "r.csv", "--out", "processed"],
                  ["index", "processed/r.parquet", "--out", "idx"], ["template", "--out", "tpl"]):
         for _ in range(2):
@@ -398,7 +419,7 @@ def test_a_report_run_into_its_own_folder_again_is_not_refused(tmp_path, monkeyp
 
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
     monkeypatch.setattr(batch, "execute_jobs", lambda *a, **k: None)  # no rendering: the publish is tested
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    shutil.copyfile(DATA, tmp_path / "r.csv")
     argv = ["reports", "--data", "r.csv", "--out", "reports", "--only", "SD-B001", "--uncertainty", "0",
             "--no-progress", "--lang", "en"]
     from toolkit.reports.bundle import load_bundle
