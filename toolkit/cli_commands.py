@@ -114,7 +114,8 @@ def run_command(args) -> int:
     elif args.command == "collect":
         from .reports.collection import collect, summary_lines
 
-        rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang)
+        rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang,
+                      wide=args.wide)
         screen, errors = summary_lines(rnd, args.lang)
         if errors:
             print("\n".join(errors), file=sys.stderr)

@@ -58,6 +58,8 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder (keeps earlier rounds and the cache)")
     p.add_argument("--roster", default=None, help="CSV/XLSX of the units expected")
     p.add_argument("--framework", default=None)
+    p.add_argument("--wide", default=None, metavar="PATTERN",
+                   help="wide returns, one column per indicator and year, named like {code}_{year}")
     p.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     p = sub.add_parser("index", help="build the composite index of a return under a specification")

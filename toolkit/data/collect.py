@@ -141,7 +141,7 @@ class Return:
     status: str = "collected"
     other: str = ""
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
-    named: tuple[str, ...] = ()  # a file the reader refused: the unit ids it names (toolkit.data.roster.units_named)
+    named: tuple[str, ...] | None = None  # refused by the reader: the unit ids it names (None: not looked at)
 
     @property
     def valid(self) -> bool:
@@ -163,15 +163,15 @@ class Return:
 class ReadCache:
     """What earlier runs read, kept in the output folder (``cache.json`` and ``cache.parquet``).
 
-    Entries are keyed by the file's sha256, the framework's sha256 and the toolkit's version, so a
-    changed file, framework or reader is read again. Only the entries of the files of the current
+    Entries are keyed by the file's sha256, the framework's sha256, the toolkit's version and the
+    wide pattern asked for, so a changed file, framework, reader or layout is read again. Only the entries of the files of the current
     run are written back, so the cache never outgrows the round.
     """
 
     JSON, PARQUET = "cache.json", "cache.parquet"
 
-    def __init__(self, out: Path, framework: Framework):
-        self.salt = f"{framework.sha256}:{__version__}"
+    def __init__(self, out: Path, framework: Framework, wide: str | dict | None = None):
+        self.salt = f"{framework.sha256}:{__version__}" + ("" if wide is None else f":{json.dumps(wide, sort_keys=True)}")
         self.entries: dict[str, dict] = {}
         self.tables: dict[str, pd.DataFrame] = {}
         self.used: dict[str, tuple[dict, pd.DataFrame | None]] = {}
@@ -194,6 +194,11 @@ class ReadCache:
     def put(self, sha: str, entry: dict, table: pd.DataFrame | None) -> None:
         self.used[sha] = (entry, table)
 
+    def note(self, sha: str, key: str, value) -> None:
+        """Add what was learnt about a file after its reading (``named``) to its entry."""
+        if sha in self.used:
+            self.used[sha][0][key] = value
+
     def writers(self, out: Path) -> dict:
         entries = {k: e for k, (e, _) in self.used.items()}
         frames = [t.assign(_key=k) for k, (_, t) in self.used.items() if t is not None]
@@ -215,11 +220,12 @@ def reading_framework(framework: Framework) -> Framework:
     return fw
 
 
-def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
+def _read_one(path: Path, name: str, fw: Framework,
+              wide=None) -> tuple[pd.DataFrame | None, list[Problem], tuple, str | None]:
     from .read import read_indicators
 
     try:
-        data = read_indicators(path, fw)
+        data = read_indicators(path, fw, wide=wide)
     except ValidationError as err:
         return None, [replace(p, file=name) for p in err.problems], (), None
     table = data.table
@@ -233,7 +239,8 @@ def _read_one(path: Path, name: str, fw: Framework) -> tuple[pd.DataFrame | None
     return table, [], data.notes, (declared[0] if declared else None)
 
 
-def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache) -> list[Return]:
+def read_returns(files: list[Path], folder: Path, framework: Framework, cache: ReadCache,
+                 wide: str | dict | None = None) -> list[Return]:
     """Read every file of a round; a file's problems are kept with it and never stop the others.
 
     Parameters
@@ -244,6 +251,8 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
         The round's folder (names are relative to it).
     framework : Framework
     cache : ReadCache
+    wide : str or dict, optional
+        Wide returns: the column pattern (:func:`toolkit.data.read.read_indicators`).
 
     Returns
     -------
@@ -267,7 +276,6 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
         if sha in first_of:  # the same bytes sent twice: read once
             first = first_of[sha]
             ret.status, ret.other, ret.table, ret.notes = "copy", first.name, first.table, first.notes
-            ret.named = first.named
             ret.problems = [replace(p, file=name) for p in first.problems]
             ret.office = _office(name, first.table, framework)
             out.append(ret)
@@ -279,15 +287,11 @@ def read_returns(files: list[Path], folder: Path, framework: Framework, cache: R
             ret.cached = True
             ret.problems = [Problem(**{**p, "file": name}) for p in entry["problems"]]
             ret.notes, ret.corrects = tuple(entry["notes"]), entry["corrects"]
-            ret.named = tuple(entry.get("named", ()))
+            ret.named = None if entry.get("named") is None else tuple(entry["named"])
         else:
-            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw)
-            if table is None:  # refused: which units it names, so that they are not reported as never sent
-                from .roster import units_named
-
-                ret.named = tuple(units_named(path, framework))
+            table, ret.problems, ret.notes, ret.corrects = _read_one(path, name, fw, wide)
             entry = {"valid": table is not None, "problems": [asdict(p) for p in ret.problems],
-                     "notes": list(ret.notes), "corrects": ret.corrects, "named": list(ret.named)}
+                     "notes": list(ret.notes), "corrects": ret.corrects, "named": None}
         cache.put(sha, entry, table)
         if table is not None:
             table = table.copy()
@@ -309,3 +313,17 @@ def _office(name: str, table: pd.DataFrame | None, framework: Framework) -> str:
         return str(table[region].iloc[0])
     stem = Path(parts[-1]).stem
     return correction_base(stem) or stem
+
+
+def name_refused_units(returns: list[Return], framework: Framework, cache: ReadCache) -> None:
+    """For every file the reader refused (status ``invalid``), the unit ids it names
+    (:func:`toolkit.data.roster.units_named`), so that the status says its units were sent in a
+    file with problems rather than never sent. A file is opened again for this only once: the
+    ids are kept in its cache entry. Called only when some units are expected.
+    """
+    from .roster import units_named
+
+    for r in returns:
+        if r.status == "invalid" and r.named is None and r.sha256:
+            r.named = tuple(units_named(r.path, framework))
+            cache.note(r.sha256, "named", list(r.named))

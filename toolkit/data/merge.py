@@ -255,7 +255,7 @@ def unit_status(expected: pd.DataFrame, merged: Merged, returns: list[Return], f
     refused: dict[str, list[str]] = {}  # unit -> the files with problems that name it
     for r in returns:
         if r.status == "invalid":
-            for uid in r.named:
+            for uid in r.named or ():
                 refused.setdefault(uid, []).append(r.name)
     rows = []
     for uid in dict.fromkeys([*map(str, expected.index), *sorted(received), *sorted(conflicted)]):

@@ -114,11 +114,11 @@ def read_roster(path: str | Path, framework: Framework) -> pd.DataFrame:
     for name, j in columns.items():
         cells = grid[:, j] if j < grid.shape[1] else [None] * len(grid)
         data[name] = [_cell_text(v, units[name].reference) for v in cells]
-    table = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"))
+    table = pd.DataFrame(data, index=pd.Index(raw.row_numbers, name="row"), dtype=object)  # an empty id stays None
     problems = []
     first: dict[str, int] = {}
     for row, uid in table["unit_id"].items():
-        if uid is None:
+        if is_missing(uid):
             problems.append(Problem(file, int(row), "unit_id", None, "required_value",
                                     "名单中的单位编号为空", "a unit id of the roster is empty"))
         elif uid in first:

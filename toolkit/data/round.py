@@ -34,6 +34,7 @@ from .collect import (
     Return,
     deeper_folders,
     find_returns,
+    name_refused_units,
     read_returns,
 )
 from .corrections import resolve_corrections
@@ -111,7 +112,7 @@ def _previous(out: Path, framework: Framework) -> pd.DataFrame | None:
 
 
 def collect(folder: str | Path, out: str | Path, roster: str | Path | None = None,
-            framework: Framework | str | None = None, *, status=None) -> Round:
+            framework: Framework | str | None = None, *, status=None, wide: str | dict | None = None) -> Round:
     """Collect a round: read every return of ``folder``, merge, add to ``out``'s data, publish the status.
 
     Parameters
@@ -128,6 +129,10 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
         ``status(round) -> {path: writer}``: the status pages published with the data, in the same
         atomic step (:func:`toolkit.reports.collection.collect` passes the workbook and the page;
         the data layer does not know how a report looks). Without it: the data and the cache only.
+    wide : str or dict, optional
+        The returns are wide, one column per indicator and year: the column pattern, as for
+        :func:`toolkit.data.read.read_indicators` (``validate --wide``). Default: the framework's
+        ``wide:`` entry, if any.
 
     Returns
     -------
@@ -154,10 +159,11 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     with protected_inputs(*files, roster):
         fw = framework if isinstance(framework, Framework) else load_framework(framework)
         with output_lock(out):
-            return _collect(folder, out, roster, fw, files, status)
+            return _collect(folder, out, roster, fw, files, status, wide)
 
 
-def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], status) -> Round:
+def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files: list[Path], status,
+             wide=None) -> Round:
     """:func:`collect` once the inputs are declared and the output folder is locked."""
     from ..publish import write_folder_atomic
 
@@ -166,8 +172,8 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
         from .roster import read_roster
 
         roster_table = read_roster(roster, fw)
-    cache = ReadCache(out, fw)
-    returns = read_returns(files, folder, fw, cache)
+    cache = ReadCache(out, fw, wide)
+    returns = read_returns(files, folder, fw, cache, wide)
     resolve_corrections(returns)
     merged = merge_returns(returns, fw)
     previous = _previous(out, fw)
@@ -175,6 +181,8 @@ def _collect(folder: Path, out: Path, roster: Path | None, fw: Framework, files:
     table = table[[c for c in table.columns if c not in SOURCE_COLUMNS] + list(SOURCE_COLUMNS)]
     years = sorted(int(y) for y in merged.table["year"].unique()) if len(merged.table) else []
     expected, source = expected_units(roster_table, previous, years, fw)
+    if len(expected):  # who was expected and sent only a file with problems (not "missing")
+        name_refused_units(returns, fw, cache)
     units = unit_status(expected, merged, returns, fw, source)
     rnd = Round(folder, out, fw, returns, merged, table, revisions, units, source, str(roster) if roster else None,
                 not_read=deeper_folders(folder, skip=(out,)))

@@ -56,13 +56,13 @@ EXPECTED = {"roster": ("应报单位来自名单 {roster}", "expected units: the
                                                                  "year ({year}) are expected")}
 
 
-def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round:
+def collect(folder, out, roster=None, framework=None, lang: str = "zh", wide=None) -> Round:
     """Collect a round (:func:`toolkit.data.round.collect`) and publish its status with the data:
     ``collection.xlsx`` and ``collection.html`` in ``lang``.
 
     Parameters
     ----------
-    folder, out, roster, framework
+    folder, out, roster, framework, wide
         As for :func:`toolkit.data.round.collect`.
     lang : {"zh", "en"}
         Language of the status workbook and page.
@@ -79,7 +79,7 @@ def collect(folder, out, roster=None, framework=None, lang: str = "zh") -> Round
     >>> sorted(p.name for p in (d / "collected").iterdir() if p.stem == "collection")
     ['collection.html', 'collection.xlsx']
     """
-    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang))
+    return collect_data(folder, out, roster, framework, status=lambda rnd: status_writers(rnd, lang), wide=wide)
 
 
 def status_writers(rnd: Round, lang: str = "zh") -> dict:
