@@ -20,10 +20,10 @@ import pandas as pd
 
 from ..framework.geo import cities
 from ..framework.model import Framework
+from ..framework.units import year_range
 from .parsing import fold_id, shorten
 from .problems import Problem
 
-YEAR_RANGE = (2000, 2100)
 #: what pandera imports, when installed, for features the toolkit never uses: hypothesis for
 #: generating data from a schema, geopandas (and pyproj) for GeoDataFrame schemas; about 0.5 s of
 #: CPU in every process that validates (issue 25). Both are optional to pandera, which carries on
@@ -100,7 +100,7 @@ def _column_checks(node) -> list[pa.Check]:
     return checks
 
 
-def _unit_checks(uc) -> list[pa.Check]:
+def _unit_checks(uc, years: tuple[int, int]) -> list[pa.Check]:
     """Checks for one declared unit column (required, reference set, fixed values, year)."""
     checks = []
     if uc.required:
@@ -115,7 +115,7 @@ def _unit_checks(uc) -> list[pa.Check]:
         allowed = list(uc.values)
         checks.append(schema_check(lambda s: s.isna() | s.astype(str).isin(allowed), name=f"unit_value:{uc.name}"))
     if uc.role == "year":
-        checks.append(schema_check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
+        checks.append(schema_check(lambda s: s.isna() | s.between(*years), name="year_range"))
     return checks
 
 
@@ -147,7 +147,8 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
         for uc in framework.unit_columns:
             # text columns: pandas 2 object or pandas 3 str
             dtype = "Int64" if uc.role == "year" else float if uc.role == "denominator" else None
-            cols[uc.name] = pa.Column(dtype, _unit_checks(uc), nullable=True, coerce=False)
+            cols[uc.name] = pa.Column(dtype, _unit_checks(uc, year_range(framework.unit_columns)), nullable=True,
+                                      coerce=False)
         for node in framework.leaves():
             cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
         frame_checks = [schema_check(_unique_unit_year, name="duplicate_unit_year")]
@@ -368,7 +369,7 @@ def _cell_problem(file, row, column, value, rule, framework: Framework) -> Probl
     v = shorten(_fmt(value)) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
     fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
               "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
-              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1],
+              "lo": year_range(framework.unit_columns)[0], "hi": year_range(framework.unit_columns)[1],
               "mn": _fmt(getattr(node, "min", None)), "mx": _fmt(getattr(node, "max", None))}
     zh_t, en_t = _MESSAGES.get(rule, ("{c}: " + rule + ": {v}",) * 2)
     return Problem(file, row, column, v, rule, zh_t.format(**fields), en_t.format(**fields))
