@@ -76,8 +76,8 @@ def framework(request):
         pytest.skip(SHARED_DATA_MISSING)
     data = toolkit.read_indicators(data_path, toolkit.load_spec(spec_path).framework)
     result = toolkit.build_index(data, spec_path)
-    with running(data_path, spec_path, root=ROOT) as (url, proc):
-        yield request.param, url, result, result_scale(result).fmt, proc
+    with running(data_path, spec_path, root=ROOT) as (url, _proc):
+        yield request.param, url, result, result_scale(result).fmt
 
 
 def registry_names() -> set[str]:
@@ -101,7 +101,7 @@ def glyph_problems(where, text: str, html: str, system: dict) -> list:
 
 
 def test_the_served_studio_passes_the_page_audit(framework, no_cjk_browser):
-    name, url, result, fmt, server = framework
+    name, url, result, fmt = framework
     browser, system = no_cjk_browser
     fw = result.framework
     composite = result.composite  # (unit_id, year)
@@ -131,8 +131,6 @@ def test_the_served_studio_passes_the_page_audit(framework, no_cjk_browser):
                                        arg=before, timeout=120_000)
 
         got, external = load_widths(browser, f"{url}?lang={lang}", (390, 1280), wait=wait, timeout=300_000)
-        if lang == "en":  # the last visit: stop the server now, not after the checks (it has started
-            server.terminate()  # a kernel for the next visitor, which nobody will be)
         views.update(got)
         for width in (390, 1280):
             where, v = f"{name}/{lang}@{width}", views[width]
