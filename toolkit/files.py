@@ -269,10 +269,25 @@ def output_lock(folder: str | Path) -> Iterator[Path]:
         os.close(fd)
 
 
-def normalise_zip(path: str | Path) -> None:
-    """Rewrite a zip file (XLSX) in place with fixed timestamps and a fixed entry order."""
+def normalise_zip(path: str | Path, data: bytes | None = None) -> None:
+    """Rewrite a zip file (XLSX) in place with fixed timestamps and a fixed entry order; or, with
+    ``data`` (a zip file's bytes), write those to ``path`` so (``path`` is then not read).
+
+    Examples
+    --------
+    >>> import io, tempfile
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("a.xml", "<a/>")
+    >>> p = Path(tempfile.mkdtemp()) / "a.zip"
+    >>> normalise_zip(p, buf.getvalue())
+    >>> zipfile.ZipFile(p).infolist()[0].date_time
+    (2024, 4, 8, 0, 0, 0)
+    """
     path = Path(path)
-    with zipfile.ZipFile(path) as zin:
+    import io
+
+    with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zin:
         entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
     # openpyxl stamps the save time into docProps/core.xml whatever the workbook says
     stamp = b"%04d-%02d-%02dT00:00:00Z" % FIXED_ZIP_TIME[:3]

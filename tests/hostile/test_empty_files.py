@@ -15,7 +15,7 @@ import pytest
 from toolkit.errors import FrameworkError, SpecError
 
 from .corpus import DEMO_CSV, SPEC
-from .test_write_guard import Case, _run, _tree
+from .guard_cases import Case, run, tree
 
 #: ways a YAML file holds nothing (each loads as None)
 EMPTY = {
@@ -43,13 +43,13 @@ KINDS = {
 def test_an_empty_file_is_an_error(kind, variant, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
     (tmp_path / "my.yaml").write_bytes(EMPTY[variant])
-    before = _tree(tmp_path)
+    before = tree(tmp_path)
     argv = [a.replace("{f}", "my.yaml") for a in KINDS[kind]] + ["--lang", "en"]
-    code, text = _run(Case(argv, tmp_path / "my.yaml", ()), tmp_path)
+    code, text = run(Case(argv, tmp_path / "my.yaml", ()), tmp_path)
     assert code == 1, text
     assert "Traceback" not in text
     assert "my.yaml" in text and "is empty" in text, text
-    assert _tree(tmp_path) == before  # nothing written
+    assert tree(tmp_path) == before  # nothing written
 
 
 def test_the_library_refuses_too(tmp_path):

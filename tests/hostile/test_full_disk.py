@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from .corpus import DEMO_CSV
-from .test_write_guard import Case, _run, _tree
+from .guard_cases import Case, run, tree
 
-# an abandoned openpyxl row stream would print "Exception ignored … Traceback" on the user's screen
+# an abandoned writer (an openpyxl row stream, a half-written zip) would print "Exception ignored … Traceback"
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 
 
@@ -31,7 +31,8 @@ def _full(*args, **kwargs):
 SCHEMES = {
     "index (folder swapped)": (["index", "r.csv", "--out", "out"], "pandas.DataFrame.to_parquet"),
     "prepare (files through a pointer)": (["prepare", "r.csv", "--out", "out"], "pandas.DataFrame.to_parquet"),
-    "validate --out (one file)": (["validate", "r.csv", "--out", "out/p.xlsx"], "openpyxl.Workbook.save"),
+    # the workbook is built in memory (toolkit.reports.xlsx): the disk is reached when its zip is written
+    "validate --out (one file)": (["validate", "r.csv", "--out", "out/p.xlsx"], "zipfile.ZipFile.writestr"),
     "template (journaled pair)": (["template", "--out", "out"], "openpyxl.Workbook.save"),
 }
 
@@ -49,17 +50,17 @@ def test_a_full_disk_names_the_folder_and_keeps_the_outputs(scheme, lang, tmp_pa
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
     shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
     argv, writer = SCHEMES[scheme]
-    code, text = _run(Case([*argv, "--lang", lang], Path(), ()), tmp_path)  # the earlier outputs
+    code, text = run(Case([*argv, "--lang", lang], Path(), ()), tmp_path)  # the earlier outputs
     assert code == 0, text
-    before = _tree(tmp_path)
+    before = tree(tmp_path)
     with monkeypatch.context() as m:
         _patch(m, writer)
-        code, text = _run(Case([*argv, "--lang", lang], Path(), ()), tmp_path)
+        code, text = run(Case([*argv, "--lang", lang], Path(), ()), tmp_path)
     assert code == 1 and "Traceback" not in text, text
     assert "out" in text.replace("--out", ""), text  # the folder is named
     assert " : " not in text and "：No space" not in text, text  # never an empty path
     assert ("no space left on the disk holding" in text) if lang == "en" else ("磁盘空间不足" in text), text
-    assert _tree(tmp_path) == before  # the earlier outputs, and nothing beside them
+    assert tree(tmp_path) == before  # the earlier outputs, and nothing beside them
 
 
 @pytest.fixture
@@ -92,15 +93,15 @@ def test_a_real_full_disk(command, small_disk, tmp_path, monkeypatch):
                                     "utf-8")
     out = small_disk / "out"
     argv = [command, str(tmp_path / "r.csv"), "--out", str(out), "--lang", "en"]
-    code, text = _run(Case(argv, Path(), ()), tmp_path)
+    code, text = run(Case(argv, Path(), ()), tmp_path)
     assert code == 0, text
-    before = _tree(small_disk)
+    before = tree(small_disk)
     _fill(small_disk, 8 * 1024)
-    before = {**before, "ballast": _tree(small_disk)["ballast"]}
-    code, text = _run(Case(argv, Path(), ()), tmp_path)
+    before = {**before, "ballast": tree(small_disk)["ballast"]}
+    code, text = run(Case(argv, Path(), ()), tmp_path)
     assert code == 1 and "Traceback" not in text, text
     assert f"no space left on the disk holding {out}" in text, text
-    assert _tree(small_disk) == before  # the earlier outputs kept, nothing left beside them
+    assert tree(small_disk) == before  # the earlier outputs kept, nothing left beside them
 
 
 def test_a_report_batch_on_a_full_disk_removes_its_staging_copy(tmp_path, monkeypatch):
@@ -109,11 +110,11 @@ def test_a_report_batch_on_a_full_disk_removes_its_staging_copy(tmp_path, monkey
     from toolkit.reports import batch
 
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
-    run = tmp_path / "reports" / "r__default__en"
-    run.mkdir(parents=True)
-    (run / "index.html").write_text("the published run", encoding="utf-8")
+    published = tmp_path / "reports" / "r__default__en"
+    published.mkdir(parents=True)
+    (published / "index.html").write_text("the published run", encoding="utf-8")
     shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
-    before = _tree(run)
+    before = tree(published)
 
     def render_then_fill(todo, run_dir, *args, **kwargs):
         (Path(run_dir) / "unit-SD-B001.html").write_bytes(b"x" * 300_000)  # rendered, then the disk is full
@@ -121,15 +122,15 @@ def test_a_report_batch_on_a_full_disk_removes_its_staging_copy(tmp_path, monkey
 
     monkeypatch.setattr(batch, "execute_jobs", render_then_fill)
     monkeypatch.setattr(batch, "run_font_css", lambda *a, **k: "")
-    code, text = _run(Case(["reports", "--data", "r.csv", "--out", "reports", "--run", run.name, "--only", "SD-B001",
+    code, text = run(Case(["reports", "--data", "r.csv", "--out", "reports", "--run", published.name, "--only", "SD-B001",
                             "--uncertainty", "0", "--no-progress", "--lang", "en"], Path(), ()), tmp_path)
     assert code == 1 and "Traceback" not in text, text
-    staging = tmp_path / "reports" / f".{run.name}.staging"
+    staging = tmp_path / "reports" / f".{published.name}.staging"
     assert not staging.exists()
     assert "no space left on the disk holding reports" in text and str(staging.name) in text, text
     assert "KB freed" in text or "MB freed" in text, text
-    assert _tree(run) == before
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [run.name]
+    assert tree(published) == before
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [published.name]
 
 
 def test_own_bytes_counts_only_what_removal_frees(tmp_path):

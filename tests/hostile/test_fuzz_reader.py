@@ -26,6 +26,7 @@ from toolkit.data.parsing import header_for
 from toolkit.data.problems import ValidationError
 from toolkit.data.read import read_indicators
 from toolkit.framework.geo import cities
+from toolkit.framework.loader import available_frameworks
 
 FRAMEWORKS = ("shandong_industrial_brain", "undp_hdi", "coinr_asem")
 FORMATS = ("utf-8", "utf-8-sig", "gbk", "xlsx")
@@ -298,6 +299,7 @@ def test_the_fuzz_runs_derandomised_in_ci():
 
 
 def test_the_generated_returns_are_valid_in_every_format(tmp_path):
+    assert sorted(FRAMEWORKS) == available_frameworks()  # a framework shipped later is fuzzed too
     for k, (name, fmt) in enumerate((f, m) for f in FRAMEWORKS for m in FORMATS):
         ret = valid_return(name, 3, 2, k)
         folder = tmp_path / str(k)

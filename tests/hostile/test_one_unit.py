@@ -18,7 +18,7 @@ from toolkit.index.plan import compile_plan, data_driven_weights
 from toolkit.methods.registry import WEIGHTING
 
 from .corpus import DEMO_CSV, SPEC
-from .test_write_guard import Case, _run, _tree
+from .guard_cases import Case, run, tree
 
 DRIVEN = sorted(name for name in WEIGHTING.names if WEIGHTING.get(name).data_driven)
 
@@ -78,15 +78,15 @@ def test_the_command_line_says_so(lang, tmp_path, monkeypatch):
     """The issue's case: a return holding one brain, indexed under the default spec (entropy)."""
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
     (tmp_path / "one.csv").write_text("\n".join(_rows(["SD-B001"])) + "\n", encoding="utf-8")
-    before = _tree(tmp_path)
-    code, text = _run(Case(["index", "one.csv", "--out", "out", "--lang", lang], tmp_path, ()), tmp_path)
+    before = tree(tmp_path)
+    code, text = run(Case(["index", "one.csv", "--out", "out", "--lang", lang], tmp_path, ()), tmp_path)
     assert code == 1 and "Traceback" not in text
     assert "one.csv" in text and "SD-B001" in text and "'entropy'" in text, text
     assert ("the data hold one unit" in text and "at least two" in text) if lang == "en" else "至少需要两个单位" in text
     assert "weights are undefined" not in text
-    assert _tree(tmp_path) == before
+    assert tree(tmp_path) == before
     # the same brain with fixed weights builds
     (tmp_path / "eq.yaml").write_text("name: eq\nweights:\n  dimension: {method: equal}\n", encoding="utf-8")
-    code, text = _run(Case(["index", "one.csv", "--spec", "eq.yaml", "--out", "out", "--lang", lang], tmp_path, ()),
+    code, text = run(Case(["index", "one.csv", "--spec", "eq.yaml", "--out", "out", "--lang", lang], tmp_path, ()),
                       tmp_path)
     assert code == 0, text

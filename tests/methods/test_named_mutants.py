@@ -160,3 +160,123 @@ def test_screening_by_zeros_drops_the_unit_with_too_few_non_zero_values():
     assert list(r.data.index) == ["A", "B"] and r.removed == ["C"]
     assert r.log.loc["C", "non_zero"] == pytest.approx(1 / 3) and not r.log.loc["C", "included"]
     assert screen_units(X, rule="byNA").removed == []
+
+
+# -- survivors of the seed-2 sample on main (7 Dec 2026, 17:00 UTC; docs/development.md) ----------
+def test_sum_share_refuses_a_benefit_column_summing_to_zero_and_takes_one_summing_below_one():
+    """sum_'s zero-sum rule: an all-zero benefit column has no shares (it would divide by 0);
+    a column summing to 0.5 is fine — shares 0.2/0.5 and 0.3/0.5 (hand-derived)."""
+    from toolkit.errors import DataError
+    from toolkit.methods.normalisation.normalise import sum_
+
+    with pytest.raises(DataError, match=r"\['a'\] sum to zero"):
+        sum_(pd.DataFrame({"a": [0.0, 0.0], "b": [1.0, 2.0]}))
+    np.testing.assert_allclose(sum_(pd.DataFrame({"a": [0.2, 0.3]}))["a"].to_numpy(), [0.4, 0.6])
+
+
+def test_a_bounded_parameter_describes_both_bounds():
+    """The rule in a spec error: a number with both bounds reads 'in [low, high]' (or open)."""
+    from toolkit.methods.declared import Param
+
+    assert Param("p", "number", low=0, high=1).describe() == "a number in [0, 1]"
+    assert Param("p", "number", low=0, high=1, low_open=True).describe() == "a number in (0, 1]"
+    assert Param("p", "integer", low=1).describe() == "an integer ≥ 1"
+    assert Param("p", "number", high=5, high_open=True).describe() == "a number < 5"
+
+
+def test_unregister_refuses_a_built_in_method_and_ignores_an_unknown_name():
+    from toolkit.methods.registry import AGGREGATION, unregister
+
+    with pytest.raises(ValueError, match="'arithmetic' is built in"):
+        unregister("aggregation", "arithmetic")
+    assert "arithmetic" in AGGREGATION
+    assert unregister("aggregation", "no_such_method") is None
+
+
+def test_wroclaw_of_identical_units_is_one_for_all():
+    """Every unit is the ideal: every distance is 0, and so is mean + 2 sd; the score is 1 − 0 = 1
+    (not 0/0)."""
+    from toolkit.methods.aggregation.wroclaw import wroclaw
+
+    got = wroclaw(pd.DataFrame({"a": [0.5, 0.5, 0.5], "b": [0.2, 0.2, 0.2]}))
+    np.testing.assert_array_equal(got.to_numpy(), [1.0, 1.0, 1.0])
+
+
+def test_the_registry_table_names_each_kernel():
+    """docs/methods-registry.md's kernel column: arithmetic runs power_mean_batch, BoD bod_kernel."""
+    from toolkit.methods.registry import table
+
+    t = table().set_index(["step", "method"])["kernel"]
+    assert t[("aggregation", "arithmetic")] == "power_mean_batch"
+    assert t[("aggregation", "bod")] == "bod_kernel"
+
+
+def test_a_column_check_names_the_matrix_where_only_a_later_one_keeps_the_column():
+    """One matrix shared by two replications; the first leaves indicator a out, the second keeps
+    it: the error is the second's (g = 1) and quotes a's statistic (mean −2) from the shared matrix."""
+    from toolkit.methods.checks import BatchError, DataCheck, check_data
+
+    rule = DataCheck("positive_mean", "has mean {value:g}", lambda mean, params: mean <= 0, per="column",
+                     stat=lambda V: V.mean(axis=1))
+    V = np.array([[[-1.0, 2.0], [-3.0, 4.0]]])
+    with pytest.raises(BatchError, match="m: indicator 'a' has mean -2") as exc:
+        check_data("m", (rule,), V, excluded=np.array([[True, False], [False, False]]), columns=["a", "b"])
+    assert exc.value.g == 1
+    check_data("m", (rule,), V, excluded=np.array([[True, False], [True, False]]), columns=["a", "b"])  # left out
+
+
+def test_copeland_chunks_of_a_stack_share_one_weight_row():
+    """Two matrices past the chunk size (one per chunk) and one weight row for both: each chunk
+    takes that row (a mutant indexing the weights by the chunk survived). Scores as in the test
+    above: 2·rank − (m + 1), for x and for −x."""
+    from toolkit.methods.aggregation.copeland import copeland_kernel
+
+    x = np.random.default_rng(1).permutation(1500).astype(float)
+    got = copeland_kernel(np.stack([x[:, None], -x[:, None]]), np.array([[1.0]]))
+    rank = x.argsort().argsort() + 1
+    np.testing.assert_array_equal(got, [2 * rank - 1501, 1501 - 2 * rank])
+
+
+def test_a_feasible_lower_share_bound_is_accepted_at_spec_load():
+    """k·lower ≤ 1 is feasible: {lower: 0.1} over the HDI's three dimensions (0.3 ≤ 1) loads, and
+    so does lower = 1/3 exactly (equal shares); 0.4 is refused, the message naming the largest
+    feasible bound 1/3."""
+    import toolkit as tk
+    from toolkit.errors import SpecError
+
+    with pytest.raises(SpecError, match=r"3 × 0.4 = 1.2 > 1 .*lower lower to at most 0.3333"):
+        tk.load_spec("configs/hdi.yaml").replace({"aggregation": {"index": {"method": "bod", "params": {"lower": 0.4}}}})
+    for lower in (0.1, 1 / 3):
+        spec = tk.load_spec("configs/hdi.yaml").replace(
+            {"aggregation": {"index": {"method": "bod", "params": {"lower": lower}}}})
+        assert spec["aggregation"]["index"]["params"]["lower"] == lower
+
+
+def test_bod_shares_of_a_unit_scoring_zero_are_zero():
+    """A unit that is 0 on every child scores 0; its shares w·y/score are 0 (not 0/0), while a
+    frontier unit's shares sum to 1."""
+    from toolkit.methods.aggregation.bod import bod
+
+    r = bod(pd.DataFrame({"a": [1.0, 0.5, 0.0], "b": [0.5, 1.0, 0.0]}, index=list("ABZ")))
+    assert r.scores["Z"] == 0
+    np.testing.assert_array_equal(r.shares.loc["Z"].to_numpy(), [0.0, 0.0])
+    assert r.shares.loc["A"].sum() == pytest.approx(1.0)
+
+
+def test_vector_normalisation_of_a_column_with_a_norm_below_one():
+    """x / ‖x‖ for (0.3, 0.4): ‖x‖ = 0.5, so (0.6, 0.8) — a mutant refusing norms² ≤ 1 survived."""
+    from toolkit.methods.normalisation.normalise import vector
+
+    np.testing.assert_allclose(vector(pd.DataFrame({"a": [0.3, 0.4]}))["a"].to_numpy(), [0.6, 0.8])
+
+
+def test_a_plugin_imputer_is_neither_grouped_nor_columnwise_unless_it_says_so():
+    from toolkit.methods.plugins import plugin_entry
+
+    def fill(X):
+        return X.fillna(0.0)
+
+    entry = plugin_entry("imputation", "zero_fill", fill)
+    assert entry.grouped is False and entry.columnwise is False
+    entry = plugin_entry("imputation", "zero_fill", fill, grouped=True, columnwise=True)
+    assert entry.grouped is True and entry.columnwise is True

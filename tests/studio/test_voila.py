@@ -11,6 +11,8 @@ Skipped, with the reason, where Voilà is missing."""
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 import urllib.request
@@ -19,14 +21,60 @@ import pytest
 
 from ..conftest import ROOT
 
-pytestmark = pytest.mark.slow
-
 VISITS = 20
 # seconds: short, so that the test does not wait long for the culler; not shorter, since a kernel the
 # server has just started is idle until Voilà sends its first cell, which on a loaded machine takes seconds
 CULL_IDLE, CULL_INTERVAL = 10, 2
 
 
+def opening_words(lang: str) -> str:
+    """The first words of the page's opening paragraph in ``lang``, as the page carries them (the
+    kernel's HTML output, in a JSON string: ``\\uXXXX`` escapes)."""
+    from toolkit import load_framework
+    from toolkit.studio.words import say
+
+    text = say("intro", lang, dim=load_framework().words(lang)["dim"])
+    return json.dumps(text[:12])[1:-1]
+
+
+def test_the_pre_executed_kernel_asks_the_server_where_voila_asks(monkeypatch):
+    """page.wait_for_request does what voila.utils.wait_for_request does (without importing the
+    Jupyter server into every kernel): the same address from the same variables, and the visitor's
+    request put into the environment, so that page.language reads the visitor's ?lang=."""
+    pytest.importorskip("voila", reason="Voilà is not installed (pip install voila)")
+    import websockets
+    from voila.utils import wait_for_request as voilas_wait
+
+    from toolkit.studio import page
+
+    asked = []
+
+    class Server:  # the server's side of voila/query/<kernel id>: the visitor's request, once
+        def __init__(self, url, **kwargs):
+            asked.append(url)
+
+        async def __aenter__(self):
+            return self
+
+        async def __aexit__(self, *exc):
+            return False
+
+        async def recv(self):
+            return json.dumps({"QUERY_STRING": "lang=en", "SERVER_NAME": "studio.example"})
+
+    monkeypatch.setattr(websockets, "connect", Server)
+    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": "9123", "VOILA_SERVER_URL": "/studio/",
+                        "VOILA_KERNEL_ID": "k-1", "QUERY_STRING": "", "SERVER_NAME": ""}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("VOILA_WS_BASE_URL", raising=False)
+    voilas_wait()
+    monkeypatch.setenv("QUERY_STRING", "")  # as the kernel was before its visitor came
+    assert page.language("zh") == "en"
+    assert asked == ["ws://127.0.0.1:9123/studio/voila/query/k-1"] * 2, asked
+    assert os.environ["SERVER_NAME"] == "studio.example"
+
+
+@pytest.mark.slow
 def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
     pytest.importorskip("voila", reason="Voilà is not installed (pip install voila)")
     import psutil
@@ -35,23 +83,36 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
 
     log = tmp_path / "voila.log"
     samples: list[tuple[int, float]] = []  # (kernels alive, MB of the server and its kernels)
+    largest = {"server": 0.0, "kernel": 0.0}  # MB: the server's RSS, one kernel's, the largest seen
+    cpu: dict[int, float] = {}  # CPU seconds of the server and of each kernel, as last seen
+    pages = {"zh": [], "en": []}
     stop = threading.Event()
 
     def sample(pid):
         server = psutil.Process(pid)
+        known: dict[int, bool] = {}  # pid: a kernel (its command line, read once it has one)
         while not stop.is_set():
             try:
                 procs = [server, *server.children(recursive=True)]
-                kernels = [p for p in procs[1:] if "ipykernel" in " ".join(p.cmdline())]
-                samples.append((len(kernels), sum(p.memory_info().rss for p in procs) / 2**20))
+                for p in procs[1:]:
+                    if p.pid not in known and (line := " ".join(p.cmdline())) != " ".join(server.cmdline()):
+                        known[p.pid] = "ipykernel" in line
+                kernels = [p for p in procs[1:] if known.get(p.pid)]
+                rss = {p.pid: p.memory_info().rss / 2**20 for p in procs}
+                for p in [server, *kernels]:
+                    t = p.cpu_times()
+                    cpu[p.pid] = t.user + t.system
             except psutil.Error:  # a kernel went while it was measured
                 pass
-            time.sleep(0.2)
+            else:
+                samples.append((len(kernels), sum(rss.values())))
+                largest["server"] = max(largest["server"], rss[pid])
+                largest["kernel"] = max([largest["kernel"], *(rss[p.pid] for p in kernels)])
+            time.sleep(0.5)  # kernels live for CULL_IDLE seconds at least: a peak lasts longer than this
 
     def visit(url, lang):
         with urllib.request.urlopen(f"{url}?lang={lang}", timeout=600) as r:  # noqa: S310 - localhost
-            page = r.read().decode("utf-8")
-        assert "toolkit-studio" in page or "application/vnd.jupyter.widget-view+json" in page
+            pages[lang].append(r.read().decode("utf-8"))
 
     with running(root=ROOT, log=log, cull_idle=CULL_IDLE, interval=CULL_INTERVAL) as (url, proc):
         watcher = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
@@ -73,16 +134,27 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
         finally:
             stop.set()
             watcher.join()
+    # every visitor had the studio, in their language: the request reached the pre-executed kernel
+    for lang, other in (("zh", "en"), ("en", "zh")):
+        assert len(pages[lang]) == VISITS // 2
+        for got in pages[lang]:
+            assert "application/vnd.jupyter.widget-view+json" in got
+            assert opening_words(lang) in got and opening_words(other) not in got, lang
     assert visited and samples, "nothing sampled"
     most = max(n for n, _ in samples)
     peak = max(mb for _, mb in samples)
-    # without culling, 20 visits leave 21 kernels of about 270 MB each (5.7 GB); with it, the kernels
-    # alive are the waiting one, the visitors of the last ~10 s (more on a fast machine, where more
-    # visits fit in the cull window: 7 seen on an idle 2-core run) and one starting; the memory bound
-    # below is the one the issue asks for
+    # without culling, 20 visits leave 21 kernels (the 20 visitors' and the waiting one): culled, the
+    # kernels alive are the waiting one, the visitors of the last ~10 s (more on a fast machine, where
+    # more visits fit in the cull window: 7 seen on an idle 2-core run) and one starting. The memory
+    # is bounded by the issue's 2,500 MB, and by half of what the 21 kernels would hold unculled
+    # (kernels of the size measured here: the bound follows the kernels, not a figure of today's)
+    unculled = largest["server"] + (VISITS + 1) * largest["kernel"]
     assert most <= 10, samples[::10]
     assert peak <= 2500, (peak, samples[::10])
+    assert peak <= unculled / 2, (peak, unculled, largest, samples[::10])
     assert samples[-1][0] <= 1, samples[-10:]  # no visitor's kernel is left
-    print(f"{VISITS} visits: at most {most} kernels alive, peak {peak:.0f} MB (server and kernels), "
-          f"{samples[-1][1]:.0f} MB after")
+    kernels_cpu = sum(c for p, c in cpu.items() if p != proc.pid)
+    print(f"{VISITS} visits: at most {most} kernels alive, peak {peak:.0f} MB (server and kernels; unculled "
+          f"{unculled:.0f} MB), {samples[-1][1]:.0f} MB after; CPU: server {cpu.get(proc.pid, 0):.1f} s, "
+          f"{len(cpu) - 1} kernels {kernels_cpu:.1f} s")
     assert "WARNING" not in text and "without encryption" not in text and "Traceback" not in text, text[-2000:]

@@ -6,7 +6,7 @@ weights and each indicator's effective weight), obstacles, coupling coordination
 the validation notes; and, when the run holds a panel with a grouping, the dynamics chain's tables
 (:mod:`toolkit.reports.workbook_dynamics`: Dagum, σ, β, Markov, Moran's I). Headers are in the run's language with codes kept in their own column,
 numbers carry Excel number formats (not rounded values), the header row is frozen and columns
-are sized to their content. Written with openpyxl, atomically, and re-zipped with fixed
+are sized to their content. Written with XlsxWriter, atomically, and re-zipped with fixed
 timestamps so the same results give the same bytes (:func:`toolkit.reports.xlsx.write_sheets`).
 The problem report of a return is :mod:`toolkit.reports.problem_workbook`; :func:`write_sheets`,
 :func:`write_problems`, :func:`problem_sheet` and :func:`header_letters` are importable from here too.

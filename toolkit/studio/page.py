@@ -20,8 +20,8 @@ import os
 from html import escape
 from urllib.parse import parse_qs
 
-__all__ = ["ENV_DATA", "ENV_SPEC", "LANGUAGES", "served", "framework_paths", "language", "studio", "intro",
-           "paragraph"]
+__all__ = ["ENV_DATA", "ENV_SPEC", "LANGUAGES", "served", "framework_paths", "language", "wait_for_request", "studio",
+           "intro", "paragraph"]
 
 ENV_DATA, ENV_SPEC = "TOOLKIT_STUDIO_DATA", "TOOLKIT_STUDIO_SPEC"
 LANGUAGES = ("zh", "en")
@@ -50,17 +50,54 @@ def framework_paths(data_path, spec_path) -> tuple:
 def language(default: str = "zh") -> str:
     """The page's language: the visitor's ``?lang=`` when served, else ``default``.
 
-    In a kernel the server pre-executed, this waits for the visitor's request (Voilà's
-    ``wait_for_request``: the cells above ran before anyone came; the cells below run for them).
+    In a kernel the server pre-executed, this waits for the visitor's request
+    (:func:`wait_for_request`: the cells above ran before anyone came; the cells below run for them).
     """
     if not served():
         return default
     if os.environ.get("VOILA_PREHEAT") == "True" and not os.environ.get("QUERY_STRING"):
-        from voila.utils import wait_for_request
-
         wait_for_request()
     asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [default])[0]
     return asked if asked in LANGUAGES else default
+
+
+def wait_for_request() -> None:
+    """Wait for the visitor of a pre-executed kernel, then put their request's variables
+    (``QUERY_STRING`` …) into the environment.
+
+    This is what Voilà 0.5's ``voila.utils.wait_for_request`` does — the same environment
+    variables, the same address (``voila/query/<kernel id>`` on the server, which sends the request
+    as a JSON object once the visitor comes), the same warning if the server cannot be reached —
+    without importing :mod:`voila`: its package imports the whole Jupyter server (down to a URI
+    grammar that ``jsonschema`` compiles on import), about 2 CPU-seconds and 45 MB in every
+    visitor's kernel. ``tests/studio/test_voila.py`` checks both ask the same address.
+    """
+    import asyncio
+    import json
+    import threading
+    import warnings
+
+    import websockets
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env.get('VOILA_APP_PORT', '8866')}{base}voila/query/{env.get('VOILA_KERNEL_ID')}")
+    got: list[str] = []
+
+    async def receive():
+        try:
+            async with websockets.connect(url, open_timeout=5) as socket:
+                got.append(await socket.recv())
+        except (TimeoutError, ConnectionRefusedError):
+            warnings.warn(f"Failed to connect to {url}", stacklevel=1)
+
+    # the kernel's own event loop is running: the request is awaited in a thread with its own
+    thread = threading.Thread(target=asyncio.run, args=(receive(),))
+    thread.start()
+    thread.join()
+    for name, value in (json.loads(got[0]).items() if got else ()):
+        env[name] = value
 
 
 def studio(data, spec, *, year=None, top_n: int = 10, lang: str = "zh", save_path: str = "configs/studio.yaml"):
