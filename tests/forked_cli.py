@@ -34,13 +34,30 @@ PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.
 # forks a child that sets ``env``, runs ``patch`` (Python source) and then the command line, prints the child's
 # pid, waits for it and prints its exit status
 _SERVER = r"""
-import importlib, json, os, sys
+import atexit, gc, importlib, json, os, sys
+SERVER, EXIT = os.getpid(), [1]  # a child that raises ends with 1, as Python would
+
+
+def _end_child():
+    # registered first, so it runs last, after every exit handler the command registered: the
+    # child's outputs are flushed and it ends without tearing down the heap it shares with the
+    # server (copy-on-write: that teardown touched every page, about 0.3 s per child)
+    if os.getpid() != SERVER:
+        for f in (sys.stdout, sys.stderr):
+            f.flush()
+        os._exit(EXIT[0])
+
+
+atexit.register(_end_child)
 for name in sys.argv[1:]:
     try:
         importlib.import_module(name)
     except ImportError:
         pass
 from toolkit.cli import main
+# what is imported stays out of every collection, in the server and in its children: a child's
+# collections no longer walk (and so copy page by page) the whole preloaded heap (1.5 s per child)
+gc.freeze()
 print("ready", flush=True)
 for line in sys.stdin:
     req = json.loads(line)
@@ -60,7 +77,15 @@ for line in sys.stdin:
 else:
     sys.exit(0)
 sys.stdin = open(os.devnull)
-sys.exit(main(req["argv"]))  # the child: the command, then the interpreter's normal exit
+try:  # the child: the command, then the interpreter's exit (threads joined, exit handlers run)
+    EXIT[0] = main(req["argv"])
+except SystemExit as stop:  # argparse's usage errors and --help
+    EXIT[0] = stop.code
+if EXIT[0] is not None and not isinstance(EXIT[0], int):
+    print(EXIT[0], file=sys.stderr)
+    EXIT[0] = 1
+EXIT[0] = EXIT[0] or 0
+sys.exit(EXIT[0])
 """
 
 

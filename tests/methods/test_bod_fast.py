@@ -1,6 +1,6 @@
 """BoD solved as one block-diagonal LP over the frontier rows gives the scores of the textbook
 unit-by-unit multiplier LPs (Cherchye et al. 2007, eq. 2; the form the module used before), to
-1e-9, on the demo's normalised indicators and on random cases with ties, zeros and share bounds."""
+1e-9, on the demo's normalised indicators (its latest year) and on random cases with ties, zeros and share bounds."""
 
 import numpy as np
 import pandas as pd
@@ -44,12 +44,16 @@ def random_cases(seed=0, k=12):
 
 @pytest.fixture(scope="module")
 def demo_blocks():
+    """The demo's blocks in its latest year (50 brains; a unit-by-unit LP each, the oracle's cost)."""
     data = read_indicators(DEMO_CSV)
     r = build_index(data, ROOT / "configs" / "default.yaml")
     fw = data.framework
-    blocks = [r.dimension_scores]
+    last = r.dimension_scores.index.get_level_values("year") == r.dimension_scores.index.get_level_values("year").max()
+    blocks = [r.dimension_scores[last]]
     for dim in r.dimension_scores.columns:
-        blocks.append(r.normalised[[k for k in fw.node(dim).children if k in r.normalised.columns]])
+        blocks.append(r.normalised.loc[r.dimension_scores.index[last], [k for k in fw.node(dim).children
+                                                                         if k in r.normalised.columns]])
+    assert all(len(b) == 50 for b in blocks)
     return [b.to_numpy(dtype=float) for b in blocks]
 
 

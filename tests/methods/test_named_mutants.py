@@ -280,3 +280,75 @@ def test_a_plugin_imputer_is_neither_grouped_nor_columnwise_unless_it_says_so():
     assert entry.grouped is False and entry.columnwise is False
     entry = plugin_entry("imputation", "zero_fill", fill, grouped=True, columnwise=True)
     assert entry.grouped is True and entry.columnwise is True
+
+
+def test_combination_coefficients_refuse_text_and_a_scalar_as_not_a_sequence():
+    """A string is a Sequence but not a list of coefficients, and a scalar is neither: both get
+    the 'mapping or a sequence' message (a mutant turning the `and` into `or` survived)."""
+    from toolkit.errors import DataError
+    from toolkit.methods.weighting.subjective import combination_coefficients
+
+    for bad in ("0.5,0.5", 5):
+        with pytest.raises(DataError, match="must be a mapping or a sequence"):
+            combination_coefficients(["a", "b"], bad)
+    assert combination_coefficients(["a", "b"], np.array([1.0, 3.0])).tolist() == [0.25, 0.75]
+
+
+def test_vector_normalisation_of_a_column_with_a_negative_value():
+    """(−1, 0.5) / ‖(−1, 0.5)‖ — the norm is of the squares: a mutant summing cubes (−0.875)
+    called the column all zero."""
+    from toolkit.methods.normalisation.normalise import vector
+
+    np.testing.assert_allclose(vector(pd.DataFrame({"a": [-1.0, 0.5]}))["a"].to_numpy(),
+                               np.array([-1.0, 0.5]) / np.sqrt(1.25))
+
+
+def test_wroclaw_hand_derived_without_the_compind_file():
+    """Units (1, 1), (0, 0), (1, 0), weights ½: distances to the ideal (0, 1, √½); mean 0.569036,
+    sd (n − 1) 0.514099, c0 = mean + 2 sd = 1.597234; scores 1 − c/c0 (hand-derived; the Compind
+    check needs ../shared/data, which a mutation run's copy may not have)."""
+    from toolkit.methods.aggregation.wroclaw import wroclaw
+
+    got = wroclaw(pd.DataFrame({"a": [1.0, 0.0, 1.0], "b": [1.0, 0.0, 0.0]}))
+    np.testing.assert_allclose(got.to_numpy(), [1.0, 1 - 1 / 1.597234, 1 - np.sqrt(0.5) / 1.597234], atol=1e-6)
+
+
+def test_bod_with_a_duplicated_frontier_unit():
+    """A duplicate of a frontier unit must not remove both copies from the frontier: A = A' =
+    (1, .2), B = (.2, 1), C = (.5, .5). By hand C's best weights are w1 = w2 = 1/1.2, so C
+    scores 0.5/0.6 = 0.8333; A, A' and B are on the frontier (1)."""
+    from toolkit.methods.aggregation.bod import bod_scores
+
+    X = pd.DataFrame({"x": [1.0, 1.0, 0.2, 0.5], "y": [0.2, 0.2, 1.0, 0.5]}, index=["A", "A2", "B", "C"])
+    np.testing.assert_allclose(bod_scores(X).to_numpy(), [1.0, 1.0, 1.0, 0.5 / 0.6], atol=1e-9)
+
+
+def test_optimal_weights_report_the_nominal_weights_rescaled_to_one():
+    """weights (2, 2, 2) are the nominal weights 1/3 each in the importance table."""
+    from toolkit.methods.weighting.optimal_weights import optimal_weights
+
+    C = pd.DataFrame(np.random.default_rng(3).normal(size=(30, 3)) * [1.0, 2.0, 4.0], columns=list("abc"))
+    r = optimal_weights(C, weights=pd.Series({"a": 2.0, "b": 2.0, "c": 2.0}))
+    np.testing.assert_allclose(r.importance["weight_before"].to_numpy(), 1 / 3)
+
+
+def test_pca_details_name_the_factors_from_f1():
+    """Nicoletti's factors are F1, F2 … (as the components are PC1, PC2 …), in every table."""
+    from toolkit.methods.weighting.weights import pca
+
+    rng = np.random.default_rng(0)
+    f1, f2 = rng.normal(size=(2, 80))
+    X = pd.DataFrame({"a0": f1 + 0.2 * rng.normal(size=80), "a1": f1 + 0.5 * rng.normal(size=80),
+                      "b0": f2 + 0.2 * rng.normal(size=80), "b1": f2 + 0.6 * rng.normal(size=80)})
+    _, det = pca(X, return_details=True)
+    assert det["n_factors"] == 2
+    assert list(det["rotated_loadings"].columns) == ["F1", "F2"] == list(det["factor_variance"].index)
+    assert set(det["assignment"]) == {"F1", "F2"} and list(det["eigenvalues"].index[:2]) == ["PC1", "PC2"]
+
+
+def test_logged_goalposts_with_a_lower_goalpost_of_one():
+    """log goalposts need lower > 0, so 1 is fine: (ln 10 − ln 1)/(ln 100 − ln 1) = 0.5."""
+    from toolkit.methods.normalisation.normalise import goalposts
+
+    got = goalposts(pd.DataFrame({"a": [10.0, 100.0]}), lower=1.0, upper=100.0, log=True)
+    np.testing.assert_allclose(got["a"].to_numpy(), [0.5, 1.0])

@@ -15,6 +15,7 @@ from ..files import neutralise_text, normalise_zip, output_lock, write_many_atom
 from ..framework.geo import cities
 from ..framework.loader import load_framework
 from ..framework.model import Framework
+from ..framework.units import year_range
 from ..publish.links import retire_pointer
 from .parsing import header_for
 
@@ -173,8 +174,9 @@ def _xlsx(path: Path, fw: Framework, cols, header, english, units) -> None:
             add(DataValidation("list", formula1=f"lists!$B$1:$B${n_c}", showErrorMessage=True,
                                error="GB/T 2260 code of a Shandong city"), idx)
         elif uc is not None and uc.role == "year":
-            add(DataValidation("whole", operator="between", formula1="2000", formula2="2100",
-                               showErrorMessage=True, error="年份 year 2000–2100"), idx)
+            lo, hi = year_range(fw.unit_columns)
+            add(DataValidation("whole", operator="between", formula1=str(lo), formula2=str(hi),
+                               showErrorMessage=True, error=f"年份 year {lo}–{hi}"), idx)
         elif col in fw:
             n = fw.node(col)
             msg = f"{col} {n.name_zh}: {n.name_en}"

@@ -11,16 +11,58 @@ that name the spreadsheet row, the column, the value and the rule.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from ..framework.geo import cities
 from ..framework.model import Framework
+from ..framework.units import year_range
 from .parsing import fold_id, shorten
 from .problems import Problem
 
-YEAR_RANGE = (2000, 2100)
+#: what pandera imports, when installed, for features the toolkit never uses: hypothesis for
+#: generating data from a schema, geopandas (and pyproj) for GeoDataFrame schemas; about 0.5 s of
+#: CPU in every process that validates (issue 25). Both are optional to pandera, which carries on
+#: without them when their import fails.
+PANDERA_EXTRAS = ("hypothesis", "geopandas")
+
+
+@contextmanager
+def without_modules(names) -> Iterator[None]:
+    """Make ``import name`` fail (ImportError) for each of ``names`` not imported yet, inside the block.
+
+    A ``None`` in ``sys.modules`` is Python's documented way of making an import fail; the entries
+    are removed afterwards, so a later ``import geopandas`` works as usual. A module imported
+    already is left as it is.
+
+    Examples
+    --------
+    >>> with without_modules(["not_imported_yet_xyz"]):
+    ...     try:
+    ...         import not_imported_yet_xyz
+    ...     except ImportError:
+    ...         print("refused")
+    refused
+    >>> "not_imported_yet_xyz" in sys.modules
+    False
+    """
+    hidden = [n for n in names if n not in sys.modules]
+    for n in hidden:
+        sys.modules[n] = None
+    try:
+        yield
+    finally:
+        for n in hidden:
+            if n in sys.modules and sys.modules[n] is None:
+                del sys.modules[n]
+
+
+with without_modules(PANDERA_EXTRAS):
+    import pandera.pandas as pa
 
 
 def schema_check(fn, name: str) -> pa.Check:
@@ -58,7 +100,7 @@ def _column_checks(node) -> list[pa.Check]:
     return checks
 
 
-def _unit_checks(uc) -> list[pa.Check]:
+def _unit_checks(uc, years: tuple[int, int]) -> list[pa.Check]:
     """Checks for one declared unit column (required, reference set, fixed values, year)."""
     checks = []
     if uc.required:
@@ -73,7 +115,7 @@ def _unit_checks(uc) -> list[pa.Check]:
         allowed = list(uc.values)
         checks.append(schema_check(lambda s: s.isna() | s.astype(str).isin(allowed), name=f"unit_value:{uc.name}"))
     if uc.role == "year":
-        checks.append(schema_check(lambda s: s.isna() | s.between(*YEAR_RANGE), name="year_range"))
+        checks.append(schema_check(lambda s: s.isna() | s.between(*years), name="year_range"))
     return checks
 
 
@@ -100,22 +142,24 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
     >>> schema.strict
     True
     """
-    cols: dict[str, pa.Column] = {}
-    for uc in framework.unit_columns:
-        # text columns: pandas 2 object or pandas 3 str
-        dtype = "Int64" if uc.role == "year" else float if uc.role == "denominator" else None
-        cols[uc.name] = pa.Column(dtype, _unit_checks(uc), nullable=True, coerce=False)
-    for node in framework.leaves():
-        cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
-    frame_checks = [schema_check(_unique_unit_year, name="duplicate_unit_year")]
-    if "city_matches_code" in framework.unit_rules:
-        frame_checks.append(schema_check(_city_matches_code, name="city_mismatch"))
-    for i, con in enumerate(framework.constraints):
-        left, right = con["left"], con["right"]
-        frame_checks.append(schema_check(
-            lambda d, a=left, b=right: d[a].isna() | d[b].isna() | (d[a] <= d[b] + 1e-9),
-            name=f"cross_field:{i}"))
-    return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)
+    with without_modules(PANDERA_EXTRAS):  # pandera looks for geopandas' dtype here
+        cols: dict[str, pa.Column] = {}
+        for uc in framework.unit_columns:
+            # text columns: pandas 2 object or pandas 3 str
+            dtype = "Int64" if uc.role == "year" else float if uc.role == "denominator" else None
+            cols[uc.name] = pa.Column(dtype, _unit_checks(uc, year_range(framework.unit_columns)), nullable=True,
+                                      coerce=False)
+        for node in framework.leaves():
+            cols[node.code] = pa.Column(float, _column_checks(node), nullable=True)
+        frame_checks = [schema_check(_unique_unit_year, name="duplicate_unit_year")]
+        if "city_matches_code" in framework.unit_rules:
+            frame_checks.append(schema_check(_city_matches_code, name="city_mismatch"))
+        for i, con in enumerate(framework.constraints):
+            left, right = con["left"], con["right"]
+            frame_checks.append(schema_check(
+                lambda d, a=left, b=right: d[a].isna() | d[b].isna() | (d[a] <= d[b] + 1e-9),
+                name=f"cross_field:{i}"))
+        return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)
 
 
 def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
@@ -242,7 +286,9 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
     problems += id_variants(df, file)
     schema = build_schema(framework)
     try:
-        schema.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
+        # pandera registers its checks at the first validation (and imports its extras then)
+        with without_modules(PANDERA_EXTRAS):
+            schema.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
         return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -323,7 +369,7 @@ def _cell_problem(file, row, column, value, rule, framework: Framework) -> Probl
     v = shorten(_fmt(value)) if value is not None and not (isinstance(value, float) and np.isnan(value)) else ""
     fields = {"c": column, "v": v, "n": getattr(node, "name_zh", ""), "ne": getattr(node, "name_en", ""),
               "lv": ", ".join(str(lv[0]) for lv in getattr(node, "rubric", ())),
-              "lo": YEAR_RANGE[0], "hi": YEAR_RANGE[1],
+              "lo": year_range(framework.unit_columns)[0], "hi": year_range(framework.unit_columns)[1],
               "mn": _fmt(getattr(node, "min", None)), "mx": _fmt(getattr(node, "max", None))}
     zh_t, en_t = _MESSAGES.get(rule, ("{c}: " + rule + ": {v}",) * 2)
     return Problem(file, row, column, v, rule, zh_t.format(**fields), en_t.format(**fields))

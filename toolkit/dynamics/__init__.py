@@ -4,7 +4,7 @@ The chain of Chinese regional studies, run on a built index over a panel of unit
 the Dagum Gini decomposition by group (:mod:`~toolkit.dynamics.dagum`), Theil's T
 (:mod:`~toolkit.dynamics.theil`), kernel densities over the years (:mod:`~toolkit.dynamics.kde`),
 σ- and β-convergence (:mod:`~toolkit.dynamics.convergence`), Markov chains of rank classes
-(:mod:`~toolkit.dynamics.markov`), spatial weights and Moran's I (:mod:`~toolkit.dynamics.spatial`),
+(:mod:`~toolkit.dynamics.markov`, on :mod:`~toolkit.dynamics.classes` and :mod:`~toolkit.dynamics.ergodic`), spatial weights and Moran's I (:mod:`~toolkit.dynamics.spatial`),
 and the panel of results that feeds them (:mod:`~toolkit.dynamics.panel`).
 
 Names are imported lazily (:mod:`toolkit.lazy`).
@@ -24,7 +24,8 @@ _NAMES = {
     "IndexPanel": "panel", "build_panel": "panel",
     "choropleth_svg": "maps", "read_polygons": "boundaries",
 }
-_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "markov", "spatial", "panel", "maps", "boundaries"]
+_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "classes", "ergodic", "markov", "spatial", "panel", "maps",
+            "boundaries"]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
 __all__ = sorted(_NAMES)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from ..errors import DataError
 from .checks import aligned
@@ -108,13 +109,13 @@ def sigma_convergence(values: pd.Series, year: str = "year") -> SigmaConvergence
     table = pd.DataFrame(rows).T.astype({"n": int})
     table.index.name = year
     trend = {}
-    X = sm.add_constant(table.index.to_numpy(float))
+    X = add_constant(table.index.to_numpy(float))
     for m in ("cv", "gini", "sd_log"):
         col = table[m]
         if col.isna().any() or len(col) < 3:
             trend[m] = {"slope": float("nan"), "se": float("nan"), "t": float("nan"), "p": float("nan")}
             continue
-        fit = sm.OLS(col.to_numpy(float), X).fit()
+        fit = OLS(col.to_numpy(float), X).fit()
         trend[m] = {"slope": float(fit.params[1]), "se": float(fit.bse[1]), "t": float(fit.tvalues[1]),
                     "p": float(fit.pvalues[1])}
     trend = pd.DataFrame(trend).T
@@ -188,7 +189,7 @@ def beta_convergence(values: pd.Series, unit: str = "unit_id", year: str = "year
     if ok.sum() < 3:
         raise DataError(f"beta_convergence: {int(ok.sum())} unit(s) with positive values in {t0} and {t1}; need ≥ 3")
     ly0, ly1 = np.log(W.loc[ok, t0]), np.log(W.loc[ok, t1])
-    fit = sm.OLS(((ly1 - ly0) / span).to_numpy(float), sm.add_constant(ly0.to_numpy(float))).fit()
+    fit = OLS(((ly1 - ly0) / span).to_numpy(float), add_constant(ly0.to_numpy(float))).fit()
     beta = float(fit.params[1])
     speed, half = speed_and_half_life(beta, span)
     return pd.Series({"beta": beta, "se": float(fit.bse[1]), "t": float(fit.tvalues[1]), "p": float(fit.pvalues[1]),
@@ -264,10 +265,10 @@ def beta_conditional(values: pd.Series, controls: pd.DataFrame | None = None, un
                         f"{n_years} years leave no degrees of freedom for two-way fixed effects")
     D = demean_two_way(frame, unit, year)
     y, X = D["growth"].to_numpy(), D[regressors].to_numpy()
-    fit = sm.OLS(y, X).fit()
+    fit = OLS(y, X).fit()
     se = float(np.sqrt(fit.ssr / df_resid * np.linalg.inv(X.T @ X)[0, 0]))
     groups = pd.factorize(frame.index.get_level_values(unit))[0]
-    robust = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    robust = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups})
     beta = float(fit.params[0])
     from scipy import stats
 

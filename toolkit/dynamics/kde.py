@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.signal import find_peaks
 from scipy.stats import gaussian_kde
 
 from ..errors import DataError
@@ -94,6 +93,9 @@ def kde_features(density: pd.DataFrame, prominence: float = 0.05) -> pd.DataFram
           peaks  peak_at
     2024      2     -2.0
     """
+    # scipy.signal: ~0.3 s of CPU to import; the index command's densities do not need it, the pages' features do
+    from scipy.signal import find_peaks
+
     rows = {}
     x = density.index.to_numpy(float)
     for t in density.columns:

@@ -2,7 +2,7 @@
 
 Coordinates (longitude, latitude) are drawn in an equirectangular projection with the longitude
 scaled by cos(mean latitude), which is close to true shape at the scale of a province. Numeric
-values are put in quantile classes (``mapclassify``) coloured from a sequential palette; text
+values are put in quantile classes (as ``mapclassify.Quantiles``: :mod:`~toolkit.dynamics.classes`) coloured from a sequential palette; text
 values (LISA clusters) take fixed colours. The legend names every class.
 """
 
@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from mapclassify import Quantiles
+
+from .classes import Quantiles
 
 #: sequential palette (light → dark), ColorBrewer "Blues" (Cynthia Brewer, Apache-2.0 licence)
 BLUES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]

@@ -1,12 +1,17 @@
-"""Markov chains of score classes (PySAL ``giddy``): classic, and conditioned on the neighbours.
+"""Markov chains of score classes (as PySAL's ``giddy``): classic, and conditioned on the neighbours.
 
 Units are put in k quantile classes (k = 4 is usual): by default on the quantiles of all unit-years
 pooled, so that moving up a class means a higher score, not only a better position; ``basis="per_year"``
 takes each year's own quantiles (a relative position). P_ij is the share of units in class i in year
 t that are in class j in t + 1; from P, the steady state (the long-run distribution) and the mean
-first passage times (the expected years to reach class j from class i; ``giddy.ergodic.mfpt``).
+first passage times (the expected years to reach class j from class i). The classes, the steady
+state and the passage times are numpy (:mod:`~toolkit.dynamics.classes`, :mod:`~toolkit.dynamics.ergodic`),
+checked against ``mapclassify`` and ``giddy`` by the tests: importing giddy costs seconds of CPU in
+every process (mapclassify and quantecon compile numba kernels at import), which every run of two
+years or more paid for a few lines of arithmetic.
 The spatial Markov chain (Rey 2001) estimates one P per class of the spatial lag (the neighbours'
-weighted mean), on pooled quantiles of both, with the test that the P do not differ.
+weighted mean), on pooled quantiles of both, with the test that the P do not differ; it is
+``giddy.markov.Spatial_Markov`` (imported when it is called: no command or page runs it).
 """
 
 from __future__ import annotations
@@ -17,12 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from giddy.ergodic import mfpt, steady_state
-from giddy.markov import Spatial_Markov
-from mapclassify import Quantiles
 
 from ..errors import DataError
+from .classes import Quantiles
 from .convergence import wide
+from .ergodic import mfpt, steady_state
 
 
 def class_labels(k: int) -> list[str]:
@@ -41,10 +45,10 @@ def balanced(values: pd.Series, unit: str, year: str, where: str) -> tuple[pd.Da
 
 
 def one_steady_state(P: np.ndarray, k: int) -> np.ndarray:
-    """The steady state of ``P`` (``giddy.ergodic.steady_state``), or NaNs when the chain has several."""
-    with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-        ss = np.asarray(steady_state(P, fill_empty_classes=True), float)
-    return ss if ss.ndim == 1 and len(ss) == k else np.full(k, np.nan)
+    """The steady state of ``P`` (as ``giddy.ergodic.steady_state``), or NaNs when the chain is
+    reducible (several communicating classes: no single long-run distribution)."""
+    ss = steady_state(P)
+    return np.full(k, np.nan) if ss is None else ss
 
 
 def quantile_classes(W: pd.DataFrame, k: int, basis: str) -> tuple[np.ndarray, list]:
@@ -136,7 +140,7 @@ def markov_chain(values: pd.Series, k: int = 4, basis: str = "pooled", unit: str
     W, dropped = balanced(values, unit, year, "markov_chain")
     ids, cutoffs = quantile_classes(W, k, basis)
     # transitions counted with numpy (giddy's Markov also finds the communicating classes, which
-    # takes ~5 s for 2,000 units × 10 years here); steady state and first passage from giddy.ergodic
+    # takes ~5 s for 2,000 units × 10 years here); steady state and first passage as giddy.ergodic's
     T = np.zeros((k, k), int)
     np.add.at(T, (ids[:, :-1].ravel(), ids[:, 1:].ravel()), 1)
     rows = T.sum(axis=1, keepdims=True)
@@ -144,8 +148,8 @@ def markov_chain(values: pd.Series, k: int = 4, basis: str = "pooled", unit: str
     labels = class_labels(k)
     counts = pd.DataFrame(T, index=labels, columns=labels)
     steady = pd.Series(one_steady_state(P, k), index=labels)
-    with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
-        fp = mfpt(P, fill_empty_classes=True)
+    with np.errstate(all="ignore"):
+        fp = mfpt(P)
     return MarkovResult(counts=counts, P=pd.DataFrame(P, index=labels, columns=labels), steady_state=steady,
                         first_passage=pd.DataFrame(np.asarray(fp, float), index=labels, columns=labels),
                         classes=pd.DataFrame(ids, index=W.index, columns=W.columns), cutoffs=cutoffs,
@@ -216,6 +220,8 @@ def spatial_markov(values: pd.Series, w, k: int = 4, unit: str = "unit_id", year
     if missing:
         raise DataError(f"spatial_markov: {len(missing)} unit(s) of the weights have no complete series, "
                         f"e.g. {missing[0]!r}")
+    from giddy.markov import Spatial_Markov  # seconds to import: only when called
+
     w.transform = "r"
     with contextlib.redirect_stdout(io.StringIO()):
         sm = Spatial_Markov(W.loc[ids].to_numpy(float), w, k=k, m=k, fixed=True, fill_empty_classes=True)

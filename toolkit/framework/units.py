@@ -29,6 +29,10 @@ measure it. Each entry is a mapping:
     on the identifier: ``iso3166`` when the ids are ISO 3166 alpha-3 country codes; reports then
     name a unit in its page's language from ``toolkit/reference/countries.yaml`` (Unicode CLDR)
     where the data give no name column in that language.
+``range``
+    on the year column: the first and last year a return may hold, ``[lo, hi]`` (default
+    :data:`YEAR_RANGE`, 1900–2100; Shandong's returns say ``[2000, 2100]``, so a year typed
+    as 1025 or 2205 is refused). The HDI time series starts in 1990.
 ``default``
     the value used when the column is absent. A column without a default must be present in
     every file (its cells may be empty unless it is required); a column with one may be left
@@ -54,7 +58,9 @@ from ..errors import FrameworkError
 ROLES = ("id", "name", "group", "year", "denominator", "attribute")
 REFERENCES = ("shandong_cities.zh", "shandong_cities.code")
 _KEYS = ("name", "role", "aliases", "label_zh", "label_en", "required", "values", "reference", "default", "summary",
-         "lang", "names")
+         "lang", "names", "range")
+#: the years a return may hold when its framework's year column declares no ``range``
+YEAR_RANGE = (1900, 2100)
 #: what an identifier's ``names:`` may say: where reports find a unit's name in each language
 NAME_SOURCES = ("iso3166",)
 
@@ -83,6 +89,7 @@ class UnitColumn:
     summary: bool | None = None
     lang: str | None = None
     names: str | None = None
+    range: tuple[int, int] | None = None
 
     @property
     def in_summary(self) -> bool:
@@ -124,6 +131,35 @@ def check_keys(raw: dict, allowed, where: str) -> None:
         if key not in allowed:
             raise FrameworkError(f"{where}: unknown key {key!r}{suggest(key, allowed)}; "
                                  f"allowed: {sorted(allowed)}")
+
+
+def _year_range(entry: dict, role: str, ctx: str) -> tuple[int, int] | None:
+    """The year column's declared ``range`` as (lo, hi), None when not given."""
+    got = entry.get("range")
+    if got is None:
+        return None
+    ok = (role == "year" and isinstance(got, list) and len(got) == 2
+          and all(isinstance(v, int) and not isinstance(v, bool) for v in got) and got[0] <= got[1])
+    if not ok:
+        raise FrameworkError(f"{ctx}: range is said of the year column (role: year) as [first, last], two whole "
+                             f"years in order, got {got!r}")
+    return int(got[0]), int(got[1])
+
+
+def year_range(columns) -> tuple[int, int]:
+    """The years a return of these unit columns may hold: the year column's ``range``, else
+    :data:`YEAR_RANGE`.
+
+    Examples
+    --------
+    >>> year_range(parse_unit_columns([{"name": "unit_id", "role": "id"},
+    ...                                {"name": "year", "role": "year", "range": [2000, 2100]}], "f"))
+    (2000, 2100)
+    >>> year_range(GENERIC_UNIT_COLUMNS)
+    (1900, 2100)
+    """
+    declared = next((c.range for c in columns if c.role == "year"), None)
+    return declared or YEAR_RANGE
 
 
 def parse_unit_columns(raw, where: str) -> tuple[UnitColumn, ...]:
@@ -194,7 +230,7 @@ def parse_unit_columns(raw, where: str) -> tuple[UnitColumn, ...]:
         out.append(UnitColumn(name, role, tuple(str(a) for a in aliases), str(entry.get("label_zh", "")),
                               str(entry.get("label_en", "")), required,
                               None if values is None else tuple(str(v) for v in values), ref, entry.get("default"),
-                              "default" in entry, summary, lang, names))
+                              "default" in entry, summary, lang, names, _year_range(entry, role, ctx)))
     names = [c.name for c in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

@@ -35,7 +35,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import rankdata
 
 from ..framework.exclude import gone_codes, scrub, without
 from ..framework.tree import index_leaves, index_tree
@@ -375,6 +374,8 @@ def rank_rows(values, groups: Sequence, decimals: int | None = None) -> np.ndarr
             continue
         block = -v[:, cols]
         if np.isnan(block).any():
+            from scipy.stats import rankdata  # ~1 s of CPU to import: only for a block with gaps
+
             out[:, cols] = rankdata(block, method="min", axis=1, nan_policy="omit")
         else:
             out[:, cols] = _min_ranks(block)

@@ -199,7 +199,7 @@ def overview_sections(bundle, year: int, lang: str = "zh", store: Path | None = 
     there under a key of everything they are made of: the bundle, the year, the language, the
     toolkit's version, the code of the modules that build them and the files the framework's
     geography names (its polygons). A run whose bundle is unchanged reads them back instead of
-    importing the dynamics stack (PySAL, giddy, mapclassify's compiled classifiers: seconds in
+    importing the dynamics stack (PySAL and numba, statsmodels, scipy.stats: seconds in
     a fresh process) and running the chain again; any change makes them anew.
 
     Examples

@@ -11,9 +11,9 @@ from html import escape
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, spearmanr
 
 from ..errors import DataError
+from .correlation import kendall_tau_b, spearman
 
 __all__ = ["agreement", "bump_svg", "movers", "rank_table", "top_n_kept"]
 
@@ -83,8 +83,8 @@ def agreement(ranks: pd.DataFrame) -> pd.DataFrame:
     for i, a in enumerate(cols):
         for b in cols[i + 1:]:
             both = ranks[[a, b]].dropna().astype(float)
-            rows.append({"a": a, "b": b, "spearman": float(spearmanr(both[a], both[b]).statistic),
-                         "kendall": float(kendalltau(both[a], both[b]).statistic), "units": len(both)})
+            rows.append({"a": a, "b": b, "spearman": spearman(both[a], both[b]),
+                         "kendall": kendall_tau_b(both[a], both[b]), "units": len(both)})
     return pd.DataFrame(rows, columns=["a", "b", "spearman", "kendall", "units"])
 
 

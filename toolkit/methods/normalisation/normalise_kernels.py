@@ -14,7 +14,6 @@ import functools
 import warnings
 
 import numpy as np
-from scipy.stats import rankdata
 
 
 def _d(d, a):
@@ -73,6 +72,8 @@ def zscore_kernel(a, d=None, mean=0.0, sd=1.0, ddof=1):
 
 def rank_kernel(a, d=None, method="average"):
     """Ranks 1..m along the units axis of x′ = d·x (1 = worst); NaN stays NaN."""
+    from scipy.stats import rankdata  # scipy.stats: ~1 s of CPU to import, only for this method
+
     return rankdata(a * _d(d, a), method=method, axis=-2, nan_policy="omit")
 
 

@@ -42,7 +42,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from ...errors import DataError
 
@@ -235,6 +234,8 @@ def bwm(best_to_others, others_to_worst, labels=None, model: str = "linear") -> 
             rows.append(r)
     c = np.zeros(n + 1)
     c[-1] = 1.0
+    from scipy.optimize import linprog  # scipy.optimize: ~0.4 s of CPU to import, only when solved
+
     res = linprog(c, A_ub=np.array(rows), b_ub=np.zeros(len(rows)), A_eq=[np.r_[np.ones(n), 0.0]], b_eq=[1.0],
                   bounds=[(0, None)] * (n + 1), method="highs")
     if res.status != 0:  # pragma: no cover - the LP is always feasible and bounded
@@ -259,6 +260,8 @@ def _feasible(a, b, iB: int, iW: int, xi: float):
             r[j] += s
             r[iW] -= s * b[j] + xi
             rows.append(r)
+    from scipy.optimize import linprog  # scipy.optimize: ~0.4 s of CPU to import, only when solved
+
     res = linprog(np.zeros(n), A_ub=np.array(rows), b_ub=np.zeros(len(rows)), A_eq=[np.ones(n)], b_eq=[1.0],
                   bounds=[(0, None)] * n, method="highs")
     return res.x if res.status == 0 else None

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from ...errors import DataError, SpecError
 from ..checks import FINITE, BatchError, as_matrix
@@ -198,6 +197,8 @@ def optimal_weights(C, target="equal", *, weights=None, index_fn: Callable | Non
 def _multistart(f, to_w, first, tol: float, max_iter: int, starts: int, seed: int):
     """Nelder–Mead over the softmax parameters from ``first`` and ``starts`` seeded random
     points, each with a first simplex one unit wide in every direction; the best end point."""
+    from scipy.optimize import minimize  # scipy.optimize: ~0.4 s of CPU to import, only when solved
+
     n = len(first)
     rng = np.random.default_rng(seed)
     points = [np.clip(np.asarray(first, dtype=float), 1e-6, None)]
