@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -19,49 +18,52 @@ from toolkit.reports.screenshot import FLAGS, find_chromium
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run `make browser`")]
 
-PROBE = """<script>
-document.fonts.ready.then(function(){var out={external:[],clipped:[],overflow:0,fonts:[]};
-performance.getEntriesByType('resource').forEach(function(e){
-  if(!/^(data|file|about|blob):/.test(e.name)) out.external.push(e.name);});
-document.querySelectorAll('script[src],link[href],img[src],iframe[src]').forEach(function(el){
-  var u=el.getAttribute('src')||el.getAttribute('href'); if(/^(https?:)?\\/\\//.test(u)) out.external.push(u);});
-document.querySelectorAll('svg.chart').forEach(function(svg,i){var vb=svg.viewBox.baseVal;
-  svg.querySelectorAll('text').forEach(function(t){var b=t.getBBox();
-    if(b.x<vb.x-1||b.y<vb.y-1||b.x+b.width>vb.x+vb.width+1||b.y+b.height>vb.y+vb.height+1)
-      out.clipped.push(i+':'+t.textContent+':'+[b.x,b.y,b.width,b.height].map(Math.round));});});
-out.overflow=document.documentElement.scrollWidth-window.innerWidth;
-document.fonts.forEach(function(f){out.fonts.push(f.family+':'+f.status);});
-var p=document.createElement('pre');p.id='probe';p.textContent=JSON.stringify(out);document.body.appendChild(p);});
-</script>"""
+#: what a page shows once its fonts are loaded: the requests it made outside the page (and the
+#: addresses of any element that would load from the network), chart text past its box, how far
+#: the page is wider than the window, and the fonts with their status
+PROBE = r"""() => { const out = {external: [], clipped: [], overflow: 0, fonts: []};
+performance.getEntriesByType('resource').forEach(e => {
+  if (!/^(data|file|about|blob):/.test(e.name)) out.external.push(e.name); });
+document.querySelectorAll('script[src],link[href],img[src],iframe[src]').forEach(el => {
+  const u = el.getAttribute('src') || el.getAttribute('href'); if (/^(https?:)?\/\//.test(u)) out.external.push(u); });
+document.querySelectorAll('svg.chart').forEach((svg, i) => { const vb = svg.viewBox.baseVal;
+  svg.querySelectorAll('text').forEach(t => { const b = t.getBBox();
+    if (b.x < vb.x - 1 || b.y < vb.y - 1 || b.x + b.width > vb.x + vb.width + 1 || b.y + b.height > vb.y + vb.height + 1)
+      out.clipped.push(i + ':' + t.textContent + ':' + [b.x, b.y, b.width, b.height].map(Math.round)); }); });
+out.overflow = document.documentElement.scrollWidth - window.innerWidth;
+document.fonts.forEach(f => out.fonts.push(f.family + ':' + f.status));
+return out; }"""
+WIDTHS = (1280, 390)
 
 
-def _probe(page: Path, width: int, tmp: Path) -> dict:
-    """Load ``page`` with networking off and report what the probe saw."""
-    html = page.read_text("utf-8").replace("</body>", PROBE + "</body>")
-    copy = tmp / f"probe-{width}-{page.name}"
-    copy.write_text(html, "utf-8")
-    with tempfile.TemporaryDirectory() as profile:
-        cmd = [find_chromium(), *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},900",
-               "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9",  # no network
-               "--virtual-time-budget=3000", "--dump-dom", copy.as_uri()]
-        dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
-    m = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.S)
-    assert m, dom[-500:]
-    return json.loads(m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"'))
+@pytest.fixture(scope="module")
+def probed(demo_run, demo_run_en):
+    """Each page of both demo runs loaded once in one headless Chromium with every request that
+    leaves the page refused, and probed at each width (the window resized between the probes):
+    ``{(page, width): probe, with "refused": the requests refused}``."""
+    from .audit import chromium, load_widths
+
+    out = {}
+    with chromium() as browser:
+        for page in _pages(demo_run.run_dir) + _pages(demo_run_en.run_dir):
+            got, refused = load_widths(browser, page, WIDTHS, script=PROBE)
+            for width in WIDTHS:
+                out[(page, width)] = {**got[width], "refused": refused}
+    return out
 
 
 def _pages(run_dir: Path) -> list[Path]:
     return [next(run_dir.glob("unit-SD-B010-*.html")), next(run_dir.glob("city-Heze-*.html")), run_dir / "index.html"]
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_pages_load_offline_draw_every_glyph_and_clip_nothing(demo_run, demo_run_en, tmp_path, width):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_load_offline_draw_every_glyph_and_clip_nothing(demo_run, demo_run_en, probed, width):
     from fontTools.ttLib import TTFont
 
     assert demo_run_en.run_dir.name.endswith("__en")
     for page in _pages(demo_run.run_dir) + _pages(demo_run_en.run_dir):  # English labels are longer
-        got = _probe(page, width, tmp_path)
-        assert got["external"] == [], (page.name, got["external"])
+        got = probed[(page, width)]
+        assert got["refused"] == [] and got["external"] == [], (page.name, got["refused"], got["external"])
         assert got["clipped"] == [], (page.name, got["clipped"][:5])
         assert got["overflow"] <= 1, (page.name, "page wider than the window", got["overflow"])
         assert "Noto Sans SC Embedded:loaded" in got["fonts"], got["fonts"]
@@ -131,38 +133,46 @@ def _cli_pdf(page: Path, ref: Path) -> None:
                        capture_output=True, timeout=120)
 
 
+@pytest.fixture(scope="module")
+def printed_by_cli(demo_run, demo_run_en, tmp_path_factory):
+    """Copies of both demo runs' pages in one folder, each with the PDF Chromium's own
+    ``--print-to-pdf`` writes of it (``<stem>.cli.pdf``): made once for every number of tabs."""
+    folder = tmp_path_factory.mktemp("one-browser")
+    pages = []
+    for run in (demo_run, demo_run_en):
+        for page in _pages(run.run_dir):
+            copy = folder / f"{run.run_dir.name}-{page.name}"
+            shutil.copy(page, copy)
+            _cli_pdf(copy, folder / f"{copy.stem}.cli.pdf")
+            pages.append(copy)
+    return pages
+
+
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed (make browser)")
 @pytest.mark.parametrize("tabs", [1, 2])
-def test_one_browser_prints_the_batch_as_chromium_prints_each_page(demo_run, demo_run_en, tmp_path, tabs):
+def test_one_browser_prints_the_batch_as_chromium_prints_each_page(printed_by_cli, tabs):
     """The batch prints every page in one Chromium over the DevTools pipe; each PDF has the page
     count, the A4 size, the title, the text and the links of the PDF Chromium's own
     ``--print-to-pdf`` writes, whether its tab navigated to it or wrote it into the document of
     an earlier page of the folder (the pages without a script)."""
     from toolkit.reports.browser import Browser
 
-    pages = []
-    for run in (demo_run, demo_run_en):
-        for page in _pages(run.run_dir):
-            copy = tmp_path / f"{run.run_dir.name}-{page.name}"
-            shutil.copy(page, copy)
-            pages.append(copy)
+    pages = printed_by_cli
     with Browser() as browser:
         for page, got in browser.pdfs(pages, tabs=tabs):
-            page.with_suffix(".pdf").write_bytes(got)
+            page.with_suffix(f".tabs{tabs}.pdf").write_bytes(got)
     assert browser.written >= 6 - 2 - tabs  # the two overview pages have a script: navigated to
     for page in pages:
-        ref = tmp_path / f"{page.stem}.cli.pdf"
-        _cli_pdf(page, ref)
-        got, want = _pdf_pages(page.with_suffix(".pdf")), _pdf_pages(ref)
+        ref, pdf = page.with_suffix(".cli.pdf"), page.with_suffix(f".tabs{tabs}.pdf")
+        got, want = _pdf_pages(pdf), _pdf_pages(ref)
         assert got == want and "(A4)" in got[1], (page.name, got, want)
-        info = [subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True).stdout for p in
-                (page.with_suffix(".pdf"), ref)]
+        info = [subprocess.run(["pdfinfo", str(p)], capture_output=True, text=True).stdout for p in (pdf, ref)]
         titles = [re.search(r"^Title:\s*(.*)$", i, re.M).group(1) for i in info]
         assert titles == [_title(page)] * 2, (page.name, titles)
-        assert _pdf_links(page.with_suffix(".pdf")) == _pdf_links(ref), page.name
+        assert _pdf_links(pdf) == _pdf_links(ref), page.name
         if shutil.which("pdftotext"):
             text = [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True).stdout
-                    for p in (page.with_suffix(".pdf"), ref)]
+                    for p in (pdf, ref)]
             assert text[0] == text[1], page.name
 
 

@@ -71,9 +71,12 @@ CASES = {  # data, spec, targets rendered, by
 WIDTHS = (1280, 390)
 
 
-def _build(tmp_root: Path) -> tuple[dict, dict]:
-    """Every page of every case in both languages, and each case's ranks by specification
-    (computed here by ``build_index``, for the compare page's marks)."""
+def _build(tmp_root: Path, demo_runs: dict) -> tuple[dict, dict, dict]:
+    """Every page of every case in both languages (``(case, lang, file)`` → its path), each
+    case's ranks by specification (computed here by ``build_index``, for the compare page's
+    marks) and its results. The demo's report pages are the session's rendered demo runs
+    (``demo_runs``: lang → run, shared with the other report tests, read only); the comparison
+    pages are written under ``tmp_root`` beside a link to their run's bundle."""
     from toolkit.data.read import read_indicators
     from toolkit.index.build import build_index
     from toolkit.index.spec import load_spec
@@ -99,13 +102,17 @@ def _build(tmp_root: Path) -> tuple[dict, dict]:
                if name == "shandong" else None)
         values[name] = compare_values(results, c.year, sel)
         for lang in ("zh", "en"):
-            s = run_reports(data, spec, by=by, only=only, lang=lang, workers=1, executor="serial",
-                            out=tmp_root / name, n_uncertainty=8, progress=False, workbook=False)
-            assert s.exit_code == 0, s.failed
+            if name == "shandong":
+                s = demo_runs[lang]
+            else:
+                s = run_reports(data, spec, by=by, only=only, lang=lang, workers=1, executor="serial",
+                                out=tmp_root / name, n_uncertainty=8, progress=False, workbook=False)
+                assert s.exit_code == 0, s.failed
             for p in sorted(s.run_dir.glob("*.html")):
                 pages[(name, lang, p.name)] = p
-            folder = s.run_dir / "compare"
-            folder.mkdir()
+            folder = tmp_root / "compare" / f"{name}-{lang}" / "compare"
+            folder.mkdir(parents=True)
+            (folder.parent / "_bundle").symlink_to(s.run_dir / "_bundle", target_is_directory=True)
             shown = {"compare.html": compare_html(c, lang)}
             if sel is not None:
                 shown["selection.html"] = selection_html(sel, c.names, c.synthetic, lang, c, 16)
@@ -116,8 +123,8 @@ def _build(tmp_root: Path) -> tuple[dict, dict]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return _build(tmp_path_factory.mktemp("audit"))
+def built(tmp_path_factory, demo_run, demo_run_en):
+    return _build(tmp_path_factory.mktemp("audit"), {"zh": demo_run, "en": demo_run_en})
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +160,11 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
     built = bundle_values(bundle, ranks)
     problems = []
     drawn = []
-    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH,
+    seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH, fit=True,
                                  wait=lambda page: drawn.extend(platform_fonts(page)))
     problems += check_requests(f"{name}/{lang}/{fname}", external)
     problems += check_print(f"{name}/{lang}/{fname}@print", seen.pop("print"))
-    problems += check_print_fit(f"{name}/{lang}/{fname}@print", *load_print(browser, path))
+    problems += check_print_fit(f"{name}/{lang}/{fname}@print", *seen.pop("fit"))
     for width, got in seen.items():
         where = f"{name}/{lang}/{fname}@{width}"
         problems += (check_charts(where, got, not fname.startswith("compare/"))
@@ -265,7 +272,22 @@ def _planted(html: str, fw) -> str:
         "</style>", "@media print{svg.chart text{font-size:6px !important}}</style>", 1)
 
 
-def test_the_audit_catches_planted_defects(built, browser):
+def _copy_at(tmp_path: Path, path: Path, name: str) -> Path:
+    """Where a planted copy of ``path`` named ``name`` is written: a folder of ``tmp_path`` laid
+    out as the page's run (a link to its bundle; a comparison page in ``compare/``), so the
+    shared run folders are only read."""
+    compare = path.parent.name == "compare"
+    run = tmp_path / "run"
+    if not run.exists():
+        run.mkdir(parents=True)
+        (run / "_bundle").symlink_to((path.parent.parent if compare else path.parent) / "_bundle",
+                                     target_is_directory=True)
+    folder = run / "compare" if compare else run
+    folder.mkdir(exist_ok=True)
+    return folder / name
+
+
+def test_the_audit_catches_planted_defects(built, browser, tmp_path):
     """The audit can fail: a copy of the demo's Chinese profile with a wrong rounding, a value
     outside its axis, a code for a name, an English word, a missing glyph and a box that
     overflows a 390 px phone is caught on each count (and the page as built passes)."""
@@ -275,19 +297,15 @@ def test_the_audit_catches_planted_defects(built, browser):
     path = next(p for (name, lang, f), p in pages.items()
                 if name == "shandong" and lang == "zh" and f.startswith("unit-"))
     fw = load_bundle(path.parent / "_bundle").framework
-    bad = path.with_name(path.name.replace(".html", "-planted.html"))
+    bad = _copy_at(tmp_path, path, path.name.replace(".html", "-planted.html"))
     bad.write_text(_planted(path.read_text("utf-8"), fw), encoding="utf-8")
     # the overview with its names too wide for the scores to show beside them on a phone
     overview = path.with_name("index.html")
-    wide = overview.with_name("index-planted.html")
+    wide = _copy_at(tmp_path, overview, "index-planted.html")
     wide.write_text(overview.read_text("utf-8").replace(
         "</style>", "@media screen{table.units td:nth-child(2){min-width:400px !important}}</style>", 1), encoding="utf-8")
-    try:
-        found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
-        found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
-    finally:
-        bad.unlink()
-        wide.unlink()
+    found = {p[1] for p in page_problems(browser, ("shandong", "zh", bad.name), bad, widths=(390,))}
+    found_overview = {p[1] for p in page_problems(browser, ("shandong", "zh", "index.html"), wide, widths=(390,))}
     assert {"score differs from the built value", "values outside the axis", "plotted values differ from the built values",
             "framework codes shown", "English on a Chinese page", "glyphs missing from the embedded font",
             "overflows the body at 390 px", "printed chart text under 7 pt"} <= found, found
@@ -317,7 +335,7 @@ def _planted_compare(html: str) -> str:
     return html.replace("</h1>", "</h1><p>共 704 次</p><p><span data-value=\"weight|none|L9\">1.0%</span></p>", 1)
 
 
-def test_the_marks_catch_planted_defects(built, browser, no_cjk):
+def test_the_marks_catch_planted_defects(built, browser, no_cjk, tmp_path):
     """The marks' checks can fail: a wrong chart label, a number drawn unmarked, Chinese in a
     font without its glyphs and an English aria-label on the demo's Chinese profile; a wrong
     weight percentage, a weight at the wrong precision, a weight of nothing and an unmarked
@@ -327,14 +345,11 @@ def test_the_marks_catch_planted_defects(built, browser, no_cjk):
     for kind, plant in (("unit-", _planted_marks), ("compare/compare", _planted_compare)):
         key, path = next((k, p) for k, p in pages.items()
                          if k[0] == "shandong" and k[1] == "zh" and k[2].startswith(kind))
-        bad = path.with_name(path.name.replace(".html", "-planted.html"))
+        bad = _copy_at(tmp_path / kind.split("/")[0], path, path.name.replace(".html", "-planted.html"))
         bad.write_text(plant(path.read_text("utf-8")), encoding="utf-8")
-        try:
-            found[kind] = page_problems(browser, (*key[:2], key[2].replace(".html", "-planted.html")), bad,
-                                        ranks.get("shandong"), widths=(1280,), values=values.get("shandong"),
-                                        system=no_cjk[1])
-        finally:
-            bad.unlink()
+        found[kind] = page_problems(browser, (*key[:2], key[2].replace(".html", "-planted.html")), bad,
+                                    ranks.get("shandong"), widths=(1280,), values=values.get("shandong"),
+                                    system=no_cjk[1])
     said = {k: {p[1] for p in v} for k, v in found.items()}
     assert {"chart label differs from the built value", "numbers shown unmarked", "glyphs drawn by a font without them",
             "accessible names: English on a Chinese page"} <= said["unit-"], found["unit-"]
@@ -344,7 +359,7 @@ def test_the_marks_catch_planted_defects(built, browser, no_cjk):
     assert [w[1][-1] != "%" for w in wrong] == [False, True], wrong  # 22.0% for 20.0%, then 0.2 for 20.0%
 
 
-def test_the_print_check_catches_planted_defects(built, browser):
+def test_the_print_check_catches_planted_defects(built, browser, tmp_path):
     """The print check can fail: the demo's overview with a table too wide for A4 and a
     column hidden in print is caught on both counts (and the overview as built passes)."""
     pages = built[0]
@@ -352,15 +367,12 @@ def test_the_print_check_catches_planted_defects(built, browser):
     html = path.read_text("utf-8")
     wide = "<table><thead><tr>" + "".join(f"<th>列{j}</th>" for j in range(16)) + "</tr></thead><tbody><tr>" + "".join(
         '<td class="num">1,234,567.8</td>' for _ in range(16)) + "</tr></tbody></table>"
-    bad = path.with_name("index-print-planted.html")
+    bad = tmp_path / "index-print-planted.html"
     bad.write_text(html.replace("</body>", f"{wide}</body>", 1).replace(
         "</style>", "@media print{table.part th:nth-child(3),table.part td:nth-child(3),"
                     "#units th:nth-child(3),#units td:nth-child(3){display:none}}</style>", 1), encoding="utf-8")
-    try:
-        assert check_print_fit("as built", *load_print(browser, path)) == []
-        found = check_print_fit("planted", *load_print(browser, bad))
-    finally:
-        bad.unlink()
+    assert check_print_fit("as built", *load_print(browser, path)) == []
+    found = check_print_fit("planted", *load_print(browser, bad))
     assert {p[1] for p in found} == {"printed box past the page's edge", "table columns lost in print"}, found
     lost = next(p[2] for p in found if p[1] == "table columns lost in print")
     assert "综合指数" in lost, lost
