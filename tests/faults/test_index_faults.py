@@ -9,6 +9,7 @@ or the complete new ones, exactly as the kill left it; a re-run leaves nothing b
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -49,22 +50,34 @@ def test_index_killed_at_random_moments(cli, returns, tmp_path):
     assert sum(seen.values()) == TRIALS
 
 
-def index_old_and_new(cli, a, tmp_path: Path):
-    """A second spec and an index folder holding the default spec's outputs; ``tmp_path/ref``
-    holds the second spec's (the new state a publish brings)."""
-    other = rank_spec(tmp_path)
+@pytest.fixture(scope="module")
+def built(cli, generated_returns, tmp_path_factory):
+    """Built once for the publish tests of this file (each copies the folder it writes into): a
+    return, a second spec, the index folder of the default spec (``out``, the old state) and the
+    second spec's (``ref``, the new state a publish brings); all read-only."""
+    base = tmp_path_factory.mktemp("index_states")
+    a = base / "r.csv"
+    shutil.copy(generated_returns[0], a)
+    other = rank_spec(base)
+    run_forked(cli, *index_argv(a, base / "ref", other))
+    run_forked(cli, *index_argv(a, base / "out", SPEC))
+    return a, other, base
+
+
+def index_old_and_new(built, tmp_path: Path):
+    """This test's index folder, ``tmp_path/out``, holding the default spec's outputs (a copy of
+    the one built once); returns the return, the second spec, the folder, and the old and new states."""
+    a, other, base = built
     out = tmp_path / "out"
-    run_forked(cli, *index_argv(a, tmp_path / "ref", other))
-    run_forked(cli, *index_argv(a, out, SPEC))
-    return other, out
+    shutil.copytree(base / "out", out, symlinks=True)
+    return a, other, out, folder_state(out), folder_state(base / "ref")
 
 
 @pytest.mark.parametrize("point, expected", [("folder:before-exchange", "old"), ("folder:exchanged", "new")])
-def test_index_killed_inside_the_publish(cli, returns, tmp_path, point, expected):
+def test_index_killed_inside_the_publish(cli, built, tmp_path, point, expected):
     needs_exchange(tmp_path, point)
-    a, _ = returns
-    other, out = index_old_and_new(cli, a, tmp_path)
-    states = {"old": folder_state(out), "new": folder_state(tmp_path / "ref")}
+    a, other, out, old, new = index_old_and_new(built, tmp_path)
+    states = {"old": old, "new": new}
     killed_at(cli, point, *index_argv(a, out, other))
     assert folder_state(out) == states[expected]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # the kill left a copy beside it
@@ -74,10 +87,8 @@ def test_index_killed_inside_the_publish(cli, returns, tmp_path, point, expected
     folder_keeps(out)
 
 
-def test_index_publish_without_renameat2_is_rolled_forward(cli, returns, tmp_path):
-    a, _ = returns
-    other, out = index_old_and_new(cli, a, tmp_path)
-    old, new = folder_state(out), folder_state(tmp_path / "ref")
+def test_index_publish_without_renameat2_is_rolled_forward(cli, built, tmp_path):
+    a, other, out, old, new = index_old_and_new(built, tmp_path)
     killed_at(cli, "folder:before-exchange", *index_argv(a, out, other), patch=NO_EXCHANGE)
     assert folder_state(out) == old  # killed before the journal: the old folder
     killed_at(cli, "folder:moved-aside", *index_argv(a, out, other), patch=NO_EXCHANGE)
