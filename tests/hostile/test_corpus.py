@@ -9,10 +9,7 @@ parametrised test, so each is reported on its own.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
-import os
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,8 @@ from toolkit.cli import main
 
 from .corpus import DEMO_CSV, cases, demo_rows, write_csv
 from .corpus_reader import reader_cases
+from .guard_cases import Case as Command
+from .guard_cases import run
 
 CASES = cases()
 
@@ -28,21 +27,6 @@ CASES = cases()
 def _hashes(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _run(argv: list[str], cwd: Path) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                code = main(argv)
-            except SystemExit as e:  # argparse usage errors
-                code = e.code
-    finally:
-        os.chdir(old)
-    return code, out.getvalue() + err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +49,7 @@ def _check(case, tmp: Path, outputs: Path) -> list[str]:
     raw_before = _hashes(d)
     demo_before = hashlib.sha256(DEMO_CSV.read_bytes()).hexdigest()
     out_before = _hashes(outputs)
-    code, text = _run(argv, d)
+    code, text = run(Command(argv, Path(), ()), d)  # in process, as the write guard's cases
     problems = []
     if "Traceback" in text:
         problems.append("traceback printed")
