@@ -352,3 +352,49 @@ def test_logged_goalposts_with_a_lower_goalpost_of_one():
 
     got = goalposts(pd.DataFrame({"a": [10.0, 100.0]}), lower=1.0, upper=100.0, log=True)
     np.testing.assert_allclose(got["a"].to_numpy(), [0.5, 1.0])
+
+
+# survivors of a fresh sample (benchmarks/mutate.py --sample 80 --seed 4), each case by hand
+
+
+def test_sum_refuses_a_zero_cost_value():
+    """Mutant ``strict=True`` → ``False``: a cost value of 0 (whose reciprocal is taken) passed."""
+    from toolkit.methods.normalisation.normalise import sum_
+
+    X = pd.DataFrame({"cost": [0.0, 2.0, 4.0]})
+    with pytest.raises(Exception, match="sum_: cost values must be positive"):
+        sum_(X, directions=[-1])
+    # 1/x shares: 1/2, 1/4 of 3/4
+    np.testing.assert_allclose(sum_(X.iloc[1:], directions=[-1])["cost"].to_numpy(), [2 / 3, 1 / 3])
+
+
+def test_fraction_of_max_refuses_a_negative_benefit_value():
+    """Mutant ``_check_positive(X, a, d > 0, …)`` → ``d > 1``: benefit columns went unchecked."""
+    from toolkit.methods.normalisation.normalise import fraction_of_max
+
+    with pytest.raises(Exception, match="fraction_of_max: benefit values must be non-negative"):
+        fraction_of_max(pd.DataFrame({"ok": [1.0, 2.0], "neg": [-1.0, 4.0]}))
+    # x / max x
+    np.testing.assert_allclose(fraction_of_max(pd.DataFrame({"a": [1.0, 4.0]}))["a"].to_numpy(), [0.25, 1.0])
+
+
+def test_goalposts_name_the_one_indicator_whose_lower_is_not_below_upper():
+    """Mutant ``bad[0]`` → ``bad[1]``: one bad indicator gave an IndexError, not the message."""
+    from toolkit.errors import DataError
+    from toolkit.methods.normalisation.normalise import goalposts
+
+    X = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    with pytest.raises(DataError, match=r"indicator 'b' needs lower < upper, got 5\.0 and 5\.0"):
+        goalposts(X, lower={"a": 0.0, "b": 5.0}, upper={"a": 10.0, "b": 5.0})
+
+
+def test_a_plugin_weighting_is_scaled_to_sum_to_one():
+    """Mutant ``w / w.sum()`` → ``w * w.sum()``: a plugin's raw weights (1, 3) must become (1/4, 3/4)."""
+    import toolkit
+
+    m = toolkit.methods.register("weighting", "toy_raw_weights", lambda X: pd.Series([1.0, 3.0], index=X.columns))
+    try:
+        got = m.function(pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]}))
+        np.testing.assert_allclose(got.to_numpy(), [0.25, 0.75])
+    finally:
+        toolkit.methods.unregister("weighting", "toy_raw_weights")
