@@ -398,3 +398,27 @@ def test_a_plugin_weighting_is_scaled_to_sum_to_one():
         np.testing.assert_allclose(got.to_numpy(), [0.25, 0.75])
     finally:
         toolkit.methods.unregister("weighting", "toy_raw_weights")
+
+
+def test_a_plugin_weighting_may_return_shares_and_numpy_arrays():
+    """Mutants ``(w >= 0)`` → ``(w >= 1)`` / ``w.sum() > 0`` → ``> 1`` (weights below 1 refused) and
+    ``out.shape == (n,)`` → ``!=`` (a numpy array of the right length refused): both are valid returns."""
+    import toolkit
+
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0], "c": [2.0, 2.0, 1.0]})
+    m = toolkit.methods.register("weighting", "toy_shares", lambda X: np.array([0.0, 0.25, 0.75]))
+    try:
+        got = m.function(X)
+        assert got.index.tolist() == ["a", "b", "c"]
+        np.testing.assert_allclose(got.to_numpy(), [0.0, 0.25, 0.75])
+    finally:
+        toolkit.methods.unregister("weighting", "toy_shares")
+
+
+def test_ahp_consensus_refuses_a_table_without_experts():
+    """Mutant ``P.shape[0] < 1`` → ``< 0``: a table of no expert was not refused up front."""
+    from toolkit.errors import DataError
+    from toolkit.methods.weighting.group_ahp import ahp_consensus
+
+    with pytest.raises(DataError, match=r"need an experts × criteria table with ≥ 2 criteria, got shape \(0, 3\)"):
+        ahp_consensus(np.empty((0, 3)))
