@@ -371,3 +371,18 @@ def test_folders_two_levels_down_are_named_not_read(tmp_path):
     rnd = collect(tmp_path / "r", tmp_path / "out", lang="en")
     assert [r.name for r in rnd.returns] == ["济南市/a.csv"] and rnd.not_read == ["济南市/历下区"]
     assert "济南市/历下区" in (tmp_path / "out" / "collection.html").read_text("utf-8")
+
+
+def test_a_folder_without_a_return_is_refused_and_nothing_is_written(tmp_path, capsys):
+    """A wrong folder (empty, or its files two levels down, which are not read) is a usage error naming
+    it, never an empty round published with exit 0."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "deep" / "济南市" / "2025").mkdir(parents=True)
+    (tmp_path / "deep" / "济南市" / "2025" / "r.csv").write_text("unit_id\n", "utf-8")
+    for folder in ("empty", "deep"):
+        code = main(["collect", str(tmp_path / folder), "--out", str(tmp_path / f"out-{folder}"), "--lang", "en"])
+        err = capsys.readouterr().err
+        assert code == 2 and f"no return found in {tmp_path / folder}" in err and "nothing was written" in err, err
+        assert not (tmp_path / f"out-{folder}").exists()
+    assert main(["collect", str(tmp_path / "empty"), "--out", str(tmp_path / "o"), "--lang", "zh"]) == 2
+    assert "没有找到填报文件" in capsys.readouterr().err

@@ -155,6 +155,10 @@ def collect(folder: str | Path, out: str | Path, roster: str | Path | None = Non
     # the output folder (when it lies inside) and the roster are not returns; an --out naming a file is
     # not skipped, so that the guard sees it is a return
     files = find_returns(folder, skip=(*([out] if out.is_dir() else []), *([roster] if roster else [])))
+    if not files:  # a wrong folder, most likely: an empty round is never published as "0 files, exit 0"
+        raise UsageError(f"no return found in {folder} (its files and those of its sub-folders one level down are "
+                         "read); nothing was written",
+                         f"在 {folder} 中没有找到填报文件（读取该文件夹及其下一级子文件夹中的文件）；未写入任何内容")
     # every return and the roster are inputs: the publishing layer refuses to write over any of them
     with protected_inputs(*files, roster):
         fw = framework if isinstance(framework, Framework) else load_framework(framework)
