@@ -106,16 +106,18 @@ def server_env(root: str | Path | None = None, data: str | Path | None = None, s
                template_folder: str | Path | None = None) -> dict:
     """The environment of the server (and so of its kernels): the repository on ``PYTHONPATH``,
     the template on ``JUPYTER_PATH`` (written by :func:`write_template` into
-    ``template_folder``, default a new temporary folder), and the framework's data and
-    specification for :func:`toolkit.studio.page.framework_paths`."""
+    ``template_folder``, default a new temporary folder), the framework's data and
+    specification for :func:`toolkit.studio.page.framework_paths`, and the kernels' cache
+    (:data:`toolkit.studio.page.ENV_CACHE`: ``cache`` in the same folder, gone with it)."""
     from ..notebooks import repo_root
-    from .page import ENV_DATA, ENV_SPEC
+    from .page import ENV_CACHE, ENV_DATA, ENV_SPEC
 
     root = Path(root) if root is not None else repo_root()
     folder = Path(template_folder) if template_folder is not None else Path(tempfile.mkdtemp(prefix="studio-voila-"))
     write_template(folder)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
-           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("JUPYTER_PATH")]))}
+           "JUPYTER_PATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("JUPYTER_PATH")])),
+           ENV_CACHE: str(folder / "cache")}
     for name, value in ((ENV_DATA, data), (ENV_SPEC, spec)):
         if value is not None:
             env[name] = str(Path(value).resolve())
@@ -184,9 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     from ..notebooks import repo_root
 
     root = repo_root()
-    env = server_env(root, args.data, args.spec)
-    print(f"weighting studio: http://127.0.0.1:{args.port}/  (?lang=en for English; Ctrl-C to stop)")
-    return subprocess.call(voila_command(args.port, root=root), cwd=root, env=env)
+    with tempfile.TemporaryDirectory(prefix="studio-voila-") as folder:  # the template and the kernels' cache
+        env = server_env(root, args.data, args.spec, template_folder=folder)
+        print(f"weighting studio: http://127.0.0.1:{args.port}/  (?lang=en for English; Ctrl-C to stop)")
+        return subprocess.call(voila_command(args.port, root=root), cwd=root, env=env)
 
 
 if __name__ == "__main__":  # pragma: no cover
