@@ -360,30 +360,42 @@ def bundle_values(bundle, ranks: dict | None = None):
     normalised value of a leaf, its rank), or the mean, maximum, a region's mean or the mean of a
     unit's other region or peer-group members (the groups of :mod:`toolkit.reports.marks`),
     computed here from the bundle's tables, independently of the pages' code. ``ranks`` (spec
-    name → ranks indexed by unit and year, e.g. ``build_index(...).rank``) gives ``rank@spec``."""
+    name → ranks indexed by unit and year, e.g. ``build_index(...).rank``) gives ``rank@spec``.
+
+    The tables are indexed once (a year's rows, a unit's scores, a leaf's value) and every key's
+    value is computed once (a page asks for the same keys at every width and in every check)."""
+    import functools
+
     import pandas as pd
 
     fw = bundle.framework
     summary = bundle.summary
-    leaves = bundle.tables["leaves"].set_index(["unit_id", "year", "code"])["normalised"]
-    by_unit = summary.set_index(["unit_id", "year"])
+    columns = set(summary.columns)
+    lv = bundle.tables["leaves"]
+    leaves = {}  # (unit, year, code) -> normalised value (None for a missing one)
+    for key, v in zip(zip(lv["unit_id"], lv["year"], lv["code"], strict=True), lv["normalised"], strict=True):
+        leaves[(key[0], int(key[1]), key[2])] = None if pd.isna(v) else float(v)
+    by_year = {int(y): rows for y, rows in summary.groupby("year", sort=False)}
+    no_rows = summary.iloc[:0]
+    by_unit = {(u, int(y)): i for i, (u, y) in enumerate(zip(summary["unit_id"], summary["year"], strict=True))}
 
+    @functools.cache
     def built(unit: str, node: str, year: str):
         try:
             y = int(year)
         except ValueError:
             return None
-        rows = summary[summary["year"] == y]
+        rows = by_year.get(y, no_rows)
         if node.startswith("rank@"):
             r = (ranks or {}).get(node[5:])
             return None if r is None or (unit, y) not in r.index else float(r.loc[(unit, y)])
-        if node not in rows.columns:
+        if node not in columns:
             if unit.startswith("@"):
                 return None
-            v = leaves.get((unit, y, node))
-            return None if v is None or pd.isna(v) else float(v)
+            return leaves.get((unit, y, node))
         if not unit.startswith("@"):
-            return float(by_unit.loc[(unit, y), node]) if (unit, y) in by_unit.index else None
+            i = by_unit.get((unit, y))
+            return None if i is None else float(summary[node].iat[i])
         group, _, arg = unit[1:].partition("=")
         if group == "mean":
             return float(rows[node].mean())
@@ -547,9 +559,23 @@ def bundle_results(bundle):
     """``values(source, *key)`` of a report run, read from the bundle's tables (the run's results
     files): a unit's coupling coordination ``coupling|UNIT|YEAR|D`` (or ``C``, ``T``), an
     indicator's ``percentile|UNIT|CODE|YEAR``, ``indicator_weight|…`` (its effective weight) and
-    ``obstacle|…`` (its obstacle degree, in %)."""
+    ``obstacle|…`` (its obstacle degree, in %). A key names one row of its table (none, or
+    several, is no value); the tables are indexed by their keys' text once."""
+    import pandas as pd
+
     tables = {"coupling": "coupling", "percentile": "leaves", "indicator_weight": "leaves", "obstacle": "obstacles"}
     column = {"percentile": "percentile", "indicator_weight": "weight", "obstacle": "obstacle"}
+    rows: dict = {}  # table -> {(unit, year) or (unit, code, year) as text: [row positions]}
+
+    def index(name: str) -> dict:
+        if name not in rows:
+            df = bundle.tables[name]
+            keys = ("unit_id", "year") if name == "coupling" else ("unit_id", "code", "year")
+            found: dict = {}
+            for i, k in enumerate(zip(*(df[c].astype(str) for c in keys), strict=True)):
+                found.setdefault(k, []).append(i)
+            rows[name] = found
+        return rows[name]
 
     def values(source, *key):
         if source not in tables or len(key) != 3:
@@ -557,11 +583,13 @@ def bundle_results(bundle):
         df = bundle.tables[tables[source]]
         unit, a, b = key
         if source == "coupling":  # UNIT|YEAR|STAT
-            row, col = df[(df["unit_id"].astype(str) == unit) & (df["year"].astype(str) == a)], b
+            at, col = index(tables[source]).get((unit, a), []), b
         else:  # UNIT|CODE|YEAR
-            row = df[(df["unit_id"].astype(str) == unit) & (df["code"].astype(str) == a) & (df["year"].astype(str) == b)]
-            col = column[source]
-        return float(row[col].iloc[0]) if len(row) == 1 and col in row and row[col].iloc[0] == row[col].iloc[0] else None
+            at, col = index(tables[source]).get((unit, a, b), []), column[source]
+        if len(at) != 1 or col not in df:
+            return None
+        v = df[col].iat[at[0]]
+        return None if pd.isna(v) else float(v)
 
     return values
 
