@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from pathlib import Path
 
 import matplotlib
@@ -19,8 +18,6 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-from libpysal.weights import w_subset  # noqa: E402
 
 from toolkit.dynamics import boundaries, convergence, dagum, kde, markov, spatial  # noqa: E402
 from toolkit.dynamics.hdr import hdr_panel  # noqa: E402
@@ -46,19 +43,14 @@ def chain():
     world = boundaries.world()
     hdi22 = y.xs(2022, level="year")
     world = world[world["iso3"].isin(hdi22.index)].reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = spatial.queen_weights(world, "iso3")
-        linked = [i for i in w.id_order if w.cardinalities[i] > 0]
-        w = w_subset(w, linked)
+    w = spatial.queen_weights(world, "iso3")
+    w = w.subset([i for i in w.id_order if w.cardinalities[i] > 0])
     out["w"] = w
     out["world"] = world
     full = y.unstack("year").dropna()
     in_w = [i for i in w.id_order if i in full.index]
-    w_bal = w_subset(w, in_w)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w_bal = w_subset(w_bal, [i for i in w_bal.id_order if w_bal.cardinalities[i] > 0])
+    w_bal = w.subset(in_w)
+    w_bal = w_bal.subset([i for i in w_bal.id_order if w_bal.cardinalities[i] > 0])
     out["moran"] = spatial.moran_panel(y[y.index.get_level_values("unit_id").isin(w.id_order)]
                                        .loc[lambda s: s.index.get_level_values("year").isin(years)], w)
     out["lisa"] = spatial.lisa(hdi22, w)

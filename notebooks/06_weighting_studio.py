@@ -41,7 +41,7 @@ import toolkit
 from toolkit import notebooks as nb
 from toolkit.studio import page
 
-data, spec = nb.load(*page.framework_paths(data_path, spec_path))  # served: the server's framework
+data, spec = page.load(data_path, spec_path)  # served: the server's framework, read once per server
 year = nb.latest_year(data, year)
 # served, the studio is made before the visitor comes, then shown in their language (?lang=en)
 studio = page.studio(data, spec, year=year, top_n=top_n, lang=lang, save_path="configs/studio.yaml")

@@ -6,7 +6,14 @@ import pytest
 from libpysal.weights import lat2W
 
 from toolkit.dynamics.markov import markov_chain, spatial_markov
-from toolkit.dynamics.spatial import adjacency_weights, lisa, moran, moran_panel
+from toolkit.dynamics.spatial import (
+    adjacency_weights,
+    lisa,
+    moran,
+    moran_panel,
+    queen_weights,
+    weights_among,
+)
 from toolkit.errors import DataError
 
 
@@ -90,13 +97,14 @@ def test_moran_is_the_formula():
     assert r["I"] > 0.3 and r["p_sim"] < 0.01 and r["p_norm"] < 0.01
     assert moran(y, w, permutations=199, seed=1)["p_sim"] == r["p_sim"]   # seeded
     import esda
-    ref = esda.Moran(y.loc[w.id_order].to_numpy(), w, permutations=999)
+    ref = esda.Moran(y.loc[w.id_order].to_numpy(), w.to_libpysal(), permutations=999)
     assert r["I"] == pytest.approx(ref.I) and r["z_norm"] == pytest.approx(ref.z_norm)
+    assert r["p_norm"] == pytest.approx(ref.p_norm) and r["expected"] == pytest.approx(ref.EI)
     # a weaker pattern, where the permutation p-value is not at its floor: the same test, other draws
     noisy = y + np.random.default_rng(2).normal(0, 8, len(y))
     mine = moran(noisy, w, permutations=9999, seed=4)
     np.random.seed(0)  # esda draws from numpy's global generator: seeded, the test is the same every run
-    ref = esda.Moran(noisy.loc[w.id_order].to_numpy(), w, permutations=9999)
+    ref = esda.Moran(noisy.loc[w.id_order].to_numpy(), w.to_libpysal(), permutations=9999)
     # two independent sets of P draws: the z scores' relative difference has a standard error of
     # about 1/sqrt(P) (the permutation sd's own error, from both sides) = 1 %; allow 4 of them
     assert abs(mine["p_sim"] - ref.p_sim) < 0.02 and mine["z_sim"] == pytest.approx(ref.z_sim, rel=0.04)
@@ -138,13 +146,47 @@ def test_lisa_matches_esda(monkeypatch):
     y = smooth_panel().xs(2021, level="year")
     w = grid_weights(7)
     mine = lisa(y, w, permutations=9999, seed=3)
-    w.transform = "r"
-    ref = esda.Moran_Local(y.loc[w.id_order].to_numpy(), w, permutations=9999, seed=3)
+    ref = esda.Moran_Local(y.loc[w.id_order].to_numpy(), w.to_libpysal(), transformation="r", permutations=9999,
+                           seed=3)
     assert mine["Is"].to_numpy() == pytest.approx(ref.Is)
     assert (mine["quadrant"].to_numpy() == pd.Series(ref.q).map({1: "HH", 2: "LH", 3: "LL", 4: "HL"}).to_numpy()).all()
     # the same test by conditional randomisation, different draws: p within Monte Carlo error
     assert np.abs(mine["p_sim"].to_numpy() - ref.p_sim).max() < 0.03
     assert (mine["cluster"] != "ns").sum() >= 5
+
+
+def test_moran_under_normality_is_esdas_on_an_irregular_map():
+    """Regions of 1 to 8 neighbours and a subset (weights_among): I, E[I], z and p under
+    normality are esda's, whose moments (s0, s1, s2) depend on the row sums' asymmetry."""
+    import esda
+
+    w = weights_among(grid_weights(6), [f"r{k:03d}" for k in range(36) if k not in (7, 8, 20)])
+    y = pd.Series(np.random.default_rng(5).normal(size=w.n), index=w.id_order)
+    mine = moran(y, w, permutations=0)
+    ref = esda.Moran(y.to_numpy(), w.to_libpysal(), permutations=0)
+    assert [mine["I"], mine["expected"], mine["z_norm"], mine["p_norm"]] == pytest.approx(
+        [ref.I, ref.EI, ref.z_norm, ref.p_norm], rel=1e-12)
+
+
+def test_queen_weights_are_libpysals_on_corners_holes_and_multipolygons():
+    """A corner touch is a link, a shared edge is, an island in a hole is (its ring is the hole's),
+    a multipolygon links through either part, and a gap of 1e-9 is no link (exact vertices)."""
+    import geopandas as gpd
+    from libpysal.weights import Queen
+    from shapely.geometry import MultiPolygon, Polygon, box
+
+    shapes = {"a": box(0, 0, 1, 1), "b": box(1, 1, 2, 2), "c": box(1, 0, 2, 1),
+              "d": Polygon(box(3, 0, 6, 3).exterior.coords, [box(4, 1, 5, 2).exterior.coords]),
+              "e": box(4, 1, 5, 2), "f": MultiPolygon([box(6, 0, 7, 1), box(10, 10, 11, 11)]),
+              "g": box(11, 10, 12, 11), "h": box(2 + 1e-9, 0, 3 - 1e-9, 0.5)}
+    g = gpd.GeoDataFrame({"id": list(shapes)}, geometry=list(shapes.values()))
+    w = queen_weights(g, "id")
+    ref = Queen.from_dataframe(g, ids=list(g.id), use_index=False)
+    assert {k: sorted(v) for k, v in w.neighbors.items()} == {k: sorted(v) for k, v in ref.neighbors.items()}
+    assert sorted(w.neighbors["d"]) == ["e", "f"] and sorted(w.neighbors["f"]) == ["d", "g"] and w.islands == ["h"]
+    w.transform = "r"
+    lw = w.to_libpysal()
+    assert lw.transform == "R" and (w.full()[0] == lw.full()[0]).all() and w.s0 == pytest.approx(lw.s0)
 
 
 def test_adjacency_list_is_made_symmetric_and_checked():

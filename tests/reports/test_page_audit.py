@@ -34,6 +34,7 @@ from toolkit.reports.screenshot import find_chromium
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from .audit import (
     A4_WIDTH,
+    Tab,
     bundle_results,
     bundle_values,
     check_chart_labels,
@@ -141,7 +142,23 @@ def no_cjk(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(no_cjk):
-    return no_cjk[0]
+    """One page of that Chromium, loaded again for every page audited (:class:`audit.Tab`)."""
+    with Tab(no_cjk[0]) as tab:
+        yield tab
+
+
+_PER_BUNDLE: dict = {}
+
+
+def per_bundle(make, bundle, *args):
+    """``make(bundle, *args)``, made once for each bundle (and arguments) however many pages of
+    its run are audited: the functions of :func:`bundle_values` and :func:`bundle_results`
+    remember every value they compute. The cache holds the bundle and the arguments, so their
+    ids stay theirs."""
+    key = (make, id(bundle), *map(id, args))
+    if key not in _PER_BUNDLE:
+        _PER_BUNDLE[key] = (bundle, args, make(bundle, *args))
+    return _PER_BUNDLE[key][2]
 
 
 def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WIDTHS, values=None,
@@ -157,7 +174,7 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
     sc = facts.scale(bundle)
     html = path.read_text("utf-8")
     cmap = font_cmap(html)
-    built = bundle_values(bundle, ranks)
+    built = per_bundle(bundle_values, bundle, ranks)
     problems = []
     drawn = []
     seen, external = load_widths(browser, path, widths, print_width=A4_WIDTH, fit=True,
@@ -189,7 +206,7 @@ def marks_problems(where, got: dict, bundle, fmt, built, values, lang: str) -> l
     the value recomputed from the results at the page's precision, every accessible name in the
     page's language."""
     on_compare = "compare/" in where
-    run = bundle_results(bundle)
+    run = per_bundle(bundle_results, bundle)
 
     def both(source, *k):
         got = values(source, *k) if values is not None else None

@@ -5,30 +5,31 @@ from __future__ import annotations
 import csv
 
 import numpy as np
-import openpyxl
 import pytest
 
 from toolkit.cli import main
 from toolkit.index.export import write_results
 from toolkit.reports.workbook import header_letters, write_results_with_workbook
 
+from ..xlsx_peek import number_format, sheet_names, sheet_rows, sheet_view
 from .conftest import DEMO
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _sheet(path, title):
-    ws = openpyxl.load_workbook(path)[title]
-    rows = list(ws.iter_rows(values_only=True))
-    return ws, rows[0], rows[1:]
+    """The sheet's header and rows (only this sheet is parsed: :mod:`tests.xlsx_peek`)."""
+    rows = sheet_rows(path, title)
+    return rows[0], rows[1:]
 
 
 @pytest.mark.slow
 def test_index_writes_results_xlsx_with_the_numbers_of_build_index(demo_result, tmp_path):
     r = demo_result
     paths = write_results_with_workbook(r, tmp_path, lang="zh")
-    ws, head, rows = _sheet(paths["xlsx"], "得分与排名")
-    assert ws.freeze_panes == "A2" and ws.column_dimensions["B"].width > 10
+    head, rows = _sheet(paths["xlsx"], "得分与排名")
+    freeze, widths = sheet_view(paths["xlsx"], "得分与排名")
+    assert freeze == "A2" and widths["B"] > 10
     col = {h: i for i, h in enumerate(head)}
     got = {(row[col["编号"]], row[col["年度"]]): row for row in rows}
     assert len(got) == len(r.composite)
@@ -39,19 +40,19 @@ def test_index_writes_results_xlsx_with_the_numbers_of_build_index(demo_result, 
         for d in r.framework.dimensions.index:
             name = f"{d} {r.framework.label(d, 'zh')}"
             assert got[key][col[name]] == pytest.approx(r.dimension_scores.loc[key, d], rel=1e-14)
-    assert ws.cell(2, col["综合指数"] + 1).number_format == "0.00"
-    _, head, rows = _sheet(paths["xlsx"], "指标值")
+    assert number_format(paths["xlsx"], "得分与排名", 2, col["综合指数"] + 1) == "0.00"
+    head, rows = _sheet(paths["xlsx"], "指标值")
     col = {h: i for i, h in enumerate(head)}
     norm = {(row[col["编号"]], row[col["年度"]], row[col["代码"]]): row[col["标准化得分"]] for row in rows}
     stacked = r.normalised.stack()
     assert len(norm) == len(stacked)
     for (u, y, c), v in stacked.items():
         assert norm[(u, y, c)] == pytest.approx(v, rel=1e-14)
-    _, head, rows = _sheet(paths["xlsx"], "权重")
+    head, rows = _sheet(paths["xlsx"], "权重")
     eff = {row[1]: row[4] for row in rows if row[0] != "index"}
     for code, w in r.effective_weights.iloc[0].items():
         assert eff[code] == pytest.approx(w, rel=1e-14)
-    titles = openpyxl.load_workbook(paths["xlsx"]).sheetnames
+    titles = sheet_names(paths["xlsx"])
     assert titles[:7] == ["得分与排名", "指标值", "权重", "障碍度", "耦合协调度", "类型", "校验问题"]
     assert titles[7:] == ["基尼系数分解", "σ收敛", "β收敛", "等级转移矩阵", "莫兰指数"]   # the demo is a panel
 
@@ -78,7 +79,7 @@ def test_validate_out_writes_problems_with_excel_column_letters(demo_rows, tmp_p
     bad = write_csv(tmp_path / "bad.csv", header, rows)
     out = tmp_path / "problems.xlsx"
     assert main(["validate", str(bad), "--out", str(out), "--lang", "en"]) == 1
-    _, head, got = _sheet(out, "Problems")
+    head, got = _sheet(out, "Problems")
     col = {h: i for i, h in enumerate(head)}
     hit = [g for g in got if g[col["Column (code)"]] == header[8].split()[0]]
     assert hit and hit[0][col["Excel column"]] == "I" and hit[0][col["Cell"]] == "I4"
@@ -92,8 +93,8 @@ def test_header_letters_follow_the_file():
 
 
 def _first_sheet_rows(path):
-    wb = openpyxl.load_workbook(path)
-    return wb.sheetnames[0], list(wb.worksheets[0].iter_rows(values_only=True)), wb.worksheets[0]
+    """The first sheet's title, rows and frozen pane (only that sheet is parsed)."""
+    return sheet_names(path)[0], sheet_rows(path, 0), sheet_view(path, 0)[0]
 
 
 @pytest.mark.slow
@@ -105,24 +106,24 @@ def test_synthetic_note_heads_the_first_sheet_of_the_demo_and_only_of_the_demo(d
 
     # reports: the bundle of the bundled demo (synthetic, as its pages say)
     assert demo_bundle.synthetic
-    title, rows, ws = _first_sheet_rows(write_workbook(demo_bundle, tmp_path / "r.xlsx", "zh"))
+    title, rows, freeze = _first_sheet_rows(write_workbook(demo_bundle, tmp_path / "r.xlsx", "zh"))
     assert title == "得分与排名" and rows[0][0] == t("synthetic", "zh") and "模拟数据" in rows[0][0]
-    assert rows[1][:2] == ("编号", "产业大脑") and ws.freeze_panes == "A3"
+    assert rows[1][:2] == ("编号", "产业大脑") and freeze == "A3"
     assert len(rows) == 2 + len(demo_bundle.summary)
     # index: the demo file says so; the same rows without its "# SYNTHETIC" line are a real return
     real = write_csv(tmp_path / "real.csv", *demo_rows)
     for src, out, synthetic in ((DEMO, tmp_path / "demo", True), (real, tmp_path / "real", False)):
         assert main(["index", str(src), "--out", str(out), "--lang", "en"]) == 0
-        _, rows, ws = _first_sheet_rows(out / "results.xlsx")
+        _, rows, freeze = _first_sheet_rows(out / "results.xlsx")
         flat = " ".join(str(v) for row in rows for v in row if v is not None)
         assert ("SYNTHETIC DATA" in flat) is synthetic, src
-        assert rows[1 if synthetic else 0][0] == "Unit id" and ws.freeze_panes == ("A3" if synthetic else "A2")
+        assert rows[1 if synthetic else 0][0] == "Unit id" and freeze == ("A3" if synthetic else "A2")
         dynamics = {"Dagum Gini", "Sigma convergence", "Beta convergence", "Markov transitions", "Moran's I"}
-        for sheet in openpyxl.load_workbook(out / "results.xlsx").worksheets[1:]:
+        for title in sheet_names(out / "results.xlsx")[1:]:
             # the other index sheets start at the header; the dynamics chain's sheets (issue 23) open with
-            # the note, then the line saying what they hold
-            first = next(sheet.iter_rows(values_only=True))[0]
-            assert (first == t("synthetic", "en")) is (synthetic and sheet.title in dynamics), sheet.title
+            # the note, then the line saying what they hold (only the first row of each is parsed)
+            first = sheet_rows(out / "results.xlsx", title, limit=1)[0][0]
+            assert (first == t("synthetic", "en")) is (synthetic and title in dynamics), title
 
 
 @pytest.mark.slow
@@ -132,7 +133,7 @@ def test_workbook_types_are_the_pages_types(demo_bundle, lang, tmp_path):
     from toolkit.reports.workbook import write_workbook
 
     path = write_workbook(demo_bundle, tmp_path / "r.xlsx", lang)
-    _, head, rows = _sheet(path, "类型" if lang == "zh" else "Types")
+    head, rows = _sheet(path, "类型" if lang == "zh" else "Types")
     col = {h: i for i, h in enumerate(head)}
     unit, year, typ = (col[k] for k in (("编号", "年度", "类型") if lang == "zh" else ("Unit id", "Year", "Type")))
     assert len(rows) == len(demo_bundle.summary)

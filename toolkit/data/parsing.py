@@ -341,6 +341,43 @@ def _unit_spellings(framework: Framework) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class _HeaderTables:
+    """What every header of a framework is matched against, built once per framework object
+    (not once per header: a return has ~50 headers, each compared with ~150 spellings)."""
+
+    unit_columns: tuple  # the framework's unit columns when these were built
+    units: dict[str, str]  # squashed spelling → unit column
+    leaves: dict  # code → leaf node
+    codes: dict[str, str]  # upper-case code → code, every node
+    by_name: dict[str, str]  # squashed zh / en name or alias → leaf code
+    computed: tuple[tuple[str, str, str], ...]  # (code, upper-case code, squashed zh name) per indicator
+
+
+_TABLES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _header_tables(framework: Framework) -> _HeaderTables:
+    try:
+        tables = _TABLES.get(framework)
+    except TypeError:  # an object that cannot be weakly referenced: built every time
+        tables = None
+    if tables is not None and tables.unit_columns is framework.unit_columns:
+        return tables
+    leaves = {n.code: n for n in framework.leaves()}
+    by_name: dict[str, str] = {}
+    for n in leaves.values():
+        for spelling in (n.name_zh, n.name_en, *n.aliases):
+            by_name.setdefault(_squash(spelling), n.code)
+    tables = _HeaderTables(framework.unit_columns, _unit_spellings(framework), leaves,
+                           {c.upper(): c for c in framework.hierarchy.index}, by_name,
+                           tuple((n.Index, n.Index.upper(), _squash(n.name_zh))
+                                 for n in framework.indicators.itertuples()))
+    with contextlib.suppress(TypeError):
+        _TABLES[framework] = tables
+    return tables
+
+
 def _leading_code(text: str, codes: dict[str, str]) -> tuple[str | None, str]:
     """A framework code at the start of a header (``EYS``, ``EYS 预期受教育年限``, ``L1P1产业规模``)
     and the rest of the header."""
@@ -392,16 +429,12 @@ def _match_header(header, framework: Framework) -> HeaderMatch:
     raw = "" if header is None else str(header)
     text = normalise_text(raw)
     squashed = _squash(text)
-    unit_col = _unit_spellings(framework).get(squashed)
+    tables = _header_tables(framework)
+    unit_col = tables.units.get(squashed)
     if unit_col is not None:
         return HeaderMatch(raw, unit_col)
-    leaves = {n.code: n for n in framework.leaves()}
-    codes = {c.upper(): c for c in framework.hierarchy.index}
-    code, text = _leading_code(text, codes)
-    by_name = {}
-    for n in leaves.values():
-        for spelling in (n.name_zh, n.name_en, *n.aliases):
-            by_name.setdefault(_squash(spelling), n.code)
+    leaves, by_name = tables.leaves, tables.by_name
+    code, text = _leading_code(text, tables.codes)
     unit = None
     name_code = by_name.get(_squash(text)) if text else None
     m = _UNIT_SUFFIX.search(text)
@@ -412,13 +445,14 @@ def _match_header(header, framework: Framework) -> HeaderMatch:
         name_code = by_name.get(_squash(text)) if text else None
     if code is None and name_code is None:
         # a computed indicator given as a column (L3P1 instead of its items) is explained
-        for n in framework.indicators.itertuples():
-            if n.Index.upper() == _squash(text).upper() or _squash(n.name_zh) == _squash(text):
-                kids = ", ".join(c.code for c in framework.children(n.Index))
+        said = _squash(text)
+        for ind, upper, name in tables.computed:
+            if upper == said.upper() or name == said:
+                kids = ", ".join(c.code for c in framework.children(ind))
                 if kids:
                     return HeaderMatch(raw, None, error=(
-                        "unknown_column", f"{n.Index} 由子项计算得出，请分别填写：{kids}",
-                        f"{n.Index} is computed from its sub-measures; report {kids} instead"))
+                        "unknown_column", f"{ind} 由子项计算得出，请分别填写：{kids}",
+                        f"{ind} is computed from its sub-measures; report {kids} instead"))
         return HeaderMatch(raw, None, error=(
             "unknown_column", f"无法识别的列“{raw}”，不属于指标体系", f"column {raw!r} is not part of the framework"))
     if code is not None and code not in leaves:

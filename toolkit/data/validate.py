@@ -12,6 +12,7 @@ that name the spreadsheet row, the column, the value and the rule.
 from __future__ import annotations
 
 import sys
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -162,6 +163,24 @@ def build_schema(framework: Framework) -> pa.DataFrameSchema:
         return pa.DataFrameSchema(cols, checks=frame_checks, strict=True, ordered=False)
 
 
+#: framework object → (its unit columns then, its schema): ``collect`` checks hundreds of files against one
+#: framework, and building the schema was a tenth of reading a small return
+_SCHEMAS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _schema(framework: Framework) -> pa.DataFrameSchema:
+    """:func:`build_schema`, built once per framework object (a schema is not changed by validating)."""
+    try:
+        kept = _SCHEMAS.get(framework)
+    except TypeError:  # an object that cannot be weakly referenced: built every time
+        return build_schema(framework)
+    if kept is not None and kept[0] is framework.unit_columns:
+        return kept[1]
+    schema = build_schema(framework)
+    _SCHEMAS[framework] = (framework.unit_columns, schema)
+    return schema
+
+
 def id_variants(df: pd.DataFrame, file: str) -> list[Problem]:
     """Unit ids typed two ways: equal once case, character width (全角/半角), spaces and
     look-alike dashes (:func:`~toolkit.data.parsing.fold_id`) are ignored, yet not equal as typed (``SD-B001`` and ``sd-b001``, ``ＳＤ-B001``). Whether they are
@@ -284,7 +303,7 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
                     skip.add((row, column))
                 df.iat[i, df.columns.get_loc(column)] = np.nan
     problems += id_variants(df, file)
-    schema = build_schema(framework)
+    schema = _schema(framework)
     try:
         # pandera registers its checks at the first validation (and imports its extras then)
         with without_modules(PANDERA_EXTRAS):

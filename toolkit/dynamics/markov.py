@@ -194,7 +194,7 @@ def spatial_markov(values: pd.Series, w, k: int = 4, unit: str = "unit_id", year
     ----------
     values : Series
         Scores indexed by (unit, year); the units are those of ``w`` (``w.id_order``).
-    w : libpysal.weights.W
+    w : toolkit.dynamics.contiguity.Weights or libpysal.weights.W
         Spatial weights (row-standardised here).
     k : int
         Classes of the values and of the spatial lag.
@@ -222,9 +222,10 @@ def spatial_markov(values: pd.Series, w, k: int = 4, unit: str = "unit_id", year
                         f"e.g. {missing[0]!r}")
     from giddy.markov import Spatial_Markov  # seconds to import: only when called
 
-    w.transform = "r"
+    lw = w.to_libpysal() if hasattr(w, "to_libpysal") else w   # giddy reads libpysal's W
+    lw.transform = "r"
     with contextlib.redirect_stdout(io.StringIO()):
-        sm = Spatial_Markov(W.loc[ids].to_numpy(float), w, k=k, m=k, fixed=True, fill_empty_classes=True)
+        sm = Spatial_Markov(W.loc[ids].to_numpy(float), lw, k=k, m=k, fixed=True, fill_empty_classes=True)
     labels = class_labels(k)
     lag = [f"lag {c}" for c in labels]
     rows = pd.MultiIndex.from_product([lag, labels], names=["lag_class", "from"])

@@ -1,4 +1,4 @@
-"""Spatial weights (``libpysal``) and spatial autocorrelation (``esda``): global Moran's I and LISA.
+"""Spatial autocorrelation: global Moran's I and LISA, on the weights of :mod:`~toolkit.dynamics.contiguity`.
 
 * Weights: queen contiguity from polygons (two regions are neighbours when their boundaries share a
   point), or from a declared adjacency list; row-standardised for the statistics.
@@ -6,129 +6,29 @@
   inference by random permutation (seeded), and under normality.
 * Local Moran's I (LISA): I_i = z_i Σ_j w_ij z_j / (Σ_k z_k²/n); quadrant HH, LH, LL, HL, kept as a
   cluster where the pseudo p-value of its permutation test is below ``alpha``, "ns" otherwise.
+
+Both are esda's statistics (``esda.Moran``, ``esda.Moran_Local``) written with numpy, and
+``tests/dynamics/test_markov_spatial.py`` checks them against esda: importing esda imports
+libpysal, numba and scikit-learn, about 1.5 s of CPU in every process that builds an overview
+page or runs this notebook chain, for a few sums.
 """
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-
-import esda
 import numpy as np
 import pandas as pd
-from libpysal.weights import Queen, W
+from scipy.special import ndtr
 
 from ..errors import DataError
+from .contiguity import Weights, adjacency_weights, queen_weights, weights_among
+
+__all__ = ["Weights", "adjacency_weights", "aligned_to", "lisa", "moran", "moran_panel", "queen_weights",
+           "weights_among"]
 
 QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 
 
-@contextlib.contextmanager
-def seeded(seed: int | None):
-    """Run with numpy's global generator seeded (``esda.Moran`` draws from it), then restore it."""
-    state = np.random.get_state()
-    if seed is not None:
-        np.random.seed(seed)
-    try:
-        yield
-    finally:
-        np.random.set_state(state)
-
-
-def queen_weights(polygons, id_column: str) -> W:
-    """Queen contiguity of a GeoDataFrame of polygons, keyed by ``id_column``.
-
-    Parameters
-    ----------
-    polygons : GeoDataFrame
-        One polygon (or multipolygon) per region.
-    id_column : str
-        The column naming each region (the ids of the weights).
-
-    Returns
-    -------
-    libpysal.weights.W
-        Binary contiguity; regions without a neighbour are in ``w.islands``.
-
-    Examples
-    --------
-    >>> import geopandas as gpd
-    >>> from shapely.geometry import box
-    >>> g = gpd.GeoDataFrame({"id": ["a", "b", "c"]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)])
-    >>> w = queen_weights(g, "id")
-    >>> dict(w.neighbors)
-    {'a': ['b'], 'b': ['a'], 'c': []}
-    """
-    ids = polygons[id_column].astype(str).tolist()
-    if len(set(ids)) != len(ids):
-        dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
-        raise DataError(f"queen_weights: {id_column} {dup!r} names two polygons")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # islands are reported by libpysal as a warning; they stay in w.islands
-        w = Queen.from_dataframe(polygons.reset_index(drop=True), ids=ids, use_index=False)
-    return w
-
-
-def adjacency_weights(neighbours: dict) -> W:
-    """Weights from an adjacency list ``{unit: [neighbours]}``, made symmetric.
-
-    Parameters
-    ----------
-    neighbours : dict
-        Region → list of its neighbours (a framework's declared adjacency list).
-
-    Returns
-    -------
-    libpysal.weights.W
-
-    Examples
-    --------
-    >>> dict(adjacency_weights({"a": ["b"], "b": [], "c": []}).neighbors)
-    {'a': ['b'], 'b': ['a'], 'c': []}
-    """
-    sym = {str(k): set(map(str, v or [])) for k, v in neighbours.items()}
-    for k, vs in list(sym.items()):
-        for v in vs:
-            if v not in sym:
-                raise DataError(f"adjacency list: {k!r} names the neighbour {v!r}, which is not a unit of the list")
-            sym[v].add(k)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return W({k: sorted(v) for k, v in sym.items()}, id_order=list(sym))
-
-
-def weights_among(w: W, ids: list[str]) -> W:
-    """``w`` restricted to the regions ``ids`` that have at least one neighbour among them.
-
-    Parameters
-    ----------
-    w : libpysal.weights.W
-    ids : list of str
-
-    Returns
-    -------
-    libpysal.weights.W
-        ``w`` itself when every region of it is in ``ids``.
-
-    Examples
-    --------
-    >>> w = adjacency_weights({"a": ["b"], "b": ["c"], "c": []})
-    >>> sorted(weights_among(w, ["a", "b"]).id_order), sorted(weights_among(w, ["a", "c"]).id_order)
-    (['a', 'b'], [])
-    """
-    from libpysal.weights import w_subset
-
-    keep = set(ids)
-    if keep >= set(w.id_order):
-        return w
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sub = w_subset(w, [i for i in w.id_order if i in keep])
-        linked = [i for i in sub.id_order if sub.cardinalities[i] > 0]
-        return sub if len(linked) == len(sub.id_order) else w_subset(sub, linked)
-
-
-def aligned_to(values: pd.Series, w: W, where: str) -> np.ndarray:
+def aligned_to(values: pd.Series, w: Weights, where: str) -> np.ndarray:
     """``values`` in the order of ``w.id_order``; an error naming a unit without a value."""
     v = pd.Series(values.to_numpy(float), index=values.index.astype(str))
     missing = [i for i in w.id_order if i not in v.index or pd.isna(v.get(i))]
@@ -137,14 +37,14 @@ def aligned_to(values: pd.Series, w: W, where: str) -> np.ndarray:
     return v.loc[list(w.id_order)].to_numpy(float)
 
 
-def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0) -> pd.Series:
+def moran(values: pd.Series, w: Weights, permutations: int = 999, seed: int | None = 0) -> pd.Series:
     """Global Moran's I of ``values`` (indexed by the ids of ``w``), row-standardised weights.
 
     Parameters
     ----------
     values : Series
         One value per region, indexed by the ids of ``w``.
-    w : libpysal.weights.W
+    w : Weights
         The weights (row-standardised here).
     permutations : int
         Random permutations for the pseudo p-value.
@@ -154,8 +54,8 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
     Returns
     -------
     Series
-        I, expected (−1/(n−1)), z_norm and p_norm (normal approximation, two-sided) from
-        ``esda.Moran``; z_sim and p_sim from random permutations (one-sided pseudo p-value, as esda
+        I, expected (−1/(n−1)), z_norm and p_norm (normal approximation, two-sided) as
+        ``esda.Moran`` gives them; z_sim and p_sim from random permutations (one-sided pseudo p-value, as esda
         gives it), drawn here all at once with numpy: esda loops over them in Python (1.3 s for 999
         permutations of 2,000 regions on this machine, against 0.1 s).
 
@@ -170,27 +70,36 @@ def moran(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0
     if np.ptp(y) == 0:
         raise DataError("moran: every region has the same value; Moran's I is undefined")
     w.transform = "r"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = esda.Moran(y, w, permutations=0)
+    A = w.sparse
+    n = len(y)
+    # esda.Moran's statistic and its moments under normality (Cliff and Ord), same operations
+    z = y - y.mean()
+    s0 = float(A.sum())
+    At = A + A.T
+    s1 = float(At.multiply(At).sum()) / 2.0
+    s2 = float(((np.asarray(A.sum(1)).ravel() + np.asarray(A.sum(0)).ravel()) ** 2).sum())
+    I = n / s0 * float((z * (A @ z)).sum()) / float((z * z).sum())   # noqa: E741 - the statistic's name
+    EI = -1.0 / (n - 1)
+    VI = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n - 1) * (n + 1) * s0 * s0) - (1.0 / (n - 1)) ** 2
+    z_norm = (I - EI) / VI ** 0.5
+    p_norm = 2.0 * float(ndtr(-abs(z_norm)))                            # two-sided, 2·Φ(−|z|), as esda
     z_sim = p_sim = float("nan")
     if permutations:
         # the permutation test of esda.Moran (shuffle z, recompute I; pseudo p = (#more extreme + 1)/(P + 1),
         # one-sided in the direction of the observed I), all permutations in one sparse product
         rng = np.random.default_rng(seed)
-        z = np.asarray(m.z, float)
+        z = z / y.std()                                                   # esda's standardised z
         Z = rng.permuted(np.broadcast_to(z, (permutations, len(z))), axis=1)   # each row a shuffle of z
-        A = w.sparse.tocsr()
-        sims = len(z) / A.sum() * np.einsum("pi,pi->p", Z, (A @ Z.T).T) / float(z @ z)
-        larger = int((sims >= m.I).sum())
+        sims = len(z) / s0 * np.einsum("pi,pi->p", Z, (A @ Z.T).T) / float(z @ z)
+        larger = int((sims >= I).sum())
         larger = min(larger, permutations - larger)
         p_sim = (larger + 1) / (permutations + 1)
-        z_sim = float((m.I - sims.mean()) / sims.std())
-    return pd.Series({"I": float(m.I), "expected": float(m.EI), "z_sim": z_sim, "p_sim": float(p_sim),
-                      "z_norm": float(m.z_norm), "p_norm": float(m.p_norm), "n": float(m.n)})
+        z_sim = float((I - sims.mean()) / sims.std())
+    return pd.Series({"I": float(I), "expected": float(EI), "z_sim": z_sim, "p_sim": float(p_sim),
+                      "z_norm": float(z_norm), "p_norm": float(p_norm), "n": float(n)})
 
 
-def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int = 999, seed: int | None = 0) -> pd.DataFrame:
+def moran_panel(values: pd.Series, w: Weights, year: str = "year", permutations: int = 999, seed: int | None = 0) -> pd.DataFrame:
     """:func:`moran` in every year, on the regions with a value that year.
 
     A region without a value in a year is left out of that year's weights (with its links), and
@@ -200,7 +109,7 @@ def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int =
     ----------
     values : Series
         Indexed by (region, year) in either order.
-    w : libpysal.weights.W
+    w : Weights
         The weights.
     year : str
         The index level of the year.
@@ -232,7 +141,7 @@ def moran_panel(values: pd.Series, w: W, year: str = "year", permutations: int =
     return out
 
 
-def lisa(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0, alpha: float = 0.05) -> pd.DataFrame:
+def lisa(values: pd.Series, w: Weights, permutations: int = 999, seed: int | None = 0, alpha: float = 0.05) -> pd.DataFrame:
     """Local Moran's I of every region: Is, quadrant (HH, LH, LL, HL), p_sim and cluster.
 
     The statistic and the quadrants are esda's (``esda.Moran_Local``, row-standardised weights,
@@ -249,7 +158,7 @@ def lisa(values: pd.Series, w: W, permutations: int = 999, seed: int | None = 0,
     ----------
     values : Series
         One value per region, indexed by the ids of ``w``.
-    w : libpysal.weights.W
+    w : Weights
         The weights (row-standardised here).
     permutations : int
         Conditional permutations per region.

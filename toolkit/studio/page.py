@@ -4,7 +4,8 @@ Notebook 06 is both a research notebook (JupyterLab, papermill, nbval) and the p
 server shows. Served, it differs in three ways, all decided here:
 
 * **the framework** is the server's (``python -m toolkit.studio.serve --data … --spec …`` puts
-  the paths in :data:`ENV_DATA` and :data:`ENV_SPEC`, which every kernel inherits);
+  the paths in :data:`ENV_DATA` and :data:`ENV_SPEC`, which every kernel inherits), read and
+  checked once per server (:func:`load`: the server's later kernels load the checked copy);
 * **the language** is the visitor's: ``?lang=en`` or ``?lang=zh`` in the address, else the
   notebook's ``lang``. The server pre-executes the notebook in a waiting kernel up to
   :func:`language` (the data read, the nominal index built, the font subset, the studio made in
@@ -16,14 +17,21 @@ server shows. Served, it differs in three ways, all decided here:
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
+import tempfile
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs
 
-__all__ = ["ENV_DATA", "ENV_SPEC", "LANGUAGES", "served", "framework_paths", "language", "wait_for_request", "studio",
-           "intro", "paragraph"]
+__all__ = ["ENV_DATA", "ENV_SPEC", "ENV_CACHE", "LANGUAGES", "served", "framework_paths", "load", "kept",
+           "language", "wait_for_request", "studio", "intro", "paragraph"]
 
 ENV_DATA, ENV_SPEC = "TOOLKIT_STUDIO_DATA", "TOOLKIT_STUDIO_SPEC"
+#: a folder the studio server makes for its kernels (and removes when it stops): what one kernel
+#: prepared before its visitor came, the next kernels load instead of preparing it again
+ENV_CACHE = "TOOLKIT_STUDIO_CACHE"
 LANGUAGES = ("zh", "en")
 
 
@@ -45,6 +53,69 @@ def framework_paths(data_path, spec_path) -> tuple:
     if not served():
         return data_path, spec_path
     return os.environ.get(ENV_DATA) or data_path, os.environ.get(ENV_SPEC) or spec_path
+
+
+def load(data_path, spec_path) -> tuple:
+    """The page's return and specification, read and checked: ``(IndicatorData, IndexSpec)`` of
+    :func:`toolkit.notebooks.load` on :func:`framework_paths`.
+
+    Served, every visitor's kernel would read and check the same files again (about a third of a
+    CPU-second each); the server's first kernel keeps the checked pair (:func:`kept`) and the
+    later ones load it. The pair is kept under the SHA-256 of both files' bytes, so a file changed
+    while the server runs is read and checked afresh.
+    """
+    from ..repo_paths import resolve
+
+    data_path, spec_path = framework_paths(data_path, spec_path)
+
+    def read():
+        from ..notebooks import load as read_and_check
+
+        return read_and_check(data_path, spec_path)
+
+    if not _cache_folder():
+        return read()
+    files = [resolve(data_path), resolve(spec_path)]
+    try:
+        key = ("load", *((str(f), hashlib.sha256(f.read_bytes()).hexdigest()) for f in files))
+    except OSError:  # a missing file: the reader says which, and why
+        return read()
+    return kept(key, read)
+
+
+def _cache_folder() -> Path | None:
+    folder = os.environ.get(ENV_CACHE) if served() else None
+    return Path(folder) if folder else None
+
+
+def kept(key: tuple, make):
+    """``make()``, kept in the server's cache folder (:data:`ENV_CACHE`) under ``key`` when served:
+    the server's first kernel makes it and stores it (atomically: written to a temporary file,
+    then renamed, so a kernel never reads half of it), the later kernels load it. Outside a
+    served kernel, or without a cache folder, ``make()``.
+
+    The folder is the server's own (made and removed by :func:`toolkit.studio.serve.server_env`'s
+    caller, readable by its user only), so what it holds was written by this server's kernels.
+    """
+    folder = _cache_folder()
+    if folder is None:
+        return make()
+    path = folder / f"{hashlib.sha256(repr(key).encode('utf-8')).hexdigest()[:32]}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - written by this server's own kernels
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):  # none yet, or unreadable
+        pass
+    value = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):  # kept for no one: this kernel has its value all the same
+        pass
+    return value
 
 
 def language(default: str = "zh") -> str:
@@ -104,8 +175,9 @@ def studio(data, spec, *, year=None, top_n: int = 10, lang: str = "zh", save_pat
     """The page's studio in the page's language (:func:`language`), made before the visitor comes.
 
     In a notebook this is ``Studio(…, lang=lang)``. Served, everything a visitor would wait for
-    is made in the pre-executed kernel before they come: the model with the nominal index, the
-    font subset, and the studio in each language; once the visitor's language is known, the
+    is made in the pre-executed kernel before they come: the model with the nominal index (the
+    server's first kernel builds it, the later ones load it: :func:`kept`), the font subset, and
+    the studio in each language; once the visitor's language is known, the
     studios in the other languages are closed (their widgets never reach the page). The font is
     then carried by the page (:func:`intro`), not by the widget.
     """
@@ -113,9 +185,11 @@ def studio(data, spec, *, year=None, top_n: int = 10, lang: str = "zh", save_pat
     from .glyphs import font_style
     from .model import StudioModel
 
-    model = StudioModel(data, spec, year=year, top_n=top_n)
     if not served():
+        model = StudioModel(data, spec, year=year, top_n=top_n)
         return Studio(data, spec, year=year, top_n=top_n, save_path=save_path, lang=lang, model=model)
+    # the nominal index and the studio's first evaluation, as the server's first kernel made them
+    model = kept(("model", data.sha256, spec.sha256, year, top_n), lambda: _evaluated(data, spec, year, top_n))
     font_style(studio_text(model))
     made = {code: Studio(data, spec, year=year, top_n=top_n, save_path=save_path, lang=code, model=model,
                          embed_font=False) for code in LANGUAGES}
@@ -124,6 +198,15 @@ def studio(data, spec, *, year=None, top_n: int = 10, lang: str = "zh", save_pat
         if code != lang:
             _close(other.widget)
     return made[lang]
+
+
+def _evaluated(data, spec, year, top_n):
+    """A studio model with its nominal choices evaluated (what a new studio shows first)."""
+    from .model import StudioModel
+
+    model = StudioModel(data, spec, year=year, top_n=top_n)
+    model.evaluate()
+    return model
 
 
 def _close(widget) -> None:
