@@ -76,3 +76,33 @@ def test_outside_a_server_nothing_is_kept(tmp_path, monkeypatch):
     monkeypatch.setenv(page.ENV_CACHE, str(tmp_path / "cache"))
     assert page.kept(("k",), lambda: 1) == 1 and page.kept(("k",), lambda: 2) == 2
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_server_of_several_frameworks_gives_each_page_its_framework(tmp_path):
+    """Each page of a server of several (toolkit.studio.serve.write_site) is the studio notebook
+    with its framework's paths set last in the parameters cell, so that every kernel of the page
+    shows that framework; a bad name or a missing file is refused before anything is served."""
+    import json
+
+    from toolkit.studio.serve import main, page_path, write_site
+
+    spec = ROOT / "configs" / "hdi.yaml"
+    site = write_site(tmp_path / "site", {"demo": (DEMO_CSV, ROOT / "configs" / "default.yaml"),
+                                          "other": (DEMO_CSV, spec)}, root=ROOT)
+    assert sorted(p.name for p in site.iterdir()) == ["demo.ipynb", "other.ipynb"]
+    assert page_path("other") == "voila/render/other.ipynb"
+    nb = json.loads((site / "other.ipynb").read_text("utf-8"))
+    original = json.loads((ROOT / "notebooks" / "06_weighting_studio.ipynb").read_text("utf-8"))
+    assert [c["source"] for c in nb["cells"][2:]] == [c["source"] for c in original["cells"][2:]]
+    params = {}
+    exec("".join(nb["cells"][1]["source"]), params)  # noqa: S102 - the notebook's own parameters cell
+    assert params["data_path"] == str(DEMO_CSV.resolve()) and params["spec_path"] == str(spec.resolve())
+    assert params["lang"] == "zh" and "parameters" in nb["cells"][1]["metadata"]["tags"]
+
+    with pytest.raises(ValueError, match="'a b'"):
+        write_site(tmp_path / "x", {"a b": (DEMO_CSV, spec)}, root=ROOT)
+    with pytest.raises(ValueError, match="no file .*missing.csv"):
+        write_site(tmp_path / "y", {"a": (tmp_path / "missing.csv", spec)}, root=ROOT)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--framework", "a", str(DEMO_CSV), str(spec), "--data", str(DEMO_CSV)])
+    assert exit_.value.code == 2

@@ -1,7 +1,8 @@
 """The served studio in the page audit (issue 22), with no system CJK font.
 
-One studio server per framework — the Shandong demo, the UNDP HDI (``../shared/data/hdi``) and
-COINr's ASEM (``../shared/data/asem``) — each visited in Chinese and in English (``?lang=``) by a
+One studio server serving three frameworks, each at its own page (``toolkit.studio.serve``'s
+``frameworks``) — the Shandong demo, the UNDP HDI (``../shared/data/hdi``) and COINr's ASEM
+(``../shared/data/asem``) — each page visited in Chinese and in English (``?lang=``) by a
 headless Chromium that refuses every request leaving the server and sees no system CJK font
 (``FONTCONFIG_FILE`` names only the machine's fonts without Chinese). Each visit is audited at
 390 px, then at 1280 px (the same page, resized), with the report pages' checks
@@ -62,22 +63,31 @@ def no_cjk_browser(tmp_path_factory):
             b.close()
 
 
-@pytest.fixture(scope="module", params=list(FRAMEWORKS))
-def framework(request):
-    """A studio server for one framework, and what the audit compares with: the framework, the
-    built index (independently of the studio) and the page's precision."""
+@pytest.fixture(scope="module")
+def server():
+    """One studio server with a page for each framework whose data is here: its root address."""
     pytest.importorskip("voila", reason="Voilà is not installed (pip install voila)")
+    from toolkit.studio.serve import running
+
+    here = {name: paths for name, paths in FRAMEWORKS.items() if paths[0].is_file()}
+    with running(frameworks=here, root=ROOT) as (url, _proc):
+        yield url
+
+
+@pytest.fixture(scope="module", params=list(FRAMEWORKS))
+def framework(request, server):
+    """The studio page of one framework, and what the audit compares with: the framework, the
+    built index (independently of the studio) and the page's precision."""
     import toolkit
     from toolkit.reports.scale import result_scale
-    from toolkit.studio.serve import running
+    from toolkit.studio.serve import page_path
 
     data_path, spec_path = FRAMEWORKS[request.param]
     if not data_path.is_file():
         pytest.skip(SHARED_DATA_MISSING)
     data = toolkit.read_indicators(data_path, toolkit.load_spec(spec_path).framework)
     result = toolkit.build_index(data, spec_path)
-    with running(data_path, spec_path, root=ROOT) as (url, _proc):
-        yield request.param, url, result, result_scale(result).fmt
+    return request.param, server + page_path(request.param), result, result_scale(result).fmt
 
 
 def registry_names() -> set[str]:

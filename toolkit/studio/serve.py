@@ -6,6 +6,9 @@ without Jupyter. It listens on 127.0.0.1 only.
 
 * ``--data`` and ``--spec`` choose the framework the page shows (default the notebook's: the
   Shandong demo); the visitor chooses the language with ``?lang=en`` or ``?lang=zh``.
+* ``--framework NAME DATA SPEC`` (repeated) serves several frameworks from one server, each at
+  its own address (:func:`page_path`: ``/voila/render/NAME.ipynb``), each with its own
+  pre-executed kernel (:func:`write_site`).
 * One kernel is kept pre-executed up to the visitor's language (:mod:`toolkit.studio.page`), so a
   visitor waits for the studio's widgets only, not for the imports, the data and the index.
 * The page makes no request outside the server (:func:`write_template`) and says what is
@@ -16,15 +19,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["NOTEBOOK", "CULL_IDLE_SECONDS", "voila_command", "server_options", "server_env", "write_template",
-           "running", "free_port", "main"]
+           "write_site", "page_path", "running", "free_port", "main"]
 
 NOTEBOOK = Path("notebooks") / "06_weighting_studio.ipynb"
 TEMPLATE = "studio"
@@ -102,6 +108,50 @@ def write_template(folder: str | Path) -> Path:
     return out
 
 
+def page_path(name: str) -> str:
+    """The address of framework ``name``'s page on a server of several (:func:`write_site`),
+    relative to the server's root.
+
+    Examples
+    --------
+    >>> page_path("hdi")
+    'voila/render/hdi.ipynb'
+    """
+    return f"voila/render/{name}.ipynb"
+
+
+def write_site(folder: str | Path, frameworks: Mapping[str, tuple], root: str | Path | None = None) -> Path:
+    """Write the pages of a server of several frameworks into ``folder``: for each
+    ``name: (data, spec)``, ``name.ipynb``, the studio notebook with the framework's paths
+    (absolute) set in its parameters cell, as papermill would. Voilà serves the folder, each page
+    at :func:`page_path` with its own pool of pre-executed kernels; a page names its framework
+    itself, so every kernel of it (pre-executed or not) shows that framework. Returns ``folder``.
+
+    Raises ``ValueError`` for a name that is not a plain file name (letters, digits, ``_``, ``-``)
+    or a data or specification file that is not there (relative paths are taken from the working
+    directory, as ``--data`` and ``--spec`` are).
+    """
+    from ..notebooks import repo_root
+
+    root = Path(root) if root is not None else repo_root()
+    notebook = json.loads((root / NOTEBOOK).read_text("utf-8"))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (data, spec) in frameworks.items():
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", str(name)):
+            raise ValueError(f"studio server: framework name {name!r} is not letters, digits, '_' or '-'")
+        paths = {"data_path": Path(data).resolve(), "spec_path": Path(spec).resolve()}
+        for what, path in paths.items():
+            if not path.is_file():
+                raise ValueError(f"studio server: framework {name!r}: no file {path} ({what.split('_')[0]})")
+        page = copy.deepcopy(notebook)
+        cell = next(c for c in page["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+        cell["source"] = "".join(cell["source"]).rstrip("\n") + "\n# this page's framework (toolkit.studio.serve)\n" + \
+            "".join(f"{k} = {str(v)!r}\n" for k, v in paths.items())
+        (folder / f"{name}.ipynb").write_text(json.dumps(page, ensure_ascii=False, indent=1), "utf-8")
+    return folder
+
+
 def server_env(root: str | Path | None = None, data: str | Path | None = None, spec: str | Path | None = None,
                template_folder: str | Path | None = None) -> dict:
     """The environment of the server (and so of its kernels): the repository on ``PYTHONPATH``,
@@ -121,6 +171,8 @@ def server_env(root: str | Path | None = None, data: str | Path | None = None, s
     for name, value in ((ENV_DATA, data), (ENV_SPEC, spec)):
         if value is not None:
             env[name] = str(Path(value).resolve())
+        else:  # not one of the shell's: the notebook's (or, on a server of several, each page's)
+            env.pop(name, None)
     return env
 
 
@@ -134,13 +186,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(data=None, spec=None, *, port: int | None = None, root=None, notebook=None, log=None,
-            timeout: float = 120, pool: int = 1, **options):
+def running(data=None, spec=None, *, frameworks: Mapping[str, tuple] | None = None, port: int | None = None,
+            root=None, notebook=None, log=None, timeout: float = 120, pool: int = 1, **options):
     """A studio server for the time of a ``with`` block (tests, benchmarks): yields its
     ``(url, process)`` once it answers, and stops it after.
 
-    ``log`` is a file to write the server's output to (default: discarded); ``options`` go to
-    :func:`server_options` (``cull_idle``, ``interval``).
+    ``frameworks`` (``name: (data, spec)``, instead of ``data`` and ``spec``) serves each at
+    ``url + page_path(name)`` (:func:`write_site`). ``log`` is a file to write the server's output
+    to (default: discarded); ``options`` go to :func:`server_options` (``cull_idle``, ``interval``).
     """
     import time
     import urllib.request
@@ -152,6 +205,10 @@ def running(data=None, spec=None, *, port: int | None = None, root=None, noteboo
     out = open(log, "w") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - closed below
     with tempfile.TemporaryDirectory(prefix="studio-voila-") as folder:
         env = server_env(root, data, spec, template_folder=folder)
+        if frameworks:
+            if data is not None or spec is not None or notebook is not None:
+                raise ValueError("studio server: frameworks, or data and spec (and notebook), not both")
+            notebook = write_site(Path(folder) / "site", frameworks, root)
         proc = subprocess.Popen(voila_command(port, notebook=notebook, root=root, pool=pool, **options), cwd=root,
                                 env=env, stdout=out, stderr=out)
         url = f"http://127.0.0.1:{port}/"
@@ -182,14 +239,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--data", help="the return or data file the studio shows (default: the demo)")
     parser.add_argument("--spec", help="its specification (default: configs/default.yaml)")
+    parser.add_argument("--framework", nargs=3, action="append", metavar=("NAME", "DATA", "SPEC"),
+                        help="serve this framework at /voila/render/NAME.ipynb (repeat for several)")
     args = parser.parse_args(argv)
+    if args.framework and (args.data or args.spec):
+        parser.error("--framework, or --data and --spec, not both")
     from ..notebooks import repo_root
 
     root = repo_root()
     with tempfile.TemporaryDirectory(prefix="studio-voila-") as folder:  # the template and the kernels' cache
         env = server_env(root, args.data, args.spec, template_folder=folder)
-        print(f"weighting studio: http://127.0.0.1:{args.port}/  (?lang=en for English; Ctrl-C to stop)")
-        return subprocess.call(voila_command(args.port, root=root), cwd=root, env=env)
+        url = f"http://127.0.0.1:{args.port}/"
+        notebook = None
+        if args.framework:
+            try:
+                notebook = write_site(Path(folder) / "site", {n: (d, s) for n, d, s in args.framework}, root)
+            except ValueError as exc:
+                parser.error(str(exc))
+            for name, *_ in args.framework:
+                print(f"weighting studio, {name}: {url}{page_path(name)}")
+        else:
+            print(f"weighting studio: {url}")
+        print("(?lang=en for English; Ctrl-C to stop)")
+        return subprocess.call(voila_command(args.port, notebook=notebook, root=root), cwd=root, env=env)
 
 
 if __name__ == "__main__":  # pragma: no cover
