@@ -27,7 +27,7 @@ import pytest
 
 from toolkit.reports.screenshot import find_chromium
 
-__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
+__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "Tab", "OWN_URLS", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
            "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values",
            "PRINT_FIT_JS", "load_print", "check_print_fit",
@@ -38,7 +38,8 @@ __all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "load_page", "load_widths", "fr
 
 #: what one evaluation of a loaded page collects for the checks
 AUDIT_JS = r"""(opts) => {
-opts = opts || {};  // {charts_only: true}: the chart checks alone (a printed page); {tables: false}: no table text
+opts = opts || {};  // {charts_only: true}: the chart checks alone (a printed page); {tables: false}: no table
+// text; {marks: false}: none of MARKS_JS's collections
 const out = {charts: [], overflow: [], clipped: [], tiny: [], tables: [], scores: [], text: '',
              width: document.documentElement.scrollWidth, vw: window.innerWidth};
 if (!opts.charts_only && opts.tables !== false) document.querySelectorAll('table').forEach(tb => out.tables.push(
@@ -72,7 +73,7 @@ document.body.querySelectorAll('*').forEach(el => { const r = el.getBoundingClie
 document.querySelectorAll('[data-score]').forEach(el => { const r = el.getBoundingClientRect();
   out.scores.push({score: el.dataset.score, text: el.textContent.trim(), right: r.right, width: r.width,
                    in_table: !!el.closest('table')}); });
-/*MARKS*/
+if (opts.marks !== false) { /*MARKS*/ }
 // the visible text, one text node at a time (SVG labels are separate words), without the
 // provenance (file names, hashes), identifiers the page defines (<code>: a specification's name)
 // and text marked as another language (an official name)
@@ -141,6 +142,84 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
     return got[width], external
 
 
+#: the addresses a page may load from: its own files and data, and local servers
+OWN_URLS = ("file:", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost", "ws://127.0.0.1",
+            "ws://localhost")
+
+
+class Tab:
+    """One page of a browser (in a context of its own), loaded again for every audit: a new
+    document each time, in a viewport and media set afresh, with every request that leaves the
+    page refused and counted for that load. Pass it to :func:`load_widths` in place of the
+    browser: a batch of pages is audited in one renderer instead of starting one per page
+    (a new context starts a renderer process: about half of Chromium's time per page).
+
+        with chromium() as browser, Tab(browser) as tab:
+            got, external = load_widths(tab, path, (1280, 390))
+    """
+
+    def __init__(self, browser, height: int = 900):
+        self.context = browser.new_context(viewport={"width": 1280, "height": height})
+        self.external: list = []
+
+        def route(r):
+            if r.request.url.startswith(OWN_URLS):
+                r.continue_()
+            else:
+                self.external.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+
+    def open(self, width: int, height: int, media: str):
+        """The page, ready for a new load at ``width`` in ``media``, and the list its refused
+        requests go to."""
+        self.external = []
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.page.emulate_media(media=media)
+        return self.page, self.external
+
+    def close(self) -> None:
+        self.context.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+@contextlib.contextmanager
+def _opened(browser, width: int, height: int, media: str):
+    """``(page, refused requests)``: a :class:`Tab`'s page, or a fresh context's (closed after)."""
+    if isinstance(browser, Tab):
+        yield browser.open(width, height, media)
+        return
+    tab = Tab(browser, height)
+    try:
+        yield tab.open(width, height, media)
+    finally:
+        tab.close()
+
+
+#: calls a collection script and returns what it collects as one JSON text: Playwright's own
+#: serialisation of a large result costs its Python side far more than ``json.loads``. Values
+#: JSON has no word for keep their meaning: ``undefined`` is ``null`` (None, as Playwright gives
+#: it) and a non-finite number is written ``NaN``/``Infinity``, which :func:`json.loads` reads
+_AS_JSON = r"""(f, o) => { const s = JSON.stringify(f(o), (k, x) => x === undefined ? null
+  : (typeof x === 'number' && !isFinite(x)) ? '\u0000nf:' + x : x);
+  return s === undefined ? null : s.replace(/"\\u0000nf:(NaN|Infinity|-Infinity)"/g, '$1'); }"""
+
+
+def _collect(page, script: str, arg=None):
+    """``page.evaluate(script, arg)`` for a function ``script``, through one JSON text."""
+    import json
+
+    text = page.evaluate(f"o => ({_AS_JSON})({script}, o)", arg)
+    return None if text is None else json.loads(text)
+
+
 def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=None, media: str = "screen",
                 script: str = AUDIT_JS, print_width: int | None = None, timeout: float = 30_000,
                 fit: bool = False) -> tuple[dict, list]:
@@ -149,52 +228,39 @@ def load_widths(browser, page_url, widths=(1280, 390), height: int = 900, wait=N
     page in print media at that width (an A4 page: :data:`A4_WIDTH`), under the key ``"print"``;
     with ``fit`` too, :data:`PRINT_FIT_JS`'s collections on screen at 1280 px and printed, under
     the key ``"fit"`` (what :func:`load_print` gives, from the same load).
+    ``browser`` is a browser (the page is loaded in a context of its own) or a :class:`Tab`.
+    The tables and the marks (:data:`MARKS_JS`) are collected at the first width only: the
+    checks read them there (a table's text, and what the page marks, do not depend on the width).
     ``timeout`` (ms) bounds the loading (a server page may first wait for its kernel)."""
     url = page_url.as_uri() if isinstance(page_url, Path) else str(page_url)
-    ctx = browser.new_context(viewport={"width": widths[0], "height": height})
-    external = []
-    own = ("file:", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost", "ws://127.0.0.1",
-           "ws://localhost")
-
-    def route(r):
-        if r.request.url.startswith(own):
-            r.continue_()
-        else:
-            external.append(r.request.url)
-            r.abort()
-
-    ctx.route("**/*", route)
-    try:
-        page = ctx.new_page()
-        page.emulate_media(media=media)
+    with _opened(browser, widths[0], height, media) as (page, external):
         page.goto(url, timeout=timeout)
         page.evaluate("document.fonts.ready")
         if wait is not None:
             wait(page)
         got = {}
         fit_screen = None
-        for w in widths:  # the tables' text does not depend on the width: collected once
+        for w in widths:
             if w != widths[0]:
                 page.set_viewport_size({"width": w, "height": height})
+            opts = {"tables": w == widths[0], "marks": w == widths[0]}
             if fit and print_width and w == FIT_SCREEN_WIDTH and media == "screen":  # both in one evaluation
-                got[w], fit_screen = page.evaluate(f"o => [({script})(o), ({PRINT_FIT_JS})()]", {"tables": w == widths[0]})
+                got[w], fit_screen = _collect(page, f"o => [({script})(o), ({PRINT_FIT_JS})()]", opts)
             else:
-                got[w] = page.evaluate(script, {"tables": w == widths[0]})
+                got[w] = _collect(page, script, opts)
         if print_width:
             if fit and fit_screen is None:  # the screen's tables at 1280 px, as load_print sees them
                 page.emulate_media(media="screen")
                 page.set_viewport_size({"width": FIT_SCREEN_WIDTH, "height": height})
-                fit_screen = page.evaluate(PRINT_FIT_JS)
+                fit_screen = _collect(page, PRINT_FIT_JS)
             page.emulate_media(media="print")
             page.set_viewport_size({"width": print_width, "height": height})
             if fit:
-                got["print"], printed = page.evaluate(f"o => [({script})(o), ({PRINT_FIT_JS})()]", {"charts_only": True})
+                got["print"], printed = _collect(page, f"o => [({script})(o), ({PRINT_FIT_JS})()]", {"charts_only": True})
                 got["fit"] = (fit_screen, printed)
             else:
-                got["print"] = page.evaluate(script, {"charts_only": True})
-        return got, external
-    finally:
-        ctx.close()
+                got["print"] = _collect(page, script, {"charts_only": True})
+        return got, list(external)
 
 
 def framework_words(fw, lang: str) -> str:

@@ -34,6 +34,7 @@ from toolkit.reports.screenshot import find_chromium
 from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from .audit import (
     A4_WIDTH,
+    Tab,
     bundle_results,
     bundle_values,
     check_chart_labels,
@@ -141,7 +142,9 @@ def no_cjk(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(no_cjk):
-    return no_cjk[0]
+    """One page of that Chromium, loaded again for every page audited (:class:`audit.Tab`)."""
+    with Tab(no_cjk[0]) as tab:
+        yield tab
 
 
 _PER_BUNDLE: dict = {}
