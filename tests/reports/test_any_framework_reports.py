@@ -52,6 +52,8 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
 
 
 def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys):
+    """A framework declaring no region column: `--by city` and `--by all` stop with the error in the
+    reader's language, before any data is read or a run folder opened (the framework alone says it)."""
     code = main(["reports", "--data", str(DATA / "hdi/hdr2023_24_hdi_2022.csv"), "--spec",
                  str(ROOT / "configs" / "hdi.yaml"), "--by", "city", "--uncertainty", "0", "--executor", "serial",
                  "--no-progress", "--out", str(tmp_path), "--lang", "en"])
@@ -62,6 +64,7 @@ def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys
                  "--no-progress", "--out", str(tmp_path), "--lang", "zh"])
     err = capsys.readouterr().err
     assert code == 1 and "没有声明地区列" in err and "declares" not in err  # the message in the reader's language
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []  # said before a run folder (or its staging copy) is opened
 
 
 def _own_framework(folder: Path) -> Path:
