@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .cli_guard import UNCERTAINTY_FILES, check_outputs
 from .cli_listings import codebook, methods_table
 from .cli_table import format_table
 from .cli_text import message
@@ -88,6 +89,7 @@ def run_command(args) -> int:
         if args.out and Path(args.out).suffix.lower() != ".xlsx":
             print(f"error: --out must name an .xlsx file, got {args.out!r}", file=sys.stderr)
             return 2
+        check_outputs(args)  # before anything is read: --out may not be the return checked
         data = read_indicators(args.file, _framework(args.framework), wide=args.wide)
         if args.out:
             from .reports.problem_workbook import write_problems
@@ -100,6 +102,7 @@ def run_command(args) -> int:
         from .data.prepare import prepare
         from .files import output_lock
 
+        check_outputs(args)
         with output_lock(args.out):  # a second run into the same folder stops with a message
             written = prepare(args.file, args.out, _framework(args.framework), wide=args.wide)
         for path in written.values():
@@ -112,8 +115,12 @@ def run_command(args) -> int:
 
         print_notes(json.loads(Path(written["meta"]).read_text("utf-8")).get("notes", ()), args.lang)
     elif args.command == "collect":
+        from .data.round import check_paths
         from .reports.collection import collect, summary_lines
 
+        # its usage errors first (an --out holding the returns' folder), then the write guard
+        check_paths(Path(args.folder), Path(args.out), Path(args.roster) if args.roster else None)
+        check_outputs(args)
         rnd = collect(args.folder, args.out, roster=args.roster, framework=_framework(args.framework), lang=args.lang,
                       wide=args.wide)
         screen, errors = summary_lines(rnd, args.lang)
@@ -126,6 +133,7 @@ def run_command(args) -> int:
         from .index.spec import load_spec
         from .reports.workbook import write_results_with_workbook
 
+        check_outputs(args)
         spec = load_spec(args.spec, _framework(args.framework))
         data = _load_data(args.file, spec.framework)
         spec = load_spec(args.spec, data.framework)
@@ -145,6 +153,7 @@ def run_command(args) -> int:
         from .index.spec import load_spec
         from .studio.compare import write_compare
 
+        check_outputs(args)
         first = load_spec(args.spec[0], _framework(args.framework))  # the data are read with its framework
         for path in write_compare(_load_data(args.data, first.framework), args.spec, args.out, year=args.year,
                                   uspec=args.uncertainty, quota=args.quota, by=args.by, n=args.n, lang=args.lang):
@@ -153,6 +162,7 @@ def run_command(args) -> int:
         from .files import output_lock
         from .reports.batch import run_reports
 
+        check_outputs(args)
         with output_lock(args.out):
             by = "city" if args.by == "region" else args.by  # a region report is a "city" report in Shandong
             summary = run_reports(args.data, args.spec, by=by, only=args.only, lang=args.lang,
@@ -191,13 +201,13 @@ def _uncertainty(args) -> int:
     from .robustness.outputs import how_it_ran, write_uncertainty
     from .robustness.uncertainty import Execution, uncertainty
 
+    out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__uncertainty")
+    # checked before anything is read: --out (or a folder on its path) may not be an input
+    check_targets(files=[out / name for name in UNCERTAINTY_FILES])
     spec = load_spec(args.spec, _framework(args.framework))
     data = _load_data(args.file, spec.framework)
     execution = Execution(args.executor, n_jobs=args.jobs, scheduler=args.scheduler,
                           batch_bytes=max(1, int(args.batch_mb * 2**20)))
-    out = Path(args.out) if args.out else safe_child(Path("data/processed"), f"{Path(args.file).stem}__uncertainty")
-    # checked before anything is computed: --out (or a folder on its path) may not be an input
-    check_targets(files=[out / name for name in ("rank_stats.csv", "sobol.csv", "run.json")])
     with output_lock(out):
         result = uncertainty(data, spec, args.uncertainty, n=args.n, seed=args.seed, execution=execution,
                              sobol_targets="summary")
@@ -215,10 +225,12 @@ def _coinr(args) -> int:
         if len(args.tables) != 2:
             print("error: coinr import needs two files: iData.csv iMeta.csv", file=sys.stderr)
             return 2
+        check_outputs(args)
         r = coinr_import(args.tables[0], args.tables[1], args.out, fid=args.id)
         for path in r.paths.values():
             print(path)
         return 0
+    check_outputs(args)
     fw = _framework(args.framework)
     data = _load_data(args.data, fw) if args.data else None
     coinr_export(fw or "shandong_industrial_brain", data, args.out)

@@ -45,6 +45,14 @@ def test_no_command_writes_over_its_input(command, role, mode, tmp_path, monkeyp
     else:
         assert code == 0, f"exit {code} ({reason}):\n{text}"
         assert tree(d) != before  # it did write, beside the input
+        if case.runner == "cli":  # the command's edge checked only files it writes (toolkit.cli_guard)
+            from toolkit.cli import build_parser
+            from toolkit.cli_guard import output_targets
+
+            files, _ = output_targets(build_parser().parse_args(case.argv))
+            assert files or command == "template"
+            for f in files:  # uncertainty's own check names sobol.csv also for a design that writes none
+                assert f.name == "sobol.csv" or os.path.lexists(d / f), f"{f} checked but not written"
 
 
 def test_every_command_that_writes_has_cases():

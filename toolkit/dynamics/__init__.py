@@ -24,7 +24,7 @@ _NAMES = {
     "IndexPanel": "panel", "build_panel": "panel",
     "choropleth_svg": "maps", "read_polygons": "boundaries",
 }
-_MODULES = ["checks", "dagum", "theil", "kde", "convergence", "classes", "ergodic", "markov", "contiguity", "spatial", "panel", "maps",
+_MODULES = ["checks", "dagum", "theil", "kde", "ols", "convergence", "classes", "ergodic", "markov", "contiguity", "spatial", "panel", "maps",
             "boundaries"]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)

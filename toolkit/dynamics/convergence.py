@@ -1,4 +1,4 @@
-"""σ- and β-convergence of a score across a panel of units and years (statsmodels OLS).
+"""σ- and β-convergence of a score across a panel of units and years (OLS, :mod:`~toolkit.dynamics.ols`).
 
 * **σ-convergence**: the dispersion of the scores — the coefficient of variation (sample standard
   deviation over the mean), the Gini coefficient and the standard deviation of the logs — falls over
@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
+from scipy.special import stdtr
 
 from ..errors import DataError
 from .checks import aligned
 from .dagum import pair_sums
+from .ols import add_constant, ols
 
 
 def gini(values) -> float:
@@ -115,7 +115,7 @@ def sigma_convergence(values: pd.Series, year: str = "year") -> SigmaConvergence
         if col.isna().any() or len(col) < 3:
             trend[m] = {"slope": float("nan"), "se": float("nan"), "t": float("nan"), "p": float("nan")}
             continue
-        fit = OLS(col.to_numpy(float), X).fit()
+        fit = ols(col.to_numpy(float), X)
         trend[m] = {"slope": float(fit.params[1]), "se": float(fit.bse[1]), "t": float(fit.tvalues[1]),
                     "p": float(fit.pvalues[1])}
     trend = pd.DataFrame(trend).T
@@ -189,7 +189,7 @@ def beta_convergence(values: pd.Series, unit: str = "unit_id", year: str = "year
     if ok.sum() < 3:
         raise DataError(f"beta_convergence: {int(ok.sum())} unit(s) with positive values in {t0} and {t1}; need ≥ 3")
     ly0, ly1 = np.log(W.loc[ok, t0]), np.log(W.loc[ok, t1])
-    fit = OLS(((ly1 - ly0) / span).to_numpy(float), add_constant(ly0.to_numpy(float))).fit()
+    fit = ols(((ly1 - ly0) / span).to_numpy(float), add_constant(ly0.to_numpy(float)))
     beta = float(fit.params[1])
     speed, half = speed_and_half_life(beta, span)
     return pd.Series({"beta": beta, "se": float(fit.bse[1]), "t": float(fit.tvalues[1]), "p": float(fit.pvalues[1]),
@@ -265,15 +265,12 @@ def beta_conditional(values: pd.Series, controls: pd.DataFrame | None = None, un
                         f"{n_years} years leave no degrees of freedom for two-way fixed effects")
     D = demean_two_way(frame, unit, year)
     y, X = D["growth"].to_numpy(), D[regressors].to_numpy()
-    fit = OLS(y, X).fit()
-    se = float(np.sqrt(fit.ssr / df_resid * np.linalg.inv(X.T @ X)[0, 0]))
     groups = pd.factorize(frame.index.get_level_values(unit))[0]
-    robust = OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    fit = ols(y, X, clusters=groups)
+    se = float(np.sqrt(fit.ssr / df_resid * np.linalg.inv(X.T @ X)[0, 0]))
     beta = float(fit.params[0])
-    from scipy import stats
-
     speed, half = speed_and_half_life(beta, 1.0)
-    return pd.Series({"beta": beta, "se": se, "p": float(2 * stats.t.sf(abs(beta / se), df_resid)),
-                      "se_cluster": float(robust.bse[0]), "p_cluster": float(robust.pvalues[0]),
+    return pd.Series({"beta": beta, "se": se, "p": float(2 * stdtr(df_resid, -abs(beta / se))),
+                      "se_cluster": float(fit.bse_cluster[0]), "p_cluster": float(fit.pvalues_cluster[0]),
                       "n": len(frame), "units": n_units, "years": n_years, "df_resid": df_resid,
                       "speed": speed, "half_life": half}, dtype=object)

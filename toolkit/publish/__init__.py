@@ -41,6 +41,7 @@ _NAMES = {
     'write_many_atomic': 'journal',
     'AT_FDCWD': 'folders',
     'RENAME_EXCHANGE': 'folders',
+    'check_folder_targets': 'folders',
     'exchange_paths': 'folders',
     'publish_folder': 'folders',
     'recover_siblings': 'folders',

@@ -219,6 +219,46 @@ def _own_folder(folder: Path, names: set[str]) -> bool:
     return True
 
 
+def check_folder_targets(folder: str | Path, names) -> None:
+    """Refuse, before anything is read or computed, what :func:`write_folder_atomic` would refuse
+    when it writes the files ``names`` into ``folder``: a file of that name, or ``folder`` (or a
+    folder on its way), that is one of the command's inputs; and, when the folder would be swapped
+    whole (a folder of its own), any input inside it. A command's edge calls this with the names
+    it is sure to write (a subset is never stricter than the publish's own check).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The output folder.
+    names : iterable of str
+        File names the command writes into ``folder``.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    toolkit.publish.guard.InputClash
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from toolkit.publish.guard import InputClash, protected_inputs
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "out").mkdir(); _ = (d / "out" / "r.csv").write_text("x")
+    >>> with protected_inputs(d / "out" / "r.csv"):
+    ...     try:
+    ...         check_folder_targets(d / "out", ["scores.csv"])  # the folder holding the input is replaced whole
+    ...     except InputClash as err:
+    ...         print(err.source == str(d / "out" / "r.csv"))
+    True
+    """
+    folder, names = Path(folder), list(names)
+    check_targets(files=[folder / name for name in names])
+    if _own_folder(folder, set(names)):
+        check_targets(folders=[folder])
+
+
 def write_folder_atomic(folder: str | Path, writers: dict[Path, Callable[[Path], None]]) -> list[Path]:
     """Write the files of a folder of its own so that the folder is always old- or new-complete.
 

@@ -13,6 +13,7 @@ idempotent and cheap after the first call; :mod:`toolkit.viz.plots` calls it on 
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -86,27 +87,53 @@ def font_face_css(text: str, family: str = "Noto Sans SC Embedded") -> str:
 
     Reports are HTML files opened anywhere — including machines without a Chinese system font —
     so each run embeds a WOFF subset (tens of kB) as a data: URL; a browser then shows every
-    glyph the reports use. Returns "" when the font package is missing.
+    glyph the reports use. Returns "" when the font package is missing. Subsetting the 8 MB font
+    takes about a CPU-second, so a process keeps the last subsets it made (``_woff_subset``):
+    pages that use the same characters (the pages of a run, a command run again) embed it again.
+    """
+    path = cjk_font_path()
+    if path is None:
+        return ""
+    printable = "".join(chr(c) for c in range(32, 127))
+    chars = "".join(sorted(set(text + printable + "，。：；（）、·–—…%‰≤≥×√“”‘’《》【】")))
+    data = _woff_subset(str(path), chars)
+    return (f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}\n'
+            f'body,table,th,td,h1,h2,h3,p,div{{font-family:"{family}","Noto Sans SC","Microsoft YaHei",'
+            f'"PingFang SC",sans-serif !important}}\n')
+
+
+@functools.lru_cache(maxsize=16)
+def _woff_subset(path: str, chars: str) -> str:
+    """The font file ``path`` subset to the characters ``chars``, as base64 WOFF (zlib, no brotli).
+
+    The same arguments give the same bytes (the subset keeps the font's own timestamps), so the
+    result is cached for the process (the 16 latest character sets).
+
+    Parameters
+    ----------
+    path : str
+        A TrueType/OpenType font file.
+    chars : str
+        The characters to keep (order and repeats do not matter; pass them sorted, so that one
+        character set is one cache entry).
+
+    Returns
+    -------
+    str
+        Base64 of the WOFF file.
     """
     import base64
     import io
 
     from fontTools import subset
 
-    path = cjk_font_path()
-    if path is None:
-        return ""
     opts = subset.Options()
     opts.flavor = "woff"  # zlib-compressed; needs no brotli
     opts.layout_features = ["*"]
-    font = subset.load_font(str(path), opts)
+    font = subset.load_font(path, opts)
     sub = subset.Subsetter(opts)
-    printable = "".join(chr(c) for c in range(32, 127))
-    sub.populate(text=text + printable + "，。：；（）、·–—…%‰≤≥×√“”‘’《》【】")
+    sub.populate(text=chars)
     sub.subset(font)
     buf = io.BytesIO()
     subset.save_font(font, buf, opts)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}\n'
-            f'body,table,th,td,h1,h2,h3,p,div{{font-family:"{family}","Noto Sans SC","Microsoft YaHei",'
-            f'"PingFang SC",sans-serif !important}}\n')
+    return base64.b64encode(buf.getvalue()).decode("ascii")
