@@ -4,6 +4,7 @@ the path of a log file, never as a traceback."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -85,18 +86,22 @@ def test_unreadable_input_file(capsys, tmp_path, monkeypatch, suffix):
     assert code == 1 and "locked" in text and "permission denied" in text
 
 
-def _unprivileged():
-    """How to run the command line without the power to bypass file permissions, when the tests
-    run as root (as in CI): as user ``nobody`` when it can read this checkout and the
-    interpreter, else as root without the capabilities that override permissions (a checkout
-    in a private 0700 folder). Returns the keyword arguments of ``subprocess.run``."""
+def _unprivileged_env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+@functools.cache
+def _unprivileged_way() -> dict | None:
+    """The keyword arguments of ``subprocess.run`` that run a process without the power to
+    bypass file permissions and still let it import the toolkit, or None. The probe (a process
+    importing the toolkit, a second or so) runs once per test process: the answer does not
+    change from one test to the next."""
     import pwd
 
     try:
         nobody = pwd.getpwnam("nobody")
     except KeyError:
         nobody = None
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     ways = []
     if nobody is not None:
         ways.append(("nobody", {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}))
@@ -104,13 +109,25 @@ def _unprivileged():
     for _, kwargs in ways:
         try:
             probe = subprocess.run([sys.executable, "-c", "import toolkit.cli, pandas, pyarrow"], cwd="/",
-                                   env=env, capture_output=True, timeout=120, **kwargs)
+                                   env=_unprivileged_env(), capture_output=True, timeout=120, **kwargs)
         except (OSError, subprocess.SubprocessError):  # e.g. the interpreter is under /root (pyenv), or no CAP_SETPCAP
             continue
         if probe.returncode == 0:
-            return kwargs, env
-    pytest.skip("running as root, and neither user nobody nor root without CAP_DAC_OVERRIDE can import the "
-                f"toolkit from {ROOT} with {sys.executable}")
+            return kwargs
+    return None
+
+
+def _unprivileged():
+    """How to run the command line without the power to bypass file permissions, when the tests
+    run as root (as in CI): as user ``nobody`` when it can read this checkout and the
+    interpreter, else as root without the capabilities that override permissions (a checkout
+    in a private 0700 folder). Returns the keyword arguments of ``subprocess.run`` and the
+    environment."""
+    kwargs = _unprivileged_way()
+    if kwargs is None:
+        pytest.skip("running as root, and neither user nobody nor root without CAP_DAC_OVERRIDE can import the "
+                    f"toolkit from {ROOT} with {sys.executable}")
+    return kwargs, _unprivileged_env()
 
 
 def _drop_permission_override() -> None:
@@ -219,11 +236,13 @@ def test_out_that_is_a_file(capsys, tmp_path, command):
 
 
 # -- specifications and frameworks -------------------------------------------------------------------
-def test_spec_saved_in_gbk_is_read(capsys, tmp_path):
+def test_spec_saved_in_gbk_is_read(capsys, tmp_path, make_return):
+    """The whole index is built with the GBK spec (a return of 12 brains, one year: what is read
+    of the spec does not depend on the return's size, and the full demo file costs four times as much)."""
     spec = tmp_path / "gbk.yaml"
     spec.write_bytes("name: 默认规格\ndescription: 山东产业大脑（GBK 编码）\nnormalisation: {method: minmax}\n"
                      .encode("gbk"))
-    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec, "--out", tmp_path / "o")
+    code, text = run(capsys, "index", make_return(n=12), "--spec", spec, "--out", tmp_path / "o")
     assert code == 0, text
     assert "山东产业大脑（GBK 编码）" in (tmp_path / "o" / "spec.yaml").read_text("utf-8")
 
@@ -273,14 +292,17 @@ def test_typo_in_a_framework_rubric(capsys, tmp_path, edit, named):
 
 # -- paths derived from a spec's name ------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["../../../../escaped", "/tmp/escaped-abs", "a/../../b", ".."])
-def test_spec_name_cannot_write_outside_the_output_folder(capsys, tmp_path, monkeypatch, name):
+def test_spec_name_cannot_write_outside_the_output_folder(capsys, tmp_path, monkeypatch, make_return, name):
+    """Every file the index writes (a return of 12 brains, one year: the paths do not depend on
+    the return's size) lands under the default output folder, whatever the spec's name says."""
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
     spec = work / "s.yaml"
     spec.write_text(yaml.safe_dump({"name": name}), "utf-8")
+    data = make_return(n=12)
     before = set(tmp_path.rglob("*"))
-    code, text = run(capsys, "index", DEMO_CSV, "--spec", spec)
+    code, text = run(capsys, "index", data, "--spec", spec)
     assert code == 0, text
     new = set(tmp_path.rglob("*")) - before
     base = (work / "data" / "processed").resolve()
