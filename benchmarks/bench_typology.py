@@ -8,7 +8,9 @@ statistic: 9 values of k × 51 data sets of k-means fits. Compared in the same r
   scikit-learn's full input validation (the old ``fit_labels``, kept here as the baseline);
 * **after** — the default now: the gap computed only until its vote is known (``gap="decide"``:
   the same values where computed, the same decision by construction), fits without repeated
-  validation (inputs are checked once at the edge);
+  validation (inputs are checked once at the edge), each k-means fit made by
+  :mod:`toolkit.analysis.kmeans` (scikit-learn's algorithm in numpy, the restarts' Lloyd
+  iterations side by side: the same labels without scikit-learn's per-fit overhead, #25);
 * **after, repeated** — the same call again in the process: the gap table is memoised by a hash of
   the data and the arguments.
 
