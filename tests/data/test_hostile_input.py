@@ -6,7 +6,6 @@ Each class of silent wrong data has its named case and at least two variants.
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 
 import numpy as np
@@ -17,7 +16,8 @@ from toolkit import ValidationError, read_indicators
 from toolkit.data.parsing import CellError, parse_amount, parse_number
 from toolkit.data.read import is_note_row
 
-from ..conftest import DEMO_CSV, DEMO_XLSX, col
+from ..conftest import DEMO_CSV, col
+from ..hostile.corpus import demo_workbook
 
 
 def _problems(path) -> list[tuple]:
@@ -28,9 +28,9 @@ def _problems(path) -> list[tuple]:
 
 
 def _xlsx(tmp_path, edit, name="r.xlsx"):
+    """The demo workbook's first rows (:func:`tests.hostile.corpus.demo_workbook`), after ``edit(wb)``."""
     path = tmp_path / name
-    shutil.copy(DEMO_XLSX, path)
-    wb = openpyxl.load_workbook(path)
+    wb = demo_workbook()
     edit(wb)
     wb.save(path)
     return path
@@ -132,7 +132,7 @@ def test_formula_without_cached_value_names_the_cell_and_says_open_in_excel(tmp_
         read_indicators(path)
     rep = err.value.report
     assert list(rep["rule_code"]) == ["formula_not_calculated"]
-    letter = openpyxl.utils.get_column_letter(_col(openpyxl.load_workbook(DEMO_XLSX).worksheets[0], "L1P1"))
+    letter = openpyxl.utils.get_column_letter(_col(demo_workbook().worksheets[0], "L1P1"))
     assert rep["row"].iloc[0] == 3 and f"{letter}3" in rep["message"].iloc[0] and "Excel" in rep["message"].iloc[0]
     assert "open the file in Excel and save it" in rep["message"].iloc[0]
 

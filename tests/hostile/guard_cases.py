@@ -41,7 +41,11 @@ from toolkit.publish import InputClash
 
 from .corpus import DEMO_CSV, DEMO_XLSX, FRAMEWORK, ROOT, SPEC
 
-UNCERTAINTY = ROOT / "configs" / "uncertainty.yaml"
+#: the uncertainty file of ``compare`` and ``uncertainty``: the smallest valid one (one factor, two
+#: options). What it holds does not matter to the guard (only where it lies); the run it drives in the
+#: cases that are allowed costs a third of configs/uncertainty.yaml's (nine factors)
+UNCERTAINTY_TEXT = ("uncertainty_version: 1\nname: guard\nfactors:\n  - name: index_aggregation\n"
+                    "    address: aggregation.index.method\n    options: [arithmetic, geometric]\n")
 NOTEBOOK_STEM = "01_data"
 
 #: each command that writes, and the inputs it takes
@@ -141,6 +145,9 @@ def fill(role: str, path: Path) -> None:
     if role in COIN:
         path.write_text(COIN[role], encoding="utf-8")
         return
+    if role == "uncertainty":
+        path.write_text(UNCERTAINTY_TEXT, encoding="utf-8")
+        return
     if role == "weights":  # equal weights of the five dimensions, as index writes them
         path.write_text("code,weight\n" + "".join(f"L{k},0.2\n" for k in range(1, 6)), encoding="utf-8")
         return
@@ -151,7 +158,7 @@ def fill(role: str, path: Path) -> None:
         return
     source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DEMO_CSV, "return": DEMO_CSV,
               "framework": FRAMEWORK,
-              "spec": SPEC, "uncertainty": UNCERTAINTY,
+              "spec": SPEC,
               "notebook": ROOT / "notebooks" / f"{NOTEBOOK_STEM}.ipynb"}.get(role)
     if source is None:
         path.write_text("<html><body>a report</body></html>", encoding="utf-8")
@@ -194,7 +201,9 @@ def build_case(command: str, role: str, mode: str, d: Path) -> Case:
     else:
         target = out
     rel = lambda p: os.path.relpath(p, d)  # noqa: E731 - paths as a user types them
-    inputs = {"data": rel(DEMO_CSV), "spec": rel(SPEC), "framework": None, "uncertainty": rel(UNCERTAINTY),
+    if command in ("compare", "uncertainty") and role != "uncertainty":  # not the input under test: beside it
+        fill("uncertainty", d / "unc.yaml")
+    inputs = {"data": rel(DEMO_CSV), "spec": rel(SPEC), "framework": None, "uncertainty": "unc.yaml",
               "roster": None}
     inputs[role] = rel(given)
     fw = ["--framework", inputs["framework"]] if inputs["framework"] else []

@@ -10,7 +10,6 @@ import io
 import zipfile
 
 import numpy as np
-import openpyxl
 import pytest
 
 from toolkit import read_indicators
@@ -19,7 +18,7 @@ from toolkit.data.problems import ValidationError
 from toolkit.data.sources import read_raw
 from toolkit.data.xlsx import MAX_MEMBER_BYTES, inspect_workbook
 
-from .corpus import DEMO_CSV, DEMO_XLSX
+from .corpus import DEMO_CSV, DEMO_XLSX, demo_workbook, demo_workbook_bytes
 from .corpus_reader import bomb, demo_lines, hidden_copy, quote_name
 
 
@@ -72,7 +71,7 @@ def test_a_quoted_field_on_one_line_is_still_read(tmp_path):
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
 def test_a_hidden_sheet_named_as_the_template_is_never_read(tmp_path, state):
     path = tmp_path / "r.xlsx"
-    wb = openpyxl.load_workbook(DEMO_XLSX)
+    wb = demo_workbook()  # the demo's first rows: the edit is in rows 3-5
     hidden_copy(state, "填报表 Data (2)", "填报表 Data", l1p1=999999)(wb)
     wb.save(path)
     data = read_indicators(path)
@@ -82,7 +81,7 @@ def test_a_hidden_sheet_named_as_the_template_is_never_read(tmp_path, state):
 
 def test_the_only_matching_sheet_hidden_stops(tmp_path):
     path = tmp_path / "r.xlsx"
-    wb = openpyxl.load_workbook(DEMO_XLSX)
+    wb = demo_workbook()  # the demo's first rows: the edit is in rows 3-5
     hidden_copy("hidden", "Sheet1", "填报表 Data")(wb)
     wb.save(path)
     assert _problems(path) == [(None, None, "sheet_hidden")]
@@ -177,7 +176,7 @@ def test_gbk_and_utf8_files_without_a_claim_still_read(tmp_path):
                                               ("year 年份", "year")])
 def test_an_uncalculated_formula_names_the_indicator_code(tmp_path, header, code):
     path = tmp_path / "r.xlsx"
-    wb = openpyxl.load_workbook(DEMO_XLSX)
+    wb = demo_workbook()  # the demo's first rows: the edit is in rows 3-5
     ws = wb.worksheets[0]
     j = next(i for i, c in enumerate(ws[1], start=1) if str(c.value).split()[0] == code)
     ws.cell(1, j, header)
@@ -189,18 +188,20 @@ def test_an_uncalculated_formula_names_the_indicator_code(tmp_path, header, code
 # -- 7. cost follows data cells -----------------------------------------------------------------------
 def test_a_stray_space_in_xfd_leaves_rows_as_wide_as_their_data(tmp_path):
     path = tmp_path / "r.xlsx"
-    wb = openpyxl.load_workbook(DEMO_XLSX)
+    wb = demo_workbook()  # the demo's first rows: the edit is in rows 3-5
     wb.worksheets[0]["XFD5"] = " "
     wb.save(path)
     raw = read_raw(path)
     assert max(len(r) for r in raw.rows) <= 52  # not 16,384
-    assert read_indicators(path).table.equals(read_indicators(DEMO_XLSX).table)
+    unedited = tmp_path / "unedited.xlsx"
+    unedited.write_bytes(demo_workbook_bytes())
+    assert read_indicators(path).table.equals(read_indicators(unedited).table)
 
 
 # -- merged cells and deleted cells ---------------------------------------------------------------------
 def test_merged_cells_among_the_data_are_an_error_but_a_merged_title_is_not(tmp_path):
     path = tmp_path / "r.xlsx"
-    wb = openpyxl.load_workbook(DEMO_XLSX)
+    wb = demo_workbook()  # the demo's first rows: the edit is in rows 3-5
     wb.worksheets[0].merge_cells("C4:C6")
     wb.save(path)
     assert (4, "city", "merged_cells") in _problems(path)

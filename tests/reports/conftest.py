@@ -13,7 +13,7 @@ import toolkit
 from toolkit.data.demo import generate
 from toolkit.data.parsing import header_for
 
-from ..conftest import built_once, session_root
+from ..conftest import SHARED_DATA, SHARED_DATA_MISSING, built_once, session_root
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "raw" / "demo_synthetic_returns.csv"
@@ -90,3 +90,43 @@ def demo_run(tmp_path_factory, demo_out):
 def demo_run_en(tmp_path_factory, demo_out, demo_run):
     """The same in English (its own run folder; the bundle of the Chinese run is reused)."""
     return _demo_run(tmp_path_factory, demo_out, "en")
+
+
+#: the public frameworks' data and specifications (``../shared/data``): data, spec, framework id
+OTHER_FRAMEWORKS = {
+    "hdi": (SHARED_DATA / "hdi" / "hdr2023_24_hdi_2022.csv", ROOT / "configs" / "hdi.yaml", "undp_hdi"),
+    "asem": (SHARED_DATA / "asem" / "iData.csv", ROOT / "configs" / "asem.yaml", "coinr_asem"),
+}
+#: the replications of their shared bundles
+OTHER_N_UNCERTAINTY = 8
+
+
+@pytest.fixture(scope="session")
+def other_bundle_dirs(tmp_path_factory) -> dict:
+    """The results bundles of the UNDP HDI and COINr's ASEM example (8 replications, the default
+    seed), computed once per session however many xdist workers need them: name → the bundle's
+    folder (``<session>/other_bundles/<name>/shared/_bundle``), laid out as a run's, so a run
+    into an ``--out`` that links it (:func:`link_bundle`) uses it instead of computing its own
+    (:func:`toolkit.reports.reuse.matching_bundle`). The tests only read it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(SHARED_DATA_MISSING)
+    from toolkit.reports.bundle import compute_bundle, save_bundle
+
+    root = session_root(tmp_path_factory) / "other_bundles"
+    dirs = {name: root / name / "shared" / "_bundle" for name in OTHER_FRAMEWORKS}
+    with built_once(tmp_path_factory, "other_bundles") as done:
+        if not done:
+            for name, (data, spec, fw_id) in OTHER_FRAMEWORKS.items():
+                fw = toolkit.load_framework(fw_id)
+                save_bundle(compute_bundle(toolkit.read_indicators(data, framework=fw),
+                                           toolkit.load_spec(spec, framework=fw),
+                                           n_uncertainty=OTHER_N_UNCERTAINTY), dirs[name])
+    return dirs
+
+
+def link_bundle(out: Path, bundle_dir: Path) -> Path:
+    """``out/shared/_bundle`` as a link to ``bundle_dir``: a run into ``out`` on the same inputs
+    finds it and copies it instead of computing the bundle again."""
+    (out / "shared").mkdir(parents=True)
+    (out / "shared" / "_bundle").symlink_to(bundle_dir, target_is_directory=True)
+    return out

@@ -13,6 +13,7 @@ from toolkit.cli import main
 
 from ..conftest import ROOT, SHARED_DATA_MISSING
 from ..conftest import SHARED_DATA as DATA
+from .conftest import OTHER_N_UNCERTAINTY, link_bundle
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not DATA.is_dir(), reason=SHARED_DATA_MISSING)]
 
@@ -23,14 +24,20 @@ def _text(path: Path) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_hdi_and_asem_reports_render(tmp_path, capsys):
+def test_hdi_and_asem_reports_render(tmp_path, capsys, other_bundle_dirs):
+    """The command renders each framework's unit report from the results bundle of the same
+    inputs (the session's, linked into ``--out``: computed once for the report tests, by the same
+    ``compute_bundle``), found by the framework ``--framework`` names: its digest is the one the
+    bundle records."""
     for data, spec, fw, unit in (("hdi/hdr2023_24_hdi_2022.csv", "hdi.yaml", "undp_hdi", "CHE"),
                                  ("asem/iData.csv", "asem.yaml", "coinr_asem", "IND")):
+        link_bundle(tmp_path, other_bundle_dirs[fw.split("_")[1]])
         code = main(["reports", "--data", str(DATA / data), "--spec", str(ROOT / "configs" / spec),
-                     "--framework", fw, "--only", unit, "--uncertainty", "4", "--executor", "serial",
-                     "--no-progress", "--lang", "en", "--out", str(tmp_path)])
+                     "--framework", fw, "--only", unit, "--uncertainty", str(OTHER_N_UNCERTAINTY), "--executor",
+                     "serial", "--no-progress", "--lang", "en", "--out", str(tmp_path)])
         assert code == 0, capsys.readouterr().err
         run = next(p for p in tmp_path.iterdir() if p.name.endswith(fw) or fw in p.name)
+        assert (run / "_bundle" / "meta.json").read_bytes() == (tmp_path / "shared" / "_bundle" / "meta.json").read_bytes()
         page = next(run.glob(f"unit-{unit}-*.html"))
         text = _text(page)
         assert ("Dimension scores" if fw == "undp_hdi" else "Pillar scores") in text and "Main obstacles" in text
@@ -52,6 +59,8 @@ def test_hdi_and_asem_reports_render(tmp_path, capsys):
 
 
 def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys):
+    """A framework declaring no region column: `--by city` and `--by all` stop with the error in the
+    reader's language, before any data is read or a run folder opened (the framework alone says it)."""
     code = main(["reports", "--data", str(DATA / "hdi/hdr2023_24_hdi_2022.csv"), "--spec",
                  str(ROOT / "configs" / "hdi.yaml"), "--by", "city", "--uncertainty", "0", "--executor", "serial",
                  "--no-progress", "--out", str(tmp_path), "--lang", "en"])
@@ -62,6 +71,7 @@ def test_reports_by_city_without_a_city_column_is_a_clear_error(tmp_path, capsys
                  "--no-progress", "--out", str(tmp_path), "--lang", "zh"])
     err = capsys.readouterr().err
     assert code == 1 and "没有声明地区列" in err and "declares" not in err  # the message in the reader's language
+    assert [p.name for p in tmp_path.iterdir() if p.is_dir()] == []  # said before a run folder (or its staging copy) is opened
 
 
 def _own_framework(folder: Path) -> Path:

@@ -41,12 +41,12 @@ def probed(demo_run, demo_run_en):
     """Each page of both demo runs loaded once in one headless Chromium with every request that
     leaves the page refused, and probed at each width (the window resized between the probes):
     ``{(page, width): probe, with "refused": the requests refused}``."""
-    from .audit import chromium, load_widths
+    from .audit import Tab, chromium, load_widths
 
     out = {}
-    with chromium() as browser:
+    with chromium() as browser, Tab(browser) as tab:  # one page of it, loaded again for each (a new document)
         for page in _pages(demo_run.run_dir) + _pages(demo_run_en.run_dir):
-            got, refused = load_widths(browser, page, WIDTHS, script=PROBE)
+            got, refused = load_widths(tab, page, WIDTHS, script=PROBE)
             for width in WIDTHS:
                 out[(page, width)] = {**got[width], "refused": refused}
     return out

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -25,7 +24,6 @@ from toolkit.reports.text import T, t
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DATA = Path(os.environ.get("TOOLKIT_SHARED_DATA") or ROOT.parent / "shared" / "data")  # as tests/conftest.py
 
 UNITS = ("SD-B010", "SD-B003")  # a 菏泽 brain, and one alone in its industry
 CITY = "菏泽市"
@@ -107,19 +105,12 @@ def test_shandong_reports_are_word_for_word_what_they_were(demo_bundle):
 
 
 @pytest.fixture(scope="module")
-def other_bundles():
-    if not DATA.is_dir():
-        pytest.skip(f"{DATA} not found (a bare clone has no ../shared/data)")
-    from toolkit.reports.bundle import compute_bundle
+def other_bundles(other_bundle_dirs):
+    """The HDI's and ASEM's bundles (the session's, shared with the page audit), each with a unit."""
+    from toolkit.reports.bundle import load_bundle
 
-    out = {}
-    for data, spec, name, unit in (("hdi/hdr2023_24_hdi_2022.csv", "hdi.yaml", "undp_hdi", "CHE"),
-                                   ("asem/iData.csv", "asem.yaml", "coinr_asem", "IND")):
-        fw = toolkit.load_framework(name)
-        d = toolkit.read_indicators(DATA / data, framework=fw)
-        out[name] = (compute_bundle(d, toolkit.load_spec(ROOT / "configs" / spec, framework=fw), n_uncertainty=4),
-                     unit)
-    return out
+    return {"undp_hdi": (load_bundle(other_bundle_dirs["hdi"]), "CHE"),
+            "coinr_asem": (load_bundle(other_bundle_dirs["asem"]), "IND")}
 
 
 def _pages(bundle, unit: str, lang: str) -> str:

@@ -24,6 +24,7 @@ Needs Chromium (``make browser``) and Playwright; the HDI and ASEM pages need ``
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -59,6 +60,7 @@ from .audit import (
     load_widths,
     platform_fonts,
 )
+from .conftest import OTHER_N_UNCERTAINTY, link_bundle
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.skipif(find_chromium() is None, reason="Chromium not installed: run `make browser`")]
@@ -72,12 +74,13 @@ CASES = {  # data, spec, targets rendered, by
 WIDTHS = (1280, 390)
 
 
-def _build(tmp_root: Path, demo_runs: dict) -> tuple[dict, dict, dict]:
+def _build(tmp_root: Path, demo_runs: dict, bundles: dict) -> tuple[dict, dict, dict]:
     """Every page of every case in both languages (``(case, lang, file)`` → its path), each
     case's ranks by specification (computed here by ``build_index``, for the compare page's
     marks) and its results. The demo's report pages are the session's rendered demo runs
-    (``demo_runs``: lang → run, shared with the other report tests, read only); the comparison
-    pages are written under ``tmp_root`` beside a link to their run's bundle."""
+    (``demo_runs``: lang → run, shared with the other report tests, read only); the HDI's and
+    ASEM's are rendered here from the session's bundles of them (``bundles``: name → folder, read
+    only); the comparison pages are written under ``tmp_root`` beside a link to their run's bundle."""
     from toolkit.data.read import read_indicators
     from toolkit.index.build import build_index
     from toolkit.index.spec import load_spec
@@ -106,8 +109,11 @@ def _build(tmp_root: Path, demo_runs: dict) -> tuple[dict, dict, dict]:
             if name == "shandong":
                 s = demo_runs[lang]
             else:
+                out = tmp_root / name
+                if not out.exists():
+                    link_bundle(out, bundles[name])
                 s = run_reports(data, spec, by=by, only=only, lang=lang, workers=1, executor="serial",
-                                out=tmp_root / name, n_uncertainty=8, progress=False, workbook=False)
+                                out=out, n_uncertainty=OTHER_N_UNCERTAINTY, progress=False, workbook=False)
                 assert s.exit_code == 0, s.failed
             for p in sorted(s.run_dir.glob("*.html")):
                 pages[(name, lang, p.name)] = p
@@ -124,8 +130,9 @@ def _build(tmp_root: Path, demo_runs: dict) -> tuple[dict, dict, dict]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, demo_run, demo_run_en):
-    return _build(tmp_path_factory.mktemp("audit"), {"zh": demo_run, "en": demo_run_en})
+def built(request, tmp_path_factory, demo_run, demo_run_en):
+    bundles = request.getfixturevalue("other_bundle_dirs") if SHARED_DATA.is_dir() else {}
+    return _build(tmp_path_factory.mktemp("audit"), {"zh": demo_run, "en": demo_run_en}, bundles)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +154,15 @@ def browser(no_cjk):
         yield tab
 
 
+@functools.cache
+def bundle_at(folder: Path):
+    """The bundle in ``folder``, read once for every page of its run (``load_bundle``'s own
+    cache holds the last four: fewer than the runs audited here)."""
+    from toolkit.reports.bundle import load_bundle
+
+    return load_bundle(folder)
+
+
 _PER_BUNDLE: dict = {}
 
 
@@ -165,11 +181,9 @@ def page_problems(browser, key, path: Path, ranks: dict | None = None, widths=WI
                   system: dict | None = None) -> list:
     """What the audit finds wrong with one page (empty when it passes)."""
     from toolkit.reports import facts
-    from toolkit.reports.bundle import load_bundle
-
     name, lang, fname = key
     run_dir = path.parent.parent if path.parent.name == "compare" else path.parent
-    bundle = load_bundle(run_dir / "_bundle")  # cached by folder
+    bundle = bundle_at(run_dir / "_bundle")
     fw = bundle.framework
     sc = facts.scale(bundle)
     html = path.read_text("utf-8")

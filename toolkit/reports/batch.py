@@ -36,7 +36,7 @@ from pathlib import Path
 from .. import __version__
 from ..files import output_lock, safe_child, write_atomic
 from ..publish.staging import resumable_staging
-from .plan import Job, check_targets, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
+from .plan import Job, check_targets, no_region_error, plan, safe_filename  # noqa: F401 (re-exported: toolkit.reports.batch.plan …)
 from .progress import Journal, recorded
 from .reuse import bundle_matches, bundle_targets, matching_bundle, source_digest, up_to_date_bundle
 from .workers import execute_jobs, render_job, run_font_css, write_if_changed  # noqa: F401 (re-exported)
@@ -223,6 +223,8 @@ def _run_reports(data_path, spec_path, *, by, only, lang, year, workers, executo
     data_path, spec_path, notebook = Path(data_path), Path(spec_path), Path(notebook)
     spec = load_spec(spec_path, framework)  # ``framework``: a Framework, name or file (default: the spec's)
     fw = spec.framework
+    if by in ("city", "all") and fw.region_column is None:  # said before any data is read
+        raise no_region_error(by, fw)
     data = None
 
     def read_data():  # read and checked in full: for computing a bundle, never to re-use one

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-__all__ = ["EVERY_UNIT", "Job", "check_targets", "plan", "safe_filename", "unit_file"]
+__all__ = ["EVERY_UNIT", "Job", "check_targets", "no_region_error", "plan", "safe_filename", "unit_file"]
 
 #: a unit report's ``units`` link: every unit of the year has its report at
 #: ``safe_filename("unit", id)`` (a list of them all made each report's parameters, and the batch,
@@ -77,13 +77,7 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
     region = bundle.framework.region_column
     if by in ("city", "all") and (region is None or region not in bundle.summary
                                   or bundle.summary[region].isna().all()):
-        from ..errors import SpecError
-
-        err = SpecError(f"reports --by {by}: framework {bundle.framework.id} declares no region column "
-                        "(reporting: region: in its file); render --by unit")
-        err.zh = (f"reports --by {by}：指标体系 {bundle.framework.id} 没有声明地区列（在其文件的 reporting: region: 中），"
-                  "无法生成地区报告；请使用 --by unit")
-        raise err
+        raise no_region_error(by, bundle.framework)
     if by == "all":
         jobs = plan(bundle, "unit", None, lang, year, city_reports=set(bundle.summary[region]))
         jobs += plan(bundle, "city", None, lang, year)
@@ -133,6 +127,26 @@ def plan(bundle, by: str = "unit", only=None, lang: str = "zh", year: int | None
             fname = safe_filename(by, str(t), region_name(fw, str(t), "en"))
         jobs.append(Job(f"{by}:{t}", by, str(t), int(year), lang, fname, f"{name} · {int(year)}", tuple(links)))
     return jobs
+
+
+def no_region_error(by: str, fw):
+    """The error of region reports (``--by city`` or ``all``) for a framework without a region
+    column (in both languages): :func:`plan` raises it, and a run before reading any data when
+    the framework declares none.
+
+    Examples
+    --------
+    >>> import toolkit
+    >>> str(no_region_error("city", toolkit.load_framework("undp_hdi")))
+    'reports --by city: framework undp_hdi declares no region column (reporting: region: in its file); render --by unit'
+    """
+    from ..errors import SpecError
+
+    err = SpecError(f"reports --by {by}: framework {fw.id} declares no region column "
+                    "(reporting: region: in its file); render --by unit")
+    err.zh = (f"reports --by {by}：指标体系 {fw.id} 没有声明地区列（在其文件的 reporting: region: 中），"
+              "无法生成地区报告；请使用 --by unit")
+    return err
 
 
 def check_targets(table, by: str, only=None, year: int | None = None, region: str | None = "city") -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..methods.weighting.subjective import ahp
+from .looks import Looks
 from .words import say
 
 __all__ = ["AHPEditor", "SAATY_SCALE", "inconsistent_pairs", "saaty_label"]
@@ -91,6 +92,8 @@ class AHPEditor:
         Called after every edit.
     lang : {"en", "zh"}
         The language of the editor's words.
+    looks : Looks, optional
+        The layouts and styles to share (a studio's: :mod:`toolkit.studio.looks`); default its own.
 
     Attributes
     ----------
@@ -106,10 +109,13 @@ class AHPEditor:
     ('1/3', 0.46)
     """
 
-    def __init__(self, labels, names=None, matrix=None, on_change=None, lang: str = "en"):
+    def __init__(self, labels, names=None, matrix=None, on_change=None, lang: str = "en", looks: Looks | None = None):
         import html
 
         import ipywidgets as w
+
+        look = looks if looks is not None else Looks()  # one layout and style per look (toolkit.studio.looks)
+        text = {"style": look.style(w.HTML)}
 
         self.labels = list(labels)
         self.names = {c: str((names or {}).get(c) or c) for c in self.labels}
@@ -122,26 +128,27 @@ class AHPEditor:
         self.cells: dict[tuple[int, int], w.Dropdown] = {}
         grid = []
         label = {c: html.escape(n) for c, n in self.names.items()}
-        head = [w.HTML(f"<b>{html.escape(say('ahp_corner', lang))}</b>", layout=w.Layout(width="120px"))]
-        head += [w.HTML(f"<b class='ahp-head'>{label[c]}</b>", layout=w.Layout(width="70px")) for c in self.labels]
-        grid.append(w.HBox(head))
+        side, cell = look(width="120px"), look(width="70px")
+        head = [w.HTML(f"<b>{html.escape(say('ahp_corner', lang))}</b>", layout=side, **text)]
+        head += [w.HTML(f"<b class='ahp-head'>{label[c]}</b>", layout=cell, **text) for c in self.labels]
+        grid.append(w.HBox(head, layout=look()))
         for i, r in enumerate(self.labels):
-            row = [w.HTML(f"<b>{label[r]}</b>", layout=w.Layout(width="120px"))]
+            row = [w.HTML(f"<b>{label[r]}</b>", layout=side, **text)]
             for j in range(n):
                 if j > i:
                     value = min(options, key=lambda o: abs(np.log(o[1]) - np.log(A[i, j])))[1]
-                    d = w.Dropdown(options=options, value=value, layout=w.Layout(width="70px"),
+                    d = w.Dropdown(options=options, value=value, layout=cell, style=look.style(w.Dropdown),
                                    description_allow_html=False)
                     d.observe(self._changed, names="value")
                     self.cells[(i, j)] = d
                     row.append(d)
                 else:
-                    row.append(w.HTML("1" if i == j else "", layout=w.Layout(width="70px")))
-            grid.append(w.HBox(row))
-        self.status = w.HTML(layout=w.Layout(max_width="100%"))
+                    row.append(w.HTML("1" if i == j else "", layout=cell, **text))
+            grid.append(w.HBox(row, layout=look()))
+        self.status = w.HTML(layout=look(max_width="100%"), **text)
         # the matrix scrolls sideways on a narrow screen (a phone); the status wraps
-        self.widget = w.VBox([w.VBox(grid, layout=w.Layout(overflow_x="auto", max_width="100%")), self.status],
-                             layout=w.Layout(max_width="100%"))
+        self.widget = w.VBox([w.VBox(grid, layout=look(overflow_x="auto", max_width="100%")), self.status],
+                             layout=look(max_width="100%"))
         self._update_status()
 
     @property

@@ -15,6 +15,7 @@ import pandas as pd
 from ..errors import ToolkitError
 from .ahp_editor import AHPEditor
 from .glyphs import font_style
+from .looks import Looks
 from .model import StudioModel
 from .rankings import bump_svg
 from .words import all_text, method_choices
@@ -96,6 +97,8 @@ class Studio:
         from ..reports.text import level_name
 
         self._w = w
+        self._looks = look = Looks()  # one layout and style per look, shared (toolkit.studio.looks)
+        text = {"style": look.style(w.HTML), "layout": look()}
         self.model = m = model if model is not None else StudioModel(data, spec, year=year, top_n=top_n)
         fw = m.framework
         self.root = fw.root.code
@@ -105,7 +108,7 @@ class Studio:
         self.last_seconds = 0.0
         self.result = m.nominal
         slider = dict(min=0.0, max=1.0, step=0.01, readout_format=".2f", continuous_update=False,
-                      style={"description_width": "40%"}, layout=w.Layout(width="460px", max_width="100%"))
+                      style=look.style(w.FloatSlider, description_width="40%"), layout=look(width="460px", max_width="100%"))
 
         def label(code):  # a name in the studio's language, never a code
             return fw.node(code).name(lang)
@@ -121,11 +124,13 @@ class Studio:
         first = next((b for b in blocks if fw.node(b).level == fw.dimension_level), blocks[0] if blocks else None)
         self.dimension_picker = w.Dropdown(options=[(f"{level_name(fw, fw.node(b).level, lang)} · {label(b)}", b)
                                                     for b in blocks],
-                                           value=first, description=_t("block", lang), layout=w.Layout(width="460px", max_width="100%"))
+                                           value=first, description=_t("block", lang),
+                                           layout=look(width="460px", max_width="100%"), style=look.style(w.Dropdown))
         self.dimension_picker.observe(self._on_pick, names="value")
-        self.indicator_box = w.VBox()
+        self.indicator_box = w.VBox(layout=look())
         self.indicator_sliders: dict[str, w.FloatSlider] = {}
-        self.block_reset = w.Button(description=_t("reset", lang), layout=w.Layout(width="220px", max_width="100%"))
+        self.block_reset = w.Button(description=_t("reset", lang), layout=look(width="220px", max_width="100%"),
+                                    style=look.style(w.Button))
         self.block_reset.on_click(self._on_block_reset)
         self._build_indicator_sliders()
 
@@ -141,55 +146,58 @@ class Studio:
             am = m.aggregation_choice(level).get("method", "arithmetic")
             self.weight_method[level] = w.Dropdown(
                 options=[(wlabels.get(n, n), n) for n in dict.fromkeys([wm, *wlabels])], value=wm,
-                description=_t("weights", lang), layout=w.Layout(width="180px"), style={"description_width": "55px"})
+                description=_t("weights", lang), layout=look(width="180px"),
+                style=look.style(w.Dropdown, description_width="55px"))
             self.aggregation_method[level] = w.Dropdown(
                 options=[(alabels.get(n, n), n) for n in dict.fromkeys([am, *alabels])], value=am,
-                description=_t("aggregation", lang), layout=w.Layout(width="200px"),
-                style={"description_width": "75px"})
+                description=_t("aggregation", lang), layout=look(width="200px"),
+                style=look.style(w.Dropdown, description_width="75px"))
             self.weight_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
             self.aggregation_method[level].observe(lambda ch, lv=level: self._on_method(lv), names="value")
             below = fw.levels[fw.levels.index(level) + 1]
             what = f"{level_name(fw, below, lang)} → {level_name(fw, level, lang)}"
-            self.method_help[level] = w.HTML(layout=w.Layout(width="500px", max_width="100%"))
+            self.method_help[level] = w.HTML(layout=look(width="500px", max_width="100%"), style=text["style"])
             rows.append(w.HBox([w.HTML(f"<b>{escape(level_name(fw, level, lang))}</b><br><small>{escape(what)}</small>",
-                                       layout=w.Layout(width="150px")),
+                                       layout=look(width="150px"), style=text["style"]),
                                 self.weight_method[level], self.aggregation_method[level]],
-                               layout=w.Layout(flex_flow="row wrap", max_width="100%")))  # wraps on a phone
+                               layout=look(flex_flow="row wrap", max_width="100%")))  # wraps on a phone
             rows.append(self.method_help[level])
             self._explain(level)
 
         self.ahp_target = w.Dropdown(options=[(label(self.root), self.root)] + [(label(b), b) for b in blocks],
-                                     value=self.root, description=_t("ahp_of", lang), layout=w.Layout(width="460px", max_width="100%"))
+                                     value=self.root, description=_t("ahp_of", lang),
+                                     layout=look(width="460px", max_width="100%"), style=look.style(w.Dropdown))
         self.ahp_target.observe(self._on_ahp_target, names="value")
-        self.ahp_box = w.VBox()
+        self.ahp_box = w.VBox(layout=look())
         self.ahp = None
         self._ahp_matrices: dict[str, list] = {}
         self._build_ahp()
 
-        self.summary, self.table, self.bump, self.message = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.save_path = w.Text(value=save_path, description=_t("save_as", lang), layout=w.Layout(width="460px", max_width="100%"))
-        self.save_button = w.Button(description=_t("save", lang), icon="save")
+        self.summary, self.table, self.bump, self.message = (w.HTML(**text) for _ in range(4))
+        self.save_path = w.Text(value=save_path, description=_t("save_as", lang),
+                                layout=look(width="460px", max_width="100%"), style=look.style(w.Text))
+        self.save_button = w.Button(description=_t("save", lang), icon="save", layout=look(), style=look.style(w.Button))
         self.save_button.on_click(self._on_save)
-        self.saved = w.HTML()
+        self.saved = w.HTML(**text)
         note = ""
         if getattr(data, "is_synthetic", False):
             note = f"<p style='color:#b45309'><b>{escape(_t('synthetic', lang))}</b></p>"
         top_level = level_name(fw, fw.levels[1], lang)
         controls = w.VBox([
-            w.HTML(f"{self._font_css() if embed_font else ''}<h3>{escape(_t('title', lang))} · {escape(fw.title(lang))} · {m.year}</h3>{note}"),
-            w.HTML(f"<b>{escape(_t('methods', lang))}</b>"), *rows,
-            w.HTML(f"<b>{escape(_t('index_weights', lang, level=top_level))}</b>"),
+            w.HTML(f"{self._font_css() if embed_font else ''}<h3>{escape(_t('title', lang))} · {escape(fw.title(lang))} · {m.year}</h3>{note}", **text),
+            w.HTML(f"<b>{escape(_t('methods', lang))}</b>", **text), *rows,
+            w.HTML(f"<b>{escape(_t('index_weights', lang, level=top_level))}</b>", **text),
             *self.dimension_sliders.values(),
-            w.HTML(f"<b>{escape(_t('block_weights', lang))}</b>"), self.dimension_picker,
+            w.HTML(f"<b>{escape(_t('block_weights', lang))}</b>", **text), self.dimension_picker,
             self.indicator_box, self.block_reset,
-            w.HTML(f"<b>{escape(_t('ahp', lang))}</b>"), self.ahp_target,
-            self.ahp_box, w.HBox([self.save_path, self.save_button], layout=w.Layout(flex_flow="row wrap", max_width="100%")),
+            w.HTML(f"<b>{escape(_t('ahp', lang))}</b>", **text), self.ahp_target,
+            self.ahp_box, w.HBox([self.save_path, self.save_button], layout=look(flex_flow="row wrap", max_width="100%")),
             self.saved,
-        ], layout=w.Layout(width="520px", min_width="0", max_width="100%"))
+        ], layout=look(width="520px", min_width="0", max_width="100%"))
         outputs = w.VBox([self.message, self.summary, self.bump, self.table],
-                         layout=w.Layout(flex="1 1 auto", min_width="0", overflow_x="auto"))
+                         layout=look(flex="1 1 auto", min_width="0", overflow_x="auto"))
         # the controls and the outputs wrap onto two rows on a narrow screen (a phone), never cut off
-        self.widget = w.HBox([controls, outputs], layout=w.Layout(flex_flow="row wrap", max_width="100%"))
+        self.widget = w.HBox([controls, outputs], layout=look(flex_flow="row wrap", max_width="100%"))
         self.widget.add_class("toolkit-studio")
         self.refresh()
 
@@ -255,7 +263,7 @@ class Studio:
         fw = self.model.framework
         names = {k: fw.node(k).short(self.lang) for k in kids}
         self.ahp = AHPEditor(kids, names=names, matrix=self._ahp_matrices.get(node), on_change=self._on_ahp,
-                             lang=self.lang)
+                             lang=self.lang, looks=self._looks)
         self.ahp_box.children = [self.ahp.widget]
 
     # -- callbacks ------------------------------------------------------------------------------
