@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit import ValidationError, read_indicators
-from toolkit.data.validate import build_schema
+from toolkit.data.validate import build_schema, quick_pass
 
 from ..conftest import col
 
@@ -100,3 +100,42 @@ def test_error_message_summarises(make_return):
         read_indicators(make_return(edit=break_six_ways))
     text = str(err.value)
     assert "6 problems found" in text and "row 2, column L1P1, value 'abc'" in text
+
+
+def test_the_quick_verdict_never_passes_what_pandera_fails(fw, demo_table):
+    """``check_frame`` skips pandera when :func:`quick_pass` says every check holds (issue 25): on
+    the demo both pass, and on each broken copy — a value against each kind of rule, a wrong dtype,
+    a column missing or added, a frame-wide rule — pandera fails and the quick verdict is no."""
+    import numpy as np
+    import pandera.pandas as pa
+
+    typed = demo_table[[c.name for c in fw.unit_columns] + fw.columns].head(12).copy()
+    typed.index = typed.index + 3
+    schema = build_schema(fw)
+    assert quick_pass(typed, schema)
+    schema.validate(typed.copy(), lazy=True)  # pandera agrees: nothing to report
+
+    def edited(column, value, row=0):
+        def edit(d):
+            d[column] = d[column].astype(object) if not isinstance(value, float) else d[column]
+            d.iloc[row, d.columns.get_loc(column)] = value
+            return d
+        return edit
+
+    broken = {
+        "negative amount": edited("L1P1", -5.0), "fractional count": edited("L1P2", 2.5),
+        "share of 130": edited("L1P3", 130.0), "rubric level 9": edited("L5P1", 9.0),
+        "checklist 2": edited("L3P1_E1", 2.0), "cross-field rule": edited("L1P6", 1e9, row=1),  # row 0 leaves L1P5 blank
+        "year out of range": lambda d: d.assign(year=d["year"].where(d.index != 3, 1899)),
+        "unknown city code": edited("city_code", "371200"), "required id missing": edited("unit_id", None),
+        "duplicate unit-year": lambda d: d.assign(unit_id=d["unit_id"].where(d.index != 4, d.at[3, "unit_id"]),
+                                                  year=d["year"].where(d.index != 4, d.at[3, "year"])),
+        "integers where floats": lambda d: d.assign(L1P2=np.arange(len(d))),
+        "a column missing": lambda d: d.drop(columns="L1P1"),
+        "a column added": lambda d: d.assign(extra=1.0),
+    }
+    for what, edit in broken.items():
+        d = edit(typed.copy())
+        with pytest.raises(pa.errors.SchemaErrors):
+            schema.validate(d.copy(), lazy=True)
+        assert not quick_pass(d, schema), what

@@ -181,3 +181,17 @@ def test_kde_is_scipys_gaussian_kde():
             ref = gaussian_kde(y.xs(t, level="year").to_numpy(), bw_method=bw)
             assert d.attrs["bandwidth"][t] == pytest.approx(np.sqrt(ref.covariance[0, 0]), rel=1e-12)
             assert d[t].to_numpy() == pytest.approx(ref(d.index.to_numpy()), rel=1e-10, abs=1e-15)
+
+
+def test_prominent_peaks_are_scipys_find_peaks():
+    """On rough, smooth and flat-topped curves (ties, plateaus, edges), at several prominences."""
+    from scipy.signal import find_peaks
+
+    from toolkit.dynamics.kde import prominent_peaks
+
+    rng = np.random.default_rng(13)
+    curves = [rng.integers(0, 4, 60).astype(float), np.round(rng.normal(size=80).cumsum(), 0),
+              np.convolve(rng.normal(size=220), np.ones(20) / 20, "valid"), np.r_[0.0, 2, 2, 2, 1, 3, 3, 0, 0, 5]]
+    for x in curves:
+        for p in (0.0, 0.5, 1.0, 0.3 * np.ptp(x)):
+            assert prominent_peaks(x, p).tolist() == find_peaks(x, prominence=p)[0].tolist()

@@ -103,13 +103,19 @@ def test_the_py_pair_round_trips_through_jupytext():
 
 
 # ------------------------------------------------------------------------- nbval wiring
+#: pytest plugins a notebook run does not use, left out of the pytest subprocesses below (hypothesis
+#: alone is 1 CPU-s of import): what they test is the configuration and nbval, which stay as they are
+UNUSED_PLUGINS = [arg for name in ("hypothesispytest", "xdist", "xdist.looponfail", "anyio", "typeguard")
+                  for arg in ("-p", f"no:{name}")]
+
+
 def test_pytest_runs_the_numbered_notebooks_under_nbval():
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]["ini_options"]
     assert "notebooks" in cfg["testpaths"] and "tests" in cfg["testpaths"]
     for flag in ("--nbval-lax", "--nbval-current-env"):
         assert flag in cfg["addopts"].split()
     out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                          "notebooks"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                          *UNUSED_PLUGINS, "notebooks"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     files = {line.split("::")[0] for line in out.stdout.splitlines() if "::" in line}
     assert files == {f"notebooks/{s}.ipynb" for s in nb.NOTEBOOKS}  # not region_report.ipynb
@@ -175,7 +181,7 @@ def test_nbval_fails_on_a_changed_number_but_not_on_volatile_output(tmp_path):
     _tiny_notebook(tmp_path / "volatile.ipynb", "weight 0.4030 in 9.99 s at 0xdeadbeef00\n",
                    'print(f"weight {0.403:.4f} in {time.perf_counter() % 1:.2f} s at {hex(id(gc))}")')
     _tiny_notebook(tmp_path / "changed.ipynb", "weight 0.4031\n", 'print(f"weight {0.403:.4f}")')
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS, "--nbval-lax",
                           "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}", "--rootdir", str(tmp_path),
                           str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert "1 failed, 3 passed" in out.stdout, out.stdout + out.stderr

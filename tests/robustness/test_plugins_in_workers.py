@@ -106,3 +106,17 @@ def test_a_method_registered_in_main_runs_in_spawned_workers(tmp_path):
     assert out["loky"] == out["serial"]
     assert out["spawned"] == out["serial"]
     assert "toy_" in out["control"] and out["control"] != "ran", out["control"]
+
+
+def test_a_worker_imports_the_engine_without_the_index_build():
+    """What a worker process pays before its first replication: unpickling the engine imports
+    ``toolkit.robustness.engine`` and what it needs, not the package's other modules (the index
+    build, the data reader and pandera: about a second of CPU per worker)."""
+    code = ("import sys, toolkit.robustness.engine, toolkit.robustness as R; "
+            "print(sorted(m for m in ('toolkit.index.build', 'toolkit.data.read', 'pandera', "
+            "'toolkit.robustness.uncertainty', 'toolkit.robustness.leave_one_out') if m in sys.modules)); "
+            "print(R.uncertainty.__name__, 'toolkit.robustness.uncertainty' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["[]", "toolkit.robustness.uncertainty True"]

@@ -115,10 +115,13 @@ def test_the_smaa_and_selection_modules_are_not_hidden():
     import types
 
     import toolkit.robustness as R
+    import toolkit.robustness.leave_one_out as loo_module
     import toolkit.robustness.selection as sel_module
     import toolkit.robustness.smaa as smaa_module
+    import toolkit.robustness.uncertainty as ua_module
 
-    for module, name in ((smaa_module, "smaa"), (sel_module, "selection")):
+    for module, name in ((smaa_module, "smaa"), (sel_module, "selection"), (ua_module, "uncertainty"),
+                         (loo_module, "leave_one_out")):
         assert isinstance(module, types.ModuleType) and getattr(R, name) is module
         assert inspect.signature(module) == inspect.signature(getattr(module, name))
     assert R.smaa.smaa_index.__name__ == "smaa_index" and R.selection.selection_from.__name__ == "selection_from"

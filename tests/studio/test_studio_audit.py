@@ -26,6 +26,7 @@ from ..conftest import ROOT, SHARED_DATA, SHARED_DATA_MISSING
 from ..reports.audit import (
     AUDIT_JS,
     LATIN_WORD,
+    Tab,
     check_charts,
     check_language,
     check_layout,
@@ -48,7 +49,8 @@ FRAMEWORKS = {  # data, spec
 
 @pytest.fixture(scope="module")
 def no_cjk_browser(tmp_path_factory):
-    """Chromium with no system CJK font (and the character map of the fonts it has)."""
+    """A tab of a Chromium with no system CJK font (and the character map of the fonts it has):
+    every page is a new document in the same tab (one renderer for the six visits, not one each)."""
     import os
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -58,7 +60,8 @@ def no_cjk_browser(tmp_path_factory):
         b = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"],
                               env={**os.environ, "FONTCONFIG_FILE": str(conf)})
         try:
-            yield b, cmap
+            with Tab(b) as tab:
+                yield tab, cmap
         finally:
             b.close()
 
@@ -112,7 +115,7 @@ def glyph_problems(where, text: str, html: str, system: dict) -> list:
 
 def test_the_served_studio_passes_the_page_audit(framework, no_cjk_browser):
     name, url, result, fmt = framework
-    browser, system = no_cjk_browser
+    tab, system = no_cjk_browser
     fw = result.framework
     composite = result.composite  # (unit_id, year)
 
@@ -141,7 +144,7 @@ def test_the_served_studio_passes_the_page_audit(framework, no_cjk_browser):
                 page.wait_for_function("b => document.querySelector('.studio-ranks tbody').innerText !== b",
                                        arg=before, timeout=120_000)
 
-        got, external = load_widths(browser, f"{url}?lang={lang}", (390, 1280), wait=wait, timeout=300_000)
+        got, external = load_widths(tab, f"{url}?lang={lang}", (390, 1280), wait=wait, timeout=300_000)
         views.update(got)
         for width in (390, 1280):
             where, v = f"{name}/{lang}@{width}", views[width]

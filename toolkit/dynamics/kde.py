@@ -87,6 +87,46 @@ def gaussian_density(sample: np.ndarray, h: float, grid: np.ndarray) -> np.ndarr
     return out / (len(sample) * h * np.sqrt(2 * np.pi))
 
 
+def prominent_peaks(x: np.ndarray, prominence: float) -> np.ndarray:
+    """The local maxima of ``x`` whose prominence is at least ``prominence``: scipy's
+    ``find_peaks(x, prominence=prominence)[0]`` (a flat top counts once, at its middle; the
+    prominence is the height above the higher of the two lowest points reached on each side
+    before a higher point or the end). Written out because importing ``scipy.signal`` imports
+    ``scipy.stats``, about a second of CPU for 200 points; a test holds it to scipy's.
+
+    Examples
+    --------
+    >>> prominent_peaks(np.array([0, 3, 1, 2, 1, 5, 5, 0.0]), 1.5).tolist()   # 2 rises 1 above its base
+    [1, 5]
+    """
+    x = np.asarray(x, float)
+    n = len(x)
+    out = []
+    i = 1
+    while i < n - 1:
+        if x[i - 1] < x[i]:
+            ahead = i + 1
+            while ahead < n - 1 and x[ahead] == x[i]:
+                ahead += 1
+            if x[ahead] < x[i]:
+                peak = (i + ahead - 1) // 2
+                left = right = x[peak]
+                j = peak
+                while j >= 0 and x[j] <= x[peak]:
+                    left = min(left, x[j])
+                    j -= 1
+                j = peak
+                while j < n and x[j] <= x[peak]:
+                    right = min(right, x[j])
+                    j += 1
+                if x[peak] - max(left, right) >= prominence:
+                    out.append(peak)
+                i = ahead
+                continue
+        i += 1
+    return np.array(out, int)
+
+
 def kde_features(density: pd.DataFrame, prominence: float = 0.05) -> pd.DataFrame:
     """Per year: the main peak's position and height, the number of peaks and the width at half height.
 
@@ -112,15 +152,12 @@ def kde_features(density: pd.DataFrame, prominence: float = 0.05) -> pd.DataFram
           peaks  peak_at
     2024      2     -2.0
     """
-    # scipy.signal: ~0.3 s of CPU to import; the index command's densities do not need it, the pages' features do
-    from scipy.signal import find_peaks
-
     rows = {}
     x = density.index.to_numpy(float)
     for t in density.columns:
         d = density[t].to_numpy(float)
         top = int(np.argmax(d))
-        peaks, _ = find_peaks(np.r_[0.0, d, 0.0], prominence=prominence * d[top])
+        peaks = prominent_peaks(np.r_[0.0, d, 0.0], prominence * d[top])
         above = x[d >= d[top] / 2]
         rows[t] = {"peak_at": float(x[top]), "peak_height": float(d[top]), "peaks": int(len(peaks)),
                    "half_height_width": float(above.max() - above.min())}

@@ -24,24 +24,25 @@ The work is split over four modules; this one re-exports their public API:
 
 from __future__ import annotations
 
-from . import selection, smaa  # callable modules: selection(...) and smaa(...) call their functions
-from .leave_one_out import LeaveOneOutResult, leave_one_out
-from .selection import SelectionResult
-from .sensitivity import SOBOL_COLUMNS, base_size, saltelli_design, sobol_indices
-from .smaa import SMAAResult, smaa_index
-from .spec import Factor, UncertaintySpec, load_uncertainty_spec
-from .uncertainty import (
-    EXECUTORS,
-    Execution,
-    SobolOptions,
-    UncertaintyResult,
-    replicate,
-    uncertainty,
-)
+from ..lazy import lazy_attributes
 
-__all__ = [
-    "EXECUTORS", "Execution", "Factor", "LeaveOneOutResult", "SMAAResult", "SOBOL_COLUMNS", "SelectionResult",
-    "SobolOptions",
-    "UncertaintyResult", "UncertaintySpec", "base_size", "leave_one_out", "load_uncertainty_spec", "replicate",
-    "saltelli_design", "selection", "smaa", "smaa_index", "sobol_indices", "uncertainty",
-]
+# Names are imported lazily (:mod:`toolkit.lazy`): a worker process that unpickles the engine
+# imports ``toolkit.robustness.engine`` and what it needs, not leave-one-out and selection (which
+# import the whole index build, pandera included: about a second of CPU per worker).
+_NAMES = {
+    "LeaveOneOutResult": "leave_one_out",
+    "SelectionResult": "selection",
+    "SOBOL_COLUMNS": "sensitivity", "base_size": "sensitivity", "saltelli_design": "sensitivity",
+    "sobol_indices": "sensitivity",
+    "SMAAResult": "smaa", "smaa_index": "smaa",
+    "Factor": "spec", "UncertaintySpec": "spec", "load_uncertainty_spec": "spec",
+    "EXECUTORS": "uncertainty", "Execution": "uncertainty", "SobolOptions": "uncertainty",
+    "UncertaintyResult": "uncertainty", "replicate": "uncertainty",
+}
+# callable modules (toolkit.callable_module): toolkit.robustness.uncertainty(...) calls the function
+# uncertainty of the module of that name, and so on; the attribute is the module whichever is
+# imported first (a lazy package re-exporting the function would give either, by import order)
+_MODULES = ["leave_one_out", "selection", "smaa", "uncertainty"]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, _MODULES)
+__all__ = sorted([*_NAMES, *_MODULES])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..callable_module import make_callable
 from ..errors import SpecError
 from ..index.build import build_index
 from .engine import Engine
@@ -93,3 +94,6 @@ def leave_one_out(data, spec=None, level: str = "indicator", candidates="all", f
                             "units_moved": (shift != 0).sum()})
     return LeaveOneOutResult(ranks=R, shift=shift, summary=summary.rename_axis("excluded"),
                              nominal_rank=res.rank, level=level)
+
+
+make_callable(__name__)  # toolkit.robustness.leave_one_out is this module, and calling it calls leave_one_out()

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..callable_module import make_callable
 from ..errors import SpecError
 from ..index.build import data_framework, run_plan
 from ..index.plan import compile_plan
@@ -390,3 +391,6 @@ def replicate(data, spec, uspec, values, framework=None, *, ranks: bool = False)
     comp, rk = engine.run(u)
     comp = pd.DataFrame(comp, columns=engine.rows)
     return (comp, pd.DataFrame(rk, columns=engine.rows)) if ranks else comp
+
+
+make_callable(__name__)  # toolkit.robustness.uncertainty is this module, and calling it calls uncertainty()
