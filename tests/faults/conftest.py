@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 
+from toolkit.cli import main
+
 from ..forked_cli import ForkedCli
-from .kills import run_forked
 
 
 @pytest.fixture(scope="session")
@@ -20,13 +23,16 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def generated_returns(cli, tmp_path_factory) -> tuple[Path, Path]:
+def generated_returns(tmp_path_factory) -> tuple[Path, Path]:
     """Two different valid returns of 8 brains (``demo --seed 1`` and ``--seed 2``), written once
-    per worker by the ``demo`` command."""
+    per worker by the ``demo`` command, run in this process (a worker that runs only the report
+    workers' tests needs no forking interpreter: its start-up is 3 to 4 CPU-s)."""
     base = tmp_path_factory.mktemp("returns")
     paths = []
     for seed in (1, 2):
-        run_forked(cli, "demo", "--units", 8, "--seed", seed, "--formats", "csv", "--out", base / f"gen{seed}")
+        argv = ["demo", "--units", "8", "--seed", str(seed), "--formats", "csv", "--out", str(base / f"gen{seed}")]
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(argv) == 0, argv
         paths.append(next((base / f"gen{seed}").glob("*.csv")))
     return paths[0], paths[1]
 

@@ -5,6 +5,7 @@ stopped, and a batch killed precisely inside its publish step leaves the old or 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -47,12 +48,24 @@ def test_reports_pick_up_where_they_stopped(cli, returns, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["r"]
 
 
+@pytest.fixture(scope="module")
+def published(cli, generated_returns, tmp_path_factory):
+    """A return and a completed batch of its reports (``reports/r``), made once for the publish
+    tests of this file, which each copy the folder they write into (a batch from nothing renders
+    its bundle and three kernels: about 6 CPU-s); both read-only."""
+    base = tmp_path_factory.mktemp("reports_published")
+    data = base / "r.csv"
+    shutil.copy(generated_returns[0], data)
+    run_forked(cli, *reports_argv(data, base / "reports"))
+    return data, base / "reports"
+
+
 @pytest.mark.parametrize("point, expected", [("staging:renamed", "old"), ("folder:exchanged", "new")])
-def test_reports_killed_inside_the_publish(cli, returns, tmp_path, point, expected):
+def test_reports_killed_inside_the_publish(cli, published, tmp_path, point, expected):
     needs_exchange(tmp_path, point)
-    data, _ = returns
+    data, built = published
     out = tmp_path / "reports"
-    run_forked(cli, *reports_argv(data, out))
+    shutil.copytree(built, out, symlinks=True)  # this test's copy of the completed batch
     old = folder_state(out / "r")
     killed_at(cli, point, *reports_argv(data, out, "--force"))
     state = folder_state(out / "r")

@@ -569,6 +569,8 @@ def compare_values(results: dict, year: int, sel=None):
     (scipy's Spearman ρ and Kendall τ-b over the units both rank), a unit's spread of ranks, its
     selection probability (the share of replications that select it), its screened-out share and
     the Sobol indices of the selection's table (``sel``)."""
+    import functools
+
     import numpy as np
     from scipy.stats import kendalltau, spearmanr
 
@@ -576,6 +578,7 @@ def compare_values(results: dict, year: int, sel=None):
         r = results[spec].rank
         return r.xs(year, level="year") if year in r.index.get_level_values("year") else None
 
+    @functools.cache  # each key computed once, however many pages and languages show it
     def values(source, *key):
         try:
             if source == "weight":

@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 import sklearn
 from scipy.cluster.hierarchy import linkage
-from sklearn.cluster import KMeans
 from sklearn.metrics import (
     calinski_harabasz_score,
     davies_bouldin_score,
@@ -44,6 +43,7 @@ from threadpoolctl import ThreadpoolController
 
 from ..errors import DataError, SpecError
 from ..methods.checks import as_matrix
+from .kmeans import kmeans_labels
 
 __all__ = [
     "METHODS", "CRITERIA", "KChoice", "cluster", "fit_labels", "canonical_labels",
@@ -105,8 +105,8 @@ def fit_labels(X, k: int, method: str = "kmeans", seed: int = 0,
     n_init = RESTARTS[method][0] if n_init is None else int(n_init)
     # the inputs are checked at the edge (as_matrix); scikit-learn need not check them again
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
-        if method == "kmeans":
-            return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(X)
+        if method == "kmeans":  # KMeans(n_clusters=k, n_init=n_init, random_state=seed), the same labels
+            return kmeans_labels(X, k, n_init, seed)
         if method == "ward":
             return _cut(linkage(X, method="ward"), k)
         gm = GaussianMixture(n_components=k, covariance_type="diag", n_init=n_init, random_state=seed)
