@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit import ValidationError, read_indicators
-from toolkit.data.validate import build_schema, quick_pass
+from toolkit.data.validate import build_schema, failing_part, quick_pass
 
 from ..conftest import col
 
@@ -105,7 +105,8 @@ def test_error_message_summarises(make_return):
 def test_the_quick_verdict_never_passes_what_pandera_fails(fw, demo_table):
     """``check_frame`` skips pandera when :func:`quick_pass` says every check holds (issue 25): on
     the demo both pass, and on each broken copy — a value against each kind of rule, a wrong dtype,
-    a column missing or added, a frame-wide rule — pandera fails and the quick verdict is no."""
+    a column missing or added, a frame-wide rule — pandera fails and the quick verdict is no; and
+    pandera on the failing part of the schema (what ``check_frame`` runs) finds the same failures."""
     import numpy as np
     import pandera.pandas as pa
 
@@ -134,8 +135,15 @@ def test_the_quick_verdict_never_passes_what_pandera_fails(fw, demo_table):
         "a column missing": lambda d: d.drop(columns="L1P1"),
         "a column added": lambda d: d.assign(extra=1.0),
     }
+    def cases(s, d):
+        with pytest.raises(pa.errors.SchemaErrors) as err:
+            s.validate(d.copy(), lazy=True)
+        f = err.value.failure_cases
+        return sorted(map(str, zip(f["check"], f["column"], f["index"], f["failure_case"], strict=True)))
+
     for what, edit in broken.items():
         d = edit(typed.copy())
-        with pytest.raises(pa.errors.SchemaErrors):
-            schema.validate(d.copy(), lazy=True)
+        full = cases(schema, d)
         assert not quick_pass(d, schema), what
+        # and pandera, run on the part that fails, reports exactly what it reports on the whole schema
+        assert cases(failing_part(d, schema), d) == full, what

@@ -187,7 +187,7 @@ def quick_pass(df: pd.DataFrame, schema: pa.DataFrameSchema) -> bool:
     holds on every row (the schema's own check functions). That costs a few milliseconds where
     pandera's lazy validation costs several times that (issue 25). Anything else — a check that
     fails, one whose result is missing or ambiguous, one that cannot run — leaves the verdict, and
-    the problems, to pandera (:func:`check_frame`).
+    the problems, to pandera (:func:`check_frame`, on :func:`failing_part`).
 
     Examples
     --------
@@ -198,19 +198,55 @@ def quick_pass(df: pd.DataFrame, schema: pa.DataFrameSchema) -> bool:
     >>> quick_pass(pd.DataFrame({"a": [1, 2]}), schema)  # integers where the schema says float
     False
     """
+    return failing_part(df, schema) is None
+
+
+def failing_part(df: pd.DataFrame, schema: pa.DataFrameSchema) -> pa.DataFrameSchema | None:
+    """The part of ``schema`` that pandera could report anything on for ``df``: None when every
+    check holds (:func:`quick_pass`); else the columns and frame-wide checks that do not all hold,
+    as a schema of their own (pandera reports nothing on the others: their checks hold and their
+    dtype is right); the whole schema when ``df``'s columns are not exactly the schema's.
+
+    Examples
+    --------
+    >>> schema = pa.DataFrameSchema({c: pa.Column(float, schema_check(lambda s: s >= 0, "non_negative"))
+    ...                              for c in "abc"}, strict=True)
+    >>> list(failing_part(pd.DataFrame({"a": [1.0], "b": [-1.0], "c": [2.0]}), schema).columns)
+    ['b']
+    >>> failing_part(pd.DataFrame({"a": [1.0], "b": [-1.0]}), schema) is schema  # c missing
+    True
+    """
+    try:
+        if not df.columns.is_unique or set(df.columns) != set(schema.columns):
+            return schema
+        columns = {name: column for name, column in schema.columns.items() if not _column_holds(column, df[name])}
+        frame = [check for check in schema.checks if not _check_holds(check, df)]
+    except Exception:  # noqa: BLE001 - whatever went wrong, pandera decides and reports it
+        return schema
+    if not columns and not frame:
+        return None
+    if len(columns) == len(schema.columns) and len(frame) == len(schema.checks):
+        return schema
+    with without_modules(PANDERA_EXTRAS):  # as build_schema: pandera looks for geopandas' dtype here
+        return pa.DataFrameSchema(columns, checks=frame, strict=False, ordered=False)
+
+
+def _column_holds(column, series: pd.Series) -> bool:
+    """The column's dtype is the schema's and each of its checks holds on every row."""
     from pandera.engines.pandas_engine import Engine
 
     try:
-        if not df.columns.is_unique or set(df.columns) != set(schema.columns):
+        if column.dtype is not None and not _holds(column.dtype.check(Engine.dtype(series.dtype), series)):
             return False
-        for name, column in schema.columns.items():
-            series = df[name]
-            if column.dtype is not None and not _holds(column.dtype.check(Engine.dtype(series.dtype), series)):
-                return False
-            if not all(_holds(check._check_fn(series)) for check in column.checks):
-                return False
-        return all(_holds(check._check_fn(df)) for check in schema.checks)
-    except Exception:  # noqa: BLE001 - whatever went wrong, pandera decides and reports it
+        return all(_check_holds(check, series) for check in column.checks)
+    except Exception:  # noqa: BLE001 - pandera runs it and reports what went wrong
+        return False
+
+
+def _check_holds(check, data) -> bool:
+    try:
+        return _holds(check._check_fn(data))
+    except Exception:  # noqa: BLE001 - pandera runs it and reports what went wrong
         return False
 
 
@@ -346,12 +382,13 @@ def check_frame(df: pd.DataFrame, framework: Framework, file: str, skip: set[tup
                 df.iat[i, df.columns.get_loc(column)] = np.nan
     problems += id_variants(df, file)
     schema = _schema(framework)
-    if quick_pass(df, schema):  # the usual case, a valid return: nothing for pandera to report
+    part = failing_part(df, schema)
+    if part is None:  # the usual case, a valid return: nothing for pandera to report
         return problems
     try:
         # pandera registers its checks at the first validation (and imports its extras then)
         with without_modules(PANDERA_EXTRAS):
-            schema.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
+            part.validate(df, lazy=True, inplace=True)  # nothing is coerced: no copy of the frame needed
         return problems
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
