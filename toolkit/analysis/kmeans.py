@@ -61,7 +61,9 @@ def kmeans_labels(X, k: int, n_init: int, seed: int) -> np.ndarray:
     weight = np.ones(len(X), dtype=np.float64)
     rng = np.random.RandomState(seed)
     # the seeds draw from one generator in turn; the restarts' Lloyd iterations then run side by side
-    seeds = np.stack([_plusplus(X, k, x_sq, weight, rng) for _ in range(int(n_init))])
+    cdf = (weight / weight.sum()).cumsum()
+    cdf /= cdf[-1]
+    seeds = np.stack([_plusplus(X, k, x_sq, weight, cdf, rng) for _ in range(int(n_init))])
     labels, inertia = _lloyd(X, seeds, tol)
     best = 0
     for r in range(1, len(labels)):  # scikit-learn's choice among restarts
@@ -70,34 +72,35 @@ def kmeans_labels(X, k: int, n_init: int, seed: int) -> np.ndarray:
     return labels[best]
 
 
-def _sq_distances(A, X, x_sq):
-    """scikit-learn's ``_euclidean_distances(A, X, Y_norm_squared=x_sq, squared=True)``."""
-    d = -2 * (A @ X.T)
-    d += np.einsum("ij,ij->i", A, A)[:, None]
+def _sq_distances(rows, X, x_sq):
+    """scikit-learn's ``_euclidean_distances(X[rows], X, Y_norm_squared=x_sq, squared=True)``; the
+    norms of X[rows] are the same numbers as x_sq[rows] (the same einsum, row by row)."""
+    d = -2 * (X[rows] @ X.T)
+    d += x_sq[rows][:, None]
     d += x_sq.reshape(1, -1)
     return np.maximum(d, 0, out=d)
 
 
-def _plusplus(X, k, x_sq, weight, rng):
-    """scikit-learn's greedy k-means++ seeding (``_kmeans_plusplus``), the same draws in the same order."""
-    n = len(X)
-    centers = np.empty((k, X.shape[1]), dtype=X.dtype)
+def _plusplus(X, k, x_sq, weight, cdf, rng):
+    """scikit-learn's greedy k-means++ seeding (``_kmeans_plusplus``), the same draws in the same
+    order. ``cdf``: the cumulative first-centre probabilities, as ``RandomState.choice`` makes them."""
     trials = 2 + int(np.log(k))
-    first = rng.choice(n, p=weight / weight.sum())
-    centers[0] = X[first]
-    closest = _sq_distances(centers[0, np.newaxis], X, x_sq)
+    ids_chosen = np.empty(k, dtype=np.intp)
+    # rng.choice(n, p=weight / weight.sum()): one uniform draw looked up in the cdf
+    ids_chosen[0] = cdf.searchsorted(rng.random_sample(), side="right")
+    closest = _sq_distances(ids_chosen[:1], X, x_sq)
     pot = closest @ weight
     for c in range(1, k):
         draws = rng.uniform(size=trials) * pot
         ids = np.searchsorted(np.cumsum(weight * closest), draws)
-        np.clip(ids, None, closest.size - 1, out=ids)
-        dist = _sq_distances(X[ids], X, x_sq)
+        np.minimum(ids, closest.size - 1, out=ids)
+        dist = _sq_distances(ids, X, x_sq)
         np.minimum(closest, dist, out=dist)
         pots = dist @ weight.reshape(-1, 1)
         best = np.argmin(pots)
         pot, closest = pots[best], dist[best]
-        centers[c] = X[ids[best]]
-    return centers
+        ids_chosen[c] = ids[best]
+    return X[ids_chosen]
 
 
 def _grouped_sq(D):
