@@ -13,7 +13,12 @@ idempotent and cheap after the first call; :mod:`toolkit.viz.plots` calls it on 
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
+import os
+import re
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -88,8 +93,9 @@ def font_face_css(text: str, family: str = "Noto Sans SC Embedded") -> str:
     Reports are HTML files opened anywhere — including machines without a Chinese system font —
     so each run embeds a WOFF subset (tens of kB) as a data: URL; a browser then shows every
     glyph the reports use. Returns "" when the font package is missing. Subsetting the 8 MB font
-    takes about a CPU-second, so a process keeps the last subsets it made (``_woff_subset``):
-    pages that use the same characters (the pages of a run, a command run again) embed it again.
+    takes about a CPU-second, so the subsets made are kept, in the process and on disk
+    (``_woff_subset``): pages that use the same characters (the pages of a run, a command run
+    again, the next process) embed it again.
     """
     path = cjk_font_path()
     if path is None:
@@ -102,12 +108,25 @@ def font_face_css(text: str, family: str = "Noto Sans SC Embedded") -> str:
             f'"PingFang SC",sans-serif !important}}\n')
 
 
+def _cache_dir() -> Path:
+    """Where subsets are kept between processes: ``TOOLKIT_FONT_CACHE``, else a temporary folder."""
+    return Path(os.environ.get("TOOLKIT_FONT_CACHE") or Path(tempfile.gettempdir()) / "toolkit-fonts")
+
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
 @functools.lru_cache(maxsize=16)
 def _woff_subset(path: str, chars: str) -> str:
     """The font file ``path`` subset to the characters ``chars``, as base64 WOFF (zlib, no brotli).
 
     The same arguments give the same bytes (the subset keeps the font's own timestamps), so the
-    result is cached for the process (the 16 latest character sets).
+    result is cached for the process (the 16 latest character sets) and on disk, where the next
+    processes read it instead of subsetting again (about half a CPU-second for a run's characters).
+    The disk entry is keyed by the SHA-256 of the characters, the font file's path, size and
+    modification time and fontTools' version; it is written atomically, and one that is not a
+    base64 WOFF file (damaged, or planted in a shared temporary folder) is made again. A folder
+    that cannot be written only loses the cache.
 
     Parameters
     ----------
@@ -122,7 +141,32 @@ def _woff_subset(path: str, chars: str) -> str:
     str
         Base64 of the WOFF file.
     """
-    import base64
+    import fontTools
+
+    st = os.stat(path)
+    key = hashlib.sha256("\0".join([fontTools.version, os.path.abspath(path), str(st.st_size),
+                                    str(st.st_mtime_ns), chars]).encode("utf-8", "surrogatepass"))
+    cached = _cache_dir() / f"{key.hexdigest()[:32]}.woff.b64"
+    try:
+        data = cached.read_text("ascii")
+        if _BASE64.fullmatch(data) and base64.b64decode(data, validate=True)[:4] == b"wOFF":
+            return data
+    except (OSError, ValueError):
+        pass
+    data = _make_woff_subset(path, chars)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(data)
+        os.replace(tmp, cached)
+    except OSError:  # a read-only or missing folder: the subset is only kept in the process
+        pass
+    return data
+
+
+def _make_woff_subset(path: str, chars: str) -> str:
+    """Subset with fontTools (what :func:`_woff_subset` keeps); the GSUB/GPOS features all kept."""
     import io
 
     from fontTools import subset
