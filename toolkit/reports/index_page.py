@@ -206,7 +206,8 @@ def overview_sections(bundle, year: int, lang: str = "zh", store: Path | None = 
     --------
     >>> import tempfile, toolkit
     >>> from toolkit.reports.bundle import Bundle, index_tables
-    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> demo = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv").table
+    >>> r = toolkit.build_index(demo[demo.year >= 2024])   # the demo's last two years
     >>> b = Bundle(index_tables(r), {"synthetic": True}, r.framework)
     >>> store = Path(tempfile.mkdtemp()) / "sections.json"
     >>> html = overview_sections(b, 2025, "en", store, "digest-1")

@@ -72,7 +72,8 @@ def region_trend_frame(bundle, region: str, year: int, lang: str = "zh") -> pd.D
     --------
     >>> import toolkit
     >>> from toolkit.reports.bundle import Bundle, index_tables
-    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> demo = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv").table
+    >>> r = toolkit.build_index(demo[demo.year >= 2024])   # the demo's last two years
     >>> f = region_trend_frame(Bundle(index_tables(r), {}, r.framework), "菏泽市", 2025)
     >>> f.attrs["groups"], bool(f["region"].between(0, 100).all())
     ({'circle': '鲁南经济圈'}, True)
@@ -138,7 +139,8 @@ def region_trend_html(bundle, region: str, year: int, lang: str = "zh"):
     --------
     >>> import toolkit
     >>> from toolkit.reports.bundle import Bundle, index_tables
-    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> demo = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv").table
+    >>> r = toolkit.build_index(demo[demo.year >= 2024])   # the demo's last two years
     >>> b = Bundle(index_tables(r), {}, r.framework)
     >>> html = region_trend_html(b, "菏泽市", 2025, "en").data
     >>> "Trend over the years" in html and "Provincial mean" in html and "Economic circle mean" in html

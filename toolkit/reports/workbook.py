@@ -223,7 +223,8 @@ def write_result_workbook(result, path: str | Path, lang: str = "zh", notes=(), 
     Examples
     --------
     >>> import tempfile, openpyxl, toolkit
-    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> demo = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv").table
+    >>> r = toolkit.build_index(demo[demo.year == 2025])   # one year of the demo: a smaller book
     >>> path = write_result_workbook(r, Path(tempfile.mkdtemp()) / "results.xlsx", lang="en")
     >>> len(openpyxl.load_workbook(path, read_only=True).sheetnames) >= 5  # the sheet titles, no cell parsed
     True
@@ -251,7 +252,8 @@ def write_results_with_workbook(result, out_dir: str | Path, lang: str | None = 
     Examples
     --------
     >>> import tempfile, toolkit
-    >>> r = toolkit.build_index(toolkit.read_indicators("data/raw/demo_synthetic_returns.csv"))
+    >>> demo = toolkit.read_indicators("data/raw/demo_synthetic_returns.csv").table
+    >>> r = toolkit.build_index(demo[demo.year == 2025])   # one year of the demo
     >>> paths = write_results_with_workbook(r, tempfile.mkdtemp(), "en")
     >>> paths["xlsx"].name, paths["xlsx"].is_file()
     ('results.xlsx', True)

@@ -245,47 +245,72 @@ def _convex_optimum(values: np.ndarray, Z: np.ndarray, t: np.ndarray, objective:
     reaches only at −∞) it creeps towards it and stops at its iteration cap. The QP is solved by
     SLSQP with exact gradients; the weights are then rescaled to sum 1.
     """
-    from scipy.optimize import minimize as _min
-
-    m, n = values.shape
+    m = values.shape[0]
     Xc = values - values.mean(axis=0)
     A, S = Z.T @ Xc / m, Xc.T @ Xc / m
     if not (np.isfinite(A).all() and np.isfinite(S).all()):
         return None
     c = A.sum(axis=0)  # 1ᵀA (= b)
-    if not (c > 0).all():
+    if not (c != 0).all():
         return None
-    # u = c ∘ w puts the scale constraint on the simplex (Σ u = 1), which keeps the QP well scaled
-    Au, Su = A / c, S / np.outer(c, c)
+    # u = |c| ∘ w puts the scale constraint on sign(c)ᵀu = ±1 (the simplex when every c > 0),
+    # which keeps the QP well scaled. A component negatively correlated with the plain sum has
+    # c < 0; then Σ r can take either sign and balance is solved on both halves, the better kept.
+    ac, sg = np.abs(c), np.sign(c)
+    Au, Su = A / ac, S / np.outer(ac, ac)
+    signs = (1.0, -1.0) if objective == "balance" and (sg < 0).any() else (1.0,)
+    best = None
+    for s in signs:
+        u = _scaled_qp(Au, Su, t, sg, s, objective)
+        if u is not None and (best is None or u[1] < best[1]):
+            best = u
+    if best is None:
+        return None
+    w = best[0] / ac
+    return w / w.sum()
+
+
+def _scaled_qp(Au: np.ndarray, Su: np.ndarray, t: np.ndarray, sg: np.ndarray, s: float,
+               objective: str) -> tuple[np.ndarray, float] | None:
+    """The QP of :func:`_convex_optimum` at the scale ``sgᵀu = s``: its solution ``u`` and value,
+    or ``None`` where SLSQP fails. With Σ r = s > 0 or < 0 the shares are ``Au u / s``, so the
+    balance objective is ‖Au u − s t‖²."""
+    from scipy.optimize import minimize as _min
+
+    n = len(t)
     if objective == "balance":
         def fun(u):
-            d = Au @ u - t
+            d = Au @ u - s * t
             return float(d @ d), 2.0 * (Au.T @ d)
     else:
         def fun(u):
             Sv = Su @ u
             return float(u @ Sv), 2.0 * Sv
-    start = np.full(n, 1.0 / n)
+    on = sg == s
+    if not on.any():
+        return None
+    start = np.where(on, 1.0 / on.sum(), 0.0) if (sg != s).any() else np.full(n, 1.0 / n)
     scale = max(float(fun(start)[0]), 1e-300)
+    upper = 1.0 if (sg > 0).all() else None
     res = _min(lambda u: tuple(v / scale for v in fun(u)), start, jac=True, method="SLSQP",
-               bounds=[(0.0, 1.0)] * n, constraints=[{"type": "eq", "fun": lambda u: u.sum() - 1.0,
-                                                      "jac": lambda u: np.ones(n)}],
+               bounds=[(0.0, upper)] * n, constraints=[{"type": "eq", "fun": lambda u: sg @ u - s,
+                                                        "jac": lambda u: sg}],
                options={"ftol": 1e-15, "maxiter": 500})
     u = np.clip(res.x, 0.0, None)
     # status 8 ("positive directional derivative in the line search") is SLSQP at the limit of
     # its precision; accept it when the point is feasible
-    if res.status not in (0, 8) or abs(u.sum() - 1.0) > 1e-9:
+    if res.status not in (0, 8) or abs(sg @ u - s) > 1e-9:
         return None
     # polish: on SLSQP's support P the optimum solves the KKT system of the equality-constrained
-    # quadratic [Q_PP 1; 1ᵀ 0] [u_P; λ] = [q_P; 1] exactly (Q, q the quadratic's Hessian and
-    # linear term); taken when it stays feasible and is no worse
+    # quadratic [Q_PP g_P; g_Pᵀ 0] [u_P; λ] = [q_P; s] exactly (Q, q the quadratic's Hessian and
+    # linear term, g = sign(c)); taken when it stays feasible and is no worse
     P = u > 1e-10 * u.max()
-    Q, q = (2.0 * Au.T @ Au, 2.0 * Au.T @ t) if objective == "balance" else (2.0 * Su, np.zeros(n))
+    Q, q = (2.0 * Au.T @ Au, 2.0 * s * Au.T @ t) if objective == "balance" else (2.0 * Su, np.zeros(n))
     k = int(P.sum())
     K = np.zeros((k + 1, k + 1))
-    K[:k, :k], K[:k, k], K[k, :k] = Q[np.ix_(P, P)], 1.0, 1.0
+    K[:k, :k], K[:k, k], K[k, :k] = Q[np.ix_(P, P)], sg[P], sg[P]
     try:
-        sol = np.linalg.solve(K, np.r_[q[P], 1.0])
+        sol = np.linalg.solve(K, np.r_[q[P], s])
     except np.linalg.LinAlgError:
         sol = None
     if sol is not None and np.isfinite(sol).all() and (sol[:k] >= 0).all():
@@ -293,8 +318,7 @@ def _convex_optimum(values: np.ndarray, Z: np.ndarray, t: np.ndarray, objective:
         polished[P] = sol[:k]
         if fun(polished)[0] <= fun(u)[0] + 1e-15:
             u = polished
-    w = u / c
-    return w / w.sum()
+    return u, fun(u)[0]
 
 
 def optimal(X, objective: str = "balance", correlation: str = "pearson") -> pd.Series:
