@@ -143,23 +143,23 @@ def _woff_subset(path: str, chars: str) -> str:
     """
     import fontTools
 
+    from ..publish.files import write_atomic
+
     st = os.stat(path)
     key = hashlib.sha256("\0".join([fontTools.version, os.path.abspath(path), str(st.st_size),
                                     str(st.st_mtime_ns), chars]).encode("utf-8", "surrogatepass"))
     cached = _cache_dir() / f"{key.hexdigest()[:32]}.woff.b64"
     try:
         data = cached.read_text("ascii")
-        if _BASE64.fullmatch(data) and base64.b64decode(data, validate=True)[:4] == b"wOFF":
+        woff = base64.b64decode(data, validate=True) if _BASE64.fullmatch(data) else b""
+        if woff[:4] == b"wOFF" and int.from_bytes(woff[8:12], "big") == len(woff):  # whole
             return data
     except (OSError, ValueError):
         pass
     data = _make_woff_subset(path, chars)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(data)
-        os.replace(tmp, cached)
+        write_atomic(cached, lambda tmp: tmp.write_text(data, "ascii"))
     except OSError:  # a read-only or missing folder: the subset is only kept in the process
         pass
     return data
