@@ -144,6 +144,7 @@ def _woff_subset(path: str, chars: str) -> str:
     import fontTools
 
     from ..publish.files import write_atomic
+    from ..publish.guard import InputClash
 
     st = os.stat(path)
     key = hashlib.sha256("\0".join([fontTools.version, os.path.abspath(path), str(st.st_size),
@@ -160,7 +161,7 @@ def _woff_subset(path: str, chars: str) -> str:
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cached, lambda tmp: tmp.write_text(data, "ascii"))
-    except OSError:  # a read-only or missing folder: the subset is only kept in the process
+    except (OSError, InputClash):  # a read-only folder, or the cache file given as an input: kept in the process
         pass
     return data
 
