@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from toolkit import load_framework, read_indicators
-from toolkit.data.parsing import match_header
+from toolkit.data.headers import match_header
 from toolkit.data.problems import ValidationError
 
 from ..conftest import ROOT, write_csv

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from toolkit import ValidationError, read_indicators
-from toolkit.data.parsing import CellError, match_header, parse_binary, parse_number, parse_year
+from toolkit.data.headers import match_header
+from toolkit.data.parsing import CellError, parse_binary, parse_number, parse_year
 
 from ..conftest import DEMO_CSV, DEMO_XLSX, col
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit import ValidationError, read_indicators
-from toolkit.data.validate import build_schema, failing_part, quick_pass
+from toolkit.data.schema_pass import failing_part, quick_pass
+from toolkit.data.validate import build_schema
 
 from ..conftest import col
 

@@ -23,7 +23,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from toolkit import load_framework
-from toolkit.data.parsing import header_for
+from toolkit.data.headers import header_for
 from toolkit.data.problems import ValidationError
 from toolkit.data.read import read_indicators
 from toolkit.framework.geo import cities

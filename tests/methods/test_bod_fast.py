@@ -71,11 +71,13 @@ def test_scores_equal_unit_by_unit_lps_on_the_demo(demo_blocks, bounds):
         np.testing.assert_allclose((W * Y).sum(axis=1), got.scores.to_numpy(), atol=1e-9)
 
 
-@pytest.mark.parametrize("bounds", [(None, None), (0.1, None), (None, 0.7)])
-def test_scores_equal_unit_by_unit_lps_on_random_cases(bounds):
+@pytest.mark.parametrize("seed, bounds", [(0, (None, None)), (1, (0.1, None)), (2, (None, 0.7))])
+def test_scores_equal_unit_by_unit_lps_on_random_cases(seed, bounds):
+    # a fixed seed per case: the seed was hash(bounds), which varies between processes on Python 3.11
+    # (hash(None) is its address until 3.12), so some runs drew too few cases within the bounds
     lo, hi = bounds
     n_checked = 0
-    for Y in random_cases(seed=hash(bounds) % 1000):
+    for Y in random_cases(seed=seed):
         n = Y.shape[1]
         if (lo and lo * n > 1) or (hi and hi * n < 1):
             continue

@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from toolkit.data.demo import generate
-from toolkit.data.parsing import header_for
+from toolkit.data.headers import header_for
 
 from ..conftest import SHARED_DATA, SHARED_DATA_MISSING, built_once, session_root
 

@@ -43,6 +43,6 @@ def test_the_spec_enters_each_module_at_most_once(given):
     files = {f for f, _ in stops}
     # the spec is compiled in the plan, and neither the steps nor the engine see it
     assert "toolkit/index/plan.py" in files
-    assert not files & {"toolkit/index/steps.py", "toolkit/robustness/engine.py", "toolkit/index/spec_checks.py"}
+    assert not files & {"toolkit/index/steps.py", "toolkit/index/node_steps.py", "toolkit/robustness/engine.py", "toolkit/index/spec_checks.py"}
     # the uncertainty spec is checked against the nominal spec, whichever way it came in
     assert "toolkit/robustness/factors.py" in files

@@ -26,7 +26,8 @@ from ..framework.geo import cities
 from ..framework.loader import load_framework
 from ..framework.model import Framework
 from ..publish.links import retire_pointer
-from .parsing import UNIT_COLUMNS, header_for
+from .headers import header_for
+from .parsing import UNIT_COLUMNS
 
 DEFAULT_SEED = 20240408
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..framework.model import Framework
+from .headers import match_header
 from .parsing import (
     EXCEL_ERRORS,
     MISSING_TOKENS,
@@ -22,7 +23,6 @@ from .parsing import (
     fold_id,
     folded_chars,
     is_missing,
-    match_header,
     normalise_text,
     parse_amount,
     parse_binary,

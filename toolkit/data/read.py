@@ -16,8 +16,9 @@ import pandas as pd
 
 from ..framework.loader import load_framework
 from ..framework.model import Framework
+from .headers import match_header
 from .interpret import interpret
-from .parsing import match_header, shorten
+from .parsing import shorten
 from .problems import Problem, ValidationError
 from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw
 from .validate import check_frame

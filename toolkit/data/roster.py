@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..framework.model import Framework
-from .parsing import is_missing, match_header, normalise_text, shorten
+from .headers import match_header
+from .parsing import is_missing, normalise_text, shorten
 from .problems import Problem, ValidationError
 from .sources import read_raw
 

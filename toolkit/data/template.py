@@ -17,7 +17,7 @@ from ..framework.loader import load_framework
 from ..framework.model import Framework
 from ..framework.units import year_range
 from ..publish.links import retire_pointer
-from .parsing import header_for
+from .headers import header_for
 
 DATA_SHEET = "填报表 Data"
 N_INPUT_ROWS = 200  # rows prepared with validation

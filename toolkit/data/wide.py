@@ -59,7 +59,7 @@ def indicator_year(header, fw, rx: re.Pattern) -> tuple[str, int] | None:
     >>> indicator_year("note", load_framework(), pattern_regex("{code}_{year}")) is None
     True
     """
-    from .parsing import match_header
+    from .headers import match_header
 
     m = rx.match("" if header is None else str(header).strip())
     code = match_header(m["code"], fw).column if m else None
@@ -93,7 +93,7 @@ def melt_raw(raw, fw, pattern: str = "{code}_{year}", other: str = "error", year
     ValidationError
         The file also has a year column, or no column matches the pattern.
     """
-    from .parsing import match_header
+    from .headers import match_header
 
     if other not in OTHER:
         raise ValueError(f"wide: other must be one of {list(OTHER)}, got {other!r}")
