@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import sys
 import tempfile
@@ -48,10 +49,18 @@ def _print_report(err: ValidationError, lang: str) -> None:
         print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
 
 
+@functools.cache
+def _parser(lang: str):
+    """The parser of ``lang``, built once per process: building it takes some milliseconds, and a
+    process that runs many command lines (a notebook, the test suite) parses them all with it
+    (``parse_args`` leaves a parser as it was)."""
+    return build_parser(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = detect_lang(argv)
-    parser = build_parser(lang)
+    parser = _parser(lang)
     args = parser.parse_args(argv)
     if args.command is None:
         print(recipe(lang, __version__))
