@@ -22,6 +22,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_commands import run_command
@@ -29,8 +30,10 @@ from .cli_help import detect_lang
 from .cli_parser import build_parser
 from .cli_table import format_table
 from .cli_text import PROBLEM_COLUMNS, message, recipe
-from .data.problems import ValidationError
 from .errors import ToolkitError, UsageError, message_in
+
+if TYPE_CHECKING:
+    from .data.problems import ValidationError
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 #: where "internal error" logs go (overridden by the TOOLKIT_LOG_DIR environment variable)
@@ -104,6 +107,9 @@ def run_safely(args) -> int:
 
 
 def _run_command(args, lang: str) -> int:
+    # imported here, with pandas: once a command runs, not for the help or the recipe
+    from .data.problems import ValidationError
+
     try:
         return run_command(args)
     except ValidationError as err:
