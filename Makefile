@@ -57,8 +57,11 @@ browser:          ## headless Chromium (screenshots, PDF) and poppler-utils (PDF
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null ; } || \
 	  echo "note: poppler-utils is not installed; the PDF page tests will be skipped"
 
+# bytecode caching on, even where the environment turns it off (PYTHONDONTWRITEBYTECODE=1): the suite starts
+# hundreds of Python processes (commands, kernels, workers), and each would compile the toolkit's modules and
+# pytest would re-rewrite every test module in each worker; __pycache__/ is git-ignored (issue 25)
 test: setup browser   ## the test suite on every core (CI runs exactly this), the 15 slowest tests listed
-	$(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --no-loadscope-reorder --durations=15
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks notebooks/[0-9][0-9]_*.py notebooks/conftest.py

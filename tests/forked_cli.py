@@ -28,7 +28,9 @@ PRELOAD = ("toolkit.cli", "toolkit.data.prepare", "toolkit.data.read", "toolkit.
            # to import, and a kill that lands in it proves nothing
            "toolkit.dynamics.dagum", "toolkit.dynamics.convergence", "toolkit.dynamics.markov",
            "toolkit.dynamics.spatial", "toolkit.dynamics.boundaries", "toolkit.dynamics.kde",
-           "jupyter_client", "nbformat")
+           # not nbformat: no command imports it (the reports' kernels are processes of their own),
+           # and its import (jsonschema's format checkers compile grammars) costs 1.1 s of CPU
+           "jupyter_client")
 
 # the warm interpreter: reads one JSON request per line ({"argv", "env", "patch", "stderr"}),
 # forks a child that sets ``env``, runs ``patch`` (Python source) and then the command line, prints the child's

@@ -4,7 +4,6 @@ the path of a log file, never as a traceback."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ from toolkit.files import output_lock
 
 from .conftest import DEMO_CSV, ROOT
 from .lock_holder import held_elsewhere
+from .unprivileged import run_without_override
 
 FRAMEWORK = ROOT / "toolkit" / "frameworks" / "shandong_industrial_brain.yaml"
 SPEC = ROOT / "configs" / "default.yaml"
@@ -86,92 +86,38 @@ def test_unreadable_input_file(capsys, tmp_path, monkeypatch, suffix):
     assert code == 1 and "locked" in text and "permission denied" in text
 
 
-def _unprivileged_env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+# -- real file modes: one process that cannot bypass them runs these tests' command lines --------------
+#: the commands whose --out is a read-only folder (test_read_only_out_really)
+READ_ONLY = [["prepare", DEMO_CSV], ["index", DEMO_CSV], ["template"]]
 
 
-@functools.cache
-def _unprivileged_way() -> dict | None:
-    """The keyword arguments of ``subprocess.run`` that run a process without the power to
-    bypass file permissions and still let it import the toolkit, or None. The probe (a process
-    importing the toolkit, a second or so) runs once per test process: the answer does not
-    change from one test to the next."""
-    import pwd
-
-    try:
-        nobody = pwd.getpwnam("nobody")
-    except KeyError:
-        nobody = None
-    ways = []
-    if nobody is not None:
-        ways.append(("nobody", {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}))
-    ways.append(("root without CAP_DAC_OVERRIDE", {"preexec_fn": _drop_permission_override}))
-    for _, kwargs in ways:
-        try:
-            probe = subprocess.run([sys.executable, "-c", "import toolkit.cli, pandas, pyarrow"], cwd="/",
-                                   env=_unprivileged_env(), capture_output=True, timeout=120, **kwargs)
-        except (OSError, subprocess.SubprocessError):  # e.g. the interpreter is under /root (pyenv), or no CAP_SETPCAP
-            continue
-        if probe.returncode == 0:
-            return kwargs
-    return None
-
-
-def _unprivileged():
-    """How to run the command line without the power to bypass file permissions, when the tests
-    run as root (as in CI): as user ``nobody`` when it can read this checkout and the
-    interpreter, else as root without the capabilities that override permissions (a checkout
-    in a private 0700 folder). Returns the keyword arguments of ``subprocess.run`` and the
-    environment."""
-    kwargs = _unprivileged_way()
-    if kwargs is None:
-        pytest.skip("running as root, and neither user nobody nor root without CAP_DAC_OVERRIDE can import the "
-                    f"toolkit from {ROOT} with {sys.executable}")
-    return kwargs, _unprivileged_env()
-
-
-def _drop_permission_override() -> None:
-    """In the child, before exec: drop CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and CAP_FOWNER from
-    the bounding set (prctl PR_CAPBSET_DROP), so the program, though uid 0, obeys file modes."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2, 3):
-        if libc.prctl(24, cap, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
-
-
-def _run_unprivileged(tmp_path, *argv) -> tuple[int, str]:
-    kwargs, env = _unprivileged()
-    home = tmp_path / "home"
-    for d in (home, home / "locks", home / "logs"):
-        d.mkdir(exist_ok=True)
-        os.chmod(d, 0o777)
-    env = {**env, "HOME": str(home), "MPLCONFIGDIR": str(home), "TOOLKIT_LOCK_DIR": str(home / "locks"),
-           "TOOLKIT_LOG_DIR": str(home / "logs")}
-    r = subprocess.run([sys.executable, "-m", "toolkit", *map(str, argv)], capture_output=True, text=True,
-                       env=env, cwd="/", timeout=300, **kwargs)
-    text = r.stdout + r.stderr
-    assert "Traceback" not in text, text
-    return r.returncode, text
-
-
-@pytest.fixture
-def shared_tmp():
-    """A temporary folder others can enter (pytest's own is private to root)."""
+@pytest.fixture(scope="module")
+def really():
+    """The runs of the two tests below against real file modes (tests/unprivileged.py): an
+    unreadable return, and a read-only --out (holding an earlier file) for each of
+    :data:`READ_ONLY`. In a folder others can enter (pytest's own is private to root)."""
     d = Path(tempfile.mkdtemp(prefix="toolkit-perm-"))
     os.chmod(d, 0o755)
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+    locked = shutil.copy(DEMO_CSV, d / "locked.csv")
+    os.chmod(locked, 0)
+    runs = {"unreadable": ["validate", locked, "--lang", "en"]}
+    for command in READ_ONLY:
+        ro = d / f"ro-{command[0]}"
+        ro.mkdir()
+        (ro / "earlier.csv").write_text("kept", "utf-8")
+        os.chmod(ro, 0o555)
+        runs[command[0]] = [*command, "--out", ro, *(["--lang", "en"] if command[0] != "template" else [])]
+    try:
+        yield d, run_without_override(d, runs)
+    finally:
+        for ro in d.glob("ro-*"):
+            os.chmod(ro, 0o755)
+        shutil.rmtree(d, ignore_errors=True)
 
 
-def test_unreadable_input_file_really(capsys, tmp_path, shared_tmp):
-    path = shutil.copy(DEMO_CSV, shared_tmp / "locked.csv")
-    os.chmod(path, 0)
-    if os.geteuid() == 0:  # CI runs as root: run the command line without root's power over permissions
-        code, text = _run_unprivileged(shared_tmp, "validate", path, "--lang", "en")
-    else:
-        code, text = run(capsys, "validate", path, "--lang", "en")
+def test_unreadable_input_file_really(really):
+    code, text = really[1]["unreadable"]
+    assert "Traceback" not in text, text
     assert code == 1 and "permission denied" in text and "locked.csv" in text
 
 
@@ -208,17 +154,12 @@ def test_read_only_out(capsys, tmp_path, monkeypatch):
     assert code == 1 and "没有权限" in text
 
 
-@pytest.mark.parametrize("command", [["prepare", DEMO_CSV], ["index", DEMO_CSV], ["template"]])
-def test_read_only_out_really(capsys, shared_tmp, command):
-    ro = shared_tmp / "ro"
-    ro.mkdir()
-    (ro / "earlier.csv").write_text("kept", "utf-8")
-    os.chmod(ro, 0o555)
-    argv = [*command, "--out", ro, *(["--lang", "en"] if command[0] != "template" else [])]
-    if os.geteuid() == 0:  # CI runs as root: run the command line without root's power over permissions
-        code, text = _run_unprivileged(shared_tmp, *argv)
-    else:
-        code, text = run(capsys, *argv)
+@pytest.mark.parametrize("command", READ_ONLY)
+def test_read_only_out_really(really, command):
+    d, runs = really
+    ro = d / f"ro-{command[0]}"
+    code, text = runs[command[0]]
+    assert "Traceback" not in text, text
     assert code == 1 and ("permission denied" in text or "没有权限" in text) and str(ro) in text
     assert sorted(p.name for p in ro.iterdir()) == ["earlier.csv"]  # nothing written, nothing lost
 

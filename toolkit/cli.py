@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_commands import run_command
@@ -28,8 +30,10 @@ from .cli_help import detect_lang
 from .cli_parser import build_parser
 from .cli_table import format_table
 from .cli_text import PROBLEM_COLUMNS, message, recipe
-from .data.problems import ValidationError
 from .errors import ToolkitError, UsageError, message_in
+
+if TYPE_CHECKING:
+    from .data.problems import ValidationError
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 #: where "internal error" logs go (overridden by the TOOLKIT_LOG_DIR environment variable)
@@ -48,10 +52,18 @@ def _print_report(err: ValidationError, lang: str) -> None:
         print(message("problems_more", lang, n=len(table) - len(shown), file=err.source), file=sys.stderr)
 
 
+@functools.cache
+def _parser(lang: str):
+    """The parser of ``lang``, built once per process: building it takes some milliseconds, and a
+    process that runs many command lines (a notebook, the test suite) parses them all with it
+    (``parse_args`` leaves a parser as it was)."""
+    return build_parser(lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = detect_lang(argv)
-    parser = build_parser(lang)
+    parser = _parser(lang)
     args = parser.parse_args(argv)
     if args.command is None:
         print(recipe(lang, __version__))
@@ -95,6 +107,9 @@ def run_safely(args) -> int:
 
 
 def _run_command(args, lang: str) -> int:
+    # imported here, with pandas: once a command runs, not for the help or the recipe
+    from .data.problems import ValidationError
+
     try:
         return run_command(args)
     except ValidationError as err:

@@ -13,7 +13,6 @@ from .cli_guard import UNCERTAINTY_FILES, check_outputs
 from .cli_listings import codebook, methods_table
 from .cli_table import format_table
 from .cli_text import message
-from .data.problems import ValidationError
 from .errors import UsageError
 
 __all__ = ["print_notes", "run_command"]
@@ -92,6 +91,7 @@ def run_command(args) -> int:
         check_outputs(args)  # before anything is read: --out may not be the return checked
         data = read_indicators(args.file, _framework(args.framework), wide=args.wide)
         if args.out:
+            from .data.problems import ValidationError
             from .reports.problem_workbook import write_problems
 
             write_problems(ValidationError([], args.file), args.out, args.lang)

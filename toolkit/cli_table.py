@@ -9,8 +9,10 @@ line. Widths here are *display* widths from the Unicode East Asian Width propert
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["display_width", "format_table", "pad"]
 
@@ -94,6 +96,7 @@ def format_table(frame: pd.DataFrame, *, index: bool = False, max_width: int = 8
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"代码": ["L1P1", "L1P10"], "名称": ["产业规模", "研发投入强度"],
     ...                   "值": [1296.5, 3.0]})
     >>> print(format_table(t))
@@ -101,13 +104,15 @@ def format_table(frame: pd.DataFrame, *, index: bool = False, max_width: int = 8
     L1P1   产业规模      1296.5
     L1P10  研发投入强度     3.0
     """
+    import pandas as pd  # imported here: the help and the recipe are printed without it
+
     if index:
         frame = frame.reset_index()
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
     cells: list[list[str]] = [[_cut(c, max_width) for c in frame.columns]]
     for row in frame.itertuples(index=False):
-        cells.append([_cut("" if _missing(v) else v, max_width) for v in row])
+        cells.append([_cut("" if _missing(v, pd.isna) else v, max_width) for v in row])
     widths = [max(display_width(r[j]) for r in cells) for j in range(len(frame.columns))]
     lines = []
     for r in cells:
@@ -116,9 +121,9 @@ def format_table(frame: pd.DataFrame, *, index: bool = False, max_width: int = 8
     return "\n".join(lines)
 
 
-def _missing(value: object) -> bool:
+def _missing(value: object, isna) -> bool:
     try:
-        return bool(pd.isna(value))
+        return bool(isna(value))
     except (TypeError, ValueError):  # lists and arrays are never "missing"
         return False
 

@@ -21,9 +21,15 @@ from toolkit.dynamics.markov import markov_chain, one_steady_state
 
 from ..conftest import SHARED_DATA
 
-mapclassify = pytest.importorskip("mapclassify")
-ergodic = pytest.importorskip("giddy.ergodic")
 HDR_CSV = SHARED_DATA / "hdi" / "HDR23-24_Composite_indices_complete_time_series.csv"
+
+
+
+def oracle(name: str):
+    """``mapclassify`` or ``giddy.ergodic``, imported when a test first needs it (the test is skipped when it is
+    not installed): importing them compiles numba kernels, seconds of CPU that every xdist worker would
+    otherwise pay while collecting this file."""
+    return pytest.importorskip(name)
 
 
 def random_samples(n_samples=200, seed=0):
@@ -48,7 +54,7 @@ def random_samples(n_samples=200, seed=0):
 def test_quantiles_are_mapclassify_to_the_bit():
     seen_collapsed = 0
     for y, k in random_samples():
-        ref = mapclassify.Quantiles(y, k=k)
+        ref = oracle("mapclassify").Quantiles(y, k=k)
         mine = Quantiles(y, k=k)
         assert np.array_equal(mine.bins, ref.bins), (y, k)
         assert np.array_equal(mine.yb, ref.yb), (y, k)
@@ -89,7 +95,7 @@ def test_steady_state_and_first_passage_are_giddys():
     irreducible = reducible = raised = 0
     for P in random_chains():
         k = len(P)
-        ref = giddy_quiet(ergodic.steady_state, P)
+        ref = giddy_quiet(oracle("giddy.ergodic").steady_state, P)
         mine = steady_state(P)
         if ref.ndim == 1:                                    # one communicating class
             irreducible += 1
@@ -98,7 +104,7 @@ def test_steady_state_and_first_passage_are_giddys():
             reducible += 1
             assert mine is None and np.isnan(one_steady_state(P, k)).all()
         try:
-            ref_fp = giddy_quiet(ergodic.mfpt, P)
+            ref_fp = giddy_quiet(oracle("giddy.ergodic").mfpt, P)
         except np.linalg.LinAlgError:                        # a closed set beside an absorbing class: both fail
             raised += 1
             with pytest.raises(np.linalg.LinAlgError), np.errstate(all="ignore"):
@@ -123,18 +129,18 @@ def test_gth_is_the_stationary_equation():
 def old_markov(W: pd.DataFrame, k: int, basis: str):
     """The chain as the toolkit computed it with mapclassify and giddy before (issue 25)."""
     if basis == "pooled":
-        q = mapclassify.Quantiles(W.to_numpy(float).ravel(), k=k)
+        q = oracle("mapclassify").Quantiles(W.to_numpy(float).ravel(), k=k)
         ids, cutoffs = q.yb.reshape(W.shape), [float(b) for b in q.bins]
     else:
-        qs = [mapclassify.Quantiles(W[t].to_numpy(float), k=k) for t in W.columns]
+        qs = [oracle("mapclassify").Quantiles(W[t].to_numpy(float), k=k) for t in W.columns]
         ids, cutoffs = np.column_stack([q.yb for q in qs]), [[float(b) for b in q.bins] for q in qs]
     T = np.zeros((k, k), int)
     np.add.at(T, (ids[:, :-1].ravel(), ids[:, 1:].ravel()), 1)
     rows = T.sum(axis=1, keepdims=True)
     P = np.where(rows > 0, T / np.where(rows > 0, rows, 1), np.eye(k))
-    ss = giddy_quiet(ergodic.steady_state, P)
+    ss = giddy_quiet(oracle("giddy.ergodic").steady_state, P)
     ss = ss if ss.ndim == 1 and len(ss) == k else np.full(k, np.nan)
-    return ids, cutoffs, T, P, ss, giddy_quiet(ergodic.mfpt, P)
+    return ids, cutoffs, T, P, ss, giddy_quiet(oracle("giddy.ergodic").mfpt, P)
 
 
 def same_chain(values: pd.Series, k: int, basis: str):

@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from libpysal.weights import lat2W
 
 from toolkit.dynamics.markov import markov_chain, spatial_markov
 from toolkit.dynamics.spatial import (
@@ -18,6 +17,9 @@ from toolkit.errors import DataError
 
 
 def grid_weights(side):
+    # the oracle, imported where used: seconds of CPU in every collecting worker otherwise
+    from libpysal.weights import lat2W
+
     w = lat2W(side, side, rook=False)
     return adjacency_weights({f"r{k:03d}": [f"r{v:03d}" for v in vs] for k, vs in w.neighbors.items()})
 

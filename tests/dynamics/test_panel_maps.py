@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from libpysal.weights import Queen
 
 import toolkit
 from toolkit.dynamics.boundaries import REFERENCE, geojson_text, provenance, read_polygons, shandong
@@ -101,6 +100,9 @@ def test_panel_reference_year_reproduces_its_own_year_and_fixes_the_posts(demo):
 
 
 def test_committed_map_keeps_the_full_resolution_queen_links():
+    # the oracle, imported where used (not at every worker's collection)
+    from libpysal.weights import Queen
+
     committed = read_polygons(REFERENCE / "shandong_cities.geojson")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

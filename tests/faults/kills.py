@@ -86,7 +86,8 @@ def folder_state(folder: Path, volatile=("prepared_at", "written_at")) -> dict[s
     return out
 
 
-def kill_trials(cli: ForkedCli, tmp: Path, argv_old, argv_new, out: Path, hidden) -> dict[str, int]:
+def kill_trials(cli: ForkedCli, tmp: Path, argv_old, argv_new, out: Path, hidden,
+                built: tuple[Path, Path, float] | None = None) -> dict[str, int]:
     """Run ``argv_old`` to completion, then ``argv_new`` killed at :data:`TRIALS` seeded random
     moments, one in each of :data:`TRIALS` equal slices of 1.2 times its length, restoring the old
     outputs after each trial. Every trial must leave the old or the new outputs, complete, exactly
@@ -94,12 +95,18 @@ def kill_trials(cli: ForkedCli, tmp: Path, argv_old, argv_new, out: Path, hidden
     then completes; ``hidden(out)`` checks what it legitimately keeps.
 
     The killed runs are forked from a warm interpreter, so every kill lands in the command's own
-    work rather than in Python's start-up, where nothing is written."""
-    ref = tmp / "ref"
-    run_forked(cli, *argv_new(ref))
+    work rather than in Python's start-up, where nothing is written. ``built``: the two complete
+    runs made already by the same command lines (the folder ``argv_old`` wrote, the folder
+    ``argv_new`` wrote, and the seconds the former took), copied instead of run again."""
+    if built is None:
+        ref = tmp / "ref"
+        run_forked(cli, *argv_new(ref))
+        code, full = cli.run(argv_old(out))
+        assert code == 0
+    else:
+        old_dir, ref, full = built
+        shutil.copytree(old_dir, out, symlinks=True)
     new = folder_state(ref)
-    code, full = cli.run(argv_old(out))
-    assert code == 0
     old = folder_state(out)
     assert old.keys() == new.keys() and old != new
     backup = tmp / "backup"

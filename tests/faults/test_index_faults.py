@@ -42,32 +42,33 @@ def rank_spec(tmp_path: Path) -> Path:
     return other
 
 
-def test_index_killed_at_random_moments(cli, returns, tmp_path):
-    a, _ = returns
-    other = rank_spec(tmp_path)
-    seen = kill_trials(cli, tmp_path, lambda o: index_argv(a, o, SPEC), lambda o: index_argv(a, o, other),
-                       tmp_path / "out", folder_keeps)
-    assert sum(seen.values()) == TRIALS
-
-
 @pytest.fixture(scope="module")
 def built(cli, generated_returns, tmp_path_factory):
-    """Built once for the publish tests of this file (each copies the folder it writes into): a
-    return, a second spec, the index folder of the default spec (``out``, the old state) and the
-    second spec's (``ref``, the new state a publish brings); all read-only."""
+    """Built once for the tests of this file (each copies the folder it writes into): a return, a
+    second spec, the index folder of the default spec (``out``, the old state) and the second
+    spec's (``ref``, the new state a publish brings), all read-only, and the seconds the run of
+    the default spec took (what the random kills are spread over)."""
     base = tmp_path_factory.mktemp("index_states")
     a = base / "r.csv"
     shutil.copy(generated_returns[0], a)
     other = rank_spec(base)
     run_forked(cli, *index_argv(a, base / "ref", other))
-    run_forked(cli, *index_argv(a, base / "out", SPEC))
-    return a, other, base
+    code, seconds = cli.run(index_argv(a, base / "out", SPEC))
+    assert code == 0
+    return a, other, base, seconds
+
+
+def test_index_killed_at_random_moments(cli, built, tmp_path):
+    a, other, base, seconds = built
+    seen = kill_trials(cli, tmp_path, lambda o: index_argv(a, o, SPEC), lambda o: index_argv(a, o, other),
+                       tmp_path / "out", folder_keeps, built=(base / "out", base / "ref", seconds))
+    assert sum(seen.values()) == TRIALS
 
 
 def index_old_and_new(built, tmp_path: Path):
     """This test's index folder, ``tmp_path/out``, holding the default spec's outputs (a copy of
     the one built once); returns the return, the second spec, the folder, and the old and new states."""
-    a, other, base = built
+    a, other, base, _ = built
     out = tmp_path / "out"
     shutil.copytree(base / "out", out, symlinks=True)
     return a, other, out, folder_state(out), folder_state(base / "ref")

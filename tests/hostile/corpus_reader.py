@@ -13,6 +13,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from .bomb_zip import BLOCK, plain, repeated, write_zip
 from .corpus import DEMO_CSV, Case, cell, col, csv_case, demo_rows, raw_case, xcol, xlsx_case
 
 #: a cell of 10⁹ characters, written as a stream (the file is ~1 MB)
@@ -74,35 +75,29 @@ def hidden_copy(state: str, visible_name: str, hidden_name: str, l1p1=None):
 
 def bomb(member_text: str = "sheet", chars: int = BOMB_CHARS):
     """Rewrite the saved workbook so that cell B3 holds ``chars`` characters: inline in the
-    sheet, or (``shared``) as a shared string the cell points to."""
+    sheet, or (``shared``) as a shared string the cell points to. The long member is written by
+    :mod:`tests.hostile.bomb_zip` (a block deflated once, laid end to end)."""
     def post(path: Path) -> None:
-        src = path.with_suffix(".orig.xlsx")
-        path.rename(src)
-        block = b"x" * (1 << 24)
-        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
-            for info in zin.infolist():
-                data = zin.read(info.filename)
-                if info.filename == "xl/worksheets/sheet1.xml":
-                    i = data.index(b'<c r="B3"')
-                    j = data.index(b"</c>", i) + 4
-                    if member_text == "shared":
-                        zout.writestr(info.filename, data[:i] + b'<c r="B3" t="s"><v>0</v></c>' + data[j:])
-                        continue
-                    with zout.open(info.filename, "w", force_zip64=True) as fh:
-                        fh.write(data[:i] + b'<c r="B3" t="inlineStr"><is><t>')
-                        for _ in range(chars // len(block)):
-                            fh.write(block)
-                        fh.write(b"</t></is></c>" + data[j:])
-                else:
-                    zout.writestr(info, data)
-            if member_text == "shared":
-                with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as fh:
-                    fh.write(b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                             b'2006/main" count="1" uniqueCount="1"><si><t>')
-                    for _ in range(chars // len(block)):
-                        fh.write(block)
-                    fh.write(b"</t></si></sst>")
-        src.unlink()
+        blocks = chars // len(BLOCK)
+        with zipfile.ZipFile(path) as zin:
+            members = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+        out = []
+        for name, data in members:
+            if name == "xl/worksheets/sheet1.xml":
+                i = data.index(b'<c r="B3"')
+                j = data.index(b"</c>", i) + 4
+                if member_text == "shared":
+                    out.append((name, plain(data[:i] + b'<c r="B3" t="s"><v>0</v></c>' + data[j:])))
+                    continue
+                out.append((name, repeated(data[:i] + b'<c r="B3" t="inlineStr"><is><t>', blocks,
+                                           b"</t></is></c>" + data[j:])))
+            else:
+                out.append((name, plain(data)))
+        if member_text == "shared":
+            out.append(("xl/sharedStrings.xml", repeated(
+                b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                b'2006/main" count="1" uniqueCount="1"><si><t>', blocks, b"</t></si></sst>")))
+        write_zip(path, out)
     return post
 
 

@@ -39,7 +39,7 @@ import pytest
 from toolkit.cli import main
 from toolkit.publish import InputClash
 
-from .corpus import DEMO_CSV, DEMO_XLSX, FRAMEWORK, ROOT, SPEC
+from .corpus import DEMO_CSV, DEMO_XLSX, FRAMEWORK, ROOT, SPEC, small_demo
 
 #: the uncertainty file of ``compare`` and ``uncertainty``: the smallest valid one (one factor, two
 #: options). What it holds does not matter to the guard (only where it lies); the run it drives in the
@@ -156,7 +156,10 @@ def fill(role: str, path: Path) -> None:
                        if line.startswith("SD-")})  # id and city
         path.write_text("单位编号,城市\n" + "\n".join(rows) + "\n", encoding="utf-8")
         return
-    source = {"data": DEMO_XLSX if path.suffix == ".xlsx" else DEMO_CSV, "return": DEMO_CSV,
+    if role == "data" and path.suffix == ".csv":  # where the data lies matters to the guard, not its size
+        small_demo(path)
+        return
+    source = {"data": DEMO_XLSX, "return": DEMO_CSV,
               "framework": FRAMEWORK,
               "spec": SPEC,
               "notebook": ROOT / "notebooks" / f"{NOTEBOOK_STEM}.ipynb"}.get(role)
@@ -203,7 +206,12 @@ def build_case(command: str, role: str, mode: str, d: Path) -> Case:
     rel = lambda p: os.path.relpath(p, d)  # noqa: E731 - paths as a user types them
     if command in ("compare", "uncertainty") and role != "uncertainty":  # not the input under test: beside it
         fill("uncertainty", d / "unc.yaml")
-    inputs = {"data": rel(DEMO_CSV), "spec": rel(SPEC), "framework": None, "uncertainty": "unc.yaml",
+    # the data, when it is not the input under test: the small demo (corpus.small_demo), in src/ (never
+    # in a folder written)
+    data = src / "demo.csv"
+    if role != "data" and command in ("index", "compare", "uncertainty", "reports", "prepare", "coinr-export"):
+        small_demo(data)
+    inputs = {"data": rel(data), "spec": rel(SPEC), "framework": None, "uncertainty": "unc.yaml",
               "roster": None}
     inputs[role] = rel(given)
     fw = ["--framework", inputs["framework"]] if inputs["framework"] else []

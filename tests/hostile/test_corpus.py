@@ -16,7 +16,7 @@ import pytest
 
 from toolkit.cli import main
 
-from .corpus import DEMO_CSV, cases, demo_rows, write_csv
+from .corpus import DEMO_CSV, cases, demo_rows, small_demo, write_csv
 from .corpus_reader import reader_cases
 from .guard_cases import Case as Command
 from .guard_cases import run
@@ -32,13 +32,14 @@ def _hashes(folder: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> Path:
     """Shared output folders holding earlier, valid outputs: prepare of a valid return.csv
-    and index of the demo."""
+    and index of the small demo (:func:`~tests.hostile.corpus.small_demo`: any valid outputs prove
+    that a failed run keeps them)."""
     outs = tmp_path_factory.mktemp("outputs")
     src = tmp_path_factory.mktemp("valid")
     header, rows = demo_rows()
     valid = write_csv(src / "return.csv", header, rows)
     assert main(["prepare", str(valid), "--out", str(outs / "prepare")]) == 0
-    assert main(["index", str(DEMO_CSV), "--out", str(outs / "index")]) == 0
+    assert main(["index", str(small_demo(src / "demo.csv")), "--out", str(outs / "index")]) == 0
     return outs
 
 

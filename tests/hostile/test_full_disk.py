@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .corpus import DEMO_CSV
+from .corpus import small_demo
 from .guard_cases import Case, run, tree
 
 # an abandoned writer (an openpyxl row stream, a half-written zip) would print "Exception ignored … Traceback"
@@ -37,16 +36,6 @@ SCHEMES = {
 }
 
 
-def _last_years(path: Path, years: tuple[str, ...] = ("2024", "2025")) -> Path:
-    """The demo return's rows of ``years`` (with its header and synthetic note) written to ``path``:
-    what a full disk does to a command does not depend on how many years it reads, and each
-    command runs twice per case."""
-    lines = DEMO_CSV.read_text("utf-8").splitlines(keepends=True)
-    path.write_text("".join(ln for k, ln in enumerate(lines) if k < 2 or ln.split(",")[6:7] in ([y] for y in years)),
-                    "utf-8")
-    return path
-
-
 def _patch(monkeypatch, dotted: str) -> None:
     module, cls, name = dotted.rsplit(".", 2)
     import importlib
@@ -58,7 +47,7 @@ def _patch(monkeypatch, dotted: str) -> None:
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
 def test_a_full_disk_names_the_folder_and_keeps_the_outputs(scheme, lang, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
-    _last_years(tmp_path / "r.csv")
+    small_demo(tmp_path / "r.csv")  # what a full disk does to a command does not depend on the return's size
     argv, writer = SCHEMES[scheme]
     code, text = run(Case([*argv, "--lang", lang], Path(), ()), tmp_path)  # the earlier outputs
     assert code == 0, text
@@ -98,7 +87,7 @@ def _fill(disk: Path, leave: int) -> None:
 @pytest.mark.parametrize("command", ["index", "prepare"])
 def test_a_real_full_disk(command, small_disk, tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
-    _last_years(tmp_path / "r.csv")  # the demo's last two years fit 4 MB
+    small_demo(tmp_path / "r.csv")  # fits 4 MB
     out = small_disk / "out"
     argv = [command, str(tmp_path / "r.csv"), "--out", str(out), "--lang", "en"]
     code, text = run(Case(argv, Path(), ()), tmp_path)
@@ -121,7 +110,7 @@ def test_a_report_batch_on_a_full_disk_removes_its_staging_copy(tmp_path, monkey
     published = tmp_path / "reports" / "r__default__en"
     published.mkdir(parents=True)
     (published / "index.html").write_text("the published run", encoding="utf-8")
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    small_demo(tmp_path / "r.csv")  # SD-B001 among its three units
     before = tree(published)
 
     def render_then_fill(todo, run_dir, *args, **kwargs):

@@ -18,6 +18,7 @@ from toolkit.data.problems import ValidationError
 from toolkit.data.sources import read_raw
 from toolkit.data.xlsx import MAX_MEMBER_BYTES, inspect_workbook
 
+from .bomb_zip import BLOCK, plain, repeated, write_zip
 from .corpus import DEMO_CSV, DEMO_XLSX, demo_workbook, demo_workbook_bytes
 from .corpus_reader import bomb, demo_lines, hidden_copy, quote_name
 
@@ -133,6 +134,20 @@ def test_a_1e9_character_cell_is_refused_naming_sheet_and_cell(tmp_path, kind):
     (p,) = exc.value.problems
     assert (p.row, p.column, p.value) == (3, "B", "填报表 Data!B3")
     assert "32,767" in p.message_en and "填报表 Data" in p.message_zh
+
+
+def test_a_bomb_zip_reads_back(tmp_path):
+    """The zips the bombs are written as (deflated blocks laid end to end, headers by hand) are
+    valid: zipfile inflates every member to the bytes meant and checks its CRC (two blocks here:
+    how many are laid end to end does not change the format)."""
+    path = tmp_path / "b.zip"
+    write_zip(path, [("a.xml", plain(b"<a/>")), ("b.xml", repeated(b"<t>", 2, b"</t>")), ("c.txt", plain(b""))])
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None
+        assert [i.filename for i in z.infolist()] == ["a.xml", "b.xml", "c.txt"]
+        assert z.read("a.xml") == b"<a/>" and z.read("c.txt") == b""
+        assert z.read("b.xml") == b"<t>" + BLOCK * 2 + b"</t>"
+    assert path.stat().st_size < 200_000
 
 
 def test_a_member_declared_larger_than_the_limit_is_refused(tmp_path):

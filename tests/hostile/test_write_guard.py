@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .corpus import DEMO_CSV, DEMO_XLSX, SPEC
+from .corpus import DEMO_CSV, DEMO_XLSX, SPEC, small_demo
 from .guard_cases import CASES, ROLES, Case, allowed, build_case, expected_exit, run, tree
 
 
@@ -91,7 +91,7 @@ def test_issue_cases_named(tmp_path, monkeypatch):
 def test_rerun_into_the_same_out_is_not_refused(tmp_path, monkeypatch):
     """Earlier outputs are not inputs: running again into one --out still works."""
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path / "locks"))
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    small_demo(tmp_path / "r.csv")  # what is proven is where the runs write, not what they compute
     for argv in (["validate", "r.csv", "--out", "p.xlsx"], ["prepare", "r.csv", "--out", "processed"],
                  ["index", "processed/r.parquet", "--out", "idx"], ["template", "--out", "tpl"]):
         for _ in range(2):
@@ -110,7 +110,7 @@ def test_a_report_run_into_its_own_folder_again_is_not_refused(tmp_path, monkeyp
 
     monkeypatch.setenv("TOOLKIT_LOCK_DIR", str(tmp_path.parent / f"{tmp_path.name}-locks"))
     monkeypatch.setattr(batch, "execute_jobs", lambda *a, **k: None)  # no rendering: the publish is tested
-    shutil.copyfile(DEMO_CSV, tmp_path / "r.csv")
+    small_demo(tmp_path / "r.csv")  # SD-B001 among its three units: the size of the return does not matter
     argv = ["reports", "--data", "r.csv", "--out", "reports", "--only", "SD-B001", "--uncertainty", "0",
             "--no-progress", "--lang", "en"]
     from toolkit.reports.bundle import load_bundle

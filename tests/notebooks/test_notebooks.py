@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -20,6 +18,8 @@ import nbformat
 import pytest
 
 from toolkit import notebooks as nb
+
+pytest_plugins = ("pytester",)  # pytest runs in this process: the nbval wiring tests below
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -103,21 +103,27 @@ def test_the_py_pair_round_trips_through_jupytext():
 
 
 # ------------------------------------------------------------------------- nbval wiring
-#: pytest plugins a notebook run does not use, left out of the pytest subprocesses below (hypothesis
-#: alone is 1 CPU-s of import): what they test is the configuration and nbval, which stay as they are
+#: pytest plugins a notebook run does not use, left out of the inner pytest runs below (in a fresh
+#: process hypothesis alone is 1 CPU-s of import): what they test is the configuration and nbval,
+#: which stay as they are
 UNUSED_PLUGINS = [arg for name in ("hypothesispytest", "xdist", "xdist.looponfail", "anyio", "typeguard")
                   for arg in ("-p", f"no:{name}")]
 
 
-def test_pytest_runs_the_numbered_notebooks_under_nbval():
+def test_pytest_runs_the_numbered_notebooks_under_nbval(pytester, monkeypatch):
+    """``pytest notebooks`` from the repository root, with its configuration, collects the numbered
+    notebooks and nothing else. It runs in this process (``pytester``), as a subprocess would run
+    it (the same arguments, folder and pyproject.toml), without a second interpreter's start-up
+    and plugin imports (2.6 CPU-s)."""
     cfg = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["pytest"]["ini_options"]
     assert "notebooks" in cfg["testpaths"] and "tests" in cfg["testpaths"]
     for flag in ("--nbval-lax", "--nbval-current-env"):
         assert flag in cfg["addopts"].split()
-    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                          *UNUSED_PLUGINS, "notebooks"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stdout + out.stderr
-    files = {line.split("::")[0] for line in out.stdout.splitlines() if "::" in line}
+    monkeypatch.chdir(ROOT)
+    out = pytester.runpytest_inprocess("--collect-only", "-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS,
+                                       "notebooks")
+    assert out.ret == 0, out.stdout.str() + out.stderr.str()
+    files = {line.split("::")[0] for line in out.outlines if "::" in line}
     assert files == {f"notebooks/{s}.ipynb" for s in nb.NOTEBOOKS}  # not region_report.ipynb
 
 
@@ -166,26 +172,35 @@ def test_sanitize_keeps_every_result(a, b):
     assert _sanitize(a) != _sanitize(b)
 
 
-def _tiny_notebook(path: Path, stored: str, code: str) -> None:
+def _tiny_notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    """A notebook whose cells after the first (the imports) are checked: each (stored output, code)."""
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(f"# NBVAL_CHECK_OUTPUT\n{code}", execution_count=2)
-    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
-    nb.cells = [nbformat.v4.new_code_cell("import time, gc", execution_count=1), cell]
+    nb.cells = [nbformat.v4.new_code_cell("import time, gc", execution_count=1)]
+    for i, (stored, code) in enumerate(cells, 2):
+        cell = nbformat.v4.new_code_cell(f"# NBVAL_CHECK_OUTPUT\n{code}", execution_count=i)
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
+        nb.cells.append(cell)
     nbformat.write(nb, path)
 
 
 @pytest.mark.slow
-def test_nbval_fails_on_a_changed_number_but_not_on_volatile_output(tmp_path):
+def test_nbval_fails_on_a_changed_number_but_not_on_volatile_output(pytester):
     """The mechanism the notebooks rely on, end to end: a stored result that differs fails;
-    timings and addresses that differ pass thanks to the sanitize file."""
-    _tiny_notebook(tmp_path / "volatile.ipynb", "weight 0.4030 in 9.99 s at 0xdeadbeef00\n",
-                   'print(f"weight {0.403:.4f} in {time.perf_counter() % 1:.2f} s at {hex(id(gc))}")')
-    _tiny_notebook(tmp_path / "changed.ipynb", "weight 0.4031\n", 'print(f"weight {0.403:.4f}")')
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS, "--nbval-lax",
-                          "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}", "--rootdir", str(tmp_path),
-                          str(tmp_path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
-    assert "1 failed, 3 passed" in out.stdout, out.stdout + out.stderr
-    assert "changed.ipynb::Cell 1" in out.stdout and "0.4031" in out.stdout
+    timings and addresses that differ pass thanks to the sanitize file. Both cells share one
+    notebook (one kernel: each cell is its own nbval test, so one fails and the other passes on
+    its own), and pytest runs in this process (``pytester``) with the flags of the configuration."""
+    _tiny_notebook(pytester.path / "tiny.ipynb", [
+        ("weight 0.4030 in 9.99 s at 0xdeadbeef00\n",
+         'print(f"weight {0.403:.4f} in {time.perf_counter() % 1:.2f} s at {hex(id(gc))}")'),
+        ("weight 0.4031\n", 'print(f"weight {0.403:.4f}")'),
+    ])
+    out = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", *UNUSED_PLUGINS, "--nbval-lax",
+                                       "--nbval-current-env", f"--nbval-sanitize-with={SANITIZE}",
+                                       "--rootdir", str(pytester.path), "-rA", str(pytester.path))
+    text = out.stdout.str() + out.stderr.str()
+    out.assert_outcomes(passed=2, failed=1)
+    assert "PASSED tiny.ipynb::Cell 0" in text and "PASSED tiny.ipynb::Cell 1" in text, text  # the volatile cell
+    assert "FAILED tiny.ipynb::Cell 2" in text and "0.4031" in text, text  # the changed number
 
 
 # ------------------------------------------------------------------------- running

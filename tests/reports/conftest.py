@@ -42,12 +42,25 @@ def three_return(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_bundle():
-    """The bundle of the bundled 50-brain demo (16 Monte Carlo replications)."""
-    from toolkit.reports.bundle import compute_bundle
+def demo_bundle_dir(tmp_path_factory) -> Path:
+    """The saved bundle of the bundled 50-brain demo (16 Monte Carlo replications), computed once
+    per session however many xdist workers need it, laid out as a run's (see :func:`link_bundle`):
+    the demo runs below reuse it instead of computing their own. The tests only read it."""
+    from toolkit.reports.bundle import compute_bundle, save_bundle
 
-    data = toolkit.read_indicators(DEMO)
-    return compute_bundle(data, SPEC, n_uncertainty=16)
+    folder = session_root(tmp_path_factory) / "demo_bundle" / "shared" / "_bundle"
+    with built_once(tmp_path_factory, "demo_bundle") as done:
+        if not done:
+            save_bundle(compute_bundle(toolkit.read_indicators(DEMO), SPEC, n_uncertainty=16), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(demo_bundle_dir):
+    """The bundle of the demo as a run's reports and workbook see it: loaded from its folder."""
+    from toolkit.reports.bundle import load_bundle
+
+    return load_bundle(demo_bundle_dir)
 
 
 @pytest.fixture(scope="session")
@@ -63,17 +76,20 @@ def demo_out(tmp_path_factory):
     return out
 
 
-def _demo_run(tmp_path_factory, out, lang):
-    """Rendered once per session: the first worker that needs it renders, the others wait for
-    it and read the published run folder (``summary`` as its manifest records it)."""
+def _demo_run(tmp_path_factory, out, lang, bundle_dir):
+    """Rendered once per session: the first worker that needs it renders (with the session's demo
+    bundle), the others wait for it and read the published run folder (``summary`` as its
+    manifest records it)."""
     from toolkit.reports.batch import RunSummary, run_reports
 
     with built_once(tmp_path_factory, f"demo_run-{lang}") as done:
         if done:
-            run_dir = next(p for p in out.iterdir() if not p.name.startswith(".")
+            run_dir = next(p for p in out.iterdir() if (p / "manifest.json").is_file()
                            and json.loads((p / "manifest.json").read_text("utf-8"))["options"]["lang"] == lang)
             reports = json.loads((run_dir / "manifest.json").read_text("utf-8"))["reports"]
             return RunSummary(run_dir, ok=[k for k, rec in reports.items() if rec["status"] == "ok"])
+        if not (out / "shared").exists():
+            link_bundle(out, bundle_dir)
         s = run_reports(DEMO, SPEC, by="all", only=["SD-B010", "菏泽市"], workers=1, executor="serial", out=out,
                         n_uncertainty=16, progress=False, lang=lang)
         assert s.exit_code == 0, s.failed
@@ -81,15 +97,15 @@ def _demo_run(tmp_path_factory, out, lang):
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, demo_out):
+def demo_run(tmp_path_factory, demo_out, demo_bundle_dir):
     """One brain profile, its city report and the overview of the demo, rendered by the batch."""
-    return _demo_run(tmp_path_factory, demo_out, "zh")
+    return _demo_run(tmp_path_factory, demo_out, "zh", demo_bundle_dir)
 
 
 @pytest.fixture(scope="session")
-def demo_run_en(tmp_path_factory, demo_out, demo_run):
+def demo_run_en(tmp_path_factory, demo_out, demo_run, demo_bundle_dir):
     """The same in English (its own run folder; the bundle of the Chinese run is reused)."""
-    return _demo_run(tmp_path_factory, demo_out, "en")
+    return _demo_run(tmp_path_factory, demo_out, "en", demo_bundle_dir)
 
 
 #: the public frameworks' data and specifications (``../shared/data``): data, spec, framework id

@@ -8,7 +8,7 @@ by value) and installs them when it is unpickled. The script below registers a t
 a toy aggregation in ``__main__``, then runs the same design serially, on joblib's loky workers
 and on a ``multiprocessing`` pool with the ``spawn`` start method; the ranks must be identical.
 The control pickles the engine while the toys are unregistered (what a worker saw before): the
-spawned worker then cannot run the design.
+spawned worker, sent that engine before any other, cannot run the design.
 """
 
 from __future__ import annotations
@@ -75,18 +75,17 @@ if __name__ == "__main__":
     engine = Engine(res, load_uncertainty_spec(uspec, spec=res.spec, framework=res.framework), 7)
     engine.prepare(serial.design)
     blob = pickle.dumps(engine)
-    halves = [serial.design[:6], serial.design[6:]]
-    pool = multiprocessing.get_context("spawn").Pool(2)
-    spawned = np.concatenate(pool.starmap(ranks_of, [(blob, h) for h in halves]))
-    pool.close()
-    pool.join()
     toolkit.methods.unregister("weighting", "toy_spread")
     toolkit.methods.unregister("aggregation", "toy_weakest")
     bare = pickle.dumps(engine)  # pickled with nothing registered: nothing shipped
-    fresh = multiprocessing.get_context("spawn").Pool(1)  # workers that never received the toys
-    control = fresh.starmap(attempt, [(bare, serial.design)])[0]
-    fresh.close()
-    fresh.join()
+    # one spawned worker (each costs a fresh import of the toolkit): it first gets the bare engine,
+    # while it has never received the toys (the control), then the engine with the toys, in halves
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    control = pool.apply(attempt, (bare, serial.design))
+    halves = [serial.design[:6], serial.design[6:]]
+    spawned = np.concatenate([pool.apply(ranks_of, (blob, h)) for h in halves])
+    pool.close()
+    pool.join()
     toy_rows = [i for i, row in serial.samples.iterrows() if "toy_spread" in row.tolist() or "toy_weakest" in row.tolist()]
     print(json.dumps({"serial": serial.ranks.tolist(), "loky": loky.ranks.tolist(), "spawned": spawned.tolist(),
                       "control": control, "toy_rows": len(toy_rows)}))

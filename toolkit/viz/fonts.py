@@ -176,9 +176,12 @@ def _make_woff_subset(path: str, chars: str) -> str:
     opts.flavor = "woff"  # zlib-compressed; needs no brotli
     opts.layout_features = ["*"]
     font = subset.load_font(path, opts)
-    sub = subset.Subsetter(opts)
-    sub.populate(text=chars)
-    sub.subset(font)
-    buf = io.BytesIO()
-    subset.save_font(font, buf, opts)
+    try:
+        sub = subset.Subsetter(opts)
+        sub.populate(text=chars)
+        sub.subset(font)
+        buf = io.BytesIO()
+        subset.save_font(font, buf, opts)
+    finally:  # the font file is closed here, not by a later garbage collection (a ResourceWarning then)
+        font.close()
     return base64.b64encode(buf.getvalue()).decode("ascii")
