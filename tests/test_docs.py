@@ -181,8 +181,11 @@ class _Warnings(logging.Handler):
 def site(tmp_path_factory):
     """The site, built as ``mkdocs build --strict`` builds it (its ``load_config`` with ``strict``,
     the plugins' start-up, ``build``, their shut-down) in this process: the toolkit the hooks read is
-    imported here already, so the build skips a second interpreter's imports (about 2 CPU-s), and
-    the pages are the same, byte for byte. A warning of any logger fails it, as strict mode does
+    imported here already, so the build skips a second interpreter's imports (about 2 CPU-s). Every
+    page is built, and each is the command's byte for byte but for the search box: the search plugin
+    is switched off (its own ``enabled`` option, which the theme reads too), as its index is a JSON
+    file nothing here reads, and parsing every page for it took 1.5 of the build's 10 CPU-s
+    (``make docs`` builds it). A warning of any logger fails the build, as strict mode does
     (mkdocs' own count raises ``Abort``); the process' environment, path, working folder and
     loggers are restored afterwards (the hooks set ``COLUMNS``)."""
     from mkdocs.commands.build import build
@@ -199,6 +202,7 @@ def site(tmp_path_factory):
             mp.chdir(ROOT)
             os.environ["NO_MKDOCS_2_WARNING"] = "1"
             config = load_config(config_file=str(ROOT / "mkdocs.yml"), strict=True, site_dir=str(out))
+            config.plugins["material/search"].config.enabled = False
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
