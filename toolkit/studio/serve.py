@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["NOTEBOOK", "CULL_IDLE_SECONDS", "voila_command", "server_options", "server_env", "write_template",
+__all__ = ["NOTEBOOK", "CULL_IDLE_SECONDS", "SERVER_SKIPS", "voila_command", "server_options", "server_env", "write_template",
            "write_site", "page_path", "running", "free_port", "main"]
 
 NOTEBOOK = Path("notebooks") / "06_weighting_studio.ipynb"
@@ -38,11 +38,19 @@ TEMPLATE = "studio"
 #: seconds a visitor's kernel may sit idle (its tab closed) before the server shuts it down
 CULL_IDLE_SECONDS = 120
 
+#: modules the Voilà server would import for nothing it does, refused when it starts
+#: (``sys.modules[name] = None``, Python's documented way of making an import fail):
+#: ``rfc3987_syntax`` is jsonschema's optional checker of the ``iri`` format, which compiles a Lark
+#: grammar as it is imported — about a CPU-second at every start of the server (python-jsonschema
+#: issue 1428) — for a format that no schema of the Jupyter server's (its events') uses
+SERVER_SKIPS = ("rfc3987_syntax",)
+
 
 def voila_command(port: int = 8866, notebook: str | Path | None = None, root: str | Path | None = None,
                   pool: int = 1, **options) -> list[str]:
     """The Voilà command line that serves the studio on ``127.0.0.1:port`` (``options`` go to
-    :func:`server_options`); run it with :func:`server_env`'s environment.
+    :func:`server_options`); run it with :func:`server_env`'s environment. It is ``python -m voila``
+    with the imports of :data:`SERVER_SKIPS` refused.
 
     Examples
     --------
@@ -54,7 +62,8 @@ def voila_command(port: int = 8866, notebook: str | Path | None = None, root: st
     root = Path(root) if root is not None else repo_root()
     nb = Path(notebook) if notebook is not None else root / NOTEBOOK
     preheat = ["--preheat_kernel=True", f"--pool_size={int(pool)}"] if pool > 0 else []
-    return [sys.executable, "-m", "voila", str(nb), "--no-browser", f"--port={int(port)}", "--Voila.ip=127.0.0.1",
+    start = f"import sys; sys.modules.update(dict.fromkeys({SERVER_SKIPS!r})); from voila.app import main; main()"
+    return [sys.executable, "-c", start, str(nb), "--no-browser", f"--port={int(port)}", "--Voila.ip=127.0.0.1",
             f"--template={TEMPLATE}", *preheat, *server_options(**options), "--show_tracebacks=False"]
 
 
