@@ -20,6 +20,7 @@ from toolkit.errors import UsageError
 from toolkit.publish.guard import InputClash
 from toolkit.reports.collection import collect
 
+from ..xlsx_peek import sheet_rows
 from .round_corpus import DEMO_CSV, SILENT, _csv, col, demo, make_round, write_roster
 
 
@@ -40,7 +41,7 @@ def round_run(tmp_path_factory):
 
 
 def sheet(path: Path, title: str) -> pd.DataFrame:
-    rows = list(openpyxl.load_workbook(path)[title].iter_rows(values_only=True))
+    rows = sheet_rows(path, title)  # only this sheet is parsed (tests/xlsx_peek.py)
     return pd.DataFrame(rows[1:], columns=rows[0])
 
 
@@ -198,11 +199,13 @@ def test_one_bad_file_is_reported_and_the_others_collected(tmp_path):
     _csv(folder / "good.csv", header, notice, good)
     bad = {}
     for i, case in enumerate(cases()):
+        if case.exit != 1:  # not a refused file: not built (a third of the corpus's build time)
+            continue
         scratch = tmp_path / f"case{i}"
         scratch.mkdir()
         (scratch / "outs").mkdir()
         argv = case.build(scratch, scratch / "outs")
-        if argv[0] not in ("prepare", "validate") or case.exit != 1 or "--framework" in argv:
+        if argv[0] not in ("prepare", "validate") or "--framework" in argv:
             continue
         src = Path(argv[1])
         if not src.is_file() or scratch not in src.parents:  # the case's own file, not the bundled demo

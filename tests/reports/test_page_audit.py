@@ -154,10 +154,15 @@ def browser(no_cjk):
         yield tab
 
 
-@functools.cache
 def bundle_at(folder: Path):
-    """The bundle in ``folder``, read once for every page of its run (``load_bundle``'s own
-    cache holds the last four: fewer than the runs audited here)."""
+    """The bundle in ``folder``, read once for every page of its run, its comparison pages'
+    link to it included (``load_bundle``'s own cache holds the last four: fewer than the runs
+    audited here)."""
+    return _bundle_in(folder.resolve())
+
+
+@functools.cache
+def _bundle_in(folder: Path):
     from toolkit.reports.bundle import load_bundle
 
     return load_bundle(folder)
