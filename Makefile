@@ -59,9 +59,10 @@ browser:          ## headless Chromium (screenshots, PDF) and poppler-utils (PDF
 
 # bytecode caching on, even where the environment turns it off (PYTHONDONTWRITEBYTECODE=1): the suite starts
 # hundreds of Python processes (commands, kernels, workers), and each would compile the toolkit's modules and
-# pytest would re-rewrite every test module in each worker; __pycache__/ is git-ignored (issue 25)
+# pytest would re-rewrite every test module in each worker; __pycache__/ is git-ignored (issue 25). And no
+# pytest process compiles jsonschema's IRI grammar, which nothing uses (tests/no_iri_grammar.py: 1.8 CPU-s each)
 test: setup browser   ## the test suite on every core (CI runs exactly this), the 15 slowest tests listed
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(or $(TEST_WORKERS),auto) --dist loadfile --no-loadscope-reorder --durations=15
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -p tests.no_iri_grammar -n $(or $(TEST_WORKERS),auto) --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks notebooks/[0-9][0-9]_*.py notebooks/conftest.py
