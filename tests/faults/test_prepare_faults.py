@@ -10,6 +10,7 @@ repaired before the check). A re-run completes and leaves one pointer and one ge
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -25,7 +26,6 @@ from .kills import (
     folder_state,
     kill_trials,
     killed_at,
-    run_cli,
     run_forked,
 )
 
@@ -43,20 +43,44 @@ def prepare_keeps(out) -> None:
         assert os.readlink(out / name) == f".r.current/{name}"
 
 
-def test_prepare_killed_at_random_moments(cli, returns, tmp_path):
-    a, b = returns
+@pytest.fixture(scope="module")
+def prepared(cli, generated_returns, tmp_path_factory):
+    """Made once for the tests of this file (each copies the folder it writes into): the two
+    returns (``v1/r.csv``, ``v2/r.csv``: one file name, other contents), the folder ``prepare``
+    made of the first (``out``, the old state) and of the second (``ref``, the new state a
+    publish brings), all read-only, and the seconds the first run took (what the random kills
+    are spread over)."""
+    base = tmp_path_factory.mktemp("prepare_states")
+    a, b = base / "v1" / "r.csv", base / "v2" / "r.csv"
+    for src, dst in zip(generated_returns, (a, b), strict=True):
+        dst.parent.mkdir()
+        shutil.copy(src, dst)
+    run_forked(cli, "prepare", b, "--out", base / "ref")
+    code, seconds = cli.run(("prepare", a, "--out", base / "out"))
+    assert code == 0
+    return a, b, base, seconds
+
+
+def old_and_new(prepared, tmp_path):
+    """This test's folder, ``tmp_path/out``, holding the first return's files (a copy of the
+    folder made once, links and all); returns the two returns, the folder and both states."""
+    a, b, base, _ = prepared
+    out = tmp_path / "out"
+    shutil.copytree(base / "out", out, symlinks=True)
+    return a, b, out, folder_state(out), folder_state(base / "ref")
+
+
+def test_prepare_killed_at_random_moments(cli, prepared, tmp_path):
+    a, b, base, seconds = prepared
     seen = kill_trials(cli, tmp_path, lambda o: ("prepare", a, "--out", o), lambda o: ("prepare", b, "--out", o),
-                       tmp_path / "out", prepare_keeps)
+                       tmp_path / "out", prepare_keeps, built=(base / "out", base / "ref", seconds))
     assert sum(seen.values()) == TRIALS
 
 
 @pytest.mark.parametrize("point, expected", [("files:linked", "old"), ("files:published", "new")])
-def test_prepare_killed_inside_the_publish(cli, returns, tmp_path, point, expected):
-    a, b = returns
-    out = tmp_path / "out"
-    run_forked(cli, "prepare", b, "--out", tmp_path / "ref")
-    run_forked(cli, "prepare", a, "--out", out)
-    states = {"old": folder_state(out), "new": folder_state(tmp_path / "ref")}
+def test_prepare_killed_inside_the_publish(cli, prepared, tmp_path, point, expected):
+    a, b, out, old, new = old_and_new(prepared, tmp_path)
+    states = {"old": old, "new": new}
     killed_at(cli, point, "prepare", b, "--out", out)
     assert folder_state(out) == states[expected]
     run_forked(cli, "prepare", b, "--out", out)
@@ -70,19 +94,16 @@ def test_the_first_prepare_killed_inside_the_publish_shows_nothing(cli, returns,
     out.mkdir()
     killed_at(cli, "files:linked", "prepare", a, "--out", out)
     assert folder_state(out) == {}  # the names are links that dangle until the pointer moves: absent
-    assert run_cli("prepare", a, "--out", out).returncode == 0
+    # the re-run forked (the real command line's start-up and exit are test_prepare_killed_at_random_moments')
+    run_forked(cli, "prepare", a, "--out", out)
     assert sorted(folder_state(out)) == ["r.csv", "r.meta.json", "r.parquet"]
     prepare_keeps(out)
 
 
-def test_prepare_without_symbolic_links_is_rolled_forward(cli, returns, tmp_path):
+def test_prepare_without_symbolic_links_is_rolled_forward(cli, prepared, tmp_path):
     """Where links cannot be made the journal is the fallback: a kill between its renames leaves
     a mix (which is what the checks above would catch), and the next run rolls it forward."""
-    a, b = returns
-    out = tmp_path / "out"
-    run_forked(cli, "prepare", b, "--out", tmp_path / "ref")
-    run_forked(cli, "prepare", a, "--out", out)
-    old, new = folder_state(out), folder_state(tmp_path / "ref")
+    a, b, out, old, new = old_and_new(prepared, tmp_path)
     killed_at(cli, "journal:renamed-one", "prepare", b, "--out", out, patch=NO_LINKS)
     assert folder_state(out) not in (old, new)  # the window the links close
     recover(out)

@@ -27,7 +27,7 @@ import pytest
 
 from toolkit.reports.screenshot import find_chromium
 
-__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "Tab", "OWN_URLS", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
+__all__ = ["AUDIT_JS", "LATIN_WORD", "chromium", "Tab", "OWN_URLS", "OFFLINE_ARGS", "load_page", "load_widths", "framework_words", "framework_codes", "font_cmap",
            "check_requests", "check_charts", "check_layout", "check_language", "check_glyphs", "check_scores",
            "check_plotted", "check_score_column_on_screen", "check_print", "A4_WIDTH", "bundle_values",
            "PRINT_FIT_JS", "load_print", "check_print_fit",
@@ -145,6 +145,11 @@ def load_page(browser, page_url, width: int, height: int = 900, wait=None, media
 #: the addresses a page may load from: its own files and data, and local servers
 OWN_URLS = ("file:", "data:", "about:", "blob:", "http://127.0.0.1", "http://localhost", "ws://127.0.0.1",
             "ws://localhost")
+#: Chromium launch arguments that refuse every request leaving the machine in the browser itself:
+#: a proxy no one listens on, which Chromium never uses for loopback addresses (the local server's
+#: pages load; anything else fails with ERR_PROXY_CONNECTION_FAILED). For a :class:`Tab` with
+#: ``route=False``.
+OFFLINE_ARGS = ("--proxy-server=http://127.0.0.1:1",)
 
 
 class Tab:
@@ -156,20 +161,32 @@ class Tab:
 
         with chromium() as browser, Tab(browser) as tab:
             got, external = load_widths(tab, path, (1280, 390))
+
+    ``route=False``, for a browser launched with :data:`OFFLINE_ARGS` (which refuses outside
+    requests itself): every request is listened to and an outside one counted, none intercepted.
+    Playwright turns the browser's HTTP cache off while it intercepts requests, so a server's pages
+    (Voilà's) would fetch and compile the same scripts again at every load.
     """
 
-    def __init__(self, browser, height: int = 900):
+    def __init__(self, browser, height: int = 900, route: bool = True):
         self.context = browser.new_context(viewport={"width": 1280, "height": height})
         self.external: list = []
 
-        def route(r):
+        def intercept(r):
             if r.request.url.startswith(OWN_URLS):
                 r.continue_()
             else:
                 self.external.append(r.request.url)
                 r.abort()
 
-        self.context.route("**/*", route)
+        def listen(request):
+            if not request.url.startswith(OWN_URLS):
+                self.external.append(request.url)
+
+        if route:
+            self.context.route("**/*", intercept)
+        else:
+            self.context.on("request", listen)
         self.page = self.context.new_page()
 
     def open(self, width: int, height: int, media: str):

@@ -16,7 +16,7 @@ import toolkit
 from toolkit.data.demo import generate
 from toolkit.reports.batch import NOTEBOOK, plan, run_reports, safe_filename
 
-from .conftest import write_return
+from .conftest import link_bundle, write_return
 
 EVIL_ID = "../../x"
 EVIL_NAME = "<script>alert(1)</script>"
@@ -115,7 +115,8 @@ def test_unchanged_inputs_are_skipped_and_force_rerenders(run, evil_data):
     assert forced.ok == [f"unit:{EVIL_ID}"]
 
 
-def test_one_failing_report_does_not_stop_the_others(evil_data, tmp_path):
+def test_one_failing_report_does_not_stop_the_others(evil_data, run, tmp_path):
+    link_bundle(tmp_path, run[0].run_dir / "_bundle")  # the same inputs: the run's bundle is reused, not computed
     nb = nbformat.read(str(NOTEBOOK), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell('if target == "SD-B006":\n    raise RuntimeError("boom")'))
     broken = tmp_path / "broken.ipynb"

@@ -21,7 +21,6 @@ from .interpret import interpret
 from .parsing import shorten
 from .problems import Problem, ValidationError
 from .sources import NOTE_FIRST_CELLS, RawTable, is_note_row, read_raw
-from .validate import check_frame
 
 __all__ = ["IndicatorData", "interpret", "is_note_row", "read_indicators", "read_raw"]
 
@@ -162,6 +161,11 @@ def read_indicators(path: str | Path, framework: Framework | str | Path | None =
     notes = raw.notes + tuple(changes)
     del raw  # the cells as typed are no longer needed: free them before the checks
     if df is not None:
+        # pandera comes with the checks, imported when a file is read: a process that only loads
+        # IndicatorData (a studio kernel unpickling the server's checked copy, a report's kernel)
+        # does not pay its quarter of a CPU-second (issue 25)
+        from .validate import check_frame
+
         problems += check_frame(df, fw, file, skip)
     if problems and wide:  # named by the wide file's own columns (employ_2010, not employ)
         from .wide import name_wide_cells
