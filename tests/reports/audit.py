@@ -292,6 +292,18 @@ def framework_codes(fw, lang: str) -> set[str]:
     return {n.code for n in fw.nodes() if n.code not in words}
 
 
+_CODES: dict = {}
+
+
+def _codes(fw, lang: str) -> set[str]:
+    """:func:`framework_codes`, computed once per framework and language (every page checks them
+    at every width); the cache holds the framework, so its id stays its own."""
+    key = (id(fw), lang)
+    if key not in _CODES:
+        _CODES[key] = (fw, framework_codes(fw, lang))
+    return _CODES[key][1]
+
+
 def font_cmap(html: str) -> dict:
     """The character map of the first font embedded in a page (``data:`` URL), empty without one."""
     from fontTools.ttLib import TTFont
@@ -360,7 +372,9 @@ def check_language(where, text: str, fw, lang: str, allowed: set[str] | None = N
     Chinese page a Latin word is allowed when it is a word of the framework's names or units, or
     in ``allowed``)."""
     problems = []
-    codes = [c for c in framework_codes(fw, lang) if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
+    words = set(re.findall(r"[\w-]+", text))  # a code shown alone is one of these runs
+    codes = [c for c in _codes(fw, lang) if (c in words if re.fullmatch(r"[\w-]+", c)
+                                             else re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text))]
     if codes:
         problems.append((where, "framework codes shown", sorted(codes)[:6]))
     if lang == "en":
@@ -397,10 +411,22 @@ def check_scores(where, got: dict, built, fmt) -> list:
         node = s["score"].split("|")[1] if s["score"].count("|") >= 2 else ""
         show = (lambda v: str(int(round(v)))) if node == "rank" or node.startswith("rank@") else fmt
         want = show(abs(value)) if "~" in s["score"] else show(value)
-        if not re.search(rf"(?<![\d.]){re.escape(want)}(?![\d])", s["text"]) and not (
+        if not _shown_alone(want, s["text"]) and not (
                 "~" in s["score"] and float(want) == 0 and "0" in s["text"]):
             problems.append((where, "score differs from the built value", s["score"], s["text"], want))
     return problems
+
+
+def _shown_alone(want: str, text: str) -> bool:
+    r"""``text`` holds ``want`` with no digit or point just before it and no digit just after
+    (``re.search(r"(?<![\d.])WANT(?!\d)", text)``, without compiling a pattern per number)."""
+    at = text.find(want)
+    while at >= 0:
+        before, after = text[at - 1:at], text[at + len(want):at + len(want) + 1]
+        if not (before.isdecimal() or before == ".") and not after.isdecimal():  # \d: a decimal digit
+            return True
+        at = text.find(want, at + 1)
+    return False
 
 
 def check_score_column_on_screen(where, got: dict, node: str) -> list:
@@ -812,15 +838,9 @@ def check_platform_fonts(where, drawn: list, embedded: dict, system: dict) -> li
     for tag, text, fonts in drawn:
         if not fonts:
             continue
-        have: set = set()
-        custom = False
-        for f in fonts:
-            if f.get("isCustomFont"):
-                custom = True
-                have |= set(embedded)
-            else:
-                have |= set(system.get(f["familyName"], {}))
-        missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in have})
+        custom = any(f.get("isCustomFont") for f in fonts)
+        maps = [embedded if f.get("isCustomFont") else system.get(f["familyName"], {}) for f in fonts]
+        missing = sorted({ch for ch in text if not ch.isspace() and not any(ord(ch) in m for m in maps)})
         if missing:
             problems.append((where, "glyphs drawn by a font without them", tag, "".join(missing[:10]),
                              [f["familyName"] for f in fonts]))
