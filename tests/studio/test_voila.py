@@ -83,6 +83,8 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
 
     log = tmp_path / "voila.log"
     samples: list[tuple[int, float]] = []  # (kernels alive, MB of the server and its kernels)
+    taken: list[float] = []  # when each sample was taken (time.monotonic)
+    visits: list[tuple[float, float]] = []  # when each visit began and when its page had arrived
     largest = {"server": 0.0, "kernel": 0.0}  # MB: the server's RSS, one kernel's, the largest seen
     cpu: dict[int, float] = {}  # CPU seconds of the server and of each kernel, as last seen
     pages = {"zh": [], "en": []}
@@ -106,13 +108,16 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
                 pass
             else:
                 samples.append((len(kernels), sum(rss.values())))
+                taken.append(time.monotonic())
                 largest["server"] = max(largest["server"], rss[pid])
                 largest["kernel"] = max([largest["kernel"], *(rss[p.pid] for p in kernels)])
             time.sleep(0.5)  # kernels live for CULL_IDLE seconds at least: a peak lasts longer than this
 
     def visit(url, lang):
+        began = time.monotonic()
         with urllib.request.urlopen(f"{url}?lang={lang}", timeout=600) as r:  # noqa: S310 - localhost
             pages[lang].append(r.read().decode("utf-8"))
+        visits.append((began, time.monotonic()))
 
     with running(root=ROOT, log=log, cull_idle=CULL_IDLE, interval=CULL_INTERVAL) as (url, proc):
         watcher = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
@@ -144,15 +149,23 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
     assert visited and samples, "nothing sampled"
     most = max(n for n, _ in samples)
     peak = max(mb for _, mb in samples)
-    # without culling, 20 visits leave 21 kernels (the 20 visitors' and the waiting one): culled, the
-    # kernels alive are the waiting one, the visitors of the last ~10 s (more on a fast machine, where
-    # more visits fit in the cull window: 7 seen on an idle 2-core run) and one starting. The memory
-    # is bounded by the issue's 2,500 MB, and by half of what the 21 kernels would hold unculled
-    # (kernels of the size measured here: the bound follows the kernels, not a figure of today's)
+    # without culling, 20 visits leave 21 kernels (the 20 visitors' and the waiting one). Culled, the
+    # kernels alive at any moment are the waiting one, up to two starting (a pair of visits takes two
+    # kernels from the pool at once), and the visitors whose pages
+    # arrived within the cull window: idle CULL_IDLE s, found by the next check (CULL_INTERVAL s), and
+    # up to 5 s for the kernel to shut down. How many visits fit in that window depends on the
+    # machine's speed (7 kernels seen on an idle 2-core run, 11 on a faster one), so each sample is
+    # held to the visits of its own window: a kernel left past its window breaks it, on any machine.
+    # The memory follows the same kernels (kernels of the size measured here, not a figure of today's),
+    # and stays within the issue's 2,500 MB
+    window = CULL_IDLE + CULL_INTERVAL + 5
     unculled = largest["server"] + (VISITS + 1) * largest["kernel"]
-    assert most <= 10, samples[::10]
+    for t, (n, mb) in zip(taken, samples, strict=True):
+        allowed = 3 + sum(1 for began, done in visits if began <= t <= done + window)
+        assert n <= allowed, (n, allowed, t, visits, samples[::10])
+        assert mb <= largest["server"] + allowed * largest["kernel"], (mb, allowed, largest)
+    assert len(visits) == VISITS and most < VISITS + 1, samples[::10]
     assert peak <= 2500, (peak, samples[::10])
-    assert peak <= unculled / 2, (peak, unculled, largest, samples[::10])
     assert samples[-1][0] <= 1, samples[-10:]  # no visitor's kernel is left
     kernels_cpu = sum(c for p, c in cpu.items() if p != proc.pid)
     print(f"{VISITS} visits: at most {most} kernels alive, peak {peak:.0f} MB (server and kernels; unculled "
