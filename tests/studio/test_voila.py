@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 import urllib.request
@@ -35,6 +36,39 @@ def opening_words(lang: str) -> str:
 
     text = say("intro", lang, dim=load_framework().words(lang)["dim"])
     return json.dumps(text[:12])[1:-1]
+
+
+#: one traceback that is not the toolkit's: a kernel culled while its control thread still publishes its
+#: "idle" status finds the IOPub event pipe closed by its own shutdown (ipykernel's IOPubThread.schedule;
+#: ipykernel 7.4 catches the same race in ``_really_send`` only, ipython/ipykernel#1518). The kernel was
+#: going anyway; pyzmq's ZMQStream logs the callback's error through tornado. Any other traceback still fails the test.
+SHUTDOWN_RACE = re.compile(r"ERROR:tornado\.[a-z]+:[^\n]*\n"
+                           r"Traceback \(most recent call last\):\n(?:(?: {2}|\^)[^\n]*\n)*?"
+                           r"zmq\.error\.ZMQError: Socket operation on non-socket\n")
+
+
+def without_shutdown_races(text: str) -> tuple[str, int]:
+    """``text`` without the tracebacks of :data:`SHUTDOWN_RACE` that pass through the kernel's
+    ``process_control`` and ``_publish_status``, and how many there were.
+
+    Examples
+    --------
+    >>> race = ("ERROR:tornado.general:Uncaught exception in ZMQStream callback\\nTraceback (most recent call last):\\n"
+    ...         '  File "k.py", line 1, in process_control\\n    self._publish_status(s)\\n'
+    ...         "zmq.error.ZMQError: Socket operation on non-socket\\n")
+    >>> without_shutdown_races("a\\n" + race + "b\\n")
+    ('a\\nb\\n', 1)
+    >>> without_shutdown_races(race.replace("process_control", "execute_request"))[1]
+    0
+    """
+    kept, n = [], 0
+    last = 0
+    for m in SHUTDOWN_RACE.finditer(text):
+        if "process_control" in m.group(0) and "_publish_status" in m.group(0):
+            kept.append(text[last:m.start()])
+            last, n = m.end(), n + 1
+    kept.append(text[last:])
+    return "".join(kept), n
 
 
 def test_the_pre_executed_kernel_asks_the_server_where_voila_asks(monkeypatch):
@@ -171,4 +205,6 @@ def test_twenty_visits_stay_within_a_memory_bound_and_leave_no_kernel(tmp_path):
     print(f"{VISITS} visits: at most {most} kernels alive, peak {peak:.0f} MB (server and kernels; unculled "
           f"{unculled:.0f} MB), {samples[-1][1]:.0f} MB after; CPU: server {cpu.get(proc.pid, 0):.1f} s, "
           f"{len(cpu) - 1} kernels {kernels_cpu:.1f} s")
+    text, races = without_shutdown_races(text)
+    print(f"ipykernel's shutdown race logged {races} time(s)")
     assert "WARNING" not in text and "without encryption" not in text and "Traceback" not in text, text[-2000:]
